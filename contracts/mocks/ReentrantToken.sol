@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+
+/// @notice Calls back into a target during transfers, to prove the reentrancy guards hold.
+contract ReentrantToken is ERC20 {
+    address public target;
+    bytes public payload;
+
+    constructor() ERC20("Reentrant", "REE") {}
+
+    /// @notice Mints `amount` to `to`; anyone may call (test token).
+    function mint(address to, uint256 amount) external {
+        _mint(to, amount);
+    }
+
+    /// @notice Arms the callback: every later transfer calls `target_` with `payload_`.
+    function arm(address target_, bytes calldata payload_) external {
+        target = target_;
+        payload = payload_;
+    }
+
+    function _update(address from, address to, uint256 value) internal override {
+        super._update(from, to, value);
+        if (target != address(0) && from != address(0) && to != address(0)) {
+            (bool ok, bytes memory ret) = target.call(payload);
+            if (!ok) {
+                assembly ("memory-safe") {
+                    revert(add(ret, 32), mload(ret))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import { createRequire } from "node:module";
+import type { HardhatUserConfig } from "hardhat/config";
+import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
+import hardhatViem from "@nomicfoundation/hardhat-viem";
+
+const require = createRequire(import.meta.url);
+
+// solc comes from npm (wasm build) so nothing is downloaded at build time.
+// MegaETH's EVM is Prague-based; nothing here needs Osaka.
+const compiler = (viaIR: boolean) => ({
+  version: require("solc/package.json").version as string,
+  path: require.resolve("solc/soljson.js"),
+  settings: { evmVersion: "prague", optimizer: { enabled: true, runs: 1_000_000 }, viaIR },
+});
+
+const config: HardhatUserConfig = {
+  plugins: [hardhatToolboxMochaEthers, hardhatViem],
+  solidity: {
+    profiles: { default: compiler(false), production: compiler(true) },
+    npmFilesToBuild: ["@openzeppelin/contracts/access/manager/AccessManager.sol"],
+  },
+  paths: { tests: { mocha: "test" } },
+  test: {
+    mocha: { timeout: 600_000, reporter: "./scripts/mocha-reporter.cjs" },
+  },
+  networks: {
+    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+  },
+};
+
+export default config;

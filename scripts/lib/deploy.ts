@@ -1,0 +1,79 @@
+// Deploys the protocol with ethers v6 (Hardhat network or any JSON-RPC signer).
+// Shared by tests, the demo, the bench and the local node script.
+import type { Signer } from "ethers";
+import {
+  AccessManager__factory,
+  Clearinghouse__factory,
+  SpotMarketDeployer__factory,
+  SpotMarket__factory,
+  MockERC20__factory,
+} from "../../types/ethers-contracts/index.js";
+import type { Clearinghouse, SpotMarket, MockERC20, AccessManager } from "../../types/ethers-contracts/index.js";
+
+export const GOVERNANCE_ROLE = 1n;
+export const GUARDIAN_ROLE = 2n;
+
+export interface Protocol {
+  manager: AccessManager;
+  clearinghouse: Clearinghouse;
+  admin: Signer;
+}
+
+export interface SpotMarketConfig {
+  base: string;
+  quote: string;
+  lotSize: bigint;
+  tickSize: bigint;
+  minLots: bigint;
+  makerFeeBps: bigint;
+  takerFeeBps: bigint;
+  maxMakerFeeBps: bigint;
+}
+
+/**
+ * Deploys AccessManager, SpotMarketDeployer and Clearinghouse, and wires the governance and
+ * guardian roles to `admin` (locally; a real deployment grants them to a timelocked multisig
+ * with an execution delay).
+ */
+export async function deployProtocol(admin: Signer, treasury?: string): Promise<Protocol> {
+  const adminAddr = await admin.getAddress();
+  const manager = await new AccessManager__factory(admin).deploy(adminAddr);
+  const spotDeployer = await new SpotMarketDeployer__factory(admin).deploy();
+  const clearinghouse = await new Clearinghouse__factory(admin).deploy(
+    await manager.getAddress(),
+    await spotDeployer.getAddress(),
+    treasury ?? adminAddr,
+  );
+  const chAddr = await clearinghouse.getAddress();
+  await (await spotDeployer.bind(chAddr)).wait();
+  const gov = ["listAsset", "createSpotMarket", "setMarketFees", "setTreasury", "withdrawReserve"].map((f) =>
+    clearinghouse.interface.getFunction(f)!.selector,
+  );
+  const guard = ["setMarketPaused", "setAllPaused"].map((f) => clearinghouse.interface.getFunction(f)!.selector);
+  await (await manager.setTargetFunctionRole(chAddr, gov, GOVERNANCE_ROLE)).wait();
+  await (await manager.setTargetFunctionRole(chAddr, guard, GUARDIAN_ROLE)).wait();
+  await (await manager.grantRole(GOVERNANCE_ROLE, adminAddr, 0)).wait();
+  await (await manager.grantRole(GUARDIAN_ROLE, adminAddr, 0)).wait();
+  return { manager, clearinghouse, admin };
+}
+
+/** Deploys a mintable test token. */
+export async function deployToken(admin: Signer, name: string, symbol: string, decimals: number): Promise<MockERC20> {
+  return new MockERC20__factory(admin).deploy(name, symbol, decimals);
+}
+
+/** Lists both assets if needed and creates a spot market; returns the market contract. */
+export async function createSpotMarket(p: Protocol, cfg: SpotMarketConfig): Promise<SpotMarket> {
+  const ch = p.clearinghouse;
+  for (const t of [cfg.base, cfg.quote]) {
+    if (!(await ch.isListed(t))) await (await ch.listAsset(t)).wait();
+  }
+  const tx = await ch.createSpotMarket(cfg);
+  const receipt = await tx.wait();
+  let market = "";
+  for (const log of receipt!.logs) {
+    const parsed = ch.interface.parseLog(log);
+    if (parsed?.name === "SpotMarketCreated") market = parsed.args.market as string;
+  }
+  return SpotMarket__factory.connect(market, p.admin);
+}

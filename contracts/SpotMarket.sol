@@ -125,12 +125,27 @@ contract SpotMarket is ISpotMarket, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc ISpotMarket
-    function cancelOrder(uint256 orderId) external nonReentrant {
-        (,, uint256 ow,) = _locate(orderId);
-        Ctx memory c = _load(AccountId.wrap(bytes32(ow & C.ACCOUNT_MASK)));
-        _auth(c.account);
-        _cancel(c, orderId, false);
-        _flush(c);
+    /// @dev The hot path of a market maker, kept lean: three slots (order, level, pocket), no
+    /// working copy. No reentrancy guard: it calls nothing but the Clearinghouse's
+    /// `isOperator` view, and moves no tokens.
+    function cancelOrder(uint256 orderId) external {
+        (uint256 key, uint256 lw, uint256 ow, uint256 slotKey) = _locate(orderId);
+        AccountId acct = AccountId.wrap(bytes32(ow & C.ACCOUNT_MASK));
+        _auth(acct);
+        uint256 lots = (ow >> 8) & C.M48;
+        if (lw & C.M64 == lots) {
+            // last order of its level: the general path resets the level and moves the best price
+            Ctx memory c = _load(acct);
+            _remove(c, orderId, key, lw, ow, slotKey, false);
+            _flush(c);
+            return;
+        }
+        _orders[slotKey] = ow & ~(C.M48 << 8);
+        uint256 head = (lw >> 64) & C.M32;
+        if (orderId & C.M32 == head) lw += 1 << 64; // cancelled at the head: step past it now
+        _levels[key] = lw - lots;
+        _pockets[acct] = _releaseWord(_pockets[acct], key >> 24, key & C.M24, lots);
+        emit OrderCancelled(orderId, lots);
     }
 
     /// @inheritdoc ISpotMarket
@@ -278,8 +293,11 @@ contract SpotMarket is ISpotMarket, ReentrancyGuardTransient {
         filled = t.filled;
         require(kind != C.FOK || t.remaining == 0, FokNotFilled(lots, filled));
         if (filled != 0) _settleTaker(c, t, kind);
+        // A GTC remainder rests, unless matching stopped early (fill or skip cap) with the book
+        // still crossing it: resting then would leave a crossed book, so it is dropped like IOC.
         if (t.remaining != 0 && kind == C.GTC && !t.stopped) {
-            orderId = _rest(c, p, t.remaining);
+            bestOpp = side == 0 ? (c.top >> 24) & C.M24 : c.top & C.M24;
+            if (bestOpp == 0 || (side == 0 ? bestOpp > tick : bestOpp < tick)) orderId = _rest(c, p, t.remaining);
         }
     }
 
@@ -294,7 +312,8 @@ contract SpotMarket is ISpotMarket, ReentrancyGuardTransient {
         t.remaining = lots;
         t.maxFills = maxFills;
         t.stp = stp;
-        t.log = new uint256[](maxFills);
+        // every fill takes at least one lot, so `lots` also bounds the log: smaller memory
+        t.log = new uint256[](lots < maxFills ? lots : maxFills);
     }
 
     /// @dev Walks the opposite side from its best tick while it crosses `t.limitTick`.
@@ -422,9 +441,24 @@ contract SpotMarket is ISpotMarket, ReentrancyGuardTransient {
             return;
         }
         AccountId acct = AccountId.wrap(bytes32(owner));
-        Ctx memory o = _load(acct);
-        _release(o, owner, side, tick, lots);
-        _storePocket(o);
+        _pockets[acct] = _releaseWord(_pockets[acct], side, tick, lots);
+    }
+
+    /// @dev `_release` on a packed pocket word: locked -> unswept, one fewer open order.
+    function _releaseWord(uint256 w, uint256 side, uint256 tick, uint256 lots) internal view returns (uint256) {
+        if (side == 0) {
+            uint256 lock = lots * _bidLockPerLot(tick);
+            w -= lock; // locked quote (low field) holds at least this order's lock
+            uint256 uq = ((w >> 120) & C.M72) + lock;
+            require(uq <= C.M72, AmountOverflow());
+            w = (w & ~(C.M72 << 120)) | (uq << 120);
+        } else {
+            w -= lots << 72;
+            uint256 ub = ((w >> 192) & C.M48) + lots;
+            require(ub <= C.M48, AmountOverflow());
+            w = (w & ~(C.M48 << 192)) | (ub << 192);
+        }
+        return w - (1 << 240);
     }
 
     function _settleTaker(Ctx memory c, Taker memory t, uint256 kind) internal {
@@ -499,6 +533,19 @@ contract SpotMarket is ISpotMarket, ReentrancyGuardTransient {
     function _cancel(Ctx memory c, uint256 orderId, bool expired) internal {
         (uint256 key, uint256 lw, uint256 ow, uint256 slotKey) = _locate(orderId);
         require(ow & C.ACCOUNT_MASK == uint256(AccountId.unwrap(c.account)), NotOrderOwner(orderId, c.account));
+        _remove(c, orderId, key, lw, ow, slotKey, expired);
+    }
+
+    /// @dev Takes a located order off its level and returns its lock to the owner's pocket.
+    function _remove(
+        Ctx memory c,
+        uint256 orderId,
+        uint256 key,
+        uint256 lw,
+        uint256 ow,
+        uint256 slotKey,
+        bool expired
+    ) internal {
         uint256 lots = (ow >> 8) & C.M48;
         // keep the owner bits: the slot stays non-zero so the next order there rewrites, not creates
         _orders[slotKey] = ow & ~(C.M48 << 8);

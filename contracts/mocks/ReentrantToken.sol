@@ -24,6 +24,7 @@ contract ReentrantToken is ERC20 {
     function _update(address from, address to, uint256 value) internal override {
         super._update(from, to, value);
         if (target != address(0) && from != address(0) && to != address(0)) {
+            // solhint-disable-next-line avoid-low-level-calls
             (bool ok, bytes memory ret) = target.call(payload);
             if (!ok) {
                 assembly ("memory-safe") {

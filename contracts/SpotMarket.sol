@@ -275,6 +275,8 @@ contract SpotMarket is ISpotMarket, ReentrancyGuardTransient {
         require(tick != 0 && tick <= TickBitmap.MAX_TICK, TickOutOfRange(tick));
         require(kind <= C.MARKET, InvalidOrderType(kind));
         require(expiry == 0 || expiry > block.timestamp, Expired(expiry));
+        require((p >> 76) & 3 <= C.STP_CANCEL_BOTH, InvalidOrderType((p >> 76) & 3));
+        require((p >> 78) & C.M8 <= MAX_FILLS, TooManyFills((p >> 78) & C.M8, MAX_FILLS));
 
         _loadTop(c);
         require((c.top >> 48) & C.M8 == 0, MarketPaused());
@@ -302,16 +304,13 @@ contract SpotMarket is ISpotMarket, ReentrancyGuardTransient {
     }
 
     function _newTaker(uint256 p, uint256 side, uint256 tick, uint256 lots) internal pure returns (Taker memory t) {
-        uint256 stp = (p >> 76) & 3;
-        require(stp <= C.STP_CANCEL_BOTH, InvalidOrderType(stp));
-        uint256 maxFills = (p >> 78) & C.M8;
+        uint256 maxFills = (p >> 78) & C.M8; // validated in _placeOne
         if (maxFills == 0) maxFills = MAX_FILLS;
-        require(maxFills <= MAX_FILLS, TooManyFills(maxFills, MAX_FILLS));
         t.side = side;
         t.limitTick = tick;
         t.remaining = lots;
         t.maxFills = maxFills;
-        t.stp = stp;
+        t.stp = (p >> 76) & 3;
         // every fill takes at least one lot, so `lots` also bounds the log: smaller memory
         t.log = new uint256[](lots < maxFills ? lots : maxFills);
     }

@@ -23,8 +23,6 @@ interface ISpotMarket {
     error ZeroSize();
     /// @notice Size below the market's minimum.
     error BelowMinSize(uint256 lots, uint256 minLots);
-    /// @notice Size does not fit the 48-bit lot field.
-    error SizeTooLarge(uint256 lots);
     /// @notice Tick is zero or above the book's last tick.
     error TickOutOfRange(uint256 tick);
     /// @notice Expiry is in the past.
@@ -59,8 +57,6 @@ interface ISpotMarket {
     error ClientOrderNotFound(AccountId account, uint256 clientOrderId);
     /// @notice The account still has open orders after a cancel-all.
     error OpenOrdersRemain(uint256 count);
-    /// @notice A batch op kind is unknown.
-    error InvalidBatchOp(uint256 op);
     /// @notice Only the Clearinghouse may call this.
     error NotClearinghouse();
     /// @notice Fees outside the market's hard bounds.

@@ -5,7 +5,7 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 
 /// @notice Calls back into a target during transfers, to prove the reentrancy guards hold.
 contract ReentrantToken is ERC20 {
-    address public target;
+    address public callee;
     bytes public payload;
 
     constructor() ERC20("Reentrant", "REE") {}
@@ -17,15 +17,15 @@ contract ReentrantToken is ERC20 {
 
     /// @notice Arms the callback: every later transfer calls `target_` with `payload_`.
     function arm(address target_, bytes calldata payload_) external {
-        target = target_;
+        callee = target_;
         payload = payload_;
     }
 
     function _update(address from, address to, uint256 value) internal override {
         super._update(from, to, value);
-        if (target != address(0) && from != address(0) && to != address(0)) {
+        if (callee != address(0) && from != address(0) && to != address(0)) {
             // solhint-disable-next-line avoid-low-level-calls
-            (bool ok, bytes memory ret) = target.call(payload);
+            (bool ok, bytes memory ret) = callee.call(payload);
             if (!ok) {
                 assembly ("memory-safe") {
                     revert(add(ret, 32), mload(ret))

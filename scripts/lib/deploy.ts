@@ -46,10 +46,10 @@ export async function deployProtocol(admin: Signer, treasury?: string): Promise<
   );
   const chAddr = await clearinghouse.getAddress();
   await (await spotDeployer.bind(chAddr)).wait();
-  const gov = ["listAsset", "createSpotMarket", "setMarketFees", "setTreasury", "withdrawReserve"].map((f) =>
-    clearinghouse.interface.getFunction(f)!.selector,
-  );
-  const guard = ["setMarketPaused", "setAllPaused"].map((f) => clearinghouse.interface.getFunction(f)!.selector);
+  const selector = (f: Parameters<typeof clearinghouse.interface.getFunction>[0]) =>
+    clearinghouse.interface.getFunction(f).selector;
+  const gov = (["listAsset", "createSpotMarket", "setMarketFees", "setTreasury", "withdrawReserve"] as const).map(selector);
+  const guard = (["setMarketPaused", "setAllPaused"] as const).map(selector);
   await (await manager.setTargetFunctionRole(chAddr, gov, GOVERNANCE_ROLE)).wait();
   await (await manager.setTargetFunctionRole(chAddr, guard, GUARDIAN_ROLE)).wait();
   await (await manager.grantRole(GOVERNANCE_ROLE, adminAddr, 0)).wait();

@@ -27,6 +27,7 @@ export async function deployFixture(opts: { makerFeeBps?: bigint; takerFeeBps?: 
     takerFeeBps: opts.takerFeeBps ?? 5n,
     maxMakerFeeBps: opts.maxMakerFeeBps ?? 2n,
   });
+  await (await ch.listAsset(await wbtc.getAddress())).wait();
   const traders = [alice, bob, carol, dave, eve];
   const chAddr = await ch.getAddress();
   for (const s of traders) {

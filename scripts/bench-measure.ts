@@ -1,0 +1,135 @@
+// Per-transaction figures for the gas bench: Ethereum gas, MegaETH gas, new storage slots and
+// event bytes, all read back from the in-process chain (receipt, transaction input, trace).
+import type { ContractTransactionResponse, TransactionReceipt } from "ethers";
+import { profile } from "./bench-profile.ts";
+
+export interface Figures {
+  gas: number;
+  megaethGas: number;
+  newSlots: number;
+  eventBytes: number;
+}
+
+/** The fields of a snapshot entry, in the order they are written. */
+export const FIELDS = ["gas", "megaethGas", "newSlots", "eventBytes"] as const;
+
+// MegaETH storage gas, charged on top of Ethereum's compute gas (receipt.gasUsed already holds
+// Ethereum's own calldata cost, 4/16 per zero/non-zero byte, so nothing is subtracted):
+//   megaethGas = gasUsed + 39,000 (per tx)
+//              + 3,750 × Σ topics of every log (the signature topic counts)
+//              + 80 × Σ data bytes of every log
+//              + 40 × zero calldata bytes + 160 × non-zero calldata bytes
+const MEGA_PER_TX = 39_000;
+const MEGA_PER_TOPIC = 3_750;
+const MEGA_PER_LOG_BYTE = 80;
+const MEGA_PER_ZERO_BYTE = 40;
+const MEGA_PER_NONZERO_BYTE = 160;
+
+/** The in-process network's EIP-1193 provider (Hardhat's `connection.provider`). */
+export interface RequestProvider {
+  request(args: { method: string; params?: unknown[] }): Promise<unknown>;
+}
+
+interface PrestateAccount {
+  storage?: Record<string, string>;
+}
+interface PrestateDiff {
+  pre: Record<string, PrestateAccount>;
+  post: Record<string, PrestateAccount>;
+}
+
+/**
+ * Storage slots the transaction turned from zero to non-zero. In diff mode `pre` lists the
+ * touched slots' old values (absent = zero) and `post` the changed slots' new values.
+ */
+export async function countNewSlots(provider: RequestProvider, hash: string): Promise<number> {
+  const diff = (await provider.request({
+    method: "debug_traceTransaction",
+    params: [hash, { tracer: "prestateTracer", tracerConfig: { diffMode: true, disableCode: true } }],
+  })) as PrestateDiff;
+  let n = 0;
+  for (const [addr, acc] of Object.entries(diff.post)) {
+    const before = diff.pre[addr]?.storage ?? {};
+    for (const [slot, value] of Object.entries(acc.storage ?? {})) {
+      if (BigInt(value) !== 0n && BigInt(before[slot] ?? "0x0") === 0n) n++;
+    }
+  }
+  return n;
+}
+
+function hexBytes(hex: string): Uint8Array {
+  return Buffer.from(hex.startsWith("0x") ? hex.slice(2) : hex, "hex");
+}
+
+/** Log topics and data bytes of a receipt. */
+export function logCost(receipt: TransactionReceipt): { topics: number; dataBytes: number } {
+  let topics = 0;
+  let dataBytes = 0;
+  for (const log of receipt.logs) {
+    topics += log.topics.length;
+    dataBytes += hexBytes(log.data).length;
+  }
+  return { topics, dataBytes };
+}
+
+/** Zero and non-zero bytes of a transaction's input. */
+export function calldataBytes(input: string): { zero: number; nonZero: number } {
+  let zero = 0;
+  let nonZero = 0;
+  for (const b of hexBytes(input)) {
+    if (b === 0) zero++;
+    else nonZero++;
+  }
+  return { zero, nonZero };
+}
+
+/** Waits for `tx` (which must succeed) and reads its figures; BENCH_PROFILE=1 also prints where its gas went. */
+export async function measure(
+  provider: RequestProvider,
+  tx: ContractTransactionResponse,
+  label: string,
+): Promise<Figures> {
+  const receipt = await tx.wait();
+  if (receipt === null || receipt.status !== 1) throw new Error(`transaction ${tx.hash} failed`);
+  const gas = Number(receipt.gasUsed);
+  const { topics, dataBytes } = logCost(receipt);
+  const cd = calldataBytes(tx.data);
+  const megaethGas =
+    gas +
+    MEGA_PER_TX +
+    MEGA_PER_TOPIC * topics +
+    MEGA_PER_LOG_BYTE * dataBytes +
+    MEGA_PER_ZERO_BYTE * cd.zero +
+    MEGA_PER_NONZERO_BYTE * cd.nonZero;
+  const fig = { gas, megaethGas, newSlots: await countNewSlots(provider, tx.hash), eventBytes: dataBytes };
+  if (process.env.BENCH_PROFILE === "1") {
+    console.log(`${label}: gas ${gas}, new slots ${fig.newSlots}, ${topics} topics, ${dataBytes} log bytes`);
+    console.log(await profile(provider, tx.hash, gas, tx.data));
+  }
+  return fig;
+}
+
+/** ceil(a / b) for integers of either sign (b > 0): marginal figures round up. */
+function ceilDiv(a: number, b: number): number {
+  return -Math.floor(-a / b);
+}
+
+/** (many − one) / count, every field rounded up: the marginal cost of one more unit. */
+export function marginal(many: Figures, one: Figures, count: number): Figures {
+  return {
+    gas: ceilDiv(many.gas - one.gas, count),
+    megaethGas: ceilDiv(many.megaethGas - one.megaethGas, count),
+    newSlots: ceilDiv(many.newSlots - one.newSlots, count),
+    eventBytes: ceilDiv(many.eventBytes - one.eventBytes, count),
+  };
+}
+
+/** whole / count, every field rounded up: the average cost of one unit of a batch. */
+export function perUnit(whole: Figures, count: number): Figures {
+  return {
+    gas: ceilDiv(whole.gas, count),
+    megaethGas: ceilDiv(whole.megaethGas, count),
+    newSlots: ceilDiv(whole.newSlots, count),
+    eventBytes: ceilDiv(whole.eventBytes, count),
+  };
+}

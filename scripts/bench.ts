@@ -1,0 +1,100 @@
+// Gas bench: runs the scenarios of bench-scenarios.ts on the in-process network, prints each
+// figure beside its target and writes gas-snapshot.json.
+//   npm run bench             measure and rewrite the snapshot
+//   npm run bench -- --check  measure and compare with the committed snapshot: exits 1 if any
+//                             figure (gas, megaethGas, newSlots, eventBytes) of a key rose above
+//                             it (Hardhat's gas is deterministic, so no tolerance); writes nothing.
+// BENCH_CHECK=1 does the same as --check (for `hardhat run`, which does not pass arguments).
+// BENCH_PROFILE=1 also prints, per measured transaction, where its gas goes (bench-profile.ts).
+import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { FIELDS, type Figures } from "./bench-measure.ts";
+import { buildWorld } from "./bench-world.ts";
+import { SCENARIOS, TARGETS, ZERO_NEW_SLOTS } from "./bench-scenarios.ts";
+import { renderTable } from "./lib/report.ts";
+
+const SNAPSHOT = fileURLToPath(new URL("../gas-snapshot.json", import.meta.url));
+const check = process.argv.includes("--check") || process.env.BENCH_CHECK === "1";
+
+type Snapshot = Record<string, Figures>;
+
+/** Sorted keys, fields in a fixed order, one entry per line: diffs stay readable. */
+function serialize(s: Snapshot): string {
+  const keys = Object.keys(s).sort();
+  const lines = keys.map((k) => {
+    const fields = FIELDS.map((f) => `"${f}": ${s[k][f]}`).join(", ");
+    return `  ${JSON.stringify(k)}: { ${fields} }`;
+  });
+  return `{\n${lines.join(",\n")}\n}\n`;
+}
+
+function overTarget(key: string, f: Figures): boolean {
+  const target = TARGETS[key];
+  return (target !== undefined && f.gas > target) || (ZERO_NEW_SLOTS.has(key) && f.newSlots !== 0);
+}
+
+function printTable(s: Snapshot): void {
+  const rows = Object.keys(s)
+    .sort()
+    .map((k) => {
+      const f = s[k];
+      const target = TARGETS[k];
+      return [
+        k,
+        String(f.gas),
+        target === undefined ? "-" : String(target),
+        String(f.megaethGas),
+        String(f.newSlots) + (ZERO_NEW_SLOTS.has(k) ? " (must be 0)" : ""),
+        String(f.eventBytes),
+        overTarget(k, f) ? "OVER" : "",
+      ];
+    });
+  const headers = ["key", "gas", "target", "megaethGas", "newSlots", "eventBytes", "mark"];
+  console.log(renderTable(headers, rows, ["left", "right", "right", "right", "right", "right", "left"]));
+}
+
+/** Regressions of `now` against `before`: a figure that rose, per key present in both. */
+function regressions(before: Snapshot, now: Snapshot): string[] {
+  const out: string[] = [];
+  for (const k of Object.keys(now).sort()) {
+    if (before[k] === undefined) {
+      console.log(`note: ${k} is not in the committed snapshot (run \`npm run bench\` to add it)`);
+      continue;
+    }
+    for (const f of FIELDS) {
+      if (now[k][f] > before[k][f]) out.push(`${k}.${f}: ${before[k][f]} -> ${now[k][f]}`);
+      else if (now[k][f] < before[k][f]) console.log(`improved: ${k}.${f}: ${before[k][f]} -> ${now[k][f]}`);
+    }
+  }
+  for (const k of Object.keys(before)) {
+    if (now[k] === undefined) console.log(`note: ${k} is in the snapshot but no longer measured`);
+  }
+  return out;
+}
+
+const started = Date.now();
+const world = await buildWorld();
+const results: Snapshot = {};
+for (const scenario of SCENARIOS) Object.assign(results, await scenario(world));
+printTable(results);
+const over = Object.keys(results).filter((k) => overTarget(k, results[k]));
+console.log(
+  `\n${Object.keys(results).length} figures, ${over.length} over target${over.length ? `: ${over.join(", ")}` : ""}` +
+    ` (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+);
+
+if (check) {
+  if (!existsSync(SNAPSHOT)) {
+    console.error("no committed gas-snapshot.json to check against");
+    process.exit(1);
+  }
+  const bad = regressions(JSON.parse(readFileSync(SNAPSHOT, "utf8")) as Snapshot, results);
+  if (bad.length) {
+    console.error(`\nregressions against gas-snapshot.json:\n  ${bad.join("\n  ")}`);
+    process.exit(1);
+  }
+  console.log("\ncheck: no figure above gas-snapshot.json");
+} else {
+  writeFileSync(SNAPSHOT, serialize(results));
+  console.log(`\nwrote ${SNAPSHOT}`);
+}

@@ -1,0 +1,58 @@
+import { expect } from "chai";
+import type { Signer } from "ethers";
+import { acct, mined, ord, place, placeOp, pocket, Side, useFixture } from "./_helpers.ts";
+import type { SpotMarket } from "../../types/ethers-contracts/index.js";
+
+/** Rests `n` one-lot asks of `signer`'s sub-account 0 at `tick` in one batch. */
+async function fill(market: SpotMarket, signer: Signer, tick: bigint, n: number) {
+  const ops = Array.from({ length: n }, () => placeOp({ side: Side.Ask, tick, lots: 1n }));
+  await mined(market.connect(signer).batch(await signer.getAddress(), 0, ops));
+}
+
+describe("SpotMarket: open-order and level capacity", () => {
+  const fx = useFixture();
+
+  it("an account holds at most 64 open orders per market: the 65th reverts TooManyOpenOrders", async () => {
+    const { ch, market, alice, weth } = fx();
+    await fill(market, alice, 500_000n, 64);
+    expect((await pocket(market, alice)).openOrders).to.equal(64n);
+    expect((await market.openOrders(alice.address, 0)).length).to.equal(64);
+    await expect(market.connect(alice).placeOrder(ord({ side: Side.Bid, tick: 1n, lots: 1n })))
+      .to.be.revertedWithCustomError(market, "TooManyOpenOrders")
+      .withArgs(64n);
+    // a taker order that rests nothing is still fine, and another sub-account has its own cap
+    await place(market, alice, { side: Side.Bid, tick: 1n, lots: 1n, kind: 2n });
+    await mined(ch.connect(alice).transfer(await weth.getAddress(), 0, 1, 10n ** 18n));
+    await place(market, alice, { side: Side.Ask, tick: 600_000n, lots: 1n, sub: 1n });
+    // cancelling one frees a place
+    const [first] = await market.openOrders(alice.address, 0);
+    await mined(market.connect(alice).cancelOrder(first));
+    await place(market, alice, { side: Side.Ask, tick: 500_000n, lots: 1n });
+  });
+
+  it("a level queues at most 256 orders: the 257th reverts LevelFull until the head moves", async () => {
+    const { market, alice, bob, carol, dave, eve } = fx();
+    const tick = 400_000n;
+    for (const s of [alice, bob, carol, dave]) await fill(market, s, tick, 64);
+    expect(await market.levelOf(Side.Ask, tick)).to.deep.equal([256n, 0n, 256n, 0n]);
+    await expect(market.connect(eve).placeOrder(ord({ side: Side.Ask, tick, lots: 1n })))
+      .to.be.revertedWithCustomError(market, "LevelFull")
+      .withArgs(tick);
+    // a cancel in the middle of the queue frees no ring slot
+    const bobs = await market.openOrders(bob.address, 0);
+    await mined(market.connect(bob).cancelOrder(bobs[0]));
+    await expect(market.connect(eve).placeOrder(ord({ side: Side.Ask, tick, lots: 1n }))).to.be.revertedWithCustomError(market, "LevelFull");
+    // another tick is unaffected
+    await place(market, eve, { side: Side.Ask, tick: tick + 1n, lots: 1n });
+    // filling the head advances it and frees a slot at the tail
+    const [head] = await market.openOrders(alice.address, 0);
+    await place(market, eve, { side: Side.Bid, tick, lots: 1n, kind: 2n });
+    const r = await place(market, eve, { side: Side.Ask, tick, lots: 1n });
+    expect(r.orderId & 0xffffffffn).to.equal(256n);
+    // position 256 reuses position 0's ring slot: only the new id names a live order
+    expect(head & 0xffffffffn).to.equal(0n);
+    expect((await market.getOrder(head))[1]).to.equal(0n);
+    expect(await market.getOrder(r.orderId)).to.deep.equal([acct(eve), 1n, 0n]);
+    await expect(market.connect(alice).cancelOrder(head)).to.be.revertedWithCustomError(market, "OrderNotFound");
+  });
+});

@@ -1,0 +1,93 @@
+import { expect } from "chai";
+import { DEPOSIT, USDC_TICK, WETH_LOT } from "../helpers/fixture.ts";
+import { acct, bidLockPerLot, bookState, MARKET_INDEX, ord, orderIdOf, OrderKind, place, pocket, Side, useFixture } from "./_helpers.ts";
+
+const MAX_MAKER = 2n;
+
+describe("SpotMarket.placeOrder: GTC and post-only", () => {
+  const fx = useFixture();
+
+  it("a GTC bid rests: id encodes where it lives, funds move from the balance into the pocket lock", async () => {
+    const { ch, market, alice, usdc } = fx();
+    const tick = 250_001n;
+    const word = ord({ side: Side.Bid, tick, lots: 7n, clientOrderId: 42n });
+    const expectedId = orderIdOf(MARKET_INDEX, Side.Bid, tick, 0n, 0n);
+    const info = BigInt(acct(alice)) | (7n << 8n) | (42n << 56n);
+    await expect(market.connect(alice).placeOrder(word)).to.emit(market, "OrderPlaced").withArgs(expectedId, info);
+    const lock = 7n * bidLockPerLot(tick, MAX_MAKER) * USDC_TICK;
+    expect(await ch.balanceOf(acct(alice), await usdc.getAddress())).to.equal(DEPOSIT - lock);
+    expect(await pocket(market, alice)).to.deep.equal({ lockedBase: 0n, lockedQuote: lock, unsweptBase: 0n, unsweptQuote: 0n, openOrders: 1n });
+    expect(await market.getOrder(expectedId)).to.deep.equal([acct(alice), 7n, 0n]);
+    expect(await market.bestBidAsk()).to.deep.equal([tick, 0n]);
+    // the next order at that tick queues behind it
+    const second = await place(market, alice, { side: Side.Bid, tick, lots: 1n });
+    expect(second.orderId).to.equal(orderIdOf(MARKET_INDEX, Side.Bid, tick, 0n, 1n));
+    expect(await market.levelOf(Side.Bid, tick)).to.deep.equal([8n, 0n, 2n, 0n]);
+  });
+
+  it("a GTC ask rests and locks base lots", async () => {
+    const { ch, market, bob, weth } = fx();
+    const r = await place(market, bob, { side: Side.Ask, tick: 260_000n, lots: 3n });
+    expect(r.orderId).to.equal(orderIdOf(MARKET_INDEX, Side.Ask, 260_000n, 0n, 0n));
+    expect(r.trade).to.equal(undefined);
+    expect(await ch.balanceOf(acct(bob), await weth.getAddress())).to.equal(DEPOSIT - 3n * WETH_LOT);
+    expect((await pocket(market, bob)).lockedBase).to.equal(3n * WETH_LOT);
+    expect(await market.bestBidAsk()).to.deep.equal([0n, 260_000n]);
+  });
+
+  it("a crossing GTC fills what it can and rests the remainder at its limit", async () => {
+    const { market, alice, bob } = fx();
+    await place(market, bob, { side: Side.Ask, tick: 100_000n, lots: 2n });
+    const r = await place(market, alice, { side: Side.Bid, tick: 100_500n, lots: 5n });
+    expect(r.trade!.filled).to.equal(2n);
+    expect(r.trade!.notional).to.equal(2n * 100_000n);
+    expect(r.orderId).to.equal(orderIdOf(MARKET_INDEX, Side.Bid, 100_500n, 0n, 0n));
+    expect((await market.getOrder(r.orderId))[1]).to.equal(3n);
+    expect(await market.bestBidAsk()).to.deep.equal([100_500n, 0n]);
+    const p = await pocket(market, alice);
+    expect(p.lockedQuote).to.equal(3n * bidLockPerLot(100_500n, MAX_MAKER) * USDC_TICK);
+    expect(p.unsweptBase).to.equal(2n * WETH_LOT);
+  });
+
+  it("placing spends the pocket's unswept proceeds before the balance", async () => {
+    const { ch, market, alice, bob, weth } = fx();
+    // alice buys 4 lots: they land in her pocket, unswept
+    await place(market, bob, { side: Side.Ask, tick: 100_000n, lots: 4n });
+    await place(market, alice, { side: Side.Bid, tick: 100_000n, lots: 4n, kind: OrderKind.Ioc });
+    const balance = await ch.balanceOf(acct(alice), await weth.getAddress());
+    expect((await pocket(market, alice)).unsweptBase).to.equal(4n * WETH_LOT);
+    await place(market, alice, { side: Side.Ask, tick: 120_000n, lots: 3n });
+    expect(await ch.balanceOf(acct(alice), await weth.getAddress())).to.equal(balance);
+    let p = await pocket(market, alice);
+    expect([p.lockedBase, p.unsweptBase]).to.deep.equal([3n * WETH_LOT, 1n * WETH_LOT]);
+    // 1 lot unswept is used up, 2 more come from the balance
+    await place(market, alice, { side: Side.Ask, tick: 120_000n, lots: 3n });
+    expect(await ch.balanceOf(acct(alice), await weth.getAddress())).to.equal(balance - 2n * WETH_LOT);
+    p = await pocket(market, alice);
+    expect([p.lockedBase, p.unsweptBase]).to.deep.equal([6n * WETH_LOT, 0n]);
+  });
+
+  it("post-only rests when it does not cross", async () => {
+    const { market, alice, bob } = fx();
+    await place(market, bob, { side: Side.Ask, tick: 100_000n, lots: 2n });
+    const r = await place(market, alice, { side: Side.Bid, tick: 99_999n, lots: 2n, kind: OrderKind.PostOnly });
+    expect(r.orderId).to.not.equal(0n);
+    expect(await market.bestBidAsk()).to.deep.equal([99_999n, 100_000n]);
+  });
+
+  it("post-only that would cross reverts PostOnlyWouldCross and changes nothing", async () => {
+    const { market, alice, bob } = fx();
+    await place(market, bob, { side: Side.Ask, tick: 100_000n, lots: 2n });
+    await place(market, alice, { side: Side.Bid, tick: 90_000n, lots: 2n });
+    const before = await bookState(market);
+    const pBefore = await pocket(market, alice);
+    await expect(market.connect(alice).placeOrder(ord({ side: Side.Bid, tick: 100_000n, lots: 1n, kind: OrderKind.PostOnly })))
+      .to.be.revertedWithCustomError(market, "PostOnlyWouldCross")
+      .withArgs(100_000n, 100_000n);
+    await expect(market.connect(bob).placeOrder(ord({ side: Side.Ask, tick: 80_000n, lots: 1n, kind: OrderKind.PostOnly })))
+      .to.be.revertedWithCustomError(market, "PostOnlyWouldCross")
+      .withArgs(80_000n, 90_000n);
+    expect(await bookState(market)).to.deep.equal(before);
+    expect(await pocket(market, alice)).to.deep.equal(pBefore);
+  });
+});

@@ -1,0 +1,77 @@
+import { expect } from "chai";
+import { ZeroHash } from "ethers";
+import { USDC_TICK, WETH_LOT } from "../helpers/fixture.ts";
+import { acct, mined, place, Side, useFixture } from "./_helpers.ts";
+
+describe("SpotMarket views", () => {
+  const fx = useFixture();
+
+  async function book() {
+    const { market, alice, bob } = fx();
+    const ids: bigint[] = [];
+    for (const [s, side, tick, lots] of [
+      [alice, Side.Bid, 100n, 1n],
+      [bob, Side.Bid, 100n, 2n],
+      [alice, Side.Bid, 98n, 3n],
+      [bob, Side.Bid, 95n, 4n],
+      [alice, Side.Ask, 110n, 5n],
+      [bob, Side.Ask, 120n, 6n],
+    ] as const) {
+      ids.push((await place(market, s, { side, tick, lots })).orderId);
+    }
+    return ids;
+  }
+
+  it("getBook returns up to `depth` levels per side from the top, with total lots", async () => {
+    const { market } = fx();
+    expect(await market.getBook(5)).to.deep.equal([[], [], [], []]);
+    await book();
+    expect(await market.getBook(2)).to.deep.equal([
+      [100n, 98n],
+      [3n, 3n],
+      [110n, 120n],
+      [5n, 6n],
+    ]);
+    expect(await market.getBook(10)).to.deep.equal([
+      [100n, 98n, 95n],
+      [3n, 3n, 4n],
+      [110n, 120n],
+      [5n, 6n],
+    ]);
+    expect(await market.getBook(0)).to.deep.equal([[], [], [], []]);
+    expect(await market.bestBidAsk()).to.deep.equal([100n, 110n]);
+  });
+
+  it("getOrder, openOrders and levelOf describe live orders only", async () => {
+    const { market, alice, bob, connection } = fx();
+    const ids = await book();
+    const expiry = BigInt(await connection.networkHelpers.time.latest()) + 500n;
+    const withExpiry = (await place(market, alice, { side: Side.Ask, tick: 130n, lots: 1n, expiry })).orderId;
+    expect(await market.getOrder(ids[1])).to.deep.equal([acct(bob), 2n, 0n]);
+    expect(await market.getOrder(withExpiry)).to.deep.equal([acct(alice), 1n, expiry]);
+    expect([...(await market.openOrders(alice.address, 0))].sort()).to.deep.equal([ids[0], ids[2], ids[4], withExpiry].sort());
+    expect(await market.openOrders(alice.address, 1)).to.deep.equal([]);
+    expect(await market.levelOf(Side.Bid, 100n)).to.deep.equal([3n, 0n, 2n, 0n]);
+    expect(await market.levelOf(Side.Ask, 777n)).to.deep.equal([0n, 0n, 0n, 0n]);
+    await mined(market.connect(alice).cancelOrder(ids[0]));
+    expect(await market.getOrder(ids[0])).to.deep.equal([ZeroHash, 0n, 0n]);
+    expect(await market.openOrders(alice.address, 0)).to.not.include(ids[0]);
+  });
+
+  it("pocketOf reports atoms; config and marketState report the market", async () => {
+    const { market, alice, weth, usdc } = fx();
+    await book();
+    const [lockedBase, lockedQuote, unsweptBase, unsweptQuote, open] = await market.pocketOf(alice.address, 0);
+    const bidLock = (t: bigint) => t + (t * 2n + 9_999n) / 10_000n;
+    expect([lockedBase, lockedQuote, unsweptBase, unsweptQuote, open]).to.deep.equal([
+      5n * WETH_LOT,
+      (1n * bidLock(100n) + 3n * bidLock(98n)) * USDC_TICK,
+      0n,
+      0n,
+      3n,
+    ]);
+    expect(await market.config()).to.deep.equal([1n, await weth.getAddress(), await usdc.getAddress(), WETH_LOT, USDC_TICK, 1n, 2n]);
+    expect(await market.marketState()).to.deep.equal([1n, 5n, false, 0n]);
+    expect([await market.MAX_OPEN_ORDERS(), await market.MAX_FILLS()]).to.deep.equal([64n, 128n]);
+  });
+});

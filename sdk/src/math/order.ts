@@ -2,6 +2,7 @@
  * Packed words of the order book, mirrored from `contracts/libraries/OrderCodec.sol` and
  * `contracts/interfaces/ISpotMarket.sol`. Every field is a bigint; nothing here is a float.
  */
+import { ValueOutOfRangeError } from "../errors/units.ts";
 
 export const Side = { Bid: 0n, Ask: 1n } as const;
 export type Side = (typeof Side)[keyof typeof Side];
@@ -32,11 +33,14 @@ export interface OrderParams {
 }
 
 function field(value: bigint, bits: bigint, name: string): bigint {
-  if (value < 0n || value >= 1n << bits) throw new RangeError(`${name} out of range: ${value}`);
+  if (value < 0n || value >= 1n << bits) throw new ValueOutOfRangeError(name, value, 0n, (1n << bits) - 1n);
   return value;
 }
 
-/** Packs an order into the uint256 word `placeOrder` takes. */
+/**
+ * Packs an order into the uint256 word `placeOrder` takes.
+ * @example encodeOrder({ side: Side.Bid, tick: 300_000n, lots: 10n, kind: OrderKind.PostOnly })
+ */
 export function encodeOrder(o: OrderParams): bigint {
   return (
     field(o.lots, 48n, "lots") |
@@ -59,7 +63,10 @@ export interface DecodedOrderId {
   position: bigint;
 }
 
-/** Splits an order id into market index, side, tick, level epoch and queue position. */
+/**
+ * Splits an order id into market index, side, tick, level epoch and queue position.
+ * @example decodeOrderId(orderId).tick // 300000n
+ */
 export function decodeOrderId(id: bigint): DecodedOrderId {
   return {
     marketIndex: (id >> 96n) & 0xffffn,
@@ -81,7 +88,10 @@ export const amendOp = (orderId: bigint, newLots: bigint): bigint =>
 export const cancelClientIdOp = (clientOrderId: bigint): bigint =>
   (BatchOp.CancelClientId << 254n) | (field(clientOrderId, 32n, "clientOrderId") << 8n);
 
-/** AccountId (bytes32) of an owner's sub-account: owner << 96 | sub. */
+/**
+ * AccountId (bytes32) of an owner's sub-account: owner << 96 | sub.
+ * @example accountId("0x70997970C51812dc3A010C7d01b50e0d17dc79C8", 1n) // "0x7099…79c8000000000000000000000001"
+ */
 export function accountId(owner: `0x${string}`, sub = 0n): `0x${string}` {
   const v = (BigInt(owner) << 96n) | field(sub, 8n, "sub");
   return `0x${v.toString(16).padStart(64, "0")}`;
@@ -93,7 +103,10 @@ export interface DecodedFill {
   tick: bigint;
 }
 
-/** Decodes one entry of a `Trade` event's `fills`. */
+/**
+ * Decodes one entry of a `Trade` event's `fills`.
+ * @example trade.args.fills.map(decodeFill) // [{ makerOrderId, lots, tick }, …]
+ */
 export function decodeFill(word: bigint): DecodedFill {
   const makerOrderId = word & ((1n << 112n) - 1n);
   return { makerOrderId, lots: word >> 112n, tick: (makerOrderId >> 64n) & 0xffffffn };

@@ -1,0 +1,78 @@
+import { getAddress, type Address, type Client, type ContractFunctionParameters } from "viem";
+import { clearinghouseAbi, spotMarketAbi } from "../../abis/index.ts";
+import { withDecodedErrors } from "../../errors/decode.ts";
+import { readMany, type ReadOptions } from "../../internal/read.ts";
+import { accountId } from "../../math/order.ts";
+
+export interface GetBalancesParameters extends ReadOptions {
+  clearinghouse: Address;
+  owner: Address;
+  /** Sub-account; default 0. */
+  sub?: bigint;
+  /** Tokens whose Clearinghouse balance to read. */
+  tokens: readonly Address[];
+  /** Markets whose pocket (locked and unswept funds) to read. */
+  markets?: readonly Address[];
+}
+
+/** An account's funds inside one market, in atoms. */
+export interface Pocket {
+  market: Address;
+  base: Address;
+  quote: Address;
+  /** Behind resting asks. */
+  lockedBase: bigint;
+  /** Behind resting bids (cost plus the maker fee bound). */
+  lockedQuote: bigint;
+  /** Fill proceeds and cancelled locks not yet swept into the balance. */
+  unsweptBase: bigint;
+  unsweptQuote: bigint;
+  openOrders: bigint;
+}
+
+export interface GetBalancesReturnType {
+  /** Free Clearinghouse balance per token (checksummed address), in atoms: what can be withdrawn. */
+  free: Record<Address, bigint>;
+  pockets: Pocket[];
+  /** Per token of `tokens`: free + locked + unswept over the given markets. */
+  total: Record<Address, bigint>;
+}
+
+/**
+ * Reads an account's free balances and its pockets on the given markets in one batched call
+ * (Multicall3, or a deployless multicall where none is deployed).
+ *
+ * @example
+ * const { free, pockets, total } = await getBalances(client, {
+ *   clearinghouse, owner: alice, tokens: [weth, usdc], markets: [wethUsdc],
+ * })
+ */
+export async function getBalances(client: Client, parameters: GetBalancesParameters): Promise<GetBalancesReturnType> {
+  const { clearinghouse, owner, sub = 0n, tokens, markets = [], ...options } = parameters;
+  return withDecodedErrors(async () => {
+    const id = accountId(owner, sub);
+    const calls: ContractFunctionParameters[] = [
+      ...tokens.map((t) => ({ address: clearinghouse, abi: clearinghouseAbi, functionName: "balanceOf", args: [id, t] })),
+      ...markets.flatMap((m) => [
+        { address: m, abi: spotMarketAbi, functionName: "pocketOf", args: [owner, Number(sub)] },
+        { address: m, abi: spotMarketAbi, functionName: "config", args: [] },
+      ]),
+    ];
+    const results = (await readMany(client, calls, options)) as unknown[];
+    const free: Record<Address, bigint> = {};
+    const total: Record<Address, bigint> = {};
+    tokens.forEach((t, i) => {
+      free[getAddress(t)] = results[i] as bigint;
+      total[getAddress(t)] = results[i] as bigint;
+    });
+    const pockets = markets.map((market, i): Pocket => {
+      const [lockedBase, lockedQuote, unsweptBase, unsweptQuote, openOrders] = results[tokens.length + 2 * i] as readonly bigint[];
+      const config = results[tokens.length + 2 * i + 1] as readonly [bigint, Address, Address];
+      const [base, quote] = [getAddress(config[1]), getAddress(config[2])];
+      if (base in total) total[base] += lockedBase + unsweptBase;
+      if (quote in total) total[quote] += lockedQuote + unsweptQuote;
+      return { market, base, quote, lockedBase, lockedQuote, unsweptBase, unsweptQuote, openOrders };
+    });
+    return { free, pockets, total };
+  });
+}

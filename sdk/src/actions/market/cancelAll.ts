@@ -1,0 +1,72 @@
+import type { Address, Client, Hash, TransactionReceipt } from "viem";
+import { spotMarketAbi } from "../../abis/index.ts";
+import { withDecodedErrors } from "../../errors/decode.ts";
+import { resolveAccount } from "../../internal/account.ts";
+import { decodeMarketEvents, type MarketEvents } from "../../internal/events.ts";
+import { sendWrite, sendWriteSync, type SyncOptions, type WriteOptions, type WriteRequest } from "../../internal/write.ts";
+import { readContract } from "viem/actions";
+
+export interface CancelAllParameters extends WriteOptions {
+  market: Address;
+  /** Account owner; default the sender (an operator passes the owner). */
+  owner?: Address;
+  /** Sub-account; default 0. */
+  sub?: bigint;
+}
+
+export interface CancelAllReturnType {
+  /** Undefined when the account had no open order (nothing was sent). */
+  hash: Hash | undefined;
+  orderIds: bigint[];
+}
+
+export interface CancelAllSyncReturnType {
+  receipt: TransactionReceipt | undefined;
+  orderIds: bigint[];
+  events: MarketEvents;
+}
+
+async function request(client: Client, p: CancelAllParameters): Promise<{ req: WriteRequest; orderIds: bigint[] }> {
+  const owner = p.owner ?? resolveAccount(client, p.account, "cancelAll").address;
+  const sub = Number(p.sub ?? 0n);
+  const orderIds = [
+    ...(await readContract(client, { address: p.market, abi: spotMarketAbi, functionName: "openOrders", args: [owner, sub] })),
+  ];
+  return {
+    req: { address: p.market, abi: spotMarketAbi, functionName: "cancelAll", args: [owner, sub, orderIds] },
+    orderIds,
+  };
+}
+
+/**
+ * Cancels every open order of an account on a market: reads the ids, then sends one
+ * `cancelAll`, which reverts with `OpenOrdersRemainError` if an order was added in between.
+ *
+ * @example
+ * const { orderIds } = await cancelAll(client, { market })
+ */
+export async function cancelAll(client: Client, parameters: CancelAllParameters): Promise<CancelAllReturnType> {
+  return withDecodedErrors(async () => {
+    const { req, orderIds } = await request(client, parameters);
+    if (orderIds.length === 0) return { hash: undefined, orderIds };
+    return { hash: await sendWrite(client, req, parameters, "cancelAll"), orderIds };
+  });
+}
+
+/**
+ * Cancels every open order of an account on a market and waits for the receipt.
+ *
+ * @example
+ * const { events } = await cancelAllSync(client, { market })
+ */
+export async function cancelAllSync(
+  client: Client,
+  parameters: CancelAllParameters & SyncOptions,
+): Promise<CancelAllSyncReturnType> {
+  return withDecodedErrors(async () => {
+    const { req, orderIds } = await request(client, parameters);
+    if (orderIds.length === 0) return { receipt: undefined, orderIds, events: decodeMarketEvents([], parameters.market) };
+    const receipt = await sendWriteSync(client, req, parameters, "cancelAll");
+    return { receipt, orderIds, events: decodeMarketEvents(receipt.logs, parameters.market) };
+  });
+}

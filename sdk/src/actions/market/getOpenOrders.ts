@@ -1,0 +1,56 @@
+import type { Address, Client } from "viem";
+import { spotMarketAbi } from "../../abis/index.ts";
+import { withDecodedErrors } from "../../errors/decode.ts";
+import { readMany, type ReadOptions } from "../../internal/read.ts";
+import { decodeOrderId, type DecodedOrderId } from "../../math/order.ts";
+import { readContract } from "viem/actions";
+
+export interface GetOpenOrdersParameters extends ReadOptions {
+  market: Address;
+  owner: Address;
+  /** Sub-account; default 0. */
+  sub?: bigint;
+}
+
+export interface OpenOrder extends DecodedOrderId {
+  orderId: bigint;
+  /** Lots still open. */
+  lots: bigint;
+  /** Unix seconds, 0 = none. */
+  expiry: bigint;
+}
+
+export type GetOpenOrdersReturnType = OpenOrder[];
+
+/**
+ * Lists an account's live orders on a market, best price first per side (bids, then asks),
+ * with their open lots and expiry: one read for the ids, one batched read for the orders.
+ *
+ * @example
+ * const orders = await getOpenOrders(client, { market, owner: alice })
+ * orders[0].tick, orders[0].lots
+ */
+export async function getOpenOrders(
+  client: Client,
+  parameters: GetOpenOrdersParameters,
+): Promise<GetOpenOrdersReturnType> {
+  const { market, owner, sub = 0n, ...options } = parameters;
+  return withDecodedErrors(async () => {
+    const ids = await readContract(client, {
+      address: market,
+      abi: spotMarketAbi,
+      functionName: "openOrders",
+      args: [owner, Number(sub)],
+      blockNumber: options.blockNumber,
+    });
+    const orders = await readMany(
+      client,
+      ids.map((id) => ({ address: market, abi: spotMarketAbi, functionName: "getOrder", args: [id] }) as const),
+      options,
+    );
+    return ids.map((orderId, i) => {
+      const [, lots, expiry] = orders[i];
+      return { orderId, ...decodeOrderId(orderId), lots, expiry };
+    });
+  });
+}

@@ -1,0 +1,105 @@
+// Sends contract writes, with a "sync" path that returns the receipt. MegaETH answers
+// `eth_sendRawTransactionSync` (EIP-7966) with the receipt in one round trip; nodes without
+// it (Hardhat, most others) get the classic send + wait for receipt.
+import type { Abi, Account, Address, Client, Hash, TransactionReceipt } from "viem";
+import { waitForTransactionReceipt, writeContract, writeContractSync } from "viem/actions";
+import { TransactionRevertedError } from "../errors/revert.ts";
+import { resolveAccount } from "./account.ts";
+
+/** Options every write action takes. */
+export interface WriteOptions {
+  /** Sender; defaults to the client's account. */
+  account?: Account | Address;
+  /** Gas limit; estimated when omitted (an estimate also surfaces revert reasons early). */
+  gas?: bigint;
+  nonce?: number;
+  maxFeePerGas?: bigint;
+  maxPriorityFeePerGas?: bigint;
+}
+
+/** Options of the `…Sync` forms, which wait for the receipt. */
+export interface SyncOptions {
+  /** Milliseconds to wait for the receipt. */
+  timeout?: number;
+  /** Polling interval when the node has no synchronous send. */
+  pollingInterval?: number;
+}
+
+export interface WriteRequest {
+  address: Address;
+  abi: Abi;
+  functionName: string;
+  args: readonly unknown[];
+}
+
+// Per client: false once the node said it has no eth_sendRawTransactionSync.
+const syncSupport = new Map<string, boolean>();
+
+const UNSUPPORTED_CODES = new Set([-32601, -32004]);
+const UNSUPPORTED_NAMES = new Set(["MethodNotFoundRpcError", "MethodNotSupportedRpcError"]);
+
+function isMethodUnsupported(err: unknown): boolean {
+  for (let e: unknown = err, i = 0; e !== null && typeof e === "object" && i < 16; e = (e as { cause?: unknown }).cause, i++) {
+    const { code, name } = e as { code?: unknown; name?: unknown };
+    if (typeof code === "number" && UNSUPPORTED_CODES.has(code)) return true;
+    if (typeof name === "string" && UNSUPPORTED_NAMES.has(name)) return true;
+  }
+  return false;
+}
+
+function txParameters(client: Client, request: WriteRequest, options: WriteOptions, action: string) {
+  return {
+    ...request,
+    account: resolveAccount(client, options.account, action),
+    chain: client.chain ?? null,
+    gas: options.gas,
+    nonce: options.nonce,
+    maxFeePerGas: options.maxFeePerGas,
+    maxPriorityFeePerGas: options.maxPriorityFeePerGas,
+  };
+}
+
+/** Sends a contract write; resolves with its hash once the node accepted it. */
+export async function sendWrite(client: Client, request: WriteRequest, options: WriteOptions, action: string): Promise<Hash> {
+  const p = txParameters(client, request, options, action);
+  return writeContract(client, p as Parameters<typeof writeContract>[1]);
+}
+
+/**
+ * Sends a contract write and resolves with its receipt, through `eth_sendRawTransactionSync`
+ * where the node has it. A reverted receipt throws `TransactionRevertedError`.
+ */
+export async function sendWriteSync(
+  client: Client,
+  request: WriteRequest,
+  options: WriteOptions & SyncOptions,
+  action: string,
+): Promise<TransactionReceipt> {
+  const p = txParameters(client, request, options, action);
+  let receipt: TransactionReceipt | undefined;
+  if (syncSupport.get(client.uid) !== false) {
+    try {
+      receipt = await writeContractSync(client, {
+        ...p,
+        throwOnReceiptRevert: false,
+        timeout: options.timeout,
+        pollingInterval: options.pollingInterval,
+      } as Parameters<typeof writeContractSync>[1]);
+      syncSupport.set(client.uid, true);
+    } catch (err) {
+      // the node refused the method itself, so nothing was broadcast: resend the classic way
+      if (!isMethodUnsupported(err)) throw err;
+      syncSupport.set(client.uid, false);
+    }
+  }
+  if (!receipt) {
+    const hash = await writeContract(client, p as Parameters<typeof writeContract>[1]);
+    receipt = await waitForTransactionReceipt(client, {
+      hash,
+      timeout: options.timeout,
+      pollingInterval: options.pollingInterval,
+    });
+  }
+  if (receipt.status === "reverted") throw new TransactionRevertedError(receipt);
+  return receipt;
+}

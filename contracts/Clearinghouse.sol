@@ -6,69 +6,110 @@ import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IER
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
-import {IClearinghouse, SpotMarketParams} from "./interfaces/IClearinghouse.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IClearinghouse, SpotMarketParams, Position, LiquidationParams} from "./interfaces/IClearinghouse.sol";
 import {ISpotMarket} from "./interfaces/ISpotMarket.sol";
+import {IMarginPool} from "./interfaces/IMarginPool.sol";
+import {IAtlas} from "./interfaces/IAtlas.sol";
 import {AccountId, AccountIdLib} from "./types/AccountId.sol";
 import {SpotMarketDeployer} from "./SpotMarketDeployer.sol";
+import {BalanceLib} from "./libraries/BalanceLib.sol";
 
 /// @title Clearinghouse: one vault, one account per trader, every market settles here
-/// @notice Invariant (docs/INVARIANTS.md, I1): for every token, the vault's balance equals
-/// Σ account balances + Σ market pockets (locked + unswept) + Σ market fees not yet collected
-/// + reserve, exactly: markets only move amounts between these buckets.
+/// @notice Invariant I1 (docs/INVARIANTS.md): for every token the vault holds exactly
+/// Σ idle balances + Σ market pockets + Σ market fees not yet collected + reserve; lent balances
+/// and borrowed cash live in the token's LendingPool, which the vault holds shares of.
 contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
+    using SafeCast for uint256;
+    using SafeCast for int256;
+
+    uint256 internal constant M64 = type(uint64).max;
+    uint256 internal constant FLAG_BORROW_ORDERS = 1 << 192;
+    uint256 internal constant FLAG_BORROW_WITHDRAWALS = 1 << 193;
+    uint256 internal constant MAX_SHOCK_BPS = 5000;
+    uint256 internal constant MAX_SLIPPAGE_BPS = 1000;
 
     SpotMarketDeployer public immutable SPOT_DEPLOYER;
     bytes32 public immutable SPOT_INIT_CODE_HASH;
 
-    mapping(AccountId account => mapping(address token => uint256 atoms)) internal _balances;
+    /// @dev Asset config, one slot: id 8 | decimals 8 | shock 16 | slippage 16 | haircut 16 | pool 160.
+    struct AssetConfig {
+        uint8 id;
+        uint8 decimals;
+        uint16 shockBps;
+        uint16 slippageBps;
+        uint16 lentHaircutBps;
+        address pool;
+    }
+
+    mapping(AccountId account => mapping(address token => BalanceLib.Balance)) internal _balances;
+    /// @dev [63..0] assets held | [127..64] assets owed | [191..128] markets with a pocket |
+    ///      [192] borrow for orders | [193] borrow for withdrawals | [255..208] liquidatable since
+    mapping(AccountId account => uint256 state) internal _state;
     mapping(AccountId account => mapping(address operator => bool)) internal _operators;
-    mapping(address token => bool) internal _listed;
+    mapping(address token => AssetConfig) internal _assets;
     mapping(address token => uint256 atoms) internal _reserve;
+    address[] internal _assetList;
     address[] internal _markets;
     address public treasury;
+    IAtlas public atlas;
+    LiquidationParams public liquidationParams;
 
     constructor(address authority, SpotMarketDeployer spotDeployer, address treasury_) AccessManaged(authority) {
         require(treasury_ != address(0), ZeroAddress());
         SPOT_DEPLOYER = spotDeployer;
         SPOT_INIT_CODE_HASH = spotDeployer.INIT_CODE_HASH();
         treasury = treasury_;
+        liquidationParams = LiquidationParams({rampSeconds: 600, capShareBps: 5000, bufferBps: 100});
     }
 
     // ------------------------------------------------------------------ accounts
 
     /// @inheritdoc IClearinghouse
     function deposit(address token, uint8 sub, uint256 amount) external nonReentrant {
-        require(amount != 0, ZeroAmount());
-        require(_listed[token], AssetNotListed(token));
-        IERC20 t = IERC20(token);
-        uint256 before = t.balanceOf(address(this));
-        t.safeTransferFrom(msg.sender, address(this), amount);
-        uint256 received = t.balanceOf(address(this)) - before;
-        require(received == amount, TransferShortfall(token, amount, received));
+        _pull(token, amount);
         AccountId acct = AccountIdLib.from(msg.sender, sub);
-        _balances[acct][token] += amount;
+        _setState(acct, _credit(acct, token, amount, _state[acct]));
         emit Deposited(acct, token, amount);
     }
 
     /// @inheritdoc IClearinghouse
+    function repay(address token, address owner, uint8 sub, uint256 atoms) external nonReentrant {
+        _pull(token, atoms);
+        AccountId acct = AccountIdLib.from(owner, sub);
+        _setState(acct, _credit(acct, token, atoms, _state[acct]));
+        emit Repaid(acct, token, atoms);
+    }
+
+    /// @inheritdoc IClearinghouse
     function withdraw(address token, uint8 sub, uint256 amount, address to) external nonReentrant {
-        require(amount != 0, ZeroAmount());
         require(to != address(0), ZeroAddress());
         AccountId acct = AccountIdLib.from(msg.sender, sub);
-        _debit(acct, token, amount);
+        uint256 st = _state[acct];
+        _setState(acct, _checked(acct, _debit(acct, token, amount, st, st & FLAG_BORROW_WITHDRAWALS != 0), st));
         IERC20(token).safeTransfer(to, amount);
         emit Withdrawn(acct, token, amount, to);
     }
 
     /// @inheritdoc IClearinghouse
+    function borrow(address token, uint8 sub, uint256 atoms, address to) external nonReentrant {
+        require(to != address(0), ZeroAddress());
+        AccountId acct = AccountIdLib.from(msg.sender, sub);
+        uint256 st = _state[acct];
+        _setState(acct, _checked(acct, _debit(acct, token, atoms, st, true), st));
+        IERC20(token).safeTransfer(to, atoms);
+        emit Borrowed(acct, token, atoms, to);
+    }
+
+    /// @inheritdoc IClearinghouse
     function transfer(address token, uint8 fromSub, uint8 toSub, uint256 amount) external nonReentrant {
-        require(amount != 0, ZeroAmount());
         require(fromSub != toSub, SameAccount());
         AccountId from = AccountIdLib.from(msg.sender, fromSub);
         AccountId to = AccountIdLib.from(msg.sender, toSub);
-        _debit(from, token, amount);
-        _balances[to][token] += amount;
+        uint256 st = _state[from];
+        _setState(from, _checked(from, _debit(from, token, amount, st, false), st));
+        _setState(to, _credit(to, token, amount, _state[to]));
         emit Transferred(from, to, token, amount);
     }
 
@@ -81,13 +122,33 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     }
 
     /// @inheritdoc IClearinghouse
-    function isOperator(AccountId account, address operator) external view returns (bool) {
-        return _operators[account][operator];
+    function setLending(address token, uint8 sub, bool lent) external nonReentrant {
+        AccountId acct = AccountIdLib.from(msg.sender, sub);
+        IMarginPool pool = IMarginPool(_assets[token].pool);
+        require(address(pool) != address(0), NoPool(token));
+        BalanceLib.Balance memory b = _balances[acct][token];
+        if (b.lent != lent) {
+            if (b.amount > 0) {
+                // idle atoms become pool shares, or shares become atoms (rounded by ERC-4626 in the pool's favour)
+                uint256 converted =
+                    lent ? _toShares(pool, uint256(int256(b.amount))) : _toAtoms(pool, uint256(int256(b.amount)));
+                b.amount = converted.toInt256().toInt248();
+            }
+            b.lent = lent;
+            _balances[acct][token] = b;
+            _setState(acct, _track(_state[acct], _assets[token].id, b.amount));
+        }
+        emit LendingSet(acct, token, lent);
     }
 
     /// @inheritdoc IClearinghouse
-    function balanceOf(AccountId account, address token) external view returns (uint256) {
-        return _balances[account][token];
+    function setBorrowPolicy(uint8 sub, bool forOrders, bool forWithdrawals) external {
+        AccountId acct = AccountIdLib.from(msg.sender, sub);
+        uint256 st = _state[acct] & ~(FLAG_BORROW_ORDERS | FLAG_BORROW_WITHDRAWALS);
+        if (forOrders) st |= FLAG_BORROW_ORDERS;
+        if (forWithdrawals) st |= FLAG_BORROW_WITHDRAWALS;
+        _state[acct] = st;
+        emit BorrowPolicySet(acct, forOrders, forWithdrawals);
     }
 
     // ------------------------------------------------------------------ markets
@@ -99,11 +160,42 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         address quote,
         AccountId account,
         int256 baseDelta,
-        int256 quoteDelta
-    ) external {
+        int256 quoteDelta,
+        uint256 hints
+    ) external returns (bool margin) {
         _onlyMarket(index, base, quote);
-        if (baseDelta != 0) _apply(account, base, baseDelta);
-        if (quoteDelta != 0) _apply(account, quote, quoteDelta);
+        // Fast path, one slot per token: a known pocket of an account without debt whose idle
+        // balances cover the debits and whose credits land on positive balances.
+        bool baseDone = hints == 0 && _quick(account, base, baseDelta);
+        bool quoteDone = hints == 0 && _quick(account, quote, quoteDelta);
+        if (baseDone && quoteDone) return false;
+        if (baseDone) baseDelta = 0;
+        if (quoteDone) quoteDelta = 0;
+        uint256 st0 = _state[account];
+        uint256 st = st0 | (1 << (127 + index)); // the account now may have a pocket on this market
+        bool mayBorrow = st & FLAG_BORROW_ORDERS != 0;
+        // credits first, so a trade's proceeds can pay for its other leg
+        if (baseDelta > 0) st = _credit(account, base, uint256(baseDelta), st);
+        if (quoteDelta > 0) st = _credit(account, quote, uint256(quoteDelta), st);
+        if (baseDelta < 0) st = _debit(account, base, uint256(-baseDelta), st, mayBorrow);
+        if (quoteDelta < 0) st = _debit(account, quote, uint256(-quoteDelta), st, mayBorrow);
+        if (baseDelta < 0 || quoteDelta < 0) st = _checked(account, st, st0);
+        _setState(account, st);
+        margin = (st >> 64) & M64 != 0;
+    }
+
+    /// @dev Applies `delta` when no config, pool or state is needed; false leaves it to the slow path.
+    /// A balance that reaches zero keeps its held bit (it is cleared lazily): the held mask means
+    /// "may be non-zero", the owed mask stays exact.
+    function _quick(AccountId account, address token, int256 delta) internal returns (bool) {
+        if (delta == 0) return true;
+        BalanceLib.Balance storage b = _balances[account][token];
+        (int248 amount, bool lent) = (b.amount, b.lent);
+        if (lent || amount <= 0) return false;
+        int256 next = int256(amount) + delta;
+        if (next < 0) return false;
+        b.amount = int248(next); // |next| <= |amount| or amount + a credit the market computed: fits
+        return true;
     }
 
     /// @inheritdoc IClearinghouse
@@ -113,30 +205,313 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         emit ReserveCredited(quote, quoteAmount);
     }
 
-    function _apply(AccountId account, address token, int256 delta) internal {
-        if (delta > 0) _balances[account][token] += uint256(delta);
-        else _debit(account, token, uint256(-delta));
+    /// @inheritdoc IClearinghouse
+    function checkMargin(AccountId account) external view {
+        if ((_state[account] >> 64) & M64 != 0) _requireInitial(account);
     }
 
-    function _debit(AccountId account, address token, uint256 amount) internal {
-        uint256 bal = _balances[account][token];
-        require(bal >= amount, InsufficientBalance(token, amount, bal));
-        unchecked {
-            _balances[account][token] = bal - amount;
+    // ------------------------------------------------------------------ balance arithmetic
+
+    function _pull(address token, uint256 amount) internal {
+        require(amount != 0, ZeroAmount());
+        require(_assets[token].id != 0, AssetNotListed(token));
+        IERC20 t = IERC20(token);
+        uint256 before = t.balanceOf(address(this));
+        t.safeTransferFrom(msg.sender, address(this), amount);
+        uint256 received = t.balanceOf(address(this)) - before;
+        require(received == amount, TransferShortfall(token, amount, received));
+    }
+
+    /// @dev Adds `atoms` to a balance: repays debt first, then holds the rest idle or lent.
+    function _credit(AccountId acct, address token, uint256 atoms, uint256 st) internal returns (uint256) {
+        BalanceLib.Balance memory b = _balances[acct][token];
+        AssetConfig memory a = _assets[token];
+        if (b.amount < 0) {
+            IMarginPool pool = IMarginPool(a.pool);
+            uint256 owedShares = uint256(-int256(b.amount));
+            pool.accrueInterest();
+            uint256 debt = pool.debtOf(owedShares);
+            if (atoms >= debt) {
+                pool.repay(owedShares);
+                atoms -= debt;
+                b.amount = 0;
+            } else {
+                // burn the shares `atoms` fully pays for (rounded down: the pool keeps any dust)
+                uint256 shares = (atoms * 1e18) / pool.borrowIndexWad();
+                uint256 paid = shares == 0 ? 0 : pool.repay(shares);
+                _reserve[token] += atoms - paid; // sub-share dust, kept by the protocol
+                b.amount = -int256(owedShares - shares).toInt248();
+                atoms = 0;
+            }
         }
+        if (atoms != 0) {
+            uint256 add = b.lent ? _toShares(IMarginPool(a.pool), atoms) : atoms;
+            b.amount = (int256(b.amount) + add.toInt256()).toInt248();
+        }
+        _balances[acct][token] = b;
+        return _track(st, a.id, b.amount);
+    }
+
+    /// @dev Takes `atoms` from a balance: idle or lent funds first, then (if allowed) a borrow.
+    /// Callers run `_checked` once after their debits.
+    function _debit(AccountId acct, address token, uint256 atoms, uint256 st, bool mayBorrow)
+        internal
+        returns (uint256)
+    {
+        require(atoms != 0, ZeroAmount());
+        BalanceLib.Balance memory b = _balances[acct][token];
+        AssetConfig memory a = _assets[token];
+        uint256 short = atoms;
+        if (b.amount > 0) {
+            uint256 have = uint256(int256(b.amount));
+            if (b.lent) {
+                IMarginPool pool = IMarginPool(a.pool);
+                uint256 value = pool.previewRedeem(have);
+                if (value > atoms) {
+                    uint256 burnt = pool.withdraw(atoms, address(this), address(this)); // shares rounded up
+                    b.amount = int256(have - burnt).toInt248();
+                    short = 0;
+                } else {
+                    short = atoms - pool.redeem(have, address(this), address(this));
+                    b.amount = 0;
+                }
+            } else if (have >= atoms) {
+                b.amount = int256(have - atoms).toInt248();
+                short = 0;
+            } else {
+                short = atoms - have;
+                b.amount = 0;
+            }
+        }
+        if (short != 0) {
+            require(mayBorrow, InsufficientBalance(token, atoms, atoms - short));
+            require(a.pool != address(0), NoPool(token));
+            uint256 shares = IMarginPool(a.pool).borrow(short, address(this));
+            b.amount = (int256(b.amount) - shares.toInt256()).toInt248();
+            emit Borrowed(acct, token, short, address(this));
+        }
+        _balances[acct][token] = b;
+        return _track(st, a.id, b.amount);
+    }
+
+    /// @dev After debits: an account with debt must keep initial value >= 0. On its first debt the
+    /// markets it trades on are told, so they risk-check its pocket-only actions from now on.
+    function _checked(AccountId acct, uint256 st, uint256 st0) internal returns (uint256) {
+        if ((st >> 64) & M64 != 0) {
+            _setState(acct, st);
+            if ((st0 >> 64) & M64 == 0) _flagMarkets(acct, st);
+            _requireInitial(acct);
+        }
+        return st;
+    }
+
+    /// @dev Keeps the held and owed masks in step with a balance's sign.
+    function _track(uint256 st, uint256 id, int256 amount) internal pure returns (uint256) {
+        uint256 bit = 1 << (id - 1);
+        st = amount != 0 ? st | bit : st & ~bit;
+        return amount < 0 ? st | (bit << 64) : st & ~(bit << 64);
+    }
+
+    function _setState(AccountId acct, uint256 st) internal {
+        if (_state[acct] != st) _state[acct] = st;
+    }
+
+    /// @dev First debt: tell every market the account trades on to risk-check its pocket-only actions.
+    function _flagMarkets(AccountId acct, uint256 st) internal {
+        uint256 m = (st >> 128) & M64;
+        for (uint256 i; m != 0; ++i) {
+            if (m & 1 != 0) ISpotMarket(_markets[i]).setMarginFlag(acct);
+            m >>= 1;
+        }
+    }
+
+    function _requireInitial(AccountId acct) internal view {
+        IAtlas a = atlas;
+        require(address(a) != address(0), NoRiskEngine());
+        int256 iv = a.initialValue(acct);
+        require(iv >= 0, InsufficientMargin(acct, iv));
+    }
+
+    /// @dev The pool pulls with the standing allowance granted in `setAssetPool`.
+    function _toShares(IMarginPool pool, uint256 atoms) internal returns (uint256) {
+        return pool.deposit(atoms, address(this));
+    }
+
+    function _toAtoms(IMarginPool pool, uint256 shares) internal returns (uint256) {
+        return pool.redeem(shares, address(this), address(this));
     }
 
     /// @dev A market is authentic iff it sits at the CREATE2 address the deployer would give
     /// (index, base, quote): a hash instead of a storage read on every settlement.
     function _onlyMarket(uint256 index, address base, address quote) internal view {
-        require(msg.sender == _spotAddress(index, base, quote), NotMarket(msg.sender));
-    }
-
-    function _spotAddress(uint256 index, address base, address quote) internal view returns (address) {
         bytes32 salt = keccak256(abi.encode(index, base, quote));
-        return address(
+        address expected = address(
             uint160(uint256(keccak256(abi.encodePacked(bytes1(0xff), address(SPOT_DEPLOYER), salt, SPOT_INIT_CODE_HASH))))
         );
+        require(msg.sender == expected, NotMarket(msg.sender));
+    }
+
+    // ------------------------------------------------------------------ liquidation
+
+    /// @inheritdoc IClearinghouse
+    function isLiquidatable(AccountId account) public view returns (bool) {
+        return address(atlas) != address(0) && atlas.maintenanceValue(account) < 0;
+    }
+
+    /// @inheritdoc IClearinghouse
+    function flagLiquidatable(AccountId account) external {
+        int256 mv = atlas.maintenanceValue(account);
+        require(mv < 0, NotLiquidatable(account, mv));
+        _flag(account);
+    }
+
+    /// @dev Starts the account's auction clock unless it runs already.
+    function _flag(AccountId account) internal {
+        uint256 st = _state[account];
+        if (st >> 208 == 0) {
+            _state[account] = st | (block.timestamp << 208);
+            emit LiquidatableFlagged(account, block.timestamp);
+        }
+    }
+
+    /// @inheritdoc IClearinghouse
+    function liquidate(
+        AccountId account,
+        address debtToken,
+        uint256 repayAtoms,
+        address collateralToken,
+        uint8 liquidatorSub
+    ) external nonReentrant returns (uint256 seized) {
+        AccountId liquidator = AccountIdLib.from(msg.sender, liquidatorSub);
+        require(!liquidator.eq(account), SelfLiquidation());
+        require(repayAtoms != 0, ZeroAmount());
+        int256 mvBefore = atlas.maintenanceValue(account);
+        require(mvBefore < 0, NotLiquidatable(account, mvBefore));
+        _requireNoOrders(account);
+        _flag(account);
+        uint256 discountBps = _discountBps(account, collateralToken);
+        seized = _seizeFor(debtToken, repayAtoms, collateralToken, discountBps);
+        _moveForLiquidation(account, liquidator, debtToken, repayAtoms, collateralToken, seized);
+        IAtlas.AccountRisk memory afterRisk = atlas.riskOf(account);
+        require(afterRisk.maintenanceWad > mvBefore, LiquidationDidNotImprove(mvBefore, afterRisk.maintenanceWad));
+        int256 buffer = afterRisk.equityWad > 0 ? (afterRisk.equityWad * int256(uint256(liquidationParams.bufferBps))) / 10_000 : int256(0);
+        require(afterRisk.maintenanceWad <= buffer, LiquidationTooLarge(afterRisk.maintenanceWad, buffer));
+        if (afterRisk.maintenanceWad >= 0) _state[account] &= (uint256(1) << 208) - 1; // healthy: the auction ends
+        emit Liquidated(account, liquidator, debtToken, repayAtoms, collateralToken, seized, discountBps);
+    }
+
+    function _moveForLiquidation(
+        AccountId account,
+        AccountId liquidator,
+        address debtToken,
+        uint256 repayAtoms,
+        address collateralToken,
+        uint256 seized
+    ) internal {
+        uint256 lst0 = _state[liquidator];
+        uint256 lst = _repayDebtOf(account, liquidator, debtToken, repayAtoms, lst0);
+        _seize(account, collateralToken, seized);
+        _setState(liquidator, _checked(liquidator, _credit(liquidator, collateralToken, seized, lst), lst0));
+    }
+
+    /// @dev The liquidator's idle or lent funds repay the account's debt.
+    function _repayDebtOf(AccountId account, AccountId liquidator, address debtToken, uint256 repayAtoms, uint256 lst0)
+        internal
+        returns (uint256 lst)
+    {
+        BalanceLib.Balance memory d = _balances[account][debtToken];
+        uint256 debt = d.amount < 0 ? IMarginPool(_assets[debtToken].pool).debtOf(uint256(-int256(d.amount))) : 0;
+        require(repayAtoms <= debt, RepayExceedsDebt(debtToken, repayAtoms, debt));
+        lst = _debit(liquidator, debtToken, repayAtoms, lst0, false);
+        _setState(account, _credit(account, debtToken, repayAtoms, _state[account]));
+    }
+
+    /// @dev Takes collateral from the account being liquidated: no borrowing and no margin check.
+    function _seize(AccountId account, address token, uint256 seized) internal {
+        int256 have = balanceOf(account, token);
+        require(have > 0 && uint256(have) >= seized, InsufficientCollateral(token, seized, have > 0 ? uint256(have) : 0));
+        _setState(account, _debitNoCheck(account, token, seized, _state[account]));
+    }
+
+    /// @dev A debit that never borrows and skips the margin check: the liquidated side.
+    function _debitNoCheck(AccountId acct, address token, uint256 atoms, uint256 st) internal returns (uint256) {
+        BalanceLib.Balance memory b = _balances[acct][token];
+        AssetConfig memory a = _assets[token];
+        uint256 have = uint256(int256(b.amount));
+        if (b.lent) {
+            uint256 burnt = IMarginPool(a.pool).withdraw(atoms, address(this), address(this));
+            b.amount = int256(have - burnt).toInt248();
+        } else {
+            b.amount = int256(have - atoms).toInt248();
+        }
+        _balances[acct][token] = b;
+        return _track(st, a.id, b.amount);
+    }
+
+    function _requireNoOrders(AccountId account) internal view {
+        uint256 m = (_state[account] >> 128) & M64;
+        for (uint256 i; m != 0; ++i) {
+            if (m & 1 != 0) {
+                (,,,, uint256 n) = ISpotMarket(_markets[i]).pocketOf(account.owner(), uint8(account.sub()));
+                require(n == 0, OrdersStillOpen(_markets[i], n));
+            }
+            m >>= 1;
+        }
+    }
+
+    /// @dev Dutch auction: 0 when first found liquidatable, growing linearly to a cap below the
+    /// collateral's shock + slippage, so each liquidation raises the maintenance value.
+    function _discountBps(AccountId account, address collateral) internal view returns (uint256) {
+        LiquidationParams memory p = liquidationParams;
+        AssetConfig memory a = _assets[collateral];
+        uint256 cap = ((uint256(a.shockBps) + a.slippageBps) * p.capShareBps) / 10_000;
+        uint256 elapsed = block.timestamp - (_state[account] >> 208);
+        return elapsed >= p.rampSeconds ? cap : (cap * elapsed) / p.rampSeconds;
+    }
+
+    /// @dev Collateral atoms worth `repay` of debt at oracle prices, grossed up by the discount;
+    /// rounded down (the liquidated account's side: it gives up no more than owed).
+    function _seizeFor(address debtToken, uint256 repay_, address collToken, uint256 discountBps)
+        internal
+        view
+        returns (uint256)
+    {
+        (uint256 pd,) = _price(debtToken);
+        (uint256 pc,) = _price(collToken);
+        uint256 usdWad = (repay_ * pd) / (10 ** _assets[debtToken].decimals);
+        return (usdWad * (10 ** _assets[collToken].decimals) * 10_000) / (pc * (10_000 - discountBps));
+    }
+
+    function _price(address token) internal view returns (uint256, uint256) {
+        return atlas.ORACLE().price(token);
+    }
+
+    /// @inheritdoc IClearinghouse
+    function settleBadDebt(AccountId account, address token) external nonReentrant {
+        uint256 st = _state[account];
+        uint256 held = st & M64;
+        for (uint256 i; held != 0; ++i) {
+            // held bits are cleared lazily: read the balances themselves
+            if (held & 1 != 0) require(_balances[account][_assetList[i]].amount <= 0, NotBankrupt(account));
+            held >>= 1;
+        }
+        uint256 m = (st >> 128) & M64;
+        for (uint256 i; m != 0; ++i) {
+            if (m & 1 != 0) {
+                (uint256 lb, uint256 lq, uint256 ub, uint256 uq,) =
+                    ISpotMarket(_markets[i]).pocketOf(account.owner(), uint8(account.sub()));
+                require(lb | lq | ub | uq == 0, NotBankrupt(account));
+            }
+            m >>= 1;
+        }
+        BalanceLib.Balance memory b = _balances[account][token];
+        require(b.amount < 0, NoDebt(token));
+        uint256 shares = uint256(-int256(b.amount));
+        (uint256 loss,) = IMarginPool(_assets[token].pool).writeOff(shares);
+        b.amount = 0;
+        _balances[account][token] = b;
+        _setState(account, _track(st, _assets[token].id, 0));
+        emit BadDebtSettled(account, token, shares, loss);
     }
 
     // ------------------------------------------------------------------ governance
@@ -144,20 +519,65 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// @inheritdoc IClearinghouse
     function listAsset(address token) external restricted {
         require(token != address(0), ZeroAddress());
-        require(!_listed[token], AssetAlreadyListed(token));
-        _listed[token] = true;
-        emit AssetListed(token, IERC20Metadata(token).decimals());
+        require(_assets[token].id == 0, AssetAlreadyListed(token));
+        require(_assetList.length < 64, CapacityReached());
+        _assetList.push(token);
+        uint8 decimals = IERC20Metadata(token).decimals();
+        // conservative defaults until governance sets the asset's risk: a 10% shock, 1% slippage
+        _assets[token] = AssetConfig(uint8(_assetList.length), decimals, 1000, 100, 9800, address(0));
+        emit AssetListed(token, decimals);
+    }
+
+    /// @inheritdoc IClearinghouse
+    function setAssetRisk(address token, uint16 shockBps, uint16 slippageBps, uint16 lentHaircutBps)
+        external
+        restricted
+    {
+        AssetConfig storage a = _assets[token];
+        require(a.id != 0, AssetNotListed(token));
+        require(
+            shockBps != 0 && shockBps <= MAX_SHOCK_BPS && slippageBps <= MAX_SLIPPAGE_BPS && lentHaircutBps <= 10_000,
+            InvalidRiskParams()
+        );
+        (a.shockBps, a.slippageBps, a.lentHaircutBps) = (shockBps, slippageBps, lentHaircutBps);
+        emit AssetRiskSet(token, shockBps, slippageBps, lentHaircutBps);
+    }
+
+    /// @inheritdoc IClearinghouse
+    function setAssetPool(address token, address pool) external restricted {
+        AssetConfig storage a = _assets[token];
+        require(a.id != 0, AssetNotListed(token));
+        require(a.pool == address(0) && pool != address(0) && IMarginPool(pool).asset() == token, InvalidRiskParams());
+        a.pool = pool;
+        // the pool pulls repayments from the vault
+        IERC20(token).forceApprove(pool, type(uint256).max);
+        emit AssetPoolSet(token, pool);
+    }
+
+    /// @inheritdoc IClearinghouse
+    function setRiskEngine(address atlas_) external restricted {
+        require(atlas_ != address(0), ZeroAddress());
+        atlas = IAtlas(atlas_);
+        emit RiskEngineSet(atlas_);
+    }
+
+    /// @inheritdoc IClearinghouse
+    function setLiquidationParams(LiquidationParams calldata p) external restricted {
+        require(p.rampSeconds != 0 && p.capShareBps < 10_000 && p.bufferBps <= 2000, InvalidRiskParams());
+        liquidationParams = p;
+        emit LiquidationParamsSet(p);
     }
 
     /// @inheritdoc IClearinghouse
     function createSpotMarket(SpotMarketParams calldata p) external restricted returns (uint256 index, address market) {
-        require(_listed[p.base], AssetNotListed(p.base));
-        require(_listed[p.quote], AssetNotListed(p.quote));
+        require(_assets[p.base].id != 0, AssetNotListed(p.base));
+        require(_assets[p.quote].id != 0, AssetNotListed(p.quote));
         require(
             p.base != p.quote && p.lotSize != 0 && p.tickSize != 0 && p.minLots != 0 && p.minLots < (1 << 48)
                 && p.maxMakerFeeBps <= 100,
             InvalidMarketParams()
         );
+        require(_markets.length < 64, CapacityReached());
         index = _markets.length + 1; // index 0 is never a market, so an order id is never 0
         market = SPOT_DEPLOYER.deploy(index, p);
         _markets.push(market);
@@ -205,6 +625,57 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     // ------------------------------------------------------------------ views
 
     /// @inheritdoc IClearinghouse
+    function isOperator(AccountId account, address operator) external view returns (bool) {
+        return _operators[account][operator];
+    }
+
+    /// @inheritdoc IClearinghouse
+    function balanceOf(AccountId account, address token) public view returns (int256) {
+        BalanceLib.Balance memory b = _balances[account][token];
+        if (b.amount < 0) return -int256(IMarginPool(_assets[token].pool).debtOf(uint256(-int256(b.amount))));
+        if (b.lent) return int256(IMarginPool(_assets[token].pool).convertToAssets(uint256(int256(b.amount))));
+        return b.amount;
+    }
+
+    /// @inheritdoc IClearinghouse
+    function positionsOf(AccountId account, address extra)
+        external
+        view
+        returns (Position[] memory positions, address[] memory markets)
+    {
+        uint256 st = _state[account];
+        uint256 held = st & M64;
+        bool addExtra = extra != address(0) && (_assets[extra].id == 0 || held & (1 << (_assets[extra].id - 1)) == 0);
+        positions = new Position[](_popcount(held) + (addExtra ? 1 : 0));
+        uint256 n;
+        for (uint256 i; held != 0; ++i) {
+            if (held & 1 != 0) positions[n++] = positionOf(account, _assetList[i]);
+            held >>= 1;
+        }
+        if (addExtra) positions[n] = positionOf(account, extra);
+        uint256 m = (st >> 128) & M64;
+        markets = new address[](_popcount(m));
+        n = 0;
+        for (uint256 i; m != 0; ++i) {
+            if (m & 1 != 0) markets[n++] = _markets[i];
+            m >>= 1;
+        }
+    }
+
+    /// @inheritdoc IClearinghouse
+    function positionOf(AccountId account, address token) public view returns (Position memory p) {
+        AssetConfig memory a = _assets[token];
+        require(a.id != 0, AssetNotListed(token));
+        BalanceLib.Balance memory b = _balances[account][token];
+        return Position(token, a.decimals, a.shockBps, a.slippageBps, a.lentHaircutBps, a.pool, b.amount, b.lent);
+    }
+
+    /// @inheritdoc IClearinghouse
+    function accountState(AccountId account) external view returns (uint256) {
+        return _state[account];
+    }
+
+    /// @inheritdoc IClearinghouse
     function reserveOf(address token) external view returns (uint256) {
         return _reserve[token];
     }
@@ -221,6 +692,11 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
 
     /// @inheritdoc IClearinghouse
     function isListed(address token) external view returns (bool) {
-        return _listed[token];
+        return _assets[token].id != 0;
+    }
+
+    function _popcount(uint256 x) internal pure returns (uint256 c) {
+        for (; x != 0; x &= x - 1) ++c;
     }
 }
+

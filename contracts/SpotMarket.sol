@@ -49,7 +49,8 @@ contract SpotMarket is ISpotMarket, ReentrancyGuardTransient {
     mapping(uint256 slotKey => uint256) internal _orders;
     mapping(uint256 wordKey => uint256) internal _bitmap;
     /// @dev Pocket: [71..0] locked quote (tick units) | [119..72] locked base (lots) |
-    ///   [191..120] unswept quote (tick units) | [239..192] unswept base (lots) | [255..240] open orders
+    ///   [191..120] unswept quote (tick units) | [239..192] unswept base (lots) | [254..240] open orders |
+    ///   [255] margin flag (the account has debt)
     mapping(AccountId account => uint256) internal _pockets;
     mapping(AccountId account => mapping(uint256 clientOrderId => uint256 orderId)) internal _clientIds;
 
@@ -66,6 +67,12 @@ contract SpotMarket is ISpotMarket, ReentrancyGuardTransient {
         uint256 owedQuote;
         uint256 top;
         bool topLoaded;
+        /// @dev the account has debt: its risk-adding pocket-only actions are margin-checked
+        bool margin;
+        /// @dev this call placed or took: it may add risk
+        bool risky;
+        /// @dev the pocket was empty when loaded (first settlement of the account on this market)
+        bool fresh;
     }
 
     /// @dev One taker order while it matches.
@@ -223,7 +230,7 @@ contract SpotMarket is ISpotMarket, ReentrancyGuardTransient {
         _flush(c);
         if (baseAtoms | quoteAtoms != 0) {
             // both products are < 2^72 * 2^128, far inside int256
-            CLEARINGHOUSE.settle(INDEX, BASE, QUOTE, c.account, int256(baseAtoms), int256(quoteAtoms));
+            CLEARINGHOUSE.settle(INDEX, BASE, QUOTE, c.account, int256(baseAtoms), int256(quoteAtoms), 0);
         }
         emit Swept(c.account, baseAtoms, quoteAtoms);
     }
@@ -237,7 +244,23 @@ contract SpotMarket is ISpotMarket, ReentrancyGuardTransient {
         emit FeesCollected(quoteAtoms);
     }
 
+    /// @inheritdoc ISpotMarket
+    function cancelForLiquidation(address owner, uint8 sub, uint256[] calldata orderIds) external nonReentrant {
+        Ctx memory c = _load(_account(owner, sub));
+        require(CLEARINGHOUSE.isLiquidatable(c.account), AccountNotLiquidatable(c.account));
+        for (uint256 i; i < orderIds.length; ++i) {
+            _cancel(c, orderIds[i], false);
+        }
+        _storePocket(c);
+        if (c.topLoaded) _top = c.top;
+    }
+
     // ------------------------------------------------------------------ governance (via Clearinghouse)
+
+    /// @inheritdoc ISpotMarket
+    function setMarginFlag(AccountId account) external onlyClearinghouse {
+        _pockets[account] |= 1 << 255;
+    }
 
     /// @inheritdoc ISpotMarket
     function setPaused(bool paused) external onlyClearinghouse {
@@ -280,6 +303,7 @@ contract SpotMarket is ISpotMarket, ReentrancyGuardTransient {
 
         _loadTop(c);
         require((c.top >> 48) & C.M8 == 0, MarketPaused());
+        c.risky = true;
         uint256 bestOpp = side == 0 ? (c.top >> 24) & C.M24 : c.top & C.M24;
         bool crosses = bestOpp != 0 && (side == 0 ? bestOpp <= tick : bestOpp >= tick);
         if (!crosses) {
@@ -657,7 +681,9 @@ contract SpotMarket is ISpotMarket, ReentrancyGuardTransient {
         c.lockedBase = (w >> 72) & C.M48;
         c.unsweptQuote = (w >> 120) & C.M72;
         c.unsweptBase = (w >> 192) & C.M48;
-        c.openOrders = w >> 240;
+        c.openOrders = (w >> 240) & 0x7fff;
+        c.margin = w >> 255 != 0;
+        c.fresh = w == 0;
     }
 
     function _loadTop(Ctx memory c) internal view {
@@ -673,7 +699,7 @@ contract SpotMarket is ISpotMarket, ReentrancyGuardTransient {
             AmountOverflow()
         );
         _pockets[c.account] = c.lockedQuote | (c.lockedBase << 72) | (c.unsweptQuote << 120)
-            | (c.unsweptBase << 192) | (c.openOrders << 240);
+            | (c.unsweptBase << 192) | (c.openOrders << 240) | (c.margin ? 1 << 255 : 0);
     }
 
     /// @dev Writes the pocket and market state, then (last, as the only external call) takes
@@ -683,9 +709,22 @@ contract SpotMarket is ISpotMarket, ReentrancyGuardTransient {
         if (c.topLoaded) _top = c.top;
         if (c.owedBase | c.owedQuote != 0) {
             // products are < 2^72 * 2^128: they fit int256
-            CLEARINGHOUSE.settle(
-                INDEX, BASE, QUOTE, c.account, -int256(c.owedBase * LOT_SIZE), -int256(c.owedQuote * TICK_SIZE)
+            bool margin = CLEARINGHOUSE.settle(
+                INDEX,
+                BASE,
+                QUOTE,
+                c.account,
+                -int256(c.owedBase * LOT_SIZE),
+                -int256(c.owedQuote * TICK_SIZE),
+                (c.margin ? 1 : 0) | (c.fresh ? 2 : 0)
             );
+            if (margin != c.margin) {
+                c.margin = margin;
+                _storePocket(c); // same slot, already written: a warm rewrite
+            }
+        } else if (c.margin && c.risky) {
+            // funded from the pocket alone: the Clearinghouse did not see it, so ask it now
+            CLEARINGHOUSE.checkMargin(c.account);
         }
     }
 
@@ -765,7 +804,7 @@ contract SpotMarket is ISpotMarket, ReentrancyGuardTransient {
     /// @inheritdoc ISpotMarket
     function openOrders(address owner, uint8 sub) external view returns (uint256[] memory ids) {
         uint256 acct = uint256(AccountId.unwrap(_account(owner, sub)));
-        uint256 want = _pockets[AccountId.wrap(bytes32(acct))] >> 240;
+        uint256 want = (_pockets[AccountId.wrap(bytes32(acct))] >> 240) & 0x7fff;
         ids = new uint256[](want);
         uint256 n;
         for (uint256 side; side < 2 && n < want; ++side) {

@@ -24,6 +24,30 @@ struct SpotMarketParams {
     uint16 maxMakerFeeBps;
 }
 
+/// @notice One asset of an account as the risk engine reads it. `amount` is the signed balance
+/// in its stored unit: token atoms when idle, supply shares of the asset's pool when lent
+/// (`lent`), borrow shares when negative.
+struct Position {
+    address token;
+    uint8 decimals;
+    uint16 shockBps;
+    uint16 slippageBps;
+    uint16 lentHaircutBps;
+    address pool;
+    int256 amount;
+    bool lent;
+}
+
+/// @notice Parameters of liquidation: the Dutch-auction discount grows linearly from 0 over
+/// `rampSeconds` to `capShareBps` of the seized asset's shock + slippage (always below it, so a
+/// liquidation raises maintenance value), and a liquidation may leave the account at most
+/// `bufferBps` of its equity above zero maintenance value.
+struct LiquidationParams {
+    uint32 rampSeconds;
+    uint16 capShareBps;
+    uint16 bufferBps;
+}
+
 /// @title Clearinghouse: the one vault and the one account per trader
 /// @notice Holds every listed token for every account; markets settle into it.
 /// Balances are in each token's own atoms. Funds committed to a market (locked behind
@@ -53,6 +77,34 @@ interface IClearinghouse {
     error UnknownMarket(uint256 index);
     /// @notice The reserve holds less of the token than asked for.
     error InsufficientReserve(address token, uint256 requested, uint256 available);
+    /// @notice The action would leave the account's initial value below zero.
+    error InsufficientMargin(AccountId account, int256 initialWad);
+    /// @notice The asset has no lending pool.
+    error NoPool(address token);
+    /// @notice Too many assets or markets for the account bitmasks (64 each).
+    error CapacityReached();
+    /// @notice A risk or liquidation parameter is outside its hard bounds.
+    error InvalidRiskParams();
+    /// @notice The risk engine is not set.
+    error NoRiskEngine();
+    /// @notice The account's maintenance value is not below zero.
+    error NotLiquidatable(AccountId account, int256 maintenanceWad);
+    /// @notice The account still has resting orders on a market: cancel them first.
+    error OrdersStillOpen(address market, uint256 count);
+    /// @notice The account owes less of the token than the liquidator offered to repay.
+    error RepayExceedsDebt(address token, uint256 repay, uint256 debt);
+    /// @notice The account holds less of the collateral than the liquidation would seize.
+    error InsufficientCollateral(address token, uint256 seize, uint256 available);
+    /// @notice The liquidation would leave maintenance value above the buffer (overshoot).
+    error LiquidationTooLarge(int256 maintenanceAfterWad, int256 bufferWad);
+    /// @notice The liquidation would not raise the maintenance value.
+    error LiquidationDidNotImprove(int256 beforeWad, int256 afterWad);
+    /// @notice A liquidator may not liquidate its own account.
+    error SelfLiquidation();
+    /// @notice The account still holds assets or pockets: not bankrupt.
+    error NotBankrupt(AccountId account);
+    /// @notice The account owes nothing in this token.
+    error NoDebt(address token);
 
     // ---- events ----
     event AssetListed(address indexed token, uint8 decimals);
@@ -64,6 +116,25 @@ interface IClearinghouse {
     event ReserveCredited(address indexed token, uint256 amount);
     event ReserveWithdrawn(address indexed token, uint256 amount, address treasury);
     event TreasurySet(address treasury);
+    event LendingSet(AccountId indexed account, address indexed token, bool lent);
+    event BorrowPolicySet(AccountId indexed account, bool forOrders, bool forWithdrawals);
+    event Borrowed(AccountId indexed account, address indexed token, uint256 atoms, address to);
+    event Repaid(AccountId indexed account, address indexed token, uint256 atoms);
+    event Liquidated(
+        AccountId indexed account,
+        AccountId indexed liquidator,
+        address debtToken,
+        uint256 repaidAtoms,
+        address collateralToken,
+        uint256 seizedAtoms,
+        uint256 discountBps
+    );
+    event LiquidatableFlagged(AccountId indexed account, uint256 since);
+    event BadDebtSettled(AccountId indexed account, address indexed token, uint256 shares, uint256 lossAtoms);
+    event AssetRiskSet(address indexed token, uint16 shockBps, uint16 slippageBps, uint16 lentHaircutBps);
+    event AssetPoolSet(address indexed token, address pool);
+    event RiskEngineSet(address atlas);
+    event LiquidationParamsSet(LiquidationParams params);
 
     // ---- accounts ----
     /// @notice Deposits `amount` of a listed `token` from the caller into sub-account `sub`.
@@ -84,21 +155,84 @@ interface IClearinghouse {
     /// @notice Whether `operator` may trade for `account`.
     function isOperator(AccountId account, address operator) external view returns (bool);
 
-    /// @notice Free balance of `account` in `token`, in token atoms.
-    function balanceOf(AccountId account, address token) external view returns (uint256);
+    /// @notice Signed balance of `account` in `token`, in token atoms: idle or lent (with the
+    ///         pool's interest) when positive, debt (with interest) when negative.
+    function balanceOf(AccountId account, address token) external view returns (int256);
+
+    // ---- lending and borrowing ----
+    /// @notice Opts the caller's sub-account in or out of lending `token` to its pool: a positive
+    ///         balance is then held as pool shares and earns the supply rate.
+    function setLending(address token, uint8 sub, bool lent) external;
+
+    /// @notice Whether orders (settled by markets) and withdrawals may take balances negative.
+    ///         Losses may always do so; this governs voluntary borrowing only.
+    function setBorrowPolicy(uint8 sub, bool forOrders, bool forWithdrawals) external;
+
+    /// @notice Withdraws `atoms` to `to`, borrowing from the pool whatever the balance lacks;
+    ///         the account's initial value must stay >= 0.
+    function borrow(address token, uint8 sub, uint256 atoms, address to) external;
+
+    /// @notice Pays `atoms` (pulled from the caller) into `owner`'s sub-account: debt first.
+    ///         Never blocked by prices or pause.
+    function repay(address token, address owner, uint8 sub, uint256 atoms) external;
+
+    /// @notice Partially liquidates `account`: the caller's sub-account `liquidatorSub` pays
+    ///         `repayAtoms` of the account's `debtToken` debt and receives `collateralToken` worth
+    ///         that much at the oracle price plus the Dutch-auction discount.
+    /// @return seizedAtoms Collateral atoms moved to the liquidator.
+    function liquidate(
+        AccountId account,
+        address debtToken,
+        uint256 repayAtoms,
+        address collateralToken,
+        uint8 liquidatorSub
+    ) external returns (uint256 seizedAtoms);
+
+    /// @notice Records that `account` is liquidatable (starts its auction clock). Anyone may call.
+    function flagLiquidatable(AccountId account) external;
+
+    /// @notice Whether the account's maintenance value is below zero.
+    function isLiquidatable(AccountId account) external view returns (bool);
+
+    /// @notice Writes off a bankrupt account's debt in `token` against that token's pool (its
+    ///         reserve first, then its lenders). Anyone may call once the account holds nothing.
+    function settleBadDebt(AccountId account, address token) external;
+
+    /// @notice The account's positions (`extra`, if not zero and not held, is added with amount 0)
+    ///         and the markets where it may have a pocket.
+    function positionsOf(AccountId account, address extra)
+        external
+        view
+        returns (Position[] memory positions, address[] memory markets);
+
+    /// @notice One position of the account (amount 0 if none).
+    function positionOf(AccountId account, address token) external view returns (Position memory);
+
+    /// @notice Packed account state: held mask | debt mask << 64 | market mask << 128 | flags << 192 |
+    ///         liquidatable-since << 208.
+    function accountState(AccountId account) external view returns (uint256);
 
     // ---- markets (called by markets only) ----
     /// @notice Applies a market's signed balance changes for `account`.
     /// @dev Authorised by recomputing the caller's CREATE2 address from (index, base, quote):
-    ///      no registry read. A debit beyond the free balance reverts InsufficientBalance.
+    ///      no registry read. A debit beyond the free balance borrows if the account allows it for
+    ///      orders, else reverts InsufficientBalance. An account with debt must keep initial value >= 0.
+    /// @param hints bit 0: the market's pocket says the account may have debt; bit 1: the pocket
+    ///        was empty (a first settlement on this market). With no hint the Clearinghouse may
+    ///        settle from the balances alone.
+    /// @return margin Whether the account has debt (the market then risk-checks its pocket-only actions).
     function settle(
         uint256 index,
         address base,
         address quote,
         AccountId account,
         int256 baseDelta,
-        int256 quoteDelta
-    ) external;
+        int256 quoteDelta,
+        uint256 hints
+    ) external returns (bool margin);
+
+    /// @notice Reverts InsufficientMargin if the account has debt and initial value < 0.
+    function checkMargin(AccountId account) external view;
 
     /// @notice Moves fees a market collected (already held by this vault) into the reserve.
     function creditReserve(uint256 index, address base, address quote, uint256 quoteAmount) external;
@@ -118,6 +252,18 @@ interface IClearinghouse {
 
     /// @notice Changes a market's fees within its hard bounds.
     function setMarketFees(uint256 index, int16 makerFeeBps, uint16 takerFeeBps) external;
+
+    /// @notice Sets an asset's shock, slippage (bps) and the haircut applied to lent balances.
+    function setAssetRisk(address token, uint16 shockBps, uint16 slippageBps, uint16 lentHaircutBps) external;
+
+    /// @notice Attaches the asset's lending pool (once).
+    function setAssetPool(address token, address pool) external;
+
+    /// @notice Sets the risk engine.
+    function setRiskEngine(address atlas) external;
+
+    /// @notice Sets the liquidation parameters within hard bounds.
+    function setLiquidationParams(LiquidationParams calldata params) external;
 
     /// @notice Sets where reserve withdrawals go.
     function setTreasury(address treasury) external;

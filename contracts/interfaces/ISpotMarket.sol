@@ -63,6 +63,8 @@ interface ISpotMarket {
     error FeeOutOfBounds(int256 makerFeeBps, uint256 takerFeeBps);
     /// @notice The amount does not fit its packed field.
     error AmountOverflow();
+    /// @notice The account is not liquidatable, so others may not cancel its orders.
+    error AccountNotLiquidatable(AccountId account);
 
     // ---- events (layouts in docs/EVENTS.md) ----
     /// @notice An order rests on the book. `info` = account (owner << 96 | sub) | lots << 8 |
@@ -123,7 +125,13 @@ interface ISpotMarket {
     /// @notice Moves accrued fees into the Clearinghouse reserve. Anyone may call.
     function collectFees() external;
 
+    /// @notice Cancels orders of an account whose maintenance value is below zero, so it can be
+    ///         liquidated. Anyone may call; funds return to the account's pocket.
+    function cancelForLiquidation(address owner, uint8 sub, uint256[] calldata orderIds) external;
+
     // ---- Clearinghouse only ----
+    /// @notice Marks the account as having debt: its pocket-only risk-adding actions are margin-checked.
+    function setMarginFlag(AccountId account) external;
     function setPaused(bool paused) external;
     function setFees(int16 makerFeeBps, uint16 takerFeeBps) external;
 

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {IAtlas} from "./interfaces/IAtlas.sol";
+import {IPriceOracle} from "./interfaces/IPriceOracle.sol";
+import {IMarginPool} from "./interfaces/IMarginPool.sol";
+import {IClearinghouse, Position} from "./interfaces/IClearinghouse.sol";
+import {ISpotMarket} from "./interfaces/ISpotMarket.sol";
+import {AccountId} from "./types/AccountId.sol";
+import {AtlasMath} from "./libraries/AtlasMath.sol";
+
+/// @title Atlas: the portfolio-margin risk engine (spot and lending)
+/// @notice Holds no balances. Reads an account's positions from the Clearinghouse, its pockets
+/// from the markets, prices from the OracleRouter, and values it as `IAtlas` and docs/RISK.md say.
+contract Atlas is IAtlas {
+    uint256 internal constant BPS = 10_000;
+    uint256 internal constant WAD = 1e18;
+
+    IClearinghouse public immutable CLEARINGHOUSE;
+    /// @inheritdoc IAtlas
+    IPriceOracle public immutable ORACLE;
+    /// @inheritdoc IAtlas
+    uint256 public immutable initialScaleBps;
+    /// @inheritdoc IAtlas
+    uint256 public immutable debtInterestSeconds;
+
+    constructor(IClearinghouse clearinghouse, IPriceOracle oracle, uint256 initialScaleBps_, uint256 debtInterestSeconds_) {
+        require(initialScaleBps_ >= BPS && initialScaleBps_ <= 20_000 && debtInterestSeconds_ <= 365 days, InvalidRiskParams());
+        CLEARINGHOUSE = clearinghouse;
+        ORACLE = oracle;
+        initialScaleBps = initialScaleBps_;
+        debtInterestSeconds = debtInterestSeconds_;
+    }
+
+    /// @inheritdoc IAtlas
+    function riskOf(AccountId account) external view returns (AccountRisk memory r) {
+        (AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b) = _gather(account, address(0));
+        r.equityWad = AtlasMath.equity(e);
+        r.maintenanceWad = AtlasMath.value(e, b, BPS, false);
+        r.initialWad = AtlasMath.value(e, b, initialScaleBps, true);
+    }
+
+    /// @inheritdoc IAtlas
+    function assetRisks(AccountId account) external view returns (AssetRisk[] memory out) {
+        (AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b) = _gather(account, address(0));
+        int256[] memory m = AtlasMath.values(e, b, BPS, false);
+        int256[] memory i = AtlasMath.values(e, b, initialScaleBps, true);
+        out = new AssetRisk[](e.length);
+        for (uint256 k; k < e.length; ++k) {
+            out[k] = AssetRisk(e[k].token, AtlasMath.adjusted(e[k]), e[k].priceWad, m[k], i[k]);
+        }
+    }
+
+    /// @inheritdoc IAtlas
+    function initialValue(AccountId account) external view returns (int256) {
+        (AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b) = _gather(account, address(0));
+        return AtlasMath.value(e, b, initialScaleBps, true);
+    }
+
+    /// @inheritdoc IAtlas
+    function maintenanceValue(AccountId account) external view returns (int256) {
+        (AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b) = _gather(account, address(0));
+        return AtlasMath.value(e, b, BPS, false);
+    }
+
+    /// @inheritdoc IAtlas
+    function maxWithdraw(AccountId account, address token, bool allowBorrow) public view returns (uint256) {
+        (AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b) = _gather(account, token);
+        uint256 k = _find(e, token);
+        AtlasMath.Entry memory t = e[k];
+        uint256 available = t.idleAtoms + t.lentAtoms;
+        uint256 hi = allowBorrow ? type(uint128).max : available;
+        (uint256 idle0, uint256 lent0, uint256 debt0) = (t.idleAtoms, t.lentAtoms, t.debtAtoms);
+        uint256 lo;
+        // Largest w with initial value >= 0 after withdrawing w: the value falls as w grows, so
+        // bisection finds it exactly; the answer rounds down (the protocol's side).
+        while (lo < hi) {
+            uint256 mid = hi - (hi - lo) / 2;
+            _withdrawFrom(t, idle0, lent0, debt0, mid);
+            if (AtlasMath.value(e, b, initialScaleBps, true) >= 0) lo = mid;
+            else hi = mid - 1;
+        }
+        return lo;
+    }
+
+    /// @inheritdoc IAtlas
+    function maxBorrow(AccountId account, address token) external view returns (uint256) {
+        (AtlasMath.Entry[] memory e,) = _gather(account, token);
+        AtlasMath.Entry memory t = e[_find(e, token)];
+        uint256 w = maxWithdraw(account, token, true);
+        uint256 available = t.idleAtoms + t.lentAtoms;
+        return w > available ? w - available : 0;
+    }
+
+    /// @inheritdoc IAtlas
+    function liquidationPrice(AccountId account, address token) external view returns (uint256) {
+        (AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b) = _gather(account, token);
+        uint256 k = _find(e, token);
+        int256 x = AtlasMath.adjusted(e[k]);
+        if (x == 0) return 0;
+        // Maintenance value moves one way with this price: up for a net long, down for a short.
+        uint256 lo = 1;
+        uint256 hi = 1e36;
+        bool long = x > 0;
+        e[k].priceWad = long ? hi : lo;
+        if (AtlasMath.value(e, b, BPS, false) < 0) return 0; // never healthy in range
+        e[k].priceWad = long ? lo : hi;
+        if (AtlasMath.value(e, b, BPS, false) >= 0) return 0; // never liquidatable in range
+        // Bisection for the boundary price: the lowest healthy price for a long, the highest for a short.
+        while (lo < hi) {
+            uint256 mid = long ? lo + (hi - lo) / 2 : hi - (hi - lo) / 2;
+            e[k].priceWad = mid;
+            bool healthy = AtlasMath.value(e, b, BPS, false) >= 0;
+            if (long) {
+                if (healthy) hi = mid;
+                else lo = mid + 1;
+            } else {
+                if (healthy) lo = mid;
+                else hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
+    // ------------------------------------------------------------------ gathering
+
+    /// @dev Positions from the Clearinghouse, pockets from the markets, prices from the oracle.
+    /// `extra` adds an entry for a token the account does not hold yet (for what-if views).
+    function _gather(AccountId account, address extra)
+        internal
+        view
+        returns (AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b)
+    {
+        (Position[] memory ps, address[] memory markets) = CLEARINGHOUSE.positionsOf(account, extra);
+        e = new AtlasMath.Entry[](ps.length + 2 * markets.length);
+        uint256 n;
+        for (uint256 i; i < ps.length; ++i) {
+            n = _entry(e, n, ps[i]);
+        }
+        b = new AtlasMath.Book[](markets.length);
+        for (uint256 i; i < markets.length; ++i) {
+            n = _book(e, n, b, i, ISpotMarket(markets[i]), account);
+        }
+        assembly ("memory-safe") {
+            mstore(e, n)
+        }
+        for (uint256 i; i < n; ++i) {
+            (bool ok, uint256 p, uint256 s) = ORACLE.tryPrice(e[i].token);
+            require(ok, PriceUnavailable(e[i].token));
+            e[i].priceWad = p;
+            e[i].stableWad = s;
+        }
+    }
+
+    /// @dev Adds one market's pocket to its base and quote entries and records its locked funds.
+    function _book(
+        AtlasMath.Entry[] memory e,
+        uint256 n,
+        AtlasMath.Book[] memory b,
+        uint256 i,
+        ISpotMarket m,
+        AccountId account
+    ) internal view returns (uint256) {
+        (, address base, address quote,,,,) = m.config();
+        (uint256 lb, uint256 lq, uint256 ub, uint256 uq,) = m.pocketOf(account.owner(), uint8(account.sub()));
+        uint256 bi;
+        uint256 qi;
+        (n, bi) = _slot(e, n, base);
+        (n, qi) = _slot(e, n, quote);
+        e[bi].pocketAtoms += lb + ub;
+        e[qi].pocketAtoms += lq + uq;
+        b[i] = AtlasMath.Book(bi, qi, lb, lq);
+        return n;
+    }
+
+    function _entry(AtlasMath.Entry[] memory e, uint256 n, Position memory p) internal view returns (uint256) {
+        AtlasMath.Entry memory x = e[n];
+        x.token = p.token;
+        x.decimals = p.decimals;
+        x.shockBps = p.shockBps;
+        x.slippageBps = p.slippageBps;
+        x.haircutBps = p.lentHaircutBps;
+        if (p.amount <= 0 && p.pool != address(0)) {
+            // the rate prices today's debt, or debt a what-if view would add
+            IMarginPool pool = IMarginPool(p.pool);
+            if (p.amount < 0) x.debtAtoms = pool.debtOf(uint256(-p.amount));
+            x.borrowRateWad = pool.borrowRatePerSecondWad();
+        } else if (p.lent) {
+            x.lentAtoms = IMarginPool(p.pool).convertToAssets(uint256(p.amount));
+        } else {
+            x.idleAtoms = uint256(p.amount);
+        }
+        x.debtInterestSeconds = debtInterestSeconds;
+        return n + 1;
+    }
+
+    /// @dev Index of `token` among the first `n` entries, appending a bare entry if absent
+    /// (a market's token the account holds no balance of: its config comes from the Clearinghouse).
+    function _slot(AtlasMath.Entry[] memory e, uint256 n, address token) internal view returns (uint256, uint256) {
+        for (uint256 i; i < n; ++i) {
+            if (e[i].token == token) return (n, i);
+        }
+        Position memory p = CLEARINGHOUSE.positionOf(AccountId.wrap(bytes32(0)), token);
+        return (_entry(e, n, p), n);
+    }
+
+    function _find(AtlasMath.Entry[] memory e, address token) internal pure returns (uint256) {
+        for (uint256 i; i < e.length; ++i) {
+            if (e[i].token == token) return i;
+        }
+        revert PriceUnavailable(token); // unreachable: _gather always adds the token asked for
+    }
+
+    /// @dev What a withdrawal of `w` does to the balance: idle or lent funds first, then new debt.
+    function _withdrawFrom(AtlasMath.Entry memory t, uint256 idle0, uint256 lent0, uint256 debt0, uint256 w)
+        internal
+        pure
+    {
+        if (w <= idle0 + lent0) {
+            t.idleAtoms = idle0 >= w ? idle0 - w : 0;
+            t.lentAtoms = idle0 >= w ? lent0 : lent0 - (w - idle0);
+            t.debtAtoms = debt0;
+        } else {
+            t.idleAtoms = 0;
+            t.lentAtoms = 0;
+            t.debtAtoms = debt0 + (w - idle0 - lent0);
+        }
+    }
+}

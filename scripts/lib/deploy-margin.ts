@@ -1,0 +1,114 @@
+// Adds the margin layer to a deployed protocol: OracleRouter with admin feeds, one LendingPool
+// per asset that lends, Atlas, and each asset's risk parameters. Shared by tests, demo and bench.
+import type { Signer } from "ethers";
+import {
+  Atlas__factory,
+  LendingPool__factory,
+  OracleRouter__factory,
+} from "../../types/ethers-contracts/index.js";
+import type { Atlas, LendingPool, OracleRouter } from "../../types/ethers-contracts/index.js";
+import { GOVERNANCE_ROLE, type Protocol } from "./deploy.ts";
+
+export const ORACLE_ROLE = 3n;
+export const FEED_ADMIN = 1n;
+const WAD = 10n ** 18n;
+
+export interface RateModel {
+  baseRatePerYearWad: bigint;
+  slope1PerYearWad: bigint;
+  slope2PerYearWad: bigint;
+  kinkWad: bigint;
+}
+
+/** A typical kinked model: 0% base, 4% at the 80% kink, +75% above it. */
+export const DEFAULT_RATE_MODEL: RateModel = {
+  baseRatePerYearWad: 0n,
+  slope1PerYearWad: (4n * WAD) / 100n,
+  slope2PerYearWad: (75n * WAD) / 100n,
+  kinkWad: (80n * WAD) / 100n,
+};
+
+export interface MarginAsset {
+  token: string;
+  symbol: string;
+  priceWad: bigint;
+  shockBps: bigint;
+  slippageBps: bigint;
+  lentHaircutBps?: bigint;
+  /** Deploy a lending pool for this asset. */
+  pool?: { model?: RateModel; reserveFactorBps?: bigint; supplyCap?: bigint; borrowCap?: bigint };
+}
+
+export interface Margin {
+  oracle: OracleRouter;
+  atlas: Atlas;
+  pools: Record<string, LendingPool>;
+}
+
+/**
+ * Deploys the oracle, Atlas (initial margin 1.5x, 10 days of interest on debt) and pools, and
+ * wires their governance through the protocol's AccessManager (roles granted to the admin).
+ */
+export async function deployMargin(p: Protocol, assets: MarginAsset[]): Promise<Margin> {
+  const admin = p.admin;
+  const adminAddr = await admin.getAddress();
+  const authority = await p.manager.getAddress();
+  const ch = p.clearinghouse;
+  const chAddr = await ch.getAddress();
+  const oracle = await new OracleRouter__factory(admin).deploy(authority);
+  const atlas = await new Atlas__factory(admin).deploy(chAddr, await oracle.getAddress(), 15_000n, 10n * 86_400n);
+  const m = p.manager;
+  const chSel = (f: Parameters<typeof ch.interface.getFunction>[0]) => ch.interface.getFunction(f).selector;
+  await (
+    await m.setTargetFunctionRole(
+      chAddr,
+      (["setAssetRisk", "setAssetPool", "setRiskEngine", "setLiquidationParams"] as const).map(chSel),
+      GOVERNANCE_ROLE,
+    )
+  ).wait();
+  const oracleAddr = await oracle.getAddress();
+  await (await m.setTargetFunctionRole(oracleAddr, [oracle.interface.getFunction("setFeed").selector], GOVERNANCE_ROLE)).wait();
+  await (await m.setTargetFunctionRole(oracleAddr, [oracle.interface.getFunction("pushPrice").selector], ORACLE_ROLE)).wait();
+  await (await m.grantRole(ORACLE_ROLE, adminAddr, 0)).wait();
+  await (await ch.setRiskEngine(await atlas.getAddress())).wait();
+  const pools: Record<string, LendingPool> = {};
+  for (const a of assets) {
+    if (!(await ch.isListed(a.token))) await (await ch.listAsset(a.token)).wait();
+    await (await oracle.setFeed(a.token, adminFeed(a.priceWad))).wait();
+    await (await oracle.pushPrice(a.token, a.priceWad)).wait();
+    await (await ch.setAssetRisk(a.token, a.shockBps, a.slippageBps, a.lentHaircutBps ?? 9_800n)).wait();
+    if (a.pool) pools[a.symbol] = await deployPool(p, a, a.pool);
+  }
+  return { oracle, atlas, pools };
+}
+
+/** Admin feed config: 1 hour staleness, stable price moving at most 5% an hour, wide sanity bounds. */
+export function adminFeed(priceWad: bigint) {
+  return {
+    kind: FEED_ADMIN,
+    feed: "0x0000000000000000000000000000000000000000",
+    pythPriceId: "0x" + "00".repeat(32),
+    maxAgeSeconds: 3_600n,
+    maxConfBps: 0n,
+    maxStableMoveBpsPerHour: 500n,
+    minPriceWad: priceWad / 1000n > 0n ? priceWad / 1000n : 1n,
+    maxPriceWad: priceWad * 1000n,
+  };
+}
+
+async function deployPool(p: Protocol, a: MarginAsset, cfg: NonNullable<MarginAsset["pool"]>): Promise<LendingPool> {
+  const admin: Signer = p.admin;
+  const pool = await new LendingPool__factory(admin).deploy(
+    a.token,
+    `Exchange ${a.symbol} pool`,
+    `x${a.symbol}`,
+    await p.clearinghouse.getAddress(),
+    await p.manager.getAddress(),
+    cfg.model ?? DEFAULT_RATE_MODEL,
+    cfg.reserveFactorBps ?? 1_000n,
+    cfg.supplyCap ?? 2n ** 200n,
+    cfg.borrowCap ?? 2n ** 200n,
+  );
+  await (await p.clearinghouse.setAssetPool(a.token, await pool.getAddress())).wait();
+  return pool;
+}

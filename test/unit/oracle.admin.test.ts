@@ -1,0 +1,167 @@
+// OracleRouter with Admin feeds: pushPrice, the read path, staleness at the boundary, access
+// control, and what a feed change keeps of a pushed price.
+import { expect } from "chai";
+import {
+  ASSET,
+  Kind,
+  WAD,
+  adminCfg,
+  cfgTuple,
+  chainlinkCfg,
+  mineAt,
+  nextTxAt,
+  now,
+  setFeed,
+  useOracleFixture,
+} from "./oracle._fixture.ts";
+
+const A = ASSET.weth;
+
+describe("OracleRouter: Admin feeds and pushPrice", () => {
+  const fx = useOracleFixture();
+
+  it("pushPrice stores the price as of now and emits PricePushed; price() returns it", async () => {
+    const f = fx();
+    await setFeed(f, A, adminCfg());
+    const t = (await now(f)) + 5n;
+    await nextTxAt(f, t);
+    await expect(f.router.connect(f.keeper).pushPrice(A, 3_000n * WAD))
+      .to.emit(f.router, "PricePushed")
+      .withArgs(A, 3_000n * WAD)
+      .and.not.to.emit(f.router, "StablePriceUpdated");
+    // No anchor yet: the stable price is the oracle price.
+    expect(await f.router.price(A)).to.deep.equal([3_000n * WAD, 3_000n * WAD]);
+    expect(await f.router.tryPrice(A)).to.deep.equal([true, 3_000n * WAD, 3_000n * WAD]);
+    expect(await f.router.stableAnchorOf(A)).to.deep.equal([0n, 0n]);
+  });
+
+  it("accepts prices at exactly the sanity bounds and rejects one wei outside (PriceOutOfBounds)", async () => {
+    const f = fx();
+    const cfg = adminCfg({ minPriceWad: 10n * WAD, maxPriceWad: 20n * WAD });
+    await setFeed(f, A, cfg);
+    await (await f.router.pushPrice(A, 10n * WAD)).wait();
+    expect((await f.router.price(A))[0]).to.equal(10n * WAD);
+    await (await f.router.pushPrice(A, 20n * WAD)).wait();
+    expect((await f.router.price(A))[0]).to.equal(20n * WAD);
+    await expect(f.router.pushPrice(A, 10n * WAD - 1n))
+      .to.be.revertedWithCustomError(f.router, "PriceOutOfBounds")
+      .withArgs(A, 10n * WAD - 1n);
+    await expect(f.router.pushPrice(A, 20n * WAD + 1n))
+      .to.be.revertedWithCustomError(f.router, "PriceOutOfBounds")
+      .withArgs(A, 20n * WAD + 1n);
+    await expect(f.router.pushPrice(A, 0n)).to.be.revertedWithCustomError(f.router, "PriceOutOfBounds").withArgs(A, 0n);
+    expect((await f.router.price(A))[0]).to.equal(20n * WAD);
+  });
+
+  it("pushPrice refuses assets without an Admin feed (NotAdminFeed)", async () => {
+    const f = fx();
+    await expect(f.router.pushPrice(ASSET.none, WAD)).to.be.revertedWithCustomError(f.router, "NotAdminFeed").withArgs(ASSET.none);
+    await setFeed(f, A, chainlinkCfg(await f.agg8.getAddress()));
+    await expect(f.router.pushPrice(A, 3_000n * WAD)).to.be.revertedWithCustomError(f.router, "NotAdminFeed").withArgs(A);
+    expect(await f.router.stableAnchorOf(A)).to.deep.equal([0n, 0n]);
+  });
+
+  it("restricted functions revert AccessManagedUnauthorized for outsiders", async () => {
+    const f = fx();
+    await expect(f.router.connect(f.outsider).setFeed(A, adminCfg()))
+      .to.be.revertedWithCustomError(f.router, "AccessManagedUnauthorized")
+      .withArgs(f.outsider.address);
+    // The keeper holds the oracle role only: it may push, not configure.
+    await expect(f.router.connect(f.keeper).setFeed(A, adminCfg()))
+      .to.be.revertedWithCustomError(f.router, "AccessManagedUnauthorized")
+      .withArgs(f.keeper.address);
+    await setFeed(f, A, adminCfg());
+    await expect(f.router.connect(f.outsider).pushPrice(A, 3_000n * WAD))
+      .to.be.revertedWithCustomError(f.router, "AccessManagedUnauthorized")
+      .withArgs(f.outsider.address);
+    expect(await f.router.tryPrice(A)).to.deep.equal([false, 0n, 0n]);
+  });
+
+  it("price() reverts NoFeed for an asset without a feed; tryPrice reports ok = false", async () => {
+    const f = fx();
+    await expect(f.router.price(ASSET.none)).to.be.revertedWithCustomError(f.router, "NoFeed").withArgs(ASSET.none);
+    expect(await f.router.tryPrice(ASSET.none)).to.deep.equal([false, 0n, 0n]);
+    expect(await f.router.feedOf(ASSET.none)).to.deep.equal([Kind.None, "0x" + "00".repeat(20), "0x" + "00".repeat(32), 0n, 0n, 0n, 0n, 0n]);
+  });
+
+  it("an Admin feed never pushed is stale (updatedAt 0)", async () => {
+    const f = fx();
+    await setFeed(f, A, adminCfg());
+    await expect(f.router.price(A)).to.be.revertedWithCustomError(f.router, "StalePrice").withArgs(A, 0n, 3600n);
+    expect(await f.router.tryPrice(A)).to.deep.equal([false, 0n, 0n]);
+  });
+
+  it("is fresh at exactly maxAge and stale one second later", async () => {
+    const f = fx();
+    await setFeed(f, A, adminCfg({ maxAgeSeconds: 600n }));
+    const t = (await now(f)) + 10n;
+    await nextTxAt(f, t);
+    await (await f.router.pushPrice(A, 3_000n * WAD)).wait();
+    await mineAt(f, t + 600n);
+    expect(await f.router.price(A)).to.deep.equal([3_000n * WAD, 3_000n * WAD]);
+    await mineAt(f, t + 601n);
+    await expect(f.router.price(A)).to.be.revertedWithCustomError(f.router, "StalePrice").withArgs(A, t, 600n);
+    expect(await f.router.tryPrice(A)).to.deep.equal([false, 0n, 0n]);
+    // A new push makes it fresh again.
+    await (await f.router.pushPrice(A, 3_100n * WAD)).wait();
+    expect((await f.router.price(A))[0]).to.equal(3_100n * WAD);
+  });
+
+  it("price() of an Admin feed reads exactly two storage slots and makes no call", async () => {
+    const f = fx();
+    await setFeed(f, A, adminCfg());
+    await (await f.router.pushPrice(A, 3_000n * WAD)).wait();
+    await (await f.router.updateStablePrice(A)).wait();
+    // Send price() as a transaction so it can be traced op by op.
+    const data = f.router.interface.encodeFunctionData("price", [A]);
+    const tx = await f.anyone.sendTransaction({ to: await f.router.getAddress(), data });
+    await tx.wait();
+    const trace = (await f.connection.provider.request({
+      method: "debug_traceTransaction",
+      params: [tx.hash, { disableStorage: true, disableMemory: true }],
+    })) as { structLogs: { op: string; stack: string[] }[] };
+    const slots = new Set<string>();
+    let calls = 0;
+    for (const log of trace.structLogs) {
+      if (log.op === "SLOAD") slots.add(BigInt(log.stack[log.stack.length - 1]).toString(16));
+      if (["CALL", "STATICCALL", "DELEGATECALL", "CALLCODE"].includes(log.op)) calls++;
+    }
+    expect(slots.size).to.equal(2);
+    expect(calls).to.equal(0);
+  });
+
+  describe("setFeed", () => {
+    it("stores the configuration, emits FeedSet and feedOf returns it", async () => {
+      const f = fx();
+      const cfg = adminCfg({ maxAgeSeconds: 7n * 86_400n, maxStableMoveBpsPerHour: 65_535n, maxPriceWad: 2n ** 96n - 1n });
+      await expect(f.router.setFeed(A, cfg)).to.emit(f.router, "FeedSet").withArgs(A, cfgTuple(cfg));
+      expect(await f.router.feedOf(A)).to.deep.equal(cfgTuple(cfg));
+    });
+
+    it("Admin → Admin keeps a pushed price that fits the new bounds", async () => {
+      const f = fx();
+      await setFeed(f, A, adminCfg());
+      await (await f.router.pushPrice(A, 3_000n * WAD)).wait();
+      await setFeed(f, A, adminCfg({ minPriceWad: 2_000n * WAD, maxPriceWad: 4_000n * WAD }));
+      expect((await f.router.price(A))[0]).to.equal(3_000n * WAD);
+    });
+
+    it("drops a pushed price outside the new bounds, so nothing unchecked is ever read", async () => {
+      const f = fx();
+      await setFeed(f, A, adminCfg());
+      await (await f.router.pushPrice(A, 3_000n * WAD)).wait();
+      await setFeed(f, A, adminCfg({ minPriceWad: 1n * WAD, maxPriceWad: 2_000n * WAD }));
+      await expect(f.router.price(A)).to.be.revertedWithCustomError(f.router, "StalePrice").withArgs(A, 0n, 3600n);
+    });
+
+    it("drops a pushed price when the feed leaves Admin and comes back", async () => {
+      const f = fx();
+      await setFeed(f, A, adminCfg());
+      await (await f.router.pushPrice(A, 3_000n * WAD)).wait();
+      await setFeed(f, A, chainlinkCfg(await f.agg8.getAddress()));
+      expect((await f.router.price(A))[0]).to.equal(3_000n * WAD); // from the aggregator
+      await setFeed(f, A, adminCfg());
+      await expect(f.router.price(A)).to.be.revertedWithCustomError(f.router, "StalePrice").withArgs(A, 0n, 3600n);
+    });
+  });
+});

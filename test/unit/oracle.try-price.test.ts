@@ -1,0 +1,211 @@
+// Properties over random feeds: tryPrice never reverts; it answers ok exactly when price() does
+// not revert; both agree to the wei with a bigint model of the conversion, staleness, sign,
+// confidence and bounds rules, and price() raises the error the model predicts. And over random
+// Admin push / keeper update / wait sequences, the stable price matches the model and never
+// moves further from its anchor than the bound allows.
+import { expect } from "chai";
+import fc from "fast-check";
+import type { OracleRouter } from "../../types/ethers-contracts/index.js";
+import {
+  ASSET,
+  BPS_HOURS,
+  adminCfg,
+  chainlinkCfg,
+  mineAt,
+  nextTxAt,
+  now,
+  pythCfg,
+  scale,
+  setFeed,
+  setPyth,
+  stableModel,
+  useOracleFixture,
+  type Cfg,
+} from "./oracle._fixture.ts";
+
+const A = ASSET.weth;
+const MAX96 = 2n ** 96n - 1n;
+const RUNS = 120;
+
+type Outcome = { ok: true; price: bigint } | { ok: false; name: string; args: unknown[] };
+
+/** price() as an Outcome: the value, or the custom error it reverted with. */
+async function callPrice(router: OracleRouter): Promise<Outcome> {
+  try {
+    const [p, s] = await router.price(A);
+    expect(s).to.equal(p); // no anchor in these runs
+    return { ok: true, price: p };
+  } catch (e) {
+    const data = (e as { data?: string }).data;
+    const parsed = data ? router.interface.parseError(data) : null;
+    if (!parsed) throw e;
+    return { ok: false, name: parsed.name, args: [...parsed.args] };
+  }
+}
+
+async function checkAgainst(router: OracleRouter, expected: Outcome): Promise<void> {
+  const [ok, p, s] = await router.tryPrice(A); // must not throw
+  expect(ok).to.equal(expected.ok);
+  expect(p).to.equal(expected.ok ? expected.price : 0n);
+  expect(s).to.equal(p);
+  expect(await callPrice(router)).to.deep.equal(expected);
+}
+
+const stale = (t: bigint, updatedAt: bigint, maxAge: bigint) => t > updatedAt && t - updatedAt > maxAge;
+
+function bounded(cfg: Cfg, price: bigint): Outcome {
+  return price >= cfg.minPriceWad && price <= cfg.maxPriceWad
+    ? { ok: true, price }
+    : { ok: false, name: "PriceOutOfBounds", args: [A, price] };
+}
+
+/** Sanity bounds: often the widest allowed, otherwise two random 96-bit prices. */
+const bounds = fc.oneof(
+  fc.constant([1n, MAX96] as [bigint, bigint]),
+  fc.tuple(fc.bigInt(1n, MAX96), fc.bigInt(1n, MAX96)).map(([a, b]) => (a <= b ? [a, b] : [b, a]) as [bigint, bigint]),
+);
+/** [maxAge, seconds before now the price was set]: fresh, at the edge, just stale, future, epoch. */
+const ages = fc.bigInt(1n, 7n * 86_400n).chain((m) =>
+  fc.tuple(
+    fc.constant(m),
+    fc.oneof(
+      { weight: 4, arbitrary: fc.bigInt(0n, m) },
+      fc.constantFrom(m, m + 1n),
+      fc.bigInt(-1_000n, -1n),
+      fc.bigInt(m + 1n, 8n * 86_400n),
+      fc.constant(10n ** 12n),
+    ),
+  ),
+);
+
+describe("OracleRouter: tryPrice never reverts and agrees with price() and the model", () => {
+  const fx = useOracleFixture();
+
+  it("Chainlink: random decimals, answers, ages and bounds", async () => {
+    const f = fx();
+    const feed = await f.agg8.getAddress();
+    const answer = fc.oneof(
+      { weight: 3, arbitrary: fc.bigInt(1n, 10n ** 30n) },
+      fc.bigInt(-(2n ** 255n), 2n ** 255n - 1n),
+      fc.constantFrom(0n, -1n, 2n ** 255n - 1n),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 36 }), answer, ages, bounds, fc.boolean(), async (d, ans, [mAge, ageS], [lo, hi], down) => {
+        const snap = await f.networkHelpers.takeSnapshot();
+        try {
+          await (await f.agg8.setDecimals(d)).wait();
+          const cfg = chainlinkCfg(feed, { maxAgeSeconds: mAge, minPriceWad: lo, maxPriceWad: hi });
+          await setFeed(f, A, cfg);
+          const t = (await now(f)) + 1n;
+          const updatedAt = ageS > t ? 0n : t - ageS;
+          await nextTxAt(f, t);
+          await (await f.agg8.setRoundData(ans, updatedAt)).wait();
+          await (await f.agg8.setReverting(down && d % 4 === 0)).wait();
+          const tView = await now(f);
+          let expected: Outcome;
+          if (down && d % 4 === 0) expected = { ok: false, name: "FeedUnavailable", args: [A, feed] };
+          else if (stale(tView, updatedAt, mAge)) expected = { ok: false, name: "StalePrice", args: [A, updatedAt, mAge] };
+          else if (ans <= 0n) expected = { ok: false, name: "NonPositivePrice", args: [A, ans] };
+          else expected = bounded(cfg, scale(ans, 18n - BigInt(d)));
+          await checkAgainst(f.router, expected);
+        } finally {
+          await snap.restore();
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("Pyth: random prices, confidences, exponents, ages and bounds", async () => {
+    const f = fx();
+    const pyth = await f.pyth.getAddress();
+    const int64 = fc.oneof({ weight: 3, arbitrary: fc.bigInt(1n, 10n ** 12n) }, fc.bigInt(-(2n ** 63n), 2n ** 63n - 1n), fc.constantFrom(0n, 2n ** 63n - 1n));
+    const conf = fc.oneof({ weight: 3, arbitrary: fc.bigInt(0n, 10n ** 8n) }, fc.bigInt(0n, 2n ** 64n - 1n));
+    const expo = fc.oneof({ weight: 3, arbitrary: fc.bigInt(-20n, 20n) }, fc.bigInt(-(2n ** 31n), 2n ** 31n - 1n));
+    const confBps = fc.bigInt(1n, 10_000n);
+    await fc.assert(
+      fc.asyncProperty(int64, conf, expo, ages, confBps, bounds, async (p, c, e, [mAge, ageS], bps, [lo, hi]) => {
+        const snap = await f.networkHelpers.takeSnapshot();
+        try {
+          const cfg = pythCfg(pyth, { maxAgeSeconds: mAge, maxConfBps: bps, minPriceWad: lo, maxPriceWad: hi });
+          await setFeed(f, A, cfg);
+          const t = (await now(f)) + 1n;
+          const publishTime = ageS >= t ? 1n : t - ageS; // MockPyth needs publishTime > 0
+          await nextTxAt(f, t);
+          await setPyth(f, { price: p, conf: c, expo: e, publishTime });
+          const tView = await now(f);
+          let expected: Outcome;
+          if (stale(tView, publishTime, mAge)) expected = { ok: false, name: "StalePrice", args: [A, publishTime, mAge] };
+          else if (p <= 0n) expected = { ok: false, name: "NonPositivePrice", args: [A, p] };
+          else {
+            const wad = scale(p, 18n + e);
+            expected =
+              c * 10_000n > p * bps
+                ? { ok: false, name: "ConfidenceTooWide", args: [A, scale(c, 18n + e), wad] }
+                : bounded(cfg, wad);
+          }
+          await checkAgainst(f.router, expected);
+        } finally {
+          await snap.restore();
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("Admin: random push / update / wait sequences keep the stable price on the model and within the bound", async () => {
+    const f = fx();
+    const WAD = 10n ** 18n;
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant("push" as const), price: fc.bigInt(1n * WAD, 100_000n * WAD) }),
+      fc.record({ kind: fc.constant("update" as const) }),
+      fc.record({ kind: fc.constant("wait" as const), seconds: fc.bigInt(1n, 40_000n) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.bigInt(1n, 65_535n), fc.array(op, { minLength: 1, maxLength: 12 }), async (bps, ops) => {
+        const snap = await f.networkHelpers.takeSnapshot();
+        try {
+          const cfg = adminCfg({ maxAgeSeconds: 7n * 86_400n, maxStableMoveBpsPerHour: bps });
+          await setFeed(f, A, cfg);
+          let t = await now(f);
+          let last: bigint | null = null;
+          let anchor: { wad: bigint; at: bigint } | null = null;
+          for (const o of ops) {
+            t += 1n;
+            if (o.kind === "wait") {
+              t += o.seconds;
+              await mineAt(f, t);
+            } else if (o.kind === "push") {
+              await nextTxAt(f, t);
+              await (await f.router.pushPrice(A, o.price)).wait();
+              if (last !== null) anchor = { wad: stableModel(last, bps, anchor, t), at: t };
+              last = o.price;
+            } else {
+              await nextTxAt(f, t);
+              if (last === null) {
+                await expect(f.router.updateStablePrice(A)).to.be.revertedWithCustomError(f.router, "StalePrice");
+                await mineAt(f, t);
+              } else {
+                await (await f.router.updateStablePrice(A)).wait();
+                anchor = { wad: stableModel(last, bps, anchor, t), at: t };
+              }
+            }
+            const [ok, p, s] = await f.router.tryPrice(A);
+            expect(ok).to.equal(last !== null);
+            if (last === null) continue;
+            expect(p).to.equal(last);
+            expect(s).to.equal(stableModel(last, bps, anchor, t));
+            expect(await f.router.stableAnchorOf(A)).to.deep.equal(anchor ? [anchor.wad, anchor.at] : [0n, 0n]);
+            if (anchor) {
+              const dist = s > anchor.wad ? s - anchor.wad : anchor.wad - s;
+              expect(dist * BPS_HOURS <= anchor.wad * bps * (t - anchor.at)).to.equal(true);
+            }
+          }
+        } finally {
+          await snap.restore();
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});

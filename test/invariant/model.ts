@@ -1,0 +1,690 @@
+/**
+ * An exact bigint model of the Clearinghouse and its spot markets, written from the interfaces'
+ * NatSpec and the design notes (not from the contract's storage), so the invariant suite can
+ * predict every balance, pocket, fee, order id, event and revert of a transaction and compare.
+ *
+ * Units mirror the contracts: inside a market, base is lots and quote is tick units; balances,
+ * reserve and the vault are token atoms. Plain data (Maps and objects) so `structuredClone`
+ * gives a scratch copy to simulate on; a revert simply discards the copy.
+ */
+
+export const M24 = (1n << 24n) - 1n;
+export const M32 = (1n << 32n) - 1n;
+export const M48 = (1n << 48n) - 1n;
+export const M112 = (1n << 112n) - 1n;
+export const MAX_TICK = 255n * 255n * 255n - 1n;
+export const MAX_OPEN_ORDERS = 64n;
+export const MAX_FILLS = 128n;
+export const MAX_SKIPS = 64n;
+export const RING = 256n;
+const BPS = 10_000n;
+
+export const GTC = 0n;
+export const POST_ONLY = 1n;
+export const FOK = 3n;
+export const MARKET = 4n;
+export const STP_CANCEL_INCOMING = 1n;
+export const STP_CANCEL_BOTH = 2n;
+
+/** A modelled revert: the custom error the chain must answer with. */
+export class Revert extends Error {
+  constructor(readonly errorName: string) {
+    super(`expected revert ${errorName}`);
+  }
+}
+
+export interface Slot {
+  acct: bigint;
+  lots: bigint; // 0 once cancelled in the middle of the queue
+  expiry: bigint;
+}
+
+export interface Level {
+  total: bigint;
+  head: bigint;
+  tail: bigint;
+  epoch: bigint;
+  slots: Map<bigint, Slot>; // by queue position
+}
+
+export interface Pocket {
+  lockedQuote: bigint;
+  lockedBase: bigint;
+  unsweptQuote: bigint;
+  unsweptBase: bigint;
+  openOrders: bigint;
+}
+
+export interface MarketModel {
+  address: string;
+  index: bigint;
+  base: string;
+  quote: string;
+  lotSize: bigint;
+  tickSize: bigint;
+  minLots: bigint;
+  maxMakerFeeBps: bigint;
+  makerFeeBps: bigint;
+  takerFeeBps: bigint;
+  paused: boolean;
+  fees: bigint; // tick units
+  levels: [Map<bigint, Level>, Map<bigint, Level>];
+  pockets: Map<bigint, Pocket>;
+  clientIds: Map<bigint, Map<bigint, bigint>>;
+}
+
+/** One event a market emits, rendered canonically so model and chain compare as strings. */
+export type ModelEvent = string;
+
+export interface World {
+  now: bigint;
+  balances: Map<bigint, Map<string, bigint>>;
+  reserve: Map<string, bigint>;
+  vault: Map<string, bigint>;
+  treasuryWallet: Map<string, bigint>;
+  markets: MarketModel[];
+  operators: Set<string>;
+  /** Per transaction: events in emission order, order ids whose state the tx may change. */
+  events: ModelEvent[];
+  touched: Set<bigint>;
+}
+
+export const ev = (market: bigint, name: string, ...args: (bigint | bigint[] | boolean)[]): ModelEvent =>
+  `${market}:${name}(${args.map((a) => (Array.isArray(a) ? `[${a.join(",")}]` : a.toString())).join(",")})`;
+
+export const accountOf = (owner: string, sub: bigint): bigint => (BigInt(owner) << 96n) | sub;
+export const ownerOf = (acct: bigint): string => "0x" + (acct >> 96n).toString(16).padStart(40, "0");
+export const operatorKey = (acct: bigint, operator: string) => `${acct}:${operator.toLowerCase()}`;
+
+export function orderIdOf(index: bigint, side: bigint, tick: bigint, epoch: bigint, pos: bigint): bigint {
+  return (index << 96n) | (side << 88n) | (tick << 64n) | (epoch << 32n) | pos;
+}
+
+const ceilBps = (amount: bigint, bps: bigint) => (amount * bps + BPS - 1n) / BPS;
+export const bidLockPerLot = (m: MarketModel, tick: bigint) => tick + ceilBps(tick, m.maxMakerFeeBps);
+
+// ------------------------------------------------------------------ Clearinghouse
+
+export function balanceOf(w: World, acct: bigint, token: string): bigint {
+  return w.balances.get(acct)?.get(token) ?? 0n;
+}
+
+function setBalance(w: World, acct: bigint, token: string, v: bigint) {
+  let m = w.balances.get(acct);
+  if (!m) w.balances.set(acct, (m = new Map()));
+  m.set(token, v);
+}
+
+function debit(w: World, acct: bigint, token: string, amount: bigint) {
+  const bal = balanceOf(w, acct, token);
+  if (bal < amount) throw new Revert("InsufficientBalance");
+  setBalance(w, acct, token, bal - amount);
+}
+
+export function deposit(w: World, owner: string, sub: bigint, token: string, amount: bigint) {
+  if (amount === 0n) throw new Revert("ZeroAmount");
+  const acct = accountOf(owner, sub);
+  setBalance(w, acct, token, balanceOf(w, acct, token) + amount);
+  w.vault.set(token, (w.vault.get(token) ?? 0n) + amount);
+}
+
+export function withdraw(w: World, owner: string, sub: bigint, token: string, amount: bigint) {
+  if (amount === 0n) throw new Revert("ZeroAmount");
+  debit(w, accountOf(owner, sub), token, amount);
+  w.vault.set(token, w.vault.get(token)! - amount);
+}
+
+export function transfer(w: World, owner: string, fromSub: bigint, toSub: bigint, token: string, amount: bigint) {
+  if (amount === 0n) throw new Revert("ZeroAmount");
+  if (fromSub === toSub) throw new Revert("SameAccount");
+  debit(w, accountOf(owner, fromSub), token, amount);
+  const to = accountOf(owner, toSub);
+  setBalance(w, to, token, balanceOf(w, to, token) + amount);
+}
+
+export function withdrawReserve(w: World, token: string, amount: bigint) {
+  const r = w.reserve.get(token) ?? 0n;
+  if (r < amount) throw new Revert("InsufficientReserve");
+  w.reserve.set(token, r - amount);
+  w.vault.set(token, w.vault.get(token)! - amount);
+  w.treasuryWallet.set(token, (w.treasuryWallet.get(token) ?? 0n) + amount);
+}
+
+/** `settle` from a market: the base leg first, then quote; a debit beyond the balance reverts. */
+function settle(w: World, m: MarketModel, acct: bigint, baseDelta: bigint, quoteDelta: bigint) {
+  for (const [token, d] of [
+    [m.base, baseDelta],
+    [m.quote, quoteDelta],
+  ] as const) {
+    if (d > 0n) setBalance(w, acct, token, balanceOf(w, acct, token) + d);
+    else if (d < 0n) debit(w, acct, token, -d);
+  }
+}
+
+export function setMarketFees(w: World, m: MarketModel, makerBps: bigint, takerBps: bigint) {
+  if (takerBps > 100n || makerBps > m.maxMakerFeeBps || makerBps < -takerBps) throw new Revert("FeeOutOfBounds");
+  m.makerFeeBps = makerBps;
+  m.takerFeeBps = takerBps;
+  w.events.push(ev(m.index, "FeesSet", makerBps, takerBps));
+}
+
+export function setPaused(w: World, m: MarketModel, paused: boolean) {
+  m.paused = paused;
+  w.events.push(ev(m.index, "PausedSet", paused));
+}
+
+// ------------------------------------------------------------------ market: book helpers
+
+export function bestBid(m: MarketModel): bigint {
+  let best = 0n;
+  for (const [tick, l] of m.levels[0]) if (l.total !== 0n && tick > best) best = tick;
+  return best;
+}
+
+export function bestAsk(m: MarketModel): bigint {
+  let best = 0n;
+  for (const [tick, l] of m.levels[1]) if (l.total !== 0n && (best === 0n || tick < best)) best = tick;
+  return best;
+}
+
+function nextAbove(m: MarketModel, side: number, tick: bigint): bigint {
+  let best = 0n;
+  for (const [t, l] of m.levels[side]) if (l.total !== 0n && t > tick && (best === 0n || t < best)) best = t;
+  return best;
+}
+
+function nextBelow(m: MarketModel, side: number, tick: bigint): bigint {
+  let best = 0n;
+  for (const [t, l] of m.levels[side]) if (l.total !== 0n && t < tick && t > best) best = t;
+  return best;
+}
+
+function level(m: MarketModel, side: bigint, tick: bigint): Level {
+  let l = m.levels[Number(side)].get(tick);
+  if (!l) {
+    l = { total: 0n, head: 0n, tail: 0n, epoch: 0n, slots: new Map() };
+    m.levels[Number(side)].set(tick, l);
+  }
+  return l;
+}
+
+function resetLevel(l: Level) {
+  l.total = 0n;
+  l.head = 0n;
+  l.tail = 0n;
+  l.epoch += 1n;
+  l.slots.clear();
+}
+
+export interface Found {
+  side: bigint;
+  tick: bigint;
+  pos: bigint;
+  level: Level;
+  slot: Slot;
+}
+
+/** A live order by id, or undefined: the rules of `getOrder`. */
+export function findOrder(m: MarketModel, id: bigint): Found | undefined {
+  if (id >> 96n !== m.index || ((id >> 89n) & 0x7fn) !== 0n) return undefined;
+  const side = (id >> 88n) & 1n;
+  const tick = (id >> 64n) & M24;
+  const l = m.levels[Number(side)].get(tick);
+  if (!l) return undefined;
+  const pos = id & M32;
+  if (((id >> 32n) & M32) !== l.epoch || pos < l.head || pos >= l.tail || l.total === 0n) return undefined;
+  const slot = l.slots.get(pos);
+  if (!slot || slot.lots === 0n) return undefined;
+  return { side, tick, pos, level: l, slot };
+}
+
+/** Every live order, best price first on each side, FIFO within a level. */
+export function liveOrders(m: MarketModel): { id: bigint; side: bigint; tick: bigint; slot: Slot }[] {
+  const out: { id: bigint; side: bigint; tick: bigint; slot: Slot }[] = [];
+  for (const side of [0n, 1n]) {
+    const ticks = [...m.levels[Number(side)].entries()].filter(([, l]) => l.total !== 0n);
+    ticks.sort(([a], [b]) => (side === 0n ? (a > b ? -1 : 1) : a < b ? -1 : 1));
+    for (const [tick, l] of ticks) {
+      for (let pos = l.head; pos < l.tail; pos++) {
+        const s = l.slots.get(pos);
+        if (s && s.lots !== 0n) out.push({ id: orderIdOf(m.index, side, tick, l.epoch, pos), side, tick, slot: s });
+      }
+    }
+  }
+  return out;
+}
+
+export function pocketOf(m: MarketModel, acct: bigint): Pocket {
+  return (
+    m.pockets.get(acct) ?? { lockedQuote: 0n, lockedBase: 0n, unsweptQuote: 0n, unsweptBase: 0n, openOrders: 0n }
+  );
+}
+
+// ------------------------------------------------------------------ market: working copy of a pocket
+
+/** One account's pocket while a call runs; `owed*` is what the pocket could not cover. */
+interface Ctx {
+  acct: bigint;
+  p: Pocket;
+  owedBase: bigint;
+  owedQuote: bigint;
+}
+
+function load(m: MarketModel, acct: bigint): Ctx {
+  return { acct, p: { ...pocketOf(m, acct) }, owedBase: 0n, owedQuote: 0n };
+}
+
+function creditBase(c: Ctx, lots: bigint) {
+  if (c.owedBase >= lots) c.owedBase -= lots;
+  else {
+    c.p.unsweptBase += lots - c.owedBase;
+    c.owedBase = 0n;
+  }
+}
+
+function creditQuote(c: Ctx, amount: bigint) {
+  if (c.owedQuote >= amount) c.owedQuote -= amount;
+  else {
+    c.p.unsweptQuote += amount - c.owedQuote;
+    c.owedQuote = 0n;
+  }
+}
+
+function debitBase(c: Ctx, lots: bigint) {
+  if (c.p.unsweptBase >= lots) c.p.unsweptBase -= lots;
+  else {
+    c.owedBase += lots - c.p.unsweptBase;
+    c.p.unsweptBase = 0n;
+  }
+}
+
+function debitQuote(c: Ctx, amount: bigint) {
+  if (c.p.unsweptQuote >= amount) c.p.unsweptQuote -= amount;
+  else {
+    c.owedQuote += amount - c.p.unsweptQuote;
+    c.p.unsweptQuote = 0n;
+  }
+}
+
+function flush(w: World, m: MarketModel, c: Ctx) {
+  m.pockets.set(c.acct, c.p);
+  if (c.owedBase !== 0n || c.owedQuote !== 0n) settle(w, m, c.acct, -c.owedBase * m.lotSize, -c.owedQuote * m.tickSize);
+}
+
+function auth(w: World, acct: bigint, caller: string) {
+  if (ownerOf(acct) !== caller.toLowerCase() && !w.operators.has(operatorKey(acct, caller))) {
+    throw new Revert("NotAuthorized");
+  }
+}
+
+/** Returns a resting order's lock to its owner: into the working copy if it is the caller's. */
+function release(m: MarketModel, c: Ctx, owner: bigint, side: bigint, tick: bigint, lots: bigint) {
+  if (owner === c.acct) {
+    if (side === 0n) {
+      const lock = lots * bidLockPerLot(m, tick);
+      c.p.lockedQuote -= lock;
+      creditQuote(c, lock);
+    } else {
+      c.p.lockedBase -= lots;
+      creditBase(c, lots);
+    }
+    c.p.openOrders -= 1n;
+    return;
+  }
+  const p = { ...pocketOf(m, owner) };
+  if (side === 0n) {
+    const lock = lots * bidLockPerLot(m, tick);
+    p.lockedQuote -= lock;
+    p.unsweptQuote += lock;
+  } else {
+    p.lockedBase -= lots;
+    p.unsweptBase += lots;
+  }
+  p.openOrders -= 1n;
+  m.pockets.set(owner, p);
+}
+
+// ------------------------------------------------------------------ market: placing and matching
+
+interface Taker {
+  side: bigint;
+  tick: bigint;
+  limitTick: bigint;
+  remaining: bigint;
+  filled: bigint;
+  notional: bigint;
+  makerFees: bigint;
+  fills: bigint;
+  maxFills: bigint;
+  skips: bigint;
+  stp: bigint;
+  stopped: boolean;
+  log: bigint[];
+}
+
+const stoppedT = (t: Taker) => t.remaining === 0n || t.fills === t.maxFills || t.skips === MAX_SKIPS || t.stopped;
+
+function fillMaker(m: MarketModel, t: Taker, maker: bigint, f: bigint, done: boolean) {
+  const p = { ...pocketOf(m, maker) };
+  const n = f * t.tick;
+  let fee = 0n;
+  let rebate = 0n;
+  if (m.makerFeeBps >= 0n) fee = ceilBps(n, m.makerFeeBps);
+  else rebate = (n * -m.makerFeeBps) / BPS;
+  t.makerFees += fee - rebate;
+  let quoteIn: bigint;
+  if (t.side === 1n) {
+    const lock = f * bidLockPerLot(m, t.tick);
+    p.lockedQuote -= lock;
+    quoteIn = lock - n - fee + rebate;
+    p.unsweptBase += f;
+  } else {
+    p.lockedBase -= f;
+    quoteIn = n - fee + rebate;
+  }
+  if (quoteIn < 0n) throw new Error("model: negative maker proceeds");
+  p.unsweptQuote += quoteIn;
+  if (done) p.openOrders -= 1n;
+  m.pockets.set(maker, p);
+}
+
+function matchLevel(w: World, m: MarketModel, c: Ctx, t: Taker, makerSide: bigint, l: Level) {
+  while (l.total !== 0n && !stoppedT(t)) {
+    const pos = l.head;
+    const id = orderIdOf(m.index, makerSide, t.tick, l.epoch, pos);
+    const s = l.slots.get(pos)!;
+    if (s.lots === 0n) {
+      l.slots.delete(l.head++);
+      t.skips++;
+      continue;
+    }
+    if (s.expiry !== 0n && s.expiry <= w.now) {
+      release(m, c, s.acct, makerSide, t.tick, s.lots);
+      l.total -= s.lots;
+      t.skips++;
+      w.events.push(ev(m.index, "OrderExpired", id, s.lots));
+      w.touched.add(id);
+      l.slots.delete(l.head++);
+      continue;
+    }
+    if (s.acct === c.acct) {
+      if (t.stp === STP_CANCEL_INCOMING) {
+        t.stopped = true;
+        break;
+      }
+      release(m, c, s.acct, makerSide, t.tick, s.lots);
+      l.total -= s.lots;
+      w.events.push(ev(m.index, "OrderCancelled", id, s.lots));
+      w.touched.add(id);
+      l.slots.delete(l.head++);
+      if (t.stp === STP_CANCEL_BOTH) t.stopped = true;
+      continue;
+    }
+    const f = s.lots < t.remaining ? s.lots : t.remaining;
+    fillMaker(m, t, s.acct, f, f === s.lots);
+    t.log.push(id | (f << 112n));
+    t.fills++;
+    t.remaining -= f;
+    t.filled += f;
+    t.notional += f * t.tick;
+    l.total -= f;
+    w.touched.add(id);
+    if (f === s.lots) l.slots.delete(l.head++);
+    else s.lots -= f;
+  }
+}
+
+function match(w: World, m: MarketModel, c: Ctx, t: Taker) {
+  const makerSide = t.side ^ 1n;
+  t.tick = makerSide === 1n ? bestAsk(m) : bestBid(m);
+  for (;;) {
+    const l = level(m, makerSide, t.tick);
+    matchLevel(w, m, c, t, makerSide, l);
+    if (l.total !== 0n) return;
+    resetLevel(l);
+    const next = makerSide === 1n ? nextAbove(m, 1, t.tick) : nextBelow(m, 0, t.tick);
+    if (next === 0n || (makerSide === 1n ? next > t.limitTick : next < t.limitTick)) return;
+    t.tick = next;
+    if (stoppedT(t)) return;
+  }
+}
+
+function settleTaker(w: World, m: MarketModel, c: Ctx, t: Taker, kind: bigint) {
+  const takerFee = ceilBps(t.notional, m.takerFeeBps);
+  const protocolFee = takerFee + t.makerFees;
+  if (protocolFee < 0n) throw new Error("model: negative protocol fee");
+  m.fees += protocolFee;
+  if (t.side === 0n) {
+    creditBase(c, t.filled);
+    debitQuote(c, t.notional + takerFee);
+  } else {
+    debitBase(c, t.filled);
+    creditQuote(c, t.notional - takerFee);
+  }
+  w.events.push(
+    ev(m.index, "Trade", c.acct | (t.side << 8n) | (kind << 9n), t.filled | (t.notional << 48n) | (takerFee << 160n), t.log),
+  );
+}
+
+function rest(w: World, m: MarketModel, c: Ctx, p: bigint, lots: bigint): bigint {
+  if (c.p.openOrders >= MAX_OPEN_ORDERS) throw new Revert("TooManyOpenOrders");
+  const tick = (p >> 48n) & M24;
+  const side = (p >> 72n) & 1n;
+  const expiry = (p >> 94n) & M32;
+  const l = level(m, side, tick);
+  if (l.tail - l.head >= RING) throw new Revert("LevelFull");
+  const id = orderIdOf(m.index, side, tick, l.epoch, l.tail);
+  l.slots.set(l.tail, { acct: c.acct, lots, expiry });
+  l.tail++;
+  l.total += lots;
+  if (side === 0n) {
+    const lock = lots * bidLockPerLot(m, tick);
+    c.p.lockedQuote += lock;
+    debitQuote(c, lock);
+  } else {
+    c.p.lockedBase += lots;
+    debitBase(c, lots);
+  }
+  c.p.openOrders += 1n;
+  const cid = (p >> 126n) & M32;
+  if (cid !== 0n) {
+    let ids = m.clientIds.get(c.acct);
+    if (!ids) m.clientIds.set(c.acct, (ids = new Map()));
+    ids.set(cid, id);
+  }
+  w.events.push(ev(m.index, "OrderPlaced", id, c.acct | (lots << 8n) | (cid << 56n)));
+  w.touched.add(id);
+  return id;
+}
+
+function placeOne(w: World, m: MarketModel, c: Ctx, p: bigint): bigint {
+  const lots = p & M48;
+  const tick = (p >> 48n) & M24;
+  const side = (p >> 72n) & 1n;
+  const kind = (p >> 73n) & 7n;
+  const expiry = (p >> 94n) & M32;
+  if (lots === 0n) throw new Revert("ZeroSize");
+  if (lots < m.minLots) throw new Revert("BelowMinSize");
+  if (tick === 0n || tick > MAX_TICK) throw new Revert("TickOutOfRange");
+  if (kind > MARKET) throw new Revert("InvalidOrderType");
+  if (expiry !== 0n && expiry <= w.now) throw new Revert("Expired");
+  const stp = (p >> 76n) & 3n;
+  if (stp > STP_CANCEL_BOTH) throw new Revert("InvalidOrderType");
+  let maxFills = (p >> 78n) & 0xffn;
+  if (maxFills > MAX_FILLS) throw new Revert("TooManyFills");
+  if (maxFills === 0n) maxFills = MAX_FILLS;
+  if (m.paused) throw new Revert("MarketPaused");
+  let bestOpp = side === 0n ? bestAsk(m) : bestBid(m);
+  const crosses = bestOpp !== 0n && (side === 0n ? bestOpp <= tick : bestOpp >= tick);
+  if (!crosses) {
+    if (kind === MARKET) throw new Revert("WorstPriceExceeded");
+    if (kind === FOK) throw new Revert("FokNotFilled");
+    return kind <= POST_ONLY ? rest(w, m, c, p, lots) : 0n;
+  }
+  if (kind === POST_ONLY) throw new Revert("PostOnlyWouldCross");
+  const t: Taker = {
+    side,
+    tick: 0n,
+    limitTick: tick,
+    remaining: lots,
+    filled: 0n,
+    notional: 0n,
+    makerFees: 0n,
+    fills: 0n,
+    maxFills,
+    skips: 0n,
+    stp,
+    stopped: false,
+    log: [],
+  };
+  match(w, m, c, t);
+  if (kind === FOK && t.remaining !== 0n) throw new Revert("FokNotFilled");
+  if (t.filled !== 0n) settleTaker(w, m, c, t, kind);
+  if (t.remaining !== 0n && kind === GTC && !t.stopped) {
+    // a remainder that would still cross (fill or skip cap hit) is dropped, never rested
+    bestOpp = side === 0n ? bestAsk(m) : bestBid(m);
+    if (bestOpp === 0n || (side === 0n ? bestOpp > tick : bestOpp < tick)) return rest(w, m, c, p, t.remaining);
+  }
+  return 0n;
+}
+
+function removeOrder(w: World, m: MarketModel, c: Ctx, id: bigint, expired: boolean) {
+  const f = findOrder(m, id);
+  if (!f) throw new Revert("OrderNotFound");
+  if (f.slot.acct !== c.acct) throw new Revert("NotOrderOwner");
+  const lots = f.slot.lots;
+  f.slot.lots = 0n;
+  f.level.total -= lots;
+  if (f.level.total === 0n) resetLevel(f.level);
+  else if (f.pos === f.level.head) f.level.slots.delete(f.level.head++);
+  release(m, c, c.acct, f.side, f.tick, lots);
+  w.events.push(ev(m.index, expired ? "OrderExpired" : "OrderCancelled", id, lots));
+  w.touched.add(id);
+}
+
+function cancelByClientId(w: World, m: MarketModel, c: Ctx, cid: bigint) {
+  const id = m.clientIds.get(c.acct)?.get(cid) ?? 0n;
+  const f = findOrder(m, id);
+  if (cid === 0n || !f || f.slot.acct !== c.acct) throw new Revert("ClientOrderNotFound");
+  removeOrder(w, m, c, id, false);
+}
+
+function amend(w: World, m: MarketModel, c: Ctx, id: bigint, newLots: bigint) {
+  const f = findOrder(m, id);
+  if (!f) throw new Revert("OrderNotFound");
+  if (f.slot.acct !== c.acct) throw new Revert("NotOrderOwner");
+  const lots = f.slot.lots;
+  if (newLots === 0n || newLots >= lots || newLots < m.minLots) throw new Revert("InvalidAmend");
+  const cut = lots - newLots;
+  f.slot.lots = newLots;
+  f.level.total -= cut;
+  if (f.side === 0n) {
+    const lock = cut * bidLockPerLot(m, f.tick);
+    c.p.lockedQuote -= lock;
+    creditQuote(c, lock);
+  } else {
+    c.p.lockedBase -= cut;
+    creditBase(c, cut);
+  }
+  w.events.push(ev(m.index, "OrderAmended", id, newLots));
+  w.touched.add(id);
+}
+
+// ------------------------------------------------------------------ market: entry points
+
+export function placeOrder(w: World, m: MarketModel, caller: string, owner: string, order: bigint, viaFor: boolean) {
+  const c = load(m, accountOf(owner, (order >> 86n) & 0xffn));
+  if (viaFor) auth(w, c.acct, caller);
+  const id = placeOne(w, m, c, order);
+  flush(w, m, c);
+  return id;
+}
+
+export function cancelOrder(w: World, m: MarketModel, caller: string, id: bigint) {
+  const f = findOrder(m, id);
+  if (!f) throw new Revert("OrderNotFound");
+  auth(w, f.slot.acct, caller);
+  const c = load(m, f.slot.acct);
+  removeOrder(w, m, c, id, false);
+  flush(w, m, c);
+}
+
+export function cancelOrderByClientId(w: World, m: MarketModel, caller: string, owner: string, sub: bigint, cid: bigint) {
+  const c = load(m, accountOf(owner, sub));
+  auth(w, c.acct, caller);
+  cancelByClientId(w, m, c, cid);
+  flush(w, m, c);
+}
+
+export function amendOrder(w: World, m: MarketModel, caller: string, id: bigint, newLots: bigint) {
+  const f = findOrder(m, id);
+  if (!f) throw new Revert("OrderNotFound");
+  auth(w, f.slot.acct, caller);
+  const c = load(m, f.slot.acct);
+  amend(w, m, c, id, newLots);
+  flush(w, m, c);
+}
+
+export function cancelAll(w: World, m: MarketModel, caller: string, owner: string, sub: bigint, ids: bigint[]) {
+  const c = load(m, accountOf(owner, sub));
+  auth(w, c.acct, caller);
+  for (const id of ids) removeOrder(w, m, c, id, false);
+  if (c.p.openOrders !== 0n) throw new Revert("OpenOrdersRemain");
+  flush(w, m, c);
+}
+
+export const OP_PLACE = 0n;
+export const OP_CANCEL = 1n;
+export const OP_AMEND = 2n;
+
+/**
+ * `batch` for one account. `onOp` (optional) sees each op's index before it runs, so a caller
+ * building the op words can pick ids from the state the op will meet.
+ */
+export function batch(w: World, m: MarketModel, caller: string, owner: string, sub: bigint, ops: bigint[]) {
+  const c = load(m, accountOf(owner === "0x0000000000000000000000000000000000000000" ? caller : owner, sub));
+  auth(w, c.acct, caller);
+  const results: bigint[] = [];
+  for (const op of ops) {
+    const kind = op >> 254n;
+    if (kind === OP_PLACE) results.push(placeOne(w, m, c, op));
+    else {
+      if (kind === OP_CANCEL) removeOrder(w, m, c, op & M112, false);
+      else if (kind === OP_AMEND) amend(w, m, c, op & M112, (op >> 112n) & M48);
+      else cancelByClientId(w, m, c, (op >> 8n) & M32);
+      results.push(0n);
+    }
+  }
+  flush(w, m, c);
+  return results;
+}
+
+export function purgeExpired(w: World, m: MarketModel, ids: bigint[]) {
+  for (const id of ids) {
+    const f = findOrder(m, id);
+    if (!f) throw new Revert("OrderNotFound");
+    if (f.slot.expiry === 0n || f.slot.expiry > w.now) throw new Revert("NotExpired");
+    const c = load(m, f.slot.acct);
+    removeOrder(w, m, c, id, true);
+    flush(w, m, c);
+  }
+}
+
+export function sweep(w: World, m: MarketModel, owner: string, sub: bigint) {
+  const acct = accountOf(owner, sub);
+  const p = { ...pocketOf(m, acct) };
+  const baseAtoms = p.unsweptBase * m.lotSize;
+  const quoteAtoms = p.unsweptQuote * m.tickSize;
+  p.unsweptBase = 0n;
+  p.unsweptQuote = 0n;
+  m.pockets.set(acct, p);
+  if (baseAtoms !== 0n || quoteAtoms !== 0n) settle(w, m, acct, baseAtoms, quoteAtoms);
+  w.events.push(ev(m.index, "Swept", acct, baseAtoms, quoteAtoms));
+}
+
+export function collectFees(w: World, m: MarketModel) {
+  const atoms = m.fees * m.tickSize;
+  m.fees = 0n;
+  if (atoms !== 0n) w.reserve.set(m.quote, (w.reserve.get(m.quote) ?? 0n) + atoms);
+  w.events.push(ev(m.index, "FeesCollected", atoms));
+}

@@ -229,8 +229,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         if (b.amount < 0) {
             IMarginPool pool = IMarginPool(a.pool);
             uint256 owedShares = uint256(-int256(b.amount));
-            pool.accrueInterest();
-            uint256 debt = pool.debtOf(owedShares);
+            uint256 debt = pool.debtOf(owedShares); // views include interest up to now
             if (atoms >= debt) {
                 pool.repay(owedShares);
                 atoms -= debt;

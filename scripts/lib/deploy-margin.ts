@@ -110,5 +110,13 @@ async function deployPool(p: Protocol, a: MarginAsset, cfg: NonNullable<MarginAs
     cfg.borrowCap ?? 2n ** 200n,
   );
   await (await p.clearinghouse.setAssetPool(a.token, await pool.getAddress())).wait();
+  const sel = (f: Parameters<typeof pool.interface.getFunction>[0]) => pool.interface.getFunction(f).selector;
+  await (
+    await p.manager.setTargetFunctionRole(
+      await pool.getAddress(),
+      (["setRateModel", "setReserveFactor", "setCaps", "withdrawReserve"] as const).map(sel),
+      GOVERNANCE_ROLE,
+    )
+  ).wait();
   return pool;
 }

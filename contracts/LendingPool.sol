@@ -1,0 +1,500 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {ERC4626} from "@openzeppelin/contracts/token/ERC20/extensions/ERC4626.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
+import {ILendingPool, RateModel} from "./interfaces/ILendingPool.sol";
+import {RateModelLib} from "./libraries/RateModelLib.sol";
+
+/// @title LendingPool: ERC-4626 lending pool for one asset; only the Clearinghouse borrows
+/// @notice Invariants (docs/LENDING.md; test/unit/lending.random.test.ts checks them after
+/// every step of random sequences):
+/// - L1 cash + totalBorrows = totalAssets + reserves, exactly (totalAssets is defined so);
+/// - L2 reserves ≤ cash + totalBorrows (totalAssets never negative);
+/// - L3 the asset balance of the pool ≥ cash (the pool holds every token it accounts for);
+/// - L4 the borrow index never decreases;
+/// - L5 the share price never decreases, except at writeOff.
+contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+    using SafeCast for uint256;
+    using Math for uint256;
+    using RateModelLib for RateModel;
+
+    uint256 internal constant WAD = 1e18;
+    uint256 internal constant BPS = 10_000;
+    /// @notice Hard bound on the reserve factor: at most half of the interest goes to the reserve.
+    uint16 public constant MAX_RESERVE_FACTOR_BPS = 5000;
+    /// @notice Hard bound on each rate of the model: 1000 % a year.
+    uint256 public constant MAX_RATE_PER_YEAR_WAD = RateModelLib.MAX_RATE_PER_YEAR_WAD;
+    /// @notice A cap this large means no cap: cash (uint112) can never exceed it.
+    uint256 public constant NO_CAP = type(uint112).max;
+    /// @dev Virtual shares 10^6 against the first-depositor share-inflation attack: an
+    ///      attacker must donate ~10^6 times what they hope to steal.
+    uint8 internal constant DECIMALS_OFFSET = 6;
+
+    address internal immutable CLEARINGHOUSE;
+
+    /// @dev | cash uint112 | reserves uint112 | lastAccrual uint32 |  (low bits first)
+    /// uint32 seconds last until 2106; uint112 atoms hold 5e15 whole 18-decimal tokens.
+    struct PoolSlot {
+        uint112 cash;
+        uint112 reserves;
+        uint32 lastAccrual;
+    }
+
+    /// @dev | borrowIndexWad uint128 | totalBorrowShares uint128 |
+    struct DebtSlot {
+        uint128 borrowIndexWad;
+        uint128 totalBorrowShares;
+    }
+
+    /// @dev | supplyCapAssets uint112 | borrowCapAssets uint112 | reserveFactorBps uint16 | (16 free) |
+    struct ConfigSlot {
+        uint112 supplyCapAssets;
+        uint112 borrowCapAssets;
+        uint16 reserveFactorBps;
+    }
+
+    /// @dev The pool's state with interest accrued up to now, in memory.
+    struct Snapshot {
+        uint256 cash;
+        uint256 reserves;
+        uint256 indexWad;
+        uint256 borrowShares;
+        uint256 totalBorrows;
+    }
+
+    PoolSlot internal _pool;
+    DebtSlot internal _debt;
+    RateModel internal _model;
+    ConfigSlot internal _config;
+
+    /// @param asset_ The one asset this pool lends (its decimals + 6 are the shares' decimals).
+    /// @param clearinghouse_ The only borrower; it also lends for margin accounts.
+    /// @param authority The AccessManager that guards the governance functions.
+    /// @param model Rate model (bounds as setRateModel).
+    /// @param reserveFactorBps_ Reserve factor (bounds as setReserveFactor).
+    /// @param supplyCapAssets Cap on totalAssets (as setCaps).
+    /// @param borrowCapAssets Cap on totalBorrows (as setCaps).
+    constructor(
+        IERC20Metadata asset_,
+        string memory name_,
+        string memory symbol_,
+        address clearinghouse_,
+        address authority,
+        RateModel memory model,
+        uint16 reserveFactorBps_,
+        uint256 supplyCapAssets,
+        uint256 borrowCapAssets
+    ) ERC20(name_, symbol_) ERC4626(asset_) AccessManaged(authority) {
+        require(address(asset_) != address(0) && clearinghouse_ != address(0), ZeroAddress());
+        CLEARINGHOUSE = clearinghouse_;
+        _debt.borrowIndexWad = uint128(WAD);
+        _pool.lastAccrual = block.timestamp.toUint32();
+        _setRateModel(model);
+        _setReserveFactor(reserveFactorBps_);
+        _setCaps(supplyCapAssets, borrowCapAssets);
+    }
+
+    // ------------------------------------------------------------------ Clearinghouse
+
+    /// @inheritdoc ILendingPool
+    function borrow(uint256 assets, address to) external nonReentrant returns (uint256 shares) {
+        _onlyClearinghouse();
+        require(assets != 0, ZeroAmount());
+        require(to != address(0), ZeroAddress());
+        Snapshot memory s = _accrue();
+        require(assets <= s.cash, InsufficientCash(assets, s.cash));
+        // Rounded up: the borrower owes at least `assets` (the pool's side).
+        shares = RateModelLib.toSharesUp(assets, s.indexWad);
+        uint256 sharesAfter = s.borrowShares + shares;
+        uint256 totalAfter = RateModelLib.toAssetsDown(sharesAfter, s.indexWad);
+        uint256 cap = _config.borrowCapAssets;
+        require(totalAfter <= cap, BorrowCapExceeded(totalAfter, cap));
+        _debt.totalBorrowShares = sharesAfter.toUint128();
+        _pool.cash = uint112(s.cash - assets); // safe: assets ≤ cash, which fits uint112
+        IERC20(asset()).safeTransfer(to, assets);
+        emit Borrowed(to, assets, shares);
+    }
+
+    /// @inheritdoc ILendingPool
+    function repay(uint256 shares) external nonReentrant returns (uint256 assets) {
+        _onlyClearinghouse();
+        require(shares != 0, ZeroAmount());
+        Snapshot memory s = _accrue();
+        require(shares <= s.borrowShares, InsufficientBorrowShares(shares, s.borrowShares));
+        // Rounded up: the repayer pays the last fraction of an atom (the pool's side).
+        assets = RateModelLib.toAssetsUp(shares, s.indexWad);
+        _debt.totalBorrowShares = uint128(s.borrowShares - shares); // safe: ≤ the stored uint128
+        _pool.cash = (s.cash + assets).toUint112();
+        _pullExact(msg.sender, assets);
+        emit Repaid(msg.sender, assets, shares);
+    }
+
+    /// @inheritdoc ILendingPool
+    function writeOff(uint256 shares) external nonReentrant returns (uint256 lossAssets, uint256 fromReserve) {
+        _onlyClearinghouse();
+        require(shares != 0, ZeroAmount());
+        Snapshot memory s = _accrue();
+        require(shares <= s.borrowShares, InsufficientBorrowShares(shares, s.borrowShares));
+        // Rounded up, as a repayment would have been: the reserve covers the full debt first.
+        lossAssets = RateModelLib.toAssetsUp(shares, s.indexWad);
+        fromReserve = Math.min(lossAssets, s.reserves);
+        // The reserve shrinks by what it covers and totalBorrows by the debt (as lenders counted
+        // it, ≤ lossAssets), so totalAssets (the lenders' claim) falls by at most
+        // lossAssets − fromReserve, and never below 0 (docs/LENDING.md, L2).
+        _debt.totalBorrowShares = uint128(s.borrowShares - shares); // safe: ≤ the stored uint128
+        _pool.reserves = uint112(s.reserves - fromReserve); // safe: ≤ the stored uint112
+        emit BadDebtWrittenOff(shares, lossAssets, fromReserve);
+    }
+
+    // ------------------------------------------------------------------ anyone
+
+    /// @inheritdoc ILendingPool
+    function accrueInterest() external nonReentrant {
+        _accrue();
+    }
+
+    // ------------------------------------------------------------------ ERC-4626
+
+    /// @dev Accrues, then follows OpenZeppelin's deposit with the accrued snapshot in hand
+    ///      (the same formulas as its views, without recomputing the accrual in each).
+    function deposit(uint256 assets, address receiver)
+        public
+        override(IERC4626, ERC4626)
+        nonReentrant
+        returns (uint256 shares)
+    {
+        Snapshot memory s = _accrue();
+        uint256 maxAssets = _maxDeposit(s);
+        require(assets <= maxAssets, ERC4626ExceededMaxDeposit(receiver, assets, maxAssets));
+        shares = _toShares(assets, s, Math.Rounding.Floor); // rounded down: the pool's side
+        _deposit(_msgSender(), receiver, assets, shares);
+    }
+
+    /// @dev As deposit.
+    function mint(uint256 shares, address receiver)
+        public
+        override(IERC4626, ERC4626)
+        nonReentrant
+        returns (uint256 assets)
+    {
+        Snapshot memory s = _accrue();
+        uint256 maxShares = _toShares(_maxDeposit(s), s, Math.Rounding.Floor);
+        require(shares <= maxShares, ERC4626ExceededMaxMint(receiver, shares, maxShares));
+        assets = _toAssets(shares, s, Math.Rounding.Ceil); // rounded up: the pool's side
+        _deposit(_msgSender(), receiver, assets, shares);
+    }
+
+    /// @dev Checks cash before the owner's balance, so a lender learns the pool is short of
+    ///      cash (InsufficientCash), not that their own balance is.
+    function withdraw(uint256 assets, address receiver, address owner)
+        public
+        override(IERC4626, ERC4626)
+        nonReentrant
+        returns (uint256 shares)
+    {
+        Snapshot memory s = _accrue();
+        require(assets <= s.cash, InsufficientCash(assets, s.cash));
+        uint256 maxAssets = _toAssets(balanceOf(owner), s, Math.Rounding.Floor);
+        require(assets <= maxAssets, ERC4626ExceededMaxWithdraw(owner, assets, maxAssets));
+        shares = _toShares(assets, s, Math.Rounding.Ceil); // rounded up: the pool's side
+        _withdraw(_msgSender(), receiver, owner, assets, shares);
+    }
+
+    /// @dev As withdraw: InsufficientCash first.
+    function redeem(uint256 shares, address receiver, address owner)
+        public
+        override(IERC4626, ERC4626)
+        nonReentrant
+        returns (uint256 assets)
+    {
+        Snapshot memory s = _accrue();
+        assets = _toAssets(shares, s, Math.Rounding.Floor); // rounded down: the pool's side
+        require(assets <= s.cash, InsufficientCash(assets, s.cash));
+        uint256 maxShares = balanceOf(owner);
+        require(shares <= maxShares, ERC4626ExceededMaxRedeem(owner, shares, maxShares));
+        _withdraw(_msgSender(), receiver, owner, assets, shares);
+    }
+
+    /// @notice cash + totalBorrows − reserves, with interest accrued up to now.
+    function totalAssets() public view override(IERC4626, ERC4626) returns (uint256) {
+        (Snapshot memory s,) = _accrued();
+        return _totalAssets(s);
+    }
+
+    /// @notice Room left under the supply cap (and under what cash can hold).
+    function maxDeposit(address) public view override(IERC4626, ERC4626) returns (uint256) {
+        (Snapshot memory s,) = _accrued();
+        return _maxDeposit(s);
+    }
+
+    /// @notice Shares the room under the supply cap buys (rounded down, as a deposit would).
+    function maxMint(address) public view override(IERC4626, ERC4626) returns (uint256) {
+        (Snapshot memory s,) = _accrued();
+        return _toShares(_maxDeposit(s), s, Math.Rounding.Floor);
+    }
+
+    /// @notice The owner's assets, but no more than the pool's cash.
+    function maxWithdraw(address owner) public view override(IERC4626, ERC4626) returns (uint256) {
+        (Snapshot memory s,) = _accrued();
+        return Math.min(_toAssets(balanceOf(owner), s, Math.Rounding.Floor), s.cash);
+    }
+
+    /// @notice The owner's shares, but no more than redeem for at most the pool's cash.
+    function maxRedeem(address owner) public view override(IERC4626, ERC4626) returns (uint256) {
+        (Snapshot memory s,) = _accrued();
+        // The largest n with ⌊n·(totalAssets+1)/(supply+10^6)⌋ ≤ cash is
+        // ⌈(cash+1)·(supply+10^6)/(totalAssets+1)⌉ − 1: redeeming it pays at most cash.
+        uint256 byCash =
+            (s.cash + 1).mulDiv(totalSupply() + 10 ** DECIMALS_OFFSET, _totalAssets(s) + 1, Math.Rounding.Ceil) - 1;
+        return Math.min(balanceOf(owner), byCash);
+    }
+
+    function _decimalsOffset() internal pure override returns (uint8) {
+        return DECIMALS_OFFSET;
+    }
+
+    /// @dev Credits cash with exactly what arrived; the token must deliver all of it.
+    function _transferIn(address from, uint256 assets) internal override {
+        _pool.cash = (uint256(_pool.cash) + assets).toUint112();
+        _pullExact(from, assets);
+    }
+
+    function _transferOut(address to, uint256 assets) internal override {
+        uint256 cash_ = _pool.cash;
+        require(assets <= cash_, InsufficientCash(assets, cash_));
+        _pool.cash = uint112(cash_ - assets); // safe: ≤ the stored uint112
+        IERC20(asset()).safeTransfer(to, assets);
+    }
+
+    // ------------------------------------------------------------------ governance
+
+    /// @inheritdoc ILendingPool
+    function setRateModel(RateModel calldata model) external restricted nonReentrant {
+        _accrue(); // interest up to now is owed at the old rate
+        _setRateModel(model);
+    }
+
+    /// @inheritdoc ILendingPool
+    function setReserveFactor(uint16 reserveFactorBps_) external restricted nonReentrant {
+        _accrue(); // interest up to now is split at the old factor
+        _setReserveFactor(reserveFactorBps_);
+    }
+
+    /// @inheritdoc ILendingPool
+    function setCaps(uint256 supplyCapAssets, uint256 borrowCapAssets) external restricted {
+        _setCaps(supplyCapAssets, borrowCapAssets);
+    }
+
+    /// @inheritdoc ILendingPool
+    function withdrawReserve(uint256 assets, address treasury) external restricted nonReentrant {
+        require(assets != 0, ZeroAmount());
+        require(treasury != address(0), ZeroAddress());
+        Snapshot memory s = _accrue();
+        require(assets <= s.reserves, InsufficientReserves(assets, s.reserves));
+        require(assets <= s.cash, InsufficientCash(assets, s.cash));
+        // Reserve and cash fall together: totalAssets (the lenders' claim) is unchanged.
+        _pool.reserves = uint112(s.reserves - assets); // safe: ≤ the stored uint112
+        _pool.cash = uint112(s.cash - assets); // safe: ≤ the stored uint112
+        IERC20(asset()).safeTransfer(treasury, assets);
+        emit ReserveWithdrawn(assets, treasury);
+    }
+
+    function _setRateModel(RateModel memory model) internal {
+        model.validate();
+        _model = model;
+        emit RateModelSet(model);
+    }
+
+    function _setReserveFactor(uint16 bps) internal {
+        require(bps <= MAX_RESERVE_FACTOR_BPS, ReserveFactorTooHigh(bps, MAX_RESERVE_FACTOR_BPS));
+        _config.reserveFactorBps = bps;
+        emit ReserveFactorSet(bps);
+    }
+
+    function _setCaps(uint256 supplyCapAssets, uint256 borrowCapAssets) internal {
+        // Above NO_CAP a cap could never bind (cash is uint112): store NO_CAP.
+        supplyCapAssets = Math.min(supplyCapAssets, NO_CAP);
+        borrowCapAssets = Math.min(borrowCapAssets, NO_CAP);
+        _config.supplyCapAssets = uint112(supplyCapAssets); // safe: ≤ NO_CAP
+        _config.borrowCapAssets = uint112(borrowCapAssets); // safe: ≤ NO_CAP
+        emit CapsSet(supplyCapAssets, borrowCapAssets);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc ILendingPool
+    function clearinghouse() external view returns (address) {
+        return CLEARINGHOUSE;
+    }
+
+    /// @inheritdoc ILendingPool
+    function cash() external view returns (uint256) {
+        return _pool.cash;
+    }
+
+    /// @inheritdoc ILendingPool
+    function totalBorrows() external view returns (uint256) {
+        (Snapshot memory s,) = _accrued();
+        return s.totalBorrows;
+    }
+
+    /// @inheritdoc ILendingPool
+    function totalBorrowShares() external view returns (uint256) {
+        return _debt.totalBorrowShares;
+    }
+
+    /// @inheritdoc ILendingPool
+    function borrowIndexWad() external view returns (uint256) {
+        (Snapshot memory s,) = _accrued();
+        return s.indexWad;
+    }
+
+    /// @inheritdoc ILendingPool
+    function reserves() external view returns (uint256) {
+        (Snapshot memory s,) = _accrued();
+        return s.reserves;
+    }
+
+    /// @inheritdoc ILendingPool
+    function lastAccrualTimestamp() external view returns (uint256) {
+        return _pool.lastAccrual;
+    }
+
+    /// @inheritdoc ILendingPool
+    function utilizationWad() public view returns (uint256) {
+        (Snapshot memory s,) = _accrued();
+        return RateModelLib.utilizationWad(s.cash, s.totalBorrows, s.reserves);
+    }
+
+    /// @inheritdoc ILendingPool
+    function borrowRatePerSecondWad() public view returns (uint256) {
+        return _model.ratePerSecondWad(utilizationWad());
+    }
+
+    /// @inheritdoc ILendingPool
+    function supplyRatePerSecondWad() external view returns (uint256) {
+        uint256 u = utilizationWad();
+        uint256 grossWad = _model.ratePerSecondWad(u).mulDiv(u, WAD); // rounded down: lenders' side shown low
+        return grossWad * (BPS - _config.reserveFactorBps) / BPS; // rounded down, likewise
+    }
+
+    /// @inheritdoc ILendingPool
+    function debtOf(uint256 shares) external view returns (uint256 assets) {
+        (Snapshot memory s,) = _accrued();
+        return RateModelLib.toAssetsUp(shares, s.indexWad);
+    }
+
+    /// @inheritdoc ILendingPool
+    function sharesForDebt(uint256 assets) external view returns (uint256 shares) {
+        (Snapshot memory s,) = _accrued();
+        return RateModelLib.toSharesUp(assets, s.indexWad);
+    }
+
+    /// @inheritdoc ILendingPool
+    function rateModel() external view returns (RateModel memory) {
+        return _model;
+    }
+
+    /// @inheritdoc ILendingPool
+    function caps() external view returns (uint256 supplyCapAssets, uint256 borrowCapAssets) {
+        ConfigSlot memory c = _config;
+        return (c.supplyCapAssets, c.borrowCapAssets);
+    }
+
+    /// @inheritdoc ILendingPool
+    function reserveFactorBps() external view returns (uint16) {
+        return _config.reserveFactorBps;
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    /// @dev The pool's state with interest accrued up to now, without writing it: the one
+    ///      formula both the views and `_accrue` use, so they can never disagree.
+    ///      index' = index + ceil(index · rate · dt / 1e18), rate from utilisation at the last
+    ///      accrual; interest = totalBorrows' − totalBorrows; reserves += ⌊interest · rf / 1e4⌋.
+    function _accrued() internal view returns (Snapshot memory s, uint256 interest) {
+        PoolSlot memory p = _pool;
+        DebtSlot memory d = _debt;
+        s = Snapshot({
+            cash: p.cash,
+            reserves: p.reserves,
+            indexWad: d.borrowIndexWad,
+            borrowShares: d.totalBorrowShares,
+            totalBorrows: RateModelLib.toAssetsDown(d.totalBorrowShares, d.borrowIndexWad)
+        });
+        uint256 dt = block.timestamp - p.lastAccrual;
+        // Nothing owed, nothing grows: the index stays put while no one borrows.
+        if (dt == 0 || s.borrowShares == 0) return (s, 0);
+        uint256 rate = _model.ratePerSecondWad(RateModelLib.utilizationWad(s.cash, s.totalBorrows, s.reserves));
+        s.indexWad = RateModelLib.grow(s.indexWad, rate, dt);
+        uint256 borrowsAfter = RateModelLib.toAssetsDown(s.borrowShares, s.indexWad);
+        interest = borrowsAfter - s.totalBorrows;
+        // Rounded down: the reserve takes no more than its factor; the atom stays with lenders.
+        uint256 toReserve = interest * _config.reserveFactorBps / BPS;
+        s.totalBorrows = borrowsAfter;
+        s.reserves += toReserve;
+    }
+
+    /// @dev Writes the accrued state (one slot, plus the index when it moved) and returns it.
+    function _accrue() internal returns (Snapshot memory s) {
+        uint256 interest;
+        (s, interest) = _accrued();
+        if (_pool.lastAccrual == block.timestamp) return s;
+        _pool = PoolSlot({
+            cash: uint112(s.cash), // safe: read from the uint112 slot
+            reserves: s.reserves.toUint112(),
+            lastAccrual: block.timestamp.toUint32()
+        });
+        if (s.indexWad != _debt.borrowIndexWad) {
+            uint128 index = s.indexWad.toUint128();
+            _debt.borrowIndexWad = index;
+            // interest saturates in the event only (2^128 atoms is beyond any real pool)
+            emit InterestAccrued(Math.min(interest, type(uint128).max) << 128 | index);
+        }
+    }
+
+    /// @dev OpenZeppelin's conversion (10^6 virtual shares, 1 virtual asset) on the snapshot.
+    function _toShares(uint256 assets, Snapshot memory s, Math.Rounding r) internal view returns (uint256) {
+        return assets.mulDiv(totalSupply() + 10 ** DECIMALS_OFFSET, _totalAssets(s) + 1, r);
+    }
+
+    function _toAssets(uint256 shares, Snapshot memory s, Math.Rounding r) internal view returns (uint256) {
+        return shares.mulDiv(_totalAssets(s) + 1, totalSupply() + 10 ** DECIMALS_OFFSET, r);
+    }
+
+    /// @dev Room under the supply cap, and under what the uint112 cash can hold.
+    function _maxDeposit(Snapshot memory s) internal view returns (uint256) {
+        uint256 assets = _totalAssets(s);
+        uint256 cap = _config.supplyCapAssets;
+        if (assets >= cap) return 0;
+        return Math.min(cap - assets, NO_CAP - s.cash);
+    }
+
+    /// @dev totalAssets = cash + totalBorrows − reserves; never negative (docs/LENDING.md, L2).
+    function _totalAssets(Snapshot memory s) internal pure returns (uint256) {
+        return s.cash + s.totalBorrows - s.reserves;
+    }
+
+    /// @dev Pulls exactly `assets` from `from`; fee-on-transfer tokens are refused.
+    function _pullExact(address from, uint256 assets) internal {
+        IERC20 token = IERC20(asset());
+        uint256 before = token.balanceOf(address(this));
+        token.safeTransferFrom(from, address(this), assets);
+        uint256 received = token.balanceOf(address(this)) - before;
+        require(received == assets, TransferShortfall(assets, received));
+    }
+
+    function _onlyClearinghouse() internal view {
+        require(msg.sender == CLEARINGHOUSE, NotClearinghouse(msg.sender));
+    }
+}

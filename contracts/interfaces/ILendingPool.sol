@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
+
+/// @notice Kinked utilisation rate model, all rates per year in WAD (1e18 = 100 %).
+/// rate(u) = base + slope1 · min(u, kink) / kink + slope2 · max(0, u − kink) / (1 − kink).
+/// Packed in one slot (4 × 64 bits); each rate is at most 1000 % a year (10e18 < 2^64).
+struct RateModel {
+    uint64 baseRatePerYearWad;
+    uint64 slope1PerYearWad;
+    uint64 slope2PerYearWad;
+    uint64 kinkWad;
+}
+
+/// @title LendingPool: one ERC-4626 lending pool per asset
+/// @notice Outside lenders and the Clearinghouse (custodian of the margin accounts' lent
+/// balances) hold ERC-4626 shares; only the Clearinghouse borrows, repays and writes off bad
+/// debt, keeping each account's borrow shares itself.
+/// Accounting (docs/LENDING.md): cash is tracked internally (a donation never moves the
+/// share price); totalAssets = cash + totalBorrows − reserves, so
+/// cash + totalBorrows = totalAssets + reserves holds exactly by construction.
+/// totalBorrows = totalBorrowShares · borrowIndex / 1e18 (rounded down: lenders are credited
+/// only what borrowers surely owe, while each borrower's debt is rounded up).
+/// Interest accrues per second on every touch; every view includes interest up to now.
+interface ILendingPool is IERC4626 {
+    // ---- errors ----
+    /// @notice The caller is not the Clearinghouse.
+    error NotClearinghouse(address caller);
+    /// @notice The pool holds less cash than a borrow, withdrawal or reserve withdrawal asks for.
+    error InsufficientCash(uint256 requested, uint256 available);
+    /// @notice A borrow would take totalBorrows above the borrow cap.
+    error BorrowCapExceeded(uint256 totalAfter, uint256 cap);
+    /// @notice More borrow shares were given than exist.
+    error InsufficientBorrowShares(uint256 requested, uint256 available);
+    /// @notice The reserve holds less than asked for.
+    error InsufficientReserves(uint256 requested, uint256 available);
+    /// @notice An amount of zero was given where it would do nothing.
+    error ZeroAmount();
+    /// @notice A zero address was given where an address is needed.
+    error ZeroAddress();
+    /// @notice The asset delivered less than asked (fee-on-transfer tokens are refused).
+    error TransferShortfall(uint256 expected, uint256 received);
+    /// @notice A rate of the model is above the hard bound MAX_RATE_PER_YEAR_WAD.
+    error RateTooHigh(uint256 ratePerYearWad, uint256 maxPerYearWad);
+    /// @notice The kink is not strictly between 0 and 1e18.
+    error InvalidKink(uint256 kinkWad);
+    /// @notice The reserve factor is above the hard bound MAX_RESERVE_FACTOR_BPS.
+    error ReserveFactorTooHigh(uint256 reserveFactorBps, uint256 maxBps);
+
+    // ---- events ----
+    /// @notice Emitted when the borrow index moves (on nearly every touch, so one word:
+    /// events cost per byte on MegaETH). `accrual` packs
+    /// `[127..0]` borrowIndexWad · `[255..128]` interestAssets, the growth of totalBorrows
+    /// (saturated at 2^128 − 1). The reserve's cut is ⌊interestAssets · reserveFactorBps / 1e4⌋.
+    event InterestAccrued(uint256 accrual);
+    event Borrowed(address indexed to, uint256 assets, uint256 shares);
+    event Repaid(address indexed payer, uint256 assets, uint256 shares);
+    event BadDebtWrittenOff(uint256 shares, uint256 lossAssets, uint256 fromReserve);
+    event RateModelSet(RateModel model);
+    event ReserveFactorSet(uint16 reserveFactorBps);
+    event CapsSet(uint256 supplyCapAssets, uint256 borrowCapAssets);
+    event ReserveWithdrawn(uint256 assets, address indexed treasury);
+
+    // ---- Clearinghouse only ----
+    /// @notice Lends `assets` of cash to `to` and mints borrow shares for them.
+    /// @dev Shares are rounded up (the pool's side). Reverts ZeroAmount, ZeroAddress,
+    ///      InsufficientCash(assets, cash), BorrowCapExceeded(totalBorrowsAfter, cap).
+    /// @return shares Borrow shares the Clearinghouse must record against the borrower.
+    function borrow(uint256 assets, address to) external returns (uint256 shares);
+
+    /// @notice Burns `shares` of debt and pulls their value from the caller (safeTransferFrom).
+    /// @dev Assets are rounded up (the pool's side). Reverts ZeroAmount,
+    ///      InsufficientBorrowShares(shares, totalBorrowShares), TransferShortfall.
+    /// @return assets Amount pulled from the caller.
+    function repay(uint256 shares) external returns (uint256 assets);
+
+    /// @notice Writes off bad debt: burns `shares`; their value (rounded up) is the loss,
+    ///         covered by the reserve first; the rest lowers totalAssets (by at most
+    ///         lossAssets − fromReserve), so only this pool's lenders bear it.
+    /// @dev Reverts ZeroAmount, InsufficientBorrowShares(shares, totalBorrowShares).
+    function writeOff(uint256 shares) external returns (uint256 lossAssets, uint256 fromReserve);
+
+    // ---- anyone ----
+    /// @notice Accrues interest up to now. Every state-changing function does this first.
+    function accrueInterest() external;
+
+    // ---- governance (through the AccessManager) ----
+    /// @notice Replaces the rate model after accruing interest at the old one.
+    /// @dev Reverts RateTooHigh or InvalidKink outside the hard bounds.
+    function setRateModel(RateModel calldata model) external;
+
+    /// @notice Sets the share of interest that goes to the reserve, after accruing at the old one.
+    /// @dev Reverts ReserveFactorTooHigh above MAX_RESERVE_FACTOR_BPS.
+    function setReserveFactor(uint16 reserveFactorBps) external;
+
+    /// @notice Sets the supply cap (on totalAssets) and the borrow cap (on totalBorrows).
+    /// @dev A cap at or above 2^112 − 1 (what cash can ever hold) is stored as 2^112 − 1,
+    ///      meaning no cap. Lowering a cap below the current total only blocks growth.
+    function setCaps(uint256 supplyCapAssets, uint256 borrowCapAssets) external;
+
+    /// @notice Sends `assets` of the reserve to `treasury`.
+    /// @dev Reverts ZeroAmount, ZeroAddress, InsufficientReserves, InsufficientCash.
+    function withdrawReserve(uint256 assets, address treasury) external;
+
+    // ---- views (all include interest accrued up to now) ----
+    /// @notice The only address that may borrow, repay and write off.
+    function clearinghouse() external view returns (address);
+    /// @notice Assets held by the pool for lenders and the reserve (excludes donations).
+    function cash() external view returns (uint256);
+    /// @notice Assets owed by borrowers, rounded down.
+    function totalBorrows() external view returns (uint256);
+    /// @notice Borrow shares outstanding (the Clearinghouse keeps each account's part).
+    function totalBorrowShares() external view returns (uint256);
+    /// @notice Borrow index in WAD: starts at 1e18 and never decreases.
+    function borrowIndexWad() external view returns (uint256);
+    /// @notice The protocol's reserve (a claim on cash and borrows, not on the lenders' assets).
+    function reserves() external view returns (uint256);
+    /// @notice Timestamp of the last accrual.
+    function lastAccrualTimestamp() external view returns (uint256);
+    /// @notice borrows / (cash + borrows − reserves) in WAD, rounded up, at most 1e18;
+    ///         0 when the denominator is 0.
+    function utilizationWad() external view returns (uint256);
+    /// @notice Current borrow rate per second in WAD (rounded up: the pool's side).
+    function borrowRatePerSecondWad() external view returns (uint256);
+    /// @notice Current supply rate per second in WAD: borrowRate · u · (1 − reserveFactor),
+    ///         rounded down (never overstates what lenders earn).
+    function supplyRatePerSecondWad() external view returns (uint256);
+    /// @notice Debt of `shares` borrow shares in assets, rounded up (the pool's side).
+    function debtOf(uint256 shares) external view returns (uint256 assets);
+    /// @notice Borrow shares a debt of `assets` takes, rounded up (the pool's side).
+    function sharesForDebt(uint256 assets) external view returns (uint256 shares);
+    /// @notice The current rate model.
+    function rateModel() external view returns (RateModel memory);
+    /// @notice Supply cap (on totalAssets) and borrow cap (on totalBorrows); NO_CAP means none.
+    function caps() external view returns (uint256 supplyCapAssets, uint256 borrowCapAssets);
+    /// @notice Share of interest that goes to the reserve, in basis points.
+    function reserveFactorBps() external view returns (uint16);
+}

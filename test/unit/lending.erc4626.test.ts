@@ -1,0 +1,303 @@
+// ERC-4626 entry points for outside lenders: deposit, mint, withdraw, redeem, the max views,
+// the supply cap, the cash limit, donations, the share-inflation attack and token quirks.
+import { expect } from "chai";
+import {
+  FeeOnTransferToken__factory,
+  NoReturnToken__factory,
+  ReentrantToken__factory,
+} from "../../types/ethers-contracts/index.js";
+import { deployPool, newPool, readPool, usePool, OFFSET, NO_CAP, ceilDiv, WAD } from "./lending._helpers.ts";
+
+describe("LendingPool ERC-4626 (outside lenders)", () => {
+  for (const decimals of [6, 8, 18]) {
+    it(`${decimals}-decimal asset: shares have ${decimals + 6} decimals, first deposit mints 10^6 per atom`, async () => {
+      const fx = await deployPool({ decimals });
+      const { pool, token, alice, unit } = fx;
+      expect(await pool.decimals()).to.equal(BigInt(decimals) + OFFSET);
+      expect(await pool.asset()).to.equal(await token.getAddress());
+      expect(await pool.clearinghouse()).to.equal(fx.ch.address);
+      expect(await pool.borrowIndexWad()).to.equal(WAD);
+      const amount = 1234n * unit + 5n;
+      await expect(pool.connect(alice).deposit(amount, alice.address))
+        .to.emit(pool, "Deposit")
+        .withArgs(alice.address, alice.address, amount, amount * 10n ** OFFSET);
+      expect(await pool.balanceOf(alice.address)).to.equal(amount * 10n ** OFFSET);
+      const s = await readPool(pool);
+      expect([s.cash, s.totalAssets, s.supply]).to.deep.equal([amount, amount, amount * 10n ** OFFSET]);
+      expect(await token.balanceOf(await pool.getAddress())).to.equal(amount);
+      // a full redeem returns exactly what went in
+      await expect(pool.connect(alice).redeem(amount * 10n ** OFFSET, alice.address, alice.address)).to.changeTokenBalances(
+        fx.ethers,
+        token,
+        [alice, pool],
+        [amount, -amount],
+      );
+      expect(await pool.totalSupply()).to.equal(0n);
+      expect(await pool.cash()).to.equal(0n);
+    });
+  }
+
+  describe("with interest accrued (share price above 1)", () => {
+    const fx = usePool({ decimals: 6 });
+
+    /** Alice lends, the Clearinghouse borrows, a year passes, the borrow is repaid. */
+    async function grownPool() {
+      const { pool, alice, ch, networkHelpers, unit } = fx();
+      await (await pool.connect(alice).deposit(1000n * unit, alice.address)).wait();
+      const shares = await pool.connect(ch).borrow.staticCall(700n * unit, ch.address);
+      await (await pool.connect(ch).borrow(700n * unit, ch.address)).wait();
+      await networkHelpers.time.increase(365 * 24 * 3600);
+      await (await pool.connect(ch).repay(shares)).wait();
+      const s = await readPool(pool);
+      expect(s.totalAssets).to.be.greaterThan(1000n * unit);
+      return s;
+    }
+
+    it("deposit mints shares rounded down and mint charges assets rounded up (the pool's side)", async () => {
+      const { pool, bob } = fx();
+      const s = await grownPool();
+      const assets = 1_000_003n;
+      const expectShares = (assets * (s.supply + 10n ** OFFSET)) / (s.totalAssets + 1n);
+      expect(await pool.previewDeposit(assets)).to.equal(expectShares);
+      await expect(pool.connect(bob).deposit(assets, bob.address))
+        .to.emit(pool, "Deposit")
+        .withArgs(bob.address, bob.address, assets, expectShares);
+      const s2 = await readPool(pool);
+      const shares = 777_777_777n;
+      const expectAssets = ceilDiv(shares * (s2.totalAssets + 1n), s2.supply + 10n ** OFFSET);
+      expect(await pool.previewMint(shares)).to.equal(expectAssets);
+      await expect(pool.connect(bob).mint(shares, bob.address)).to.changeTokenBalances(
+        fx().ethers,
+        fx().token,
+        [bob, pool],
+        [-expectAssets, expectAssets],
+      );
+      expect(await pool.balanceOf(bob.address)).to.equal(expectShares + shares);
+      expect(await pool.cash()).to.equal(s.cash + assets + expectAssets);
+    });
+
+    it("withdraw burns shares rounded up and redeem pays assets rounded down (the pool's side)", async () => {
+      const { pool, alice, carol, token, ethers } = fx();
+      const s = await grownPool();
+      const assets = 123_456_789n;
+      const expectShares = ceilDiv(assets * (s.supply + 10n ** OFFSET), s.totalAssets + 1n);
+      expect(await pool.previewWithdraw(assets)).to.equal(expectShares);
+      await expect(pool.connect(alice).withdraw(assets, carol.address, alice.address))
+        .to.emit(pool, "Withdraw")
+        .withArgs(alice.address, carol.address, alice.address, assets, expectShares);
+      expect(await token.balanceOf(carol.address)).to.equal(10n ** 9n * 10n ** 6n + assets);
+      const s2 = await readPool(pool);
+      const shares = 55_555_555_555n;
+      const expectAssets = (shares * (s2.totalAssets + 1n)) / (s2.supply + 10n ** OFFSET);
+      expect(await pool.previewRedeem(shares)).to.equal(expectAssets);
+      await expect(pool.connect(alice).redeem(shares, alice.address, alice.address)).to.changeTokenBalances(
+        ethers,
+        token,
+        [alice, pool],
+        [expectAssets, -expectAssets],
+      );
+      expect(await pool.totalSupply()).to.equal(s.supply - expectShares - shares);
+    });
+
+    it("a round trip never returns more than it put in", async () => {
+      const { pool, bob, token } = fx();
+      await grownPool();
+      const before = await token.balanceOf(bob.address);
+      for (const amount of [1n, 7n, 999_999n, 31_415_926n]) {
+        const shares = await pool.connect(bob).deposit.staticCall(amount, bob.address);
+        await (await pool.connect(bob).deposit(amount, bob.address)).wait();
+        await (await pool.connect(bob).redeem(shares, bob.address, bob.address)).wait();
+      }
+      expect(await token.balanceOf(bob.address)).to.be.at.most(before);
+    });
+
+    it("withdrawing for someone else spends their share allowance", async () => {
+      const { pool, alice, bob } = fx();
+      await grownPool();
+      await expect(pool.connect(bob).withdraw(1000n, bob.address, alice.address))
+        .to.be.revertedWithCustomError(pool, "ERC20InsufficientAllowance");
+      const shares = await pool.previewWithdraw(1000n);
+      await (await pool.connect(alice).approve(bob.address, shares)).wait();
+      await expect(pool.connect(bob).withdraw(1000n, bob.address, alice.address)).to.changeTokenBalance(
+        fx().ethers,
+        fx().token,
+        bob,
+        1000n,
+      );
+      expect(await pool.allowance(alice.address, bob.address)).to.equal(0n);
+    });
+  });
+
+  describe("cash limit", () => {
+    // no interest, so the views read before a transaction still hold when it is mined
+    const fx = usePool({ model: { baseRatePerYearWad: 0n, slope1PerYearWad: 0n, slope2PerYearWad: 0n, kinkWad: WAD / 2n } });
+
+    it("withdraw and redeem beyond cash revert InsufficientCash; the max views stop at cash", async () => {
+      const { pool, alice, ch, unit } = fx();
+      await (await pool.connect(alice).deposit(1000n * unit, alice.address)).wait();
+      await (await pool.connect(ch).borrow(900n * unit, ch.address)).wait();
+      const cash = 100n * unit;
+      expect(await pool.cash()).to.equal(cash);
+      expect(await pool.maxWithdraw(alice.address)).to.equal(cash);
+      const maxRedeem = await pool.maxRedeem(alice.address);
+      expect(await pool.previewRedeem(maxRedeem)).to.be.at.most(cash);
+      expect(await pool.previewRedeem(maxRedeem + 1n)).to.be.greaterThan(cash);
+      const before = await readPool(pool);
+      await expect(pool.connect(alice).withdraw(cash + 1n, alice.address, alice.address))
+        .to.be.revertedWithCustomError(pool, "InsufficientCash")
+        .withArgs(cash + 1n, cash);
+      const tooMany = maxRedeem + 10n ** OFFSET;
+      const tooManyAssets = await pool.previewRedeem(tooMany);
+      await expect(pool.connect(alice).redeem(tooMany, alice.address, alice.address))
+        .to.be.revertedWithCustomError(pool, "InsufficientCash")
+        .withArgs(tooManyAssets, cash);
+      expect((await readPool(pool)).cash).to.equal(before.cash);
+      // exactly the max works, and leaves no cash
+      await (await pool.connect(alice).redeem(maxRedeem, alice.address, alice.address)).wait();
+      expect(await pool.cash()).to.be.lessThan(2n);
+      expect(await pool.maxWithdraw(alice.address)).to.equal(await pool.cash());
+    });
+
+    it("withdraw and redeem beyond the owner's balance revert with OpenZeppelin's errors", async () => {
+      const { pool, alice, bob, unit } = fx();
+      await (await pool.connect(alice).deposit(1000n * unit, alice.address)).wait();
+      await (await pool.connect(bob).deposit(10n * unit, bob.address)).wait();
+      const bobShares = await pool.balanceOf(bob.address);
+      await expect(pool.connect(bob).withdraw(10n * unit + 1n, bob.address, bob.address))
+        .to.be.revertedWithCustomError(pool, "ERC4626ExceededMaxWithdraw")
+        .withArgs(bob.address, 10n * unit + 1n, 10n * unit);
+      await expect(pool.connect(bob).redeem(bobShares + 1n, bob.address, bob.address))
+        .to.be.revertedWithCustomError(pool, "ERC4626ExceededMaxRedeem")
+        .withArgs(bob.address, bobShares + 1n, bobShares);
+      expect(await pool.maxRedeem(bob.address)).to.equal(bobShares);
+    });
+  });
+
+  describe("supply cap", () => {
+    const fx = usePool({ supplyCap: 1000n * 10n ** 6n });
+
+    it("maxDeposit and maxMint give the room left; beyond it deposit and mint revert", async () => {
+      const { pool, alice, bob, unit } = fx();
+      expect(await pool.maxDeposit(alice.address)).to.equal(1000n * unit);
+      expect(await pool.maxMint(alice.address)).to.equal(1000n * unit * 10n ** OFFSET);
+      await (await pool.connect(alice).deposit(600n * unit, alice.address)).wait();
+      expect(await pool.maxDeposit(bob.address)).to.equal(400n * unit);
+      await expect(pool.connect(bob).deposit(400n * unit + 1n, bob.address))
+        .to.be.revertedWithCustomError(pool, "ERC4626ExceededMaxDeposit")
+        .withArgs(bob.address, 400n * unit + 1n, 400n * unit);
+      const maxMint = await pool.maxMint(bob.address);
+      await expect(pool.connect(bob).mint(maxMint + 1n, bob.address))
+        .to.be.revertedWithCustomError(pool, "ERC4626ExceededMaxMint")
+        .withArgs(bob.address, maxMint + 1n, maxMint);
+      await (await pool.connect(bob).mint(maxMint, bob.address)).wait();
+      expect(await pool.totalAssets()).to.equal(1000n * unit);
+      expect(await pool.maxDeposit(bob.address)).to.equal(0n);
+      expect(await pool.maxMint(bob.address)).to.equal(0n);
+    });
+
+    it("interest can take totalAssets past the cap: the room is then 0, not negative", async () => {
+      const { pool, alice, ch, admin, unit, networkHelpers } = fx();
+      await (await pool.connect(alice).deposit(1000n * unit, alice.address)).wait();
+      await (await pool.connect(ch).borrow(500n * unit, ch.address)).wait();
+      await networkHelpers.time.increase(30 * 24 * 3600);
+      expect(await pool.totalAssets()).to.be.greaterThan(1000n * unit);
+      expect(await pool.maxDeposit(alice.address)).to.equal(0n);
+      // raising the cap opens room again
+      await (await pool.connect(admin).setCaps(2000n * unit, NO_CAP)).wait();
+      expect(await pool.maxDeposit(alice.address)).to.equal(2000n * unit - (await pool.totalAssets()));
+    });
+  });
+
+  describe("donations and the share-inflation attack", () => {
+    const fx = usePool({ decimals: 18 });
+
+    it("a token transfer straight to the pool moves neither cash nor the share price", async () => {
+      const { pool, alice, bob, token, unit } = fx();
+      await (await pool.connect(alice).deposit(10n * unit, alice.address)).wait();
+      const price = await pool.convertToAssets(10n ** 24n);
+      await (await token.connect(bob).transfer(await pool.getAddress(), 1000n * unit)).wait();
+      expect(await pool.convertToAssets(10n ** 24n)).to.equal(price);
+      expect(await pool.cash()).to.equal(10n * unit);
+      expect(await pool.totalAssets()).to.equal(10n * unit);
+    });
+
+    it("the classic first-deposit attack (1 atom, then a large donation) gains the attacker nothing", async () => {
+      const { pool, alice: attacker, bob: victim, token, unit } = fx();
+      const start = await token.balanceOf(attacker.address);
+      await (await pool.connect(attacker).deposit(1n, attacker.address)).wait();
+      expect(await pool.balanceOf(attacker.address)).to.equal(10n ** OFFSET); // the offset at work
+      await (await token.connect(attacker).transfer(await pool.getAddress(), 1000n * unit)).wait();
+      const deposit = 1000n * unit;
+      await (await pool.connect(victim).deposit(deposit, victim.address)).wait();
+      // the victim's shares are worth what they paid, to the atom
+      const victimValue = await pool.previewRedeem(await pool.balanceOf(victim.address));
+      expect(deposit - victimValue).to.be.at.most(1n);
+      const got = await pool.previewRedeem(await pool.balanceOf(attacker.address));
+      expect(got).to.be.at.most(1n);
+      await (await pool.connect(attacker).redeem(await pool.balanceOf(attacker.address), attacker.address, attacker.address)).wait();
+      expect(await token.balanceOf(attacker.address)).to.equal(start - 1000n * unit - 1n + got);
+    });
+
+    it("even when totalAssets is tiny and grows, the offset keeps a 1-atom depositor's loss under one atom", async () => {
+      const { pool, alice, bob, ch, networkHelpers } = fx();
+      // a pool of 1000 atoms, 99.9 % lent at over 100 % a year for 3 years: the share price grows
+      await (await pool.connect(alice).deposit(1000n, alice.address)).wait();
+      await (await pool.connect(ch).borrow(999n, ch.address)).wait();
+      await networkHelpers.time.increase(3 * 365 * 24 * 3600);
+      for (const a of [1n, 2n, 3n, 10n]) {
+        const shares = await pool.previewDeposit(a);
+        expect(shares).to.be.greaterThan(0n);
+        const back = await pool.convertToAssets(shares);
+        expect(back).to.be.at.most(a);
+        expect(a - back).to.be.at.most(1n);
+      }
+      await (await pool.connect(bob).deposit(3n, bob.address)).wait();
+      expect(await pool.balanceOf(bob.address)).to.be.greaterThan(0n);
+    });
+  });
+
+  describe("token quirks", () => {
+    it("a fee-on-transfer token is refused with TransferShortfall", async () => {
+      const fx = await deployPool();
+      const fot = await new FeeOnTransferToken__factory(fx.admin).deploy();
+      const pool = await newPool(fx.admin, fot, fx.ch.address, await fx.manager.getAddress());
+      await (await fot.mint(fx.alice.address, 10n ** 20n)).wait();
+      await (await fot.connect(fx.alice).approve(await pool.getAddress(), 10n ** 20n)).wait();
+      await expect(pool.connect(fx.alice).deposit(10_000n, fx.alice.address))
+        .to.be.revertedWithCustomError(pool, "TransferShortfall")
+        .withArgs(10_000n, 9_900n);
+      expect(await pool.cash()).to.equal(0n);
+    });
+
+    it("a token whose transfers return nothing works through SafeERC20", async () => {
+      const fx = await deployPool();
+      const nrt = await new NoReturnToken__factory(fx.admin).deploy();
+      const pool = await newPool(fx.admin, nrt, fx.ch.address, await fx.manager.getAddress());
+      expect(await pool.decimals()).to.equal(12n);
+      for (const s of [fx.alice, fx.ch]) {
+        await (await nrt.mint(s.address, 10n ** 12n)).wait();
+        await (await nrt.connect(s).approve(await pool.getAddress(), 10n ** 12n)).wait();
+      }
+      await (await pool.connect(fx.alice).deposit(10n ** 9n, fx.alice.address)).wait();
+      const shares = await pool.connect(fx.ch).borrow.staticCall(10n ** 8n, fx.ch.address);
+      await (await pool.connect(fx.ch).borrow(10n ** 8n, fx.ch.address)).wait();
+      await (await pool.connect(fx.ch).repay(shares)).wait();
+      await (await pool.connect(fx.alice).withdraw(10n ** 9n, fx.alice.address, fx.alice.address)).wait();
+      expect(await nrt.balanceOf(fx.alice.address)).to.equal(10n ** 12n);
+      expect(await pool.cash()).to.be.lessThan(10n); // at most the rounding dust the pool keeps
+    });
+
+    it("a token that calls back into the pool mid-transfer hits the reentrancy guard", async () => {
+      const fx = await deployPool();
+      const ree = await new ReentrantToken__factory(fx.admin).deploy();
+      const pool = await newPool(fx.admin, ree, fx.ch.address, await fx.manager.getAddress());
+      await (await ree.mint(fx.alice.address, 10n ** 20n)).wait();
+      await (await ree.connect(fx.alice).approve(await pool.getAddress(), 10n ** 20n)).wait();
+      await (await ree.arm(await pool.getAddress(), pool.interface.encodeFunctionData("accrueInterest"))).wait();
+      await expect(pool.connect(fx.alice).deposit(1000n, fx.alice.address)).to.be.revertedWithCustomError(
+        pool,
+        "ReentrancyGuardReentrantCall",
+      );
+    });
+  });
+});

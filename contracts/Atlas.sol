@@ -183,8 +183,8 @@ contract Atlas is IAtlas {
         if (p.amount <= 0 && p.pool != address(0)) {
             // the rate prices today's debt, or debt a what-if view would add
             IMarginPool pool = IMarginPool(p.pool);
-            if (p.amount < 0) x.debtAtoms = pool.debtOf(uint256(-p.amount));
-            x.borrowRateWad = pool.borrowRatePerSecondWad();
+            if (p.amount < 0) (x.debtAtoms, x.borrowRateWad) = pool.debtAndRateOf(uint256(-p.amount));
+            else x.borrowRateWad = pool.borrowRatePerSecondWad();
         } else if (p.lent) {
             x.lentAtoms = IMarginPool(p.pool).convertToAssets(uint256(p.amount));
         } else {

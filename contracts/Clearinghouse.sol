@@ -50,7 +50,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     mapping(AccountId account => mapping(address operator => bool)) internal _operators;
     mapping(address token => AssetConfig) internal _assets;
     mapping(address token => uint256 atoms) internal _reserve;
-    address[] internal _assetList;
+    mapping(uint256 id => address token) internal _assetById;
+    uint256 internal _assetCount;
     address[] internal _markets;
     address public treasury;
     IAtlas public atlas;
@@ -491,7 +492,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         uint256 held = st & M64;
         for (uint256 i; held != 0; ++i) {
             // held bits are cleared lazily: read the balances themselves
-            if (held & 1 != 0) require(_balances[account][_assetList[i]].amount <= 0, NotBankrupt(account));
+            if (held & 1 != 0) require(_balances[account][_assetById[i + 1]].amount <= 0, NotBankrupt(account));
             held >>= 1;
         }
         uint256 m = (st >> 128) & M64;
@@ -519,11 +520,13 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     function listAsset(address token) external restricted {
         require(token != address(0), ZeroAddress());
         require(_assets[token].id == 0, AssetAlreadyListed(token));
-        require(_assetList.length < 64, CapacityReached());
-        _assetList.push(token);
+        uint256 id = _assetCount + 1;
+        require(id <= 64, CapacityReached());
+        _assetCount = id;
+        _assetById[id] = token;
         uint8 decimals = IERC20Metadata(token).decimals();
         // conservative defaults until governance sets the asset's risk: a 10% shock, 1% slippage
-        _assets[token] = AssetConfig(uint8(_assetList.length), decimals, 1000, 100, 9800, address(0));
+        _assets[token] = AssetConfig(uint8(id), decimals, 1000, 100, 9800, address(0));
         emit AssetListed(token, decimals);
     }
 
@@ -648,7 +651,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         positions = new Position[](_popcount(held) + (addExtra ? 1 : 0));
         uint256 n;
         for (uint256 i; held != 0; ++i) {
-            if (held & 1 != 0) positions[n++] = positionOf(account, _assetList[i]);
+            if (held & 1 != 0) positions[n++] = positionOf(account, _assetById[i + 1]);
             held >>= 1;
         }
         if (addExtra) positions[n] = positionOf(account, extra);

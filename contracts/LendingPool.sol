@@ -395,6 +395,13 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
     }
 
     /// @inheritdoc ILendingPool
+    function debtAndRateOf(uint256 shares) external view returns (uint256 assets, uint256 ratePerSecondWad) {
+        (Snapshot memory s,) = _accrued();
+        assets = RateModelLib.toAssetsUp(shares, s.indexWad);
+        ratePerSecondWad = _model.ratePerSecondWad(RateModelLib.utilizationWad(s.cash, s.totalBorrows, s.reserves));
+    }
+
+    /// @inheritdoc ILendingPool
     function sharesForDebt(uint256 assets) external view returns (uint256 shares) {
         (Snapshot memory s,) = _accrued();
         return RateModelLib.toSharesUp(assets, s.indexWad);

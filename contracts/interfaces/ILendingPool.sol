@@ -128,6 +128,8 @@ interface ILendingPool is IERC4626 {
     function supplyRatePerSecondWad() external view returns (uint256);
     /// @notice Debt of `shares` borrow shares in assets, rounded up (the pool's side).
     function debtOf(uint256 shares) external view returns (uint256 assets);
+    /// @notice `debtOf(shares)` and `borrowRatePerSecondWad()` from one accrual: what Atlas reads per debt.
+    function debtAndRateOf(uint256 shares) external view returns (uint256 assets, uint256 ratePerSecondWad);
     /// @notice Borrow shares a debt of `assets` takes, rounded up (the pool's side).
     function sharesForDebt(uint256 assets) external view returns (uint256 shares);
     /// @notice The current rate model.

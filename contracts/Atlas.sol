@@ -69,14 +69,30 @@ contract Atlas is IAtlas {
         uint256 k = _find(e, token);
         AtlasMath.Entry memory t = e[k];
         uint256 available = t.idleAtoms + t.lentAtoms;
-        uint256 hi = allowBorrow ? type(uint128).max : available;
-        (uint256 idle0, uint256 lent0, uint256 debt0) = (t.idleAtoms, t.lentAtoms, t.debtAtoms);
+        address pool = allowBorrow ? CLEARINGHOUSE.positionOf(account, token).pool : address(0);
+        uint256 hi = available;
+        if (pool != address(0)) {
+            (, uint256 borrowable) = IMarginPool(pool).borrowQuote(0);
+            hi += borrowable;
+        }
+        // [idle, lent, debt, borrow shares, borrow index]: new debt is priced exactly as the pool
+        // will book it (shares rounded up, then assets rounded up)
+        uint256[5] memory start = [t.idleAtoms, t.lentAtoms, t.debtAtoms, 0, 0];
+        if (pool != address(0)) {
+            int256 amount = CLEARINGHOUSE.positionOf(account, token).amount;
+            start[3] = amount < 0 ? uint256(-amount) : 0;
+            start[4] = IMarginPool(pool).borrowIndexWad();
+        }
+        uint256 rate0 = t.borrowRateWad;
         uint256 lo;
         // Largest w with initial value >= 0 after withdrawing w: the value falls as w grows, so
-        // bisection finds it exactly; the answer rounds down (the protocol's side).
+        // bisection finds it exactly; the answer rounds down (the protocol's side). New debt is
+        // priced at the rate the borrow itself brings, plus one atom for share rounding.
         while (lo < hi) {
             uint256 mid = hi - (hi - lo) / 2;
-            _withdrawFrom(t, idle0, lent0, debt0, mid);
+            _withdrawFrom(t, start, mid);
+            if (mid > available) (t.borrowRateWad,) = IMarginPool(pool).borrowQuote(mid - available);
+            else t.borrowRateWad = rate0;
             if (AtlasMath.value(e, b, initialScaleBps, true) >= 0) lo = mid;
             else hi = mid - 1;
         }
@@ -211,19 +227,20 @@ contract Atlas is IAtlas {
         revert PriceUnavailable(token); // unreachable: _gather always adds the token asked for
     }
 
-    /// @dev What a withdrawal of `w` does to the balance: idle or lent funds first, then new debt.
-    function _withdrawFrom(AtlasMath.Entry memory t, uint256 idle0, uint256 lent0, uint256 debt0, uint256 w)
-        internal
-        pure
-    {
+    /// @dev What a withdrawal of `w` does to the balance: idle or lent funds first, then new debt,
+    /// booked as the pool books it: shares rounded up, the whole debt's assets rounded up.
+    function _withdrawFrom(AtlasMath.Entry memory t, uint256[5] memory start, uint256 w) internal pure {
+        (uint256 idle0, uint256 lent0) = (start[0], start[1]);
         if (w <= idle0 + lent0) {
             t.idleAtoms = idle0 >= w ? idle0 - w : 0;
             t.lentAtoms = idle0 >= w ? lent0 : lent0 - (w - idle0);
-            t.debtAtoms = debt0;
+            t.debtAtoms = start[2];
         } else {
             t.idleAtoms = 0;
             t.lentAtoms = 0;
-            t.debtAtoms = debt0 + (w - idle0 - lent0);
+            uint256 idx = start[4];
+            uint256 shares = start[3] + AtlasMath.divUp((w - idle0 - lent0) * 1e18, idx);
+            t.debtAtoms = AtlasMath.divUp(shares * idx, 1e18);
         }
     }
 }

@@ -100,7 +100,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         uint256 st = _state[acct];
         _setState(acct, _checked(acct, _debit(acct, token, atoms, st, true), st));
         IERC20(token).safeTransfer(to, atoms);
-        emit Borrowed(acct, token, atoms, to);
+        // the debt itself was logged as Borrowed by _debit; the tokens leaving, as a withdrawal
+        emit Withdrawn(acct, token, atoms, to);
     }
 
     /// @inheritdoc IClearinghouse
@@ -301,6 +302,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             _setState(acct, st);
             if ((st0 >> 64) & M64 == 0) _flagMarkets(acct, st);
             _requireInitial(acct);
+            // initial value >= 0 implies maintenance value >= 0: any running auction is over
+            st &= (uint256(1) << 208) - 1;
         }
         return st;
     }
@@ -359,8 +362,16 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     }
 
     /// @inheritdoc IClearinghouse
+    /// @dev On a healthy account it ends a running auction instead (anyone may call, the owner
+    /// has the reason to), so a later fall starts a new auction from a zero discount.
     function flagLiquidatable(AccountId account) external {
+        require(address(atlas) != address(0), NoRiskEngine());
         int256 mv = atlas.maintenanceValue(account);
+        if (mv >= 0 && _state[account] >> 208 != 0) {
+            _state[account] &= (uint256(1) << 208) - 1;
+            emit LiquidatableFlagged(account, 0);
+            return;
+        }
         require(mv < 0, NotLiquidatable(account, mv));
         _flag(account);
     }
@@ -385,6 +396,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         AccountId liquidator = AccountIdLib.from(msg.sender, liquidatorSub);
         require(!liquidator.eq(account), SelfLiquidation());
         require(repayAtoms != 0, ZeroAmount());
+        require(address(atlas) != address(0), NoRiskEngine());
         int256 mvBefore = atlas.maintenanceValue(account);
         require(mvBefore < 0, NotLiquidatable(account, mvBefore));
         _requireNoOrders(account);

@@ -402,6 +402,17 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
     }
 
     /// @inheritdoc ILendingPool
+    function borrowQuote(uint256 extraAssets) external view returns (uint256 ratePerSecondWad, uint256 borrowable) {
+        (Snapshot memory s,) = _accrued();
+        uint256 cap = _config.borrowCapAssets;
+        uint256 capRoom = cap > s.totalBorrows ? cap - s.totalBorrows : 0;
+        borrowable = Math.min(s.cash, capRoom);
+        uint256 extra = Math.min(extraAssets, s.cash);
+        ratePerSecondWad =
+            _model.ratePerSecondWad(RateModelLib.utilizationWad(s.cash - extra, s.totalBorrows + extra, s.reserves));
+    }
+
+    /// @inheritdoc ILendingPool
     function sharesForDebt(uint256 assets) external view returns (uint256 shares) {
         (Snapshot memory s,) = _accrued();
         return RateModelLib.toSharesUp(assets, s.indexWad);

@@ -128,6 +128,9 @@ interface ILendingPool is IERC4626 {
     function supplyRatePerSecondWad() external view returns (uint256);
     /// @notice Debt of `shares` borrow shares in assets, rounded up (the pool's side).
     function debtOf(uint256 shares) external view returns (uint256 assets);
+    /// @notice For what-if views: the borrow rate once `extraAssets` more are borrowed, and how much
+    ///         can be borrowed at all now (cash and the borrow cap).
+    function borrowQuote(uint256 extraAssets) external view returns (uint256 ratePerSecondWad, uint256 borrowable);
     /// @notice `debtOf(shares)` and `borrowRatePerSecondWad()` from one accrual: what Atlas reads per debt.
     function debtAndRateOf(uint256 shares) external view returns (uint256 assets, uint256 ratePerSecondWad);
     /// @notice Borrow shares a debt of `assets` takes, rounded up (the pool's side).

@@ -1,10 +1,21 @@
 // Every custom error the interfaces declare is either raised by a unit test here or provably
-// unreachable: its selector does not occur in the deployed bytecode of the implementation.
+// unreachable: its selector does not occur in the bytecode of the implementation. The creation
+// bytecode is searched (it contains the runtime code), so errors raised only by a constructor
+// count too.
 import { expect } from "chai";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { IClearinghouse__factory, ISpotMarket__factory } from "../../types/ethers-contracts/index.js";
+import {
+  IAtlas__factory,
+  IClearinghouse__factory,
+  ILendingPool__factory,
+  IOracleRouter__factory,
+  ISpotMarket__factory,
+} from "../../types/ethers-contracts/index.js";
+import atlasArtifact from "../../artifacts/contracts/Atlas.sol/Atlas.json" with { type: "json" };
 import clearinghouseArtifact from "../../artifacts/contracts/Clearinghouse.sol/Clearinghouse.json" with { type: "json" };
+import lendingPoolArtifact from "../../artifacts/contracts/LendingPool.sol/LendingPool.json" with { type: "json" };
+import oracleRouterArtifact from "../../artifacts/contracts/OracleRouter.sol/OracleRouter.json" with { type: "json" };
 import spotMarketArtifact from "../../artifacts/contracts/SpotMarket.sol/SpotMarket.json" with { type: "json" };
 
 /** Declared but never raised by the implementation; why a test cannot reach them. */
@@ -23,19 +34,25 @@ function raisedInTests(): Set<string> {
 describe("custom error coverage", () => {
   const raised = raisedInTests();
   const cases = [
-    { name: "IClearinghouse", iface: IClearinghouse__factory.createInterface(), code: clearinghouseArtifact.deployedBytecode },
-    { name: "ISpotMarket", iface: ISpotMarket__factory.createInterface(), code: spotMarketArtifact.deployedBytecode },
+    { name: "IClearinghouse", iface: IClearinghouse__factory.createInterface(), code: clearinghouseArtifact.bytecode },
+    { name: "ISpotMarket", iface: ISpotMarket__factory.createInterface(), code: spotMarketArtifact.bytecode },
+    { name: "IAtlas", iface: IAtlas__factory.createInterface(), code: atlasArtifact.bytecode },
+    { name: "IOracleRouter", iface: IOracleRouter__factory.createInterface(), code: oracleRouterArtifact.bytecode },
+    { name: "ILendingPool", iface: ILendingPool__factory.createInterface(), code: lendingPoolArtifact.bytecode },
   ];
   for (const { name, iface, code } of cases) {
     it(`every ${name} error is reached by a test or absent from the bytecode`, () => {
       const missing: string[] = [];
       iface.forEachError((e) => {
-        const inCode = code.toLowerCase().includes(e.selector.slice(2));
+        // A selector with leading zero bytes is pushed shorter (PUSH3 for 0x00abcdef): search
+        // for its significant bytes.
+        const inCode = code.toLowerCase().includes(e.selector.slice(2).replace(/^(00)+/, ""));
         if (e.name in UNREACHABLE) {
           expect(inCode, `${e.name} is now raised by the contract: test it`).to.equal(false);
-        } else {
-          expect(inCode, `${e.name}'s selector should be in the bytecode`).to.equal(true);
-          if (!raised.has(e.name)) missing.push(e.name);
+        } else if (!raised.has(e.name)) {
+          // Reached errors need no bytecode check: the optimizer may build a selector from other
+          // constants rather than push it whole, and the test that reverts with it proves it exists.
+          missing.push(e.name);
         }
       });
       expect(missing, "errors no unit test reaches").to.deep.equal([]);

@@ -1,0 +1,159 @@
+import { expect } from "chai";
+import {
+  DAY, E18, E6, WAD, ZERO, acctOf, deposit, divUp, mined, sameTime, storedAmount, useMarginFixture, warp,
+} from "./margin._helpers.ts";
+
+const DEBT_BIT_USDC = 1n << 65n; // USDC is asset id 2: owed mask bit 64 + 1
+
+describe("Clearinghouse.borrow", () => {
+  const fx = useMarginFixture();
+
+  it("sends borrowed atoms to any address and records borrow shares against the account", async () => {
+    const f = fx();
+    const { ch, bob, carol, W, U } = f;
+    await deposit(f, bob, W, 10n * E18);
+    await sameTime(f);
+    const shares = await f.pools.USDC.sharesForDebt(5_000n * E6);
+    const tx = ch.connect(bob).borrow(U, 0, 5_000n * E6, carol.address);
+    await expect(tx).to.changeTokenBalances(f.ethers, f.usdc, [carol, bob, ch], [5_000n * E6, 0n, 0n]);
+    // the debt is logged once (borrowed into the vault), the tokens leaving as a withdrawal
+    await expect(tx).to.emit(ch, "Borrowed").withArgs(acctOf(bob), U, 5_000n * E6, await ch.getAddress());
+    await expect(tx).to.emit(ch, "Withdrawn").withArgs(acctOf(bob), U, 5_000n * E6, carol.address);
+    expect(await storedAmount(f, acctOf(bob), U)).to.equal(-shares);
+    expect(await ch.balanceOf(acctOf(bob), U)).to.equal(-(await f.pools.USDC.debtOf(shares)));
+    expect(await f.pools.USDC.totalBorrowShares()).to.equal(shares);
+    expect((await ch.accountState(acctOf(bob))) & DEBT_BIT_USDC).to.equal(DEBT_BIT_USDC);
+  });
+
+  it("spends the idle balance first and borrows only the rest", async () => {
+    const f = fx();
+    const { ch, bob, W, U } = f;
+    await deposit(f, bob, W, 10n * E18);
+    await deposit(f, bob, U, 1_000n * E6);
+    await expect(ch.connect(bob).borrow(U, 0, 3_000n * E6, bob.address)).to.changeTokenBalance(
+      f.ethers,
+      f.usdc,
+      bob,
+      3_000n * E6,
+    );
+    expect(await f.pools.USDC.totalBorrows()).to.equal(2_000n * E6);
+    expect(await ch.balanceOf(acctOf(bob), U)).to.equal(-2_000n * E6);
+  });
+
+  it("reverts InsufficientMargin beyond what the collateral supports, changing nothing", async () => {
+    const f = fx();
+    const { ch, bob, carol, W, U } = f;
+    await deposit(f, bob, W, E18); // $3,000: initial margin supports about $2,480 of USDC debt
+    await expect(ch.connect(bob).borrow(U, 0, 2_600n * E6, bob.address))
+      .to.be.revertedWithCustomError(ch, "InsufficientMargin")
+      .withArgs(acctOf(bob), (iv: bigint) => iv < 0n);
+    await expect(ch.connect(carol).borrow(U, 0, 1n, carol.address))
+      .to.be.revertedWithCustomError(ch, "InsufficientMargin")
+      .withArgs(acctOf(carol), (iv: bigint) => iv < 0n && iv > -WAD);
+    expect(await ch.balanceOf(acctOf(bob), U)).to.equal(0n);
+    expect(await ch.accountState(acctOf(bob))).to.equal(1n); // only WETH held
+    expect(await f.pools.USDC.totalBorrows()).to.equal(0n);
+    await mined(ch.connect(bob).borrow(U, 0, 2_400n * E6, bob.address));
+  });
+
+  it("reverts ZeroAddress, ZeroAmount, and NoPool for an asset without a pool or an unlisted token", async () => {
+    const f = fx();
+    const { ch, bob, W, L } = f;
+    await deposit(f, bob, W, 10n * E18);
+    await expect(ch.connect(bob).borrow(W, 0, 1n, ZERO)).to.be.revertedWithCustomError(ch, "ZeroAddress");
+    await expect(ch.connect(bob).borrow(f.U, 0, 0n, bob.address)).to.be.revertedWithCustomError(ch, "ZeroAmount");
+    await expect(ch.connect(bob).borrow(L, 0, E18, bob.address)).to.be.revertedWithCustomError(ch, "NoPool").withArgs(L);
+    const stranger = f.outsider.address;
+    await expect(ch.connect(bob).borrow(stranger, 0, 1n, bob.address))
+      .to.be.revertedWithCustomError(ch, "NoPool")
+      .withArgs(stranger);
+  });
+
+  it("cannot borrow more than the pool's cash (the pool's InsufficientCash)", async () => {
+    const f = fx();
+    const { ch, bob, W, U } = f;
+    await deposit(f, bob, W, 10_000n * E18);
+    const cash = await f.pools.USDC.cash();
+    await expect(ch.connect(bob).borrow(U, 0, cash + 1n, bob.address))
+      .to.be.revertedWithCustomError(f.pools.USDC, "InsufficientCash")
+      .withArgs(cash + 1n, cash);
+  });
+});
+
+describe("Clearinghouse.repay", () => {
+  const fx = useMarginFixture();
+
+  async function indebted() {
+    const f = fx();
+    await deposit(f, f.bob, f.W, 10n * E18);
+    await mined(f.ch.connect(f.bob).borrow(f.U, 0, 5_000n * E6, f.bob.address));
+    await warp(f, 30n * DAY); // the index moves off 1.0, so share arithmetic rounds
+    return f;
+  }
+
+  it("anyone repays for an account: its borrow shares fall by floor(atoms / index)", async () => {
+    const f = await indebted();
+    const { ch, bob, carol, U } = f;
+    const shares0 = -(await storedAmount(f, acctOf(bob), U));
+    await sameTime(f);
+    const index = await f.pools.USDC.borrowIndexWad();
+    expect(index).to.be.greaterThan(WAD);
+    const burnt = (1_000n * E6 * WAD) / index;
+    const paid = divUp(burnt * index, WAD); // the pool pulls the burnt shares' debt, rounded up
+    const reserve0 = await ch.reserveOf(U);
+    const tx = ch.connect(carol).repay(U, bob.address, 0, 1_000n * E6);
+    await expect(tx).to.emit(ch, "Repaid").withArgs(acctOf(bob), U, 1_000n * E6);
+    await expect(tx).to.changeTokenBalance(f.ethers, f.usdc, carol, -1_000n * E6);
+    expect(await storedAmount(f, acctOf(bob), U)).to.equal(-(shares0 - burnt));
+    expect(await ch.reserveOf(U)).to.equal(reserve0 + 1_000n * E6 - paid); // sub-share dust kept by the protocol
+  });
+
+  it("a repayment too small to buy one borrow share goes to the reserve and leaves the debt", async () => {
+    const f = await indebted();
+    const { ch, bob, U } = f;
+    const shares0 = await storedAmount(f, acctOf(bob), U);
+    await mined(ch.connect(bob).repay(U, bob.address, 0, 1n));
+    expect(await storedAmount(f, acctOf(bob), U)).to.equal(shares0);
+    expect(await ch.reserveOf(U)).to.equal(1n);
+  });
+
+  it("repays the whole debt first and keeps the excess as balance (lent when opted in)", async () => {
+    const f = await indebted();
+    const { ch, bob, U } = f;
+    await mined(ch.connect(bob).setLending(U, 0, true));
+    await sameTime(f);
+    const debt = -(await ch.balanceOf(acctOf(bob), U));
+    const excess = 250n * E6;
+    const chShares0 = await f.pools.USDC.balanceOf(ch);
+    await mined(ch.connect(bob).repay(U, bob.address, 0, debt + excess));
+    const p = await ch.positionOf(acctOf(bob), U);
+    // the excess was deposited into the pool after the debt was repaid: shares at that price
+    expect([p.amount, p.lent]).to.deep.equal([(await f.pools.USDC.balanceOf(ch)) - chShares0, true]);
+    expect(await ch.balanceOf(acctOf(bob), U)).to.be.within(excess - 1n, excess);
+    expect(await f.pools.USDC.totalBorrowShares()).to.equal(0n);
+    expect((await ch.accountState(acctOf(bob))) & DEBT_BIT_USDC).to.equal(0n);
+  });
+
+  it("is never blocked by a stale price, while borrowing is", async () => {
+    const f = await indebted();
+    const { ch, bob, carol, U, W } = f;
+    await f.networkHelpers.time.increase(3_601n); // every admin feed is now stale
+    await expect(ch.connect(bob).borrow(U, 0, 1n, bob.address))
+      .to.be.revertedWithCustomError(f.atlas, "PriceUnavailable")
+      .withArgs(W);
+    await mined(ch.connect(carol).repay(U, bob.address, 0, 100n * E6));
+    await mined(ch.connect(bob).repay(U, bob.address, 0, 100n * E6));
+    await deposit(f, bob, W, E18);
+    expect(await ch.balanceOf(acctOf(bob), W)).to.equal(11n * E18);
+  });
+
+  it("reverts ZeroAmount and AssetNotListed", async () => {
+    const f = fx();
+    const { ch, bob, U } = f;
+    await expect(ch.connect(bob).repay(U, bob.address, 0, 0n)).to.be.revertedWithCustomError(ch, "ZeroAmount");
+    const stranger = f.outsider.address;
+    await expect(ch.connect(bob).repay(stranger, bob.address, 0, 1n))
+      .to.be.revertedWithCustomError(ch, "AssetNotListed")
+      .withArgs(stranger);
+  });
+});

@@ -1,0 +1,159 @@
+import { expect } from "chai";
+import { DEFAULT_RATE_MODEL } from "../../scripts/lib/deploy-margin.ts";
+import { GOVERNANCE_ROLE, deployProtocol, deployToken } from "../../scripts/lib/deploy.ts";
+import { LendingPool__factory } from "../../types/ethers-contracts/index.js";
+import { Side, encodeOrder } from "../../sdk/src/math/order.ts";
+import { E18, E6, ZERO, acctOf, deposit, mined, useMarginFixture } from "./margin._helpers.ts";
+
+describe("Clearinghouse margin governance", () => {
+  const fx = useMarginFixture();
+
+  it("setAssetRisk stores shock, slippage and haircut; refuses out-of-bound values and unlisted tokens", async () => {
+    const { ch, W, outsider } = fx();
+    await expect(ch.setAssetRisk(W, 1_200n, 80n, 9_500n)).to.emit(ch, "AssetRiskSet").withArgs(W, 1_200n, 80n, 9_500n);
+    const p = await ch.positionOf(acctOf(outsider), W);
+    expect([p.shockBps, p.slippageBps, p.lentHaircutBps]).to.deep.equal([1_200n, 80n, 9_500n]);
+    for (const [shock, slip, cut] of [
+      [0n, 50n, 9_800n],
+      [5_001n, 50n, 9_800n],
+      [1_000n, 1_001n, 9_800n],
+      [1_000n, 50n, 10_001n],
+    ]) {
+      await expect(ch.setAssetRisk(W, shock, slip, cut)).to.be.revertedWithCustomError(ch, "InvalidRiskParams");
+    }
+    await mined(ch.setAssetRisk(W, 5_000n, 1_000n, 10_000n)); // the bounds themselves are allowed
+    await expect(ch.setAssetRisk(outsider.address, 1_000n, 50n, 9_800n))
+      .to.be.revertedWithCustomError(ch, "AssetNotListed")
+      .withArgs(outsider.address);
+  });
+
+  it("setAssetPool attaches a pool of the same asset once", async () => {
+    const f = fx();
+    const { ch, admin, W, L, U } = f;
+    const linkPool = await new LendingPool__factory(admin).deploy(
+      L, "LINK pool", "xLINK", await ch.getAddress(), await f.protocol.manager.getAddress(), DEFAULT_RATE_MODEL, 1_000n, 2n ** 200n, 2n ** 200n,
+    );
+    const usdcPool = await f.pools.USDC.getAddress();
+    await expect(ch.setAssetPool(L, usdcPool)).to.be.revertedWithCustomError(ch, "InvalidRiskParams"); // wrong asset
+    await expect(ch.setAssetPool(L, ZERO)).to.be.revertedWithCustomError(ch, "InvalidRiskParams");
+    await expect(ch.setAssetPool(U, usdcPool)).to.be.revertedWithCustomError(ch, "InvalidRiskParams"); // second pool
+    await expect(ch.setAssetPool(f.outsider.address, usdcPool))
+      .to.be.revertedWithCustomError(ch, "AssetNotListed")
+      .withArgs(f.outsider.address);
+    const linkPoolAddr = await linkPool.getAddress();
+    await expect(ch.setAssetPool(L, linkPoolAddr)).to.emit(ch, "AssetPoolSet").withArgs(L, linkPoolAddr);
+    expect((await ch.positionOf(acctOf(admin), L)).pool).to.equal(linkPoolAddr);
+    expect(await f.link.allowance(await ch.getAddress(), linkPoolAddr)).to.equal(2n ** 256n - 1n);
+    await expect(ch.setAssetPool(W, linkPoolAddr)).to.be.revertedWithCustomError(ch, "InvalidRiskParams");
+  });
+
+  it("setRiskEngine refuses the zero address", async () => {
+    const { ch, atlas } = fx();
+    await expect(ch.setRiskEngine(ZERO)).to.be.revertedWithCustomError(ch, "ZeroAddress");
+    const a = await atlas.getAddress();
+    await expect(ch.setRiskEngine(a)).to.emit(ch, "RiskEngineSet").withArgs(a);
+    expect(await ch.atlas()).to.equal(a);
+  });
+
+  it("setLiquidationParams enforces its bounds", async () => {
+    const { ch } = fx();
+    expect(await ch.liquidationParams()).to.deep.equal([600n, 5_000n, 100n]);
+    for (const p of [
+      { rampSeconds: 0n, capShareBps: 5_000n, bufferBps: 100n },
+      { rampSeconds: 600n, capShareBps: 10_000n, bufferBps: 100n },
+      { rampSeconds: 600n, capShareBps: 5_000n, bufferBps: 2_001n },
+    ]) {
+      await expect(ch.setLiquidationParams(p)).to.be.revertedWithCustomError(ch, "InvalidRiskParams");
+    }
+    const ok = { rampSeconds: 1n, capShareBps: 9_999n, bufferBps: 2_000n };
+    await expect(ch.setLiquidationParams(ok)).to.emit(ch, "LiquidationParamsSet");
+    expect(await ch.liquidationParams()).to.deep.equal([1n, 9_999n, 2_000n]);
+  });
+
+  it("outsiders cannot call any margin setter (AccessManagedUnauthorized)", async () => {
+    const { ch, outsider, W, atlas } = fx();
+    const as = ch.connect(outsider);
+    const calls = [
+      as.setAssetRisk(W, 1_000n, 50n, 9_800n),
+      as.setAssetPool(W, W),
+      as.setRiskEngine(await atlas.getAddress()),
+      as.setLiquidationParams({ rampSeconds: 600n, capShareBps: 5_000n, bufferBps: 100n }),
+    ];
+    for (const c of calls) {
+      await expect(c).to.be.revertedWithCustomError(ch, "AccessManagedUnauthorized").withArgs(outsider.address);
+    }
+  });
+
+  it("listing a 65th asset reverts CapacityReached", async () => {
+    const { ch, admin } = fx();
+    for (let i = 4; i < 64; i++) {
+      const t = await deployToken(admin, `T${i}`, `T${i}`, 18);
+      await mined(ch.listAsset(await t.getAddress()));
+    }
+    const last = await deployToken(admin, "T64", "T64", 18);
+    await expect(ch.listAsset(await last.getAddress())).to.be.revertedWithCustomError(ch, "CapacityReached");
+  });
+
+  it("an account that takes debt on a Clearinghouse with no risk engine reverts NoRiskEngine", async () => {
+    const { admin, bob, lender } = fx();
+    const p = await deployProtocol(admin);
+    const ch2 = p.clearinghouse;
+    const chAddr = await ch2.getAddress();
+    await mined(p.manager.setTargetFunctionRole(chAddr, [ch2.interface.getFunction("setAssetPool").selector], GOVERNANCE_ROLE));
+    const usd = await deployToken(admin, "USD", "USD", 6);
+    const usdAddr = await usd.getAddress();
+    await mined(ch2.listAsset(usdAddr));
+    const pool = await new LendingPool__factory(admin).deploy(
+      usdAddr, "USD pool", "xUSD", chAddr, await p.manager.getAddress(), DEFAULT_RATE_MODEL, 1_000n, 2n ** 200n, 2n ** 200n,
+    );
+    await mined(ch2.setAssetPool(usdAddr, await pool.getAddress()));
+    await mined(usd.mint(lender.address, 1_000n * E6));
+    await mined(usd.connect(lender).approve(await pool.getAddress(), 1_000n * E6));
+    await mined(pool.connect(lender).deposit(1_000n * E6, lender.address));
+    await expect(ch2.connect(bob).borrow(usdAddr, 0, E6, bob.address)).to.be.revertedWithCustomError(ch2, "NoRiskEngine");
+    expect(await ch2.isLiquidatable(acctOf(bob))).to.equal(false);
+  });
+});
+
+describe("Clearinghouse margin views", () => {
+  const fx = useMarginFixture();
+
+  it("positionsOf lists held assets in id order, adds the extra token once, and the markets", async () => {
+    const f = fx();
+    const { ch, bob, W, U, B, L } = f;
+    await deposit(f, bob, L, 3n * E18);
+    await deposit(f, bob, W, 10n * E18);
+    await mined(ch.connect(bob).borrow(U, 0, 1_000n * E6, bob.address));
+    const [ps, markets] = await ch.positionsOf(acctOf(bob), ZERO);
+    expect(ps.map((p) => p.token)).to.deep.equal([W, U, L]);
+    expect(ps.map((p) => p.amount)).to.deep.equal([10n * E18, -1_000n * E6, 3n * E18]); // fresh pool: shares = atoms
+    expect(markets).to.deep.equal([]);
+    const [withExtra] = await ch.positionsOf(acctOf(bob), B);
+    expect(withExtra.map((p) => [p.token, p.amount])).to.deep.equal([[W, 10n * E18], [U, -1_000n * E6], [L, 3n * E18], [B, 0n]]);
+    const [heldExtra] = await ch.positionsOf(acctOf(bob), W);
+    expect(heldExtra.length).to.equal(3);
+    await expect(ch.positionsOf(acctOf(bob), f.outsider.address))
+      .to.be.revertedWithCustomError(ch, "AssetNotListed")
+      .withArgs(f.outsider.address);
+    await mined(f.market.connect(bob).placeOrder(encodeOrder({ side: Side.Ask, tick: 400_000n, lots: 1n })));
+    const [, marketsAfter] = await ch.positionsOf(acctOf(bob), ZERO);
+    expect(marketsAfter).to.deep.equal([await f.market.getAddress()]);
+  });
+
+  it("positionOf carries the asset's risk config; accountState packs masks, flags and the clock", async () => {
+    const f = fx();
+    const { ch, bob, W, U } = f;
+    await deposit(f, bob, U, 100n * E6);
+    await mined(ch.connect(bob).setLending(U, 0, true));
+    const p = await ch.positionOf(acctOf(bob), U);
+    expect([p.token, p.decimals, p.shockBps, p.slippageBps, p.lentHaircutBps, p.pool, p.lent]).to.deep.equal([
+      U, 6n, 100n, 10n, 9_800n, await f.pools.USDC.getAddress(), true,
+    ]);
+    expect(p.amount).to.equal(await f.pools.USDC.balanceOf(await ch.getAddress()));
+    const w = await ch.positionOf(acctOf(bob), W);
+    expect([w.decimals, w.amount, w.lent]).to.deep.equal([18n, 0n, false]);
+    await expect(ch.positionOf(acctOf(bob), f.outsider.address)).to.be.revertedWithCustomError(ch, "AssetNotListed");
+    await mined(ch.connect(bob).setBorrowPolicy(0, true, true));
+    expect(await ch.accountState(acctOf(bob))).to.equal(0b10n | (0b11n << 192n));
+  });
+});

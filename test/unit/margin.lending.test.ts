@@ -1,0 +1,113 @@
+import { expect } from "chai";
+import { DAY, E18, E6, acctOf, deposit, mined, storedAmount, useMarginFixture, warp } from "./margin._helpers.ts";
+
+const OFFSET = 10n ** 6n; // the pools' ERC-4626 virtual-share offset (10^6)
+
+describe("Clearinghouse.setLending", () => {
+  const fx = useMarginFixture();
+
+  it("turns idle atoms into pool shares at the ERC-4626 rate, and back", async () => {
+    const f = fx();
+    const { ch, alice, U } = f;
+    const pool = f.pools.USDC;
+    await deposit(f, alice, U, 1_000n * E6);
+    const [supply0, assets0, chShares0] = [await pool.totalSupply(), await pool.totalAssets(), await pool.balanceOf(ch)];
+    // shares rounded down: the pool's side
+    const shares = (1_000n * E6 * (supply0 + OFFSET)) / (assets0 + 1n);
+    await expect(ch.connect(alice).setLending(U, 0, true)).to.emit(ch, "LendingSet").withArgs(acctOf(alice), U, true);
+    const p = await ch.positionOf(acctOf(alice), U);
+    expect([p.amount, p.lent]).to.deep.equal([shares, true]);
+    expect(await pool.balanceOf(ch)).to.equal(chShares0 + shares);
+    expect(await pool.cash()).to.equal(assets0 + 1_000n * E6);
+    const [supply1, assets1] = [await pool.totalSupply(), await pool.totalAssets()];
+    expect(await ch.balanceOf(acctOf(alice), U)).to.equal((shares * (assets1 + 1n)) / (supply1 + OFFSET));
+
+    const back = (shares * (assets1 + 1n)) / (supply1 + OFFSET); // assets rounded down: the pool's side
+    await expect(ch.connect(alice).setLending(U, 0, false)).to.emit(ch, "LendingSet").withArgs(acctOf(alice), U, false);
+    const q = await ch.positionOf(acctOf(alice), U);
+    expect([q.amount, q.lent]).to.deep.equal([back, false]);
+    expect(back).to.be.within(1_000n * E6 - 1n, 1_000n * E6);
+    expect(await pool.balanceOf(ch)).to.equal(chShares0);
+  });
+
+  it("a lent balance earns the pool's interest: balanceOf is convertToAssets of the shares", async () => {
+    const f = fx();
+    const { ch, alice, bob, U, W } = f;
+    await deposit(f, alice, U, 10_000n * E6);
+    await mined(ch.connect(alice).setLending(U, 0, true));
+    const before = await ch.balanceOf(acctOf(alice), U);
+    await deposit(f, bob, W, 100n * E18);
+    await mined(ch.connect(bob).borrow(U, 0, 150_000n * E6, bob.address));
+    await warp(f, 30n * DAY);
+    const shares = await storedAmount(f, acctOf(alice), U);
+    const after = await ch.balanceOf(acctOf(alice), U);
+    expect(after).to.equal(await f.pools.USDC.convertToAssets(shares));
+    expect(after).to.be.greaterThan(before);
+    // the lender outside the Clearinghouse earns at the same share price
+    const lenderShares = await f.pools.USDC.balanceOf(f.lender.address);
+    expect(after * lenderShares).to.be.closeTo(await f.pools.USDC.convertToAssets(lenderShares) * shares, lenderShares);
+  });
+
+  it("deposits into a lent balance mint shares; withdrawals burn them (rounded up)", async () => {
+    const f = fx();
+    const { ch, alice, U } = f;
+    const pool = f.pools.USDC;
+    await mined(ch.connect(alice).setLending(U, 0, true)); // opt in with nothing: only the flag
+    expect(await storedAmount(f, acctOf(alice), U)).to.equal(0n);
+    expect((await ch.positionOf(acctOf(alice), U)).lent).to.equal(true);
+    const minted = await pool.previewDeposit(500n * E6);
+    await deposit(f, alice, U, 500n * E6);
+    expect(await storedAmount(f, acctOf(alice), U)).to.equal(minted);
+    const burnt = await pool.previewWithdraw(200n * E6);
+    await expect(ch.connect(alice).withdraw(U, 0, 200n * E6, alice.address)).to.changeTokenBalance(
+      f.ethers,
+      f.usdc,
+      alice,
+      200n * E6,
+    );
+    expect(await storedAmount(f, acctOf(alice), U)).to.equal(minted - burnt);
+  });
+
+  it("setting the flag it already has changes nothing", async () => {
+    const f = fx();
+    const { ch, alice, U } = f;
+    await deposit(f, alice, U, 700n);
+    await expect(ch.connect(alice).setLending(U, 0, false)).to.emit(ch, "LendingSet").withArgs(acctOf(alice), U, false);
+    const p = await ch.positionOf(acctOf(alice), U);
+    expect([p.amount, p.lent]).to.deep.equal([700n, false]);
+  });
+
+  it("reverts NoPool for an asset without a pool and for an unlisted token", async () => {
+    const f = fx();
+    const { ch, alice, L } = f;
+    await deposit(f, alice, L, E18);
+    await expect(ch.connect(alice).setLending(L, 0, true)).to.be.revertedWithCustomError(ch, "NoPool").withArgs(L);
+    const stranger = f.outsider.address;
+    await expect(ch.connect(alice).setLending(stranger, 0, true)).to.be.revertedWithCustomError(ch, "NoPool").withArgs(stranger);
+    expect((await ch.positionOf(acctOf(alice), L)).lent).to.equal(false);
+  });
+});
+
+describe("Clearinghouse.setBorrowPolicy", () => {
+  const fx = useMarginFixture();
+  const ORDERS = 1n << 192n;
+  const WITHDRAWALS = 1n << 193n;
+
+  it("sets and clears the two flags per sub-account, keeping the rest of the state", async () => {
+    const f = fx();
+    const { ch, alice, W } = f;
+    await deposit(f, alice, W, E18);
+    const held = await ch.accountState(acctOf(alice));
+    await expect(ch.connect(alice).setBorrowPolicy(0, true, false))
+      .to.emit(ch, "BorrowPolicySet")
+      .withArgs(acctOf(alice), true, false);
+    expect(await ch.accountState(acctOf(alice))).to.equal(held | ORDERS);
+    await mined(ch.connect(alice).setBorrowPolicy(0, false, true));
+    expect(await ch.accountState(acctOf(alice))).to.equal(held | WITHDRAWALS);
+    await mined(ch.connect(alice).setBorrowPolicy(0, true, true));
+    expect(await ch.accountState(acctOf(alice))).to.equal(held | ORDERS | WITHDRAWALS);
+    expect(await ch.accountState(acctOf(alice, 1n))).to.equal(0n);
+    await mined(ch.connect(alice).setBorrowPolicy(0, false, false));
+    expect(await ch.accountState(acctOf(alice))).to.equal(held);
+  });
+});

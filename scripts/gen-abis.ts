@@ -21,6 +21,10 @@ const CONTRACTS = [
   { name: "SpotMarketDeployer", artifact: "contracts/SpotMarketDeployer.sol/SpotMarketDeployer.json" },
   { name: "AccessManager", artifact: "@openzeppelin/contracts/access/manager/AccessManager.sol/AccessManager.json" },
   { name: "MockERC20", artifact: "contracts/mocks/MockERC20.sol/MockERC20.json" },
+  // margin (issue 3): appended so the names above keep their plain class names
+  { name: "Atlas", artifact: "contracts/Atlas.sol/Atlas.json" },
+  { name: "LendingPool", artifact: "contracts/LendingPool.sol/LendingPool.json" },
+  { name: "OracleRouter", artifact: "contracts/OracleRouter.sol/OracleRouter.json" },
 ] as const;
 
 type AbiError = Extract<Abi[number], { type: "error" }>;

@@ -1,4 +1,4 @@
-// @megaeth-exchange/sdk: viem actions for the exchange's Clearinghouse and spot markets.
+// @megaeth-exchange/sdk: viem actions for the exchange's Clearinghouse, spot markets, lending pools and Atlas.
 export * from "./actions/index.ts";
 export { exchangeActions, type ExchangeActions, type ExchangeActionsConfig } from "./decorators/exchange.ts";
 export * from "./abis/index.ts";
@@ -7,7 +7,26 @@ export * from "./chains/index.ts";
 export * from "./math/order.ts";
 export * from "./math/units.ts";
 export * from "./math/events.ts";
+// Copies of contract math, as namespaces (their names are the contracts' own, e.g. atlasMath.maxWithdraw)
+export * as atlasMath from "./math/atlas.ts";
+export * as liquidationMath from "./math/liquidation.ts";
+export * as rateMath from "./math/rates.ts";
+export type {
+  AtlasSnapshot,
+  AtlasAsset,
+  AtlasPosition,
+  AtlasPocket,
+  PoolState,
+  AccountRisk,
+  AssetRisk,
+  Entry as AtlasEntry,
+  Book as AtlasBook,
+} from "./math/atlas.ts";
+export type { LiquidationPreview, LiquidationInput } from "./math/liquidation.ts";
+export type { RateModel } from "./math/rates.ts";
+export type { AtlasViewParameters } from "./internal/atlas.ts";
 export type { WriteOptions, SyncOptions } from "./internal/write.ts";
+export { gasWithMargin } from "./internal/write.ts";
 export type { ReadOptions } from "./internal/read.ts";
 export type { OrderInput, OrderAmount } from "./internal/order.ts";
 export type {

@@ -83,6 +83,11 @@ export const clearinghouseAbi = [
     "type": "error"
   },
   {
+    "inputs": [],
+    "name": "CapacityReached",
+    "type": "error"
+  },
+  {
     "inputs": [
       {
         "internalType": "address",
@@ -112,6 +117,43 @@ export const clearinghouseAbi = [
       },
       {
         "internalType": "uint256",
+        "name": "seize",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "available",
+        "type": "uint256"
+      }
+    ],
+    "name": "InsufficientCollateral",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "int256",
+        "name": "initialWad",
+        "type": "int256"
+      }
+    ],
+    "name": "InsufficientMargin",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
         "name": "requested",
         "type": "uint256"
       },
@@ -130,6 +172,97 @@ export const clearinghouseAbi = [
     "type": "error"
   },
   {
+    "inputs": [],
+    "name": "InvalidRiskParams",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "int256",
+        "name": "beforeWad",
+        "type": "int256"
+      },
+      {
+        "internalType": "int256",
+        "name": "afterWad",
+        "type": "int256"
+      }
+    ],
+    "name": "LiquidationDidNotImprove",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "int256",
+        "name": "maintenanceAfterWad",
+        "type": "int256"
+      },
+      {
+        "internalType": "int256",
+        "name": "bufferWad",
+        "type": "int256"
+      }
+    ],
+    "name": "LiquidationTooLarge",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      }
+    ],
+    "name": "NoDebt",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      }
+    ],
+    "name": "NoPool",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "NoRiskEngine",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      }
+    ],
+    "name": "NotBankrupt",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "int256",
+        "name": "maintenanceWad",
+        "type": "int256"
+      }
+    ],
+    "name": "NotLiquidatable",
+    "type": "error"
+  },
+  {
     "inputs": [
       {
         "internalType": "address",
@@ -141,8 +274,72 @@ export const clearinghouseAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "market",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "count",
+        "type": "uint256"
+      }
+    ],
+    "name": "OrdersStillOpen",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "ReentrancyGuardReentrantCall",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "repay",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "debt",
+        "type": "uint256"
+      }
+    ],
+    "name": "RepayExceedsDebt",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "bits",
+        "type": "uint8"
+      },
+      {
+        "internalType": "int256",
+        "name": "value",
+        "type": "int256"
+      }
+    ],
+    "name": "SafeCastOverflowedIntDowncast",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      }
+    ],
+    "name": "SafeCastOverflowedUintToInt",
     "type": "error"
   },
   {
@@ -159,6 +356,11 @@ export const clearinghouseAbi = [
   {
     "inputs": [],
     "name": "SameAccount",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "SelfLiquidation",
     "type": "error"
   },
   {
@@ -226,6 +428,56 @@ export const clearinghouseAbi = [
     "anonymous": false,
     "inputs": [
       {
+        "indexed": true,
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "pool",
+        "type": "address"
+      }
+    ],
+    "name": "AssetPoolSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "shockBps",
+        "type": "uint16"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "slippageBps",
+        "type": "uint16"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "lentHaircutBps",
+        "type": "uint16"
+      }
+    ],
+    "name": "AssetRiskSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
         "indexed": false,
         "internalType": "address",
         "name": "authority",
@@ -233,6 +485,93 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "AuthorityUpdated",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "shares",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "lossAtoms",
+        "type": "uint256"
+      }
+    ],
+    "name": "BadDebtSettled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "bool",
+        "name": "forOrders",
+        "type": "bool"
+      },
+      {
+        "indexed": false,
+        "internalType": "bool",
+        "name": "forWithdrawals",
+        "type": "bool"
+      }
+    ],
+    "name": "BorrowPolicySet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "atoms",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
+      }
+    ],
+    "name": "Borrowed",
     "type": "event"
   },
   {
@@ -272,6 +611,129 @@ export const clearinghouseAbi = [
       {
         "indexed": true,
         "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "bool",
+        "name": "lent",
+        "type": "bool"
+      }
+    ],
+    "name": "LendingSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "since",
+        "type": "uint256"
+      }
+    ],
+    "name": "LiquidatableFlagged",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "AccountId",
+        "name": "liquidator",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "debtToken",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "repaidAtoms",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "collateralToken",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "seizedAtoms",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "discountBps",
+        "type": "uint256"
+      }
+    ],
+    "name": "Liquidated",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint32",
+            "name": "rampSeconds",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "capShareBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "bufferBps",
+            "type": "uint16"
+          }
+        ],
+        "indexed": false,
+        "internalType": "struct LiquidationParams",
+        "name": "params",
+        "type": "tuple"
+      }
+    ],
+    "name": "LiquidationParamsSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
         "name": "operator",
         "type": "address"
       },
@@ -283,6 +745,31 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "OperatorSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "atoms",
+        "type": "uint256"
+      }
+    ],
+    "name": "Repaid",
     "type": "event"
   },
   {
@@ -327,6 +814,19 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "ReserveWithdrawn",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "atlas",
+        "type": "address"
+      }
+    ],
+    "name": "RiskEngineSet",
     "type": "event"
   },
   {
@@ -498,6 +998,38 @@ export const clearinghouseAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      }
+    ],
+    "name": "accountState",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "atlas",
+    "outputs": [
+      {
+        "internalType": "contract IAtlas",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "authority",
     "outputs": [
@@ -526,11 +1058,52 @@ export const clearinghouseAbi = [
     "name": "balanceOf",
     "outputs": [
       {
-        "internalType": "uint256",
+        "internalType": "int256",
         "name": "",
-        "type": "uint256"
+        "type": "int256"
       }
     ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "sub",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "atoms",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
+      }
+    ],
+    "name": "borrow",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      }
+    ],
+    "name": "checkMargin",
+    "outputs": [],
     "stateMutability": "view",
     "type": "function"
   },
@@ -652,6 +1225,19 @@ export const clearinghouseAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      }
+    ],
+    "name": "flagLiquidatable",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "isConsumingScheduledOp",
     "outputs": [
@@ -659,6 +1245,25 @@ export const clearinghouseAbi = [
         "internalType": "bytes4",
         "name": "",
         "type": "bytes4"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      }
+    ],
+    "name": "isLiquidatable",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
       }
     ],
     "stateMutability": "view",
@@ -702,6 +1307,68 @@ export const clearinghouseAbi = [
         "internalType": "bool",
         "name": "",
         "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "debtToken",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "repayAtoms",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "collateralToken",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "liquidatorSub",
+        "type": "uint8"
+      }
+    ],
+    "name": "liquidate",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "seized",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "liquidationParams",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "rampSeconds",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint16",
+        "name": "capShareBps",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint16",
+        "name": "bufferBps",
+        "type": "uint16"
       }
     ],
     "stateMutability": "view",
@@ -755,6 +1422,171 @@ export const clearinghouseAbi = [
   {
     "inputs": [
       {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      }
+    ],
+    "name": "positionOf",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "token",
+            "type": "address"
+          },
+          {
+            "internalType": "uint8",
+            "name": "decimals",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint16",
+            "name": "shockBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "slippageBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "lentHaircutBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "address",
+            "name": "pool",
+            "type": "address"
+          },
+          {
+            "internalType": "int256",
+            "name": "amount",
+            "type": "int256"
+          },
+          {
+            "internalType": "bool",
+            "name": "lent",
+            "type": "bool"
+          }
+        ],
+        "internalType": "struct Position",
+        "name": "p",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "extra",
+        "type": "address"
+      }
+    ],
+    "name": "positionsOf",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "token",
+            "type": "address"
+          },
+          {
+            "internalType": "uint8",
+            "name": "decimals",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint16",
+            "name": "shockBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "slippageBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "lentHaircutBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "address",
+            "name": "pool",
+            "type": "address"
+          },
+          {
+            "internalType": "int256",
+            "name": "amount",
+            "type": "int256"
+          },
+          {
+            "internalType": "bool",
+            "name": "lent",
+            "type": "bool"
+          }
+        ],
+        "internalType": "struct Position[]",
+        "name": "positions",
+        "type": "tuple[]"
+      },
+      {
+        "internalType": "address[]",
+        "name": "markets",
+        "type": "address[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "sub",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "atoms",
+        "type": "uint256"
+      }
+    ],
+    "name": "repay",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "token",
         "type": "address"
@@ -788,11 +1620,133 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "pool",
+        "type": "address"
+      }
+    ],
+    "name": "setAssetPool",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
+        "internalType": "uint16",
+        "name": "shockBps",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint16",
+        "name": "slippageBps",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint16",
+        "name": "lentHaircutBps",
+        "type": "uint16"
+      }
+    ],
+    "name": "setAssetRisk",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "newAuthority",
         "type": "address"
       }
     ],
     "name": "setAuthority",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "sub",
+        "type": "uint8"
+      },
+      {
+        "internalType": "bool",
+        "name": "forOrders",
+        "type": "bool"
+      },
+      {
+        "internalType": "bool",
+        "name": "forWithdrawals",
+        "type": "bool"
+      }
+    ],
+    "name": "setBorrowPolicy",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "sub",
+        "type": "uint8"
+      },
+      {
+        "internalType": "bool",
+        "name": "lent",
+        "type": "bool"
+      }
+    ],
+    "name": "setLending",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint32",
+            "name": "rampSeconds",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "capShareBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "bufferBps",
+            "type": "uint16"
+          }
+        ],
+        "internalType": "struct LiquidationParams",
+        "name": "p",
+        "type": "tuple"
+      }
+    ],
+    "name": "setLiquidationParams",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -865,6 +1819,19 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "atlas_",
+        "type": "address"
+      }
+    ],
+    "name": "setRiskEngine",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "treasury_",
         "type": "address"
       }
@@ -905,9 +1872,38 @@ export const clearinghouseAbi = [
         "internalType": "int256",
         "name": "quoteDelta",
         "type": "int256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "hints",
+        "type": "uint256"
       }
     ],
     "name": "settle",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "margin",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      }
+    ],
+    "name": "settleBadDebt",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

@@ -7,6 +7,17 @@ export const spotMarketAbi = [
     "type": "constructor"
   },
   {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      }
+    ],
+    "name": "AccountNotLiquidatable",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "AmountOverflow",
     "type": "error"
@@ -707,6 +718,29 @@ export const spotMarketAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "sub",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "orderIds",
+        "type": "uint256[]"
+      }
+    ],
+    "name": "cancelForLiquidation",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "orderId",
         "type": "uint256"
@@ -1068,6 +1102,19 @@ export const spotMarketAbi = [
       }
     ],
     "name": "setFees",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      }
+    ],
+    "name": "setMarginFlag",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

@@ -5,3 +5,6 @@ export { spotMarketAbi } from "./SpotMarket.ts";
 export { spotMarketDeployerAbi } from "./SpotMarketDeployer.ts";
 export { accessManagerAbi } from "./AccessManager.ts";
 export { mockErc20Abi } from "./MockERC20.ts";
+export { atlasAbi } from "./Atlas.ts";
+export { lendingPoolAbi } from "./LendingPool.ts";
+export { oracleRouterAbi } from "./OracleRouter.ts";

@@ -12,15 +12,38 @@ import { getOrder, type GetOrderParameters } from "../actions/market/getOrder.ts
 import { getOrderBook, type GetOrderBookParameters } from "../actions/market/getOrderBook.ts";
 import { placeOrder, placeOrderSync, type PlaceOrderParameters } from "../actions/market/placeOrder.ts";
 import { sweep, sweepSync, type SweepParameters } from "../actions/market/sweep.ts";
+import { setBorrowPolicy, setBorrowPolicySync, type SetBorrowPolicyParameters } from "../actions/account/setBorrowPolicy.ts";
+import { borrow, borrowSync, type BorrowParameters } from "../actions/lending/borrow.ts";
+import { getPools, type GetPoolsParameters } from "../actions/lending/getPools.ts";
+import { repay, repaySync, type RepayParameters } from "../actions/lending/repay.ts";
+import { setLending, setLendingSync, type SetLendingParameters } from "../actions/lending/setLending.ts";
+import { supply, supplySync, type SupplyParameters } from "../actions/lending/supply.ts";
+import { withdrawSupply, withdrawSupplySync, type WithdrawSupplyParameters } from "../actions/lending/withdrawSupply.ts";
+import {
+  cancelForLiquidation,
+  cancelForLiquidationSync,
+  type CancelForLiquidationParameters,
+} from "../actions/risk/cancelForLiquidation.ts";
+import { findLiquidationAmount, type FindLiquidationAmountParameters } from "../actions/risk/findLiquidationAmount.ts";
+import { flagLiquidatable, flagLiquidatableSync, type FlagLiquidatableParameters } from "../actions/risk/flagLiquidatable.ts";
+import { getAccountRisk, type GetAccountRiskParameters } from "../actions/risk/getAccountRisk.ts";
+import { liquidate, liquidateSync, type LiquidateParameters } from "../actions/risk/liquidate.ts";
+import { maxBorrow, type MaxBorrowParameters } from "../actions/risk/maxBorrow.ts";
+import { maxWithdraw, type MaxWithdrawParameters } from "../actions/risk/maxWithdraw.ts";
+import { readAtlasSnapshot, type ReadAtlasSnapshotParameters } from "../actions/risk/readAtlasSnapshot.ts";
+import { settleBadDebt, settleBadDebtSync, type SettleBadDebtParameters } from "../actions/risk/settleBadDebt.ts";
 import type { SyncOptions } from "../internal/write.ts";
 
 export interface ExchangeActionsConfig {
   clearinghouse: Address;
+  /** The Atlas risk engine; risk views read it from the Clearinghouse when omitted (one more round trip). */
+  atlas?: Address;
   /** Multicall3 address, for chains whose viem definition lacks one (else deployless). */
   multicallAddress?: Address;
 }
 
 type WithoutClearinghouse<T> = Omit<T, "clearinghouse">;
+type WithoutContracts<T> = Omit<T, "clearinghouse" | "atlas">;
 
 /**
  * Binds every action to a client, like viem's own `publicActions`; Clearinghouse actions get
@@ -33,6 +56,8 @@ type WithoutClearinghouse<T> = Omit<T, "clearinghouse">;
 export function exchangeActions(config: ExchangeActionsConfig) {
   const ch = config.clearinghouse;
   const mc = config.multicallAddress;
+  // reads: the caller's options first, then the bound contracts (which always win)
+  const risk = { clearinghouse: ch, atlas: config.atlas };
   return (client: Client) => ({
     // account
     deposit: (p: WithoutClearinghouse<DepositParameters>) => deposit(client, { ...p, clearinghouse: ch }),
@@ -46,6 +71,40 @@ export function exchangeActions(config: ExchangeActionsConfig) {
       setOperatorSync(client, { ...p, clearinghouse: ch }),
     getBalances: (p: WithoutClearinghouse<GetBalancesParameters>) =>
       getBalances(client, { multicallAddress: mc, ...p, clearinghouse: ch }),
+    setBorrowPolicy: (p: WithoutClearinghouse<SetBorrowPolicyParameters>) => setBorrowPolicy(client, { ...p, clearinghouse: ch }),
+    setBorrowPolicySync: (p: WithoutClearinghouse<SetBorrowPolicyParameters> & SyncOptions) =>
+      setBorrowPolicySync(client, { ...p, clearinghouse: ch }),
+    // lending
+    supply: (p: SupplyParameters) => supply(client, p),
+    supplySync: (p: SupplyParameters & SyncOptions) => supplySync(client, p),
+    withdrawSupply: (p: WithdrawSupplyParameters) => withdrawSupply(client, p),
+    withdrawSupplySync: (p: WithdrawSupplyParameters & SyncOptions) => withdrawSupplySync(client, p),
+    setLending: (p: WithoutClearinghouse<SetLendingParameters>) => setLending(client, { ...p, clearinghouse: ch }),
+    setLendingSync: (p: WithoutClearinghouse<SetLendingParameters> & SyncOptions) => setLendingSync(client, { ...p, clearinghouse: ch }),
+    borrow: (p: WithoutClearinghouse<BorrowParameters>) => borrow(client, { ...p, clearinghouse: ch }),
+    borrowSync: (p: WithoutClearinghouse<BorrowParameters> & SyncOptions) => borrowSync(client, { ...p, clearinghouse: ch }),
+    repay: (p: WithoutClearinghouse<RepayParameters>) => repay(client, { ...p, clearinghouse: ch }),
+    repaySync: (p: WithoutClearinghouse<RepayParameters> & SyncOptions) => repaySync(client, { ...p, clearinghouse: ch }),
+    getPools: (p: WithoutClearinghouse<GetPoolsParameters>) => getPools(client, { multicallAddress: mc, ...p, clearinghouse: ch }),
+    // risk
+    readAtlasSnapshot: (p: WithoutContracts<ReadAtlasSnapshotParameters>) =>
+      readAtlasSnapshot(client, { multicallAddress: mc, ...p, ...risk }),
+    getAccountRisk: (p: WithoutContracts<GetAccountRiskParameters> = {}) =>
+      getAccountRisk(client, { multicallAddress: mc, ...p, ...risk }),
+    maxWithdraw: (p: WithoutContracts<MaxWithdrawParameters>) => maxWithdraw(client, { multicallAddress: mc, ...p, ...risk }),
+    maxBorrow: (p: WithoutContracts<MaxBorrowParameters>) => maxBorrow(client, { multicallAddress: mc, ...p, ...risk }),
+    findLiquidationAmount: (p: WithoutContracts<FindLiquidationAmountParameters>) =>
+      findLiquidationAmount(client, { multicallAddress: mc, ...p, ...risk }),
+    liquidate: (p: WithoutClearinghouse<LiquidateParameters>) => liquidate(client, { ...p, clearinghouse: ch }),
+    liquidateSync: (p: WithoutClearinghouse<LiquidateParameters> & SyncOptions) => liquidateSync(client, { ...p, clearinghouse: ch }),
+    flagLiquidatable: (p: WithoutClearinghouse<FlagLiquidatableParameters>) => flagLiquidatable(client, { ...p, clearinghouse: ch }),
+    flagLiquidatableSync: (p: WithoutClearinghouse<FlagLiquidatableParameters> & SyncOptions) =>
+      flagLiquidatableSync(client, { ...p, clearinghouse: ch }),
+    settleBadDebt: (p: WithoutClearinghouse<SettleBadDebtParameters>) => settleBadDebt(client, { ...p, clearinghouse: ch }),
+    settleBadDebtSync: (p: WithoutClearinghouse<SettleBadDebtParameters> & SyncOptions) =>
+      settleBadDebtSync(client, { ...p, clearinghouse: ch }),
+    cancelForLiquidation: (p: CancelForLiquidationParameters) => cancelForLiquidation(client, p),
+    cancelForLiquidationSync: (p: CancelForLiquidationParameters & SyncOptions) => cancelForLiquidationSync(client, p),
     // market
     getMarket: (p: GetMarketParameters) => getMarket(client, { multicallAddress: mc, ...p }),
     placeOrder: (p: PlaceOrderParameters) => placeOrder(client, p),

@@ -15,3 +15,25 @@ export class OrderInputError extends BaseError {
     super(`invalid order input: ${reason}`);
   }
 }
+
+/** `repay` with "all" for an account that owes nothing in the token. */
+export class NothingToRepayError extends BaseError {
+  override name = "NothingToRepayError";
+  readonly token: `0x${string}`;
+  readonly owner: `0x${string}`;
+  readonly sub: bigint;
+  constructor(token: `0x${string}`, owner: `0x${string}`, sub: bigint) {
+    super(`account ${owner}/${sub} owes no ${token}`);
+    this.token = token;
+    this.owner = owner;
+    this.sub = sub;
+  }
+}
+
+/** A parameter is missing or inconsistent with the others. */
+export class InvalidParameterError extends BaseError {
+  override name = "InvalidParameterError";
+  constructor(reason: string) {
+    super(`invalid parameters: ${reason}`);
+  }
+}

@@ -13,3 +13,5 @@ export {
 } from "./revert.ts";
 export * from "./contract.ts";
 export { decodeExchangeError, findRevertData, withDecodedErrors } from "./decode.ts";
+export * from "./atlas.ts";
+export { contractError } from "./local.ts";

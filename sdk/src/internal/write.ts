@@ -2,7 +2,7 @@
 // `eth_sendRawTransactionSync` (EIP-7966) with the receipt in one round trip; nodes without
 // it (Hardhat, most others) get the classic send + wait for receipt.
 import type { Abi, Account, Address, Client, Hash, TransactionReceipt } from "viem";
-import { waitForTransactionReceipt, writeContract, writeContractSync } from "viem/actions";
+import { estimateContractGas, waitForTransactionReceipt, writeContract, writeContractSync } from "viem/actions";
 import { TransactionRevertedError } from "../errors/revert.ts";
 import { resolveAccount } from "./account.ts";
 
@@ -10,7 +10,10 @@ import { resolveAccount } from "./account.ts";
 export interface WriteOptions {
   /** Sender; defaults to the client's account. */
   account?: Account | Address;
-  /** Gas limit; estimated when omitted (an estimate also surfaces revert reasons early). */
+  /**
+   * Gas limit; when omitted, the estimate plus a margin (`gasWithMargin`). An estimate also
+   * surfaces revert reasons early.
+   */
   gas?: bigint;
   nonce?: number;
   maxFeePerGas?: bigint;
@@ -47,8 +50,20 @@ function isMethodUnsupported(err: unknown): boolean {
   return false;
 }
 
-function txParameters(client: Client, request: WriteRequest, options: WriteOptions, action: string) {
-  return {
+/**
+ * The gas limit sent for an estimate: +20% and 30,000. Gas depends on the block's timestamp:
+ * a lending pool accrues interest (and writes its slots) on the first touch in each second, so
+ * a transaction estimated in the second of the last accrual and mined in the next one costs a
+ * few thousand gas more per pool it touches. On MegaETH many blocks share a second, so the
+ * estimate often runs in an earlier second than the block that includes the transaction. Gas
+ * left unused is not charged.
+ */
+export function gasWithMargin(estimate: bigint): bigint {
+  return estimate + estimate / 5n + 30_000n;
+}
+
+async function txParameters(client: Client, request: WriteRequest, options: WriteOptions, action: string) {
+  const p = {
     ...request,
     account: resolveAccount(client, options.account, action),
     chain: client.chain ?? null,
@@ -57,11 +72,15 @@ function txParameters(client: Client, request: WriteRequest, options: WriteOptio
     maxFeePerGas: options.maxFeePerGas,
     maxPriorityFeePerGas: options.maxPriorityFeePerGas,
   };
+  if (p.gas === undefined) {
+    p.gas = gasWithMargin(await estimateContractGas(client, p as Parameters<typeof estimateContractGas>[1]));
+  }
+  return p;
 }
 
 /** Sends a contract write; resolves with its hash once the node accepted it. */
 export async function sendWrite(client: Client, request: WriteRequest, options: WriteOptions, action: string): Promise<Hash> {
-  const p = txParameters(client, request, options, action);
+  const p = await txParameters(client, request, options, action);
   return writeContract(client, p as Parameters<typeof writeContract>[1]);
 }
 
@@ -75,7 +94,7 @@ export async function sendWriteSync(
   options: WriteOptions & SyncOptions,
   action: string,
 ): Promise<TransactionReceipt> {
-  const p = txParameters(client, request, options, action);
+  const p = await txParameters(client, request, options, action);
   let receipt: TransactionReceipt | undefined;
   if (syncSupport.get(client.uid) !== false) {
     try {

@@ -1,0 +1,74 @@
+import type { Address, Client, Hash, TransactionReceipt } from "viem";
+import { readContract } from "viem/actions";
+import { spotMarketAbi } from "../../abis/index.ts";
+import { withDecodedErrors } from "../../errors/decode.ts";
+import { decodeMarketEvents, type MarketEvents } from "../../internal/events.ts";
+import { sendWrite, sendWriteSync, type SyncOptions, type WriteOptions, type WriteRequest } from "../../internal/write.ts";
+
+export interface CancelForLiquidationParameters extends WriteOptions {
+  market: Address;
+  /** The liquidatable account. */
+  owner: Address;
+  /** Sub-account; default 0. */
+  sub?: bigint;
+  /** Orders to cancel; default every open order of the account on this market (one read). */
+  orderIds?: readonly bigint[];
+}
+
+export interface CancelForLiquidationReturnType {
+  hash: Hash;
+  orderIds: bigint[];
+}
+
+export interface CancelForLiquidationSyncReturnType {
+  receipt: TransactionReceipt;
+  orderIds: bigint[];
+  events: MarketEvents;
+}
+
+async function request(client: Client, p: CancelForLiquidationParameters): Promise<{ req: WriteRequest; orderIds: bigint[] }> {
+  const sub = Number(p.sub ?? 0n);
+  const orderIds = p.orderIds
+    ? [...p.orderIds]
+    : [...(await readContract(client, { address: p.market, abi: spotMarketAbi, functionName: "openOrders", args: [p.owner, sub] }))];
+  return {
+    req: { address: p.market, abi: spotMarketAbi, functionName: "cancelForLiquidation", args: [p.owner, sub, orderIds] },
+    orderIds,
+  };
+}
+
+/**
+ * Cancels a liquidatable account's resting orders on one market, as `liquidate` requires
+ * first; anyone may call. Locked funds return to the account's pocket. A healthy account
+ * reverts `AccountNotLiquidatableError`.
+ *
+ * @example
+ * await cancelForLiquidation(client, { market: wethUsdc, owner: bob })
+ */
+export async function cancelForLiquidation(
+  client: Client,
+  parameters: CancelForLiquidationParameters,
+): Promise<CancelForLiquidationReturnType> {
+  return withDecodedErrors(async () => {
+    const { req, orderIds } = await request(client, parameters);
+    return { hash: await sendWrite(client, req, parameters, "cancelForLiquidation"), orderIds };
+  });
+}
+
+/**
+ * Cancels the account's orders for liquidation and waits for the receipt; returns the decoded cancels.
+ *
+ * @example
+ * const { events } = await cancelForLiquidationSync(client, { market: wethUsdc, owner: bob })
+ * events.cancelled.length
+ */
+export async function cancelForLiquidationSync(
+  client: Client,
+  parameters: CancelForLiquidationParameters & SyncOptions,
+): Promise<CancelForLiquidationSyncReturnType> {
+  return withDecodedErrors(async () => {
+    const { req, orderIds } = await request(client, parameters);
+    const receipt = await sendWriteSync(client, req, parameters, "cancelForLiquidation");
+    return { receipt, orderIds, events: decodeMarketEvents(receipt.logs, parameters.market) };
+  });
+}

@@ -1,0 +1,117 @@
+import type { Address, Client } from "viem";
+import { withDecodedErrors } from "../../errors/decode.ts";
+import { snapshotFor, verifyAtlas, type AtlasCheck, type AtlasViewParameters } from "../../internal/atlas.ts";
+import { adjusted, gather, liquidationPrice, riskOf, values, type AtlasSnapshot } from "../../math/atlas.ts";
+
+export type GetAccountRiskParameters = AtlasViewParameters;
+
+/** One asset of the account as Atlas values it. */
+export interface AccountAssetRisk {
+  token: Address;
+  /** Idle, lent (pool value), in market pockets, and owed (pool debt with interest), in atoms. */
+  idleAtoms: bigint;
+  lentAtoms: bigint;
+  pocketAtoms: bigint;
+  debtAtoms: bigint;
+  /** Idle + pockets + lent × haircut − debt × (1 + 10 days of interest): what Atlas shocks. */
+  adjustedAtoms: bigint;
+  priceWad: bigint;
+  stableWad: bigint;
+  /** This asset's part of the maintenance and initial values (USD WAD), resting orders included. */
+  maintenanceWad: bigint;
+  initialWad: bigint;
+  /** The price (WAD) at which the account becomes liquidatable, all other prices held; 0 if none. */
+  liquidationPriceWad: bigint;
+}
+
+export interface GetAccountRiskReturnType {
+  /** USD WAD. Equity: every balance at the oracle price. */
+  equityWad: bigint;
+  /** Below zero the account may be liquidated. */
+  maintenanceWad: bigint;
+  /** Every risk-adding action must leave this ≥ 0. */
+  initialWad: bigint;
+  /** What the account can still lose to new risk: the initial value. */
+  freeCollateralWad: bigint;
+  liquidatable: boolean;
+  assets: AccountAssetRisk[];
+  /** The snapshot every figure comes from (reuse it for `maxWithdraw`, `maxBorrow`, `findLiquidationAmount`). */
+  snapshot: AtlasSnapshot;
+}
+
+/**
+ * An account's margin from one snapshot, computed with the SDK's copy of the Atlas math:
+ * equity, maintenance and initial value, free collateral, and per asset its balances, value
+ * and liquidation price. `verify: true` also asks the contract (riskOf, assetRisks and each
+ * liquidationPrice at the snapshot's block) and throws AtlasMismatchError on any difference.
+ *
+ * @example
+ * const risk = await getAccountRisk(client, { clearinghouse, owner: alice })
+ * if (risk.maintenanceWad < 0n) console.log("liquidatable")
+ * for (const a of risk.assets) console.log(a.token, a.liquidationPriceWad)
+ */
+export async function getAccountRisk(client: Client, parameters: GetAccountRiskParameters): Promise<GetAccountRiskReturnType> {
+  return withDecodedErrors(async () => {
+    const s = await snapshotFor(client, parameters, [], "getAccountRisk");
+    const risk = riskOf(s);
+    const [e, b] = gather(s);
+    const m = values(e, b, 10_000n, false);
+    const i = values(e, b, s.initialScaleBps, true);
+    const assets = e.map(
+      (x, k): AccountAssetRisk => ({
+        token: x.token,
+        idleAtoms: x.idleAtoms,
+        lentAtoms: x.lentAtoms,
+        pocketAtoms: x.pocketAtoms,
+        debtAtoms: x.debtAtoms,
+        adjustedAtoms: adjusted(x),
+        priceWad: x.priceWad,
+        stableWad: x.stableWad,
+        maintenanceWad: m[k],
+        initialWad: i[k],
+        liquidationPriceWad: liquidationPrice(s, x.token),
+      }),
+    );
+    if (parameters.verify) {
+      const checks: AtlasCheck[] = [
+        {
+          field: "riskOf",
+          functionName: "riskOf",
+          args: [s.account],
+          pick: (r) => {
+            const x = r as { equityWad: bigint; maintenanceWad: bigint; initialWad: bigint };
+            return [x.equityWad, x.maintenanceWad, x.initialWad];
+          },
+          sdk: [risk.equityWad, risk.maintenanceWad, risk.initialWad],
+        },
+        {
+          field: "assetRisks",
+          functionName: "assetRisks",
+          args: [s.account],
+          pick: (r) =>
+            (r as readonly { token: Address; adjustedAtoms: bigint; priceWad: bigint; maintenanceWad: bigint; initialWad: bigint }[]).flatMap(
+              (a) => [BigInt(a.token), a.adjustedAtoms, a.priceWad, a.maintenanceWad, a.initialWad],
+            ),
+          sdk: assets.flatMap((a) => [BigInt(a.token), a.adjustedAtoms, a.priceWad, a.maintenanceWad, a.initialWad]),
+        },
+        ...assets.map(
+          (a): AtlasCheck => ({
+            field: `liquidationPrice(${a.token})`,
+            functionName: "liquidationPrice",
+            args: [s.account, a.token],
+            pick: (r) => [r as bigint],
+            sdk: [a.liquidationPriceWad],
+          }),
+        ),
+      ];
+      await verifyAtlas(client, s, checks, parameters);
+    }
+    return {
+      ...risk,
+      freeCollateralWad: risk.initialWad,
+      liquidatable: risk.maintenanceWad < 0n,
+      assets,
+      snapshot: s,
+    };
+  });
+}

@@ -1,0 +1,234 @@
+import { getAddress, zeroAddress, type Address, type Client, type ContractFunctionParameters } from "viem";
+import { getBlock, getBlockNumber, readContract } from "viem/actions";
+import { atlasAbi, clearinghouseAbi, lendingPoolAbi, oracleRouterAbi, spotMarketAbi } from "../../abis/index.ts";
+import { withDecodedErrors } from "../../errors/decode.ts";
+import { readMany, type ReadOptions } from "../../internal/read.ts";
+import type { AtlasAsset, AtlasPocket, AtlasPosition, AtlasSnapshot, PoolState } from "../../math/atlas.ts";
+import { accountId } from "../../math/order.ts";
+
+export interface ReadAtlasSnapshotParameters extends ReadOptions {
+  clearinghouse: Address;
+  /** The Atlas contract; read from `clearinghouse.atlas()` when omitted (one more round trip). */
+  atlas?: Address;
+  owner: Address;
+  /** Sub-account; default 0. */
+  sub?: bigint;
+  /**
+   * Tokens for what-if views (`maxWithdraw`, `maxBorrow`, `liquidationPrice`) and liquidation
+   * previews: included even if the account does not hold them, with their pool's state.
+   */
+  tokens?: readonly Address[];
+  /** Read every pool's state, not only those of `tokens`. Default false. */
+  pools?: boolean;
+}
+
+export type ReadAtlasSnapshotReturnType = AtlasSnapshot;
+
+type Config = { token: Address; decimals: number; shockBps: number; slippageBps: number; lentHaircutBps: number; pool: Address };
+type RawPosition = Config & { amount: bigint; lent: boolean };
+
+const ZERO_ACCOUNT = `0x${"00".repeat(32)}` as const;
+
+/**
+ * Reads everything Atlas reads about one account, at one block, in a few batched calls: the
+ * Clearinghouse's positions and asset configs, each pool's debt, lent value, rate and state,
+ * each market's config and the account's pocket, and each price (`OracleRouter.tryPrice`).
+ * The `atlasMath` functions then give the contract's figures at that block to the wei.
+ *
+ * Every read is pinned to one block (`blockNumber`, default the latest), so the snapshot is
+ * consistent even while blocks are produced between its round trips.
+ *
+ * @example
+ * const snap = await readAtlasSnapshot(client, { clearinghouse, owner: alice, tokens: [usdc] })
+ * atlasMath.riskOf(snap)                 // { equityWad, maintenanceWad, initialWad }
+ * atlasMath.maxBorrow(snap, usdc)        // atoms, as Atlas.maxBorrow at snap.blockNumber
+ */
+export async function readAtlasSnapshot(
+  client: Client,
+  parameters: ReadAtlasSnapshotParameters,
+): Promise<ReadAtlasSnapshotReturnType> {
+  const { clearinghouse, owner, sub = 0n, tokens = [], multicallAddress, pools = false } = parameters;
+  return withDecodedErrors(async () => {
+    const blockNumber = parameters.blockNumber ?? (await getBlockNumber(client, { cacheTime: 0 }));
+    const opts = { multicallAddress, blockNumber };
+    const account = accountId(owner, sub);
+    const atlas =
+      parameters.atlas ??
+      (await readContract(client, { address: clearinghouse, abi: clearinghouseAbi, functionName: "atlas", blockNumber }));
+    const ch = { address: clearinghouse, abi: clearinghouseAbi } as const;
+    const at = { address: atlas, abi: atlasAbi } as const;
+    const [block, first] = await Promise.all([
+      getBlock(client, { blockNumber }),
+      readMany(
+        client,
+        [
+          { ...ch, functionName: "positionsOf", args: [account, zeroAddress] },
+          { ...ch, functionName: "accountState", args: [account] },
+          { ...ch, functionName: "liquidationParams" },
+          { ...at, functionName: "initialScaleBps" },
+          { ...at, functionName: "debtInterestSeconds" },
+          { ...at, functionName: "ORACLE" },
+          ...tokens.map((t) => ({ ...ch, functionName: "positionOf", args: [ZERO_ACCOUNT, t] }) as const),
+        ] as const,
+        opts,
+      ),
+    ]);
+    const [[rawPositions, markets], state, [rampSeconds, capShareBps, bufferBps], initialScaleBps, debtInterestSeconds, oracle] =
+      first as unknown as [[readonly RawPosition[], readonly Address[]], bigint, readonly [number, number, number], bigint, bigint, Address];
+    const asked = new Set(tokens.map((t) => getAddress(t)));
+    const withState = (c: Config) => pools || asked.has(getAddress(c.token));
+    const configs = new Map<Address, Config>();
+    for (const p of [...rawPositions, ...(first.slice(6) as unknown as RawPosition[])]) configs.set(getAddress(p.token), p);
+
+    // round 2: each known token's pool and price, the held balances' atoms, each market's pocket
+    const known = [...configs.values()];
+    const held = rawPositions.filter((p) => p.pool !== zeroAddress && (p.amount < 0n || (p.lent && p.amount > 0n)));
+    const second = (await readMany(
+      client,
+      [
+        ...held.map((p) => ({
+          address: p.pool,
+          abi: lendingPoolAbi,
+          functionName: p.amount < 0n ? "debtOf" : "convertToAssets",
+          args: [p.amount < 0n ? -p.amount : p.amount],
+        })),
+        ...assetCalls(known, oracle, withState),
+        ...markets.flatMap((m) => [
+          { address: m, abi: spotMarketAbi, functionName: "config" },
+          { address: m, abi: spotMarketAbi, functionName: "pocketOf", args: [owner, Number(sub)] },
+        ]),
+      ] as ContractFunctionParameters[],
+      opts,
+    )) as unknown[];
+    const atoms = second.slice(0, held.length) as bigint[];
+    const assets: Record<Address, AtlasAsset> = {};
+    let at2 = held.length;
+    for (const c of known) at2 = toAsset(c, second, at2, assets, withState);
+    const pockets: AtlasPocket[] = markets.map((market, i) => {
+      const [, base, quote] = second[at2 + 2 * i] as readonly [bigint, Address, Address];
+      const [lb, lq, ub, uq, n] = second[at2 + 2 * i + 1] as readonly bigint[];
+      return {
+        market: getAddress(market),
+        base: getAddress(base),
+        quote: getAddress(quote),
+        lockedBaseAtoms: lb,
+        lockedQuoteAtoms: lq,
+        unsweptBaseAtoms: ub,
+        unsweptQuoteAtoms: uq,
+        openOrders: n,
+      };
+    });
+
+    // rounds 3 and 4, only when a market's token is neither held nor asked for: its config, then its pool
+    const missing = [...new Set(pockets.flatMap((p) => [p.base, p.quote]))].filter((t) => !assets[t]);
+    if (missing.length) {
+      const cfgs = (await readMany(
+        client,
+        missing.map((t) => ({ ...ch, functionName: "positionOf", args: [ZERO_ACCOUNT, t] }) as const),
+        opts,
+      )) as unknown as Config[];
+      const third = (await readMany(client, assetCalls(cfgs, oracle, withState), opts)) as unknown[];
+      let k = 0;
+      for (const c of cfgs) k = toAsset(c, third, k, assets, withState);
+    }
+
+    const positions: AtlasPosition[] = rawPositions.map((p) => {
+      const i = held.indexOf(p);
+      const token = getAddress(p.token);
+      return {
+        token,
+        amount: p.amount,
+        lent: p.lent,
+        idleAtoms: !p.lent && p.amount > 0n ? p.amount : 0n,
+        lentAtoms: i >= 0 && p.amount > 0n ? atoms[i] : 0n,
+        debtAtoms: i >= 0 && p.amount < 0n ? atoms[i] : 0n,
+      };
+    });
+    return {
+      clearinghouse: getAddress(clearinghouse),
+      atlas: getAddress(atlas),
+      account,
+      blockNumber,
+      timestamp: block.timestamp,
+      initialScaleBps,
+      debtInterestSeconds,
+      positions,
+      pockets,
+      assets,
+      liquidatableSince: state >> 208n,
+      liquidationParams: { rampSeconds: BigInt(rampSeconds), capShareBps: BigInt(capShareBps), bufferBps: BigInt(bufferBps) },
+    };
+  });
+}
+
+const POOL_VIEWS = [
+  "borrowIndexWad",
+  "cash",
+  "reserves",
+  "totalBorrowShares",
+  "totalAssets",
+  "totalSupply",
+  "rateModel",
+  "caps",
+] as const;
+
+/** Per token: the oracle's tryPrice, then its pool's rate, then (if asked) the pool's state. */
+function assetCalls(configs: readonly Config[], oracle: Address, withState: (c: Config) => boolean): ContractFunctionParameters[] {
+  return configs.flatMap((c) => [
+    { address: oracle, abi: oracleRouterAbi, functionName: "tryPrice", args: [c.token] },
+    ...(c.pool === zeroAddress
+      ? []
+      : (["borrowRatePerSecondWad", ...(withState(c) ? POOL_VIEWS : [])] as const).map((functionName) => ({
+          address: c.pool,
+          abi: lendingPoolAbi,
+          functionName,
+        }))),
+  ]);
+}
+
+/** Consumes `assetCalls`' results for `c` from `results[at…]`; returns the next index. */
+function toAsset(
+  c: Config,
+  results: readonly unknown[],
+  at: number,
+  out: Record<Address, AtlasAsset>,
+  withState: (c: Config) => boolean,
+): number {
+  const [ok, priceWad, stableWad] = results[at++] as readonly [boolean, bigint, bigint];
+  let borrowRatePerSecondWad = 0n;
+  let poolState: PoolState | undefined;
+  if (c.pool !== zeroAddress) borrowRatePerSecondWad = results[at++] as bigint;
+  if (c.pool !== zeroAddress && withState(c)) {
+    const v = results.slice(at, at + POOL_VIEWS.length);
+    at += POOL_VIEWS.length;
+    const m = v[6] as { baseRatePerYearWad: bigint; slope1PerYearWad: bigint; slope2PerYearWad: bigint; kinkWad: bigint };
+    poolState = {
+      borrowIndexWad: v[0] as bigint,
+      cash: v[1] as bigint,
+      reserves: v[2] as bigint,
+      totalBorrowShares: v[3] as bigint,
+      totalAssets: v[4] as bigint,
+      totalSupply: v[5] as bigint,
+      borrowCapAssets: (v[7] as readonly [bigint, bigint])[1],
+      rateModel: {
+        baseRatePerYearWad: BigInt(m.baseRatePerYearWad),
+        slope1PerYearWad: BigInt(m.slope1PerYearWad),
+        slope2PerYearWad: BigInt(m.slope2PerYearWad),
+        kinkWad: BigInt(m.kinkWad),
+      },
+    };
+  }
+  const token = getAddress(c.token);
+  out[token] = {
+    token,
+    decimals: BigInt(c.decimals),
+    shockBps: BigInt(c.shockBps),
+    slippageBps: BigInt(c.slippageBps),
+    lentHaircutBps: BigInt(c.lentHaircutBps),
+    pool: getAddress(c.pool),
+    price: { ok, priceWad, stableWad },
+    borrowRatePerSecondWad,
+    poolState,
+  };
+  return at;
+}

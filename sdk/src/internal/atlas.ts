@@ -1,0 +1,69 @@
+// Shared by the risk actions: where their Atlas snapshot comes from, and the optional
+// cross-check of the SDK's figures against the contract's at the snapshot's block.
+import type { Address, Client, ContractFunctionParameters } from "viem";
+import { atlasAbi } from "../abis/index.ts";
+import { AtlasMismatchError } from "../errors/atlas.ts";
+import { readAtlasSnapshot } from "../actions/risk/readAtlasSnapshot.ts";
+import type { AtlasSnapshot } from "../math/atlas.ts";
+import { resolveAccount } from "./account.ts";
+import { readMany, type ReadOptions } from "./read.ts";
+
+/** Parameters every risk view takes. */
+export interface AtlasViewParameters extends ReadOptions {
+  clearinghouse: Address;
+  /** The Atlas contract; read from the Clearinghouse when omitted. */
+  atlas?: Address;
+  /** Account owner; default the client's account. */
+  owner?: Address;
+  /** Sub-account; default 0. */
+  sub?: bigint;
+  /** A snapshot read earlier (`readAtlasSnapshot`): no reads at all, figures as of its block. */
+  snapshot?: AtlasSnapshot;
+  /** Also ask the contract at the snapshot's block and throw AtlasMismatchError on any difference. */
+  verify?: boolean;
+}
+
+/** The given snapshot, or a fresh one including `tokens` and their pools' state. */
+export async function snapshotFor(
+  client: Client,
+  p: AtlasViewParameters,
+  tokens: readonly Address[],
+  action: string,
+): Promise<AtlasSnapshot> {
+  if (p.snapshot) return p.snapshot;
+  const owner = p.owner ?? resolveAccount(client, undefined, action).address;
+  return readAtlasSnapshot(client, {
+    clearinghouse: p.clearinghouse,
+    atlas: p.atlas,
+    owner,
+    sub: p.sub,
+    tokens,
+    multicallAddress: p.multicallAddress,
+    blockNumber: p.blockNumber,
+  });
+}
+
+/** One figure to compare: an Atlas view call and the SDK's answer for it. */
+export interface AtlasCheck {
+  field: string;
+  functionName: string;
+  args: readonly unknown[];
+  /** Picks the compared bigints out of the contract's answer, in the order of `sdk`. */
+  pick: (result: unknown) => readonly bigint[];
+  sdk: readonly bigint[];
+}
+
+/** Reads every check's view at the snapshot's block; throws AtlasMismatchError on the first difference. */
+export async function verifyAtlas(client: Client, s: AtlasSnapshot, checks: readonly AtlasCheck[], options: ReadOptions = {}) {
+  const calls = checks.map(
+    (c): ContractFunctionParameters => ({ address: s.atlas, abi: atlasAbi, functionName: c.functionName, args: c.args }),
+  );
+  const results = (await readMany(client, calls, { ...options, blockNumber: s.blockNumber })) as unknown[];
+  checks.forEach((c, i) => {
+    const onChain = c.pick(results[i]);
+    if (onChain.length !== c.sdk.length) throw new AtlasMismatchError(`${c.field}.length`, BigInt(onChain.length), BigInt(c.sdk.length));
+    onChain.forEach((v, j) => {
+      if (v !== c.sdk[j]) throw new AtlasMismatchError(`${c.field}[${j}]`, v, c.sdk[j]);
+    });
+  });
+}

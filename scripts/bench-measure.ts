@@ -1,7 +1,7 @@
 // Per-transaction figures for the gas bench: Ethereum gas, MegaETH gas, new storage slots and
 // event bytes, all read back from the in-process chain (receipt, transaction input, trace).
-import type { ContractTransactionResponse, TransactionReceipt } from "ethers";
-import { profile } from "./bench-profile.ts";
+import type { TransactionResponse, TransactionReceipt } from "ethers";
+import { profile, profiles } from "./bench-profile.ts";
 
 export interface Figures {
   gas: number;
@@ -83,12 +83,8 @@ export function calldataBytes(input: string): { zero: number; nonZero: number } 
   return { zero, nonZero };
 }
 
-/** Waits for `tx` (which must succeed) and reads its figures; BENCH_PROFILE=1 also prints where its gas went. */
-export async function measure(
-  provider: RequestProvider,
-  tx: ContractTransactionResponse,
-  label: string,
-): Promise<Figures> {
+/** Waits for `tx` (which must succeed) and reads its figures; BENCH_PROFILE also prints where its gas went. */
+export async function measure(provider: RequestProvider, tx: TransactionResponse, label: string): Promise<Figures> {
   const receipt = await tx.wait();
   if (receipt === null || receipt.status !== 1) throw new Error(`transaction ${tx.hash} failed`);
   const gas = Number(receipt.gasUsed);
@@ -102,7 +98,7 @@ export async function measure(
     MEGA_PER_ZERO_BYTE * cd.zero +
     MEGA_PER_NONZERO_BYTE * cd.nonZero;
   const fig = { gas, megaethGas, newSlots: await countNewSlots(provider, tx.hash), eventBytes: dataBytes };
-  if (process.env.BENCH_PROFILE === "1") {
+  if (profiles(label)) {
     console.log(`${label}: gas ${gas}, new slots ${fig.newSlots}, ${topics} topics, ${dataBytes} log bytes`);
     console.log(await profile(provider, tx.hash, gas, tx.data));
   }

@@ -10,10 +10,11 @@
 //   (`cycle`), except the one `freshTick` uses; all ticks sit in one bitmap leaf word.
 import { network } from "hardhat";
 import type { Signer, ContractTransactionResponse, TransactionReceipt } from "ethers";
-import { deployProtocol, deployToken, createSpotMarket } from "./lib/deploy.ts";
+import { deployProtocol, deployToken, createSpotMarket, type Protocol } from "./lib/deploy.ts";
 import type { Clearinghouse, MockERC20, SpotMarket } from "../types/ethers-contracts/index.js";
 import { encodeOrder, Side, OrderKind } from "../sdk/src/math/order.ts";
 import type { RequestProvider } from "./bench-measure.ts";
+import { labelAddress } from "./bench-profile.ts";
 
 export const LOT_SIZE = 10n ** 15n; // 0.001 WETH
 export const TICK_SIZE = 10n; // 0.00001 USDC per lot => $0.01 per WETH
@@ -30,6 +31,9 @@ export const BACKGROUND_BID = 299_890n;
 
 export interface World {
   provider: RequestProvider;
+  /** The connection's ethers (margin scenarios make their own wallets with it). */
+  ethers: Awaited<ReturnType<typeof network.create>>["ethers"];
+  protocol: Protocol;
   ch: Clearinghouse;
   market: SpotMarket;
   weth: MockERC20;
@@ -129,6 +133,8 @@ export async function buildWorld(): Promise<World> {
   const everyone = signers.slice(1, 20);
   const w: World = {
     provider: connection.provider as RequestProvider,
+    ethers,
+    protocol,
     ch,
     market,
     weth,
@@ -142,6 +148,10 @@ export async function buildWorld(): Promise<World> {
   };
 
   const chAddr = await ch.getAddress();
+  labelAddress(chAddr, "Clearinghouse");
+  labelAddress(await market.getAddress(), "SpotMarket(WETH/USDC)");
+  labelAddress(await weth.getAddress(), "WETH");
+  labelAddress(await usdc.getAddress(), "USDC");
   for (const s of everyone) {
     for (const t of [weth, usdc]) {
       await done(t.mint(await s.getAddress(), FUNDS * 2n));

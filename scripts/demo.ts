@@ -1,8 +1,11 @@
 // `npm run demo`: the venue end to end on an in-process chain. Two spot markets (WETH/USDC and
 // WBTC/USDC: tokens of 18, 8 and 6 decimals), two market makers quoting ladders in one batch
 // each, takers sweeping levels, cancels, an amend and a cancel-replace, then a report of the
-// books, fills, fees, balances and gas. Every amount is a bigint; prices and sizes print as
-// exact decimals converted from ticks and lots.
+// books, fills, fees, balances and gas. Then margin: lending pools whose rates move with
+// utilisation, a margin buy of WETH with borrowed USDC, a month of interest, a price shock, the
+// account's Atlas risk along the way, a partial liquidation at a Dutch-auction discount and the
+// pools' books. Every amount is a bigint; prices and sizes print as exact decimals converted
+// from ticks and lots, rates as exact percentages.
 import { network } from "hardhat";
 import type { ContractTransactionResponse, Signer, TransactionReceipt } from "ethers";
 import { deployProtocol, deployToken, createSpotMarket, type Protocol } from "./lib/deploy.ts";
@@ -21,6 +24,7 @@ import { decodePlacedInfo } from "../sdk/src/math/events.ts";
 import {
   formatUnits,
   groupThousands,
+  ratioToDecimal,
   renderTable,
   lotsToSize,
   tickToPrice,
@@ -28,15 +32,30 @@ import {
   sizeText,
 } from "./lib/report.ts";
 import { renderBook, renderTrades, type MarketView } from "./lib/report-book.ts";
+import { deployMargin } from "./lib/deploy-margin.ts";
+import {
+  rateRow,
+  renderRates,
+  riskRow,
+  renderRisk,
+  poolRow,
+  renderPools,
+  usdText,
+  percentOfWad,
+} from "./lib/report-margin.ts";
 
 const started = Date.now();
-const { ethers } = await network.create();
-const [admin, mmA, mmB, alice, bob] = await ethers.getSigners();
+const { ethers, networkHelpers } = await network.create();
+const [admin, mmA, mmB, alice, bob, carol, grace, erin, frank] = await ethers.getSigners();
 const names = new Map<string, string>([
   [mmA.address, "maker A"],
   [mmB.address, "maker B"],
   [alice.address, "alice"],
   [bob.address, "bob"],
+  [carol.address, "carol"],
+  [grace.address, "grace"],
+  [erin.address, "erin"],
+  [frank.address, "frank"],
 ]);
 const nameOf = (owner: string) => names.get(owner) ?? owner;
 const traders = [mmA, mmB, alice, bob];
@@ -390,6 +409,8 @@ console.log(
   ]),
 );
 
+await marginStory();
+
 section("Gas per operation (whole transaction, Ethereum rules)");
 console.log(renderTable(["operation", "gas"], [...gasRows, ...groupedGasRows()], ["left", "right"]));
 console.log(
@@ -397,3 +418,198 @@ console.log(
     "steady-state figures (warm book, recycled slots) are in `npm run bench` / gas-snapshot.json.",
 );
 console.log(`\ndemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+// ---------------------------------------------------------------- margin
+/**
+ * Lending pools, a margin buy, interest, a price shock and a partial liquidation. Runs after the
+ * spot report (whose vault reconciliation counts idle balances only: lent funds live in pools).
+ */
+async function marginStory(): Promise<void> {
+  const WAD = 10n ** 18n;
+  const [W, B, U] = await Promise.all([weth.getAddress(), wbtc.getAddress(), usdc.getAddress()]);
+  const usd = (n: bigint) => n * WAD;
+  const prices = new Map<string, bigint>([
+    [W, usd(3_000n)],
+    [B, usd(60_000n)],
+    [U, WAD],
+  ]);
+  const assets = [
+    { token: W, symbol: "WETH", priceWad: prices.get(W)!, shockBps: 1_000n, slippageBps: 50n, pool: {} },
+    { token: B, symbol: "WBTC", priceWad: prices.get(B)!, shockBps: 1_000n, slippageBps: 50n, pool: {} },
+    { token: U, symbol: "USDC", priceWad: prices.get(U)!, shockBps: 100n, slippageBps: 10n, pool: {} },
+  ];
+  const margin = await deployMargin(protocol, assets);
+  const { atlas, oracle, pools } = margin;
+  const pushAll = async () => {
+    for (const [t, p] of prices) await mined("pushPrice", oracle.pushPrice(t, p));
+  };
+  const acct = (s: Signer & { address: string }) => accountId(s.address as `0x${string}`);
+  const usdcAtoms = (n: string) => amountToAtoms(n, 6);
+  const usdcText = (atoms: bigint) => groupThousands(formatUnits(atoms, 6));
+  const wethText = (atoms: bigint) => groupThousands(formatUnits(atoms, 18));
+  const bpsText = (bps: bigint) => `${percentOfWad(bps * 10n ** 14n)}%`;
+
+  section("Margin: prices and risk parameters");
+  const paramRows: string[][] = [];
+  for (const a of assets) {
+    const pos = await ch.positionOf(acct(admin), a.token);
+    paramRows.push([
+      a.symbol,
+      usdText(a.priceWad),
+      bpsText(pos.shockBps),
+      bpsText(pos.slippageBps),
+      bpsText(pos.lentHaircutBps),
+      await pools[a.symbol].getAddress(),
+    ]);
+  }
+  console.log(
+    renderTable(["asset", "oracle price (USD)", "shock h", "slippage s", "lent counts", "lending pool"], paramRows, [
+      "left",
+      "right",
+      "right",
+      "right",
+      "right",
+      "left",
+    ]),
+  );
+  const [ramp, capShareBps, bufferBps] = await ch.liquidationParams();
+  const model = await pools.USDC.rateModel();
+  console.log(
+    `Maintenance values each asset at P·(1 ± h − s·sign) (the worse); initial scales h and s by ` +
+      `${ratioToDecimal(await atlas.initialScaleBps(), 10_000n)}× and charges debt ${(await atlas.debtInterestSeconds()) / 86_400n} days of interest.\n` +
+      `Rate model of every pool: ${percentOfWad(model.baseRatePerYearWad)}% a year at no utilisation, ` +
+      `+${percentOfWad(model.slope1PerYearWad)}% up to the ${percentOfWad(model.kinkWad)}% kink, ` +
+      `+${percentOfWad(model.slope2PerYearWad)}% more at full utilisation; ` +
+      `${bpsText(await pools.USDC.reserveFactorBps())} of interest to the reserve.`,
+  );
+
+  // ---- lending: rates move with utilisation
+  const fundAndDeposit = async (who: Signer & { address: string }, t: MockERC20, atoms: bigint) => {
+    await mined("mint", t.mint(who.address, atoms));
+    await mined("approve", t.connect(who).approve(chAddr, atoms));
+    await sendGrouped("deposit (margin accounts)", ch.connect(who).deposit(await t.getAddress(), 0, atoms));
+  };
+  const rates: string[][] = [];
+  await fundAndDeposit(carol, usdc, usdcAtoms("500000"));
+  await send(
+    "setLending USDC on (carol: her 500,000 USDC become pool shares)",
+    ch.connect(carol).setLending(U, 0, true),
+  );
+  rates.push(await rateRow("carol lends 500,000 USDC", pools.USDC));
+  await fundAndDeposit(grace, weth, amountToAtoms("250", 18));
+  await send("setLending WETH on (grace)", ch.connect(grace).setLending(W, 0, true));
+  await send(
+    "borrow 300,000 USDC (grace, first debt)",
+    ch.connect(grace).borrow(U, 0, usdcAtoms("300000"), grace.address),
+  );
+  rates.push(await rateRow("grace borrows 300,000 USDC against lent WETH", pools.USDC));
+
+  // ---- a margin buy: erin's 2 WETH back a 4 WETH buy paid with borrowed USDC
+  await fundAndDeposit(erin, weth, amountToAtoms("2", 18));
+  await send("setBorrowPolicy: orders may borrow (erin)", ch.connect(erin).setBorrowPolicy(0, true, false));
+  const risk: string[][] = [];
+  risk.push(await riskRow("2 WETH deposited", atlas, acct(erin), W));
+  const buy = await send(
+    "margin IOC buy 4 WETH, limit 3002, borrowing USDC (erin)",
+    ethMkt.contract.connect(erin).placeOrder(order(ethMkt, ["bid", "3002", "4"], { kind: OrderKind.Ioc })),
+  );
+  await send("sweep (erin)", ethMkt.contract.sweep(erin.address, 0));
+  const [held0, debt0] = [await ch.balanceOf(acct(erin), W), -(await ch.balanceOf(acct(erin), U))];
+  risk.push(await riskRow("after the margin buy", atlas, acct(erin), W));
+  rates.push(await rateRow("erin buys 4 WETH on margin", pools.USDC));
+  await send("borrow 110,000 USDC more (grace)", ch.connect(grace).borrow(U, 0, usdcAtoms("110000"), grace.address));
+  rates.push(await rateRow("grace borrows 110,000 more: past the kink", pools.USDC));
+
+  // ---- a month passes: interest accrues; the admin feeds went stale, so prices are pushed again
+  await networkHelpers.time.increase(30 * 86_400);
+  await pushAll();
+  const debt30 = -(await ch.balanceOf(acct(erin), U));
+  rates.push(await rateRow("30 days later (interest raised borrows)", pools.USDC));
+  risk.push(await riskRow("30 days later", atlas, acct(erin), W));
+
+  // ---- price shock: WETH falls to just below erin's liquidation price (rounded down to $10)
+  const liq = await atlas.liquidationPrice(acct(erin), W);
+  const shocked = (liq / usd(10n)) * usd(10n) - usd(20n);
+  prices.set(W, shocked);
+  await send("pushPrice WETH (the shock)", oracle.pushPrice(W, shocked));
+  risk.push(await riskRow(`WETH drops to ${usdText(shocked)}`, atlas, acct(erin), W));
+
+  // ---- liquidation: flag, let the Dutch auction run half its ramp, repay what is allowed
+  await fundAndDeposit(frank, usdc, usdcAtoms("50000"));
+  await send("flagLiquidatable (frank starts the auction clock)", ch.connect(frank).flagLiquidatable(acct(erin)));
+  await networkHelpers.time.increase(Number(ramp) / 2);
+  const fits = async (atoms: bigint) =>
+    ch
+      .connect(frank)
+      .liquidate.staticCall(acct(erin), U, atoms, W, 0)
+      .then(() => true)
+      .catch(() => false);
+  let [lo, hi] = [0n, -(await ch.balanceOf(acct(erin), U))];
+  while (lo < hi) {
+    const mid = hi - (hi - lo) / 2n;
+    if (await fits(mid)) lo = mid;
+    else hi = mid - 1n;
+  }
+  const repay = (lo * 99n) / 100n; // a second later the discount is a little larger: stay inside
+  const liqReceipt = await send(
+    "liquidate: repay USDC, seize WETH (frank)",
+    ch.connect(frank).liquidate(acct(erin), U, repay, W, 0),
+  );
+  risk.push(await riskRow("after the partial liquidation", atlas, acct(erin), W));
+  rates.push(await rateRow("after the liquidation repaid debt", pools.USDC));
+
+  section("Margin buy");
+  console.log(renderTrades(ethMkt, buy.logs, nameOf, makerOf).join("\n"));
+  console.log(
+    `erin then held ${wethText(held0)} WETH and owed ${usdcText(debt0)} USDC ` +
+      `(the price plus the taker fee, borrowed from the USDC pool as she paid)`,
+  );
+
+  section("erin's account as Atlas sees it (USD)");
+  console.log(renderRisk(risk, "WETH"));
+  console.log(
+    `interest: erin's debt grew from ${usdcText(debt0)} to ${usdcText(debt30)} USDC in 30 days. ` +
+      `The liquidation price holds every other price fixed.`,
+  );
+  const breakdown = (await atlas.assetRisks(acct(erin))).map((a) => [
+    a.token === W ? "WETH" : a.token === U ? "USDC" : a.token,
+    a.token === W ? wethText(a.adjustedAtoms) : usdcText(a.adjustedAtoms),
+    usdText(a.priceWad),
+    usdText(a.maintenanceWad),
+    usdText(a.initialWad),
+  ]);
+  console.log(
+    "\nper asset now:\n" +
+      renderTable(["asset", "adjusted balance", "price", "maintenance value", "initial value"], breakdown, [
+        "left",
+        "right",
+        "right",
+        "right",
+        "right",
+      ]),
+  );
+
+  section("Liquidation");
+  for (const log of liqReceipt.logs) {
+    const parsed = ch.interface.parseLog(log);
+    if (parsed?.name !== "Liquidated") continue;
+    const { repaidAtoms, seizedAtoms, discountBps } = parsed.args;
+    const seizedUsd = (seizedAtoms * shocked) / WAD;
+    const repaidUsd = repaidAtoms * 10n ** 12n; // USDC at $1, in WAD
+    console.log(
+      `frank repaid ${usdcText(repaidAtoms)} USDC of erin's debt and received ${wethText(seizedAtoms)} WETH,\n` +
+        `worth ${usdText(seizedUsd)} USD at the oracle price: a discount of ${discountBps} bps ` +
+        `(${bpsText(discountBps)}), reached ${Number(ramp) / 2} s into a ${ramp} s ramp that ends at ` +
+        `${bpsText(capShareBps)} of WETH's\nshock + slippage (${bpsText((capShareBps * 1_050n) / 10_000n)}). ` +
+        `frank's gain: ${usdText(seizedUsd - repaidUsd)} USD. A liquidation may only bring maintenance value\n` +
+        `back to at most ${bpsText(bufferBps)} of equity above zero; frank repaid 99% of the most it allowed.`,
+    );
+  }
+
+  section("Lending rates of the USDC pool (APY if interest compounds every second)");
+  console.log(renderRates(rates));
+
+  section("Lending pools (interest accrued to now)");
+  console.log(renderPools([await poolRow("USDC", 6, pools.USDC), await poolRow("WETH", 18, pools.WETH)]));
+  console.log("share price: whole assets one whole share redeems for; it rises as borrowers pay interest.");
+}

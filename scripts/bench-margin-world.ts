@@ -1,0 +1,156 @@
+// The margin layer on top of the warmed-up spot world of bench-world.ts: the oracle, Atlas and a
+// lending pool for each of five assets (deployMargin), and the accounts the margin scenarios of
+// bench-margin.ts measure. Conditions, as for the spot scenarios:
+// - every trading account below deposited, traded once as maker and once as taker on the
+//   WETH/USDC book, and (except the account to be liquidated) keeps a background bid;
+// - the pools are in use: lenders' funds lent, borrowers' debt accruing, so every pool touch
+//   accrues interest (a measured transaction never shares a block time with the last touch);
+// - prices were pushed in earlier blocks, so every read of them is cold.
+import type { Signer } from "ethers";
+import { deployToken } from "./lib/deploy.ts";
+import { deployMargin, type Margin, type MarginAsset } from "./lib/deploy-margin.ts";
+import type { MockERC20 } from "../types/ethers-contracts/index.js";
+import { accountId } from "../sdk/src/math/order.ts";
+import { labelAddress } from "./bench-profile.ts";
+import { type World, ask, bid, buyIoc, done, rest, BACKGROUND_BID, BACKSTOP_ASK } from "./bench-world.ts";
+
+const WAD = 10n ** 18n;
+export const USDC_UNIT = 10n ** 6n;
+
+export interface MarginWorld extends Margin {
+  /** WETH, USDC, WBTC, LINK, UNI: the five assets an account may hold. */
+  assets: MockERC20[];
+  priceWad: Map<string, bigint>;
+  /** USDC and WETH lent (setLending on); supplies the pools. */
+  lender: Signer;
+  /** WETH collateral, borrows USDC. */
+  borrower: Signer;
+  /** WETH collateral, borrowForOrders on: buys WETH on the book with borrowed USDC. */
+  marginTaker: Signer;
+  /** WETH collateral and USDC debt near its limit; traded, no resting order. */
+  liquidatee: Signer;
+  /** Idle USDC, no debt. */
+  liquidator: Signer;
+  /** Hold idle balances of one and of all five assets, and lent balances of one and five. */
+  holders: { idle1: Signer; idle5: Signer; lent1: Signer; lent5: Signer };
+  /** Every margin account that trades (for sweeps). */
+  traders: Signer[];
+}
+
+export const id = async (s: Signer) => accountId((await s.getAddress()) as `0x${string}`);
+
+/** Moves the chain clock on; the next transaction mines after it. */
+export async function elapse(w: World, seconds: number): Promise<void> {
+  await w.provider.request({ method: "evm_increaseTime", params: [seconds] });
+}
+
+/** Pushes every asset's current price again (the admin feeds go stale after an hour). */
+export async function refreshPrices(w: World, m: MarginWorld): Promise<void> {
+  for (const t of m.assets) {
+    const token = await t.getAddress();
+    await done(m.oracle.pushPrice(token, m.priceWad.get(token)!));
+  }
+}
+
+/** A funded wallet from a fixed key: the same addresses (so the same calldata) on every run. */
+async function wallet(w: World, n: number): Promise<Signer> {
+  const key = w.ethers.keccak256(w.ethers.toUtf8Bytes(`bench-margin-${n}`));
+  const s = new w.ethers.Wallet(key, w.ethers.provider);
+  await w.provider.request({ method: "hardhat_setBalance", params: [s.address, "0x3635c9adc5dea00000"] });
+  return s;
+}
+
+async function fund(w: World, s: Signer, token: MockERC20, atoms: bigint): Promise<void> {
+  await done(token.mint(await s.getAddress(), atoms));
+  await done(token.connect(s).approve(await w.ch.getAddress(), 2n ** 256n - 1n));
+  await done(w.ch.connect(s).deposit(await token.getAddress(), 0, atoms));
+}
+
+export async function buildMarginWorld(w: World): Promise<MarginWorld> {
+  const admin = w.protocol.admin;
+  const wbtc = await deployToken(admin, "Wrapped Bitcoin", "WBTC", 8);
+  const link = await deployToken(admin, "Chainlink", "LINK", 18);
+  const uni = await deployToken(admin, "Uniswap", "UNI", 18);
+  const assets = [w.weth, w.usdc, wbtc, link, uni];
+  const spec: [MockERC20, string, bigint, bigint, bigint][] = [
+    [w.weth, "WETH", 3_000n * WAD, 1_000n, 50n],
+    [w.usdc, "USDC", WAD, 100n, 10n],
+    [wbtc, "WBTC", 60_000n * WAD, 1_000n, 50n],
+    [link, "LINK", 15n * WAD, 2_000n, 100n],
+    [uni, "UNI", 8n * WAD, 2_000n, 100n],
+  ];
+  const list: MarginAsset[] = [];
+  const priceWad = new Map<string, bigint>();
+  for (const [t, symbol, p, shockBps, slippageBps] of spec) {
+    const token = await t.getAddress();
+    list.push({ token, symbol, priceWad: p, shockBps, slippageBps, pool: {} });
+    priceWad.set(token, p);
+    labelAddress(token, symbol);
+  }
+  const margin = await deployMargin(w.protocol, list);
+  labelAddress(await margin.atlas.getAddress(), "Atlas");
+  labelAddress(await margin.oracle.getAddress(), "OracleRouter");
+  for (const [sym, pool] of Object.entries(margin.pools)) labelAddress(await pool.getAddress(), `LendingPool(${sym})`);
+
+  const [lender, borrower, marginTaker, liquidatee, liquidator] = await Promise.all(
+    [0, 1, 2, 3, 4].map((n) => wallet(w, n)),
+  );
+  const [idle1, idle5, lent1, lent5] = await Promise.all([5, 6, 7, 8].map((n) => wallet(w, n)));
+  const traders = [lender, borrower, marginTaker, liquidatee, liquidator];
+  const m: MarginWorld = {
+    ...margin,
+    assets,
+    priceWad,
+    lender,
+    borrower,
+    marginTaker,
+    liquidatee,
+    liquidator,
+    holders: { idle1, idle5, lent1, lent5 },
+    traders,
+  };
+
+  // Deposits: the lender supplies the pools; the others hold WETH collateral and USDC to trade.
+  await fund(w, lender, w.usdc, 10_000_000n * USDC_UNIT);
+  await done(w.usdc.mint(await lender.getAddress(), 1_000_000n * USDC_UNIT)); // its wallet holds USDC too
+  await fund(w, lender, w.weth, 1_000n * WAD);
+  for (const s of traders.slice(1)) {
+    await fund(w, s, w.weth, (s === liquidatee ? 10n : 100n) * WAD);
+    await fund(w, s, w.usdc, 100_000n * USDC_UNIT);
+  }
+  // Everyone trades once as maker (an ask the anchor takes) and once as taker.
+  for (const s of traders) await rest(w, s, ask(300_120n, 1n));
+  await done(w.market.connect(w.anchor).placeOrder(buyIoc(300_120n, BigInt(traders.length))));
+  for (const s of traders) await done(w.market.connect(s).placeOrder(buyIoc(BACKSTOP_ASK, 1n)));
+  for (const s of traders) await done(w.market.sweep(await s.getAddress(), 0));
+  for (const s of traders) if (s !== liquidatee) await rest(w, s, bid(BACKGROUND_BID, 1n));
+
+  const usdc = await w.usdc.getAddress();
+  const weth = await w.weth.getAddress();
+  await done(w.ch.connect(lender).setLending(usdc, 0, true));
+  await done(w.ch.connect(lender).setLending(weth, 0, true));
+  // Borrowers and the margin taker hold no idle USDC: what they spend is borrowed.
+  for (const s of [borrower, marginTaker, liquidatee]) {
+    const idle = await w.ch.balanceOf(await id(s), usdc);
+    await done(w.ch.connect(s).withdraw(usdc, 0, idle, await s.getAddress()));
+  }
+  await done(w.ch.connect(marginTaker).setBorrowPolicy(0, true, false));
+  // The account to be liquidated borrows all but 1 USDC of what initial margin allows.
+  const room = await m.atlas.maxBorrow(await id(liquidatee), usdc);
+  await done(w.ch.connect(liquidatee).borrow(usdc, 0, room - USDC_UNIT, await liquidatee.getAddress()));
+
+  // Valuation holders: idle (or lent) balances of the first asset, or of all five.
+  const amounts = [10n * WAD, 30_000n * USDC_UNIT, 10n ** 8n, 2_000n * WAD, 4_000n * WAD];
+  for (const [s, n, lent] of [
+    [idle1, 1, false],
+    [idle5, 5, false],
+    [lent1, 1, true],
+    [lent5, 5, true],
+  ] as const) {
+    for (let i = 0; i < n; i++) {
+      await fund(w, s, assets[i], amounts[i]);
+      if (lent) await done(w.ch.connect(s).setLending(await assets[i].getAddress(), 0, true));
+    }
+  }
+  return m;
+}

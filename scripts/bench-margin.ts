@@ -1,0 +1,205 @@
+// The margin scenarios (issue 3): lending, borrowing, the Atlas valuation, a margin take and a
+// partial liquidation, on the world of bench-margin-world.ts (built on first use, after the
+// spot scenarios). Each starts from the clean book and leaves it clean.
+import type { Signer } from "ethers";
+import { measure, marginal, type Figures } from "./bench-measure.ts";
+import { profiles } from "./bench-profile.ts";
+import { type World, ask, buyIoc, done, rest, sweepAll, assertClean } from "./bench-world.ts";
+import { type MarginWorld, buildMarginWorld, elapse, refreshPrices, id, USDC_UNIT } from "./bench-margin-world.ts";
+
+type Result = Record<string, Figures>;
+
+/** The issue's bar for each margin key (whole-transaction gas, or the marginal view gas). */
+export const MARGIN_TARGETS: Record<string, number> = {
+  "lending.deposit": 70_000,
+  "lending.borrow": 110_000,
+  "lending.repay": 70_000,
+  "atlas.value.perAsset": 12_000,
+  "spot.take.1maker.margin": 130_000,
+  "liquidation.partial": 200_000,
+};
+
+/** Seconds between a measured transaction and the setup before it: a block or so. */
+const BLOCK_GAP = 12;
+
+let built: MarginWorld | undefined;
+async function start(w: World): Promise<MarginWorld> {
+  built ??= await buildMarginWorld(w);
+  await assertClean(w);
+  await sweepAll(w);
+  for (const s of built.traders) await done(w.market.sweep(await s.getAddress(), 0));
+  await refreshPrices(w, built);
+  await elapse(w, BLOCK_GAP);
+  return built;
+}
+
+// ---------------------------------------------------------------- lending
+
+/**
+ * A repeat deposit into a lent balance (the USDC becomes pool shares), a withdrawal of lent
+ * USDC, and a borrow, a repeat borrow and a partial repayment by an account holding WETH and
+ * owing USDC (two assets, plus the background bid on the WETH/USDC book).
+ */
+async function lending(w: World): Promise<Result> {
+  const m = await start(w);
+  const usdc = await w.usdc.getAddress();
+  const amount = 1_000n * USDC_UNIT;
+  const out: Result = {};
+  await done(w.usdc.mint(await m.lender.getAddress(), amount));
+  await elapse(w, BLOCK_GAP);
+  out["lending.deposit"] = await measure(
+    w.provider,
+    await w.ch.connect(m.lender).deposit(usdc, 0, amount),
+    "lending.deposit",
+  );
+  await elapse(w, BLOCK_GAP);
+  const lenderAddr = await m.lender.getAddress();
+  out["lending.withdraw"] = await measure(
+    w.provider,
+    await w.ch.connect(m.lender).withdraw(usdc, 0, amount, lenderAddr),
+    "lending.withdraw",
+  );
+
+  const b = m.borrower;
+  const bAddr = await b.getAddress();
+  if ((await w.ch.balanceOf(await id(b), usdc)) !== 0n) throw new Error("borrower holds USDC");
+  await elapse(w, BLOCK_GAP);
+  const loan = 50_000n * USDC_UNIT;
+  out["lending.borrow.firstDebt"] = await measure(
+    w.provider,
+    await w.ch.connect(b).borrow(usdc, 0, loan, bAddr),
+    "lending.borrow.firstDebt",
+  );
+  await elapse(w, BLOCK_GAP);
+  out["lending.borrow"] = await measure(
+    w.provider,
+    await w.ch.connect(b).borrow(usdc, 0, loan, bAddr),
+    "lending.borrow",
+  );
+  await elapse(w, BLOCK_GAP);
+  out["lending.repay"] = await measure(w.provider, await w.ch.connect(b).repay(usdc, bAddr, 0, loan), "lending.repay");
+  // Repay the rest (with interest) so the borrower is as before.
+  const owed = -(await w.ch.balanceOf(await id(b), usdc));
+  await done(w.usdc.mint(bAddr, owed + USDC_UNIT));
+  await done(w.ch.connect(b).repay(usdc, bAddr, 0, owed + USDC_UNIT));
+  await done(w.ch.connect(b).withdraw(usdc, 0, await w.ch.balanceOf(await id(b), usdc), bAddr));
+  return out;
+}
+
+// ---------------------------------------------------------------- valuation
+
+/** eth_estimateGas of Atlas.riskOf (or initialValue) for an account: every read cold. */
+async function estimate(w: World, m: MarginWorld, fn: "riskOf" | "initialValue", who: Signer): Promise<Figures> {
+  const gas = Number(await m.atlas[fn].estimateGas(await id(who)));
+  // A view: no storage, no logs; MegaETH's extra calldata charge is the same for every account.
+  return { gas, megaethGas: gas, newSlots: 0, eventBytes: 0 };
+}
+
+/** Sends the view as a transaction so BENCH_PROFILE can trace it (not part of the figures). */
+async function profileView(w: World, m: MarginWorld, fn: "riskOf" | "initialValue", who: Signer, label: string) {
+  const account = await id(who);
+  const data =
+    fn === "riskOf"
+      ? m.atlas.interface.encodeFunctionData("riskOf", [account])
+      : m.atlas.interface.encodeFunctionData("initialValue", [account]);
+  const tx = await w.protocol.admin.sendTransaction({ to: await m.atlas.getAddress(), data });
+  await measure(w.provider, tx, label);
+}
+
+/**
+ * Marginal gas of valuing one more held asset: (account with 5 assets − with 1) / 4, from gas
+ * estimates of the valuation view. Idle balances (the main figure) and lent ones (each adds a
+ * pool read); riskOf values twice (maintenance and initial), initialValue once.
+ */
+async function valuation(w: World): Promise<Result> {
+  const m = await start(w);
+  const { idle1, idle5, lent1, lent5 } = m.holders;
+  const out: Result = {};
+  for (const [key, fn, one, five] of [
+    ["atlas.value.perAsset", "riskOf", idle1, idle5],
+    ["atlas.value.perAsset.lent", "riskOf", lent1, lent5],
+    ["atlas.initialValue.perAsset", "initialValue", idle1, idle5],
+  ] as const) {
+    out[key] = marginal(await estimate(w, m, fn, five), await estimate(w, m, fn, one), 4);
+    if (profiles(key)) {
+      await profileView(w, m, fn, one, `${key} (1 asset, as a transaction)`);
+      await profileView(w, m, fn, five, `${key} (5 assets, as a transaction)`);
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- margin take
+
+/**
+ * The margin taker (WETH collateral, no idle USDC, borrowForOrders on) buys one maker's ask on
+ * the book, borrowing the USDC it pays: first when it has no debt yet (the market's pocket gets
+ * the margin flag), then again with debt (the steady state, the main figure).
+ */
+async function marginTake(w: World): Promise<Result> {
+  const m = await start(w);
+  const out: Result = {};
+  for (const key of ["spot.take.1maker.margin.firstDebt", "spot.take.1maker.margin"]) {
+    await rest(w, w.makers[0], ask(300_000n, 10n));
+    await elapse(w, BLOCK_GAP);
+    out[key] = await measure(w.provider, await w.market.connect(m.marginTaker).placeOrder(buyIoc(300_000n, 10n)), key);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- liquidation
+
+/** Largest repayment `liquidate` accepts now (bisection on eth_call), or 0. */
+async function maxRepay(w: World, m: MarginWorld, debtToken: string, collToken: string): Promise<bigint> {
+  const account = await id(m.liquidatee);
+  const ok = async (atoms: bigint) => {
+    try {
+      await w.ch.connect(m.liquidator).liquidate.staticCall(account, debtToken, atoms, collToken, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let lo = 0n;
+  let hi = -(await w.ch.balanceOf(account, debtToken));
+  while (lo < hi) {
+    const mid = hi - (hi - lo) / 2n;
+    if (await ok(mid)) lo = mid;
+    else hi = mid - 1n;
+  }
+  return lo;
+}
+
+/**
+ * An account with WETH collateral and USDC debt (two assets, traded on the book, no resting
+ * order) falls below maintenance after a WETH price drop; it is flagged, half the auction ramp
+ * passes, and a liquidator with idle USDC repays 90% of the most it may and seizes WETH.
+ */
+async function liquidation(w: World): Promise<Result> {
+  const m = await start(w);
+  const weth = await w.weth.getAddress();
+  const usdc = await w.usdc.getAddress();
+  const account = await id(m.liquidatee);
+  const boundary = await m.atlas.liquidationPrice(account, weth);
+  const before = m.priceWad.get(weth)!;
+  m.priceWad.set(weth, (boundary * 97n) / 100n); // 3% below the liquidation price
+  await refreshPrices(w, m);
+  if (!(await w.ch.isLiquidatable(account))) throw new Error("account not liquidatable after the drop");
+  await done(w.ch.connect(m.liquidator).flagLiquidatable(account));
+  await elapse(w, 300);
+  await refreshPrices(w, m);
+  const most = await maxRepay(w, m, usdc, weth);
+  if (most === 0n) throw new Error("no liquidation possible");
+  const tx = await w.ch.connect(m.liquidator).liquidate(account, usdc, (most * 9n) / 10n, weth, 0);
+  const fig = await measure(w.provider, tx, "liquidation.partial");
+
+  // Back to the old price, and long enough for the stable price to follow it.
+  m.priceWad.set(weth, before);
+  await refreshPrices(w, m);
+  await elapse(w, 4 * 3600);
+  await refreshPrices(w, m);
+  return { "liquidation.partial": fig };
+}
+
+/** Every margin scenario, in the order run (the liquidation moves a price, so it runs last). */
+export const MARGIN_SCENARIOS: ((w: World) => Promise<Result>)[] = [valuation, lending, marginTake, liquidation];

@@ -35,9 +35,7 @@ contract Atlas is IAtlas {
     /// @inheritdoc IAtlas
     function riskOf(AccountId account) external view returns (AccountRisk memory r) {
         (AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b) = _gather(account, address(0));
-        r.equityWad = AtlasMath.equity(e);
-        r.maintenanceWad = AtlasMath.value(e, b, BPS, false);
-        r.initialWad = AtlasMath.value(e, b, initialScaleBps, true);
+        (r.equityWad, r.maintenanceWad, r.initialWad) = AtlasMath.risk(e, b, initialScaleBps, 3);
     }
 
     /// @inheritdoc IAtlas
@@ -52,15 +50,15 @@ contract Atlas is IAtlas {
     }
 
     /// @inheritdoc IAtlas
-    function initialValue(AccountId account) external view returns (int256) {
+    function initialValue(AccountId account) external view returns (int256 v) {
         (AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b) = _gather(account, address(0));
-        return AtlasMath.value(e, b, initialScaleBps, true);
+        (,, v) = AtlasMath.risk(e, b, initialScaleBps, 2);
     }
 
     /// @inheritdoc IAtlas
-    function maintenanceValue(AccountId account) external view returns (int256) {
+    function maintenanceValue(AccountId account) external view returns (int256 v) {
         (AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b) = _gather(account, address(0));
-        return AtlasMath.value(e, b, BPS, false);
+        (, v,) = AtlasMath.risk(e, b, initialScaleBps, 1);
     }
 
     /// @inheritdoc IAtlas

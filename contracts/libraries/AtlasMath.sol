@@ -152,6 +152,68 @@ library AtlasMath {
         return p > s ? p : s;
     }
 
+    /// @notice Equity (mode 3), maintenance value (mode bit 1) and initial value (mode bit 2) in one
+    /// pass: the same formulas and roundings as `values`, each adjusted balance and unit computed once.
+    function risk(Entry[] memory e, Book[] memory b, uint256 scaleBps, uint256 mode)
+        internal pure returns (int256 equityWad, int256 maintWad, int256 initWad)
+    {
+        uint256 n = e.length;
+        int256[] memory vm = new int256[](2 * n);
+        int256[] memory vi = new int256[](2 * n);
+        uint256[] memory pi = new uint256[](n);
+        for (uint256 i; i < n; ++i) equityWad += _entry(e[i], i, scaleBps, vm, vi, pi, mode);
+        for (uint256 j; j < b.length; ++j) _book(e, b[j], scaleBps, vm, vi, pi);
+        for (uint256 i; i < n; ++i) {
+            (int256 a, int256 c) = (vm[2 * i], vm[2 * i + 1]);
+            maintWad += a < c ? a : c;
+            (a, c) = (vi[2 * i], vi[2 * i + 1]);
+            initWad += a < c ? a : c;
+        }
+    }
+
+    function _entry(Entry memory t, uint256 i, uint256 scaleBps, int256[] memory vm, int256[] memory vi,
+        uint256[] memory pi, uint256 mode) private pure returns (int256 eq)
+    {
+        int256 x = adjusted(t);
+        uint256 unit = 10 ** t.decimals;
+        if (mode == 3) eq = _usd(int256(t.idleAtoms + t.pocketAtoms + t.lentAtoms) - int256(t.debtAtoms), t.priceWad, unit);
+        int256 u = _usd(x, t.priceWad, unit);
+        if (mode & 1 != 0) {
+            int256 h0 = int256(t.shockBps);
+            int256 s0 = x >= 0 ? -int256(t.slippageBps) : int256(t.slippageBps);
+            vm[2 * i] = floorDiv(u * (int256(BPS) + h0 + s0), int256(BPS));
+            vm[2 * i + 1] = floorDiv(u * (int256(BPS) - h0 + s0), int256(BPS));
+        }
+        if (mode & 2 == 0) { pi[i] = t.priceWad; return eq; }
+        uint256 pc = conservativePrice(t, x);
+        pi[i] = pc;
+        if (pc != t.priceWad) u = _usd(x, pc, unit);
+        int256 h = int256(scaled(t.shockBps, scaleBps));
+        int256 slip = int256(scaled(t.slippageBps, scaleBps));
+        if (x >= 0) slip = -slip;
+        vi[2 * i] = floorDiv(u * (int256(BPS) + h + slip), int256(BPS));
+        vi[2 * i + 1] = floorDiv(u * (int256(BPS) - h + slip), int256(BPS));
+    }
+
+    function _book(Entry[] memory e, Book memory k, uint256 scaleBps, int256[] memory vm, int256[] memory vi,
+        uint256[] memory pi) private pure
+    {
+        Entry memory bq = e[k.quoteIndex];
+        Entry memory bb = e[k.baseIndex];
+        uint256 hs = bb.shockBps + bb.slippageBps;
+        uint256 bi = 2 * k.baseIndex;
+        vm[bi] -= int256(divUp(uint256(usd(int256(k.lockedBaseAtoms), bb.priceWad, bb.decimals)) * hs, BPS));
+        vm[bi + 1] -= int256(divUp(uint256(usd(int256(k.lockedQuoteAtoms), bq.priceWad, bq.decimals)) * hs, BPS));
+        hs = scaled(bb.shockBps, scaleBps) + scaled(bb.slippageBps, scaleBps);
+        vi[bi] -= int256(divUp(uint256(usd(int256(k.lockedBaseAtoms), pi[k.baseIndex], bb.decimals)) * hs, BPS));
+        vi[bi + 1] -= int256(divUp(uint256(usd(int256(k.lockedQuoteAtoms), pi[k.quoteIndex], bq.decimals)) * hs, BPS));
+    }
+
+    function _usd(int256 atoms, uint256 priceWad, uint256 unit) private pure returns (int256) {
+        if (atoms >= 0) return int256((uint256(atoms) * priceWad) / unit);
+        return -int256(divUp(uint256(-atoms) * priceWad, unit));
+    }
+
     function divUp(uint256 a, uint256 b) internal pure returns (uint256) {
         return a == 0 ? 0 : (a - 1) / b + 1;
     }

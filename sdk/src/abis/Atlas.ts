@@ -153,7 +153,7 @@ export const atlasAbi = [
     "outputs": [
       {
         "internalType": "int256",
-        "name": "",
+        "name": "v",
         "type": "int256"
       }
     ],
@@ -196,7 +196,7 @@ export const atlasAbi = [
     "outputs": [
       {
         "internalType": "int256",
-        "name": "",
+        "name": "v",
         "type": "int256"
       }
     ],

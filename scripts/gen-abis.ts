@@ -55,7 +55,12 @@ function readArtifact(path: string): Artifact {
 
 /** NatSpec of every custom error, keyed by `Name(param,names)`, from the build's ASTs. */
 function errorDocs(buildInfoIds: Set<string>): Map<string, string> {
+  // An error declared in several files (ZeroAmount in IClearinghouse and ILendingPool) takes the
+  // doc of the first source by name, so the output does not depend on build-info order (whose ids
+  // differ from one checkout to another).
   const docs = new Map<string, string>();
+  const from = new Map<string, string>();
+  let source = "";
   const visit = (node: AstNode) => {
     if (node.nodeType === "ErrorDefinition" && node.name && node.documentation?.text) {
       const params = (node.parameters?.parameters ?? []).map((p) => p.name).join(",");
@@ -64,7 +69,12 @@ function errorDocs(buildInfoIds: Set<string>): Map<string, string> {
         .replace(/@(notice|dev)\s*/g, "")
         .replace(/\s+/g, " ")
         .trim();
-      docs.set(`${node.name}(${params})`, text);
+      const key = `${node.name}(${params})`;
+      const seen = from.get(key);
+      if (seen === undefined || source < seen) {
+        docs.set(key, text);
+        from.set(key, source);
+      }
     }
     for (const child of node.nodes ?? []) visit(child);
   };
@@ -72,7 +82,10 @@ function errorDocs(buildInfoIds: Set<string>): Map<string, string> {
     const file = join(root, "artifacts", "build-info", `${id}.output.json`);
     if (!existsSync(file)) continue; // docs are a nicety; the classes do not depend on them
     const out = JSON.parse(readFileSync(file, "utf8")) as { output: { sources: Record<string, { ast: AstNode }> } };
-    for (const key of Object.keys(out.output.sources).sort()) visit(out.output.sources[key].ast);
+    for (const key of Object.keys(out.output.sources).sort()) {
+      source = key;
+      visit(out.output.sources[key].ast);
+    }
   }
   return docs;
 }

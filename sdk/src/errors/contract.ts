@@ -124,7 +124,7 @@ export class InvalidMarketParamsError extends ContractRevertError<typeof clearin
 
 /**
  * `InvalidRiskParams()` (Clearinghouse, selector `0x09ef3c1f`).
- * A risk or liquidation parameter is outside its hard bounds.
+ * A parameter is outside its hard bounds.
  */
 export class InvalidRiskParamsError extends ContractRevertError<typeof clearinghouseAbi, "InvalidRiskParams"> {
   static readonly errorName = "InvalidRiskParams";
@@ -344,7 +344,7 @@ export class ZeroAddressError extends ContractRevertError<typeof clearinghouseAb
 
 /**
  * `ZeroAmount()` (Clearinghouse, selector `0x1f2a2005`).
- * An amount of zero was given where it would do nothing.
+ * An amount of zero was given.
  */
 export class ZeroAmountError extends ContractRevertError<typeof clearinghouseAbi, "ZeroAmount"> {
   static readonly errorName = "ZeroAmount";

@@ -11,7 +11,6 @@ interface IMarginPool {
     function withdraw(uint256 assets, address receiver, address owner) external returns (uint256 shares);
     function previewRedeem(uint256 shares) external view returns (uint256 assets);
     function convertToAssets(uint256 shares) external view returns (uint256 assets);
-    function accrueInterest() external;
     function borrow(uint256 assets, address to) external returns (uint256 shares);
     function repay(uint256 shares) external returns (uint256 assets);
     function writeOff(uint256 shares) external returns (uint256 lossAssets, uint256 fromReserve);

@@ -48,25 +48,15 @@ library AtlasMath {
         return -int256(divUp(uint256(-atoms) * priceWad, unit));
     }
 
-    /// @notice Equity: every balance at the oracle price, no haircut, no shock.
-    function equity(Entry[] memory e) internal pure returns (int256 total) {
-        for (uint256 i; i < e.length; ++i) {
-            int256 raw = int256(e[i].idleAtoms + e[i].pocketAtoms + e[i].lentAtoms) - int256(e[i].debtAtoms);
-            total += usd(raw, e[i].priceWad, e[i].decimals);
-        }
-    }
-
-    /// @notice Account value: Σ per-asset values (maintenance when scaleBps = 10_000 and
-    /// `conservative` is false; initial with the scale and the conservative price).
+    /// @notice Account value: maintenance when scaleBps = 10_000 and `conservative` is false,
+    /// initial with the scale and the conservative price. The one-pass `risk` computes it.
     function value(Entry[] memory e, Book[] memory b, uint256 scaleBps, bool conservative)
         internal
         pure
         returns (int256 total)
     {
-        int256[] memory v = values(e, b, scaleBps, conservative);
-        for (uint256 i; i < v.length; ++i) {
-            total += v[i];
-        }
+        (, int256 maint, int256 init) = risk(e, b, scaleBps, conservative ? 2 : 1);
+        return conservative ? init : maint;
     }
 
     /// @notice Per-asset value: min over the up and down scenarios of the shocked value, each less

@@ -6,6 +6,7 @@ import {IPriceOracle} from "./interfaces/IPriceOracle.sol";
 import {IMarginPool} from "./interfaces/IMarginPool.sol";
 import {IClearinghouse, Position} from "./interfaces/IClearinghouse.sol";
 import {ISpotMarket} from "./interfaces/ISpotMarket.sol";
+import {IPerpMarket, PerpRisk} from "./interfaces/IPerpMarket.sol";
 import {AccountId} from "./types/AccountId.sol";
 import {AtlasMath} from "./libraries/AtlasMath.sol";
 
@@ -45,8 +46,14 @@ contract Atlas is IAtlas {
         int256[] memory i = AtlasMath.values(e, b, initialScaleBps, true);
         out = new AssetRisk[](e.length);
         for (uint256 k; k < e.length; ++k) {
-            out[k] = AssetRisk(e[k].token, AtlasMath.adjusted(e[k]), e[k].priceWad, m[k], i[k]);
+            out[k] = AssetRisk(e[k].token, AtlasMath.adjusted(e[k]), e[k].priceWad, m[k], i[k], e[k].perpAtoms);
         }
+    }
+
+    /// @inheritdoc IAtlas
+    function marginRequirements(AccountId account) external view returns (int256 portfolioWad, int256 crossWad) {
+        (AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b) = _gather(account, address(0));
+        return AtlasMath.requirements(e, b, initialScaleBps);
     }
 
     /// @inheritdoc IAtlas
@@ -146,14 +153,25 @@ contract Atlas is IAtlas {
         returns (AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b)
     {
         (Position[] memory ps, address[] memory markets) = CLEARINGHOUSE.positionsOf(account, extra);
-        e = new AtlasMath.Entry[](ps.length + 2 * markets.length);
+        e = new AtlasMath.Entry[](ps.length + 2 * markets.length + 1);
         uint256 n;
         for (uint256 i; i < ps.length; ++i) {
             n = _entry(e, n, ps[i]);
         }
         b = new AtlasMath.Book[](markets.length);
-        for (uint256 i; i < markets.length; ++i) {
-            n = _book(e, n, b, i, ISpotMarket(markets[i]), account);
+        if (markets.length != 0) {
+            // markets come in index order: walk the account's market mask to tell perps from spot
+            uint256 m = (CLEARINGHOUSE.accountState(account) >> 128) & type(uint64).max;
+            uint256 perps = CLEARINGHOUSE.perpMarketMask();
+            uint256 k;
+            for (uint256 i; m != 0; ++i) {
+                if (m & 1 != 0) {
+                    if ((perps >> i) & 1 != 0) n = _perp(e, n, IPerpMarket(markets[k]), account);
+                    else n = _book(e, n, b, k, ISpotMarket(markets[k]), account);
+                    ++k;
+                }
+                m >>= 1;
+            }
         }
         assembly ("memory-safe") {
             mstore(e, n)
@@ -184,6 +202,30 @@ contract Atlas is IAtlas {
         e[bi].pocketAtoms += lb + ub;
         e[qi].pocketAtoms += lq + uq;
         b[i] = AtlasMath.Book(bi, qi, lb, lq);
+        return n;
+    }
+
+    /// @dev Adds one perp market's position to its underlying (size, open orders, parameters) and its
+    /// cash leg to the quote entry. Several perp markets on one underlying add up; their ATLAS
+    /// parameters combine to the most conservative.
+    function _perp(AtlasMath.Entry[] memory e, uint256 n, IPerpMarket m, AccountId account) internal view returns (uint256) {
+        PerpRisk memory r = m.riskOf(account);
+        uint256 ui;
+        uint256 qi;
+        (n, ui) = _slot(e, n, r.underlying);
+        (n, qi) = _slot(e, n, r.quote);
+        AtlasMath.Entry memory u = e[ui];
+        u.hasPerp = true;
+        u.perpAtoms += r.sizeAtoms;
+        u.perpBidAtoms += r.bidAtoms;
+        u.perpAskAtoms += r.askAtoms;
+        if (r.liquidityBps > u.perpLiquidityBps) u.perpLiquidityBps = r.liquidityBps;
+        if (u.perpImpactUsd == 0 || (r.impactNotionalUsd != 0 && r.impactNotionalUsd < u.perpImpactUsd)) {
+            u.perpImpactUsd = r.impactNotionalUsd;
+        }
+        if (r.basisBps > u.basisBps) u.basisBps = r.basisBps;
+        if (r.floorBps > u.floorBps) u.floorBps = r.floorBps;
+        e[qi].perpCashAtoms += r.cashAtoms;
         return n;
     }
 

@@ -9,6 +9,7 @@ import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManage
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IClearinghouse, SpotMarketParams, Position, LiquidationParams} from "./interfaces/IClearinghouse.sol";
 import {ISpotMarket} from "./interfaces/ISpotMarket.sol";
+import {IPerpMarket} from "./interfaces/IPerpMarket.sol";
 import {IMarginPool} from "./interfaces/IMarginPool.sol";
 import {IAtlas} from "./interfaces/IAtlas.sol";
 import {AccountId, AccountIdLib} from "./types/AccountId.sol";
@@ -56,6 +57,11 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     address public treasury;
     IAtlas public atlas;
     LiquidationParams public liquidationParams;
+    /// @dev bit i - 1: market i is a perp market
+    uint256 public perpMarketMask;
+    /// @dev a listed perp market's index (perp markets are deployed by governance, so they are
+    ///      authorised by this registry rather than by a CREATE2 address)
+    mapping(address market => uint256 index) internal _perpIndex;
 
     constructor(address authority, SpotMarketDeployer spotDeployer, address treasury_) AccessManaged(authority) {
         require(treasury_ != address(0), ZeroAddress());
@@ -165,7 +171,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         int256 quoteDelta,
         uint256 hints
     ) external returns (bool margin) {
-        _onlyMarket(index, base, quote);
+        require(!_onlyMarket(index, base, quote), NotMarket(msg.sender));
         // Fast path, one slot per token: a known pocket of an account without debt whose idle
         // balances cover the debits and whose credits land on positive balances.
         bool baseDone = hints == 0 && _quick(account, base, baseDelta);
@@ -202,9 +208,46 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
 
     /// @inheritdoc IClearinghouse
     function creditReserve(uint256 index, address base, address quote, uint256 quoteAmount) external {
-        _onlyMarket(index, base, quote);
+        _onlyMarket(index, base, quote); // spot or perp
         _reserve[quote] += quoteAmount;
         emit ReserveCredited(quote, quoteAmount);
+    }
+
+    /// @inheritdoc IClearinghouse
+    function settlePerp(uint256 index, address base, address quote, AccountId account, int256 quoteDelta, bool check)
+        external
+    {
+        require(_onlyMarket(index, base, quote), NotMarket(msg.sender));
+        uint256 st0 = _state[account];
+        uint256 st = st0 | (1 << (127 + index));
+        // losses, funding and fees may take the balance negative whatever the borrow policy
+        if (quoteDelta > 0) st = _credit(account, quote, uint256(quoteDelta), st);
+        else if (quoteDelta < 0) st = _debit(account, quote, uint256(-quoteDelta), st, true);
+        _setState(account, st);
+        if ((st >> 64) & M64 != 0 && (st0 >> 64) & M64 == 0) _flagMarkets(account, st);
+        if (check) {
+            _requireInitial(account);
+            // initial value >= 0 implies maintenance value >= 0: any running auction is over
+            if (st >> 208 != 0) _state[account] = st & ((uint256(1) << 208) - 1);
+        }
+    }
+
+    /// @inheritdoc IClearinghouse
+    function liquidationSwap(
+        uint256 index,
+        address base,
+        address quote,
+        AccountId from,
+        AccountId to,
+        uint256 baseAtoms,
+        uint256 quoteAtoms
+    ) external {
+        require(_onlyMarket(index, base, quote), NotMarket(msg.sender));
+        // credits first, so what each side receives can pay for what it gives
+        _setState(to, _credit(to, base, baseAtoms, _state[to]));
+        _setState(from, _credit(from, quote, quoteAtoms, _state[from]));
+        _setState(to, _debit(to, quote, quoteAtoms, _state[to], true));
+        _setState(from, _debit(from, base, baseAtoms, _state[from], true));
     }
 
     /// @inheritdoc IClearinghouse
@@ -346,12 +389,16 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
 
     /// @dev A market is authentic iff it sits at the CREATE2 address the deployer would give
     /// (index, base, quote): a hash instead of a storage read on every settlement.
-    function _onlyMarket(uint256 index, address base, address quote) internal view {
+    /// @dev Authorises a spot market by its CREATE2 address, a perp market by the registry;
+    /// returns whether it is a perp market.
+    function _onlyMarket(uint256 index, address base, address quote) internal view returns (bool perp) {
         bytes32 salt = keccak256(abi.encode(index, base, quote));
-        address expected = address(
+        address spot = address(
             uint160(uint256(keccak256(abi.encodePacked(bytes1(0xff), address(SPOT_DEPLOYER), salt, SPOT_INIT_CODE_HASH))))
         );
-        require(msg.sender == expected, NotMarket(msg.sender));
+        if (msg.sender == spot) return false;
+        require(index != 0 && _perpIndex[msg.sender] == index, NotMarket(msg.sender));
+        return true;
     }
 
     // ------------------------------------------------------------------ liquidation
@@ -401,7 +448,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         require(mvBefore < 0, NotLiquidatable(account, mvBefore));
         _requireNoOrders(account);
         _flag(account);
-        uint256 discountBps = _discountBps(account, collateralToken);
+        uint256 discountBps = liquidationDiscountBps(account, collateralToken);
         seized = _seizeFor(debtToken, repayAtoms, collateralToken, discountBps);
         _moveForLiquidation(account, liquidator, debtToken, repayAtoms, collateralToken, seized);
         IAtlas.AccountRisk memory afterRisk = atlas.riskOf(account);
@@ -471,9 +518,10 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         }
     }
 
+    /// @inheritdoc IClearinghouse
     /// @dev Dutch auction: 0 when first found liquidatable, growing linearly to a cap below the
     /// collateral's shock + slippage, so each liquidation raises the maintenance value.
-    function _discountBps(AccountId account, address collateral) internal view returns (uint256) {
+    function liquidationDiscountBps(AccountId account, address collateral) public view returns (uint256) {
         LiquidationParams memory p = liquidationParams;
         AssetConfig memory a = _assets[collateral];
         uint256 cap = ((uint256(a.shockBps) + a.slippageBps) * p.capShareBps) / 10_000;
@@ -501,21 +549,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// @inheritdoc IClearinghouse
     function settleBadDebt(AccountId account, address token) external nonReentrant {
         uint256 st = _state[account];
-        uint256 held = st & M64;
-        for (uint256 i; held != 0; ++i) {
-            // held bits are cleared lazily: read the balances themselves
-            if (held & 1 != 0) require(_balances[account][_assetById[i + 1]].amount <= 0, NotBankrupt(account));
-            held >>= 1;
-        }
-        uint256 m = (st >> 128) & M64;
-        for (uint256 i; m != 0; ++i) {
-            if (m & 1 != 0) {
-                (uint256 lb, uint256 lq, uint256 ub, uint256 uq,) =
-                    ISpotMarket(_markets[i]).pocketOf(account.owner(), uint8(account.sub()));
-                require(lb | lq | ub | uq == 0, NotBankrupt(account));
-            }
-            m >>= 1;
-        }
+        // perp positions and unsettled perp cash count too: resolve them first
+        require(_holdsNothing(account, st, 0), NotBankrupt(account));
         BalanceLib.Balance memory b = _balances[account][token];
         require(b.amount < 0, NoDebt(token));
         uint256 shares = uint256(-int256(b.amount));
@@ -524,6 +559,31 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         _balances[account][token] = b;
         _setState(account, _track(st, _assets[token].id, 0));
         emit BadDebtSettled(account, token, shares, loss);
+    }
+
+    /// @inheritdoc IClearinghouse
+    function holdsNoAssets(AccountId account) external view returns (bool) {
+        return _holdsNothing(account, _state[account], perpMarketMask);
+    }
+
+    /// @dev No positive balance and nothing in the markets' pockets, skipping markets in `skip`.
+    function _holdsNothing(AccountId account, uint256 st, uint256 skip) internal view returns (bool) {
+        uint256 held = st & M64;
+        for (uint256 i; held != 0; ++i) {
+            // held bits are cleared lazily: read the balances themselves
+            if (held & 1 != 0 && _balances[account][_assetById[i + 1]].amount > 0) return false;
+            held >>= 1;
+        }
+        uint256 m = ((st >> 128) & M64) & ~skip;
+        for (uint256 i; m != 0; ++i) {
+            if (m & 1 != 0) {
+                (uint256 lb, uint256 lq, uint256 ub, uint256 uq,) =
+                    ISpotMarket(_markets[i]).pocketOf(account.owner(), uint8(account.sub()));
+                if (lb | lq | ub | uq != 0) return false;
+            }
+            m >>= 1;
+        }
+        return true;
     }
 
     // ------------------------------------------------------------------ governance
@@ -596,6 +656,22 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         market = SPOT_DEPLOYER.deploy(index, p);
         _markets.push(market);
         emit SpotMarketCreated(index, market, p);
+    }
+
+    /// @inheritdoc IClearinghouse
+    function listPerpMarket(address market) external restricted returns (uint256 index) {
+        IPerpMarket m = IPerpMarket(market);
+        index = _markets.length + 1;
+        require(index <= 64, CapacityReached());
+        require(
+            m.INDEX() == index && address(m.CLEARINGHOUSE()) == address(this) && address(atlas) != address(0)
+                && address(m.ORACLE()) == address(atlas.ORACLE()) && _assets[m.BASE()].id != 0 && _assets[m.QUOTE()].id != 0,
+            InvalidMarketParams()
+        );
+        _markets.push(market);
+        _perpIndex[market] = index;
+        perpMarketMask |= 1 << (index - 1);
+        emit PerpMarketListed(index, market);
     }
 
     /// @inheritdoc IClearinghouse

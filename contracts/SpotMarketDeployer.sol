@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {SpotMarket} from "./SpotMarket.sol";
 import {SpotMarketParams} from "./interfaces/IClearinghouse.sol";
+import {BookParams} from "./interfaces/IOrderBook.sol";
 
 /// @title Deploys spot markets at CREATE2 addresses the Clearinghouse can recompute
 /// @notice Markets read their parameters back from here in their constructor, so the init code
@@ -44,7 +45,8 @@ contract SpotMarketDeployer {
     }
 
     /// @notice Parameters of the market being deployed (read by its constructor).
-    function parameters() external view returns (uint256 index, address clearinghouse_, SpotMarketParams memory p) {
-        return (_index, clearinghouse, _params);
+    function bookParameters() external view returns (BookParams memory b) {
+        SpotMarketParams memory p = _params;
+        return BookParams(_index, clearinghouse, p.base, p.quote, p.lotSize, p.tickSize, p.minLots, p.makerFeeBps, p.takerFeeBps, p.maxMakerFeeBps);
     }
 }

@@ -23,6 +23,8 @@ interface IAtlas {
         uint256 priceWad;
         int256 maintenanceWad;
         int256 initialWad;
+        /// @dev net perp position on this asset as underlying (atoms), summed over its perp markets
+        int256 perpAtoms;
     }
 
     struct AccountRisk {
@@ -40,6 +42,10 @@ interface IAtlas {
 
     /// @notice Initial value, the figure every risk-increasing action must leave >= 0.
     function initialValue(AccountId account) external view returns (int256);
+
+    /// @notice Initial-margin requirement (USD WAD) of the portfolio as ATLAS margins it, and of
+    ///         plain cross margin (each spot and perp leg margined alone), at the same prices.
+    function marginRequirements(AccountId account) external view returns (int256 portfolioWad, int256 crossWad);
 
     /// @notice Maintenance value; below zero the account may be liquidated.
     function maintenanceValue(AccountId account) external view returns (int256);

@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {AccountId} from "../types/AccountId.sol";
+import {IAtlas} from "./IAtlas.sol";
 
 /// @notice Parameters of a spot market, fixed at listing except the fees.
 /// @param base Token bought and sold (sizes are lots of `lotSize` base atoms).
@@ -113,6 +114,7 @@ interface IClearinghouse {
     event Transferred(AccountId indexed from, AccountId indexed to, address token, uint256 amount);
     event OperatorSet(AccountId indexed account, address indexed operator, bool approved);
     event SpotMarketCreated(uint256 indexed index, address market, SpotMarketParams params);
+    event PerpMarketListed(uint256 indexed index, address market);
     event ReserveCredited(address indexed token, uint256 amount);
     event ReserveWithdrawn(address indexed token, uint256 amount, address treasury);
     event TreasurySet(address treasury);
@@ -231,6 +233,24 @@ interface IClearinghouse {
         uint256 hints
     ) external returns (bool margin);
 
+    /// @notice Applies a perp market's cash change for `account` in its quote asset (a loss may
+    ///         always borrow) and, with `check` (the action added risk), requires initial value >= 0.
+    /// @dev Callable by listed perp markets only.
+    function settlePerp(uint256 index, address base, address quote, AccountId account, int256 quoteDelta, bool check)
+        external;
+
+    /// @notice For a perp liquidation that unwinds a hedge: `baseAtoms` move from `from` to `to`,
+    ///         `quoteAtoms` from `to` to `from`. Perp markets only; the market checks the outcome.
+    function liquidationSwap(
+        uint256 index,
+        address base,
+        address quote,
+        AccountId from,
+        AccountId to,
+        uint256 baseAtoms,
+        uint256 quoteAtoms
+    ) external;
+
     /// @notice Reverts InsufficientMargin if the account has debt and initial value < 0.
     function checkMargin(AccountId account) external view;
 
@@ -243,6 +263,10 @@ interface IClearinghouse {
 
     /// @notice Deploys and lists a spot market; returns its index and address.
     function createSpotMarket(SpotMarketParams calldata params) external returns (uint256 index, address market);
+
+    /// @notice Lists a perp market governance deployed for the next index, on listed assets, with
+    ///         the risk engine's oracle (the risk engine must be set).
+    function listPerpMarket(address market) external returns (uint256 index);
 
     /// @notice Pauses or resumes placing and taking on one market (guardian).
     function setMarketPaused(uint256 index, bool paused) external;
@@ -272,6 +296,22 @@ interface IClearinghouse {
     function withdrawReserve(address token, uint256 amount) external;
 
     // ---- views ----
+    /// @notice The Dutch-auction discount (bps) a liquidator gets now on `collateral` of `account`.
+    function liquidationDiscountBps(AccountId account, address collateral) external view returns (uint256);
+
+    /// @notice Whether the account has no positive balance and nothing in any spot pocket (perp
+    ///         positions aside): what a perp bankruptcy needs.
+    function holdsNoAssets(AccountId account) external view returns (bool);
+
+    /// @notice Bit i - 1 set: market i is a perp market.
+    function perpMarketMask() external view returns (uint256);
+
+    /// @notice The risk engine.
+    function atlas() external view returns (IAtlas);
+
+    /// @notice Liquidation parameters.
+    function liquidationParams() external view returns (uint32 rampSeconds, uint16 capShareBps, uint16 bufferBps);
+
     function reserveOf(address token) external view returns (uint256);
     function marketCount() external view returns (uint256);
     function marketAt(uint256 index) external view returns (address);

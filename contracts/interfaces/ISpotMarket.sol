@@ -2,173 +2,29 @@
 pragma solidity 0.8.37;
 
 import {AccountId} from "../types/AccountId.sol";
+import {IOrderBook} from "./IOrderBook.sol";
 
 /// @title One spot central limit order book (base/quote)
-/// @notice Prices are linear ticks (`tick * tickSize` quote atoms per lot), sizes are lots of
-/// `lotSize` base atoms. Calldata is packed into words; the layouts live in `OrderCodec` and
-/// `docs/EVENTS.md`, and the SDK builds them.
-///
-/// Order word (uint256, bit 0 = least significant):
-///   [47..0] lots | [71..48] tick | [72] side (0 bid, 1 ask) | [75..73] type (0 GTC, 1 post-only,
-///   2 IOC, 3 FOK, 4 market) | [77..76] self-trade mode (0 cancel resting, 1 cancel incoming,
-///   2 cancel both) | [85..78] max fills (0 = market default) | [93..86] sub-account |
-///   [125..94] expiry (unix seconds, 0 = none) | [157..126] client order id (0 = none)
-/// Order id (uint256): [31..0] queue position | [63..32] level epoch | [87..64] tick |
-///   [88] side | [111..96] market index
-/// Batch op (uint256): [255..254] kind (0 place: order word; 1 cancel: order id;
-///   2 amend: order id | new lots << 112; 3 cancel by client id: client id in [39..8])
-interface ISpotMarket {
-    // ---- errors ----
-    /// @notice Size of zero lots.
-    error ZeroSize();
-    /// @notice Size below the market's minimum.
-    error BelowMinSize(uint256 lots, uint256 minLots);
-    /// @notice Tick is zero or above the book's last tick.
-    error TickOutOfRange(uint256 tick);
-    /// @notice Expiry is in the past.
-    error Expired(uint256 expiry);
-    /// @notice Unknown order type or self-trade mode.
-    error InvalidOrderType(uint256 orderType);
-    /// @notice Caller is neither the account's owner nor an operator it approved.
-    error NotAuthorized(address caller, AccountId account);
-    /// @notice Placing and taking are paused on this market.
-    error MarketPaused();
-    /// @notice A post-only order would have crossed the book.
-    error PostOnlyWouldCross(uint256 tick, uint256 bestOpposite);
-    /// @notice A fill-or-kill order could not be filled completely.
-    error FokNotFilled(uint256 lots, uint256 filledLots);
-    /// @notice A market order found nothing to fill within its worst price.
-    error WorstPriceExceeded(uint256 worstTick, uint256 bestOpposite);
-    /// @notice More fills asked for than the market allows in one transaction.
-    error TooManyFills(uint256 requested, uint256 maxFills);
-    /// @notice The account already has the maximum number of open orders on this market.
-    error TooManyOpenOrders(uint256 maxOpenOrders);
-    /// @notice The price level holds the maximum number of queued orders.
-    error LevelFull(uint256 tick);
-    /// @notice No live order has this id on this market.
-    error OrderNotFound(uint256 orderId);
-    /// @notice The order belongs to another account.
-    error NotOrderOwner(uint256 orderId, AccountId account);
-    /// @notice An amend must shrink the order and keep it at or above the minimum size.
-    error InvalidAmend(uint256 orderId, uint256 lots, uint256 newLots);
-    /// @notice The order has not expired, so it may not be purged.
-    error NotExpired(uint256 orderId, uint256 expiry);
-    /// @notice No live order of the account carries this client order id.
-    error ClientOrderNotFound(AccountId account, uint256 clientOrderId);
-    /// @notice The account still has open orders after a cancel-all.
-    error OpenOrdersRemain(uint256 count);
-    /// @notice Only the Clearinghouse may call this.
-    error NotClearinghouse();
-    /// @notice Fees outside the market's hard bounds.
-    error FeeOutOfBounds(int256 makerFeeBps, uint256 takerFeeBps);
-    /// @notice The amount does not fit its packed field.
-    error AmountOverflow();
-    /// @notice The account is not liquidatable, so others may not cancel its orders.
-    error AccountNotLiquidatable(AccountId account);
-
-    // ---- events (layouts in docs/EVENTS.md) ----
-    /// @notice An order rests on the book. `info` = account (owner << 96 | sub) | lots << 8 |
-    ///         client order id << 56.
-    event OrderPlaced(uint256 orderId, uint256 info);
-    /// @notice A resting order was cancelled (by its owner, self-trade prevention or
-    ///         cancel-replace); `lots` were still open.
-    event OrderCancelled(uint256 orderId, uint256 lots);
-    /// @notice An expired order was removed (during matching or by a purge).
-    event OrderExpired(uint256 orderId, uint256 lots);
-    /// @notice A resting order shrank to `newLots`, keeping its queue position.
-    event OrderAmended(uint256 orderId, uint256 newLots);
-    /// @notice One taker order's fills. `taker` = account | side << 8 | type << 9;
-    ///         `summary` = filled lots | notional (tick units) << 48 | taker fee (tick units) << 160;
-    ///         each `fills` entry = maker order id | lots << 112 (price = the id's tick).
-    event Trade(uint256 taker, uint256 summary, uint256[] fills);
+/// @notice The book, order words and events are `IOrderBook`'s; a spot market adds pockets of
+/// locked funds and unswept proceeds, swept into the Clearinghouse balance.
+interface ISpotMarket is IOrderBook {
     /// @notice Pocket proceeds moved into the Clearinghouse balance.
     event Swept(AccountId indexed account, uint256 baseAtoms, uint256 quoteAtoms);
-    event FeesCollected(uint256 quoteAtoms);
-    event PausedSet(bool paused);
-    event FeesSet(int16 makerFeeBps, uint16 takerFeeBps);
-
-    // ---- trading ----
-    /// @notice Places an order for the caller's sub-account given in the order word.
-    /// @return orderId Id of the resting remainder, or 0 if nothing rests.
-    /// @return filledLots Lots filled as taker.
-    function placeOrder(uint256 order) external returns (uint256 orderId, uint256 filledLots);
-
-    /// @notice Places an order for `owner`'s account as its approved operator (or as the owner).
-    function placeOrderFor(address owner, uint256 order) external returns (uint256 orderId, uint256 filledLots);
-
-    /// @notice Cancels a resting order; its locked funds return to the account's pocket.
-    function cancelOrder(uint256 orderId) external;
-
-    /// @notice Cancels the account's order carrying `clientOrderId`.
-    function cancelOrderByClientId(address owner, uint8 sub, uint256 clientOrderId) external;
-
-    /// @notice Shrinks a resting order to `newLots` (0 < newLots < lots) keeping its queue place.
-    function amendOrder(uint256 orderId, uint256 newLots) external;
-
-    /// @notice Cancels the given orders of one account and requires that none remain open.
-    /// @dev The ids come from `openOrders` (the SDK fetches them); the count is capped, so
-    ///      the loop is bounded.
-    function cancelAll(address owner, uint8 sub, uint256[] calldata orderIds) external;
-
-    /// @notice Runs place / cancel / amend / cancel-by-client-id ops for one account with one
-    ///         pocket write and at most one Clearinghouse call. Cancel-replace = cancel + place.
-    /// @param owner Account owner (0 = the caller).
-    /// @return results Per op: the order id placed (0 if none rests) or 0.
-    function batch(address owner, uint8 sub, uint256[] calldata ops) external returns (uint256[] memory results);
-
-    /// @notice Removes expired orders; their locked funds return to their owners' pockets.
-    function purgeExpired(uint256[] calldata orderIds) external;
 
     /// @notice Moves an account's unswept proceeds into its Clearinghouse balance. Anyone may call.
     function sweep(address owner, uint8 sub) external;
 
-    /// @notice Moves accrued fees into the Clearinghouse reserve. Anyone may call.
-    function collectFees() external;
-
-    /// @notice Cancels orders of an account whose maintenance value is below zero, so it can be
-    ///         liquidated. Anyone may call; funds return to the account's pocket.
-    function cancelForLiquidation(address owner, uint8 sub, uint256[] calldata orderIds) external;
-
     // ---- Clearinghouse only ----
     /// @notice Marks the account as having debt: its pocket-only risk-adding actions are margin-checked.
     function setMarginFlag(AccountId account) external;
-    function setPaused(bool paused) external;
-    function setFees(int16 makerFeeBps, uint16 takerFeeBps) external;
 
     // ---- views ----
-    /// @notice Best bid and best ask ticks (0 = side empty).
-    function bestBidAsk() external view returns (uint256 bestBid, uint256 bestAsk);
-
-    /// @notice Up to `depth` levels per side from the top: ticks and total lots.
-    function getBook(uint256 depth)
-        external
-        view
-        returns (uint256[] memory bidTicks, uint256[] memory bidLots, uint256[] memory askTicks, uint256[] memory askLots);
-
-    /// @notice A live order: its account, remaining lots and expiry (lots 0 if not live).
-    function getOrder(uint256 orderId) external view returns (AccountId account, uint256 lots, uint256 expiry);
-
-    /// @notice Ids of the account's live orders (scans the book: a view for off-chain use).
-    function openOrders(address owner, uint8 sub) external view returns (uint256[] memory orderIds);
-
     /// @notice The account's pocket: funds locked behind orders and proceeds not yet swept,
     ///         in atoms, plus its open order count.
     function pocketOf(address owner, uint8 sub)
         external
         view
         returns (uint256 lockedBase, uint256 lockedQuote, uint256 unsweptBase, uint256 unsweptQuote, uint256 openOrderCount);
-
-    /// @notice Fees, pause flag and accrued fees (quote atoms).
-    function marketState()
-        external
-        view
-        returns (int256 makerFeeBps, uint256 takerFeeBps, bool paused, uint256 feesAccrued);
-
-    /// @notice Level summary: total lots and queue head/tail/epoch.
-    function levelOf(uint256 side, uint256 tick)
-        external
-        view
-        returns (uint256 totalLots, uint256 head, uint256 tail, uint256 epoch);
 
     /// @notice Immutable configuration.
     function config()

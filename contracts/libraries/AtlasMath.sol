@@ -22,6 +22,16 @@ library AtlasMath {
         uint256 debtInterestSeconds;
         uint256 priceWad;
         uint256 stableWad;
+        // perps on this underlying (summed over its perp markets), and on the quote entry their cash
+        bool hasPerp;
+        int256 perpAtoms;
+        uint256 perpBidAtoms;
+        uint256 perpAskAtoms;
+        int256 perpCashAtoms;
+        uint256 perpLiquidityBps;
+        uint256 perpImpactUsd;
+        uint256 basisBps;
+        uint256 floorBps;
     }
 
     /// @dev Funds an account has locked behind resting orders on one spot book: bids lock quote,
@@ -33,12 +43,13 @@ library AtlasMath {
         uint256 lockedQuoteAtoms;
     }
 
-    /// @notice Adjusted balance x in atoms: idle + pockets + lent × haircut − debt × (1 + r × T).
+    /// @notice Adjusted balance x in atoms: idle + pockets + lent × haircut − debt × (1 + r × T),
+    /// plus the cash legs of perp positions settled in this asset.
     /// Lent value rounds down and debt rounds up: both against the account.
     function adjusted(Entry memory e) internal pure returns (int256) {
         uint256 plus = e.idleAtoms + e.pocketAtoms + (e.lentAtoms * e.haircutBps) / BPS;
         uint256 minus = divUp(e.debtAtoms * (WAD + e.borrowRateWad * e.debtInterestSeconds), WAD);
-        return int256(plus) - int256(minus);
+        return int256(plus) - int256(minus) + e.perpCashAtoms;
     }
 
     /// @notice USD WAD value of `atoms` at `priceWad`: rounded down for holdings, up for debts.
@@ -59,73 +70,20 @@ library AtlasMath {
         return conservative ? init : maint;
     }
 
-    /// @notice Per-asset value: min over the up and down scenarios of the shocked value, each less
-    /// the worst case of the resting orders on books whose base is this asset.
+    /// @notice Per-asset value (maintenance, or initial with `conservative`): the same pass as `risk`.
     function values(Entry[] memory e, Book[] memory b, uint256 scaleBps, bool conservative)
         internal
         pure
         returns (int256[] memory v)
     {
-        uint256 n = e.length;
-        int256[] memory x = new int256[](n);
-        uint256[] memory px = new uint256[](n);
-        uint256[] memory hs = new uint256[](n); // h' + s' per asset
-        for (uint256 i; i < n; ++i) {
-            x[i] = adjusted(e[i]);
-            px[i] = conservative ? conservativePrice(e[i], x[i]) : e[i].priceWad;
-            hs[i] = scaled(e[i].shockBps, scaleBps) + scaled(e[i].slippageBps, scaleBps);
-        }
-        (int256[] memory downCharge, int256[] memory upCharge) = charges(e, b, px, hs);
-        return worse(e, x, px, scaleBps, downCharge, upCharge);
-    }
-
-    /// @notice min(up − up charge, down − down charge) per asset.
-    function worse(
-        Entry[] memory e,
-        int256[] memory x,
-        uint256[] memory px,
-        uint256 scaleBps,
-        int256[] memory downCharge,
-        int256[] memory upCharge
-    ) internal pure returns (int256[] memory v) {
+        uint256 mode = conservative ? 2 : 1;
+        (, int256[] memory vm, int256[] memory vi, uint256[] memory pi) = _pass(e, b, scaleBps, mode);
         v = new int256[](e.length);
         for (uint256 i; i < e.length; ++i) {
-            int256 up = upValue(e[i], x[i], px[i], scaleBps) - upCharge[i];
-            int256 down = downValue(e[i], x[i], px[i], scaleBps) - downCharge[i];
-            v[i] = up < down ? up : down;
+            v[i] = conservative
+                ? _final(e[i], vi[2 * i], vi[2 * i + 1], pi[i], scaleBps)
+                : _final(e[i], vm[2 * i], vm[2 * i + 1], e[i].priceWad, BPS);
         }
-    }
-
-    /// @notice Worst case of resting orders, per base asset: a bid may fill just before the base
-    /// falls, an ask just before it rises; each is charged (h' + s') of its notional, rounded up,
-    /// in the scenario that hurts it.
-    function charges(Entry[] memory e, Book[] memory b, uint256[] memory px, uint256[] memory hs)
-        internal
-        pure
-        returns (int256[] memory downCharge, int256[] memory upCharge)
-    {
-        downCharge = new int256[](e.length);
-        upCharge = new int256[](e.length);
-        for (uint256 j; j < b.length; ++j) {
-            Book memory k = b[j];
-            int256 bidUsd = usd(int256(k.lockedQuoteAtoms), px[k.quoteIndex], e[k.quoteIndex].decimals);
-            int256 askUsd = usd(int256(k.lockedBaseAtoms), px[k.baseIndex], e[k.baseIndex].decimals);
-            downCharge[k.baseIndex] += int256(divUp(uint256(bidUsd) * hs[k.baseIndex], BPS));
-            upCharge[k.baseIndex] += int256(divUp(uint256(askUsd) * hs[k.baseIndex], BPS));
-        }
-    }
-
-    /// @notice Value in the up scenario: x at P·(1 + h' − s'·sign(x)), rounded toward −∞.
-    /// (Slippage always works against the holder: it lowers a long and raises a short.)
-    function upValue(Entry memory e, int256 x, uint256 p, uint256 scaleBps) internal pure returns (int256) {
-        int256 slip = x >= 0 ? -int256(scaled(e.slippageBps, scaleBps)) : int256(scaled(e.slippageBps, scaleBps));
-        return floorDiv(usd(x, p, e.decimals) * (int256(BPS + scaled(e.shockBps, scaleBps)) + slip), int256(BPS));
-    }
-
-    /// @notice Value in the down scenario: x at P·(1 − h' − s'·sign(x)), rounded toward −∞.
-    function downValue(Entry memory e, int256 x, uint256 p, uint256 scaleBps) internal pure returns (int256) {
-        int256 slip = x >= 0 ? -int256(scaled(e.slippageBps, scaleBps)) : int256(scaled(e.slippageBps, scaleBps));
-        return floorDiv(usd(x, p, e.decimals) * (int256(BPS) - int256(scaled(e.shockBps, scaleBps)) + slip), int256(BPS));
     }
 
     /// @notice Shock or slippage scaled for initial margin, rounded up (more conservative).
@@ -136,6 +94,7 @@ library AtlasMath {
     /// @notice For initial margin: the lower of oracle and stable price for what the account
     /// holds, the higher for what it owes.
     function conservativePrice(Entry memory e, int256 x) internal pure returns (uint256) {
+        x += e.perpAtoms; // the net exposure decides which price is the conservative one
         uint256 p = e.priceWad;
         uint256 s = e.stableWad;
         if (x >= 0) return p < s ? p : s;
@@ -143,22 +102,85 @@ library AtlasMath {
     }
 
     /// @notice Equity (mode 3), maintenance value (mode bit 1) and initial value (mode bit 2) in one
-    /// pass: the same formulas and roundings as `values`, each adjusted balance and unit computed once.
+    /// pass: per asset the worse of the up and down scenarios less the resting orders' worst case,
+    /// then, where perps trade on the asset, the basis charge and the gross-notional floor.
     function risk(Entry[] memory e, Book[] memory b, uint256 scaleBps, uint256 mode)
         internal pure returns (int256 equityWad, int256 maintWad, int256 initWad)
     {
+        int256[] memory vm;
+        int256[] memory vi;
+        uint256[] memory pi;
+        (equityWad, vm, vi, pi) = _pass(e, b, scaleBps, mode);
+        for (uint256 i; i < e.length; ++i) {
+            if (mode & 1 != 0) maintWad += _final(e[i], vm[2 * i], vm[2 * i + 1], e[i].priceWad, BPS);
+            if (mode & 2 != 0) initWad += _final(e[i], vi[2 * i], vi[2 * i + 1], pi[i], scaleBps);
+        }
+    }
+
+    /// @notice Initial-margin requirement of the portfolio and of plain cross margin (each leg, spot
+    /// and perp, margined alone), both at the initial scale and conservative prices:
+    /// requirement = value at the price − value under the shocks, summed over assets.
+    function requirements(Entry[] memory e, Book[] memory b, uint256 scaleBps)
+        internal pure returns (int256 portfolioWad, int256 crossWad)
+    {
+        (,, int256[] memory vi, uint256[] memory pi) = _pass(e, b, scaleBps, 2);
+        for (uint256 i; i < e.length; ++i) {
+            (int256 p, int256 c) = _requirement(e[i], vi[2 * i], vi[2 * i + 1], pi[i], scaleBps);
+            portfolioWad += p;
+            crossWad += c;
+        }
+    }
+
+    /// @dev One asset's portfolio and cross requirements from its two scenario values.
+    function _requirement(Entry memory t, int256 vUp, int256 vDown, uint256 p, uint256 scaleBps)
+        private pure returns (int256 portfolio, int256 cross)
+    {
+        uint256 unit = 10 ** t.decimals;
+        int256 x = adjusted(t);
+        int256 ux = _usd(x, p, unit);
+        int256 pu = _usd(t.perpAtoms, p, unit);
+        portfolio = ux + pu - _final(t, vUp, vDown, p, scaleBps);
+        // the spot leg alone: the same scenarios without the perp terms (the resting spot orders'
+        // charges, already in vUp and vDown, stay with it)
+        int256 perpUp = t.hasPerp ? _perpUp(t, p, scaleBps) : int256(0);
+        int256 perpDown = t.hasPerp ? _perpDown(t, p, scaleBps) : int256(0);
+        (vUp, vDown) = (vUp - perpUp, vDown - perpDown);
+        cross = ux - (vUp < vDown ? vUp : vDown);
+        if (t.hasPerp) {
+            // the perp leg alone, with its own floor on its gross notional
+            int256 req = pu - (perpUp < perpDown ? perpUp : perpDown);
+            int256 fl = int256(divUp(_abs(pu) * scaled(t.floorBps, scaleBps), BPS));
+            cross += req > fl ? req : fl;
+        }
+    }
+
+    /// @dev Equity and both scenario values per asset ([2i] up, [2i + 1] down) before the final min.
+    function _pass(Entry[] memory e, Book[] memory b, uint256 scaleBps, uint256 mode)
+        private pure returns (int256 equityWad, int256[] memory vm, int256[] memory vi, uint256[] memory pi)
+    {
         uint256 n = e.length;
-        int256[] memory vm = new int256[](2 * n);
-        int256[] memory vi = new int256[](2 * n);
-        uint256[] memory pi = new uint256[](n);
+        vm = new int256[](2 * n);
+        vi = new int256[](2 * n);
+        pi = new uint256[](n);
         for (uint256 i; i < n; ++i) equityWad += _entry(e[i], i, scaleBps, vm, vi, pi, mode);
         for (uint256 j; j < b.length; ++j) _book(e, b[j], scaleBps, vm, vi, pi);
-        for (uint256 i; i < n; ++i) {
-            (int256 a, int256 c) = (vm[2 * i], vm[2 * i + 1]);
-            maintWad += a < c ? a : c;
-            (a, c) = (vi[2 * i], vi[2 * i + 1]);
-            initWad += a < c ? a : c;
+    }
+
+    /// @dev min(up, down), less the basis charge on the hedged part, capped by the floor.
+    function _final(Entry memory t, int256 up, int256 down, uint256 p, uint256 scaleBps) private pure returns (int256 v) {
+        v = up < down ? up : down;
+        if (!t.hasPerp) return v;
+        uint256 unit = 10 ** t.decimals;
+        int256 x = adjusted(t);
+        int256 y = t.perpAtoms;
+        if (x != 0 && y != 0 && (x > 0) != (y > 0)) {
+            uint256 hedged = _abs(x) < _abs(y) ? _abs(x) : _abs(y);
+            v -= int256(divUp(uint256(_usd(int256(hedged), p, unit)) * scaled(t.basisBps, scaleBps), BPS));
         }
+        int256 mid = _usd(x, p, unit) + _usd(y, p, unit);
+        uint256 gross = uint256(_usd(int256(_abs(x)), p, unit)) + uint256(_usd(int256(_abs(y)), p, unit));
+        int256 cap = mid - int256(divUp(gross * scaled(t.floorBps, scaleBps), BPS));
+        if (cap < v) v = cap;
     }
 
     function _entry(Entry memory t, uint256 i, uint256 scaleBps, int256[] memory vm, int256[] memory vi,
@@ -166,23 +188,71 @@ library AtlasMath {
     {
         int256 x = adjusted(t);
         uint256 unit = 10 ** t.decimals;
-        if (mode == 3) eq = _usd(int256(t.idleAtoms + t.pocketAtoms + t.lentAtoms) - int256(t.debtAtoms), t.priceWad, unit);
-        int256 u = _usd(x, t.priceWad, unit);
+        if (mode == 3) {
+            eq = _usd(int256(t.idleAtoms + t.pocketAtoms + t.lentAtoms) - int256(t.debtAtoms) + t.perpCashAtoms, t.priceWad, unit);
+            if (t.hasPerp) eq += _usd(t.perpAtoms, t.priceWad, unit);
+        }
         if (mode & 1 != 0) {
-            int256 h0 = int256(t.shockBps);
-            int256 s0 = x >= 0 ? -int256(t.slippageBps) : int256(t.slippageBps);
-            vm[2 * i] = floorDiv(u * (int256(BPS) + h0 + s0), int256(BPS));
-            vm[2 * i + 1] = floorDiv(u * (int256(BPS) - h0 + s0), int256(BPS));
+            (int256 up, int256 down) = _spotScenarios(t, x, t.priceWad, BPS);
+            if (t.hasPerp) {
+                up += _perpUp(t, t.priceWad, BPS);
+                down += _perpDown(t, t.priceWad, BPS);
+            }
+            (vm[2 * i], vm[2 * i + 1]) = (up, down);
         }
         if (mode & 2 == 0) { pi[i] = t.priceWad; return eq; }
         uint256 pc = conservativePrice(t, x);
         pi[i] = pc;
-        if (pc != t.priceWad) u = _usd(x, pc, unit);
+        (int256 iu, int256 idn) = _spotScenarios(t, x, pc, scaleBps);
+        if (t.hasPerp) {
+            iu += _perpUp(t, pc, scaleBps);
+            idn += _perpDown(t, pc, scaleBps);
+        }
+        (vi[2 * i], vi[2 * i + 1]) = (iu, idn);
+    }
+
+    /// @dev x at P·(1 ± h' − s'·sign(x)), rounded toward −∞ (slippage always against the holder).
+    function _spotScenarios(Entry memory t, int256 x, uint256 p, uint256 scaleBps)
+        private pure returns (int256 up, int256 down)
+    {
+        int256 u = _usd(x, p, 10 ** t.decimals);
         int256 h = int256(scaled(t.shockBps, scaleBps));
         int256 slip = int256(scaled(t.slippageBps, scaleBps));
         if (x >= 0) slip = -slip;
-        vi[2 * i] = floorDiv(u * (int256(BPS) + h + slip), int256(BPS));
-        vi[2 * i + 1] = floorDiv(u * (int256(BPS) - h + slip), int256(BPS));
+        up = floorDiv(u * (int256(BPS) + h + slip), int256(BPS));
+        down = floorDiv(u * (int256(BPS) - h + slip), int256(BPS));
+    }
+
+    /// @dev Perp exposure y in the up scenario: y at P·(1 + h'), open asks filled (charged h' of
+    /// their notional), and the liquidity charge on what the position would then be.
+    function _perpUp(Entry memory t, uint256 p, uint256 scaleBps) private pure returns (int256) {
+        uint256 unit = 10 ** t.decimals;
+        int256 h = int256(scaled(t.shockBps, scaleBps));
+        int256 v = floorDiv(_usd(t.perpAtoms, p, unit) * (int256(BPS) + h), int256(BPS));
+        v -= int256(divUp(uint256(_usd(int256(t.perpAskAtoms), p, unit)) * uint256(h), BPS));
+        return v - _liquidity(t, _abs(t.perpAtoms - int256(t.perpAskAtoms)), p, scaleBps);
+    }
+
+    /// @dev Down scenario: y at P·(1 − h'), open bids filled.
+    function _perpDown(Entry memory t, uint256 p, uint256 scaleBps) private pure returns (int256) {
+        uint256 unit = 10 ** t.decimals;
+        int256 h = int256(scaled(t.shockBps, scaleBps));
+        int256 v = floorDiv(_usd(t.perpAtoms, p, unit) * (int256(BPS) - h), int256(BPS));
+        v -= int256(divUp(uint256(_usd(int256(t.perpBidAtoms), p, unit)) * uint256(h), BPS));
+        return v - _liquidity(t, _abs(t.perpAtoms + int256(t.perpBidAtoms)), p, scaleBps);
+    }
+
+    /// @dev Liquidity charge on a perp exposure of `atoms`: notional × liquidity bps, plus
+    /// notional² / impact notional (the cost of closing a large position grows with its size).
+    function _liquidity(Entry memory t, uint256 atoms, uint256 p, uint256 scaleBps) private pure returns (int256) {
+        uint256 n = uint256(_usd(int256(atoms), p, 10 ** t.decimals));
+        uint256 c = divUp(n * scaled(t.perpLiquidityBps, scaleBps), BPS);
+        if (t.perpImpactUsd != 0) c += divUp(n * n * scaleBps, t.perpImpactUsd * WAD * BPS);
+        return int256(c);
+    }
+
+    function _abs(int256 x) private pure returns (uint256) {
+        return uint256(x >= 0 ? x : -x);
     }
 
     function _book(Entry[] memory e, Book memory k, uint256 scaleBps, int256[] memory vm, int256[] memory vi,

@@ -48,7 +48,7 @@ export async function deployProtocol(admin: Signer, treasury?: string): Promise<
   await (await spotDeployer.bind(chAddr)).wait();
   const selector = (f: Parameters<typeof clearinghouse.interface.getFunction>[0]) =>
     clearinghouse.interface.getFunction(f).selector;
-  const gov = (["listAsset", "createSpotMarket", "setMarketFees", "setTreasury", "withdrawReserve"] as const).map(selector);
+  const gov = (["listAsset", "createSpotMarket", "listPerpMarket", "setMarketFees", "setTreasury", "withdrawReserve"] as const).map(selector);
   const guard = (["setMarketPaused", "setAllPaused"] as const).map(selector);
   await (await manager.setTargetFunctionRole(chAddr, gov, GOVERNANCE_ROLE)).wait();
   await (await manager.setTargetFunctionRole(chAddr, guard, GUARDIAN_ROLE)).wait();

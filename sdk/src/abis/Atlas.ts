@@ -105,6 +105,11 @@ export const atlasAbi = [
             "internalType": "int256",
             "name": "initialWad",
             "type": "int256"
+          },
+          {
+            "internalType": "int256",
+            "name": "perpAtoms",
+            "type": "int256"
           }
         ],
         "internalType": "struct IAtlas.AssetRisk[]",
@@ -197,6 +202,30 @@ export const atlasAbi = [
       {
         "internalType": "int256",
         "name": "v",
+        "type": "int256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      }
+    ],
+    "name": "marginRequirements",
+    "outputs": [
+      {
+        "internalType": "int256",
+        "name": "portfolioWad",
+        "type": "int256"
+      },
+      {
+        "internalType": "int256",
+        "name": "crossWad",
         "type": "int256"
       }
     ],

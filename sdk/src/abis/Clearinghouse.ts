@@ -752,6 +752,25 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "indexed": true,
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "market",
+        "type": "address"
+      }
+    ],
+    "name": "PerpMarketListed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
         "internalType": "AccountId",
         "name": "account",
         "type": "bytes32"
@@ -1238,6 +1257,25 @@ export const clearinghouseAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      }
+    ],
+    "name": "holdsNoAssets",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "isConsumingScheduledOp",
     "outputs": [
@@ -1352,6 +1390,30 @@ export const clearinghouseAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "collateral",
+        "type": "address"
+      }
+    ],
+    "name": "liquidationDiscountBps",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "liquidationParams",
     "outputs": [
@@ -1377,6 +1439,49 @@ export const clearinghouseAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "base",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "quote",
+        "type": "address"
+      },
+      {
+        "internalType": "AccountId",
+        "name": "from",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "AccountId",
+        "name": "to",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "baseAtoms",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "quoteAtoms",
+        "type": "uint256"
+      }
+    ],
+    "name": "liquidationSwap",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "token",
         "type": "address"
@@ -1384,6 +1489,25 @@ export const clearinghouseAbi = [
     ],
     "name": "listAsset",
     "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "market",
+        "type": "address"
+      }
+    ],
+    "name": "listPerpMarket",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      }
+    ],
     "stateMutability": "nonpayable",
     "type": "function"
   },
@@ -1409,6 +1533,19 @@ export const clearinghouseAbi = [
   {
     "inputs": [],
     "name": "marketCount",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "perpMarketMask",
     "outputs": [
       {
         "internalType": "uint256",
@@ -1904,6 +2041,44 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "settleBadDebt",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "base",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "quote",
+        "type": "address"
+      },
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "int256",
+        "name": "quoteDelta",
+        "type": "int256"
+      },
+      {
+        "internalType": "bool",
+        "name": "check",
+        "type": "bool"
+      }
+    ],
+    "name": "settlePerp",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

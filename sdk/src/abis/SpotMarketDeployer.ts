@@ -61,6 +61,71 @@ export const spotMarketDeployerAbi = [
   },
   {
     "inputs": [],
+    "name": "bookParameters",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "index",
+            "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "clearinghouse",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "base",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "quote",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "lotSize",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "tickSize",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "minLots",
+            "type": "uint256"
+          },
+          {
+            "internalType": "int16",
+            "name": "makerFeeBps",
+            "type": "int16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "takerFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxMakerFeeBps",
+            "type": "uint16"
+          }
+        ],
+        "internalType": "struct BookParams",
+        "name": "b",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "clearinghouse",
     "outputs": [
       {
@@ -136,71 +201,6 @@ export const spotMarketDeployerAbi = [
       }
     ],
     "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "parameters",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "index",
-        "type": "uint256"
-      },
-      {
-        "internalType": "address",
-        "name": "clearinghouse_",
-        "type": "address"
-      },
-      {
-        "components": [
-          {
-            "internalType": "address",
-            "name": "base",
-            "type": "address"
-          },
-          {
-            "internalType": "address",
-            "name": "quote",
-            "type": "address"
-          },
-          {
-            "internalType": "uint128",
-            "name": "lotSize",
-            "type": "uint128"
-          },
-          {
-            "internalType": "uint128",
-            "name": "tickSize",
-            "type": "uint128"
-          },
-          {
-            "internalType": "uint64",
-            "name": "minLots",
-            "type": "uint64"
-          },
-          {
-            "internalType": "int16",
-            "name": "makerFeeBps",
-            "type": "int16"
-          },
-          {
-            "internalType": "uint16",
-            "name": "takerFeeBps",
-            "type": "uint16"
-          },
-          {
-            "internalType": "uint16",
-            "name": "maxMakerFeeBps",
-            "type": "uint16"
-          }
-        ],
-        "internalType": "struct SpotMarketParams",
-        "name": "p",
-        "type": "tuple"
-      }
-    ],
-    "stateMutability": "view",
     "type": "function"
   }
 ] as const;

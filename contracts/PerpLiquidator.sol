@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IPerpLiquidator} from "./interfaces/IPerpLiquidator.sol";
+import {IPerpMarket, PerpMarketParams} from "./interfaces/IPerpMarket.sol";
+import {IClearinghouse} from "./interfaces/IClearinghouse.sol";
+import {IAtlas} from "./interfaces/IAtlas.sol";
+import {AccountId, AccountIdLib} from "./types/AccountId.sol";
+
+/// @title PerpLiquidator: liquidation and bankruptcy of perp positions (see `IPerpLiquidator`)
+/// @notice Holds nothing. Values come from ATLAS and the market; positions move only through the
+/// market's liquidator-only `transferPosition`, which settles both sides in the Clearinghouse.
+contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
+    uint256 internal constant WAD = 1e18;
+    uint256 internal constant BPS = 10_000;
+
+    IClearinghouse public immutable CLEARINGHOUSE;
+
+    constructor(IClearinghouse clearinghouse) {
+        CLEARINGHOUSE = clearinghouse;
+    }
+
+    /// @inheritdoc IPerpLiquidator
+    function liquidate(address market, AccountId account, uint256 lots, uint8 liquidatorSub, bool withSpot)
+        external
+        nonReentrant
+        returns (uint256 priceAtoms)
+    {
+        AccountId liq = AccountIdLib.from(msg.sender, liquidatorSub);
+        require(!liq.eq(account), IClearinghouse.SelfLiquidation());
+        IPerpMarket m = _perp(market);
+        IAtlas atlas = CLEARINGHOUSE.atlas();
+        int256 mvBefore = atlas.maintenanceValue(account);
+        require(mvBefore < 0, IClearinghouse.NotLiquidatable(account, mvBefore));
+        CLEARINGHOUSE.flagLiquidatable(account); // starts the auction clock on the first call
+        (int256 size,,,, uint256 bids, uint256 asks) = m.positionOf(account);
+        require(bids | asks == 0, IClearinghouse.OrdersStillOpen(market, bids + asks));
+        require(size != 0, NoPosition(account));
+        require(lots != 0 && lots <= _abs(size), InvalidLiquidation(size, lots));
+        (uint256 indexLot, uint256 markLot) = m.markPrice();
+        uint256 discountBps = CLEARINGHOUSE.liquidationDiscountBps(account, m.BASE());
+        uint256 spotAtoms;
+        if (withSpot) {
+            // the pair carries little risk: the perp leg moves at the mark, the spot leg at the
+            // index less a discount no larger than the basis charge
+            PerpMarketParams memory p = m.perpParams();
+            if (discountBps > p.basisBps) discountBps = p.basisBps;
+            spotAtoms = lots * p.lotSize;
+            _moveSpot(m, account, liq, size, spotAtoms, indexLot * lots, discountBps);
+            priceAtoms = markLot / WAD;
+        } else {
+            // a long is bought below the mark, a short sold above it
+            priceAtoms = size > 0
+                ? (markLot * (BPS - discountBps)) / (BPS * WAD)
+                : _divUp(markLot * (BPS + discountBps), BPS * WAD);
+        }
+        int256 moved = size > 0 ? int256(lots) : -int256(lots);
+        m.transferPosition(account, liq, moved, priceAtoms, true);
+        _checkImproved(atlas, account, mvBefore);
+        emit PositionLiquidated(market, account, liq, moved, priceAtoms, spotAtoms, discountBps);
+    }
+
+    /// @dev The hedging spot leg: a long perp is hedged by a spot debt (the liquidator delivers the
+    /// asset and is paid above the index), a short perp by spot held (bought below the index).
+    function _moveSpot(
+        IPerpMarket m,
+        AccountId account,
+        AccountId liq,
+        int256 size,
+        uint256 spotAtoms,
+        uint256 indexValueWad,
+        uint256 discountBps
+    ) internal {
+        int256 spot = CLEARINGHOUSE.balanceOf(account, m.BASE());
+        if (size > 0) {
+            require(spot < 0 && uint256(-spot) >= spotAtoms, InvalidLiquidation(spot, spotAtoms));
+            m.liquidationSwap(liq, account, spotAtoms, _divUp(indexValueWad * (BPS + discountBps), BPS * WAD));
+        } else {
+            require(spot > 0 && uint256(spot) >= spotAtoms, InvalidLiquidation(spot, spotAtoms));
+            m.liquidationSwap(account, liq, spotAtoms, (indexValueWad * (BPS - discountBps)) / (BPS * WAD));
+        }
+    }
+
+    /// @dev Every liquidation raises maintenance value, and stops at the buffer above zero.
+    function _checkImproved(IAtlas atlas, AccountId account, int256 mvBefore) internal view {
+        IAtlas.AccountRisk memory r = atlas.riskOf(account);
+        require(r.maintenanceWad > mvBefore, IClearinghouse.LiquidationDidNotImprove(mvBefore, r.maintenanceWad));
+        (,, uint16 bufferBps) = CLEARINGHOUSE.liquidationParams();
+        int256 buffer = r.equityWad > 0 ? (r.equityWad * int256(uint256(bufferBps))) / int256(BPS) : int256(0);
+        require(r.maintenanceWad <= buffer, IClearinghouse.LiquidationTooLarge(r.maintenanceWad, buffer));
+    }
+
+    /// @inheritdoc IPerpLiquidator
+    function resolveBankruptcy(address market, AccountId account, AccountId[] calldata counterparties)
+        external
+        nonReentrant
+    {
+        IPerpMarket m = _perp(market);
+        require(CLEARINGHOUSE.holdsNoAssets(account), NotBankrupt(account));
+        (int256 size, int256 entry, int256 cash, int256 owed, uint256 bids, uint256 asks) = m.positionOf(account);
+        require(size != 0 && bids | asks == 0, NotBankrupt(account));
+        (, uint256 markLot) = m.markPrice();
+        uint256 absS = _abs(size);
+        // the position and its cash at the mark, rounded against the account
+        int256 atMark =
+            cash - owed - entry + (size > 0 ? int256((absS * markLot) / WAD) : -int256(_divUp(absS * markLot, WAD)));
+        require(atMark < 0, NotBankrupt(account));
+        uint256 shortfall = uint256(-atMark);
+        uint256 covered = m.coverFromFees(account, shortfall);
+        uint256 rest = shortfall > covered ? shortfall - covered : 0;
+        // bankruptcy price: the mark moved against the counterparties by rest / |size| (rounded up,
+        // so the account's loss is covered)
+        uint256 step = _divUp(rest, absS);
+        uint256 price =
+            size > 0 ? markLot / WAD + step : (_divUp(markLot, WAD) > step ? _divUp(markLot, WAD) - step : 0);
+        uint256[] memory share = _shares(m, counterparties, size, absS);
+        for (uint256 i; i < counterparties.length; ++i) {
+            if (share[i] == 0) continue;
+            m.transferPosition(account, counterparties[i], size > 0 ? int256(share[i]) : -int256(share[i]), price, false);
+        }
+        emit BankruptcyResolved(market, account, size, price, covered, rest);
+    }
+
+    /// @dev Pro-rata lots per counterparty (floor), the remainder one lot each in the order given.
+    function _shares(IPerpMarket m, AccountId[] calldata cps, int256 size, uint256 absS)
+        internal
+        view
+        returns (uint256[] memory share)
+    {
+        (uint256 oi,,) = m.openInterest();
+        uint256[] memory held = new uint256[](cps.length);
+        uint256 given;
+        for (uint256 i; i < cps.length; ++i) {
+            require(i == 0 || AccountId.unwrap(cps[i]) > AccountId.unwrap(cps[i - 1]), NotCounterparty(cps[i]));
+            (int256 s,,,,,) = m.positionOf(cps[i]);
+            require(s != 0 && (s > 0) != (size > 0), NotCounterparty(cps[i]));
+            held[i] = _abs(s);
+            given += held[i];
+        }
+        require(given == oi, IncompleteCounterparties(given, oi));
+        share = new uint256[](cps.length);
+        uint256 assigned;
+        for (uint256 i; i < cps.length; ++i) {
+            share[i] = (absS * held[i]) / oi;
+            assigned += share[i];
+        }
+        for (uint256 i; assigned < absS; ++i) {
+            if (share[i] < held[i]) {
+                ++share[i];
+                ++assigned;
+            }
+        }
+    }
+
+    function _perp(address market) internal view returns (IPerpMarket m) {
+        m = IPerpMarket(market);
+        uint256 index = market.code.length == 0 ? 0 : m.INDEX();
+        require(
+            index != 0 && index <= CLEARINGHOUSE.marketCount() && CLEARINGHOUSE.marketAt(index) == market
+                && (CLEARINGHOUSE.perpMarketMask() >> (index - 1)) & 1 != 0,
+            NotPerpMarket(market)
+        );
+    }
+
+    function _abs(int256 x) internal pure returns (uint256) {
+        return uint256(x >= 0 ? x : -x);
+    }
+
+    function _divUp(uint256 a, uint256 b) internal pure returns (uint256) {
+        return a == 0 ? 0 : (a - 1) / b + 1;
+    }
+}

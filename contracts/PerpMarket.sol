@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IPerpMarket, PerpMarketParams, PerpRisk} from "./interfaces/IPerpMarket.sol";
+import {IOrderBook, BookParams} from "./interfaces/IOrderBook.sol";
+import {IClearinghouse} from "./interfaces/IClearinghouse.sol";
+import {IPriceOracle} from "./interfaces/IPriceOracle.sol";
+import {AccountId} from "./types/AccountId.sol";
+import {OrderCodec as C} from "./libraries/OrderCodec.sol";
+import {FeeMath} from "./libraries/FeeMath.sol";
+import {PerpMath} from "./libraries/PerpMath.sol";
+import {OrderBook} from "./book/OrderBook.sol";
+
+/// @title PerpMarket: one perpetual-futures book, cash-settled in the quote asset
+/// @notice The book is `OrderBook`'s. Per account two slots: the position (size, entry value,
+/// funding snapshot) and the pocket (open bid and ask lots, order count, unsettled cash). A maker
+/// fill writes both; the account's own actions settle its cash into the Clearinghouse. Formulas
+/// (mark, funding, realised PnL, liquidation, bankruptcy) are in docs/PERPS.md.
+contract PerpMarket is IPerpMarket, OrderBook {
+    using SafeCast for uint256;
+    using SafeCast for int256;
+
+    uint256 internal constant WAD = 1e18;
+    uint256 internal constant PPM = 1e6;
+    int256 internal constant FS = PerpMath.FUNDING_SCALE;
+    uint256 internal constant M16 = 0xffff;
+    uint256 internal constant M80 = (1 << 80) - 1;
+    uint256 internal constant M96 = (1 << 96) - 1;
+
+    IPriceOracle public immutable ORACLE;
+    /// @notice The one contract allowed to move positions for liquidations and bankruptcies.
+    address public immutable LIQUIDATOR;
+    uint256 internal immutable BASE_UNIT;
+    uint256 internal immutable QUOTE_UNIT;
+    uint256 internal immutable OI_CAP;
+    uint256 internal immutable POSITION_CAP;
+    int256 internal immutable MAX_PREMIUM_PPM;
+    int256 internal immutable INTEREST_PPM;
+    int256 internal immutable CLAMP_PPM;
+    int256 internal immutable CAP_PPM;
+    uint256 internal immutable LIQUIDITY_BPS;
+    uint256 internal immutable IMPACT_USD;
+    uint256 internal immutable BASIS_BPS;
+    uint256 internal immutable FLOOR_BPS;
+
+    /// @dev Position: [63..0] size lots (int64) | [159..64] entry quote atoms (int96) |
+    ///      [255..160] funding snapshot (int96, quote atoms × 1e9 per lot)
+    mapping(AccountId account => uint256) internal _positions;
+    /// @dev Pocket: [47..0] open bid lots | [95..48] open ask lots | [111..96] open orders |
+    ///      [255..128] unsettled cash, quote atoms (int128)
+    mapping(AccountId account => uint256) internal _pockets;
+    /// @dev Funding: [127..0] cumulative index (int128) | [223..128] index change per second (int96) |
+    ///      [255..224] last update (uint32)
+    uint256 internal _funding;
+    /// @dev [63..0] long open interest lots | [143..64] funding paid | [223..144] funding received |
+    ///      [255..224] premium ppm (int32)
+    uint256 internal _stats;
+    /// @dev Index price per lot in quote atoms × 1e18, as of the last funding update.
+    uint256 internal _indexLotWad;
+
+    modifier onlyLiquidator() {
+        require(msg.sender == LIQUIDATOR, NotLiquidator(msg.sender));
+        _;
+    }
+
+    /// @notice Deployed by governance with the index it will be listed under
+    ///         (`Clearinghouse.listPerpMarket`); `oracle` must be the risk engine's.
+    constructor(uint256 index, address clearinghouse, PerpMarketParams memory p, address oracle, address liquidator)
+        OrderBook(
+            BookParams(
+                index, clearinghouse, p.underlying, p.quote, p.lotSize, p.tickSize, p.minLots, p.makerFeeBps, p.takerFeeBps,
+                p.maxMakerFeeBps
+            )
+        )
+    {
+        require(
+            p.underlying != p.quote && p.lotSize != 0 && p.tickSize != 0 && p.minLots != 0 && p.minLots < (1 << 48)
+                && p.maxMakerFeeBps <= 100 && p.oiCapLots != 0 && p.oiCapLots < (1 << 63) && p.positionCapLots != 0
+                && p.positionCapLots < (1 << 48) && p.maxPremiumBps <= 1000 && p.fundingCapPpm <= 100_000
+                && p.fundingClampPpm <= p.fundingCapPpm && p.liquidityBps <= 1000 && p.basisBps <= 1000
+                && p.floorBps <= 1000 && oracle != address(0) && liquidator != address(0),
+            InvalidMarketParams()
+        );
+        ORACLE = IPriceOracle(oracle);
+        LIQUIDATOR = liquidator;
+        BASE_UNIT = 10 ** IERC20Metadata(p.underlying).decimals();
+        QUOTE_UNIT = 10 ** IERC20Metadata(p.quote).decimals();
+        OI_CAP = p.oiCapLots;
+        POSITION_CAP = p.positionCapLots;
+        MAX_PREMIUM_PPM = int256(uint256(p.maxPremiumBps) * 100);
+        INTEREST_PPM = p.interestPpmPerHour;
+        CLAMP_PPM = int256(uint256(p.fundingClampPpm));
+        CAP_PPM = int256(uint256(p.fundingCapPpm));
+        LIQUIDITY_BPS = p.liquidityBps;
+        IMPACT_USD = p.impactNotionalUsd;
+        BASIS_BPS = p.basisBps;
+        FLOOR_BPS = p.floorBps;
+        _funding = uint256(block.timestamp) << 224;
+    }
+
+    // ------------------------------------------------------------------ settlement
+
+    /// @inheritdoc IPerpMarket
+    function settle(address owner, uint8 sub) external nonReentrant {
+        Ctx memory c = _load(_account(owner, sub));
+        _flush(c);
+    }
+
+    /// @inheritdoc IOrderBook
+    /// @dev Fees accrued in the book move to the Clearinghouse reserve.
+    function collectFees() external nonReentrant {
+        uint256 top = _top;
+        uint256 quoteAtoms = (top >> 128) * TICK_SIZE;
+        _top = top & type(uint128).max;
+        if (quoteAtoms != 0) CLEARINGHOUSE.creditReserve(INDEX, BASE, QUOTE, quoteAtoms);
+        emit FeesCollected(quoteAtoms);
+    }
+
+    /// @notice No-op for the Clearinghouse's first-debt notice: every risk-adding perp action is
+    ///         margin-checked already.
+    function setMarginFlag(AccountId) external view onlyClearinghouse {}
+
+    // ------------------------------------------------------------------ liquidation (PerpLiquidator only)
+
+    /// @inheritdoc IPerpMarket
+    function transferPosition(AccountId from, AccountId to, int256 lots, uint256 priceAtoms, bool checkTo)
+        external
+        onlyLiquidator
+    {
+        Ctx memory a = _load(from);
+        Ctx memory b = _load(to);
+        int256 longBefore = _longPart(a.size) + _longPart(b.size);
+        uint256 notional = _abs(lots) * priceAtoms;
+        _applyTrade(a, -lots, notional);
+        _applyTrade(b, lots, notional);
+        _setOpenInterest(_longPart(a.size) + _longPart(b.size) - longBefore);
+        b.risky = checkTo;
+        _flush(a);
+        _flush(b);
+    }
+
+    /// @inheritdoc IPerpMarket
+    function coverFromFees(AccountId account, uint256 atoms) external onlyLiquidator returns (uint256 covered) {
+        uint256 top = _top;
+        uint256 ticks = _divUp(atoms, TICK_SIZE); // whole tick units: the account gets the dust
+        if (ticks > top >> 128) ticks = top >> 128;
+        _top = top - (ticks << 128);
+        covered = ticks * TICK_SIZE;
+        uint256 w = _pockets[account];
+        int256 cash = int128(uint128(w >> 128)) + int256(covered);
+        _pockets[account] = (w & type(uint128).max) | (uint256(uint128(cash.toInt128())) << 128);
+    }
+
+    /// @inheritdoc IPerpMarket
+    function liquidationSwap(AccountId from, AccountId to, uint256 baseAtoms, uint256 quoteAtoms) external onlyLiquidator {
+        CLEARINGHOUSE.liquidationSwap(INDEX, BASE, QUOTE, from, to, baseAtoms, quoteAtoms);
+    }
+
+    /// @inheritdoc IPerpMarket
+    function accrue() external onlyLiquidator {
+        _accrue();
+    }
+
+    // ------------------------------------------------------------------ book hooks
+
+    /// @dev Reduce-only orders must shrink the live position and not beyond it; any order must fit
+    /// the position cap even if every open order on its side fills.
+    function _checkPlace(Ctx memory c, uint256 p, uint256 side, uint256 lots) internal view override {
+        if ((p >> REDUCE_ONLY_BIT) & 1 != 0) {
+            bool ok = side == 0 ? c.size < 0 && lots <= uint256(-c.size) : c.size > 0 && lots <= uint256(c.size);
+            require(ok, ReduceOnlyViolated(c.size, side, lots));
+            return;
+        }
+        int256 worst = side == 0 ? c.size + int256(c.lockedQuote + lots) : c.size - int256(c.lockedBase + lots);
+        require(_abs(worst) <= POSITION_CAP, PositionCap(_abs(worst), POSITION_CAP));
+    }
+
+    /// @dev A resting perp order commits exposure, not funds: ATLAS charges it at worst case.
+    function _lock(Ctx memory c, uint256 side, uint256, uint256 lots) internal pure override {
+        if (side == 0) c.lockedQuote += lots;
+        else c.lockedBase += lots;
+    }
+
+    function _unlock(Ctx memory c, uint256 side, uint256, uint256 lots) internal pure override {
+        if (side == 0) c.lockedQuote -= lots;
+        else c.lockedBase -= lots;
+    }
+
+    function _releaseOther(uint256 owner, uint256 side, uint256, uint256 lots) internal override {
+        AccountId acct = AccountId.wrap(bytes32(owner));
+        _pockets[acct] = _pocketLess(_pockets[acct], side, lots) - (1 << 96);
+    }
+
+    /// @dev A reduce-only maker order fills at most the position it reduces.
+    function _makerFillable(uint256 ow, uint256 olots, uint256 makerSide) internal view override returns (uint256) {
+        if (ow & SLOT_REDUCE_ONLY == 0) return olots;
+        int256 size = int64(uint64(_positions[AccountId.wrap(bytes32(ow & C.ACCOUNT_MASK))]));
+        uint256 room = makerSide == 0 ? (size < 0 ? uint256(-size) : 0) : (size > 0 ? uint256(size) : 0);
+        return room < olots ? room : olots;
+    }
+
+    function _trimMaker(uint256 owner, uint256 side, uint256, uint256 lots, bool ends) internal override {
+        AccountId acct = AccountId.wrap(bytes32(owner));
+        uint256 w = _pocketLess(_pockets[acct], side, lots);
+        _pockets[acct] = ends ? w - (1 << 96) : w;
+    }
+
+    function _pocketLess(uint256 w, uint256 side, uint256 lots) internal pure returns (uint256) {
+        return side == 0 ? w - lots : w - (lots << 48);
+    }
+
+    function _openCount(AccountId acct) internal view override returns (uint256) {
+        return (_pockets[acct] >> 96) & M16;
+    }
+
+    /// @dev One maker fill: funding, position and pocket of the maker (two slot writes).
+    function _fillMaker(uint256 top, Taker memory t, uint256 maker, uint256 f, bool done) internal override {
+        AccountId acct = AccountId.wrap(bytes32(maker));
+        uint256 pw = _positions[acct];
+        int256 size = int64(uint64(pw));
+        int256 entry = int96(uint96(pw >> 64));
+        int256 index = _indexNow();
+        int256 owed = PerpMath.fundingOwed(size, index, int96(uint96(pw >> 160)));
+        uint256 n = f * t.tick;
+        (uint256 fee, uint256 rebate) = FeeMath.makerFee(n, int16(uint16(top >> 56)));
+        t.makerFees += int256(fee) - int256(rebate);
+        // the maker sells when the taker buys
+        int256 d = t.side == 0 ? -int256(f) : int256(f);
+        (int256 size1, int256 entry1, int256 realised) = PerpMath.trade(size, entry, d, n * TICK_SIZE);
+        require(_abs(size1) <= POSITION_CAP || _abs(size1) <= _abs(size), PositionCap(_abs(size1), POSITION_CAP));
+        t.makerLongDelta += _longPart(size1) - _longPart(size);
+        _positions[acct] = _packPosition(size1, entry1, index);
+        uint256 w = _pocketLess(_pockets[acct], t.side ^ 1, f);
+        if (done) w -= 1 << 96;
+        int256 cash = int128(uint128(w >> 128)) + realised - owed - int256(fee * TICK_SIZE) + int256(rebate * TICK_SIZE);
+        _pockets[acct] = (w & type(uint128).max) | (uint256(uint128(cash.toInt128())) << 128);
+        _countFunding(owed);
+    }
+
+    /// @dev The taker's side of all its fills at their total notional; fees to the market.
+    function _settleTaker(Ctx memory c, Taker memory t, uint256 kind) internal override {
+        uint256 takerFee = FeeMath.takerFee(t.notional, uint16(c.top >> 72));
+        int256 protocolFee = int256(takerFee) + t.makerFees; // >= 0: rebate <= taker fee
+        c.top += uint256(protocolFee) << 128;
+        c.cash -= int256(takerFee * TICK_SIZE);
+        int256 d = t.side == 0 ? int256(t.filled) : -int256(t.filled);
+        int256 longBefore = _longPart(c.size);
+        _applyTrade(c, d, t.notional * TICK_SIZE);
+        _setOpenInterest(_longPart(c.size) - longBefore + t.makerLongDelta);
+        _emitTrade(c, t, kind, takerFee);
+    }
+
+    // ------------------------------------------------------------------ working copy
+
+    /// @dev Loads position and pocket; the funding owed up to now rides in `owedQuote` (pays) or
+    /// `owedBase` (receives).
+    function _load(AccountId acct) internal view override returns (Ctx memory c) {
+        c.account = acct;
+        uint256 pw = _positions[acct];
+        uint256 w = _pockets[acct];
+        c.size = int64(uint64(pw));
+        c.entry = int96(uint96(pw >> 64));
+        c.sizeBefore = _abs(c.size);
+        c.lockedQuote = w & C.M48;
+        c.lockedBase = (w >> 48) & C.M48;
+        c.openOrders = (w >> 96) & M16;
+        c.cash = int128(uint128(w >> 128));
+        // funding owed up to now: settled into the cash when the position is written back (_flush),
+        // so a pocket-only write (liquidation cancels) leaves both untouched
+        int256 owed = PerpMath.fundingOwed(c.size, _indexNow(), int96(uint96(pw >> 160)));
+        c.owedQuote = owed > 0 ? uint256(owed) : 0;
+        c.owedBase = owed < 0 ? uint256(-owed) : 0;
+    }
+
+    function _owed(Ctx memory c) internal pure returns (int256) {
+        return int256(c.owedQuote) - int256(c.owedBase);
+    }
+
+    function _applyTrade(Ctx memory c, int256 d, uint256 notional) internal pure {
+        int256 realised;
+        (c.size, c.entry, realised) = PerpMath.trade(c.size, c.entry, d, notional);
+        c.cash += realised;
+    }
+
+    function _storePocket(Ctx memory c) internal override {
+        require(c.lockedQuote <= C.M48 && c.lockedBase <= C.M48, AmountOverflow());
+        _pockets[c.account] = c.lockedQuote | (c.lockedBase << 48) | (c.openOrders << 96)
+            | (uint256(uint128(c.cash.toInt128())) << 128);
+    }
+
+    /// @dev Writes position and pocket (cash settled into the Clearinghouse), updates funding after
+    /// a trade or placement, and has the Clearinghouse margin-check a risk-adding action.
+    function _flush(Ctx memory c) internal override {
+        int256 owed = _owed(c);
+        _countFunding(owed);
+        int256 cash = c.cash - owed;
+        c.cash = 0;
+        c.owedQuote = 0;
+        c.owedBase = 0;
+        bool riskUp = c.risky && (_abs(c.size) > c.sizeBefore || c.lockedQuote | c.lockedBase != 0);
+        if (c.risky) _checkCaps(c);
+        _storePocket(c);
+        _positions[c.account] = _packPosition(c.size, c.entry, _indexNow());
+        if (c.topLoaded) _top = c.top;
+        if (c.risky) _updateFunding();
+        if (cash != 0 || riskUp) {
+            CLEARINGHOUSE.settlePerp(INDEX, BASE, QUOTE, c.account, cash, riskUp);
+            if (cash != 0) emit CashSettled(c.account, cash);
+        }
+    }
+
+    function _checkCaps(Ctx memory c) internal view {
+        uint256 s = _abs(c.size);
+        require(s <= POSITION_CAP || s <= c.sizeBefore, PositionCap(s, POSITION_CAP));
+    }
+
+    // ------------------------------------------------------------------ funding and prices
+
+    /// @dev Cumulative funding index now: the stored index plus the per-second change since.
+    function _indexNow() internal view returns (int256) {
+        uint256 f = _funding;
+        return int128(uint128(f)) + int96(uint96(f >> 128)) * int256(block.timestamp - (f >> 224));
+    }
+
+    /// @dev Brings the stored index to now (keeping the rate in force).
+    function _accrue() internal {
+        uint256 f = _funding;
+        _funding = (uint256(uint128(_indexNow().toInt128()))) | (f & (M96 << 128)) | (block.timestamp << 224);
+    }
+
+    /// @dev After the book moved: index to now, then a new rate from the premium of the book's mid
+    /// over the oracle index (bounded), applied from now on.
+    function _updateFunding() internal {
+        int256 index = _indexNow();
+        (uint256 indexLot, int256 premiumPpm) = _indexAndPremium();
+        int256 r = PerpMath.rate(premiumPpm, INTEREST_PPM, CLAMP_PPM, CAP_PPM);
+        // change of the index per second: rate × index price per lot, in quote atoms × 1e9 per lot
+        int256 perSec = (r * int256(indexLot)) / int256(PPM * 3600 * (WAD / uint256(FS)));
+        _funding = uint256(uint128(index.toInt128())) | (uint256(uint96(int96(perSec))) << 128) | (block.timestamp << 224);
+        _indexLotWad = indexLot;
+        _stats = (_stats & ~(uint256(type(uint32).max) << 224)) | (uint256(uint32(int32(premiumPpm))) << 224);
+        emit FundingUpdated(index, r, premiumPpm, indexLot);
+    }
+
+    /// @dev Index price per lot (quote atoms × 1e18) from the oracle's two USD prices, and the
+    /// book's premium: (mid − index) / index in ppm, bounded; 0 when a side is empty.
+    function _indexAndPremium() internal view returns (uint256 indexLot, int256 premiumPpm) {
+        (uint256 pu,) = ORACLE.price(BASE);
+        (uint256 pq,) = ORACLE.price(QUOTE);
+        indexLot = (pu * LOT_SIZE * QUOTE_UNIT * WAD) / (BASE_UNIT * pq);
+        uint256 top = _top;
+        uint256 bid = top & C.M24;
+        uint256 ask = (top >> 24) & C.M24;
+        if (bid == 0 || ask == 0 || indexLot == 0) return (indexLot, 0);
+        int256 mid = int256(((bid + ask) * TICK_SIZE * WAD) / 2);
+        premiumPpm = ((mid - int256(indexLot)) * int256(PPM)) / int256(indexLot);
+        if (premiumPpm > MAX_PREMIUM_PPM) premiumPpm = MAX_PREMIUM_PPM;
+        if (premiumPpm < -MAX_PREMIUM_PPM) premiumPpm = -MAX_PREMIUM_PPM;
+    }
+
+    /// @dev Index and mark per lot now (the premium is the one of the last update).
+    function _prices() internal view returns (uint256 indexLot, uint256 markLot) {
+        (indexLot,) = _indexAndPremium();
+        int256 premiumPpm = int32(uint32(_stats >> 224));
+        markLot = uint256((int256(indexLot) * (int256(PPM) + premiumPpm)) / int256(PPM));
+    }
+
+    function _setOpenInterest(int256 delta) internal {
+        if (delta == 0) return;
+        uint256 s = _stats;
+        uint256 oi = uint256(int256(s & C.M64) + delta);
+        require(delta < 0 || oi <= OI_CAP, OpenInterestCap(oi, OI_CAP));
+        _stats = (s & ~C.M64) | oi;
+    }
+
+    /// @dev Σ paid and Σ received, for the invariant Σ paid = Σ received + dust.
+    function _countFunding(int256 owed) internal {
+        if (owed == 0) return;
+        uint256 s = _stats;
+        if (owed > 0) {
+            uint256 paid = ((s >> 64) & M80) + uint256(owed);
+            require(paid <= M80, AmountOverflow());
+            _stats = (s & ~(M80 << 64)) | (paid << 64);
+        } else {
+            uint256 rec = ((s >> 144) & M80) + uint256(-owed);
+            require(rec <= M80, AmountOverflow());
+            _stats = (s & ~(M80 << 144)) | (rec << 144);
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    function _packPosition(int256 size, int256 entry, int256 index) internal pure returns (uint256) {
+        return uint256(uint64(int64(size))) | (uint256(uint96(entry.toInt96())) << 64)
+            | (uint256(uint96(index.toInt96())) << 160);
+    }
+
+    function _longPart(int256 size) internal pure returns (int256) {
+        return size > 0 ? size : int256(0);
+    }
+
+    function _abs(int256 x) internal pure returns (uint256) {
+        return uint256(x >= 0 ? x : -x);
+    }
+
+    function _divUp(uint256 a, uint256 b) internal pure returns (uint256) {
+        return a == 0 ? 0 : (a - 1) / b + 1;
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc IPerpMarket
+    function positionOf(AccountId account)
+        external
+        view
+        returns (int256 sizeLots, int256 entryAtoms, int256 cashAtoms, int256 fundingOwedAtoms, uint256 bidLots, uint256 askLots)
+    {
+        uint256 pw = _positions[account];
+        uint256 w = _pockets[account];
+        sizeLots = int64(uint64(pw));
+        entryAtoms = int96(uint96(pw >> 64));
+        cashAtoms = int128(uint128(w >> 128));
+        fundingOwedAtoms = PerpMath.fundingOwed(sizeLots, _indexNow(), int96(uint96(pw >> 160)));
+        bidLots = w & C.M48;
+        askLots = (w >> 48) & C.M48;
+    }
+
+    /// @inheritdoc IPerpMarket
+    /// @dev No oracle call: the premium is the one of the last funding update, applied to the
+    /// index per lot of that update (ATLAS prices the size at its own oracle read).
+    function riskOf(AccountId account) external view returns (PerpRisk memory r) {
+        uint256 pw = _positions[account];
+        uint256 w = _pockets[account];
+        int256 size = int64(uint64(pw));
+        int256 owed = PerpMath.fundingOwed(size, _indexNow(), int96(uint96(pw >> 160)));
+        int256 premiumLot = (int256(_indexLotWad) * int32(uint32(_stats >> 224))) / int256(PPM);
+        int256 prem = size * premiumLot;
+        // the premium's value rounded against the account
+        int256 premAtoms = prem >= 0 ? prem / int256(WAD) : -int256(_divUp(uint256(-prem), WAD));
+        r.underlying = BASE;
+        r.quote = QUOTE;
+        r.sizeAtoms = size * int256(LOT_SIZE);
+        r.bidAtoms = (w & C.M48) * LOT_SIZE;
+        r.askAtoms = ((w >> 48) & C.M48) * LOT_SIZE;
+        r.cashAtoms = int128(uint128(w >> 128)) - int96(uint96(pw >> 64)) - owed + premAtoms;
+        r.liquidityBps = LIQUIDITY_BPS;
+        r.impactNotionalUsd = IMPACT_USD;
+        r.basisBps = BASIS_BPS;
+        r.floorBps = FLOOR_BPS;
+    }
+
+    /// @notice The `ISpotMarket.pocketOf` shape, so the Clearinghouse's loops read both kinds:
+    ///         (ask atoms, bid atoms, |size| atoms, |unsettled cash|, open orders).
+    function pocketOf(address owner, uint8 sub) external view returns (uint256, uint256, uint256, uint256, uint256) {
+        AccountId acct = _account(owner, sub);
+        uint256 w = _pockets[acct];
+        int256 cash = int128(uint128(w >> 128));
+        return (
+            ((w >> 48) & C.M48) * LOT_SIZE,
+            (w & C.M48) * LOT_SIZE,
+            _abs(int64(uint64(_positions[acct]))) * LOT_SIZE,
+            _abs(cash),
+            (w >> 96) & M16
+        );
+    }
+
+    /// @inheritdoc IPerpMarket
+    function funding() external view returns (int256 cumulative, int256 ratePpmPerHour, uint256 lastUpdate, int256 premiumPpm) {
+        uint256 f = _funding;
+        premiumPpm = int32(uint32(_stats >> 224));
+        ratePpmPerHour = PerpMath.rate(premiumPpm, INTEREST_PPM, CLAMP_PPM, CAP_PPM);
+        return (_indexNow(), ratePpmPerHour, f >> 224, premiumPpm);
+    }
+
+    /// @inheritdoc IPerpMarket
+    function markPrice() external view returns (uint256 indexLotWad, uint256 markLotWad) {
+        return _prices();
+    }
+
+    /// @inheritdoc IPerpMarket
+    function openInterest() external view returns (uint256 longLots, uint256 fundingPaid, uint256 fundingReceived) {
+        uint256 s = _stats;
+        return (s & C.M64, (s >> 64) & M80, (s >> 144) & M80);
+    }
+
+    /// @inheritdoc IPerpMarket
+    function perpParams() external view returns (PerpMarketParams memory p) {
+        p.underlying = BASE;
+        p.quote = QUOTE;
+        p.lotSize = uint128(LOT_SIZE);
+        p.tickSize = uint128(TICK_SIZE);
+        p.minLots = uint64(MIN_LOTS);
+        (p.makerFeeBps, p.takerFeeBps) = (int16(uint16(_top >> 56)), uint16(_top >> 72));
+        p.maxMakerFeeBps = uint16(MAX_MAKER_FEE_BPS);
+        p.oiCapLots = uint64(OI_CAP);
+        p.positionCapLots = uint64(POSITION_CAP);
+        p.maxPremiumBps = uint16(uint256(MAX_PREMIUM_PPM) / 100);
+        p.interestPpmPerHour = int32(INTEREST_PPM);
+        p.fundingClampPpm = uint32(uint256(CLAMP_PPM));
+        p.fundingCapPpm = uint32(uint256(CAP_PPM));
+        p.liquidityBps = uint16(LIQUIDITY_BPS);
+        p.impactNotionalUsd = uint64(IMPACT_USD);
+        p.basisBps = uint16(BASIS_BPS);
+        p.floorBps = uint16(FLOOR_BPS);
+    }
+}

@@ -1,0 +1,701 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IOrderBook, BookParams} from "../interfaces/IOrderBook.sol";
+import {IClearinghouse} from "../interfaces/IClearinghouse.sol";
+import {AccountId} from "../types/AccountId.sol";
+import {TickBitmap} from "../libraries/TickBitmap.sol";
+import {OrderCodec as C} from "../libraries/OrderCodec.sol";
+
+/// @title OrderBook: the central limit order book both market kinds share
+/// @notice Matching, queues, the tick bitmap, order ids, batch, cancel, amend, expiry and the
+/// views. What a resting order commits and what a fill moves differ by market kind: spot locks
+/// funds in a pocket and credits proceeds, a perp market tracks order exposure and positions. Those
+/// parts are the virtual hooks at the end; internal calls bind at compile time, so sharing costs
+/// no gas.
+/// @dev Storage per order is one slot in a 256-entry ring per (side, tick). Quote amounts inside
+/// a book are "tick units" (tickSize quote atoms); sizes are lots.
+abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
+    using TickBitmap for mapping(uint256 => uint256);
+
+    uint256 public constant MAX_OPEN_ORDERS = 64;
+    uint256 public constant MAX_FILLS = 128;
+    /// @notice Cancelled or expired queue entries one taker order may step over.
+    uint256 public constant MAX_SKIPS = 64;
+    uint256 public constant MAX_TAKER_FEE_BPS = 100;
+    uint256 internal constant RING = 256;
+    /// @dev order word bit: reduce-only (perp markets); order slot flag bit for the same
+    uint256 internal constant REDUCE_ONLY_BIT = 158;
+    uint256 internal constant SLOT_REDUCE_ONLY = 1 << 56;
+
+    IClearinghouse public immutable CLEARINGHOUSE;
+    uint256 public immutable INDEX;
+    /// @notice Spot: the base token. Perp: the underlying asset (oracle price, netting with spot).
+    address public immutable BASE;
+    address public immutable QUOTE;
+    uint256 public immutable LOT_SIZE;
+    uint256 public immutable TICK_SIZE;
+    uint256 public immutable MIN_LOTS;
+    uint256 public immutable MAX_MAKER_FEE_BPS;
+
+    /// @dev Market state, read by every place and take:
+    ///   [23..0] best bid tick | [47..24] best ask tick (0 = none) | [55..48] paused |
+    ///   [71..56] maker fee bps (int16) | [87..72] taker fee bps | [255..128] fees accrued (tick units)
+    uint256 internal _top;
+    /// @dev key side << 24 | tick => level word (OrderCodec.level)
+    mapping(uint256 levelKey => uint256) internal _levels;
+    /// @dev key (side << 24 | tick) << 8 | position % 256 => order slot
+    mapping(uint256 slotKey => uint256) internal _orders;
+    mapping(uint256 wordKey => uint256) internal _bitmap;
+    mapping(AccountId account => mapping(uint256 clientOrderId => uint256 orderId)) internal _clientIds;
+
+    /// @dev Working copy of one account's pocket and the market state for one call.
+    /// Spot: `locked*` funds behind orders, `unswept*` proceeds, `owed*` what the pocket could not
+    /// cover (debited from the Clearinghouse at the end). Perp: `lockedQuote`/`lockedBase` are the
+    /// open bid/ask lots, and the position fields below are used.
+    struct Ctx {
+        AccountId account;
+        uint256 lockedQuote;
+        uint256 lockedBase;
+        uint256 unsweptQuote;
+        uint256 unsweptBase;
+        uint256 openOrders;
+        uint256 owedBase;
+        uint256 owedQuote;
+        uint256 top;
+        bool topLoaded;
+        /// @dev the account has debt: its risk-adding pocket-only actions are margin-checked
+        bool margin;
+        /// @dev this call placed or took: it may add risk
+        bool risky;
+        /// @dev the pocket was empty when loaded (first settlement of the account on this market)
+        bool fresh;
+        /// @dev perp: signed position in lots, signed entry value and unsettled cash (quote atoms)
+        int256 size;
+        int256 entry;
+        int256 cash;
+        /// @dev perp: |size| before this call, to tell whether it added risk
+        uint256 sizeBefore;
+    }
+
+    /// @dev One taker order while it matches.
+    struct Taker {
+        uint256 side;
+        uint256 tick;
+        uint256 limitTick;
+        uint256 remaining;
+        uint256 filled;
+        uint256 notional;
+        int256 makerFees;
+        uint256 fills;
+        uint256 maxFills;
+        uint256 skips;
+        uint256 stp;
+        bool stopped;
+        uint256[] log;
+        /// @dev perp: change of the long open interest from maker fills (lots, signed)
+        int256 makerLongDelta;
+    }
+
+    modifier onlyClearinghouse() {
+        require(msg.sender == address(CLEARINGHOUSE), NotClearinghouse());
+        _;
+    }
+
+    constructor(BookParams memory p) {
+        CLEARINGHOUSE = IClearinghouse(p.clearinghouse);
+        INDEX = p.index;
+        BASE = p.base;
+        QUOTE = p.quote;
+        LOT_SIZE = p.lotSize;
+        TICK_SIZE = p.tickSize;
+        MIN_LOTS = p.minLots;
+        MAX_MAKER_FEE_BPS = p.maxMakerFeeBps;
+        _top = _withFees(0, p.makerFeeBps, p.takerFeeBps);
+    }
+
+    // ------------------------------------------------------------------ trading
+
+    /// @inheritdoc IOrderBook
+    function placeOrder(uint256 order) external nonReentrant returns (uint256 orderId, uint256 filledLots) {
+        Ctx memory c = _load(AccountId.wrap(bytes32((uint256(uint160(msg.sender)) << 96) | ((order >> 86) & C.M8))));
+        (orderId, filledLots) = _placeOne(c, order);
+        _flush(c);
+    }
+
+    /// @inheritdoc IOrderBook
+    function placeOrderFor(address owner, uint256 order)
+        external
+        nonReentrant
+        returns (uint256 orderId, uint256 filledLots)
+    {
+        Ctx memory c = _load(AccountId.wrap(bytes32((uint256(uint160(owner)) << 96) | ((order >> 86) & C.M8))));
+        _auth(c.account);
+        (orderId, filledLots) = _placeOne(c, order);
+        _flush(c);
+    }
+
+    /// @inheritdoc IOrderBook
+    /// @dev The hot path of a market maker, kept lean: three slots (order, level, pocket word), no
+    /// working copy. No reentrancy guard: it calls nothing but the Clearinghouse's
+    /// `isOperator` view, and moves no tokens.
+    function cancelOrder(uint256 orderId) external {
+        (uint256 key, uint256 lw, uint256 ow, uint256 slotKey) = _locate(orderId);
+        AccountId acct = AccountId.wrap(bytes32(ow & C.ACCOUNT_MASK));
+        _auth(acct);
+        uint256 lots = (ow >> 8) & C.M48;
+        if (lw & C.M64 == lots) {
+            // last order of its level: the general path resets the level and moves the best price
+            Ctx memory c = _load(acct);
+            _remove(c, orderId, key, lw, ow, slotKey, false);
+            _flush(c);
+            return;
+        }
+        _orders[slotKey] = ow & ~(C.M48 << 8);
+        uint256 head = (lw >> 64) & C.M32;
+        if (orderId & C.M32 == head) lw += 1 << 64; // cancelled at the head: step past it now
+        _levels[key] = lw - lots;
+        _releaseOther(uint256(AccountId.unwrap(acct)), key >> 24, key & C.M24, lots);
+        emit OrderCancelled(orderId, lots);
+    }
+
+    /// @inheritdoc IOrderBook
+    function cancelOrderByClientId(address owner, uint8 sub, uint256 clientOrderId) external nonReentrant {
+        Ctx memory c = _load(_account(owner, sub));
+        _auth(c.account);
+        _cancelByClientId(c, clientOrderId);
+        _flush(c);
+    }
+
+    /// @inheritdoc IOrderBook
+    function amendOrder(uint256 orderId, uint256 newLots) external nonReentrant {
+        (,, uint256 ow,) = _locate(orderId);
+        Ctx memory c = _load(AccountId.wrap(bytes32(ow & C.ACCOUNT_MASK)));
+        _auth(c.account);
+        _amend(c, orderId, newLots);
+        _flush(c);
+    }
+
+    /// @inheritdoc IOrderBook
+    function cancelAll(address owner, uint8 sub, uint256[] calldata orderIds) external nonReentrant {
+        Ctx memory c = _load(_account(owner, sub));
+        _auth(c.account);
+        for (uint256 i; i < orderIds.length; ++i) {
+            _cancel(c, orderIds[i], false);
+        }
+        require(c.openOrders == 0, OpenOrdersRemain(c.openOrders));
+        _flush(c);
+    }
+
+    /// @inheritdoc IOrderBook
+    function batch(address owner, uint8 sub, uint256[] calldata ops)
+        external
+        nonReentrant
+        returns (uint256[] memory results)
+    {
+        Ctx memory c = _load(_account(owner == address(0) ? msg.sender : owner, sub));
+        _auth(c.account);
+        results = new uint256[](ops.length);
+        for (uint256 i; i < ops.length; ++i) {
+            uint256 op = ops[i];
+            uint256 kind = op >> 254;
+            if (kind == C.OP_PLACE) {
+                (results[i],) = _placeOne(c, op);
+            } else if (kind == C.OP_CANCEL) {
+                _cancel(c, op & C.M112, false);
+            } else if (kind == C.OP_AMEND) {
+                _amend(c, op & C.M112, (op >> 112) & C.M48);
+            } else {
+                _cancelByClientId(c, (op >> 8) & C.M32);
+            }
+        }
+        _flush(c);
+    }
+
+    /// @inheritdoc IOrderBook
+    function purgeExpired(uint256[] calldata orderIds) external nonReentrant {
+        for (uint256 i; i < orderIds.length; ++i) {
+            (,, uint256 ow,) = _locate(orderIds[i]);
+            uint256 expiry = (ow >> 64) & C.M32;
+            require(expiry != 0 && expiry <= block.timestamp, NotExpired(orderIds[i], expiry));
+            Ctx memory c = _load(AccountId.wrap(bytes32(ow & C.ACCOUNT_MASK)));
+            _cancel(c, orderIds[i], true);
+            _flush(c);
+        }
+    }
+
+    /// @inheritdoc IOrderBook
+    function cancelForLiquidation(address owner, uint8 sub, uint256[] calldata orderIds) external nonReentrant {
+        Ctx memory c = _load(_account(owner, sub));
+        require(CLEARINGHOUSE.isLiquidatable(c.account), AccountNotLiquidatable(c.account));
+        for (uint256 i; i < orderIds.length; ++i) {
+            _cancel(c, orderIds[i], false);
+        }
+        _storePocket(c);
+        if (c.topLoaded) _top = c.top;
+    }
+
+    /// @inheritdoc IOrderBook
+    function setPaused(bool paused) external onlyClearinghouse {
+        uint256 top = _top & ~(C.M8 << 48);
+        _top = paused ? top | (1 << 48) : top;
+        emit PausedSet(paused);
+    }
+
+    /// @inheritdoc IOrderBook
+    function setFees(int16 makerFeeBps, uint16 takerFeeBps) external onlyClearinghouse {
+        _top = _withFees(_top, makerFeeBps, takerFeeBps);
+        emit FeesSet(makerFeeBps, takerFeeBps);
+    }
+
+    function _withFees(uint256 top, int16 makerFeeBps, uint16 takerFeeBps) internal view returns (uint256) {
+        require(
+            takerFeeBps <= MAX_TAKER_FEE_BPS && makerFeeBps <= int256(MAX_MAKER_FEE_BPS)
+                && makerFeeBps >= -int256(uint256(takerFeeBps)),
+            FeeOutOfBounds(makerFeeBps, takerFeeBps)
+        );
+        top &= ~(uint256(type(uint32).max) << 56);
+        return top | (uint256(uint16(makerFeeBps)) << 56) | (uint256(takerFeeBps) << 72);
+    }
+
+    // ------------------------------------------------------------------ core
+
+    function _placeOne(Ctx memory c, uint256 p) internal returns (uint256 orderId, uint256 filled) {
+        uint256 lots = p & C.M48;
+        uint256 tick = (p >> 48) & C.M24;
+        uint256 side = (p >> 72) & 1;
+        uint256 kind = (p >> 73) & 7;
+        uint256 expiry = (p >> 94) & C.M32;
+        require(lots != 0, ZeroSize());
+        require(lots >= MIN_LOTS, BelowMinSize(lots, MIN_LOTS));
+        require(tick != 0 && tick <= TickBitmap.MAX_TICK, TickOutOfRange(tick));
+        require(kind <= C.MARKET, InvalidOrderType(kind));
+        require(expiry == 0 || expiry > block.timestamp, Expired(expiry));
+        require((p >> 76) & 3 <= C.STP_CANCEL_BOTH, InvalidOrderType((p >> 76) & 3));
+        require((p >> 78) & C.M8 <= MAX_FILLS, TooManyFills((p >> 78) & C.M8, MAX_FILLS));
+        _checkPlace(c, p, side, lots);
+
+        _loadTop(c);
+        require((c.top >> 48) & C.M8 == 0, MarketPaused());
+        c.risky = true;
+        uint256 bestOpp = side == 0 ? (c.top >> 24) & C.M24 : c.top & C.M24;
+        bool crosses = bestOpp != 0 && (side == 0 ? bestOpp <= tick : bestOpp >= tick);
+        if (!crosses) {
+            require(kind != C.MARKET, WorstPriceExceeded(tick, bestOpp));
+            require(kind != C.FOK, FokNotFilled(lots, 0));
+            if (kind <= C.POST_ONLY) orderId = _rest(c, p, lots);
+            return (orderId, 0);
+        }
+        require(kind != C.POST_ONLY, PostOnlyWouldCross(tick, bestOpp));
+
+        Taker memory t = _newTaker(p, side, tick, lots);
+        _match(c, t);
+        filled = t.filled;
+        require(kind != C.FOK || t.remaining == 0, FokNotFilled(lots, filled));
+        if (filled != 0) _settleTaker(c, t, kind);
+        // A GTC remainder rests, unless matching stopped early (fill or skip cap) with the book
+        // still crossing it: resting then would leave a crossed book, so it is dropped like IOC.
+        if (t.remaining != 0 && kind == C.GTC && !t.stopped) {
+            bestOpp = side == 0 ? (c.top >> 24) & C.M24 : c.top & C.M24;
+            if (bestOpp == 0 || (side == 0 ? bestOpp > tick : bestOpp < tick)) orderId = _rest(c, p, t.remaining);
+        }
+    }
+
+    function _newTaker(uint256 p, uint256 side, uint256 tick, uint256 lots) internal pure returns (Taker memory t) {
+        uint256 maxFills = (p >> 78) & C.M8; // validated in _placeOne
+        if (maxFills == 0) maxFills = MAX_FILLS;
+        t.side = side;
+        t.limitTick = tick;
+        t.remaining = lots;
+        t.maxFills = maxFills;
+        t.stp = (p >> 76) & 3;
+        // every fill takes at least one lot, so `lots` also bounds the log: smaller memory
+        t.log = new uint256[](lots < maxFills ? lots : maxFills);
+    }
+
+    /// @dev Walks the opposite side from its best tick while it crosses `t.limitTick`.
+    function _match(Ctx memory c, Taker memory t) internal {
+        uint256 makerSide = t.side ^ 1;
+        t.tick = makerSide == 1 ? (c.top >> 24) & C.M24 : c.top & C.M24;
+        while (true) {
+            uint256 key = (makerSide << 24) | t.tick;
+            uint256 lw = _levels[key];
+            (uint256 total, uint256 head) = _matchLevel(c, t, key, lw);
+            if (total != 0) {
+                _levels[key] = C.level(total, head, (lw >> 96) & C.M32, lw >> 128);
+                return;
+            }
+            // level emptied: reset it so its ring restarts at 0, and move the best price on
+            _levels[key] = C.level(0, 0, 0, (lw >> 128) + 1);
+            _bitmap.clear(makerSide, t.tick);
+            uint256 tick;
+            if (makerSide == 1) {
+                tick = _bitmap.nextAbove(1, t.tick);
+                c.top = (c.top & ~(C.M24 << 24)) | (tick << 24);
+                if (tick == 0 || tick > t.limitTick) return;
+            } else {
+                tick = _bitmap.nextBelow(0, t.tick);
+                c.top = (c.top & ~C.M24) | tick;
+                if (tick == 0 || tick < t.limitTick) return;
+            }
+            t.tick = tick;
+            if (_stopped(t)) return;
+        }
+    }
+
+    function _stopped(Taker memory t) internal pure returns (bool) {
+        return t.remaining == 0 || t.fills == t.maxFills || t.skips == MAX_SKIPS || t.stopped;
+    }
+
+    /// @dev Fills from one level's queue head; returns the level's remaining lots and new head.
+    function _matchLevel(Ctx memory c, Taker memory t, uint256 key, uint256 lw)
+        internal
+        returns (uint256 total, uint256 head)
+    {
+        total = lw & C.M64;
+        head = (lw >> 64) & C.M32;
+        uint256 idBase = C.orderId(INDEX, key >> 24, key & C.M24, lw >> 128, 0);
+        while (total != 0 && !_stopped(t)) {
+            uint256 slotKey = (key << 8) | (head & C.M8);
+            uint256 ow = _orders[slotKey];
+            uint256 olots = (ow >> 8) & C.M48;
+            if (olots == 0) {
+                // cancelled in the middle of the queue earlier: step over it
+                ++head;
+                ++t.skips;
+                continue;
+            }
+            uint256 expiry = (ow >> 64) & C.M32;
+            if (expiry != 0 && expiry <= block.timestamp) {
+                _release(c, ow & C.ACCOUNT_MASK, key >> 24, t.tick, olots);
+                total -= olots;
+                ++t.skips;
+                emit OrderExpired(idBase | head++, olots);
+                continue;
+            }
+            if (ow & C.ACCOUNT_MASK == uint256(AccountId.unwrap(c.account))) {
+                if (t.stp == C.STP_CANCEL_INCOMING) {
+                    t.stopped = true;
+                    break;
+                }
+                _release(c, ow & C.ACCOUNT_MASK, key >> 24, t.tick, olots);
+                total -= olots;
+                emit OrderCancelled(idBase | head++, olots);
+                if (t.stp == C.STP_CANCEL_BOTH) t.stopped = true;
+                continue;
+            }
+            uint256 fillable = _makerFillable(ow, olots, key >> 24);
+            if (fillable < olots) {
+                // a reduce-only maker whose position no longer allows it all: the excess is cancelled
+                uint256 cut = olots - fillable;
+                _trimMaker(ow & C.ACCOUNT_MASK, key >> 24, t.tick, cut, fillable == 0);
+                total -= cut;
+                if (fillable == 0) {
+                    ++t.skips;
+                    emit OrderCancelled(idBase | head++, olots);
+                    continue;
+                }
+                emit OrderAmended(idBase | head, fillable);
+                ow -= cut << 8;
+                olots = fillable;
+            }
+            uint256 f = olots < t.remaining ? olots : t.remaining;
+            _fillMaker(c.top, t, ow & C.ACCOUNT_MASK, f, f == olots);
+            t.log[t.fills++] = idBase | head | (f << 112);
+            t.remaining -= f;
+            t.filled += f;
+            t.notional += f * t.tick;
+            total -= f;
+            if (f == olots) ++head;
+            else _orders[slotKey] = ow - (f << 8);
+        }
+    }
+
+    /// @dev Queues `lots` of order word `p` at its tick and commits them (`_lock`).
+    function _rest(Ctx memory c, uint256 p, uint256 lots) internal returns (uint256 orderId) {
+        require(c.openOrders < MAX_OPEN_ORDERS, TooManyOpenOrders(MAX_OPEN_ORDERS));
+        uint256 tick = (p >> 48) & C.M24;
+        uint256 side = (p >> 72) & 1;
+        uint256 acct = uint256(AccountId.unwrap(c.account));
+        uint256 flags = (p >> REDUCE_ONLY_BIT) & 1 != 0 ? SLOT_REDUCE_ONLY : 0;
+        orderId = _enqueue(c, side, tick, acct | (lots << 8) | flags | (((p >> 94) & C.M32) << 64));
+        _lock(c, side, tick, lots);
+        ++c.openOrders;
+        uint256 cid = (p >> 126) & C.M32;
+        if (cid != 0) _clientIds[c.account][cid] = orderId;
+        emit OrderPlaced(orderId, acct | (lots << 8) | (cid << 56));
+    }
+
+    /// @dev Ends a resting order's commitment (cancel, expiry, self-trade): the acting account's
+    /// in its working copy, anyone else's in storage.
+    function _release(Ctx memory c, uint256 owner, uint256 side, uint256 tick, uint256 lots) internal {
+        if (owner == uint256(AccountId.unwrap(c.account))) {
+            _unlock(c, side, tick, lots);
+            --c.openOrders;
+            return;
+        }
+        _releaseOther(owner, side, tick, lots);
+    }
+
+    /// @dev Appends an order slot at the level's tail; flags the tick and moves the best
+    /// price when the level was empty.
+    function _enqueue(Ctx memory c, uint256 side, uint256 tick, uint256 slot) internal returns (uint256) {
+        uint256 key = (side << 24) | tick;
+        uint256 lw = _levels[key];
+        uint256 total = lw & C.M64;
+        uint256 head = (lw >> 64) & C.M32;
+        uint256 tail = (lw >> 96) & C.M32;
+        require(tail - head < RING, LevelFull(tick));
+        _orders[(key << 8) | (tail & C.M8)] = slot;
+        _levels[key] = C.level(total + ((slot >> 8) & C.M48), head, tail + 1, lw >> 128);
+        if (total == 0) {
+            _bitmap.set(side, tick);
+            uint256 top = c.top;
+            if (side == 0) {
+                if (tick > top & C.M24) c.top = (top & ~C.M24) | tick;
+            } else {
+                uint256 ask = (top >> 24) & C.M24;
+                if (ask == 0 || tick < ask) c.top = (top & ~(C.M24 << 24)) | (tick << 24);
+            }
+        }
+        return C.orderId(INDEX, side, tick, lw >> 128, tail);
+    }
+
+    /// @dev Removes a live order of `c.account`; `expired` only changes the event emitted.
+    function _cancel(Ctx memory c, uint256 orderId, bool expired) internal {
+        (uint256 key, uint256 lw, uint256 ow, uint256 slotKey) = _locate(orderId);
+        require(ow & C.ACCOUNT_MASK == uint256(AccountId.unwrap(c.account)), NotOrderOwner(orderId, c.account));
+        _remove(c, orderId, key, lw, ow, slotKey, expired);
+    }
+
+    /// @dev Takes a located order off its level and returns its lock to the owner's pocket.
+    function _remove(
+        Ctx memory c,
+        uint256 orderId,
+        uint256 key,
+        uint256 lw,
+        uint256 ow,
+        uint256 slotKey,
+        bool expired
+    ) internal {
+        uint256 lots = (ow >> 8) & C.M48;
+        // keep the owner bits: the slot stays non-zero so the next order there rewrites, not creates
+        _orders[slotKey] = ow & ~(C.M48 << 8);
+        uint256 total = (lw & C.M64) - lots;
+        uint256 head = (lw >> 64) & C.M32;
+        uint256 epoch = lw >> 128;
+        uint256 side = key >> 24;
+        uint256 tick = key & C.M24;
+        if (total == 0) {
+            _levels[key] = C.level(0, 0, 0, epoch + 1);
+            _bitmap.clear(side, tick);
+            _loadTop(c);
+            if (side == 0) {
+                if (c.top & C.M24 == tick) c.top = (c.top & ~C.M24) | _bitmap.nextBelow(0, tick);
+            } else if ((c.top >> 24) & C.M24 == tick) {
+                c.top = (c.top & ~(C.M24 << 24)) | (_bitmap.nextAbove(1, tick) << 24);
+            }
+        } else {
+            if (orderId & C.M32 == head) ++head;
+            _levels[key] = C.level(total, head, (lw >> 96) & C.M32, epoch);
+        }
+        _release(c, ow & C.ACCOUNT_MASK, side, tick, lots);
+        if (expired) emit OrderExpired(orderId, lots);
+        else emit OrderCancelled(orderId, lots);
+    }
+
+    function _cancelByClientId(Ctx memory c, uint256 cid) internal {
+        uint256 orderId = _clientIds[c.account][cid];
+        (,, uint256 ow,) = _find(orderId);
+        require(
+            cid != 0 && ow != 0 && ow & C.ACCOUNT_MASK == uint256(AccountId.unwrap(c.account)),
+            ClientOrderNotFound(c.account, cid)
+        );
+        _cancel(c, orderId, false);
+    }
+
+    function _amend(Ctx memory c, uint256 orderId, uint256 newLots) internal {
+        (uint256 key, uint256 lw, uint256 ow, uint256 slotKey) = _locate(orderId);
+        require(ow & C.ACCOUNT_MASK == uint256(AccountId.unwrap(c.account)), NotOrderOwner(orderId, c.account));
+        uint256 lots = (ow >> 8) & C.M48;
+        require(newLots != 0 && newLots < lots && newLots >= MIN_LOTS, InvalidAmend(orderId, lots, newLots));
+        uint256 cut = lots - newLots;
+        _orders[slotKey] = ow - (cut << 8);
+        _levels[key] = lw - cut; // total lots is the low field and stays > 0
+        _unlock(c, key >> 24, key & C.M24, cut);
+        emit OrderAmended(orderId, newLots);
+    }
+
+    function _loadTop(Ctx memory c) internal view {
+        if (!c.topLoaded) {
+            c.top = _top;
+            c.topLoaded = true;
+        }
+    }
+
+    function _auth(AccountId acct) internal view {
+        if (acct.owner() != msg.sender) {
+            require(CLEARINGHOUSE.isOperator(acct, msg.sender), NotAuthorized(msg.sender, acct));
+        }
+    }
+
+    function _account(address owner, uint8 sub) internal pure returns (AccountId) {
+        return AccountId.wrap(bytes32((uint256(uint160(owner)) << 96) | sub));
+    }
+
+    /// @dev Finds a live order; all zero if the id does not name one.
+    function _find(uint256 orderId) internal view returns (uint256 key, uint256 lw, uint256 ow, uint256 slotKey) {
+        if (orderId >> 96 != INDEX || (orderId >> 89) & 0x7f != 0) return (0, 0, 0, 0);
+        key = (orderId >> 64) & ((1 << 25) - 1);
+        lw = _levels[key];
+        uint256 pos = orderId & C.M32;
+        if (
+            (orderId >> 32) & C.M32 != lw >> 128 || pos < (lw >> 64) & C.M32 || pos >= (lw >> 96) & C.M32
+                || lw & C.M64 == 0
+        ) return (0, 0, 0, 0);
+        slotKey = (key << 8) | (pos & C.M8);
+        ow = _orders[slotKey];
+        if ((ow >> 8) & C.M48 == 0) return (0, 0, 0, 0);
+    }
+
+    function _locate(uint256 orderId) internal view returns (uint256 key, uint256 lw, uint256 ow, uint256 slotKey) {
+        (key, lw, ow, slotKey) = _find(orderId);
+        require(ow != 0, OrderNotFound(orderId));
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc IOrderBook
+    function bestBidAsk() external view returns (uint256 bestBid, uint256 bestAsk) {
+        uint256 top = _top;
+        return (top & C.M24, (top >> 24) & C.M24);
+    }
+
+    /// @inheritdoc IOrderBook
+    function getBook(uint256 depth)
+        external
+        view
+        returns (uint256[] memory bidTicks, uint256[] memory bidLots, uint256[] memory askTicks, uint256[] memory askLots)
+    {
+        (bidTicks, bidLots) = _side(0, _top & C.M24, depth);
+        (askTicks, askLots) = _side(1, (_top >> 24) & C.M24, depth);
+    }
+
+    function _side(uint256 side, uint256 tick, uint256 depth)
+        internal
+        view
+        returns (uint256[] memory ticks, uint256[] memory lots)
+    {
+        ticks = new uint256[](depth);
+        lots = new uint256[](depth);
+        uint256 n;
+        while (tick != 0 && n < depth) {
+            ticks[n] = tick;
+            lots[n++] = _levels[(side << 24) | tick] & C.M64;
+            tick = side == 0 ? _bitmap.nextBelow(0, tick) : _bitmap.nextAbove(1, tick);
+        }
+        assembly ("memory-safe") {
+            mstore(ticks, n)
+            mstore(lots, n)
+        }
+    }
+
+    /// @inheritdoc IOrderBook
+    function getOrder(uint256 orderId) external view returns (AccountId account, uint256 lots, uint256 expiry) {
+        (,, uint256 ow,) = _find(orderId);
+        return (AccountId.wrap(bytes32(ow & C.ACCOUNT_MASK)), (ow >> 8) & C.M48, (ow >> 64) & C.M32);
+    }
+
+    /// @inheritdoc IOrderBook
+    function openOrders(address owner, uint8 sub) external view returns (uint256[] memory ids) {
+        uint256 acct = uint256(AccountId.unwrap(_account(owner, sub)));
+        uint256 want = _openCount(AccountId.wrap(bytes32(acct)));
+        ids = new uint256[](want);
+        uint256 n;
+        for (uint256 side; side < 2 && n < want; ++side) {
+            uint256 tick = side == 0 ? _top & C.M24 : (_top >> 24) & C.M24;
+            while (tick != 0 && n < want) {
+                uint256 key = (side << 24) | tick;
+                uint256 lw = _levels[key];
+                for (uint256 pos = (lw >> 64) & C.M32; pos < (lw >> 96) & C.M32; ++pos) {
+                    uint256 ow = _orders[(key << 8) | (pos & C.M8)];
+                    if (ow & C.ACCOUNT_MASK == acct && (ow >> 8) & C.M48 != 0) {
+                        ids[n++] = C.orderId(INDEX, side, tick, lw >> 128, pos);
+                    }
+                }
+                tick = side == 0 ? _bitmap.nextBelow(0, tick) : _bitmap.nextAbove(1, tick);
+            }
+        }
+    }
+
+    /// @inheritdoc IOrderBook
+    function marketState()
+        external
+        view
+        returns (int256 makerFeeBps, uint256 takerFeeBps, bool paused, uint256 feesAccrued)
+    {
+        uint256 top = _top;
+        return (int16(uint16(top >> 56)), uint16(top >> 72), (top >> 48) & C.M8 != 0, (top >> 128) * TICK_SIZE);
+    }
+
+    /// @inheritdoc IOrderBook
+    function levelOf(uint256 side, uint256 tick)
+        external
+        view
+        returns (uint256 totalLots, uint256 head, uint256 tail, uint256 epoch)
+    {
+        uint256 lw = _levels[(side << 24) | tick];
+        return (lw & C.M64, (lw >> 64) & C.M32, (lw >> 96) & C.M32, lw >> 128);
+    }
+
+    /// @dev Emits one taker order's `Trade` with its fill log trimmed to the fills made.
+    function _emitTrade(Ctx memory c, Taker memory t, uint256 kind, uint256 takerFee) internal {
+        uint256[] memory log = t.log;
+        uint256 n = t.fills;
+        assembly ("memory-safe") {
+            mstore(log, n)
+        }
+        emit Trade(
+            uint256(AccountId.unwrap(c.account)) | (t.side << 8) | (kind << 9),
+            t.filled | (t.notional << 48) | (takerFee << 160),
+            log
+        );
+    }
+
+    // ------------------------------------------------------------------ market-kind hooks
+
+    /// @dev Validates what only this market kind knows about an order (e.g. reduce-only).
+    function _checkPlace(Ctx memory c, uint256 p, uint256 side, uint256 lots) internal view virtual;
+
+    /// @dev Commits `lots` resting at `tick` on `side` for the acting account.
+    function _lock(Ctx memory c, uint256 side, uint256 tick, uint256 lots) internal virtual;
+
+    /// @dev Returns `lots` of the acting account's commitment (its open-order count unchanged).
+    function _unlock(Ctx memory c, uint256 side, uint256 tick, uint256 lots) internal virtual;
+
+    /// @dev Ends `lots` of another account's order in storage (one fewer open order).
+    function _releaseOther(uint256 owner, uint256 side, uint256 tick, uint256 lots) internal virtual;
+
+    /// @dev Lots of a maker order that may fill now (reduce-only orders follow the live position).
+    function _makerFillable(uint256 ow, uint256 olots, uint256 makerSide) internal view virtual returns (uint256);
+
+    /// @dev Cancels `lots` of a maker order that may no longer fill (`ends`: the whole order).
+    function _trimMaker(uint256 owner, uint256 side, uint256 tick, uint256 lots, bool ends) internal virtual;
+
+    /// @dev Books one maker fill of `f` lots at `t.tick` (one pocket write per maker).
+    function _fillMaker(uint256 top, Taker memory t, uint256 maker, uint256 f, bool done) internal virtual;
+
+    /// @dev Books the taker's side of all its fills and emits `Trade`.
+    function _settleTaker(Ctx memory c, Taker memory t, uint256 kind) internal virtual;
+
+    function _load(AccountId acct) internal view virtual returns (Ctx memory c);
+
+    /// @dev Writes the working copy back and settles with the Clearinghouse (its only external call).
+    function _flush(Ctx memory c) internal virtual;
+
+    /// @dev Writes only the account's pocket (liquidation cancels).
+    function _storePocket(Ctx memory c) internal virtual;
+
+    function _openCount(AccountId acct) internal view virtual returns (uint256);
+}

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {AccountId} from "../types/AccountId.sol";
+import {IOrderBook} from "./IOrderBook.sol";
+import {IPriceOracle} from "./IPriceOracle.sol";
+
+/// @notice Parameters of a perpetual market. Book fields as for spot; sizes are lots of
+/// `lotSize` atoms of the underlying asset, prices `tick * tickSize` quote atoms per lot.
+/// @param underlying Listed asset whose oracle price is the index (and with whose spot balance
+///        a position nets in ATLAS).
+/// @param quote Settlement asset (USDC): PnL, funding and fees move in it.
+/// @param oiCapLots Cap on open interest (long lots = short lots).
+/// @param positionCapLots Cap on one account's |position|.
+/// @param maxPremiumBps Bound on the mark's premium over the index.
+/// @param interestPpmPerHour Interest part of funding (ppm of the index per hour).
+/// @param fundingClampPpm Clamp of (interest − premium) in the funding rate (ppm per hour).
+/// @param fundingCapPpm Cap on |funding rate| (ppm per hour).
+/// @param liquidityBps ATLAS liquidity charge on the scenario's perp notional (bps).
+/// @param impactNotionalUsd Notional (USD, whole dollars) at which the size-scaled charge adds
+///        another 100% of it: charge = n² / impact (0 = none).
+/// @param basisBps ATLAS charge on hedged notional (spot and perp on opposite sides).
+/// @param floorBps Floor on the requirement per underlying, as bps of gross notional.
+struct PerpMarketParams {
+    address underlying;
+    address quote;
+    uint128 lotSize;
+    uint128 tickSize;
+    uint64 minLots;
+    int16 makerFeeBps;
+    uint16 takerFeeBps;
+    uint16 maxMakerFeeBps;
+    uint64 oiCapLots;
+    uint64 positionCapLots;
+    uint16 maxPremiumBps;
+    int32 interestPpmPerHour;
+    uint32 fundingClampPpm;
+    uint32 fundingCapPpm;
+    uint16 liquidityBps;
+    uint64 impactNotionalUsd;
+    uint16 basisBps;
+    uint16 floorBps;
+}
+
+/// @notice What ATLAS reads of one account on one perp market, in atoms.
+/// @param underlying The asset the position nets with.
+/// @param quote The settlement asset the cash leg is in.
+/// @param sizeAtoms Signed position in underlying atoms.
+/// @param bidAtoms Underlying atoms of open bids (a long if they fill).
+/// @param askAtoms Underlying atoms of open asks.
+/// @param cashAtoms Signed quote atoms of the position's cash leg: unsettled cash − entry value −
+///        unsettled funding + size × (mark − index), each rounded against the account. So
+///        sizeAtoms valued at the index plus cashAtoms is the position's value at the mark.
+/// @param liquidityBps, impactNotionalUsd, basisBps, floorBps The market's ATLAS parameters.
+struct PerpRisk {
+    address underlying;
+    address quote;
+    int256 sizeAtoms;
+    uint256 bidAtoms;
+    uint256 askAtoms;
+    int256 cashAtoms;
+    uint256 liquidityBps;
+    uint256 impactNotionalUsd;
+    uint256 basisBps;
+    uint256 floorBps;
+}
+
+/// @title One perpetual-futures order book, cash-settled in the quote asset
+/// @notice Book, order words and events as `IOrderBook`, plus reduce-only (order bit 158, checked
+/// against the live position at placement and at every fill). Positions, unsettled cash and
+/// open-order exposure live here, per account; cash settles into the Clearinghouse balance
+/// whenever the account acts (or anyone calls `settle`). Liquidations and bankruptcies run in
+/// `PerpLiquidator`, which moves positions through the liquidator-only functions. Formulas: docs/PERPS.md.
+interface IPerpMarket is IOrderBook {
+    // ---- errors ----
+    /// @notice A reduce-only order would open or grow a position.
+    error ReduceOnlyViolated(int256 positionLots, uint256 side, uint256 lots);
+    /// @notice The fill would take open interest above the market's cap.
+    error OpenInterestCap(uint256 longLots, uint256 capLots);
+    /// @notice The fill or order would take the account's position above the cap.
+    error PositionCap(uint256 lots, uint256 capLots);
+    /// @notice A market parameter is zero, inconsistent or out of its hard bounds.
+    error InvalidMarketParams();
+    /// @notice Only the PerpLiquidator may call this.
+    error NotLiquidator(address caller);
+
+    // ---- events ----
+    /// @notice Funding state after an update. `indexLotWad` = index price per lot in quote atoms
+    ///         × 1e18; `ratePpmPerHour` the rate now in force; `premiumPpm` the mark's premium.
+    event FundingUpdated(int256 cumulativeFunding, int256 ratePpmPerHour, int256 premiumPpm, uint256 indexLotWad);
+    /// @notice Unsettled cash moved into the Clearinghouse balance (signed quote atoms).
+    event CashSettled(AccountId indexed account, int256 quoteAtoms);
+
+    // ---- trading and settlement ----
+    /// @notice Settles the account's funding and moves its unsettled cash into its Clearinghouse
+    ///         balance. Anyone may call.
+    function settle(address owner, uint8 sub) external;
+
+    // ---- PerpLiquidator only ----
+    /// @notice `to` buys `lots` (negative: sells) of `from`'s position at `priceAtoms` per lot;
+    ///         both settle, and `to` is margin-checked when `checkTo`.
+    function transferPosition(AccountId from, AccountId to, int256 lots, uint256 priceAtoms, bool checkTo) external;
+
+    /// @notice Moves up to `atoms` of the market's accrued fees into the account's cash (rounded
+    ///         up to whole tick units); returns the atoms moved.
+    function coverFromFees(AccountId account, uint256 atoms) external returns (uint256 covered);
+
+    /// @notice Forwards a hedge unwind to the Clearinghouse as this market (`liquidationSwap`).
+    function liquidationSwap(AccountId from, AccountId to, uint256 baseAtoms, uint256 quoteAtoms) external;
+
+    /// @notice Brings the funding index to now.
+    function accrue() external;
+
+    /// @notice The liquidation contract this market trusts.
+    function LIQUIDATOR() external view returns (address);
+
+    /// @notice The price source of the index (the risk engine's oracle).
+    function ORACLE() external view returns (IPriceOracle);
+
+    /// @notice No-op: every risk-adding perp action is margin-checked already.
+    function setMarginFlag(AccountId account) external;
+
+    // ---- views ----
+    /// @notice The account's position: signed lots, entry value (signed quote atoms), unsettled
+    ///         cash and funding owed now (positive = the account pays), open bid and ask lots.
+    function positionOf(AccountId account)
+        external
+        view
+        returns (int256 sizeLots, int256 entryAtoms, int256 cashAtoms, int256 fundingOwedAtoms, uint256 bidLots, uint256 askLots);
+
+    /// @notice What ATLAS reads (see `PerpRisk`).
+    function riskOf(AccountId account) external view returns (PerpRisk memory);
+
+    /// @notice Funding now: cumulative index (quote atoms × 1e9 per lot), rate in force (ppm per
+    ///         hour), seconds since the last update, and the premium (ppm of the index).
+    function funding()
+        external
+        view
+        returns (int256 cumulative, int256 ratePpmPerHour, uint256 lastUpdate, int256 premiumPpm);
+
+    /// @notice Index and mark price per lot in quote atoms × 1e18 (mark = index + bounded premium).
+    function markPrice() external view returns (uint256 indexLotWad, uint256 markLotWad);
+
+    /// @notice Open interest (long lots) and the funding totals settled so far (quote atoms).
+    function openInterest() external view returns (uint256 longLots, uint256 fundingPaid, uint256 fundingReceived);
+
+    /// @notice The market's parameters.
+    function perpParams() external view returns (PerpMarketParams memory);
+}

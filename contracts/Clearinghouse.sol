@@ -138,7 +138,9 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             }
             b.lent = lent;
             _balances[acct][token] = b;
-            _setState(acct, _track(_state[acct], _assets[token].id, b.amount));
+            uint256 st = _track(_state[acct], _assets[token].id, b.amount);
+            // lent funds count at the haircut: an account with debt must keep initial value >= 0
+            _setState(acct, lent && b.amount > 0 ? _checked(acct, st, st) : st);
         }
         emit LendingSet(acct, token, lent);
     }

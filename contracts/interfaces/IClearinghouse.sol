@@ -161,7 +161,9 @@ interface IClearinghouse {
 
     // ---- lending and borrowing ----
     /// @notice Opts the caller's sub-account in or out of lending `token` to its pool: a positive
-    ///         balance is then held as pool shares and earns the supply rate.
+    ///         balance is then held as pool shares and earns the supply rate. Lent funds count at
+    ///         the lent haircut, so turning lending on for a positive balance of an account with
+    ///         debt must leave its initial value >= 0 (`InsufficientMargin`).
     function setLending(address token, uint8 sub, bool lent) external;
 
     /// @notice Whether orders (settled by markets) and withdrawals may take balances negative.

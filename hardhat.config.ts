@@ -16,7 +16,7 @@ const compiler = (viaIR: boolean, runs = 1_000_000) => ({
 // code (lending, margin, liquidation) and is tuned for size to stay under the 24 KB limit.
 const profile = (viaIR: boolean) => ({
   compilers: [compiler(viaIR)],
-  overrides: { "contracts/Clearinghouse.sol": compiler(viaIR, 2000), "contracts/Atlas.sol": compiler(true) },
+  overrides: { "contracts/Clearinghouse.sol": compiler(viaIR, 200), "contracts/Atlas.sol": compiler(true) },
 });
 
 const config: HardhatUserConfig = {

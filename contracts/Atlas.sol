@@ -77,7 +77,8 @@ contract Atlas is IAtlas {
         address pool = allowBorrow ? CLEARINGHOUSE.positionOf(account, token).pool : address(0);
         uint256 hi = available;
         if (pool != address(0)) {
-            (, uint256 borrowable) = IMarginPool(pool).borrowQuote(0);
+            // a debit redeems the lent balance before it borrows: that cash is gone from the pool
+            (, uint256 borrowable) = IMarginPool(pool).borrowQuoteAfterRedeem(t.lentAtoms, 0);
             hi += borrowable;
         }
         // [idle, lent, debt, borrow shares, borrow index]: new debt is priced exactly as the pool
@@ -96,7 +97,7 @@ contract Atlas is IAtlas {
         while (lo < hi) {
             uint256 mid = hi - (hi - lo) / 2;
             _withdrawFrom(t, start, mid);
-            if (mid > available) (t.borrowRateWad,) = IMarginPool(pool).borrowQuote(mid - available);
+            if (mid > available) (t.borrowRateWad,) = IMarginPool(pool).borrowQuoteAfterRedeem(start[1], mid - available);
             else t.borrowRateWad = rate0;
             if (AtlasMath.value(e, b, initialScaleBps, true) >= 0) lo = mid;
             else hi = mid - 1;

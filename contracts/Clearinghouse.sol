@@ -144,7 +144,9 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             }
             b.lent = lent;
             _balances[acct][token] = b;
-            _setState(acct, _track(_state[acct], _assets[token].id, b.amount));
+            uint256 st = _track(_state[acct], _assets[token].id, b.amount);
+            // lent funds count at the haircut: an account with debt must keep initial value >= 0
+            _setState(acct, lent && b.amount > 0 ? _checked(acct, st, st) : st);
         }
         emit LendingSet(acct, token, lent);
     }
@@ -546,13 +548,40 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         return atlas.ORACLE().price(token);
     }
 
+    /// @dev Collateral worth at most this (USD, WAD: one cent) may be written off with the debt.
+    uint256 internal constant DUST_WAD = 1e16;
+
     /// @inheritdoc IClearinghouse
     function settleBadDebt(AccountId account, address token) external nonReentrant {
         uint256 st = _state[account];
-        // perp positions and unsettled perp cash count too: resolve them first
-        require(_holdsNothing(account, st, 0), NotBankrupt(account));
+        uint256 held = st & M64;
+        uint256 dust; // ids (bits) of the positive balances left
+        for (uint256 i; held != 0; ++i) {
+            // held bits are cleared lazily: read the balances themselves
+            if (held & 1 != 0 && _balances[account][_assetById[i + 1]].amount > 0) dust |= 1 << i;
+            held >>= 1;
+        }
+        // Dust no liquidation can take keeps no insolvent account from a write-off: if equity < 0
+        // and it is worth at most DUST_WAD, it goes to the reserve first (the account's own assets
+        // are the first step of the waterfall).
+        if (dust != 0) require(atlas.riskOf(account).equityWad < 0, NotBankrupt(account));
+        uint256 m = (st >> 128) & M64;
+        for (uint256 i; m != 0; ++i) {
+            if (m & 1 != 0) {
+                (uint256 lb, uint256 lq, uint256 ub, uint256 uq,) =
+                    ISpotMarket(_markets[i]).pocketOf(account.owner(), uint8(account.sub()));
+                require(lb | lq | ub | uq == 0, NotBankrupt(account));
+            }
+            m >>= 1;
+        }
         BalanceLib.Balance memory b = _balances[account][token];
         require(b.amount < 0, NoDebt(token));
+        uint256 dustWad;
+        for (uint256 i; dust != 0; ++i) {
+            if (dust & 1 != 0) (st, dustWad) = _seizeDust(account, _assetById[i + 1], st, dustWad);
+            dust >>= 1;
+        }
+        require(dustWad <= DUST_WAD, NotBankrupt(account));
         uint256 shares = uint256(-int256(b.amount));
         (uint256 loss,) = IMarginPool(_assets[token].pool).writeOff(shares);
         b.amount = 0;
@@ -584,6 +613,22 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             m >>= 1;
         }
         return true;
+    }
+
+    /// @dev Moves a bankrupt account's whole positive balance (lent shares redeemed, rounded down
+    /// by the pool) to the reserve; adds its USD value, rounded up (against the write-off), to `wad`.
+    function _seizeDust(AccountId account, address token, uint256 st, uint256 wad) internal returns (uint256, uint256) {
+        BalanceLib.Balance memory d = _balances[account][token];
+        AssetConfig memory a = _assets[token];
+        uint256 atoms = uint256(int256(d.amount));
+        if (d.lent) atoms = _toAtoms(IMarginPool(a.pool), atoms);
+        _reserve[token] += atoms;
+        d.amount = 0;
+        _balances[account][token] = d;
+        emit ReserveCredited(token, atoms);
+        (uint256 p,) = _price(token);
+        uint256 unit = 10 ** a.decimals;
+        return (_track(st, a.id, 0), wad + (atoms * p + unit - 1) / unit);
     }
 
     // ------------------------------------------------------------------ governance

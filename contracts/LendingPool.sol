@@ -403,7 +403,26 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
 
     /// @inheritdoc ILendingPool
     function borrowQuote(uint256 extraAssets) external view returns (uint256 ratePerSecondWad, uint256 borrowable) {
+        return _borrowQuote(0, extraAssets);
+    }
+
+    /// @inheritdoc ILendingPool
+    function borrowQuoteAfterRedeem(uint256 redeemedAssets, uint256 extraAssets)
+        external
+        view
+        returns (uint256 ratePerSecondWad, uint256 borrowable)
+    {
+        return _borrowQuote(redeemedAssets, extraAssets);
+    }
+
+    /// @dev A redemption takes cash only (totalBorrows and reserves stay), at most all of it.
+    function _borrowQuote(uint256 redeemedAssets, uint256 extraAssets)
+        internal
+        view
+        returns (uint256 ratePerSecondWad, uint256 borrowable)
+    {
         (Snapshot memory s,) = _accrued();
+        s.cash -= Math.min(redeemedAssets, s.cash);
         uint256 cap = _config.borrowCapAssets;
         uint256 capRoom = cap > s.totalBorrows ? cap - s.totalBorrows : 0;
         borrowable = Math.min(s.cash, capRoom);

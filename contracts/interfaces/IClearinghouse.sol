@@ -102,7 +102,7 @@ interface IClearinghouse {
     error LiquidationDidNotImprove(int256 beforeWad, int256 afterWad);
     /// @notice A liquidator may not liquidate its own account.
     error SelfLiquidation();
-    /// @notice The account still holds assets or pockets: not bankrupt.
+    /// @notice The account still holds pockets, or assets worth more than one cent or with equity >= 0: not bankrupt.
     error NotBankrupt(AccountId account);
     /// @notice The account owes nothing in this token.
     error NoDebt(address token);
@@ -163,7 +163,9 @@ interface IClearinghouse {
 
     // ---- lending and borrowing ----
     /// @notice Opts the caller's sub-account in or out of lending `token` to its pool: a positive
-    ///         balance is then held as pool shares and earns the supply rate.
+    ///         balance is then held as pool shares and earns the supply rate. Lent funds count at
+    ///         the lent haircut, so turning lending on for a positive balance of an account with
+    ///         debt must leave its initial value >= 0 (`InsufficientMargin`).
     function setLending(address token, uint8 sub, bool lent) external;
 
     /// @notice Whether orders (settled by markets) and withdrawals may take balances negative.
@@ -197,7 +199,9 @@ interface IClearinghouse {
     function isLiquidatable(AccountId account) external view returns (bool);
 
     /// @notice Writes off a bankrupt account's debt in `token` against that token's pool (its
-    ///         reserve first, then its lenders). Anyone may call once the account holds nothing.
+    ///         reserve first, then its lenders). Anyone may call once the account holds nothing,
+    ///         or once its equity is below zero and what it holds is worth at most one cent: that
+    ///         dust (lent shares redeemed) goes to the reserve first (`ReserveCredited`).
     function settleBadDebt(AccountId account, address token) external;
 
     /// @notice The account's positions (`extra`, if not zero and not held, is added with amount 0)

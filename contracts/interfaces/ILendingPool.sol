@@ -131,6 +131,13 @@ interface ILendingPool is IERC4626 {
     /// @notice For what-if views: the borrow rate once `extraAssets` more are borrowed, and how much
     ///         can be borrowed at all now (cash and the borrow cap).
     function borrowQuote(uint256 extraAssets) external view returns (uint256 ratePerSecondWad, uint256 borrowable);
+    /// @notice `borrowQuote` once `redeemedAssets` have left the cash first (a margin account's lent
+    ///         balance, redeemed before it borrows): the rate once `extraAssets` more are then
+    ///         borrowed, and how much can then be borrowed at all (the cash left and the borrow cap).
+    function borrowQuoteAfterRedeem(uint256 redeemedAssets, uint256 extraAssets)
+        external
+        view
+        returns (uint256 ratePerSecondWad, uint256 borrowable);
     /// @notice `debtOf(shares)` and `borrowRatePerSecondWad()` from one accrual: what Atlas reads per debt.
     function debtAndRateOf(uint256 shares) external view returns (uint256 assets, uint256 ratePerSecondWad);
     /// @notice Borrow shares a debt of `assets` takes, rounded up (the pool's side).

@@ -16,6 +16,10 @@ interface IMarginPool {
     function writeOff(uint256 shares) external returns (uint256 lossAssets, uint256 fromReserve);
     function debtOf(uint256 shares) external view returns (uint256 assets);
     function borrowQuote(uint256 extraAssets) external view returns (uint256 ratePerSecondWad, uint256 borrowable);
+    function borrowQuoteAfterRedeem(uint256 redeemedAssets, uint256 extraAssets)
+        external
+        view
+        returns (uint256 ratePerSecondWad, uint256 borrowable);
     function debtAndRateOf(uint256 shares) external view returns (uint256 assets, uint256 ratePerSecondWad);
     function borrowIndexWad() external view returns (uint256);
     function borrowRatePerSecondWad() external view returns (uint256);

@@ -28,11 +28,9 @@ import { anyStale, begin, exec, fail, observe, pushPrice, staleFor, type RunStat
 const BPS = 10_000n;
 /**
  * MARGIN_INVARIANT_SKIP=M7 (comma-separated ids) looks past a known failure to find the next.
- * Default "M7": Atlas.maxWithdraw overstates the limit by a few atoms when the account lends the
- * token it withdraws (the quote counts its lent atoms as pool cash) — an open finding, see
- * docs/INVARIANTS.md. Set MARGIN_INVARIANT_SKIP="" to check it.
+ * Nothing is skipped by default.
  */
-const skipped = (id: string) => (process.env.MARGIN_INVARIANT_SKIP ?? "M7").split(",").includes(id);
+const skipped = (id: string) => (process.env.MARGIN_INVARIANT_SKIP ?? "").split(",").includes(id);
 const FLAG_BORROW_ORDERS = 1n << 192n;
 const FLAG_BORROW_WITHDRAWALS = 1n << 193n;
 
@@ -62,6 +60,8 @@ const int = (r: Read): bigint => {
 const ch = (s: RunState, f: string, args: unknown[]): Call => ({ target: s.c.chAddr, data: chIface.encodeFunctionData(f, args) });
 const atlas = (s: RunState, f: string, args: unknown[]): Call => ({ target: s.c.atlasAddr, data: atlasIface.encodeFunctionData(f, args) });
 const per = (x: bigint, permille: number) => (x * BigInt(permille)) / 1000n;
+/** Clearinghouse.DUST_WAD: collateral worth at most one cent may be written off with the debt. */
+const DUST_WAD = 10n ** 16n;
 const usd = (atoms: bigint, i: number, price: bigint) => (atoms * price) / 10n ** BigInt(ASSETS[i].decimals);
 
 /** Signed balances (atoms, with interest) of an account in every token. */
@@ -246,20 +246,20 @@ async function deposit(s: RunState, a: number, i: number, amount: bigint) {
 
 async function lending(s: RunState, a: number, i: number, on: boolean) {
   const acc = s.c.accounts[a];
-  const indebted = hasDebt(s.snap, a);
-  const [before] = indebted ? await s.c.read([atlas(s, "initialValue", [acc.id])]) : [undefined];
-  const r = await exec(s, {
+  const p = s.snap.pos[a][i];
+  // turning lending on converts a positive idle balance to shares valued at the lent haircut: a
+  // debit of value, margin-checked like one (M5, M6); anything else changes no value
+  const converts = on && !p.lent && p.amount > 0n;
+  await exec(s, {
     from: acc.owner,
     to: s.c.chAddr,
     data: chIface.encodeFunctionData("setLending", [s.c.tokens[i], acc.sub, on]),
     label: `setLending a${a} ${ASSETS[i].symbol} ${on}`,
+    actor: a,
     touches: [a],
-    allow: ["InsufficientCash"],
-    extra: indebted ? [atlas(s, "initialValue", [acc.id])] : [],
+    debit: converts,
+    allow: converts ? ["InsufficientCash", "InsufficientMargin", "PriceUnavailable"] : ["InsufficientCash"],
   });
-  // not a debit, so not margin-checked: note when it takes an indebted account below initial margin
-  if (r.ok && before?.ok && r.extra[0]?.ok && int(before) >= 0n && int(r.extra[0]) < 0n)
-    observe(s, "setLending left an indebted account below initial value (not margin-checked)", `t=${s.time} setLending a${a} ${ASSETS[i].symbol} ${on}: initial ${int(before)} -> ${int(r.extra[0])}`);
 }
 
 /**
@@ -801,23 +801,30 @@ async function bankrupt(s: RunState, t: number, by: number) {
     if (!hasDebt(sn, t)) return;
   }
   const pocketEmpty = sn.pocket[t].slice(0, 4).every((x) => x === 0n);
+  if (!pocketEmpty) return;
   const positives = sn.pos[t].flatMap((p, i) => (p.amount > 0n ? [i] : []));
-  if (positives.length || !pocketEmpty) {
-    const bal = await balances(s, t);
-    const worth = positives.reduce((acc, i) => acc + usd(bal[i], i, s.prices[i]), 0n);
-    const equity = bal.reduce((acc, b, i) => acc + usd(b, i, s.prices[i]), 0n);
-    const debts = bal.flatMap((b, i) => (b < 0n ? [i] : []));
-    // a collateral no repayment of one atom of any debt can seize without exceeding it
-    const stuck = positives.every((i) => debts.every((d) => seizeFor(s, d, 1n, i, 0n) > bal[i]));
-    if (pocketEmpty && stuck && worth < WAD / 100n && equity < 0n) {
-      // what is left cannot be seized (worth less than one atom of the debt, or nothing at all)
-      const zeroShares = positives.filter((i) => sn.pos[t][i].lent && bal[i] === 0n);
-      const detail = `t=${s.time} a${t} raw ${sn.pos[t].map((p) => `${p.amount}${p.lent ? " shares" : ""}`).join(", ")}; balances ${bal.join(", ")}`;
-      if (zeroShares.length)
-        observe(s, "insolvent account keeps lent pool shares worth 0 atoms (nothing to seize), so settleBadDebt reverts NotBankrupt", detail);
-      else observe(s, "insolvent account keeps collateral dust worth less than one atom of its debt (no liquidation can seize it), so settleBadDebt reverts NotBankrupt", detail);
+  if (positives.length) {
+    // Dust (worth at most one cent, rounded up) of an account whose equity is below zero goes to
+    // the reserve with the first write-off; anything more must be liquidated first.
+    const [bal, risk] = await Promise.all([balances(s, t), s.c.read([atlas(s, "riskOf", [T.id])])]);
+    if (!risk[0].ok) return; // a stale price: the write-off needs Atlas's equity
+    const unit = (i: number) => 10n ** BigInt(ASSETS[i].decimals);
+    const worth = positives.reduce((acc, i) => acc + (bal[i] * s.prices[i] + unit(i) - 1n) / unit(i), 0n);
+    const equity = BigInt.asIntN(256, risk[0].words[0]);
+    if (worth > DUST_WAD || equity >= 0n) return;
+    // lent dust is redeemed from its pool, which needs the cash (open finding 4)
+    if (positives.some((i) => sn.pos[t][i].lent && bal[i] > s.snap.pools[i].cash)) return;
+    const debt = s.snap.pos[t].findIndex((p) => p.amount < 0n);
+    const reserve0 = [...s.snap.reserve];
+    const sameSecond = s.snapTime === s.time;
+    await settleBadDebt(s, t, debt, true, by);
+    for (const i of positives) {
+      if (s.snap.pos[t][i].amount !== 0n) fail(s, `settleBadDebt left the dust of ${ASSETS[i].symbol} on the account`);
+      // redeemed at this second: exactly what balanceOf said the dust was worth
+      if (sameSecond && s.snap.reserve[i] - reserve0[i] !== bal[i])
+        fail(s, `settleBadDebt moved ${s.snap.reserve[i] - reserve0[i]} ${ASSETS[i].symbol} of dust to the reserve, expected ${bal[i]}`);
     }
-    return;
+    s.stats.dustSeized++;
   }
   for (let i = 0; i < ASSETS.length; i++) if (s.snap.pos[t][i].amount < 0n) await settleBadDebt(s, t, i, true, by);
 }
@@ -833,7 +840,7 @@ async function settleBadDebt(s: RunState, t: number, i: number, expectOk: boolea
     data: chIface.encodeFunctionData("settleBadDebt", [c.accounts[t].id, c.tokens[i]]),
     label: `settleBadDebt a${t} ${ASSETS[i].symbol}`,
     touches: [t],
-    allow: expectOk ? [] : ["NotBankrupt", "NoDebt"],
+    allow: expectOk ? [] : ["NotBankrupt", "NoDebt", "PriceUnavailable"],
     writeOff: i,
   });
   if (!r.ok) return;

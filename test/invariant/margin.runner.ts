@@ -41,6 +41,8 @@ export interface Stats {
   bufferBound: number;
   tooLarge: number;
   badDebts: number;
+  /** Write-offs that moved an insolvent account's collateral dust to the reserve. */
+  dustSeized: number;
   marginTakes: number;
   marginChecks: number;
   /** Withdrawals and borrows sized from Atlas's limits (M7). */
@@ -69,6 +71,7 @@ export const newStats = (): Stats => ({
   bufferBound: 0,
   tooLarge: 0,
   badDebts: 0,
+  dustSeized: 0,
   marginTakes: 0,
   marginChecks: 0,
   limitChecks: 0,
@@ -84,7 +87,7 @@ export const newStats = (): Stats => ({
 
 /** Adds one run's figures to a total. */
 export function addStats(total: Stats, s: Stats) {
-  for (const k of ["actions", "txs", "sims", "liquidations", "bisected", "bufferBound", "tooLarge", "badDebts", "marginTakes", "marginChecks", "limitChecks", "staleBlocked", "staleCredits", "staleViews", "priceDrops"] as const)
+  for (const k of ["actions", "txs", "sims", "liquidations", "bisected", "bufferBound", "tooLarge", "badDebts", "dustSeized", "marginTakes", "marginChecks", "limitChecks", "staleBlocked", "staleCredits", "staleViews", "priceDrops"] as const)
     total[k] += s[k];
   for (const k of ["byAction", "okByAction", "msByAction", "reverts"] as const)
     for (const [n, v] of Object.entries(s[k])) total[k][n] = (total[k][n] ?? 0) + v;

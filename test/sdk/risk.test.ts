@@ -152,6 +152,26 @@ describe("sdk actions: risk and liquidation", () => {
       expect(after.initialWad >= 0n).to.equal(true);
     });
 
+    // A withdrawal beyond a lent balance redeems it first: that cash leaves the pool before the
+    // borrow, which is then priced at the utilisation without it (LendingPool.borrowQuoteAfterRedeem).
+    it("a lender's maxWithdraw with borrowing agrees with the contract and holds to the atom", async () => {
+      const { alice, tokens } = world();
+      await alice.depositSync({ token: tokens.weth, amount: 10n * WAD, approve: "max" });
+      await alice.depositSync({ token: tokens.usdc, amount: 20_000n * USDC, approve: "max" });
+      await alice.setLendingSync({ token: tokens.usdc });
+      const snapshot = await alice.readAtlasSnapshot({ owner: alice.account.address, tokens: [tokens.usdc] });
+      const w = await alice.maxWithdraw({ token: tokens.usdc, snapshot, allowBorrow: true, verify: true });
+      const max = await alice.maxBorrow({ token: tokens.usdc, snapshot, verify: true });
+      const lent = await balanceOf(alice.account.address, tokens.usdc);
+      expect(w).to.equal(lent + max);
+      expect(max).to.be.greaterThan(0n);
+      await at(snapshot.timestamp);
+      expect(await thrown(alice.borrowSync({ token: tokens.usdc, atoms: w + 1n }))).to.be.instanceOf(InsufficientMarginError);
+      await at(snapshot.timestamp);
+      await alice.borrowSync({ token: tokens.usdc, atoms: w });
+      expect((await riskOnChain(alice.account.address)).initialWad >= 0n).to.equal(true);
+    });
+
     it("maxWithdraw without borrowing: at most the balance, less what margin needs when the account owes", async () => {
       const { alice, tokens } = world();
       await alice.depositSync({ token: tokens.weth, amount: 10n * WAD, approve: "max" });

@@ -59,6 +59,45 @@ describe("Atlas.maxWithdraw and maxBorrow", () => {
     await mined(ch.connect(carol).withdraw(U, 0, w, carol.address));
   });
 
+  // A debit redeems the lent balance before it borrows: that cash leaves the pool first, so it
+  // can be borrowed only once, and the borrow's rate is the utilisation without it.
+  it("a lender's maxWithdraw with borrowing counts its lent cash once: the whole cash, not more", async () => {
+    const f = fx();
+    const { ch, atlas, bob, W, U } = f;
+    await deposit(f, bob, W, 10_000n * E18); // margin is not the limit here
+    await deposit(f, bob, U, 500_000n * E6);
+    await mined(ch.connect(bob).setLending(U, 0, true));
+    await mined(ch.connect(bob).setBorrowPolicy(0, false, true));
+    await sameTime(f);
+    const cash = await f.pools.USDC.cash();
+    const w = await atlas.maxWithdraw(acctOf(bob), U, true);
+    expect(w).to.equal(cash); // the 500,000 lent plus the 1,000,000 the lender left
+    expect(await atlas.maxBorrow(acctOf(bob), U)).to.equal(cash - (await ch.balanceOf(acctOf(bob), U)));
+    await sameTime(f);
+    await expect(ch.connect(bob).withdraw(U, 0, w + 1n, bob.address)).to.be.revertedWithCustomError(f.pools.USDC, "InsufficientCash");
+    await sameTime(f);
+    await mined(ch.connect(bob).withdraw(U, 0, w, bob.address));
+    expect(await f.pools.USDC.cash()).to.equal(0n);
+  });
+
+  it("a lender's maxWithdraw with borrowing is exact when margin binds (the rate after its redemption)", async () => {
+    const f = fx();
+    const { ch, atlas, bob, W, U } = f;
+    await deposit(f, bob, W, 100n * E18);
+    await deposit(f, bob, U, 500_000n * E6);
+    await mined(ch.connect(bob).setLending(U, 0, true));
+    await mined(ch.connect(bob).setBorrowPolicy(0, false, true));
+    await sameTime(f);
+    const w = await atlas.maxWithdraw(acctOf(bob), U, true);
+    expect(w).to.be.greaterThan(500_000n * E6);
+    expect(w).to.be.lessThan(await f.pools.USDC.cash());
+    await sameTime(f);
+    await expect(ch.connect(bob).withdraw(U, 0, w + 1n, bob.address)).to.be.revertedWithCustomError(ch, "InsufficientMargin");
+    await sameTime(f);
+    await mined(ch.connect(bob).withdraw(U, 0, w, bob.address));
+    expect((await f.atlas.riskOf(acctOf(bob))).initialWad).to.be.at.least(0n);
+  });
+
   it("maxWithdraw with borrowing is the balance plus maxBorrow; borrowing one atom past maxBorrow reverts", async () => {
     const f = fx();
     const { ch, atlas, bob, U } = f;

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { Side, encodeOrder } from "../../sdk/src/math/order.ts";
 import { DAY, E18, E6, E8, WAD, acctOf, deposit, divUp, mined, sameTime, setPrice, storedAmount, useMarginFixture, warp, type MFx } from "./margin._helpers.ts";
 
@@ -96,5 +97,54 @@ describe("Clearinghouse.settleBadDebt", () => {
     expect(after.reserves).to.equal(before.reserves - loss);
     expect(after.lenderValue).to.be.at.least(before.lenderValue);
     expect(after.totalAssets).to.be.at.least(before.totalAssets);
+  });
+  // The waterfall's first step, the account's own assets: what a liquidation can no longer take
+  // (worth at most one cent) goes to the reserve as the debt is written off.
+  for (const lent of [false, true]) {
+    it(`an insolvent account's ${lent ? "lent " : ""}collateral dust (at most one cent) goes to the reserve and the debt is written off`, async () => {
+      const f = fx();
+      const { ch, bob, carol, dave, W, U } = f;
+      await deposit(f, bob, W, E18);
+      if (lent) await mined(ch.connect(bob).setLending(W, 0, true));
+      await mined(ch.connect(bob).borrow(U, 0, 2_400n * E6, bob.address));
+      await deposit(f, carol, U, 10_000n * E6);
+      await setPrice(f, W, 100n * WAD);
+      // repaying $99.995 at a zero discount seizes all but about 0.00005 WETH ($0.005)
+      await mined(ch.connect(carol).liquidate(acctOf(bob), U, 99_995_000n, W, 0));
+      const dust = await ch.balanceOf(acctOf(bob), W);
+      expect(dust).to.be.greaterThan(4n * 10n ** 13n);
+      expect(dust).to.be.at.most(5n * 10n ** 13n);
+      const reserve0 = await ch.reserveOf(W);
+      const shares = -(await storedAmount(f, acctOf(bob), U));
+      await sameTime(f);
+      const tx = await ch.connect(dave).settleBadDebt(acctOf(bob), U);
+      await expect(tx).to.emit(ch, "ReserveCredited").withArgs(W, dust);
+      await expect(tx).to.emit(ch, "BadDebtSettled").withArgs(acctOf(bob), U, shares, anyValue);
+      expect(await ch.reserveOf(W)).to.equal(reserve0 + dust);
+      expect(await storedAmount(f, acctOf(bob), W)).to.equal(0n);
+      expect(await ch.balanceOf(acctOf(bob), U)).to.equal(0n);
+      expect((await ch.accountState(acctOf(bob))) & ((1n << 128n) - 1n)).to.equal(0n); // nothing held, nothing owed
+      if (lent) expect(await f.pools.WETH.balanceOf(await ch.getAddress())).to.equal(0n);
+    });
+  }
+
+  it("reverts NotBankrupt while the collateral left is worth more than one cent", async () => {
+    const f = fx();
+    const { ch, bob, carol, W, U } = f;
+    await deposit(f, bob, W, E18);
+    await mined(ch.connect(bob).borrow(U, 0, 2_400n * E6, bob.address));
+    await deposit(f, carol, U, 10_000n * E6);
+    await setPrice(f, W, 100n * WAD);
+    await mined(ch.connect(carol).liquidate(acctOf(bob), U, 99_980_000n, W, 0)); // 0.0002 WETH ($0.02) left
+    expect(await ch.balanceOf(acctOf(bob), W)).to.equal(2n * 10n ** 14n);
+    await expect(ch.settleBadDebt(acctOf(bob), U)).to.be.revertedWithCustomError(ch, "NotBankrupt").withArgs(acctOf(bob));
+  });
+
+  it("reverts NotBankrupt for dust of a solvent account (equity >= 0): it can repay", async () => {
+    const f = fx();
+    const { ch, dave, W, U } = f;
+    await deposit(f, dave, W, 10n ** 12n); // $0.003
+    await mined(ch.connect(dave).borrow(U, 0, 1n, dave.address));
+    await expect(ch.settleBadDebt(acctOf(dave), U)).to.be.revertedWithCustomError(ch, "NotBankrupt").withArgs(acctOf(dave));
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { DAY, E18, E6, acctOf, deposit, mined, storedAmount, useMarginFixture, warp } from "./margin._helpers.ts";
+import { DAY, E18, E6, acctOf, deposit, mined, sameTime, setPrice, storedAmount, useMarginFixture, warp } from "./margin._helpers.ts";
 
 const OFFSET = 10n ** 6n; // the pools' ERC-4626 virtual-share offset (10^6)
 
@@ -75,6 +75,38 @@ describe("Clearinghouse.setLending", () => {
     await expect(ch.connect(alice).setLending(U, 0, false)).to.emit(ch, "LendingSet").withArgs(acctOf(alice), U, false);
     const p = await ch.positionOf(acctOf(alice), U);
     expect([p.amount, p.lent]).to.deep.equal([700n, false]);
+  });
+
+  // Lent funds count at the haircut (98 %): turning lending on is a loss of value for the margin
+  // check, so an account with debt must keep initial value >= 0 through it.
+  it("turning lending on is margin-checked for an account with debt: InsufficientMargin below initial value", async () => {
+    const f = fx();
+    const { ch, atlas, bob, W, U } = f;
+    await deposit(f, bob, U, 10_000n * E6);
+    await sameTime(f);
+    const b = await atlas.maxBorrow(acctOf(bob), W);
+    await sameTime(f);
+    await mined(ch.connect(bob).borrow(W, 0, b, bob.address));
+    await expect(ch.connect(bob).setLending(U, 0, true)).to.be.revertedWithCustomError(ch, "InsufficientMargin");
+    expect((await ch.positionOf(acctOf(bob), U)).lent).to.equal(false);
+    // with room for the haircut it passes, and leaves initial value >= 0
+    await mined(ch.connect(bob).repay(W, bob.address, 0, b / 2n));
+    await expect(ch.connect(bob).setLending(U, 0, true)).to.emit(ch, "LendingSet").withArgs(acctOf(bob), U, true);
+    expect((await atlas.riskOf(acctOf(bob))).initialWad).to.be.at.least(0n);
+  });
+
+  it("turning lending on converts nothing for a token owed: not checked, whatever the margin", async () => {
+    const f = fx();
+    const { ch, atlas, bob, W, U } = f;
+    await deposit(f, bob, U, 10_000n * E6);
+    await sameTime(f);
+    const b = await atlas.maxBorrow(acctOf(bob), W);
+    await sameTime(f);
+    await mined(ch.connect(bob).borrow(W, 0, b, bob.address));
+    await setPrice(f, W, 3_100n * E18); // the debt grows: below initial value
+    expect((await atlas.riskOf(acctOf(bob))).initialWad).to.be.lessThan(0n);
+    await expect(ch.connect(bob).setLending(W, 0, true)).to.emit(ch, "LendingSet").withArgs(acctOf(bob), W, true);
+    await expect(ch.connect(bob).setLending(U, 0, false)).to.emit(ch, "LendingSet").withArgs(acctOf(bob), U, false);
   });
 
   it("reverts NoPool for an asset without a pool and for an unlisted token", async () => {

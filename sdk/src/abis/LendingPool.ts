@@ -964,6 +964,35 @@ export const lendingPoolAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "redeemedAssets",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "extraAssets",
+        "type": "uint256"
+      }
+    ],
+    "name": "borrowQuoteAfterRedeem",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "ratePerSecondWad",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "borrowable",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "borrowRatePerSecondWad",
     "outputs": [

@@ -190,7 +190,7 @@ export class NoRiskEngineError extends ContractRevertError<typeof clearinghouseA
 
 /**
  * `NotBankrupt(bytes32)` (Clearinghouse, selector `0xae06b3ac`).
- * The account still holds assets or pockets: not bankrupt.
+ * The account still holds pockets, or assets worth more than one cent or with equity >= 0: not bankrupt.
  */
 export class NotBankruptError extends ContractRevertError<typeof clearinghouseAbi, "NotBankrupt"> {
   static readonly errorName = "NotBankrupt";

@@ -14,7 +14,7 @@ import { getAddress, isAddressEqual, zeroAddress, type Address, type Hex } from 
 import { AtlasTokenMissingError } from "../errors/atlas.ts";
 import { PriceUnavailableError } from "../errors/contract.ts";
 import { contractError } from "../errors/local.ts";
-import { borrowQuote, toAssetsDown, type RateModel } from "./rates.ts";
+import { borrowQuoteAfterRedeem, toAssetsDown, type RateModel } from "./rates.ts";
 
 export const BPS = 10_000n;
 export const WAD = 10n ** 18n;
@@ -245,9 +245,12 @@ export function poolStateOf(a: AtlasAsset): PoolState {
   return a.poolState;
 }
 
-/** `LendingPool.borrowQuote` on a snapshot's pool state (totalBorrows as the pool derives it, rounded down). */
-export function quote(ps: PoolState, extraAssets: bigint): { ratePerSecondWad: bigint; borrowable: bigint } {
-  return borrowQuote(
+/**
+ * `LendingPool.borrowQuote` on a snapshot's pool state (totalBorrows as the pool derives it, rounded
+ * down), or `borrowQuoteAfterRedeem` once `redeemedAssets` have left the cash.
+ */
+export function quote(ps: PoolState, extraAssets: bigint, redeemedAssets = 0n): { ratePerSecondWad: bigint; borrowable: bigint } {
+  return borrowQuoteAfterRedeem(
     {
       cash: ps.cash,
       totalBorrows: toAssetsDown(ps.totalBorrowShares, ps.borrowIndexWad),
@@ -255,6 +258,7 @@ export function quote(ps: PoolState, extraAssets: bigint): { ratePerSecondWad: b
       borrowCapAssets: ps.borrowCapAssets,
       rateModel: ps.rateModel,
     },
+    redeemedAssets,
     extraAssets,
   );
 }
@@ -333,7 +337,8 @@ export function maxWithdraw(s: AtlasSnapshot, token: Address, allowBorrow: boole
   const pool = allowBorrow ? a.pool : zeroAddress;
   const ps = pool !== zeroAddress ? poolStateOf(a) : undefined;
   let hi = available;
-  if (ps) hi += quote(ps, 0n).borrowable;
+  // a debit redeems the lent balance before it borrows: that cash is gone from the pool
+  if (ps) hi += quote(ps, 0n, t.lentAtoms).borrowable;
   // [idle, lent, debt, borrow shares, borrow index]
   const start: WithdrawStart = [t.idleAtoms, t.lentAtoms, t.debtAtoms, 0n, 0n];
   if (ps) {
@@ -347,7 +352,7 @@ export function maxWithdraw(s: AtlasSnapshot, token: Address, allowBorrow: boole
   while (lo < hi) {
     const mid = hi - (hi - lo) / 2n;
     withdrawFrom(t, start, mid);
-    t.borrowRateWad = mid > available ? quote(ps!, mid - available).ratePerSecondWad : rate0;
+    t.borrowRateWad = mid > available ? quote(ps!, mid - available, start[1]).ratePerSecondWad : rate0;
     if (value(e, b, s.initialScaleBps, true) >= 0n) lo = mid;
     else hi = mid - 1n;
   }

@@ -85,6 +85,20 @@ export interface QuoteState {
  * cash), and how much can be borrowed now (cash, and room under the borrow cap).
  */
 export function borrowQuote(s: QuoteState, extraAssets: bigint): { ratePerSecondWad: bigint; borrowable: bigint } {
+  return borrowQuoteAfterRedeem(s, 0n, extraAssets);
+}
+
+/**
+ * `LendingPool.borrowQuoteAfterRedeem`: `borrowQuote` once `redeemedAssets` have left the cash
+ * first (a margin account's lent balance, redeemed before it borrows; at most all the cash).
+ * @example borrowQuoteAfterRedeem(state, lentAtoms, 0n).borrowable // what a lender can borrow on top
+ */
+export function borrowQuoteAfterRedeem(
+  s0: QuoteState,
+  redeemedAssets: bigint,
+  extraAssets: bigint,
+): { ratePerSecondWad: bigint; borrowable: bigint } {
+  const s = { ...s0, cash: s0.cash - (redeemedAssets < s0.cash ? redeemedAssets : s0.cash) };
   const capRoom = s.borrowCapAssets > s.totalBorrows ? s.borrowCapAssets - s.totalBorrows : 0n;
   const borrowable = s.cash < capRoom ? s.cash : capRoom;
   const extra = extraAssets < s.cash ? extraAssets : s.cash;

@@ -33,8 +33,9 @@ const request = (p: SettleBadDebtParameters): WriteRequest => ({
 /**
  * Writes off a bankrupt account's debt in `token` against that token's pool: its reserve first,
  * then its lenders' share price, and no one else. Anyone may call once every balance of the
- * account is ≤ 0 and its pockets are empty (`NotBankruptError` otherwise; `NoDebtError` when it
- * owes none of `token`).
+ * account is ≤ 0 and its pockets are empty, or once its equity is below zero and what it still
+ * holds is dust worth at most one cent, which goes to the Clearinghouse's reserve first
+ * (`NotBankruptError` otherwise; `NoDebtError` when it owes none of `token`).
  *
  * @example
  * await settleBadDebt(client, { clearinghouse, owner: bob, token: usdc })

@@ -155,6 +155,30 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
     }
 
     /// @inheritdoc ILendingPool
+    function repayUpTo(uint256 maxShares, uint256 assets) external nonReentrant returns (uint256 shares, uint256 paid) {
+        _onlyClearinghouse();
+        require(maxShares != 0 && assets != 0, ZeroAmount());
+        Snapshot memory s = _accrued();
+        // Rounded up: the whole debt costs the repayer the last fraction of an atom (the pool's side).
+        uint256 debt = RateModelLib.toAssetsUp(maxShares, s.indexWad);
+        if (assets >= debt) {
+            (shares, paid) = (maxShares, debt);
+        } else {
+            // Rounded down: only shares `assets` fully pays for are burnt (the pool's side); what
+            // is left of `assets` is not taken.
+            shares = RateModelLib.mulDivDown(assets, WAD, s.indexWad);
+            if (shares == 0) return (0, 0);
+            paid = RateModelLib.toAssetsUp(shares, s.indexWad); // ≤ assets; rounded up: the pool's side
+        }
+        require(shares <= s.borrowShares, InsufficientBorrowShares(shares, s.borrowShares));
+        s.borrowShares -= shares;
+        s.cash += paid; // checked to fit uint112 in _write
+        _write(s);
+        _pullExact(msg.sender, paid);
+        emit Repaid(msg.sender, paid, shares);
+    }
+
+    /// @inheritdoc ILendingPool
     function writeOff(uint256 shares) external nonReentrant returns (uint256 lossAssets, uint256 fromReserve) {
         _onlyClearinghouse();
         require(shares != 0, ZeroAmount());
@@ -260,6 +284,28 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         s.cash -= assets; // assets ≤ cash
         _write(s);
         _withdraw(_msgSender(), receiver, owner, assets, shares);
+    }
+
+    /// @inheritdoc ILendingPool
+    function withdrawUpTo(uint256 maxShares, uint256 assets)
+        external
+        nonReentrant
+        returns (uint256 shares, uint256 paid)
+    {
+        require(maxShares != 0 && assets != 0, ZeroAmount());
+        Snapshot memory s = _accrued();
+        paid = _toAssets(maxShares, s, false); // rounded down, as redeem: the pool's side
+        if (paid > assets) {
+            (shares, paid) = (_toShares(assets, s, true), assets); // rounded up, as withdraw: the pool's side
+        } else {
+            shares = maxShares;
+        }
+        require(paid <= s.cash, InsufficientCash(paid, s.cash));
+        uint256 balance = balanceOf(msg.sender);
+        require(shares <= balance, ERC4626ExceededMaxRedeem(msg.sender, shares, balance));
+        s.cash -= paid; // paid ≤ cash
+        _write(s);
+        _withdraw(msg.sender, msg.sender, msg.sender, paid, shares);
     }
 
     /// @notice cash + totalBorrows − reserves, with interest accrued up to now.

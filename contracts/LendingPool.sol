@@ -42,40 +42,52 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
 
     address internal immutable CLEARINGHOUSE;
 
-    /// @dev | cash uint112 | reserves uint112 | lastAccrual uint32 |  (low bits first)
-    /// uint32 seconds last until 2106; uint112 atoms hold 5e15 whole 18-decimal tokens.
-    struct PoolSlot {
+    // Hot state: everything an accrual reads is in `_market` and `_ledger` (plus `_model` when
+    // interest runs), so repay, withdraw and the views touch three slots; borrow and deposit add
+    // `_caps`. Each operation writes `_market` once, and `_ledger` only when interest moved it.
+    // Fields from the least significant bit up:
+    //   _market | cash 112 | totalBorrowShares 112 | lastAccrual 32 |
+    //   _ledger | borrowIndexWad 128 | reserves 112 | reserveFactorBps 16 |
+    //   _model  | base 64 | slope1 64 | slope2 64 | kink 64 |                  (RateModel)
+    //   _caps   | supplyCapAssets 112 | borrowCapAssets 112 | (32 free) |
+    // uint32 seconds last until 2106; uint112 atoms hold 5e15 whole 18-decimal tokens.
+    // totalBorrowShares < 2^112: a borrow keeps shares · index / 1e18 ≤ borrowCap ≤ 2^112 − 1
+    // with index ≥ 1e18 (and repay and writeOff only lower it).
+    struct MarketSlot {
         uint112 cash;
-        uint112 reserves;
+        uint112 totalBorrowShares;
         uint32 lastAccrual;
     }
 
-    /// @dev | borrowIndexWad uint128 | totalBorrowShares uint128 |
-    struct DebtSlot {
+    struct LedgerSlot {
         uint128 borrowIndexWad;
-        uint128 totalBorrowShares;
-    }
-
-    /// @dev | supplyCapAssets uint112 | borrowCapAssets uint112 | reserveFactorBps uint16 | (16 free) |
-    struct ConfigSlot {
-        uint112 supplyCapAssets;
-        uint112 borrowCapAssets;
+        uint112 reserves;
         uint16 reserveFactorBps;
     }
 
-    /// @dev The pool's state with interest accrued up to now, in memory.
+    struct CapsSlot {
+        uint112 supplyCapAssets;
+        uint112 borrowCapAssets;
+    }
+
+    /// @dev The pool's state with interest accrued up to now, in memory; operations edit it and
+    ///      `_write` stores it.
     struct Snapshot {
         uint256 cash;
         uint256 reserves;
         uint256 indexWad;
         uint256 borrowShares;
         uint256 totalBorrows;
+        uint256 reserveFactorBps;
+        uint256 interest; // growth of totalBorrows in this accrual
+        bool indexMoved; // the accrual moved the index (log InterestAccrued)
+        bool ledgerDirty; // `_ledger` must be written
     }
 
-    PoolSlot internal _pool;
-    DebtSlot internal _debt;
+    MarketSlot internal _market;
+    LedgerSlot internal _ledger;
     RateModel internal _model;
-    ConfigSlot internal _config;
+    CapsSlot internal _caps;
 
     /// @param asset_ The one asset this pool lends (its decimals + 6 are the shares' decimals).
     /// @param clearinghouse_ The only borrower; it also lends for margin accounts.
@@ -97,8 +109,8 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
     ) ERC20(name_, symbol_) ERC4626(asset_) AccessManaged(authority) {
         require(address(asset_) != address(0) && clearinghouse_ != address(0), ZeroAddress());
         CLEARINGHOUSE = clearinghouse_;
-        _debt.borrowIndexWad = uint128(WAD);
-        _pool.lastAccrual = block.timestamp.toUint32();
+        _ledger.borrowIndexWad = uint128(WAD);
+        _market.lastAccrual = block.timestamp.toUint32();
         _setRateModel(model);
         _setReserveFactor(reserveFactorBps_);
         _setCaps(supplyCapAssets, borrowCapAssets);
@@ -111,16 +123,18 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         _onlyClearinghouse();
         require(assets != 0, ZeroAmount());
         require(to != address(0), ZeroAddress());
-        Snapshot memory s = _accrue();
+        Snapshot memory s = _accrued();
         require(assets <= s.cash, InsufficientCash(assets, s.cash));
         // Rounded up: the borrower owes at least `assets` (the pool's side).
         shares = RateModelLib.toSharesUp(assets, s.indexWad);
         uint256 sharesAfter = s.borrowShares + shares;
+        // Rounded down, as totalBorrows always is: what lenders are surely owed.
         uint256 totalAfter = RateModelLib.toAssetsDown(sharesAfter, s.indexWad);
-        uint256 cap = _config.borrowCapAssets;
+        uint256 cap = _caps.borrowCapAssets;
         require(totalAfter <= cap, BorrowCapExceeded(totalAfter, cap));
-        _debt.totalBorrowShares = sharesAfter.toUint128();
-        _pool.cash = uint112(s.cash - assets); // safe: assets ≤ cash, which fits uint112
+        s.borrowShares = sharesAfter;
+        s.cash -= assets; // assets ≤ cash
+        _write(s);
         IERC20(asset()).safeTransfer(to, assets);
         emit Borrowed(to, assets, shares);
     }
@@ -129,21 +143,46 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
     function repay(uint256 shares) external nonReentrant returns (uint256 assets) {
         _onlyClearinghouse();
         require(shares != 0, ZeroAmount());
-        Snapshot memory s = _accrue();
+        Snapshot memory s = _accrued();
         require(shares <= s.borrowShares, InsufficientBorrowShares(shares, s.borrowShares));
         // Rounded up: the repayer pays the last fraction of an atom (the pool's side).
         assets = RateModelLib.toAssetsUp(shares, s.indexWad);
-        _debt.totalBorrowShares = uint128(s.borrowShares - shares); // safe: ≤ the stored uint128
-        _pool.cash = (s.cash + assets).toUint112();
+        s.borrowShares -= shares;
+        s.cash += assets; // checked to fit uint112 in _write
+        _write(s);
         _pullExact(msg.sender, assets);
         emit Repaid(msg.sender, assets, shares);
+    }
+
+    /// @inheritdoc ILendingPool
+    function repayUpTo(uint256 maxShares, uint256 assets) external nonReentrant returns (uint256 shares, uint256 paid) {
+        _onlyClearinghouse();
+        require(maxShares != 0 && assets != 0, ZeroAmount());
+        Snapshot memory s = _accrued();
+        // Rounded up: the whole debt costs the repayer the last fraction of an atom (the pool's side).
+        uint256 debt = RateModelLib.toAssetsUp(maxShares, s.indexWad);
+        if (assets >= debt) {
+            (shares, paid) = (maxShares, debt);
+        } else {
+            // Rounded down: only shares `assets` fully pays for are burnt (the pool's side); what
+            // is left of `assets` is not taken.
+            shares = RateModelLib.mulDivDown(assets, WAD, s.indexWad);
+            if (shares == 0) return (0, 0);
+            paid = RateModelLib.toAssetsUp(shares, s.indexWad); // ≤ assets; rounded up: the pool's side
+        }
+        require(shares <= s.borrowShares, InsufficientBorrowShares(shares, s.borrowShares));
+        s.borrowShares -= shares;
+        s.cash += paid; // checked to fit uint112 in _write
+        _write(s);
+        _pullExact(msg.sender, paid);
+        emit Repaid(msg.sender, paid, shares);
     }
 
     /// @inheritdoc ILendingPool
     function writeOff(uint256 shares) external nonReentrant returns (uint256 lossAssets, uint256 fromReserve) {
         _onlyClearinghouse();
         require(shares != 0, ZeroAmount());
-        Snapshot memory s = _accrue();
+        Snapshot memory s = _accrued();
         require(shares <= s.borrowShares, InsufficientBorrowShares(shares, s.borrowShares));
         // Rounded up, as a repayment would have been: the reserve covers the full debt first.
         lossAssets = RateModelLib.toAssetsUp(shares, s.indexWad);
@@ -151,8 +190,10 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         // The reserve shrinks by what it covers and totalBorrows by the debt (as lenders counted
         // it, ≤ lossAssets), so totalAssets (the lenders' claim) falls by at most
         // lossAssets − fromReserve, and never below 0 (docs/LENDING.md, L2).
-        _debt.totalBorrowShares = uint128(s.borrowShares - shares); // safe: ≤ the stored uint128
-        _pool.reserves = uint112(s.reserves - fromReserve); // safe: ≤ the stored uint112
+        s.borrowShares -= shares;
+        s.reserves -= fromReserve;
+        s.ledgerDirty = true;
+        _write(s);
         emit BadDebtWrittenOff(shares, lossAssets, fromReserve);
     }
 
@@ -161,6 +202,18 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
     /// @inheritdoc ILendingPool
     function accrueInterest() external nonReentrant {
         _accrue();
+    }
+
+    /// @inheritdoc IERC4626
+    function previewRedeem(uint256 shares) public view override(IERC4626, ERC4626) returns (uint256) {
+        Snapshot memory s = _accrued();
+        return _toAssets(shares, s, false); // rounded down: the pool's side
+    }
+
+    /// @inheritdoc IERC4626
+    function convertToAssets(uint256 shares) public view override(IERC4626, ERC4626) returns (uint256) {
+        Snapshot memory s = _accrued();
+        return _toAssets(shares, s, false); // rounded down, as ERC-4626 asks
     }
 
     // ------------------------------------------------------------------ ERC-4626
@@ -173,10 +226,12 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         nonReentrant
         returns (uint256 shares)
     {
-        Snapshot memory s = _accrue();
+        Snapshot memory s = _accrued();
         uint256 maxAssets = _maxDeposit(s);
         require(assets <= maxAssets, ERC4626ExceededMaxDeposit(receiver, assets, maxAssets));
-        shares = _toShares(assets, s, Math.Rounding.Floor); // rounded down: the pool's side
+        shares = _toShares(assets, s, false); // rounded down: the pool's side
+        s.cash += assets; // ≤ NO_CAP: maxDeposit keeps cash within uint112
+        _write(s);
         _deposit(_msgSender(), receiver, assets, shares);
     }
 
@@ -187,10 +242,12 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         nonReentrant
         returns (uint256 assets)
     {
-        Snapshot memory s = _accrue();
-        uint256 maxShares = _toShares(_maxDeposit(s), s, Math.Rounding.Floor);
+        Snapshot memory s = _accrued();
+        uint256 maxShares = _toShares(_maxDeposit(s), s, false); // rounded down, as a deposit would
         require(shares <= maxShares, ERC4626ExceededMaxMint(receiver, shares, maxShares));
-        assets = _toAssets(shares, s, Math.Rounding.Ceil); // rounded up: the pool's side
+        assets = _toAssets(shares, s, true); // rounded up: the pool's side
+        s.cash += assets; // checked to fit uint112 in _write
+        _write(s);
         _deposit(_msgSender(), receiver, assets, shares);
     }
 
@@ -202,11 +259,13 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         nonReentrant
         returns (uint256 shares)
     {
-        Snapshot memory s = _accrue();
+        Snapshot memory s = _accrued();
         require(assets <= s.cash, InsufficientCash(assets, s.cash));
-        uint256 maxAssets = _toAssets(balanceOf(owner), s, Math.Rounding.Floor);
+        uint256 maxAssets = _toAssets(balanceOf(owner), s, false); // rounded down: the pool's side
         require(assets <= maxAssets, ERC4626ExceededMaxWithdraw(owner, assets, maxAssets));
-        shares = _toShares(assets, s, Math.Rounding.Ceil); // rounded up: the pool's side
+        shares = _toShares(assets, s, true); // rounded up: the pool's side
+        s.cash -= assets; // assets ≤ cash
+        _write(s);
         _withdraw(_msgSender(), receiver, owner, assets, shares);
     }
 
@@ -217,41 +276,65 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         nonReentrant
         returns (uint256 assets)
     {
-        Snapshot memory s = _accrue();
-        assets = _toAssets(shares, s, Math.Rounding.Floor); // rounded down: the pool's side
+        Snapshot memory s = _accrued();
+        assets = _toAssets(shares, s, false); // rounded down: the pool's side
         require(assets <= s.cash, InsufficientCash(assets, s.cash));
         uint256 maxShares = balanceOf(owner);
         require(shares <= maxShares, ERC4626ExceededMaxRedeem(owner, shares, maxShares));
+        s.cash -= assets; // assets ≤ cash
+        _write(s);
         _withdraw(_msgSender(), receiver, owner, assets, shares);
+    }
+
+    /// @inheritdoc ILendingPool
+    function withdrawUpTo(uint256 maxShares, uint256 assets)
+        external
+        nonReentrant
+        returns (uint256 shares, uint256 paid)
+    {
+        require(maxShares != 0 && assets != 0, ZeroAmount());
+        Snapshot memory s = _accrued();
+        paid = _toAssets(maxShares, s, false); // rounded down, as redeem: the pool's side
+        if (paid > assets) {
+            (shares, paid) = (_toShares(assets, s, true), assets); // rounded up, as withdraw: the pool's side
+        } else {
+            shares = maxShares;
+        }
+        require(paid <= s.cash, InsufficientCash(paid, s.cash));
+        uint256 balance = balanceOf(msg.sender);
+        require(shares <= balance, ERC4626ExceededMaxRedeem(msg.sender, shares, balance));
+        s.cash -= paid; // paid ≤ cash
+        _write(s);
+        _withdraw(msg.sender, msg.sender, msg.sender, paid, shares);
     }
 
     /// @notice cash + totalBorrows − reserves, with interest accrued up to now.
     function totalAssets() public view override(IERC4626, ERC4626) returns (uint256) {
-        (Snapshot memory s,) = _accrued();
+        Snapshot memory s = _accrued();
         return _totalAssets(s);
     }
 
     /// @notice Room left under the supply cap (and under what cash can hold).
     function maxDeposit(address) public view override(IERC4626, ERC4626) returns (uint256) {
-        (Snapshot memory s,) = _accrued();
+        Snapshot memory s = _accrued();
         return _maxDeposit(s);
     }
 
     /// @notice Shares the room under the supply cap buys (rounded down, as a deposit would).
     function maxMint(address) public view override(IERC4626, ERC4626) returns (uint256) {
-        (Snapshot memory s,) = _accrued();
-        return _toShares(_maxDeposit(s), s, Math.Rounding.Floor);
+        Snapshot memory s = _accrued();
+        return _toShares(_maxDeposit(s), s, false);
     }
 
     /// @notice The owner's assets, but no more than the pool's cash.
     function maxWithdraw(address owner) public view override(IERC4626, ERC4626) returns (uint256) {
-        (Snapshot memory s,) = _accrued();
-        return Math.min(_toAssets(balanceOf(owner), s, Math.Rounding.Floor), s.cash);
+        Snapshot memory s = _accrued();
+        return Math.min(_toAssets(balanceOf(owner), s, false), s.cash);
     }
 
     /// @notice The owner's shares, but no more than redeem for at most the pool's cash.
     function maxRedeem(address owner) public view override(IERC4626, ERC4626) returns (uint256) {
-        (Snapshot memory s,) = _accrued();
+        Snapshot memory s = _accrued();
         // The largest n with ⌊n·(totalAssets+1)/(supply+10^6)⌋ ≤ cash is
         // ⌈(cash+1)·(supply+10^6)/(totalAssets+1)⌉ − 1: redeeming it pays at most cash.
         uint256 byCash =
@@ -263,16 +346,13 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         return DECIMALS_OFFSET;
     }
 
-    /// @dev Credits cash with exactly what arrived; the token must deliver all of it.
+    /// @dev Cash was already credited (deposit, mint); the token must deliver all of it.
     function _transferIn(address from, uint256 assets) internal override {
-        _pool.cash = (uint256(_pool.cash) + assets).toUint112();
         _pullExact(from, assets);
     }
 
+    /// @dev Cash was already debited (withdraw, redeem).
     function _transferOut(address to, uint256 assets) internal override {
-        uint256 cash_ = _pool.cash;
-        require(assets <= cash_, InsufficientCash(assets, cash_));
-        _pool.cash = uint112(cash_ - assets); // safe: ≤ the stored uint112
         IERC20(asset()).safeTransfer(to, assets);
     }
 
@@ -280,13 +360,13 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
 
     /// @inheritdoc ILendingPool
     function setRateModel(RateModel calldata model) external restricted nonReentrant {
-        _accrue(); // interest up to now is owed at the old rate
+        _write(_accrued()); // interest up to now is owed at the old rate
         _setRateModel(model);
     }
 
     /// @inheritdoc ILendingPool
     function setReserveFactor(uint16 reserveFactorBps_) external restricted nonReentrant {
-        _accrue(); // interest up to now is split at the old factor
+        _write(_accrued()); // interest up to now is split at the old factor
         _setReserveFactor(reserveFactorBps_);
     }
 
@@ -299,12 +379,14 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
     function withdrawReserve(uint256 assets, address treasury) external restricted nonReentrant {
         require(assets != 0, ZeroAmount());
         require(treasury != address(0), ZeroAddress());
-        Snapshot memory s = _accrue();
+        Snapshot memory s = _accrued();
         require(assets <= s.reserves, InsufficientReserves(assets, s.reserves));
         require(assets <= s.cash, InsufficientCash(assets, s.cash));
         // Reserve and cash fall together: totalAssets (the lenders' claim) is unchanged.
-        _pool.reserves = uint112(s.reserves - assets); // safe: ≤ the stored uint112
-        _pool.cash = uint112(s.cash - assets); // safe: ≤ the stored uint112
+        s.reserves -= assets;
+        s.cash -= assets;
+        s.ledgerDirty = true;
+        _write(s);
         IERC20(asset()).safeTransfer(treasury, assets);
         emit ReserveWithdrawn(assets, treasury);
     }
@@ -317,7 +399,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
 
     function _setReserveFactor(uint16 bps) internal {
         require(bps <= MAX_RESERVE_FACTOR_BPS, ReserveFactorTooHigh(bps, MAX_RESERVE_FACTOR_BPS));
-        _config.reserveFactorBps = bps;
+        _ledger.reserveFactorBps = bps;
         emit ReserveFactorSet(bps);
     }
 
@@ -325,8 +407,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         // Above NO_CAP a cap could never bind (cash is uint112): store NO_CAP.
         supplyCapAssets = Math.min(supplyCapAssets, NO_CAP);
         borrowCapAssets = Math.min(borrowCapAssets, NO_CAP);
-        _config.supplyCapAssets = uint112(supplyCapAssets); // safe: ≤ NO_CAP
-        _config.borrowCapAssets = uint112(borrowCapAssets); // safe: ≤ NO_CAP
+        _caps = CapsSlot(uint112(supplyCapAssets), uint112(borrowCapAssets)); // safe: ≤ NO_CAP
         emit CapsSet(supplyCapAssets, borrowCapAssets);
     }
 
@@ -339,40 +420,40 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
 
     /// @inheritdoc ILendingPool
     function cash() external view returns (uint256) {
-        return _pool.cash;
+        return _market.cash;
     }
 
     /// @inheritdoc ILendingPool
     function totalBorrows() external view returns (uint256) {
-        (Snapshot memory s,) = _accrued();
+        Snapshot memory s = _accrued();
         return s.totalBorrows;
     }
 
     /// @inheritdoc ILendingPool
     function totalBorrowShares() external view returns (uint256) {
-        return _debt.totalBorrowShares;
+        return _market.totalBorrowShares;
     }
 
     /// @inheritdoc ILendingPool
     function borrowIndexWad() external view returns (uint256) {
-        (Snapshot memory s,) = _accrued();
+        Snapshot memory s = _accrued();
         return s.indexWad;
     }
 
     /// @inheritdoc ILendingPool
     function reserves() external view returns (uint256) {
-        (Snapshot memory s,) = _accrued();
+        Snapshot memory s = _accrued();
         return s.reserves;
     }
 
     /// @inheritdoc ILendingPool
     function lastAccrualTimestamp() external view returns (uint256) {
-        return _pool.lastAccrual;
+        return _market.lastAccrual;
     }
 
     /// @inheritdoc ILendingPool
     function utilizationWad() public view returns (uint256) {
-        (Snapshot memory s,) = _accrued();
+        Snapshot memory s = _accrued();
         return RateModelLib.utilizationWad(s.cash, s.totalBorrows, s.reserves);
     }
 
@@ -385,18 +466,18 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
     function supplyRatePerSecondWad() external view returns (uint256) {
         uint256 u = utilizationWad();
         uint256 grossWad = _model.ratePerSecondWad(u).mulDiv(u, WAD); // rounded down: lenders' side shown low
-        return grossWad * (BPS - _config.reserveFactorBps) / BPS; // rounded down, likewise
+        return grossWad * (BPS - _ledger.reserveFactorBps) / BPS; // rounded down, likewise
     }
 
     /// @inheritdoc ILendingPool
     function debtOf(uint256 shares) external view returns (uint256 assets) {
-        (Snapshot memory s,) = _accrued();
+        Snapshot memory s = _accrued();
         return RateModelLib.toAssetsUp(shares, s.indexWad);
     }
 
     /// @inheritdoc ILendingPool
     function debtAndRateOf(uint256 shares) external view returns (uint256 assets, uint256 ratePerSecondWad) {
-        (Snapshot memory s,) = _accrued();
+        Snapshot memory s = _accrued();
         assets = RateModelLib.toAssetsUp(shares, s.indexWad);
         ratePerSecondWad = _model.ratePerSecondWad(RateModelLib.utilizationWad(s.cash, s.totalBorrows, s.reserves));
     }
@@ -421,9 +502,9 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         view
         returns (uint256 ratePerSecondWad, uint256 borrowable)
     {
-        (Snapshot memory s,) = _accrued();
+        Snapshot memory s = _accrued();
         s.cash -= Math.min(redeemedAssets, s.cash);
-        uint256 cap = _config.borrowCapAssets;
+        uint256 cap = _caps.borrowCapAssets;
         uint256 capRoom = cap > s.totalBorrows ? cap - s.totalBorrows : 0;
         borrowable = Math.min(s.cash, capRoom);
         uint256 extra = Math.min(extraAssets, s.cash);
@@ -433,7 +514,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
 
     /// @inheritdoc ILendingPool
     function sharesForDebt(uint256 assets) external view returns (uint256 shares) {
-        (Snapshot memory s,) = _accrued();
+        Snapshot memory s = _accrued();
         return RateModelLib.toSharesUp(assets, s.indexWad);
     }
 
@@ -444,75 +525,93 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
 
     /// @inheritdoc ILendingPool
     function caps() external view returns (uint256 supplyCapAssets, uint256 borrowCapAssets) {
-        ConfigSlot memory c = _config;
+        CapsSlot memory c = _caps;
         return (c.supplyCapAssets, c.borrowCapAssets);
     }
 
     /// @inheritdoc ILendingPool
     function reserveFactorBps() external view returns (uint16) {
-        return _config.reserveFactorBps;
+        return _ledger.reserveFactorBps;
     }
 
     // ------------------------------------------------------------------ internals
 
     /// @dev The pool's state with interest accrued up to now, without writing it: the one
-    ///      formula both the views and `_accrue` use, so they can never disagree.
+    ///      formula both the views and the operations use, so they can never disagree.
     ///      index' = index + ceil(index · rate · dt / 1e18), rate from utilisation at the last
     ///      accrual; interest = totalBorrows' − totalBorrows; reserves += ⌊interest · rf / 1e4⌋.
-    function _accrued() internal view returns (Snapshot memory s, uint256 interest) {
-        PoolSlot memory p = _pool;
-        DebtSlot memory d = _debt;
-        s = Snapshot({
-            cash: p.cash,
-            reserves: p.reserves,
-            indexWad: d.borrowIndexWad,
-            borrowShares: d.totalBorrowShares,
-            totalBorrows: RateModelLib.toAssetsDown(d.totalBorrowShares, d.borrowIndexWad)
-        });
-        uint256 dt = block.timestamp - p.lastAccrual;
+    function _accrued() internal view returns (Snapshot memory s) {
+        MarketSlot memory m = _market;
+        LedgerSlot memory l = _ledger;
+        s.cash = m.cash;
+        s.borrowShares = m.totalBorrowShares;
+        s.indexWad = l.borrowIndexWad;
+        s.reserves = l.reserves;
+        s.reserveFactorBps = l.reserveFactorBps;
+        // Rounded down: lenders are credited only what borrowers surely owe.
+        s.totalBorrows = RateModelLib.toAssetsDown(s.borrowShares, s.indexWad);
+        uint256 dt = block.timestamp - m.lastAccrual;
         // Nothing owed, nothing grows: the index stays put while no one borrows.
-        if (dt == 0 || s.borrowShares == 0) return (s, 0);
+        if (dt == 0 || s.borrowShares == 0) return s;
         uint256 rate = _model.ratePerSecondWad(RateModelLib.utilizationWad(s.cash, s.totalBorrows, s.reserves));
-        s.indexWad = RateModelLib.grow(s.indexWad, rate, dt);
-        uint256 borrowsAfter = RateModelLib.toAssetsDown(s.borrowShares, s.indexWad);
-        interest = borrowsAfter - s.totalBorrows;
+        uint256 indexAfter = RateModelLib.grow(s.indexWad, rate, dt); // rounded up: the pool's side
+        if (indexAfter == s.indexWad) return s;
+        uint256 borrowsAfter = RateModelLib.toAssetsDown(s.borrowShares, indexAfter); // rounded down: lenders' side
+        uint256 interest = borrowsAfter - s.totalBorrows;
         // Rounded down: the reserve takes no more than its factor; the atom stays with lenders.
-        uint256 toReserve = interest * _config.reserveFactorBps / BPS;
+        // interest < 2^240 (shares < 2^112, index < 2^128), so × 5000 cannot overflow.
+        s.reserves += interest * s.reserveFactorBps / BPS;
+        s.indexWad = indexAfter;
         s.totalBorrows = borrowsAfter;
-        s.reserves += toReserve;
+        s.interest = interest;
+        s.indexMoved = true;
+        s.ledgerDirty = true;
     }
 
-    /// @dev Writes the accrued state (one slot, plus the index when it moved) and returns it.
-    function _accrue() internal returns (Snapshot memory s) {
-        uint256 interest;
-        (s, interest) = _accrued();
-        if (_pool.lastAccrual == block.timestamp) return s;
-        _pool = PoolSlot({
-            cash: uint112(s.cash), // safe: read from the uint112 slot
-            reserves: s.reserves.toUint112(),
+    /// @dev Accrues and stores (accrueInterest): writes only when the clock moved.
+    function _accrue() internal {
+        if (_market.lastAccrual != block.timestamp) _write(_accrued());
+    }
+
+    /// @dev Stores `s` as of now: `_market` always (one SSTORE), `_ledger` when it changed.
+    function _write(Snapshot memory s) internal {
+        _market = MarketSlot({
+            cash: s.cash.toUint112(),
+            totalBorrowShares: s.borrowShares.toUint112(),
             lastAccrual: block.timestamp.toUint32()
         });
-        if (s.indexWad != _debt.borrowIndexWad) {
+        if (s.ledgerDirty) {
             uint128 index = s.indexWad.toUint128();
-            _debt.borrowIndexWad = index;
-            // interest saturates in the event only (2^128 atoms is beyond any real pool)
-            emit InterestAccrued(Math.min(interest, type(uint128).max) << 128 | index);
+            _ledger = LedgerSlot({
+                borrowIndexWad: index,
+                reserves: s.reserves.toUint112(),
+                reserveFactorBps: uint16(s.reserveFactorBps) // safe: read from the uint16 field
+            });
+            if (s.indexMoved) {
+                // interest saturates in the event only (2^128 atoms is beyond any real pool)
+                emit InterestAccrued(Math.min(s.interest, type(uint128).max) << 128 | index);
+            }
         }
     }
 
-    /// @dev OpenZeppelin's conversion (10^6 virtual shares, 1 virtual asset) on the snapshot.
-    function _toShares(uint256 assets, Snapshot memory s, Math.Rounding r) internal view returns (uint256) {
-        return assets.mulDiv(totalSupply() + 10 ** DECIMALS_OFFSET, _totalAssets(s) + 1, r);
+    /// @dev OpenZeppelin's conversion (10^6 virtual shares, 1 virtual asset) on the snapshot;
+    ///      `up` rounds up (each caller says whose side that is).
+    function _toShares(uint256 assets, Snapshot memory s, bool up) internal view returns (uint256) {
+        uint256 supply = totalSupply() + 10 ** DECIMALS_OFFSET;
+        uint256 total = _totalAssets(s) + 1;
+        return up ? RateModelLib.mulDivUp(assets, supply, total) : RateModelLib.mulDivDown(assets, supply, total);
     }
 
-    function _toAssets(uint256 shares, Snapshot memory s, Math.Rounding r) internal view returns (uint256) {
-        return shares.mulDiv(_totalAssets(s) + 1, totalSupply() + 10 ** DECIMALS_OFFSET, r);
+    function _toAssets(uint256 shares, Snapshot memory s, bool up) internal view returns (uint256) {
+        uint256 supply = totalSupply() + 10 ** DECIMALS_OFFSET;
+        uint256 total = _totalAssets(s) + 1;
+        return up ? RateModelLib.mulDivUp(shares, total, supply) : RateModelLib.mulDivDown(shares, total, supply);
     }
 
     /// @dev Room under the supply cap, and under what the uint112 cash can hold.
     function _maxDeposit(Snapshot memory s) internal view returns (uint256) {
         uint256 assets = _totalAssets(s);
-        uint256 cap = _config.supplyCapAssets;
+        uint256 cap = _caps.supplyCapAssets;
         if (assets >= cap) return 0;
         return Math.min(cap - assets, NO_CAP - s.cash);
     }

@@ -23,15 +23,22 @@ contract OracleRouter is IOracleRouter, AccessManaged {
     /// @notice Hard ceiling on a Chainlink feed's decimals.
     uint8 public constant MAX_FEED_DECIMALS = 36;
 
-    // Per-asset state: four slots, fields from the least significant bit up.
-    //   slot 0 Feed   | kind 8 | maxAgeSeconds 32 | maxConfBps 16 | maxStableMoveBpsPerHour 16 |
-    //                 | feedDecimals 8 | feed 160 |                                  (240 bits)
-    //   slot 1 Bounds | minPriceWad 128 | maxPriceWad 128 |
-    //   slot 2 Quote  | lastPriceWad 96 | updatedAt 32 | stableWad 96 | stableAt 32 |
-    //   slot 3 pythPriceId                                              (Pyth only)
-    // An Admin read touches slots 0 and 2 only: its price was bounds-checked when pushed.
-    // 96 bits hold any price up to 7.9e10 USD per token; setFeed caps maxPriceWad there, so
-    // every stored price and anchor (each within some set of bounds) fits.
+    // Per-asset state, fields from the least significant bit up. Slot 0 (`head`) depends on
+    // the kind, which its two low bits always give:
+    //   slot 0 head, Chainlink / Pyth / None (the Feed struct):
+    //     | kind 8 | maxAgeSeconds 32 | maxConfBps 16 | maxStableMoveBpsPerHour 16 |
+    //     | feedDecimals 8 | feed 160 |                                             (240 bits)
+    //   slot 0 head, Admin (everything `price` needs, so an Admin read is one cold slot):
+    //     | kind 2 | maxStableMoveBpsPerHour 16 | expiresAt 32 | stableAt 32 |
+    //     | lastPriceWad 87 | stableWad 87 |                                       (256 bits)
+    //     expiresAt = updatedAt + maxAgeSeconds (updatedAt = 0 before the first push), so the
+    //     price is stale exactly when now > expiresAt; stableAt = 0 means no anchor yet.
+    //   slot 1 Bounds | minPriceWad 96 | maxPriceWad 96 | maxAgeSeconds 32 | (32 free) |
+    //   slot 2 Quote  | stableWad 96 | stableAt 32 |        (the anchor; Chainlink and Pyth only)
+    //   slot 3 pythPriceId                                                      (Pyth only)
+    // 96 bits hold any price up to 7.9e10 USD per token and 87 bits up to 1.5e8 USD; setFeed
+    // caps maxPriceWad there (2^87 − 1 for Admin feeds), so every stored price and anchor
+    // (each within some set of bounds) fits its field.
     struct Feed {
         FeedKind kind;
         uint32 maxAgeSeconds;
@@ -42,23 +49,37 @@ contract OracleRouter is IOracleRouter, AccessManaged {
     }
 
     struct Bounds {
-        uint128 minPriceWad;
-        uint128 maxPriceWad;
+        uint96 minPriceWad;
+        uint96 maxPriceWad;
+        uint32 maxAgeSeconds; // read from here for Admin feeds (their head has no room)
     }
 
     struct Quote {
-        uint96 lastPriceWad; // Admin only: the last pushed price
-        uint32 updatedAt; // Admin only: when it was pushed
         uint96 stableWad; // stable-price anchor
         uint32 stableAt; // when the anchor was stored; 0 = no anchor yet
     }
 
     struct Entry {
-        Feed feed;
+        uint256 head;
         Bounds bounds;
         Quote quote;
         bytes32 pythPriceId;
     }
+
+    /// @dev The Admin head's fields: the stored price, its expiry and the stable anchor.
+    struct AdminHead {
+        uint256 maxMoveBpsPerHour;
+        uint256 expiresAt;
+        uint256 stableAt;
+        uint256 lastPriceWad;
+        uint256 stableWad;
+    }
+
+    uint256 internal constant KIND_MASK = 3;
+    uint256 internal constant M87 = 2 ** 87 - 1;
+    uint256 internal constant ADMIN = uint256(uint8(FeedKind.Admin));
+    /// @notice Ceiling on an Admin feed's maxPriceWad: its prices live in 87 bits of the head.
+    uint256 public constant MAX_ADMIN_PRICE_WAD = 2 ** 87 - 1;
 
     mapping(address asset => Entry) internal _entries;
 
@@ -68,6 +89,10 @@ contract OracleRouter is IOracleRouter, AccessManaged {
 
     /// @inheritdoc IOracleRouter
     function price(address asset) external view returns (uint256 priceWad, uint256 stableWad) {
+        uint256 head = _entries[asset].head;
+        if (head & KIND_MASK == ADMIN && block.timestamp <= (head >> 18) & type(uint32).max) {
+            return ((head >> 82) & M87, _adminStable(head)); // fresh Admin price: one slot, no revert data
+        }
         bytes memory err;
         (priceWad, stableWad, err) = _read(asset);
         if (err.length != 0) _revert(err);
@@ -75,6 +100,12 @@ contract OracleRouter is IOracleRouter, AccessManaged {
 
     /// @inheritdoc IOracleRouter
     function tryPrice(address asset) external view returns (bool ok, uint256 priceWad, uint256 stableWad) {
+        uint256 head = _entries[asset].head;
+        if (head & KIND_MASK == ADMIN) {
+            // The Admin path of _read without building revert data (this is Atlas's hot read).
+            if (block.timestamp > (head >> 18) & type(uint32).max) return (false, 0, 0);
+            return (true, (head >> 82) & M87, _adminStable(head));
+        }
         bytes memory err;
         (priceWad, stableWad, err) = _read(asset);
         if (err.length != 0) return (false, 0, 0);
@@ -84,23 +115,34 @@ contract OracleRouter is IOracleRouter, AccessManaged {
     /// @inheritdoc IOracleRouter
     function feedOf(address asset) external view returns (FeedConfig memory cfg) {
         Entry storage e = _entries[asset];
-        Feed memory f = e.feed;
+        uint256 head = e.head;
         Bounds memory b = e.bounds;
-        cfg = FeedConfig({
-            kind: f.kind,
-            feed: f.feed,
-            pythPriceId: e.pythPriceId,
-            maxAgeSeconds: f.maxAgeSeconds,
-            maxConfBps: f.maxConfBps,
-            maxStableMoveBpsPerHour: f.maxStableMoveBpsPerHour,
-            minPriceWad: b.minPriceWad,
-            maxPriceWad: b.maxPriceWad
-        });
+        if (head & KIND_MASK == ADMIN) {
+            cfg.kind = FeedKind.Admin;
+            cfg.maxAgeSeconds = b.maxAgeSeconds;
+            cfg.maxStableMoveBpsPerHour = uint16(_unpackAdmin(head).maxMoveBpsPerHour); // safe: a 16-bit field
+        } else {
+            Feed memory f = _unpackFeed(head);
+            cfg.kind = f.kind;
+            cfg.feed = f.feed;
+            cfg.pythPriceId = e.pythPriceId;
+            cfg.maxAgeSeconds = f.maxAgeSeconds;
+            cfg.maxConfBps = f.maxConfBps;
+            cfg.maxStableMoveBpsPerHour = f.maxStableMoveBpsPerHour;
+        }
+        cfg.minPriceWad = b.minPriceWad;
+        cfg.maxPriceWad = b.maxPriceWad;
     }
 
     /// @inheritdoc IOracleRouter
     function stableAnchorOf(address asset) external view returns (uint256 stableWad, uint256 stableAt) {
-        Quote memory q = _entries[asset].quote;
+        Entry storage e = _entries[asset];
+        uint256 head = e.head;
+        if (head & KIND_MASK == ADMIN) {
+            AdminHead memory a = _unpackAdmin(head);
+            return (a.stableWad, a.stableAt);
+        }
+        Quote memory q = e.quote;
         return (q.stableWad, q.stableAt);
     }
 
@@ -111,9 +153,17 @@ contract OracleRouter is IOracleRouter, AccessManaged {
         (, uint256 stableWad, bytes memory err) = _read(asset);
         if (err.length != 0) _revert(err);
         Entry storage e = _entries[asset];
-        Quote memory q = e.quote;
-        // toUint96 cannot fail: the stable price lies between the anchor and a bounded price.
-        e.quote = Quote(q.lastPriceWad, q.updatedAt, stableWad.toUint96(), block.timestamp.toUint32());
+        uint256 head = e.head;
+        if (head & KIND_MASK == ADMIN) {
+            AdminHead memory a = _unpackAdmin(head);
+            // Fits 87 bits: the stable price lies between the anchor and a bounded price.
+            a.stableWad = stableWad;
+            a.stableAt = block.timestamp;
+            e.head = _packAdmin(a);
+        } else {
+            // toUint96 cannot fail: the stable price lies between the anchor and a bounded price.
+            e.quote = Quote(stableWad.toUint96(), block.timestamp.toUint32());
+        }
         emit StablePriceUpdated(asset, stableWad);
     }
 
@@ -123,51 +173,72 @@ contract OracleRouter is IOracleRouter, AccessManaged {
     function setFeed(address asset, FeedConfig calldata cfg) external restricted {
         uint8 feedDecimals = _validate(asset, cfg);
         Entry storage e = _entries[asset];
-        FeedKind oldKind = e.feed.kind;
-        e.feed = Feed(
-            cfg.kind, cfg.maxAgeSeconds, cfg.maxConfBps, cfg.maxStableMoveBpsPerHour, feedDecimals, cfg.feed
-        );
-        e.bounds = Bounds(cfg.minPriceWad, cfg.maxPriceWad);
-        if (cfg.pythPriceId != e.pythPriceId) e.pythPriceId = cfg.pythPriceId;
+        uint256 head = e.head;
+        bool wasAdmin = head & KIND_MASK == ADMIN;
+
+        // The previous push (Admin only) and anchor, wherever the old kind kept them.
+        uint256 lastPriceWad;
+        uint256 updatedAt;
+        uint256 anchorWad;
+        uint256 anchorAt;
+        if (wasAdmin) {
+            AdminHead memory a = _unpackAdmin(head);
+            lastPriceWad = a.lastPriceWad;
+            updatedAt = a.expiresAt - e.bounds.maxAgeSeconds; // expiresAt = updatedAt + maxAge
+            (anchorWad, anchorAt) = (a.stableWad, a.stableAt);
+        } else {
+            Quote memory q = e.quote;
+            (anchorWad, anchorAt) = (q.stableWad, q.stableAt);
+        }
 
         // A pushed price is trusted unchecked on the read path, so it must satisfy the new
         // bounds and still come from an Admin feed; an anchor outside the new bounds is dropped
         // so the stable price restarts from the oracle.
-        Quote memory q = e.quote;
-        bool keepPush = oldKind == FeedKind.Admin && cfg.kind == FeedKind.Admin
-            && _within(q.lastPriceWad, cfg.minPriceWad, cfg.maxPriceWad);
-        bool keepAnchor = _within(q.stableWad, cfg.minPriceWad, cfg.maxPriceWad);
-        if ((!keepPush && q.updatedAt != 0) || (!keepAnchor && q.stableAt != 0)) {
-            e.quote = Quote(
-                keepPush ? q.lastPriceWad : 0,
-                keepPush ? q.updatedAt : 0,
-                keepAnchor ? q.stableWad : 0,
-                keepAnchor ? q.stableAt : 0
+        bool keepPush = wasAdmin && cfg.kind == FeedKind.Admin && _within(lastPriceWad, cfg.minPriceWad, cfg.maxPriceWad);
+        if (!keepPush) (lastPriceWad, updatedAt) = (0, 0);
+        if (!_within(anchorWad, cfg.minPriceWad, cfg.maxPriceWad)) (anchorWad, anchorAt) = (0, 0);
+
+        // min ≤ max < 2^96 (_validate): the casts are safe.
+        e.bounds = Bounds(uint96(cfg.minPriceWad), uint96(cfg.maxPriceWad), cfg.maxAgeSeconds);
+        if (cfg.kind == FeedKind.Admin) {
+            // updatedAt + maxAge < 2^32 while block times fit 32 bits with a week to spare.
+            e.head = _packAdmin(
+                AdminHead(cfg.maxStableMoveBpsPerHour, updatedAt + cfg.maxAgeSeconds, anchorAt, lastPriceWad, anchorWad)
             );
+            if (!wasAdmin && e.quote.stableAt != 0) delete e.quote;
+        } else {
+            e.head = _packFeed(
+                Feed(cfg.kind, cfg.maxAgeSeconds, cfg.maxConfBps, cfg.maxStableMoveBpsPerHour, feedDecimals, cfg.feed)
+            );
+            // The anchor fits 96 bits: it lies within bounds whose max is below 2^96.
+            Quote memory q = Quote(uint96(anchorWad), uint32(anchorAt));
+            if (wasAdmin || q.stableAt != e.quote.stableAt) e.quote = q;
         }
+        if (cfg.pythPriceId != e.pythPriceId) e.pythPriceId = cfg.pythPriceId;
         emit FeedSet(asset, cfg);
     }
 
     /// @inheritdoc IOracleRouter
     function pushPrice(address asset, uint256 priceWad) external restricted {
         Entry storage e = _entries[asset];
-        Feed memory f = e.feed;
-        require(f.kind == FeedKind.Admin, NotAdminFeed(asset));
+        uint256 head = e.head;
+        require(head & KIND_MASK == ADMIN, NotAdminFeed(asset));
         Bounds memory b = e.bounds;
         require(_within(priceWad, b.minPriceWad, b.maxPriceWad), PriceOutOfBounds(asset, priceWad));
 
-        Quote memory q = e.quote;
-        uint32 nowTs = block.timestamp.toUint32();
-        if (q.updatedAt != 0) {
-            // Anchor first, at the previous push, so a new (possibly pumped) price only moves
-            // the stable price from now on, at the bounded rate.
-            uint256 anchor = _stable(q.lastPriceWad, f.maxStableMoveBpsPerHour, q);
-            q.stableWad = anchor.toUint96(); // cannot fail: between two stored 96-bit prices
-            q.stableAt = nowTs;
+        AdminHead memory a = _unpackAdmin(head);
+        if (a.expiresAt != b.maxAgeSeconds) {
+            // A previous push exists (updatedAt = expiresAt − maxAge ≠ 0). Anchor first, at the
+            // previous push, so a new (possibly pumped) price only moves the stable price from
+            // now on, at the bounded rate.
+            uint256 anchor = _stable(a.lastPriceWad, a.maxMoveBpsPerHour, a.stableWad, a.stableAt);
+            a.stableWad = anchor; // fits 87 bits: between two stored 87-bit prices
+            a.stableAt = block.timestamp;
             emit StablePriceUpdated(asset, anchor);
         }
-        // toUint96 cannot fail: priceWad ≤ maxPriceWad < 2^96 (setFeed).
-        e.quote = Quote(priceWad.toUint96(), nowTs, q.stableWad, q.stableAt);
+        a.lastPriceWad = priceWad; // ≤ maxPriceWad ≤ MAX_ADMIN_PRICE_WAD (setFeed)
+        a.expiresAt = block.timestamp + b.maxAgeSeconds;
+        e.head = _packAdmin(a);
         emit PricePushed(asset, priceWad);
     }
 
@@ -176,15 +247,17 @@ contract OracleRouter is IOracleRouter, AccessManaged {
     /// @dev Oracle and stable price, or the revert data `price` would raise (then both are 0).
     function _read(address asset) internal view returns (uint256 priceWad, uint256 stableWad, bytes memory err) {
         Entry storage e = _entries[asset];
-        Feed memory f = e.feed;
-        if (f.kind == FeedKind.Admin) {
-            Quote memory q = e.quote;
-            if (_isStale(q.updatedAt, f.maxAgeSeconds)) {
-                return (0, 0, abi.encodeWithSelector(StalePrice.selector, asset, q.updatedAt, f.maxAgeSeconds));
+        uint256 head = e.head;
+        if (head & KIND_MASK == ADMIN) {
+            // One slot: bounds were checked at push and the staleness is in expiresAt.
+            uint256 expiresAt = (head >> 18) & type(uint32).max;
+            if (block.timestamp > expiresAt) {
+                uint256 maxAge = e.bounds.maxAgeSeconds; // the error path only
+                return (0, 0, abi.encodeWithSelector(StalePrice.selector, asset, expiresAt - maxAge, maxAge));
             }
-            // Bounds were checked at push (the bounds slot is not read).
-            return (q.lastPriceWad, _stable(q.lastPriceWad, f.maxStableMoveBpsPerHour, q), err);
+            return ((head >> 82) & M87, _adminStable(head), err);
         }
+        Feed memory f = _unpackFeed(head);
         if (f.kind == FeedKind.None) return (0, 0, abi.encodeWithSelector(NoFeed.selector, asset));
         (priceWad, err) = f.kind == FeedKind.Chainlink ? _readChainlink(asset, f) : _readPyth(asset, f, e.pythPriceId);
         if (err.length != 0) return (0, 0, err);
@@ -192,7 +265,46 @@ contract OracleRouter is IOracleRouter, AccessManaged {
         if (!_within(priceWad, b.minPriceWad, b.maxPriceWad)) {
             return (0, 0, abi.encodeWithSelector(PriceOutOfBounds.selector, asset, priceWad));
         }
-        stableWad = _stable(priceWad, f.maxStableMoveBpsPerHour, e.quote);
+        Quote memory q = e.quote;
+        stableWad = _stable(priceWad, f.maxStableMoveBpsPerHour, q.stableWad, q.stableAt);
+    }
+
+    /// @dev The stable price of an Admin head: its anchor moved towards its pushed price.
+    function _adminStable(uint256 head) internal view returns (uint256) {
+        return _stable((head >> 82) & M87, (head >> 2) & type(uint16).max, head >> 169, (head >> 50) & type(uint32).max);
+    }
+
+    function _unpackAdmin(uint256 head) internal pure returns (AdminHead memory a) {
+        a.maxMoveBpsPerHour = (head >> 2) & type(uint16).max;
+        a.expiresAt = (head >> 18) & type(uint32).max;
+        a.stableAt = (head >> 50) & type(uint32).max;
+        a.lastPriceWad = (head >> 82) & M87;
+        a.stableWad = head >> 169;
+    }
+
+    /// @dev Packs an Admin head; every field must fit its width (SafeCast checks the times).
+    function _packAdmin(AdminHead memory a) internal pure returns (uint256) {
+        return ADMIN | uint256(a.maxMoveBpsPerHour.toUint16()) << 2 | uint256(a.expiresAt.toUint32()) << 18
+            | uint256(a.stableAt.toUint32()) << 50 | _fit87(a.lastPriceWad) << 82 | _fit87(a.stableWad) << 169;
+    }
+
+    function _fit87(uint256 x) internal pure returns (uint256) {
+        require(x <= M87, SafeCast.SafeCastOverflowedUintDowncast(87, x));
+        return x;
+    }
+
+    function _unpackFeed(uint256 head) internal pure returns (Feed memory f) {
+        f.kind = FeedKind(uint8(head)); // head & 3 ≠ Admin here and setFeed stores only 0, 2 or 3
+        f.maxAgeSeconds = uint32(head >> 8);
+        f.maxConfBps = uint16(head >> 40);
+        f.maxStableMoveBpsPerHour = uint16(head >> 56);
+        f.feedDecimals = uint8(head >> 72);
+        f.feed = address(uint160(head >> 80));
+    }
+
+    function _packFeed(Feed memory f) internal pure returns (uint256) {
+        return uint256(uint8(f.kind)) | uint256(f.maxAgeSeconds) << 8 | uint256(f.maxConfBps) << 40
+            | uint256(f.maxStableMoveBpsPerHour) << 56 | uint256(f.feedDecimals) << 72 | uint256(uint160(f.feed)) << 80;
     }
 
     /// @dev latestRoundData → answer × 10^(18 − decimals).
@@ -228,14 +340,17 @@ contract OracleRouter is IOracleRouter, AccessManaged {
         }
     }
 
-    /// @dev Stable price from the anchor in `q` towards `oracleWad`: clamp(oracle, anchor ± maxMove).
-    function _stable(uint256 oracleWad, uint256 maxMoveBpsPerHour, Quote memory q) internal view returns (uint256) {
-        if (q.stableAt == 0) return oracleWad;
-        uint256 anchor = q.stableWad;
+    /// @dev Stable price from the anchor towards `oracleWad`: clamp(oracle, anchor ± maxMove).
+    function _stable(uint256 oracleWad, uint256 maxMoveBpsPerHour, uint256 anchor, uint256 stableAt)
+        internal
+        view
+        returns (uint256)
+    {
+        if (stableAt == 0) return oracleWad;
         // Rounded down: the stable price moves at most the bound, never more (favours the
         // protocol: initial margin stays on the conservative side of a pump or a crash).
         // stableAt ≤ now always (it is a past block time); < 2^96 × 2^16 × 2^64, no overflow.
-        uint256 maxMove = anchor * maxMoveBpsPerHour * (block.timestamp - q.stableAt) / BPS_HOURS;
+        uint256 maxMove = anchor * maxMoveBpsPerHour * (block.timestamp - stableAt) / BPS_HOURS;
         uint256 lower = maxMove >= anchor ? 0 : anchor - maxMove;
         uint256 upper = anchor + maxMove;
         return oracleWad < lower ? lower : oracleWad > upper ? upper : oracleWad;
@@ -316,7 +431,8 @@ contract OracleRouter is IOracleRouter, AccessManaged {
             && cfg.maxStableMoveBpsPerHour != 0 && cfg.minPriceWad != 0 && cfg.minPriceWad <= cfg.maxPriceWad
             && cfg.maxPriceWad <= type(uint96).max;
         if (cfg.kind == FeedKind.Admin) {
-            ok = ok && cfg.feed == address(0) && cfg.pythPriceId == 0 && cfg.maxConfBps == 0;
+            ok = ok && cfg.feed == address(0) && cfg.pythPriceId == 0 && cfg.maxConfBps == 0
+                && cfg.maxPriceWad <= MAX_ADMIN_PRICE_WAD;
         } else if (cfg.kind == FeedKind.Chainlink) {
             ok = ok && cfg.feed.code.length != 0 && cfg.pythPriceId == 0 && cfg.maxConfBps == 0;
             if (ok) {

@@ -75,13 +75,31 @@ interface ILendingPool is IERC4626 {
     /// @return assets Amount pulled from the caller.
     function repay(uint256 shares) external returns (uint256 assets);
 
-    /// @notice Writes off bad debt: burns `shares`; their value (rounded up) is the loss,
+    /// @notice Repays as much of `maxShares` of debt as `assets` pays for, in one call: all of it
+    ///         when `assets` covers its value (then `paid` is that value), otherwise the whole
+    ///         shares `assets` pays for (`shares = ⌊assets · 1e18 / index⌋`, maybe 0). Pulls `paid`
+    ///         (≤ `assets`) from the caller; what is left of `assets` is not taken.
+    /// @dev The Clearinghouse's debtOf + borrowIndexWad + repay in one accrual. Roundings: the
+    ///      value of shares is rounded up and the shares burnt down (the pool's side). Reverts
+    ///      ZeroAmount, InsufficientBorrowShares, TransferShortfall.
+    function repayUpTo(uint256 maxShares, uint256 assets) external returns (uint256 shares, uint256 paid);
+
+    /// @notice Writes off bad debt:    /// @notice Writes off bad debt: burns `shares`; their value (rounded up) is the loss,
     ///         covered by the reserve first; the rest lowers totalAssets (by at most
     ///         lossAssets − fromReserve), so only this pool's lenders bear it.
     /// @dev Reverts ZeroAmount, InsufficientBorrowShares(shares, totalBorrowShares).
     function writeOff(uint256 shares) external returns (uint256 lossAssets, uint256 fromReserve);
 
     // ---- anyone ----
+    /// @notice Takes `assets` out of the caller's `maxShares` shares, or all of those shares when
+    ///         they are worth no more than `assets`; sends `paid` to the caller.
+    /// @dev previewRedeem + withdraw-or-redeem in one accrual (what the Clearinghouse does for a
+    ///      lent balance). Withdraw rounds the shares burnt up, redeem rounds the assets paid
+    ///      down (the pool's side, as ERC-4626). Reverts ZeroAmount, InsufficientCash,
+    ///      ERC4626ExceededMaxRedeem (more shares than the caller holds).
+    function withdrawUpTo(uint256 maxShares, uint256 assets) external returns (uint256 shares, uint256 paid);
+
+
     /// @notice Accrues interest up to now. Every state-changing function does this first.
     function accrueInterest() external;
 

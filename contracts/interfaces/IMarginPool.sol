@@ -22,5 +22,7 @@ interface IMarginPool {
         returns (uint256 ratePerSecondWad, uint256 borrowable);
     function debtAndRateOf(uint256 shares) external view returns (uint256 assets, uint256 ratePerSecondWad);
     function borrowIndexWad() external view returns (uint256);
+    function repayUpTo(uint256 maxShares, uint256 assets) external returns (uint256 shares, uint256 paid);
+    function withdrawUpTo(uint256 maxShares, uint256 assets) external returns (uint256 shares, uint256 paid);
     function borrowRatePerSecondWad() external view returns (uint256);
 }

@@ -19,7 +19,8 @@ enum FeedKind {
 /// @param maxStableMoveBpsPerHour Largest move of the stable price per hour, as a share of its
 ///        anchor (linear in the time since the anchor was stored).
 /// @param minPriceWad Sanity floor, WAD USD per whole token (> 0).
-/// @param maxPriceWad Sanity ceiling, WAD USD per whole token (fits in 96 bits).
+/// @param maxPriceWad Sanity ceiling, WAD USD per whole token (fits in 96 bits; in 87 bits,
+///        about 1.5e8 USD per token, for an Admin feed, whose read packs two prices in one slot).
 struct FeedConfig {
     FeedKind kind;
     address feed;
@@ -67,7 +68,8 @@ interface IOracleRouter {
     // ---- reads ----
     /// @notice The asset's oracle price and stable price, WAD USD per whole token.
     /// @dev Reverts NoFeed, StalePrice, NonPositivePrice, PriceOutOfBounds, ConfidenceTooWide
-    ///      (Pyth) or FeedUnavailable. An Admin feed reads two storage slots and calls nothing.
+    ///      (Pyth) or FeedUnavailable. An Admin feed reads one storage slot and calls nothing
+    ///      (a second only to fill in StalePrice).
     function price(address asset) external view returns (uint256 priceWad, uint256 stableWad);
 
     /// @notice As `price`, but never reverts: `ok` is false (and both prices 0) whenever `price`
@@ -89,7 +91,7 @@ interface IOracleRouter {
 
     // ---- governance (through the AccessManager) ----
     /// @notice Sets or replaces an asset's feed. Reverts InvalidFeedConfig on a zero asset, kind
-    ///         None, zero maxAge (or above 7 days), min = 0, min > max, max ≥ 2⁹⁶, zero
+    ///         None, zero maxAge (or above 7 days), min = 0, min > max, max ≥ 2⁹⁶ (≥ 2⁸⁷ for Admin), zero
     ///         maxStableMove, a missing or superfluous feed / price id / confidence bound for the
     ///         kind, a feed without code, or a Chainlink feed whose `decimals()` fails or exceeds 36.
     /// @dev Chainlink decimals are read once here and cached. A pushed Admin price survives only

@@ -163,4 +163,22 @@ describe("OracleRouter: stable price", () => {
     await setFeed(f, A, chainlinkCfg(feed, { minPriceWad: 1n * WAD, maxPriceWad: 2_999n * WAD }));
     expect(await f.router.stableAnchorOf(A)).to.deep.equal([0n, 0n]);
   });
+
+  it("an anchor within the new bounds follows the feed across kinds (Chainlink → Admin → Chainlink)", async () => {
+    const f = fx();
+    const feed = await f.agg8.getAddress();
+    await setFeed(f, A, chainlinkCfg(feed));
+    const t = (await now(f)) + 5n;
+    await nextTxAt(f, t);
+    await (await f.router.updateStablePrice(A)).wait();
+    // Admin keeps the anchor in its one-slot head; the push there is new.
+    await setFeed(f, A, adminCfg({ maxAgeSeconds: WEEK }));
+    expect(await f.router.stableAnchorOf(A)).to.deep.equal([3_000n * WAD, t]);
+    await (await f.router.pushPrice(A, 3_000n * WAD)).wait();
+    expect((await f.router.price(A))[1]).to.equal(3_000n * WAD);
+    // Back to Chainlink: the anchor (still 3000 at t) moves back to its own slot.
+    await setFeed(f, A, chainlinkCfg(feed));
+    expect(await f.router.stableAnchorOf(A)).to.deep.equal([3_000n * WAD, t]);
+    expect(await f.router.price(A)).to.deep.equal([3_000n * WAD, 3_000n * WAD]);
+  });
 });

@@ -303,6 +303,19 @@ export const oracleRouterAbi = [
   },
   {
     "inputs": [],
+    "name": "MAX_ADMIN_PRICE_WAD",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "MAX_AGE_LIMIT",
     "outputs": [
       {

@@ -1,0 +1,172 @@
+// repayUpTo and withdrawUpTo: the Clearinghouse's two- and three-call sequences (debtOf +
+// borrowIndexWad + repay; previewRedeem + withdraw or redeem) in one call and one accrual. Each
+// is checked against the separate calls made at the same timestamp: same results, same state.
+import { expect } from "chai";
+import type { ContractTransactionResponse } from "ethers";
+import { ceilDiv, readPool, usePool, WAD, type PoolFx } from "./lending._helpers.ts";
+
+const DAY = 86_400n;
+const M128 = (1n << 128n) - 1n;
+
+/**
+ * Runs `a` and `b` from the same state in a block at the same timestamp t; `b` first gets what
+ * `probe` returns when run at t in a throwaway block (e.g. the index after accruing at t).
+ */
+async function sameBlock<T, P>(
+  f: PoolFx,
+  probe: () => Promise<P>,
+  a: () => Promise<T>,
+  b: (p: P) => Promise<T>,
+): Promise<[T, T, unknown, unknown]> {
+  const h = f.networkHelpers;
+  const t = BigInt(await h.time.latest()) + 100n;
+  const snap = await h.takeSnapshot();
+  await h.time.setNextBlockTimestamp(t);
+  const p = await probe();
+  await snap.restore();
+  await h.time.setNextBlockTimestamp(t);
+  const ra = await a();
+  const sa = await readPool(f.pool);
+  await snap.restore();
+  await h.time.setNextBlockTimestamp(t);
+  const rb = await b(p);
+  const sb = await readPool(f.pool);
+  await snap.restore();
+  return [ra, rb, sa, sb];
+}
+
+/** The index after accruing in a block (from InterestAccrued). */
+async function accrue(f: PoolFx): Promise<bigint> {
+  const events = await logs(f, f.pool.connect(f.ch).accrueInterest());
+  return (events.find((e) => e.name === "InterestAccrued")!.args.accrual as bigint) & M128;
+}
+
+async function logs(f: PoolFx, tx: Promise<ContractTransactionResponse>) {
+  const receipt = (await (await tx).wait())!;
+  return receipt.logs.map((l) => f.pool.interface.parseLog(l)).filter((e) => e !== null);
+}
+
+describe("LendingPool repayUpTo / withdrawUpTo", () => {
+  const fx = usePool({ decimals: 6, reserveFactorBps: 1000n });
+
+  /** alice lends 1,000; the Clearinghouse borrows 400 (400e6 shares at index 1); a month passes. */
+  async function setup(f: PoolFx) {
+    await (await f.pool.connect(f.alice).deposit(1000n * f.unit, f.alice.address)).wait();
+    await (await f.pool.connect(f.ch).borrow(400n * f.unit, f.ch.address)).wait();
+    await f.networkHelpers.time.increase(30n * DAY);
+    return 400n * f.unit;
+  }
+
+  it("repayUpTo with less than the debt burns the whole shares it pays for, rounded down, and pulls their value rounded up", async () => {
+    const f = fx();
+    const owned = await setup(f);
+    const assets = 100n * f.unit + 7n;
+    const events = await logs(f, f.pool.connect(f.ch).repayUpTo(owned, assets));
+    const index = (events.find((e) => e.name === "InterestAccrued")!.args.accrual as bigint) & M128;
+    expect(index).to.be.greaterThan(WAD);
+    const repaid = events.find((e) => e.name === "Repaid")!;
+    const shares = (assets * WAD) / index;
+    expect(repaid.args.shares).to.equal(shares);
+    expect(repaid.args.assets).to.equal(ceilDiv(shares * index, WAD));
+    expect(repaid.args.assets).to.be.at.most(assets);
+    expect(await f.pool.totalBorrowShares()).to.equal(owned - shares);
+  });
+
+  it("repayUpTo equals the Clearinghouse's debtOf + borrowIndexWad + repay at the same timestamp", async () => {
+    const f = fx();
+    const owned = await setup(f);
+    for (const assets of [1_234_567n, 50n * f.unit, 10_000n * f.unit]) {
+      const [a, b, sa, sb] = await sameBlock(
+        f,
+        () => accrue(f),
+        async () => (await logs(f, f.pool.connect(f.ch).repayUpTo(owned, assets))).find((e) => e.name === "Repaid")!.args,
+        async (index) => {
+          // What the Clearinghouse does today (debtOf, borrowIndexWad, repay) at the same index.
+          const debt = ceilDiv(owned * index, WAD);
+          const shares = assets >= debt ? owned : (assets * WAD) / index;
+          return (await logs(f, f.pool.connect(f.ch).repay(shares))).find((e) => e.name === "Repaid")!.args;
+        },
+      );
+      expect([a.assets, a.shares]).to.deep.equal([b.assets, b.shares]);
+      expect(sa).to.deep.equal(sb);
+    }
+  });
+
+  it("repayUpTo with the full debt or more repays all the shares; with less than one share's worth it does nothing", async () => {
+    const f = fx();
+    const owned = await setup(f);
+    await expect(f.pool.connect(f.ch).repayUpTo(owned, 1n)).not.to.emit(f.pool, "Repaid");
+    expect(await f.pool.totalBorrowShares()).to.equal(owned);
+    const before = await f.token.balanceOf(f.ch.address);
+    await (await f.pool.connect(f.ch).repayUpTo(owned, 10_000n * f.unit)).wait();
+    expect(await f.pool.totalBorrowShares()).to.equal(0n);
+    expect(before - (await f.token.balanceOf(f.ch.address))).to.be.greaterThan(400n * f.unit); // with interest
+  });
+
+  it("repayUpTo is Clearinghouse-only and rejects zero amounts and more shares than exist", async () => {
+    const f = fx();
+    const owned = await setup(f);
+    await expect(f.pool.connect(f.alice).repayUpTo(1n, 1n))
+      .to.be.revertedWithCustomError(f.pool, "NotClearinghouse")
+      .withArgs(f.alice.address);
+    await expect(f.pool.connect(f.ch).repayUpTo(0n, 1n)).to.be.revertedWithCustomError(f.pool, "ZeroAmount");
+    await expect(f.pool.connect(f.ch).repayUpTo(1n, 0n)).to.be.revertedWithCustomError(f.pool, "ZeroAmount");
+    await expect(f.pool.connect(f.ch).repayUpTo(owned + 1n, 10_000n * f.unit)).to.be.revertedWithCustomError(
+      f.pool,
+      "InsufficientBorrowShares",
+    );
+  });
+
+  it("withdrawUpTo equals previewRedeem + withdraw (worth more) or redeem (worth no more) at the same timestamp", async () => {
+    const f = fx();
+    await setup(f);
+    const all = await f.pool.balanceOf(f.alice.address);
+    const cases: [bigint, bigint][] = [
+      [all, 100n * f.unit], // worth more: withdraw
+      [all, 599n * f.unit], // worth more: withdraw
+      [all / 10n, 200n * f.unit], // worth about 100: redeem
+      [all, 2_000n * f.unit], // more than cash
+    ];
+    for (const [have, assets] of cases) {
+      if (assets > 600n * f.unit) {
+        // more than the pool's cash (600): refused, as withdraw and redeem would
+        await expect(f.pool.connect(f.alice).withdrawUpTo(have, assets)).to.be.revertedWithCustomError(f.pool, "InsufficientCash");
+        continue;
+      }
+      const [a, b, sa, sb] = await sameBlock(
+        f,
+        async () => {
+          await accrue(f);
+          return f.pool.previewRedeem(have); // the latest block: no further accrual
+        },
+        async () => (await logs(f, f.pool.connect(f.alice).withdrawUpTo(have, assets))).find((e) => e.name === "Withdraw")!.args,
+        async (value) => {
+          const tx =
+            value > assets
+              ? f.pool.connect(f.alice).withdraw(assets, f.alice.address, f.alice.address)
+              : f.pool.connect(f.alice).redeem(have, f.alice.address, f.alice.address);
+          return (await logs(f, tx)).find((e) => e.name === "Withdraw")!.args;
+        },
+      );
+      expect([a.assets, a.shares]).to.deep.equal([b.assets, b.shares]);
+      expect(a.shares === have).to.equal(assets === 200n * f.unit); // the redeem case burns them all
+      expect(sa).to.deep.equal(sb);
+    }
+  });
+
+  it("withdrawUpTo rejects zero amounts, more than cash and more shares than the caller holds", async () => {
+    const f = fx();
+    await setup(f);
+    const have = await f.pool.balanceOf(f.alice.address);
+    await expect(f.pool.connect(f.alice).withdrawUpTo(0n, 1n)).to.be.revertedWithCustomError(f.pool, "ZeroAmount");
+    await expect(f.pool.connect(f.alice).withdrawUpTo(have, 0n)).to.be.revertedWithCustomError(f.pool, "ZeroAmount");
+    await expect(f.pool.connect(f.alice).withdrawUpTo(have, 700n * f.unit)).to.be.revertedWithCustomError(
+      f.pool,
+      "InsufficientCash",
+    );
+    await expect(f.pool.connect(f.bob).withdrawUpTo(have, 1n * f.unit)).to.be.revertedWithCustomError(
+      f.pool,
+      "ERC4626ExceededMaxRedeem",
+    );
+  });
+});

@@ -4,7 +4,7 @@ import { OrderKind, Side, encodeOrder } from "../../sdk/src/math/order.ts";
 import { E18, E6, acctOf, deposit, mined, setPrice, useMarginFixture, type MFx } from "./margin._helpers.ts";
 
 const TICK_3000 = 300_000n; // $3,000 per WETH
-const POCKETS_SLOT = 4n; // SpotMarket storage: _top, _levels, _orders, _bitmap, _pockets
+const POCKETS_SLOT = 5n; // storage: OrderBook _top, _levels, _orders, _bitmap, _clientIds; SpotMarket _pockets
 const MARGIN_FLAG = 1n << 255n;
 
 /** The raw pocket word of an account (pocketOf does not show the margin flag). */

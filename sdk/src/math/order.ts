@@ -1,6 +1,6 @@
 /**
  * Packed words of the order book, mirrored from `contracts/libraries/OrderCodec.sol` and
- * `contracts/interfaces/ISpotMarket.sol`. Every field is a bigint; nothing here is a float.
+ * `contracts/interfaces/IOrderBook.sol`. Every field is a bigint; nothing here is a float.
  */
 import { ValueOutOfRangeError } from "../errors/units.ts";
 
@@ -30,6 +30,8 @@ export interface OrderParams {
   /** Unix seconds; 0 = good till cancelled. */
   expiry?: bigint;
   clientOrderId?: bigint;
+  /** Perp markets only: the order may only shrink the live position (a spot book rejects it). */
+  reduceOnly?: boolean;
 }
 
 function field(value: bigint, bits: bigint, name: string): bigint {
@@ -51,7 +53,8 @@ export function encodeOrder(o: OrderParams): bigint {
     (field(o.maxFills ?? 0n, 8n, "maxFills") << 78n) |
     (field(o.sub ?? 0n, 8n, "sub") << 86n) |
     (field(o.expiry ?? 0n, 32n, "expiry") << 94n) |
-    (field(o.clientOrderId ?? 0n, 32n, "clientOrderId") << 126n)
+    (field(o.clientOrderId ?? 0n, 32n, "clientOrderId") << 126n) |
+    ((o.reduceOnly ? 1n : 0n) << 158n)
   );
 }
 

@@ -1,0 +1,62 @@
+// Shared by the perp tests: the margin fixture (WETH, USDC, WBTC, LINK, a WETH/USDC spot book,
+// oracle, Atlas, pools) plus a PerpLiquidator and two perp markets, ETH-PERP (lot 0.001 WETH,
+// tick 10 USDC atoms: tick 300_000 = $3,000) and BTC-PERP (lot 0.0001 WBTC, tick 10 atoms: tick
+// 600_000 = $60,000). One deployment per run, rolled back by snapshot before each test.
+import { createPerpMarket, deployPerpLiquidator, type PerpMarketConfig } from "../../scripts/lib/deploy-perp.ts";
+import { encodeOrder, type OrderParams } from "../../sdk/src/math/order.ts";
+import type { PerpLiquidator, PerpMarket } from "../../types/ethers-contracts/index.js";
+import type { Signer } from "ethers";
+import { deployMarginFixture, mined, type MFx, E6, E8, WETH_LOT, USDC_TICK } from "./margin._helpers.ts";
+
+export const BTC_LOT = 10n ** 4n; // 0.0001 WBTC per lot
+export const ETH_PERP: Omit<PerpMarketConfig, "underlying" | "quote"> = {
+  lotSize: WETH_LOT,
+  tickSize: USDC_TICK,
+  takerFeeBps: 5n,
+  makerFeeBps: 0n,
+  maxMakerFeeBps: 10n,
+};
+
+export async function deployPerpFixture() {
+  const fx = await deployMarginFixture();
+  const margin = { oracle: fx.oracle, atlas: fx.atlas, pools: fx.pools as never };
+  const liquidator: PerpLiquidator = await deployPerpLiquidator(fx.protocol);
+  const ethPerp: PerpMarket = await createPerpMarket(fx.protocol, margin, liquidator, { underlying: fx.W, quote: fx.U, ...ETH_PERP });
+  const btcPerp: PerpMarket = await createPerpMarket(fx.protocol, margin, liquidator, {
+    underlying: fx.B,
+    quote: fx.U,
+    lotSize: BTC_LOT,
+    tickSize: USDC_TICK,
+  });
+  return { ...fx, liquidator, ethPerp, btcPerp };
+}
+
+export type PFx = Awaited<ReturnType<typeof deployPerpFixture>>;
+
+let shared: Promise<{ fx: PFx; snapshot: { restore(): Promise<void> }; prices: Map<string, bigint> }> | undefined;
+
+/** One deployment for the run, restored before every test. */
+export function usePerpFixture(): () => PFx {
+  let fx: PFx | undefined;
+  let snapshot: { restore(): Promise<void> } | undefined;
+  let prices: Map<string, bigint> | undefined;
+  before(async () => {
+    shared ??= deployPerpFixture().then(async (d) => ({
+      fx: d,
+      snapshot: await d.networkHelpers.takeSnapshot(),
+      prices: new Map(d.prices),
+    }));
+    ({ fx, snapshot, prices } = await shared);
+  });
+  beforeEach(async () => {
+    await snapshot!.restore();
+    fx!.prices.clear();
+    for (const [k, v] of prices!) fx!.prices.set(k, v);
+  });
+  return () => fx!;
+}
+
+/** Places a perp order word built by the SDK's encoder (reduce-only is bit 158). */
+export const place = (m: PerpMarket, s: Signer, o: OrderParams) => mined(m.connect(s).placeOrder(encodeOrder(o)));
+
+export { E6, E8, type MFx };

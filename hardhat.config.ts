@@ -16,7 +16,7 @@ const compiler = (viaIR: boolean, runs = 1_000_000) => ({
 // code (lending, margin, liquidation) and is tuned for size to stay under the 24 KB limit.
 const profile = (viaIR: boolean) => ({
   compilers: [compiler(viaIR)],
-  overrides: { "contracts/Clearinghouse.sol": compiler(true, 200), "contracts/Atlas.sol": compiler(true, 200),
+  overrides: { "contracts/Clearinghouse.sol": compiler(true, 200), "contracts/Atlas.sol": compiler(true, 2000),
     // the perp book carries positions and funding on top of the shared book: too many locals without IR
     "contracts/PerpMarket.sol": compiler(true, 200),
     "contracts/PerpLiquidator.sol": compiler(true, 200),

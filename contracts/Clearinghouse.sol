@@ -274,17 +274,14 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         BalanceLib.Balance memory b = _balances[acct][token];
         AssetConfig memory a = _assets[token];
         if (b.amount < 0) {
-            IMarginPool pool = IMarginPool(a.pool);
             uint256 owedShares = uint256(-int256(b.amount));
-            uint256 debt = pool.debtOf(owedShares); // views include interest up to now
-            if (atoms >= debt) {
-                pool.repay(owedShares);
-                atoms -= debt;
+            // one pool call: the whole debt if `atoms` covers it, else the shares `atoms` fully pays
+            // for (rounded down: the pool keeps any dust)
+            (uint256 shares, uint256 paid) = IMarginPool(a.pool).repayUpTo(owedShares, atoms);
+            if (shares == owedShares) {
+                atoms -= paid;
                 b.amount = 0;
             } else {
-                // burn the shares `atoms` fully pays for (rounded down: the pool keeps any dust)
-                uint256 shares = (atoms * 1e18) / pool.borrowIndexWad();
-                uint256 paid = shares == 0 ? 0 : pool.repay(shares);
                 _reserve[token] += atoms - paid; // sub-share dust, kept by the protocol
                 b.amount = -int256(owedShares - shares).toInt248();
                 atoms = 0;
@@ -311,16 +308,10 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         if (b.amount > 0) {
             uint256 have = uint256(int256(b.amount));
             if (b.lent) {
-                IMarginPool pool = IMarginPool(a.pool);
-                uint256 value = pool.previewRedeem(have);
-                if (value > atoms) {
-                    uint256 burnt = pool.withdraw(atoms, address(this), address(this)); // shares rounded up
-                    b.amount = int256(have - burnt).toInt248();
-                    short = 0;
-                } else {
-                    short = atoms - pool.redeem(have, address(this), address(this));
-                    b.amount = 0;
-                }
+                // one pool call: `atoms` (shares rounded up) if the supply is worth more, else all of it
+                (uint256 burnt, uint256 got) = IMarginPool(a.pool).withdrawUpTo(have, atoms);
+                b.amount = int256(have - burnt).toInt248();
+                short = atoms - got;
             } else if (have >= atoms) {
                 b.amount = int256(have - atoms).toInt248();
                 short = 0;

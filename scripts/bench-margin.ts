@@ -23,14 +23,20 @@ export const MARGIN_TARGETS: Record<string, number> = {
 const BLOCK_GAP = 12;
 
 let built: MarginWorld | undefined;
-async function start(w: World): Promise<MarginWorld> {
+/** The margin world, built once on first use (the perp scenarios build on it too). */
+export async function marginWorld(w: World): Promise<MarginWorld> {
   built ??= await buildMarginWorld(w);
+  return built;
+}
+
+async function start(w: World): Promise<MarginWorld> {
+  await marginWorld(w);
   await assertClean(w);
   await sweepAll(w);
-  for (const s of built.traders) await done(w.market.sweep(await s.getAddress(), 0));
-  await refreshPrices(w, built);
+  for (const s of built!.traders) await done(w.market.sweep(await s.getAddress(), 0));
+  await refreshPrices(w, built!);
   await elapse(w, BLOCK_GAP);
-  return built;
+  return built!;
 }
 
 // ---------------------------------------------------------------- lending

@@ -11,6 +11,8 @@ import {
   LendingPool__factory,
   MockERC20__factory,
   OracleRouter__factory,
+  PerpLiquidator__factory,
+  PerpMarket__factory,
   SpotMarket__factory,
 } from "../types/ethers-contracts/index.js";
 
@@ -76,6 +78,8 @@ function functionName(input: string): string {
       LendingPool__factory,
       OracleRouter__factory,
       MockERC20__factory,
+      PerpMarket__factory,
+      PerpLiquidator__factory,
     ]) {
       f.createInterface().forEachFunction((fn) => selectors!.set(fn.selector, fn.name));
     }

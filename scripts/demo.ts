@@ -32,7 +32,8 @@ import {
   sizeText,
 } from "./lib/report.ts";
 import { renderBook, renderTrades, type MarketView } from "./lib/report-book.ts";
-import { deployMargin } from "./lib/deploy-margin.ts";
+import { deployMargin, type Margin } from "./lib/deploy-margin.ts";
+import { perpStory } from "./demo-perp.ts";
 import {
   rateRow,
   renderRates,
@@ -46,7 +47,7 @@ import {
 
 const started = Date.now();
 const { ethers, networkHelpers } = await network.create();
-const [admin, mmA, mmB, alice, bob, carol, grace, erin, frank] = await ethers.getSigners();
+const [admin, mmA, mmB, alice, bob, carol, grace, erin, frank, mmP, henry, ivy, kim, liam] = await ethers.getSigners();
 const names = new Map<string, string>([
   [mmA.address, "maker A"],
   [mmB.address, "maker B"],
@@ -56,6 +57,11 @@ const names = new Map<string, string>([
   [grace.address, "grace"],
   [erin.address, "erin"],
   [frank.address, "frank"],
+  [mmP.address, "maker P"],
+  [henry.address, "henry"],
+  [ivy.address, "ivy"],
+  [kim.address, "kim"],
+  [liam.address, "liam"],
 ]);
 const nameOf = (owner: string) => names.get(owner) ?? owner;
 const traders = [mmA, mmB, alice, bob];
@@ -409,7 +415,31 @@ console.log(
   ]),
 );
 
-await marginStory();
+const marginCtx = await marginStory();
+await perpStory({
+  protocol,
+  margin: marginCtx.margin,
+  weth,
+  wbtc,
+  usdc,
+  ethSpot: ethMkt,
+  prices: marginCtx.prices,
+  pushAll: marginCtx.pushAll,
+  increaseTime: async (seconds) => {
+    await networkHelpers.time.increase(seconds);
+  },
+  spotMaker: mmA,
+  perpMaker: mmP,
+  basis: henry,
+  long: ivy,
+  btcLong: kim,
+  liquidator: liam,
+  everyone: [mmA, mmB, alice, bob, carol, grace, erin, frank, mmP, henry, ivy, kim, liam],
+  nameOf,
+  section,
+  send,
+  mined,
+});
 
 section("Gas per operation (whole transaction, Ethereum rules)");
 console.log(renderTable(["operation", "gas"], [...gasRows, ...groupedGasRows()], ["left", "right"]));
@@ -424,7 +454,11 @@ console.log(`\ndemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s`
  * Lending pools, a margin buy, interest, a price shock and a partial liquidation. Runs after the
  * spot report (whose vault reconciliation counts idle balances only: lent funds live in pools).
  */
-async function marginStory(): Promise<void> {
+async function marginStory(): Promise<{
+  margin: Margin;
+  prices: Map<string, bigint>;
+  pushAll: () => Promise<void>;
+}> {
   const WAD = 10n ** 18n;
   const [W, B, U] = await Promise.all([weth.getAddress(), wbtc.getAddress(), usdc.getAddress()]);
   const usd = (n: bigint) => n * WAD;
@@ -612,4 +646,5 @@ async function marginStory(): Promise<void> {
   section("Lending pools (interest accrued to now)");
   console.log(renderPools([await poolRow("USDC", 6, pools.USDC), await poolRow("WETH", 18, pools.WETH)]));
   console.log("share price: whole assets one whole share redeems for; it rises as borrowers pay interest.");
+  return { margin, prices, pushAll };
 }

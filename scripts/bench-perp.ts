@@ -1,0 +1,198 @@
+// The perp scenarios (issue 4): placing, cancelling and taking on ETH-PERP, the ATLAS valuation of
+// a four-underlying spot + perp book, and a PerpLiquidator liquidation, on the world of
+// bench-perp-world.ts (built on first use, after the margin scenarios). Each starts from the clean
+// perp book (backstops and background bids only) and leaves it clean.
+import type { Signer } from "ethers";
+import { Side, OrderKind, accountId } from "../sdk/src/math/order.ts";
+import { measure, marginal, type Figures } from "./bench-measure.ts";
+import { profiles } from "./bench-profile.ts";
+import { type World, done } from "./bench-world.ts";
+import { type MarginWorld, elapse, refreshPrices } from "./bench-margin-world.ts";
+import { marginWorld } from "./bench-margin.ts";
+import {
+  type PerpWorld,
+  buildPerpWorld,
+  order,
+  perpPlacedIds,
+  perpRest,
+  settleAll,
+  ETH_BACKGROUND_BID,
+  ETH_BACKSTOP_ASK,
+} from "./bench-perp-world.ts";
+
+type Result = Record<string, Figures>;
+
+/** The issue's bar for each perp key (whole-transaction gas, or the view's gas estimate). */
+export const PERP_TARGETS: Record<string, number> = {
+  "perp.place.existingLevel": 90_000,
+  "perp.take.1maker": 120_000,
+  "perp.take.perExtraMaker": 20_000,
+  "perp.cancel": 45_000,
+  "atlas.value.4underlyings": 80_000,
+  "liquidation.perp": 220_000,
+};
+
+const LOTS = 10n;
+const BLOCK_GAP = 12;
+const id = async (s: Signer) => accountId((await s.getAddress()) as `0x${string}`);
+
+let built: { m: MarginWorld; p: PerpWorld } | undefined;
+
+async function start(w: World): Promise<{ m: MarginWorld; p: PerpWorld }> {
+  if (built === undefined) {
+    const m = await marginWorld(w);
+    await refreshPrices(w, m);
+    built = { m, p: await buildPerpWorld(w, m) };
+  }
+  const { m, p } = built;
+  const [bestBid, bestAsk] = await p.eth.market.bestBidAsk();
+  if (bestBid !== ETH_BACKGROUND_BID || bestAsk !== ETH_BACKSTOP_ASK) {
+    throw new Error(`ETH-PERP book not clean: best bid ${bestBid}, best ask ${bestAsk}`);
+  }
+  await refreshPrices(w, m);
+  await settleAll(p);
+  await elapse(w, BLOCK_GAP);
+  return built;
+}
+
+async function cancelAllOf(p: PerpWorld, who: Signer, ids: bigint[]): Promise<void> {
+  for (const i of ids) await done(p.eth.market.connect(who).cancelOrder(i));
+}
+
+// ---------------------------------------------------------------- placing and cancelling
+
+/** Joins a level holding one order (another account's) at a used tick; ATLAS checks the placer. */
+async function perpPlace(w: World): Promise<Result> {
+  const { p } = await start(w);
+  const [a, b] = p.others;
+  const e = p.eth.market;
+  const first = await perpRest(e, a, order(Side.Ask, 300_030n, LOTS));
+  await elapse(w, BLOCK_GAP);
+  const tx = await e.connect(b).placeOrder(order(Side.Ask, 300_030n, LOTS));
+  const fig = await measure(w.provider, tx, "perp.place.existingLevel");
+  await cancelAllOf(p, a, [first]);
+  await cancelAllOf(p, b, perpPlacedIds(e, (await tx.wait())!.logs));
+  return { "perp.place.existingLevel": fig };
+}
+
+/** Cancels the middle order of three (distinct accounts); the level stays non-empty. */
+async function perpCancel(w: World): Promise<Result> {
+  const { p } = await start(w);
+  const [a, b, c] = p.others;
+  const e = p.eth.market;
+  const ia = await perpRest(e, a, order(Side.Ask, 300_020n, LOTS));
+  const ib = await perpRest(e, b, order(Side.Ask, 300_020n, LOTS));
+  const ic = await perpRest(e, c, order(Side.Ask, 300_020n, LOTS));
+  await elapse(w, BLOCK_GAP);
+  const fig = await measure(w.provider, await e.connect(b).cancelOrder(ib), "perp.cancel");
+  await cancelAllOf(p, a, [ia]);
+  await cancelAllOf(p, c, [ic]);
+  return { "perp.cancel": fig };
+}
+
+// ---------------------------------------------------------------- taking
+
+/** The long taker buys (IOC) exactly what `n` short makers offer at 300_000: each grows. */
+async function takeAsks(w: World, n: number, label: string): Promise<Figures> {
+  const { p } = await start(w);
+  const e = p.eth.market;
+  for (let i = 0; i < n; i++) await perpRest(e, p.makers[i], order(Side.Ask, 300_000n, LOTS));
+  await elapse(w, BLOCK_GAP);
+  const tx = await e.connect(p.taker).placeOrder(order(Side.Bid, 300_000n, LOTS * BigInt(n), OrderKind.Ioc));
+  return measure(w.provider, tx, label);
+}
+
+async function perpTakes(w: World): Promise<Result> {
+  const one = await takeAsks(w, 1, "perp.take.1maker");
+  const ten = await takeAsks(w, 10, "perp.take.10makers");
+  return {
+    "perp.take.1maker": one,
+    "perp.take.10makers": ten,
+    "perp.take.perExtraMaker": marginal(ten, one, 9),
+  };
+}
+
+// ---------------------------------------------------------------- valuation
+
+/**
+ * eth_estimateGas of Atlas.initialValue (what every margin check runs) for an account holding
+ * WETH, WBTC, LINK, UNI and USDC and short the perp of each of the four underlyings.
+ */
+async function perpValuation(w: World): Promise<Result> {
+  const { m, p } = await start(w);
+  const account = await id(p.holder4);
+  const gas = Number(await m.atlas.initialValue.estimateGas(account));
+  const key = "atlas.value.4underlyings";
+  if (profiles(key)) {
+    const data = m.atlas.interface.encodeFunctionData("initialValue", [account]);
+    const tx = await w.protocol.admin.sendTransaction({ to: await m.atlas.getAddress(), data });
+    await measure(w.provider, tx, `${key} (as a transaction)`);
+  }
+  // A view: no storage, no logs.
+  return { [key]: { gas, megaethGas: gas, newSlots: 0, eventBytes: 0 } };
+}
+
+// ---------------------------------------------------------------- liquidation
+
+/** Largest lot count `PerpLiquidator.liquidate` accepts now (bisection on eth_call), or 0. */
+async function maxLots(p: PerpWorld, account: string, size: bigint): Promise<bigint> {
+  const market = await p.eth.market.getAddress();
+  const ok = async (lots: bigint) =>
+    p.liquidator
+      .connect(p.perpLiquidator)
+      .liquidate.staticCall(market, account, lots, 0, false)
+      .then(() => true)
+      .catch(() => false);
+  let [lo, hi] = [0n, size];
+  while (lo < hi) {
+    const mid = hi - (hi - lo) / 2n;
+    if (await ok(mid)) lo = mid;
+    else hi = mid - 1n;
+  }
+  return lo;
+}
+
+/**
+ * A 10 WETH long on ETH-PERP behind 6,000 USDC (no resting order) falls below maintenance after
+ * a WETH price drop; it is flagged, half the auction ramp passes, and a long liquidator (two
+ * positions, a background bid) takes over 90% of the most it may at the mark less the discount.
+ */
+async function perpLiquidation(w: World): Promise<Result> {
+  const { m, p } = await start(w);
+  const weth = await m.assets[0].getAddress();
+  const account = await id(p.liquidatee);
+  const before = m.priceWad.get(weth)!;
+  let price = before;
+  while ((await m.atlas.maintenanceValue(account)) >= 0n) {
+    price = (price * 99n) / 100n;
+    m.priceWad.set(weth, price);
+    await refreshPrices(w, m);
+  }
+  m.priceWad.set(weth, (price * 99n) / 100n);
+  await refreshPrices(w, m);
+  await done(w.ch.connect(p.perpLiquidator).flagLiquidatable(account));
+  await elapse(w, 300);
+  await refreshPrices(w, m);
+  const [size] = await p.eth.market.positionOf(account);
+  const most = await maxLots(p, account, size);
+  if (most === 0n) throw new Error("no perp liquidation possible");
+  const tx = await p.liquidator
+    .connect(p.perpLiquidator)
+    .liquidate(await p.eth.market.getAddress(), account, (most * 9n) / 10n, 0, false);
+  const fig = await measure(w.provider, tx, "liquidation.perp");
+
+  m.priceWad.set(weth, before);
+  await refreshPrices(w, m);
+  await elapse(w, 4 * 3600);
+  await refreshPrices(w, m);
+  return { "liquidation.perp": fig };
+}
+
+/** Every perp scenario, in the order run (the liquidation moves a price, so it runs last). */
+export const PERP_SCENARIOS: ((w: World) => Promise<Result>)[] = [
+  perpPlace,
+  perpCancel,
+  perpTakes,
+  perpValuation,
+  perpLiquidation,
+];

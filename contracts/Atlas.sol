@@ -10,7 +10,7 @@ import {IPerpMarket, PerpRisk} from "./interfaces/IPerpMarket.sol";
 import {AccountId} from "./types/AccountId.sol";
 import {AtlasMath} from "./libraries/AtlasMath.sol";
 
-/// @title Atlas: the portfolio-margin risk engine (spot and lending)
+/// @title Atlas: the portfolio-margin risk engine (spot, lending and perps)
 /// @notice Holds no balances. Reads an account's positions from the Clearinghouse, its pockets
 /// from the markets, prices from the OracleRouter, and values it as `IAtlas` and docs/RISK.md say.
 contract Atlas is IAtlas {
@@ -157,7 +157,7 @@ contract Atlas is IAtlas {
         e = new AtlasMath.Entry[](ps.length + 2 * markets.length + 1);
         uint256 n;
         for (uint256 i; i < ps.length; ++i) {
-            n = _entry(e, n, ps[i]);
+            n = _entry(e, n, ps[i], ps[i].amount < 0 || ps[i].token == extra);
         }
         b = new AtlasMath.Book[](markets.length);
         if (markets.length != 0) {
@@ -165,13 +165,17 @@ contract Atlas is IAtlas {
             uint256 m = (CLEARINGHOUSE.accountState(account) >> 128) & type(uint64).max;
             uint256 perps = CLEARINGHOUSE.perpMarketMask();
             uint256 k;
+            uint256 books;
             for (uint256 i; m != 0; ++i) {
                 if (m & 1 != 0) {
                     if ((perps >> i) & 1 != 0) n = _perp(e, n, IPerpMarket(markets[k]), account);
-                    else n = _book(e, n, b, k, ISpotMarket(markets[k]), account);
+                    else n = _book(e, n, b, books++, ISpotMarket(markets[k]), account);
                     ++k;
                 }
                 m >>= 1;
+            }
+            assembly ("memory-safe") {
+                mstore(b, books) // only spot books lock funds
             }
         }
         assembly ("memory-safe") {
@@ -230,14 +234,23 @@ contract Atlas is IAtlas {
         return n;
     }
 
-    function _entry(AtlasMath.Entry[] memory e, uint256 n, Position memory p) internal view returns (uint256) {
+    /// @dev `withRate`: read the pool's borrow rate (it prices debt, or the debt a what-if view
+    /// adds); an asset with no debt does not need it, which saves a pool call.
+    function _entry(AtlasMath.Entry[] memory e, uint256 n, Position memory p, bool withRate)
+        internal
+        view
+        returns (uint256)
+    {
         AtlasMath.Entry memory x = e[n];
         x.token = p.token;
         x.decimals = p.decimals;
+        x.unit = 10 ** uint256(p.decimals);
         x.shockBps = p.shockBps;
         x.slippageBps = p.slippageBps;
         x.haircutBps = p.lentHaircutBps;
+        x.debtInterestSeconds = debtInterestSeconds;
         if (p.amount <= 0 && p.pool != address(0)) {
+            if (!withRate) return n + 1;
             // the rate prices today's debt, or debt a what-if view would add
             IMarginPool pool = IMarginPool(p.pool);
             if (p.amount < 0) (x.debtAtoms, x.borrowRateWad) = pool.debtAndRateOf(uint256(-p.amount));
@@ -247,7 +260,6 @@ contract Atlas is IAtlas {
         } else {
             x.idleAtoms = uint256(p.amount);
         }
-        x.debtInterestSeconds = debtInterestSeconds;
         return n + 1;
     }
 
@@ -258,7 +270,7 @@ contract Atlas is IAtlas {
             if (e[i].token == token) return (n, i);
         }
         Position memory p = CLEARINGHOUSE.positionOf(AccountId.wrap(bytes32(0)), token);
-        return (_entry(e, n, p), n);
+        return (_entry(e, n, p, false), n);
     }
 
     function _find(AtlasMath.Entry[] memory e, address token) internal pure returns (uint256) {

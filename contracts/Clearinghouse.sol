@@ -582,6 +582,11 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     }
 
     /// @inheritdoc IClearinghouse
+    function perpMarketIndex(address market) external view returns (uint256) {
+        return _perpIndex[market];
+    }
+
+    /// @inheritdoc IClearinghouse
     function holdsNoAssets(AccountId account) external view returns (bool) {
         return _holdsNothing(account, _state[account], perpMarketMask);
     }

@@ -33,7 +33,8 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
         IAtlas atlas = CLEARINGHOUSE.atlas();
         int256 mvBefore = atlas.maintenanceValue(account);
         require(mvBefore < 0, IClearinghouse.NotLiquidatable(account, mvBefore));
-        CLEARINGHOUSE.flagLiquidatable(account); // starts the auction clock on the first call
+        // the first call starts the auction clock (the flag re-values the account: only when needed)
+        if (CLEARINGHOUSE.accountState(account) >> 208 == 0) CLEARINGHOUSE.flagLiquidatable(account);
         (int256 size,,,, uint256 bids, uint256 asks) = m.positionOf(account);
         require(bids | asks == 0, IClearinghouse.OrdersStillOpen(market, bids + asks));
         require(size != 0, NoPosition(account));
@@ -48,7 +49,8 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
             if (discountBps > p.basisBps) discountBps = p.basisBps;
             spotAtoms = lots * p.lotSize;
             _moveSpot(m, account, liq, size, spotAtoms, indexLot * lots, discountBps);
-            priceAtoms = markLot / WAD;
+            // the liquidator's side of the mark, rounded its way: it buys a long, sells a short
+            priceAtoms = size > 0 ? markLot / WAD : _divUp(markLot, WAD);
         } else {
             // a long is bought below the mark, a short sold above it
             priceAtoms = size > 0
@@ -57,6 +59,8 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
         }
         int256 moved = size > 0 ? int256(lots) : -int256(lots);
         m.transferPosition(account, liq, moved, priceAtoms, true);
+        // the spot leg may have borrowed for the liquidator even where its perp position shrank
+        if (withSpot) CLEARINGHOUSE.checkMargin(liq);
         _checkImproved(atlas, account, mvBefore);
         emit PositionLiquidated(market, account, liq, moved, priceAtoms, spotAtoms, discountBps);
     }
@@ -97,7 +101,7 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
         nonReentrant
     {
         IPerpMarket m = _perp(market);
-        require(CLEARINGHOUSE.holdsNoAssets(account), NotBankrupt(account));
+        require(CLEARINGHOUSE.holdsNoAssets(account) && _noValueElsewhere(m, account), NotBankrupt(account));
         (int256 size, int256 entry, int256 cash, int256 owed, uint256 bids, uint256 asks) = m.positionOf(account);
         require(size != 0 && bids | asks == 0, NotBankrupt(account));
         (, uint256 markLot) = m.markPrice();
@@ -120,6 +124,26 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
             m.transferPosition(account, counterparties[i], size > 0 ? int256(share[i]) : -int256(share[i]), price, false);
         }
         emit BankruptcyResolved(market, account, size, price, covered, rest);
+    }
+
+    /// @dev No other perp market holds value for the account: each position there is flat or under
+    /// water at its mark, with no open orders (else its owner keeps a gain while others cover a loss).
+    function _noValueElsewhere(IPerpMarket self, AccountId account) internal view returns (bool) {
+        uint256 m = (CLEARINGHOUSE.accountState(account) >> 128) & type(uint64).max;
+        m &= CLEARINGHOUSE.perpMarketMask();
+        for (uint256 i; m != 0; ++i) {
+            if (m & 1 != 0) {
+                IPerpMarket other = IPerpMarket(CLEARINGHOUSE.marketAt(i + 1));
+                if (other != self) {
+                    (int256 size, int256 entry, int256 cash, int256 owed, uint256 bids, uint256 asks) = other.positionOf(account);
+                    (, uint256 markLot) = other.markPrice();
+                    int256 value = cash - owed - entry + (size * int256(markLot)) / int256(WAD);
+                    if (value > 0 || bids | asks != 0) return false;
+                }
+            }
+            m >>= 1;
+        }
+        return true;
     }
 
     /// @dev Pro-rata lots per counterparty (floor), the remainder one lot each in the order given.
@@ -154,13 +178,8 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
     }
 
     function _perp(address market) internal view returns (IPerpMarket m) {
-        m = IPerpMarket(market);
-        uint256 index = market.code.length == 0 ? 0 : m.INDEX();
-        require(
-            index != 0 && index <= CLEARINGHOUSE.marketCount() && CLEARINGHOUSE.marketAt(index) == market
-                && (CLEARINGHOUSE.perpMarketMask() >> (index - 1)) & 1 != 0,
-            NotPerpMarket(market)
-        );
+        require(CLEARINGHOUSE.perpMarketIndex(market) != 0, NotPerpMarket(market));
+        return IPerpMarket(market);
     }
 
     function _abs(int256 x) internal pure returns (uint256) {

@@ -193,12 +193,17 @@ contract PerpMarket is IPerpMarket, OrderBook {
         _pockets[acct] = _pocketLess(_pockets[acct], side, lots) - (1 << 96);
     }
 
-    /// @dev A reduce-only maker order fills at most the position it reduces.
+    /// @dev A reduce-only maker order fills at most the position it reduces; any maker order at
+    /// most what keeps the position within the cap (a position taken over in a liquidation may
+    /// leave less room than the order had): the rest is cancelled, never the taker's transaction.
+    /// The position slot read here is warm for the fill that follows.
     function _makerFillable(uint256 ow, uint256 olots, uint256 makerSide) internal view override returns (uint256) {
-        if (ow & SLOT_REDUCE_ONLY == 0) return olots;
         int256 size = int64(uint64(_positions[AccountId.wrap(bytes32(ow & C.ACCOUNT_MASK))]));
-        uint256 room = makerSide == 0 ? (size < 0 ? uint256(-size) : 0) : (size > 0 ? uint256(size) : 0);
-        return room < olots ? room : olots;
+        int256 room;
+        if (ow & SLOT_REDUCE_ONLY != 0) room = makerSide == 0 ? -size : size;
+        else room = makerSide == 0 ? int256(POSITION_CAP) - size : int256(POSITION_CAP) + size;
+        if (room <= 0) return 0;
+        return uint256(room) < olots ? uint256(room) : olots;
     }
 
     function _trimMaker(uint256 owner, uint256 side, uint256, uint256 lots, bool ends) internal override {
@@ -229,7 +234,6 @@ contract PerpMarket is IPerpMarket, OrderBook {
         // the maker sells when the taker buys
         int256 d = t.side == 0 ? -int256(f) : int256(f);
         (int256 size1, int256 entry1, int256 realised) = PerpMath.trade(size, entry, d, n * TICK_SIZE);
-        require(_abs(size1) <= POSITION_CAP || _abs(size1) <= _abs(size), PositionCap(_abs(size1), POSITION_CAP));
         t.makerLongDelta += _longPart(size1) - _longPart(size);
         _positions[acct] = _packPosition(size1, entry1, index);
         uint256 w = _pocketLess(_pockets[acct], t.side ^ 1, f);
@@ -304,7 +308,9 @@ contract PerpMarket is IPerpMarket, OrderBook {
         _storePocket(c);
         _positions[c.account] = _packPosition(c.size, c.entry, _indexNow());
         if (c.topLoaded) _top = c.top;
-        if (c.risky) _updateFunding();
+        // the book moved (a place or a take): new premium and rate. A liquidation transfer leaves
+        // the book alone, so the mark it priced at stays the one ATLAS values at.
+        if (c.topLoaded) _updateFunding();
         if (cash != 0 || riskUp) {
             CLEARINGHOUSE.settlePerp(INDEX, BASE, QUOTE, c.account, cash, riskUp);
             if (cash != 0) emit CashSettled(c.account, cash);

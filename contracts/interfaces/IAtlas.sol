@@ -4,7 +4,7 @@ pragma solidity 0.8.37;
 import {AccountId} from "../types/AccountId.sol";
 import {IPriceOracle} from "./IPriceOracle.sol";
 
-/// @title ATLAS: portfolio-margin valuation of one account (spot and lending)
+/// @title ATLAS: portfolio-margin valuation of one account (spot, lending and perps)
 /// @notice Values are USD WAD (1e18 = $1). Each asset's adjusted balance x is valued at its price
 /// shocked up and down by h and against the holder by the slippage s; the worse of the two
 /// counts. Maintenance uses h and s as set at the oracle price; initial scales them and takes the

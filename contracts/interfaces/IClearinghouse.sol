@@ -307,6 +307,9 @@ interface IClearinghouse {
     ///         positions aside): what a perp bankruptcy needs.
     function holdsNoAssets(AccountId account) external view returns (bool);
 
+    /// @notice The index of a listed perp market (0: not one).
+    function perpMarketIndex(address market) external view returns (uint256);
+
     /// @notice Bit i - 1 set: market i is a perp market.
     function perpMarketMask() external view returns (uint256);
 

@@ -132,7 +132,7 @@ interface IPerpMarket is IOrderBook {
     function riskOf(AccountId account) external view returns (PerpRisk memory);
 
     /// @notice Funding now: cumulative index (quote atoms × 1e9 per lot), rate in force (ppm per
-    ///         hour), seconds since the last update, and the premium (ppm of the index).
+    ///         hour), timestamp of the last update, and the premium (ppm of the index).
     function funding()
         external
         view

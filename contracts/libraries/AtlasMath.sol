@@ -11,6 +11,8 @@ library AtlasMath {
     struct Entry {
         address token;
         uint256 decimals;
+        /// @dev 10 ** decimals, filled in once by the gatherer (0: computed where needed)
+        uint256 unit;
         uint256 shockBps;
         uint256 slippageBps;
         uint256 haircutBps;
@@ -135,7 +137,7 @@ library AtlasMath {
     function _requirement(Entry memory t, int256 vUp, int256 vDown, uint256 p, uint256 scaleBps)
         private pure returns (int256 portfolio, int256 cross)
     {
-        uint256 unit = 10 ** t.decimals;
+        uint256 unit = _unit(t);
         int256 x = adjusted(t);
         int256 ux = _usd(x, p, unit);
         int256 pu = _usd(t.perpAtoms, p, unit);
@@ -170,7 +172,7 @@ library AtlasMath {
     function _final(Entry memory t, int256 up, int256 down, uint256 p, uint256 scaleBps) private pure returns (int256 v) {
         v = up < down ? up : down;
         if (!t.hasPerp) return v;
-        uint256 unit = 10 ** t.decimals;
+        uint256 unit = _unit(t);
         int256 x = adjusted(t);
         int256 y = t.perpAtoms;
         if (x != 0 && y != 0 && (x > 0) != (y > 0)) {
@@ -187,7 +189,7 @@ library AtlasMath {
         uint256[] memory pi, uint256 mode) private pure returns (int256 eq)
     {
         int256 x = adjusted(t);
-        uint256 unit = 10 ** t.decimals;
+        uint256 unit = _unit(t);
         if (mode == 3) {
             eq = _usd(int256(t.idleAtoms + t.pocketAtoms + t.lentAtoms) - int256(t.debtAtoms) + t.perpCashAtoms, t.priceWad, unit);
             if (t.hasPerp) eq += _usd(t.perpAtoms, t.priceWad, unit);
@@ -215,7 +217,7 @@ library AtlasMath {
     function _spotScenarios(Entry memory t, int256 x, uint256 p, uint256 scaleBps)
         private pure returns (int256 up, int256 down)
     {
-        int256 u = _usd(x, p, 10 ** t.decimals);
+        int256 u = _usd(x, p, _unit(t));
         int256 h = int256(scaled(t.shockBps, scaleBps));
         int256 slip = int256(scaled(t.slippageBps, scaleBps));
         if (x >= 0) slip = -slip;
@@ -226,7 +228,7 @@ library AtlasMath {
     /// @dev Perp exposure y in the up scenario: y at P·(1 + h'), open asks filled (charged h' of
     /// their notional), and the liquidity charge on what the position would then be.
     function _perpUp(Entry memory t, uint256 p, uint256 scaleBps) private pure returns (int256) {
-        uint256 unit = 10 ** t.decimals;
+        uint256 unit = _unit(t);
         int256 h = int256(scaled(t.shockBps, scaleBps));
         int256 v = floorDiv(_usd(t.perpAtoms, p, unit) * (int256(BPS) + h), int256(BPS));
         v -= int256(divUp(uint256(_usd(int256(t.perpAskAtoms), p, unit)) * uint256(h), BPS));
@@ -235,7 +237,7 @@ library AtlasMath {
 
     /// @dev Down scenario: y at P·(1 − h'), open bids filled.
     function _perpDown(Entry memory t, uint256 p, uint256 scaleBps) private pure returns (int256) {
-        uint256 unit = 10 ** t.decimals;
+        uint256 unit = _unit(t);
         int256 h = int256(scaled(t.shockBps, scaleBps));
         int256 v = floorDiv(_usd(t.perpAtoms, p, unit) * (int256(BPS) - h), int256(BPS));
         v -= int256(divUp(uint256(_usd(int256(t.perpBidAtoms), p, unit)) * uint256(h), BPS));
@@ -245,7 +247,7 @@ library AtlasMath {
     /// @dev Liquidity charge on a perp exposure of `atoms`: notional × liquidity bps, plus
     /// notional² / impact notional (the cost of closing a large position grows with its size).
     function _liquidity(Entry memory t, uint256 atoms, uint256 p, uint256 scaleBps) private pure returns (int256) {
-        uint256 n = uint256(_usd(int256(atoms), p, 10 ** t.decimals));
+        uint256 n = uint256(_usd(int256(atoms), p, _unit(t)));
         uint256 c = divUp(n * scaled(t.perpLiquidityBps, scaleBps), BPS);
         if (t.perpImpactUsd != 0) c += divUp(n * n * scaleBps, t.perpImpactUsd * WAD * BPS);
         return int256(c);
@@ -262,11 +264,16 @@ library AtlasMath {
         Entry memory bb = e[k.baseIndex];
         uint256 hs = bb.shockBps + bb.slippageBps;
         uint256 bi = 2 * k.baseIndex;
-        vm[bi] -= int256(divUp(uint256(usd(int256(k.lockedBaseAtoms), bb.priceWad, bb.decimals)) * hs, BPS));
-        vm[bi + 1] -= int256(divUp(uint256(usd(int256(k.lockedQuoteAtoms), bq.priceWad, bq.decimals)) * hs, BPS));
+        vm[bi] -= int256(divUp(uint256(_usd(int256(k.lockedBaseAtoms), bb.priceWad, _unit(bb))) * hs, BPS));
+        vm[bi + 1] -= int256(divUp(uint256(_usd(int256(k.lockedQuoteAtoms), bq.priceWad, _unit(bq))) * hs, BPS));
         hs = scaled(bb.shockBps, scaleBps) + scaled(bb.slippageBps, scaleBps);
-        vi[bi] -= int256(divUp(uint256(usd(int256(k.lockedBaseAtoms), pi[k.baseIndex], bb.decimals)) * hs, BPS));
-        vi[bi + 1] -= int256(divUp(uint256(usd(int256(k.lockedQuoteAtoms), pi[k.quoteIndex], bq.decimals)) * hs, BPS));
+        vi[bi] -= int256(divUp(uint256(_usd(int256(k.lockedBaseAtoms), pi[k.baseIndex], _unit(bb))) * hs, BPS));
+        vi[bi + 1] -= int256(divUp(uint256(_usd(int256(k.lockedQuoteAtoms), pi[k.quoteIndex], _unit(bq))) * hs, BPS));
+    }
+
+    function _unit(Entry memory t) private pure returns (uint256) {
+        uint256 u = t.unit;
+        return u != 0 ? u : 10 ** t.decimals;
     }
 
     function _usd(int256 atoms, uint256 priceWad, uint256 unit) private pure returns (int256) {
@@ -275,12 +282,20 @@ library AtlasMath {
     }
 
     function divUp(uint256 a, uint256 b) internal pure returns (uint256) {
-        return a == 0 ? 0 : (a - 1) / b + 1;
+        // a − 1 only when a > 0, and (a − 1) / b + 1 <= a: no overflow (b = 0 still reverts)
+        if (a == 0) return 0;
+        require(b != 0);
+        unchecked {
+            return (a - 1) / b + 1;
+        }
     }
 
     /// @notice Division rounding toward negative infinity (against the account for both signs).
     function floorDiv(int256 a, int256 b) internal pure returns (int256 q) {
         q = a / b;
-        if ((a % b != 0) && ((a < 0) != (b < 0))) q -= 1;
+        // q − 1 only when the division was inexact: |q| < |a|, so it cannot wrap
+        unchecked {
+            if ((a % b != 0) && ((a < 0) != (b < 0))) q -= 1;
+        }
     }
 }

@@ -60,3 +60,19 @@ export function usePerpFixture(): () => PFx {
 export const place = (m: PerpMarket, s: Signer, o: OrderParams) => mined(m.connect(s).placeOrder(encodeOrder(o)));
 
 export { E6, E8, type MFx };
+
+/** Lists one more ETH-PERP-like market with `over` parameters (deployed inside a test: rolled back). */
+export async function extraPerp(fx: PFx, over: Partial<PerpMarketConfig> = {}): Promise<PerpMarket> {
+  const margin = { oracle: fx.oracle, atlas: fx.atlas, pools: fx.pools as never };
+  return createPerpMarket(fx.protocol, margin, fx.liquidator, { underlying: fx.W, quote: fx.U, ...ETH_PERP, ...over });
+}
+
+/** Makes the next transaction land exactly at `t` (blocks may share a timestamp). */
+export const at = (fx: PFx, t: bigint) => fx.networkHelpers.time.setNextBlockTimestamp(t);
+
+/** quote atoms of `lots` at `tick` (tick size 10 atoms). */
+export const notionalAtoms = (lots: bigint, tick: bigint, tickSize = 10n) => lots * tick * tickSize;
+
+/** Taker fee in quote atoms: ceil(notional ticks × bps / 10_000) tick units. */
+export const takerFeeAtoms = (lots: bigint, tick: bigint, bps = 5n, tickSize = 10n) =>
+  ((lots * tick * bps + 9_999n) / 10_000n) * tickSize;

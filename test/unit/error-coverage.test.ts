@@ -10,12 +10,17 @@ import {
   IClearinghouse__factory,
   ILendingPool__factory,
   IOracleRouter__factory,
+  IOrderBook__factory,
+  IPerpLiquidator__factory,
+  IPerpMarket__factory,
   ISpotMarket__factory,
 } from "../../types/ethers-contracts/index.js";
 import atlasArtifact from "../../artifacts/contracts/Atlas.sol/Atlas.json" with { type: "json" };
 import clearinghouseArtifact from "../../artifacts/contracts/Clearinghouse.sol/Clearinghouse.json" with { type: "json" };
 import lendingPoolArtifact from "../../artifacts/contracts/LendingPool.sol/LendingPool.json" with { type: "json" };
 import oracleRouterArtifact from "../../artifacts/contracts/OracleRouter.sol/OracleRouter.json" with { type: "json" };
+import perpLiquidatorArtifact from "../../artifacts/contracts/PerpLiquidator.sol/PerpLiquidator.json" with { type: "json" };
+import perpMarketArtifact from "../../artifacts/contracts/PerpMarket.sol/PerpMarket.json" with { type: "json" };
 import spotMarketArtifact from "../../artifacts/contracts/SpotMarket.sol/SpotMarket.json" with { type: "json" };
 
 /** Declared but never raised by the implementation; why a test cannot reach them. */
@@ -39,6 +44,9 @@ describe("custom error coverage", () => {
     { name: "IAtlas", iface: IAtlas__factory.createInterface(), code: atlasArtifact.bytecode },
     { name: "IOracleRouter", iface: IOracleRouter__factory.createInterface(), code: oracleRouterArtifact.bytecode },
     { name: "ILendingPool", iface: ILendingPool__factory.createInterface(), code: lendingPoolArtifact.bytecode },
+    { name: "IOrderBook", iface: IOrderBook__factory.createInterface(), code: perpMarketArtifact.bytecode },
+    { name: "IPerpMarket", iface: IPerpMarket__factory.createInterface(), code: perpMarketArtifact.bytecode },
+    { name: "IPerpLiquidator", iface: IPerpLiquidator__factory.createInterface(), code: perpLiquidatorArtifact.bytecode },
   ];
   for (const { name, iface, code } of cases) {
     it(`every ${name} error is reached by a test or absent from the bytecode`, () => {

@@ -3,7 +3,7 @@
 // tick 10 USDC atoms: tick 300_000 = $3,000) and BTC-PERP (lot 0.0001 WBTC, tick 10 atoms: tick
 // 600_000 = $60,000). One deployment per run, rolled back by snapshot before each test.
 import { createPerpMarket, deployPerpLiquidator, type PerpMarketConfig } from "../../scripts/lib/deploy-perp.ts";
-import { encodeOrder, type OrderParams } from "../../sdk/src/math/order.ts";
+import { accountId, encodeOrder, type OrderParams } from "../../sdk/src/math/order.ts";
 import type { PerpLiquidator, PerpMarket } from "../../types/ethers-contracts/index.js";
 import type { Signer } from "ethers";
 import { deployMarginFixture, mined, type MFx, E6, E8, WETH_LOT, USDC_TICK } from "./margin._helpers.ts";
@@ -60,3 +60,41 @@ export function usePerpFixture(): () => PFx {
 export const place = (m: PerpMarket, s: Signer, o: OrderParams) => mined(m.connect(s).placeOrder(encodeOrder(o)));
 
 export { E6, E8, type MFx };
+
+/** Lists one more ETH-PERP-like market with `over` parameters (deployed inside a test: rolled back). */
+export async function extraPerp(fx: PFx, over: Partial<PerpMarketConfig> = {}): Promise<PerpMarket> {
+  const margin = { oracle: fx.oracle, atlas: fx.atlas, pools: fx.pools as never };
+  return createPerpMarket(fx.protocol, margin, fx.liquidator, { underlying: fx.W, quote: fx.U, ...ETH_PERP, ...over });
+}
+
+/** Makes the next transaction land exactly at `t` (blocks may share a timestamp). */
+export const at = (fx: PFx, t: bigint) => fx.networkHelpers.time.setNextBlockTimestamp(t);
+
+/** quote atoms of `lots` at `tick` (tick size 10 atoms). */
+export const notionalAtoms = (lots: bigint, tick: bigint, tickSize = 10n) => lots * tick * tickSize;
+
+/** Taker fee in quote atoms: ceil(notional ticks × bps / 10_000) tick units. */
+export const takerFeeAtoms = (lots: bigint, tick: bigint, bps = 5n, tickSize = 10n) =>
+  ((lots * tick * bps + 9_999n) / 10_000n) * tickSize;
+
+/**
+ * A bankrupt long on a fresh ETH-PERP without interest (funding 0, figures exact): bob ($200 USDC)
+ * buys 300 lots at $3,000 from carol (200) and dave (100); ETH gaps to $2,000; alice takes 250 lots
+ * over at the mark with a zero discount (first call), which realises bob's loss into a USDC debt.
+ * Bob is left long 50 lots (entry $150) under water at the $100 mark, holding nothing.
+ */
+export async function bankruptLong(fx: PFx) {
+  const { alice, bob, carol, dave, U, W } = fx;
+  const m = await extraPerp(fx, { interestPpmPerHour: 0n });
+  const { deposit, setPrice, WAD } = await import("./margin._helpers.ts");
+  await deposit(fx, bob, U, 200n * E6);
+  for (const s of [alice, carol, dave]) await deposit(fx, s, U, 100_000n * E6);
+  await place(m, carol, { side: 1n, tick: 300_000n, lots: 200n });
+  await place(m, dave, { side: 1n, tick: 300_000n, lots: 100n });
+  await place(m, bob, { side: 0n, tick: 300_000n, lots: 300n, kind: 2n });
+  await setPrice(fx, W, 2_000n * WAD);
+  await mined(fx.liquidator.connect(alice).liquidate(await m.getAddress(), acctOfS(bob), 250n, 0, false));
+  return m;
+}
+
+const acctOfS = (s: { address: string }) => accountId(s.address as `0x${string}`, 0n);

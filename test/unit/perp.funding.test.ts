@@ -1,0 +1,196 @@
+// Funding and the mark: premium of the book's mid over the oracle index (bounded), the rate
+// formula premium + clamp(interest − premium, ±clamp) capped, the cumulative index over simulated
+// hours, payers rounded up, Σ paid − Σ received = dust ≥ 0. Every transaction lands at a pinned
+// timestamp so the expected figures are computed here, independently, in bigint.
+import { expect } from "chai";
+import { OrderKind, Side } from "../../sdk/src/math/order.ts";
+import type { PerpMarket } from "../../types/ethers-contracts/index.js";
+import { E6, at, extraPerp, place, usePerpFixture, type PFx } from "./perp._helpers.ts";
+import { WAD, acctOf, deposit, mined, now, setPrice } from "./margin._helpers.ts";
+
+const PPM = 1_000_000n;
+const HOUR = 3_600n;
+const INDEX_LOT = 3_000_000n * WAD; // $3 per 0.001 WETH lot in USDC atoms, × 1e18
+const MAX_PREMIUM = 10_000n; // 100 bps
+const INTEREST = 12n;
+const CLAMP = 500n;
+const CAP = 40_000n;
+
+const clamp = (x: bigint, lo: bigint, hi: bigint) => (x < lo ? lo : x > hi ? hi : x);
+/** (mid − index)/index in ppm, truncated toward zero as Solidity's int division, then bounded. */
+const premiumOf = (bidTick: bigint, askTick: bigint, indexLot = INDEX_LOT) =>
+  clamp((((bidTick + askTick) * 10n * WAD) / 2n - indexLot) * PPM / indexLot, -MAX_PREMIUM, MAX_PREMIUM);
+const rateOf = (premium: bigint, cap = CAP) => clamp(premium + clamp(INTEREST - premium, -CLAMP, CLAMP), -cap, cap);
+/** Index change per second, quote atoms × 1e9 per lot. */
+const perSecOf = (rate: bigint, indexLot = INDEX_LOT) => (rate * indexLot) / (PPM * HOUR * 10n ** 9n);
+/** size × ΔF / 1e9 rounded toward +∞ (a payer pays the dust). */
+const owedOf = (size: bigint, dF: bigint) => {
+  const x = size * dF;
+  const q = x / 10n ** 9n;
+  return x > 0n && x % 10n ** 9n !== 0n ? q + 1n : q;
+};
+
+/** alice long 10, bob short 10 at $3,000, then carol and dave quote `bid`/`ask` (1 lot each); all at `t0`. */
+async function book(f: PFx, m: PerpMarket, bid: bigint, ask: bigint): Promise<bigint> {
+  for (const s of [f.alice, f.bob, f.carol, f.dave]) await deposit(f, s, f.U, 100_000n * E6);
+  const t0 = (await now(f)) + 10n;
+  await at(f, t0);
+  await place(m, f.bob, { side: Side.Ask, tick: 300_000n, lots: 10n });
+  await at(f, t0);
+  await place(m, f.alice, { side: Side.Bid, tick: 300_000n, lots: 10n, kind: OrderKind.Ioc });
+  await at(f, t0);
+  await place(m, f.carol, { side: Side.Bid, tick: bid, lots: 1n });
+  await at(f, t0);
+  await place(m, f.dave, { side: Side.Ask, tick: ask, lots: 1n });
+  return t0;
+}
+
+/** Settles alice and bob at `t1`; returns their USDC balance changes. */
+async function settleBoth(f: PFx, m: PerpMarket, t1: bigint): Promise<[bigint, bigint]> {
+  const before = [await f.ch.balanceOf(acctOf(f.alice), f.U), await f.ch.balanceOf(acctOf(f.bob), f.U)];
+  await at(f, t1);
+  await mined(m.settle(f.alice.address, 0));
+  await at(f, t1);
+  await mined(m.settle(f.bob.address, 0));
+  return [
+    (await f.ch.balanceOf(acctOf(f.alice), f.U)) - before[0],
+    (await f.ch.balanceOf(acctOf(f.bob), f.U)) - before[1],
+  ];
+}
+
+describe("PerpMarket: funding and mark", () => {
+  const fx = usePerpFixture();
+
+  it("mid above the index: longs pay shorts over 3 hours; payer rounded up, dust = paid − received", async () => {
+    const f = fx();
+    const m = f.ethPerp;
+    const t0 = await book(f, m, 301_500n, 302_500n);
+    const premium = premiumOf(301_500n, 302_500n);
+    expect(premium).to.equal(6_666n);
+    const rate = rateOf(premium);
+    expect(rate).to.equal(6_166n); // the clamp holds interest − premium to −500
+    const fr = await m.funding();
+    expect([fr.ratePpmPerHour, fr.premiumPpm, fr.lastUpdate]).to.deep.equal([rate, premium, t0]);
+    const [indexLot, markLot] = await m.markPrice();
+    expect(indexLot).to.equal(INDEX_LOT);
+    expect(markLot).to.equal((INDEX_LOT * (PPM + premium)) / PPM);
+
+    const t1 = t0 + 3n * HOUR;
+    await f.networkHelpers.time.increaseTo(t1);
+    const dF = perSecOf(rate) * 3n * HOUR;
+    expect((await m.funding()).cumulative).to.equal(dF);
+    const pays = owedOf(10n, dF);
+    const gets = owedOf(-10n, dF);
+    expect(pays).to.equal(554_940n);
+    expect(gets).to.equal(-554_939n);
+    expect((await m.positionOf(acctOf(f.alice))).fundingOwedAtoms).to.equal(pays);
+    expect((await m.positionOf(acctOf(f.bob))).fundingOwedAtoms).to.equal(gets);
+    expect(await settleBoth(f, m, t1)).to.deep.equal([-pays, -gets]);
+    const oi = await m.openInterest();
+    expect([oi.fundingPaid, oi.fundingReceived]).to.deep.equal([pays, -gets]);
+    expect(oi.fundingPaid - oi.fundingReceived).to.equal(1n);
+    // settled: nothing owed until the index moves again
+    expect((await m.positionOf(acctOf(f.alice))).fundingOwedAtoms).to.equal(0n);
+  });
+
+  it("mid below the index: shorts pay longs", async () => {
+    const f = fx();
+    const m = f.ethPerp;
+    const t0 = await book(f, m, 297_000n, 298_000n);
+    const premium = premiumOf(297_000n, 298_000n);
+    expect(premium).to.equal(-8_333n);
+    const rate = rateOf(premium);
+    expect(rate).to.equal(-7_833n);
+    expect((await m.funding()).ratePpmPerHour).to.equal(rate);
+    const dt = 2n * HOUR + 7n;
+    const dF = perSecOf(rate) * dt;
+    const pays = owedOf(-10n, dF);
+    const gets = owedOf(10n, dF);
+    expect(pays).to.be.greaterThan(0n);
+    expect(pays + gets).to.equal(1n);
+    const [dA, dB] = await settleBoth(f, m, t0 + dt);
+    expect([dA, dB]).to.deep.equal([-gets, -pays]);
+    const oi = await m.openInterest();
+    expect(oi.fundingPaid - oi.fundingReceived).to.equal(1n);
+    expect(oi.fundingPaid).to.equal(pays);
+  });
+
+  it("with a one-sided book the premium is 0 and the rate is the interest part", async () => {
+    const f = fx();
+    const m = f.ethPerp;
+    for (const s of [f.alice, f.bob]) await deposit(f, s, f.U, 100_000n * E6);
+    const t0 = (await now(f)) + 5n;
+    await at(f, t0);
+    await place(m, f.bob, { side: Side.Ask, tick: 300_000n, lots: 20n });
+    await at(f, t0);
+    await place(m, f.alice, { side: Side.Bid, tick: 300_000n, lots: 10n, kind: OrderKind.Ioc });
+    const fr = await m.funding();
+    expect([fr.premiumPpm, fr.ratePpmPerHour]).to.deep.equal([0n, INTEREST]);
+    const [dA, dB] = await settleBoth(f, m, t0 + 10n * HOUR);
+    const dF = perSecOf(INTEREST) * 10n * HOUR; // 12 ppm of $3 per lot per hour = 0.36 atoms... × 10 h
+    expect([dA, dB]).to.deep.equal([-owedOf(10n, dF), -owedOf(-10n, dF)]);
+    expect(dA).to.equal(-3_600n); // 10 lots × 3,000,000 atoms × 12 ppm × 10 h
+  });
+
+  it("the rate formula: interest inside the clamp, the clamp, the premium bound and the cap", async () => {
+    const f = fx();
+    const m = f.ethPerp;
+    const capped = await extraPerp(f, { fundingCapPpm: 2_000n });
+    for (const s of [f.carol, f.dave]) await deposit(f, s, f.U, 100_000n * E6);
+    const cases: [bigint, bigint][] = [
+      [300_000n, 300_010n], // premium 16 ppm: interest − premium = −4 inside the clamp → rate 12
+      [300_800n, 301_000n], // premium 3,000: rate 2,500
+      [330_000n, 340_000n], // premium bounded at +1%: rate 9,500
+      [250_000n, 260_000n], // bounded at −1%: rate −9,500
+    ];
+    for (const [bid, ask] of cases) {
+      for (const mk of [m, capped]) {
+        await mined(mk.connect(f.carol).cancelAll(f.carol.address, 0, [...(await mk.openOrders(f.carol.address, 0))]));
+        await mined(mk.connect(f.dave).cancelAll(f.dave.address, 0, [...(await mk.openOrders(f.dave.address, 0))]));
+        await place(mk, f.carol, { side: Side.Bid, tick: bid, lots: 1n });
+        await place(mk, f.dave, { side: Side.Ask, tick: ask, lots: 1n });
+      }
+      const premium = premiumOf(bid, ask);
+      const fr = await m.funding();
+      expect([fr.premiumPpm, fr.ratePpmPerHour]).to.deep.equal([premium, rateOf(premium)]);
+      const fc = await capped.funding();
+      expect([fc.premiumPpm, fc.ratePpmPerHour]).to.deep.equal([premium, rateOf(premium, 2_000n)]);
+      const [indexLot, markLot] = await m.markPrice();
+      expect(markLot).to.equal((indexLot * (PPM + premium)) / PPM);
+    }
+    expect(rateOf(premiumOf(300_000n, 300_010n))).to.equal(12n);
+    expect(rateOf(premiumOf(330_000n, 340_000n))).to.equal(9_500n);
+    expect(rateOf(premiumOf(330_000n, 340_000n), 2_000n)).to.equal(2_000n);
+    // the mark stays within 1% of the index however far the book's mid runs
+    const [indexLot, markLot] = await m.markPrice();
+    expect(markLot).to.equal((indexLot * 990_000n) / PPM);
+  });
+
+  it("the index follows the oracle at the next update; funding before it accrues at the old rate", async () => {
+    const f = fx();
+    const m = f.ethPerp;
+    const t0 = await book(f, m, 301_500n, 302_500n);
+    const r0 = rateOf(premiumOf(301_500n, 302_500n));
+    // one hour later ETH is $3,300: the carol/dave quotes are now 8.5% under the index
+    const t1 = t0 + HOUR;
+    await f.networkHelpers.time.increaseTo(t1 - 5n);
+    await setPrice(f, f.W, 3_300n * WAD);
+    await setPrice(f, f.U, WAD);
+    await at(f, t1);
+    await place(m, f.carol, { side: Side.Bid, tick: 301_400n, lots: 1n }); // an update at t1
+    const index1 = (INDEX_LOT * 11n) / 10n;
+    const p1 = premiumOf(301_500n, 302_500n, index1);
+    expect(p1).to.equal(-MAX_PREMIUM);
+    const fr = await m.funding();
+    expect(fr.ratePpmPerHour).to.equal(rateOf(p1));
+    expect(fr.cumulative).to.equal(perSecOf(r0) * HOUR);
+    expect((await m.markPrice())[0]).to.equal(index1);
+    // the next two hours at the new rate: longs now receive
+    const t2 = t1 + 2n * HOUR;
+    await f.networkHelpers.time.increaseTo(t2);
+    const dF = perSecOf(r0) * HOUR + perSecOf(rateOf(p1), index1) * 2n * HOUR;
+    expect((await m.funding()).cumulative).to.equal(dF);
+    expect((await m.positionOf(acctOf(f.alice))).fundingOwedAtoms).to.equal(owedOf(10n, dF));
+    expect(owedOf(10n, dF)).to.be.lessThan(0n);
+  });
+});

@@ -118,7 +118,8 @@ contract Atlas is IAtlas {
     function liquidationPrice(AccountId account, address token) external view returns (uint256) {
         (AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b) = _gather(account, token);
         uint256 k = _find(e, token);
-        int256 x = AtlasMath.adjusted(e[k]);
+        // the net exposure to this price, spot and perp (as conservativePrice reads it), sets the direction
+        int256 x = AtlasMath.adjusted(e[k]) + e[k].perpAtoms;
         if (x == 0) return 0;
         // Maintenance value moves one way with this price: up for a net long, down for a short.
         uint256 lo = 1;

@@ -25,6 +25,9 @@ const CONTRACTS = [
   { name: "Atlas", artifact: "contracts/Atlas.sol/Atlas.json" },
   { name: "LendingPool", artifact: "contracts/LendingPool.sol/LendingPool.json" },
   { name: "OracleRouter", artifact: "contracts/OracleRouter.sol/OracleRouter.json" },
+  // perps (issue 4): appended likewise
+  { name: "PerpMarket", artifact: "contracts/PerpMarket.sol/PerpMarket.json" },
+  { name: "PerpLiquidator", artifact: "contracts/PerpLiquidator.sol/PerpLiquidator.json" },
 ] as const;
 
 type AbiError = Extract<Abi[number], { type: "error" }>;

@@ -11,11 +11,13 @@ export * from "./math/events.ts";
 export * as atlasMath from "./math/atlas.ts";
 export * as liquidationMath from "./math/liquidation.ts";
 export * as rateMath from "./math/rates.ts";
+export * as perpMath from "./math/perp.ts";
 export type {
   AtlasSnapshot,
   AtlasAsset,
   AtlasPosition,
   AtlasPocket,
+  AtlasPerp,
   PoolState,
   AccountRisk,
   AssetRisk,
@@ -24,6 +26,7 @@ export type {
 } from "./math/atlas.ts";
 export type { LiquidationPreview, LiquidationInput } from "./math/liquidation.ts";
 export type { RateModel } from "./math/rates.ts";
+export type { PerpFill, OrderPreview } from "./math/perp.ts";
 export type { AtlasViewParameters } from "./internal/atlas.ts";
 export type { WriteOptions, SyncOptions } from "./internal/write.ts";
 export { gasWithMargin } from "./internal/write.ts";

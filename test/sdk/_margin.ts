@@ -8,6 +8,7 @@ import { network } from "hardhat";
 import { getAddress, maxUint256, type Address } from "viem";
 import { createSpotMarket, deployProtocol, deployToken } from "../../scripts/lib/deploy.ts";
 import { deployMargin } from "../../scripts/lib/deploy-margin.ts";
+import { createPerpMarket, deployPerpLiquidator } from "../../scripts/lib/deploy-perp.ts";
 import { exchangeActions, getMarket, lendingPoolAbi, mockErc20Abi, type MarketInfo } from "../../sdk/src/index.ts";
 
 export const WAD = 10n ** 18n;
@@ -48,6 +49,25 @@ async function deploy(override?: ChainOverride) {
     protocol,
     SYMS.map((s) => ({ token: tokens[s], symbol: s, priceWad: PRICES[s], ...RISK[s], pool: {} })),
   );
+  // perps (market indexes 3 and 4): ETH-PERP lot 0.001 WETH, BTC-PERP lot 0.0001 WBTC, both tick 10 USDC atoms
+  const liquidatorContract = await deployPerpLiquidator(protocol);
+  const ethPerpContract = await createPerpMarket(protocol, margin, liquidatorContract, {
+    underlying: tokens.weth,
+    quote: tokens.usdc,
+    lotSize: 10n ** 15n,
+    tickSize: 10n,
+  });
+  const btcPerpContract = await createPerpMarket(protocol, margin, liquidatorContract, {
+    underlying: tokens.wbtc,
+    quote: tokens.usdc,
+    lotSize: 10n ** 4n,
+    tickSize: 10n,
+  });
+  const perps = {
+    ethPerp: getAddress(await ethPerpContract.getAddress()),
+    btcPerp: getAddress(await btcPerpContract.getAddress()),
+  };
+  const liquidator = getAddress(await liquidatorContract.getAddress());
   const clearinghouse = getAddress(await protocol.clearinghouse.getAddress());
   const atlas = getAddress(await margin.atlas.getAddress());
   const oracle = getAddress(await margin.oracle.getAddress());
@@ -108,6 +128,8 @@ async function deploy(override?: ChainOverride) {
     pools,
     tokens,
     markets,
+    perps,
+    liquidator,
     push,
     refreshPrices,
     setRisk,

@@ -8,3 +8,5 @@ export { mockErc20Abi } from "./MockERC20.ts";
 export { atlasAbi } from "./Atlas.ts";
 export { lendingPoolAbi } from "./LendingPool.ts";
 export { oracleRouterAbi } from "./OracleRouter.ts";
+export { perpMarketAbi } from "./PerpMarket.ts";
+export { perpLiquidatorAbi } from "./PerpLiquidator.ts";

@@ -32,6 +32,16 @@ import { maxBorrow, type MaxBorrowParameters } from "../actions/risk/maxBorrow.t
 import { maxWithdraw, type MaxWithdrawParameters } from "../actions/risk/maxWithdraw.ts";
 import { readAtlasSnapshot, type ReadAtlasSnapshotParameters } from "../actions/risk/readAtlasSnapshot.ts";
 import { settleBadDebt, settleBadDebtSync, type SettleBadDebtParameters } from "../actions/risk/settleBadDebt.ts";
+import { getFunding, type GetFundingParameters } from "../actions/perp/getFunding.ts";
+import { getMarkPrice, type GetMarkPriceParameters } from "../actions/perp/getMarkPrice.ts";
+import { getPerpMarket, type GetPerpMarketParameters } from "../actions/perp/getPerpMarket.ts";
+import { getPosition, type GetPositionParameters } from "../actions/perp/getPosition.ts";
+import { getPositions, type GetPositionsParameters } from "../actions/perp/getPositions.ts";
+import { liquidatePerp, liquidatePerpSync, type LiquidatePerpParameters } from "../actions/perp/liquidatePerp.ts";
+import { resolveBankruptcy, resolveBankruptcySync, type ResolveBankruptcyParameters } from "../actions/perp/resolveBankruptcy.ts";
+import { settlePerp, settlePerpSync, type SettlePerpParameters } from "../actions/perp/settlePerp.ts";
+import { maxOrderSize, type MaxOrderSizeParameters } from "../actions/risk/maxOrderSize.ts";
+import { previewOrder, type PreviewOrderParameters } from "../actions/risk/previewOrder.ts";
 import type { SyncOptions } from "../internal/write.ts";
 
 export interface ExchangeActionsConfig {
@@ -103,6 +113,8 @@ export function exchangeActions(config: ExchangeActionsConfig) {
     settleBadDebt: (p: WithoutClearinghouse<SettleBadDebtParameters>) => settleBadDebt(client, { ...p, clearinghouse: ch }),
     settleBadDebtSync: (p: WithoutClearinghouse<SettleBadDebtParameters> & SyncOptions) =>
       settleBadDebtSync(client, { ...p, clearinghouse: ch }),
+    maxOrderSize: (p: WithoutContracts<MaxOrderSizeParameters>) => maxOrderSize(client, { multicallAddress: mc, ...p, ...risk }),
+    previewOrder: (p: WithoutContracts<PreviewOrderParameters>) => previewOrder(client, { multicallAddress: mc, ...p, ...risk }),
     cancelForLiquidation: (p: CancelForLiquidationParameters) => cancelForLiquidation(client, p),
     cancelForLiquidationSync: (p: CancelForLiquidationParameters & SyncOptions) => cancelForLiquidationSync(client, p),
     // market
@@ -120,6 +132,19 @@ export function exchangeActions(config: ExchangeActionsConfig) {
     getOrderBook: (p: GetOrderBookParameters) => getOrderBook(client, p),
     getOrder: (p: GetOrderParameters) => getOrder(client, p),
     getOpenOrders: (p: GetOpenOrdersParameters) => getOpenOrders(client, { multicallAddress: mc, ...p }),
+    // perps (placeOrder, cancelOrder, cancelAll and batchOrders above take perp markets too)
+    getPerpMarket: (p: GetPerpMarketParameters) => getPerpMarket(client, { multicallAddress: mc, ...p }),
+    getPosition: (p: GetPositionParameters) => getPosition(client, { multicallAddress: mc, ...p }),
+    getPositions: (p: WithoutClearinghouse<GetPositionsParameters> = {}) =>
+      getPositions(client, { multicallAddress: mc, ...p, clearinghouse: ch }),
+    getFunding: (p: GetFundingParameters) => getFunding(client, { multicallAddress: mc, ...p }),
+    getMarkPrice: (p: GetMarkPriceParameters) => getMarkPrice(client, { multicallAddress: mc, ...p }),
+    settlePerp: (p: SettlePerpParameters) => settlePerp(client, p),
+    settlePerpSync: (p: SettlePerpParameters & SyncOptions) => settlePerpSync(client, p),
+    liquidatePerp: (p: LiquidatePerpParameters) => liquidatePerp(client, p),
+    liquidatePerpSync: (p: LiquidatePerpParameters & SyncOptions) => liquidatePerpSync(client, p),
+    resolveBankruptcy: (p: ResolveBankruptcyParameters) => resolveBankruptcy(client, p),
+    resolveBankruptcySync: (p: ResolveBankruptcyParameters & SyncOptions) => resolveBankruptcySync(client, p),
   });
 }
 

@@ -33,3 +33,15 @@ export class AtlasMismatchError extends BaseError {
     this.sdk = sdk;
   }
 }
+
+/** A perp what-if asked about a market the Atlas snapshot holds no data for. */
+export class AtlasMarketMissingError extends BaseError {
+  override name = "AtlasMarketMissingError";
+  readonly market: Address;
+  constructor(market: Address) {
+    super(`the Atlas snapshot has no data for perp market ${market}`, {
+      details: ["Read the snapshot with `perpMarkets: [market]`: it then holds the market even without a position."],
+    });
+    this.market = market;
+  }
+}

@@ -29,6 +29,7 @@ export async function snapshotFor(
   p: AtlasViewParameters,
   tokens: readonly Address[],
   action: string,
+  perpMarkets: readonly Address[] = [],
 ): Promise<AtlasSnapshot> {
   if (p.snapshot) return p.snapshot;
   const owner = p.owner ?? resolveAccount(client, undefined, action).address;
@@ -38,6 +39,7 @@ export async function snapshotFor(
     owner,
     sub: p.sub,
     tokens,
+    perpMarkets,
     multicallAddress: p.multicallAddress,
     blockNumber: p.blockNumber,
   });

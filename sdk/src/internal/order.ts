@@ -30,6 +30,8 @@ export type OrderInput = OrderAmount & {
   expiry?: bigint;
   /** Your id for the order (cancel by it); 0 = none. */
   clientOrderId?: bigint;
+  /** Perp markets only: the order may only shrink the live position (a spot book rejects it). */
+  reduceOnly?: boolean;
 };
 
 /** Turns decimal prices and sizes into ticks and lots, reading the grid once if needed. */
@@ -64,6 +66,7 @@ export async function resolveOrders(
       sub,
       expiry: o.expiry,
       clientOrderId: o.clientOrderId,
+      reduceOnly: o.reduceOnly,
     };
   });
 }

@@ -40,6 +40,16 @@ export interface Entry {
   debtInterestSeconds: bigint;
   priceWad: bigint;
   stableWad: bigint;
+  /** Perps on this underlying (summed over its perp markets), and on the quote entry their cash. */
+  hasPerp: boolean;
+  perpAtoms: bigint;
+  perpBidAtoms: bigint;
+  perpAskAtoms: bigint;
+  perpCashAtoms: bigint;
+  perpLiquidityBps: bigint;
+  perpImpactUsd: bigint;
+  basisBps: bigint;
+  floorBps: bigint;
 }
 
 /** Funds locked behind resting orders on one spot book; indices point into the Entry array (`AtlasMath.Book`). */
@@ -50,87 +60,42 @@ export interface Book {
   lockedQuoteAtoms: bigint;
 }
 
-/** Adjusted balance x in atoms: idle + pockets + lent × haircut − debt × (1 + r × T); lent rounds down, debt up. */
+/**
+ * Adjusted balance x in atoms: idle + pockets + lent × haircut − debt × (1 + r × T), plus the cash
+ * legs of perp positions settled in this asset. Lent rounds down, debt up.
+ */
 export function adjusted(e: Entry): bigint {
   const plus = e.idleAtoms + e.pocketAtoms + (e.lentAtoms * e.haircutBps) / BPS;
   const minus = divUp(e.debtAtoms * (WAD + e.borrowRateWad * e.debtInterestSeconds), WAD);
-  return plus - minus;
+  return plus - minus + e.perpCashAtoms;
 }
 
 /** USD WAD value of `atoms` at `priceWad`: rounded down for holdings, up for debts. */
 export function usd(atoms: bigint, priceWad: bigint, decimals: bigint): bigint {
-  const unit = 10n ** decimals;
-  if (atoms >= 0n) return (atoms * priceWad) / unit;
-  return -divUp(-atoms * priceWad, unit);
+  return usdUnit(atoms, priceWad, 10n ** decimals);
 }
 
-/** Equity: every balance at the oracle price, no haircut, no shock. */
+/** Equity: every balance and perp position at the oracle price, no haircut, no shock (`risk` mode 3's first figure). */
 export function equity(e: readonly Entry[]): bigint {
-  let total = 0n;
-  for (const x of e) total += usd(x.idleAtoms + x.pocketAtoms + x.lentAtoms - x.debtAtoms, x.priceWad, x.decimals);
-  return total;
+  return risk(e, [], BPS, 3n)[0];
 }
 
-/** Account value: Σ per-asset values (maintenance: scale 10_000, not conservative; initial: scaled, conservative). */
+/**
+ * Account value: maintenance when scaleBps = 10_000 and `conservative` is false, initial with the
+ * scale and the conservative price (`AtlasMath.value`).
+ */
 export function value(e: readonly Entry[], b: readonly Book[], scaleBps: bigint, conservative: boolean): bigint {
-  let total = 0n;
-  for (const v of values(e, b, scaleBps, conservative)) total += v;
-  return total;
+  const [, maint, init] = risk(e, b, scaleBps, conservative ? 2n : 1n);
+  return conservative ? init : maint;
 }
 
-/** Per-asset value: min over the up and down scenarios, each less the resting orders' worst case. */
+/** Per-asset value (maintenance, or initial with `conservative`): the same pass as `risk` (`AtlasMath.values`). */
 export function values(e: readonly Entry[], b: readonly Book[], scaleBps: bigint, conservative: boolean): bigint[] {
-  const x = e.map(adjusted);
-  const px = e.map((ei, i) => (conservative ? conservativePrice(ei, x[i]) : ei.priceWad));
-  const hs = e.map((ei) => scaled(ei.shockBps, scaleBps) + scaled(ei.slippageBps, scaleBps));
-  const [downCharge, upCharge] = charges(e, b, px, hs);
-  return worse(e, x, px, scaleBps, downCharge, upCharge);
-}
-
-/** min(up − up charge, down − down charge) per asset. */
-export function worse(
-  e: readonly Entry[],
-  x: readonly bigint[],
-  px: readonly bigint[],
-  scaleBps: bigint,
-  downCharge: readonly bigint[],
-  upCharge: readonly bigint[],
-): bigint[] {
-  return e.map((ei, i) => {
-    const up = upValue(ei, x[i], px[i], scaleBps) - upCharge[i];
-    const down = downValue(ei, x[i], px[i], scaleBps) - downCharge[i];
-    return up < down ? up : down;
-  });
-}
-
-/** Worst case of resting orders per base asset: (h' + s') of a bid's notional when the base falls, of an ask's when it rises; rounded up. */
-export function charges(
-  e: readonly Entry[],
-  b: readonly Book[],
-  px: readonly bigint[],
-  hs: readonly bigint[],
-): [downCharge: bigint[], upCharge: bigint[]] {
-  const downCharge = e.map(() => 0n);
-  const upCharge = e.map(() => 0n);
-  for (const k of b) {
-    const bidUsd = usd(k.lockedQuoteAtoms, px[k.quoteIndex], e[k.quoteIndex].decimals);
-    const askUsd = usd(k.lockedBaseAtoms, px[k.baseIndex], e[k.baseIndex].decimals);
-    downCharge[k.baseIndex] += divUp(bidUsd * hs[k.baseIndex], BPS);
-    upCharge[k.baseIndex] += divUp(askUsd * hs[k.baseIndex], BPS);
-  }
-  return [downCharge, upCharge];
-}
-
-/** Value in the up scenario: x at P·(1 + h' − s'·sign(x)), rounded toward −∞. */
-export function upValue(e: Entry, x: bigint, p: bigint, scaleBps: bigint): bigint {
-  const slip = x >= 0n ? -scaled(e.slippageBps, scaleBps) : scaled(e.slippageBps, scaleBps);
-  return floorDiv(usd(x, p, e.decimals) * (BPS + scaled(e.shockBps, scaleBps) + slip), BPS);
-}
-
-/** Value in the down scenario: x at P·(1 − h' − s'·sign(x)), rounded toward −∞. */
-export function downValue(e: Entry, x: bigint, p: bigint, scaleBps: bigint): bigint {
-  const slip = x >= 0n ? -scaled(e.slippageBps, scaleBps) : scaled(e.slippageBps, scaleBps);
-  return floorDiv(usd(x, p, e.decimals) * (BPS - scaled(e.shockBps, scaleBps) + slip), BPS);
+  const mode = conservative ? 2n : 1n;
+  const [, vm, vi, pi] = pass(e, b, scaleBps, mode);
+  return e.map((ei, i) =>
+    conservative ? final(ei, vi[2 * i], vi[2 * i + 1], pi[i], scaleBps) : final(ei, vm[2 * i], vm[2 * i + 1], ei.priceWad, BPS),
+  );
 }
 
 /** Shock or slippage scaled for initial margin, rounded up. */
@@ -138,12 +103,199 @@ export function scaled(bps: bigint, scaleBps: bigint): bigint {
   return divUp(bps * scaleBps, BPS);
 }
 
-/** For initial margin: the lower of oracle and stable price for what the account holds, the higher for what it owes. */
+/**
+ * For initial margin: the lower of oracle and stable price for what the account holds, the higher
+ * for what it owes; the net exposure (spot plus perp) decides which.
+ */
 export function conservativePrice(e: Entry, x: bigint): bigint {
+  x += e.perpAtoms;
   const p = e.priceWad;
   const s = e.stableWad;
   if (x >= 0n) return p < s ? p : s;
   return p > s ? p : s;
+}
+
+/**
+ * Equity (mode 3), maintenance value (mode bit 1) and initial value (mode bit 2) in one pass
+ * (`AtlasMath.risk`): per asset the worse of the up and down scenarios less the resting orders'
+ * worst case, then, where perps trade on the asset, the basis charge and the gross-notional floor.
+ */
+export function risk(
+  e: readonly Entry[],
+  b: readonly Book[],
+  scaleBps: bigint,
+  mode: bigint,
+): [equityWad: bigint, maintWad: bigint, initWad: bigint] {
+  const [equityWad, vm, vi, pi] = pass(e, b, scaleBps, mode);
+  let maintWad = 0n;
+  let initWad = 0n;
+  e.forEach((ei, i) => {
+    if ((mode & 1n) !== 0n) maintWad += final(ei, vm[2 * i], vm[2 * i + 1], ei.priceWad, BPS);
+    if ((mode & 2n) !== 0n) initWad += final(ei, vi[2 * i], vi[2 * i + 1], pi[i], scaleBps);
+  });
+  return [equityWad, maintWad, initWad];
+}
+
+/**
+ * Initial-margin requirement of the portfolio and of plain cross margin (each leg, spot and perp,
+ * margined alone), both at the initial scale and conservative prices (`AtlasMath.requirements`).
+ */
+export function requirements(e: readonly Entry[], b: readonly Book[], scaleBps: bigint): [portfolioWad: bigint, crossWad: bigint] {
+  const [, , vi, pi] = pass(e, b, scaleBps, 2n);
+  let portfolioWad = 0n;
+  let crossWad = 0n;
+  e.forEach((ei, i) => {
+    const [p, c] = requirement(ei, vi[2 * i], vi[2 * i + 1], pi[i], scaleBps);
+    portfolioWad += p;
+    crossWad += c;
+  });
+  return [portfolioWad, crossWad];
+}
+
+/** `AtlasMath._requirement`: one asset's portfolio and cross requirements from its two scenario values. */
+function requirement(t: Entry, vUp: bigint, vDown: bigint, p: bigint, scaleBps: bigint): [bigint, bigint] {
+  const unit = 10n ** t.decimals;
+  const x = adjusted(t);
+  const ux = usdUnit(x, p, unit);
+  const pu = usdUnit(t.perpAtoms, p, unit);
+  const portfolio = ux + pu - final(t, vUp, vDown, p, scaleBps);
+  // the spot leg alone: the same scenarios without the perp terms
+  const pUp = t.hasPerp ? perpUp(t, p, scaleBps) : 0n;
+  const pDown = t.hasPerp ? perpDown(t, p, scaleBps) : 0n;
+  [vUp, vDown] = [vUp - pUp, vDown - pDown];
+  let cross = ux - (vUp < vDown ? vUp : vDown);
+  if (t.hasPerp) {
+    // the perp leg alone, with its own floor on its gross notional
+    const req = pu - (pUp < pDown ? pUp : pDown);
+    const fl = divUp(abs(pu) * scaled(t.floorBps, scaleBps), BPS);
+    cross += req > fl ? req : fl;
+  }
+  return [portfolio, cross];
+}
+
+/** `AtlasMath._pass`: equity and both scenario values per asset ([2i] up, [2i + 1] down) before the final min. */
+function pass(
+  e: readonly Entry[],
+  b: readonly Book[],
+  scaleBps: bigint,
+  mode: bigint,
+): [equityWad: bigint, vm: bigint[], vi: bigint[], pi: bigint[]] {
+  const n = e.length;
+  const vm = new Array<bigint>(2 * n).fill(0n);
+  const vi = new Array<bigint>(2 * n).fill(0n);
+  const pi = new Array<bigint>(n).fill(0n);
+  let equityWad = 0n;
+  for (let i = 0; i < n; ++i) equityWad += entryPass(e[i], i, scaleBps, vm, vi, pi, mode);
+  for (const k of b) book(e, k, scaleBps, vm, vi, pi);
+  return [equityWad, vm, vi, pi];
+}
+
+/** `AtlasMath._final`: min(up, down), less the basis charge on the hedged part, capped by the floor. */
+function final(t: Entry, up: bigint, down: bigint, p: bigint, scaleBps: bigint): bigint {
+  let v = up < down ? up : down;
+  if (!t.hasPerp) return v;
+  const unit = 10n ** t.decimals;
+  const x = adjusted(t);
+  const y = t.perpAtoms;
+  if (x !== 0n && y !== 0n && x > 0n !== y > 0n) {
+    const hedged = abs(x) < abs(y) ? abs(x) : abs(y);
+    v -= divUp(usdUnit(hedged, p, unit) * scaled(t.basisBps, scaleBps), BPS);
+  }
+  const mid = usdUnit(x, p, unit) + usdUnit(y, p, unit);
+  const gross = usdUnit(abs(x), p, unit) + usdUnit(abs(y), p, unit);
+  const cap = mid - divUp(gross * scaled(t.floorBps, scaleBps), BPS);
+  if (cap < v) v = cap;
+  return v;
+}
+
+/** `AtlasMath._entry`: one asset's equity and scenario values into `vm`/`vi`, its (conservative) price into `pi`. */
+function entryPass(t: Entry, i: number, scaleBps: bigint, vm: bigint[], vi: bigint[], pi: bigint[], mode: bigint): bigint {
+  const x = adjusted(t);
+  const unit = 10n ** t.decimals;
+  let eq = 0n;
+  if (mode === 3n) {
+    eq = usdUnit(t.idleAtoms + t.pocketAtoms + t.lentAtoms - t.debtAtoms + t.perpCashAtoms, t.priceWad, unit);
+    if (t.hasPerp) eq += usdUnit(t.perpAtoms, t.priceWad, unit);
+  }
+  if ((mode & 1n) !== 0n) {
+    let [up, down] = spotScenarios(t, x, t.priceWad, BPS);
+    if (t.hasPerp) {
+      up += perpUp(t, t.priceWad, BPS);
+      down += perpDown(t, t.priceWad, BPS);
+    }
+    [vm[2 * i], vm[2 * i + 1]] = [up, down];
+  }
+  if ((mode & 2n) === 0n) {
+    pi[i] = t.priceWad;
+    return eq;
+  }
+  const pc = conservativePrice(t, x);
+  pi[i] = pc;
+  let [iu, idn] = spotScenarios(t, x, pc, scaleBps);
+  if (t.hasPerp) {
+    iu += perpUp(t, pc, scaleBps);
+    idn += perpDown(t, pc, scaleBps);
+  }
+  [vi[2 * i], vi[2 * i + 1]] = [iu, idn];
+  return eq;
+}
+
+/** `AtlasMath._spotScenarios`: x at P·(1 ± h' − s'·sign(x)), rounded toward −∞. */
+export function spotScenarios(t: Entry, x: bigint, p: bigint, scaleBps: bigint): [up: bigint, down: bigint] {
+  const u = usd(x, p, t.decimals);
+  const h = scaled(t.shockBps, scaleBps);
+  let slip = scaled(t.slippageBps, scaleBps);
+  if (x >= 0n) slip = -slip;
+  return [floorDiv(u * (BPS + h + slip), BPS), floorDiv(u * (BPS - h + slip), BPS)];
+}
+
+/** `AtlasMath._perpUp`: y at P·(1 + h'), open asks filled (charged h' of their notional), liquidity on the result. */
+export function perpUp(t: Entry, p: bigint, scaleBps: bigint): bigint {
+  const unit = 10n ** t.decimals;
+  const h = scaled(t.shockBps, scaleBps);
+  let v = floorDiv(usdUnit(t.perpAtoms, p, unit) * (BPS + h), BPS);
+  v -= divUp(usdUnit(t.perpAskAtoms, p, unit) * h, BPS);
+  return v - liquidity(t, abs(t.perpAtoms - t.perpAskAtoms), p, scaleBps);
+}
+
+/** `AtlasMath._perpDown`: y at P·(1 − h'), open bids filled. */
+export function perpDown(t: Entry, p: bigint, scaleBps: bigint): bigint {
+  const unit = 10n ** t.decimals;
+  const h = scaled(t.shockBps, scaleBps);
+  let v = floorDiv(usdUnit(t.perpAtoms, p, unit) * (BPS - h), BPS);
+  v -= divUp(usdUnit(t.perpBidAtoms, p, unit) * h, BPS);
+  return v - liquidity(t, abs(t.perpAtoms + t.perpBidAtoms), p, scaleBps);
+}
+
+/** `AtlasMath._liquidity`: notional × liquidity bps, plus notional² / impact notional; rounded up. */
+export function liquidity(t: Entry, atoms: bigint, p: bigint, scaleBps: bigint): bigint {
+  const n = usdUnit(atoms, p, 10n ** t.decimals);
+  let c = divUp(n * scaled(t.perpLiquidityBps, scaleBps), BPS);
+  if (t.perpImpactUsd !== 0n) c += divUp(n * n * scaleBps, t.perpImpactUsd * WAD * BPS);
+  return c;
+}
+
+/** `AtlasMath._book`: resting spot orders' worst case, (h + s) of their notional, off the base's scenarios. */
+function book(e: readonly Entry[], k: Book, scaleBps: bigint, vm: bigint[], vi: bigint[], pi: readonly bigint[]): void {
+  const bq = e[k.quoteIndex];
+  const bb = e[k.baseIndex];
+  let hs = bb.shockBps + bb.slippageBps;
+  const bi = 2 * k.baseIndex;
+  vm[bi] -= divUp(usd(k.lockedBaseAtoms, bb.priceWad, bb.decimals) * hs, BPS);
+  vm[bi + 1] -= divUp(usd(k.lockedQuoteAtoms, bq.priceWad, bq.decimals) * hs, BPS);
+  hs = scaled(bb.shockBps, scaleBps) + scaled(bb.slippageBps, scaleBps);
+  vi[bi] -= divUp(usd(k.lockedBaseAtoms, pi[k.baseIndex], bb.decimals) * hs, BPS);
+  vi[bi + 1] -= divUp(usd(k.lockedQuoteAtoms, pi[k.quoteIndex], bq.decimals) * hs, BPS);
+}
+
+function abs(x: bigint): bigint {
+  return x >= 0n ? x : -x;
+}
+
+/** `AtlasMath._usd`: as `usd`, with the unit 10^decimals given. */
+function usdUnit(atoms: bigint, priceWad: bigint, unit: bigint): bigint {
+  if (atoms >= 0n) return (atoms * priceWad) / unit;
+  return -divUp(-atoms * priceWad, unit);
 }
 
 export function divUp(a: bigint, b: bigint): bigint {
@@ -216,6 +368,41 @@ export interface AtlasPocket {
   openOrders: bigint;
 }
 
+/** The account on one perp market: `PerpMarket.riskOf`, plus what the what-if previews need. */
+export interface AtlasPerp {
+  market: Address;
+  /** The market's index in the Clearinghouse. */
+  index: bigint;
+  /** `IPerpMarket.positionOf`: signed lots, signed entry, unsettled cash and funding owed (quote atoms). */
+  sizeLots: bigint;
+  entryAtoms: bigint;
+  pocketCashAtoms: bigint;
+  fundingOwedAtoms: bigint;
+  /** `IPerpMarket.riskOf`: the underlying the position nets with and the quote its cash leg is in. */
+  underlying: Address;
+  quote: Address;
+  /** Signed position, open bid and ask exposure, in underlying atoms. */
+  sizeAtoms: bigint;
+  bidAtoms: bigint;
+  askAtoms: bigint;
+  /** Signed quote atoms: unsettled cash − entry − funding owed + size × (mark − index). */
+  cashAtoms: bigint;
+  liquidityBps: bigint;
+  impactNotionalUsd: bigint;
+  basisBps: bigint;
+  floorBps: bigint;
+  /** The market's grid and taker fee (what-if fills). */
+  lotSize: bigint;
+  tickSize: bigint;
+  takerFeeBps: bigint;
+  /**
+   * Premium of the mark over the index per lot, quote atoms × 1e18 (index × premium ppm / 1e6, from
+   * `markPrice` and `funding` at the snapshot's block; the contract uses the index of its last funding
+   * update, equal unless the oracle moved since).
+   */
+  premiumLotWad: bigint;
+}
+
 /** Everything Atlas reads about one account, at one block. */
 export interface AtlasSnapshot {
   clearinghouse: Address;
@@ -230,8 +417,14 @@ export interface AtlasSnapshot {
   debtInterestSeconds: bigint;
   /** Held balances, in the Clearinghouse's order. */
   positions: AtlasPosition[];
-  /** Pockets on the markets the account may have one, in the Clearinghouse's order. */
+  /** Markets the account may have a pocket or position on, in the Clearinghouse's (index) order. */
+  markets: Address[];
+  /** Their indexes in the Clearinghouse. */
+  marketIndexes: bigint[];
+  /** Pockets on the spot markets among `markets`. */
   pockets: AtlasPocket[];
+  /** Positions and open orders on the perp markets among `markets`, then any perp market asked for (what-ifs). */
+  perps: AtlasPerp[];
   /** Every token of `positions` and `pockets` (and any asked for), by checksummed address. */
   assets: Record<Address, AtlasAsset>;
   /** Liquidation state: when the account was first found liquidatable (0 = not flagged) and the parameters. */
@@ -286,16 +479,22 @@ export interface AssetRisk {
   priceWad: bigint;
   maintenanceWad: bigint;
   initialWad: bigint;
+  /** Net perp position on this asset as underlying (atoms), summed over its perp markets. */
+  perpAtoms: bigint;
 }
 
 /** Equity, maintenance value and initial value (`Atlas.riskOf`). */
 export function riskOf(s: AtlasSnapshot): AccountRisk {
   const [e, b] = gather(s);
-  return {
-    equityWad: equity(e),
-    maintenanceWad: value(e, b, BPS, false),
-    initialWad: value(e, b, s.initialScaleBps, true),
-  };
+  const [equityWad, maintenanceWad, initialWad] = risk(e, b, s.initialScaleBps, 3n);
+  return { equityWad, maintenanceWad, initialWad };
+}
+
+/** Initial-margin requirement of the portfolio and of plain cross margin, USD WAD (`Atlas.marginRequirements`). */
+export function marginRequirements(s: AtlasSnapshot): { portfolioWad: bigint; crossWad: bigint } {
+  const [e, b] = gather(s);
+  const [portfolioWad, crossWad] = requirements(e, b, s.initialScaleBps);
+  return { portfolioWad, crossWad };
 }
 
 /** Per-asset breakdown of `riskOf`, in the contract's order (`Atlas.assetRisks`). */
@@ -309,6 +508,7 @@ export function assetRisks(s: AtlasSnapshot): AssetRisk[] {
     priceWad: ek.priceWad,
     maintenanceWad: m[k],
     initialWad: i[k],
+    perpAtoms: ek.perpAtoms,
   }));
 }
 
@@ -372,7 +572,7 @@ export function maxBorrow(s: AtlasSnapshot, token: Address): bigint {
 export function liquidationPrice(s: AtlasSnapshot, token: Address): bigint {
   const [e, b] = gather(s, token);
   const k = find(e, token);
-  const x = adjusted(e[k]);
+  const x = adjusted(e[k]) + e[k].perpAtoms; // the net exposure, spot and perp, sets the direction
   if (x === 0n) return 0n;
   let lo = 1n;
   let hi = MAX_LIQUIDATION_PRICE_WAD;
@@ -396,8 +596,10 @@ export function liquidationPrice(s: AtlasSnapshot, token: Address): bigint {
 
 /**
  * Entries and books as `Atlas._gather` builds them: held positions, then `extra` if not held,
- * then each market's base and quote if not there yet, pockets added; prices last, throwing
- * PriceUnavailableError for the first entry without a usable price. Fresh objects every call.
+ * then, market by market in index order, a spot market's base and quote (pockets added) or a perp
+ * market's underlying and quote (position, open orders and cash leg added), each appended if not
+ * there yet; prices last, throwing PriceUnavailableError for the first entry without a usable
+ * price. Fresh objects every call.
  */
 export function gather(s: AtlasSnapshot, extra?: Address): [Entry[], Book[]] {
   const ps = [...s.positions];
@@ -406,13 +608,21 @@ export function gather(s: AtlasSnapshot, extra?: Address): [Entry[], Book[]] {
     ps.push(emptyPosition(extra));
   }
   const e: Entry[] = ps.map((p) => entry(s, p));
-  const b: Book[] = s.pockets.map((pk) => {
+  const b: Book[] = [];
+  for (const m of s.markets) {
+    const r = s.perps.find((x) => isAddressEqual(x.market, m));
+    if (r) {
+      perp(s, e, r);
+      continue;
+    }
+    const pk = s.pockets.find((x) => isAddressEqual(x.market, m));
+    if (!pk) continue;
     const bi = slot(s, e, pk.base);
     const qi = slot(s, e, pk.quote);
     e[bi].pocketAtoms += pk.lockedBaseAtoms + pk.unsweptBaseAtoms;
     e[qi].pocketAtoms += pk.lockedQuoteAtoms + pk.unsweptQuoteAtoms;
-    return { baseIndex: bi, quoteIndex: qi, lockedBaseAtoms: pk.lockedBaseAtoms, lockedQuoteAtoms: pk.lockedQuoteAtoms };
-  });
+    b.push({ baseIndex: bi, quoteIndex: qi, lockedBaseAtoms: pk.lockedBaseAtoms, lockedQuoteAtoms: pk.lockedQuoteAtoms });
+  }
   for (const x of e) {
     const { price } = assetOf(s, x.token);
     if (!price.ok) throw contractError(PriceUnavailableError, { asset: x.token });
@@ -420,6 +630,27 @@ export function gather(s: AtlasSnapshot, extra?: Address): [Entry[], Book[]] {
     x.stableWad = price.stableWad;
   }
   return [e, b];
+}
+
+/**
+ * `Atlas._perp`: one perp market's position on its underlying (size, open orders, the most
+ * conservative ATLAS parameters of its markets) and its cash leg on the quote entry.
+ */
+function perp(s: AtlasSnapshot, e: Entry[], r: AtlasPerp): void {
+  const ui = slot(s, e, r.underlying);
+  const qi = slot(s, e, r.quote);
+  const u = e[ui];
+  u.hasPerp = true;
+  u.perpAtoms += r.sizeAtoms;
+  u.perpBidAtoms += r.bidAtoms;
+  u.perpAskAtoms += r.askAtoms;
+  if (r.liquidityBps > u.perpLiquidityBps) u.perpLiquidityBps = r.liquidityBps;
+  if (u.perpImpactUsd === 0n || (r.impactNotionalUsd !== 0n && r.impactNotionalUsd < u.perpImpactUsd)) {
+    u.perpImpactUsd = r.impactNotionalUsd;
+  }
+  if (r.basisBps > u.basisBps) u.basisBps = r.basisBps;
+  if (r.floorBps > u.floorBps) u.floorBps = r.floorBps;
+  e[qi].perpCashAtoms += r.cashAtoms;
 }
 
 /** `Atlas._entry`: debt and its rate when the balance is ≤ 0 and the asset has a pool, else lent or idle atoms. */
@@ -439,6 +670,15 @@ export function entry(s: AtlasSnapshot, p: AtlasPosition): Entry {
     debtInterestSeconds: s.debtInterestSeconds,
     priceWad: 0n,
     stableWad: 0n,
+    hasPerp: false,
+    perpAtoms: 0n,
+    perpBidAtoms: 0n,
+    perpAskAtoms: 0n,
+    perpCashAtoms: 0n,
+    perpLiquidityBps: 0n,
+    perpImpactUsd: 0n,
+    basisBps: 0n,
+    floorBps: 0n,
   };
   if (p.amount <= 0n && a.pool !== zeroAddress) {
     if (p.amount < 0n) x.debtAtoms = p.debtAtoms;

@@ -1,7 +1,7 @@
 import type { Address, Client } from "viem";
 import { withDecodedErrors } from "../../errors/decode.ts";
 import { snapshotFor, verifyAtlas, type AtlasCheck, type AtlasViewParameters } from "../../internal/atlas.ts";
-import { adjusted, gather, liquidationPrice, riskOf, values, type AtlasSnapshot } from "../../math/atlas.ts";
+import { adjusted, gather, liquidationPrice, marginRequirements, riskOf, values, type AtlasSnapshot } from "../../math/atlas.ts";
 
 export type GetAccountRiskParameters = AtlasViewParameters;
 
@@ -13,14 +13,24 @@ export interface AccountAssetRisk {
   lentAtoms: bigint;
   pocketAtoms: bigint;
   debtAtoms: bigint;
-  /** Idle + pockets + lent × haircut − debt × (1 + 10 days of interest): what Atlas shocks. */
+  /** Idle + pockets + lent × haircut − debt × (1 + 10 days of interest) + perp cash legs: what Atlas shocks (spot exposure x). */
   adjustedAtoms: bigint;
+  /** Net perp position on this asset as underlying, atoms, over all its perp markets (perp exposure y). */
+  perpAtoms: bigint;
+  /** Open perp bid and ask exposure on this underlying, atoms. */
+  perpBidAtoms: bigint;
+  perpAskAtoms: bigint;
+  /** The perp cash legs (quote atoms) counted in `adjustedAtoms` when this is the perps' quote asset. */
+  perpCashAtoms: bigint;
   priceWad: bigint;
   stableWad: bigint;
   /** This asset's part of the maintenance and initial values (USD WAD), resting orders included. */
   maintenanceWad: bigint;
   initialWad: bigint;
-  /** The price (WAD) at which the account becomes liquidatable, all other prices held; 0 if none. */
+  /**
+   * The price (WAD) at which the account becomes liquidatable, all other prices held; 0 if none. For
+   * an underlying this moves spot and perp exposure together.
+   */
   liquidationPriceWad: bigint;
 }
 
@@ -33,6 +43,10 @@ export interface GetAccountRiskReturnType {
   initialWad: bigint;
   /** What the account can still lose to new risk: the initial value. */
   freeCollateralWad: bigint;
+  /** Initial-margin requirement as ATLAS margins the portfolio (spot and perps netted), USD WAD. */
+  portfolioRequirementWad: bigint;
+  /** The same positions under plain cross margin (each spot and perp leg alone), USD WAD: the difference is the saving. */
+  crossRequirementWad: bigint;
   liquidatable: boolean;
   assets: AccountAssetRisk[];
   /** The snapshot every figure comes from (reuse it for `maxWithdraw`, `maxBorrow`, `findLiquidationAmount`). */
@@ -41,8 +55,9 @@ export interface GetAccountRiskReturnType {
 
 /**
  * An account's margin from one snapshot, computed with the SDK's copy of the Atlas math:
- * equity, maintenance and initial value, free collateral, and per asset its balances, value
- * and liquidation price. `verify: true` also asks the contract (riskOf, assetRisks and each
+ * equity, maintenance and initial value, free collateral, the portfolio and plain cross-margin
+ * requirements (`Atlas.marginRequirements`), and per asset its balances, spot exposure x, perp
+ * exposure y, value and liquidation price. `verify: true` also asks the contract (riskOf, assetRisks, marginRequirements and each
  * liquidationPrice at the snapshot's block) and throws AtlasMismatchError on any difference.
  *
  * @example
@@ -54,6 +69,7 @@ export async function getAccountRisk(client: Client, parameters: GetAccountRiskP
   return withDecodedErrors(async () => {
     const s = await snapshotFor(client, parameters, [], "getAccountRisk");
     const risk = riskOf(s);
+    const req = marginRequirements(s);
     const [e, b] = gather(s);
     const m = values(e, b, 10_000n, false);
     const i = values(e, b, s.initialScaleBps, true);
@@ -65,6 +81,10 @@ export async function getAccountRisk(client: Client, parameters: GetAccountRiskP
         pocketAtoms: x.pocketAtoms,
         debtAtoms: x.debtAtoms,
         adjustedAtoms: adjusted(x),
+        perpAtoms: x.perpAtoms,
+        perpBidAtoms: x.perpBidAtoms,
+        perpAskAtoms: x.perpAskAtoms,
+        perpCashAtoms: x.perpCashAtoms,
         priceWad: x.priceWad,
         stableWad: x.stableWad,
         maintenanceWad: m[k],
@@ -89,10 +109,17 @@ export async function getAccountRisk(client: Client, parameters: GetAccountRiskP
           functionName: "assetRisks",
           args: [s.account],
           pick: (r) =>
-            (r as readonly { token: Address; adjustedAtoms: bigint; priceWad: bigint; maintenanceWad: bigint; initialWad: bigint }[]).flatMap(
-              (a) => [BigInt(a.token), a.adjustedAtoms, a.priceWad, a.maintenanceWad, a.initialWad],
-            ),
-          sdk: assets.flatMap((a) => [BigInt(a.token), a.adjustedAtoms, a.priceWad, a.maintenanceWad, a.initialWad]),
+            (
+              r as readonly { token: Address; adjustedAtoms: bigint; priceWad: bigint; maintenanceWad: bigint; initialWad: bigint; perpAtoms: bigint }[]
+            ).flatMap((a) => [BigInt(a.token), a.adjustedAtoms, a.priceWad, a.maintenanceWad, a.initialWad, a.perpAtoms]),
+          sdk: assets.flatMap((a) => [BigInt(a.token), a.adjustedAtoms, a.priceWad, a.maintenanceWad, a.initialWad, a.perpAtoms]),
+        },
+        {
+          field: "marginRequirements",
+          functionName: "marginRequirements",
+          args: [s.account],
+          pick: (r) => r as readonly [bigint, bigint],
+          sdk: [req.portfolioWad, req.crossWad],
         },
         ...assets.map(
           (a): AtlasCheck => ({
@@ -109,6 +136,8 @@ export async function getAccountRisk(client: Client, parameters: GetAccountRiskP
     return {
       ...risk,
       freeCollateralWad: risk.initialWad,
+      portfolioRequirementWad: req.portfolioWad,
+      crossRequirementWad: req.crossWad,
       liquidatable: risk.maintenanceWad < 0n,
       assets,
       snapshot: s,

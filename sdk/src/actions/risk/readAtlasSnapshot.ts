@@ -1,9 +1,9 @@
-import { getAddress, zeroAddress, type Address, type Client, type ContractFunctionParameters } from "viem";
+import { getAddress, isAddressEqual, zeroAddress, type Address, type Client, type ContractFunctionParameters } from "viem";
 import { getBlock, getBlockNumber, readContract } from "viem/actions";
-import { atlasAbi, clearinghouseAbi, lendingPoolAbi, oracleRouterAbi, spotMarketAbi } from "../../abis/index.ts";
+import { atlasAbi, clearinghouseAbi, lendingPoolAbi, oracleRouterAbi, perpMarketAbi, spotMarketAbi } from "../../abis/index.ts";
 import { withDecodedErrors } from "../../errors/decode.ts";
 import { readMany, type ReadOptions } from "../../internal/read.ts";
-import type { AtlasAsset, AtlasPocket, AtlasPosition, AtlasSnapshot, PoolState } from "../../math/atlas.ts";
+import type { AtlasAsset, AtlasPerp, AtlasPocket, AtlasPosition, AtlasSnapshot, PoolState } from "../../math/atlas.ts";
 import { accountId } from "../../math/order.ts";
 
 export interface ReadAtlasSnapshotParameters extends ReadOptions {
@@ -18,6 +18,8 @@ export interface ReadAtlasSnapshotParameters extends ReadOptions {
    * previews: included even if the account does not hold them, with their pool's state.
    */
   tokens?: readonly Address[];
+  /** Perp markets for what-ifs (`maxOrderSize`, `previewOrder`): read even where the account has no position. */
+  perpMarkets?: readonly Address[];
   /** Read every pool's state, not only those of `tokens`. Default false. */
   pools?: boolean;
 }
@@ -26,6 +28,19 @@ export type ReadAtlasSnapshotReturnType = AtlasSnapshot;
 
 type Config = { token: Address; decimals: number; shockBps: number; slippageBps: number; lentHaircutBps: number; pool: Address };
 type RawPosition = Config & { amount: bigint; lent: boolean };
+
+type PerpRiskResult = {
+  underlying: Address;
+  quote: Address;
+  sizeAtoms: bigint;
+  bidAtoms: bigint;
+  askAtoms: bigint;
+  cashAtoms: bigint;
+  liquidityBps: bigint;
+  impactNotionalUsd: bigint;
+  basisBps: bigint;
+  floorBps: bigint;
+};
 
 const ZERO_ACCOUNT = `0x${"00".repeat(32)}` as const;
 
@@ -68,17 +83,40 @@ export async function readAtlasSnapshot(
           { ...at, functionName: "initialScaleBps" },
           { ...at, functionName: "debtInterestSeconds" },
           { ...at, functionName: "ORACLE" },
+          { ...ch, functionName: "perpMarketMask" },
           ...tokens.map((t) => ({ ...ch, functionName: "positionOf", args: [ZERO_ACCOUNT, t] }) as const),
         ] as const,
         opts,
       ),
     ]);
-    const [[rawPositions, markets], state, [rampSeconds, capShareBps, bufferBps], initialScaleBps, debtInterestSeconds, oracle] =
-      first as unknown as [[readonly RawPosition[], readonly Address[]], bigint, readonly [number, number, number], bigint, bigint, Address];
+    const [[rawPositions, markets], state, [rampSeconds, capShareBps, bufferBps], initialScaleBps, debtInterestSeconds, oracle, perpMask] =
+      first as unknown as [
+        [readonly RawPosition[], readonly Address[]],
+        bigint,
+        readonly [number, number, number],
+        bigint,
+        bigint,
+        Address,
+        bigint,
+      ];
+    // markets come in index order: the account's market mask tells which index each one has
+    const isPerp: boolean[] = [];
+    const marketIndexes: bigint[] = [];
+    for (let m = (state >> 128n) & ((1n << 64n) - 1n), i = 0n; m !== 0n; m >>= 1n, ++i) {
+      if (m & 1n) {
+        isPerp.push(((perpMask >> i) & 1n) === 1n);
+        marketIndexes.push(i + 1n);
+      }
+    }
+    const spots = markets.filter((_, i) => !isPerp[i]);
+    const perpMarkets = [
+      ...markets.filter((_, i) => isPerp[i]),
+      ...(parameters.perpMarkets ?? []).filter((m) => !markets.some((x) => isAddressEqual(x, m))),
+    ];
     const asked = new Set(tokens.map((t) => getAddress(t)));
     const withState = (c: Config) => pools || asked.has(getAddress(c.token));
     const configs = new Map<Address, Config>();
-    for (const p of [...rawPositions, ...(first.slice(6) as unknown as RawPosition[])]) configs.set(getAddress(p.token), p);
+    for (const p of [...rawPositions, ...(first.slice(7) as unknown as RawPosition[])]) configs.set(getAddress(p.token), p);
 
     // round 2: each known token's pool and price, the held balances' atoms, each market's pocket
     const known = [...configs.values()];
@@ -93,9 +131,17 @@ export async function readAtlasSnapshot(
           args: [p.amount < 0n ? -p.amount : p.amount],
         })),
         ...assetCalls(known, oracle, withState),
-        ...markets.flatMap((m) => [
+        ...spots.flatMap((m) => [
           { address: m, abi: spotMarketAbi, functionName: "config" },
           { address: m, abi: spotMarketAbi, functionName: "pocketOf", args: [owner, Number(sub)] },
+        ]),
+        ...perpMarkets.flatMap((m) => [
+          { address: m, abi: perpMarketAbi, functionName: "riskOf", args: [account] },
+          { address: m, abi: perpMarketAbi, functionName: "perpParams" },
+          { address: m, abi: perpMarketAbi, functionName: "funding" },
+          { address: m, abi: perpMarketAbi, functionName: "markPrice" },
+          { address: m, abi: perpMarketAbi, functionName: "positionOf", args: [account] },
+          { address: m, abi: perpMarketAbi, functionName: "INDEX" },
         ]),
       ] as ContractFunctionParameters[],
       opts,
@@ -104,7 +150,7 @@ export async function readAtlasSnapshot(
     const assets: Record<Address, AtlasAsset> = {};
     let at2 = held.length;
     for (const c of known) at2 = toAsset(c, second, at2, assets, withState);
-    const pockets: AtlasPocket[] = markets.map((market, i) => {
+    const pockets: AtlasPocket[] = spots.map((market, i) => {
       const [, base, quote] = second[at2 + 2 * i] as readonly [bigint, Address, Address];
       const [lb, lq, ub, uq, n] = second[at2 + 2 * i + 1] as readonly bigint[];
       return {
@@ -118,9 +164,44 @@ export async function readAtlasSnapshot(
         openOrders: n,
       };
     });
+    at2 += 2 * spots.length;
+    const perps: AtlasPerp[] = perpMarkets.map((market, i) => {
+      const [r, params, f, prices, pos, index] = second.slice(at2 + 6 * i, at2 + 6 * i + 6) as [
+        PerpRiskResult,
+        { lotSize: bigint; tickSize: bigint; takerFeeBps: number },
+        readonly [bigint, bigint, bigint, bigint],
+        readonly [bigint, bigint],
+        readonly [bigint, bigint, bigint, bigint, bigint, bigint],
+        bigint,
+      ];
+      return {
+        market: getAddress(market),
+        index,
+        sizeLots: pos[0],
+        entryAtoms: pos[1],
+        pocketCashAtoms: pos[2],
+        fundingOwedAtoms: pos[3],
+        underlying: getAddress(r.underlying),
+        quote: getAddress(r.quote),
+        sizeAtoms: r.sizeAtoms,
+        bidAtoms: r.bidAtoms,
+        askAtoms: r.askAtoms,
+        cashAtoms: r.cashAtoms,
+        liquidityBps: r.liquidityBps,
+        impactNotionalUsd: r.impactNotionalUsd,
+        basisBps: r.basisBps,
+        floorBps: r.floorBps,
+        lotSize: params.lotSize,
+        tickSize: params.tickSize,
+        takerFeeBps: BigInt(params.takerFeeBps),
+        premiumLotWad: (prices[0] * f[3]) / 1_000_000n,
+      };
+    });
 
     // rounds 3 and 4, only when a market's token is neither held nor asked for: its config, then its pool
-    const missing = [...new Set(pockets.flatMap((p) => [p.base, p.quote]))].filter((t) => !assets[t]);
+    const missing = [...new Set([...pockets.flatMap((p) => [p.base, p.quote]), ...perps.flatMap((p) => [p.underlying, p.quote])])].filter(
+      (t) => !assets[t],
+    );
     if (missing.length) {
       const cfgs = (await readMany(
         client,
@@ -153,7 +234,10 @@ export async function readAtlasSnapshot(
       initialScaleBps,
       debtInterestSeconds,
       positions,
+      markets: markets.map((m) => getAddress(m)),
+      marketIndexes,
       pockets,
+      perps,
       assets,
       liquidatableSince: state >> 208n,
       liquidationParams: { rampSeconds: BigInt(rampSeconds), capShareBps: BigInt(capShareBps), bufferBps: BigInt(bufferBps) },

@@ -1,0 +1,80 @@
+import type { Address, Client } from "viem";
+import { perpMarketAbi } from "../../abis/index.ts";
+import { withDecodedErrors } from "../../errors/decode.ts";
+import { readMany, type ReadOptions } from "../../internal/read.ts";
+import { accountId } from "../../math/order.ts";
+import { fundingOwed, FUNDING_SCALE, PPM } from "../../math/perp.ts";
+
+export interface GetFundingParameters extends ReadOptions {
+  market: Address;
+  /** Whose position to project the next hour's payment for; default the client's account if it has one. */
+  owner?: Address;
+  /** Sub-account; default 0. */
+  sub?: bigint;
+}
+
+export interface GetFundingReturnType {
+  /** Funding rate in force, ppm of the index per hour (positive: longs pay shorts). */
+  ratePpmPerHour: bigint;
+  /** Premium of the book over the index at the last update, ppm. */
+  premiumPpm: bigint;
+  /** Cumulative funding index now, quote atoms × 1e9 per lot. */
+  cumulativeIndex: bigint;
+  /** Unix seconds of the last funding update. */
+  lastUpdate: bigint;
+  /** Oracle index per lot now, quote atoms × 1e18. */
+  indexLotWad: bigint;
+  /** Funding per lot over the next hour at this rate, quote atoms × 1e9 (the index change). */
+  perLotPerHour: bigint;
+  /** The account's position (lots) and funding owed now (quote atoms, positive = pays); 0 without an account. */
+  sizeLots: bigint;
+  fundingOwedAtoms: bigint;
+  /**
+   * What the position pays (positive) or receives (negative) over the next hour if rate and index
+   * hold: size × rate × index per lot, rounded as the market rounds (`PerpMath.fundingOwed`).
+   */
+  nextHourAtoms: bigint;
+}
+
+/**
+ * A perp market's funding state and, for a position, the payment over the next hour:
+ * size × rate × index per lot, sign included (positive: the account pays).
+ *
+ * @example
+ * const f = await getFunding(client, { market: ethPerp, owner: alice })
+ * console.log(f.ratePpmPerHour, f.nextHourAtoms)
+ */
+export async function getFunding(client: Client, parameters: GetFundingParameters): Promise<GetFundingReturnType> {
+  return withDecodedErrors(async () => {
+    const owner = parameters.owner ?? client.account?.address;
+    const m = { address: parameters.market, abi: perpMarketAbi } as const;
+    const [[cumulativeIndex, ratePpmPerHour, lastUpdate, premiumPpm], [indexLotWad], position] = (await readMany(
+      client,
+      [
+        { ...m, functionName: "funding" },
+        { ...m, functionName: "markPrice" },
+        ...(owner ? [{ ...m, functionName: "positionOf", args: [accountId(owner, parameters.sub ?? 0n)] } as const] : []),
+      ] as const,
+      parameters,
+    )) as unknown as [
+      readonly [bigint, bigint, bigint, bigint],
+      readonly [bigint, bigint],
+      (readonly [bigint, bigint, bigint, bigint, bigint, bigint]) | undefined,
+    ];
+    // as `PerpMarket._updateFunding`: the index change per second, in quote atoms × 1e9 per lot
+    const perSec = (ratePpmPerHour * indexLotWad) / (PPM * 3600n * (10n ** 18n / FUNDING_SCALE));
+    const perLotPerHour = perSec * 3600n;
+    const sizeLots = position?.[0] ?? 0n;
+    return {
+      ratePpmPerHour,
+      premiumPpm,
+      cumulativeIndex,
+      lastUpdate,
+      indexLotWad,
+      perLotPerHour,
+      sizeLots,
+      fundingOwedAtoms: position?.[3] ?? 0n,
+      nextHourAtoms: fundingOwed(sizeLots, perLotPerHour, 0n),
+    };
+  });
+}

@@ -1,0 +1,39 @@
+import type { Address, Client } from "viem";
+import { perpMarketAbi } from "../../abis/index.ts";
+import { withDecodedErrors } from "../../errors/decode.ts";
+import { readMany, type ReadOptions } from "../../internal/read.ts";
+
+export interface GetMarkPriceParameters extends ReadOptions {
+  market: Address;
+}
+
+export interface GetMarkPriceReturnType {
+  /** Oracle index per lot, quote atoms × 1e18. */
+  indexLotWad: bigint;
+  /** Mark per lot (index × (1 + premium of the last funding update)), quote atoms × 1e18. */
+  markLotWad: bigint;
+  /** The mark's premium over the index, ppm (bounded by the market's maxPremiumBps). */
+  premiumPpm: bigint;
+}
+
+/**
+ * Index and mark price of a perp market, per lot in quote atoms × 1e18 (`markPrice`), and the
+ * premium between them. Divide by `tickSize × 1e18` for ticks.
+ *
+ * @example
+ * const { markLotWad } = await getMarkPrice(client, { market: ethPerp })
+ */
+export async function getMarkPrice(client: Client, parameters: GetMarkPriceParameters): Promise<GetMarkPriceReturnType> {
+  return withDecodedErrors(async () => {
+    const m = { address: parameters.market, abi: perpMarketAbi } as const;
+    const [[indexLotWad, markLotWad], [, , , premiumPpm]] = await readMany(
+      client,
+      [
+        { ...m, functionName: "markPrice" },
+        { ...m, functionName: "funding" },
+      ] as const,
+      parameters,
+    );
+    return { indexLotWad, markLotWad, premiumPpm };
+  });
+}

@@ -1,0 +1,186 @@
+/**
+ * Perp arithmetic copied from `contracts/libraries/PerpMath.sol`, `FeeMath.takerFee` and
+ * `PerpMarket.riskOf` (same names, same roundings, bigint only), and the what-if views the SDK
+ * builds on the Atlas copy: a snapshot after a hypothetical taker fill (`withPerpFill`), the largest
+ * fill that keeps initial value ≥ 0 (`maxOrderSize`) and the risk after a fill (`previewOrder`).
+ */
+import { getAddress, isAddressEqual, type Address } from "viem";
+import { AtlasMarketMissingError } from "../errors/atlas.ts";
+import { Side, MAX_LOTS } from "./order.ts";
+import { marginRequirements, riskOf, value, gather, type AccountRisk, type AtlasPerp, type AtlasSnapshot } from "./atlas.ts";
+
+/** Funding index scale: quote atoms × 1e9 per lot (`PerpMath.FUNDING_SCALE`). */
+export const FUNDING_SCALE = 10n ** 9n;
+export const PPM = 1_000_000n;
+const WAD = 10n ** 18n;
+
+function divUp(a: bigint, b: bigint): bigint {
+  return a === 0n ? 0n : (a - 1n) / b + 1n;
+}
+
+/**
+ * `PerpMath.trade`: a trade of `d` lots (positive = buy) for `notional` quote atoms on a position
+ * (size lots, signed entry atoms); returns the new size, entry and the realised PnL.
+ */
+export function trade(size: bigint, entry: bigint, d: bigint, notional: bigint): [size1: bigint, entry1: bigint, realised: bigint] {
+  const n = notional;
+  if (size === 0n || size > 0n === d > 0n) return [size + d, d > 0n ? entry + n : entry - n, 0n];
+  const absD = d > 0n ? d : -d;
+  const absS = size > 0n ? size : -size;
+  const q = absD < absS ? absD : absS;
+  let nq: bigint;
+  if (q === absD) nq = n;
+  else if (d < 0n) nq = (notional * q) / absD;
+  else nq = divUp(notional * q, absD);
+  let eq: bigint;
+  if (q === absS) eq = entry;
+  else if (size > 0n) eq = divUp(entry * q, absS);
+  else eq = -((-entry * q) / absS);
+  const realised = size > 0n ? nq - eq : -nq - eq;
+  let entry1 = entry - eq;
+  let size1 = size > 0n ? size - q : size + q;
+  if (absD > q) {
+    size1 = d > 0n ? absD - q : -(absD - q);
+    entry1 = d > 0n ? n - nq : -(n - nq);
+  }
+  return [size1, entry1, realised];
+}
+
+/** `PerpMath.fundingOwed`: size × Δindex / 1e9, positive = the position pays; rounded toward +∞. */
+export function fundingOwed(size: bigint, indexNow: bigint, snapshot: bigint): bigint {
+  const x = size * (indexNow - snapshot);
+  let q = x / FUNDING_SCALE;
+  if (x % FUNDING_SCALE !== 0n && x > 0n) q += 1n;
+  return q;
+}
+
+/** `PerpMath.rate`: premium + clamp(interest − premium, ±clamp), capped at ±cap (ppm per hour). */
+export function rate(premiumPpm: bigint, interestPpm: bigint, clampPpm: bigint, capPpm: bigint): bigint {
+  let gap = interestPpm - premiumPpm;
+  if (gap > clampPpm) gap = clampPpm;
+  if (gap < -clampPpm) gap = -clampPpm;
+  let r = premiumPpm + gap;
+  if (r > capPpm) r = capPpm;
+  if (r < -capPpm) r = -capPpm;
+  return r;
+}
+
+/** `FeeMath.takerFee`: ceil(notional × bps / 10_000), in tick units. */
+export function takerFee(notional: bigint, bps: bigint): bigint {
+  return (notional * bps + 9_999n) / 10_000n;
+}
+
+/** The premium part of `riskOf`'s cash leg: size × premium per lot, rounded against the account. */
+export function premiumAtoms(sizeLots: bigint, premiumLotWad: bigint): bigint {
+  const prem = sizeLots * premiumLotWad;
+  return prem >= 0n ? prem / WAD : -divUp(-prem, WAD);
+}
+
+/** A hypothetical taker fill on a perp market. */
+export interface PerpFill {
+  market: Address;
+  side: Side;
+  lots: bigint;
+  /** Fill price in ticks (quote atoms per lot = tick × tickSize). */
+  tick: bigint;
+}
+
+/**
+ * The snapshot after `fill` as the account's own taker fill: the position trades at the price
+ * (`PerpMath.trade`), the taker fee is charged, and the unsettled cash, realised PnL and funding owed
+ * settle into the quote balance (an idle one; a lent or borrowed quote balance keeps them in the
+ * perp's cash leg, which Atlas values the same but for the lent haircut and the debt interest).
+ * The perp market need not be among the account's markets yet if the snapshot was read with it
+ * (`readAtlasSnapshot({ perpMarkets })`).
+ *
+ * @example
+ * const after = perpMath.withPerpFill(snap, { market: ethPerp, side: Side.Bid, lots: 1_000n, tick: 300_000n })
+ * atlasMath.riskOf(after).initialWad
+ */
+export function withPerpFill(s: AtlasSnapshot, fill: PerpFill): AtlasSnapshot {
+  const r = perpOf(s, fill.market);
+  const d = fill.side === Side.Bid ? fill.lots : -fill.lots;
+  const notional = fill.lots * fill.tick;
+  const fee = takerFee(notional, r.takerFeeBps) * r.tickSize;
+  const [size1, entry1, realised] = trade(r.sizeLots, r.entryAtoms, d, notional * r.tickSize);
+  const settled = r.pocketCashAtoms + realised - fee - r.fundingOwedAtoms;
+  const next: AtlasPerp = {
+    ...r,
+    sizeLots: size1,
+    entryAtoms: entry1,
+    pocketCashAtoms: 0n,
+    fundingOwedAtoms: 0n,
+    sizeAtoms: size1 * r.lotSize,
+    cashAtoms: -entry1 + premiumAtoms(size1, r.premiumLotWad),
+  };
+  let positions = s.positions;
+  const held = positions.find((p) => isAddressEqual(p.token, r.quote));
+  if (held ? !held.lent && held.amount >= 0n && held.amount + settled >= 0n : settled >= 0n) {
+    const amount = (held?.amount ?? 0n) + settled;
+    const p = { token: getAddress(r.quote), amount, lent: false, idleAtoms: amount, lentAtoms: 0n, debtAtoms: 0n };
+    positions = held ? positions.map((x) => (x === held ? p : x)) : [...positions, p];
+  } else {
+    next.cashAtoms += settled;
+  }
+  const perps = s.perps.map((x) => (isAddressEqual(x.market, r.market) ? next : x));
+  let markets = s.markets;
+  let marketIndexes = s.marketIndexes;
+  if (!markets.some((m) => isAddressEqual(m, r.market))) {
+    // the market joins the account's mask: in index order
+    let at = marketIndexes.findIndex((i) => i > r.index);
+    if (at < 0) at = markets.length;
+    markets = [...markets.slice(0, at), r.market, ...markets.slice(at)];
+    marketIndexes = [...marketIndexes.slice(0, at), r.index, ...marketIndexes.slice(at)];
+  }
+  return { ...s, positions, perps, markets, marketIndexes };
+}
+
+/**
+ * Largest lots of a taker fill at `tick` after which the account's initial value is still ≥ 0
+ * (the margin check a risk-adding perp trade must pass), by bisection on the Atlas copy; 0 if
+ * none. `maxLots` bounds the search (default the order word's 2^48 − 1).
+ *
+ * @example
+ * const lots = perpMath.maxOrderSize(snap, { market: ethPerp, side: Side.Bid, tick: 300_000n })
+ */
+export function maxOrderSize(s: AtlasSnapshot, p: Omit<PerpFill, "lots"> & { maxLots?: bigint }): bigint {
+  let lo = 0n;
+  let hi = p.maxLots ?? MAX_LOTS;
+  while (lo < hi) {
+    const mid = hi - (hi - lo) / 2n;
+    const [e, b] = gather(withPerpFill(s, { ...p, lots: mid }));
+    if (value(e, b, s.initialScaleBps, true) >= 0n) lo = mid;
+    else hi = mid - 1n;
+  }
+  return lo;
+}
+
+/** Risk before and after a hypothetical fill. */
+export interface OrderPreview {
+  before: AccountRisk;
+  after: AccountRisk;
+  /** Initial-margin requirements after the fill (portfolio, plain cross margin). */
+  requirements: { portfolioWad: bigint; crossWad: bigint };
+  /** The snapshot after the fill. */
+  snapshot: AtlasSnapshot;
+}
+
+/**
+ * Equity, maintenance and initial value before and after a hypothetical taker fill, and the
+ * margin requirements after it, from the Atlas copy.
+ *
+ * @example
+ * const { after } = perpMath.previewOrder(snap, { market: ethPerp, side: Side.Ask, lots: 500n, tick: 299_000n })
+ * if (after.initialWad < 0n) console.log("would be refused")
+ */
+export function previewOrder(s: AtlasSnapshot, fill: PerpFill): OrderPreview {
+  const after = withPerpFill(s, fill);
+  return { before: riskOf(s), after: riskOf(after), requirements: marginRequirements(after), snapshot: after };
+}
+
+/** The snapshot's data for a perp market, or AtlasMarketMissingError when it was read without it. */
+export function perpOf(s: AtlasSnapshot, market: Address): AtlasPerp {
+  const r = s.perps.find((x) => isAddressEqual(x.market, market));
+  if (!r) throw new AtlasMarketMissingError(getAddress(market));
+  return r;
+}

@@ -1,0 +1,119 @@
+// Perp actions against the in-process chain: orders (reduce-only included) through the market
+// actions, positions, funding and mark, settlement, maxOrderSize exact to the lot, previewOrder
+// equal to the contract's risk after the fill, getAccountRisk's requirements, typed errors.
+import { expect } from "chai";
+import { readContract } from "viem/actions";
+import {
+  InsufficientMarginError,
+  NotLiquidatableError,
+  ReduceOnlyViolatedError,
+  OrderKind,
+  Side,
+  atlasAbi,
+  accountId,
+} from "../../sdk/src/index.ts";
+import { thrown, useMarginWorld, type MarginWorld } from "./_margin.ts";
+
+const USDC = 10n ** 6n;
+
+describe("sdk perps", () => {
+  const world = useMarginWorld();
+
+  /** Dave makes ETH-PERP asks only (no bids: the premium stays 0), alice has `usdc` dollars deposited. */
+  async function setup(w: MarginWorld, usdc = 100_000n) {
+    await w.dave.depositSync({ token: w.tokens.usdc, amount: 10_000_000n * USDC, approve: "max" });
+    await w.dave.placeOrderSync({ market: w.perps.ethPerp, side: Side.Ask, tick: 300_000n, lots: 1_000_000n });
+    await w.alice.depositSync({ token: w.tokens.usdc, amount: usdc * USDC, approve: "max" });
+  }
+
+  it("places, reads and cancels perp orders; reduce-only and typed errors", async () => {
+    const w = world();
+    await setup(w);
+    const { filledLots } = await w.alice.placeOrderSync({ market: w.perps.ethPerp, side: Side.Bid, tick: 300_000n, lots: 2_000n, kind: OrderKind.Ioc });
+    expect(filledLots).to.equal(2_000n);
+    const pos = await w.alice.getPosition({ market: w.perps.ethPerp });
+    expect(pos.sizeLots).to.equal(2_000n);
+    expect(pos.entryAtoms).to.equal(2_000n * 300_000n * 10n);
+    const maker = await w.alice.getPosition({ market: w.perps.ethPerp, owner: w.dave.account.address });
+    expect(maker.sizeLots).to.equal(-2_000n);
+    // a reduce-only bid against a long is refused, a reduce-only ask rests
+    expect(await thrown(w.alice.placeOrderSync({ market: w.perps.ethPerp, side: Side.Bid, tick: 290_000n, lots: 1n, reduceOnly: true }))).to.be.instanceOf(
+      ReduceOnlyViolatedError,
+    );
+    const { orderId } = await w.alice.placeOrderSync({ market: w.perps.ethPerp, side: Side.Ask, tick: 310_000n, lots: 500n, reduceOnly: true });
+    expect((await w.alice.getPosition({ market: w.perps.ethPerp })).askLots).to.equal(500n);
+    await w.alice.cancelOrderSync({ market: w.perps.ethPerp, orderId });
+    const { placedOrderIds } = await w.alice.batchOrdersSync({
+      market: w.perps.ethPerp,
+      ops: [
+        { type: "place", order: { side: Side.Bid, tick: 280_000n, lots: 10n } },
+        { type: "place", order: { side: Side.Ask, tick: 320_000n, lots: 10n, reduceOnly: true } },
+      ],
+    });
+    expect(placedOrderIds).to.have.length(2);
+    const all = await w.alice.getPositions();
+    expect(all.map((p) => p.market)).to.deep.equal([w.perps.ethPerp]);
+    expect(all[0]).to.include({ sizeLots: 2_000n, bidLots: 10n, askLots: 10n });
+    expect(await w.alice.getPositions({ includeEmpty: true })).to.have.length(2);
+    const info = await w.alice.getPerpMarket({ market: w.perps.ethPerp });
+    expect(info).to.include({ index: 3n, lotSize: 10n ** 15n, tickSize: 10n, takerFeeBps: 5n, liquidator: w.liquidator });
+    // liquidating a healthy account decodes to a typed error
+    expect(await thrown(w.alice.liquidatePerpSync({ market: w.perps.ethPerp, owner: w.dave.account.address, lots: 1n }))).to.be.instanceOf(
+      NotLiquidatableError,
+    );
+  });
+
+  it("funding, mark and settle", async () => {
+    const w = world();
+    await setup(w);
+    await w.alice.placeOrderSync({ market: w.perps.ethPerp, side: Side.Bid, tick: 300_000n, lots: 1_000n, kind: OrderKind.Ioc });
+    const mark = await w.alice.getMarkPrice({ market: w.perps.ethPerp });
+    // $3,000 per WETH: 0.001 WETH per lot = 3 USDC = 3e6 atoms per lot
+    expect(mark.indexLotWad).to.equal(3n * USDC * 10n ** 18n);
+    expect(mark.premiumPpm).to.equal(0n);
+    expect(mark.markLotWad).to.equal(mark.indexLotWad);
+    const f = await w.alice.getFunding({ market: w.perps.ethPerp });
+    expect(f.ratePpmPerHour).to.equal(12n); // the interest part, no premium
+    expect(f.sizeLots).to.equal(1_000n);
+    // size × rate × index per lot: 1000 × 12e-6 × 3e6 atoms = 36_000 atoms (0.036 USDC) an hour, paid by the long
+    expect(f.nextHourAtoms).to.equal(36_000n);
+    await w.connection.networkHelpers.time.increase(3_600);
+    await w.refreshPrices();
+    const owed = (await w.alice.getPosition({ market: w.perps.ethPerp })).fundingOwedAtoms;
+    expect(owed).to.be.closeTo(36_000n, 100n);
+    const { settledAtoms } = await w.alice.settlePerpSync({ market: w.perps.ethPerp });
+    expect(settledAtoms).to.be.lessThan(0n);
+    expect(-settledAtoms).to.be.closeTo(owed, 100n);
+    expect((await w.alice.getPosition({ market: w.perps.ethPerp })).fundingOwedAtoms).to.equal(0n);
+  });
+
+  it("maxOrderSize is exact: that many lots fill, one more reverts InsufficientMargin", async () => {
+    const w = world();
+    await setup(w, 2_000n);
+    const lots = await w.alice.maxOrderSize({ market: w.perps.ethPerp, side: Side.Bid, tick: 300_000n });
+    expect(lots).to.be.greaterThan(0n);
+    const tooMany = w.alice.placeOrderSync({ market: w.perps.ethPerp, side: Side.Bid, tick: 300_000n, lots: lots + 1n, kind: OrderKind.Ioc });
+    expect(await thrown(tooMany)).to.be.instanceOf(InsufficientMarginError);
+    const { filledLots } = await w.alice.placeOrderSync({ market: w.perps.ethPerp, side: Side.Bid, tick: 300_000n, lots, kind: OrderKind.Ioc });
+    expect(filledLots).to.equal(lots);
+  });
+
+  it("previewOrder equals the contract's risk after the fill; getAccountRisk reports requirements and exposures", async () => {
+    const w = world();
+    await setup(w, 50_000n);
+    await w.alice.depositSync({ token: w.tokens.weth, amount: 5n * 10n ** 18n, approve: "max" });
+    // short 5 ETH-PERP against 5 WETH spot, the hedge, sold into a bid-only book (the premium stays 0)
+    await w.dave.cancelAllSync({ market: w.perps.ethPerp });
+    await w.dave.placeOrderSync({ market: w.perps.ethPerp, side: Side.Bid, tick: 300_000n, lots: 1_000_000n });
+    const preview = await w.alice.previewOrder({ market: w.perps.ethPerp, side: Side.Ask, lots: 5_000n, tick: 300_000n });
+    await w.alice.placeOrderSync({ market: w.perps.ethPerp, side: Side.Ask, tick: 300_000n, lots: 5_000n, kind: OrderKind.Ioc });
+    const onChain = await readContract(w.publicClient, { address: w.atlas, abi: atlasAbi, functionName: "riskOf", args: [accountId(w.alice.account.address)] });
+    expect(preview.after).to.deep.equal({ ...onChain });
+    const risk = await w.alice.getAccountRisk({ verify: true });
+    expect(risk.portfolioRequirementWad).to.equal(preview.requirements.portfolioWad);
+    expect(risk.portfolioRequirementWad).to.be.lessThan(risk.crossRequirementWad); // the hedge nets
+    const weth = risk.assets.find((a) => a.token === w.tokens.weth)!;
+    expect(weth.adjustedAtoms).to.equal(5n * 10n ** 18n);
+    expect(weth.perpAtoms).to.equal(-5n * 10n ** 18n);
+  });
+});

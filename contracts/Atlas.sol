@@ -119,7 +119,7 @@ contract Atlas is IAtlas {
         (AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b) = _gather(account, token);
         uint256 k = _find(e, token);
         // the net exposure to this price, spot and perp (as conservativePrice reads it), sets the direction
-        int256 x = AtlasMath.adjusted(e[k]) + e[k].perpAtoms;
+        int256 x = AtlasMath.netExposure(e[k]);
         if (x == 0) return 0;
         // Maintenance value moves one way with this price: up for a net long, down for a short.
         uint256 lo = 1;

@@ -54,6 +54,11 @@ library AtlasMath {
         return int256(plus) - int256(minus) + e.perpCashAtoms;
     }
 
+    /// @notice Spot (adjusted) plus perp exposure to the asset's price, in atoms.
+    function netExposure(Entry memory e) internal pure returns (int256) {
+        return adjusted(e) + e.perpAtoms;
+    }
+
     /// @notice USD WAD value of `atoms` at `priceWad`: rounded down for holdings, up for debts.
     function usd(int256 atoms, uint256 priceWad, uint256 decimals) internal pure returns (int256) {
         uint256 unit = 10 ** decimals;

@@ -88,7 +88,19 @@ async function dispatch(s: RunState, a: Exclude<Action, { t: "warp" }>) {
     case "take": {
       const mid = center(s, a.m);
       const tick = a.side === 0 ? (mid * 102n) / 100n : (mid * 98n) / 100n;
-      await perpOrder(s, a.a, a.m, a.side, tick, BigInt(a.lots), 2n, a.reduceOnly);
+      let lots = BigInt(a.lots);
+      if (a.lever && !a.reduceOnly) {
+        // a counterparty rests enough for it near the index, then the take uses the account's headroom
+        const iv = (await s.c.read([atlas(s, "initialValue", [s.c.accounts[a.a].id])]))[0];
+        if (!iv.ok || int(iv) <= 0n) return;
+        const P = PERPS[a.m];
+        const lotUsd = (s.prices[P.asset] * P.lotSize) / 10n ** BigInt(ASSETS[P.asset].decimals);
+        lots = (int(iv) * BigInt(70 + (a.lots % 50))) / (lotUsd * 16n);
+        if (lots === 0n) return;
+        const cp = (a.a + 1 + (a.lots % 7)) % 8;
+        await perpOrder(s, cp, a.m, 1 - a.side, a.side === 0 ? mid + stepOf(mid) : mid - stepOf(mid), lots, 0n, false);
+      }
+      await perpOrder(s, a.a, a.m, a.side, tick, lots, 2n, a.reduceOnly);
       return;
     }
     case "reduce": {
@@ -323,8 +335,8 @@ async function hedge(s: RunState, a: Extract<Action, { t: "hedge" }>) {
 // ------------------------------------------------------------------ P5 prices
 
 /**
- * One underlying moves (small ±0.5–5%, big 10–35%), aimed against the largest net exposure of
- * an account when `against`. P5: every account whose exposure to it is one-directional (spot and
+ * One underlying moves (small ±0.5–5%, big 10–35%), aimed against one of the largest perp
+ * positions on it when `against`. P5: every account whose exposure to it is one-directional (spot and
  * perp legs of one sign, no open perp orders on its markets) and moved against does not gain
  * maintenance value. A hedged account may (its charges shrink with the price): reported.
  */
@@ -344,10 +356,11 @@ async function price(s: RunState, a: Extract<Action, { t: "price" }>) {
   }
   let up = a.permille >= 500;
   if (a.against) {
-    const idx = [...Array(n).keys()].filter((k) => exposure[k].x + exposure[k].y !== 0n);
+    // one of the three largest perp positions on it: the move that makes perp accounts liquidatable
+    const idx = [...Array(n).keys()].filter((k) => exposure[k].y !== 0n);
     if (idx.length) {
-      const k = idx.sort((i, j) => (abs(exposure[j].x + exposure[j].y) > abs(exposure[i].x + exposure[i].y) ? 1 : -1))[a.pick % Math.min(3, idx.length)];
-      up = exposure[k].x + exposure[k].y < 0n;
+      const k = idx.sort((i, j) => (abs(exposure[j].y) > abs(exposure[i].y) ? 1 : -1))[a.pick % Math.min(3, idx.length)];
+      up = exposure[k].y < 0n;
     }
   }
   const f = BigInt(a.permille % 500);
@@ -387,22 +400,25 @@ async function liquidate(s: RunState, a: Extract<Action, { t: "liquidate" }>) {
   const cands = under.flatMap((k) => [a.m, 1 - a.m].filter((m) => s.snap.perps[m].rows[k].size !== 0n).map((m) => ({ k, m })));
   if (!cands.length) return;
   const { k: t, m } = cands[a.pick % cands.length];
-  const l = a.liq === t ? (t + 1) % n : a.liq;
   const T = c.accounts[t];
-  const L = c.accounts[l];
   const P = PERPS[m];
   const market = c.perps[m];
   const ids = await openOrders(s, market, t);
+  // the liquidator asked for, then the owners' main accounts: it takes the position on, margin-checked
+  const liqs = [...new Set([a.liq, 0, 1, 2, 3])].filter((k) => k !== t);
+  const by = liqs[0];
   if (ids.length) {
-    await exec(s, { from: L.owner, to: market, data: perpIface.encodeFunctionData("cancelForLiquidation", [T.owner, T.sub, ids]), label: `${P.symbol} cancelForLiquidation a${t} ${ids.length} orders`, allow: ["AccountNotLiquidatable"] });
+    await exec(s, { from: c.accounts[by].owner, to: market, data: perpIface.encodeFunctionData("cancelForLiquidation", [T.owner, T.sub, ids]), label: `${P.symbol} cancelForLiquidation a${t} ${ids.length} orders`, allow: ["AccountNotLiquidatable"] });
   }
   const size = s.snap.perps[m].rows[t].size;
   const spot = int((await c.read([ch(s, "balanceOf", [T.id, c.tokens[P.asset]])]))[0]);
   const first = divUp(abs(size) * BigInt(a.permille), 1000n);
   const sizes = [first, abs(size)];
-  for (let x = abs(size) / 2n; x > 0n && sizes.length < 10; x /= 3n) sizes.push(x);
+  for (let x = abs(size) / 2n; x > 0n && sizes.length < 6; x /= 3n) sizes.push(x);
   for (const withSpot of a.withSpot ? [true, false] : [false]) {
+    for (const l of liqs)
     for (const lots of sizes) {
+      const L = c.accounts[l];
       // the spot leg needs the opposite spot position of at least the lots
       if (withSpot && (size > 0n ? spot >= 0n || -spot < lots * P.lotSize : spot <= 0n || spot < lots * P.lotSize)) continue;
       const data = liqIface.encodeFunctionData("liquidate", [market, T.id, lots, L.sub, withSpot]);
@@ -410,6 +426,9 @@ async function liquidate(s: RunState, a: Extract<Action, { t: "liquidate" }>) {
       s.stats.sims++;
       if (!sim.ok) {
         if (!LIQ_ERRORS.includes(sim.error)) fail(s, `liquidation of a${t} (${lots} lots, spot ${withSpot}) would revert ${sim.error}`);
+        const key = `liquidate (simulated${withSpot ? ", with spot" : ""}):${sim.error}`;
+        s.stats.reverts[key] = (s.stats.reverts[key] ?? 0) + 1;
+        if (sim.error === "InsufficientMargin") break; // this liquidator cannot carry it: the next one
         continue;
       }
       const mv0 = int((await c.read([atlas(s, "maintenanceValue", [T.id])]))[0]);
@@ -429,9 +448,9 @@ async function liquidate(s: RunState, a: Extract<Action, { t: "liquidate" }>) {
       return bankrupt(s, t, l);
     }
   }
-  const err = await c.simulate(L.owner, c.liquidatorAddr, liqIface.encodeFunctionData("liquidate", [market, T.id, abs(size), L.sub, false]));
+  const err = await c.simulate(c.accounts[by].owner, c.liquidatorAddr, liqIface.encodeFunctionData("liquidate", [market, T.id, abs(size), c.accounts[by].sub, false]));
   observe(s, `no liquidation size passed (${err.ok ? "ok" : err.error})`, `t=${s.time} a${t} ${P.symbol} size ${size}, maintenance ${s.snap.maint[t]}`);
-  await bankrupt(s, t, l);
+  await bankrupt(s, t, by);
 }
 
 /**

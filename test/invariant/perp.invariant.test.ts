@@ -8,7 +8,7 @@
  *
  * Replay: PERP_INVARIANT_SEED=<seed> (printed at the start and on failure; "random" explores),
  * PERP_INVARIANT_REPLAY=<file.json> runs one action list. Size: PERP_INVARIANT_RUNS ×
- * PERP_INVARIANT_STEPS actions (default 6 × 150 = 900).
+ * PERP_INVARIANT_STEPS actions (default 6 × 130 = 780).
  */
 import { expect } from "chai";
 import fc from "fast-check";
@@ -19,7 +19,7 @@ import { runAction } from "./perp.actions.ts";
 import { addStats, newRunState, newStats, pushPrice, type Stats } from "./perp.runner.ts";
 
 const RUNS = Number(process.env.PERP_INVARIANT_RUNS ?? 6);
-const STEPS = Number(process.env.PERP_INVARIANT_STEPS ?? 150);
+const STEPS = Number(process.env.PERP_INVARIANT_STEPS ?? 130);
 const SHRINK_BUDGET_MS = Number(process.env.PERP_INVARIANT_SHRINK_MS ?? 180_000);
 
 interface Outcome {

@@ -8,7 +8,7 @@
  *
  * Replay: PERP_INVARIANT_SEED=<seed> (printed at the start and on failure; "random" explores),
  * PERP_INVARIANT_REPLAY=<file.json> runs one action list. Size: PERP_INVARIANT_RUNS ×
- * PERP_INVARIANT_STEPS actions (default 6 × 130 = 780).
+ * PERP_INVARIANT_STEPS actions (default 8 × 150 = 1,200).
  */
 import { expect } from "chai";
 import fc from "fast-check";
@@ -18,8 +18,8 @@ import { actionArb, type Action } from "./perp.arbitraries.ts";
 import { runAction } from "./perp.actions.ts";
 import { addStats, newRunState, newStats, pushPrice, type Stats } from "./perp.runner.ts";
 
-const RUNS = Number(process.env.PERP_INVARIANT_RUNS ?? 6);
-const STEPS = Number(process.env.PERP_INVARIANT_STEPS ?? 130);
+const RUNS = Number(process.env.PERP_INVARIANT_RUNS ?? 8);
+const STEPS = Number(process.env.PERP_INVARIANT_STEPS ?? 150);
 const SHRINK_BUDGET_MS = Number(process.env.PERP_INVARIANT_SHRINK_MS ?? 180_000);
 
 interface Outcome {

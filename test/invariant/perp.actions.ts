@@ -1,0 +1,498 @@
+/**
+ * Turns each random action of the perps suite into transactions: resolves amounts from the
+ * chain at the action's own second, sends them through `exec` (P1, P3 after each), and checks
+ * P2 after settling everyone, P4 around every hedge, P5 around every price move and P6 around
+ * every liquidation (docs/INVARIANTS.md, "Perps").
+ */
+import { encodeOrder } from "../../sdk/src/math/order.ts";
+import type { Action } from "./perp.arbitraries.ts";
+import { ASSETS, USDC, WETH, atlasIface, chIface, oracleIface, spotIface, tickOf, type Call, type Read } from "./margin.chain.ts";
+import { PERPS, liqIface, perpIface } from "./perp.chain.ts";
+import { fail as plainFail } from "./perp.checks.ts";
+import { begin, exec, fail, observe, pushPrice, type RunState } from "./perp.runner.ts";
+
+const BPS = 10_000n;
+const WAD = 10n ** 18n;
+const INITIAL_SCALE_BPS = 15_000n;
+/** Perp parameters of both markets (scripts/lib/deploy-perp.ts defaults). */
+const LIQUIDITY_BPS = 30n;
+const BASIS_BPS = 50n;
+const FLOOR_BPS = 100n;
+/** Slack for the rounding of the Atlas formulas (each divUp / floorDiv is one wei). */
+const ROUNDING_WEI = 64n;
+
+const MARGIN_ERRORS = ["InsufficientMargin", "InsufficientBalance", "InsufficientCash", "BorrowCapExceeded"];
+const PERP_ERRORS = [...MARGIN_ERRORS, "PositionCap", "OpenInterestCap", "TooManyOpenOrders", "LevelFull"];
+const LIQ_ERRORS = [
+  "LiquidationTooLarge", "LiquidationDidNotImprove", "NotLiquidatable", "InvalidLiquidation", "NoPosition",
+  "OrdersStillOpen", ...MARGIN_ERRORS,
+];
+
+const int = (r: Read): bigint => {
+  if (!r.ok) plainFail(`view reverted: ${r.error}`);
+  return BigInt.asIntN(256, r.words[0]);
+};
+const ch = (s: RunState, f: string, args: unknown[]): Call => ({ target: s.c.chAddr, data: chIface.encodeFunctionData(f, args) });
+const atlas = (s: RunState, f: string, args: unknown[]): Call => ({ target: s.c.atlasAddr, data: atlasIface.encodeFunctionData(f, args) });
+const abs = (x: bigint) => (x < 0n ? -x : x);
+const divUp = (a: bigint, b: bigint) => (a === 0n ? 0n : (a - 1n) / b + 1n);
+const floorDiv = (a: bigint, b: bigint) => {
+  const q = a / b;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
+};
+const scaled = (bps: bigint) => divUp(bps * INITIAL_SCALE_BPS, BPS);
+const usd = (atoms: bigint, price: bigint, i: number) => {
+  const unit = 10n ** BigInt(ASSETS[i].decimals);
+  return atoms >= 0n ? (atoms * price) / unit : -divUp(-atoms * price, unit);
+};
+
+export async function runAction(s: RunState, a: Action) {
+  s.stats.actions++;
+  s.stats.byAction[a.t] = (s.stats.byAction[a.t] ?? 0) + 1;
+  s.action = a.t;
+  s.actionReverted = false;
+  const t0 = performance.now();
+  if (a.t === "warp") {
+    await begin(s, BigInt(a.secs));
+    // every feed pushed again: admin feeds go stale after an hour
+    for (let i = 0; i < ASSETS.length; i++) await pushPrice(s, i, clampPrice(i, (s.prices[i] * (BPS + BigInt(a.drift[i]) * (i === USDC ? 1n : 10n))) / BPS));
+  } else {
+    await begin(s);
+    await dispatch(s, a);
+  }
+  s.stats.msByAction[a.t] = (s.stats.msByAction[a.t] ?? 0) + performance.now() - t0;
+  if (!s.actionReverted) s.stats.okByAction[a.t] = (s.stats.okByAction[a.t] ?? 0) + 1;
+}
+
+/** Keeps prices inside the feeds' sanity bounds and where the books' ticks still fit. */
+function clampPrice(i: number, p: bigint): bigint {
+  const p0 = ASSETS[i].priceWad;
+  const [lo, hi] = i === USDC ? [(p0 * 90n) / 100n, (p0 * 110n) / 100n] : [p0 / 5n, p0 * 4n];
+  return p < lo ? lo : p > hi ? hi : p;
+}
+
+const center = (s: RunState, m: number) => PERPS[m].tickOf(s.prices[PERPS[m].asset]);
+const stepOf = (t: bigint) => (t / 2000n > 0n ? t / 2000n : 1n); // 0.05%
+
+async function dispatch(s: RunState, a: Exclude<Action, { t: "warp" }>) {
+  const c = s.c;
+  switch (a.t) {
+    case "deposit":
+      return deposit(s, a.a, a.token, BigInt(a.units) * ASSETS[a.token].unit);
+    case "make": {
+      const mid = center(s, a.m);
+      const tick = a.side === 0 ? mid - BigInt(a.off) * stepOf(mid) : mid + BigInt(a.off) * stepOf(mid);
+      await perpOrder(s, a.a, a.m, a.side, tick, BigInt(a.lots), 0n, false);
+      return;
+    }
+    case "take": {
+      const mid = center(s, a.m);
+      const tick = a.side === 0 ? (mid * 102n) / 100n : (mid * 98n) / 100n;
+      let lots = BigInt(a.lots);
+      if (a.lever && !a.reduceOnly) {
+        // a counterparty rests enough for it near the index, then the take uses the account's headroom
+        const iv = (await s.c.read([atlas(s, "initialValue", [s.c.accounts[a.a].id])]))[0];
+        if (!iv.ok || int(iv) <= 0n) return;
+        const P = PERPS[a.m];
+        const lotUsd = (s.prices[P.asset] * P.lotSize) / 10n ** BigInt(ASSETS[P.asset].decimals);
+        lots = (int(iv) * BigInt(70 + (a.lots % 50))) / (lotUsd * 16n);
+        if (lots === 0n) return;
+        const cp = (a.a + 1 + (a.lots % 7)) % 8;
+        await perpOrder(s, cp, a.m, 1 - a.side, a.side === 0 ? mid + stepOf(mid) : mid - stepOf(mid), lots, 0n, false);
+      }
+      await perpOrder(s, a.a, a.m, a.side, tick, lots, 2n, a.reduceOnly);
+      return;
+    }
+    case "reduce": {
+      const size = s.snap.perps[a.m].rows[a.a].size;
+      if (size === 0n) return;
+      const lots = divUp(abs(size) * BigInt(a.permille), 1000n);
+      const side = size > 0n ? 1 : 0;
+      const mid = center(s, a.m);
+      const tick = a.rest ? (side === 0 ? mid - stepOf(mid) : mid + stepOf(mid)) : side === 0 ? (mid * 102n) / 100n : (mid * 98n) / 100n;
+      await perpOrder(s, a.a, a.m, side, tick, lots, a.rest ? 0n : 2n, true);
+      return;
+    }
+    case "cancel": {
+      const acc = c.accounts[a.a];
+      const ids = await openOrders(s, c.perps[a.m], a.a);
+      if (!ids.length) return;
+      const data = a.all ? perpIface.encodeFunctionData("cancelAll", [acc.owner, acc.sub, ids]) : perpIface.encodeFunctionData("cancelOrder", [ids[a.pick % ids.length]]);
+      await exec(s, { from: acc.owner, to: c.perps[a.m], data, label: `${PERPS[a.m].symbol} ${a.all ? "cancelAll" : "cancelOrder"} a${a.a}` });
+      return;
+    }
+    case "settle":
+      await settle(s, a.m, a.a, a.by);
+      return;
+    case "settleAll":
+      return settleAll(s);
+    case "collect":
+      await exec(s, { from: c.admin, to: c.perps[a.m], data: perpIface.encodeFunctionData("collectFees"), label: `${PERPS[a.m].symbol} collectFees` });
+      return;
+    case "spotMake":
+    case "spotTake": {
+      const acc = c.accounts[a.a];
+      const mid = tickOf(s.prices[WETH]);
+      const take = a.t === "spotTake";
+      const off = take ? 0n : BigInt(a.off);
+      const tick = take ? (a.side === 0 ? (mid * 102n) / 100n : (mid * 98n) / 100n) : a.side === 0 ? mid - off * stepOf(mid) : mid + off * stepOf(mid);
+      const data = spotIface.encodeFunctionData("placeOrder", [encodeOrder({ side: BigInt(a.side) as 0n, tick, lots: BigInt(a.lots), kind: take ? 2n : 0n, sub: acc.sub } as never)]);
+      await exec(s, { from: acc.owner, to: c.marketAddr, data, label: `spot ${take ? "IOC" : "GTC"} a${a.a} ${a.side === 0 ? "bid" : "ask"} ${a.lots} @${tick}`, allow: [...PERP_ERRORS] });
+      return;
+    }
+    case "borrow": {
+      const acc = c.accounts[a.a];
+      const amount = BigInt(a.units) * ASSETS[a.token].unit;
+      await exec(s, {
+        from: acc.owner,
+        to: c.chAddr,
+        data: chIface.encodeFunctionData("borrow", [c.tokens[a.token], acc.sub, amount, acc.owner]),
+        label: `borrow a${a.a} ${amount} ${ASSETS[a.token].symbol}`,
+        allow: MARGIN_ERRORS,
+      });
+      return;
+    }
+    case "repay": {
+      const acc = c.accounts[a.a];
+      const b = int((await c.read([ch(s, "balanceOf", [acc.id, c.tokens[a.token]])]))[0]);
+      if (b >= 0n) return;
+      const amount = divUp(-b * BigInt(a.permille), 1000n);
+      await exec(s, { from: acc.owner, to: c.chAddr, data: chIface.encodeFunctionData("repay", [c.tokens[a.token], acc.owner, acc.sub, amount]), label: `repay a${a.a} ${amount} ${ASSETS[a.token].symbol}` });
+      return;
+    }
+    case "hedge":
+      return hedge(s, a);
+    case "price":
+      return price(s, a);
+    case "liquidate":
+      return liquidate(s, a);
+  }
+}
+
+async function deposit(s: RunState, a: number, i: number, amount: bigint) {
+  const acc = s.c.accounts[a];
+  await exec(s, { from: acc.owner, to: s.c.chAddr, data: chIface.encodeFunctionData("deposit", [s.c.tokens[i], acc.sub, amount]), label: `deposit a${a} ${amount} ${ASSETS[i].symbol}` });
+}
+
+async function openOrders(s: RunState, market: string, a: number): Promise<bigint[]> {
+  const acc = s.c.accounts[a];
+  const [r] = await s.c.read([{ target: market, data: perpIface.encodeFunctionData("openOrders", [acc.owner, acc.sub]) }]);
+  if (!r.ok) plainFail(`openOrders reverted ${r.error}`);
+  return [...perpIface.decodeFunctionResult("openOrders", r.raw)[0]] as bigint[];
+}
+
+/** One perp order; a reduce-only one must never grow or flip the position (checked here). */
+async function perpOrder(s: RunState, a: number, m: number, side: number, tick: bigint, lots: bigint, kind: bigint, reduceOnly: boolean) {
+  const c = s.c;
+  const acc = c.accounts[a];
+  if (tick <= 0n || lots <= 0n) return;
+  const before = s.snap.perps[m].rows[a].size;
+  const word = encodeOrder({ side: BigInt(side) as 0n, tick, lots, kind: kind as 0n, sub: acc.sub, reduceOnly });
+  const r = await exec(s, {
+    from: acc.owner,
+    to: c.perps[m],
+    data: perpIface.encodeFunctionData("placeOrder", [word]),
+    label: `${PERPS[m].symbol} ${kind === 2n ? "IOC" : "GTC"}${reduceOnly ? " reduce-only" : ""} a${a} ${side === 0 ? "bid" : "ask"} ${lots} @${tick} (size ${before})`,
+    allow: reduceOnly ? [...PERP_ERRORS, "ReduceOnlyViolated"] : PERP_ERRORS,
+  });
+  if (!reduceOnly || !r.ok) return r;
+  s.stats.reduceOnly++;
+  const after = s.snap.perps[m].rows[a].size;
+  if (abs(after) > abs(before) || (after !== 0n && after > 0n !== before > 0n)) fail(s, `reduce-only order moved a${a}'s ${PERPS[m].symbol} position ${before} -> ${after}`);
+  return r;
+}
+
+async function settle(s: RunState, m: number, a: number, by: number) {
+  const acc = s.c.accounts[a];
+  return exec(s, { from: s.c.owners[by], to: s.c.perps[m], data: perpIface.encodeFunctionData("settle", [acc.owner, acc.sub]), label: `${PERPS[m].symbol} settle a${a}`, allow: MARGIN_ERRORS });
+}
+
+/**
+ * P2: with every account settled in one second, every settlement has used the same index, so
+ * the exact amounts sum to zero (Σ sizes = 0 at every moment): Σ paid − Σ received is what the
+ * rounding (payer up, receiver down) left, at least 0 and at most an atom per settlement.
+ */
+async function settleAll(s: RunState) {
+  for (let m = 0; m < s.c.perps.length; m++) {
+    for (let a = 0; a < s.c.accounts.length; a++) {
+      const r = s.snap.perps[m].rows[a];
+      if (r.size === 0n && r.cash === 0n) continue;
+      const res = await settle(s, m, a, a % 4);
+      if (!res.ok) return; // a settlement the pool cannot lend for: P2 waits for a later round
+    }
+  }
+  s.snap.perps.forEach((mk, m) => {
+    const sym = PERPS[m].symbol;
+    for (const [a, r] of mk.rows.entries()) if (r.owed !== 0n) fail(s, `P2 ${sym}: a${a} still owes ${r.owed} after settling everyone`);
+    const dust = mk.paid - mk.received;
+    if (dust < 0n) fail(s, `P2 ${sym}: funding received ${mk.received} > paid ${mk.paid} after settling everyone`);
+    if (dust > s.settlements[m]) fail(s, `P2 ${sym}: funding paid − received = ${dust} > ${s.settlements[m]} settlements (dust only)`);
+    if (dust > s.stats.fundingDustMax) s.stats.fundingDustMax = dust;
+  });
+  s.stats.fundingChecks++;
+}
+
+// ------------------------------------------------------------------ P4 hedges
+
+interface AssetRow {
+  token: string;
+  adjusted: bigint;
+  price: bigint;
+  perpAtoms: bigint;
+}
+
+function decodeAssets(r: Read): AssetRow[] {
+  if (!r.ok) plainFail(`assetRisks reverted ${r.error}`);
+  const [rows] = atlasIface.decodeFunctionResult("assetRisks", r.raw);
+  return (rows as unknown as { token: string; adjustedAtoms: bigint; priceWad: bigint; perpAtoms: bigint }[]).map((x) => ({
+    token: x.token.toLowerCase(),
+    adjusted: x.adjustedAtoms,
+    price: x.priceWad,
+    perpAtoms: x.perpAtoms,
+  }));
+}
+
+/** The USDC entry's initial requirement (AtlasMath._requirement without perps): exact. */
+function usdcRequirement(x: bigint, p: bigint, stable: bigint): bigint {
+  const pc = x >= 0n ? (p < stable ? p : stable) : p > stable ? p : stable;
+  const u = usd(x, pc, USDC);
+  const h = scaled(ASSETS[USDC].shockBps);
+  const slip = x >= 0n ? -scaled(ASSETS[USDC].slippageBps) : scaled(ASSETS[USDC].slippageBps);
+  const up = floorDiv(u * (BPS + h + slip), BPS);
+  const down = floorDiv(u * (BPS - h + slip), BPS);
+  return u - (up < down ? up : down);
+}
+
+/**
+ * P4: a spot leg and an opposite perp leg added to account a (deposit and perp short, or borrow
+ * and perp long), with a counterparty resting the other side first. The portfolio requirement
+ * may rise by at most what the hedge itself is charged: on the underlying, the hedged atoms q
+ * × P × max(slippage' + liquidity' + basis', 2 × floor') (the floor binds for an account flat
+ * before), plus for the unhedged rest e (a partial fill, debt interest) e × P × (shock' +
+ * slippage' + basis' + floor'); and on USDC exactly the change of its own requirement (the perp
+ * leg's cash, fees). The rise on the underlying, in bps of the hedge, is reported.
+ */
+async function hedge(s: RunState, a: Extract<Action, { t: "hedge" }>) {
+  const c = s.c;
+  const P = PERPS[a.m];
+  const u = P.asset;
+  const acc = c.accounts[a.a];
+  const lots = BigInt(a.lots);
+  const q = lots * P.lotSize;
+  // a counterparty rests the other side at the touch
+  const cp = (a.a + 1 + (a.lots % 7)) % 8;
+  const mid = center(s, a.m);
+  const cpSide = a.short ? 0 : 1;
+  await perpOrder(s, cp, a.m, cpSide, cpSide === 0 ? mid - stepOf(mid) : mid + stepOf(mid), lots, 0n, false);
+  const reads = () => c.read([atlas(s, "marginRequirements", [acc.id]), atlas(s, "assetRisks", [acc.id]), { target: c.oracleAddr, data: oracleIface.encodeFunctionData("tryPrice", [c.tokens[USDC]]) }, { target: c.oracleAddr, data: oracleIface.encodeFunctionData("tryPrice", [c.tokens[u]]) }]);
+  const r0 = await reads();
+  if (!r0[0].ok) return;
+  // the spot leg
+  const leg = a.short
+    ? await exec(s, { from: acc.owner, to: c.chAddr, data: chIface.encodeFunctionData("deposit", [c.tokens[u], acc.sub, q]), label: `hedge: deposit a${a.a} ${q} ${ASSETS[u].symbol}` })
+    : await exec(s, { from: acc.owner, to: c.chAddr, data: chIface.encodeFunctionData("borrow", [c.tokens[u], acc.sub, q, acc.owner]), label: `hedge: borrow a${a.a} ${q} ${ASSETS[u].symbol}`, allow: MARGIN_ERRORS });
+  if (!leg.ok) return;
+  const side = a.short ? 1 : 0;
+  const perp = await perpOrder(s, a.a, a.m, side, side === 0 ? (mid * 102n) / 100n : (mid * 98n) / 100n, lots, 2n, false);
+  if (!perp?.ok) return;
+  const r1 = await reads();
+  const rows0 = decodeAssets(r0[1]);
+  const rows1 = decodeAssets(r1[1]);
+  const find = (rows: AssetRow[], i: number) => rows.find((x) => x.token === c.tokens[i]) ?? { token: c.tokens[i], adjusted: 0n, price: s.prices[i], perpAtoms: 0n };
+  const [u0, u1, q0, q1] = [find(rows0, u), find(rows1, u), find(rows0, USDC), find(rows1, USDC)];
+  const dx = u1.adjusted - u0.adjusted;
+  const dy = u1.perpAtoms - u0.perpAtoms;
+  if (dx === 0n || dy === 0n || dx > 0n === dy > 0n) return;
+  // the conservative price of the underlying follows the sign of its net exposure: keep it fixed
+  const net0 = u0.adjusted + u0.perpAtoms;
+  const net1 = u1.adjusted + u1.perpAtoms;
+  if (net0 >= 0n !== net1 >= 0n) return;
+  const [, pu, su] = [0, r0[3].ok ? r0[3].words[1] : 0n, r0[3].ok ? r0[3].words[2] : 0n];
+  const pmax = pu > su ? pu : su;
+  const [, pq, sq] = [0, r0[2].ok ? r0[2].words[1] : 0n, r0[2].ok ? r0[2].words[2] : 0n];
+  const hedged = abs(dx) < abs(dy) ? abs(dx) : abs(dy);
+  const rest = abs(dx + dy);
+  const x = ASSETS[u];
+  const hedgedUsd = usd(hedged, pmax, u) + 1n;
+  const restUsd = usd(rest, pmax, u) + 1n;
+  const perPair = scaled(x.slippageBps) + scaled(LIQUIDITY_BPS) + scaled(BASIS_BPS) > 2n * scaled(FLOOR_BPS) ? scaled(x.slippageBps) + scaled(LIQUIDITY_BPS) + scaled(BASIS_BPS) : 2n * scaled(FLOOR_BPS);
+  const bound = divUp(hedgedUsd * perPair, BPS) + divUp(restUsd * (scaled(x.shockBps) + scaled(x.slippageBps) + scaled(BASIS_BPS) + scaled(FLOOR_BPS)), BPS);
+  const dUsdc = usdcRequirement(q1.adjusted, pq, sq) - usdcRequirement(q0.adjusted, pq, sq);
+  const req0 = int(r0[0]);
+  const req1 = int(r1[0]);
+  const riseU = req1 - req0 - dUsdc;
+  if (riseU > bound + ROUNDING_WEI)
+    fail(s, `P4 hedge of ${hedged} ${x.symbol} atoms (rest ${rest}) on a${a.a} raised the requirement ${req0} -> ${req1}: ${riseU} on ${x.symbol} beyond USDC's ${dUsdc}, bound ${bound}`);
+  s.stats.hedges++;
+  if (rest === 0n) {
+    const bps = (riseU * BPS) / hedgedUsd;
+    if (bps > s.stats.hedgeRiseMaxBps) s.stats.hedgeRiseMaxBps = bps;
+    if (riseU > divUp(hedgedUsd * scaled(BASIS_BPS), BPS) + ROUNDING_WEI)
+      observe(s, "a perfect hedge raised the requirement by more than its basis charge (the floor on gross notional, slippage and liquidity charges)", `t=${s.time} a${a.a} ${x.symbol}: +${bps} bps of the hedge`);
+  }
+}
+
+// ------------------------------------------------------------------ P5 prices
+
+/**
+ * One underlying moves (small ±0.5–5%, big 10–35%), aimed against one of the largest perp
+ * positions on it when `against`. P5: every account whose exposure to it is one-directional (spot and
+ * perp legs of one sign, no open perp orders on its markets) and moved against does not gain
+ * maintenance value. A hedged account may (its charges shrink with the price): reported.
+ */
+async function price(s: RunState, a: Extract<Action, { t: "price" }>) {
+  const c = s.c;
+  const u = PERPS[a.m].asset;
+  const n = c.accounts.length;
+  const pre = await c.read(c.accounts.flatMap((acc) => [atlas(s, "maintenanceValue", [acc.id]), atlas(s, "assetRisks", [acc.id])]));
+  const exposure: { x: bigint; y: bigint }[] = [];
+  for (let k = 0; k < n; k++) {
+    if (!pre[2 * k + 1].ok) {
+      exposure.push({ x: 0n, y: 0n });
+      continue;
+    }
+    const row = decodeAssets(pre[2 * k + 1]).find((r) => r.token === c.tokens[u]);
+    exposure.push({ x: row?.adjusted ?? 0n, y: row?.perpAtoms ?? 0n });
+  }
+  let up = a.permille >= 500;
+  if (a.against) {
+    // one of the three largest perp positions on it: the move that makes perp accounts liquidatable
+    const idx = [...Array(n).keys()].filter((k) => exposure[k].y !== 0n);
+    if (idx.length) {
+      const k = idx.sort((i, j) => (abs(exposure[j].y) > abs(exposure[i].y) ? 1 : -1))[a.pick % Math.min(3, idx.length)];
+      up = exposure[k].y < 0n;
+    }
+  }
+  const f = BigInt(a.permille % 500);
+  const moveBps = a.big ? 1_000n + (f * 2_500n) / 500n : 50n + (f * 450n) / 500n;
+  const p = s.prices[u];
+  const next = clampPrice(u, up ? p + (p * moveBps) / BPS : p - (p * moveBps) / BPS);
+  if (next === p) return;
+  await pushPrice(s, u, next);
+  const post = await c.read(c.accounts.map((acc) => atlas(s, "maintenanceValue", [acc.id])));
+  const markets = PERPS.flatMap((P, m) => (P.asset === u ? [m] : []));
+  for (let k = 0; k < n; k++) {
+    const { x, y } = exposure[k];
+    const net = x + y;
+    if (net === 0n || !pre[2 * k].ok || !post[k].ok) continue;
+    const adverse = up ? net < 0n : net > 0n;
+    if (!adverse) continue;
+    const before = int(pre[2 * k]);
+    const after = int(post[k]);
+    const hedgedAcct = x !== 0n && y !== 0n && x > 0n !== y > 0n;
+    const orders = markets.some((m) => s.snap.perps[m].rows[k].bids + s.snap.perps[m].rows[k].asks !== 0n);
+    if (hedgedAcct || orders) {
+      if (after > before) observe(s, `maintenance rose under an adverse move (${hedgedAcct ? "hedged: charges shrink with the price" : "open perp orders"})`, `t=${s.time} a${k} ${ASSETS[u].symbol} x=${x} y=${y}: ${before} -> ${after}`);
+      continue;
+    }
+    s.stats.adverseChecks++;
+    if (after > before) fail(s, `P5 ${ASSETS[u].symbol} moved ${up ? "up" : "down"} ${moveBps} bps against a${k} (spot ${x}, perp ${y} atoms) yet its maintenance value rose ${before} -> ${after}`);
+  }
+}
+
+// ------------------------------------------------------------------ P6 liquidations
+
+async function liquidate(s: RunState, a: Extract<Action, { t: "liquidate" }>) {
+  const c = s.c;
+  const n = c.accounts.length;
+  // accounts below maintenance with a position, on the market asked for first
+  const under = [...Array(n).keys()].filter((k) => (s.snap.maint[k] ?? 0n) < 0n);
+  const cands = under.flatMap((k) => [a.m, 1 - a.m].filter((m) => s.snap.perps[m].rows[k].size !== 0n).map((m) => ({ k, m })));
+  if (!cands.length) return;
+  const { k: t, m } = cands[a.pick % cands.length];
+  const T = c.accounts[t];
+  const P = PERPS[m];
+  const market = c.perps[m];
+  const ids = await openOrders(s, market, t);
+  // the liquidator asked for, then the owners' main accounts: it takes the position on, margin-checked
+  const liqs = [...new Set([a.liq, 0, 1, 2, 3])].filter((k) => k !== t);
+  const by = liqs[0];
+  if (ids.length) {
+    await exec(s, { from: c.accounts[by].owner, to: market, data: perpIface.encodeFunctionData("cancelForLiquidation", [T.owner, T.sub, ids]), label: `${P.symbol} cancelForLiquidation a${t} ${ids.length} orders`, allow: ["AccountNotLiquidatable"] });
+  }
+  const size = s.snap.perps[m].rows[t].size;
+  const spot = int((await c.read([ch(s, "balanceOf", [T.id, c.tokens[P.asset]])]))[0]);
+  const first = divUp(abs(size) * BigInt(a.permille), 1000n);
+  const sizes = [first, abs(size)];
+  for (let x = abs(size) / 2n; x > 0n && sizes.length < 6; x /= 3n) sizes.push(x);
+  for (const withSpot of a.withSpot ? [true, false] : [false]) {
+    for (const l of liqs)
+    for (const lots of sizes) {
+      const L = c.accounts[l];
+      // the spot leg needs the opposite spot position of at least the lots
+      if (withSpot && (size > 0n ? spot >= 0n || -spot < lots * P.lotSize : spot <= 0n || spot < lots * P.lotSize)) continue;
+      const data = liqIface.encodeFunctionData("liquidate", [market, T.id, lots, L.sub, withSpot]);
+      const sim = await c.simulate(L.owner, c.liquidatorAddr, data);
+      s.stats.sims++;
+      if (!sim.ok) {
+        if (!LIQ_ERRORS.includes(sim.error)) fail(s, `liquidation of a${t} (${lots} lots, spot ${withSpot}) would revert ${sim.error}`);
+        const key = `liquidate (simulated${withSpot ? ", with spot" : ""}):${sim.error}`;
+        s.stats.reverts[key] = (s.stats.reverts[key] ?? 0) + 1;
+        if (sim.error === "InsufficientMargin") break; // this liquidator cannot carry it: the next one
+        continue;
+      }
+      const mv0 = int((await c.read([atlas(s, "maintenanceValue", [T.id])]))[0]);
+      const r = await exec(s, {
+        from: L.owner,
+        to: c.liquidatorAddr,
+        data,
+        label: `${P.symbol} liquidate a${t} by a${l}: ${lots} of ${size} lots${withSpot ? " with spot" : ""} (maintenance ${mv0})`,
+        allow: [],
+        extra: [atlas(s, "maintenanceValue", [T.id])],
+      });
+      const mv1 = int(r.extra[0]);
+      // P6
+      if (mv1 <= mv0) fail(s, `P6 liquidation of a${t} did not raise its maintenance value: ${mv0} -> ${mv1}`);
+      s.stats.liquidations++;
+      if (withSpot) s.stats.spotLiquidations++;
+      return bankrupt(s, t, l);
+    }
+  }
+  const err = await c.simulate(c.accounts[by].owner, c.liquidatorAddr, liqIface.encodeFunctionData("liquidate", [market, T.id, abs(size), c.accounts[by].sub, false]));
+  observe(s, `no liquidation size passed (${err.ok ? "ok" : err.error})`, `t=${s.time} a${t} ${P.symbol} size ${size}, maintenance ${s.snap.maint[t]}`);
+  await bankrupt(s, t, by);
+}
+
+/**
+ * An account below maintenance holding no positive balance and no spot pocket: its positions go
+ * to every opposite position (fees cover first), then its negative USDC is written off.
+ */
+async function bankrupt(s: RunState, t: number, by: number) {
+  const c = s.c;
+  const T = c.accounts[t];
+  const [held] = await c.read([ch(s, "holdsNoAssets", [T.id])]);
+  if (!held.ok || held.words[0] === 0n || (s.snap.maint[t] ?? 0n) >= 0n) return;
+  for (let m = 0; m < c.perps.length; m++) {
+    const row = s.snap.perps[m].rows[t];
+    if (row.size === 0n) continue;
+    if (row.bids + row.asks !== 0n) {
+      const ids = await openOrders(s, c.perps[m], t);
+      await exec(s, { from: c.owners[by % 4], to: c.perps[m], data: perpIface.encodeFunctionData("cancelForLiquidation", [T.owner, T.sub, ids]), label: `${PERPS[m].symbol} cancelForLiquidation a${t} (bankrupt)`, allow: ["AccountNotLiquidatable"] });
+    }
+    const cps = c.accounts
+      .map((x, k) => ({ id: x.id, k }))
+      .filter(({ k }) => s.snap.perps[m].rows[k].size !== 0n && s.snap.perps[m].rows[k].size > 0n !== row.size > 0n)
+      .sort((x, y) => (BigInt(x.id) < BigInt(y.id) ? -1 : 1));
+    const r = await exec(s, {
+      from: c.owners[by % 4],
+      to: c.liquidatorAddr,
+      data: liqIface.encodeFunctionData("resolveBankruptcy", [c.perps[m], T.id, cps.map((x) => x.id)]),
+      label: `${PERPS[m].symbol} resolveBankruptcy a${t} (size ${row.size}) against ${cps.map((x) => "a" + x.k).join(",")}`,
+      allow: ["NotBankrupt", ...MARGIN_ERRORS],
+    });
+    if (!r.ok) continue;
+    s.stats.bankruptcies++;
+    if (s.snap.perps[m].rows[t].size !== 0n) fail(s, `resolveBankruptcy left a${t} a position of ${s.snap.perps[m].rows[t].size}`);
+  }
+  if (s.snap.bal[t][USDC] < 0n && s.snap.perps.every((mk) => mk.rows[t].size === 0n && mk.rows[t].cash === 0n)) {
+    const r = await exec(s, {
+      from: c.owners[by % 4],
+      to: c.chAddr,
+      data: chIface.encodeFunctionData("settleBadDebt", [T.id, c.tokens[USDC]]),
+      label: `settleBadDebt a${t} USDC`,
+      allow: ["NotBankrupt", "PriceUnavailable"],
+    });
+    if (r.ok) s.stats.badDebts++;
+  }
+}
+

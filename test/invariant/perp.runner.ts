@@ -1,0 +1,158 @@
+/**
+ * Runs one transaction of the perps suite: sends it at the action's second, reads the whole
+ * ledger back, checks P1 and P3 (perp.checks.ts) and that a revert was expected and changed
+ * nothing, and counts the funding settlements the transaction may have made (the dust bound of P2).
+ */
+import { AssertionError } from "node:assert";
+import { ASSETS, oracleIface, type Call, type Read } from "./margin.chain.ts";
+import type { PerpChain } from "./perp.chain.ts";
+import { checkSnap, checkUnchanged, fail as plainFail, readSnap, snapCalls, type Snap } from "./perp.checks.ts";
+
+export interface Stats {
+  actions: number;
+  txs: number;
+  sims: number;
+  byAction: Record<string, number>;
+  okByAction: Record<string, number>;
+  msByAction: Record<string, number>;
+  reverts: Record<string, number>;
+  /** Perp fills (maker fills summed from the ledger: accounts whose position moved). */
+  perpTrades: number;
+  reduceOnly: number;
+  liquidations: number;
+  spotLiquidations: number;
+  bankruptcies: number;
+  badDebts: number;
+  /** P2 checks made after settling everyone, and the largest dust seen. */
+  fundingChecks: number;
+  fundingDustMax: bigint;
+  /** P4 hedges measured, and the largest rise of the requirement in bps of the hedge notional. */
+  hedges: number;
+  hedgeRiseMaxBps: bigint;
+  /** P5 accounts checked under an adverse move. */
+  adverseChecks: number;
+  observations: Record<string, { count: number; example: string }>;
+}
+
+export const newStats = (): Stats => ({
+  actions: 0, txs: 0, sims: 0, byAction: {}, okByAction: {}, msByAction: {}, reverts: {},
+  perpTrades: 0, reduceOnly: 0, liquidations: 0, spotLiquidations: 0, bankruptcies: 0, badDebts: 0,
+  fundingChecks: 0, fundingDustMax: 0n, hedges: 0, hedgeRiseMaxBps: 0n, adverseChecks: 0, observations: {},
+});
+
+export function addStats(t: Stats, s: Stats) {
+  for (const k of ["actions", "txs", "sims", "perpTrades", "reduceOnly", "liquidations", "spotLiquidations", "bankruptcies", "badDebts", "fundingChecks", "hedges", "adverseChecks"] as const) t[k] += s[k];
+  for (const k of ["byAction", "okByAction", "msByAction", "reverts"] as const)
+    for (const [n, v] of Object.entries(s[k])) t[k][n] = (t[k][n] ?? 0) + v;
+  if (s.fundingDustMax > t.fundingDustMax) t.fundingDustMax = s.fundingDustMax;
+  if (s.hedgeRiseMaxBps > t.hedgeRiseMaxBps) t.hedgeRiseMaxBps = s.hedgeRiseMaxBps;
+  for (const [k, o] of Object.entries(s.observations)) (t.observations[k] ??= { count: 0, example: o.example }).count += o.count;
+}
+
+export interface RunState {
+  c: PerpChain;
+  calls: Call[];
+  time: bigint;
+  snap: Snap;
+  prices: bigint[];
+  lastPush: bigint[];
+  /** Per perp market: funding settlements that may have left an atom of dust (P2's bound). */
+  settlements: bigint[];
+  stats: Stats;
+  trace: string[];
+  action: string;
+  actionReverted: boolean;
+}
+
+export interface TxSpec {
+  from: string;
+  to: string;
+  data: string;
+  label: string;
+  /** Reverts this transaction may meet; any other fails the run. */
+  allow?: string[];
+  extra?: Call[];
+}
+
+export interface TxResult {
+  ok: boolean;
+  error?: string;
+  logs: { address: string; topics: string[]; data: string }[];
+  extra: Read[];
+  prev: Snap;
+}
+
+export function fail(s: RunState, msg: string): never {
+  throw new AssertionError({ message: `${msg}\n  last transactions:\n    ${s.trace.slice(-12).join("\n    ")}` });
+}
+
+/** Records something no invariant forbids but worth reporting; PERP_INVARIANT_STRICT=<word> fails on it. */
+export function observe(s: RunState, key: string, example: string) {
+  const strict = process.env.PERP_INVARIANT_STRICT;
+  if (strict && (strict === "1" || key.includes(strict))) fail(s, `observation: ${key}: ${example}`);
+  (s.stats.observations[key] ??= { count: 0, example }).count++;
+}
+
+/** Starts an action `dt` seconds later: an empty block at the new time makes views exact. */
+export async function begin(s: RunState, dt = 1n) {
+  s.time += dt;
+  await s.c.mineAt(s.time);
+}
+
+export async function exec(s: RunState, tx: TxSpec): Promise<TxResult> {
+  const c = s.c;
+  const prev = s.snap;
+  await c.setNextTimestamp(s.time);
+  const res = await c.send(tx.from, tx.to, tx.data);
+  s.stats.txs++;
+  s.trace.push(`t=${s.time} ${tx.label} -> ${res.ok ? "ok" : res.error}`);
+  if (s.trace.length > 40) s.trace.shift();
+  let snap: Snap;
+  let extra: Read[];
+  try {
+    ({ snap, extra } = await readSnap(c, s.calls, tx.extra));
+    if (!res.ok) {
+      s.actionReverted = true;
+      if (!(tx.allow ?? []).includes(res.error)) plainFail(`unexpected revert ${res.error}`);
+      checkUnchanged(snap, prev, tx.label);
+      const key = `${s.action}:${res.error}`;
+      s.stats.reverts[key] = (s.stats.reverts[key] ?? 0) + 1;
+    }
+    checkSnap(snap);
+  } catch (e) {
+    if (e instanceof AssertionError && !e.message.includes("last transactions")) fail(s, `${tx.label}: ${e.message}`);
+    throw e;
+  }
+  if (res.ok && (c.perps.includes(tx.to) || tx.to === c.liquidatorAddr)) {
+    // each account settles its funding at most once per transaction with a remainder (a second
+    // settlement in the same second owes size × 0): only positions open before it can leave dust
+    prev.perps.forEach((m, k) => {
+      if (tx.to !== c.perps[k] && tx.to !== c.liquidatorAddr) return;
+      for (const r of m.rows) if (r.size !== 0n) s.settlements[k]++;
+      for (let a = 0; a < m.rows.length; a++) if (snap.perps[k].rows[a].size !== m.rows[a].size) s.stats.perpTrades++;
+    });
+  }
+  s.snap = snap;
+  return { ok: res.ok, error: res.ok ? undefined : res.error, logs: res.ok ? res.logs : [], extra, prev };
+}
+
+/** Pushes an oracle price (the admin holds the oracle role); it is fresh for the next hour. */
+export async function pushPrice(s: RunState, i: number, priceWad: bigint) {
+  await s.c.setNextTimestamp(s.time);
+  const label = `pushPrice ${ASSETS[i].symbol} ${priceWad}`;
+  const res = await s.c.send(s.c.admin, s.c.oracleAddr, oracleIface.encodeFunctionData("pushPrice", [s.c.tokens[i], priceWad]));
+  s.stats.txs++;
+  s.trace.push(`t=${s.time} ${label} -> ${res.ok ? "ok" : res.error}`);
+  if (!res.ok) fail(s, `${label}: reverted ${res.error}`);
+  s.prices[i] = priceWad;
+  s.lastPush[i] = s.time;
+}
+
+export async function newRunState(c: PerpChain, time: bigint, prices: bigint[], lastPush: bigint[]): Promise<RunState> {
+  const calls = snapCalls(c);
+  const { snap } = await readSnap(c, calls);
+  return {
+    c, calls, time, snap, prices: [...prices], lastPush: [...lastPush], settlements: c.perps.map(() => 0n),
+    stats: newStats(), trace: [], action: "", actionReverted: false,
+  };
+}

@@ -108,16 +108,6 @@ contract PerpMarket is IPerpMarket, OrderBook {
         _flush(c);
     }
 
-    /// @inheritdoc IOrderBook
-    /// @dev Fees accrued in the book move to the Clearinghouse reserve.
-    function collectFees() external nonReentrant {
-        uint256 top = _top;
-        uint256 quoteAtoms = (top >> 128) * TICK_SIZE;
-        _top = top & type(uint128).max;
-        if (quoteAtoms != 0) CLEARINGHOUSE.creditReserve(INDEX, BASE, QUOTE, quoteAtoms);
-        emit FeesCollected(quoteAtoms);
-    }
-
     /// @notice No-op for the Clearinghouse's first-debt notice: every risk-adding perp action is
     ///         margin-checked already.
     function setMarginFlag(AccountId) external view onlyClearinghouse {}

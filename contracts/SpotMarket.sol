@@ -41,15 +41,6 @@ contract SpotMarket is ISpotMarket, OrderBook {
         emit Swept(c.account, baseAtoms, quoteAtoms);
     }
 
-    /// @inheritdoc IOrderBook
-    function collectFees() external nonReentrant {
-        uint256 top = _top;
-        uint256 quoteAtoms = (top >> 128) * TICK_SIZE;
-        _top = top & type(uint128).max;
-        if (quoteAtoms != 0) CLEARINGHOUSE.creditReserve(INDEX, BASE, QUOTE, quoteAtoms);
-        emit FeesCollected(quoteAtoms);
-    }
-
     /// @inheritdoc ISpotMarket
     function setMarginFlag(AccountId account) external onlyClearinghouse {
         _pockets[account] |= 1 << 255;

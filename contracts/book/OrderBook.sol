@@ -259,6 +259,16 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
         return top | (uint256(uint16(makerFeeBps)) << 56) | (uint256(takerFeeBps) << 72);
     }
 
+    /// @inheritdoc IOrderBook
+    /// @dev Fees accrued in the book (tick units) move to the Clearinghouse reserve in quote atoms.
+    function collectFees() external nonReentrant {
+        uint256 top = _top;
+        uint256 quoteAtoms = (top >> 128) * TICK_SIZE;
+        _top = top & type(uint128).max;
+        if (quoteAtoms != 0) CLEARINGHOUSE.creditReserve(INDEX, BASE, QUOTE, quoteAtoms);
+        emit FeesCollected(quoteAtoms);
+    }
+
     // ------------------------------------------------------------------ core
 
     function _placeOne(Ctx memory c, uint256 p) internal returns (uint256 orderId, uint256 filled) {

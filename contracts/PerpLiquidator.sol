@@ -44,9 +44,13 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
         uint256 spotAtoms;
         if (withSpot) {
             // the pair carries little risk: the perp leg moves at the mark, the spot leg at the
-            // index less a discount no larger than the basis charge
+            // index less a discount below the basis charge
+            // at most the same share of the basis charge as the Dutch cap takes of shock + slippage,
+            // so unwinding the pair still raises maintenance value
             PerpMarketParams memory p = m.perpParams();
-            if (discountBps > p.basisBps) discountBps = p.basisBps;
+            (, uint16 capShareBps,) = CLEARINGHOUSE.liquidationParams();
+            uint256 hedgeCap = (uint256(p.basisBps) * capShareBps) / BPS;
+            if (discountBps > hedgeCap) discountBps = hedgeCap;
             spotAtoms = lots * p.lotSize;
             _moveSpot(m, account, liq, size, spotAtoms, indexLot * lots, discountBps);
             // the liquidator's side of the mark, rounded its way: it buys a long, sells a short

@@ -147,18 +147,26 @@ library AtlasMath {
         int256 ux = _usd(x, p, unit);
         int256 pu = _usd(t.perpAtoms, p, unit);
         portfolio = ux + pu - _final(t, vUp, vDown, p, scaleBps);
-        // the spot leg alone: the same scenarios without the perp terms (the resting spot orders'
-        // charges, already in vUp and vDown, stay with it)
-        int256 perpUp = t.hasPerp ? _perpUp(t, p, scaleBps) : int256(0);
-        int256 perpDown = t.hasPerp ? _perpDown(t, p, scaleBps) : int256(0);
-        (vUp, vDown) = (vUp - perpUp, vDown - perpDown);
-        cross = ux - (vUp < vDown ? vUp : vDown);
+        // the spot leg alone: its own scenarios, with the resting spot orders' charges
+        (int256 su, int256 sd) = _spotAlone(t, x, p, scaleBps, vUp, vDown);
+        cross = ux - (su < sd ? su : sd);
         if (t.hasPerp) {
             // the perp leg alone, with its own floor on its gross notional
+            (int256 perpUp, int256 perpDown) = (_perpUp(t, p, scaleBps), _perpDown(t, p, scaleBps));
             int256 req = pu - (perpUp < perpDown ? perpUp : perpDown);
             int256 fl = int256(divUp(_abs(pu) * scaled(t.floorBps, scaleBps), BPS));
             cross += req > fl ? req : fl;
         }
+    }
+
+    /// @dev The spot leg's scenarios alone, with the resting spot orders' charges (the difference
+    /// between the scenario values given, which include them, and the asset's own scenarios).
+    function _spotAlone(Entry memory t, int256 x, uint256 p, uint256 scaleBps, int256 vUp, int256 vDown)
+        private pure returns (int256 up, int256 down)
+    {
+        (int256 ou, int256 od) = _scenarios(t, x, p, scaleBps);
+        (up, down) = _spotScenarios(t, x, p, scaleBps);
+        (up, down) = (up + vUp - ou, down + vDown - od);
     }
 
     /// @dev Equity and both scenario values per asset ([2i] up, [2i + 1] down) before the final min.
@@ -199,23 +207,45 @@ library AtlasMath {
             eq = _usd(int256(t.idleAtoms + t.pocketAtoms + t.lentAtoms) - int256(t.debtAtoms) + t.perpCashAtoms, t.priceWad, unit);
             if (t.hasPerp) eq += _usd(t.perpAtoms, t.priceWad, unit);
         }
-        if (mode & 1 != 0) {
-            (int256 up, int256 down) = _spotScenarios(t, x, t.priceWad, BPS);
-            if (t.hasPerp) {
-                up += _perpUp(t, t.priceWad, BPS);
-                down += _perpDown(t, t.priceWad, BPS);
-            }
-            (vm[2 * i], vm[2 * i + 1]) = (up, down);
-        }
+        if (mode & 1 != 0) (vm[2 * i], vm[2 * i + 1]) = _scenarios(t, x, t.priceWad, BPS);
         if (mode & 2 == 0) { pi[i] = t.priceWad; return eq; }
         uint256 pc = conservativePrice(t, x);
         pi[i] = pc;
-        (int256 iu, int256 idn) = _spotScenarios(t, x, pc, scaleBps);
-        if (t.hasPerp) {
-            iu += _perpUp(t, pc, scaleBps);
-            idn += _perpDown(t, pc, scaleBps);
+        (vi[2 * i], vi[2 * i + 1]) = _scenarios(t, x, pc, scaleBps);
+    }
+
+    /// @dev The asset's two scenario values: spot alone, or spot and perps netted.
+    function _scenarios(Entry memory t, int256 x, uint256 p, uint256 scaleBps) private pure returns (int256, int256) {
+        return t.hasPerp ? _netted(t, x, p, scaleBps) : _spotScenarios(t, x, p, scaleBps);
+    }
+
+    /// @dev Spot x and perps y of one underlying in one scenario pair: (x + y) at P·(1 ± h'), open
+    /// perp asks filled in the up scenario and bids in the down one (charged h' of their notional),
+    /// less the liquidity cost of what is not hedged in that scenario. A perfect hedge therefore
+    /// costs nothing here: only the basis charge (and the floor) apply to it, in `_final`.
+    function _netted(Entry memory t, int256 x, uint256 p, uint256 scaleBps) private pure returns (int256 up, int256 down) {
+        uint256 unit = _unit(t);
+        int256 h = int256(scaled(t.shockBps, scaleBps));
+        int256 u = _usd(x, p, unit) + _usd(t.perpAtoms, p, unit);
+        up = floorDiv(u * (int256(BPS) + h), int256(BPS));
+        up -= int256(divUp(uint256(_usd(int256(t.perpAskAtoms), p, unit)) * uint256(h), BPS));
+        up -= _unhedgedCost(t, x, t.perpAtoms - int256(t.perpAskAtoms), p, scaleBps);
+        down = floorDiv(u * (int256(BPS) - h), int256(BPS));
+        down -= int256(divUp(uint256(_usd(int256(t.perpBidAtoms), p, unit)) * uint256(h), BPS));
+        down -= _unhedgedCost(t, x, t.perpAtoms + int256(t.perpBidAtoms), p, scaleBps);
+    }
+
+    /// @dev Slippage on the spot and liquidity on the perp exposure beyond the hedged part
+    /// (min(|x|, |y|) when they have opposite signs), each rounded up.
+    function _unhedgedCost(Entry memory t, int256 x, int256 y, uint256 p, uint256 scaleBps) private pure returns (int256) {
+        uint256 ax = _abs(x);
+        uint256 ay = _abs(y);
+        if (x != 0 && y != 0 && (x > 0) != (y > 0)) {
+            uint256 hedged = ax < ay ? ax : ay;
+            (ax, ay) = (ax - hedged, ay - hedged);
         }
-        (vi[2 * i], vi[2 * i + 1]) = (iu, idn);
+        uint256 slip = divUp(uint256(_usd(int256(ax), p, _unit(t))) * scaled(t.slippageBps, scaleBps), BPS);
+        return int256(slip) + _liquidity(t, ay, p, scaleBps);
     }
 
     /// @dev x at P·(1 ± h' − s'·sign(x)), rounded toward −∞ (slippage always against the holder).

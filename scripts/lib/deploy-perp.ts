@@ -29,7 +29,7 @@ export interface PerpMarketConfig {
   floorBps?: bigint;
 }
 
-/** Market defaults: 0.05% clamp, 4%/hour cap, 1% premium bound, 0.3% liquidity, 0.5% basis, 1% floor. */
+/** Market defaults: 0.05% clamp, 4%/hour cap, 1% premium bound, 0.3% liquidity, 0.5% basis, 0.2% floor (at most half the basis charge, so a perfect hedge costs only the basis charge). */
 export function perpParams(cfg: PerpMarketConfig) {
   return {
     underlying: cfg.underlying,
@@ -49,7 +49,7 @@ export function perpParams(cfg: PerpMarketConfig) {
     liquidityBps: cfg.liquidityBps ?? 30n,
     impactNotionalUsd: cfg.impactNotionalUsd ?? 0n,
     basisBps: cfg.basisBps ?? 50n,
-    floorBps: cfg.floorBps ?? 100n,
+    floorBps: cfg.floorBps ?? 20n,
   };
 }
 

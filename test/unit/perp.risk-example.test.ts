@@ -14,7 +14,7 @@ const LOTS = 10_000n; // 10 WETH
 const USD = (dollars: bigint, cents = 0n) => dollars * WAD + cents * 10n ** 16n;
 
 /** Alice: 6,000 USDC; sells 10 ETH-PERP at $3,000 (taker); buys 10 WETH at $3,000 on borrowed USDC. */
-async function basisTrade(f: PFx, perp: PerpMarket, collateralUsdc = 6_000n) {
+async function basisTrade(f: PFx, perp: PerpMarket, collateralUsdc = 6_000n, withSpot = true) {
   const { ch, market, alice, bob, carol, W, U } = f;
   // every transaction and every view at one timestamp: no interest or funding accrues in between
   const t = BigInt((await f.ethers.provider.getBlock("latest"))!.timestamp) + 1n;
@@ -33,6 +33,7 @@ async function basisTrade(f: PFx, perp: PerpMarket, collateralUsdc = 6_000n) {
   await mined(ch.connect(alice).setBorrowPolicy(0, true, false));
   await at();
   await place(perp, alice, { side: Side.Ask, tick: TICK_3000, lots: LOTS, kind: OrderKind.Ioc });
+  if (!withSpot) return acctOf(alice);
   await at();
   await mined(market.connect(alice).placeOrder(encodeOrder({ side: Side.Bid, tick: TICK_3000, lots: LOTS, kind: OrderKind.Ioc })));
   await at();
@@ -40,27 +41,36 @@ async function basisTrade(f: PFx, perp: PerpMarket, collateralUsdc = 6_000n) {
   return acctOf(alice);
 }
 
-/** AtlasMath for one underlying with x = +10 WETH, y = −10 WETH perp, no orders, P = S = $3,000. */
-function ethLeg(scaleBps: bigint, liquidityBps: bigint, impactUsd: bigint) {
+/**
+ * AtlasMath for one underlying: x WETH spot, y WETH of perp, no orders, P = S = $3,000 (netted:
+ * (x + y) shocked together, slippage and liquidity only on the unhedged parts).
+ */
+function ethLeg(scaleBps: bigint, liquidityBps: bigint, impactUsd: bigint, xEth = 10n, yEth = -10n) {
   const sc = (b: bigint) => divUp(b * scaleBps, 10_000n);
-  const [h, s, l, basis, floor] = [sc(1_000n), sc(50n), sc(liquidityBps), sc(50n), sc(100n)];
-  const ux = USD(30_000n);
-  const uy = -USD(30_000n);
-  const liq = divUp(ux * l, 10_000n) + (impactUsd === 0n ? 0n : divUp(ux * ux * scaleBps, impactUsd * WAD * 10_000n));
-  const spotUp = floorDiv(ux * (10_000n + h - s), 10_000n);
-  const spotDown = floorDiv(ux * (10_000n - h - s), 10_000n);
-  const perpUp = floorDiv(uy * (10_000n + h), 10_000n) - liq;
-  const perpDown = floorDiv(uy * (10_000n - h), 10_000n) - liq;
-  const up = spotUp + perpUp;
-  const down = spotDown + perpDown;
-  const basisCharge = divUp(ux * basis, 10_000n);
-  const floorCap = ux + uy - divUp((ux - uy) * floor, 10_000n);
+  const [h, s, l, basis, floor] = [sc(1_000n), sc(50n), sc(liquidityBps), sc(50n), sc(20n)];
+  const abs = (v: bigint) => (v < 0n ? -v : v);
+  const ux = USD(3_000n) * xEth;
+  const uy = USD(3_000n) * yEth;
+  const hedged = xEth !== 0n && yEth !== 0n && xEth > 0n !== yEth > 0n ? (abs(ux) < abs(uy) ? abs(ux) : abs(uy)) : 0n;
+  const [xn, yn] = [abs(ux) - hedged, abs(uy) - hedged];
+  const liq = divUp(yn * l, 10_000n) + (impactUsd === 0n ? 0n : divUp(yn * yn * scaleBps, impactUsd * WAD * 10_000n));
+  const cost = divUp(xn * s, 10_000n) + liq;
+  const up = floorDiv((ux + uy) * (10_000n + h), 10_000n) - cost;
+  const down = floorDiv((ux + uy) * (10_000n - h), 10_000n) - cost;
+  const basisCharge = divUp(hedged * basis, 10_000n);
+  const floorCap = ux + uy - divUp((abs(ux) + abs(uy)) * floor, 10_000n);
   const afterBasis = (up < down ? up : down) - basisCharge;
   const value = afterBasis < floorCap ? afterBasis : floorCap;
+  // plain cross margin: each leg alone
+  const spotUp = floorDiv(ux * (10_000n + h - s), 10_000n);
+  const spotDown = floorDiv(ux * (10_000n - h - s), 10_000n);
+  const perpLiq = divUp(abs(uy) * l, 10_000n) + (impactUsd === 0n ? 0n : divUp(uy * uy * scaleBps, impactUsd * WAD * 10_000n));
+  const perpUp = floorDiv(uy * (10_000n + h), 10_000n) - perpLiq;
+  const perpDown = floorDiv(uy * (10_000n - h), 10_000n) - perpLiq;
   const perpReq = uy - (perpUp < perpDown ? perpUp : perpDown);
-  const perpFloor = divUp(-uy * floor, 10_000n);
+  const perpFloor = divUp(abs(uy) * floor, 10_000n);
   const cross = ux - (spotUp < spotDown ? spotUp : spotDown) + (perpReq > perpFloor ? perpReq : perpFloor);
-  return { liq, spotUp, spotDown, perpUp, perpDown, up, down, basisCharge, floorCap, value, portfolio: ux + uy - value, cross };
+  return { liq, up, down, basisCharge, floorCap, value, portfolio: ux + uy - value, cross };
 }
 
 describe("docs/RISK.md worked example: long 10 WETH spot on borrowed USDC, short 10 ETH-PERP", () => {
@@ -100,29 +110,27 @@ describe("docs/RISK.md worked example: long 10 WETH spot on borrowed USDC, short
       U, 5_984_209_972n, 5_918_383_662_308n * 10n ** 9n, 5_885_470_507_462n * 10n ** 9n,
     ]);
     expect([weth.token, weth.adjustedAtoms, weth.perpAtoms, weth.maintenanceWad, weth.initialWad]).to.deep.equal([
-      W, 10n * E18, -10n * E18, -USD(600n), -USD(900n),
+      W, 10n * E18, -10n * E18, -USD(150n), -USD(225n),
     ]);
     const r = await atlas.riskOf(a);
     expect(r.equityWad).to.equal(USD(5_985n));
-    expect(r.maintenanceWad).to.equal(5_318_383_662_308n * 10n ** 9n);
-    expect(r.initialWad).to.equal(4_985_470_507_462n * 10n ** 9n);
+    expect(r.maintenanceWad).to.equal(5_768_383_662_308n * 10n ** 9n);
+    expect(r.initialWad).to.equal(5_660_470_507_462n * 10n ** 9n);
     const [portfolio, cross] = await atlas.marginRequirements(a);
-    expect(portfolio).to.equal(998_739_464_538n * 10n ** 9n);
+    expect(portfolio).to.equal(323_739_464_538n * 10n ** 9n);
     expect(cross).to.equal(9_458_739_464_538n * 10n ** 9n);
   });
 
   it("the WETH leg's scenarios, add-ons and requirements, step by step", async () => {
     const m = ethLeg(10_000n, 30n, 0n);
-    expect([m.spotUp, m.spotDown, m.perpUp, m.perpDown]).to.deep.equal([USD(32_850n), USD(26_850n), -USD(33_090n), -USD(27_090n)]);
     expect([m.liq, m.up, m.down, m.basisCharge, m.floorCap, m.value]).to.deep.equal([
-      USD(90n), -USD(240n), -USD(240n), USD(150n), -USD(600n), -USD(600n),
+      0n, 0n, 0n, USD(150n), -USD(120n), -USD(150n),
     ]);
     const i = ethLeg(15_000n, 30n, 0n);
-    expect([i.spotUp, i.spotDown, i.perpUp, i.perpDown]).to.deep.equal([USD(34_275n), USD(25_275n), -USD(34_635n), -USD(25_635n)]);
     expect([i.liq, i.up, i.down, i.basisCharge, i.floorCap, i.value]).to.deep.equal([
-      USD(135n), -USD(360n), -USD(360n), USD(225n), -USD(900n), -USD(900n),
+      0n, 0n, 0n, USD(225n), -USD(180n), -USD(225n),
     ]);
-    expect([i.portfolio, i.cross]).to.deep.equal([USD(900n), USD(4_725n + 4_635n)]);
+    expect([i.portfolio, i.cross]).to.deep.equal([USD(225n), USD(4_725n + 4_635n)]);
 
     // and the contract agrees on the leg (the USDC leg adds 98.739464538 to both requirements)
     const f = fx();
@@ -134,17 +142,17 @@ describe("docs/RISK.md worked example: long 10 WETH spot on borrowed USDC, short
     expect(portfolio - i.portfolio).to.equal(98_739_464_538n * 10n ** 9n);
   });
 
-  it("with a size-scaled liquidity term (impact notional $1,000,000) the charge grows by n²/impact", async () => {
+  it("on an unhedged perp with a size-scaled liquidity term (impact notional $1,000,000) the charge grows by n²/impact", async () => {
     const f = fx();
     const margin = { oracle: f.oracle, atlas: f.atlas, pools: f.pools as never };
     const perp = await createPerpMarket(f.protocol, margin, f.liquidator, {
       underlying: f.W, quote: f.U, ...ETH_PERP, impactNotionalUsd: 1_000_000n,
     });
-    const a = await basisTrade(f, perp, 8_000n); // the bigger charge needs more collateral to open
-    const m = ethLeg(10_000n, 30n, 1_000_000n);
-    const i = ethLeg(15_000n, 30n, 1_000_000n);
-    expect([m.liq, m.up, m.value]).to.deep.equal([USD(990n), -USD(1_140n), -USD(1_290n)]);
-    expect([i.liq, i.up, i.value]).to.deep.equal([USD(1_485n), -USD(1_710n), -USD(1_935n)]);
+    const a = await basisTrade(f, perp, 8_000n, false); // the perp alone: nothing hedges it
+    const m = ethLeg(10_000n, 30n, 1_000_000n, 0n);
+    const i = ethLeg(15_000n, 30n, 1_000_000n, 0n);
+    expect([m.liq, m.up, m.value]).to.deep.equal([USD(990n), -USD(33_990n), -USD(33_990n)]);
+    expect([i.liq, i.up, i.value]).to.deep.equal([USD(1_485n), -USD(35_985n), -USD(35_985n)]);
     const weth = (await f.atlas.assetRisks(a)).find((e) => e.token === f.W)!;
     expect([weth.maintenanceWad, weth.initialWad]).to.deep.equal([m.value, i.value]);
   });

@@ -159,18 +159,24 @@ function requirement(t: Entry, vUp: bigint, vDown: bigint, p: bigint, scaleBps: 
   const ux = usdUnit(x, p, unit);
   const pu = usdUnit(t.perpAtoms, p, unit);
   const portfolio = ux + pu - final(t, vUp, vDown, p, scaleBps);
-  // the spot leg alone: the same scenarios without the perp terms
-  const pUp = t.hasPerp ? perpUp(t, p, scaleBps) : 0n;
-  const pDown = t.hasPerp ? perpDown(t, p, scaleBps) : 0n;
-  [vUp, vDown] = [vUp - pUp, vDown - pDown];
-  let cross = ux - (vUp < vDown ? vUp : vDown);
+  // the spot leg alone: its own scenarios, with the resting spot orders' charges
+  const [su, sd] = spotAlone(t, x, p, scaleBps, vUp, vDown);
+  let cross = ux - (su < sd ? su : sd);
   if (t.hasPerp) {
     // the perp leg alone, with its own floor on its gross notional
+    const [pUp, pDown] = [perpUp(t, p, scaleBps), perpDown(t, p, scaleBps)];
     const req = pu - (pUp < pDown ? pUp : pDown);
     const fl = divUp(abs(pu) * scaled(t.floorBps, scaleBps), BPS);
     cross += req > fl ? req : fl;
   }
   return [portfolio, cross];
+}
+
+/** `AtlasMath._spotAlone`: the spot leg's scenarios with the resting spot orders' charges. */
+function spotAlone(t: Entry, x: bigint, p: bigint, scaleBps: bigint, vUp: bigint, vDown: bigint): [bigint, bigint] {
+  const [ou, od] = scenarios(t, x, p, scaleBps);
+  const [up, down] = spotScenarios(t, x, p, scaleBps);
+  return [up + vUp - ou, down + vDown - od];
 }
 
 /** `AtlasMath._pass`: equity and both scenario values per asset ([2i] up, [2i + 1] down) before the final min. */
@@ -217,27 +223,49 @@ function entryPass(t: Entry, i: number, scaleBps: bigint, vm: bigint[], vi: bigi
     eq = usdUnit(t.idleAtoms + t.pocketAtoms + t.lentAtoms - t.debtAtoms + t.perpCashAtoms, t.priceWad, unit);
     if (t.hasPerp) eq += usdUnit(t.perpAtoms, t.priceWad, unit);
   }
-  if ((mode & 1n) !== 0n) {
-    let [up, down] = spotScenarios(t, x, t.priceWad, BPS);
-    if (t.hasPerp) {
-      up += perpUp(t, t.priceWad, BPS);
-      down += perpDown(t, t.priceWad, BPS);
-    }
-    [vm[2 * i], vm[2 * i + 1]] = [up, down];
-  }
+  if ((mode & 1n) !== 0n) [vm[2 * i], vm[2 * i + 1]] = scenarios(t, x, t.priceWad, BPS);
   if ((mode & 2n) === 0n) {
     pi[i] = t.priceWad;
     return eq;
   }
   const pc = conservativePrice(t, x);
   pi[i] = pc;
-  let [iu, idn] = spotScenarios(t, x, pc, scaleBps);
-  if (t.hasPerp) {
-    iu += perpUp(t, pc, scaleBps);
-    idn += perpDown(t, pc, scaleBps);
-  }
-  [vi[2 * i], vi[2 * i + 1]] = [iu, idn];
+  [vi[2 * i], vi[2 * i + 1]] = scenarios(t, x, pc, scaleBps);
   return eq;
+}
+
+/** `AtlasMath._scenarios`: the asset's two scenario values, spot alone or spot and perps netted. */
+export function scenarios(t: Entry, x: bigint, p: bigint, scaleBps: bigint): [up: bigint, down: bigint] {
+  return t.hasPerp ? netted(t, x, p, scaleBps) : spotScenarios(t, x, p, scaleBps);
+}
+
+/**
+ * `AtlasMath._netted`: (x + y) at P·(1 ± h'), open perp asks filled up and bids down (charged h'
+ * of their notional), less the liquidity cost of what is not hedged: a perfect hedge costs nothing here.
+ */
+export function netted(t: Entry, x: bigint, p: bigint, scaleBps: bigint): [up: bigint, down: bigint] {
+  const unit = 10n ** t.decimals;
+  const h = scaled(t.shockBps, scaleBps);
+  const u = usdUnit(x, p, unit) + usdUnit(t.perpAtoms, p, unit);
+  let up = floorDiv(u * (BPS + h), BPS);
+  up -= divUp(usdUnit(t.perpAskAtoms, p, unit) * h, BPS);
+  up -= unhedgedCost(t, x, t.perpAtoms - t.perpAskAtoms, p, scaleBps);
+  let down = floorDiv(u * (BPS - h), BPS);
+  down -= divUp(usdUnit(t.perpBidAtoms, p, unit) * h, BPS);
+  down -= unhedgedCost(t, x, t.perpAtoms + t.perpBidAtoms, p, scaleBps);
+  return [up, down];
+}
+
+/** `AtlasMath._unhedgedCost`: slippage on spot and liquidity on perp beyond the hedged part. */
+export function unhedgedCost(t: Entry, x: bigint, y: bigint, p: bigint, scaleBps: bigint): bigint {
+  let ax = abs(x);
+  let ay = abs(y);
+  if (x !== 0n && y !== 0n && x > 0n !== y > 0n) {
+    const hedged = ax < ay ? ax : ay;
+    [ax, ay] = [ax - hedged, ay - hedged];
+  }
+  const slip = divUp(usdUnit(ax, p, 10n ** t.decimals) * scaled(t.slippageBps, scaleBps), BPS);
+  return slip + liquidity(t, ay, p, scaleBps);
 }
 
 /** `AtlasMath._spotScenarios`: x at P·(1 ± h' − s'·sign(x)), rounded toward −∞. */

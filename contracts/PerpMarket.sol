@@ -334,10 +334,17 @@ contract PerpMarket is IPerpMarket, OrderBook {
         int256 r = PerpMath.rate(premiumPpm, INTEREST_PPM, CLAMP_PPM, CAP_PPM);
         // change of the index per second: rate × index price per lot, in quote atoms × 1e9 per lot
         int256 perSec = (r * int256(indexLot)) / int256(PPM * 3600 * (WAD / uint256(FS)));
-        _funding = uint256(uint128(index.toInt128())) | (uint256(uint96(int96(perSec))) << 128) | (block.timestamp << 224);
-        _indexLotWad = indexLot;
-        _stats = (_stats & ~(uint256(type(uint32).max) << 224)) | (uint256(uint32(int32(premiumPpm))) << 224);
-        emit FundingUpdated(index, r, premiumPpm, indexLot);
+        int256 perSecBefore = int96(uint96(_funding >> 128));
+        _funding = uint256(uint128(index.toInt128())) | (uint256(uint96(perSec.toInt96())) << 128) | (block.timestamp << 224);
+        uint256 st = _stats;
+        if (int32(uint32(st >> 224)) != premiumPpm) {
+            _stats = (st & ~(uint256(type(uint32).max) << 224)) | (uint256(uint32(int32(premiumPpm))) << 224);
+        }
+        // the index and rate are logged when they change, not on every placement (a log is costly on MegaETH)
+        if (perSec != perSecBefore || indexLot != _indexLotWad) {
+            _indexLotWad = indexLot;
+            emit FundingUpdated(index, r, premiumPpm, indexLot);
+        }
     }
 
     /// @dev Index price per lot (quote atoms × 1e18) from the oracle's two USD prices, and the

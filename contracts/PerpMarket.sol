@@ -328,9 +328,17 @@ contract PerpMarket is IPerpMarket, OrderBook {
 
     /// @dev After the book moved: index to now, then a new rate from the premium of the book's mid
     /// over the oracle index (bounded), applied from now on.
+    /// With no usable oracle price (stale, out of bounds) the index runs on at the rate in force:
+    /// trades that only reduce risk still go through (adding risk is refused by the ATLAS check).
     function _updateFunding() internal {
         int256 index = _indexNow();
-        (uint256 indexLot, int256 premiumPpm) = _indexAndPremium();
+        (bool ok, uint256 pu,) = ORACLE.tryPrice(BASE);
+        (bool okQ, uint256 pq,) = ORACLE.tryPrice(QUOTE);
+        if (!ok || !okQ) {
+            _accrue();
+            return;
+        }
+        (uint256 indexLot, int256 premiumPpm) = _indexAndPremiumAt(pu, pq);
         int256 r = PerpMath.rate(premiumPpm, INTEREST_PPM, CLAMP_PPM, CAP_PPM);
         // change of the index per second: rate × index price per lot, in quote atoms × 1e9 per lot
         int256 perSec = (r * int256(indexLot)) / int256(PPM * 3600 * (WAD / uint256(FS)));
@@ -352,6 +360,10 @@ contract PerpMarket is IPerpMarket, OrderBook {
     function _indexAndPremium() internal view returns (uint256 indexLot, int256 premiumPpm) {
         (uint256 pu,) = ORACLE.price(BASE);
         (uint256 pq,) = ORACLE.price(QUOTE);
+        return _indexAndPremiumAt(pu, pq);
+    }
+
+    function _indexAndPremiumAt(uint256 pu, uint256 pq) internal view returns (uint256 indexLot, int256 premiumPpm) {
         indexLot = (pu * LOT_SIZE * QUOTE_UNIT * WAD) / (BASE_UNIT * pq);
         uint256 top = _top;
         uint256 bid = top & C.M24;

@@ -260,6 +260,9 @@ contract PerpMarket is IPerpMarket, OrderBook {
         c.lockedQuote = w & C.M48;
         c.lockedBase = (w >> 48) & C.M48;
         c.openOrders = (w >> 96) & M16;
+        // the open lots as loaded (the spot-only unswept fields are free here): more on either side
+        // after the call is added risk
+        (c.unsweptQuote, c.unsweptBase) = (c.lockedQuote, c.lockedBase);
         c.cash = int128(uint128(w >> 128));
         // funding owed up to now: settled into the cash when the position is written back (_flush),
         // so a pocket-only write (liquidation cancels) leaves both untouched
@@ -293,7 +296,10 @@ contract PerpMarket is IPerpMarket, OrderBook {
         c.cash = 0;
         c.owedQuote = 0;
         c.owedBase = 0;
-        bool riskUp = c.risky && (_abs(c.size) > c.sizeBefore || c.lockedQuote | c.lockedBase != 0);
+        // risk added: a larger position, or more open lots on a side (a reducing trade of an account
+        // with resting orders is not margin-checked, so an account below initial value can still de-risk)
+        bool riskUp = c.risky
+            && (_abs(c.size) > c.sizeBefore || c.lockedQuote > c.unsweptQuote || c.lockedBase > c.unsweptBase);
         if (c.risky) _checkCaps(c);
         _storePocket(c);
         _positions[c.account] = _packPosition(c.size, c.entry, _indexNow());

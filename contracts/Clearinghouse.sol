@@ -797,8 +797,15 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     function positionOf(AccountId account, address token) public view returns (Position memory p) {
         AssetConfig memory a = _assets[token];
         require(a.id != 0, AssetNotListed(token));
-        BalanceLib.Balance memory b = _balances[account][token];
-        return Position(token, a.decimals, a.shockBps, a.slippageBps, a.lentHaircutBps, a.pool, b.amount, b.lent);
+        // account 0 (no one's) asks for the config alone (ATLAS, for an asset traded only as a perp):
+        // its balance is always empty, so skip the cold read
+        int248 amount;
+        bool lent;
+        if (AccountId.unwrap(account) != 0) {
+            BalanceLib.Balance storage b = _balances[account][token];
+            (amount, lent) = (b.amount, b.lent);
+        }
+        return Position(token, a.decimals, a.shockBps, a.slippageBps, a.lentHaircutBps, a.pool, amount, lent);
     }
 
     /// @inheritdoc IClearinghouse

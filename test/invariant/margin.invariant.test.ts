@@ -12,6 +12,7 @@
  * MARGIN_INVARIANT_RUNS × MARGIN_INVARIANT_STEPS actions (default 12 × 200 = 2,400).
  */
 import { expect } from "chai";
+import { minimise as shrink } from "./shrink.ts";
 import fc from "fast-check";
 import { ASSETS, chIface, deployMarginChain, type MarginChain } from "./margin.chain.ts";
 import { actionArb, type Action } from "./margin.arbitraries.ts";
@@ -62,25 +63,7 @@ describe("invariants: lending, margin and liquidation over USDC, WBTC and WETH p
     return { failedAt: -1, stats: s.stats };
   }
 
-  /** Cuts a failing sequence down: drop what follows the failure, then chunks that don't matter. */
-  async function minimise(actions: Action[]): Promise<{ actions: Action[]; error: Error }> {
-    const deadline = Date.now() + SHRINK_BUDGET_MS;
-    const first = await runSequence(actions);
-    if (!first.error) throw new Error("failure did not replay");
-    let best = actions.slice(0, first.failedAt + 1);
-    let error = first.error;
-    for (let chunk = Math.ceil(best.length / 2); chunk >= 1 && Date.now() < deadline; chunk = Math.floor(chunk / 2)) {
-      for (let i = 0; i < best.length && Date.now() < deadline; ) {
-        const candidate = [...best.slice(0, i), ...best.slice(i + chunk)];
-        const o = candidate.length ? await runSequence(candidate) : { failedAt: -1 };
-        if ("error" in o && o.error) {
-          best = candidate.slice(0, o.failedAt + 1);
-          error = o.error;
-        } else i += chunk;
-      }
-    }
-    return { actions: best, error };
-  }
+  const minimise = (actions: Action[]) => shrink(actions, runSequence, SHRINK_BUDGET_MS);
 
   if (process.env.MARGIN_INVARIANT_REPLAY) {
     it("replays the action list in MARGIN_INVARIANT_REPLAY (a JSON array, one action per element)", async () => {

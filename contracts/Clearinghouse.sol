@@ -356,8 +356,9 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     }
 
     /// @dev First debt: tell every market the account trades on to risk-check its pocket-only actions.
+    /// Perp markets are skipped: they margin-check every risk-adding action already.
     function _flagMarkets(AccountId acct, uint256 st) internal {
-        uint256 m = (st >> 128) & M64;
+        uint256 m = (st >> 128) & M64 & ~perpMarketMask;
         for (uint256 i; m != 0; ++i) {
             if (m & 1 != 0) ISpotMarket(_markets[i]).setMarginFlag(acct);
             m >>= 1;
@@ -556,15 +557,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         // and it is worth at most DUST_WAD, it goes to the reserve first (the account's own assets
         // are the first step of the waterfall).
         if (dust != 0) require(atlas.riskOf(account).equityWad < 0, NotBankrupt(account));
-        uint256 m = (st >> 128) & M64;
-        for (uint256 i; m != 0; ++i) {
-            if (m & 1 != 0) {
-                (uint256 lb, uint256 lq, uint256 ub, uint256 uq,) =
-                    ISpotMarket(_markets[i]).pocketOf(account.owner(), uint8(account.sub()));
-                require(lb | lq | ub | uq == 0, NotBankrupt(account));
-            }
-            m >>= 1;
-        }
+        // perp positions and unsettled perp cash count too: resolve them first
+        require(_pocketsEmpty(account, (st >> 128) & M64), NotBankrupt(account));
         BalanceLib.Balance memory b = _balances[account][token];
         require(b.amount < 0, NoDebt(token));
         uint256 dustWad;
@@ -599,7 +593,12 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             if (held & 1 != 0 && _balances[account][_assetById[i + 1]].amount > 0) return false;
             held >>= 1;
         }
-        uint256 m = ((st >> 128) & M64) & ~skip;
+        return _pocketsEmpty(account, (st >> 128) & M64 & ~skip);
+    }
+
+    /// @dev Nothing in the pockets of the markets in `m` (a perp market's pocket shape counts its
+    /// position and unsettled cash too).
+    function _pocketsEmpty(AccountId account, uint256 m) internal view returns (bool) {
         for (uint256 i; m != 0; ++i) {
             if (m & 1 != 0) {
                 (uint256 lb, uint256 lq, uint256 ub, uint256 uq,) =

@@ -2,6 +2,8 @@
 pragma solidity 0.8.37;
 
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 import {IPerpLiquidator} from "./interfaces/IPerpLiquidator.sol";
 import {IPerpMarket, PerpMarketParams} from "./interfaces/IPerpMarket.sol";
 import {IClearinghouse} from "./interfaces/IClearinghouse.sol";
@@ -38,7 +40,7 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
         (int256 size,,,, uint256 bids, uint256 asks) = m.positionOf(account);
         require(bids | asks == 0, IClearinghouse.OrdersStillOpen(market, bids + asks));
         require(size != 0, NoPosition(account));
-        require(lots != 0 && lots <= _abs(size), InvalidLiquidation(size, lots));
+        require(lots != 0 && lots <= SignedMath.abs(size), InvalidLiquidation(size, lots));
         (uint256 indexLot, uint256 markLot) = m.markPrice();
         uint256 discountBps = CLEARINGHOUSE.liquidationDiscountBps(account, m.BASE());
         uint256 spotAtoms;
@@ -54,12 +56,12 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
             spotAtoms = lots * p.lotSize;
             _moveSpot(m, account, liq, size, spotAtoms, indexLot * lots, discountBps);
             // the liquidator's side of the mark, rounded its way: it buys a long, sells a short
-            priceAtoms = size > 0 ? markLot / WAD : _divUp(markLot, WAD);
+            priceAtoms = size > 0 ? markLot / WAD : Math.ceilDiv(markLot, WAD);
         } else {
             // a long is bought below the mark, a short sold above it
             priceAtoms = size > 0
                 ? (markLot * (BPS - discountBps)) / (BPS * WAD)
-                : _divUp(markLot * (BPS + discountBps), BPS * WAD);
+                : Math.ceilDiv(markLot * (BPS + discountBps), BPS * WAD);
         }
         int256 moved = size > 0 ? int256(lots) : -int256(lots);
         m.transferPosition(account, liq, moved, priceAtoms, true);
@@ -83,7 +85,7 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
         int256 spot = CLEARINGHOUSE.balanceOf(account, m.BASE());
         if (size > 0) {
             require(spot < 0 && uint256(-spot) >= spotAtoms, InvalidLiquidation(spot, spotAtoms));
-            m.liquidationSwap(liq, account, spotAtoms, _divUp(indexValueWad * (BPS + discountBps), BPS * WAD));
+            m.liquidationSwap(liq, account, spotAtoms, Math.ceilDiv(indexValueWad * (BPS + discountBps), BPS * WAD));
         } else {
             require(spot > 0 && uint256(spot) >= spotAtoms, InvalidLiquidation(spot, spotAtoms));
             m.liquidationSwap(account, liq, spotAtoms, (indexValueWad * (BPS - discountBps)) / (BPS * WAD));
@@ -106,22 +108,17 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
     {
         IPerpMarket m = _perp(market);
         require(CLEARINGHOUSE.holdsNoAssets(account) && _noValueElsewhere(m, account), NotBankrupt(account));
-        (int256 size, int256 entry, int256 cash, int256 owed, uint256 bids, uint256 asks) = m.positionOf(account);
-        require(size != 0 && bids | asks == 0, NotBankrupt(account));
-        (, uint256 markLot) = m.markPrice();
-        uint256 absS = _abs(size);
-        // the position and its cash at the mark, rounded against the account
-        int256 atMark =
-            cash - owed - entry + (size > 0 ? int256((absS * markLot) / WAD) : -int256(_divUp(absS * markLot, WAD)));
-        require(atMark < 0, NotBankrupt(account));
+        (int256 size, int256 atMark, uint256 markLot, bool orders) = _atMark(m, account);
+        require(size != 0 && !orders && atMark < 0, NotBankrupt(account));
+        uint256 absS = SignedMath.abs(size);
         uint256 shortfall = uint256(-atMark);
         uint256 covered = m.coverFromFees(account, shortfall);
         uint256 rest = shortfall > covered ? shortfall - covered : 0;
         // bankruptcy price: the mark moved against the counterparties by rest / |size| (rounded up,
         // so the account's loss is covered)
-        uint256 step = _divUp(rest, absS);
+        uint256 step = Math.ceilDiv(rest, absS);
         uint256 price =
-            size > 0 ? markLot / WAD + step : (_divUp(markLot, WAD) > step ? _divUp(markLot, WAD) - step : 0);
+            size > 0 ? markLot / WAD + step : (Math.ceilDiv(markLot, WAD) > step ? Math.ceilDiv(markLot, WAD) - step : 0);
         uint256[] memory share = _shares(m, counterparties, size, absS);
         for (uint256 i; i < counterparties.length; ++i) {
             if (share[i] == 0) continue;
@@ -139,15 +136,32 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
             if (m & 1 != 0) {
                 IPerpMarket other = IPerpMarket(CLEARINGHOUSE.marketAt(i + 1));
                 if (other != self) {
-                    (int256 size, int256 entry, int256 cash, int256 owed, uint256 bids, uint256 asks) = other.positionOf(account);
-                    (, uint256 markLot) = other.markPrice();
-                    int256 value = cash - owed - entry + (size * int256(markLot)) / int256(WAD);
-                    if (value > 0 || bids | asks != 0) return false;
+                    (, int256 value,, bool orders) = _atMark(other, account);
+                    if (value > 0 || orders) return false;
                 }
             }
             m >>= 1;
         }
         return true;
+    }
+
+    /// @dev The account's position on `m` and its cash at the mark, rounded against the account;
+    /// the mark per lot (× 1e18); whether it has open orders there.
+    function _atMark(IPerpMarket m, AccountId account)
+        internal
+        view
+        returns (int256 size, int256 value, uint256 markLot, bool orders)
+    {
+        int256 entry;
+        int256 cash;
+        int256 owed;
+        uint256 bids;
+        uint256 asks;
+        (size, entry, cash, owed, bids, asks) = m.positionOf(account);
+        (, markLot) = m.markPrice();
+        uint256 absS = SignedMath.abs(size);
+        int256 sized = size > 0 ? int256((absS * markLot) / WAD) : -int256(Math.ceilDiv(absS * markLot, WAD));
+        return (size, cash - owed - entry + sized, markLot, bids | asks != 0);
     }
 
     /// @dev Pro-rata lots per counterparty (floor), the remainder one lot each in the order given.
@@ -163,7 +177,7 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
             require(i == 0 || AccountId.unwrap(cps[i]) > AccountId.unwrap(cps[i - 1]), NotCounterparty(cps[i]));
             (int256 s,,,,,) = m.positionOf(cps[i]);
             require(s != 0 && (s > 0) != (size > 0), NotCounterparty(cps[i]));
-            held[i] = _abs(s);
+            held[i] = SignedMath.abs(s);
             given += held[i];
         }
         require(given == oi, IncompleteCounterparties(given, oi));
@@ -184,13 +198,5 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
     function _perp(address market) internal view returns (IPerpMarket m) {
         require(CLEARINGHOUSE.perpMarketIndex(market) != 0, NotPerpMarket(market));
         return IPerpMarket(market);
-    }
-
-    function _abs(int256 x) internal pure returns (uint256) {
-        return uint256(x >= 0 ? x : -x);
-    }
-
-    function _divUp(uint256 a, uint256 b) internal pure returns (uint256) {
-        return a == 0 ? 0 : (a - 1) / b + 1;
     }
 }

@@ -3,6 +3,8 @@ pragma solidity 0.8.37;
 
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 import {IPerpMarket, PerpMarketParams, PerpRisk} from "./interfaces/IPerpMarket.sol";
 import {IOrderBook, BookParams} from "./interfaces/IOrderBook.sol";
 import {IClearinghouse} from "./interfaces/IClearinghouse.sol";
@@ -108,10 +110,6 @@ contract PerpMarket is IPerpMarket, OrderBook {
         _flush(c);
     }
 
-    /// @notice No-op for the Clearinghouse's first-debt notice: every risk-adding perp action is
-    ///         margin-checked already.
-    function setMarginFlag(AccountId) external view onlyClearinghouse {}
-
     // ------------------------------------------------------------------ liquidation (PerpLiquidator only)
 
     /// @inheritdoc IPerpMarket
@@ -122,7 +120,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
         Ctx memory a = _load(from);
         Ctx memory b = _load(to);
         int256 longBefore = _longPart(a.size) + _longPart(b.size);
-        uint256 notional = _abs(lots) * priceAtoms;
+        uint256 notional = SignedMath.abs(lots) * priceAtoms;
         _applyTrade(a, -lots, notional);
         _applyTrade(b, lots, notional);
         _setOpenInterest(_longPart(a.size) + _longPart(b.size) - longBefore);
@@ -134,7 +132,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
     /// @inheritdoc IPerpMarket
     function coverFromFees(AccountId account, uint256 atoms) external onlyLiquidator returns (uint256 covered) {
         uint256 top = _top;
-        uint256 ticks = _divUp(atoms, TICK_SIZE); // whole tick units: the account gets the dust
+        uint256 ticks = Math.ceilDiv(atoms, TICK_SIZE); // whole tick units: the account gets the dust
         if (ticks > top >> 128) ticks = top >> 128;
         _top = top - (ticks << 128);
         covered = ticks * TICK_SIZE;
@@ -164,7 +162,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
             return;
         }
         int256 worst = side == 0 ? c.size + int256(c.lockedQuote + lots) : c.size - int256(c.lockedBase + lots);
-        require(_abs(worst) <= POSITION_CAP, PositionCap(_abs(worst), POSITION_CAP));
+        require(SignedMath.abs(worst) <= POSITION_CAP, PositionCap(SignedMath.abs(worst), POSITION_CAP));
     }
 
     /// @dev A resting perp order commits exposure, not funds: ATLAS charges it at worst case.
@@ -178,9 +176,8 @@ contract PerpMarket is IPerpMarket, OrderBook {
         else c.lockedBase -= lots;
     }
 
-    function _releaseOther(uint256 owner, uint256 side, uint256, uint256 lots) internal override {
-        AccountId acct = AccountId.wrap(bytes32(owner));
-        _pockets[acct] = _pocketLess(_pockets[acct], side, lots) - (1 << 96);
+    function _releaseOther(uint256 owner, uint256 side, uint256 tick, uint256 lots) internal override {
+        _trimMaker(owner, side, tick, lots, true);
     }
 
     /// @dev A reduce-only maker order fills at most the position it reduces; any maker order at
@@ -256,7 +253,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
         uint256 w = _pockets[acct];
         c.size = int64(uint64(pw));
         c.entry = int96(uint96(pw >> 64));
-        c.sizeBefore = _abs(c.size);
+        c.sizeBefore = SignedMath.abs(c.size);
         c.lockedQuote = w & C.M48;
         c.lockedBase = (w >> 48) & C.M48;
         c.openOrders = (w >> 96) & M16;
@@ -299,7 +296,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
         // risk added: a larger position, or more open lots on a side (a reducing trade of an account
         // with resting orders is not margin-checked, so an account below initial value can still de-risk)
         bool riskUp = c.risky
-            && (_abs(c.size) > c.sizeBefore || c.lockedQuote > c.unsweptQuote || c.lockedBase > c.unsweptBase);
+            && (SignedMath.abs(c.size) > c.sizeBefore || c.lockedQuote > c.unsweptQuote || c.lockedBase > c.unsweptBase);
         if (c.risky) _checkCaps(c);
         _storePocket(c);
         _positions[c.account] = _packPosition(c.size, c.entry, _indexNow());
@@ -314,7 +311,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
     }
 
     function _checkCaps(Ctx memory c) internal view {
-        uint256 s = _abs(c.size);
+        uint256 s = SignedMath.abs(c.size);
         require(s <= POSITION_CAP || s <= c.sizeBefore, PositionCap(s, POSITION_CAP));
     }
 
@@ -422,14 +419,6 @@ contract PerpMarket is IPerpMarket, OrderBook {
         return size > 0 ? size : int256(0);
     }
 
-    function _abs(int256 x) internal pure returns (uint256) {
-        return uint256(x >= 0 ? x : -x);
-    }
-
-    function _divUp(uint256 a, uint256 b) internal pure returns (uint256) {
-        return a == 0 ? 0 : (a - 1) / b + 1;
-    }
-
     // ------------------------------------------------------------------ views
 
     /// @inheritdoc IPerpMarket
@@ -459,7 +448,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
         int256 premiumLot = (int256(_indexLotWad) * int32(uint32(_stats >> 224))) / int256(PPM);
         int256 prem = size * premiumLot;
         // the premium's value rounded against the account
-        int256 premAtoms = prem >= 0 ? prem / int256(WAD) : -int256(_divUp(uint256(-prem), WAD));
+        int256 premAtoms = prem >= 0 ? prem / int256(WAD) : -int256(Math.ceilDiv(uint256(-prem), WAD));
         r.underlying = BASE;
         r.quote = QUOTE;
         r.sizeAtoms = size * int256(LOT_SIZE);
@@ -481,8 +470,8 @@ contract PerpMarket is IPerpMarket, OrderBook {
         return (
             ((w >> 48) & C.M48) * LOT_SIZE,
             (w & C.M48) * LOT_SIZE,
-            _abs(int64(uint64(_positions[acct]))) * LOT_SIZE,
-            _abs(cash),
+            SignedMath.abs(int64(uint64(_positions[acct]))) * LOT_SIZE,
+            SignedMath.abs(cash),
             (w >> 96) & M16
         );
     }

@@ -117,8 +117,6 @@ interface IPerpMarket is IOrderBook {
     /// @notice The price source of the index (the risk engine's oracle).
     function ORACLE() external view returns (IPriceOracle);
 
-    /// @notice No-op: every risk-adding perp action is margin-checked already.
-    function setMarginFlag(AccountId account) external;
 
     // ---- views ----
     /// @notice The account's position: signed lots, entry value (signed quote atoms), unsettled

@@ -59,13 +59,6 @@ library AtlasMath {
         return adjusted(e) + e.perpAtoms;
     }
 
-    /// @notice USD WAD value of `atoms` at `priceWad`: rounded down for holdings, up for debts.
-    function usd(int256 atoms, uint256 priceWad, uint256 decimals) internal pure returns (int256) {
-        uint256 unit = 10 ** decimals;
-        if (atoms >= 0) return int256((uint256(atoms) * priceWad) / unit);
-        return -int256(divUp(uint256(-atoms) * priceWad, unit));
-    }
-
     /// @notice Account value: maintenance when scaleBps = 10_000 and `conservative` is false,
     /// initial with the scale and the conservative price. The one-pass `risk` computes it.
     function value(Entry[] memory e, Book[] memory b, uint256 scaleBps, bool conservative)
@@ -311,6 +304,7 @@ library AtlasMath {
         return u != 0 ? u : 10 ** t.decimals;
     }
 
+    /// @dev USD WAD value of `atoms` at `priceWad` (`unit` = 10^decimals): rounded down for holdings, up for debts.
     function _usd(int256 atoms, uint256 priceWad, uint256 unit) private pure returns (int256) {
         if (atoms >= 0) return int256((uint256(atoms) * priceWad) / unit);
         return -int256(divUp(uint256(-atoms) * priceWad, unit));

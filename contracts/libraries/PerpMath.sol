@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
 /// @title Position and funding arithmetic of a perp market (integer, exact; docs/PERPS.md)
 /// @notice A position is (size in lots, entry value in quote atoms with the size's sign). A trade of
 /// `d` lots (positive = buy) for `notional` quote atoms grows it, or closes part of it and moves the
@@ -30,11 +32,11 @@ library PerpMath {
         int256 nq;
         if (q == absD) nq = n;
         else if (d < 0) nq = int256((notional * q) / absD);
-        else nq = int256(_divUp(notional * q, absD));
+        else nq = int256(Math.ceilDiv(notional * q, absD));
         // the part of the entry released: a long's cost rounded up, a short's proceeds down
         int256 eq;
         if (q == absS) eq = entry;
-        else if (size > 0) eq = int256(_divUp(uint256(entry) * q, absS));
+        else if (size > 0) eq = int256(Math.ceilDiv(uint256(entry) * q, absS));
         else eq = -int256((uint256(-entry) * q) / absS);
         realised = size > 0 ? nq - eq : -nq - eq;
         entry1 = entry - eq;
@@ -67,9 +69,5 @@ library PerpMath {
         r = premiumPpm + gap;
         if (r > capPpm) r = capPpm;
         if (r < -capPpm) r = -capPpm;
-    }
-
-    function _divUp(uint256 a, uint256 b) private pure returns (uint256) {
-        return a == 0 ? 0 : (a - 1) / b + 1;
     }
 }

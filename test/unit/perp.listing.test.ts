@@ -121,6 +121,6 @@ describe("PerpMarket constructor and Clearinghouse.listPerpMarket", () => {
     await expect(m.connect(outsider).coverFromFees(a, 1n)).to.be.revertedWithCustomError(m, "NotLiquidator").withArgs(outsider.address);
     await expect(m.connect(outsider).liquidationSwap(a, b, 1n, 1n)).to.be.revertedWithCustomError(m, "NotLiquidator").withArgs(outsider.address);
     await expect(m.connect(outsider).accrue()).to.be.revertedWithCustomError(m, "NotLiquidator").withArgs(outsider.address);
-    await expect(m.connect(outsider).setMarginFlag(a)).to.be.revertedWithCustomError(m, "NotClearinghouse");
+    await expect(m.connect(outsider).setPaused(true)).to.be.revertedWithCustomError(m, "NotClearinghouse");
   });
 });

@@ -1668,19 +1668,6 @@ export const perpMarketAbi = [
   {
     "inputs": [
       {
-        "internalType": "AccountId",
-        "name": "",
-        "type": "bytes32"
-      }
-    ],
-    "name": "setMarginFlag",
-    "outputs": [],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "bool",
         "name": "paused",
         "type": "bool"

@@ -52,15 +52,19 @@ export async function refreshPrices(w: World, m: MarginWorld): Promise<void> {
   }
 }
 
-/** A funded wallet from a fixed key: the same addresses (so the same calldata) on every run. */
-async function wallet(w: World, n: number): Promise<Signer> {
-  const key = w.ethers.keccak256(w.ethers.toUtf8Bytes(`bench-margin-${n}`));
+/**
+ * A funded wallet from a fixed key (`bench-<world>-<n>`): the same addresses (so the same calldata)
+ * on every run.
+ */
+export async function wallet(w: World, n: number, world = "margin"): Promise<Signer> {
+  const key = w.ethers.keccak256(w.ethers.toUtf8Bytes(`bench-${world}-${n}`));
   const s = new w.ethers.Wallet(key, w.ethers.provider);
   await w.provider.request({ method: "hardhat_setBalance", params: [s.address, "0x3635c9adc5dea00000"] });
   return s;
 }
 
-async function fund(w: World, s: Signer, token: MockERC20, atoms: bigint): Promise<void> {
+/** Mints `atoms` to `s` and deposits them into its account. */
+export async function fund(w: World, s: Signer, token: MockERC20, atoms: bigint): Promise<void> {
   await done(token.mint(await s.getAddress(), atoms));
   await done(token.connect(s).approve(await w.ch.getAddress(), 2n ** 256n - 1n));
   await done(w.ch.connect(s).deposit(await token.getAddress(), 0, atoms));

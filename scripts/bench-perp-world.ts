@@ -15,7 +15,7 @@ import type { MockERC20, PerpLiquidator, PerpMarket } from "../types/ethers-cont
 import { encodeOrder, Side, OrderKind } from "../sdk/src/math/order.ts";
 import { labelAddress } from "./bench-profile.ts";
 import { type World, done } from "./bench-world.ts";
-import { type MarginWorld, USDC_UNIT } from "./bench-margin-world.ts";
+import { type MarginWorld, USDC_UNIT, fund, wallet } from "./bench-margin-world.ts";
 
 const WAD = 10n ** 18n;
 
@@ -76,19 +76,6 @@ export async function perpRest(market: PerpMarket, who: Signer, word: bigint): P
   return id;
 }
 
-async function wallet(w: World, n: number): Promise<Signer> {
-  const key = w.ethers.keccak256(w.ethers.toUtf8Bytes(`bench-perp-${n}`));
-  const s = new w.ethers.Wallet(key, w.ethers.provider);
-  await w.provider.request({ method: "hardhat_setBalance", params: [s.address, "0x3635c9adc5dea00000"] });
-  return s;
-}
-
-async function fund(w: World, s: Signer, token: MockERC20, atoms: bigint): Promise<void> {
-  await done(token.mint(await s.getAddress(), atoms));
-  await done(token.connect(s).approve(await w.ch.getAddress(), 2n ** 256n - 1n));
-  await done(w.ch.connect(s).deposit(await token.getAddress(), 0, atoms));
-}
-
 /** Uses `slots` queue positions of an ETH-PERP ask tick (one lot each) and empties it again. */
 export async function perpCycle(p: PerpWorld, tick: bigint, slots: number): Promise<void> {
   const pool = [...p.makers, ...p.others, p.taker];
@@ -130,7 +117,7 @@ export async function buildPerpWorld(w: World, m: MarginWorld): Promise<PerpWorl
   const un = await mk("UNI-PERP", uni, 10n ** 17n, 80_100n, 79_900n);
   const books = [eth, btc, lnk, un];
 
-  const ws = await Promise.all(Array.from({ length: 18 }, (_, n) => wallet(w, n)));
+  const ws = await Promise.all(Array.from({ length: 18 }, (_, n) => wallet(w, n, "perp")));
   const p: PerpWorld = {
     liquidator,
     eth,

@@ -7,16 +7,12 @@
 import { getAddress, isAddressEqual, type Address } from "viem";
 import { AtlasMarketMissingError } from "../errors/atlas.ts";
 import { Side, MAX_LOTS } from "./order.ts";
-import { marginRequirements, riskOf, value, gather, type AccountRisk, type AtlasPerp, type AtlasSnapshot } from "./atlas.ts";
+import { divUp, marginRequirements, riskOf, value, gather, type AccountRisk, type AtlasPerp, type AtlasSnapshot } from "./atlas.ts";
 
 /** Funding index scale: quote atoms × 1e9 per lot (`PerpMath.FUNDING_SCALE`). */
 export const FUNDING_SCALE = 10n ** 9n;
 export const PPM = 1_000_000n;
 const WAD = 10n ** 18n;
-
-function divUp(a: bigint, b: bigint): bigint {
-  return a === 0n ? 0n : (a - 1n) / b + 1n;
-}
 
 /**
  * `PerpMath.trade`: a trade of `d` lots (positive = buy) for `notional` quote atoms on a position

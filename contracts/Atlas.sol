@@ -147,24 +147,26 @@ contract Atlas is IAtlas {
 
     // ------------------------------------------------------------------ gathering
 
-    /// @dev Positions from the Clearinghouse, pockets from the markets, prices from the oracle.
-    /// `extra` adds an entry for a token the account does not hold yet (for what-if views).
+    /// @dev Balances and configs from the Clearinghouse (one call, raw words), pockets from the
+    /// markets, prices from the oracle (one call). `extra` adds an entry for a token the account
+    /// does not hold yet (for what-if views).
     function _gather(AccountId account, address extra)
         internal
         view
         returns (AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b)
     {
-        (Position[] memory ps, address[] memory markets) = CLEARINGHOUSE.positionsOf(account, extra);
-        e = new AtlasMath.Entry[](ps.length + 2 * markets.length + 1);
+        (uint256 st, uint256 perps, uint256[] memory w, address[] memory markets) =
+            CLEARINGHOUSE.riskInputsOf(account, extra);
+        uint256 held = w.length / 3;
+        e = new AtlasMath.Entry[](held + 2 * markets.length + 1);
         uint256 n;
-        for (uint256 i; i < ps.length; ++i) {
-            n = _entry(e, n, ps[i], ps[i].amount < 0 || ps[i].token == extra);
+        for (uint256 i; i < w.length; i += 3) {
+            n = _entry(e, n, w[i], int256(w[i + 1]), address(uint160(w[i + 2])));
         }
         b = new AtlasMath.Book[](markets.length);
         if (markets.length != 0) {
             // markets come in index order: walk the account's market mask to tell perps from spot
-            uint256 m = (CLEARINGHOUSE.accountState(account) >> 128) & type(uint64).max;
-            uint256 perps = CLEARINGHOUSE.perpMarketMask();
+            uint256 m = (st >> 128) & type(uint64).max;
             uint256 k;
             uint256 books;
             for (uint256 i; m != 0; ++i) {
@@ -182,11 +184,16 @@ contract Atlas is IAtlas {
         assembly ("memory-safe") {
             mstore(e, n)
         }
+        address[] memory tokens = new address[](n);
         for (uint256 i; i < n; ++i) {
-            (bool ok, uint256 p, uint256 s) = ORACLE.tryPrice(e[i].token);
-            require(ok, PriceUnavailable(e[i].token));
-            e[i].priceWad = p;
-            e[i].stableWad = s;
+            tokens[i] = e[i].token;
+        }
+        uint256[] memory px = ORACLE.tryPrices(tokens);
+        for (uint256 i; i < n; ++i) {
+            uint256 word = px[i];
+            require(word >> 255 != 0, PriceUnavailable(tokens[i]));
+            e[i].priceWad = uint128(word);
+            e[i].stableWad = (word >> 128) & (2 ** 127 - 1);
         }
     }
 
@@ -235,31 +242,32 @@ contract Atlas is IAtlas {
         return n;
     }
 
-    /// @dev `withRate`: read the pool's borrow rate (it prices debt, or the debt a what-if view
-    /// adds); an asset with no debt does not need it, which saves a pool call.
-    function _entry(AtlasMath.Entry[] memory e, uint256 n, Position memory p, bool withRate)
+    /// @dev One entry from the Clearinghouse's asset word (`riskInputsOf`), signed amount and pool.
+    /// The pool is non-zero exactly where its numbers are needed: debt (its rate prices 10 days of
+    /// interest), a lent balance (shares to assets), or the what-if token (the rate of new debt).
+    function _entry(AtlasMath.Entry[] memory e, uint256 n, uint256 cfg, int256 amount, address pool)
         internal
         view
         returns (uint256)
     {
         AtlasMath.Entry memory x = e[n];
-        x.token = p.token;
-        x.decimals = p.decimals;
-        x.unit = 10 ** uint256(p.decimals);
-        x.shockBps = p.shockBps;
-        x.slippageBps = p.slippageBps;
-        x.haircutBps = p.lentHaircutBps;
+        x.token = address(uint160(cfg));
+        uint256 decimals = uint8(cfg >> 160);
+        x.decimals = decimals;
+        x.unit = 10 ** decimals;
+        x.shockBps = uint16(cfg >> 168);
+        x.slippageBps = uint16(cfg >> 184);
+        x.haircutBps = uint16(cfg >> 200);
         x.debtInterestSeconds = debtInterestSeconds;
-        if (p.amount <= 0 && p.pool != address(0)) {
-            if (!withRate) return n + 1;
-            // the rate prices today's debt, or debt a what-if view would add
-            IMarginPool pool = IMarginPool(p.pool);
-            if (p.amount < 0) (x.debtAtoms, x.borrowRateWad) = pool.debtAndRateOf(uint256(-p.amount));
-            else x.borrowRateWad = pool.borrowRatePerSecondWad();
-        } else if (p.lent) {
-            x.lentAtoms = IMarginPool(p.pool).convertToAssets(uint256(p.amount));
+        if (amount <= 0) {
+            if (pool == address(0)) return n + 1;
+            IMarginPool p = IMarginPool(pool);
+            if (amount < 0) (x.debtAtoms, x.borrowRateWad) = p.debtAndRateOf(uint256(-amount));
+            else x.borrowRateWad = p.borrowRatePerSecondWad();
+        } else if (cfg >> 255 != 0) {
+            x.lentAtoms = IMarginPool(pool).convertToAssets(uint256(amount));
         } else {
-            x.idleAtoms = uint256(p.amount);
+            x.idleAtoms = uint256(amount);
         }
         return n + 1;
     }
@@ -270,8 +278,7 @@ contract Atlas is IAtlas {
         for (uint256 i; i < n; ++i) {
             if (e[i].token == token) return (n, i);
         }
-        Position memory p = CLEARINGHOUSE.positionOf(AccountId.wrap(bytes32(0)), token);
-        return (_entry(e, n, p, false), n);
+        return (_entry(e, n, CLEARINGHOUSE.assetWordOf(token), 0, address(0)), n);
     }
 
     function _find(AtlasMath.Entry[] memory e, address token) internal pure returns (uint256) {

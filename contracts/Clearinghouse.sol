@@ -51,7 +51,10 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     mapping(AccountId account => mapping(address operator => bool)) internal _operators;
     mapping(address token => AssetConfig) internal _assets;
     mapping(address token => uint256 atoms) internal _reserve;
-    mapping(uint256 id => address token) internal _assetById;
+    /// @dev The asset with id `id` and its risk config in one word, for ATLAS's per-asset read:
+    ///      token 160 | decimals 8 | shock 16 | slippage 16 | haircut 16  (from bit 0 up; 216 bits).
+    ///      Mirrors `_assets[token]` (listAsset and setAssetRisk write both).
+    mapping(uint256 id => uint256 word) internal _assetWord;
     uint256 internal _assetCount;
     address[] internal _markets;
     address public treasury;
@@ -550,7 +553,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         uint256 dust; // ids (bits) of the positive balances left
         for (uint256 i; held != 0; ++i) {
             // held bits are cleared lazily: read the balances themselves
-            if (held & 1 != 0 && _balances[account][_assetById[i + 1]].amount > 0) dust |= 1 << i;
+            if (held & 1 != 0 && _balances[account][_tokenAt(i + 1)].amount > 0) dust |= 1 << i;
             held >>= 1;
         }
         // Dust no liquidation can take keeps no insolvent account from a write-off: if equity < 0
@@ -563,7 +566,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         require(b.amount < 0, NoDebt(token));
         uint256 dustWad;
         for (uint256 i; dust != 0; ++i) {
-            if (dust & 1 != 0) (st, dustWad) = _seizeDust(account, _assetById[i + 1], st, dustWad);
+            if (dust & 1 != 0) (st, dustWad) = _seizeDust(account, _tokenAt(i + 1), st, dustWad);
             dust >>= 1;
         }
         require(dustWad <= DUST_WAD, NotBankrupt(account));
@@ -590,7 +593,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         uint256 held = st & M64;
         for (uint256 i; held != 0; ++i) {
             // held bits are cleared lazily: read the balances themselves
-            if (held & 1 != 0 && _balances[account][_assetById[i + 1]].amount > 0) return false;
+            if (held & 1 != 0 && _balances[account][_tokenAt(i + 1)].amount > 0) return false;
             held >>= 1;
         }
         return _pocketsEmpty(account, (st >> 128) & M64 & ~skip);
@@ -635,10 +638,10 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         uint256 id = _assetCount + 1;
         require(id <= 64, CapacityReached());
         _assetCount = id;
-        _assetById[id] = token;
         uint8 decimals = IERC20Metadata(token).decimals();
         // conservative defaults until governance sets the asset's risk: a 10% shock, 1% slippage
         _assets[token] = AssetConfig(uint8(id), decimals, 1000, 100, 9800, address(0));
+        _assetWord[id] = _packAsset(token, decimals, 1000, 100, 9800);
         emit AssetListed(token, decimals);
     }
 
@@ -654,6 +657,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             InvalidRiskParams()
         );
         (a.shockBps, a.slippageBps, a.lentHaircutBps) = (shockBps, slippageBps, lentHaircutBps);
+        _assetWord[a.id] = _packAsset(token, a.decimals, shockBps, slippageBps, lentHaircutBps);
         emit AssetRiskSet(token, shockBps, slippageBps, lentHaircutBps);
     }
 
@@ -768,6 +772,80 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     }
 
     /// @inheritdoc IClearinghouse
+    function riskInputsOf(AccountId account, address extra)
+        external
+        view
+        returns (uint256 state, uint256 perpMask, uint256[] memory words, address[] memory markets)
+    {
+        state = _state[account];
+        uint256 held = state & M64;
+        uint256 extraId;
+        if (extra != address(0)) {
+            extraId = _assets[extra].id;
+            require(extraId != 0, AssetNotListed(extra));
+            if (held & (1 << (extraId - 1)) != 0) extraId = 0; // held already
+        }
+        words = new uint256[](3 * (_popcount(held) + (extraId != 0 ? 1 : 0)));
+        uint256 n;
+        for (uint256 i; held != 0; ++i) {
+            if (held & 1 != 0) n = _riskWords(words, n, account, _assetWord[i + 1], extra);
+            held >>= 1;
+        }
+        if (extraId != 0) _riskWords(words, n, account, _assetWord[extraId], extra);
+        uint256 m = (state >> 128) & M64;
+        if (m != 0) {
+            perpMask = perpMarketMask;
+            markets = _marketsIn(m);
+        }
+    }
+
+    /// @inheritdoc IClearinghouse
+    function assetWordOf(address token) external view returns (uint256) {
+        AssetConfig memory a = _assets[token];
+        require(a.id != 0, AssetNotListed(token));
+        return _packAsset(token, a.decimals, a.shockBps, a.slippageBps, a.lentHaircutBps);
+    }
+
+    /// @dev One asset's three ATLAS words at `words[n..n + 2]`: the asset word with the lent flag in
+    /// bit 255, the signed amount, and the pool (read only where ATLAS needs it: debt, a lent
+    /// balance, or the what-if token, so an idle balance costs two slots).
+    function _riskWords(uint256[] memory words, uint256 n, AccountId account, uint256 cfg, address extra)
+        internal
+        view
+        returns (uint256)
+    {
+        address token = address(uint160(cfg));
+        BalanceLib.Balance storage b = _balances[account][token];
+        (int256 amount, bool lent) = (b.amount, b.lent);
+        words[n] = lent ? cfg | (1 << 255) : cfg;
+        words[n + 1] = uint256(amount);
+        if (amount < 0 || lent || token == extra) words[n + 2] = uint256(uint160(_assets[token].pool));
+        return n + 3;
+    }
+
+    /// @dev The markets whose bits are set in `m`, in index order.
+    function _marketsIn(uint256 m) internal view returns (address[] memory markets) {
+        markets = new address[](_popcount(m));
+        uint256 n;
+        for (uint256 i; m != 0; ++i) {
+            if (m & 1 != 0) markets[n++] = _markets[i];
+            m >>= 1;
+        }
+    }
+
+    function _tokenAt(uint256 id) internal view returns (address) {
+        return address(uint160(_assetWord[id]));
+    }
+
+    function _packAsset(address token, uint256 decimals, uint256 shock, uint256 slippage, uint256 haircut)
+        internal
+        pure
+        returns (uint256)
+    {
+        return uint256(uint160(token)) | decimals << 160 | shock << 168 | slippage << 184 | haircut << 200;
+    }
+
+    /// @inheritdoc IClearinghouse
     function positionsOf(AccountId account, address extra)
         external
         view
@@ -779,17 +857,11 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         positions = new Position[](_popcount(held) + (addExtra ? 1 : 0));
         uint256 n;
         for (uint256 i; held != 0; ++i) {
-            if (held & 1 != 0) positions[n++] = positionOf(account, _assetById[i + 1]);
+            if (held & 1 != 0) positions[n++] = positionOf(account, _tokenAt(i + 1));
             held >>= 1;
         }
         if (addExtra) positions[n] = positionOf(account, extra);
-        uint256 m = (st >> 128) & M64;
-        markets = new address[](_popcount(m));
-        n = 0;
-        for (uint256 i; m != 0; ++i) {
-            if (m & 1 != 0) markets[n++] = _markets[i];
-            m >>= 1;
-        }
+        markets = _marketsIn((st >> 128) & M64);
     }
 
     /// @inheritdoc IClearinghouse

@@ -100,6 +100,20 @@ contract OracleRouter is IOracleRouter, AccessManaged {
 
     /// @inheritdoc IOracleRouter
     function tryPrice(address asset) external view returns (bool ok, uint256 priceWad, uint256 stableWad) {
+        return _tryPrice(asset);
+    }
+
+    /// @inheritdoc IOracleRouter
+    function tryPrices(address[] calldata assets) external view returns (uint256[] memory words) {
+        words = new uint256[](assets.length);
+        for (uint256 i; i < assets.length; ++i) {
+            (bool ok, uint256 p, uint256 s) = _tryPrice(assets[i]);
+            // every stored price and anchor fits 96 bits (setFeed caps maxPriceWad), so both fit 127
+            if (ok) words[i] = p | s << 128 | 1 << 255;
+        }
+    }
+
+    function _tryPrice(address asset) internal view returns (bool ok, uint256 priceWad, uint256 stableWad) {
         uint256 head = _entries[asset].head;
         if (head & KIND_MASK == ADMIN) {
             // The Admin path of _read without building revert data (this is Atlas's hot read).

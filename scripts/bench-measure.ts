@@ -1,5 +1,6 @@
 // Per-transaction figures for the gas bench: Ethereum gas, MegaETH gas, new storage slots and
 // event bytes, all read back from the in-process chain (receipt, transaction input, trace).
+import { pcProfile } from "./lib/pc-profile.ts";
 import type { TransactionResponse, TransactionReceipt } from "ethers";
 import { profile, profiles } from "./bench-profile.ts";
 
@@ -101,6 +102,12 @@ export async function measure(provider: RequestProvider, tx: TransactionResponse
   if (profiles(label)) {
     console.log(`${label}: gas ${gas}, new slots ${fig.newSlots}, ${topics} topics, ${dataBytes} log bytes`);
     console.log(await profile(provider, tx.hash, gas, tx.data));
+    // BENCH_PCPROFILE=Contract[:depth]: that contract's own gas by source function
+    const pc = process.env.BENCH_PCPROFILE;
+    if (pc) {
+      const [name, depth] = pc.split(":");
+      await pcProfile(provider, tx.hash, name, Number(depth ?? 1));
+    }
   }
   return fig;
 }

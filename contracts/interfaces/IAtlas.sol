@@ -15,6 +15,9 @@ interface IAtlas {
     error PriceUnavailable(address asset);
     /// @notice A parameter is outside its hard bounds.
     error InvalidRiskParams();
+    /// @notice A balance, price or parameter is beyond the range ATLAS's arithmetic is proven
+    ///         for (atoms ≥ 2^128, a USD value ≥ 2^200 WAD, ...): no real account comes near.
+    error ValuationOutOfRange();
 
     /// @notice One asset of an account as Atlas sees it (atoms; USD WAD).
     struct AssetRisk {

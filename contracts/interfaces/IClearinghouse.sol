@@ -211,6 +211,21 @@ interface IClearinghouse {
         view
         returns (Position[] memory positions, address[] memory markets);
 
+    /// @notice What ATLAS reads of an account, in one call and as raw words (cheaper than
+    ///         `positionsOf`): the account state word, `perpMarketMask` (0 when the account has no
+    ///         market), three words per held asset (and for `extra` if it is not zero and not held):
+    ///         [token 160 | decimals 8 | shock 16 | slippage 16 | haircut 16 | lent flag at bit 255],
+    ///         [signed amount as in `Position.amount`], [pool, or 0 where ATLAS does not need it: an
+    ///         idle positive balance], and the markets of the account's market mask in index order.
+    function riskInputsOf(AccountId account, address extra)
+        external
+        view
+        returns (uint256 state, uint256 perpMask, uint256[] memory words, address[] memory markets);
+
+    /// @notice A listed asset's config as the first of `riskInputsOf`'s words (lent flag clear):
+    ///         one slot, for ATLAS's config-only entry of a token the account does not hold.
+    function assetWordOf(address token) external view returns (uint256);
+
     /// @notice One position of the account (amount 0 if none).
     function positionOf(AccountId account, address token) external view returns (Position memory);
 

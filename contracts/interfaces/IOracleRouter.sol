@@ -76,6 +76,11 @@ interface IOracleRouter {
     ///         would revert.
     function tryPrice(address asset) external view returns (bool ok, uint256 priceWad, uint256 stableWad);
 
+    /// @notice `tryPrice` for many assets in one call (ATLAS's read): per asset one word,
+    ///         priceWad in bits 0..127, stableWad in bits 128..254 and bit 255 set when the price
+    ///         is usable (the word is 0 when `tryPrice` would say `ok = false`).
+    function tryPrices(address[] calldata assets) external view returns (uint256[] memory words);
+
     /// @notice The asset's configuration as set (kind None and zeros when it has no feed).
     function feedOf(address asset) external view returns (FeedConfig memory);
 

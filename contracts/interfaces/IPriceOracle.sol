@@ -6,4 +6,5 @@ pragma solidity 0.8.37;
 interface IPriceOracle {
     function price(address asset) external view returns (uint256 priceWad, uint256 stableWad);
     function tryPrice(address asset) external view returns (bool ok, uint256 priceWad, uint256 stableWad);
+    function tryPrices(address[] calldata assets) external view returns (uint256[] memory words);
 }

@@ -1,8 +1,18 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {IAtlas} from "../interfaces/IAtlas.sol";
+
 /// @title ATLAS arithmetic, integer and exact; every rounding goes against the account
 /// @notice docs/RISK.md states each formula; sdk/src/math/atlas.ts copies this file line by line.
+/// @dev The arithmetic is unchecked (it is ATLAS's hot loop: checked math cost ~3k gas per asset).
+/// That is safe because every input is bounded where it enters: `adjusted` (which every path
+/// runs on an entry before using its other fields) requires atoms below 2^128, rates below 2^64,
+/// basis points below 2^16 and the impact notional below 2^128, and `_usd` (checked) requires
+/// every USD value below 2^200. With ≤ 2^15 for any basis-point factor and ≤ 2^8 entries no sum or
+/// product below can reach 2^255; the squared notional of `_liquidity` is checked on its own.
+/// Out-of-range inputs revert `ValuationOutOfRange` (the checked version reverted with a panic there).
 library AtlasMath {
     uint256 internal constant BPS = 10_000;
     uint256 internal constant WAD = 1e18;
@@ -48,11 +58,18 @@ library AtlasMath {
     /// @notice Adjusted balance x in atoms: idle + pockets + lent × haircut − debt × (1 + r × T),
     /// plus the cash legs of perp positions settled in this asset.
     /// Lent value rounds down and debt rounds up: both against the account.
-    function adjusted(Entry memory e) internal pure returns (int256) {
+    function adjusted(Entry memory e) internal pure returns (int256) { unchecked {
+        require(
+            (e.idleAtoms | e.pocketAtoms | e.lentAtoms | e.debtAtoms | _abs(e.perpCashAtoms) | _abs(e.perpAtoms)
+                | e.perpBidAtoms | e.perpAskAtoms | e.perpImpactUsd) < 2 ** 128
+                && (e.borrowRateWad | e.debtInterestSeconds) < 2 ** 64
+                && (e.shockBps | e.slippageBps | e.haircutBps | e.perpLiquidityBps | e.basisBps | e.floorBps) < 2 ** 16,
+            IAtlas.ValuationOutOfRange()
+        );
         uint256 plus = e.idleAtoms + e.pocketAtoms + (e.lentAtoms * e.haircutBps) / BPS;
         uint256 minus = divUp(e.debtAtoms * (WAD + e.borrowRateWad * e.debtInterestSeconds), WAD);
         return int256(plus) - int256(minus) + e.perpCashAtoms;
-    }
+    }}
 
     /// @notice Spot (adjusted) plus perp exposure to the asset's price, in atoms.
     function netExposure(Entry memory e) internal pure returns (int256) {
@@ -75,7 +92,7 @@ library AtlasMath {
         internal
         pure
         returns (int256[] memory v)
-    {
+    { unchecked {
         uint256 mode = conservative ? 2 : 1;
         (, int256[] memory vm, int256[] memory vi, uint256[] memory pi) = _pass(e, b, scaleBps, mode);
         v = new int256[](e.length);
@@ -84,29 +101,29 @@ library AtlasMath {
                 ? _final(e[i], vi[2 * i], vi[2 * i + 1], pi[i], scaleBps)
                 : _final(e[i], vm[2 * i], vm[2 * i + 1], e[i].priceWad, BPS);
         }
-    }
+    }}
 
     /// @notice Shock or slippage scaled for initial margin, rounded up (more conservative).
-    function scaled(uint256 bps, uint256 scaleBps) internal pure returns (uint256) {
+    function scaled(uint256 bps, uint256 scaleBps) internal pure returns (uint256) { unchecked {
         return divUp(bps * scaleBps, BPS);
-    }
+    }}
 
     /// @notice For initial margin: the lower of oracle and stable price for what the account
     /// holds, the higher for what it owes.
-    function conservativePrice(Entry memory e, int256 x) internal pure returns (uint256) {
+    function conservativePrice(Entry memory e, int256 x) internal pure returns (uint256) { unchecked {
         x += e.perpAtoms; // the net exposure decides which price is the conservative one
         uint256 p = e.priceWad;
         uint256 s = e.stableWad;
         if (x >= 0) return p < s ? p : s;
         return p > s ? p : s;
-    }
+    }}
 
     /// @notice Equity (mode 3), maintenance value (mode bit 1) and initial value (mode bit 2) in one
     /// pass: per asset the worse of the up and down scenarios less the resting orders' worst case,
     /// then, where perps trade on the asset, the basis charge and the gross-notional floor.
     function risk(Entry[] memory e, Book[] memory b, uint256 scaleBps, uint256 mode)
         internal pure returns (int256 equityWad, int256 maintWad, int256 initWad)
-    {
+    { unchecked {
         int256[] memory vm;
         int256[] memory vi;
         uint256[] memory pi;
@@ -115,26 +132,26 @@ library AtlasMath {
             if (mode & 1 != 0) maintWad += _final(e[i], vm[2 * i], vm[2 * i + 1], e[i].priceWad, BPS);
             if (mode & 2 != 0) initWad += _final(e[i], vi[2 * i], vi[2 * i + 1], pi[i], scaleBps);
         }
-    }
+    }}
 
     /// @notice Initial-margin requirement of the portfolio and of plain cross margin (each leg, spot
     /// and perp, margined alone), both at the initial scale and conservative prices:
     /// requirement = value at the price − value under the shocks, summed over assets.
     function requirements(Entry[] memory e, Book[] memory b, uint256 scaleBps)
         internal pure returns (int256 portfolioWad, int256 crossWad)
-    {
+    { unchecked {
         (,, int256[] memory vi, uint256[] memory pi) = _pass(e, b, scaleBps, 2);
         for (uint256 i; i < e.length; ++i) {
             (int256 p, int256 c) = _requirement(e[i], vi[2 * i], vi[2 * i + 1], pi[i], scaleBps);
             portfolioWad += p;
             crossWad += c;
         }
-    }
+    }}
 
     /// @dev One asset's portfolio and cross requirements from its two scenario values.
     function _requirement(Entry memory t, int256 vUp, int256 vDown, uint256 p, uint256 scaleBps)
         private pure returns (int256 portfolio, int256 cross)
-    {
+    { unchecked {
         uint256 unit = _unit(t);
         int256 x = adjusted(t);
         int256 ux = _usd(x, p, unit);
@@ -150,32 +167,32 @@ library AtlasMath {
             int256 fl = int256(divUp(_abs(pu) * scaled(t.floorBps, scaleBps), BPS));
             cross += req > fl ? req : fl;
         }
-    }
+    }}
 
     /// @dev The spot leg's scenarios alone, with the resting spot orders' charges (the difference
     /// between the scenario values given, which include them, and the asset's own scenarios).
     function _spotAlone(Entry memory t, int256 x, uint256 p, uint256 scaleBps, int256 vUp, int256 vDown)
         private pure returns (int256 up, int256 down)
-    {
+    { unchecked {
         (int256 ou, int256 od) = _scenarios(t, x, p, scaleBps);
         (up, down) = _spotScenarios(t, x, p, scaleBps);
         (up, down) = (up + vUp - ou, down + vDown - od);
-    }
+    }}
 
     /// @dev Equity and both scenario values per asset ([2i] up, [2i + 1] down) before the final min.
     function _pass(Entry[] memory e, Book[] memory b, uint256 scaleBps, uint256 mode)
         private pure returns (int256 equityWad, int256[] memory vm, int256[] memory vi, uint256[] memory pi)
-    {
+    { unchecked {
         uint256 n = e.length;
         vm = new int256[](2 * n);
         vi = new int256[](2 * n);
         pi = new uint256[](n);
         for (uint256 i; i < n; ++i) equityWad += _entry(e[i], i, scaleBps, vm, vi, pi, mode);
         for (uint256 j; j < b.length; ++j) _book(e, b[j], scaleBps, vm, vi, pi);
-    }
+    }}
 
     /// @dev min(up, down), less the basis charge on the hedged part, capped by the floor.
-    function _final(Entry memory t, int256 up, int256 down, uint256 p, uint256 scaleBps) private pure returns (int256 v) {
+    function _final(Entry memory t, int256 up, int256 down, uint256 p, uint256 scaleBps) private pure returns (int256 v) { unchecked {
         v = up < down ? up : down;
         if (!t.hasPerp) return v;
         uint256 unit = _unit(t);
@@ -189,11 +206,11 @@ library AtlasMath {
         uint256 gross = uint256(_usd(int256(_abs(x)), p, unit)) + uint256(_usd(int256(_abs(y)), p, unit));
         int256 cap = mid - int256(divUp(gross * scaled(t.floorBps, scaleBps), BPS));
         if (cap < v) v = cap;
-    }
+    }}
 
     function _entry(Entry memory t, uint256 i, uint256 scaleBps, int256[] memory vm, int256[] memory vi,
         uint256[] memory pi, uint256 mode) private pure returns (int256 eq)
-    {
+    { unchecked {
         int256 x = adjusted(t);
         uint256 unit = _unit(t);
         if (mode == 3) {
@@ -205,7 +222,7 @@ library AtlasMath {
         uint256 pc = conservativePrice(t, x);
         pi[i] = pc;
         (vi[2 * i], vi[2 * i + 1]) = _scenarios(t, x, pc, scaleBps);
-    }
+    }}
 
     /// @dev The asset's two scenario values: spot alone, or spot and perps netted.
     function _scenarios(Entry memory t, int256 x, uint256 p, uint256 scaleBps) private pure returns (int256, int256) {
@@ -216,7 +233,7 @@ library AtlasMath {
     /// perp asks filled in the up scenario and bids in the down one (charged h' of their notional),
     /// less the liquidity cost of what is not hedged in that scenario. A perfect hedge therefore
     /// costs nothing here: only the basis charge (and the floor) apply to it, in `_final`.
-    function _netted(Entry memory t, int256 x, uint256 p, uint256 scaleBps) private pure returns (int256 up, int256 down) {
+    function _netted(Entry memory t, int256 x, uint256 p, uint256 scaleBps) private pure returns (int256 up, int256 down) { unchecked {
         uint256 unit = _unit(t);
         int256 h = int256(scaled(t.shockBps, scaleBps));
         int256 u = _usd(x, p, unit) + _usd(t.perpAtoms, p, unit);
@@ -226,11 +243,11 @@ library AtlasMath {
         down = floorDiv(u * (int256(BPS) - h), int256(BPS));
         down -= int256(divUp(uint256(_usd(int256(t.perpBidAtoms), p, unit)) * uint256(h), BPS));
         down -= _unhedgedCost(t, x, t.perpAtoms + int256(t.perpBidAtoms), p, scaleBps);
-    }
+    }}
 
     /// @dev Slippage on the spot and liquidity on the perp exposure beyond the hedged part
     /// (min(|x|, |y|) when they have opposite signs), each rounded up.
-    function _unhedgedCost(Entry memory t, int256 x, int256 y, uint256 p, uint256 scaleBps) private pure returns (int256) {
+    function _unhedgedCost(Entry memory t, int256 x, int256 y, uint256 p, uint256 scaleBps) private pure returns (int256) { unchecked {
         uint256 ax = _abs(x);
         uint256 ay = _abs(y);
         if (x != 0 && y != 0 && (x > 0) != (y > 0)) {
@@ -239,47 +256,53 @@ library AtlasMath {
         }
         uint256 slip = divUp(uint256(_usd(int256(ax), p, _unit(t))) * scaled(t.slippageBps, scaleBps), BPS);
         return int256(slip) + _liquidity(t, ay, p, scaleBps);
-    }
+    }}
 
     /// @dev x at P·(1 ± h' − s'·sign(x)), rounded toward −∞ (slippage always against the holder).
     function _spotScenarios(Entry memory t, int256 x, uint256 p, uint256 scaleBps)
         private pure returns (int256 up, int256 down)
-    {
+    { unchecked {
         int256 u = _usd(x, p, _unit(t));
         int256 h = int256(scaled(t.shockBps, scaleBps));
         int256 slip = int256(scaled(t.slippageBps, scaleBps));
         if (x >= 0) slip = -slip;
         up = floorDiv(u * (int256(BPS) + h + slip), int256(BPS));
         down = floorDiv(u * (int256(BPS) - h + slip), int256(BPS));
-    }
+    }}
 
     /// @dev Perp exposure y in the up scenario: y at P·(1 + h'), open asks filled (charged h' of
     /// their notional), and the liquidity charge on what the position would then be.
-    function _perpUp(Entry memory t, uint256 p, uint256 scaleBps) private pure returns (int256) {
+    function _perpUp(Entry memory t, uint256 p, uint256 scaleBps) private pure returns (int256) { unchecked {
         uint256 unit = _unit(t);
         int256 h = int256(scaled(t.shockBps, scaleBps));
         int256 v = floorDiv(_usd(t.perpAtoms, p, unit) * (int256(BPS) + h), int256(BPS));
         v -= int256(divUp(uint256(_usd(int256(t.perpAskAtoms), p, unit)) * uint256(h), BPS));
         return v - _liquidity(t, _abs(t.perpAtoms - int256(t.perpAskAtoms)), p, scaleBps);
-    }
+    }}
 
     /// @dev Down scenario: y at P·(1 − h'), open bids filled.
-    function _perpDown(Entry memory t, uint256 p, uint256 scaleBps) private pure returns (int256) {
+    function _perpDown(Entry memory t, uint256 p, uint256 scaleBps) private pure returns (int256) { unchecked {
         uint256 unit = _unit(t);
         int256 h = int256(scaled(t.shockBps, scaleBps));
         int256 v = floorDiv(_usd(t.perpAtoms, p, unit) * (int256(BPS) - h), int256(BPS));
         v -= int256(divUp(uint256(_usd(int256(t.perpBidAtoms), p, unit)) * uint256(h), BPS));
         return v - _liquidity(t, _abs(t.perpAtoms + int256(t.perpBidAtoms)), p, scaleBps);
-    }
+    }}
 
     /// @dev Liquidity charge on a perp exposure of `atoms`: notional × liquidity bps, plus
     /// notional² / impact notional (the cost of closing a large position grows with its size).
-    function _liquidity(Entry memory t, uint256 atoms, uint256 p, uint256 scaleBps) private pure returns (int256) {
+    function _liquidity(Entry memory t, uint256 atoms, uint256 p, uint256 scaleBps) private pure returns (int256) { unchecked {
         uint256 n = uint256(_usd(int256(atoms), p, _unit(t)));
         uint256 c = divUp(n * scaled(t.perpLiquidityBps, scaleBps), BPS);
-        if (t.perpImpactUsd != 0) c += divUp(n * n * scaleBps, t.perpImpactUsd * WAD * BPS);
+        if (t.perpImpactUsd != 0) {
+            uint256 den = t.perpImpactUsd * WAD * BPS; // < 2^128 · 2^60 · 2^14 (bounded in `adjusted`)
+            // n² × scale fits 256 bits below n = 2^120; above (what-if probes at extreme prices) the
+            // same quotient, rounded up, through a 512-bit product
+            c += n < 2 ** 120 ? divUp(n * n * scaleBps, den) : Math.mulDiv(n, n * scaleBps, den, Math.Rounding.Ceil);
+        }
+        require(c < 2 ** 200, IAtlas.ValuationOutOfRange());
         return int256(c);
-    }
+    }}
 
     function _abs(int256 x) private pure returns (uint256) {
         return uint256(x >= 0 ? x : -x);
@@ -287,7 +310,7 @@ library AtlasMath {
 
     function _book(Entry[] memory e, Book memory k, uint256 scaleBps, int256[] memory vm, int256[] memory vi,
         uint256[] memory pi) private pure
-    {
+    { unchecked {
         Entry memory bq = e[k.quoteIndex];
         Entry memory bb = e[k.baseIndex];
         uint256 hs = bb.shockBps + bb.slippageBps;
@@ -297,7 +320,7 @@ library AtlasMath {
         hs = scaled(bb.shockBps, scaleBps) + scaled(bb.slippageBps, scaleBps);
         vi[bi] -= int256(divUp(uint256(_usd(int256(k.lockedBaseAtoms), pi[k.baseIndex], _unit(bb))) * hs, BPS));
         vi[bi + 1] -= int256(divUp(uint256(_usd(int256(k.lockedQuoteAtoms), pi[k.quoteIndex], _unit(bq))) * hs, BPS));
-    }
+    }}
 
     function _unit(Entry memory t) private pure returns (uint256) {
         uint256 u = t.unit;
@@ -305,9 +328,11 @@ library AtlasMath {
     }
 
     /// @dev USD WAD value of `atoms` at `priceWad` (`unit` = 10^decimals): rounded down for holdings, up for debts.
+    /// Checked arithmetic, and the 2^200 bound the unchecked callers rely on.
     function _usd(int256 atoms, uint256 priceWad, uint256 unit) private pure returns (int256) {
-        if (atoms >= 0) return int256((uint256(atoms) * priceWad) / unit);
-        return -int256(divUp(uint256(-atoms) * priceWad, unit));
+        uint256 v = atoms >= 0 ? (uint256(atoms) * priceWad) / unit : divUp(uint256(-atoms) * priceWad, unit);
+        require(v < 2 ** 200, IAtlas.ValuationOutOfRange());
+        return atoms >= 0 ? int256(v) : -int256(v);
     }
 
     function divUp(uint256 a, uint256 b) internal pure returns (uint256) {

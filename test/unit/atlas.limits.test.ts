@@ -195,3 +195,19 @@ describe("Atlas.liquidationPrice", () => {
     expect(await atlas.liquidationPrice(acctOf(bob), W)).to.be.greaterThan(0n);
   });
 });
+
+describe("Atlas: the range its unchecked arithmetic is proven for", () => {
+  const fx = useMarginFixture();
+
+  it("values a balance just below 2^128 atoms and reverts ValuationOutOfRange at 2^128", async () => {
+    const f = fx();
+    const { atlas, alice, L } = f;
+    await deposit(f, alice, L, 2n ** 128n - 1n);
+    const r = await atlas.riskOf(acctOf(alice));
+    expect(r.equityWad).to.be.greaterThan(0n);
+    expect(r.maintenanceWad).to.be.lessThan(r.equityWad);
+    await deposit(f, alice, L, 1n);
+    await expect(atlas.riskOf(acctOf(alice))).to.be.revertedWithCustomError(atlas, "ValuationOutOfRange");
+    await expect(atlas.initialValue(acctOf(alice))).to.be.revertedWithCustomError(atlas, "ValuationOutOfRange");
+  });
+});

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { getAddress } from "ethers";
 import { DEFAULT_RATE_MODEL } from "../../scripts/lib/deploy-margin.ts";
 import { GOVERNANCE_ROLE, deployProtocol, deployToken } from "../../scripts/lib/deploy.ts";
 import { LendingPool__factory } from "../../types/ethers-contracts/index.js";
@@ -138,6 +139,58 @@ describe("Clearinghouse margin views", () => {
     await mined(f.market.connect(bob).placeOrder(encodeOrder({ side: Side.Ask, tick: 400_000n, lots: 1n })));
     const [, marketsAfter] = await ch.positionsOf(acctOf(bob), ZERO);
     expect(marketsAfter).to.deep.equal([await f.market.getAddress()]);
+  });
+
+  it("riskInputsOf packs what positionsOf says into ATLAS's words, reading the pool only where it is needed", async () => {
+    const f = fx();
+    const { ch, bob, W, U, B, L } = f;
+    await deposit(f, bob, L, 3n * E18);
+    await deposit(f, bob, W, 10n * E18);
+    await mined(ch.connect(bob).setLending(W, 0, true));
+    await mined(ch.connect(bob).borrow(U, 0, 1_000n * E6, bob.address));
+    await mined(ch.setAssetRisk(L, 1_234, 56, 7_890)); // the default signer governs
+    const unpack = (cfg: bigint, amount: bigint, pool: bigint) => ({
+      token: getAddress("0x" + (cfg & (2n ** 160n - 1n)).toString(16).padStart(40, "0")),
+      decimals: (cfg >> 160n) & 0xffn,
+      shockBps: (cfg >> 168n) & 0xffffn,
+      slippageBps: (cfg >> 184n) & 0xffffn,
+      lentHaircutBps: (cfg >> 200n) & 0xffffn,
+      lent: cfg >> 255n === 1n,
+      amount: BigInt.asIntN(256, amount),
+      pool: getAddress("0x" + pool.toString(16).padStart(40, "0")),
+    });
+    for (const extra of [ZERO, B, W]) {
+      const [ps] = await ch.positionsOf(acctOf(bob), extra);
+      const [state, perpMask, words, markets] = await ch.riskInputsOf(acctOf(bob), extra);
+      expect(state).to.equal(await ch.accountState(acctOf(bob)));
+      expect([perpMask, markets]).to.deep.equal([0n, []]); // no market yet
+      expect(words.length).to.equal(3 * ps.length);
+      ps.forEach((p, i) => {
+        const u = unpack(words[3 * i], words[3 * i + 1], words[3 * i + 2]);
+        // the pool only for debt, a lent balance or the what-if token; an idle balance reads two slots
+        const needsPool = p.amount < 0n || p.lent || p.token === extra;
+        expect(u).to.deep.equal({
+          token: p.token, decimals: p.decimals, shockBps: p.shockBps, slippageBps: p.slippageBps,
+          lentHaircutBps: p.lentHaircutBps, lent: p.lent, amount: p.amount, pool: needsPool ? p.pool : ZERO,
+        });
+      });
+    }
+    // L is idle: its pool is not read; W is lent and U borrowed: both carry their pool
+    const [, , words] = await ch.riskInputsOf(acctOf(bob), ZERO);
+    expect(words[3 * 2 + 2]).to.equal(0n);
+    // assetWordOf: the same config word without the lent flag, for a token the account does not hold
+    expect(await ch.assetWordOf(L)).to.equal(words[3 * 2]);
+    expect(await ch.assetWordOf(W)).to.equal(words[0] & (2n ** 255n - 1n));
+    expect((await ch.assetWordOf(B)) & (2n ** 160n - 1n)).to.equal(BigInt(B));
+    await expect(ch.assetWordOf(f.outsider.address))
+      .to.be.revertedWithCustomError(ch, "AssetNotListed")
+      .withArgs(f.outsider.address);
+    await expect(ch.riskInputsOf(acctOf(bob), f.outsider.address))
+      .to.be.revertedWithCustomError(ch, "AssetNotListed")
+      .withArgs(f.outsider.address);
+    await mined(f.market.connect(bob).placeOrder(encodeOrder({ side: Side.Ask, tick: 400_000n, lots: 1n })));
+    const [, perpMask, , markets] = await ch.riskInputsOf(acctOf(bob), ZERO);
+    expect([perpMask, markets]).to.deep.equal([await ch.perpMarketMask(), [await f.market.getAddress()]]);
   });
 
   it("positionOf carries the asset's risk config; accountState packs masks, flags and the clock", async () => {

@@ -48,6 +48,9 @@ async function checkAgainst(router: OracleRouter, expected: Outcome): Promise<vo
   expect(ok).to.equal(expected.ok);
   expect(p).to.equal(expected.ok ? expected.price : 0n);
   expect(s).to.equal(p);
+  // the batched read ATLAS uses packs the same answer: price | stable << 128 | ok << 255
+  const [word] = await router.tryPrices([A]);
+  expect(word).to.equal(expected.ok ? p | (s << 128n) | (1n << 255n) : 0n);
   expect(await callPrice(router)).to.deep.equal(expected);
 }
 
@@ -207,5 +210,33 @@ describe("OracleRouter: tryPrice never reverts and agrees with price() and the m
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe("OracleRouter.tryPrices", () => {
+  const fx = useOracleFixture();
+
+  it("answers each asset as tryPrice does, in order, with a zero word where tryPrice says not ok", async () => {
+    const f = fx();
+    await setFeed(f, ASSET.weth, adminCfg());
+    await setFeed(f, ASSET.wbtc, adminCfg({ maxAgeSeconds: 60n }));
+    await (await f.router.pushPrice(ASSET.weth, 3_000n * 10n ** 18n)).wait();
+    await (await f.router.pushPrice(ASSET.wbtc, 60_000n * 10n ** 18n)).wait();
+    const assets = [ASSET.wbtc, ASSET.none, ASSET.weth, ASSET.wbtc];
+    const pack = async (a: string) => {
+      const [ok, p, s] = await f.router.tryPrice(a);
+      return ok ? p | (s << 128n) | (1n << 255n) : 0n;
+    };
+    const expected = await Promise.all(assets.map(pack));
+    expect(expected[1]).to.equal(0n); // no feed
+    expect(expected[0]).to.not.equal(0n);
+    expect(await f.router.tryPrices(assets)).to.deep.equal(expected);
+    // WBTC goes stale; WETH (an hour's max age by default) does not
+    await mineAt(f, (await now(f)) + 120n);
+    const later = await f.router.tryPrices(assets);
+    expect(later[0]).to.equal(0n);
+    expect(later[2]).to.equal(await pack(ASSET.weth));
+    expect(later[2] >> 255n).to.equal(1n);
+    expect(await f.router.tryPrices([])).to.deep.equal([]);
   });
 });

@@ -45,6 +45,11 @@ export const atlasAbi = [
   },
   {
     "inputs": [],
+    "name": "ValuationOutOfRange",
+    "type": "error"
+  },
+  {
+    "inputs": [],
     "name": "CLEARINGHOUSE",
     "outputs": [
       {

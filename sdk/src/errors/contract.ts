@@ -879,6 +879,17 @@ export class PriceUnavailableError extends ContractRevertError<typeof atlasAbi, 
 }
 
 /**
+ * `ValuationOutOfRange()` (Atlas, selector `0x9296858a`).
+ * A balance, price or parameter is beyond the range ATLAS's arithmetic is proven for (atoms ≥ 2^128, a USD value ≥ 2^200 WAD, ...): no real account comes near.
+ */
+export class ValuationOutOfRangeError extends ContractRevertError<typeof atlasAbi, "ValuationOutOfRange"> {
+  static readonly errorName = "ValuationOutOfRange";
+  static readonly signature = "ValuationOutOfRange()";
+  static readonly selector: Hex = "0x9296858a";
+  override name = "ValuationOutOfRangeError";
+}
+
+/**
  * `BorrowCapExceeded(uint256,uint256)` (LendingPool, selector `0xc4663194`).
  * A borrow would take totalBorrows above the borrow cap.
  */
@@ -1280,6 +1291,7 @@ export const contractErrorsBySelector: Readonly<Record<Hex, ContractRevertErrorC
   "0x96c6fd1e": ERC20InvalidSenderError,
   "0x94280d62": ERC20InvalidSpenderError,
   "0x8fd228af": PriceUnavailableError,
+  "0x9296858a": ValuationOutOfRangeError,
   "0xc4663194": BorrowCapExceededError,
   "0x79012fb2": ERC4626ExceededMaxDepositError,
   "0x284ff667": ERC4626ExceededMaxMintError,
@@ -1394,6 +1406,7 @@ export const exchangeErrorsAbi = [
   {"inputs":[{"internalType":"address","name":"sender","type":"address"}],"name":"ERC20InvalidSender","type":"error"},
   {"inputs":[{"internalType":"address","name":"spender","type":"address"}],"name":"ERC20InvalidSpender","type":"error"},
   {"inputs":[{"internalType":"address","name":"asset","type":"address"}],"name":"PriceUnavailable","type":"error"},
+  {"inputs":[],"name":"ValuationOutOfRange","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"totalAfter","type":"uint256"},{"internalType":"uint256","name":"cap","type":"uint256"}],"name":"BorrowCapExceeded","type":"error"},
   {"inputs":[{"internalType":"address","name":"receiver","type":"address"},{"internalType":"uint256","name":"assets","type":"uint256"},{"internalType":"uint256","name":"max","type":"uint256"}],"name":"ERC4626ExceededMaxDeposit","type":"error"},
   {"inputs":[{"internalType":"address","name":"receiver","type":"address"},{"internalType":"uint256","name":"shares","type":"uint256"},{"internalType":"uint256","name":"max","type":"uint256"}],"name":"ERC4626ExceededMaxMint","type":"error"},

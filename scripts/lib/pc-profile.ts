@@ -1,0 +1,79 @@
+// Gas per source function of one contract in a traced transaction: the default struct-log
+// trace gives each opcode's pc and cost; the compiler's deployed source map turns a pc into a
+// source offset, and the last `function` header before it names the function. For finding
+// where ATLAS and the books spend compute (BENCH_PCPROFILE=<ContractName>, with BENCH_PROFILE).
+import { readFileSync, readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { RequestProvider } from "../bench-measure.ts";
+
+const ART = fileURLToPath(new URL("../../artifacts/", import.meta.url));
+
+interface Loaded {
+  pcToIndex: Map<number, number>;
+  map: { s: number; f: number }[];
+  sources: Map<number, { path: string; text: string }>;
+}
+
+function load(contract: string): Loaded {
+  const dir = readdirSync(`${ART}build-info`).filter((f) => f.endsWith(".output.json"));
+  for (const f of dir) {
+    const out = JSON.parse(readFileSync(`${ART}build-info/${f}`, "utf8")).output;
+    for (const [path, cs] of Object.entries(out.contracts ?? {}) as [string, Record<string, any>][]) {
+      const c = cs[contract];
+      if (!c || !path.includes(`/${contract}.sol`)) continue;
+      const code = Buffer.from(c.evm.deployedBytecode.object, "hex");
+      const pcToIndex = new Map<number, number>();
+      for (let pc = 0, i = 0; pc < code.length; i++) {
+        pcToIndex.set(pc, i);
+        const op = code[pc];
+        pc += op >= 0x60 && op <= 0x7f ? op - 0x5e : 1;
+      }
+      const map: { s: number; f: number }[] = [];
+      let s = 0, fi = 0;
+      for (const e of (c.evm.deployedBytecode.sourceMap as string).split(";")) {
+        const parts = e.split(":");
+        if (parts[0]) s = Number(parts[0]);
+        if (parts[2]) fi = Number(parts[2]);
+        map.push({ s, f: fi });
+      }
+      const input = JSON.parse(readFileSync(`${ART}build-info/${f.replace(".output", "")}`, "utf8")).input;
+      const sources = new Map<number, { path: string; text: string }>();
+      for (const [p, v] of Object.entries(out.sources) as [string, { id: number }][]) {
+        sources.set(v.id, { path: p, text: input.sources[p]?.content ?? "" });
+      }
+      return { pcToIndex, map, sources };
+    }
+  }
+  throw new Error(`no build info for ${contract}`);
+}
+
+function fnAt(src: { path: string; text: string } | undefined, offset: number): string {
+  if (!src) return "(generated)";
+  const head = src.text.lastIndexOf("function ", offset);
+  const file = src.path.split("/").pop();
+  if (head < 0) return `${file}:(top) ${src.text.slice(offset, offset + 30).replace(/\s+/g, " ")}`;
+  const name = src.text.slice(head + 9, src.text.indexOf("(", head));
+  return `${file}:${name}`;
+}
+
+/** Prints the own gas of `contract`'s frames at `depth` by source function, largest first. */
+export async function pcProfile(provider: RequestProvider, hash: string, contract: string, depth: number): Promise<void> {
+  const l = load(contract);
+  const trace = (await provider.request({
+    method: "debug_traceTransaction",
+    params: [hash, { disableStorage: true, disableMemory: true, disableStack: true }],
+  })) as { structLogs: { pc: number; op: string; gasCost: number; depth: number }[] };
+  const by = new Map<string, number>();
+  for (const s of trace.structLogs) {
+    if (s.depth !== depth) continue;
+    const idx = l.pcToIndex.get(s.pc);
+    const m = idx === undefined ? undefined : l.map[idx];
+    const key = m === undefined || m.f < 0 ? "(generated)" : fnAt(l.sources.get(m.f), m.s);
+    // a call's cost includes its callee's gas: count the access part only
+    const cost = ["CALL", "STATICCALL", "DELEGATECALL"].includes(s.op) ? Math.min(s.gasCost, 2600) : s.gasCost;
+    by.set(key, (by.get(key) ?? 0) + cost);
+  }
+  const rows = [...by.entries()].sort((a, b) => b[1] - a[1]);
+  console.log(`    ${contract} own gas by source function (depth ${depth}):`);
+  for (const [k, v] of rows.slice(0, 25)) console.log(`      ${String(v).padStart(7)}  ${k}`);
+}

@@ -30,6 +30,15 @@ contract PerpMarket is IPerpMarket, OrderBook {
     uint256 internal constant M16 = 0xffff;
     uint256 internal constant M80 = (1 << 80) - 1;
     uint256 internal constant M96 = (1 << 96) - 1;
+    uint256 internal constant M128 = (1 << 128) - 1;
+    /// @notice A funding update whose book top did not move (same best bid and ask) re-reads the
+    /// oracle only when this long has passed since the last update. The premium depends on the
+    /// oracle index too, so this bounds how stale the index behind the rate and the premium may be
+    /// while the book's top stands still (the mark's index, `markPrice`, is always the oracle's
+    /// now); a call that moves the best bid or ask always updates. One minute, as the premium
+    /// samples of dYdX or BitMEX: small against the hourly rate, and it spares a busy book's
+    /// placements and partial takes two oracle reads and the funding writes.
+    uint256 internal constant INDEX_REFRESH_SECONDS = 60;
 
     IPriceOracle public immutable ORACLE;
     /// @notice The one contract allowed to move positions for liquidations and bankruptcies.
@@ -53,11 +62,13 @@ contract PerpMarket is IPerpMarket, OrderBook {
     /// @dev Pocket: [47..0] open bid lots | [95..48] open ask lots | [111..96] open orders |
     ///      [255..128] unsettled cash, quote atoms (int128)
     mapping(AccountId account => uint256) internal _pockets;
-    /// @dev Funding: [127..0] cumulative index (int128) | [223..128] index change per second (int96) |
-    ///      [255..224] last update (uint32)
+    /// @dev Funding: [95..0] cumulative index (int96, quote atoms × 1e9 per lot) | [191..96] index
+    ///      change per second (int96) | [223..192] premium ppm of the last update (int32) |
+    ///      [255..224] last update (uint32). The index is int96 like the snapshot in every position
+    ///      word, so a wider field would buy nothing; the premium sits here because every update
+    ///      writes this word anyway and `riskOf` reads it anyway.
     uint256 internal _funding;
-    /// @dev [63..0] long open interest lots | [143..64] funding paid | [223..144] funding received |
-    ///      [255..224] premium ppm (int32)
+    /// @dev [63..0] long open interest lots | [143..64] funding paid | [223..144] funding received
     uint256 internal _stats;
     /// @dev Index price per lot in quote atoms × 1e18, as of the last funding update.
     uint256 internal _indexLotWad;
@@ -107,6 +118,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
     /// @inheritdoc IPerpMarket
     function settle(address owner, uint8 sub) external nonReentrant {
         Ctx memory c = _load(_account(owner, sub));
+        c.owedBase = 1; // settle the funding even though the position did not trade
         _flush(c);
     }
 
@@ -245,8 +257,9 @@ contract PerpMarket is IPerpMarket, OrderBook {
 
     // ------------------------------------------------------------------ working copy
 
-    /// @dev Loads position and pocket; the funding owed up to now rides in `owedQuote` (pays) or
-    /// `owedBase` (receives).
+    /// @dev Loads position and pocket. `owedQuote` keeps the position word as loaded: its funding
+    /// snapshot and size say what funding is owed when the position is written back (`_flush`);
+    /// `owedBase` != 0 asks `_flush` to settle the funding even if the position did not trade.
     function _load(AccountId acct) internal view override returns (Ctx memory c) {
         c.account = acct;
         uint256 pw = _positions[acct];
@@ -261,15 +274,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
         // after the call is added risk
         (c.unsweptQuote, c.unsweptBase) = (c.lockedQuote, c.lockedBase);
         c.cash = int128(uint128(w >> 128));
-        // funding owed up to now: settled into the cash when the position is written back (_flush),
-        // so a pocket-only write (liquidation cancels) leaves both untouched
-        int256 owed = PerpMath.fundingOwed(c.size, _indexNow(), int96(uint96(pw >> 160)));
-        c.owedQuote = owed > 0 ? uint256(owed) : 0;
-        c.owedBase = owed < 0 ? uint256(-owed) : 0;
-    }
-
-    function _owed(Ctx memory c) internal pure returns (int256) {
-        return int256(c.owedQuote) - int256(c.owedBase);
+        c.owedQuote = pw;
     }
 
     function _applyTrade(Ctx memory c, int256 d, uint256 notional) internal pure {
@@ -284,26 +289,41 @@ contract PerpMarket is IPerpMarket, OrderBook {
             | (uint256(uint128(c.cash.toInt128())) << 128);
     }
 
-    /// @dev Writes position and pocket (cash settled into the Clearinghouse), updates funding after
-    /// a trade or placement, and has the Clearinghouse margin-check a risk-adding action.
+    /// @dev Writes pocket and (if it traded) position, settles the cash into the Clearinghouse,
+    /// refreshes funding after a book move, and has the Clearinghouse margin-check a risk-adding
+    /// action. Funding owed settles only when the position is rewritten anyway (it traded, or
+    /// `settle`): a placement, cancel or amend leaves it accruing on the snapshot — exact, since the
+    /// owed amount is a function of size and snapshot, and ATLAS counts it meanwhile (`riskOf`). That
+    /// spares those calls the position write, the funding totals and a Clearinghouse balance update.
     function _flush(Ctx memory c) internal override {
-        int256 owed = _owed(c);
-        _countFunding(owed);
-        int256 cash = c.cash - owed;
+        uint256 pw = c.owedQuote;
+        int256 cash = c.cash;
+        if (c.size != int64(uint64(pw)) || c.entry != int96(uint96(pw >> 64)) || c.owedBase != 0) {
+            int256 index = _indexNow();
+            // funding over [snapshot, now] on the size held then (a fill earlier in this call
+            // changed `c.size`, not the past)
+            int256 owed = PerpMath.fundingOwed(int64(uint64(pw)), index, int96(uint96(pw >> 160)));
+            _countFunding(owed);
+            cash -= owed;
+            _positions[c.account] = _packPosition(c.size, c.entry, index);
+        }
         c.cash = 0;
-        c.owedQuote = 0;
-        c.owedBase = 0;
         // risk added: a larger position, or more open lots on a side (a reducing trade of an account
         // with resting orders is not margin-checked, so an account below initial value can still de-risk)
         bool riskUp = c.risky
             && (SignedMath.abs(c.size) > c.sizeBefore || c.lockedQuote > c.unsweptQuote || c.lockedBase > c.unsweptBase);
         if (c.risky) _checkCaps(c);
         _storePocket(c);
-        _positions[c.account] = _packPosition(c.size, c.entry, _indexNow());
-        if (c.topLoaded) _top = c.top;
-        // the book moved (a place or a take): new premium and rate. A liquidation transfer leaves
-        // the book alone, so the mark it priced at stays the one ATLAS values at.
-        if (c.topLoaded) _updateFunding();
+        if (c.topLoaded) {
+            uint256 before = _top; // warm: loaded by `_loadTop`
+            _top = c.top;
+            // a place or a take: a new premium and rate if the best bid or ask moved, else only if
+            // the index is due for a refresh. A liquidation transfer leaves the book alone, so the
+            // mark it priced at stays the one ATLAS values at.
+            if ((before ^ c.top) & C.M48 != 0 || block.timestamp >= (_funding >> 224) + INDEX_REFRESH_SECONDS) {
+                _updateFunding();
+            }
+        }
         if (cash != 0 || riskUp) {
             CLEARINGHOUSE.settlePerp(INDEX, BASE, QUOTE, c.account, cash, riskUp);
             if (cash != 0) emit CashSettled(c.account, cash);
@@ -320,13 +340,13 @@ contract PerpMarket is IPerpMarket, OrderBook {
     /// @dev Cumulative funding index now: the stored index plus the per-second change since.
     function _indexNow() internal view returns (int256) {
         uint256 f = _funding;
-        return int128(uint128(f)) + int96(uint96(f >> 128)) * int256(block.timestamp - (f >> 224));
+        return int96(uint96(f)) + int96(uint96(f >> 96)) * int256(block.timestamp - (f >> 224));
     }
 
     /// @dev Brings the stored index to now (keeping the rate in force).
     function _accrue() internal {
         uint256 f = _funding;
-        _funding = (uint256(uint128(_indexNow().toInt128()))) | (f & (M96 << 128)) | (block.timestamp << 224);
+        _funding = uint256(uint96(_indexNow().toInt96())) | (f & (M128 << 96)) | (block.timestamp << 224);
     }
 
     /// @dev After the book moved: index to now, then a new rate from the premium of the book's mid
@@ -334,24 +354,22 @@ contract PerpMarket is IPerpMarket, OrderBook {
     /// With no usable oracle price (stale, out of bounds) the index runs on at the rate in force:
     /// trades that only reduce risk still go through (adding risk is refused by the ATLAS check).
     function _updateFunding() internal {
-        int256 index = _indexNow();
         (bool ok, uint256 pu,) = ORACLE.tryPrice(BASE);
         (bool okQ, uint256 pq,) = ORACLE.tryPrice(QUOTE);
         if (!ok || !okQ) {
             _accrue();
             return;
         }
+        int256 index = _indexNow();
         (uint256 indexLot, int256 premiumPpm) = _indexAndPremiumAt(pu, pq);
         int256 r = PerpMath.rate(premiumPpm, INTEREST_PPM, CLAMP_PPM, CAP_PPM);
         // change of the index per second: rate × index price per lot, in quote atoms × 1e9 per lot
         int256 perSec = (r * int256(indexLot)) / int256(PPM * 3600 * (WAD / uint256(FS)));
-        int256 perSecBefore = int96(uint96(_funding >> 128));
-        _funding = uint256(uint128(index.toInt128())) | (uint256(uint96(perSec.toInt96())) << 128) | (block.timestamp << 224);
-        uint256 st = _stats;
-        if (int32(uint32(st >> 224)) != premiumPpm) {
-            _stats = (st & ~(uint256(type(uint32).max) << 224)) | (uint256(uint32(int32(premiumPpm))) << 224);
-        }
-        // the index and rate are logged when they change, not on every placement (a log is costly on MegaETH)
+        int256 perSecBefore = int96(uint96(_funding >> 96));
+        // |premium| <= 1e5 ppm (maxPremiumBps <= 1000): the int32 cast is safe
+        _funding = uint256(uint96(index.toInt96())) | (uint256(uint96(perSec.toInt96())) << 96)
+            | (uint256(uint32(int32(premiumPpm))) << 192) | (block.timestamp << 224);
+        // the index and rate are logged when they change, not on every update (a log is costly on MegaETH)
         if (perSec != perSecBefore || indexLot != _indexLotWad) {
             _indexLotWad = indexLot;
             emit FundingUpdated(index, r, premiumPpm, indexLot);
@@ -381,7 +399,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
     /// @dev Index and mark per lot now (the premium is the one of the last update).
     function _prices() internal view returns (uint256 indexLot, uint256 markLot) {
         (indexLot,) = _indexAndPremium();
-        int256 premiumPpm = int32(uint32(_stats >> 224));
+        int256 premiumPpm = int32(uint32(_funding >> 192));
         markLot = uint256((int256(indexLot) * (int256(PPM) + premiumPpm)) / int256(PPM));
     }
 
@@ -445,7 +463,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
         uint256 w = _pockets[account];
         int256 size = int64(uint64(pw));
         int256 owed = PerpMath.fundingOwed(size, _indexNow(), int96(uint96(pw >> 160)));
-        int256 premiumLot = (int256(_indexLotWad) * int32(uint32(_stats >> 224))) / int256(PPM);
+        int256 premiumLot = (int256(_indexLotWad) * int32(uint32(_funding >> 192))) / int256(PPM);
         int256 prem = size * premiumLot;
         // the premium's value rounded against the account
         int256 premAtoms = prem >= 0 ? prem / int256(WAD) : -int256(Math.ceilDiv(uint256(-prem), WAD));
@@ -479,7 +497,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
     /// @inheritdoc IPerpMarket
     function funding() external view returns (int256 cumulative, int256 ratePpmPerHour, uint256 lastUpdate, int256 premiumPpm) {
         uint256 f = _funding;
-        premiumPpm = int32(uint32(_stats >> 224));
+        premiumPpm = int32(uint32(f >> 192));
         ratePpmPerHour = PerpMath.rate(premiumPpm, INTEREST_PPM, CLAMP_PPM, CAP_PPM);
         return (_indexNow(), ratePpmPerHour, f >> 224, premiumPpm);
     }

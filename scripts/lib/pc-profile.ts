@@ -10,7 +10,7 @@ const ART = fileURLToPath(new URL("../../artifacts/", import.meta.url));
 
 interface Loaded {
   pcToIndex: Map<number, number>;
-  map: { s: number; f: number }[];
+  map: { s: number; l: number; f: number }[];
   sources: Map<number, { path: string; text: string }>;
 }
 
@@ -28,13 +28,14 @@ function load(contract: string): Loaded {
         const op = code[pc];
         pc += op >= 0x60 && op <= 0x7f ? op - 0x5e : 1;
       }
-      const map: { s: number; f: number }[] = [];
-      let s = 0, fi = 0;
+      const map: { s: number; l: number; f: number }[] = [];
+      let s = 0, len = 0, fi = 0;
       for (const e of (c.evm.deployedBytecode.sourceMap as string).split(";")) {
         const parts = e.split(":");
         if (parts[0]) s = Number(parts[0]);
+        if (parts[1]) len = Number(parts[1]);
         if (parts[2]) fi = Number(parts[2]);
-        map.push({ s, f: fi });
+        map.push({ s, l: len, f: fi });
       }
       const input = JSON.parse(readFileSync(`${ART}build-info/${f.replace(".output", "")}`, "utf8")).input;
       const sources = new Map<number, { path: string; text: string }>();
@@ -64,16 +65,25 @@ export async function pcProfile(provider: RequestProvider, hash: string, contrac
     params: [hash, { disableStorage: true, disableMemory: true, disableStack: true }],
   })) as { structLogs: { pc: number; op: string; gasCost: number; depth: number }[] };
   const by = new Map<string, number>();
+  const ops = new Map<string, number>(); // BENCH_PCPROFILE_OPS=<key text>: opcodes of those rows
   for (const s of trace.structLogs) {
     if (s.depth !== depth) continue;
     const idx = l.pcToIndex.get(s.pc);
     const m = idx === undefined ? undefined : l.map[idx];
-    const key = m === undefined || m.f < 0 ? "(generated)" : fnAt(l.sources.get(m.f), m.s);
+    const src = m === undefined || m.f < 0 ? undefined : l.sources.get(m.f);
+    // BENCH_PCPROFILE_FINE=1: by source range (the expression) instead of by function
+    const key = src === undefined || m === undefined ? "(generated)"
+      : process.env.BENCH_PCPROFILE_FINE
+        ? `${fnAt(src, m.s).split(" ")[0]} @${m.s}+${m.l}: ${src.text.slice(m.s, m.s + Math.min(m.l, 60)).replace(/\s+/g, " ")}`
+        : fnAt(src, m.s);
     // a call's cost includes its callee's gas: count the access part only
     const cost = ["CALL", "STATICCALL", "DELEGATECALL"].includes(s.op) ? Math.min(s.gasCost, 2600) : s.gasCost;
     by.set(key, (by.get(key) ?? 0) + cost);
+    const want = process.env.BENCH_PCPROFILE_OPS;
+    if (want && key.includes(want)) ops.set(s.op, (ops.get(s.op) ?? 0) + cost);
   }
   const rows = [...by.entries()].sort((a, b) => b[1] - a[1]);
   console.log(`    ${contract} own gas by source function (depth ${depth}):`);
-  for (const [k, v] of rows.slice(0, 25)) console.log(`      ${String(v).padStart(7)}  ${k}`);
+  if (ops.size) console.log(`      ops: ${[...ops.entries()].sort((a, b) => b[1] - a[1]).map(([o, g]) => `${o} ${g}`).join(", ")}`);
+  for (const [k, v] of rows.slice(0, process.env.BENCH_PCPROFILE_FINE ? 45 : 25)) console.log(`      ${String(v).padStart(7)}  ${k}`);
 }

@@ -20,7 +20,7 @@ export interface GetFundingReturnType {
   premiumPpm: bigint;
   /** Cumulative funding index now, quote atoms × 1e9 per lot. */
   cumulativeIndex: bigint;
-  /** Unix seconds of the last funding update. */
+  /** Unix seconds of the last funding update (after a move of the best bid or ask; else at most once a minute). */
   lastUpdate: bigint;
   /** Oracle index per lot now, quote atoms × 1e18. */
   indexLotWad: bigint;

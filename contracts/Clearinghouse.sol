@@ -78,15 +78,27 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
 
     /// @inheritdoc IClearinghouse
     function deposit(address token, uint8 sub, uint256 amount) external nonReentrant {
-        _pull(token, amount);
         AccountId acct = AccountIdLib.from(msg.sender, sub);
-        _setState(acct, _credit(acct, token, amount, _state[acct]));
+        BalanceLib.Balance memory b = _balances[acct][token];
+        if (b.lent && b.amount >= 0) {
+            // lent and no debt: the tokens go straight from the owner to the pool (one token
+            // movement instead of two), which mints the shares a pool deposit would
+            AssetConfig memory a = _assets[token];
+            _pull(token, amount, a.pool);
+            uint256 shares = IMarginPool(a.pool).supplyReceived(amount);
+            b.amount = (int256(b.amount) + shares.toInt256()).toInt248();
+            _balances[acct][token] = b;
+            _setState(acct, _track(_state[acct], a.id, b.amount));
+        } else {
+            _pull(token, amount, address(this));
+            _setState(acct, _credit(acct, token, amount, _state[acct]));
+        }
         emit Deposited(acct, token, amount);
     }
 
     /// @inheritdoc IClearinghouse
     function repay(address token, address owner, uint8 sub, uint256 atoms) external nonReentrant {
-        _pull(token, atoms);
+        _pull(token, atoms, address(this));
         AccountId acct = AccountIdLib.from(owner, sub);
         _setState(acct, _credit(acct, token, atoms, _state[acct]));
         emit Repaid(acct, token, atoms);
@@ -97,8 +109,10 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         require(to != address(0), ZeroAddress());
         AccountId acct = AccountIdLib.from(msg.sender, sub);
         uint256 st = _state[acct];
-        _setState(acct, _checked(acct, _debit(acct, token, amount, st, st & FLAG_BORROW_WITHDRAWALS != 0), st));
-        IERC20(token).safeTransfer(to, amount);
+        (uint256 st1, uint256 direct) = _debitTo(acct, token, amount, st, st & FLAG_BORROW_WITHDRAWALS != 0, to);
+        _setState(acct, _checked(acct, st1, st));
+        // what was borrowed the pool paid to `to` itself; the vault pays the rest
+        if (amount > direct) IERC20(token).safeTransfer(to, amount - direct);
         emit Withdrawn(acct, token, amount, to);
     }
 
@@ -107,8 +121,10 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         require(to != address(0), ZeroAddress());
         AccountId acct = AccountIdLib.from(msg.sender, sub);
         uint256 st = _state[acct];
-        _setState(acct, _checked(acct, _debit(acct, token, atoms, st, true), st));
-        IERC20(token).safeTransfer(to, atoms);
+        (uint256 st1, uint256 direct) = _debitTo(acct, token, atoms, st, true, to);
+        _setState(acct, _checked(acct, st1, st));
+        // what was borrowed the pool paid to `to` itself; the vault pays the rest
+        if (atoms > direct) IERC20(token).safeTransfer(to, atoms - direct);
         // the debt itself was logged as Borrowed by _debit; the tokens leaving, as a withdrawal
         emit Withdrawn(acct, token, atoms, to);
     }
@@ -262,13 +278,15 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
 
     // ------------------------------------------------------------------ balance arithmetic
 
-    function _pull(address token, uint256 amount) internal {
+    /// @dev Pulls exactly `amount` from the caller to `to` (the vault, or a pool for a lent
+    /// deposit): a fee-on-transfer token is refused by the balance check.
+    function _pull(address token, uint256 amount, address to) internal {
         require(amount != 0, ZeroAmount());
         require(_assets[token].id != 0, AssetNotListed(token));
         IERC20 t = IERC20(token);
-        uint256 before = t.balanceOf(address(this));
-        t.safeTransferFrom(msg.sender, address(this), amount);
-        uint256 received = t.balanceOf(address(this)) - before;
+        uint256 before = t.balanceOf(to);
+        t.safeTransferFrom(msg.sender, to, amount);
+        uint256 received = t.balanceOf(to) - before;
         require(received == amount, TransferShortfall(token, amount, received));
     }
 
@@ -302,19 +320,31 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// Callers run `_checked` once after their debits.
     function _debit(AccountId acct, address token, uint256 atoms, uint256 st, bool mayBorrow)
         internal
-        returns (uint256)
+        returns (uint256 st1)
+    {
+        (st1,) = _debitTo(acct, token, atoms, st, mayBorrow, address(this));
+    }
+
+    /// @dev `_debit` whose pool part (a lent balance redeemed, a borrow) the pool pays to `payTo`
+    /// (a withdrawal's receiver: one token movement instead of two); returns the new state and
+    /// the atoms so paid.
+    function _debitTo(AccountId acct, address token, uint256 atoms, uint256 st, bool mayBorrow, address payTo)
+        internal
+        returns (uint256, uint256)
     {
         require(atoms != 0, ZeroAmount());
         BalanceLib.Balance memory b = _balances[acct][token];
         AssetConfig memory a = _assets[token];
         uint256 short = atoms;
+        uint256 direct; // paid by the pool to `payTo`: a lent balance redeemed, then any borrow
         if (b.amount > 0) {
             uint256 have = uint256(int256(b.amount));
             if (b.lent) {
                 // one pool call: `atoms` (shares rounded up) if the supply is worth more, else all of it
-                (uint256 burnt, uint256 got) = IMarginPool(a.pool).withdrawUpTo(have, atoms);
+                (uint256 burnt, uint256 got) = IMarginPool(a.pool).withdrawUpTo(have, atoms, payTo);
                 b.amount = int256(have - burnt).toInt248();
                 short = atoms - got;
+                direct = got;
             } else if (have >= atoms) {
                 b.amount = int256(have - atoms).toInt248();
                 short = 0;
@@ -326,12 +356,12 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         if (short != 0) {
             require(mayBorrow, InsufficientBalance(token, atoms, atoms - short));
             require(a.pool != address(0), NoPool(token));
-            uint256 shares = IMarginPool(a.pool).borrow(short, address(this));
+            uint256 shares = IMarginPool(a.pool).borrow(short, payTo);
             b.amount = (int256(b.amount) - shares.toInt256()).toInt248();
-            emit Borrowed(acct, token, short, address(this));
+            emit Borrowed(acct, token, short, payTo);
         }
         _balances[acct][token] = b;
-        return _track(st, a.id, b.amount);
+        return (_track(st, a.id, b.amount), direct + short);
     }
 
     /// @dev After debits: an account with debt must keep initial value >= 0. On its first debt the

@@ -140,6 +140,20 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
     }
 
     /// @inheritdoc ILendingPool
+    function supplyReceived(uint256 assets) external nonReentrant returns (uint256 shares) {
+        _onlyClearinghouse();
+        Snapshot memory s = _accrued();
+        uint256 maxAssets = _maxDeposit(s);
+        require(assets <= maxAssets, ERC4626ExceededMaxDeposit(CLEARINGHOUSE, assets, maxAssets));
+        shares = _toShares(assets, s, false); // rounded down: the pool's side, as deposit
+        s.cash += assets; // ≤ NO_CAP: maxDeposit keeps cash within uint112
+        _write(s);
+        // the Clearinghouse checked that exactly `assets` arrived here; deposit's events and mint
+        _mint(CLEARINGHOUSE, shares);
+        emit Deposit(CLEARINGHOUSE, CLEARINGHOUSE, assets, shares);
+    }
+
+    /// @inheritdoc ILendingPool
     function repay(uint256 shares) external nonReentrant returns (uint256 assets) {
         _onlyClearinghouse();
         require(shares != 0, ZeroAmount());
@@ -287,7 +301,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
     }
 
     /// @inheritdoc ILendingPool
-    function withdrawUpTo(uint256 maxShares, uint256 assets)
+    function withdrawUpTo(uint256 maxShares, uint256 assets, address receiver)
         external
         nonReentrant
         returns (uint256 shares, uint256 paid)
@@ -305,7 +319,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         require(shares <= balance, ERC4626ExceededMaxRedeem(msg.sender, shares, balance));
         s.cash -= paid; // paid ≤ cash
         _write(s);
-        _withdraw(msg.sender, msg.sender, msg.sender, paid, shares);
+        _withdraw(msg.sender, receiver, msg.sender, paid, shares);
     }
 
     /// @notice cash + totalBorrows − reserves, with interest accrued up to now.

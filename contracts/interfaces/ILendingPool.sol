@@ -68,6 +68,12 @@ interface ILendingPool is IERC4626 {
     ///      InsufficientCash(assets, cash), BorrowCapExceeded(totalBorrowsAfter, cap).
     /// @return shares Borrow shares the Clearinghouse must record against the borrower.
     function borrow(uint256 assets, address to) external returns (uint256 shares);
+    /// @notice Supplies `assets` the Clearinghouse has already moved into the pool (a margin
+    ///         account's lent deposit, sent straight from its owner): mints the shares `deposit`
+    ///         would, to the Clearinghouse, and emits ERC-4626 `Deposit`.
+    /// @dev Shares rounded down (the pool's side). Reverts ERC4626ExceededMaxDeposit past the
+    ///      supply cap, NotClearinghouse for any other caller.
+    function supplyReceived(uint256 assets) external returns (uint256 shares);
 
     /// @notice Burns `shares` of debt and pulls their value from the caller (safeTransferFrom).
     /// @dev Assets are rounded up (the pool's side). Reverts ZeroAmount,
@@ -92,12 +98,15 @@ interface ILendingPool is IERC4626 {
 
     // ---- anyone ----
     /// @notice Takes `assets` out of the caller's `maxShares` shares, or all of those shares when
-    ///         they are worth no more than `assets`; sends `paid` to the caller.
+    ///         they are worth no more than `assets`; sends `paid` to `receiver` (the Clearinghouse
+    ///         names a withdrawal's receiver, so the tokens move once).
     /// @dev previewRedeem + withdraw-or-redeem in one accrual (what the Clearinghouse does for a
     ///      lent balance). Withdraw rounds the shares burnt up, redeem rounds the assets paid
     ///      down (the pool's side, as ERC-4626). Reverts ZeroAmount, InsufficientCash,
     ///      ERC4626ExceededMaxRedeem (more shares than the caller holds).
-    function withdrawUpTo(uint256 maxShares, uint256 assets) external returns (uint256 shares, uint256 paid);
+    function withdrawUpTo(uint256 maxShares, uint256 assets, address receiver)
+        external
+        returns (uint256 shares, uint256 paid);
 
 
     /// @notice Accrues interest up to now. Every state-changing function does this first.

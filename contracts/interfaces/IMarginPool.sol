@@ -12,6 +12,7 @@ interface IMarginPool {
     function previewRedeem(uint256 shares) external view returns (uint256 assets);
     function convertToAssets(uint256 shares) external view returns (uint256 assets);
     function borrow(uint256 assets, address to) external returns (uint256 shares);
+    function supplyReceived(uint256 assets) external returns (uint256 shares);
     function repay(uint256 shares) external returns (uint256 assets);
     function writeOff(uint256 shares) external returns (uint256 lossAssets, uint256 fromReserve);
     function debtOf(uint256 shares) external view returns (uint256 assets);
@@ -23,6 +24,8 @@ interface IMarginPool {
     function debtAndRateOf(uint256 shares) external view returns (uint256 assets, uint256 ratePerSecondWad);
     function borrowIndexWad() external view returns (uint256);
     function repayUpTo(uint256 maxShares, uint256 assets) external returns (uint256 shares, uint256 paid);
-    function withdrawUpTo(uint256 maxShares, uint256 assets) external returns (uint256 shares, uint256 paid);
+    function withdrawUpTo(uint256 maxShares, uint256 assets, address receiver)
+        external
+        returns (uint256 shares, uint256 paid);
     function borrowRatePerSecondWad() external view returns (uint256);
 }

@@ -130,7 +130,7 @@ describe("LendingPool repayUpTo / withdrawUpTo", () => {
     for (const [have, assets] of cases) {
       if (assets > 600n * f.unit) {
         // more than the pool's cash (600): refused, as withdraw and redeem would
-        await expect(f.pool.connect(f.alice).withdrawUpTo(have, assets)).to.be.revertedWithCustomError(f.pool, "InsufficientCash");
+        await expect(f.pool.connect(f.alice).withdrawUpTo(have, assets, f.alice.address)).to.be.revertedWithCustomError(f.pool, "InsufficientCash");
         continue;
       }
       const [a, b, sa, sb] = await sameBlock(
@@ -139,7 +139,7 @@ describe("LendingPool repayUpTo / withdrawUpTo", () => {
           await accrue(f);
           return f.pool.previewRedeem(have); // the latest block: no further accrual
         },
-        async () => (await logs(f, f.pool.connect(f.alice).withdrawUpTo(have, assets))).find((e) => e.name === "Withdraw")!.args,
+        async () => (await logs(f, f.pool.connect(f.alice).withdrawUpTo(have, assets, f.alice.address))).find((e) => e.name === "Withdraw")!.args,
         async (value) => {
           const tx =
             value > assets
@@ -158,13 +158,19 @@ describe("LendingPool repayUpTo / withdrawUpTo", () => {
     const f = fx();
     await setup(f);
     const have = await f.pool.balanceOf(f.alice.address);
-    await expect(f.pool.connect(f.alice).withdrawUpTo(0n, 1n)).to.be.revertedWithCustomError(f.pool, "ZeroAmount");
-    await expect(f.pool.connect(f.alice).withdrawUpTo(have, 0n)).to.be.revertedWithCustomError(f.pool, "ZeroAmount");
-    await expect(f.pool.connect(f.alice).withdrawUpTo(have, 700n * f.unit)).to.be.revertedWithCustomError(
+    await expect(f.pool.connect(f.alice).withdrawUpTo(have / 2n, 1n * f.unit, f.bob.address)).to.changeTokenBalances(
+      f.ethers,
+      f.token,
+      [f.bob, f.alice],
+      [1n * f.unit, 0n],
+    ); // paid to the receiver named, not the caller
+    await expect(f.pool.connect(f.alice).withdrawUpTo(0n, 1n, f.alice.address)).to.be.revertedWithCustomError(f.pool, "ZeroAmount");
+    await expect(f.pool.connect(f.alice).withdrawUpTo(have, 0n, f.alice.address)).to.be.revertedWithCustomError(f.pool, "ZeroAmount");
+    await expect(f.pool.connect(f.alice).withdrawUpTo(have, 700n * f.unit, f.alice.address)).to.be.revertedWithCustomError(
       f.pool,
       "InsufficientCash",
     );
-    await expect(f.pool.connect(f.bob).withdrawUpTo(have, 1n * f.unit)).to.be.revertedWithCustomError(
+    await expect(f.pool.connect(f.bob).withdrawUpTo(have, 1n * f.unit, f.bob.address)).to.be.revertedWithCustomError(
       f.pool,
       "ERC4626ExceededMaxRedeem",
     );

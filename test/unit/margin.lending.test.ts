@@ -56,16 +56,57 @@ describe("Clearinghouse.setLending", () => {
     expect(await storedAmount(f, acctOf(alice), U)).to.equal(0n);
     expect((await ch.positionOf(acctOf(alice), U)).lent).to.equal(true);
     const minted = await pool.previewDeposit(500n * E6);
-    await deposit(f, alice, U, 500n * E6);
+    const [cash0, chShares0] = [await pool.cash(), await pool.balanceOf(ch)];
+    // one token movement: owner → pool, the vault untouched; the pool mints what deposit would
+    const tx = await ch.connect(alice).deposit(U, 0, 500n * E6);
+    await expect(tx).to.changeTokenBalances(f.ethers, f.usdc, [alice, ch, pool], [-500n * E6, 0n, 500n * E6]);
+    await expect(tx).to.emit(pool, "Deposit").withArgs(await ch.getAddress(), await ch.getAddress(), 500n * E6, minted);
     expect(await storedAmount(f, acctOf(alice), U)).to.equal(minted);
+    expect([await pool.cash(), await pool.balanceOf(ch)]).to.deep.equal([cash0 + 500n * E6, chShares0 + minted]);
     const burnt = await pool.previewWithdraw(200n * E6);
-    await expect(ch.connect(alice).withdraw(U, 0, 200n * E6, alice.address)).to.changeTokenBalance(
+    // and back in one movement: the pool pays the receiver, the vault untouched
+    await expect(ch.connect(alice).withdraw(U, 0, 200n * E6, f.carol.address)).to.changeTokenBalances(
       f.ethers,
       f.usdc,
-      alice,
-      200n * E6,
+      [f.carol, ch, pool],
+      [200n * E6, 0n, -200n * E6],
     );
     expect(await storedAmount(f, acctOf(alice), U)).to.equal(minted - burnt);
+  });
+
+  it("a lent deposit is capped like a pool deposit and refuses zero; supplyReceived is the Clearinghouse's alone", async () => {
+    const f = fx();
+    const { ch, alice, U } = f;
+    const pool = f.pools.USDC;
+    await mined(ch.connect(alice).setLending(U, 0, true));
+    await expect(ch.connect(alice).deposit(U, 0, 0n)).to.be.revertedWithCustomError(ch, "ZeroAmount");
+    const max = await pool.maxDeposit(await ch.getAddress());
+    await expect(ch.connect(alice).deposit(U, 0, max + 1n))
+      .to.be.revertedWithCustomError(pool, "ERC4626ExceededMaxDeposit")
+      .withArgs(await ch.getAddress(), max + 1n, max);
+    await expect(pool.connect(alice).supplyReceived(1n))
+      .to.be.revertedWithCustomError(pool, "NotClearinghouse")
+      .withArgs(alice.address);
+  });
+
+  it("a borrow is paid by the pool straight to the receiver; only an idle part leaves the vault", async () => {
+    const f = fx();
+    const { ch, bob, U, W } = f;
+    const pool = f.pools.USDC;
+    await deposit(f, bob, W, 10n * E18);
+    const tx = await ch.connect(bob).borrow(U, 0, 1_000n * E6, f.carol.address);
+    await expect(tx).to.changeTokenBalances(f.ethers, f.usdc, [f.carol, ch, pool], [1_000n * E6, 0n, -1_000n * E6]);
+    await expect(tx).to.emit(ch, "Borrowed").withArgs(acctOf(bob), U, 1_000n * E6, f.carol.address);
+    // 300 idle and a 200 borrow: the vault pays 300, the pool 200, both to the receiver
+    await deposit(f, bob, U, 1_300n * E6); // repays the 1,000 first, leaves 300 idle
+    await mined(ch.connect(bob).setBorrowPolicy(0, false, true));
+    await expect(ch.connect(bob).withdraw(U, 0, 500n * E6, f.carol.address)).to.changeTokenBalances(
+      f.ethers,
+      f.usdc,
+      [f.carol, ch, pool],
+      [500n * E6, -300n * E6, -200n * E6],
+    );
+    expect(await ch.balanceOf(acctOf(bob), U)).to.be.within(-200n * E6 - 1n, -200n * E6);
   });
 
   it("setting the flag it already has changes nothing", async () => {

@@ -120,6 +120,8 @@ interface IClearinghouse {
     event TreasurySet(address treasury);
     event LendingSet(AccountId indexed account, address indexed token, bool lent);
     event BorrowPolicySet(AccountId indexed account, bool forOrders, bool forWithdrawals);
+    /// @notice New debt of `atoms`; `to` is where the pool paid them: the vault (a market
+    ///         settlement), or the receiver of a `borrow` or `withdraw` (paid by the pool directly).
     event Borrowed(AccountId indexed account, address indexed token, uint256 atoms, address to);
     event Repaid(AccountId indexed account, address indexed token, uint256 atoms);
     event Liquidated(
@@ -172,8 +174,8 @@ interface IClearinghouse {
     ///         Losses may always do so; this governs voluntary borrowing only.
     function setBorrowPolicy(uint8 sub, bool forOrders, bool forWithdrawals) external;
 
-    /// @notice Withdraws `atoms` to `to`, borrowing from the pool whatever the balance lacks;
-    ///         the account's initial value must stay >= 0.
+    /// @notice Withdraws `atoms` to `to`, borrowing from the pool whatever the balance lacks (the
+    ///         pool pays that part to `to` itself); the account's initial value must stay >= 0.
     function borrow(address token, uint8 sub, uint256 atoms, address to) external;
 
     /// @notice Pays `atoms` (pulled from the caller) into `owner`'s sub-account: debt first.

@@ -16,8 +16,8 @@ describe("Clearinghouse.borrow", () => {
     const shares = await f.pools.USDC.sharesForDebt(5_000n * E6);
     const tx = ch.connect(bob).borrow(U, 0, 5_000n * E6, carol.address);
     await expect(tx).to.changeTokenBalances(f.ethers, f.usdc, [carol, bob, ch], [5_000n * E6, 0n, 0n]);
-    // the debt is logged once (borrowed into the vault), the tokens leaving as a withdrawal
-    await expect(tx).to.emit(ch, "Borrowed").withArgs(acctOf(bob), U, 5_000n * E6, await ch.getAddress());
+    // the debt is logged once (the pool paid the receiver directly), the tokens leaving as a withdrawal
+    await expect(tx).to.emit(ch, "Borrowed").withArgs(acctOf(bob), U, 5_000n * E6, carol.address);
     await expect(tx).to.emit(ch, "Withdrawn").withArgs(acctOf(bob), U, 5_000n * E6, carol.address);
     expect(await storedAmount(f, acctOf(bob), U)).to.equal(-shares);
     expect(await ch.balanceOf(acctOf(bob), U)).to.equal(-(await f.pools.USDC.debtOf(shares)));

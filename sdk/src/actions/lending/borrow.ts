@@ -50,9 +50,9 @@ export async function borrowSync(client: Client, parameters: BorrowParameters & 
   return withDecodedErrors(async () => {
     const receipt = await sendWriteSync(client, request(client, parameters), parameters, "borrow");
     const own = receipt.logs.filter((l) => isAddressEqual(l.address, parameters.clearinghouse));
-    // the debit's own Borrowed event names the Clearinghouse as recipient: that part is new debt
+    // the debit's Borrowed event is the new debt (the pool paid it straight to the receiver it
+    // names); the idle part of the amount books no debt and logs no Borrowed
     const borrowedAtoms = parseEventLogs({ abi: clearinghouseAbi, logs: own, eventName: "Borrowed" })
-      .filter((e) => isAddressEqual(e.args.to, parameters.clearinghouse))
       .reduce((sum, e) => sum + e.args.atoms, 0n);
     return { receipt, borrowedAtoms };
   });

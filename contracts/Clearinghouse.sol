@@ -79,29 +79,48 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// @inheritdoc IClearinghouse
     function deposit(address token, uint8 sub, uint256 amount) external nonReentrant {
         AccountId acct = AccountIdLib.from(msg.sender, sub);
-        BalanceLib.Balance memory b = _balances[acct][token];
-        if (b.lent && b.amount >= 0) {
-            // lent and no debt: the tokens go straight from the owner to the pool (one token
-            // movement instead of two), which mints the shares a pool deposit would
-            AssetConfig memory a = _assets[token];
-            _pull(token, amount, a.pool);
-            uint256 shares = IMarginPool(a.pool).supplyReceived(amount);
-            b.amount = (int256(b.amount) + shares.toInt256()).toInt248();
-            _balances[acct][token] = b;
-            _setState(acct, _track(_state[acct], a.id, b.amount));
-        } else {
-            _pull(token, amount, address(this));
-            _setState(acct, _credit(acct, token, amount, _state[acct]));
-        }
+        _payIn(acct, token, amount);
         emit Deposited(acct, token, amount);
     }
 
     /// @inheritdoc IClearinghouse
     function repay(address token, address owner, uint8 sub, uint256 atoms) external nonReentrant {
-        _pull(token, atoms, address(this));
         AccountId acct = AccountIdLib.from(owner, sub);
-        _setState(acct, _credit(acct, token, atoms, _state[acct]));
+        _payIn(acct, token, atoms);
         emit Repaid(acct, token, atoms);
+    }
+
+    /// @dev Credits `atoms` the caller pays in (deposit, repay), moving the tokens once where it
+    /// can: straight to the pool when they repay debt (the pool returns to the vault what exceeds
+    /// the whole debt) or when the balance is lent (the pool mints the shares a deposit would),
+    /// else to the vault. Each saves a pool-side transferFrom and its balance checks.
+    function _payIn(AccountId acct, address token, uint256 atoms) internal {
+        BalanceLib.Balance memory b = _balances[acct][token];
+        if (b.amount >= 0 && !b.lent) {
+            _pull(token, atoms, address(this));
+            _setState(acct, _credit(acct, token, atoms, _state[acct]));
+            return;
+        }
+        AssetConfig memory a = _assets[token];
+        IMarginPool pool = IMarginPool(a.pool);
+        _pull(token, atoms, address(pool));
+        uint256 st = _state[acct];
+        uint256 back;
+        if (b.amount >= 0) {
+            b.amount = (int256(b.amount) + pool.supplyReceived(atoms).toInt256()).toInt248();
+        } else {
+            uint256 owed = uint256(-int256(b.amount));
+            // the shares `atoms` fully pays for (rounded down; the rest of a partial payment, less
+            // than one share's worth, stays with the pool's lenders), or the whole debt
+            uint256 shares;
+            (shares, back) = pool.repayReceived(owed, atoms);
+            b.amount = -int256(owed - shares).toInt248();
+        }
+        _balances[acct][token] = b;
+        st = _track(st, a.id, b.amount);
+        // what exceeded the whole debt came back to the vault: credit it as a deposit
+        if (back != 0) st = _credit(acct, token, back, st);
+        _setState(acct, st);
     }
 
     /// @inheritdoc IClearinghouse

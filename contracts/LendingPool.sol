@@ -193,6 +193,34 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
     }
 
     /// @inheritdoc ILendingPool
+    function repayReceived(uint256 maxShares, uint256 assets)
+        external
+        nonReentrant
+        returns (uint256 shares, uint256 back)
+    {
+        _onlyClearinghouse();
+        require(maxShares != 0 && assets != 0, ZeroAmount());
+        Snapshot memory s = _accrued();
+        // Rounded up: the whole debt costs the repayer the last fraction of an atom (the pool's side).
+        uint256 debt = RateModelLib.toAssetsUp(maxShares, s.indexWad);
+        uint256 paid;
+        if (assets >= debt) {
+            (shares, paid, back) = (maxShares, debt, assets - debt);
+        } else {
+            // Rounded down: only shares `assets` fully pays for are burnt (the pool's side); the
+            // rest (less than one share's worth) is kept as cash, for the lenders.
+            shares = RateModelLib.mulDivDown(assets, WAD, s.indexWad);
+            if (shares != 0) paid = RateModelLib.toAssetsUp(shares, s.indexWad); // ≤ assets
+        }
+        require(shares <= s.borrowShares, InsufficientBorrowShares(shares, s.borrowShares));
+        s.borrowShares -= shares;
+        s.cash += assets - back; // checked to fit uint112 in _write
+        _write(s);
+        if (back != 0) IERC20(asset()).safeTransfer(CLEARINGHOUSE, back);
+        if (shares != 0) emit Repaid(CLEARINGHOUSE, paid, shares);
+    }
+
+    /// @inheritdoc ILendingPool
     function writeOff(uint256 shares) external nonReentrant returns (uint256 lossAssets, uint256 fromReserve) {
         _onlyClearinghouse();
         require(shares != 0, ZeroAmount());

@@ -74,6 +74,13 @@ interface ILendingPool is IERC4626 {
     /// @dev Shares rounded down (the pool's side). Reverts ERC4626ExceededMaxDeposit past the
     ///      supply cap, NotClearinghouse for any other caller.
     function supplyReceived(uint256 assets) external returns (uint256 shares);
+    /// @notice Repays from `assets` the Clearinghouse has already moved into the pool (a margin
+    ///         account's repayment, sent straight from the payer): all of `maxShares` if `assets`
+    ///         covers their debt (rounded up), returning the excess `back` to the Clearinghouse;
+    ///         else the whole shares `assets` pays for (rounded down), the remainder (less than one
+    ///         share's worth) kept as cash for the lenders. Emits Repaid when shares are burnt.
+    /// @dev Reverts ZeroAmount, InsufficientBorrowShares, NotClearinghouse.
+    function repayReceived(uint256 maxShares, uint256 assets) external returns (uint256 shares, uint256 back);
 
     /// @notice Burns `shares` of debt and pulls their value from the caller (safeTransferFrom).
     /// @dev Assets are rounded up (the pool's side). Reverts ZeroAmount,

@@ -13,6 +13,7 @@ interface IMarginPool {
     function convertToAssets(uint256 shares) external view returns (uint256 assets);
     function borrow(uint256 assets, address to) external returns (uint256 shares);
     function supplyReceived(uint256 assets) external returns (uint256 shares);
+    function repayReceived(uint256 maxShares, uint256 assets) external returns (uint256 shares, uint256 back);
     function repay(uint256 shares) external returns (uint256 assets);
     function writeOff(uint256 shares) external returns (uint256 lossAssets, uint256 fromReserve);
     function debtOf(uint256 shares) external view returns (uint256 assets);

@@ -92,6 +92,39 @@ describe("LendingPool repayUpTo / withdrawUpTo", () => {
     }
   });
 
+  it("repayReceived burns what repayUpTo would at the same timestamp; the remainder stays as cash, an excess goes back", async () => {
+    const f = fx();
+    const owned = await setup(f);
+    for (const assets of [1_234_567n, 50n * f.unit, 10_000n * f.unit, 1n]) {
+      // the Clearinghouse sends the tokens first (to repayUpTo's pool they are an ignored donation)
+      const snap = await f.networkHelpers.takeSnapshot();
+      await (await f.token.connect(f.ch).transfer(await f.pool.getAddress(), assets)).wait();
+      const [a, b, sa, sb] = await sameBlock(
+        f,
+        async () => (await f.pool.cash()) as bigint,
+        async () => {
+          const chBefore = await f.token.balanceOf(f.ch.address);
+          const ev = (await logs(f, f.pool.connect(f.ch).repayReceived(owned, assets))).find((e) => e.name === "Repaid");
+          const back = (await f.token.balanceOf(f.ch.address)) - chBefore;
+          return { shares: ev?.args.shares ?? 0n, paid: ev?.args.assets ?? 0n, back };
+        },
+        async () => {
+          const ev = (await logs(f, f.pool.connect(f.ch).repayUpTo(owned, assets))).find((e) => e.name === "Repaid");
+          return { shares: ev?.args.shares ?? 0n, paid: ev?.args.assets ?? 0n, back: 0n };
+        },
+      );
+      expect([a.shares, a.paid]).to.deep.equal([b.shares, b.paid]);
+      // the whole debt: the excess comes back; a partial payment: nothing comes back
+      expect(a.back).to.equal(b.shares === owned ? assets - b.paid : 0n);
+      // the pool's state differs only in cash: the partial payment's remainder stays there (and,
+      // when no share is bought, in the accrual stored with it: repayUpTo then writes nothing)
+      const same = (p: typeof sa) => ({ ...(p as object), cash: 0n, totalAssets: 0n, last: b.shares === 0n ? 0n : (p as { last: bigint }).last });
+      expect(same(sa)).to.deep.equal(same(sb));
+      expect(sa.cash - sb.cash).to.equal(assets - b.paid - a.back);
+      await snap.restore();
+    }
+  });
+
   it("repayUpTo with the full debt or more repays all the shares; with less than one share's worth it does nothing", async () => {
     const f = fx();
     const owned = await setup(f);

@@ -100,21 +100,48 @@ describe("Clearinghouse.repay", () => {
     expect(index).to.be.greaterThan(WAD);
     const burnt = (1_000n * E6 * WAD) / index;
     const paid = divUp(burnt * index, WAD); // the pool pulls the burnt shares' debt, rounded up
-    const reserve0 = await ch.reserveOf(U);
-    const tx = ch.connect(carol).repay(U, bob.address, 0, 1_000n * E6);
+    const pool = f.pools.USDC;
+    const [reserve0, cash0] = [await ch.reserveOf(U), await pool.cash()];
+    const tx = await ch.connect(carol).repay(U, bob.address, 0, 1_000n * E6);
     await expect(tx).to.emit(ch, "Repaid").withArgs(acctOf(bob), U, 1_000n * E6);
-    await expect(tx).to.changeTokenBalance(f.ethers, f.usdc, carol, -1_000n * E6);
+    await expect(tx).to.emit(pool, "Repaid").withArgs(await ch.getAddress(), paid, burnt);
+    // one token movement: the payer straight to the pool, the vault untouched
+    await expect(tx).to.changeTokenBalances(f.ethers, f.usdc, [carol, ch, pool], [-1_000n * E6, 0n, 1_000n * E6]);
     expect(await storedAmount(f, acctOf(bob), U)).to.equal(-(shares0 - burnt));
-    expect(await ch.reserveOf(U)).to.equal(reserve0 + 1_000n * E6 - paid); // sub-share dust kept by the protocol
+    // the sub-share dust (1,000 − paid) stays in the pool's cash, for its lenders (the pool's side)
+    expect(await pool.cash()).to.equal(cash0 + 1_000n * E6);
+    expect(await ch.reserveOf(U)).to.equal(reserve0);
   });
 
-  it("a repayment too small to buy one borrow share goes to the reserve and leaves the debt", async () => {
+  it("a repayment too small to buy one borrow share stays with the pool's lenders and leaves the debt", async () => {
     const f = await indebted();
     const { ch, bob, U } = f;
+    const pool = f.pools.USDC;
     const shares0 = await storedAmount(f, acctOf(bob), U);
-    await mined(ch.connect(bob).repay(U, bob.address, 0, 1n));
+    const cash0 = await pool.cash();
+    await expect(ch.connect(bob).repay(U, bob.address, 0, 1n)).not.to.emit(pool, "Repaid");
     expect(await storedAmount(f, acctOf(bob), U)).to.equal(shares0);
-    expect(await ch.reserveOf(U)).to.equal(1n);
+    expect(await pool.cash()).to.equal(cash0 + 1n);
+    expect(await ch.reserveOf(U)).to.equal(0n);
+  });
+
+  it("repayReceived is the Clearinghouse's alone", async () => {
+    const f = fx();
+    await expect(f.pools.USDC.connect(f.bob).repayReceived(1n, 1n))
+      .to.be.revertedWithCustomError(f.pools.USDC, "NotClearinghouse")
+      .withArgs(f.bob.address);
+  });
+
+  it("a repayment beyond the whole debt: the pool keeps the debt and returns the excess to the vault", async () => {
+    const f = await indebted();
+    const { ch, bob, carol, U } = f;
+    const pool = f.pools.USDC;
+    await sameTime(f);
+    const debt = -(await ch.balanceOf(acctOf(bob), U));
+    const tx = await ch.connect(carol).repay(U, bob.address, 0, debt + 300n * E6);
+    await expect(tx).to.changeTokenBalances(f.ethers, f.usdc, [carol, pool, ch], [-(debt + 300n * E6), debt, 300n * E6]);
+    expect(await ch.balanceOf(acctOf(bob), U)).to.equal(300n * E6);
+    expect(await pool.totalBorrowShares()).to.equal(0n);
   });
 
   it("repays the whole debt first and keeps the excess as balance (lent when opted in)", async () => {

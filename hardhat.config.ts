@@ -16,7 +16,9 @@ const compiler = (viaIR: boolean, runs = 1_000_000) => ({
 // code (lending, margin, liquidation) and is tuned for size to stay under the 24 KB limit.
 const profile = (viaIR: boolean) => ({
   compilers: [compiler(viaIR)],
-  overrides: { "contracts/Clearinghouse.sol": compiler(true, 200), "contracts/Atlas.sol": compiler(true, 2000),
+  // Atlas at 500 runs: at 2000 the inliner copies the gather and the pass into every view and
+  // `liquidationQuote` takes it past 24 KB (24,756 bytes); 500 runs cost ~0.6k per valuation (docs/GAS.md)
+  overrides: { "contracts/Clearinghouse.sol": compiler(true, 200), "contracts/Atlas.sol": compiler(true, 500),
     // the perp book carries positions and funding on top of the shared book: too many locals without IR
     "contracts/PerpMarket.sol": compiler(true, 200),
     "contracts/PerpLiquidator.sol": compiler(true, 200),

@@ -35,8 +35,25 @@ contract Atlas is IAtlas {
 
     /// @inheritdoc IAtlas
     function riskOf(AccountId account) external view returns (AccountRisk memory r) {
-        (AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b) = _gather(account, address(0));
-        (r.equityWad, r.maintenanceWad, r.initialWad) = AtlasMath.risk(e, b, initialScaleBps, 3);
+        (r.equityWad, r.maintenanceWad, r.initialWad,) = _risk(account, address(0), 7);
+    }
+
+    /// @inheritdoc IAtlas
+    function liquidationQuote(AccountId account, address debtToken, address collateralToken)
+        external
+        view
+        returns (int256 maintenanceWad, int256 equityWad, uint256 debtAtoms, uint256 debtPriceWad, uint256 collateralPriceWad)
+    {
+        // the collateral as the what-if token: its price is read even if the account holds none.
+        // No initial value: the conservative scenarios are about a third of the pass.
+        AtlasMath.Entry[] memory e;
+        (equityWad, maintenanceWad,, e) = _risk(account, collateralToken, 5);
+        for (uint256 i; i < e.length; ++i) {
+            AtlasMath.Entry memory t = e[i];
+            // the debt as the pool books it (`debtOf`, rounded up); 0 for a token not owed
+            if (t.token == debtToken) (debtAtoms, debtPriceWad) = (t.debtAtoms, t.priceWad);
+            if (t.token == collateralToken) collateralPriceWad = t.priceWad;
+        }
     }
 
     /// @inheritdoc IAtlas
@@ -58,22 +75,35 @@ contract Atlas is IAtlas {
 
     /// @inheritdoc IAtlas
     function initialValue(AccountId account) external view returns (int256 v) {
-        (AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b) = _gather(account, address(0));
-        (,, v) = AtlasMath.risk(e, b, initialScaleBps, 2);
+        (,, v,) = _risk(account, address(0), 2);
     }
 
     /// @inheritdoc IAtlas
     function maintenanceValue(AccountId account) external view returns (int256 v) {
-        (AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b) = _gather(account, address(0));
-        (, v,) = AtlasMath.risk(e, b, initialScaleBps, 1);
+        (, v,,) = _risk(account, address(0), 1);
     }
 
     /// @inheritdoc IAtlas
-    function maxWithdraw(AccountId account, address token, bool allowBorrow) public view returns (uint256) {
+    function maxWithdraw(AccountId account, address token, bool allowBorrow) external view returns (uint256 w) {
+        (w,) = _maxWithdraw(account, token, allowBorrow);
+    }
+
+    /// @inheritdoc IAtlas
+    function maxBorrow(AccountId account, address token) external view returns (uint256) {
+        (uint256 w, uint256 available) = _maxWithdraw(account, token, true);
+        return w > available ? w - available : 0;
+    }
+
+    /// @dev The largest withdrawal and the part of it the account holds (idle or lent), from one gather.
+    function _maxWithdraw(AccountId account, address token, bool allowBorrow)
+        internal
+        view
+        returns (uint256, uint256 available)
+    {
         (AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b) = _gather(account, token);
         uint256 k = _find(e, token);
         AtlasMath.Entry memory t = e[k];
-        uint256 available = t.idleAtoms + t.lentAtoms;
+        available = t.idleAtoms + t.lentAtoms;
         address pool = allowBorrow ? CLEARINGHOUSE.positionOf(account, token).pool : address(0);
         uint256 hi = available;
         if (pool != address(0)) {
@@ -102,16 +132,7 @@ contract Atlas is IAtlas {
             if (AtlasMath.value(e, b, initialScaleBps, true) >= 0) lo = mid;
             else hi = mid - 1;
         }
-        return lo;
-    }
-
-    /// @inheritdoc IAtlas
-    function maxBorrow(AccountId account, address token) external view returns (uint256) {
-        (AtlasMath.Entry[] memory e,) = _gather(account, token);
-        AtlasMath.Entry memory t = e[_find(e, token)];
-        uint256 w = maxWithdraw(account, token, true);
-        uint256 available = t.idleAtoms + t.lentAtoms;
-        return w > available ? w - available : 0;
+        return (lo, available);
     }
 
     /// @inheritdoc IAtlas
@@ -125,15 +146,12 @@ contract Atlas is IAtlas {
         uint256 lo = 1;
         uint256 hi = 1e36;
         bool long = x > 0;
-        e[k].priceWad = long ? hi : lo;
-        if (AtlasMath.value(e, b, BPS, false) < 0) return 0; // never healthy in range
-        e[k].priceWad = long ? lo : hi;
-        if (AtlasMath.value(e, b, BPS, false) >= 0) return 0; // never liquidatable in range
+        if (!_healthyAt(e, b, k, long ? hi : lo)) return 0; // never healthy in range
+        if (_healthyAt(e, b, k, long ? lo : hi)) return 0; // never liquidatable in range
         // Bisection for the boundary price: the lowest healthy price for a long, the highest for a short.
         while (lo < hi) {
             uint256 mid = long ? lo + (hi - lo) / 2 : hi - (hi - lo) / 2;
-            e[k].priceWad = mid;
-            bool healthy = AtlasMath.value(e, b, BPS, false) >= 0;
+            bool healthy = _healthyAt(e, b, k, mid);
             if (long) {
                 if (healthy) hi = mid;
                 else lo = mid + 1;
@@ -146,6 +164,18 @@ contract Atlas is IAtlas {
     }
 
     // ------------------------------------------------------------------ gathering
+
+    /// @dev One gather and one `AtlasMath.risk` pass (`mode` as there); one copy of the code for
+    /// every single-pass view, which keeps the contract under 24 KB.
+    function _risk(AccountId account, address extra, uint256 mode)
+        internal
+        view
+        returns (int256 equityWad, int256 maintWad, int256 initWad, AtlasMath.Entry[] memory e)
+    {
+        AtlasMath.Book[] memory b;
+        (e, b) = _gather(account, extra);
+        (equityWad, maintWad, initWad) = AtlasMath.risk(e, b, initialScaleBps, mode);
+    }
 
     /// @dev Balances and configs from the Clearinghouse (one call, raw words), pockets from the
     /// markets, prices from the oracle (one call). `extra` adds an entry for a token the account
@@ -279,6 +309,17 @@ contract Atlas is IAtlas {
             if (e[i].token == token) return (n, i);
         }
         return (_entry(e, n, CLEARINGHOUSE.assetWordOf(token), 0, address(0)), n);
+    }
+
+    /// @dev Maintenance value >= 0 with entry `k` priced at `priceWad` (one copy of the pass for
+    /// every probe of `liquidationPrice`).
+    function _healthyAt(AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b, uint256 k, uint256 priceWad)
+        internal
+        pure
+        returns (bool)
+    {
+        e[k].priceWad = priceWad;
+        return AtlasMath.value(e, b, BPS, false) >= 0;
     }
 
     function _find(AtlasMath.Entry[] memory e, address token) internal pure returns (uint256) {

@@ -489,19 +489,23 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         AccountId liquidator = AccountIdLib.from(msg.sender, liquidatorSub);
         require(!liquidator.eq(account), SelfLiquidation());
         require(repayAtoms != 0, ZeroAmount());
-        require(address(atlas) != address(0), NoRiskEngine());
-        int256 mvBefore = atlas.maintenanceValue(account);
+        IAtlas a = atlas;
+        require(address(a) != address(0), NoRiskEngine());
+        // one valuation gives the maintenance value, the debt with interest and both prices
+        (int256 mvBefore,, uint256 debt, uint256 pd, uint256 pc) = a.liquidationQuote(account, debtToken, collateralToken);
         require(mvBefore < 0, NotLiquidatable(account, mvBefore));
         _requireNoOrders(account);
         _flag(account);
+        require(repayAtoms <= debt, RepayExceedsDebt(debtToken, repayAtoms, debt));
         uint256 discountBps = liquidationDiscountBps(account, collateralToken);
-        seized = _seizeFor(debtToken, repayAtoms, collateralToken, discountBps);
+        seized = _seizeFor(debtToken, repayAtoms, pd, collateralToken, pc, discountBps);
         _moveForLiquidation(account, liquidator, debtToken, repayAtoms, collateralToken, seized);
-        IAtlas.AccountRisk memory afterRisk = atlas.riskOf(account);
-        require(afterRisk.maintenanceWad > mvBefore, LiquidationDidNotImprove(mvBefore, afterRisk.maintenanceWad));
-        int256 buffer = afterRisk.equityWad > 0 ? (afterRisk.equityWad * int256(uint256(liquidationParams.bufferBps))) / 10_000 : int256(0);
-        require(afterRisk.maintenanceWad <= buffer, LiquidationTooLarge(afterRisk.maintenanceWad, buffer));
-        if (afterRisk.maintenanceWad >= 0) _state[account] &= (uint256(1) << 208) - 1; // healthy: the auction ends
+        // a fresh valuation afterwards (the repayment moved the pool's rate), without initial value
+        (int256 mvAfter, int256 equity,,,) = a.liquidationQuote(account, address(0), address(0));
+        require(mvAfter > mvBefore, LiquidationDidNotImprove(mvBefore, mvAfter));
+        int256 buffer = equity > 0 ? (equity * int256(uint256(liquidationParams.bufferBps))) / 10_000 : int256(0);
+        require(mvAfter <= buffer, LiquidationTooLarge(mvAfter, buffer));
+        if (mvAfter >= 0) _state[account] &= (uint256(1) << 208) - 1; // healthy: the auction ends
         emit Liquidated(account, liquidator, debtToken, repayAtoms, collateralToken, seized, discountBps);
     }
 
@@ -519,14 +523,12 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         _setState(liquidator, _checked(liquidator, _credit(liquidator, collateralToken, seized, lst), lst0));
     }
 
-    /// @dev The liquidator's idle or lent funds repay the account's debt.
+    /// @dev The liquidator's idle or lent funds repay the account's debt (at most the debt: checked
+    /// by the caller against `Atlas.liquidationQuote`).
     function _repayDebtOf(AccountId account, AccountId liquidator, address debtToken, uint256 repayAtoms, uint256 lst0)
         internal
         returns (uint256 lst)
     {
-        BalanceLib.Balance memory d = _balances[account][debtToken];
-        uint256 debt = d.amount < 0 ? IMarginPool(_assets[debtToken].pool).debtOf(uint256(-int256(d.amount))) : 0;
-        require(repayAtoms <= debt, RepayExceedsDebt(debtToken, repayAtoms, debt));
         lst = _debit(liquidator, debtToken, repayAtoms, lst0, false);
         _setState(account, _credit(account, debtToken, repayAtoms, _state[account]));
     }
@@ -575,15 +577,14 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         return elapsed >= p.rampSeconds ? cap : (cap * elapsed) / p.rampSeconds;
     }
 
-    /// @dev Collateral atoms worth `repay` of debt at oracle prices, grossed up by the discount;
-    /// rounded down (the liquidated account's side: it gives up no more than owed).
-    function _seizeFor(address debtToken, uint256 repay_, address collToken, uint256 discountBps)
+    /// @dev Collateral atoms worth `repay` of debt at oracle prices (`pd`, `pc`: Atlas's, the ones
+    /// it valued the account at), grossed up by the discount; rounded down (the liquidated
+    /// account's side: it gives up no more than owed).
+    function _seizeFor(address debtToken, uint256 repay_, uint256 pd, address collToken, uint256 pc, uint256 discountBps)
         internal
         view
         returns (uint256)
     {
-        (uint256 pd,) = _price(debtToken);
-        (uint256 pc,) = _price(collToken);
         uint256 usdWad = (repay_ * pd) / (10 ** _assets[debtToken].decimals);
         return (usdWad * (10 ** _assets[collToken].decimals) * 10_000) / (pc * (10_000 - discountBps));
     }

@@ -118,8 +118,9 @@ library AtlasMath {
         return p > s ? p : s;
     }}
 
-    /// @notice Equity (mode 3), maintenance value (mode bit 1) and initial value (mode bit 2) in one
-    /// pass: per asset the worse of the up and down scenarios less the resting orders' worst case,
+    /// @notice Equity (mode bit 4), maintenance value (mode bit 1) and initial value (mode bit 2) in
+    /// one pass, each only when its bit is set (a liquidation's check asks for equity and
+    /// maintenance only, and skips the conservative scenarios): per asset the worse of the up and down scenarios less the resting orders' worst case,
     /// then, where perps trade on the asset, the basis charge and the gross-notional floor.
     function risk(Entry[] memory e, Book[] memory b, uint256 scaleBps, uint256 mode)
         internal pure returns (int256 equityWad, int256 maintWad, int256 initWad)
@@ -213,7 +214,7 @@ library AtlasMath {
     { unchecked {
         int256 x = adjusted(t);
         uint256 unit = _unit(t);
-        if (mode == 3) {
+        if (mode & 4 != 0) {
             eq = _usd(int256(t.idleAtoms + t.pocketAtoms + t.lentAtoms) - int256(t.debtAtoms) + t.perpCashAtoms, t.priceWad, unit);
             if (t.hasPerp) eq += _usd(t.perpAtoms, t.priceWad, unit);
         }

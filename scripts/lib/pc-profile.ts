@@ -8,7 +8,13 @@ import type { RequestProvider } from "../bench-measure.ts";
 
 const ART = fileURLToPath(new URL("../../artifacts/", import.meta.url));
 
+interface Frame {
+  to: string;
+  calls?: Frame[];
+}
+
 interface Loaded {
+  codeLength: number;
   pcToIndex: Map<number, number>;
   map: { s: number; l: number; f: number }[];
   sources: Map<number, { path: string; text: string }>;
@@ -42,7 +48,7 @@ function load(contract: string): Loaded {
       for (const [p, v] of Object.entries(out.sources) as [string, { id: number }][]) {
         sources.set(v.id, { path: p, text: input.sources[p]?.content ?? "" });
       }
-      return { pcToIndex, map, sources };
+      return { codeLength: code.length, pcToIndex, map, sources };
     }
   }
   throw new Error(`no build info for ${contract}`);
@@ -64,10 +70,28 @@ export async function pcProfile(provider: RequestProvider, hash: string, contrac
     method: "debug_traceTransaction",
     params: [hash, { disableStorage: true, disableMemory: true, disableStack: true }],
   })) as { structLogs: { pc: number; op: string; gasCost: number; depth: number }[] };
+  // Which contract runs each step: the call tracer's frames in call order (depth-first) are the
+  // order in which the struct log enters deeper frames; a frame counts only if its code is
+  // `contract`'s (same length: immutables do not change it).
+  const tree = (await provider.request({ method: "debug_traceTransaction", params: [hash, { tracer: "callTracer" }] })) as Frame;
+  const order: string[] = [];
+  const walk = (f: Frame) => { order.push(f.to); for (const c of f.calls ?? []) walk(c); };
+  walk(tree);
+  const codeLen = new Map<string, number>();
+  for (const a of new Set(order)) {
+    codeLen.set(a, ((await provider.request({ method: "eth_getCode", params: [a, "latest"] })) as string).length / 2 - 1);
+  }
+  const want = l.codeLength;
+  if (process.env.BENCH_PCPROFILE_DEBUG) console.log(want, [...codeLen.entries()], trace.structLogs[0]?.depth);
+  const stack: string[] = [];
+  let next = 0;
   const by = new Map<string, number>();
   const ops = new Map<string, number>(); // BENCH_PCPROFILE_OPS=<key text>: opcodes of those rows
+  const base = trace.structLogs[0]?.depth ?? 0; // the top frame's depth (0 or 1 by tracer)
   for (const s of trace.structLogs) {
-    if (s.depth !== depth) continue;
+    while (stack.length > s.depth - base + 1) stack.pop();
+    while (stack.length < s.depth - base + 1) stack.push(order[next++] ?? "");
+    if (s.depth !== depth || codeLen.get(stack[stack.length - 1]) !== want) continue;
     const idx = l.pcToIndex.get(s.pc);
     const m = idx === undefined ? undefined : l.map[idx];
     const src = m === undefined || m.f < 0 ? undefined : l.sources.get(m.f);
@@ -79,8 +103,8 @@ export async function pcProfile(provider: RequestProvider, hash: string, contrac
     // a call's cost includes its callee's gas: count the access part only
     const cost = ["CALL", "STATICCALL", "DELEGATECALL"].includes(s.op) ? Math.min(s.gasCost, 2600) : s.gasCost;
     by.set(key, (by.get(key) ?? 0) + cost);
-    const want = process.env.BENCH_PCPROFILE_OPS;
-    if (want && key.includes(want)) ops.set(s.op, (ops.get(s.op) ?? 0) + cost);
+    const only = process.env.BENCH_PCPROFILE_OPS;
+    if (only && key.includes(only)) ops.set(s.op, (ops.get(s.op) ?? 0) + cost);
   }
   const rows = [...by.entries()].sort((a, b) => b[1] - a[1]);
   console.log(`    ${contract} own gas by source function (depth ${depth}):`);

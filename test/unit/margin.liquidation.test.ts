@@ -214,4 +214,29 @@ describe("Clearinghouse.liquidate", () => {
       .to.emit(ch, "Liquidated")
       .withArgs(acctOf(bob), acctOf(carol), U, 100n * E6, W, mSeized(100n * E6, WAD, 6n, P_DROP, 18n, 0n), 0n);
   });
+
+  it("Atlas.liquidationQuote agrees with riskOf, the debt and the oracle from one valuation", async () => {
+    const f = fx();
+    const { ch, atlas, oracle, bob, W, U, B } = f;
+    await underwater(f);
+    await warp(f, 3_600n); // interest accrued: the debt is the pool's, rounded up
+    const a = acctOf(bob);
+    const [mv, eq, debt, pd, pc] = await atlas.liquidationQuote(a, U, W);
+    const r = await atlas.riskOf(a);
+    expect(mv).to.equal(r.maintenanceWad);
+    expect(mv).to.be.lessThan(0n);
+    expect(eq).to.equal(r.equityWad);
+    expect(debt).to.equal(-(await ch.balanceOf(a, U))); // the debt with interest, as the pool books it
+    expect(debt).to.be.greaterThan(24_000n * E6);
+    expect(pd).to.equal((await oracle.price(U))[0]);
+    expect(pc).to.equal(P_DROP);
+    // no tokens: only the two values; a collateral the account does not hold is still priced,
+    // and a token it does not owe has no debt
+    expect(await atlas.liquidationQuote(a, "0x0000000000000000000000000000000000000000", "0x0000000000000000000000000000000000000000"))
+      .to.deep.equal([r.maintenanceWad, r.equityWad, 0n, 0n, 0n]);
+    const [, , debtW, pW, pB] = await atlas.liquidationQuote(a, W, B);
+    expect(debtW).to.equal(0n);
+    expect(pW).to.equal(P_DROP);
+    expect(pB).to.equal((await oracle.price(B))[0]);
+  });
 });

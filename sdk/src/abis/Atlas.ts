@@ -200,6 +200,55 @@ export const atlasAbi = [
         "internalType": "AccountId",
         "name": "account",
         "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "debtToken",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "collateralToken",
+        "type": "address"
+      }
+    ],
+    "name": "liquidationQuote",
+    "outputs": [
+      {
+        "internalType": "int256",
+        "name": "maintenanceWad",
+        "type": "int256"
+      },
+      {
+        "internalType": "int256",
+        "name": "equityWad",
+        "type": "int256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "debtAtoms",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "debtPriceWad",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "collateralPriceWad",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
       }
     ],
     "name": "maintenanceValue",
@@ -283,7 +332,7 @@ export const atlasAbi = [
     "outputs": [
       {
         "internalType": "uint256",
-        "name": "",
+        "name": "w",
         "type": "uint256"
       }
     ],

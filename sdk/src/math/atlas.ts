@@ -75,9 +75,9 @@ export function usd(atoms: bigint, priceWad: bigint, decimals: bigint): bigint {
   return usdUnit(atoms, priceWad, 10n ** decimals);
 }
 
-/** Equity: every balance and perp position at the oracle price, no haircut, no shock (`risk` mode 3's first figure). */
+/** Equity: every balance and perp position at the oracle price, no haircut, no shock (`risk` mode bit 4). */
 export function equity(e: readonly Entry[]): bigint {
-  return risk(e, [], BPS, 3n)[0];
+  return risk(e, [], BPS, 4n)[0];
 }
 
 /**
@@ -116,7 +116,7 @@ export function conservativePrice(e: Entry, x: bigint): bigint {
 }
 
 /**
- * Equity (mode 3), maintenance value (mode bit 1) and initial value (mode bit 2) in one pass
+ * Equity (mode bit 4), maintenance value (mode bit 1) and initial value (mode bit 2) in one pass, each only when its bit is set
  * (`AtlasMath.risk`): per asset the worse of the up and down scenarios less the resting orders'
  * worst case, then, where perps trade on the asset, the basis charge and the gross-notional floor.
  */
@@ -219,7 +219,7 @@ function entryPass(t: Entry, i: number, scaleBps: bigint, vm: bigint[], vi: bigi
   const x = adjusted(t);
   const unit = 10n ** t.decimals;
   let eq = 0n;
-  if (mode === 3n) {
+  if ((mode & 4n) !== 0n) {
     eq = usdUnit(t.idleAtoms + t.pocketAtoms + t.lentAtoms - t.debtAtoms + t.perpCashAtoms, t.priceWad, unit);
     if (t.hasPerp) eq += usdUnit(t.perpAtoms, t.priceWad, unit);
   }
@@ -514,8 +514,15 @@ export interface AssetRisk {
 /** Equity, maintenance value and initial value (`Atlas.riskOf`). */
 export function riskOf(s: AtlasSnapshot): AccountRisk {
   const [e, b] = gather(s);
-  const [equityWad, maintenanceWad, initialWad] = risk(e, b, s.initialScaleBps, 3n);
+  const [equityWad, maintenanceWad, initialWad] = risk(e, b, s.initialScaleBps, 7n);
   return { equityWad, maintenanceWad, initialWad };
+}
+
+/** Maintenance value and equity, no initial value (`Atlas.liquidationQuote`'s first two figures). */
+export function maintenanceAndEquity(s: AtlasSnapshot): { maintenanceWad: bigint; equityWad: bigint } {
+  const [e, b] = gather(s);
+  const [equityWad, maintenanceWad] = risk(e, b, s.initialScaleBps, 5n);
+  return { maintenanceWad, equityWad };
 }
 
 /** Initial-margin requirement of the portfolio and of plain cross margin, USD WAD (`Atlas.marginRequirements`). */

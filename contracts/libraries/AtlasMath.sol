@@ -44,6 +44,8 @@ library AtlasMath {
         uint256 perpImpactUsd;
         uint256 basisBps;
         uint256 floorBps;
+        /// @dev adjusted(this), cached by each valuation pass for the steps after it
+        int256 xAtoms;
     }
 
     /// @dev Funds an account has locked behind resting orders on one spot book: bids lock quote,
@@ -196,16 +198,19 @@ library AtlasMath {
     function _final(Entry memory t, int256 up, int256 down, uint256 p, uint256 scaleBps) private pure returns (int256 v) { unchecked {
         v = up < down ? up : down;
         if (!t.hasPerp) return v;
-        uint256 unit = _unit(t);
-        int256 x = adjusted(t);
+        int256 x = t.xAtoms; // adjusted(t), from this pass
         int256 y = t.perpAtoms;
-        if (x != 0 && y != 0 && (x > 0) != (y > 0)) {
-            uint256 hedged = _abs(x) < _abs(y) ? _abs(x) : _abs(y);
-            v -= int256(divUp(uint256(_usd(int256(hedged), p, unit)) * scaled(t.basisBps, scaleBps), BPS));
+        // |x|·p/unit and |y|·p/unit rounded down and up, one product each
+        (uint256 xd, uint256 xu) = _usdBoth(_abs(x), p, _unit(t));
+        (uint256 yd, uint256 yu) = _usdBoth(_abs(y), p, _unit(t));
+        if ((x > 0) != (y > 0)) {
+            // usd(min(|x|, |y|)) rounded down = min of the two rounded down (flooring is monotone);
+            // with x or y zero it is 0 and so is the charge
+            v -= int256(divUp((xd < yd ? xd : yd) * scaled(t.basisBps, scaleBps), BPS));
         }
-        int256 mid = _usd(x, p, unit) + _usd(y, p, unit);
-        uint256 gross = uint256(_usd(int256(_abs(x)), p, unit)) + uint256(_usd(int256(_abs(y)), p, unit));
-        int256 cap = mid - int256(divUp(gross * scaled(t.floorBps, scaleBps), BPS));
+        // usd(x) + usd(y): holdings rounded down, debts up (as _usd)
+        int256 mid = (x >= 0 ? int256(xd) : -int256(xu)) + (y >= 0 ? int256(yd) : -int256(yu));
+        int256 cap = mid - int256(divUp((xd + yd) * scaled(t.floorBps, scaleBps), BPS));
         if (cap < v) v = cap;
     }}
 
@@ -213,6 +218,7 @@ library AtlasMath {
         uint256[] memory pi, uint256 mode) private pure returns (int256 eq)
     { unchecked {
         int256 x = adjusted(t);
+        t.xAtoms = x;
         uint256 unit = _unit(t);
         if (mode & 4 != 0) {
             eq = _usd(int256(t.idleAtoms + t.pocketAtoms + t.lentAtoms) - int256(t.debtAtoms) + t.perpCashAtoms, t.priceWad, unit);
@@ -329,6 +335,17 @@ library AtlasMath {
     }
 
     /// @dev USD WAD value of `atoms` at `priceWad` (`unit` = 10^decimals): rounded down for holdings, up for debts.
+    /// @dev a · p / unit rounded down and up, from one product (checked). Below 2^200 without a
+    /// check of its own: `_final` calls it on the |x| and |y| whose `_usd` at the same price
+    /// `_netted` already bounded in the same pass.
+    function _usdBoth(uint256 a, uint256 priceWad, uint256 unit) private pure returns (uint256 down, uint256 up) {
+        uint256 q = a * priceWad;
+        down = q / unit;
+        unchecked {
+            up = q % unit == 0 ? down : down + 1;
+        }
+    }
+
     /// Checked arithmetic, and the 2^200 bound the unchecked callers rely on.
     function _usd(int256 atoms, uint256 priceWad, uint256 unit) private pure returns (int256) {
         uint256 v = atoms >= 0 ? (uint256(atoms) * priceWad) / unit : divUp(uint256(-atoms) * priceWad, unit);

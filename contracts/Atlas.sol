@@ -4,7 +4,7 @@ pragma solidity 0.8.37;
 import {IAtlas} from "./interfaces/IAtlas.sol";
 import {IPriceOracle} from "./interfaces/IPriceOracle.sol";
 import {IMarginPool} from "./interfaces/IMarginPool.sol";
-import {IClearinghouse, Position} from "./interfaces/IClearinghouse.sol";
+import {IClearinghouse} from "./interfaces/IClearinghouse.sol";
 import {ISpotMarket} from "./interfaces/ISpotMarket.sol";
 import {IPerpMarket, PerpRisk} from "./interfaces/IPerpMarket.sol";
 import {AccountId} from "./types/AccountId.sol";

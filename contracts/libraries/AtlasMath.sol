@@ -122,7 +122,8 @@ library AtlasMath {
 
     /// @notice Equity (mode bit 4), maintenance value (mode bit 1) and initial value (mode bit 2) in
     /// one pass, each only when its bit is set (a liquidation's check asks for equity and
-    /// maintenance only, and skips the conservative scenarios): per asset the worse of the up and down scenarios less the resting orders' worst case,
+    /// maintenance only, and skips the conservative scenarios): per asset the worse of the up and down
+    /// scenarios less the resting orders' worst case,
     /// then, where perps trade on the asset, the basis charge and the gross-notional floor.
     function risk(Entry[] memory e, Book[] memory b, uint256 scaleBps, uint256 mode)
         internal pure returns (int256 equityWad, int256 maintWad, int256 initWad)
@@ -195,7 +196,9 @@ library AtlasMath {
     }}
 
     /// @dev min(up, down), less the basis charge on the hedged part, capped by the floor.
-    function _final(Entry memory t, int256 up, int256 down, uint256 p, uint256 scaleBps) private pure returns (int256 v) { unchecked {
+    function _final(Entry memory t, int256 up, int256 down, uint256 p, uint256 scaleBps)
+        private pure returns (int256 v)
+    { unchecked {
         v = up < down ? up : down;
         if (!t.hasPerp) return v;
         int256 x = t.xAtoms; // adjusted(t), from this pass
@@ -221,7 +224,8 @@ library AtlasMath {
         t.xAtoms = x;
         uint256 unit = _unit(t);
         if (mode & 4 != 0) {
-            eq = _usd(int256(t.idleAtoms + t.pocketAtoms + t.lentAtoms) - int256(t.debtAtoms) + t.perpCashAtoms, t.priceWad, unit);
+            int256 net = int256(t.idleAtoms + t.pocketAtoms + t.lentAtoms) - int256(t.debtAtoms) + t.perpCashAtoms;
+            eq = _usd(net, t.priceWad, unit);
             if (t.hasPerp) eq += _usd(t.perpAtoms, t.priceWad, unit);
         }
         if (mode & 1 != 0) (vm[2 * i], vm[2 * i + 1]) = _scenarios(t, x, t.priceWad, BPS);
@@ -240,7 +244,9 @@ library AtlasMath {
     /// perp asks filled in the up scenario and bids in the down one (charged h' of their notional),
     /// less the liquidity cost of what is not hedged in that scenario. A perfect hedge therefore
     /// costs nothing here: only the basis charge (and the floor) apply to it, in `_final`.
-    function _netted(Entry memory t, int256 x, uint256 p, uint256 scaleBps) private pure returns (int256 up, int256 down) { unchecked {
+    function _netted(Entry memory t, int256 x, uint256 p, uint256 scaleBps)
+        private pure returns (int256 up, int256 down)
+    { unchecked {
         uint256 unit = _unit(t);
         int256 h = int256(scaled(t.shockBps, scaleBps));
         int256 u = _usd(x, p, unit) + _usd(t.perpAtoms, p, unit);
@@ -254,7 +260,9 @@ library AtlasMath {
 
     /// @dev Slippage on the spot and liquidity on the perp exposure beyond the hedged part
     /// (min(|x|, |y|) when they have opposite signs), each rounded up.
-    function _unhedgedCost(Entry memory t, int256 x, int256 y, uint256 p, uint256 scaleBps) private pure returns (int256) { unchecked {
+    function _unhedgedCost(Entry memory t, int256 x, int256 y, uint256 p, uint256 scaleBps)
+        private pure returns (int256)
+    { unchecked {
         uint256 ax = _abs(x);
         uint256 ay = _abs(y);
         if (x != 0 && y != 0 && (x > 0) != (y > 0)) {

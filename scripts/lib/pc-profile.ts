@@ -82,7 +82,6 @@ export async function pcProfile(provider: RequestProvider, hash: string, contrac
     codeLen.set(a, ((await provider.request({ method: "eth_getCode", params: [a, "latest"] })) as string).length / 2 - 1);
   }
   const want = l.codeLength;
-  if (process.env.BENCH_PCPROFILE_DEBUG) console.log(want, [...codeLen.entries()], trace.structLogs[0]?.depth);
   const stack: string[] = [];
   let next = 0;
   const by = new Map<string, number>();

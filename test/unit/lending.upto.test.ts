@@ -99,7 +99,7 @@ describe("LendingPool repayUpTo / withdrawUpTo", () => {
       // the Clearinghouse sends the tokens first (to repayUpTo's pool they are an ignored donation)
       const snap = await f.networkHelpers.takeSnapshot();
       await (await f.token.connect(f.ch).transfer(await f.pool.getAddress(), assets)).wait();
-      const [a, b, sa, sb] = await sameBlock(
+      const [a, b, sa0, sb0] = await sameBlock(
         f,
         async () => (await f.pool.cash()) as bigint,
         async () => {
@@ -118,7 +118,9 @@ describe("LendingPool repayUpTo / withdrawUpTo", () => {
       expect(a.back).to.equal(b.shares === owned ? assets - b.paid : 0n);
       // the pool's state differs only in cash: the partial payment's remainder stays there (and,
       // when no share is bought, in the accrual stored with it: repayUpTo then writes nothing)
-      const same = (p: typeof sa) => ({ ...(p as object), cash: 0n, totalAssets: 0n, last: b.shares === 0n ? 0n : (p as { last: bigint }).last });
+      type PoolState = Awaited<ReturnType<typeof readPool>>;
+      const [sa, sb] = [sa0 as PoolState, sb0 as PoolState];
+      const same = (p: PoolState) => ({ ...p, cash: 0n, totalAssets: 0n, last: b.shares === 0n ? 0n : p.last });
       expect(same(sa)).to.deep.equal(same(sb));
       expect(sa.cash - sb.cash).to.equal(assets - b.paid - a.back);
       await snap.restore();

@@ -140,7 +140,7 @@ export async function buildMarginWorld(w: World): Promise<MarginWorld> {
   }
   await done(w.ch.connect(marginTaker).setBorrowPolicy(0, true, false));
   // The account to be liquidated borrows all but 1 USDC of what initial margin allows.
-  const room = await m.atlas.maxBorrow(await id(liquidatee), usdc);
+  const room = await m.lens.maxBorrow(await id(liquidatee), usdc);
   await done(w.ch.connect(liquidatee).borrow(usdc, 0, room - USDC_UNIT, await liquidatee.getAddress()));
 
   // Valuation holders: idle (or lent) balances of the first asset, or of all five.

@@ -186,7 +186,7 @@ async function liquidation(w: World): Promise<Result> {
   const weth = await w.weth.getAddress();
   const usdc = await w.usdc.getAddress();
   const account = await id(m.liquidatee);
-  const boundary = await m.atlas.liquidationPrice(account, weth);
+  const boundary = await m.lens.liquidationPrice(account, weth);
   const before = m.priceWad.get(weth)!;
   m.priceWad.set(weth, (boundary * 97n) / 100n); // 3% below the liquidation price
   await refreshPrices(w, m);

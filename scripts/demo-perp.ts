@@ -5,7 +5,7 @@
 // a perp liquidation through the PerpLiquidator, then every account's Atlas values. Every figure
 // comes from the contracts; amounts are bigints printed as exact decimals.
 import type { ContractTransactionResponse, Signer, TransactionReceipt } from "ethers";
-import type { Atlas, MockERC20, OracleRouter, PerpMarket, SpotMarket } from "../types/ethers-contracts/index.js";
+import type { Atlas, AtlasLens, MockERC20, OracleRouter, PerpMarket, SpotMarket } from "../types/ethers-contracts/index.js";
 import { createPerpMarket, deployPerpLiquidator } from "./lib/deploy-perp.ts";
 import type { Margin } from "./lib/deploy-margin.ts";
 import type { Protocol } from "./lib/deploy.ts";
@@ -56,6 +56,7 @@ export async function perpStory(c: PerpStoryContext): Promise<void> {
   const { protocol, margin, section, send, mined, nameOf } = c;
   const ch = protocol.clearinghouse;
   const atlas: Atlas = margin.atlas;
+  const lens: AtlasLens = margin.lens;
   const oracle: OracleRouter = margin.oracle;
   const [W, B, U] = await Promise.all([c.weth.getAddress(), c.wbtc.getAddress(), c.usdc.getAddress()]);
   const chAddr = await ch.getAddress();
@@ -194,7 +195,7 @@ export async function perpStory(c: PerpStoryContext): Promise<void> {
   );
   const reqRows: string[][] = [];
   for (const who of [c.basis, c.long, c.btcLong]) {
-    const [portfolio, cross] = await atlas.marginRequirements(acct(who));
+    const [portfolio, cross] = await lens.marginRequirements(acct(who));
     const r = await atlas.riskOf(acct(who));
     reqRows.push([
       nameOf(who.address),
@@ -206,7 +207,7 @@ export async function perpStory(c: PerpStoryContext): Promise<void> {
     ]);
   }
   console.log(
-    "\nInitial margin requirement (USD), from Atlas.marginRequirements:\n" +
+    "\nInitial margin requirement (USD), from AtlasLens.marginRequirements:\n" +
       renderTable(
         ["account", "equity", "portfolio (ATLAS)", "cross margin", "saving", "saving %"],
         reqRows,

@@ -473,7 +473,7 @@ async function marginStory(): Promise<{
     { token: U, symbol: "USDC", priceWad: prices.get(U)!, shockBps: 100n, slippageBps: 10n, pool: {} },
   ];
   const margin = await deployMargin(protocol, assets);
-  const { atlas, oracle, pools } = margin;
+  const { atlas, lens, oracle, pools } = margin;
   const pushAll = async () => {
     for (const [t, p] of prices) await mined("pushPrice", oracle.pushPrice(t, p));
   };
@@ -542,14 +542,14 @@ async function marginStory(): Promise<{
   await fundAndDeposit(erin, weth, amountToAtoms("2", 18));
   await send("setBorrowPolicy: orders may borrow (erin)", ch.connect(erin).setBorrowPolicy(0, true, false));
   const risk: string[][] = [];
-  risk.push(await riskRow("2 WETH deposited", atlas, acct(erin), W));
+  risk.push(await riskRow("2 WETH deposited", atlas, lens, acct(erin), W));
   const buy = await send(
     "margin IOC buy 4 WETH, limit 3002, borrowing USDC (erin)",
     ethMkt.contract.connect(erin).placeOrder(order(ethMkt, ["bid", "3002", "4"], { kind: OrderKind.Ioc })),
   );
   await send("sweep (erin)", ethMkt.contract.sweep(erin.address, 0));
   const [held0, debt0] = [await ch.balanceOf(acct(erin), W), -(await ch.balanceOf(acct(erin), U))];
-  risk.push(await riskRow("after the margin buy", atlas, acct(erin), W));
+  risk.push(await riskRow("after the margin buy", atlas, lens, acct(erin), W));
   rates.push(await rateRow("erin buys 4 WETH on margin", pools.USDC));
   await send("borrow 110,000 USDC more (grace)", ch.connect(grace).borrow(U, 0, usdcAtoms("110000"), grace.address));
   rates.push(await rateRow("grace borrows 110,000 more: past the kink", pools.USDC));
@@ -559,14 +559,14 @@ async function marginStory(): Promise<{
   await pushAll();
   const debt30 = -(await ch.balanceOf(acct(erin), U));
   rates.push(await rateRow("30 days later (interest raised borrows)", pools.USDC));
-  risk.push(await riskRow("30 days later", atlas, acct(erin), W));
+  risk.push(await riskRow("30 days later", atlas, lens, acct(erin), W));
 
   // ---- price shock: WETH falls to just below erin's liquidation price (rounded down to $10)
-  const liq = await atlas.liquidationPrice(acct(erin), W);
+  const liq = await lens.liquidationPrice(acct(erin), W);
   const shocked = (liq / usd(10n)) * usd(10n) - usd(20n);
   prices.set(W, shocked);
   await send("pushPrice WETH (the shock)", oracle.pushPrice(W, shocked));
-  risk.push(await riskRow(`WETH drops to ${usdText(shocked)}`, atlas, acct(erin), W));
+  risk.push(await riskRow(`WETH drops to ${usdText(shocked)}`, atlas, lens, acct(erin), W));
 
   // ---- liquidation: flag, let the Dutch auction run half its ramp, repay what is allowed
   await fundAndDeposit(frank, usdc, usdcAtoms("50000"));
@@ -589,7 +589,7 @@ async function marginStory(): Promise<{
     "liquidate: repay USDC, seize WETH (frank)",
     ch.connect(frank).liquidate(acct(erin), U, repay, W, 0),
   );
-  risk.push(await riskRow("after the partial liquidation", atlas, acct(erin), W));
+  risk.push(await riskRow("after the partial liquidation", atlas, lens, acct(erin), W));
   rates.push(await rateRow("after the liquidation repaid debt", pools.USDC));
 
   section("Margin buy");
@@ -605,7 +605,7 @@ async function marginStory(): Promise<{
     `interest: erin's debt grew from ${usdcText(debt0)} to ${usdcText(debt30)} USDC in 30 days. ` +
       `The liquidation price holds every other price fixed.`,
   );
-  const breakdown = (await atlas.assetRisks(acct(erin))).map((a) => [
+  const breakdown = (await lens.assetRisks(acct(erin))).map((a) => [
     a.token === W ? "WETH" : a.token === U ? "USDC" : a.token,
     a.token === W ? wethText(a.adjustedAtoms) : usdcText(a.adjustedAtoms),
     usdText(a.priceWad),

@@ -28,6 +28,8 @@ const CONTRACTS = [
   // perps (issue 4): appended likewise
   { name: "PerpMarket", artifact: "contracts/PerpMarket.sol/PerpMarket.json" },
   { name: "PerpLiquidator", artifact: "contracts/PerpLiquidator.sol/PerpLiquidator.json" },
+  // Atlas's what-if views (periphery): appended likewise
+  { name: "AtlasLens", artifact: "contracts/periphery/AtlasLens.sol/AtlasLens.json" },
 ] as const;
 
 type AbiError = Extract<Abi[number], { type: "error" }>;

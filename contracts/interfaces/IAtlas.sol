@@ -3,13 +3,15 @@ pragma solidity 0.8.37;
 
 import {AccountId} from "../types/AccountId.sol";
 import {IPriceOracle} from "./IPriceOracle.sol";
+import {IAtlasLens} from "./IAtlasLens.sol";
 
 /// @title ATLAS: portfolio-margin valuation of one account (spot, lending and perps)
 /// @notice Values are USD WAD (1e18 = $1). Each asset's adjusted balance x is valued at its price
 /// shocked up and down by h and against the holder by the slippage s; the worse of the two
 /// counts. Maintenance uses h and s as set at the oracle price; initial scales them and takes the
 /// more conservative of oracle and stable price. The math, with a worked example, is in
-/// docs/RISK.md; the SDK's copy (sdk/src/math/atlas.ts) agrees to the wei.
+/// docs/RISK.md; the SDK's copy (sdk/src/math/atlas.ts) agrees to the wei. The what-if views
+/// (limits, liquidation price, per-asset breakdown) are on `IAtlasLens`, at `LENS()`.
 interface IAtlas {
     /// @notice No usable price (stale, out of bounds or too uncertain) for an asset the account holds.
     error PriceUnavailable(address asset);
@@ -18,17 +20,6 @@ interface IAtlas {
     /// @notice A balance, price or parameter is beyond the range ATLAS's arithmetic is proven
     ///         for (atoms ≥ 2^128, a USD value ≥ 2^200 WAD, ...): no real account comes near.
     error ValuationOutOfRange();
-
-    /// @notice One asset of an account as Atlas sees it (atoms; USD WAD).
-    struct AssetRisk {
-        address token;
-        int256 adjustedAtoms;
-        uint256 priceWad;
-        int256 maintenanceWad;
-        int256 initialWad;
-        /// @dev net perp position on this asset as underlying (atoms), summed over its perp markets
-        int256 perpAtoms;
-    }
 
     struct AccountRisk {
         int256 equityWad;
@@ -52,32 +43,17 @@ interface IAtlas {
         view
         returns (int256 maintenanceWad, int256 equityWad, uint256 debtAtoms, uint256 debtPriceWad, uint256 collateralPriceWad);
 
-    /// @notice Per-asset breakdown of `riskOf`.
-    function assetRisks(AccountId account) external view returns (AssetRisk[] memory);
-
     /// @notice Initial value, the figure every risk-increasing action must leave >= 0.
     function initialValue(AccountId account) external view returns (int256);
-
-    /// @notice Initial-margin requirement (USD WAD) of the portfolio as ATLAS margins it, and of
-    ///         plain cross margin (each spot and perp leg margined alone), at the same prices.
-    function marginRequirements(AccountId account) external view returns (int256 portfolioWad, int256 crossWad);
 
     /// @notice Maintenance value; below zero the account may be liquidated.
     function maintenanceValue(AccountId account) external view returns (int256);
 
+    /// @notice The lens Atlas deployed with its own parameters: the what-if views (`IAtlasLens`).
+    function LENS() external view returns (IAtlasLens);
+
     /// @notice The price source.
     function ORACLE() external view returns (IPriceOracle);
-
-    /// @notice Largest amount of `token` the account can withdraw (borrowing if `allowBorrow`)
-    ///         keeping its initial value >= 0.
-    function maxWithdraw(AccountId account, address token, bool allowBorrow) external view returns (uint256 atoms);
-
-    /// @notice Largest amount of `token` the account can borrow and withdraw keeping initial value >= 0.
-    function maxBorrow(AccountId account, address token) external view returns (uint256 atoms);
-
-    /// @notice Price of `token` (WAD) at which the maintenance value reaches zero with every other
-    ///         price held; 0 if no price does that.
-    function liquidationPrice(AccountId account, address token) external view returns (uint256 priceWad);
 
     /// @notice Initial-margin multiplier on shocks and slippage, in bps (15_000 = 1.5x).
     function initialScaleBps() external view returns (uint256);

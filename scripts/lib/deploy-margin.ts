@@ -3,10 +3,11 @@
 import type { Signer } from "ethers";
 import {
   Atlas__factory,
+  AtlasLens__factory,
   LendingPool__factory,
   OracleRouter__factory,
 } from "../../types/ethers-contracts/index.js";
-import type { Atlas, LendingPool, OracleRouter } from "../../types/ethers-contracts/index.js";
+import type { Atlas, AtlasLens, LendingPool, OracleRouter } from "../../types/ethers-contracts/index.js";
 import { GOVERNANCE_ROLE, type Protocol } from "./deploy.ts";
 
 export const ORACLE_ROLE = 3n;
@@ -42,11 +43,13 @@ export interface MarginAsset {
 export interface Margin {
   oracle: OracleRouter;
   atlas: Atlas;
+  /** Atlas's what-if views (maxWithdraw, maxBorrow, liquidationPrice, ...), deployed by Atlas. */
+  lens: AtlasLens;
   pools: Record<string, LendingPool>;
 }
 
 /**
- * Deploys the oracle, Atlas (initial margin 1.5x, 10 days of interest on debt) and pools, and
+ * Deploys the oracle, Atlas (and with it its lens; initial margin 1.5x, 10 days of interest on debt) and pools, and
  * wires their governance through the protocol's AccessManager (roles granted to the admin).
  */
 export async function deployMargin(p: Protocol, assets: MarginAsset[]): Promise<Margin> {
@@ -57,6 +60,7 @@ export async function deployMargin(p: Protocol, assets: MarginAsset[]): Promise<
   const chAddr = await ch.getAddress();
   const oracle = await new OracleRouter__factory(admin).deploy(authority);
   const atlas = await new Atlas__factory(admin).deploy(chAddr, await oracle.getAddress(), 15_000n, 10n * 86_400n);
+  const lens = AtlasLens__factory.connect(await atlas.LENS(), admin);
   const m = p.manager;
   const chSel = (f: Parameters<typeof ch.interface.getFunction>[0]) => ch.interface.getFunction(f).selector;
   await (
@@ -79,7 +83,7 @@ export async function deployMargin(p: Protocol, assets: MarginAsset[]): Promise<
     await (await ch.setAssetRisk(a.token, a.shockBps, a.slippageBps, a.lentHaircutBps ?? 9_800n)).wait();
     if (a.pool) pools[a.symbol] = await deployPool(p, a, a.pool);
   }
-  return { oracle, atlas, pools };
+  return { oracle, atlas, lens, pools };
 }
 
 /** Admin feed config: 1 hour staleness, stable price moving at most 5% an hour, wide sanity bounds. */

@@ -1,6 +1,6 @@
 // Plain-text views of the margin layer for the demo: lending rates (exact APRs and APYs
 // compounded every second, integer arithmetic only), an account's Atlas risk, and a pool's state.
-import type { Atlas, LendingPool } from "../../types/ethers-contracts/index.js";
+import type { Atlas, AtlasLens, LendingPool } from "../../types/ethers-contracts/index.js";
 import { ratioToDecimal, groupThousands, renderTable, formatUnits } from "./report.ts";
 
 const WAD = 10n ** 18n;
@@ -63,9 +63,9 @@ export function usdText(wad: bigint): string {
   return groupThousands(ratioToDecimal(wad, WAD, 2));
 }
 
-/** One row of a risk table: equity, maintenance value, initial value, liquidation price. */
-export async function riskRow(moment: string, atlas: Atlas, account: string, token: string): Promise<string[]> {
-  const [r, liq] = await Promise.all([atlas.riskOf(account), atlas.liquidationPrice(account, token)]);
+/** One row of a risk table: equity, maintenance value, initial value, liquidation price (from the lens). */
+export async function riskRow(moment: string, atlas: Atlas, lens: AtlasLens, account: string, token: string): Promise<string[]> {
+  const [r, liq] = await Promise.all([atlas.riskOf(account), lens.liquidationPrice(account, token)]);
   return [
     moment,
     usdText(r.equityWad),

@@ -31,13 +31,13 @@ describe("Margin across 6, 8 and 18 decimals", () => {
   for (const c of CASES) {
     it(`${c.coll}${c.lent ? " (lent)" : ""} collateral (${DEC[c.coll]} decimals) against ${c.debt} debt (${DEC[c.debt]} decimals)`, async () => {
       const f = fx();
-      const { ch, atlas, carol, dave } = f;
+      const { ch, atlas, lens, carol, dave } = f;
       const [C, D] = [addr(f, c.coll), addr(f, c.debt)];
       const who = acctOf(carol);
       await deposit(f, carol, C, c.amount);
       if (c.lent) await mined(ch.connect(carol).setLending(C, 0, true));
       await sameTime(f);
-      const max = await atlas.maxBorrow(who, D);
+      const max = await lens.maxBorrow(who, D);
       await mined(ch.connect(carol).borrow(D, 0, (max * 95n) / 100n, carol.address));
       expect((await ch.positionOf(who, D)).decimals).to.equal(DEC[c.debt]);
 

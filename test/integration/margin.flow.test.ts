@@ -29,7 +29,7 @@ describe("Margin flow: margin buy, interest, price drop, partial liquidation, ba
 
   it("a margin buy of ETH with borrowed USDC accrues interest and is partially liquidated after a drop", async () => {
     const f = fx();
-    const { ch, atlas, market, alice, bob, carol, W, U } = f;
+    const { ch, atlas, lens, market, alice, bob, carol, W, U } = f;
     const B = acctOf(bob);
     // 1. alice sells WETH at $3,000; bob buys 3 WETH with 3,000 USDC of his own and 6,000 borrowed
     await deposit(f, alice, W, 10n * E18);
@@ -56,7 +56,7 @@ describe("Margin flow: margin buy, interest, price drop, partial liquidation, ba
     // 3. WETH falls to $2,100: maintenance below zero; the liquidation price lies between
     await setPrice(f, W, 2_100n * WAD);
     expect(await ch.isLiquidatable(B)).to.equal(true);
-    const pLiq = await atlas.liquidationPrice(B, W);
+    const pLiq = await lens.liquidationPrice(B, W);
     expect(pLiq).to.be.within(2_100n * WAD, 3_000n * WAD);
 
     // 4. carol liquidates as much as the buffer allows: maintenance rises to [0, 1 % of equity]

@@ -13,7 +13,7 @@ describe("perps: portfolio flows", () => {
 
   it("basis trade: borrow USDC, buy 1 spot ETH, short 1 ETH-PERP; ATLAS needs under a third of cross margin", async () => {
     const f = fx();
-    const { ch, atlas, market, ethPerp, bob, carol, dave, U, W } = f;
+    const { ch, atlas, lens, market, ethPerp, bob, carol, dave, U, W } = f;
     const B = acctOf(bob);
     await deposit(f, bob, U, 1_000n * E6);
     for (const s of [carol, dave]) await deposit(f, s, U, 100_000n * E6);
@@ -28,7 +28,7 @@ describe("perps: portfolio flows", () => {
     // $1,000 − $3,000 − perp taker fee $1.50: a USDC debt
     expect(await ch.balanceOf(B, U)).to.be.lessThan(-(2_000n * E6 - 1n));
     expect((await ethPerp.positionOf(B)).sizeLots).to.equal(-1_000n);
-    const [portfolio, cross] = await atlas.marginRequirements(B);
+    const [portfolio, cross] = await lens.marginRequirements(B);
     expect(portfolio).to.be.greaterThan(0n);
     expect(portfolio * 3n).to.be.lessThan(cross);
     expect(await atlas.initialValue(B)).to.be.greaterThanOrEqual(0n);
@@ -41,7 +41,7 @@ describe("perps: portfolio flows", () => {
 
   it("a price shock liquidates a directional long: successive takeovers at a growing discount raise maintenance", async () => {
     const f = fx();
-    const { ch, atlas, ethPerp, liquidator: l, bob, carol, alice, U, W } = f;
+    const { ch, atlas, lens, ethPerp, liquidator: l, bob, carol, alice, U, W } = f;
     const B = acctOf(bob);
     await deposit(f, bob, U, 300n * E6);
     for (const s of [alice, carol]) await deposit(f, s, U, 100_000n * E6);
@@ -79,7 +79,7 @@ describe("perps: portfolio flows", () => {
 
   it("a hedged pair (1 spot ETH, short 1 ETH-PERP) drained by funding unwinds together: spot at the index less half the basis at most, perp at the mark", async () => {
     const f = fx();
-    const { ch, atlas, ethPerp, liquidator: l, bob, carol, dave, alice, U, W } = f;
+    const { ch, atlas, lens, ethPerp, liquidator: l, bob, carol, dave, alice, U, W } = f;
     const B = acctOf(bob);
     const A = acctOf(alice);
     await deposit(f, bob, W, E18);
@@ -94,7 +94,7 @@ describe("perps: portfolio flows", () => {
     // bob levers the pair: he borrows out all the USDC his initial margin allows
     await mined(ch.connect(bob).setBorrowPolicy(0, false, true));
     await sameTime(f);
-    const room = await atlas.maxWithdraw(B, U, true);
+    const room = await lens.maxWithdraw(B, U, true);
     await sameTime(f);
     await mined(ch.connect(bob).withdraw(U, 0, room, bob.address));
     expect(await ch.balanceOf(B, U)).to.be.lessThan(0n);

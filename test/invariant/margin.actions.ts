@@ -12,6 +12,7 @@ import {
   WAD,
   WETH,
   atlasIface,
+  lensIface,
   chIface,
   oracleIface,
   poolIface,
@@ -59,6 +60,7 @@ const int = (r: Read): bigint => {
 };
 const ch = (s: RunState, f: string, args: unknown[]): Call => ({ target: s.c.chAddr, data: chIface.encodeFunctionData(f, args) });
 const atlas = (s: RunState, f: string, args: unknown[]): Call => ({ target: s.c.atlasAddr, data: atlasIface.encodeFunctionData(f, args) });
+const lens = (s: RunState, f: string, args: unknown[]): Call => ({ target: s.c.lensAddr, data: lensIface.encodeFunctionData(f, args) });
 const per = (x: bigint, permille: number) => (x * BigInt(permille)) / 1000n;
 /** Clearinghouse.DUST_WAD: collateral worth at most one cent may be written off with the debt. */
 const DUST_WAD = 10n ** 16n;
@@ -272,7 +274,7 @@ async function sizeOut(s: RunState, a: number, i: number, permille: number, how:
   const acc = c.accounts[a];
   const tok = c.tokens[i];
   const calls = [ch(s, "balanceOf", [acc.id, tok]), atlas(s, "initialValue", [acc.id])];
-  if (how === "max") calls.push(atlas(s, "maxWithdraw", [acc.id, tok, mayBorrow]));
+  if (how === "max") calls.push(lens(s, "maxWithdraw", [acc.id, tok, mayBorrow]));
   const [bal, iv, max] = await c.read(calls);
   const b = int(bal) > 0n ? int(bal) : 0n;
   let amount: bigint;

@@ -19,6 +19,7 @@ import { deployMargin } from "../../scripts/lib/deploy-margin.ts";
 import {
   AccessManager__factory,
   Atlas__factory,
+  AtlasLens__factory,
   Clearinghouse__factory,
   LendingPool__factory,
   MockERC20__factory,
@@ -31,6 +32,7 @@ export const chIface = new Interface(Clearinghouse__factory.abi);
 export const spotIface = new Interface(SpotMarket__factory.abi);
 export const poolIface = new Interface(LendingPool__factory.abi);
 export const atlasIface = new Interface(Atlas__factory.abi);
+export const lensIface = new Interface(AtlasLens__factory.abi);
 export const oracleIface = new Interface(OracleRouter__factory.abi);
 export const tokenIface = new Interface(MockERC20__factory.abi);
 const errorIfaces = [chIface, spotIface, poolIface, atlasIface, oracleIface, new Interface(AccessManager__factory.abi), tokenIface];
@@ -179,6 +181,7 @@ export async function deployMarginChain() {
   const pools = await Promise.all(ASSETS.map(async (a) => (await m.pools[a.symbol].getAddress()).toLowerCase()));
   const oracleAddr = (await m.oracle.getAddress()).toLowerCase();
   const atlasAddr = (await m.atlas.getAddress()).toLowerCase();
+  const lensAddr = (await m.lens.getAddress()).toLowerCase();
   // asset ids in listing order: the held / owed masks of accountState are indexed by them
   const listed = await ch.queryFilter(ch.filters.AssetListed());
   const tokenById = new Map<number, number>(listed.map((e, k) => [k, tokens.indexOf(e.args.token.toLowerCase())]));
@@ -295,6 +298,7 @@ export async function deployMarginChain() {
     marketAddr,
     oracleAddr,
     atlasAddr,
+    lensAddr,
     tokens,
     pools,
     tokenById,

@@ -6,7 +6,7 @@
  */
 import { encodeOrder } from "../../sdk/src/math/order.ts";
 import type { Action } from "./perp.arbitraries.ts";
-import { ASSETS, USDC, WETH, atlasIface, chIface, oracleIface, spotIface, tickOf, type Call, type Read } from "./margin.chain.ts";
+import { ASSETS, USDC, WETH, atlasIface, chIface, lensIface, oracleIface, spotIface, tickOf, type Call, type Read } from "./margin.chain.ts";
 import { PERPS, liqIface, perpIface } from "./perp.chain.ts";
 import { fail as plainFail } from "./perp.checks.ts";
 import { begin, exec, fail, observe, pushPrice, type RunState } from "./perp.runner.ts";
@@ -34,6 +34,7 @@ const int = (r: Read): bigint => {
 };
 const ch = (s: RunState, f: string, args: unknown[]): Call => ({ target: s.c.chAddr, data: chIface.encodeFunctionData(f, args) });
 const atlas = (s: RunState, f: string, args: unknown[]): Call => ({ target: s.c.atlasAddr, data: atlasIface.encodeFunctionData(f, args) });
+const lens = (s: RunState, f: string, args: unknown[]): Call => ({ target: s.c.lensAddr, data: lensIface.encodeFunctionData(f, args) });
 const abs = (x: bigint) => (x < 0n ? -x : x);
 const divUp = (a: bigint, b: bigint) => (a === 0n ? 0n : (a - 1n) / b + 1n);
 const floorDiv = (a: bigint, b: bigint) => {
@@ -243,7 +244,7 @@ interface AssetRow {
 
 function decodeAssets(r: Read): AssetRow[] {
   if (!r.ok) plainFail(`assetRisks reverted ${r.error}`);
-  const [rows] = atlasIface.decodeFunctionResult("assetRisks", r.raw);
+  const [rows] = lensIface.decodeFunctionResult("assetRisks", r.raw);
   return (rows as unknown as { token: string; adjustedAtoms: bigint; priceWad: bigint; perpAtoms: bigint }[]).map((x) => ({
     token: x.token.toLowerCase(),
     adjusted: x.adjustedAtoms,
@@ -285,7 +286,7 @@ async function hedge(s: RunState, a: Extract<Action, { t: "hedge" }>) {
   const mid = center(s, a.m);
   const cpSide = a.short ? 0 : 1;
   await perpOrder(s, cp, a.m, cpSide, cpSide === 0 ? mid - stepOf(mid) : mid + stepOf(mid), lots, 0n, false);
-  const reads = () => c.read([atlas(s, "marginRequirements", [acc.id]), atlas(s, "assetRisks", [acc.id]), { target: c.oracleAddr, data: oracleIface.encodeFunctionData("tryPrice", [c.tokens[USDC]]) }, { target: c.oracleAddr, data: oracleIface.encodeFunctionData("tryPrice", [c.tokens[u]]) }]);
+  const reads = () => c.read([lens(s, "marginRequirements", [acc.id]), lens(s, "assetRisks", [acc.id]), { target: c.oracleAddr, data: oracleIface.encodeFunctionData("tryPrice", [c.tokens[USDC]]) }, { target: c.oracleAddr, data: oracleIface.encodeFunctionData("tryPrice", [c.tokens[u]]) }]);
   const r0 = await reads();
   if (!r0[0].ok) return;
   // the spot leg
@@ -353,7 +354,7 @@ async function price(s: RunState, a: Extract<Action, { t: "price" }>) {
   const c = s.c;
   const u = PERPS[a.m].asset;
   const n = c.accounts.length;
-  const pre = await c.read(c.accounts.flatMap((acc) => [atlas(s, "maintenanceValue", [acc.id]), atlas(s, "assetRisks", [acc.id])]));
+  const pre = await c.read(c.accounts.flatMap((acc) => [atlas(s, "maintenanceValue", [acc.id]), lens(s, "assetRisks", [acc.id])]));
   const exposure: { x: bigint; y: bigint }[] = [];
   for (let k = 0; k < n; k++) {
     if (!pre[2 * k + 1].ok) {

@@ -70,6 +70,7 @@ async function deploy(override?: ChainOverride) {
   const liquidator = getAddress(await liquidatorContract.getAddress());
   const clearinghouse = getAddress(await protocol.clearinghouse.getAddress());
   const atlas = getAddress(await margin.atlas.getAddress());
+  const lens = getAddress(await margin.lens.getAddress());
   const oracle = getAddress(await margin.oracle.getAddress());
   const pools = {} as Record<Sym, Address>;
   for (const s of SYMS) pools[s] = getAddress(await margin.pools[s].getAddress());
@@ -124,6 +125,7 @@ async function deploy(override?: ChainOverride) {
     grace,
     clearinghouse,
     atlas,
+    lens,
     oracle,
     pools,
     tokens,

@@ -22,6 +22,7 @@ import {
   ReduceOnlyViolatedError,
   Side,
   atlasAbi,
+  atlasLensAbi,
   atlasMath,
   readAtlasSnapshot,
   type AtlasSnapshot,
@@ -152,12 +153,13 @@ describe("sdk atlas math: the TypeScript copy agrees with the contract", () => {
       blockNumber,
     });
     const at = { address: w.atlas, abi: atlasAbi } as const;
+    const ln = { address: w.lens, abi: atlasLensAbi } as const;
     const [risk, risks, req] = (await readMany(
       w.publicClient,
       [
         { ...at, functionName: "riskOf", args: [s.account] } as const,
-        { ...at, functionName: "assetRisks", args: [s.account] } as const,
-        { ...at, functionName: "marginRequirements", args: [s.account] } as const,
+        { ...ln, functionName: "assetRisks", args: [s.account] } as const,
+        { ...ln, functionName: "marginRequirements", args: [s.account] } as const,
       ],
       { blockNumber },
     )) as unknown as [atlasMath.AccountRisk, readonly atlasMath.AssetRisk[], readonly [bigint, bigint]];
@@ -175,7 +177,7 @@ describe("sdk atlas math: the TypeScript copy agrees with the contract", () => {
     // the bisection views cost millions of gas each: one eth_call apiece, for one token
     const t = whatIf;
     const read = (functionName: "maxWithdraw" | "maxBorrow" | "liquidationPrice", args: readonly unknown[]) =>
-      readContract(w.publicClient, { ...at, functionName, args, blockNumber } as Parameters<typeof readContract>[1]) as Promise<bigint>;
+      readContract(w.publicClient, { ...ln, functionName, args, blockNumber } as Parameters<typeof readContract>[1]) as Promise<bigint>;
     const whatIfs = await Promise.all([
       read("maxWithdraw", [s.account, t, false]),
       read("maxWithdraw", [s.account, t, true]),

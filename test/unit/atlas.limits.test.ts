@@ -15,23 +15,23 @@ async function leveraged(f: MFx) {
   await mined(f.ch.connect(f.bob).borrow(f.U, 0, 20_000n * E6, f.bob.address));
 }
 
-describe("Atlas.maxWithdraw and maxBorrow", () => {
+describe("AtlasLens.maxWithdraw and maxBorrow", () => {
   const fx = useMarginFixture();
 
   it("without debt everything can leave", async () => {
     const f = fx();
     await deposit(f, f.alice, f.W, 2n * E18);
-    expect(await f.atlas.maxWithdraw(acctOf(f.alice), f.W, false)).to.equal(2n * E18);
-    expect(await f.atlas.maxBorrow(acctOf(f.alice), f.W)).to.equal(0n); // WETH debt against WETH withdrawn: nothing left
-    expect(await f.atlas.maxBorrow(acctOf(f.alice), f.U)).to.be.greaterThan(0n);
+    expect(await f.lens.maxWithdraw(acctOf(f.alice), f.W, false)).to.equal(2n * E18);
+    expect(await f.lens.maxBorrow(acctOf(f.alice), f.W)).to.equal(0n); // WETH debt against WETH withdrawn: nothing left
+    expect(await f.lens.maxBorrow(acctOf(f.alice), f.U)).to.be.greaterThan(0n);
   });
 
   it("withdrawing maxWithdraw of collateral succeeds; one atom more reverts InsufficientMargin", async () => {
     const f = fx();
-    const { ch, atlas, bob, W } = f;
+    const { ch, atlas, lens, bob, W } = f;
     await leveraged(f);
     await sameTime(f);
-    const w = await atlas.maxWithdraw(acctOf(bob), W, false);
+    const w = await lens.maxWithdraw(acctOf(bob), W, false);
     const { debt, rateWad } = await debtOf(f, bob, f.U, "USDC");
     const after = (left: bigint) => mInitial([entry("WETH", { idle: left }), entry("USDC", { debt, rateWad })]);
     expect(after(10n * E18 - w)).to.be.at.least(0n);
@@ -47,12 +47,12 @@ describe("Atlas.maxWithdraw and maxBorrow", () => {
 
   it("a lent collateral's maxWithdraw is exact too (pool shares burnt rounded up)", async () => {
     const f = fx();
-    const { ch, atlas, carol, W, U } = f;
+    const { ch, atlas, lens, carol, W, U } = f;
     await deposit(f, carol, U, 30_000n * E6);
     await mined(ch.connect(carol).setLending(U, 0, true));
     await mined(ch.connect(carol).borrow(W, 0, 5n * E18, carol.address));
     await sameTime(f);
-    const w = await atlas.maxWithdraw(acctOf(carol), U, false);
+    const w = await lens.maxWithdraw(acctOf(carol), U, false);
     await sameTime(f);
     await expect(ch.connect(carol).withdraw(U, 0, w + 1n, carol.address)).to.be.revertedWithCustomError(ch, "InsufficientMargin");
     await sameTime(f);
@@ -63,16 +63,16 @@ describe("Atlas.maxWithdraw and maxBorrow", () => {
   // can be borrowed only once, and the borrow's rate is the utilisation without it.
   it("a lender's maxWithdraw with borrowing counts its lent cash once: the whole cash, not more", async () => {
     const f = fx();
-    const { ch, atlas, bob, W, U } = f;
+    const { ch, atlas, lens, bob, W, U } = f;
     await deposit(f, bob, W, 10_000n * E18); // margin is not the limit here
     await deposit(f, bob, U, 500_000n * E6);
     await mined(ch.connect(bob).setLending(U, 0, true));
     await mined(ch.connect(bob).setBorrowPolicy(0, false, true));
     await sameTime(f);
     const cash = await f.pools.USDC.cash();
-    const w = await atlas.maxWithdraw(acctOf(bob), U, true);
+    const w = await lens.maxWithdraw(acctOf(bob), U, true);
     expect(w).to.equal(cash); // the 500,000 lent plus the 1,000,000 the lender left
-    expect(await atlas.maxBorrow(acctOf(bob), U)).to.equal(cash - (await ch.balanceOf(acctOf(bob), U)));
+    expect(await lens.maxBorrow(acctOf(bob), U)).to.equal(cash - (await ch.balanceOf(acctOf(bob), U)));
     await sameTime(f);
     await expect(ch.connect(bob).withdraw(U, 0, w + 1n, bob.address)).to.be.revertedWithCustomError(f.pools.USDC, "InsufficientCash");
     await sameTime(f);
@@ -82,13 +82,13 @@ describe("Atlas.maxWithdraw and maxBorrow", () => {
 
   it("a lender's maxWithdraw with borrowing is exact when margin binds (the rate after its redemption)", async () => {
     const f = fx();
-    const { ch, atlas, bob, W, U } = f;
+    const { ch, atlas, lens, bob, W, U } = f;
     await deposit(f, bob, W, 100n * E18);
     await deposit(f, bob, U, 500_000n * E6);
     await mined(ch.connect(bob).setLending(U, 0, true));
     await mined(ch.connect(bob).setBorrowPolicy(0, false, true));
     await sameTime(f);
-    const w = await atlas.maxWithdraw(acctOf(bob), U, true);
+    const w = await lens.maxWithdraw(acctOf(bob), U, true);
     expect(w).to.be.greaterThan(500_000n * E6);
     expect(w).to.be.lessThan(await f.pools.USDC.cash());
     await sameTime(f);
@@ -100,16 +100,16 @@ describe("Atlas.maxWithdraw and maxBorrow", () => {
 
   it("maxWithdraw with borrowing is the balance plus maxBorrow; borrowing one atom past maxBorrow reverts", async () => {
     const f = fx();
-    const { ch, atlas, bob, U } = f;
+    const { ch, atlas, lens, bob, U } = f;
     await leveraged(f);
     await deposit(f, f.carol, U, 1_000n * E6);
     await deposit(f, f.carol, f.W, 10n * E18);
     await sameTime(f);
-    expect(await atlas.maxWithdraw(acctOf(f.carol), U, true)).to.equal(
-      1_000n * E6 + (await atlas.maxBorrow(acctOf(f.carol), U)),
+    expect(await lens.maxWithdraw(acctOf(f.carol), U, true)).to.equal(
+      1_000n * E6 + (await lens.maxBorrow(acctOf(f.carol), U)),
     );
     await sameTime(f);
-    const b = await atlas.maxBorrow(acctOf(bob), U);
+    const b = await lens.maxBorrow(acctOf(bob), U);
     await sameTime(f);
     await expect(ch.connect(bob).borrow(U, 0, b + 1n, bob.address)).to.be.revertedWithCustomError(ch, "InsufficientMargin");
   });
@@ -118,10 +118,10 @@ describe("Atlas.maxWithdraw and maxBorrow", () => {
   // shares round up: maxBorrow prices both, so borrowing exactly the answer passes the check.
   it("borrowing exactly maxBorrow succeeds", async () => {
     const f = fx();
-    const { ch, atlas, bob, U } = f;
+    const { ch, atlas, lens, bob, U } = f;
     await leveraged(f);
     await sameTime(f);
-    const b = await atlas.maxBorrow(acctOf(bob), U);
+    const b = await lens.maxBorrow(acctOf(bob), U);
     await sameTime(f);
     await mined(ch.connect(bob).borrow(U, 0, b, bob.address));
   });
@@ -130,11 +130,11 @@ describe("Atlas.maxWithdraw and maxBorrow", () => {
   it("maxBorrow of an asset without a pool is 0", async () => {
     const f = fx();
     await leveraged(f);
-    expect(await f.atlas.maxBorrow(acctOf(f.bob), f.L)).to.equal(0n);
+    expect(await f.lens.maxBorrow(acctOf(f.bob), f.L)).to.equal(0n);
   });
 });
 
-describe("Atlas.liquidationPrice", () => {
+describe("AtlasLens.liquidationPrice", () => {
   const fx = useMarginFixture();
 
   async function flipsAt(f: MFx, who: { address: string }, token: string, healthy: bigint, sick: bigint) {
@@ -148,10 +148,10 @@ describe("Atlas.liquidationPrice", () => {
 
   it("a long's price is the lowest healthy one: 1 wei below it the account is liquidatable", async () => {
     const f = fx();
-    const { atlas, bob, W, U } = f;
+    const { atlas, lens, bob, W, U } = f;
     await leveraged(f);
     await sameTime(f);
-    const p = await atlas.liquidationPrice(acctOf(bob), W);
+    const p = await lens.liquidationPrice(acctOf(bob), W);
     const { debt, rateWad } = await debtOf(f, bob, U, "USDC");
     const mv = (price: bigint) => mMaintenance([entry("WETH", { idle: 10n * E18, price }), entry("USDC", { debt, rateWad })]);
     expect(mv(p)).to.be.at.least(0n);
@@ -162,11 +162,11 @@ describe("Atlas.liquidationPrice", () => {
 
   it("a short's price is the highest healthy one: 1 wei above it the account is liquidatable", async () => {
     const f = fx();
-    const { ch, atlas, carol, W, U } = f;
+    const { ch, atlas, lens, carol, W, U } = f;
     await deposit(f, carol, U, 10_000n * E6);
     await mined(ch.connect(carol).borrow(W, 0, 2n * E18, carol.address));
     await sameTime(f);
-    const p = await atlas.liquidationPrice(acctOf(carol), W);
+    const p = await lens.liquidationPrice(acctOf(carol), W);
     const { debt, rateWad } = await debtOf(f, carol, W, "WETH");
     const mv = (price: bigint) => mMaintenance([entry("WETH", { debt, rateWad, price }), entry("USDC", { idle: 10_000n * E6 })]);
     expect(mv(p)).to.be.at.least(0n);
@@ -176,23 +176,23 @@ describe("Atlas.liquidationPrice", () => {
 
   it("works for the debt asset too (the price at which the USDC owed outgrows the collateral)", async () => {
     const f = fx();
-    const { atlas, bob, U } = f;
+    const { atlas, lens, bob, U } = f;
     await leveraged(f);
     await sameTime(f);
-    const p = await atlas.liquidationPrice(acctOf(bob), U);
+    const p = await lens.liquidationPrice(acctOf(bob), U);
     expect(p).to.be.within(WAD, 2n * WAD);
     await flipsAt(f, bob, U, p, p + 1n);
   });
 
   it("is 0 when no price makes the account liquidatable, or the asset is not held", async () => {
     const f = fx();
-    const { atlas, alice, bob, W, B } = f;
+    const { atlas, lens, alice, bob, W, B } = f;
     await deposit(f, alice, W, 2n * E18);
-    expect(await atlas.liquidationPrice(acctOf(alice), W)).to.equal(0n);
+    expect(await lens.liquidationPrice(acctOf(alice), W)).to.equal(0n);
     await leveraged(f);
-    expect(await atlas.liquidationPrice(acctOf(bob), B)).to.equal(0n);
+    expect(await lens.liquidationPrice(acctOf(bob), B)).to.equal(0n);
     await setPrice(f, W, 3_000n * WAD);
-    expect(await atlas.liquidationPrice(acctOf(bob), W)).to.be.greaterThan(0n);
+    expect(await lens.liquidationPrice(acctOf(bob), W)).to.be.greaterThan(0n);
   });
 });
 
@@ -201,7 +201,7 @@ describe("Atlas: the range its unchecked arithmetic is proven for", () => {
 
   it("values a balance just below 2^128 atoms and reverts ValuationOutOfRange at 2^128", async () => {
     const f = fx();
-    const { atlas, alice, L } = f;
+    const { atlas, lens, alice, L } = f;
     await deposit(f, alice, L, 2n ** 128n - 1n);
     const r = await atlas.riskOf(acctOf(alice));
     expect(r.equityWad).to.be.greaterThan(0n);

@@ -15,7 +15,7 @@ async function expectRisk(f: MFx, who: { address: string }, es: ME[], books: MB[
   expect([r.equityWad, r.maintenanceWad, r.initialWad]).to.deep.equal([mEquity(es), mMaintenance(es, books), mInitial(es, books)]);
   expect(await f.atlas.maintenanceValue(acctOf(who))).to.equal(r.maintenanceWad);
   expect(await f.atlas.initialValue(acctOf(who))).to.equal(r.initialWad);
-  const per = await f.atlas.assetRisks(acctOf(who));
+  const per = await f.lens.assetRisks(acctOf(who));
   const m = mValues(es, books, BPS, false);
   const i = mValues(es, books, INITIAL_SCALE_BPS, true);
   expect(per.map((a) => [a.adjustedAtoms, a.priceWad, a.maintenanceWad, a.initialWad])).to.deep.equal(
@@ -36,7 +36,7 @@ describe("Atlas valuation", () => {
     const f = fx();
     await f.networkHelpers.time.increase(7_200n);
     expect(await f.atlas.riskOf(acctOf(f.dave))).to.deep.equal([0n, 0n, 0n]);
-    expect(await f.atlas.assetRisks(acctOf(f.dave))).to.deep.equal([]);
+    expect(await f.lens.assetRisks(acctOf(f.dave))).to.deep.equal([]);
   });
 
   it("a single long asset: worse of the two shocks, slippage against the holder (worked by hand)", async () => {
@@ -151,7 +151,7 @@ describe("Atlas valuation", () => {
 
   it("reverts PriceUnavailable for a held asset, or a book's base, without a usable price", async () => {
     const f = fx();
-    const { atlas, market, alice, carol, W, U } = f;
+    const { atlas, lens, market, alice, carol, W, U } = f;
     await deposit(f, alice, W, 2n * E18);
     await deposit(f, carol, U, 3_000n * E6);
     await mined(market.connect(carol).placeOrder(encodeOrder({ side: Side.Bid, tick: 300_000n, lots: 1_000n })));
@@ -159,8 +159,8 @@ describe("Atlas valuation", () => {
     await mined(f.oracle.pushPrice(U, WAD)); // USDC fresh again, WETH stale
     const a = acctOf(alice);
     for (const call of [
-      atlas.riskOf(a), atlas.assetRisks(a), atlas.initialValue(a), atlas.maintenanceValue(a),
-      atlas.maxWithdraw(a, W, false), atlas.maxBorrow(a, U), atlas.liquidationPrice(a, W), atlas.riskOf(acctOf(carol)),
+      atlas.riskOf(a), lens.assetRisks(a), atlas.initialValue(a), atlas.maintenanceValue(a),
+      lens.maxWithdraw(a, W, false), lens.maxBorrow(a, U), lens.liquidationPrice(a, W), atlas.riskOf(acctOf(carol)),
     ]) {
       await expect(call).to.be.revertedWithCustomError(atlas, "PriceUnavailable").withArgs(W);
     }

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   IAtlas__factory,
+  IAtlasLens__factory,
   IClearinghouse__factory,
   ILendingPool__factory,
   IOracleRouter__factory,
@@ -16,6 +17,7 @@ import {
   ISpotMarket__factory,
 } from "../../types/ethers-contracts/index.js";
 import atlasArtifact from "../../artifacts/contracts/Atlas.sol/Atlas.json" with { type: "json" };
+import atlasLensArtifact from "../../artifacts/contracts/periphery/AtlasLens.sol/AtlasLens.json" with { type: "json" };
 import clearinghouseArtifact from "../../artifacts/contracts/Clearinghouse.sol/Clearinghouse.json" with { type: "json" };
 import lendingPoolArtifact from "../../artifacts/contracts/LendingPool.sol/LendingPool.json" with { type: "json" };
 import oracleRouterArtifact from "../../artifacts/contracts/OracleRouter.sol/OracleRouter.json" with { type: "json" };
@@ -42,6 +44,7 @@ describe("custom error coverage", () => {
     { name: "IClearinghouse", iface: IClearinghouse__factory.createInterface(), code: clearinghouseArtifact.bytecode },
     { name: "ISpotMarket", iface: ISpotMarket__factory.createInterface(), code: spotMarketArtifact.bytecode },
     { name: "IAtlas", iface: IAtlas__factory.createInterface(), code: atlasArtifact.bytecode },
+    { name: "IAtlasLens", iface: IAtlasLens__factory.createInterface(), code: atlasLensArtifact.bytecode },
     { name: "IOracleRouter", iface: IOracleRouter__factory.createInterface(), code: oracleRouterArtifact.bytecode },
     { name: "ILendingPool", iface: ILendingPool__factory.createInterface(), code: lendingPoolArtifact.bytecode },
     { name: "IOrderBook", iface: IOrderBook__factory.createInterface(), code: perpMarketArtifact.bytecode },

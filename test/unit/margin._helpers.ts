@@ -96,7 +96,7 @@ export async function deployMarginFixture(opts: { takerFeeBps?: bigint } = {}) {
   return {
     connection, ethers, networkHelpers, admin, alice, bob, carol, dave, lender, outsider,
     protocol, ch, market, tokens, weth, usdc, wbtc, link, W, U, B, L,
-    oracle: margin.oracle, atlas: margin.atlas, pools, prices,
+    oracle: margin.oracle, atlas: margin.atlas, lens: margin.lens, pools, prices,
   };
 }
 

@@ -122,10 +122,10 @@ describe("Clearinghouse.setLending", () => {
   // check, so an account with debt must keep initial value >= 0 through it.
   it("turning lending on is margin-checked for an account with debt: InsufficientMargin below initial value", async () => {
     const f = fx();
-    const { ch, atlas, bob, W, U } = f;
+    const { ch, atlas, lens, bob, W, U } = f;
     await deposit(f, bob, U, 10_000n * E6);
     await sameTime(f);
-    const b = await atlas.maxBorrow(acctOf(bob), W);
+    const b = await lens.maxBorrow(acctOf(bob), W);
     await sameTime(f);
     await mined(ch.connect(bob).borrow(W, 0, b, bob.address));
     await expect(ch.connect(bob).setLending(U, 0, true)).to.be.revertedWithCustomError(ch, "InsufficientMargin");
@@ -138,10 +138,10 @@ describe("Clearinghouse.setLending", () => {
 
   it("turning lending on converts nothing for a token owed: not checked, whatever the margin", async () => {
     const f = fx();
-    const { ch, atlas, bob, W, U } = f;
+    const { ch, atlas, lens, bob, W, U } = f;
     await deposit(f, bob, U, 10_000n * E6);
     await sameTime(f);
-    const b = await atlas.maxBorrow(acctOf(bob), W);
+    const b = await lens.maxBorrow(acctOf(bob), W);
     await sameTime(f);
     await mined(ch.connect(bob).borrow(W, 0, b, bob.address));
     await setPrice(f, W, 3_100n * E18); // the debt grows: below initial value

@@ -82,13 +82,13 @@ describe("Clearinghouse.settle with margin", () => {
 
   it("a pocket-funded placement of an indebted account is margin-checked through checkMargin", async () => {
     const f = fx();
-    const { ch, atlas, market, alice, bob, W, U } = f;
+    const { ch, atlas, lens, market, alice, bob, W, U } = f;
     await deposit(f, bob, W, 2n * E18);
     await mined(market.connect(bob).placeOrder(encodeOrder({ side: Side.Ask, tick: TICK_3000, lots: 1_000n })));
     await deposit(f, alice, U, 10_000n * E6);
     await mined(market.connect(alice).placeOrder(encodeOrder({ side: Side.Bid, tick: TICK_3000, lots: 1_000n, kind: OrderKind.Ioc })));
     expect((await market.pocketOf(bob.address, 0))[3]).to.equal(3_000n * E6); // unswept quote
-    const max = await atlas.maxBorrow(acctOf(bob), U);
+    const max = await lens.maxBorrow(acctOf(bob), U);
     await mined(ch.connect(bob).borrow(U, 0, (max * 999n) / 1_000n, bob.address));
     // the stored borrow shares, not balanceOf: the debt's interest would move with each block's time
     const debtShares = await storedAmount(f, acctOf(bob), U);
@@ -104,7 +104,7 @@ describe("Clearinghouse.settle with margin", () => {
 
   it("checkMargin is silent without debt and reverts with the initial value for an indebted account under water", async () => {
     const f = fx();
-    const { ch, atlas, alice, bob, W, U } = f;
+    const { ch, atlas, lens, alice, bob, W, U } = f;
     await deposit(f, alice, W, E18);
     await deposit(f, bob, W, E18);
     await mined(ch.connect(bob).borrow(U, 0, 2_000n * E6, bob.address));

@@ -19,7 +19,7 @@ export const ETH_PERP: Omit<PerpMarketConfig, "underlying" | "quote"> = {
 
 export async function deployPerpFixture() {
   const fx = await deployMarginFixture();
-  const margin = { oracle: fx.oracle, atlas: fx.atlas, pools: fx.pools as never };
+  const margin = { oracle: fx.oracle, atlas: fx.atlas, lens: fx.lens, pools: fx.pools as never };
   const liquidator: PerpLiquidator = await deployPerpLiquidator(fx.protocol);
   const ethPerp: PerpMarket = await createPerpMarket(fx.protocol, margin, liquidator, { underlying: fx.W, quote: fx.U, ...ETH_PERP });
   const btcPerp: PerpMarket = await createPerpMarket(fx.protocol, margin, liquidator, {
@@ -63,7 +63,7 @@ export { E6, E8, type MFx };
 
 /** Lists one more ETH-PERP-like market with `over` parameters (deployed inside a test: rolled back). */
 export async function extraPerp(fx: PFx, over: Partial<PerpMarketConfig> = {}): Promise<PerpMarket> {
-  const margin = { oracle: fx.oracle, atlas: fx.atlas, pools: fx.pools as never };
+  const margin = { oracle: fx.oracle, atlas: fx.atlas, lens: fx.lens, pools: fx.pools as never };
   return createPerpMarket(fx.protocol, margin, fx.liquidator, { underlying: fx.W, quote: fx.U, ...ETH_PERP, ...over });
 }
 

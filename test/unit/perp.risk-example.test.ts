@@ -78,7 +78,7 @@ describe("docs/RISK.md worked example: long 10 WETH spot on borrowed USDC, short
 
   it("positions, USDC leg and totals match the page to the wei", async () => {
     const f = fx();
-    const { ch, atlas, ethPerp, W, U } = f;
+    const { ch, atlas, lens, ethPerp, W, U } = f;
     const a = await basisTrade(f, ethPerp);
 
     // balances and the perp position
@@ -104,7 +104,7 @@ describe("docs/RISK.md worked example: long 10 WETH spot on borrowed USDC, short
     expect(floorDiv(ux * (10_000n - 150n - 15n), 10_000n)).to.equal(5_885_470_507_462n * 10n ** 9n);
 
     // per asset, then the account
-    const rs = await atlas.assetRisks(a);
+    const rs = await lens.assetRisks(a);
     const [usdc, weth] = [rs.find((e) => e.token === U)!, rs.find((e) => e.token === W)!];
     expect([usdc.token, usdc.adjustedAtoms, usdc.maintenanceWad, usdc.initialWad]).to.deep.equal([
       U, 5_984_209_972n, 5_918_383_662_308n * 10n ** 9n, 5_885_470_507_462n * 10n ** 9n,
@@ -116,7 +116,7 @@ describe("docs/RISK.md worked example: long 10 WETH spot on borrowed USDC, short
     expect(r.equityWad).to.equal(USD(5_985n));
     expect(r.maintenanceWad).to.equal(5_768_383_662_308n * 10n ** 9n);
     expect(r.initialWad).to.equal(5_660_470_507_462n * 10n ** 9n);
-    const [portfolio, cross] = await atlas.marginRequirements(a);
+    const [portfolio, cross] = await lens.marginRequirements(a);
     expect(portfolio).to.equal(323_739_464_538n * 10n ** 9n);
     expect(cross).to.equal(9_458_739_464_538n * 10n ** 9n);
   });
@@ -135,16 +135,16 @@ describe("docs/RISK.md worked example: long 10 WETH spot on borrowed USDC, short
     // and the contract agrees on the leg (the USDC leg adds 98.739464538 to both requirements)
     const f = fx();
     const a = await basisTrade(f, f.ethPerp);
-    const weth = (await f.atlas.assetRisks(a)).find((e) => e.token === f.W)!;
+    const weth = (await f.lens.assetRisks(a)).find((e) => e.token === f.W)!;
     expect([weth.maintenanceWad, weth.initialWad]).to.deep.equal([m.value, i.value]);
-    const [portfolio, cross] = await f.atlas.marginRequirements(a);
+    const [portfolio, cross] = await f.lens.marginRequirements(a);
     expect(portfolio - i.portfolio).to.equal(cross - i.cross);
     expect(portfolio - i.portfolio).to.equal(98_739_464_538n * 10n ** 9n);
   });
 
   it("on an unhedged perp with a size-scaled liquidity term (impact notional $1,000,000) the charge grows by n²/impact", async () => {
     const f = fx();
-    const margin = { oracle: f.oracle, atlas: f.atlas, pools: f.pools as never };
+    const margin = { oracle: f.oracle, atlas: f.atlas, lens: f.lens, pools: f.pools as never };
     const perp = await createPerpMarket(f.protocol, margin, f.liquidator, {
       underlying: f.W, quote: f.U, ...ETH_PERP, impactNotionalUsd: 1_000_000n,
     });
@@ -153,7 +153,7 @@ describe("docs/RISK.md worked example: long 10 WETH spot on borrowed USDC, short
     const i = ethLeg(15_000n, 30n, 1_000_000n, 0n);
     expect([m.liq, m.up, m.value]).to.deep.equal([USD(990n), -USD(33_990n), -USD(33_990n)]);
     expect([i.liq, i.up, i.value]).to.deep.equal([USD(1_485n), -USD(35_985n), -USD(35_985n)]);
-    const weth = (await f.atlas.assetRisks(a)).find((e) => e.token === f.W)!;
+    const weth = (await f.lens.assetRisks(a)).find((e) => e.token === f.W)!;
     expect([weth.maintenanceWad, weth.initialWad]).to.deep.equal([m.value, i.value]);
   });
 });

@@ -63,10 +63,10 @@ export const atlasAbi = [
   },
   {
     "inputs": [],
-    "name": "ORACLE",
+    "name": "LENS",
     "outputs": [
       {
-        "internalType": "contract IPriceOracle",
+        "internalType": "contract IAtlasLens",
         "name": "",
         "type": "address"
       }
@@ -75,51 +75,13 @@ export const atlasAbi = [
     "type": "function"
   },
   {
-    "inputs": [
-      {
-        "internalType": "AccountId",
-        "name": "account",
-        "type": "bytes32"
-      }
-    ],
-    "name": "assetRisks",
+    "inputs": [],
+    "name": "ORACLE",
     "outputs": [
       {
-        "components": [
-          {
-            "internalType": "address",
-            "name": "token",
-            "type": "address"
-          },
-          {
-            "internalType": "int256",
-            "name": "adjustedAtoms",
-            "type": "int256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "priceWad",
-            "type": "uint256"
-          },
-          {
-            "internalType": "int256",
-            "name": "maintenanceWad",
-            "type": "int256"
-          },
-          {
-            "internalType": "int256",
-            "name": "initialWad",
-            "type": "int256"
-          },
-          {
-            "internalType": "int256",
-            "name": "perpAtoms",
-            "type": "int256"
-          }
-        ],
-        "internalType": "struct IAtlas.AssetRisk[]",
-        "name": "out",
-        "type": "tuple[]"
+        "internalType": "contract IPriceOracle",
+        "name": "",
+        "type": "address"
       }
     ],
     "stateMutability": "view",
@@ -165,30 +127,6 @@ export const atlasAbi = [
         "internalType": "int256",
         "name": "v",
         "type": "int256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "AccountId",
-        "name": "account",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      }
-    ],
-    "name": "liquidationPrice",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -257,83 +195,6 @@ export const atlasAbi = [
         "internalType": "int256",
         "name": "v",
         "type": "int256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "AccountId",
-        "name": "account",
-        "type": "bytes32"
-      }
-    ],
-    "name": "marginRequirements",
-    "outputs": [
-      {
-        "internalType": "int256",
-        "name": "portfolioWad",
-        "type": "int256"
-      },
-      {
-        "internalType": "int256",
-        "name": "crossWad",
-        "type": "int256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "AccountId",
-        "name": "account",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      }
-    ],
-    "name": "maxBorrow",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "AccountId",
-        "name": "account",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      },
-      {
-        "internalType": "bool",
-        "name": "allowBorrow",
-        "type": "bool"
-      }
-    ],
-    "name": "maxWithdraw",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "w",
-        "type": "uint256"
       }
     ],
     "stateMutability": "view",

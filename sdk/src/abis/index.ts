@@ -10,3 +10,4 @@ export { lendingPoolAbi } from "./LendingPool.ts";
 export { oracleRouterAbi } from "./OracleRouter.ts";
 export { perpMarketAbi } from "./PerpMarket.ts";
 export { perpLiquidatorAbi } from "./PerpLiquidator.ts";
+export { atlasLensAbi } from "./AtlasLens.ts";

@@ -1,7 +1,7 @@
 // Shared by the risk actions: where their Atlas snapshot comes from, and the optional
 // cross-check of the SDK's figures against the contract's at the snapshot's block.
 import type { Address, Client, ContractFunctionParameters } from "viem";
-import { atlasAbi } from "../abis/index.ts";
+import { atlasAbi, atlasLensAbi } from "../abis/index.ts";
 import { AtlasMismatchError } from "../errors/atlas.ts";
 import { readAtlasSnapshot } from "../actions/risk/readAtlasSnapshot.ts";
 import type { AtlasSnapshot } from "../math/atlas.ts";
@@ -45,9 +45,11 @@ export async function snapshotFor(
   });
 }
 
-/** One figure to compare: an Atlas view call and the SDK's answer for it. */
+/** One figure to compare: an Atlas (or AtlasLens) view call and the SDK's answer for it. */
 export interface AtlasCheck {
   field: string;
+  /** Where the view lives: Atlas itself (default) or its lens (`Atlas.LENS()`: the what-if views). */
+  contract?: "atlas" | "lens";
   functionName: string;
   args: readonly unknown[];
   /** Picks the compared bigints out of the contract's answer, in the order of `sdk`. */
@@ -57,10 +59,18 @@ export interface AtlasCheck {
 
 /** Reads every check's view at the snapshot's block; throws AtlasMismatchError on the first difference. */
 export async function verifyAtlas(client: Client, s: AtlasSnapshot, checks: readonly AtlasCheck[], options: ReadOptions = {}) {
+  const at = { ...options, blockNumber: s.blockNumber };
+  // the what-if views are on Atlas's lens: one more read for its address, only when asked
+  const lens = checks.some((c) => c.contract === "lens")
+    ? ((await readMany(client, [{ address: s.atlas, abi: atlasAbi, functionName: "LENS", args: [] }] as const, at))[0] as Address)
+    : undefined;
   const calls = checks.map(
-    (c): ContractFunctionParameters => ({ address: s.atlas, abi: atlasAbi, functionName: c.functionName, args: c.args }),
+    (c): ContractFunctionParameters =>
+      c.contract === "lens"
+        ? { address: lens!, abi: atlasLensAbi, functionName: c.functionName, args: c.args }
+        : { address: s.atlas, abi: atlasAbi, functionName: c.functionName, args: c.args },
   );
-  const results = (await readMany(client, calls, { ...options, blockNumber: s.blockNumber })) as unknown[];
+  const results = (await readMany(client, calls, at)) as unknown[];
   checks.forEach((c, i) => {
     const onChain = c.pick(results[i]);
     if (onChain.length !== c.sdk.length) throw new AtlasMismatchError(`${c.field}.length`, BigInt(onChain.length), BigInt(c.sdk.length));

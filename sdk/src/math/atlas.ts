@@ -525,14 +525,14 @@ export function maintenanceAndEquity(s: AtlasSnapshot): { maintenanceWad: bigint
   return { maintenanceWad, equityWad };
 }
 
-/** Initial-margin requirement of the portfolio and of plain cross margin, USD WAD (`Atlas.marginRequirements`). */
+/** Initial-margin requirement of the portfolio and of plain cross margin, USD WAD (`AtlasLens.marginRequirements`). */
 export function marginRequirements(s: AtlasSnapshot): { portfolioWad: bigint; crossWad: bigint } {
   const [e, b] = gather(s);
   const [portfolioWad, crossWad] = requirements(e, b, s.initialScaleBps);
   return { portfolioWad, crossWad };
 }
 
-/** Per-asset breakdown of `riskOf`, in the contract's order (`Atlas.assetRisks`). */
+/** Per-asset breakdown of `riskOf`, in the contract's order (`AtlasLens.assetRisks`). */
 export function assetRisks(s: AtlasSnapshot): AssetRisk[] {
   const [e, b] = gather(s);
   const m = values(e, b, BPS, false);
@@ -561,7 +561,7 @@ export function maintenanceValue(s: AtlasSnapshot): bigint {
 
 /**
  * Largest withdrawal of `token` (borrowing if `allowBorrow`) keeping initial value ≥ 0
- * (`Atlas.maxWithdraw`). Borrowing is bounded by the pool's cash and borrow cap; new debt is
+ * (`AtlasLens.maxWithdraw`). Borrowing is bounded by the pool's cash and borrow cap; new debt is
  * booked as the pool books it and charged the rate the borrow itself brings.
  */
 export function maxWithdraw(s: AtlasSnapshot, token: Address, allowBorrow: boolean): bigint {
@@ -594,7 +594,7 @@ export function maxWithdraw(s: AtlasSnapshot, token: Address, allowBorrow: boole
   return lo;
 }
 
-/** Largest borrow (and withdrawal) of `token` keeping initial value ≥ 0 (`Atlas.maxBorrow`). */
+/** Largest borrow (and withdrawal) of `token` keeping initial value ≥ 0 (`AtlasLens.maxBorrow`). */
 export function maxBorrow(s: AtlasSnapshot, token: Address): bigint {
   const [e] = gather(s, token);
   const t = e[find(e, token)];
@@ -603,7 +603,7 @@ export function maxBorrow(s: AtlasSnapshot, token: Address): bigint {
   return w > available ? w - available : 0n;
 }
 
-/** Price of `token` (WAD) at which maintenance value reaches zero, others held; 0 if none (`Atlas.liquidationPrice`). */
+/** Price of `token` (WAD) at which maintenance value reaches zero, others held; 0 if none (`AtlasLens.liquidationPrice`). */
 export function liquidationPrice(s: AtlasSnapshot, token: Address): bigint {
   const [e, b] = gather(s, token);
   const k = find(e, token);

@@ -56,7 +56,7 @@ export interface GetAccountRiskReturnType {
 /**
  * An account's margin from one snapshot, computed with the SDK's copy of the Atlas math:
  * equity, maintenance and initial value, free collateral, the portfolio and plain cross-margin
- * requirements (`Atlas.marginRequirements`), and per asset its balances, spot exposure x, perp
+ * requirements (`AtlasLens.marginRequirements`), and per asset its balances, spot exposure x, perp
  * exposure y, value and liquidation price. `verify: true` also asks the contract (riskOf, assetRisks, marginRequirements and each
  * liquidationPrice at the snapshot's block) and throws AtlasMismatchError on any difference.
  *
@@ -106,6 +106,7 @@ export async function getAccountRisk(client: Client, parameters: GetAccountRiskP
         },
         {
           field: "assetRisks",
+          contract: "lens",
           functionName: "assetRisks",
           args: [s.account],
           pick: (r) =>
@@ -116,6 +117,7 @@ export async function getAccountRisk(client: Client, parameters: GetAccountRiskP
         },
         {
           field: "marginRequirements",
+          contract: "lens",
           functionName: "marginRequirements",
           args: [s.account],
           pick: (r) => r as readonly [bigint, bigint],
@@ -124,6 +126,7 @@ export async function getAccountRisk(client: Client, parameters: GetAccountRiskP
         ...assets.map(
           (a): AtlasCheck => ({
             field: `liquidationPrice(${a.token})`,
+            contract: "lens",
             functionName: "liquidationPrice",
             args: [s.account, a.token],
             pick: (r) => [r as bigint],

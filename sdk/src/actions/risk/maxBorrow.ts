@@ -7,12 +7,12 @@ export interface MaxBorrowParameters extends AtlasViewParameters {
   token: Address;
 }
 
-/** Atoms of new debt in `token` the account can take keeping initial value ≥ 0 (`Atlas.maxBorrow`). */
+/** Atoms of new debt in `token` the account can take keeping initial value ≥ 0 (`AtlasLens.maxBorrow`). */
 export type MaxBorrowReturnType = bigint;
 
 /**
  * The most of `token` the account can borrow (beyond its own balance, which `borrow` takes
- * first) keeping initial value ≥ 0, computed with the SDK's copy of `Atlas.maxBorrow` from one
+ * first) keeping initial value ≥ 0, computed with the SDK's copy of `AtlasLens.maxBorrow` from one
  * snapshot; `verify: true` asks the contract too. The figure prices the new debt's interest at
  * the pool's current rate, as the contract's view does.
  *
@@ -28,7 +28,7 @@ export async function maxBorrow(client: Client, parameters: MaxBorrowParameters)
       await verifyAtlas(
         client,
         s,
-        [{ field: "maxBorrow", functionName: "maxBorrow", args: [s.account, token], pick: (r) => [r as bigint], sdk: [atoms] }],
+        [{ field: "maxBorrow", contract: "lens", functionName: "maxBorrow", args: [s.account, token], pick: (r) => [r as bigint], sdk: [atoms] }],
         parameters,
       );
     }

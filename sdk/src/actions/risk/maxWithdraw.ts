@@ -9,12 +9,12 @@ export interface MaxWithdrawParameters extends AtlasViewParameters {
   allowBorrow?: boolean;
 }
 
-/** Atoms of `token` the account can withdraw keeping initial value ≥ 0 (`Atlas.maxWithdraw`). */
+/** Atoms of `token` the account can withdraw keeping initial value ≥ 0 (`AtlasLens.maxWithdraw`). */
 export type MaxWithdrawReturnType = bigint;
 
 /**
  * The most of `token` the account can withdraw keeping its initial value ≥ 0, computed with the
- * SDK's copy of `Atlas.maxWithdraw` (exact bisection) from one snapshot; `verify: true` asks the
+ * SDK's copy of `AtlasLens.maxWithdraw` (exact bisection) from one snapshot; `verify: true` asks the
  * contract too. Without `allowBorrow` it is at most the idle and lent balance.
  *
  * @example
@@ -31,7 +31,7 @@ export async function maxWithdraw(client: Client, parameters: MaxWithdrawParamet
       await verifyAtlas(
         client,
         s,
-        [{ field: "maxWithdraw", functionName: "maxWithdraw", args: [s.account, token, allowBorrow], pick: (r) => [r as bigint], sdk: [atoms] }],
+        [{ field: "maxWithdraw", contract: "lens", functionName: "maxWithdraw", args: [s.account, token, allowBorrow], pick: (r) => [r as bigint], sdk: [atoms] }],
         parameters,
       );
     }

@@ -56,7 +56,7 @@ const ZERO_ACCOUNT = `0x${"00".repeat(32)}` as const;
  * @example
  * const snap = await readAtlasSnapshot(client, { clearinghouse, owner: alice, tokens: [usdc] })
  * atlasMath.riskOf(snap)                 // { equityWad, maintenanceWad, initialWad }
- * atlasMath.maxBorrow(snap, usdc)        // atoms, as Atlas.maxBorrow at snap.blockNumber
+ * atlasMath.maxBorrow(snap, usdc)        // atoms, as AtlasLens.maxBorrow at snap.blockNumber
  */
 export async function readAtlasSnapshot(
   client: Client,

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {IAtlas} from "./interfaces/IAtlas.sol";
+import {IPriceOracle} from "./interfaces/IPriceOracle.sol";
+import {IMarginPool} from "./interfaces/IMarginPool.sol";
+import {IClearinghouse} from "./interfaces/IClearinghouse.sol";
+import {ISpotMarket} from "./interfaces/ISpotMarket.sol";
+import {IPerpMarket, PerpRisk} from "./interfaces/IPerpMarket.sol";
+import {AccountId} from "./types/AccountId.sol";
+import {AtlasMath} from "./libraries/AtlasMath.sol";
+
+/// @title AtlasReader: what Atlas and AtlasLens share
+/// @notice Gathers one account's balances, pockets, perp positions and prices into
+/// `AtlasMath` entries, as `IAtlas` and docs/RISK.md say. One copy of the code for the risk
+/// engine (Atlas) and its what-if views (AtlasLens).
+abstract contract AtlasReader {
+    uint256 internal constant BPS = 10_000;
+    uint256 internal constant WAD = 1e18;
+
+    IClearinghouse internal immutable _CLEARINGHOUSE;
+    IPriceOracle internal immutable _ORACLE;
+    uint256 internal immutable _INITIAL_SCALE_BPS;
+    uint256 internal immutable _DEBT_INTEREST_SECONDS;
+
+    constructor(IClearinghouse clearinghouse, IPriceOracle oracle, uint256 initialScaleBps_, uint256 debtInterestSeconds_) {
+        _CLEARINGHOUSE = clearinghouse;
+        _ORACLE = oracle;
+        _INITIAL_SCALE_BPS = initialScaleBps_;
+        _DEBT_INTEREST_SECONDS = debtInterestSeconds_;
+    }
+
+    // ------------------------------------------------------------------ gathering
+
+    /// @dev One gather and one `AtlasMath.risk` pass (`mode` as there); one copy of the code for
+    /// every single-pass view, which keeps the contract under 24 KB.
+    function _risk(AccountId account, address extra, uint256 mode)
+        internal
+        view
+        returns (int256 equityWad, int256 maintWad, int256 initWad, AtlasMath.Entry[] memory e)
+    {
+        AtlasMath.Book[] memory b;
+        (e, b) = _gather(account, extra);
+        (equityWad, maintWad, initWad) = AtlasMath.risk(e, b, _INITIAL_SCALE_BPS, mode);
+    }
+
+    /// @dev Balances and configs from the Clearinghouse (one call, raw words), pockets from the
+    /// markets, prices from the oracle (one call). `extra` adds an entry for a token the account
+    /// does not hold yet (for what-if views).
+    function _gather(AccountId account, address extra)
+        internal
+        view
+        returns (AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b)
+    {
+        (uint256 st, uint256 perps, uint256[] memory w, address[] memory markets) =
+            _CLEARINGHOUSE.riskInputsOf(account, extra);
+        uint256 held = w.length / 3;
+        e = new AtlasMath.Entry[](held + 2 * markets.length + 1);
+        uint256 n;
+        for (uint256 i; i < w.length; i += 3) {
+            n = _entry(e, n, w[i], int256(w[i + 1]), address(uint160(w[i + 2])));
+        }
+        b = new AtlasMath.Book[](markets.length);
+        if (markets.length != 0) {
+            // markets come in index order: walk the account's market mask to tell perps from spot
+            uint256 m = (st >> 128) & type(uint64).max;
+            uint256 k;
+            uint256 books;
+            for (uint256 i; m != 0; ++i) {
+                if (m & 1 != 0) {
+                    if ((perps >> i) & 1 != 0) n = _perp(e, n, IPerpMarket(markets[k]), account);
+                    else n = _book(e, n, b, books++, ISpotMarket(markets[k]), account);
+                    ++k;
+                }
+                m >>= 1;
+            }
+            assembly ("memory-safe") {
+                mstore(b, books) // only spot books lock funds
+            }
+        }
+        assembly ("memory-safe") {
+            mstore(e, n)
+        }
+        address[] memory tokens = new address[](n);
+        for (uint256 i; i < n; ++i) {
+            tokens[i] = e[i].token;
+        }
+        uint256[] memory px = _ORACLE.tryPrices(tokens);
+        for (uint256 i; i < n; ++i) {
+            uint256 word = px[i];
+            require(word >> 255 != 0, IAtlas.PriceUnavailable(tokens[i]));
+            e[i].priceWad = uint128(word);
+            e[i].stableWad = (word >> 128) & (2 ** 127 - 1);
+        }
+    }
+
+    /// @dev Adds one market's pocket to its base and quote entries and records its locked funds.
+    function _book(
+        AtlasMath.Entry[] memory e,
+        uint256 n,
+        AtlasMath.Book[] memory b,
+        uint256 i,
+        ISpotMarket m,
+        AccountId account
+    ) internal view returns (uint256) {
+        (, address base, address quote,,,,) = m.config();
+        (uint256 lb, uint256 lq, uint256 ub, uint256 uq,) = m.pocketOf(account.owner(), uint8(account.sub()));
+        uint256 bi;
+        uint256 qi;
+        (n, bi) = _slot(e, n, base);
+        (n, qi) = _slot(e, n, quote);
+        e[bi].pocketAtoms += lb + ub;
+        e[qi].pocketAtoms += lq + uq;
+        b[i] = AtlasMath.Book(bi, qi, lb, lq);
+        return n;
+    }
+
+    /// @dev Adds one perp market's position to its underlying (size, open orders, parameters) and its
+    /// cash leg to the quote entry. Several perp markets on one underlying add up; their ATLAS
+    /// parameters combine to the most conservative.
+    function _perp(AtlasMath.Entry[] memory e, uint256 n, IPerpMarket m, AccountId account) internal view returns (uint256) {
+        PerpRisk memory r = m.riskOf(account);
+        uint256 ui;
+        uint256 qi;
+        (n, ui) = _slot(e, n, r.underlying);
+        (n, qi) = _slot(e, n, r.quote);
+        AtlasMath.Entry memory u = e[ui];
+        u.hasPerp = true;
+        u.perpAtoms += r.sizeAtoms;
+        u.perpBidAtoms += r.bidAtoms;
+        u.perpAskAtoms += r.askAtoms;
+        if (r.liquidityBps > u.perpLiquidityBps) u.perpLiquidityBps = r.liquidityBps;
+        if (u.perpImpactUsd == 0 || (r.impactNotionalUsd != 0 && r.impactNotionalUsd < u.perpImpactUsd)) {
+            u.perpImpactUsd = r.impactNotionalUsd;
+        }
+        if (r.basisBps > u.basisBps) u.basisBps = r.basisBps;
+        if (r.floorBps > u.floorBps) u.floorBps = r.floorBps;
+        e[qi].perpCashAtoms += r.cashAtoms;
+        return n;
+    }
+
+    /// @dev One entry from the Clearinghouse's asset word (`riskInputsOf`), signed amount and pool.
+    /// The pool is non-zero exactly where its numbers are needed: debt (its rate prices 10 days of
+    /// interest), a lent balance (shares to assets), or the what-if token (the rate of new debt).
+    function _entry(AtlasMath.Entry[] memory e, uint256 n, uint256 cfg, int256 amount, address pool)
+        internal
+        view
+        returns (uint256)
+    {
+        AtlasMath.Entry memory x = e[n];
+        x.token = address(uint160(cfg));
+        uint256 decimals = uint8(cfg >> 160);
+        x.decimals = decimals;
+        x.unit = 10 ** decimals;
+        x.shockBps = uint16(cfg >> 168);
+        x.slippageBps = uint16(cfg >> 184);
+        x.haircutBps = uint16(cfg >> 200);
+        x.debtInterestSeconds = _DEBT_INTEREST_SECONDS;
+        if (amount <= 0) {
+            if (pool == address(0)) return n + 1;
+            IMarginPool p = IMarginPool(pool);
+            if (amount < 0) (x.debtAtoms, x.borrowRateWad) = p.debtAndRateOf(uint256(-amount));
+            else x.borrowRateWad = p.borrowRatePerSecondWad();
+        } else if (cfg >> 255 != 0) {
+            x.lentAtoms = IMarginPool(pool).convertToAssets(uint256(amount));
+        } else {
+            x.idleAtoms = uint256(amount);
+        }
+        return n + 1;
+    }
+
+    /// @dev Index of `token` among the first `n` entries, appending a bare entry if absent
+    /// (a market's token the account holds no balance of: its config comes from the Clearinghouse).
+    function _slot(AtlasMath.Entry[] memory e, uint256 n, address token) internal view returns (uint256, uint256) {
+        for (uint256 i; i < n; ++i) {
+            if (e[i].token == token) return (n, i);
+        }
+        return (_entry(e, n, _CLEARINGHOUSE.assetWordOf(token), 0, address(0)), n);
+    }
+}

@@ -143,10 +143,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
     function supplyReceived(uint256 assets) external nonReentrant returns (uint256 shares) {
         _onlyClearinghouse();
         Snapshot memory s = _accrued();
-        uint256 maxAssets = _maxDeposit(s);
-        require(assets <= maxAssets, ERC4626ExceededMaxDeposit(CLEARINGHOUSE, assets, maxAssets));
-        shares = _toShares(assets, s, false); // rounded down: the pool's side, as deposit
-        s.cash += assets; // ≤ NO_CAP: maxDeposit keeps cash within uint112
+        shares = _supply(s, assets, CLEARINGHOUSE);
         _write(s);
         // the Clearinghouse checked that exactly `assets` arrived here; deposit's events and mint
         _mint(CLEARINGHOUSE, shares);
@@ -173,19 +170,8 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         _onlyClearinghouse();
         require(maxShares != 0 && assets != 0, ZeroAmount());
         Snapshot memory s = _accrued();
-        // Rounded up: the whole debt costs the repayer the last fraction of an atom (the pool's side).
-        uint256 debt = RateModelLib.toAssetsUp(maxShares, s.indexWad);
-        if (assets >= debt) {
-            (shares, paid) = (maxShares, debt);
-        } else {
-            // Rounded down: only shares `assets` fully pays for are burnt (the pool's side); what
-            // is left of `assets` is not taken.
-            shares = RateModelLib.mulDivDown(assets, WAD, s.indexWad);
-            if (shares == 0) return (0, 0);
-            paid = RateModelLib.toAssetsUp(shares, s.indexWad); // ≤ assets; rounded up: the pool's side
-        }
-        require(shares <= s.borrowShares, InsufficientBorrowShares(shares, s.borrowShares));
-        s.borrowShares -= shares;
+        (shares, paid) = _repayShares(s, maxShares, assets);
+        if (shares == 0) return (0, 0); // what is left of `assets` is not taken
         s.cash += paid; // checked to fit uint112 in _write
         _write(s);
         _pullExact(msg.sender, paid);
@@ -201,23 +187,34 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         _onlyClearinghouse();
         require(maxShares != 0 && assets != 0, ZeroAmount());
         Snapshot memory s = _accrued();
-        // Rounded up: the whole debt costs the repayer the last fraction of an atom (the pool's side).
-        uint256 debt = RateModelLib.toAssetsUp(maxShares, s.indexWad);
         uint256 paid;
+        (shares, paid) = _repayShares(s, maxShares, assets);
+        // the whole debt: the excess goes back; else the rest of a partial payment (less than one
+        // share's worth) is kept as cash, for the lenders
+        if (shares == maxShares) back = assets - paid; // only when assets covered the whole debt
+        s.cash += assets - back; // checked to fit uint112 in _write
+        _write(s);
+        if (back != 0) IERC20(asset()).safeTransfer(CLEARINGHOUSE, back);
+        if (shares != 0) emit Repaid(CLEARINGHOUSE, paid, shares);
+    }
+
+    /// @dev Burns from the snapshot all of `maxShares` if `assets` covers their debt, else the whole
+    /// shares `assets` pays for, and prices them: the whole debt rounded up (the repayer pays the last
+    /// fraction of an atom), partial shares rounded down and their value up (the pool's side both).
+    function _repayShares(Snapshot memory s, uint256 maxShares, uint256 assets)
+        internal
+        pure
+        returns (uint256 shares, uint256 paid)
+    {
+        uint256 debt = RateModelLib.toAssetsUp(maxShares, s.indexWad);
         if (assets >= debt) {
-            (shares, paid, back) = (maxShares, debt, assets - debt);
+            (shares, paid) = (maxShares, debt);
         } else {
-            // Rounded down: only shares `assets` fully pays for are burnt (the pool's side); the
-            // rest (less than one share's worth) is kept as cash, for the lenders.
             shares = RateModelLib.mulDivDown(assets, WAD, s.indexWad);
             if (shares != 0) paid = RateModelLib.toAssetsUp(shares, s.indexWad); // ≤ assets
         }
         require(shares <= s.borrowShares, InsufficientBorrowShares(shares, s.borrowShares));
         s.borrowShares -= shares;
-        s.cash += assets - back; // checked to fit uint112 in _write
-        _write(s);
-        if (back != 0) IERC20(asset()).safeTransfer(CLEARINGHOUSE, back);
-        if (shares != 0) emit Repaid(CLEARINGHOUSE, paid, shares);
     }
 
     /// @inheritdoc ILendingPool
@@ -269,12 +266,18 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         returns (uint256 shares)
     {
         Snapshot memory s = _accrued();
-        uint256 maxAssets = _maxDeposit(s);
-        require(assets <= maxAssets, ERC4626ExceededMaxDeposit(receiver, assets, maxAssets));
-        shares = _toShares(assets, s, false); // rounded down: the pool's side
-        s.cash += assets; // ≤ NO_CAP: maxDeposit keeps cash within uint112
+        shares = _supply(s, assets, receiver);
         _write(s);
         _deposit(_msgSender(), receiver, assets, shares);
+    }
+
+    /// @dev A deposit of `assets` into the accrued snapshot: capped, shares rounded down (the
+    /// pool's side); the caller writes the snapshot and moves or checks the tokens.
+    function _supply(Snapshot memory s, uint256 assets, address receiver) internal view returns (uint256 shares) {
+        uint256 maxAssets = _maxDeposit(s);
+        require(assets <= maxAssets, ERC4626ExceededMaxDeposit(receiver, assets, maxAssets));
+        shares = _toShares(assets, s, false);
+        s.cash += assets; // ≤ NO_CAP: maxDeposit keeps cash within uint112
     }
 
     /// @dev As deposit.

@@ -23,6 +23,7 @@ const profile = (viaIR: boolean) => ({
     // the perp book carries positions and funding on top of the shared book: too many locals without IR
     "contracts/PerpMarket.sol": compiler(true, 200),
     "contracts/PerpLiquidator.sol": compiler(true, 200),
+    "contracts/OracleRouter.sol": compiler(true),
   },
 });
 

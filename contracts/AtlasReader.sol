@@ -87,10 +87,11 @@ abstract contract AtlasReader {
         }
         uint256[] memory px = _ORACLE.tryPrices(tokens);
         for (uint256 i; i < n; ++i) {
+            AtlasMath.Entry memory x = e[i];
             uint256 word = px[i];
-            require(word >> 255 != 0, IAtlas.PriceUnavailable(tokens[i]));
-            e[i].priceWad = uint128(word);
-            e[i].stableWad = (word >> 128) & (2 ** 127 - 1);
+            require(word >> 255 != 0, IAtlas.PriceUnavailable(x.token));
+            x.priceWad = uint128(word);
+            x.stableWad = (word >> 128) & (2 ** 127 - 1);
         }
     }
 
@@ -150,7 +151,6 @@ abstract contract AtlasReader {
         AtlasMath.Entry memory x = e[n];
         x.token = address(uint160(cfg));
         uint256 decimals = uint8(cfg >> 160);
-        x.decimals = decimals;
         x.unit = 10 ** decimals;
         x.shockBps = uint16(cfg >> 168);
         x.slippageBps = uint16(cfg >> 184);

@@ -364,10 +364,14 @@ contract OracleRouter is IOracleRouter, AccessManaged {
         // Rounded down: the stable price moves at most the bound, never more (favours the
         // protocol: initial margin stays on the conservative side of a pump or a crash).
         // stableAt ≤ now always (it is a past block time); < 2^96 × 2^16 × 2^64, no overflow.
-        uint256 maxMove = anchor * maxMoveBpsPerHour * (block.timestamp - stableAt) / BPS_HOURS;
-        uint256 lower = maxMove >= anchor ? 0 : anchor - maxMove;
-        uint256 upper = anchor + maxMove;
-        return oracleWad < lower ? lower : oracleWad > upper ? upper : oracleWad;
+        // Unchecked (Atlas reads this for every asset): anchor < 2^96, bps < 2^16, the age < 2^64,
+        // so the product stays below 2^176 and anchor + maxMove below 2^177; lower is guarded.
+        unchecked {
+            uint256 maxMove = anchor * maxMoveBpsPerHour * (block.timestamp - stableAt) / BPS_HOURS;
+            uint256 lower = maxMove >= anchor ? 0 : anchor - maxMove;
+            uint256 upper = anchor + maxMove;
+            return oracleWad < lower ? lower : oracleWad > upper ? upper : oracleWad;
+        }
     }
 
     /// @dev Older than maxAge seconds; a timestamp in the future (feed clock ahead) counts as fresh.

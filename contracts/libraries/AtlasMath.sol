@@ -20,8 +20,7 @@ library AtlasMath {
     /// @dev One asset of the account: its balance split by kind, risk parameters and prices.
     struct Entry {
         address token;
-        uint256 decimals;
-        /// @dev 10 ** decimals, filled in once by the gatherer (0: computed where needed)
+        /// @dev 10 ** the token's decimals
         uint256 unit;
         uint256 shockBps;
         uint256 slippageBps;
@@ -46,6 +45,13 @@ library AtlasMath {
         uint256 floorBps;
         /// @dev adjusted(this), cached by each valuation pass for the steps after it
         int256 xAtoms;
+        /// @dev the pass's scenario values before the final min (maintenance up/down, initial
+        /// up/down) and the initial price: fields, not arrays, so no index is bounds-checked
+        int256 mUp;
+        int256 mDown;
+        int256 iUp;
+        int256 iDown;
+        uint256 initPriceWad;
     }
 
     /// @dev Funds an account has locked behind resting orders on one spot book: bids lock quote,
@@ -61,16 +67,21 @@ library AtlasMath {
     /// plus the cash legs of perp positions settled in this asset.
     /// Lent value rounds down and debt rounds up: both against the account.
     function adjusted(Entry memory e) internal pure returns (int256) { unchecked {
+        // the perp fields are written only together with `hasPerp` (the gatherer's `_perp`): zero without it
+        uint256 big = e.idleAtoms | e.pocketAtoms | e.lentAtoms | e.debtAtoms | _abs(e.perpCashAtoms);
+        uint256 bps = e.shockBps | e.slippageBps | e.haircutBps;
+        if (e.hasPerp) {
+            big |= _abs(e.perpAtoms) | e.perpBidAtoms | e.perpAskAtoms | e.perpImpactUsd;
+            bps |= e.perpLiquidityBps | e.basisBps | e.floorBps;
+        }
         require(
-            (e.idleAtoms | e.pocketAtoms | e.lentAtoms | e.debtAtoms | _abs(e.perpCashAtoms) | _abs(e.perpAtoms)
-                | e.perpBidAtoms | e.perpAskAtoms | e.perpImpactUsd) < 2 ** 128
-                && (e.borrowRateWad | e.debtInterestSeconds) < 2 ** 64
-                && (e.shockBps | e.slippageBps | e.haircutBps | e.perpLiquidityBps | e.basisBps | e.floorBps) < 2 ** 16,
+            big < 2 ** 128 && (e.borrowRateWad | e.debtInterestSeconds) < 2 ** 64 && bps < 2 ** 16,
             IAtlas.ValuationOutOfRange()
         );
-        uint256 plus = e.idleAtoms + e.pocketAtoms + (e.lentAtoms * e.haircutBps) / BPS;
-        uint256 minus = divUp(e.debtAtoms * (WAD + e.borrowRateWad * e.debtInterestSeconds), WAD);
-        return int256(plus) - int256(minus) + e.perpCashAtoms;
+        int256 v = int256(e.idleAtoms + e.pocketAtoms) + e.perpCashAtoms;
+        if (e.lentAtoms != 0) v += int256((e.lentAtoms * e.haircutBps) / BPS);
+        if (e.debtAtoms != 0) v -= int256(divUp(e.debtAtoms * (WAD + e.borrowRateWad * e.debtInterestSeconds), WAD));
+        return v;
     }}
 
     /// @notice Spot (adjusted) plus perp exposure to the asset's price, in atoms.
@@ -95,13 +106,13 @@ library AtlasMath {
         pure
         returns (int256[] memory v)
     { unchecked {
-        uint256 mode = conservative ? 2 : 1;
-        (, int256[] memory vm, int256[] memory vi, uint256[] memory pi) = _pass(e, b, scaleBps, mode);
+        _pass(e, b, scaleBps, conservative ? 2 : 1);
         v = new int256[](e.length);
         for (uint256 i; i < e.length; ++i) {
+            Entry memory t = e[i];
             v[i] = conservative
-                ? _final(e[i], vi[2 * i], vi[2 * i + 1], pi[i], scaleBps)
-                : _final(e[i], vm[2 * i], vm[2 * i + 1], e[i].priceWad, BPS);
+                ? _final(t, t.iUp, t.iDown, t.initPriceWad, scaleBps)
+                : _final(t, t.mUp, t.mDown, t.priceWad, BPS);
         }
     }}
 
@@ -128,13 +139,11 @@ library AtlasMath {
     function risk(Entry[] memory e, Book[] memory b, uint256 scaleBps, uint256 mode)
         internal pure returns (int256 equityWad, int256 maintWad, int256 initWad)
     { unchecked {
-        int256[] memory vm;
-        int256[] memory vi;
-        uint256[] memory pi;
-        (equityWad, vm, vi, pi) = _pass(e, b, scaleBps, mode);
+        equityWad = _pass(e, b, scaleBps, mode);
         for (uint256 i; i < e.length; ++i) {
-            if (mode & 1 != 0) maintWad += _final(e[i], vm[2 * i], vm[2 * i + 1], e[i].priceWad, BPS);
-            if (mode & 2 != 0) initWad += _final(e[i], vi[2 * i], vi[2 * i + 1], pi[i], scaleBps);
+            Entry memory t = e[i];
+            if (mode & 1 != 0) maintWad += _final(t, t.mUp, t.mDown, t.priceWad, BPS);
+            if (mode & 2 != 0) initWad += _final(t, t.iUp, t.iDown, t.initPriceWad, scaleBps);
         }
     }}
 
@@ -144,9 +153,10 @@ library AtlasMath {
     function requirements(Entry[] memory e, Book[] memory b, uint256 scaleBps)
         internal pure returns (int256 portfolioWad, int256 crossWad)
     { unchecked {
-        (,, int256[] memory vi, uint256[] memory pi) = _pass(e, b, scaleBps, 2);
+        _pass(e, b, scaleBps, 2);
         for (uint256 i; i < e.length; ++i) {
-            (int256 p, int256 c) = _requirement(e[i], vi[2 * i], vi[2 * i + 1], pi[i], scaleBps);
+            Entry memory t = e[i];
+            (int256 p, int256 c) = _requirement(t, t.iUp, t.iDown, t.initPriceWad, scaleBps);
             portfolioWad += p;
             crossWad += c;
         }
@@ -183,16 +193,12 @@ library AtlasMath {
         (up, down) = (up + vUp - ou, down + vDown - od);
     }}
 
-    /// @dev Equity and both scenario values per asset ([2i] up, [2i + 1] down) before the final min.
+    /// @dev Equity, and each entry's scenario values (its mUp..iDown fields) before the final min.
     function _pass(Entry[] memory e, Book[] memory b, uint256 scaleBps, uint256 mode)
-        private pure returns (int256 equityWad, int256[] memory vm, int256[] memory vi, uint256[] memory pi)
+        private pure returns (int256 equityWad)
     { unchecked {
-        uint256 n = e.length;
-        vm = new int256[](2 * n);
-        vi = new int256[](2 * n);
-        pi = new uint256[](n);
-        for (uint256 i; i < n; ++i) equityWad += _entry(e[i], i, scaleBps, vm, vi, pi, mode);
-        for (uint256 j; j < b.length; ++j) _book(e, b[j], scaleBps, vm, vi, pi);
+        for (uint256 i; i < e.length; ++i) equityWad += _entry(e[i], scaleBps, mode);
+        for (uint256 j; j < b.length; ++j) _book(e, b[j], scaleBps);
     }}
 
     /// @dev min(up, down), less the basis charge on the hedged part, capped by the floor.
@@ -217,23 +223,50 @@ library AtlasMath {
         if (cap < v) v = cap;
     }}
 
-    function _entry(Entry memory t, uint256 i, uint256 scaleBps, int256[] memory vm, int256[] memory vi,
-        uint256[] memory pi, uint256 mode) private pure returns (int256 eq)
-    { unchecked {
+    function _entry(Entry memory t, uint256 scaleBps, uint256 mode) private pure returns (int256 eq) { unchecked {
         int256 x = adjusted(t);
         t.xAtoms = x;
         uint256 unit = _unit(t);
+        uint256 p = t.priceWad;
         if (mode & 4 != 0) {
             int256 net = int256(t.idleAtoms + t.pocketAtoms + t.lentAtoms) - int256(t.debtAtoms) + t.perpCashAtoms;
-            eq = _usd(net, t.priceWad, unit);
-            if (t.hasPerp) eq += _usd(t.perpAtoms, t.priceWad, unit);
+            eq = _usd(net, p, unit);
+            if (t.hasPerp) eq += _usd(t.perpAtoms, p, unit);
         }
-        if (mode & 1 != 0) (vm[2 * i], vm[2 * i + 1]) = _scenarios(t, x, t.priceWad, BPS);
-        if (mode & 2 == 0) { pi[i] = t.priceWad; return eq; }
+        if (!t.hasPerp) {
+            // spot alone: x valued once per price, the maintenance bps taken as they are (scale 1)
+            int256 u = _usd(x, p, unit);
+            if (mode & 1 != 0) (t.mUp, t.mDown) = _spotPair(u, x >= 0, t.shockBps, t.slippageBps);
+            if (mode & 2 == 0) { t.initPriceWad = p; return eq; }
+            uint256 c = conservativePrice(t, x);
+            t.initPriceWad = c;
+            if (c != p) u = _usd(x, c, unit);
+            (t.iUp, t.iDown) = _spotPair(u, x >= 0, scaled(t.shockBps, scaleBps), scaled(t.slippageBps, scaleBps));
+            return eq;
+        }
+        if (mode & 1 != 0) (t.mUp, t.mDown) = _netted(t, x, p, BPS);
+        if (mode & 2 == 0) { t.initPriceWad = p; return eq; }
         uint256 pc = conservativePrice(t, x);
-        pi[i] = pc;
-        (vi[2 * i], vi[2 * i + 1]) = _scenarios(t, x, pc, scaleBps);
+        t.initPriceWad = pc;
+        (t.iUp, t.iDown) = _netted(t, x, pc, scaleBps);
     }}
+
+    /// @dev A spot value `u` (USD WAD of x) at P·(1 ± h − s·sign(x)), each rounded toward −∞.
+    function _spotPair(int256 u, bool long, uint256 h, uint256 s) private pure returns (int256 up, int256 down) {
+        unchecked {
+            int256 slip = long ? -int256(s) : int256(s);
+            up = _floorBps(u * (int256(BPS + h) + slip));
+            down = _floorBps(u * (int256(BPS) - int256(h) + slip));
+        }
+    }
+
+    /// @dev floorDiv(a, BPS): toward −∞ (the divisor is positive, so only a negative inexact a moves).
+    function _floorBps(int256 a) private pure returns (int256 q) {
+        unchecked {
+            q = a / int256(BPS);
+            if (a < 0 && q * int256(BPS) != a) q -= 1;
+        }
+    }
 
     /// @dev The asset's two scenario values: spot alone, or spot and perps netted.
     function _scenarios(Entry memory t, int256 x, uint256 p, uint256 scaleBps) private pure returns (int256, int256) {
@@ -276,14 +309,9 @@ library AtlasMath {
     /// @dev x at P·(1 ± h' − s'·sign(x)), rounded toward −∞ (slippage always against the holder).
     function _spotScenarios(Entry memory t, int256 x, uint256 p, uint256 scaleBps)
         private pure returns (int256 up, int256 down)
-    { unchecked {
-        int256 u = _usd(x, p, _unit(t));
-        int256 h = int256(scaled(t.shockBps, scaleBps));
-        int256 slip = int256(scaled(t.slippageBps, scaleBps));
-        if (x >= 0) slip = -slip;
-        up = floorDiv(u * (int256(BPS) + h + slip), int256(BPS));
-        down = floorDiv(u * (int256(BPS) - h + slip), int256(BPS));
-    }}
+    {
+        return _spotPair(_usd(x, p, _unit(t)), x >= 0, scaled(t.shockBps, scaleBps), scaled(t.slippageBps, scaleBps));
+    }
 
     /// @dev Perp exposure y in the up scenario: y at P·(1 + h'), open asks filled (charged h' of
     /// their notional), and the liquidity charge on what the position would then be.
@@ -323,23 +351,20 @@ library AtlasMath {
         return uint256(x >= 0 ? x : -x);
     }
 
-    function _book(Entry[] memory e, Book memory k, uint256 scaleBps, int256[] memory vm, int256[] memory vi,
-        uint256[] memory pi) private pure
+    function _book(Entry[] memory e, Book memory k, uint256 scaleBps) private pure
     { unchecked {
         Entry memory bq = e[k.quoteIndex];
         Entry memory bb = e[k.baseIndex];
         uint256 hs = bb.shockBps + bb.slippageBps;
-        uint256 bi = 2 * k.baseIndex;
-        vm[bi] -= int256(divUp(uint256(_usd(int256(k.lockedBaseAtoms), bb.priceWad, _unit(bb))) * hs, BPS));
-        vm[bi + 1] -= int256(divUp(uint256(_usd(int256(k.lockedQuoteAtoms), bq.priceWad, _unit(bq))) * hs, BPS));
+        bb.mUp -= int256(divUp(uint256(_usd(int256(k.lockedBaseAtoms), bb.priceWad, _unit(bb))) * hs, BPS));
+        bb.mDown -= int256(divUp(uint256(_usd(int256(k.lockedQuoteAtoms), bq.priceWad, _unit(bq))) * hs, BPS));
         hs = scaled(bb.shockBps, scaleBps) + scaled(bb.slippageBps, scaleBps);
-        vi[bi] -= int256(divUp(uint256(_usd(int256(k.lockedBaseAtoms), pi[k.baseIndex], _unit(bb))) * hs, BPS));
-        vi[bi + 1] -= int256(divUp(uint256(_usd(int256(k.lockedQuoteAtoms), pi[k.quoteIndex], _unit(bq))) * hs, BPS));
+        bb.iUp -= int256(divUp(uint256(_usd(int256(k.lockedBaseAtoms), bb.initPriceWad, _unit(bb))) * hs, BPS));
+        bb.iDown -= int256(divUp(uint256(_usd(int256(k.lockedQuoteAtoms), bq.initPriceWad, _unit(bq))) * hs, BPS));
     }}
 
     function _unit(Entry memory t) private pure returns (uint256) {
-        uint256 u = t.unit;
-        return u != 0 ? u : 10 ** t.decimals;
+        return t.unit;
     }
 
     /// @dev USD WAD value of `atoms` at `priceWad` (`unit` = 10^decimals): rounded down for holdings, up for debts.

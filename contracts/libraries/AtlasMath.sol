@@ -281,19 +281,24 @@ library AtlasMath {
         private pure returns (int256 up, int256 down)
     { unchecked {
         uint256 unit = _unit(t);
-        int256 h = int256(scaled(t.shockBps, scaleBps));
-        int256 u = _usd(x, p, unit) + _usd(t.perpAtoms, p, unit);
-        up = floorDiv(u * (int256(BPS) + h), int256(BPS));
-        up -= int256(divUp(uint256(_usd(int256(t.perpAskAtoms), p, unit)) * uint256(h), BPS));
-        up -= _unhedgedCost(t, x, t.perpAtoms - int256(t.perpAskAtoms), p, scaleBps);
-        down = floorDiv(u * (int256(BPS) - h), int256(BPS));
-        down -= int256(divUp(uint256(_usd(int256(t.perpBidAtoms), p, unit)) * uint256(h), BPS));
-        down -= _unhedgedCost(t, x, t.perpAtoms + int256(t.perpBidAtoms), p, scaleBps);
+        // the scaled bps once for both scenarios
+        uint256 h = scaled(t.shockBps, scaleBps);
+        uint256 s = scaled(t.slippageBps, scaleBps);
+        uint256 l = scaled(t.perpLiquidityBps, scaleBps);
+        int256 y = t.perpAtoms;
+        int256 u = _usd(x, p, unit) + _usd(y, p, unit);
+        up = _floorBps(u * int256(BPS + h));
+        up -= int256(divUp(uint256(_usd(int256(t.perpAskAtoms), p, unit)) * h, BPS));
+        up -= _unhedgedCost(t, x, y - int256(t.perpAskAtoms), p, scaleBps, s, l);
+        down = _floorBps(u * (int256(BPS) - int256(h)));
+        down -= int256(divUp(uint256(_usd(int256(t.perpBidAtoms), p, unit)) * h, BPS));
+        down -= _unhedgedCost(t, x, y + int256(t.perpBidAtoms), p, scaleBps, s, l);
     }}
 
     /// @dev Slippage on the spot and liquidity on the perp exposure beyond the hedged part
     /// (min(|x|, |y|) when they have opposite signs), each rounded up.
-    function _unhedgedCost(Entry memory t, int256 x, int256 y, uint256 p, uint256 scaleBps)
+    /// `s` and `l` are the slippage and liquidity bps already scaled.
+    function _unhedgedCost(Entry memory t, int256 x, int256 y, uint256 p, uint256 scaleBps, uint256 s, uint256 l)
         private pure returns (int256)
     { unchecked {
         uint256 ax = _abs(x);
@@ -302,8 +307,8 @@ library AtlasMath {
             uint256 hedged = ax < ay ? ax : ay;
             (ax, ay) = (ax - hedged, ay - hedged);
         }
-        uint256 slip = divUp(uint256(_usd(int256(ax), p, _unit(t))) * scaled(t.slippageBps, scaleBps), BPS);
-        return int256(slip) + _liquidity(t, ay, p, scaleBps);
+        uint256 slip = divUp(uint256(_usd(int256(ax), p, _unit(t))) * s, BPS);
+        return int256(slip) + _liquidity(t, ay, p, scaleBps, l);
     }}
 
     /// @dev x at P·(1 ± h' − s'·sign(x)), rounded toward −∞ (slippage always against the holder).
@@ -320,7 +325,7 @@ library AtlasMath {
         int256 h = int256(scaled(t.shockBps, scaleBps));
         int256 v = floorDiv(_usd(t.perpAtoms, p, unit) * (int256(BPS) + h), int256(BPS));
         v -= int256(divUp(uint256(_usd(int256(t.perpAskAtoms), p, unit)) * uint256(h), BPS));
-        return v - _liquidity(t, _abs(t.perpAtoms - int256(t.perpAskAtoms)), p, scaleBps);
+        return v - _liquidity(t, _abs(t.perpAtoms - int256(t.perpAskAtoms)), p, scaleBps, scaled(t.perpLiquidityBps, scaleBps));
     }}
 
     /// @dev Down scenario: y at P·(1 − h'), open bids filled.
@@ -329,14 +334,17 @@ library AtlasMath {
         int256 h = int256(scaled(t.shockBps, scaleBps));
         int256 v = floorDiv(_usd(t.perpAtoms, p, unit) * (int256(BPS) - h), int256(BPS));
         v -= int256(divUp(uint256(_usd(int256(t.perpBidAtoms), p, unit)) * uint256(h), BPS));
-        return v - _liquidity(t, _abs(t.perpAtoms + int256(t.perpBidAtoms)), p, scaleBps);
+        return v - _liquidity(t, _abs(t.perpAtoms + int256(t.perpBidAtoms)), p, scaleBps, scaled(t.perpLiquidityBps, scaleBps));
     }}
 
     /// @dev Liquidity charge on a perp exposure of `atoms`: notional × liquidity bps, plus
     /// notional² / impact notional (the cost of closing a large position grows with its size).
-    function _liquidity(Entry memory t, uint256 atoms, uint256 p, uint256 scaleBps) private pure returns (int256) { unchecked {
+    /// `l` is the liquidity bps already scaled.
+    function _liquidity(Entry memory t, uint256 atoms, uint256 p, uint256 scaleBps, uint256 l)
+        private pure returns (int256)
+    { unchecked {
         uint256 n = uint256(_usd(int256(atoms), p, _unit(t)));
-        uint256 c = divUp(n * scaled(t.perpLiquidityBps, scaleBps), BPS);
+        uint256 c = divUp(n * l, BPS);
         if (t.perpImpactUsd != 0) {
             uint256 den = t.perpImpactUsd * WAD * BPS; // < 2^128 · 2^60 · 2^14 (bounded in `adjusted`)
             // n² × scale fits 256 bits below n = 2^120; above (what-if probes at extreme prices) the

@@ -79,48 +79,57 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// @inheritdoc IClearinghouse
     function deposit(address token, uint8 sub, uint256 amount) external nonReentrant {
         AccountId acct = AccountIdLib.from(msg.sender, sub);
-        _payIn(acct, token, amount);
+        uint256 shares = _payIn(acct, token, amount);
         emit Deposited(acct, token, amount);
+        // a deposit into a balance in debt repaid it first: logged as a repayment too (the pool does not)
+        if (shares != 0) emit Repaid(acct, token, amount, shares);
     }
 
     /// @inheritdoc IClearinghouse
     function repay(address token, address owner, uint8 sub, uint256 atoms) external nonReentrant {
         AccountId acct = AccountIdLib.from(owner, sub);
-        _payIn(acct, token, atoms);
-        emit Repaid(acct, token, atoms);
+        emit Repaid(acct, token, atoms, _payIn(acct, token, atoms));
     }
 
     /// @dev Credits `atoms` the caller pays in (deposit, repay), moving the tokens once where it
     /// can: straight to the pool when they repay debt (the pool returns to the vault what exceeds
     /// the whole debt) or when the balance is lent (the pool mints the shares a deposit would),
-    /// else to the vault. Each saves a pool-side transferFrom and its balance checks.
-    function _payIn(AccountId acct, address token, uint256 atoms) internal {
+    /// else to the vault. Each saves a pool-side transferFrom and its balance checks. Returns the
+    /// borrow shares burnt.
+    function _payIn(AccountId acct, address token, uint256 atoms) internal returns (uint256 shares) {
         BalanceLib.Balance memory b = _balances[acct][token];
         if (b.amount >= 0 && !b.lent) {
             _pull(token, atoms, address(this));
             _setState(acct, _credit(acct, token, atoms, _state[acct]));
-            return;
+            return 0;
         }
+        // a lent or negative balance is of a listed token with a pool (setLending, _debitTo check it)
+        require(atoms != 0, ZeroAmount());
         AssetConfig memory a = _assets[token];
         IMarginPool pool = IMarginPool(a.pool);
-        _pull(token, atoms, address(pool));
-        uint256 st = _state[acct];
+        // no balance check here: the pool refuses a short delivery against its stored cash
+        // (TransferShortfall), with one warm balanceOf instead of two here
+        IERC20(token).safeTransferFrom(msg.sender, address(pool), atoms);
+        int256 before = b.amount;
         uint256 back;
-        if (b.amount >= 0) {
-            b.amount = (int256(b.amount) + pool.supplyReceived(atoms).toInt256()).toInt248();
+        if (before >= 0) {
+            b.amount = (before + pool.supplyReceived(atoms).toInt256()).toInt248();
         } else {
-            uint256 owed = uint256(-int256(b.amount));
+            uint256 owed = uint256(-before);
             // the shares `atoms` fully pays for (rounded down; the rest of a partial payment, less
             // than one share's worth, stays with the pool's lenders), or the whole debt
-            uint256 shares;
             (shares, back) = pool.repayReceived(owed, atoms);
             b.amount = -int256(owed - shares).toInt248();
         }
         _balances[acct][token] = b;
-        st = _track(st, a.id, b.amount);
-        // what exceeded the whole debt came back to the vault: credit it as a deposit
-        if (back != 0) st = _credit(acct, token, back, st);
-        _setState(acct, st);
+        // the held and owed masks change only when the balance crosses zero (a repeat lent deposit or a
+        // partial repayment leaves them, and the state word need not be read); a full repayment does
+        if ((before > 0) != (b.amount > 0) || (before < 0) != (b.amount < 0)) {
+            uint256 st = _track(_state[acct], a.id, b.amount);
+            // what exceeded the whole debt came back to the vault: credit it as a deposit
+            if (back != 0) st = _credit(acct, token, back, st);
+            _setState(acct, st);
+        }
     }
 
     /// @inheritdoc IClearinghouse
@@ -377,7 +386,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             require(a.pool != address(0), NoPool(token));
             uint256 shares = IMarginPool(a.pool).borrow(short, payTo);
             b.amount = (int256(b.amount) - shares.toInt256()).toInt248();
-            emit Borrowed(acct, token, short, payTo);
+            // the one log of this borrow (the pool logs none): atoms, the borrow shares, the payee
+            emit Borrowed(acct, token, short, shares, payTo);
         }
         _balances[acct][token] = b;
         return (_track(st, a.id, b.amount), direct + short);

@@ -120,10 +120,15 @@ interface IClearinghouse {
     event TreasurySet(address treasury);
     event LendingSet(AccountId indexed account, address indexed token, bool lent);
     event BorrowPolicySet(AccountId indexed account, bool forOrders, bool forWithdrawals);
-    /// @notice New debt of `atoms`; `to` is where the pool paid them: the vault (a market
-    ///         settlement), or the receiver of a `borrow` or `withdraw` (paid by the pool directly).
-    event Borrowed(AccountId indexed account, address indexed token, uint256 atoms, address to);
-    event Repaid(AccountId indexed account, address indexed token, uint256 atoms);
+    /// @notice New debt of `atoms` (`shares` borrow shares of the token's pool); `to` is where the pool
+    ///         paid them: the vault (a market settlement), or the receiver of a `borrow` or `withdraw`
+    ///         (paid by the pool directly). The only log of a borrow: the pool emits none.
+    event Borrowed(AccountId indexed account, address indexed token, uint256 atoms, uint256 shares, address to);
+    /// @notice `atoms` paid in by `repay`, or by a `deposit` into a balance in debt, which burnt `shares`
+    ///         borrow shares (0 if there was no debt); what exceeded the debt was credited to the balance.
+    ///         The only log of these repayments: the pool emits none for them (it does for the
+    ///         repayments it pulls itself, in settlements and liquidations).
+    event Repaid(AccountId indexed account, address indexed token, uint256 atoms, uint256 shares);
     event Liquidated(
         AccountId indexed account,
         AccountId indexed liquidator,

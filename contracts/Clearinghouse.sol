@@ -110,23 +110,33 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         // no balance check here: the pool refuses a short delivery against its stored cash
         // (TransferShortfall), with one warm balanceOf instead of two here
         IERC20(token).safeTransferFrom(msg.sender, address(pool), atoms);
+        if (b.amount < 0) return _repayReceived(acct, token, b, a, atoms);
         int256 before = b.amount;
-        uint256 back;
-        if (before >= 0) {
-            b.amount = (before + pool.supplyReceived(atoms).toInt256()).toInt248();
-        } else {
-            uint256 owed = uint256(-before);
-            // the shares `atoms` fully pays for (rounded down; the rest of a partial payment, less
-            // than one share's worth, stays with the pool's lenders), or the whole debt
-            (shares, back) = pool.repayReceived(owed, atoms);
-            b.amount = -int256(owed - shares).toInt248();
-        }
+        b.amount = (before + pool.supplyReceived(atoms).toInt256()).toInt248();
         _balances[acct][token] = b;
-        // the held and owed masks change only when the balance crosses zero (a repeat lent deposit or a
-        // partial repayment leaves them, and the state word need not be read); a full repayment does
-        if ((before > 0) != (b.amount > 0) || (before < 0) != (b.amount < 0)) {
-            uint256 st = _track(_state[acct], a.id, b.amount);
-            // what exceeded the whole debt came back to the vault: credit it as a deposit
+        // the held mask changes only for a first lent deposit: a repeat one reads no state word
+        if (before == 0 && b.amount != 0) _setState(acct, _track(_state[acct], a.id, b.amount));
+    }
+
+    /// @dev `atoms`, already sent to the pool of `token` (config `a`), repay the negative balance `b`:
+    /// the pool burns the shares they fully pay for (rounded down; the rest of a partial payment, less
+    /// than one share's worth, stays with its lenders) or the whole debt, returning the excess to the
+    /// vault, which is credited as a deposit. The state word is read only when the debt is cleared
+    /// (a partial repayment leaves the masks as they are). Returns the borrow shares burnt.
+    function _repayReceived(
+        AccountId acct,
+        address token,
+        BalanceLib.Balance memory b,
+        AssetConfig memory a,
+        uint256 atoms
+    ) internal returns (uint256 shares) {
+        uint256 owed = uint256(-int256(b.amount));
+        uint256 back;
+        (shares, back) = IMarginPool(a.pool).repayReceived(owed, atoms);
+        b.amount = -int256(owed - shares).toInt248();
+        _balances[acct][token] = b;
+        if (shares == owed) {
+            uint256 st = _track(_state[acct], a.id, 0);
             if (back != 0) st = _credit(acct, token, back, st);
             _setState(acct, st);
         }
@@ -540,7 +550,13 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         returns (uint256 lst)
     {
         lst = _debit(liquidator, debtToken, repayAtoms, lst0, false);
-        _setState(account, _credit(account, debtToken, repayAtoms, _state[account]));
+        // the account is in debt in `debtToken` (repayAtoms ≤ its debt > 0): the vault sends the atoms to
+        // the pool and the pool burns what they pay for (repayReceived), as a repayment from a wallet
+        // does. A transfer instead of the pool's transferFrom (no allowance slot) and no reserve write for
+        // the sub-share dust, which stays in the pool's cash for its lenders (the protocol's side either way)
+        AssetConfig memory a = _assets[debtToken];
+        IERC20(debtToken).safeTransfer(a.pool, repayAtoms);
+        _repayReceived(account, debtToken, _balances[account][debtToken], a, repayAtoms); // in debt: Atlas found one
     }
 
     /// @dev Takes collateral from the account being liquidated: no borrowing and no margin check.

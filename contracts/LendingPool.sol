@@ -605,12 +605,12 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
     ///      accrual; interest = totalBorrows' − totalBorrows; reserves += ⌊interest · rf / 1e4⌋.
     function _accrued() internal view returns (Snapshot memory s) {
         MarketSlot memory m = _market;
-        LedgerSlot memory l = _ledger;
+        LedgerSlot memory ledger = _ledger;
         s.cash = m.cash;
         s.borrowShares = m.totalBorrowShares;
-        s.indexWad = l.borrowIndexWad;
-        s.reserves = l.reserves;
-        s.reserveFactorBps = l.reserveFactorBps;
+        s.indexWad = ledger.borrowIndexWad;
+        s.reserves = ledger.reserves;
+        s.reserveFactorBps = ledger.reserveFactorBps;
         // Rounded down: lenders are credited only what borrowers surely owe.
         s.totalBorrows = RateModelLib.toAssetsDown(s.borrowShares, s.indexWad);
         uint256 dt = block.timestamp - m.lastAccrual;

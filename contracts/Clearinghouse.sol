@@ -556,7 +556,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         // the sub-share dust, which stays in the pool's cash for its lenders (the protocol's side either way)
         AssetConfig memory a = _assets[debtToken];
         IERC20(debtToken).safeTransfer(a.pool, repayAtoms);
-        _repayReceived(account, debtToken, _balances[account][debtToken], a, repayAtoms); // in debt: Atlas found one
+        uint256 shares = _repayReceived(account, debtToken, _balances[account][debtToken], a, repayAtoms); // in debt
+        emit Repaid(account, debtToken, repayAtoms, shares); // the one log of the shares burnt (the pool logs none)
     }
 
     /// @dev Takes collateral from the account being liquidated: no borrowing and no margin check.

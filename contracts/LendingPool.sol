@@ -44,12 +44,14 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
 
     // Hot state: everything an accrual reads is in `_market` and `_ledger` (plus `_model` when
     // interest runs), so repay, withdraw and the views touch three slots; borrow and deposit add
-    // `_caps`. Each operation writes `_market` once, and `_ledger` only when interest moved it.
+    // `_caps`. Each operation writes `_market` once, and `_ledger` only when interest moved it;
+    // a mint, burn or transfer of the Clearinghouse's shares reads and writes `_shares` once.
     // Fields from the least significant bit up:
     //   _market | cash 112 | totalBorrowShares 112 | lastAccrual 32 |
     //   _ledger | borrowIndexWad 128 | reserves 112 | reserveFactorBps 16 |
     //   _model  | base 64 | slope1 64 | slope2 64 | kink 64 |                  (RateModel)
     //   _caps   | supplyCapAssets 112 | borrowCapAssets 112 | (32 free) |
+    //   _shares | supply 128 | ofClearinghouse 128 |                            (SharesSlot)
     // uint32 seconds last until 2106; uint112 atoms hold 5e15 whole 18-decimal tokens.
     // totalBorrowShares < 2^112: a borrow keeps shares · index / 1e18 ≤ borrowCap ≤ 2^112 − 1
     // with index ≥ 1e18 (and repay and writeOff only lower it).

@@ -286,6 +286,20 @@ describe("LendingPool ERC-4626 (outside lenders)", () => {
       expect(await pool.totalSupply()).to.equal(await pool.balanceOf(alice.address));
     });
 
+    it("a mint past 2^128 shares in total reverts SafeCastOverflowedUintDowncast (the supply's 128 bits)", async () => {
+      const fx = await deployPool({ decimals: 18 });
+      const { pool, token, alice } = fx;
+      // 10^6 shares per atom at the start: 2^128 / 10^6 atoms (3.4e32) reach the bound, below NO_CAP
+      const atoms = (1n << 128n) / 10n ** OFFSET + 1n;
+      await (await token.mint(alice.address, atoms)).wait();
+      await expect(pool.connect(alice).deposit(atoms, alice.address))
+        .to.be.revertedWithCustomError(pool, "SafeCastOverflowedUintDowncast")
+        .withArgs(128, atoms * 10n ** OFFSET);
+      const fits = (1n << 128n) / 10n ** OFFSET - 1n;
+      await (await pool.connect(alice).deposit(fits, alice.address)).wait();
+      expect(await pool.totalSupply()).to.equal(fits * 10n ** OFFSET);
+    });
+
     it("a transfer of more shares than held reverts ERC20InsufficientBalance, for the Clearinghouse and others", async () => {
       const fx = await deployPool();
       const { pool, alice, bob, ch } = fx;

@@ -146,8 +146,10 @@ interface IClearinghouse {
     event LiquidationParamsSet(LiquidationParams params);
 
     // ---- accounts ----
-    /// @notice Deposits `amount` of a listed `token` from the caller into sub-account `sub`.
-    /// @dev Refuses tokens that deliver less than `amount` (TransferShortfall).
+    /// @notice Deposits `amount` of a listed `token` from the caller into sub-account `sub`: debt
+    ///         first (then logged as `Repaid` too), the rest idle or lent as the account chose.
+    /// @dev Refuses tokens that deliver less than `amount`: TransferShortfall from the Clearinghouse for
+    ///      an idle balance, from the token's pool for a lent or negative one (the tokens go there).
     function deposit(address token, uint8 sub, uint256 amount) external;
 
     /// @notice Withdraws free balance to `to`. Owner only; operators may not withdraw.
@@ -184,7 +186,8 @@ interface IClearinghouse {
     function borrow(address token, uint8 sub, uint256 atoms, address to) external;
 
     /// @notice Pays `atoms` (pulled from the caller) into `owner`'s sub-account: debt first.
-    ///         Never blocked by prices or pause.
+    ///         Never blocked by prices or pause. Logs `Repaid` with the borrow shares burnt.
+    /// @dev Reverts ZeroAmount, AssetNotListed; TransferShortfall as `deposit`.
     function repay(address token, address owner, uint8 sub, uint256 atoms) external;
 
     /// @notice Partially liquidates `account`: the caller's sub-account `liquidatorSub` pays

@@ -79,48 +79,67 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// @inheritdoc IClearinghouse
     function deposit(address token, uint8 sub, uint256 amount) external nonReentrant {
         AccountId acct = AccountIdLib.from(msg.sender, sub);
-        _payIn(acct, token, amount);
+        uint256 shares = _payIn(acct, token, amount);
         emit Deposited(acct, token, amount);
+        // a deposit into a balance in debt repaid it first: logged as a repayment too (the pool does not)
+        if (shares != 0) emit Repaid(acct, token, amount, shares);
     }
 
     /// @inheritdoc IClearinghouse
     function repay(address token, address owner, uint8 sub, uint256 atoms) external nonReentrant {
         AccountId acct = AccountIdLib.from(owner, sub);
-        _payIn(acct, token, atoms);
-        emit Repaid(acct, token, atoms);
+        emit Repaid(acct, token, atoms, _payIn(acct, token, atoms));
     }
 
     /// @dev Credits `atoms` the caller pays in (deposit, repay), moving the tokens once where it
     /// can: straight to the pool when they repay debt (the pool returns to the vault what exceeds
     /// the whole debt) or when the balance is lent (the pool mints the shares a deposit would),
-    /// else to the vault. Each saves a pool-side transferFrom and its balance checks.
-    function _payIn(AccountId acct, address token, uint256 atoms) internal {
+    /// else to the vault. Each saves a pool-side transferFrom and its balance checks. Returns the
+    /// borrow shares burnt.
+    function _payIn(AccountId acct, address token, uint256 atoms) internal returns (uint256 shares) {
         BalanceLib.Balance memory b = _balances[acct][token];
         if (b.amount >= 0 && !b.lent) {
             _pull(token, atoms, address(this));
             _setState(acct, _credit(acct, token, atoms, _state[acct]));
-            return;
+            return 0;
         }
+        // a lent or negative balance is of a listed token with a pool (setLending, _debitTo check it)
+        require(atoms != 0, ZeroAmount());
         AssetConfig memory a = _assets[token];
         IMarginPool pool = IMarginPool(a.pool);
-        _pull(token, atoms, address(pool));
-        uint256 st = _state[acct];
-        uint256 back;
-        if (b.amount >= 0) {
-            b.amount = (int256(b.amount) + pool.supplyReceived(atoms).toInt256()).toInt248();
-        } else {
-            uint256 owed = uint256(-int256(b.amount));
-            // the shares `atoms` fully pays for (rounded down; the rest of a partial payment, less
-            // than one share's worth, stays with the pool's lenders), or the whole debt
-            uint256 shares;
-            (shares, back) = pool.repayReceived(owed, atoms);
-            b.amount = -int256(owed - shares).toInt248();
-        }
+        // no balance check here: the pool refuses a short delivery against its stored cash
+        // (TransferShortfall), with one warm balanceOf instead of two here
+        IERC20(token).safeTransferFrom(msg.sender, address(pool), atoms);
+        if (b.amount < 0) return _repayReceived(acct, token, b, a, atoms);
+        int256 before = b.amount;
+        b.amount = (before + pool.supplyReceived(atoms).toInt256()).toInt248();
         _balances[acct][token] = b;
-        st = _track(st, a.id, b.amount);
-        // what exceeded the whole debt came back to the vault: credit it as a deposit
-        if (back != 0) st = _credit(acct, token, back, st);
-        _setState(acct, st);
+        // the held mask changes only for a first lent deposit: a repeat one reads no state word
+        if (before == 0 && b.amount != 0) _setState(acct, _track(_state[acct], a.id, b.amount));
+    }
+
+    /// @dev `atoms`, already sent to the pool of `token` (config `a`), repay the negative balance `b`:
+    /// the pool burns the shares they fully pay for (rounded down; the rest of a partial payment, less
+    /// than one share's worth, stays with its lenders) or the whole debt, returning the excess to the
+    /// vault, which is credited as a deposit. The state word is read only when the debt is cleared
+    /// (a partial repayment leaves the masks as they are). Returns the borrow shares burnt.
+    function _repayReceived(
+        AccountId acct,
+        address token,
+        BalanceLib.Balance memory b,
+        AssetConfig memory a,
+        uint256 atoms
+    ) internal returns (uint256 shares) {
+        uint256 owed = uint256(-int256(b.amount));
+        uint256 back;
+        (shares, back) = IMarginPool(a.pool).repayReceived(owed, atoms);
+        b.amount = -int256(owed - shares).toInt248();
+        _balances[acct][token] = b;
+        if (shares == owed) {
+            uint256 st = _track(_state[acct], a.id, 0);
+            if (back != 0) st = _credit(acct, token, back, st);
+            _setState(acct, st);
+        }
     }
 
     /// @inheritdoc IClearinghouse
@@ -377,7 +396,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             require(a.pool != address(0), NoPool(token));
             uint256 shares = IMarginPool(a.pool).borrow(short, payTo);
             b.amount = (int256(b.amount) - shares.toInt256()).toInt248();
-            emit Borrowed(acct, token, short, payTo);
+            // the one log of this borrow (the pool logs none): atoms, the borrow shares, the payee
+            emit Borrowed(acct, token, short, shares, payTo);
         }
         _balances[acct][token] = b;
         return (_track(st, a.id, b.amount), direct + short);
@@ -530,7 +550,14 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         returns (uint256 lst)
     {
         lst = _debit(liquidator, debtToken, repayAtoms, lst0, false);
-        _setState(account, _credit(account, debtToken, repayAtoms, _state[account]));
+        // the account is in debt in `debtToken` (repayAtoms ≤ its debt > 0): the vault sends the atoms to
+        // the pool and the pool burns what they pay for (repayReceived), as a repayment from a wallet
+        // does. A transfer instead of the pool's transferFrom (no allowance slot) and no reserve write for
+        // the sub-share dust, which stays in the pool's cash for its lenders (the protocol's side either way)
+        AssetConfig memory a = _assets[debtToken];
+        IERC20(debtToken).safeTransfer(a.pool, repayAtoms);
+        uint256 shares = _repayReceived(account, debtToken, _balances[account][debtToken], a, repayAtoms); // in debt
+        emit Repaid(account, debtToken, repayAtoms, shares); // the one log of the shares burnt (the pool logs none)
     }
 
     /// @dev Takes collateral from the account being liquidated: no borrowing and no margin check.

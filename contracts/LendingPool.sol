@@ -44,12 +44,14 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
 
     // Hot state: everything an accrual reads is in `_market` and `_ledger` (plus `_model` when
     // interest runs), so repay, withdraw and the views touch three slots; borrow and deposit add
-    // `_caps`. Each operation writes `_market` once, and `_ledger` only when interest moved it.
+    // `_caps`. Each operation writes `_market` once, and `_ledger` only when interest moved it;
+    // a mint, burn or transfer of the Clearinghouse's shares reads and writes `_shares` once.
     // Fields from the least significant bit up:
     //   _market | cash 112 | totalBorrowShares 112 | lastAccrual 32 |
     //   _ledger | borrowIndexWad 128 | reserves 112 | reserveFactorBps 16 |
     //   _model  | base 64 | slope1 64 | slope2 64 | kink 64 |                  (RateModel)
     //   _caps   | supplyCapAssets 112 | borrowCapAssets 112 | (32 free) |
+    //   _shares | supply 128 | ofClearinghouse 128 |                            (SharesSlot)
     // uint32 seconds last until 2106; uint112 atoms hold 5e15 whole 18-decimal tokens.
     // totalBorrowShares < 2^112: a borrow keeps shares · index / 1e18 ≤ borrowCap ≤ 2^112 − 1
     // with index ≥ 1e18 (and repay and writeOff only lower it).
@@ -70,6 +72,18 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         uint112 borrowCapAssets;
     }
 
+    /// @dev The share supply and the Clearinghouse's shares in one word, so a lent deposit or withdrawal
+    ///      by the Clearinghouse (the pool's largest holder) reads and writes one slot for its shares,
+    ///      not OpenZeppelin's `_totalSupply` and `_balances[clearinghouse]` (one cold read and one write
+    ///      less). Other holders' shares are in `_sharesOf`; OpenZeppelin's balance and supply slots are
+    ///      never used (`_update`, `balanceOf` and `totalSupply` are overridden together).
+    ///      | supply 128 | ofClearinghouse 128 |: 2^128 shares are 3.4e32 atoms at the starting price
+    ///      (10^6 shares per atom), far beyond any supply cap in use; SafeCast reverts a mint beyond it.
+    struct SharesSlot {
+        uint128 supply;
+        uint128 ofClearinghouse;
+    }
+
     /// @dev The pool's state with interest accrued up to now, in memory; operations edit it and
     ///      `_write` stores it.
     struct Snapshot {
@@ -88,6 +102,8 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
     LedgerSlot internal _ledger;
     RateModel internal _model;
     CapsSlot internal _caps;
+    SharesSlot internal _shares;
+    mapping(address holder => uint256 shares) internal _sharesOf;
 
     /// @param asset_ The one asset this pool lends (its decimals + 6 are the shares' decimals).
     /// @param clearinghouse_ The only borrower; it also lends for margin accounts.
@@ -136,16 +152,18 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         s.cash -= assets; // assets ≤ cash
         _write(s);
         IERC20(asset()).safeTransfer(to, assets);
-        emit Borrowed(to, assets, shares);
+        // no pool event: the Clearinghouse, the only borrower, logs every borrow once, per account
+        // (`IClearinghouse.Borrowed`, with these shares)
     }
 
     /// @inheritdoc ILendingPool
     function supplyReceived(uint256 assets) external nonReentrant returns (uint256 shares) {
         _onlyClearinghouse();
         Snapshot memory s = _accrued();
+        _checkReceived(s.cash, assets);
         shares = _supply(s, assets, CLEARINGHOUSE);
         _write(s);
-        // the Clearinghouse checked that exactly `assets` arrived here; deposit's events and mint
+        // deposit's events and mint
         _mint(CLEARINGHOUSE, shares);
         emit Deposit(CLEARINGHOUSE, CLEARINGHOUSE, assets, shares);
     }
@@ -187,6 +205,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         _onlyClearinghouse();
         require(maxShares != 0 && assets != 0, ZeroAmount());
         Snapshot memory s = _accrued();
+        _checkReceived(s.cash, assets);
         uint256 paid;
         (shares, paid) = _repayShares(s, maxShares, assets);
         // the whole debt: the excess goes back; else the rest of a partial payment (less than one
@@ -195,7 +214,8 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         s.cash += assets - back; // checked to fit uint112 in _write
         _write(s);
         if (back != 0) IERC20(asset()).safeTransfer(CLEARINGHOUSE, back);
-        if (shares != 0) emit Repaid(CLEARINGHOUSE, paid, shares);
+        // no pool event: the Clearinghouse logs this repayment once, per account (`IClearinghouse.Repaid`,
+        // with these shares)
     }
 
     /// @dev Burns from the snapshot all of `maxShares` if `assets` covers their debt, else the whole
@@ -587,12 +607,12 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
     ///      accrual; interest = totalBorrows' − totalBorrows; reserves += ⌊interest · rf / 1e4⌋.
     function _accrued() internal view returns (Snapshot memory s) {
         MarketSlot memory m = _market;
-        LedgerSlot memory l = _ledger;
+        LedgerSlot memory ledger = _ledger;
         s.cash = m.cash;
         s.borrowShares = m.totalBorrowShares;
-        s.indexWad = l.borrowIndexWad;
-        s.reserves = l.reserves;
-        s.reserveFactorBps = l.reserveFactorBps;
+        s.indexWad = ledger.borrowIndexWad;
+        s.reserves = ledger.reserves;
+        s.reserveFactorBps = ledger.reserveFactorBps;
         // Rounded down: lenders are credited only what borrowers surely owe.
         s.totalBorrows = RateModelLib.toAssetsDown(s.borrowShares, s.indexWad);
         uint256 dt = block.timestamp - m.lastAccrual;
@@ -666,13 +686,61 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         return s.cash + s.totalBorrows - s.reserves;
     }
 
-    /// @dev Pulls exactly `assets` from `from`; fee-on-transfer tokens are refused.
+    /// @dev Pulls `assets` from `from` after the caller stored cash with them counted in; the pool's
+    ///      balance must then cover the stored cash (L3), so a token that delivers less is refused.
+    ///      One warm balanceOf instead of a cold one before and a warm one after.
     function _pullExact(address from, uint256 assets) internal {
-        IERC20 token = IERC20(asset());
-        uint256 before = token.balanceOf(address(this));
-        token.safeTransferFrom(from, address(this), assets);
-        uint256 received = token.balanceOf(address(this)) - before;
-        require(received == assets, TransferShortfall(assets, received));
+        IERC20(asset()).safeTransferFrom(from, address(this), assets);
+        uint256 cashAfter = _market.cash; // warm: just written
+        _checkReceived(cashAfter - assets, assets);
+    }
+
+    /// @dev Reverts TransferShortfall unless the pool's token balance covers `cashBefore + assets`,
+    ///      the cash once `assets` are counted in (L3: balance ≥ cash). The balance can exceed cash by
+    ///      donations, which nobody owns: a short delivery they cover leaves L3 true, and any token that
+    ///      takes a fee is still refused while the pool holds no donation (the usual case). `received`
+    ///      is the balance above `cashBefore` (delivery plus donations), 0 if below.
+    function _checkReceived(uint256 cashBefore, uint256 assets) internal view {
+        uint256 balance = IERC20(asset()).balanceOf(address(this));
+        if (balance < cashBefore + assets) {
+            revert TransferShortfall(assets, balance > cashBefore ? balance - cashBefore : 0);
+        }
+    }
+
+    // ------------------------------------------------------------------ shares (ERC-20)
+
+    /// @notice Shares in existence: the Clearinghouse's and every other holder's.
+    function totalSupply() public view override(IERC20, ERC20) returns (uint256) {
+        return _shares.supply;
+    }
+
+    /// @notice Shares held by `holder` (the Clearinghouse's are kept with the supply; see SharesSlot).
+    function balanceOf(address holder) public view override(IERC20, ERC20) returns (uint256) {
+        return holder == CLEARINGHOUSE ? _shares.ofClearinghouse : _sharesOf[holder];
+    }
+
+    /// @dev OpenZeppelin's `_update` (mint, burn, transfer; same errors and Transfer event) on this
+    ///      pool's share storage: the supply and the Clearinghouse's shares in one slot, read and
+    ///      written once per call, other holders in `_sharesOf`.
+    function _update(address from, address to, uint256 value) internal override {
+        bool packed = from == address(0) || to == address(0) || from == CLEARINGHOUSE || to == CLEARINGHOUSE;
+        SharesSlot memory t;
+        if (packed) t = _shares;
+        if (from == address(0)) {
+            t.supply = (uint256(t.supply) + value).toUint128();
+        } else {
+            uint256 fromShares = from == CLEARINGHOUSE ? t.ofClearinghouse : _sharesOf[from];
+            require(fromShares >= value, ERC20InsufficientBalance(from, fromShares, value));
+            // value ≤ fromShares: no underflow; the Clearinghouse's part fits 128 bits as it did
+            if (from == CLEARINGHOUSE) t.ofClearinghouse = uint128(fromShares - value);
+            else _sharesOf[from] = fromShares - value;
+        }
+        // value ≤ supply on a burn and every holder's shares ≤ supply < 2^128: the casts and sums are safe
+        if (to == address(0)) t.supply -= uint128(value);
+        else if (to == CLEARINGHOUSE) t.ofClearinghouse += uint128(value);
+        else _sharesOf[to] += value;
+        if (packed) _shares = t;
+        emit Transfer(from, to, value);
     }
 
     function _onlyClearinghouse() internal view {

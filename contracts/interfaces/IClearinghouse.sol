@@ -120,10 +120,15 @@ interface IClearinghouse {
     event TreasurySet(address treasury);
     event LendingSet(AccountId indexed account, address indexed token, bool lent);
     event BorrowPolicySet(AccountId indexed account, bool forOrders, bool forWithdrawals);
-    /// @notice New debt of `atoms`; `to` is where the pool paid them: the vault (a market
-    ///         settlement), or the receiver of a `borrow` or `withdraw` (paid by the pool directly).
-    event Borrowed(AccountId indexed account, address indexed token, uint256 atoms, address to);
-    event Repaid(AccountId indexed account, address indexed token, uint256 atoms);
+    /// @notice New debt of `atoms` (`shares` borrow shares of the token's pool); `to` is where the pool
+    ///         paid them: the vault (a market settlement), or the receiver of a `borrow` or `withdraw`
+    ///         (paid by the pool directly). The only log of a borrow: the pool emits none.
+    event Borrowed(AccountId indexed account, address indexed token, uint256 atoms, uint256 shares, address to);
+    /// @notice `atoms` paid in by `repay`, or by a `deposit` into a balance in debt, which burnt `shares`
+    ///         borrow shares (0 if there was no debt); what exceeded the debt was credited to the balance.
+    ///         The only log of these repayments: the pool emits none for them (it does for the
+    ///         repayments it pulls itself, in settlements and liquidations).
+    event Repaid(AccountId indexed account, address indexed token, uint256 atoms, uint256 shares);
     event Liquidated(
         AccountId indexed account,
         AccountId indexed liquidator,
@@ -141,8 +146,10 @@ interface IClearinghouse {
     event LiquidationParamsSet(LiquidationParams params);
 
     // ---- accounts ----
-    /// @notice Deposits `amount` of a listed `token` from the caller into sub-account `sub`.
-    /// @dev Refuses tokens that deliver less than `amount` (TransferShortfall).
+    /// @notice Deposits `amount` of a listed `token` from the caller into sub-account `sub`: debt
+    ///         first (then logged as `Repaid` too), the rest idle or lent as the account chose.
+    /// @dev Refuses tokens that deliver less than `amount`: TransferShortfall from the Clearinghouse for
+    ///      an idle balance, from the token's pool for a lent or negative one (the tokens go there).
     function deposit(address token, uint8 sub, uint256 amount) external;
 
     /// @notice Withdraws free balance to `to`. Owner only; operators may not withdraw.
@@ -179,7 +186,8 @@ interface IClearinghouse {
     function borrow(address token, uint8 sub, uint256 atoms, address to) external;
 
     /// @notice Pays `atoms` (pulled from the caller) into `owner`'s sub-account: debt first.
-    ///         Never blocked by prices or pause.
+    ///         Never blocked by prices or pause. Logs `Repaid` with the borrow shares burnt.
+    /// @dev Reverts ZeroAmount, AssetNotListed; TransferShortfall as `deposit`.
     function repay(address token, address owner, uint8 sub, uint256 atoms) external;
 
     /// @notice Partially liquidates `account`: the caller's sub-account `liquidatorSub` pays

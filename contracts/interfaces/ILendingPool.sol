@@ -54,7 +54,9 @@ interface ILendingPool is IERC4626 {
     /// `[127..0]` borrowIndexWad · `[255..128]` interestAssets, the growth of totalBorrows
     /// (saturated at 2^128 − 1). The reserve's cut is ⌊interestAssets · reserveFactorBps / 1e4⌋.
     event InterestAccrued(uint256 accrual);
-    event Borrowed(address indexed to, uint256 assets, uint256 shares);
+    /// @notice A repayment the pool pulled itself (`repay`, `repayUpTo`: settlements and liquidations).
+    /// Borrows and the repayments the Clearinghouse routes to the pool (`repayReceived`) are logged once,
+    /// per account, by the Clearinghouse (`IClearinghouse.Borrowed`, `IClearinghouse.Repaid`, with shares).
     event Repaid(address indexed payer, uint256 assets, uint256 shares);
     event BadDebtWrittenOff(uint256 shares, uint256 lossAssets, uint256 fromReserve);
     event RateModelSet(RateModel model);
@@ -63,7 +65,8 @@ interface ILendingPool is IERC4626 {
     event ReserveWithdrawn(uint256 assets, address indexed treasury);
 
     // ---- Clearinghouse only ----
-    /// @notice Lends `assets` of cash to `to` and mints borrow shares for them.
+    /// @notice Lends `assets` of cash to `to` and mints borrow shares for them. No event: the
+    ///         Clearinghouse, the only borrower, logs it (`IClearinghouse.Borrowed`).
     /// @dev Shares are rounded up (the pool's side). Reverts ZeroAmount, ZeroAddress,
     ///      InsufficientCash(assets, cash), BorrowCapExceeded(totalBorrowsAfter, cap).
     /// @return shares Borrow shares the Clearinghouse must record against the borrower.
@@ -71,15 +74,18 @@ interface ILendingPool is IERC4626 {
     /// @notice Supplies `assets` the Clearinghouse has already moved into the pool (a margin
     ///         account's lent deposit, sent straight from its owner): mints the shares `deposit`
     ///         would, to the Clearinghouse, and emits ERC-4626 `Deposit`.
-    /// @dev Shares rounded down (the pool's side). Reverts ERC4626ExceededMaxDeposit past the
-    ///      supply cap, NotClearinghouse for any other caller.
+    /// @dev Shares rounded down (the pool's side). Reverts TransferShortfall unless the pool's token
+    ///      balance covers cash + `assets` (a fee-on-transfer token is refused), ERC4626ExceededMaxDeposit
+    ///      past the supply cap, NotClearinghouse for any other caller.
     function supplyReceived(uint256 assets) external returns (uint256 shares);
     /// @notice Repays from `assets` the Clearinghouse has already moved into the pool (a margin
     ///         account's repayment, sent straight from the payer): all of `maxShares` if `assets`
     ///         covers their debt (rounded up), returning the excess `back` to the Clearinghouse;
     ///         else the whole shares `assets` pays for (rounded down), the remainder (less than one
-    ///         share's worth) kept as cash for the lenders. Emits Repaid when shares are burnt.
-    /// @dev Reverts ZeroAmount, InsufficientBorrowShares, NotClearinghouse.
+    ///         share's worth) kept as cash for the lenders. No event: the Clearinghouse logs it
+    ///         (`IClearinghouse.Repaid`, with the shares).
+    /// @dev Reverts ZeroAmount, TransferShortfall unless the pool's token balance covers cash + `assets`,
+    ///      InsufficientBorrowShares, NotClearinghouse.
     function repayReceived(uint256 maxShares, uint256 assets) external returns (uint256 shares, uint256 back);
 
     /// @notice Burns `shares` of debt and pulls their value from the caller (safeTransferFrom).
@@ -97,7 +103,7 @@ interface ILendingPool is IERC4626 {
     ///      ZeroAmount, InsufficientBorrowShares, TransferShortfall.
     function repayUpTo(uint256 maxShares, uint256 assets) external returns (uint256 shares, uint256 paid);
 
-    /// @notice Writes off bad debt:    /// @notice Writes off bad debt: burns `shares`; their value (rounded up) is the loss,
+    /// @notice Writes off bad debt: burns `shares`; their value (rounded up) is the loss,
     ///         covered by the reserve first; the rest lowers totalAssets (by at most
     ///         lossAssets − fromReserve), so only this pool's lenders bear it.
     /// @dev Reverts ZeroAmount, InsufficientBorrowShares(shares, totalBorrowShares).

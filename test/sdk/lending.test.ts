@@ -186,12 +186,23 @@ describe("sdk actions: lending", () => {
       await alice.depositSync({ token: tokens.weth, amount: 10n * WAD, approve: "max" });
       await alice.depositSync({ token: tokens.usdc, amount: 1_000n * USDC, approve: "max" });
       const before = await wallet(tokens.usdc, me);
-      const { borrowedAtoms } = await alice.borrowSync({ token: tokens.usdc, atoms: 5_000n * USDC });
+      const { borrowedAtoms, borrowShares } = await alice.borrowSync({ token: tokens.usdc, atoms: 5_000n * USDC });
       expect(borrowedAtoms).to.equal(4_000n * USDC);
+      const stored = async () =>
+        (await readContract(world().publicClient, {
+          address: world().clearinghouse,
+          abi: clearinghouseAbi,
+          functionName: "positionOf",
+          args: [accountId(me, 0n), tokens.usdc],
+        })).amount;
+      expect(borrowShares).to.equal(-(await stored())); // the account's first debt: all its borrow shares
       expect(await wallet(tokens.usdc, me)).to.equal(before + 5_000n * USDC);
       expect(await balanceOf(me, tokens.usdc)).to.equal(-4_000n * USDC);
-      const { atoms, approval } = await alice.repaySync({ token: tokens.usdc, atoms: 1_500n * USDC });
+      const sharesBefore = await stored();
+      const { atoms, approval, repaidShares } = await alice.repaySync({ token: tokens.usdc, atoms: 1_500n * USDC });
       expect([atoms, approval]).to.deep.equal([1_500n * USDC, undefined]); // the deposit's max approval covers it
+      expect(repaidShares).to.be.greaterThan(0n);
+      expect(repaidShares).to.equal((await stored()) - sharesBefore); // the shares the repayment burnt
       const left = await balanceOf(me, tokens.usdc);
       // a few seconds of interest and the shares a partial repayment burns (rounded down) stay owed: the pool's side
       expect(left <= -2_500n * USDC && left >= -2_500n * USDC - 10n).to.equal(true);

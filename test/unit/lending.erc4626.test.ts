@@ -256,6 +256,92 @@ describe("LendingPool ERC-4626 (outside lenders)", () => {
     });
   });
 
+  describe("share storage (the Clearinghouse's shares kept with the supply)", () => {
+    it("mints, transfers and burns to and from the Clearinghouse and others keep Σ balances = totalSupply", async () => {
+      const fx = await deployPool();
+      const { pool, alice, bob, ch } = fx;
+      const holders = [alice, bob, ch];
+      const sum = async () => {
+        let t = 0n;
+        for (const h of holders) t += await pool.balanceOf(h.address);
+        return t;
+      };
+      await (await pool.connect(alice).deposit(1_000n, alice.address)).wait();
+      await (await pool.connect(ch).deposit(2_000n, ch.address)).wait();
+      expect(await pool.balanceOf(ch.address)).to.equal(2_000n * 10n ** OFFSET);
+      expect(await pool.totalSupply()).to.equal(3_000n * 10n ** OFFSET);
+      await expect(pool.connect(alice).transfer(ch.address, 400n))
+        .to.emit(pool, "Transfer")
+        .withArgs(alice.address, ch.address, 400n);
+      await (await pool.connect(ch).transfer(bob.address, 900n)).wait();
+      await (await pool.connect(bob).transfer(bob.address, 900n)).wait(); // to oneself: unchanged
+      expect([await pool.balanceOf(alice.address), await pool.balanceOf(bob.address), await pool.balanceOf(ch.address)])
+        .to.deep.equal([1_000n * 10n ** OFFSET - 400n, 900n, 2_000n * 10n ** OFFSET - 500n]);
+      expect(await sum()).to.equal(await pool.totalSupply());
+      // burns from both kinds of holder
+      await (await pool.connect(ch).redeem(await pool.balanceOf(ch.address), ch.address, ch.address)).wait();
+      await (await pool.connect(bob).redeem(900n, bob.address, bob.address)).wait();
+      expect(await pool.balanceOf(ch.address)).to.equal(0n);
+      expect(await sum()).to.equal(await pool.totalSupply());
+      expect(await pool.totalSupply()).to.equal(await pool.balanceOf(alice.address));
+    });
+
+    it("a mint past 2^128 shares in total reverts SafeCastOverflowedUintDowncast (the supply's 128 bits)", async () => {
+      const fx = await deployPool({ decimals: 18 });
+      const { pool, token, alice } = fx;
+      // 10^6 shares per atom at the start: 2^128 / 10^6 atoms (3.4e32) reach the bound, below NO_CAP
+      const atoms = (1n << 128n) / 10n ** OFFSET + 1n;
+      await (await token.mint(alice.address, atoms)).wait();
+      await expect(pool.connect(alice).deposit(atoms, alice.address))
+        .to.be.revertedWithCustomError(pool, "SafeCastOverflowedUintDowncast")
+        .withArgs(128, atoms * 10n ** OFFSET);
+      const fits = (1n << 128n) / 10n ** OFFSET - 1n;
+      await (await pool.connect(alice).deposit(fits, alice.address)).wait();
+      expect(await pool.totalSupply()).to.equal(fits * 10n ** OFFSET);
+    });
+
+    it("a transfer of more shares than held reverts ERC20InsufficientBalance, for the Clearinghouse and others", async () => {
+      const fx = await deployPool();
+      const { pool, alice, bob, ch } = fx;
+      await (await pool.connect(alice).deposit(10n, alice.address)).wait();
+      await (await pool.connect(ch).deposit(20n, ch.address)).wait();
+      const chShares = await pool.balanceOf(ch.address);
+      await expect(pool.connect(ch).transfer(bob.address, chShares + 1n))
+        .to.be.revertedWithCustomError(pool, "ERC20InsufficientBalance")
+        .withArgs(ch.address, chShares, chShares + 1n);
+      const aliceShares = await pool.balanceOf(alice.address);
+      await expect(pool.connect(alice).transfer(ch.address, aliceShares + 1n))
+        .to.be.revertedWithCustomError(pool, "ERC20InsufficientBalance")
+        .withArgs(alice.address, aliceShares, aliceShares + 1n);
+    });
+  });
+
+  describe("pay-ins the Clearinghouse sends first (supplyReceived, repayReceived)", () => {
+    it("refuse a delivery that leaves the pool's balance below cash + assets: TransferShortfall", async () => {
+      const fx = await deployPool();
+      const { pool, token, alice, ch } = fx;
+      await (await pool.connect(alice).deposit(5_000n, alice.address)).wait();
+      const poolAddr = await pool.getAddress();
+      await expect(pool.connect(ch).supplyReceived(1_000n))
+        .to.be.revertedWithCustomError(pool, "TransferShortfall")
+        .withArgs(1_000n, 0n);
+      await (await token.connect(ch).transfer(poolAddr, 999n)).wait();
+      await expect(pool.connect(ch).supplyReceived(1_000n))
+        .to.be.revertedWithCustomError(pool, "TransferShortfall")
+        .withArgs(1_000n, 999n);
+      await (await pool.connect(ch).borrow(1_000n, ch.address)).wait();
+      await expect(pool.connect(ch).repayReceived(1_000n, 1_000n))
+        .to.be.revertedWithCustomError(pool, "TransferShortfall")
+        .withArgs(1_000n, 999n);
+      // one atom more and both are whole: the pool accepts
+      await (await token.connect(ch).transfer(poolAddr, 1n)).wait();
+      const cash = await pool.cash();
+      await (await pool.connect(ch).repayReceived(1_000n, 1_000n)).wait();
+      expect(await pool.cash()).to.equal(cash + 1_000n);
+      expect(await token.balanceOf(poolAddr)).to.equal(await pool.cash());
+    });
+  });
+
   describe("token quirks", () => {
     it("a fee-on-transfer token is refused with TransferShortfall", async () => {
       const fx = await deployPool();

@@ -17,7 +17,7 @@ describe("Clearinghouse.borrow", () => {
     const tx = ch.connect(bob).borrow(U, 0, 5_000n * E6, carol.address);
     await expect(tx).to.changeTokenBalances(f.ethers, f.usdc, [carol, bob, ch], [5_000n * E6, 0n, 0n]);
     // the debt is logged once (the pool paid the receiver directly), the tokens leaving as a withdrawal
-    await expect(tx).to.emit(ch, "Borrowed").withArgs(acctOf(bob), U, 5_000n * E6, carol.address);
+    await expect(tx).to.emit(ch, "Borrowed").withArgs(acctOf(bob), U, 5_000n * E6, shares, carol.address);
     await expect(tx).to.emit(ch, "Withdrawn").withArgs(acctOf(bob), U, 5_000n * E6, carol.address);
     expect(await storedAmount(f, acctOf(bob), U)).to.equal(-shares);
     expect(await ch.balanceOf(acctOf(bob), U)).to.equal(-(await f.pools.USDC.debtOf(shares)));
@@ -103,8 +103,10 @@ describe("Clearinghouse.repay", () => {
     const pool = f.pools.USDC;
     const [reserve0, cash0] = [await ch.reserveOf(U), await pool.cash()];
     const tx = await ch.connect(carol).repay(U, bob.address, 0, 1_000n * E6);
-    await expect(tx).to.emit(ch, "Repaid").withArgs(acctOf(bob), U, 1_000n * E6);
-    await expect(tx).to.emit(pool, "Repaid").withArgs(await ch.getAddress(), paid, burnt);
+    // logged once, by the Clearinghouse, with the borrow shares burnt (the pool logs no Repaid)
+    await expect(tx).to.emit(ch, "Repaid").withArgs(acctOf(bob), U, 1_000n * E6, burnt);
+    await expect(tx).not.to.emit(pool, "Repaid");
+    expect(paid).to.be.at.most(1_000n * E6);
     // one token movement: the payer straight to the pool, the vault untouched
     await expect(tx).to.changeTokenBalances(f.ethers, f.usdc, [carol, ch, pool], [-1_000n * E6, 0n, 1_000n * E6]);
     expect(await storedAmount(f, acctOf(bob), U)).to.equal(-(shares0 - burnt));
@@ -119,7 +121,7 @@ describe("Clearinghouse.repay", () => {
     const pool = f.pools.USDC;
     const shares0 = await storedAmount(f, acctOf(bob), U);
     const cash0 = await pool.cash();
-    await expect(ch.connect(bob).repay(U, bob.address, 0, 1n)).not.to.emit(pool, "Repaid");
+    await expect(ch.connect(bob).repay(U, bob.address, 0, 1n)).to.emit(ch, "Repaid").withArgs(acctOf(bob), U, 1n, 0n);
     expect(await storedAmount(f, acctOf(bob), U)).to.equal(shares0);
     expect(await pool.cash()).to.equal(cash0 + 1n);
     expect(await ch.reserveOf(U)).to.equal(0n);
@@ -159,6 +161,27 @@ describe("Clearinghouse.repay", () => {
     expect(await ch.balanceOf(acctOf(bob), U)).to.be.within(excess - 1n, excess);
     expect(await f.pools.USDC.totalBorrowShares()).to.equal(0n);
     expect((await ch.accountState(acctOf(bob))) & DEBT_BIT_USDC).to.equal(0n);
+  });
+
+  it("a deposit into a balance in debt repays it and is logged as Deposited and Repaid, with the shares burnt", async () => {
+    const f = await indebted();
+    const { ch, bob, U } = f;
+    const pool = f.pools.USDC;
+    const shares0 = -(await storedAmount(f, acctOf(bob), U));
+    const tx = await ch.connect(bob).deposit(U, 0, 1_000n * E6);
+    const burnt = shares0 + (await storedAmount(f, acctOf(bob), U));
+    expect(burnt).to.be.greaterThan(0n);
+    await expect(tx).to.emit(ch, "Deposited").withArgs(acctOf(bob), U, 1_000n * E6);
+    await expect(tx).to.emit(ch, "Repaid").withArgs(acctOf(bob), U, 1_000n * E6, burnt);
+    await expect(tx).not.to.emit(pool, "Repaid");
+    // a deposit into a balance not in debt logs no Repaid
+    await expect(ch.connect(bob).deposit(f.W, 0, E18)).not.to.emit(ch, "Repaid");
+  });
+
+  it("a zero repayment of a balance in debt reverts ZeroAmount (the pool path)", async () => {
+    const f = await indebted();
+    await expect(f.ch.connect(f.bob).repay(f.U, f.bob.address, 0, 0n)).to.be.revertedWithCustomError(f.ch, "ZeroAmount");
+    await expect(f.ch.connect(f.bob).deposit(f.U, 0, 0n)).to.be.revertedWithCustomError(f.ch, "ZeroAmount");
   });
 
   it("is never blocked by a stale price, while borrowing is", async () => {

@@ -96,7 +96,7 @@ describe("Clearinghouse.setLending", () => {
     await deposit(f, bob, W, 10n * E18);
     const tx = await ch.connect(bob).borrow(U, 0, 1_000n * E6, f.carol.address);
     await expect(tx).to.changeTokenBalances(f.ethers, f.usdc, [f.carol, ch, pool], [1_000n * E6, 0n, -1_000n * E6]);
-    await expect(tx).to.emit(ch, "Borrowed").withArgs(acctOf(bob), U, 1_000n * E6, f.carol.address);
+    await expect(tx).to.emit(ch, "Borrowed").withArgs(acctOf(bob), U, 1_000n * E6, 1_000n * E6, f.carol.address);
     // 300 idle and a 200 borrow: the vault pays 300, the pool 200, both to the receiver
     await deposit(f, bob, U, 1_300n * E6); // repays the 1,000 first, leaves 300 idle
     await mined(ch.connect(bob).setBorrowPolicy(0, false, true));

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Side, encodeOrder } from "../../sdk/src/math/order.ts";
 import {
-  E18, E6, E8, WAD, acctOf, deposit, mSeized, mined, now, sameTime, setPrice, useMarginFixture, warp, type MFx,
+  E18, E6, E8, WAD, acctOf, deposit, mSeized, mined, now, sameTime, setPrice, storedAmount, useMarginFixture, warp, type MFx,
 } from "./margin._helpers.ts";
 
 const P_DROP = 2_700n * WAD;
@@ -68,6 +68,25 @@ describe("Clearinghouse.liquidate", () => {
     await expect(market.connect(carol).cancelForLiquidation(bob.address, 0, [orderId])).to.emit(market, "OrderCancelled");
     expect(await market.pocketOf(bob.address, 0)).to.deep.equal([0n, 0n, 100n * 10n ** 15n, 0n, 0n]);
     await mined(ch.connect(carol).liquidate(acctOf(bob), U, 100n * E6, W, 0));
+  });
+
+  it("the repayment goes from the vault to the pool, logged once as Clearinghouse Repaid with the shares burnt", async () => {
+    const f = fx();
+    const { ch, bob, carol, W, U } = f;
+    const pool = f.pools.USDC;
+    await underwater(f);
+    const [shares0, cash0, vault0, reserve0] = [
+      await storedAmount(f, acctOf(bob), U), await pool.cash(), await f.usdc.balanceOf(ch), await ch.reserveOf(U),
+    ];
+    const tx = await ch.connect(carol).liquidate(acctOf(bob), U, 100n * E6, W, 0);
+    const burnt = (await storedAmount(f, acctOf(bob), U)) - shares0;
+    expect(burnt).to.be.greaterThan(0n);
+    await expect(tx).to.emit(ch, "Repaid").withArgs(acctOf(bob), U, 100n * E6, burnt);
+    await expect(tx).not.to.emit(pool, "Repaid");
+    // all 100 USDC left the vault for the pool's cash: the sub-share dust stays there, not in the reserve
+    expect(await f.usdc.balanceOf(ch)).to.equal(vault0 - 100n * E6);
+    expect(await pool.cash()).to.equal(cash0 + 100n * E6);
+    expect(await ch.reserveOf(U)).to.equal(reserve0);
   });
 
   it("the discount is 0 when first found liquidatable and grows linearly to the cap over rampSeconds", async () => {

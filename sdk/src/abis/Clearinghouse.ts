@@ -566,6 +566,12 @@ export const clearinghouseAbi = [
       },
       {
         "indexed": false,
+        "internalType": "uint256",
+        "name": "shares",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
         "internalType": "address",
         "name": "to",
         "type": "address"
@@ -785,6 +791,12 @@ export const clearinghouseAbi = [
         "indexed": false,
         "internalType": "uint256",
         "name": "atoms",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "shares",
         "type": "uint256"
       }
     ],

@@ -525,31 +525,6 @@ export const lendingPoolAbi = [
     "anonymous": false,
     "inputs": [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "to",
-        "type": "address"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "assets",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "shares",
-        "type": "uint256"
-      }
-    ],
-    "name": "Borrowed",
-    "type": "event"
-  },
-  {
-    "anonymous": false,
-    "inputs": [
-      {
         "indexed": false,
         "internalType": "uint256",
         "name": "supplyCapAssets",
@@ -887,7 +862,7 @@ export const lendingPoolAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "account",
+        "name": "holder",
         "type": "address"
       }
     ],

@@ -21,6 +21,8 @@ export interface BorrowSyncReturnType {
   receipt: TransactionReceipt;
   /** Atoms of new debt (0 when the balance covered the whole amount). */
   borrowedAtoms: bigint;
+  /** Borrow shares of the token's pool the new debt took (from the same `Borrowed` event; the pool logs none). */
+  borrowShares: bigint;
 }
 
 function request(client: Client, p: BorrowParameters): WriteRequest {
@@ -41,7 +43,7 @@ export async function borrow(client: Client, parameters: BorrowParameters): Prom
 }
 
 /**
- * Borrows and waits for the receipt; returns the new debt taken.
+ * Borrows and waits for the receipt; returns the new debt taken, in atoms and in borrow shares.
  *
  * @example
  * const { borrowedAtoms } = await borrowSync(client, { clearinghouse, token: usdc, atoms: 15_000_000_000n })
@@ -52,8 +54,9 @@ export async function borrowSync(client: Client, parameters: BorrowParameters & 
     const own = receipt.logs.filter((l) => isAddressEqual(l.address, parameters.clearinghouse));
     // the debit's Borrowed event is the new debt (the pool paid it straight to the receiver it
     // names); the idle part of the amount books no debt and logs no Borrowed
-    const borrowedAtoms = parseEventLogs({ abi: clearinghouseAbi, logs: own, eventName: "Borrowed" })
-      .reduce((sum, e) => sum + e.args.atoms, 0n);
-    return { receipt, borrowedAtoms };
+    const borrowed = parseEventLogs({ abi: clearinghouseAbi, logs: own, eventName: "Borrowed" });
+    const borrowedAtoms = borrowed.reduce((sum, e) => sum + e.args.atoms, 0n);
+    const borrowShares = borrowed.reduce((sum, e) => sum + e.args.shares, 0n);
+    return { receipt, borrowedAtoms, borrowShares };
   });
 }

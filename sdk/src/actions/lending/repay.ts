@@ -1,4 +1,13 @@
-import { erc20Abi, maxUint256, type Address, type Client, type Hash, type TransactionReceipt } from "viem";
+import {
+  erc20Abi,
+  isAddressEqual,
+  maxUint256,
+  parseEventLogs,
+  type Address,
+  type Client,
+  type Hash,
+  type TransactionReceipt,
+} from "viem";
 import { readContract } from "viem/actions";
 import { clearinghouseAbi, lendingPoolAbi } from "../../abis/index.ts";
 import { NothingToRepayError } from "../../errors/client.ts";
@@ -37,6 +46,8 @@ export interface RepayReturnType {
 export interface RepaySyncReturnType {
   receipt: TransactionReceipt;
   atoms: bigint;
+  /** Borrow shares the repayment burnt (0 when the account owed nothing), from the Clearinghouse's `Repaid`. */
+  repaidShares: bigint;
   approval: TransactionReceipt | undefined;
 }
 
@@ -101,14 +112,19 @@ export async function repay(client: Client, parameters: RepayParameters): Promis
 }
 
 /**
- * Repays (approving first when needed) and waits for the receipt.
+ * Repays (approving first when needed) and waits for the receipt; returns the atoms sent and the
+ * borrow shares burnt (the Clearinghouse's `Repaid` is the one log of the repayment).
  *
  * @example
- * const { atoms } = await repaySync(client, { clearinghouse, token: usdc, atoms: 5_000_000_000n })
+ * const { atoms, repaidShares } = await repaySync(client, { clearinghouse, token: usdc, atoms: 5_000_000_000n })
  */
 export async function repaySync(client: Client, parameters: RepayParameters & SyncOptions): Promise<RepaySyncReturnType> {
   return withDecodedErrors(async () => {
     const { req, atoms, approval, options } = await prepare(client, parameters);
-    return { receipt: await sendWriteSync(client, req, options, "repay"), atoms, approval };
+    const receipt = await sendWriteSync(client, req, options, "repay");
+    const own = receipt.logs.filter((l) => isAddressEqual(l.address, parameters.clearinghouse));
+    const repaidShares = parseEventLogs({ abi: clearinghouseAbi, logs: own, eventName: "Repaid" })
+      .reduce((sum, e) => sum + e.args.shares, 0n);
+    return { receipt, atoms, repaidShares, approval };
   });
 }

@@ -54,8 +54,9 @@ abstract contract AtlasReader {
     {
         (uint256 st, uint256 perps, uint256[] memory w, address[] memory markets) =
             _CLEARINGHOUSE.riskInputsOf(account, extra);
-        uint256 held = w.length / 3;
-        e = new AtlasMath.Entry[](held + 2 * markets.length + 1);
+        // at most one entry per word triple (`extra` among them) and two per market (its tokens, where
+        // the account holds neither)
+        e = _entries(w.length / 3 + 2 * markets.length);
         uint256 n;
         for (uint256 i; i < w.length; i += 3) {
             n = _entry(e, n, w[i], int256(w[i + 1]), address(uint160(w[i + 2])));
@@ -92,6 +93,17 @@ abstract contract AtlasReader {
             require(word >> 255 != 0, IAtlas.PriceUnavailable(x.token));
             x.priceWad = uint128(word);
             x.stableWad = (word >> 128) & (2 ** 127 - 1);
+        }
+    }
+
+    /// @dev Room for `cap` entries without building them: `new Entry[](cap)` would allocate and zero
+    /// every struct, spares included (~670 gas each), where `_entry` builds each one it uses. Slots at
+    /// and past the count in use are never read; `_gather` cuts the length to that count.
+    function _entries(uint256 cap) internal pure returns (AtlasMath.Entry[] memory e) {
+        assembly ("memory-safe") {
+            e := mload(0x40)
+            mstore(e, cap)
+            mstore(0x40, add(e, shl(5, add(cap, 1))))
         }
     }
 
@@ -148,7 +160,12 @@ abstract contract AtlasReader {
         view
         returns (uint256)
     {
-        AtlasMath.Entry memory x = e[n];
+        // a fresh zero entry at e[n], unchecked: n < the capacity `_gather` allocated, which counts one
+        // entry per word triple and two per market, the most `_slot` can append for a market
+        AtlasMath.Entry memory x;
+        assembly ("memory-safe") {
+            mstore(add(add(e, 0x20), shl(5, n)), x)
+        }
         x.token = address(uint160(cfg));
         uint256 decimals = uint8(cfg >> 160);
         x.unit = 10 ** decimals;

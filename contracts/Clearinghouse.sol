@@ -864,11 +864,12 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         }
         words = new uint256[](3 * (_popcount(held) + (extraId != 0 ? 1 : 0)));
         uint256 n;
+        mapping(address => BalanceLib.Balance) storage balances = _balances[account]; // one hash, not one per asset
         for (uint256 i; held != 0; ++i) {
-            if (held & 1 != 0) n = _riskWords(words, n, account, _assetWord[i + 1], extra);
+            if (held & 1 != 0) n = _riskWords(words, n, balances, _assetWord[i + 1], extra);
             held >>= 1;
         }
-        if (extraId != 0) _riskWords(words, n, account, _assetWord[extraId], extra);
+        if (extraId != 0) _riskWords(words, n, balances, _assetWord[extraId], extra);
         uint256 m = (state >> 128) & M64;
         if (m != 0) {
             perpMask = perpMarketMask;
@@ -886,13 +887,15 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// @dev One asset's three ATLAS words at `words[n..n + 2]`: the asset word with the lent flag in
     /// bit 255, the signed amount, and the pool (read only where ATLAS needs it: debt, a lent
     /// balance, or the what-if token, so an idle balance costs two slots).
-    function _riskWords(uint256[] memory words, uint256 n, AccountId account, uint256 cfg, address extra)
-        internal
-        view
-        returns (uint256)
-    {
+    function _riskWords(
+        uint256[] memory words,
+        uint256 n,
+        mapping(address => BalanceLib.Balance) storage balances,
+        uint256 cfg,
+        address extra
+    ) internal view returns (uint256) {
         address token = address(uint160(cfg));
-        BalanceLib.Balance storage b = _balances[account][token];
+        BalanceLib.Balance storage b = balances[token];
         (int256 amount, bool lent) = (b.amount, b.lent);
         words[n] = lent ? cfg | (1 << 255) : cfg;
         words[n + 1] = uint256(amount);

@@ -116,8 +116,7 @@ abstract contract AtlasReader {
         ISpotMarket m,
         AccountId account
     ) internal view returns (uint256) {
-        (, address base, address quote,,,,) = m.config();
-        (uint256 lb, uint256 lq, uint256 ub, uint256 uq,) = m.pocketOf(account.owner(), uint8(account.sub()));
+        (address base, address quote, uint256 lb, uint256 lq, uint256 ub, uint256 uq) = m.riskPocketOf(account);
         uint256 bi;
         uint256 qi;
         (n, bi) = _slot(e, n, base);

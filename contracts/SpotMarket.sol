@@ -267,19 +267,13 @@ contract SpotMarket is ISpotMarket, OrderBook {
     }
 
     /// @inheritdoc ISpotMarket
-    function config()
+    function riskPocketOf(AccountId account)
         external
         view
-        returns (
-            uint256 index,
-            address base,
-            address quote,
-            uint256 lotSize,
-            uint256 tickSize,
-            uint256 minLots,
-            uint256 maxMakerFeeBps
-        )
+        returns (address, address, uint256, uint256, uint256, uint256)
     {
-        return (INDEX, BASE, QUOTE, LOT_SIZE, TICK_SIZE, MIN_LOTS, MAX_MAKER_FEE_BPS);
+        Ctx memory c = _load(account);
+        return (BASE, QUOTE, c.lockedBase * LOT_SIZE, c.lockedQuote * TICK_SIZE, c.unsweptBase * LOT_SIZE,
+            c.unsweptQuote * TICK_SIZE);
     }
 }

@@ -39,9 +39,8 @@ contract SpotMarketDeployer {
         require(msg.sender == clearinghouse, NotClearinghouse(msg.sender));
         _index = index;
         _params = p;
+        // the parameters stay stored until the next deployment overwrites them: only a constructor reads them
         market = address(new SpotMarket{salt: keccak256(abi.encode(index, p.base, p.quote))}());
-        delete _params;
-        delete _index;
     }
 
     /// @notice Parameters of the market being deployed (read by its constructor).

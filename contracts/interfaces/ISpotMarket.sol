@@ -26,17 +26,10 @@ interface ISpotMarket is IOrderBook {
         view
         returns (uint256 lockedBase, uint256 lockedQuote, uint256 unsweptBase, uint256 unsweptQuote, uint256 openOrderCount);
 
-    /// @notice Immutable configuration.
-    function config()
+    /// @notice What ATLAS reads of the account's pocket, in one call: the market's base and quote
+    ///         and the pocket's locked and unswept funds in atoms (as `pocketOf`).
+    function riskPocketOf(AccountId account)
         external
         view
-        returns (
-            uint256 index,
-            address base,
-            address quote,
-            uint256 lotSize,
-            uint256 tickSize,
-            uint256 minLots,
-            uint256 maxMakerFeeBps
-        );
+        returns (address base, address quote, uint256 lockedBase, uint256 lockedQuote, uint256 unsweptBase, uint256 unsweptQuote);
 }

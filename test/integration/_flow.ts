@@ -63,7 +63,7 @@ export async function balance(fx: Fx, who: Signer, token: MockERC20, sub = 0n) {
 
 /** Pocket in market units: lots and tick units, as the book keeps it. */
 export async function pocket(market: SpotMarket, who: Signer, sub = 0n) {
-  const [, , , lotSize, tickSize] = await market.config();
+  const [lotSize, tickSize] = [await market.LOT_SIZE(), await market.TICK_SIZE()];
   const [lockedBase, lockedQuote, unsweptBase, unsweptQuote, openOrders] = await market.pocketOf(await who.getAddress(), sub);
   return {
     lockedLots: lockedBase / lotSize,
@@ -99,7 +99,7 @@ export async function expectVaultBalanced(fx: Fx, markets: SpotMarket[], holders
     let sum = await fx.ch.reserveOf(t);
     for (const h of holders) for (const sub of subs) sum += await balance(fx, h, token, sub);
     for (const m of markets) {
-      const [, base, quote] = await m.config();
+      const [base, quote] = [await m.BASE(), await m.QUOTE()];
       if (base !== t && quote !== t) continue;
       if (quote === t) sum += (await m.marketState())[3];
       for (const h of holders) {

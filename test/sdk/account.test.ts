@@ -207,8 +207,8 @@ describe("sdk actions: account", () => {
       calls.length = 0;
       refuseDeployless.on = true;
       expect(await getBalances(client, q)).to.deep.equal(deployless);
-      // the refused batch, then 2 balances + 2 × (pocket, config)
-      expect(calls.filter((c) => c.to)).to.have.length(6);
+      // the refused batch, then 2 balances + 2 × (pocket, BASE, QUOTE)
+      expect(calls.filter((c) => c.to)).to.have.length(8);
       expect(deployless.pockets[0].lockedQuote).to.be.greaterThan(0n);
     });
   });

@@ -56,7 +56,8 @@ describe("Clearinghouse.listAsset / createSpotMarket (governance)", () => {
       expect(await ch.marketCount()).to.equal(2n);
       expect(await ch.marketAt(2n)).to.equal(addr);
       const m = SpotMarket__factory.connect(addr, admin);
-      expect(await m.config()).to.deep.equal([2n, p.base, p.quote, p.lotSize, p.tickSize, p.minLots, p.maxMakerFeeBps]);
+      const config = [m.INDEX(), m.BASE(), m.QUOTE(), m.LOT_SIZE(), m.TICK_SIZE(), m.MIN_LOTS(), m.MAX_MAKER_FEE_BPS()];
+      expect(await Promise.all(config)).to.deep.equal([2n, p.base, p.quote, p.lotSize, p.tickSize, p.minLots, p.maxMakerFeeBps]);
       const [maker, taker, paused, fees] = await m.marketState();
       expect([maker, taker, paused, fees]).to.deep.equal([0n, 4n, false, 0n]);
     });

@@ -58,7 +58,7 @@ describe("SpotMarket views", () => {
     expect(await market.openOrders(alice.address, 0)).to.not.include(ids[0]);
   });
 
-  it("pocketOf reports atoms; config and marketState report the market", async () => {
+  it("pocketOf and riskPocketOf report atoms; the immutables and marketState report the market", async () => {
     const { market, alice, weth, usdc } = fx();
     await book();
     const [lockedBase, lockedQuote, unsweptBase, unsweptQuote, open] = await market.pocketOf(alice.address, 0);
@@ -70,7 +70,13 @@ describe("SpotMarket views", () => {
       0n,
       3n,
     ]);
-    expect(await market.config()).to.deep.equal([1n, await weth.getAddress(), await usdc.getAddress(), WETH_LOT, USDC_TICK, 1n, 2n]);
+    const config = [market.INDEX(), market.BASE(), market.QUOTE(), market.LOT_SIZE(), market.TICK_SIZE(), market.MIN_LOTS(),
+      market.MAX_MAKER_FEE_BPS()];
+    expect(await Promise.all(config)).to.deep.equal([1n, await weth.getAddress(), await usdc.getAddress(), WETH_LOT, USDC_TICK, 1n, 2n]);
+    // ATLAS's one-call read: the tokens and the pocket in atoms, as pocketOf gives them
+    expect(await market.riskPocketOf(acct(alice))).to.deep.equal([
+      await weth.getAddress(), await usdc.getAddress(), lockedBase, lockedQuote, unsweptBase, unsweptQuote,
+    ]);
     expect(await market.marketState()).to.deep.equal([1n, 5n, false, 0n]);
     expect([await market.MAX_OPEN_ORDERS(), await market.MAX_FILLS()]).to.deep.equal([64n, 128n]);
   });

@@ -782,49 +782,6 @@ export const spotMarketAbi = [
     "type": "function"
   },
   {
-    "inputs": [],
-    "name": "config",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "index",
-        "type": "uint256"
-      },
-      {
-        "internalType": "address",
-        "name": "base",
-        "type": "address"
-      },
-      {
-        "internalType": "address",
-        "name": "quote",
-        "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "lotSize",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "tickSize",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "minLots",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "maxMakerFeeBps",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
     "inputs": [
       {
         "internalType": "uint256",
@@ -1086,6 +1043,50 @@ export const spotMarketAbi = [
     "name": "purgeExpired",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      }
+    ],
+    "name": "riskPocketOf",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {

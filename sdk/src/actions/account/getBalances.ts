@@ -55,7 +55,8 @@ export async function getBalances(client: Client, parameters: GetBalancesParamet
       ...tokens.map((t) => ({ address: clearinghouse, abi: clearinghouseAbi, functionName: "balanceOf", args: [id, t] })),
       ...markets.flatMap((m) => [
         { address: m, abi: spotMarketAbi, functionName: "pocketOf", args: [owner, Number(sub)] },
-        { address: m, abi: spotMarketAbi, functionName: "config", args: [] },
+        { address: m, abi: spotMarketAbi, functionName: "BASE", args: [] },
+        { address: m, abi: spotMarketAbi, functionName: "QUOTE", args: [] },
       ]),
     ];
     const results = (await readMany(client, calls, options)) as unknown[];
@@ -66,9 +67,9 @@ export async function getBalances(client: Client, parameters: GetBalancesParamet
       total[getAddress(t)] = results[i] as bigint;
     });
     const pockets = markets.map((market, i): Pocket => {
-      const [lockedBase, lockedQuote, unsweptBase, unsweptQuote, openOrders] = results[tokens.length + 2 * i] as readonly bigint[];
-      const config = results[tokens.length + 2 * i + 1] as readonly [bigint, Address, Address];
-      const [base, quote] = [getAddress(config[1]), getAddress(config[2])];
+      const at = tokens.length + 3 * i;
+      const [lockedBase, lockedQuote, unsweptBase, unsweptQuote, openOrders] = results[at] as readonly bigint[];
+      const [base, quote] = [getAddress(results[at + 1] as Address), getAddress(results[at + 2] as Address)];
       if (base in total) total[base] += lockedBase + unsweptBase;
       if (quote in total) total[quote] += lockedQuote + unsweptQuote;
       return { market, base, quote, lockedBase, lockedQuote, unsweptBase, unsweptQuote, openOrders };

@@ -37,15 +37,20 @@ export type MarketInfo = GetMarketReturnType;
 export async function getMarket(client: Client, parameters: GetMarketParameters): Promise<GetMarketReturnType> {
   const { market, ...options } = parameters;
   return withDecodedErrors(async () => {
-    const [config, state] = await readMany(
+    const [index, base, quote, lotSize, tickSize, minLots, maxMakerFeeBps, state] = await readMany(
       client,
       [
-        { address: market, abi: spotMarketAbi, functionName: "config" },
+        { address: market, abi: spotMarketAbi, functionName: "INDEX" },
+        { address: market, abi: spotMarketAbi, functionName: "BASE" },
+        { address: market, abi: spotMarketAbi, functionName: "QUOTE" },
+        { address: market, abi: spotMarketAbi, functionName: "LOT_SIZE" },
+        { address: market, abi: spotMarketAbi, functionName: "TICK_SIZE" },
+        { address: market, abi: spotMarketAbi, functionName: "MIN_LOTS" },
+        { address: market, abi: spotMarketAbi, functionName: "MAX_MAKER_FEE_BPS" },
         { address: market, abi: spotMarketAbi, functionName: "marketState" },
       ] as const,
       options,
     );
-    const [index, base, quote, lotSize, tickSize, minLots, maxMakerFeeBps] = config;
     const [makerFeeBps, takerFeeBps, paused, feesAccruedAtoms] = state;
     const [baseDecimals, quoteDecimals] = await readMany(
       client,

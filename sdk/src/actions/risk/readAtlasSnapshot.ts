@@ -47,7 +47,7 @@ const ZERO_ACCOUNT = `0x${"00".repeat(32)}` as const;
 /**
  * Reads everything Atlas reads about one account, at one block, in a few batched calls: the
  * Clearinghouse's positions and asset configs, each pool's debt, lent value, rate and state,
- * each market's config and the account's pocket, and each price (`OracleRouter.tryPrice`).
+ * each spot market's tokens and the account's pocket, and each price (`OracleRouter.tryPrice`).
  * The `atlasMath` functions then give the contract's figures at that block to the wei.
  *
  * Every read is pinned to one block (`blockNumber`, default the latest), so the snapshot is
@@ -132,7 +132,8 @@ export async function readAtlasSnapshot(
         })),
         ...assetCalls(known, oracle, withState),
         ...spots.flatMap((m) => [
-          { address: m, abi: spotMarketAbi, functionName: "config" },
+          { address: m, abi: spotMarketAbi, functionName: "BASE" },
+          { address: m, abi: spotMarketAbi, functionName: "QUOTE" },
           { address: m, abi: spotMarketAbi, functionName: "pocketOf", args: [owner, Number(sub)] },
         ]),
         ...perpMarkets.flatMap((m) => [
@@ -151,8 +152,8 @@ export async function readAtlasSnapshot(
     let at2 = held.length;
     for (const c of known) at2 = toAsset(c, second, at2, assets, withState);
     const pockets: AtlasPocket[] = spots.map((market, i) => {
-      const [, base, quote] = second[at2 + 2 * i] as readonly [bigint, Address, Address];
-      const [lb, lq, ub, uq, n] = second[at2 + 2 * i + 1] as readonly bigint[];
+      const [base, quote] = second.slice(at2 + 3 * i, at2 + 3 * i + 2) as Address[];
+      const [lb, lq, ub, uq, n] = second[at2 + 3 * i + 2] as readonly bigint[];
       return {
         market: getAddress(market),
         base: getAddress(base),
@@ -164,7 +165,7 @@ export async function readAtlasSnapshot(
         openOrders: n,
       };
     });
-    at2 += 2 * spots.length;
+    at2 += 3 * spots.length;
     const perps: AtlasPerp[] = perpMarkets.map((market, i) => {
       const [r, params, f, prices, pos, index] = second.slice(at2 + 6 * i, at2 + 6 * i + 6) as [
         PerpRiskResult,

@@ -284,21 +284,21 @@ library AtlasMath {
         // the scaled bps once for both scenarios
         uint256 h = scaled(t.shockBps, scaleBps);
         uint256 s = scaled(t.slippageBps, scaleBps);
-        uint256 l = scaled(t.perpLiquidityBps, scaleBps);
+        uint256 liq = scaled(t.perpLiquidityBps, scaleBps);
         int256 y = t.perpAtoms;
         int256 u = _usd(x, p, unit) + _usd(y, p, unit);
         up = _floorBps(u * int256(BPS + h));
         up -= int256(divUp(uint256(_usd(int256(t.perpAskAtoms), p, unit)) * h, BPS));
-        up -= _unhedgedCost(t, x, y - int256(t.perpAskAtoms), p, scaleBps, s, l);
+        up -= _unhedgedCost(t, x, y - int256(t.perpAskAtoms), p, scaleBps, s, liq);
         down = _floorBps(u * (int256(BPS) - int256(h)));
         down -= int256(divUp(uint256(_usd(int256(t.perpBidAtoms), p, unit)) * h, BPS));
-        down -= _unhedgedCost(t, x, y + int256(t.perpBidAtoms), p, scaleBps, s, l);
+        down -= _unhedgedCost(t, x, y + int256(t.perpBidAtoms), p, scaleBps, s, liq);
     }}
 
     /// @dev Slippage on the spot and liquidity on the perp exposure beyond the hedged part
     /// (min(|x|, |y|) when they have opposite signs), each rounded up.
-    /// `s` and `l` are the slippage and liquidity bps already scaled.
-    function _unhedgedCost(Entry memory t, int256 x, int256 y, uint256 p, uint256 scaleBps, uint256 s, uint256 l)
+    /// `s` and `liq` are the slippage and liquidity bps already scaled.
+    function _unhedgedCost(Entry memory t, int256 x, int256 y, uint256 p, uint256 scaleBps, uint256 s, uint256 liq)
         private pure returns (int256)
     { unchecked {
         uint256 ax = _abs(x);
@@ -308,7 +308,7 @@ library AtlasMath {
             (ax, ay) = (ax - hedged, ay - hedged);
         }
         uint256 slip = divUp(uint256(_usd(int256(ax), p, _unit(t))) * s, BPS);
-        return int256(slip) + _liquidity(t, ay, p, scaleBps, l);
+        return int256(slip) + _liquidity(t, ay, p, scaleBps, liq);
     }}
 
     /// @dev x at P·(1 ± h' − s'·sign(x)), rounded toward −∞ (slippage always against the holder).
@@ -339,12 +339,12 @@ library AtlasMath {
 
     /// @dev Liquidity charge on a perp exposure of `atoms`: notional × liquidity bps, plus
     /// notional² / impact notional (the cost of closing a large position grows with its size).
-    /// `l` is the liquidity bps already scaled.
-    function _liquidity(Entry memory t, uint256 atoms, uint256 p, uint256 scaleBps, uint256 l)
+    /// `liq` is the liquidity bps already scaled.
+    function _liquidity(Entry memory t, uint256 atoms, uint256 p, uint256 scaleBps, uint256 liq)
         private pure returns (int256)
     { unchecked {
         uint256 n = uint256(_usd(int256(atoms), p, _unit(t)));
-        uint256 c = divUp(n * l, BPS);
+        uint256 c = divUp(n * liq, BPS);
         if (t.perpImpactUsd != 0) {
             uint256 den = t.perpImpactUsd * WAD * BPS; // < 2^128 · 2^60 · 2^14 (bounded in `adjusted`)
             // n² × scale fits 256 bits below n = 2^120; above (what-if probes at extreme prices) the

@@ -5,7 +5,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IAtlas} from "../interfaces/IAtlas.sol";
 
 /// @title ATLAS arithmetic, integer and exact; every rounding goes against the account
-/// @notice docs/RISK.md states each formula; sdk/src/math/atlas.ts copies this file line by line.
+/// @notice docs/RISK.md states each formula; sdk/src/math/atlas.ts computes the same ones, to the wei.
 /// @dev The arithmetic is unchecked (it is ATLAS's hot loop: checked math cost ~3k gas per asset).
 /// That is safe because every input is bounded where it enters: `adjusted` (which every path
 /// runs on an entry before using its other fields) requires atoms below 2^128, rates below 2^64,

@@ -59,9 +59,10 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     address[] internal _markets;
     address public treasury;
     IAtlas public atlas;
+    /// @dev bit i - 1: market i is a perp market. In the slot of `atlas`: a margin check reads
+    ///      `atlas` and then ATLAS's `riskInputsOf` this mask, one cold slot for both.
+    uint64 internal _perpMarketMask;
     LiquidationParams public liquidationParams;
-    /// @dev bit i - 1: market i is a perp market
-    uint256 public perpMarketMask;
     /// @dev a listed perp market's index (perp markets are deployed by governance, so they are
     ///      authorised by this registry rather than by a CREATE2 address)
     mapping(address market => uint256 index) internal _perpIndex;
@@ -430,7 +431,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// @dev First debt: tell every market the account trades on to risk-check its pocket-only actions.
     /// Perp markets are skipped: they margin-check every risk-adding action already.
     function _flagMarkets(AccountId acct, uint256 st) internal {
-        uint256 m = (st >> 128) & M64 & ~perpMarketMask;
+        uint256 m = (st >> 128) & M64 & ~uint256(_perpMarketMask);
         for (uint256 i; m != 0; ++i) {
             if (m & 1 != 0) ISpotMarket(_markets[i]).setMarginFlag(acct);
             m >>= 1;
@@ -662,7 +663,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
 
     /// @inheritdoc IClearinghouse
     function holdsNoAssets(AccountId account) external view returns (bool) {
-        return _holdsNothing(account, _state[account], perpMarketMask);
+        return _holdsNothing(account, _state[account], _perpMarketMask);
     }
 
     /// @dev No positive balance and nothing in the markets' pockets, skipping markets in `skip`.
@@ -791,7 +792,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         );
         _markets.push(market);
         _perpIndex[market] = index;
-        perpMarketMask |= 1 << (index - 1);
+        _perpMarketMask |= uint64(1 << (index - 1)); // index ≤ 64
         emit PerpMarketListed(index, market);
     }
 
@@ -849,6 +850,11 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     }
 
     /// @inheritdoc IClearinghouse
+    function perpMarketMask() external view returns (uint256) {
+        return _perpMarketMask;
+    }
+
+    /// @inheritdoc IClearinghouse
     function riskInputsOf(AccountId account, address extra)
         external
         view
@@ -872,7 +878,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         if (extraId != 0) _riskWords(words, n, balances, _assetWord[extraId], extra);
         uint256 m = (state >> 128) & M64;
         if (m != 0) {
-            perpMask = perpMarketMask;
+            perpMask = _perpMarketMask;
             markets = _marketsIn(m);
         }
     }

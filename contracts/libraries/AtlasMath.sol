@@ -175,8 +175,8 @@ library AtlasMath {
         (int256 su, int256 sd) = _spotAlone(t, x, p, scaleBps, vUp, vDown);
         cross = ux - (su < sd ? su : sd);
         if (t.hasPerp) {
-            // the perp leg alone, with its own floor on its gross notional
-            (int256 perpUp, int256 perpDown) = (_perpUp(t, p, scaleBps), _perpDown(t, p, scaleBps));
+            // the perp leg alone (the netted scenarios with no spot), with its own floor on its gross notional
+            (int256 perpUp, int256 perpDown) = _netted(t, 0, p, scaleBps);
             int256 req = pu - (perpUp < perpDown ? perpUp : perpDown);
             int256 fl = int256(divUp(_abs(pu) * scaled(t.floorBps, scaleBps), BPS));
             cross += req > fl ? req : fl;
@@ -260,7 +260,8 @@ library AtlasMath {
         }
     }
 
-    /// @dev floorDiv(a, BPS): toward −∞ (the divisor is positive, so only a negative inexact a moves).
+    /// @dev a / BPS rounded toward −∞ (against the account for both signs; the divisor is positive, so only
+    /// a negative inexact a moves).
     function _floorBps(int256 a) private pure returns (int256 q) {
         unchecked {
             q = a / int256(BPS);
@@ -317,25 +318,6 @@ library AtlasMath {
     {
         return _spotPair(_usd(x, p, _unit(t)), x >= 0, scaled(t.shockBps, scaleBps), scaled(t.slippageBps, scaleBps));
     }
-
-    /// @dev Perp exposure y in the up scenario: y at P·(1 + h'), open asks filled (charged h' of
-    /// their notional), and the liquidity charge on what the position would then be.
-    function _perpUp(Entry memory t, uint256 p, uint256 scaleBps) private pure returns (int256) { unchecked {
-        uint256 unit = _unit(t);
-        int256 h = int256(scaled(t.shockBps, scaleBps));
-        int256 v = floorDiv(_usd(t.perpAtoms, p, unit) * (int256(BPS) + h), int256(BPS));
-        v -= int256(divUp(uint256(_usd(int256(t.perpAskAtoms), p, unit)) * uint256(h), BPS));
-        return v - _liquidity(t, _abs(t.perpAtoms - int256(t.perpAskAtoms)), p, scaleBps, scaled(t.perpLiquidityBps, scaleBps));
-    }}
-
-    /// @dev Down scenario: y at P·(1 − h'), open bids filled.
-    function _perpDown(Entry memory t, uint256 p, uint256 scaleBps) private pure returns (int256) { unchecked {
-        uint256 unit = _unit(t);
-        int256 h = int256(scaled(t.shockBps, scaleBps));
-        int256 v = floorDiv(_usd(t.perpAtoms, p, unit) * (int256(BPS) - h), int256(BPS));
-        v -= int256(divUp(uint256(_usd(int256(t.perpBidAtoms), p, unit)) * uint256(h), BPS));
-        return v - _liquidity(t, _abs(t.perpAtoms + int256(t.perpBidAtoms)), p, scaleBps, scaled(t.perpLiquidityBps, scaleBps));
-    }}
 
     /// @dev Liquidity charge on a perp exposure of `atoms`: notional × liquidity bps, plus
     /// notional² / impact notional (the cost of closing a large position grows with its size).
@@ -400,15 +382,6 @@ library AtlasMath {
         require(b != 0);
         unchecked {
             return (a - 1) / b + 1;
-        }
-    }
-
-    /// @notice Division rounding toward negative infinity (against the account for both signs).
-    function floorDiv(int256 a, int256 b) internal pure returns (int256 q) {
-        q = a / b;
-        // q − 1 only when the division was inexact: |q| < |a|, so it cannot wrap
-        unchecked {
-            if ((a % b != 0) && ((a < 0) != (b < 0))) q -= 1;
         }
     }
 }

@@ -100,7 +100,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     function _payIn(AccountId acct, address token, uint256 atoms) internal returns (uint256 shares) {
         BalanceLib.Balance memory b = _balances[acct][token];
         if (b.amount >= 0 && !b.lent) {
-            _pull(token, atoms, address(this));
+            _pull(token, atoms);
             _setState(acct, _credit(acct, token, atoms, _state[acct]));
             return 0;
         }
@@ -317,15 +317,15 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
 
     // ------------------------------------------------------------------ balance arithmetic
 
-    /// @dev Pulls exactly `amount` from the caller to `to` (the vault, or a pool for a lent
-    /// deposit): a fee-on-transfer token is refused by the balance check.
-    function _pull(address token, uint256 amount, address to) internal {
+    /// @dev Pulls exactly `amount` from the caller into the vault: a fee-on-transfer token is refused
+    /// by the balance check (a payment to a pool is checked by the pool, against its stored cash).
+    function _pull(address token, uint256 amount) internal {
         require(amount != 0, ZeroAmount());
         require(_assets[token].id != 0, AssetNotListed(token));
         IERC20 t = IERC20(token);
-        uint256 before = t.balanceOf(to);
-        t.safeTransferFrom(msg.sender, to, amount);
-        uint256 received = t.balanceOf(to) - before;
+        uint256 before = t.balanceOf(address(this));
+        t.safeTransferFrom(msg.sender, address(this), amount);
+        uint256 received = t.balanceOf(address(this)) - before;
         require(received == amount, TransferShortfall(token, amount, received));
     }
 

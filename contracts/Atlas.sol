@@ -49,34 +49,58 @@ contract Atlas is IAtlas, AtlasReader {
 
     /// @inheritdoc IAtlas
     function riskOf(AccountId account) external view returns (AccountRisk memory r) {
-        (r.equityWad, r.maintenanceWad, r.initialWad,) = _risk(account, address(0), 7);
+        (r.equityWad, r.maintenanceWad, r.initialWad,,) = _risk(account, address(0), 7);
     }
 
     /// @inheritdoc IAtlas
     function liquidationQuote(AccountId account, address debtToken, address collateralToken)
         external
         view
-        returns (int256 maintenanceWad, int256 equityWad, uint256 debtAtoms, uint256 debtPriceWad, uint256 collateralPriceWad)
+        returns (
+            int256 maintenanceWad,
+            int256 equityWad,
+            uint256 debtAtoms,
+            uint256 debtPriceWad,
+            uint256 collateralPriceWad,
+            bool ordersOpen
+        )
     {
         // the collateral as the what-if token: its price is read even if the account holds none.
         // No initial value: the conservative scenarios are about a third of the pass.
         AtlasMath.Entry[] memory e;
-        (equityWad, maintenanceWad,, e) = _risk(account, collateralToken, 5);
+        AtlasMath.Book[] memory b;
+        (equityWad, maintenanceWad,, e, b) = _risk(account, collateralToken, 5);
         for (uint256 i; i < e.length; ++i) {
             AtlasMath.Entry memory t = e[i];
             // the debt as the pool books it (`debtOf`, rounded up); 0 for a token not owed
             if (t.token == debtToken) (debtAtoms, debtPriceWad) = (t.debtAtoms, t.priceWad);
             if (t.token == collateralToken) collateralPriceWad = t.priceWad;
         }
+        if (collateralToken != address(0)) ordersOpen = _ordersOpen(e, b);
+    }
+
+    /// @dev Whether any funds rest behind open orders: every resting spot order locks at least one
+    /// atom a lot (a bid quote, an ask base) and every perp order its lots, reduce-only ones too.
+    function _ordersOpen(AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b) internal pure returns (bool) {
+        uint256 locked;
+        for (uint256 j; j < b.length; ++j) {
+            AtlasMath.Book memory k = b[j];
+            locked |= k.lockedBaseAtoms | k.lockedQuoteAtoms;
+        }
+        for (uint256 i; i < e.length; ++i) {
+            AtlasMath.Entry memory t = e[i];
+            if (t.hasPerp) locked |= t.perpBidAtoms | t.perpAskAtoms;
+        }
+        return locked != 0;
     }
 
     /// @inheritdoc IAtlas
     function initialValue(AccountId account) external view returns (int256 v) {
-        (,, v,) = _risk(account, address(0), 2);
+        (,, v,,) = _risk(account, address(0), 2);
     }
 
     /// @inheritdoc IAtlas
     function maintenanceValue(AccountId account) external view returns (int256 v) {
-        (, v,,) = _risk(account, address(0), 1);
+        (, v,,,) = _risk(account, address(0), 1);
     }
 }

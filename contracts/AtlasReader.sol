@@ -37,9 +37,8 @@ abstract contract AtlasReader {
     function _risk(AccountId account, address extra, uint256 mode)
         internal
         view
-        returns (int256 equityWad, int256 maintWad, int256 initWad, AtlasMath.Entry[] memory e)
+        returns (int256 equityWad, int256 maintWad, int256 initWad, AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b)
     {
-        AtlasMath.Book[] memory b;
         (e, b) = _gather(account, extra);
         (equityWad, maintWad, initWad) = AtlasMath.risk(e, b, _INITIAL_SCALE_BPS, mode);
     }
@@ -58,8 +57,18 @@ abstract contract AtlasReader {
         // the account holds neither)
         e = _entries(w.length / 3 + 2 * markets.length);
         uint256 n;
-        for (uint256 i; i < w.length; i += 3) {
-            n = _entry(e, n, w[i], int256(w[i + 1]), address(uint160(w[i + 2])));
+        uint256 end = w.length - w.length % 3;
+        for (uint256 i; i < end; i += 3) {
+            uint256 cfg;
+            int256 amount;
+            uint256 pool;
+            assembly ("memory-safe") {
+                let q := add(w, shl(5, add(i, 1))) // i + 2 < end <= w.length
+                cfg := mload(q)
+                amount := mload(add(q, 0x20))
+                pool := mload(add(q, 0x40))
+            }
+            n = _entry(e, n, cfg, amount, address(uint160(pool)));
         }
         b = new AtlasMath.Book[](markets.length);
         if (markets.length != 0) {
@@ -84,7 +93,10 @@ abstract contract AtlasReader {
         }
         address[] memory tokens = new address[](n);
         for (uint256 i; i < n; ++i) {
-            tokens[i] = e[i].token;
+            assembly ("memory-safe") {
+                let o := shl(5, add(i, 1)) // i < n = e.length = tokens.length
+                mstore(add(tokens, o), mload(mload(add(e, o)))) // `token` is the entry's first field
+            }
         }
         uint256[] memory px = _ORACLE.tryPrices(tokens);
         for (uint256 i; i < n; ++i) {

@@ -433,7 +433,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     function _flagMarkets(AccountId acct, uint256 st) internal {
         uint256 m = (st >> 128) & M64 & ~uint256(_perpMarketMask);
         for (uint256 i; m != 0; ++i) {
-            if (m & 1 != 0) ISpotMarket(_markets[i]).setMarginFlag(acct);
+            if (m & 1 != 0) ISpotMarket(_marketAt(i)).setMarginFlag(acct);
             m >>= 1;
         }
     }
@@ -513,21 +513,21 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         IAtlas a = atlas;
         require(address(a) != address(0), NoRiskEngine());
         // one valuation gives the maintenance value, the debt with interest and both prices
-        (int256 mvBefore,, uint256 debt, uint256 pd, uint256 pc) = a.liquidationQuote(account, debtToken, collateralToken);
+        (int256 mvBefore,, uint256 debt, uint256 pd, uint256 pc, bool ordersOpen) =
+            a.liquidationQuote(account, debtToken, collateralToken);
         require(mvBefore < 0, NotLiquidatable(account, mvBefore));
-        _requireNoOrders(account);
+        if (ordersOpen) _requireNoOrders(account); // names the market and its count (none open: no reads)
         _flag(account);
         require(repayAtoms <= debt, RepayExceedsDebt(debtToken, repayAtoms, debt));
         uint256 discountBps = liquidationDiscountBps(account, collateralToken);
         seized = _seizeFor(debtToken, repayAtoms, pd, collateralToken, pc, discountBps);
-        _moveForLiquidation(account, liquidator, debtToken, repayAtoms, collateralToken, seized);
+        _moveForLiquidation(account, liquidator, debtToken, repayAtoms, collateralToken, seized, discountBps);
         // a fresh valuation afterwards (the repayment moved the pool's rate), without initial value
-        (int256 mvAfter, int256 equity,,,) = a.liquidationQuote(account, address(0), address(0));
+        (int256 mvAfter, int256 equity,,,,) = a.liquidationQuote(account, address(0), address(0));
         require(mvAfter > mvBefore, LiquidationDidNotImprove(mvBefore, mvAfter));
         int256 buffer = equity > 0 ? (equity * int256(uint256(liquidationParams.bufferBps))) / 10_000 : int256(0);
         require(mvAfter <= buffer, LiquidationTooLarge(mvAfter, buffer));
         if (mvAfter >= 0) _state[account] &= (uint256(1) << 208) - 1; // healthy: the auction ends
-        emit Liquidated(account, liquidator, debtToken, repayAtoms, collateralToken, seized, discountBps);
     }
 
     function _moveForLiquidation(
@@ -536,19 +536,22 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         address debtToken,
         uint256 repayAtoms,
         address collateralToken,
-        uint256 seized
+        uint256 seized,
+        uint256 discountBps
     ) internal {
         uint256 lst0 = _state[liquidator];
-        uint256 lst = _repayDebtOf(account, liquidator, debtToken, repayAtoms, lst0);
+        (uint256 lst, uint256 shares) = _repayDebtOf(account, liquidator, debtToken, repayAtoms, lst0);
         _seize(account, collateralToken, seized);
         _setState(liquidator, _checked(liquidator, _credit(liquidator, collateralToken, seized, lst), lst0));
+        // logged here, where the shares are at hand (the caller's checks after it revert it all or keep it)
+        emit Liquidated(account, liquidator, debtToken, repayAtoms, shares, collateralToken, seized, discountBps);
     }
 
     /// @dev The liquidator's idle or lent funds repay the account's debt (at most the debt: checked
     /// by the caller against `Atlas.liquidationQuote`).
     function _repayDebtOf(AccountId account, AccountId liquidator, address debtToken, uint256 repayAtoms, uint256 lst0)
         internal
-        returns (uint256 lst)
+        returns (uint256 lst, uint256 shares)
     {
         lst = _debit(liquidator, debtToken, repayAtoms, lst0, false);
         // the account is in debt in `debtToken` (repayAtoms ≤ its debt > 0): the vault sends the atoms to
@@ -557,8 +560,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         // the sub-share dust, which stays in the pool's cash for its lenders (the protocol's side either way)
         AssetConfig memory a = _assets[debtToken];
         IERC20(debtToken).safeTransfer(a.pool, repayAtoms);
-        uint256 shares = _repayReceived(account, debtToken, _balances[account][debtToken], a, repayAtoms); // in debt
-        emit Repaid(account, debtToken, repayAtoms, shares); // the one log of the shares burnt (the pool logs none)
+        // in debt; `Liquidated` logs the shares burnt (no `Repaid`, and the pool logs none)
+        shares = _repayReceived(account, debtToken, _balances[account][debtToken], a, repayAtoms);
     }
 
     /// @dev Takes collateral from the account being liquidated: no borrowing and no margin check.
@@ -587,8 +590,9 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         uint256 m = (_state[account] >> 128) & M64;
         for (uint256 i; m != 0; ++i) {
             if (m & 1 != 0) {
-                (,,,, uint256 n) = ISpotMarket(_markets[i]).pocketOf(account.owner(), uint8(account.sub()));
-                require(n == 0, OrdersStillOpen(_markets[i], n));
+                address market = _marketAt(i);
+                (,,,, uint256 n) = ISpotMarket(market).pocketOf(account.owner(), uint8(account.sub()));
+                require(n == 0, OrdersStillOpen(market, n));
             }
             m >>= 1;
         }
@@ -683,7 +687,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         for (uint256 i; m != 0; ++i) {
             if (m & 1 != 0) {
                 (uint256 lb, uint256 lq, uint256 ub, uint256 uq,) =
-                    ISpotMarket(_markets[i]).pocketOf(account.owner(), uint8(account.sub()));
+                    ISpotMarket(_marketAt(i)).pocketOf(account.owner(), uint8(account.sub()));
                 if (lb | lq | ub | uq != 0) return false;
             }
             m >>= 1;
@@ -903,10 +907,27 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         address token = address(uint160(cfg));
         BalanceLib.Balance storage b = balances[token];
         (int256 amount, bool lent) = (b.amount, b.lent);
-        words[n] = lent ? cfg | (1 << 255) : cfg;
-        words[n + 1] = uint256(amount);
-        if (amount < 0 || lent || token == extra) words[n + 2] = uint256(uint160(_assets[token].pool));
+        uint256 word = lent ? cfg | (1 << 255) : cfg;
+        uint256 pool;
+        if (amount < 0 || lent || token == extra) pool = uint256(uint160(_assets[token].pool));
+        // unchecked stores: `riskInputsOf` sized `words` at three per asset it writes (n + 2 < length)
+        assembly ("memory-safe") {
+            let q := add(words, shl(5, add(n, 1)))
+            mstore(q, word)
+            mstore(add(q, 0x20), amount)
+            mstore(add(q, 0x40), pool)
+        }
         return n + 3;
+    }
+
+    /// @dev `_markets[i]` for a bit `i` of an account's market mask, without the bounds check's read of
+    /// the array's length (a cold slot on an account's first margin check of a transaction): a bit is
+    /// set only by a registered market (i < length), and markets are never removed.
+    function _marketAt(uint256 i) internal view returns (address market) {
+        assembly ("memory-safe") {
+            mstore(0, _markets.slot)
+            market := sload(add(keccak256(0, 0x20), i))
+        }
     }
 
     /// @dev The markets whose bits are set in `m`, in index order.
@@ -914,7 +935,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         markets = new address[](_popcount(m));
         uint256 n;
         for (uint256 i; m != 0; ++i) {
-            if (m & 1 != 0) markets[n++] = _markets[i];
+            if (m & 1 != 0) markets[n++] = _marketAt(i);
             m >>= 1;
         }
     }

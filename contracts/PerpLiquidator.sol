@@ -95,7 +95,7 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
     /// @dev Every liquidation raises maintenance value, and stops at the buffer above zero.
     function _checkImproved(IAtlas atlas, AccountId account, int256 mvBefore) internal view {
         // a fresh valuation (the takeover settled cash and funding), without initial value
-        (int256 mv, int256 equity,,,) = atlas.liquidationQuote(account, address(0), address(0));
+        (int256 mv, int256 equity,,,,) = atlas.liquidationQuote(account, address(0), address(0));
         require(mv > mvBefore, IClearinghouse.LiquidationDidNotImprove(mvBefore, mv));
         (,, uint16 bufferBps) = CLEARINGHOUSE.liquidationParams();
         int256 buffer = equity > 0 ? (equity * int256(uint256(bufferBps))) / int256(BPS) : int256(0);

@@ -34,14 +34,23 @@ interface IAtlas {
     /// @notice What a liquidation needs, from one valuation (`riskOf` without the initial value):
     ///         maintenance value and equity, the debt owed in `debtToken` (atoms, rounded up as the
     ///         pool books it; 0 if none), and the oracle prices (WAD) of both tokens (0 for a token
-    ///         the account has no balance of). Before a spot liquidation it sizes the seizure; after
-    ///         any liquidation (tokens 0) it checks maintenance rose and stopped within the buffer.
+    ///         the account has no balance of), and whether any of its funds or perp size rest behind
+    ///         open orders (on any spot book or perp market: every resting order locks some). Before a
+    ///         spot liquidation it sizes the seizure and tells whether orders must be cancelled first;
+    ///         after any liquidation (tokens 0) it checks maintenance rose and stopped within the buffer.
     /// @dev Reverts PriceUnavailable when a held asset or a non-zero collateral has no usable
     ///      price, and AssetNotListed (Clearinghouse) for an unlisted collateral.
     function liquidationQuote(AccountId account, address debtToken, address collateralToken)
         external
         view
-        returns (int256 maintenanceWad, int256 equityWad, uint256 debtAtoms, uint256 debtPriceWad, uint256 collateralPriceWad);
+        returns (
+            int256 maintenanceWad,
+            int256 equityWad,
+            uint256 debtAtoms,
+            uint256 debtPriceWad,
+            uint256 collateralPriceWad,
+            bool ordersOpen
+        );
 
     /// @notice Initial value, the figure every risk-increasing action must leave >= 0.
     function initialValue(AccountId account) external view returns (int256);

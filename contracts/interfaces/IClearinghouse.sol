@@ -127,13 +127,17 @@ interface IClearinghouse {
     /// @notice `atoms` paid in by `repay`, or by a `deposit` into a balance in debt, which burnt `shares`
     ///         borrow shares (0 if there was no debt); what exceeded the debt was credited to the balance.
     ///         The only log of these repayments: the pool emits none for them (it does for the
-    ///         repayments it pulls itself, in settlements and liquidations).
+    ///         repayments it pulls itself, in settlements). A liquidation's repayment is in `Liquidated`.
     event Repaid(AccountId indexed account, address indexed token, uint256 atoms, uint256 shares);
+    /// @notice A spot liquidation: `liquidator` repaid `repaidAtoms` of the account's `debtToken` debt,
+    ///         burning `repaidShares` of its borrow shares (the one log of that repayment: no `Repaid`),
+    ///         and took `seizedAtoms` of `collateralToken` at the oracle price less `discountBps`.
     event Liquidated(
         AccountId indexed account,
         AccountId indexed liquidator,
         address debtToken,
         uint256 repaidAtoms,
+        uint256 repaidShares,
         address collateralToken,
         uint256 seizedAtoms,
         uint256 discountBps

@@ -198,7 +198,7 @@ library AtlasMath {
         private pure returns (int256 equityWad)
     { unchecked {
         for (uint256 i; i < e.length; ++i) equityWad += _entry(e[i], scaleBps, mode);
-        for (uint256 j; j < b.length; ++j) _book(e, b[j], scaleBps);
+        for (uint256 j; j < b.length; ++j) _book(e, b[j], scaleBps, mode);
     }}
 
     /// @dev min(up, down), less the basis charge on the hedged part, capped by the floor.
@@ -341,13 +341,17 @@ library AtlasMath {
         return uint256(x >= 0 ? x : -x);
     }
 
-    function _book(Entry[] memory e, Book memory k, uint256 scaleBps) private pure
+    /// @dev Each scenario pair only where the pass computes it (`mode` as in `risk`).
+    function _book(Entry[] memory e, Book memory k, uint256 scaleBps, uint256 mode) private pure
     { unchecked {
         Entry memory bq = e[k.quoteIndex];
         Entry memory bb = e[k.baseIndex];
         uint256 hs = bb.shockBps + bb.slippageBps;
-        bb.mUp -= int256(divUp(uint256(_usd(int256(k.lockedBaseAtoms), bb.priceWad, _unit(bb))) * hs, BPS));
-        bb.mDown -= int256(divUp(uint256(_usd(int256(k.lockedQuoteAtoms), bq.priceWad, _unit(bq))) * hs, BPS));
+        if (mode & 1 != 0) {
+            bb.mUp -= int256(divUp(uint256(_usd(int256(k.lockedBaseAtoms), bb.priceWad, _unit(bb))) * hs, BPS));
+            bb.mDown -= int256(divUp(uint256(_usd(int256(k.lockedQuoteAtoms), bq.priceWad, _unit(bq))) * hs, BPS));
+        }
+        if (mode & 2 == 0) return;
         hs = scaled(bb.shockBps, scaleBps) + scaled(bb.slippageBps, scaleBps);
         bb.iUp -= int256(divUp(uint256(_usd(int256(k.lockedBaseAtoms), bb.initPriceWad, _unit(bb))) * hs, BPS));
         bb.iDown -= int256(divUp(uint256(_usd(int256(k.lockedQuoteAtoms), bq.initPriceWad, _unit(bq))) * hs, BPS));

@@ -1,7 +1,8 @@
 // Gas per source function of one contract in a traced transaction: the default struct-log
 // trace gives each opcode's pc and cost; the compiler's deployed source map turns a pc into a
 // source offset, and the last `function` header before it names the function. For finding
-// where ATLAS and the books spend compute (BENCH_PCPROFILE=<ContractName>, with BENCH_PROFILE).
+// where ATLAS and the books spend compute (BENCH_PCPROFILE=<ContractName>, with BENCH_PROFILE;
+// BENCH_PCPROFILE_BLOCK=1 keys by basic block, the pc of its JUMPDEST, to read with a disassembler).
 import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { RequestProvider } from "../bench-measure.ts";
@@ -85,17 +86,19 @@ export async function pcProfile(provider: RequestProvider, hash: string, contrac
   const stack: string[] = [];
   let next = 0;
   const by = new Map<string, number>();
+  let blk = 0;
   const ops = new Map<string, number>(); // BENCH_PCPROFILE_OPS=<key text>: opcodes of those rows
   const base = trace.structLogs[0]?.depth ?? 0; // the top frame's depth (0 or 1 by tracer)
   for (const s of trace.structLogs) {
     while (stack.length > s.depth - base + 1) stack.pop();
     while (stack.length < s.depth - base + 1) stack.push(order[next++] ?? "");
     if (s.depth !== depth || codeLen.get(stack[stack.length - 1]) !== want) continue;
+    if (s.op === "JUMPDEST") blk = s.pc;
     const idx = l.pcToIndex.get(s.pc);
     const m = idx === undefined ? undefined : l.map[idx];
     const src = m === undefined || m.f < 0 ? undefined : l.sources.get(m.f);
     // BENCH_PCPROFILE_FINE=1: by source range (the expression) instead of by function
-    const key = src === undefined || m === undefined ? "(generated)"
+    const key = process.env.BENCH_PCPROFILE_BLOCK ? `blk ${blk}` : src === undefined || m === undefined ? "(generated)"
       : process.env.BENCH_PCPROFILE_FINE
         ? `${fnAt(src, m.s).split(" ")[0]} @${m.s}+${m.l}: ${src.text.slice(m.s, m.s + Math.min(m.l, 60)).replace(/\s+/g, " ")}`
         : fnAt(src, m.s);
@@ -108,5 +111,5 @@ export async function pcProfile(provider: RequestProvider, hash: string, contrac
   const rows = [...by.entries()].sort((a, b) => b[1] - a[1]);
   console.log(`    ${contract} own gas by source function (depth ${depth}):`);
   if (ops.size) console.log(`      ops: ${[...ops.entries()].sort((a, b) => b[1] - a[1]).map(([o, g]) => `${o} ${g}`).join(", ")}`);
-  for (const [k, v] of rows.slice(0, process.env.BENCH_PCPROFILE_FINE ? 45 : 25)) console.log(`      ${String(v).padStart(7)}  ${k}`);
+  for (const [k, v] of rows.slice(0, process.env.BENCH_PCPROFILE_BLOCK ? 400 : process.env.BENCH_PCPROFILE_FINE ? 45 : 25)) console.log(`      ${String(v).padStart(7)}  ${k}`);
 }

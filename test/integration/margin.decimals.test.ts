@@ -70,9 +70,10 @@ describe("Margin across 6, 8 and 18 decimals", () => {
       await deposit(f, dave, D, repay);
       const coll0 = await ch.balanceOf(who, C);
       const seized = mSeized(repay, prices[c.debt], DEC[c.debt], prices[c.coll], DEC[c.coll], 0n);
-      await expect(ch.connect(dave).liquidate(who, D, repay, C, 0))
-        .to.emit(ch, "Liquidated")
-        .withArgs(who, acctOf(dave), D, repay, C, seized, 0n);
+      const shares0 = await storedAmount(f, who, D);
+      const tx = await ch.connect(dave).liquidate(who, D, repay, C, 0);
+      const burnt = (await storedAmount(f, who, D)) - shares0;
+      await expect(tx).to.emit(ch, "Liquidated").withArgs(who, acctOf(dave), D, repay, burnt, C, seized, 0n);
       expect(await ch.balanceOf(acctOf(dave), C)).to.equal(seized);
       if (c.lent) expect(coll0 - (await ch.balanceOf(who, C))).to.be.within(seized, seized + 2n);
       else expect(await ch.balanceOf(who, C)).to.equal(coll0 - seized);

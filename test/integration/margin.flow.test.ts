@@ -67,9 +67,11 @@ describe("Margin flow: margin buy, interest, price drop, partial liquidation, ba
     const before = await atlas.maintenanceValue(B);
     await sameTime(f);
     const seized = mSeized(repay, WAD, 6n, 2_100n * WAD, 18n, 0n); // first call: no discount yet
-    await expect(ch.connect(carol).liquidate(B, U, repay, W, 0))
-      .to.emit(ch, "Liquidated")
-      .withArgs(B, acctOf(carol), U, repay, W, seized, 0n);
+    const shares0 = await storedAmount(f, B, U);
+    const tx = await ch.connect(carol).liquidate(B, U, repay, W, 0);
+    const burnt = (await storedAmount(f, B, U)) - shares0;
+    expect(burnt).to.be.greaterThan(0n);
+    await expect(tx).to.emit(ch, "Liquidated").withArgs(B, acctOf(carol), U, repay, burnt, W, seized, 0n);
     const r = await atlas.riskOf(B);
     expect(r.maintenanceWad).to.be.greaterThan(before);
     expect(r.maintenanceWad).to.be.within(0n, r.equityWad / 100n);

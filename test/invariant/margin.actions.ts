@@ -782,8 +782,8 @@ function checkLiquidation(
     .map((l) => chIface.parseLog({ topics: l.topics, data: l.data }))
     .find((p) => p?.name === "Liquidated");
   if (!ev) fail(s, "no Liquidated event");
-  const seized = ev.args[5] as bigint;
-  const discount = ev.args[6] as bigint;
+  const seized = ev.args.seizedAtoms as bigint;
+  const discount = ev.args.discountBps as bigint;
   const want = discountNow(s, coll, since);
   if (discount !== want) fail(s, `liquidation discount ${discount} bps, expected ${want} (${since === 0n ? "first call" : `${s.time - since} s since flagged`})`);
   const expected = seizeFor(s, debtTok, x, coll, discount);

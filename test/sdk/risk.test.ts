@@ -290,9 +290,15 @@ describe("sdk actions: risk and liquidation", () => {
       expect(chainOver).to.be.instanceOf(LiquidationTooLargeError);
       expect((chainOver as LiquidationTooLargeError).args).to.deep.equal((over.error as LiquidationTooLargeError).args);
 
+      const debtShares = async () => (await readContract(world().publicClient, {
+        address: clearinghouse, abi: clearinghouseAbi, functionName: "positionOf", args: [accountId(owner), tokens.usdc],
+      })).amount;
+      const shares0 = await debtShares();
       await at(snapshot.timestamp);
       const done = await carol.liquidateSync({ owner, debtToken: tokens.usdc, repayAtoms: p.repayAtoms, collateralToken: tokens.weth });
       expect([done.repaidAtoms, done.seizedAtoms, done.discountBps]).to.deep.equal([p.repayAtoms, p.seizedAtoms, p.discountBps]);
+      expect(done.repaidShares).to.be.greaterThan(0n);
+      expect(done.repaidShares).to.equal((await debtShares()) - shares0); // the borrow shares burnt
       const after = await riskOnChain(owner, done.receipt.blockNumber);
       expect(after).to.deep.equal(atlasMath.riskOf(p.after));
       expect(after.maintenanceWad).to.equal(p.maintenanceAfterWad);

@@ -62,15 +62,18 @@ describe("Clearinghouse.liquidate", () => {
         .to.be.revertedWithCustomError(market, "AccountNotLiquidatable")
         .withArgs(acctOf(bob));
     });
+    // Atlas sees the base the ask locks, so the Clearinghouse reads the pockets and names the market
+    expect((await f.atlas.liquidationQuote(acctOf(bob), U, W))[5]).to.equal(true);
     await expect(ch.connect(carol).liquidate(acctOf(bob), U, 100n * E6, W, 0))
       .to.be.revertedWithCustomError(ch, "OrdersStillOpen")
       .withArgs(await market.getAddress(), 1n);
     await expect(market.connect(carol).cancelForLiquidation(bob.address, 0, [orderId])).to.emit(market, "OrderCancelled");
+    expect((await f.atlas.liquidationQuote(acctOf(bob), U, W))[5]).to.equal(false);
     expect(await market.pocketOf(bob.address, 0)).to.deep.equal([0n, 0n, 100n * 10n ** 15n, 0n, 0n]);
     await mined(ch.connect(carol).liquidate(acctOf(bob), U, 100n * E6, W, 0));
   });
 
-  it("the repayment goes from the vault to the pool, logged once as Clearinghouse Repaid with the shares burnt", async () => {
+  it("the repayment goes from the vault to the pool, logged once, in Liquidated with the shares burnt", async () => {
     const f = fx();
     const { ch, bob, carol, W, U } = f;
     const pool = f.pools.USDC;
@@ -81,7 +84,9 @@ describe("Clearinghouse.liquidate", () => {
     const tx = await ch.connect(carol).liquidate(acctOf(bob), U, 100n * E6, W, 0);
     const burnt = (await storedAmount(f, acctOf(bob), U)) - shares0;
     expect(burnt).to.be.greaterThan(0n);
-    await expect(tx).to.emit(ch, "Repaid").withArgs(acctOf(bob), U, 100n * E6, burnt);
+    const seized = mSeized(100n * E6, WAD, 6n, P_DROP, 18n, 0n);
+    await expect(tx).to.emit(ch, "Liquidated").withArgs(acctOf(bob), acctOf(carol), U, 100n * E6, burnt, W, seized, 0n);
+    await expect(tx).not.to.emit(ch, "Repaid");
     await expect(tx).not.to.emit(pool, "Repaid");
     // all 100 USDC left the vault for the pool's cash: the sub-share dust stays there, not in the reserve
     expect(await f.usdc.balanceOf(ch)).to.equal(vault0 - 100n * E6);
@@ -105,9 +110,10 @@ describe("Clearinghouse.liquidate", () => {
       const [bobW, carolW, carolU] = [
         await ch.balanceOf(acctOf(bob), W), await ch.balanceOf(acctOf(carol), W), await ch.balanceOf(acctOf(carol), U),
       ];
-      await expect(ch.connect(carol).liquidate(acctOf(bob), U, repay, W, 0))
-        .to.emit(ch, "Liquidated")
-        .withArgs(acctOf(bob), acctOf(carol), U, repay, W, seized, discount);
+      const shares0 = await storedAmount(f, acctOf(bob), U);
+      const tx = await ch.connect(carol).liquidate(acctOf(bob), U, repay, W, 0);
+      const burnt = (await storedAmount(f, acctOf(bob), U)) - shares0;
+      await expect(tx).to.emit(ch, "Liquidated").withArgs(acctOf(bob), acctOf(carol), U, repay, burnt, W, seized, discount);
       expect(await ch.balanceOf(acctOf(bob), W)).to.equal(bobW - seized);
       expect(await ch.balanceOf(acctOf(carol), W)).to.equal(carolW + seized);
       expect(await ch.balanceOf(acctOf(carol), U)).to.equal(carolU - repay);
@@ -229,9 +235,12 @@ describe("Clearinghouse.liquidate", () => {
     await expect(ch.connect(carol).flagLiquidatable(acctOf(bob))).to.be.revertedWithCustomError(ch, "NotLiquidatable");
     await f.networkHelpers.time.increase(RAMP);
     await setPrice(f, W, P_DROP); // under water again, a new episode
-    await expect(ch.connect(carol).liquidate(acctOf(bob), U, 100n * E6, W, 0))
-      .to.emit(ch, "Liquidated")
-      .withArgs(acctOf(bob), acctOf(carol), U, 100n * E6, W, mSeized(100n * E6, WAD, 6n, P_DROP, 18n, 0n), 0n);
+    const shares0 = await storedAmount(f, acctOf(bob), U);
+    const tx = await ch.connect(carol).liquidate(acctOf(bob), U, 100n * E6, W, 0);
+    const burnt = (await storedAmount(f, acctOf(bob), U)) - shares0;
+    expect(burnt).to.be.greaterThan(0n);
+    await expect(tx).to.emit(ch, "Liquidated")
+      .withArgs(acctOf(bob), acctOf(carol), U, 100n * E6, burnt, W, mSeized(100n * E6, WAD, 6n, P_DROP, 18n, 0n), 0n);
   });
 
   it("Atlas.liquidationQuote agrees with riskOf, the debt and the oracle from one valuation", async () => {
@@ -240,7 +249,8 @@ describe("Clearinghouse.liquidate", () => {
     await underwater(f);
     await warp(f, 3_600n); // interest accrued: the debt is the pool's, rounded up
     const a = acctOf(bob);
-    const [mv, eq, debt, pd, pc] = await atlas.liquidationQuote(a, U, W);
+    const [mv, eq, debt, pd, pc, ordersOpen] = await atlas.liquidationQuote(a, U, W);
+    expect(ordersOpen).to.equal(false); // nothing rests on a book
     const r = await atlas.riskOf(a);
     expect(mv).to.equal(r.maintenanceWad);
     expect(mv).to.be.lessThan(0n);
@@ -252,7 +262,7 @@ describe("Clearinghouse.liquidate", () => {
     // no tokens: only the two values; a collateral the account does not hold is still priced,
     // and a token it does not owe has no debt
     expect(await atlas.liquidationQuote(a, "0x0000000000000000000000000000000000000000", "0x0000000000000000000000000000000000000000"))
-      .to.deep.equal([r.maintenanceWad, r.equityWad, 0n, 0n, 0n]);
+      .to.deep.equal([r.maintenanceWad, r.equityWad, 0n, 0n, 0n, false]);
     const [, , debtW, pW, pB] = await atlas.liquidationQuote(a, W, B);
     expect(debtW).to.equal(0n);
     expect(pW).to.equal(P_DROP);

@@ -63,9 +63,13 @@ describe("PerpLiquidator.liquidate", () => {
     const B = acctOf(bob);
     expect(await f.ch.isLiquidatable(B)).to.equal(true);
     await expect(l.connect(alice).liquidate(m, B, 1n, 0, false)).to.be.revertedWithCustomError(f.ch, "OrdersStillOpen").withArgs(m, 7n);
+    // ATLAS sees the lots the reduce-only ask holds: a spot liquidation is sent to cancel it first, too
+    expect((await f.atlas.liquidationQuote(B, f.U, f.U))[5]).to.equal(true);
+    await expect(f.ch.connect(alice).liquidate(B, f.U, 1n, f.U, 0)).to.be.revertedWithCustomError(f.ch, "OrdersStillOpen").withArgs(m, 1n);
     // anyone cancels them once the account is liquidatable
     await mined(ethPerp.connect(alice).cancelForLiquidation(bob.address, 0, [...(await ethPerp.openOrders(bob.address, 0))]));
     expect((await ethPerp.positionOf(B)).askLots).to.equal(0n);
+    expect((await f.atlas.liquidationQuote(B, f.U, f.U))[5]).to.equal(false);
     await expect(l.connect(alice).liquidate(await btcPerp.getAddress(), B, 1n, 0, false)).to.be.revertedWithCustomError(l, "NoPosition").withArgs(B);
     await expect(l.connect(alice).liquidate(m, B, 0n, 0, false)).to.be.revertedWithCustomError(l, "InvalidLiquidation").withArgs(300n, 0n);
     await expect(l.connect(alice).liquidate(m, B, 301n, 0, false)).to.be.revertedWithCustomError(l, "InvalidLiquidation").withArgs(300n, 301n);

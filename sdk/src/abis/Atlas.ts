@@ -176,6 +176,11 @@ export const atlasAbi = [
         "internalType": "uint256",
         "name": "collateralPriceWad",
         "type": "uint256"
+      },
+      {
+        "internalType": "bool",
+        "name": "ordersOpen",
+        "type": "bool"
       }
     ],
     "stateMutability": "view",

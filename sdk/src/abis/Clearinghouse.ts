@@ -678,6 +678,12 @@ export const clearinghouseAbi = [
       },
       {
         "indexed": false,
+        "internalType": "uint256",
+        "name": "repaidShares",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
         "internalType": "address",
         "name": "collateralToken",
         "type": "address"

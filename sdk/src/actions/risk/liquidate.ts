@@ -22,8 +22,10 @@ export type LiquidateReturnType = Hash;
 
 export interface LiquidateSyncReturnType {
   receipt: TransactionReceipt;
-  /** From the `Liquidated` event. */
+  /** From the `Liquidated` event (the one log of the repayment: no `Repaid`). */
   repaidAtoms: bigint;
+  /** Borrow shares of the account the repayment burnt. */
+  repaidShares: bigint;
   seizedAtoms: bigint;
   discountBps: bigint;
 }
@@ -49,7 +51,8 @@ export async function liquidate(client: Client, parameters: LiquidateParameters)
 }
 
 /**
- * Liquidates and waits for the receipt; returns what was repaid and seized, and the discount.
+ * Liquidates and waits for the receipt; returns what was repaid (atoms and borrow shares) and
+ * seized, and the discount.
  *
  * @example
  * const { seizedAtoms, discountBps } = await liquidateSync(client, { clearinghouse, owner: bob, debtToken: usdc, repayAtoms, collateralToken: weth })
@@ -59,6 +62,7 @@ export async function liquidateSync(client: Client, parameters: LiquidateParamet
     const receipt = await sendWriteSync(client, request(parameters), parameters, "liquidate");
     const own = receipt.logs.filter((l) => isAddressEqual(l.address, parameters.clearinghouse));
     const [e] = parseEventLogs({ abi: clearinghouseAbi, logs: own, eventName: "Liquidated" });
-    return { receipt, repaidAtoms: e.args.repaidAtoms, seizedAtoms: e.args.seizedAtoms, discountBps: e.args.discountBps };
+    const { repaidAtoms, repaidShares, seizedAtoms, discountBps } = e.args;
+    return { receipt, repaidAtoms, repaidShares, seizedAtoms, discountBps };
   });
 }

@@ -433,7 +433,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     function _flagMarkets(AccountId acct, uint256 st) internal {
         uint256 m = (st >> 128) & M64 & ~uint256(_perpMarketMask);
         for (uint256 i; m != 0; ++i) {
-            if (m & 1 != 0) ISpotMarket(_marketAt(i)).setMarginFlag(acct);
+            if (m & 1 != 0) ISpotMarket(_marketOfBit(i)).setMarginFlag(acct);
             m >>= 1;
         }
     }
@@ -590,7 +590,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         uint256 m = (_state[account] >> 128) & M64;
         for (uint256 i; m != 0; ++i) {
             if (m & 1 != 0) {
-                address market = _marketAt(i);
+                address market = _marketOfBit(i);
                 (,,,, uint256 n) = ISpotMarket(market).pocketOf(account.owner(), uint8(account.sub()));
                 require(n == 0, OrdersStillOpen(market, n));
             }
@@ -687,7 +687,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         for (uint256 i; m != 0; ++i) {
             if (m & 1 != 0) {
                 (uint256 lb, uint256 lq, uint256 ub, uint256 uq,) =
-                    ISpotMarket(_marketAt(i)).pocketOf(account.owner(), uint8(account.sub()));
+                    ISpotMarket(_marketOfBit(i)).pocketOf(account.owner(), uint8(account.sub()));
                 if (lb | lq | ub | uq != 0) return false;
             }
             m >>= 1;
@@ -920,10 +920,11 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         return n + 3;
     }
 
-    /// @dev `_markets[i]` for a bit `i` of an account's market mask, without the bounds check's read of
+    /// @dev `_markets[i]` for a bit `i` of an account's market mask (0-based; `marketAt` takes the
+    /// 1-based index and checks it), without the bounds check's read of
     /// the array's length (a cold slot on an account's first margin check of a transaction): a bit is
     /// set only by a registered market (i < length), and markets are never removed.
-    function _marketAt(uint256 i) internal view returns (address market) {
+    function _marketOfBit(uint256 i) internal view returns (address market) {
         assembly ("memory-safe") {
             mstore(0, _markets.slot)
             market := sload(add(keccak256(0, 0x20), i))
@@ -935,7 +936,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         markets = new address[](_popcount(m));
         uint256 n;
         for (uint256 i; m != 0; ++i) {
-            if (m & 1 != 0) markets[n++] = _marketAt(i);
+            if (m & 1 != 0) markets[n++] = _marketOfBit(i);
             m >>= 1;
         }
     }

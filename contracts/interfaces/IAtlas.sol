@@ -35,7 +35,8 @@ interface IAtlas {
     ///         maintenance value and equity, the debt owed in `debtToken` (atoms, rounded up as the
     ///         pool books it; 0 if none), and the oracle prices (WAD) of both tokens (0 for a token
     ///         the account has no balance of), and whether any of its funds or perp size rest behind
-    ///         open orders (on any spot book or perp market: every resting order locks some). Before a
+    ///         open orders (on any spot book or perp market: every resting order locks some; told only
+    ///         when a collateral is named, false otherwise: the after-check needs no answer). Before a
     ///         spot liquidation it sizes the seizure and tells whether orders must be cancelled first;
     ///         after any liquidation (tokens 0) it checks maintenance rose and stopped within the buffer.
     /// @dev Reverts PriceUnavailable when a held asset or a non-zero collateral has no usable

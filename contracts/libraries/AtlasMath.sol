@@ -346,8 +346,9 @@ library AtlasMath {
     { unchecked {
         Entry memory bq = e[k.quoteIndex];
         Entry memory bb = e[k.baseIndex];
-        uint256 hs = bb.shockBps + bb.slippageBps;
+        uint256 hs;
         if (mode & 1 != 0) {
+            hs = bb.shockBps + bb.slippageBps;
             bb.mUp -= int256(divUp(uint256(_usd(int256(k.lockedBaseAtoms), bb.priceWad, _unit(bb))) * hs, BPS));
             bb.mDown -= int256(divUp(uint256(_usd(int256(k.lockedQuoteAtoms), bq.priceWad, _unit(bq))) * hs, BPS));
         }

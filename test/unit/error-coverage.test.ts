@@ -1,5 +1,6 @@
-// Every custom error the interfaces declare is either raised by a unit test here or provably
-// unreachable: its selector does not occur in the bytecode of the implementation. The creation
+// Every custom error the interfaces declare (and SpotMarketDeployer, which declares its own) is
+// either raised by a unit test here or provably unreachable: its selector does not occur in the
+// bytecode of the implementation. The creation
 // bytecode is searched (it contains the runtime code), so errors raised only by a constructor
 // count too.
 import { expect } from "chai";
@@ -15,6 +16,7 @@ import {
   IPerpLiquidator__factory,
   IPerpMarket__factory,
   ISpotMarket__factory,
+  SpotMarketDeployer__factory,
 } from "../../types/ethers-contracts/index.js";
 import atlasArtifact from "../../artifacts/contracts/Atlas.sol/Atlas.json" with { type: "json" };
 import atlasLensArtifact from "../../artifacts/contracts/periphery/AtlasLens.sol/AtlasLens.json" with { type: "json" };
@@ -23,6 +25,7 @@ import lendingPoolArtifact from "../../artifacts/contracts/LendingPool.sol/Lendi
 import oracleRouterArtifact from "../../artifacts/contracts/OracleRouter.sol/OracleRouter.json" with { type: "json" };
 import perpLiquidatorArtifact from "../../artifacts/contracts/PerpLiquidator.sol/PerpLiquidator.json" with { type: "json" };
 import perpMarketArtifact from "../../artifacts/contracts/PerpMarket.sol/PerpMarket.json" with { type: "json" };
+import spotMarketDeployerArtifact from "../../artifacts/contracts/SpotMarketDeployer.sol/SpotMarketDeployer.json" with { type: "json" };
 import spotMarketArtifact from "../../artifacts/contracts/SpotMarket.sol/SpotMarket.json" with { type: "json" };
 
 /** Declared but never raised by the implementation; why a test cannot reach them. */
@@ -50,6 +53,8 @@ describe("custom error coverage", () => {
     { name: "IOrderBook", iface: IOrderBook__factory.createInterface(), code: perpMarketArtifact.bytecode },
     { name: "IPerpMarket", iface: IPerpMarket__factory.createInterface(), code: perpMarketArtifact.bytecode },
     { name: "IPerpLiquidator", iface: IPerpLiquidator__factory.createInterface(), code: perpLiquidatorArtifact.bytecode },
+    // declares its errors itself, not in an interface
+    { name: "SpotMarketDeployer", iface: SpotMarketDeployer__factory.createInterface(), code: spotMarketDeployerArtifact.bytecode },
   ];
   for (const { name, iface, code } of cases) {
     it(`every ${name} error is reached by a test or absent from the bytecode`, () => {

@@ -872,6 +872,13 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             require(extraId != 0, AssetNotListed(extra));
             if (held & (1 << (extraId - 1)) != 0) extraId = 0; // held already
         }
+        // the return data is built in place: a 4-word head, then `words`, then `markets`, each allocated
+        // right after the one before (nothing else allocates in between), returned without re-encoding
+        uint256 head;
+        assembly ("memory-safe") {
+            head := mload(0x40)
+            mstore(0x40, add(head, 0x80))
+        }
         words = new uint256[](3 * (_popcount(held) + (extraId != 0 ? 1 : 0)));
         uint256 n;
         mapping(address => BalanceLib.Balance) storage balances = _balances[account]; // one hash, not one per asset
@@ -884,6 +891,21 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         if (m != 0) {
             perpMask = _perpMarketMask;
             markets = _marketsIn(m);
+        }
+        assembly ("memory-safe") {
+            // each array is moved into place only if it is not there already (it always is today)
+            let w := add(head, 0x80)
+            let size := shl(5, add(mload(words), 1))
+            if iszero(eq(words, w)) { mcopy(w, words, size) }
+            let mk := add(w, size)
+            mstore(head, state)
+            mstore(add(head, 0x20), perpMask)
+            mstore(add(head, 0x40), 0x80)
+            mstore(add(head, 0x60), sub(mk, head))
+            // no market: `markets` is the empty array at 0x60, and its zero length word is copied
+            size := shl(5, add(mload(markets), 1))
+            if iszero(eq(markets, mk)) { mcopy(mk, markets, size) }
+            return(head, add(sub(mk, head), size))
         }
     }
 

@@ -256,7 +256,11 @@ abstract contract AtlasReader {
     /// (a market's token the account holds no balance of: its config comes from the Clearinghouse).
     function _slot(AtlasMath.Entry[] memory e, uint256 n, address token) internal view returns (uint256, uint256) {
         for (uint256 i; i < n; ++i) {
-            if (e[i].token == token) return (n, i);
+            address t;
+            assembly ("memory-safe") {
+                t := mload(mload(add(e, shl(5, add(i, 1))))) // i < n <= e.length; `token` is the first field
+            }
+            if (t == token) return (n, i);
         }
         return (_entry(e, n, _CLEARINGHOUSE.assetWordOf(token), 0, address(0)), n);
     }

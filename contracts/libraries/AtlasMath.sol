@@ -140,8 +140,13 @@ library AtlasMath {
         internal pure returns (int256 equityWad, int256 maintWad, int256 initWad)
     { unchecked {
         equityWad = _pass(e, b, scaleBps, mode);
-        for (uint256 i; i < e.length; ++i) {
-            Entry memory t = e[i];
+        uint256 n = e.length;
+        if (n == 0) return (equityWad, 0, 0);
+        Entry memory t = e[0]; // points at each entry in turn below (no allocation, no bounds check)
+        for (uint256 i; i < n; ++i) {
+            assembly ("memory-safe") {
+                t := mload(add(e, shl(5, add(i, 1)))) // i < n = e.length
+            }
             if (mode & 1 != 0) maintWad += _final(t, t.mUp, t.mDown, t.priceWad, BPS);
             if (mode & 2 != 0) initWad += _final(t, t.iUp, t.iDown, t.initPriceWad, scaleBps);
         }
@@ -197,7 +202,16 @@ library AtlasMath {
     function _pass(Entry[] memory e, Book[] memory b, uint256 scaleBps, uint256 mode)
         private pure returns (int256 equityWad)
     { unchecked {
-        for (uint256 i; i < e.length; ++i) equityWad += _entry(e[i], scaleBps, mode);
+        uint256 n = e.length;
+        if (n != 0) {
+            Entry memory t = e[0]; // points at each entry in turn (no allocation, no bounds check)
+            for (uint256 i; i < n; ++i) {
+                assembly ("memory-safe") {
+                    t := mload(add(e, shl(5, add(i, 1)))) // i < n = e.length
+                }
+                equityWad += _entry(t, scaleBps, mode);
+            }
+        }
         for (uint256 j; j < b.length; ++j) _book(e, b[j], scaleBps, mode);
     }}
 

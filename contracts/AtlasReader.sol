@@ -195,24 +195,52 @@ abstract contract AtlasReader {
     /// cash leg to the quote entry. Several perp markets on one underlying add up; their ATLAS
     /// parameters combine to the most conservative.
     function _perp(AtlasMath.Entry[] memory e, uint256 n, IPerpMarket m, AccountId account) internal view returns (uint256) {
-        PerpRisk memory r = m.riskOf(account);
+        // `riskOf` through a raw staticcall (the market is one the Clearinghouse registered): its
+        // `PerpRisk` is read where the return data was copied, field by field, not decoded into a
+        // freshly zeroed struct
+        uint256 r = _call(address(m), abi.encodeWithSelector(IPerpMarket.riskOf.selector, account));
         uint256 ui;
         uint256 qi;
-        (n, ui) = _slot(e, n, r.underlying);
-        (n, qi) = _slot(e, n, r.quote);
+        (n, ui) = _slot(e, n, address(uint160(_word(r, 0)))); // underlying
+        (n, qi) = _slot(e, n, address(uint160(_word(r, 1)))); // quote
         AtlasMath.Entry memory u = e[ui];
         u.hasPerp = true;
-        u.perpAtoms += r.sizeAtoms;
-        u.perpBidAtoms += r.bidAtoms;
-        u.perpAskAtoms += r.askAtoms;
-        if (r.liquidityBps > u.perpLiquidityBps) u.perpLiquidityBps = r.liquidityBps;
-        if (u.perpImpactUsd == 0 || (r.impactNotionalUsd != 0 && r.impactNotionalUsd < u.perpImpactUsd)) {
-            u.perpImpactUsd = r.impactNotionalUsd;
-        }
-        if (r.basisBps > u.basisBps) u.basisBps = r.basisBps;
-        if (r.floorBps > u.floorBps) u.floorBps = r.floorBps;
-        e[qi].perpCashAtoms += r.cashAtoms;
+        u.perpAtoms += int256(_word(r, 2)); // sizeAtoms
+        u.perpBidAtoms += _word(r, 3);
+        u.perpAskAtoms += _word(r, 4);
+        uint256 liquidityBps = _word(r, 6);
+        if (liquidityBps > u.perpLiquidityBps) u.perpLiquidityBps = liquidityBps;
+        uint256 impactUsd = _word(r, 7);
+        if (u.perpImpactUsd == 0 || (impactUsd != 0 && impactUsd < u.perpImpactUsd)) u.perpImpactUsd = impactUsd;
+        uint256 basisBps = _word(r, 8);
+        if (basisBps > u.basisBps) u.basisBps = basisBps;
+        uint256 floorBps = _word(r, 9);
+        if (floorBps > u.floorBps) u.floorBps = floorBps;
+        e[qi].perpCashAtoms += int256(_word(r, 5)); // cashAtoms
         return n;
+    }
+
+    /// @dev Word `i` of return data copied at `r`.
+    function _word(uint256 r, uint256 i) private pure returns (uint256 w) {
+        assembly ("memory-safe") {
+            w := mload(add(r, shl(5, i)))
+        }
+    }
+
+    /// @dev A staticcall to one of the protocol's own contracts whose return data is read in place:
+    /// bubbles a revert, else copies the return data to newly allocated memory and returns its address.
+    function _call(address target, bytes memory data) private view returns (uint256 r) {
+        assembly ("memory-safe") {
+            if iszero(staticcall(gas(), target, add(data, 0x20), mload(data), 0, 0)) {
+                let p := mload(0x40)
+                returndatacopy(p, 0, returndatasize())
+                revert(p, returndatasize())
+            }
+            r := mload(0x40)
+            let size := returndatasize()
+            returndatacopy(r, 0, size)
+            mstore(0x40, add(r, and(add(size, 31), not(31))))
+        }
     }
 
     /// @dev One entry from the Clearinghouse's asset word (`riskInputsOf`), signed amount and pool.

@@ -458,7 +458,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
     /// @inheritdoc IPerpMarket
     /// @dev No oracle call: the premium is the one of the last funding update, applied to the
     /// index per lot of that update (ATLAS prices the size at its own oracle read).
-    function riskOf(AccountId account) external view returns (PerpRisk memory) {
+    function riskOf(AccountId account) external view returns (PerpRisk memory r) {
         uint256 pw = _positions[account];
         uint256 w = _pockets[account];
         int256 size = int64(uint64(pw));
@@ -467,27 +467,20 @@ contract PerpMarket is IPerpMarket, OrderBook {
         int256 prem = size * premiumLot;
         // the premium's value rounded against the account
         int256 premAtoms = prem >= 0 ? prem / int256(WAD) : -int256(Math.ceilDiv(uint256(-prem), WAD));
-        int256 sizeAtoms = size * int256(LOT_SIZE);
-        int256 cashAtoms = int128(uint128(w >> 128)) - int96(uint96(pw >> 64)) - owed + premAtoms;
-        (address base, address quote) = (BASE, QUOTE);
-        uint256 bidAtoms = (w & C.M48) * LOT_SIZE;
-        uint256 askAtoms = ((w >> 48) & C.M48) * LOT_SIZE;
-        (uint256 liq, uint256 impact, uint256 basis, uint256 floor) = (LIQUIDITY_BPS, IMPACT_USD, BASIS_BPS, FLOOR_BPS);
-        // the struct's ABI encoding is its ten words in field order: written and returned as they are
-        // (ATLAS reads this for every perp market of every account it values)
+        r.underlying = BASE;
+        r.quote = QUOTE;
+        r.sizeAtoms = size * int256(LOT_SIZE);
+        r.bidAtoms = (w & C.M48) * LOT_SIZE;
+        r.askAtoms = ((w >> 48) & C.M48) * LOT_SIZE;
+        r.cashAtoms = int128(uint128(w >> 128)) - int96(uint96(pw >> 64)) - owed + premAtoms;
+        r.liquidityBps = LIQUIDITY_BPS;
+        r.impactNotionalUsd = IMPACT_USD;
+        r.basisBps = BASIS_BPS;
+        r.floorBps = FLOOR_BPS;
+        // a struct of ten static fields is laid out in memory as its ABI encoding: returned as it is,
+        // without the encoder's copy (ATLAS reads this for every perp market of every account it values)
         assembly ("memory-safe") {
-            let p := mload(0x40)
-            mstore(p, base)
-            mstore(add(p, 0x20), quote)
-            mstore(add(p, 0x40), sizeAtoms)
-            mstore(add(p, 0x60), bidAtoms)
-            mstore(add(p, 0x80), askAtoms)
-            mstore(add(p, 0xa0), cashAtoms)
-            mstore(add(p, 0xc0), liq)
-            mstore(add(p, 0xe0), impact)
-            mstore(add(p, 0x100), basis)
-            mstore(add(p, 0x120), floor)
-            return(p, 0x140)
+            return(r, 0x140)
         }
     }
 

@@ -253,10 +253,13 @@ abstract contract AtlasReader {
     {
         // a fresh zero entry at e[n], unchecked: n < the capacity `_gather` allocated, which counts one
         // entry per word triple and two per market, the most `_slot` can append for a market
+        // Its memory is zeroed with one calldatacopy from past the calldata; `Entry memory x;` would
+        // allocate and zero a struct of its own first (docs/GAS.md)
+        uint256 size = AtlasMath.ENTRY_BYTES;
         assembly ("memory-safe") {
             let p := mload(0x40)
-            calldatacopy(p, calldatasize(), 0x380)
-            mstore(0x40, add(p, 0x380))
+            calldatacopy(p, calldatasize(), size)
+            mstore(0x40, add(p, size))
             mstore(add(add(e, 0x20), shl(5, n)), p)
         }
         AtlasMath.Entry memory x = e[n];

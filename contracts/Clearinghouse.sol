@@ -872,8 +872,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             require(extraId != 0, AssetNotListed(extra));
             if (held & (1 << (extraId - 1)) != 0) extraId = 0; // held already
         }
-        // the return data is built in place: a 4-word head, then `words`, then `markets`, each allocated
-        // right after the one before (nothing else allocates in between), returned without re-encoding
+        // the return data is built in place and returned without re-encoding: a 4-word head, then `words`,
+        // then `markets`, each allocated right after the one before (moved there at the end otherwise)
         uint256 head;
         assembly ("memory-safe") {
             head := mload(0x40)

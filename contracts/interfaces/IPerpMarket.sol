@@ -52,6 +52,7 @@ struct PerpMarketParams {
 ///        unsettled funding + size × (mark − index), each rounded against the account. So
 ///        sizeAtoms valued at the index plus cashAtoms is the position's value at the mark.
 /// @param liquidityBps, impactNotionalUsd, basisBps, floorBps The market's ATLAS parameters.
+/// @dev `AtlasReader._perp` reads these ten words of `riskOf`'s return data by position: keep the order.
 struct PerpRisk {
     address underlying;
     address quote;

@@ -105,12 +105,11 @@ contract OracleRouter is IOracleRouter, AccessManaged {
 
     /// @inheritdoc IOracleRouter
     function tryPrices(address[] calldata assets) external view returns (uint256[] memory words) {
-        // the return data is built in place (its offset word right before `words`) and returned as
-        // it is, without the encoder's copy of every word: this is ATLAS's read of every price
-        uint256 head;
+        // the return data is built in place and returned as it is, without the encoder's copy of every
+        // word (this is ATLAS's read of every price): one word is allocated for its offset, and `words`,
+        // allocated next, lands right after it
         assembly ("memory-safe") {
-            head := mload(0x40)
-            mstore(0x40, add(head, 0x20))
+            mstore(0x40, add(mload(0x40), 0x20))
         }
         words = new uint256[](assets.length);
         for (uint256 i; i < assets.length; ++i) {
@@ -129,11 +128,9 @@ contract OracleRouter is IOracleRouter, AccessManaged {
             }
         }
         assembly ("memory-safe") {
-            let size := shl(5, add(mload(words), 1))
-            let w := add(head, 0x20)
-            if iszero(eq(words, w)) { mcopy(w, words, size) } // it is there already today
+            let head := sub(words, 0x20)
             mstore(head, 0x20)
-            return(head, add(size, 0x20))
+            return(head, add(shl(5, mload(words)), 0x40))
         }
     }
 

@@ -38,6 +38,9 @@ const config: HardhatUserConfig = {
     mocha: { timeout: 600_000, reporter: "./scripts/mocha-reporter.cjs" },
   },
   networks: {
+    // MegaETH allows 524,288 bytes of runtime code per contract (test/unit/contract-size.test.ts
+    // asserts it); EDR enforces Ethereum's 24 KB unless told otherwise
+    default: { type: "edr-simulated", allowUnlimitedContractSize: true },
     localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
   },
 };

@@ -32,11 +32,13 @@ import spotMarketArtifact from "../../artifacts/contracts/SpotMarket.sol/SpotMar
 const UNREACHABLE: Record<string, string> = {};
 
 function raisedInTests(): Set<string> {
-  const dir = import.meta.dirname;
   const names = new Set<string>();
-  for (const f of readdirSync(dir).filter((n) => n.endsWith(".test.ts"))) {
-    const src = readFileSync(join(dir, f), "utf8");
-    for (const m of src.matchAll(/revertedWithCustomError\(\s*[\w.()]+\s*,\s*"(\w+)"/g)) names.add(m[1]);
+  // the unit tests and the attack tests (test/attack/), which try each entry point as an attacker would
+  for (const dir of [import.meta.dirname, join(import.meta.dirname, "..", "attack")]) {
+    for (const f of readdirSync(dir).filter((n) => n.endsWith(".test.ts"))) {
+      const src = readFileSync(join(dir, f), "utf8");
+      for (const m of src.matchAll(/revertedWithCustomError\(\s*[\w.()]+\s*,\s*"(\w+)"/g)) names.add(m[1]);
+    }
   }
   return names;
 }

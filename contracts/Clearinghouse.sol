@@ -28,6 +28,9 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     uint256 internal constant M64 = type(uint64).max;
     uint256 internal constant FLAG_BORROW_ORDERS = 1 << 192;
     uint256 internal constant FLAG_BORROW_WITHDRAWALS = 1 << 193;
+    /// @dev The account has traded on a perp market (a position, resting perp orders or perp cash
+    /// may exist): a liability like debt, so every exit is margin-checked while it is set.
+    uint256 internal constant FLAG_PERP = 1 << 194;
     uint256 internal constant MAX_SHOCK_BPS = 5000;
     uint256 internal constant MAX_SLIPPAGE_BPS = 1000;
 
@@ -46,7 +49,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
 
     mapping(AccountId account => mapping(address token => BalanceLib.Balance)) internal _balances;
     /// @dev [63..0] assets held | [127..64] assets owed | [191..128] markets with a pocket |
-    ///      [192] borrow for orders | [193] borrow for withdrawals | [255..208] liquidatable since
+    ///      [192] borrow for orders | [193] borrow for withdrawals | [194] perp exposure |
+    ///      [255..208] liquidatable since
     mapping(AccountId account => uint256 state) internal _state;
     mapping(AccountId account => mapping(address operator => bool)) internal _operators;
     mapping(address token => AssetConfig) internal _assets;
@@ -62,6 +66,9 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// @dev bit i - 1: market i is a perp market. In the slot of `atlas`: a margin check reads
     ///      `atlas` and then ATLAS's `riskInputsOf` this mask, one cold slot for both.
     uint64 internal _perpMarketMask;
+    /// @dev Incident freeze (guardian sets, governance lifts): no withdrawals, transfers between
+    ///      sub-accounts or voluntary borrows. In the slot of `atlas` too: a checked exit reads both.
+    bool public frozen;
     LiquidationParams public liquidationParams;
     /// @dev a listed perp market's index (perp markets are deployed by governance, so they are
     ///      authorised by this registry rather than by a CREATE2 address)
@@ -111,6 +118,9 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         // no balance check here: the pool refuses a short delivery against its stored cash
         // (TransferShortfall), with one warm balanceOf instead of two here
         IERC20(token).safeTransferFrom(msg.sender, address(pool), atoms);
+        // read again after the call-out: nothing read before an external call is written back after
+        // it (every entry a token hook could reach reverts mid-operation anyway: `_locked`)
+        b = _balances[acct][token];
         if (b.amount < 0) return _repayReceived(acct, token, b, a, atoms);
         int256 before = b.amount;
         b.amount = (before + pool.supplyReceived(atoms).toInt256()).toInt248();
@@ -145,6 +155,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
 
     /// @inheritdoc IClearinghouse
     function withdraw(address token, uint8 sub, uint256 amount, address to) external nonReentrant {
+        require(!frozen, Frozen());
         require(to != address(0), ZeroAddress());
         AccountId acct = AccountIdLib.from(msg.sender, sub);
         uint256 st = _state[acct];
@@ -157,6 +168,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
 
     /// @inheritdoc IClearinghouse
     function borrow(address token, uint8 sub, uint256 atoms, address to) external nonReentrant {
+        require(!frozen, Frozen());
         require(to != address(0), ZeroAddress());
         AccountId acct = AccountIdLib.from(msg.sender, sub);
         uint256 st = _state[acct];
@@ -170,6 +182,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
 
     /// @inheritdoc IClearinghouse
     function transfer(address token, uint8 fromSub, uint8 toSub, uint256 amount) external nonReentrant {
+        require(!frozen, Frozen());
         require(fromSub != toSub, SameAccount());
         AccountId from = AccountIdLib.from(msg.sender, fromSub);
         AccountId to = AccountIdLib.from(msg.sender, toSub);
@@ -230,9 +243,9 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         int256 baseDelta,
         int256 quoteDelta,
         uint256 hints
-    ) external returns (bool margin) {
+    ) external nonReentrant returns (bool margin) {
         require(!_onlyMarket(index, base, quote), NotMarket(msg.sender));
-        // Fast path, one slot per token: a known pocket of an account without debt whose idle
+        // Fast path, one slot per token: a known pocket of an account without liabilities whose idle
         // balances cover the debits and whose credits land on positive balances.
         bool baseDone = hints == 0 && _quick(account, base, baseDelta);
         bool quoteDone = hints == 0 && _quick(account, quote, quoteDelta);
@@ -241,7 +254,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         if (quoteDone) quoteDelta = 0;
         uint256 st0 = _state[account];
         uint256 st = st0 | (1 << (127 + index)); // the account now may have a pocket on this market
-        bool mayBorrow = st & FLAG_BORROW_ORDERS != 0;
+        // a freeze stops voluntary borrowing (`frozen` is read only for an account that allows it)
+        bool mayBorrow = st & FLAG_BORROW_ORDERS != 0 && !frozen;
         // credits first, so a trade's proceeds can pay for its other leg
         if (baseDelta > 0) st = _credit(account, base, uint256(baseDelta), st);
         if (quoteDelta > 0) st = _credit(account, quote, uint256(quoteDelta), st);
@@ -249,7 +263,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         if (quoteDelta < 0) st = _debit(account, quote, uint256(-quoteDelta), st, mayBorrow);
         if (baseDelta < 0 || quoteDelta < 0) st = _checked(account, st, st0);
         _setState(account, st);
-        margin = (st >> 64) & M64 != 0;
+        margin = _liable(st);
     }
 
     /// @dev Applies `delta` when no config, pool or state is needed; false leaves it to the slow path.
@@ -267,7 +281,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     }
 
     /// @inheritdoc IClearinghouse
-    function creditReserve(uint256 index, address base, address quote, uint256 quoteAmount) external {
+    function creditReserve(uint256 index, address base, address quote, uint256 quoteAmount) external nonReentrant {
         _onlyMarket(index, base, quote); // spot or perp
         _reserve[quote] += quoteAmount;
         emit ReserveCredited(quote, quoteAmount);
@@ -276,15 +290,16 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// @inheritdoc IClearinghouse
     function settlePerp(uint256 index, address base, address quote, AccountId account, int256 quoteDelta, bool check)
         external
+        nonReentrant
     {
         require(_onlyMarket(index, base, quote), NotMarket(msg.sender));
         uint256 st0 = _state[account];
-        uint256 st = st0 | (1 << (127 + index));
+        uint256 st = st0 | (1 << (127 + index)) | FLAG_PERP;
         // losses, funding and fees may take the balance negative whatever the borrow policy
         if (quoteDelta > 0) st = _credit(account, quote, uint256(quoteDelta), st);
         else if (quoteDelta < 0) st = _debit(account, quote, uint256(-quoteDelta), st, true);
         _setState(account, st);
-        if ((st >> 64) & M64 != 0 && (st0 >> 64) & M64 == 0) _flagMarkets(account, st);
+        if (!_liable(st0)) _flagMarkets(account, st);
         if (check) {
             _requireInitial(account);
             // initial value >= 0 implies maintenance value >= 0: any running auction is over
@@ -301,7 +316,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         AccountId to,
         uint256 baseAtoms,
         uint256 quoteAtoms
-    ) external {
+    ) external nonReentrant {
         require(_onlyMarket(index, base, quote), NotMarket(msg.sender));
         // credits first, so what each side receives can pay for what it gives
         _setState(to, _credit(to, base, baseAtoms, _state[to]));
@@ -311,8 +326,10 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     }
 
     /// @inheritdoc IClearinghouse
-    function checkMargin(AccountId account) external view {
-        if ((_state[account] >> 64) & M64 != 0) _requireInitial(account);
+    /// @dev A view cannot take the lock, but it must not answer mid-operation either: a token hook
+    /// could otherwise have a market act on state the Clearinghouse is about to write.
+    function checkMargin(AccountId account) external view nonReentrantView {
+        if (_liable(_state[account])) _requireInitial(account);
     }
 
     // ------------------------------------------------------------------ balance arithmetic
@@ -404,17 +421,25 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         return (_track(st, a.id, b.amount), direct + short);
     }
 
-    /// @dev After debits: an account with debt must keep initial value >= 0. On its first debt the
+    /// @dev After debits: an account with a liability (debt, or perp exposure: a position, resting
+    /// perp orders, unsettled perp cash) must keep initial value >= 0. When it first has one, the
     /// markets it trades on are told, so they risk-check its pocket-only actions from now on.
+    /// An account with neither owns only non-negative balances and pockets, whose value under any
+    /// shock (below 100% with slippage, bounded at listing) stays >= 0: nothing to check.
     function _checked(AccountId acct, uint256 st, uint256 st0) internal returns (uint256) {
-        if ((st >> 64) & M64 != 0) {
+        if (_liable(st)) {
             _setState(acct, st);
-            if ((st0 >> 64) & M64 == 0) _flagMarkets(acct, st);
+            if (!_liable(st0)) _flagMarkets(acct, st);
             _requireInitial(acct);
             // initial value >= 0 implies maintenance value >= 0: any running auction is over
             st &= (uint256(1) << 208) - 1;
         }
         return st;
+    }
+
+    /// @dev Whether the account has something it may owe: debt, or perp exposure.
+    function _liable(uint256 st) internal pure returns (bool) {
+        return (st >> 64) & M64 != 0 || st & FLAG_PERP != 0;
     }
 
     /// @dev Keeps the held and owed masks in step with a balance's sign.
@@ -751,6 +776,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         a.pool = pool;
         // the pool pulls repayments from the vault
         IERC20(token).forceApprove(pool, type(uint256).max);
+        if (frozen) IMarginPool(pool).setFrozen(true);
         emit AssetPoolSet(token, pool);
     }
 
@@ -798,6 +824,37 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         _perpIndex[market] = index;
         _perpMarketMask |= uint64(1 << (index - 1)); // index ≤ 64
         emit PerpMarketListed(index, market);
+    }
+
+    /// @inheritdoc IClearinghouse
+    function pause(uint256 index) external restricted {
+        if (index == 0) {
+            for (uint256 i; i < _markets.length; ++i) {
+                ISpotMarket(_markets[i]).setPaused(true);
+            }
+        } else {
+            ISpotMarket(_market(index)).setPaused(true);
+        }
+    }
+
+    /// @inheritdoc IClearinghouse
+    function freeze() external restricted {
+        _setFrozen(true);
+    }
+
+    /// @inheritdoc IClearinghouse
+    function unfreeze() external restricted {
+        _setFrozen(false);
+    }
+
+    /// @dev The venue's flag, and each pool's (outside lenders withdraw from the pool directly).
+    function _setFrozen(bool frozen_) internal {
+        frozen = frozen_;
+        for (uint256 id = 1; id <= _assetCount; ++id) {
+            address pool = _assets[_tokenAt(id)].pool;
+            if (pool != address(0)) IMarginPool(pool).setFrozen(frozen_);
+        }
+        emit FrozenSet(frozen_);
     }
 
     /// @inheritdoc IClearinghouse

@@ -104,6 +104,8 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
     CapsSlot internal _caps;
     SharesSlot internal _shares;
     mapping(address holder => uint256 shares) internal _sharesOf;
+    /// @inheritdoc ILendingPool
+    bool public frozen;
 
     /// @param asset_ The one asset this pool lends (its decimals + 6 are the shares' decimals).
     /// @param clearinghouse_ The only borrower; it also lends for margin accounts.
@@ -324,6 +326,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         nonReentrant
         returns (uint256 shares)
     {
+        _notFrozen();
         Snapshot memory s = _accrued();
         require(assets <= s.cash, InsufficientCash(assets, s.cash));
         uint256 maxAssets = _toAssets(balanceOf(owner), s, false); // rounded down: the pool's side
@@ -341,6 +344,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         nonReentrant
         returns (uint256 assets)
     {
+        _notFrozen();
         Snapshot memory s = _accrued();
         assets = _toAssets(shares, s, false); // rounded down: the pool's side
         require(assets <= s.cash, InsufficientCash(assets, s.cash));
@@ -391,14 +395,17 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         return _toShares(_maxDeposit(s), s, false);
     }
 
-    /// @notice The owner's assets, but no more than the pool's cash.
+    /// @notice The owner's assets, but no more than the pool's cash; 0 while the venue is frozen.
     function maxWithdraw(address owner) public view override(IERC4626, ERC4626) returns (uint256) {
+        if (frozen && owner != CLEARINGHOUSE) return 0;
         Snapshot memory s = _accrued();
         return Math.min(_toAssets(balanceOf(owner), s, false), s.cash);
     }
 
-    /// @notice The owner's shares, but no more than redeem for at most the pool's cash.
+    /// @notice The owner's shares, but no more than redeem for at most the pool's cash; 0 while the
+    ///         venue is frozen.
     function maxRedeem(address owner) public view override(IERC4626, ERC4626) returns (uint256) {
+        if (frozen && owner != CLEARINGHOUSE) return 0;
         Snapshot memory s = _accrued();
         // The largest n with ⌊n·(totalAssets+1)/(supply+10^6)⌋ ≤ cash is
         // ⌈(cash+1)·(supply+10^6)/(totalAssets+1)⌉ − 1: redeeming it pays at most cash.
@@ -745,5 +752,17 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
 
     function _onlyClearinghouse() internal view {
         require(msg.sender == CLEARINGHOUSE, NotClearinghouse(msg.sender));
+    }
+
+    /// @dev An outside lender's withdrawal waits out the venue's incident freeze; the Clearinghouse's
+    ///      own redemptions (a liquidation seizing lent collateral) go on.
+    function _notFrozen() internal view {
+        require(!frozen || msg.sender == CLEARINGHOUSE, Frozen());
+    }
+
+    /// @inheritdoc ILendingPool
+    function setFrozen(bool frozen_) external {
+        _onlyClearinghouse();
+        frozen = frozen_;
     }
 }

@@ -21,7 +21,7 @@ interface ISpotMarketDeployer {
 contract SpotMarket is ISpotMarket, OrderBook {
     /// @dev Pocket: [71..0] locked quote (tick units) | [119..72] locked base (lots) |
     ///   [191..120] unswept quote (tick units) | [239..192] unswept base (lots) | [254..240] open orders |
-    ///   [255] margin flag (the account has debt)
+    ///   [255] margin flag (the account has a liability: debt or perp exposure)
     mapping(AccountId account => uint256) internal _pockets;
 
     constructor() OrderBook(ISpotMarketDeployer(msg.sender).bookParameters()) {}

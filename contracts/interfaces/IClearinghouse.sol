@@ -106,6 +106,8 @@ interface IClearinghouse {
     error NotBankrupt(AccountId account);
     /// @notice The account owes nothing in this token.
     error NoDebt(address token);
+    /// @notice Withdrawals, transfers between sub-accounts and borrows are stopped (incident freeze).
+    error Frozen();
 
     // ---- events ----
     event AssetListed(address indexed token, uint8 decimals);
@@ -148,6 +150,7 @@ interface IClearinghouse {
     event AssetPoolSet(address indexed token, address pool);
     event RiskEngineSet(address atlas);
     event LiquidationParamsSet(LiquidationParams params);
+    event FrozenSet(bool frozen);
 
     // ---- accounts ----
     /// @notice Deposits `amount` of a listed `token` from the caller into sub-account `sub`: debt
@@ -157,7 +160,9 @@ interface IClearinghouse {
     function deposit(address token, uint8 sub, uint256 amount) external;
 
     /// @notice Withdraws free balance to `to`. Owner only; operators may not withdraw.
-    /// @dev Works while markets are paused. Proceeds still in a market pocket must be swept first.
+    /// @dev Works while markets are paused; reverts Frozen during an incident freeze, and
+    ///      InsufficientMargin if the account has a liability and would fall below initial value.
+    ///      Proceeds still in a market pocket must be swept first.
     function withdraw(address token, uint8 sub, uint256 amount, address to) external;
 
     /// @notice Moves free balance between two of the caller's own sub-accounts.
@@ -251,11 +256,15 @@ interface IClearinghouse {
     /// @notice Applies a market's signed balance changes for `account`.
     /// @dev Authorised by recomputing the caller's CREATE2 address from (index, base, quote):
     ///      no registry read. A debit beyond the free balance borrows if the account allows it for
-    ///      orders, else reverts InsufficientBalance. An account with debt must keep initial value >= 0.
+    ///      orders, else reverts InsufficientBalance. An account with a liability (debt or perp
+    ///      exposure) must keep initial value >= 0. Reverts while the Clearinghouse is mid-operation
+    ///      (ReentrancyGuardReentrantCall), as do `settlePerp`, `liquidationSwap`, `checkMargin` and
+    ///      `creditReserve`: a token or pool call-out cannot reach the balances through a market.
     /// @param hints bit 0: the market's pocket says the account may have debt; bit 1: the pocket
     ///        was empty (a first settlement on this market). With no hint the Clearinghouse may
     ///        settle from the balances alone.
-    /// @return margin Whether the account has debt (the market then risk-checks its pocket-only actions).
+    /// @return margin Whether the account has a liability, debt or perp exposure (the market then
+    ///         risk-checks its pocket-only actions).
     function settle(
         uint256 index,
         address base,
@@ -284,7 +293,8 @@ interface IClearinghouse {
         uint256 quoteAtoms
     ) external;
 
-    /// @notice Reverts InsufficientMargin if the account has debt and initial value < 0.
+    /// @notice Reverts InsufficientMargin if the account has a liability (debt or perp exposure) and
+    ///         initial value < 0.
     function checkMargin(AccountId account) external view;
 
     /// @notice Moves fees a market collected (already held by this vault) into the reserve.
@@ -301,10 +311,27 @@ interface IClearinghouse {
     ///         the risk engine's oracle (the risk engine must be set).
     function listPerpMarket(address market) external returns (uint256 index);
 
-    /// @notice Pauses or resumes placing and taking on one market (guardian).
+    /// @notice Pauses one market (`index`), or every market (`index` 0): no placements or takes
+    ///         there; cancels, amends, purges and sweeps go on (guardian: at once; only governance
+    ///         resumes, through `setMarketPaused` / `setAllPaused`).
+    function pause(uint256 index) external;
+
+    /// @notice Incident freeze (guardian, at once): stops withdrawals, transfers between sub-accounts,
+    ///         voluntary borrows (`borrow`, withdrawals and orders that would borrow) and outside
+    ///         lenders' pool withdrawals. Deposits, repayments, cancels, trading from balances and
+    ///         liquidations go on. Only governance lifts it (`unfreeze`).
+    function freeze() external;
+
+    /// @notice Lifts the incident freeze (governance).
+    function unfreeze() external;
+
+    /// @notice Whether the venue is frozen (see `freeze`).
+    function frozen() external view returns (bool);
+
+    /// @notice Pauses or resumes placing and taking on one market (governance).
     function setMarketPaused(uint256 index, bool paused) external;
 
-    /// @notice Pauses or resumes every market (guardian).
+    /// @notice Pauses or resumes every market (governance).
     function setAllPaused(bool paused) external;
 
     /// @notice Changes a market's fees within its hard bounds.

@@ -37,6 +37,8 @@ interface ILendingPool is IERC4626 {
     error InsufficientReserves(uint256 requested, uint256 available);
     /// @notice An amount of zero was given where it would do nothing.
     error ZeroAmount();
+    /// @notice The venue is frozen: outside lenders' withdrawals wait until governance lifts it.
+    error Frozen();
     /// @notice A zero address was given where an address is needed.
     error ZeroAddress();
     /// @notice The asset delivered less than asked (fee-on-transfer tokens are refused).
@@ -146,6 +148,11 @@ interface ILendingPool is IERC4626 {
     // ---- views (all include interest accrued up to now) ----
     /// @notice The only address that may borrow, repay and write off.
     function clearinghouse() external view returns (address);
+    /// @notice Whether the venue is frozen: outside lenders' `withdraw` and `redeem` revert Frozen
+    ///         (and `maxWithdraw` / `maxRedeem` say 0) until governance lifts the freeze.
+    function frozen() external view returns (bool);
+    /// @notice Set by the Clearinghouse as it freezes and unfreezes the venue.
+    function setFrozen(bool frozen_) external;
     /// @notice Assets held by the pool for lenders and the reserve (excludes donations).
     function cash() external view returns (uint256);
     /// @notice Assets owed by borrowers, rounded down.

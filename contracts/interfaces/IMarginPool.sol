@@ -29,4 +29,5 @@ interface IMarginPool {
         external
         returns (uint256 shares, uint256 paid);
     function borrowRatePerSecondWad() external view returns (uint256);
+    function setFrozen(bool frozen) external;
 }

@@ -15,7 +15,8 @@ interface ISpotMarket is IOrderBook {
     function sweep(address owner, uint8 sub) external;
 
     // ---- Clearinghouse only ----
-    /// @notice Marks the account as having debt: its pocket-only risk-adding actions are margin-checked.
+    /// @notice Marks the account as having a liability (debt or perp exposure): its pocket-only
+    ///         risk-adding actions are margin-checked.
     function setMarginFlag(AccountId account) external;
 
     // ---- views ----

@@ -48,8 +48,12 @@ export async function deployProtocol(admin: Signer, treasury?: string): Promise<
   await (await spotDeployer.bind(chAddr)).wait();
   const selector = (f: Parameters<typeof clearinghouse.interface.getFunction>[0]) =>
     clearinghouse.interface.getFunction(f).selector;
-  const gov = (["listAsset", "createSpotMarket", "listPerpMarket", "setMarketFees", "setTreasury", "withdrawReserve"] as const).map(selector);
-  const guard = (["setMarketPaused", "setAllPaused"] as const).map(selector);
+  // the guardian pauses and freezes at once; only governance resumes a market or lifts a freeze
+  const gov = ([
+    "listAsset", "createSpotMarket", "listPerpMarket", "setMarketFees", "setTreasury", "withdrawReserve",
+    "setMarketPaused", "setAllPaused", "unfreeze",
+  ] as const).map(selector);
+  const guard = (["pause", "freeze"] as const).map(selector);
   await (await manager.setTargetFunctionRole(chAddr, gov, GOVERNANCE_ROLE)).wait();
   await (await manager.setTargetFunctionRole(chAddr, guard, GUARDIAN_ROLE)).wait();
   await (await manager.grantRole(GOVERNANCE_ROLE, adminAddr, 0)).wait();

@@ -5,11 +5,14 @@
 //
 // The venue is the perp fixture: WETH, USDC, WBTC, LINK; a WETH/USDC spot book; USDC, WETH and
 // WBTC lending pools funded by `lender`; ETH-PERP and BTC-PERP; the oracle (admin feeds), Atlas
-// and the PerpLiquidator. Prices: WETH $3,000, USDC $1, WBTC $60,000, LINK $15.
+// and the PerpLiquidator. Prices: WETH $3,000, USDC $1, WBTC $60,000, LINK $20.
 import type { Signer } from "ethers";
 import { usePerpFixture, place as placePerp, type PFx } from "../unit/perp._helpers.ts";
-import { acctOf, deposit as depositFx, mined, setPrice as setPriceFx, WAD, E6, E8, E18 } from "../unit/margin._helpers.ts";
+import { acctOf, deposit as depositFx, mined, sameTime as sameTimeFx, setPrice as setPriceFx, WAD, E6, E8, E18 } from "../unit/margin._helpers.ts";
 import { encodeOrder, type OrderParams } from "../../sdk/src/math/order.ts";
+import { createSpotMarket, GUARDIAN_ROLE } from "../../scripts/lib/deploy.ts";
+import { adminFeed, DEFAULT_RATE_MODEL } from "../../scripts/lib/deploy-margin.ts";
+import { LendingPool__factory, ReentrantToken__factory } from "../../types/ethers-contracts/index.js";
 
 export { WAD, E6, E8, E18, acctOf, mined };
 export type Venue = PFx;
@@ -52,6 +55,9 @@ export const spotOrder = (v: Venue, who: Who, o: OrderParams) => mined(v.market.
 /** Places an ETH-PERP (or the given perp market's) order; same units as the spot book. */
 export const perpOrder = (v: Venue, who: Who, o: OrderParams, m = v.ethPerp) => placePerp(m, who, o);
 
+/** Makes the next transaction land at the latest block's time, so it sees what a view just said. */
+export const atSameTime = (v: Venue) => sameTimeFx(v);
+
 /** Pushes a new oracle price for `sym` (WAD USD). */
 export const setPrice = (v: Venue, sym: Sym, priceWad: bigint) => setPriceFx(v, tokenOf(v, sym), priceWad);
 
@@ -82,3 +88,55 @@ export async function venueHoldings(v: Venue, sym: Sym): Promise<bigint> {
   if (pool) sum += await t.balanceOf(await pool.getAddress());
   return sum;
 }
+
+// ------------------------------------------------------------------ a token that calls back
+
+
+/**
+ * Lists HOOK, an 18-decimal token that calls a target of the attacker's choice on every transfer
+ * (`arm(target, calldata)`), priced $10, with a lending pool (funded by `lender`) and a HOOK/USDC
+ * spot book (lot 0.001 HOOK, tick 10 USDC atoms: tick 1_000 = $10). Every actor holds and has
+ * approved HOOK for the Clearinghouse and the pool.
+ */
+export async function listHookToken(v: Venue) {
+  const hook = await new ReentrantToken__factory(v.admin).deploy();
+  const H = await hook.getAddress();
+  const chAddr = await v.ch.getAddress();
+  await mined(v.ch.listAsset(H));
+  await mined(v.oracle.setFeed(H, adminFeed(10n * WAD)));
+  await mined(v.oracle.pushPrice(H, 10n * WAD));
+  await mined(v.ch.setAssetRisk(H, 1_000n, 50n, 9_800n));
+  const pool = await new LendingPool__factory(v.admin).deploy(
+    H, "Exchange HOOK pool", "xHOOK", chAddr, await v.protocol.manager.getAddress(), DEFAULT_RATE_MODEL, 1_000n,
+    2n ** 200n, 2n ** 200n,
+  );
+  const poolAddr = await pool.getAddress();
+  await mined(v.ch.setAssetPool(H, poolAddr));
+  const market = await createSpotMarket(v.protocol, {
+    base: H, quote: v.U, lotSize: 10n ** 15n, tickSize: 10n, minLots: 1n, makerFeeBps: 0n, takerFeeBps: 0n, maxMakerFeeBps: 0n,
+  });
+  for (const s of [v.alice, v.bob, v.carol, v.dave, v.lender, v.outsider]) {
+    await mined(hook.mint(s.address, 10n ** 30n));
+    await mined(hook.connect(s).approve(chAddr, 2n ** 256n - 1n));
+    await mined(hook.connect(s).approve(poolAddr, 2n ** 256n - 1n));
+  }
+  await mined(pool.connect(v.lender).deposit(100_000n * E18, v.lender.address));
+  v.prices.set(H, 10n * WAD);
+  return { hook, H, pool, market };
+}
+
+/** HOOK held by the venue: the vault plus the HOOK pool's balance. */
+export async function hookHoldings(v: Venue, h: Awaited<ReturnType<typeof listHookToken>>): Promise<bigint> {
+  return (await h.hook.balanceOf(await v.ch.getAddress())) + (await h.hook.balanceOf(await h.pool.getAddress()));
+}
+
+// ------------------------------------------------------------------ incident controls
+
+
+/** Makes `who` a guardian only (it may pause and freeze; it is not governance). */
+export const makeGuardian = (v: Venue, who: { address: string }) =>
+  mined(v.protocol.manager.grantRole(GUARDIAN_ROLE, who.address, 0));
+
+/** Open order ids of `who` on a book (the WETH/USDC spot book by default). */
+export const openOrders = (v: Venue, who: { address: string }, m: { openOrders(o: string, s: bigint): Promise<bigint[]> } = v.market, sub = 0n) =>
+  m.openOrders(who.address, sub);

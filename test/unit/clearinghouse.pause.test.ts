@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { GUARDIAN_ROLE, createSpotMarket } from "../../scripts/lib/deploy.ts";
 import { bookState, cancelOp, mined, MARKET_INDEX, ord, parseMarketLogs, place, placeOp, pocket, Side, useFixture } from "./_helpers.ts";
 
-describe("Clearinghouse.setMarketPaused / setAllPaused (guardian)", () => {
+describe("Clearinghouse.pause (guardian) / setMarketPaused / setAllPaused (governance)", () => {
   const fx = useFixture();
 
   it("a paused market rejects placing (also in a batch) with MarketPaused and leaves the book alone", async () => {
@@ -70,18 +70,36 @@ describe("Clearinghouse.setMarketPaused / setAllPaused (guardian)", () => {
     }
   });
 
-  it("is guardian only; a guardian needs no governance role; unknown markets revert UnknownMarket", async () => {
-    const { ch, protocol, admin, alice, ethers, usdc } = fx();
-    await expect(ch.connect(alice).setMarketPaused(MARKET_INDEX, true))
+  it("a guardian pauses (one market, or every market with 0) but cannot resume; governance resumes; unknown markets revert UnknownMarket", async () => {
+    const { ch, protocol, admin, alice, ethers, usdc, market } = fx();
+    await expect(ch.connect(alice).pause(MARKET_INDEX))
       .to.be.revertedWithCustomError(ch, "AccessManagedUnauthorized")
       .withArgs(alice.address);
     await expect(ch.connect(alice).setAllPaused(true)).to.be.revertedWithCustomError(ch, "AccessManagedUnauthorized");
     const guardian = (await ethers.getSigners())[8];
     await mined(protocol.manager.connect(admin).grantRole(GUARDIAN_ROLE, guardian.address, 0));
-    await mined(ch.connect(guardian).setMarketPaused(MARKET_INDEX, true));
-    await mined(ch.connect(guardian).setAllPaused(false));
+    await expect(ch.connect(guardian).pause(MARKET_INDEX)).to.emit(market, "PausedSet").withArgs(true);
+    await expect(ch.connect(guardian).setMarketPaused(MARKET_INDEX, false)).to.be.revertedWithCustomError(ch, "AccessManagedUnauthorized");
+    await expect(ch.connect(guardian).setAllPaused(false)).to.be.revertedWithCustomError(ch, "AccessManagedUnauthorized");
+    await expect(ch.connect(guardian).unfreeze()).to.be.revertedWithCustomError(ch, "AccessManagedUnauthorized");
+    await mined(ch.connect(admin).setAllPaused(false));
+    expect((await market.marketState())[2]).to.equal(false);
+    await mined(ch.connect(guardian).pause(0n));
+    expect((await market.marketState())[2]).to.equal(true);
     await expect(ch.connect(guardian).listAsset(await usdc.getAddress())).to.be.revertedWithCustomError(ch, "AccessManagedUnauthorized");
+    await expect(ch.connect(guardian).pause(2n)).to.be.revertedWithCustomError(ch, "UnknownMarket").withArgs(2n);
     await expect(ch.connect(admin).setMarketPaused(0n, true)).to.be.revertedWithCustomError(ch, "UnknownMarket").withArgs(0n);
     await expect(ch.connect(admin).setMarketPaused(2n, true)).to.be.revertedWithCustomError(ch, "UnknownMarket").withArgs(2n);
+  });
+
+  it("freeze and unfreeze: guardian freezes, governance lifts; each emits FrozenSet", async () => {
+    const { ch, protocol, admin, ethers } = fx();
+    const guardian = (await ethers.getSigners())[8];
+    await mined(protocol.manager.connect(admin).grantRole(GUARDIAN_ROLE, guardian.address, 0));
+    await expect(ch.connect(guardian).freeze()).to.emit(ch, "FrozenSet").withArgs(true);
+    expect(await ch.frozen()).to.equal(true);
+    await expect(ch.connect(guardian).unfreeze()).to.be.revertedWithCustomError(ch, "AccessManagedUnauthorized");
+    await expect(ch.connect(admin).unfreeze()).to.emit(ch, "FrozenSet").withArgs(false);
+    expect(await ch.frozen()).to.equal(false);
   });
 });

@@ -1066,6 +1066,17 @@ export class NoFeedError extends ContractRevertError<typeof oracleRouterAbi, "No
 }
 
 /**
+ * `NoStableAnchor(address)` (OracleRouter, selector `0xd7547da2`).
+ * The feed has no stable-price anchor yet (it had no good price when set): `updateStablePrice` (anyone may call) anchors it at its first good price.
+ */
+export class NoStableAnchorError extends ContractRevertError<typeof oracleRouterAbi, "NoStableAnchor"> {
+  static readonly errorName = "NoStableAnchor";
+  static readonly signature = "NoStableAnchor(address)";
+  static readonly selector: Hex = "0xd7547da2";
+  override name = "NoStableAnchorError";
+}
+
+/**
  * `NonPositivePrice(address,int256)` (OracleRouter, selector `0xde991d81`).
  * The feed reported a price of zero or below (raw, in the feed's own units).
  */
@@ -1308,6 +1319,7 @@ export const contractErrorsBySelector: Readonly<Record<Hex, ContractRevertErrorC
   "0xcc26dbbc": FeedUnavailableError,
   "0x91c5e437": InvalidFeedConfigError,
   "0x782387ad": NoFeedError,
+  "0xd7547da2": NoStableAnchorError,
   "0xde991d81": NonPositivePriceError,
   "0x61b02991": NotAdminFeedError,
   "0x61ac512b": PriceOutOfBoundsError,
@@ -1423,6 +1435,7 @@ export const exchangeErrorsAbi = [
   {"inputs":[{"internalType":"address","name":"asset","type":"address"},{"internalType":"address","name":"feed","type":"address"}],"name":"FeedUnavailable","type":"error"},
   {"inputs":[{"internalType":"address","name":"asset","type":"address"}],"name":"InvalidFeedConfig","type":"error"},
   {"inputs":[{"internalType":"address","name":"asset","type":"address"}],"name":"NoFeed","type":"error"},
+  {"inputs":[{"internalType":"address","name":"asset","type":"address"}],"name":"NoStableAnchor","type":"error"},
   {"inputs":[{"internalType":"address","name":"asset","type":"address"},{"internalType":"int256","name":"rawPrice","type":"int256"}],"name":"NonPositivePrice","type":"error"},
   {"inputs":[{"internalType":"address","name":"asset","type":"address"}],"name":"NotAdminFeed","type":"error"},
   {"inputs":[{"internalType":"address","name":"asset","type":"address"},{"internalType":"uint256","name":"priceWad","type":"uint256"}],"name":"PriceOutOfBounds","type":"error"},

@@ -227,29 +227,10 @@ contract OracleRouter is IOracleRouter, AccessManaged {
         uint256 head = e.head;
         bool wasAdmin = head & KIND_MASK == ADMIN;
 
-        // The previous push (Admin only) and anchor, wherever the old kind kept them.
-        uint256 lastPriceWad;
-        uint256 updatedAt;
-        uint256 anchorWad;
-        uint256 anchorAt;
-        if (wasAdmin) {
-            AdminHead memory a = _unpackAdmin(head);
-            lastPriceWad = a.lastPriceWad;
-            updatedAt = a.expiresAt - e.bounds.maxAgeSeconds; // expiresAt = updatedAt + maxAge
-            (anchorWad, anchorAt) = (a.stableWad, a.stableAt);
-        } else {
-            Quote memory q = e.quote;
-            (anchorWad, anchorAt) = (q.stableWad, q.stableAt);
-        }
-
-        // A pushed price is trusted unchecked on the read path, so it must satisfy the new
-        // bounds and still come from an Admin feed; an anchor outside the new bounds is dropped
-        // so the stable price restarts from the oracle.
-        bool keepPush = wasAdmin && cfg.kind == FeedKind.Admin && _within(lastPriceWad, cfg.minPriceWad, cfg.maxPriceWad);
-        if (!keepPush) (lastPriceWad, updatedAt) = (0, 0);
-        if (!_within(anchorWad, cfg.minPriceWad, cfg.maxPriceWad)) (anchorWad, anchorAt) = (0, 0);
-        // No price without an anchor: a kept push without one becomes the anchor, as of now.
-        bool anchorNow = keepPush && anchorAt == 0;
+        (uint256 lastPriceWad, uint256 updatedAt, uint256 anchorWad, uint256 anchorAt) = _kept(e, head, cfg);
+        // No price without an anchor: a kept push (within bounds, so non-zero) without one
+        // becomes the anchor, as of now.
+        bool anchorNow = lastPriceWad != 0 && anchorAt == 0;
         if (anchorNow) (anchorWad, anchorAt) = (lastPriceWad, block.timestamp);
 
         // min ≤ max < 2^96 (_validate): the casts are safe.
@@ -280,6 +261,29 @@ contract OracleRouter is IOracleRouter, AccessManaged {
         }
         emit FeedSet(asset, cfg);
         if (anchorNow) emit StablePriceUpdated(asset, anchorWad);
+    }
+
+    /// @dev What a change of feed keeps of the old entry, wherever its kind kept it (zeros for
+    /// what is dropped): a pushed price is trusted unchecked on the read path, so it survives only
+    /// an Admin → Admin change inside the new bounds; an anchor survives inside the new bounds.
+    function _kept(Entry storage e, uint256 head, FeedConfig calldata cfg)
+        internal
+        view
+        returns (uint256 lastPriceWad, uint256 updatedAt, uint256 anchorWad, uint256 anchorAt)
+    {
+        bool wasAdmin = head & KIND_MASK == ADMIN;
+        if (wasAdmin) {
+            AdminHead memory a = _unpackAdmin(head);
+            lastPriceWad = a.lastPriceWad;
+            updatedAt = a.expiresAt - e.bounds.maxAgeSeconds; // expiresAt = updatedAt + maxAge
+            (anchorWad, anchorAt) = (a.stableWad, a.stableAt);
+        } else {
+            Quote memory q = e.quote;
+            (anchorWad, anchorAt) = (q.stableWad, q.stableAt);
+        }
+        bool keepPush = wasAdmin && cfg.kind == FeedKind.Admin && _within(lastPriceWad, cfg.minPriceWad, cfg.maxPriceWad);
+        if (!keepPush) (lastPriceWad, updatedAt) = (0, 0);
+        if (!_within(anchorWad, cfg.minPriceWad, cfg.maxPriceWad)) (anchorWad, anchorAt) = (0, 0);
     }
 
     /// @inheritdoc IOracleRouter

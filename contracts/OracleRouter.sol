@@ -434,7 +434,7 @@ contract OracleRouter is IOracleRouter, AccessManaged {
         // protocol: initial margin stays on the conservative side of a pump or a crash).
         // Unchecked (Atlas reads this for every asset): stableAt ≤ now always (a past block time),
         // the counted age ≤ 3600 < 2^12, anchor < 2^96 and bps < 2^16, so the product stays below
-        // 2^124 and anchor + maxMove below 2^97; lower is guarded.
+        // 2^124, maxMove ≤ 6.6 × anchor and anchor + maxMove below 2^99; lower is guarded.
         unchecked {
             uint256 elapsed = block.timestamp - stableAt;
             if (elapsed > MAX_STABLE_ELAPSED_SECONDS) elapsed = MAX_STABLE_ELAPSED_SECONDS;

@@ -22,6 +22,9 @@ contract OracleRouter is IOracleRouter, AccessManaged {
     uint256 public constant MAX_AGE_LIMIT = 7 days;
     /// @notice Hard ceiling on a Chainlink feed's decimals.
     uint8 public constant MAX_FEED_DECIMALS = 36;
+    /// @notice Most time counted toward the stable price's allowed move: an anchor left alone
+    /// longer allows no more than one hour's move.
+    uint256 public constant MAX_STABLE_ELAPSED_SECONDS = 1 hours;
 
     // Per-asset state, fields from the least significant bit up. Slot 0 (`head`) depends on
     // the kind, which its two low bits always give:
@@ -32,7 +35,8 @@ contract OracleRouter is IOracleRouter, AccessManaged {
     //     | kind 2 | maxStableMoveBpsPerHour 16 | expiresAt 32 | stableAt 32 |
     //     | lastPriceWad 87 | stableWad 87 |                                       (256 bits)
     //     expiresAt = updatedAt + maxAgeSeconds (updatedAt = 0 before the first push), so the
-    //     price is stale exactly when now > expiresAt; stableAt = 0 means no anchor yet.
+    //     price is stale exactly when now > expiresAt; stableAt = 0 means no anchor yet, which
+    //     only a head without a push can have (the first push anchors, see pushPrice).
     //   slot 1 Bounds | minPriceWad 96 | maxPriceWad 96 | maxAgeSeconds 32 | (32 free) |
     //   slot 2 Quote  | stableWad 96 | stableAt 32 |        (the anchor; Chainlink and Pyth only)
     //   slot 3 pythPriceId                                                      (Pyth only)
@@ -185,17 +189,29 @@ contract OracleRouter is IOracleRouter, AccessManaged {
 
     /// @inheritdoc IOracleRouter
     function updateStablePrice(address asset) external {
-        (, uint256 stableWad, bytes memory err) = _read(asset);
-        if (err.length != 0) _revert(err);
         Entry storage e = _entries[asset];
         uint256 head = e.head;
+        uint256 stableWad;
+        bytes memory err;
         if (head & KIND_MASK == ADMIN) {
+            // A fresh push always has its anchor (the first push stores one), so _read's stable
+            // price is anchored here.
+            (, stableWad, err) = _read(asset);
+            if (err.length != 0) _revert(err);
             AdminHead memory a = _unpackAdmin(head);
             // Fits 87 bits: the stable price lies between the anchor and a bounded price.
             a.stableWad = stableWad;
             a.stableAt = block.timestamp;
             e.head = _packAdmin(a);
         } else {
+            uint256 priceWad;
+            (priceWad, err) = _readFeed(asset, e, head);
+            if (err.length != 0) _revert(err);
+            Quote memory q = e.quote;
+            // An unanchored feed (setFeed found no good price) is anchored at its first good price.
+            stableWad = q.stableAt == 0
+                ? priceWad
+                : _stable(priceWad, _unpackFeed(head).maxStableMoveBpsPerHour, q.stableWad, q.stableAt);
             // toUint96 cannot fail: the stable price lies between the anchor and a bounded price.
             e.quote = Quote(stableWad.toUint96(), block.timestamp.toUint32());
         }
@@ -211,27 +227,11 @@ contract OracleRouter is IOracleRouter, AccessManaged {
         uint256 head = e.head;
         bool wasAdmin = head & KIND_MASK == ADMIN;
 
-        // The previous push (Admin only) and anchor, wherever the old kind kept them.
-        uint256 lastPriceWad;
-        uint256 updatedAt;
-        uint256 anchorWad;
-        uint256 anchorAt;
-        if (wasAdmin) {
-            AdminHead memory a = _unpackAdmin(head);
-            lastPriceWad = a.lastPriceWad;
-            updatedAt = a.expiresAt - e.bounds.maxAgeSeconds; // expiresAt = updatedAt + maxAge
-            (anchorWad, anchorAt) = (a.stableWad, a.stableAt);
-        } else {
-            Quote memory q = e.quote;
-            (anchorWad, anchorAt) = (q.stableWad, q.stableAt);
-        }
-
-        // A pushed price is trusted unchecked on the read path, so it must satisfy the new
-        // bounds and still come from an Admin feed; an anchor outside the new bounds is dropped
-        // so the stable price restarts from the oracle.
-        bool keepPush = wasAdmin && cfg.kind == FeedKind.Admin && _within(lastPriceWad, cfg.minPriceWad, cfg.maxPriceWad);
-        if (!keepPush) (lastPriceWad, updatedAt) = (0, 0);
-        if (!_within(anchorWad, cfg.minPriceWad, cfg.maxPriceWad)) (anchorWad, anchorAt) = (0, 0);
+        (uint256 lastPriceWad, uint256 updatedAt, uint256 anchorWad, uint256 anchorAt) = _kept(e, head, cfg);
+        // No price without an anchor: a kept push (within bounds, so non-zero) without one
+        // becomes the anchor, as of now.
+        bool anchorNow = lastPriceWad != 0 && anchorAt == 0;
+        if (anchorNow) (anchorWad, anchorAt) = (lastPriceWad, block.timestamp);
 
         // min ≤ max < 2^96 (_validate): the casts are safe.
         e.bounds = Bounds(uint96(cfg.minPriceWad), uint96(cfg.maxPriceWad), cfg.maxAgeSeconds);
@@ -241,16 +241,49 @@ contract OracleRouter is IOracleRouter, AccessManaged {
                 AdminHead(cfg.maxStableMoveBpsPerHour, updatedAt + cfg.maxAgeSeconds, anchorAt, lastPriceWad, anchorWad)
             );
             if (!wasAdmin && e.quote.stableAt != 0) delete e.quote;
+            if (cfg.pythPriceId != e.pythPriceId) e.pythPriceId = cfg.pythPriceId;
         } else {
-            e.head = _packFeed(
+            uint256 newHead = _packFeed(
                 Feed(cfg.kind, cfg.maxAgeSeconds, cfg.maxConfBps, cfg.maxStableMoveBpsPerHour, feedDecimals, cfg.feed)
             );
+            e.head = newHead;
+            if (cfg.pythPriceId != e.pythPriceId) e.pythPriceId = cfg.pythPriceId;
+            if (anchorAt == 0) {
+                // No anchor survives: the feed's current price, if good, is its first good price
+                // and the anchor. Otherwise reads fail NoStableAnchor until updateStablePrice
+                // (anyone may call) finds a good price.
+                (uint256 priceWad, bytes memory err) = _readFeed(asset, e, newHead);
+                if (err.length == 0) (anchorWad, anchorAt, anchorNow) = (priceWad, block.timestamp, true);
+            }
             // The anchor fits 96 bits: it lies within bounds whose max is below 2^96.
             Quote memory q = Quote(uint96(anchorWad), uint32(anchorAt));
             if (wasAdmin || q.stableAt != e.quote.stableAt) e.quote = q;
         }
-        if (cfg.pythPriceId != e.pythPriceId) e.pythPriceId = cfg.pythPriceId;
         emit FeedSet(asset, cfg);
+        if (anchorNow) emit StablePriceUpdated(asset, anchorWad);
+    }
+
+    /// @dev What a change of feed keeps of the old entry, wherever its kind kept it (zeros for
+    /// what is dropped): a pushed price is trusted unchecked on the read path, so it survives only
+    /// an Admin → Admin change inside the new bounds; an anchor survives inside the new bounds.
+    function _kept(Entry storage e, uint256 head, FeedConfig calldata cfg)
+        internal
+        view
+        returns (uint256 lastPriceWad, uint256 updatedAt, uint256 anchorWad, uint256 anchorAt)
+    {
+        bool wasAdmin = head & KIND_MASK == ADMIN;
+        if (wasAdmin) {
+            AdminHead memory a = _unpackAdmin(head);
+            lastPriceWad = a.lastPriceWad;
+            updatedAt = a.expiresAt - e.bounds.maxAgeSeconds; // expiresAt = updatedAt + maxAge
+            (anchorWad, anchorAt) = (a.stableWad, a.stableAt);
+        } else {
+            Quote memory q = e.quote;
+            (anchorWad, anchorAt) = (q.stableWad, q.stableAt);
+        }
+        bool keepPush = wasAdmin && cfg.kind == FeedKind.Admin && _within(lastPriceWad, cfg.minPriceWad, cfg.maxPriceWad);
+        if (!keepPush) (lastPriceWad, updatedAt) = (0, 0);
+        if (!_within(anchorWad, cfg.minPriceWad, cfg.maxPriceWad)) (anchorWad, anchorAt) = (0, 0);
     }
 
     /// @inheritdoc IOracleRouter
@@ -262,7 +295,12 @@ contract OracleRouter is IOracleRouter, AccessManaged {
         require(_within(priceWad, b.minPriceWad, b.maxPriceWad), PriceOutOfBounds(asset, priceWad));
 
         AdminHead memory a = _unpackAdmin(head);
-        if (a.expiresAt != b.maxAgeSeconds) {
+        if (a.stableAt == 0) {
+            // The first good price is the anchor: no Admin price is ever read unanchored.
+            a.stableWad = priceWad;
+            a.stableAt = block.timestamp;
+            emit StablePriceUpdated(asset, priceWad);
+        } else if (a.expiresAt != b.maxAgeSeconds) {
             // A previous push exists (updatedAt = expiresAt − maxAge ≠ 0). Anchor first, at the
             // previous push, so a new (possibly pumped) price only moves the stable price from
             // now on, at the bounded rate.
@@ -292,16 +330,25 @@ contract OracleRouter is IOracleRouter, AccessManaged {
             }
             return ((head >> 82) & M87, _adminStable(head), err);
         }
-        Feed memory f = _unpackFeed(head);
-        if (f.kind == FeedKind.None) return (0, 0, abi.encodeWithSelector(NoFeed.selector, asset));
-        (priceWad, err) = f.kind == FeedKind.Chainlink ? _readChainlink(asset, f) : _readPyth(asset, f, e.pythPriceId);
+        (priceWad, err) = _readFeed(asset, e, head);
         if (err.length != 0) return (0, 0, err);
+        Quote memory q = e.quote;
+        // No margin price is unanchored: without an anchor the price is not usable.
+        if (q.stableAt == 0) return (0, 0, abi.encodeWithSelector(NoStableAnchor.selector, asset));
+        stableWad = _stable(priceWad, (head >> 56) & type(uint16).max, q.stableWad, q.stableAt); // maxStableMoveBpsPerHour
+    }
+
+    /// @dev The bounded oracle price of a Chainlink or Pyth feed (head not Admin), or the revert
+    /// data `price` would raise (then 0): NoFeed, the adapter's errors, PriceOutOfBounds.
+    function _readFeed(address asset, Entry storage e, uint256 head) internal view returns (uint256 priceWad, bytes memory err) {
+        Feed memory f = _unpackFeed(head);
+        if (f.kind == FeedKind.None) return (0, abi.encodeWithSelector(NoFeed.selector, asset));
+        (priceWad, err) = f.kind == FeedKind.Chainlink ? _readChainlink(asset, f) : _readPyth(asset, f, e.pythPriceId);
+        if (err.length != 0) return (0, err);
         Bounds memory b = e.bounds;
         if (!_within(priceWad, b.minPriceWad, b.maxPriceWad)) {
-            return (0, 0, abi.encodeWithSelector(PriceOutOfBounds.selector, asset, priceWad));
+            return (0, abi.encodeWithSelector(PriceOutOfBounds.selector, asset, priceWad));
         }
-        Quote memory q = e.quote;
-        stableWad = _stable(priceWad, f.maxStableMoveBpsPerHour, q.stableWad, q.stableAt);
     }
 
     /// @dev The stable price of an Admin head: its anchor moved towards its pushed price.
@@ -375,20 +422,23 @@ contract OracleRouter is IOracleRouter, AccessManaged {
         }
     }
 
-    /// @dev Stable price from the anchor towards `oracleWad`: clamp(oracle, anchor ± maxMove).
+    /// @dev Stable price from the anchor towards `oracleWad`: clamp(oracle, anchor ± maxMove), the
+    /// move counting at most MAX_STABLE_ELAPSED_SECONDS since the anchor. Callers pass a stored
+    /// anchor (stableAt ≠ 0): every read checks or guarantees one.
     function _stable(uint256 oracleWad, uint256 maxMoveBpsPerHour, uint256 anchor, uint256 stableAt)
         internal
         view
         returns (uint256)
     {
-        if (stableAt == 0) return oracleWad;
         // Rounded down: the stable price moves at most the bound, never more (favours the
         // protocol: initial margin stays on the conservative side of a pump or a crash).
-        // stableAt ≤ now always (it is a past block time); < 2^96 × 2^16 × 2^64, no overflow.
-        // Unchecked (Atlas reads this for every asset): anchor < 2^96, bps < 2^16, the age < 2^64,
-        // so the product stays below 2^176 and anchor + maxMove below 2^177; lower is guarded.
+        // Unchecked (Atlas reads this for every asset): stableAt ≤ now always (a past block time),
+        // the counted age ≤ 3600 < 2^12, anchor < 2^96 and bps < 2^16, so the product stays below
+        // 2^124, maxMove ≤ 6.6 × anchor and anchor + maxMove below 2^99; lower is guarded.
         unchecked {
-            uint256 maxMove = anchor * maxMoveBpsPerHour * (block.timestamp - stableAt) / BPS_HOURS;
+            uint256 elapsed = block.timestamp - stableAt;
+            if (elapsed > MAX_STABLE_ELAPSED_SECONDS) elapsed = MAX_STABLE_ELAPSED_SECONDS;
+            uint256 maxMove = anchor * maxMoveBpsPerHour * elapsed / BPS_HOURS;
             uint256 lower = maxMove >= anchor ? 0 : anchor - maxMove;
             uint256 upper = anchor + maxMove;
             return oracleWad < lower ? lower : oracleWad > upper ? upper : oracleWad;

@@ -85,9 +85,18 @@ export async function buildMarginWorld(w: World): Promise<MarginWorld> {
   ];
   const list: MarginAsset[] = [];
   const priceWad = new Map<string, bigint>();
+  // Caps: the default multiples of what this world seeds into each pool (the lender's USDC and
+  // WETH, and the `lent5` holder's amounts below).
+  const seedAtoms: Record<string, bigint> = {
+    USDC: 10_000_000n * USDC_UNIT,
+    WETH: 1_000n * WAD,
+    WBTC: 10n ** 8n,
+    LINK: 2_000n * WAD,
+    UNI: 4_000n * WAD,
+  };
   for (const [t, symbol, p, shockBps, slippageBps] of spec) {
     const token = await t.getAddress();
-    list.push({ token, symbol, priceWad: p, shockBps, slippageBps, pool: {} });
+    list.push({ token, symbol, priceWad: p, shockBps, slippageBps, pool: { seedAtoms: seedAtoms[symbol] } });
     priceWad.set(token, p);
     labelAddress(token, symbol);
   }

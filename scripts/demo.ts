@@ -467,10 +467,20 @@ async function marginStory(): Promise<{
     [B, usd(60_000n)],
     [U, WAD],
   ]);
+  // Pool caps (finite, docs/LENDING.md): the default multiples of what the story seeds (carol lends
+  // 500,000 USDC, grace 250 WETH: supply caps 4×, borrow caps 2× that); nobody seeds WBTC, whose
+  // caps are set to the same dollar size as the USDC pool's (2,000,000 / 1,000,000 at $60,000).
   const assets = [
-    { token: W, symbol: "WETH", priceWad: prices.get(W)!, shockBps: 1_000n, slippageBps: 50n, pool: {} },
-    { token: B, symbol: "WBTC", priceWad: prices.get(B)!, shockBps: 1_000n, slippageBps: 50n, pool: {} },
-    { token: U, symbol: "USDC", priceWad: prices.get(U)!, shockBps: 100n, slippageBps: 10n, pool: {} },
+    { token: W, symbol: "WETH", priceWad: prices.get(W)!, shockBps: 1_000n, slippageBps: 50n, pool: { seedAtoms: 250n * 10n ** 18n } },
+    {
+      token: B,
+      symbol: "WBTC",
+      priceWad: prices.get(B)!,
+      shockBps: 1_000n,
+      slippageBps: 50n,
+      pool: { supplyCap: (100n * 10n ** 8n) / 3n, borrowCap: (50n * 10n ** 8n) / 3n },
+    },
+    { token: U, symbol: "USDC", priceWad: prices.get(U)!, shockBps: 100n, slippageBps: 10n, pool: { seedAtoms: 500_000n * 10n ** 6n } },
   ];
   const margin = await deployMargin(protocol, assets);
   const { atlas, lens, oracle, pools } = margin;
@@ -487,24 +497,26 @@ async function marginStory(): Promise<{
   const paramRows: string[][] = [];
   for (const a of assets) {
     const pos = await ch.positionOf(acct(admin), a.token);
+    const [supplyCap, borrowCap] = await pools[a.symbol].caps();
+    const dec = { WETH: 18, WBTC: 8, USDC: 6 }[a.symbol]!;
+    const capText = (atoms: bigint) => groupThousands(formatUnits(atoms, dec).replace(/(\.\d{0,2})\d*$/, "$1").replace(/\.$/, ""));
     paramRows.push([
       a.symbol,
       usdText(a.priceWad),
       bpsText(pos.shockBps),
       bpsText(pos.slippageBps),
       bpsText(pos.lentHaircutBps),
+      capText(supplyCap),
+      capText(borrowCap),
       await pools[a.symbol].getAddress(),
     ]);
   }
   console.log(
-    renderTable(["asset", "oracle price (USD)", "shock h", "slippage s", "lent counts", "lending pool"], paramRows, [
-      "left",
-      "right",
-      "right",
-      "right",
-      "right",
-      "left",
-    ]),
+    renderTable(
+      ["asset", "oracle price (USD)", "shock h", "slippage s", "lent counts", "supply cap", "borrow cap", "lending pool"],
+      paramRows,
+      ["left", "right", "right", "right", "right", "right", "right", "left"],
+    ),
   );
   const [ramp, capShareBps, bufferBps] = await ch.liquidationParams();
   const model = await pools.USDC.rateModel();

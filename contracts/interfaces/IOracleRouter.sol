@@ -17,7 +17,7 @@ enum FeedKind {
 /// @param maxConfBps Pyth only: widest accepted confidence interval as a share of the price;
 ///        zero for the other kinds (they report no confidence).
 /// @param maxStableMoveBpsPerHour Largest move of the stable price per hour, as a share of its
-///        anchor (linear in the time since the anchor was stored).
+///        anchor (linear in the time since the anchor was stored, counting at most one hour).
 /// @param minPriceWad Sanity floor, WAD USD per whole token (> 0).
 /// @param maxPriceWad Sanity ceiling, WAD USD per whole token (fits in 96 bits; in 87 bits,
 ///        about 1.5e8 USD per token, for an Admin feed, whose read packs two prices in one slot).
@@ -40,7 +40,10 @@ struct FeedConfig {
 /// repayments) and for views.
 /// The stable price follows the oracle at a bounded rate (Mango v4's defence after its 2022
 /// oracle pump): from a stored anchor it moves at most `maxStableMoveBpsPerHour` of the anchor per
-/// hour towards the oracle. Initial margin uses the more conservative of the two.
+/// hour towards the oracle, counting at most one hour since the anchor. Every feed is anchored from
+/// its first good price (at `setFeed`, the first `pushPrice`, or `updateStablePrice`); a feed
+/// without an anchor has no usable price (`NoStableAnchor`). Initial margin uses the more
+/// conservative of the two.
 interface IOracleRouter {
     // ---- errors ----
     /// @notice The asset has no feed.
@@ -59,6 +62,9 @@ interface IOracleRouter {
     error InvalidFeedConfig(address asset);
     /// @notice `pushPrice` was called for an asset whose feed is not an Admin feed.
     error NotAdminFeed(address asset);
+    /// @notice The feed has no stable-price anchor yet (it had no good price when set):
+    ///         `updateStablePrice` (anyone may call) anchors it at its first good price.
+    error NoStableAnchor(address asset);
 
     // ---- events ----
     event FeedSet(address indexed asset, FeedConfig cfg);
@@ -68,7 +74,8 @@ interface IOracleRouter {
     // ---- reads ----
     /// @notice The asset's oracle price and stable price, WAD USD per whole token.
     /// @dev Reverts NoFeed, StalePrice, NonPositivePrice, PriceOutOfBounds, ConfidenceTooWide
-    ///      (Pyth) or FeedUnavailable. An Admin feed reads one storage slot and calls nothing
+    ///      (Pyth), FeedUnavailable or NoStableAnchor (a good Chainlink or Pyth price before the
+    ///      feed's first anchor; an Admin push is always anchored). An Admin feed reads one storage slot and calls nothing
     ///      (a second only to fill in StalePrice).
     function price(address asset) external view returns (uint256 priceWad, uint256 stableWad);
 
@@ -88,10 +95,13 @@ interface IOracleRouter {
     function stableAnchorOf(address asset) external view returns (uint256 stableWad, uint256 stableAt);
 
     // ---- keepers ----
-    /// @notice Stores the current stable price as the new anchor (anyone may call).
-    /// @dev Reverts as `price` does when the oracle price is bad, so a bad price never moves the
-    ///      anchor. The allowed move accrues from the anchor's time, so keepers should call it
-    ///      about hourly; much more often compounds the bound slightly (see docs/ORACLES.md).
+    /// @notice Stores the current stable price as the new anchor (anyone may call); a feed without
+    ///         an anchor is anchored at its current price, its first good price.
+    /// @dev Reverts as `price` does when the oracle price is bad (but never NoStableAnchor), so a
+    ///      bad price never moves the anchor. The allowed move accrues from the anchor's time for
+    ///      at most one hour, so keepers should call it at least hourly for the stable price to
+    ///      keep following the oracle; much more often compounds the bound slightly (see
+    ///      docs/ORACLES.md).
     function updateStablePrice(address asset) external;
 
     // ---- governance (through the AccessManager) ----
@@ -101,11 +111,15 @@ interface IOracleRouter {
     ///         kind, a feed without code, or a Chainlink feed whose `decimals()` fails or exceeds 36.
     /// @dev Chainlink decimals are read once here and cached. A pushed Admin price survives only
     ///      an Admin → Admin change and only if it lies within the new bounds; the stable anchor
-    ///      survives if it lies within the new bounds.
+    ///      survives if it lies within the new bounds. Without a surviving anchor, the feed is
+    ///      anchored at once at its current price when that is good (a kept Admin push, or a good
+    ///      Chainlink or Pyth read, logged `StablePriceUpdated`); otherwise at its first good price
+    ///      (Admin: the first push; Chainlink, Pyth: `updateStablePrice`).
     function setFeed(address asset, FeedConfig calldata cfg) external;
 
     /// @notice Pushes a price for an Admin feed (local chains and tests). Moves the stable anchor
-    ///         to the stable price of the previous push first, then stores `priceWad` as of now.
+    ///         to the stable price of the previous push first (the first push of a feed without an
+    ///         anchor is the anchor), then stores `priceWad` as of now.
     /// @dev Reverts NotAdminFeed for other kinds and PriceOutOfBounds outside the sanity bounds,
     ///      which is why reading an Admin feed skips the bounds slot.
     function pushPrice(address asset, uint256 priceWad) external;

@@ -29,6 +29,29 @@ export const DEFAULT_RATE_MODEL: RateModel = {
   kinkWad: (80n * WAD) / 100n,
 };
 
+/**
+ * Default pool caps, as multiples of the liquidity the deployment seeds into the pool: the supply
+ * cap lets the pool grow to 4× its seed before governance raises it, and the borrow cap, half the
+ * supply cap, bounds what every borrower together can take out (2× the seed) whatever an oracle
+ * says — the backstop behind the stable price against a Mango-style pump (docs/LENDING.md).
+ */
+export const SUPPLY_CAP_SEED_MULTIPLE = 4n;
+export const BORROW_CAP_SEED_MULTIPLE = 2n;
+/** A cap LendingPool reads as "none" (its cash is uint112). Test worlds only: deployments set finite caps. */
+export const UNCAPPED = 2n ** 112n - 1n;
+
+/** A lending pool's parameters. Its caps are finite: give them, or `seedAtoms` to derive them. */
+export interface PoolConfig {
+  model?: RateModel;
+  reserveFactorBps?: bigint;
+  /** Liquidity (atoms) the deployment seeds into the pool; the caps default to multiples of it. */
+  seedAtoms?: bigint;
+  /** Cap on the pool's total assets (atoms); default SUPPLY_CAP_SEED_MULTIPLE × seedAtoms. */
+  supplyCap?: bigint;
+  /** Cap on the pool's total borrows (atoms); default BORROW_CAP_SEED_MULTIPLE × seedAtoms. */
+  borrowCap?: bigint;
+}
+
 export interface MarginAsset {
   token: string;
   symbol: string;
@@ -37,7 +60,18 @@ export interface MarginAsset {
   slippageBps: bigint;
   lentHaircutBps?: bigint;
   /** Deploy a lending pool for this asset. */
-  pool?: { model?: RateModel; reserveFactorBps?: bigint; supplyCap?: bigint; borrowCap?: bigint };
+  pool?: PoolConfig;
+}
+
+/** A pool's caps: as given, else the default multiples of its seed; throws if neither gives finite caps. */
+export function poolCaps(symbol: string, cfg: PoolConfig): { supplyCap: bigint; borrowCap: bigint } {
+  const seed = cfg.seedAtoms;
+  const supplyCap = cfg.supplyCap ?? (seed === undefined ? undefined : seed * SUPPLY_CAP_SEED_MULTIPLE);
+  const borrowCap = cfg.borrowCap ?? (seed === undefined ? undefined : seed * BORROW_CAP_SEED_MULTIPLE);
+  if (supplyCap === undefined || borrowCap === undefined || supplyCap === 0n || borrowCap === 0n) {
+    throw new Error(`${symbol} pool: caps must be set: give seedAtoms (caps ${SUPPLY_CAP_SEED_MULTIPLE}× and ${BORROW_CAP_SEED_MULTIPLE}× it) or supplyCap and borrowCap`);
+  }
+  return { supplyCap, borrowCap };
 }
 
 export interface Margin {
@@ -49,8 +83,9 @@ export interface Margin {
 }
 
 /**
- * Deploys the oracle, Atlas (and with it its lens; initial margin 1.5x, 10 days of interest on debt) and pools, and
- * wires their governance through the protocol's AccessManager (roles granted to the admin).
+ * Deploys the oracle, Atlas (and with it its lens; initial margin 1.5x, 10 days of interest on debt) and pools
+ * (with finite supply and borrow caps: `poolCaps`), and wires their governance through the protocol's
+ * AccessManager (roles granted to the admin). Each asset's admin feed is anchored by its first push.
  */
 export async function deployMargin(p: Protocol, assets: MarginAsset[]): Promise<Margin> {
   const admin = p.admin;
@@ -100,8 +135,9 @@ export function adminFeed(priceWad: bigint) {
   };
 }
 
-async function deployPool(p: Protocol, a: MarginAsset, cfg: NonNullable<MarginAsset["pool"]>): Promise<LendingPool> {
+async function deployPool(p: Protocol, a: MarginAsset, cfg: PoolConfig): Promise<LendingPool> {
   const admin: Signer = p.admin;
+  const { supplyCap, borrowCap } = poolCaps(a.symbol, cfg);
   const pool = await new LendingPool__factory(admin).deploy(
     a.token,
     `Exchange ${a.symbol} pool`,
@@ -110,8 +146,8 @@ async function deployPool(p: Protocol, a: MarginAsset, cfg: NonNullable<MarginAs
     await p.manager.getAddress(),
     cfg.model ?? DEFAULT_RATE_MODEL,
     cfg.reserveFactorBps ?? 1_000n,
-    cfg.supplyCap ?? 2n ** 200n,
-    cfg.borrowCap ?? 2n ** 200n,
+    supplyCap,
+    borrowCap,
   );
   await (await p.clearinghouse.setAssetPool(a.token, await pool.getAddress())).wait();
   const sel = (f: Parameters<typeof pool.interface.getFunction>[0]) => pool.interface.getFunction(f).selector;

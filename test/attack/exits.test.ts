@@ -3,7 +3,7 @@
 // (withdraw, transfer, a spot buy funded from its balance) must leave initial value >= 0.
 import { expect } from "chai";
 import {
-  useVenue, deposit, withdraw, transfer, perpOrder, spotOrder, initialValue, balanceOf, walletOf, acctOf, atSameTime, E6,
+  useVenue, deposit, withdraw, transfer, perpOrder, spotOrder, initialValue, balanceOf, walletOf, acctOf, sameTime, E6,
 } from "./venue.ts";
 
 const ETH = 300_000n; // $3,000 on both WETH books
@@ -31,7 +31,7 @@ describe("attack: exits that skip the margin check", () => {
     // what the lens says may leave does leave, and the account still meets initial margin
     const max = await v.lens.maxWithdraw(acctOf(v.alice), v.U, false);
     expect(max).to.be.greaterThan(0n).and.lessThan(990n * E6);
-    await atSameTime(v); // funding accrues by the second: withdraw at the time the lens priced
+    await sameTime(v); // funding accrues by the second: withdraw at the time the lens priced
     await withdraw(v, v.alice, "USDC", max);
     expect(await initialValue(v, v.alice)).to.be.at.least(0n);
   });

@@ -8,11 +8,11 @@
 // and the PerpLiquidator. Prices: WETH $3,000, USDC $1, WBTC $60,000, LINK $20.
 import type { Signer } from "ethers";
 import { usePerpFixture, place as placePerp, type PFx } from "../unit/perp._helpers.ts";
-import { acctOf, deposit as depositFx, mined, sameTime as sameTimeFx, setPrice as setPriceFx, WAD, E6, E8, E18 } from "../unit/margin._helpers.ts";
+import { acctOf, deposit as depositFx, mined, refreshPrices, sameTime as sameTimeFx, setPrice as setPriceFx, WAD, E6, E8, E18 } from "../unit/margin._helpers.ts";
 import { encodeOrder, type OrderParams } from "../../sdk/src/math/order.ts";
 import { createSpotMarket, GUARDIAN_ROLE } from "../../scripts/lib/deploy.ts";
 import { adminFeed, DEFAULT_RATE_MODEL } from "../../scripts/lib/deploy-margin.ts";
-import { LendingPool__factory, ReentrantToken__factory } from "../../types/ethers-contracts/index.js";
+import { LendingPool__factory, MockAggregator__factory, MockPythFeed__factory, ReentrantToken__factory } from "../../types/ethers-contracts/index.js";
 
 export { WAD, E6, E8, E18, acctOf, mined };
 export type Venue = PFx;
@@ -54,9 +54,6 @@ export const spotOrder = (v: Venue, who: Who, o: OrderParams) => mined(v.market.
 
 /** Places an ETH-PERP (or the given perp market's) order; same units as the spot book. */
 export const perpOrder = (v: Venue, who: Who, o: OrderParams, m = v.ethPerp) => placePerp(m, who, o);
-
-/** Makes the next transaction land at the latest block's time, so it sees what a view just said. */
-export const atSameTime = (v: Venue) => sameTimeFx(v);
 
 /** Pushes a new oracle price for `sym` (WAD USD). */
 export const setPrice = (v: Venue, sym: Sym, priceWad: bigint) => setPriceFx(v, tokenOf(v, sym), priceWad);
@@ -140,3 +137,124 @@ export const makeGuardian = (v: Venue, who: { address: string }) =>
 /** Open order ids of `who` on a book (the WETH/USDC spot book by default). */
 export const openOrders = (v: Venue, who: { address: string }, m: { openOrders(o: string, s: bigint): Promise<bigint[]> } = v.market, sub = 0n) =>
   m.openOrders(who.address, sub);
+
+// ---------------------------------------------------------------- oracle feeds and liquidation
+// (item 3 of issue #13: test/attack/oracle-mango.test.ts)
+
+/** The oracle adapters a feed can come from. */
+export type FeedKindName = "admin" | "chainlink" | "pyth";
+
+/** A price source of one asset that a test moves. */
+export interface PriceFeed {
+  kind: FeedKindName;
+  /** Quotes `priceWad` now, in one update. */
+  set(priceWad: bigint): Promise<void>;
+  /** Quotes the last price again now (keeps the feed fresh). */
+  refresh(): Promise<void>;
+}
+
+/**
+ * Points `sym`'s oracle at a feed of `kind` quoting `priceWad` now, through `OracleRouter.setFeed`
+ * and nothing else (no `updateStablePrice`): admin keeps the venue's pushed feed; chainlink is a
+ * MockAggregator (8 decimals), pyth Pyth's MockPyth (expo −8). Same policy as the venue's admin
+ * feeds: 1 hour staleness, the stable price moving at most 5% an hour, bounds price / 1000 ×1000.
+ */
+export async function useFeed(v: Venue, sym: Sym, kind: FeedKindName, priceWad: bigint): Promise<PriceFeed> {
+  const token = tokenOf(v, sym);
+  if (kind === "admin") {
+    const feed: PriceFeed = {
+      kind,
+      set: async (p) => void (await setPrice(v, sym, p)),
+      refresh: async () => void (await setPrice(v, sym, v.prices.get(token)!)),
+    };
+    await feed.set(priceWad);
+    return feed;
+  }
+  v.prices.delete(token); // no longer an admin feed: refreshPrices must skip it
+  const raw = (p: bigint) => p / 10n ** 10n; // WAD → 8 decimals
+  const policy = {
+    pythPriceId: "0x" + "00".repeat(32),
+    maxAgeSeconds: 3_600n,
+    maxConfBps: 0n,
+    maxStableMoveBpsPerHour: 500n,
+    minPriceWad: priceWad / 1000n,
+    maxPriceWad: priceWad * 1000n,
+  };
+  let last = priceWad;
+  if (kind === "chainlink") {
+    const agg = await new MockAggregator__factory(v.admin).deploy(8, raw(priceWad));
+    await mined(v.oracle.setFeed(token, { ...policy, kind: 2n, feed: await agg.getAddress() }));
+    return {
+      kind,
+      set: async (p) => {
+        last = p;
+        await mined(agg.setAnswer(raw(p)));
+      },
+      refresh: async () => void (await mined(agg.setAnswer(raw(last)))),
+    };
+  }
+  const pyth = await new MockPythFeed__factory(v.admin).deploy(60, 0);
+  const id = "0x" + BigInt(token).toString(16).padStart(64, "0");
+  let published = 0n;
+  const quote = async (p: bigint) => {
+    last = p;
+    const t = BigInt((await v.ethers.provider.getBlock("latest"))!.timestamp) + 1n;
+    published = t > published ? t : published + 1n; // MockPyth keeps only strictly newer updates
+    const data = await pyth.createPriceFeedUpdateData(id, raw(p), 0n, -8n, raw(p), 0n, published, 0n);
+    await v.networkHelpers.time.setNextBlockTimestamp(published);
+    await mined(pyth.updatePriceFeeds([data]));
+  };
+  await quote(priceWad);
+  await mined(v.oracle.setFeed(token, { ...policy, kind: 3n, feed: await pyth.getAddress(), pythPriceId: id, maxConfBps: 100n }));
+  return { kind, set: quote, refresh: () => quote(last) };
+}
+
+/** Moves time forward by `seconds`, then re-quotes every admin price and each of `feeds` unchanged. */
+export async function elapse(v: Venue, seconds: bigint, ...feeds: PriceFeed[]): Promise<void> {
+  await v.networkHelpers.time.increase(seconds);
+  await refreshPrices(v);
+  for (const f of feeds) if (f.kind !== "admin") await f.refresh();
+}
+
+/** Stores `sym`'s current stable price as its anchor (`OracleRouter.updateStablePrice`; anyone may call). */
+export const updateStablePrice = (v: Venue, sym: Sym) => mined(v.oracle.updateStablePrice(tokenOf(v, sym)));
+
+/** The oracle's (price, stable price) of `sym`, WAD USD. */
+export const oraclePrices = (v: Venue, sym: Sym) => v.oracle.price(tokenOf(v, sym));
+
+/** The lens's largest borrow of `sym` that keeps `who`'s initial value ≥ 0 (atoms). */
+export const maxBorrow = (v: Venue, who: { address: string }, sym: Sym, sub = 0n) => v.lens.maxBorrow(acctOf(who, sub), tokenOf(v, sym));
+
+/** Makes the next transaction land at the latest block's time (views and it agree to the second). */
+export const sameTime = (v: Venue) => sameTimeFx(v);
+
+/** Starts `victim`'s liquidation auction (anyone may call). */
+export const flagLiquidatable = (v: Venue, who: Who, victim: { address: string }, sub = 0n) =>
+  mined(v.ch.connect(who).flagLiquidatable(acctOf(victim, sub)));
+
+/**
+ * `who` (from its sub-account 0) repays `repayAtoms` of `victim`'s `debtSym` debt and seizes
+ * `collSym`; returns what the `Liquidated` event says was seized and at which discount.
+ */
+export async function liquidate(
+  v: Venue,
+  who: Who,
+  victim: { address: string },
+  debtSym: Sym,
+  repayAtoms: bigint,
+  collSym: Sym,
+): Promise<{ seizedAtoms: bigint; discountBps: bigint }> {
+  const r = await mined(v.ch.connect(who).liquidate(acctOf(victim), tokenOf(v, debtSym), repayAtoms, tokenOf(v, collSym), 0));
+  for (const log of r.logs) {
+    const e = v.ch.interface.parseLog(log);
+    if (e?.name === "Liquidated") return { seizedAtoms: e.args.seizedAtoms, discountBps: e.args.discountBps };
+  }
+  throw new Error("no Liquidated event");
+}
+
+/** The largest liquidation discount (bps) on `collSym`: capShare × (shock + slippage). */
+export async function maxDiscountBps(v: Venue, collSym: Sym): Promise<bigint> {
+  const [, capShareBps] = await v.ch.liquidationParams();
+  const pos = await v.ch.positionOf(acctOf(v.admin), tokenOf(v, collSym));
+  return (BigInt(capShareBps) * (BigInt(pos.shockBps) + BigInt(pos.slippageBps))) / 10_000n;
+}

@@ -15,7 +15,7 @@ import { ContractFactory, Interface } from "ethers";
 import { network } from "hardhat";
 import { multicall3Abi } from "viem";
 import { createSpotMarket, deployProtocol, deployToken } from "../../scripts/lib/deploy.ts";
-import { deployMargin } from "../../scripts/lib/deploy-margin.ts";
+import { deployMargin, UNCAPPED } from "../../scripts/lib/deploy-margin.ts";
 import {
   AccessManager__factory,
   Atlas__factory,
@@ -175,7 +175,7 @@ export async function deployMarginChain() {
       priceWad: a.priceWad,
       shockBps: a.shockBps,
       slippageBps: a.slippageBps,
-      pool: { model: RATE_MODEL },
+      pool: { model: RATE_MODEL, supplyCap: UNCAPPED, borrowCap: UNCAPPED },
     })),
   );
   const pools = await Promise.all(ASSETS.map(async (a) => (await m.pools[a.symbol].getAddress()).toLowerCase()));

@@ -7,7 +7,7 @@
 import { network } from "hardhat";
 import { getAddress, maxUint256, type Address } from "viem";
 import { createSpotMarket, deployProtocol, deployToken } from "../../scripts/lib/deploy.ts";
-import { deployMargin } from "../../scripts/lib/deploy-margin.ts";
+import { deployMargin, UNCAPPED } from "../../scripts/lib/deploy-margin.ts";
 import { createPerpMarket, deployPerpLiquidator } from "../../scripts/lib/deploy-perp.ts";
 import { exchangeActions, getMarket, lendingPoolAbi, mockErc20Abi, type MarketInfo } from "../../sdk/src/index.ts";
 
@@ -47,7 +47,7 @@ async function deploy(override?: ChainOverride) {
   const wbtcUsdc = await createSpotMarket(protocol, { base: tokens.wbtc, quote: tokens.usdc, lotSize: 10n ** 4n, tickSize: 1n, ...fees });
   const margin = await deployMargin(
     protocol,
-    SYMS.map((s) => ({ token: tokens[s], symbol: s, priceWad: PRICES[s], ...RISK[s], pool: {} })),
+    SYMS.map((s) => ({ token: tokens[s], symbol: s, priceWad: PRICES[s], ...RISK[s], pool: { supplyCap: UNCAPPED, borrowCap: UNCAPPED } })),
   );
   // perps (market indexes 3 and 4): ETH-PERP lot 0.001 WETH, BTC-PERP lot 0.0001 WBTC, both tick 10 USDC atoms
   const liquidatorContract = await deployPerpLiquidator(protocol);

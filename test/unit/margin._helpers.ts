@@ -6,7 +6,7 @@
 import type { ContractTransactionReceipt, ContractTransactionResponse, Signer } from "ethers";
 import { network } from "hardhat";
 import { createSpotMarket, deployProtocol, deployToken } from "../../scripts/lib/deploy.ts";
-import { deployMargin } from "../../scripts/lib/deploy-margin.ts";
+import { deployMargin, UNCAPPED } from "../../scripts/lib/deploy-margin.ts";
 import { accountId } from "../../sdk/src/math/order.ts";
 import type { LendingPool } from "../../types/ethers-contracts/index.js";
 
@@ -69,10 +69,12 @@ export async function deployMarginFixture(opts: { takerFeeBps?: bigint } = {}) {
     takerFeeBps: opts.takerFeeBps ?? 0n,
     maxMakerFeeBps: 0n,
   });
+  // uncapped pools: these tests probe margin and lending, not caps (test/unit/lending.* test caps)
+  const pool = { supplyCap: UNCAPPED, borrowCap: UNCAPPED };
   const margin = await deployMargin(protocol, [
-    { token: W, symbol: "WETH", ...asset(START.WETH), pool: {} },
-    { token: U, symbol: "USDC", ...asset(START.USDC), pool: {} },
-    { token: B, symbol: "WBTC", ...asset(START.WBTC), pool: {} },
+    { token: W, symbol: "WETH", ...asset(START.WETH), pool },
+    { token: U, symbol: "USDC", ...asset(START.USDC), pool },
+    { token: B, symbol: "WBTC", ...asset(START.WBTC), pool },
     { token: L, symbol: "LINK", ...asset(START.LINK) },
   ]);
   const pools = { WETH: margin.pools.WETH, USDC: margin.pools.USDC, WBTC: margin.pools.WBTC };

@@ -165,10 +165,18 @@ export function scale(value: bigint, shift: bigint): bigint {
   return value / 10n ** -shift;
 }
 
-/** The stable price from an anchor (or none) towards `oracle`, at `t`. */
+/** Most seconds since the anchor counted toward the stable price's move. */
+export const MAX_STABLE_ELAPSED = 3600n;
+
+/**
+ * The stable price from an anchor towards `oracle`, at `t`, counting at most an hour since the
+ * anchor. With no anchor (the router then has no usable price) it is `oracle`: the first good
+ * price is the anchor.
+ */
 export function stableModel(oracle: bigint, bps: bigint, anchor: { wad: bigint; at: bigint } | null, t: bigint): bigint {
   if (!anchor || anchor.at === 0n) return oracle;
-  const maxMove = (anchor.wad * bps * (t - anchor.at)) / BPS_HOURS;
+  const elapsed = t - anchor.at > MAX_STABLE_ELAPSED ? MAX_STABLE_ELAPSED : t - anchor.at;
+  const maxMove = (anchor.wad * bps * elapsed) / BPS_HOURS;
   const lower = maxMove >= anchor.wad ? 0n : anchor.wad - maxMove;
   const upper = anchor.wad + maxMove;
   return oracle < lower ? lower : oracle > upper ? upper : oracle;

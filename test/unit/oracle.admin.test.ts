@@ -28,11 +28,12 @@ describe("OracleRouter: Admin feeds and pushPrice", () => {
     await expect(f.router.connect(f.keeper).pushPrice(A, 3_000n * WAD))
       .to.emit(f.router, "PricePushed")
       .withArgs(A, 3_000n * WAD)
-      .and.not.to.emit(f.router, "StablePriceUpdated");
-    // No anchor yet: the stable price is the oracle price.
+      .and.to.emit(f.router, "StablePriceUpdated")
+      .withArgs(A, 3_000n * WAD);
+    // The first push is the anchor: the stable price is that price.
     expect(await f.router.price(A)).to.deep.equal([3_000n * WAD, 3_000n * WAD]);
     expect(await f.router.tryPrice(A)).to.deep.equal([true, 3_000n * WAD, 3_000n * WAD]);
-    expect(await f.router.stableAnchorOf(A)).to.deep.equal([0n, 0n]);
+    expect(await f.router.stableAnchorOf(A)).to.deep.equal([3_000n * WAD, t]);
   });
 
   it("accepts prices at exactly the sanity bounds and rejects one wei outside (PriceOutOfBounds)", async () => {
@@ -57,8 +58,10 @@ describe("OracleRouter: Admin feeds and pushPrice", () => {
     const f = fx();
     await expect(f.router.pushPrice(ASSET.none, WAD)).to.be.revertedWithCustomError(f.router, "NotAdminFeed").withArgs(ASSET.none);
     await setFeed(f, A, chainlinkCfg(await f.agg8.getAddress()));
+    const anchor = await f.router.stableAnchorOf(A); // setFeed's, at the aggregator's price
+    expect(anchor[0]).to.equal(3_000n * WAD);
     await expect(f.router.pushPrice(A, 3_000n * WAD)).to.be.revertedWithCustomError(f.router, "NotAdminFeed").withArgs(A);
-    expect(await f.router.stableAnchorOf(A)).to.deep.equal([0n, 0n]);
+    expect(await f.router.stableAnchorOf(A)).to.deep.equal(anchor);
   });
 
   it("restricted functions revert AccessManagedUnauthorized for outsiders", async () => {

@@ -1,6 +1,7 @@
 // The stable price (Mango v4's defence after its 2022 pump): after a 2x oracle pump it moves at
-// most maxStableMoveBpsPerHour of its anchor per hour, rounded so it never moves more, and
-// catches up over time; a crash is followed as slowly; a bad oracle price never moves the anchor.
+// most maxStableMoveBpsPerHour of its anchor per hour, rounded so it never moves more, counting
+// at most one hour since its anchor (keepers re-anchor it to let it catch up); a crash is
+// followed as slowly; a bad oracle price never moves the anchor.
 import { expect } from "chai";
 import {
   ASSET,
@@ -37,11 +38,15 @@ async function pump(f: OracleFx, from: bigint, to: bigint, bps = 500n): Promise<
 describe("OracleRouter: stable price", () => {
   const fx = useOracleFixture();
 
-  it("without an anchor equals the oracle; updateStablePrice (anyone) stores it with the time", async () => {
+  it("setFeed anchors at the feed's good price; updateStablePrice (anyone) stores the stable price with the time", async () => {
     const f = fx();
-    await setFeed(f, A, chainlinkCfg(await f.agg8.getAddress()));
+    const t0 = (await now(f)) + 2n;
+    await nextTxAt(f, t0);
+    await expect(f.router.setFeed(A, chainlinkCfg(await f.agg8.getAddress())))
+      .to.emit(f.router, "StablePriceUpdated")
+      .withArgs(A, 3_000n * WAD);
     expect(await f.router.price(A)).to.deep.equal([3_000n * WAD, 3_000n * WAD]);
-    expect(await f.router.stableAnchorOf(A)).to.deep.equal([0n, 0n]);
+    expect(await f.router.stableAnchorOf(A)).to.deep.equal([3_000n * WAD, t0]);
     const t = (await now(f)) + 5n;
     await nextTxAt(f, t);
     await expect(f.router.connect(f.outsider).updateStablePrice(A))
@@ -50,7 +55,7 @@ describe("OracleRouter: stable price", () => {
     expect(await f.router.stableAnchorOf(A)).to.deep.equal([3_000n * WAD, t]);
   });
 
-  it("after a 2x pump moves exactly the bound per hour, rounded down in between", async () => {
+  it("after a 2x pump moves exactly the bound per hour, and no further after an hour without an update", async () => {
     const f = fx();
     const t1 = await pump(f, 1_000n * WAD, 2_000n * WAD);
     expect(await f.router.price(A)).to.deep.equal([2_000n * WAD, 1_000n * WAD]);
@@ -58,9 +63,17 @@ describe("OracleRouter: stable price", () => {
     expect((await f.router.price(A))[1]).to.equal(1_025n * WAD);
     await mineAt(f, t1 + HOUR);
     expect((await f.router.price(A))[1]).to.equal(1_050n * WAD);
-    // One second more: 1000e18 × 500 / 36e6 = 13,888,888,888,888,888.9 → rounded down.
     await mineAt(f, t1 + HOUR + 1n);
-    expect((await f.router.price(A))[1]).to.equal(1_050n * WAD + 13_888_888_888_888_888n);
+    // One second more counts nothing: the move counts at most an hour since the anchor.
+    expect((await f.router.price(A))[1]).to.equal(1_050n * WAD);
+  });
+
+  it("rounds the allowed move down to the wei", async () => {
+    const f = fx();
+    const t1 = await pump(f, 1_000n * WAD, 2_000n * WAD);
+    // 1000e18 × 500 × 1 s / 36e6 = 13,888,888,888,888,888.9 → rounded down.
+    await mineAt(f, t1 + 1n);
+    expect((await f.router.price(A))[1]).to.equal(1_000n * WAD + 13_888_888_888_888_888n);
   });
 
   it("with hourly keeper updates moves at most 5% of the anchor per hour and catches up in 15 hours", async () => {
@@ -83,15 +96,18 @@ describe("OracleRouter: stable price", () => {
     expect(await f.router.price(A)).to.deep.equal([2_000n * WAD, 2_000n * WAD]);
   });
 
-  it("without updates catches up linearly: 2000 exactly after 20 hours", async () => {
+  it("an anchor left alone counts one hour at most: 1,050 after 1, 19 or 30 hours without updates", async () => {
     const f = fx();
     const t1 = await pump(f, 1_000n * WAD, 2_000n * WAD);
-    await mineAt(f, t1 + 19n * HOUR);
-    expect((await f.router.price(A))[1]).to.equal(1_950n * WAD);
-    await mineAt(f, t1 + 20n * HOUR);
-    expect((await f.router.price(A))[1]).to.equal(2_000n * WAD);
-    await mineAt(f, t1 + 30n * HOUR);
-    expect((await f.router.price(A))[1]).to.equal(2_000n * WAD);
+    for (const h of [1n, 19n, 30n]) {
+      await mineAt(f, t1 + h * HOUR);
+      expect((await f.router.price(A))[1], `${h} h`).to.equal(1_050n * WAD);
+    }
+    // a keeper update after 30 hours stores 1,050 (one hour's move), and the next hour adds 5% of it
+    await nextTxAt(f, t1 + 30n * HOUR + 1n);
+    await expect(f.router.updateStablePrice(A)).to.emit(f.router, "StablePriceUpdated").withArgs(A, 1_050n * WAD);
+    await mineAt(f, t1 + 31n * HOUR + 1n);
+    expect((await f.router.price(A))[1]).to.equal(1_102_500_000_000_000_000_000n);
   });
 
   it("follows a crash as slowly, staying above the oracle meanwhile", async () => {
@@ -99,8 +115,8 @@ describe("OracleRouter: stable price", () => {
     const t1 = await pump(f, 2_000n * WAD, 1_000n * WAD);
     await mineAt(f, t1 + HOUR);
     expect(await f.router.price(A)).to.deep.equal([1_000n * WAD, 1_900n * WAD]);
-    await mineAt(f, t1 + 10n * HOUR);
-    expect((await f.router.price(A))[1]).to.equal(1_000n * WAD);
+    await mineAt(f, t1 + 10n * HOUR); // without updates, still one hour's move
+    expect((await f.router.price(A))[1]).to.equal(1_900n * WAD);
   });
 
   it("a bound larger than the anchor lets the stable price reach the oracle (floor at zero)", async () => {
@@ -130,10 +146,12 @@ describe("OracleRouter: stable price", () => {
     await (await f.agg8.setAnswer(6_000n * 10n ** 8n)).wait();
     await mineAt(f, t0 + HOUR);
     expect(await f.router.price(A)).to.deep.equal([6_000n * WAD, 3_300n * WAD]);
-    await nextTxAt(f, t0 + 2n * HOUR);
-    await expect(f.router.updateStablePrice(A)).to.emit(f.router, "StablePriceUpdated").withArgs(A, 3_600n * WAD);
-    await mineAt(f, t0 + 3n * HOUR);
-    expect((await f.router.price(A))[1]).to.equal(3_960n * WAD);
+    await mineAt(f, t0 + 2n * HOUR); // two hours count as one
+    expect((await f.router.price(A))[1]).to.equal(3_300n * WAD);
+    await nextTxAt(f, t0 + 2n * HOUR + 1n);
+    await expect(f.router.updateStablePrice(A)).to.emit(f.router, "StablePriceUpdated").withArgs(A, 3_300n * WAD);
+    await mineAt(f, t0 + 3n * HOUR + 1n);
+    expect((await f.router.price(A))[1]).to.equal(3_630n * WAD);
   });
 
   it("updateStablePrice reverts with the oracle's error and leaves the anchor alone", async () => {

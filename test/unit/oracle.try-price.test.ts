@@ -2,13 +2,16 @@
 // not revert; both agree to the wei with a bigint model of the conversion, staleness, sign,
 // confidence and bounds rules, and price() raises the error the model predicts. And over random
 // Admin push / keeper update / wait sequences, the stable price matches the model and never
-// moves further from its anchor than the bound allows.
+// moves further from its anchor than the bound allows (counting at most an hour). No feed
+// answers a price without an anchor: a Chainlink feed is anchored at setFeed when its price is
+// good then, a Pyth feed set before its first price answers NoStableAnchor until updateStablePrice.
 import { expect } from "chai";
 import fc from "fast-check";
 import type { OracleRouter } from "../../types/ethers-contracts/index.js";
 import {
   ASSET,
   BPS_HOURS,
+  MAX_STABLE_ELAPSED,
   adminCfg,
   chainlinkCfg,
   mineAt,
@@ -27,14 +30,13 @@ const A = ASSET.weth;
 const MAX96 = 2n ** 96n - 1n;
 const RUNS = 120;
 
-type Outcome = { ok: true; price: bigint } | { ok: false; name: string; args: unknown[] };
+type Outcome = { ok: true; price: bigint; stable: bigint } | { ok: false; name: string; args: unknown[] };
 
-/** price() as an Outcome: the value, or the custom error it reverted with. */
+/** price() as an Outcome: the values, or the custom error it reverted with. */
 async function callPrice(router: OracleRouter): Promise<Outcome> {
   try {
     const [p, s] = await router.price(A);
-    expect(s).to.equal(p); // no anchor in these runs
-    return { ok: true, price: p };
+    return { ok: true, price: p, stable: s };
   } catch (e) {
     const data = (e as { data?: string }).data;
     const parsed = data ? router.interface.parseError(data) : null;
@@ -47,7 +49,7 @@ async function checkAgainst(router: OracleRouter, expected: Outcome): Promise<vo
   const [ok, p, s] = await router.tryPrice(A); // must not throw
   expect(ok).to.equal(expected.ok);
   expect(p).to.equal(expected.ok ? expected.price : 0n);
-  expect(s).to.equal(p);
+  expect(s).to.equal(expected.ok ? expected.stable : 0n);
   // the batched read ATLAS uses packs the same answer: price | stable << 128 | ok << 255
   const [word] = await router.tryPrices([A]);
   expect(word).to.equal(expected.ok ? p | (s << 128n) | (1n << 255n) : 0n);
@@ -58,8 +60,25 @@ const stale = (t: bigint, updatedAt: bigint, maxAge: bigint) => t > updatedAt &&
 
 function bounded(cfg: Cfg, price: bigint): Outcome {
   return price >= cfg.minPriceWad && price <= cfg.maxPriceWad
-    ? { ok: true, price }
+    ? { ok: true, price, stable: price }
     : { ok: false, name: "PriceOutOfBounds", args: [A, price] };
+}
+
+type Anchor = { wad: bigint; at: bigint } | null;
+
+/** A good feed price read at `t` with `anchor`: its stable price, or NoStableAnchor without one. */
+function anchored(raw: Outcome, anchor: Anchor, bps: bigint, t: bigint): Outcome {
+  if (!raw.ok) return raw;
+  if (!anchor) return { ok: false, name: "NoStableAnchor", args: [A] };
+  return { ok: true, price: raw.price, stable: stableModel(raw.price, bps, anchor, t) };
+}
+
+/** The model of a Chainlink read (no anchor yet). */
+function chainlinkRaw(cfg: Cfg, d: number, ans: bigint, updatedAt: bigint, t: bigint, down: boolean, feed: string): Outcome {
+  if (down) return { ok: false, name: "FeedUnavailable", args: [A, feed] };
+  if (stale(t, updatedAt, cfg.maxAgeSeconds)) return { ok: false, name: "StalePrice", args: [A, updatedAt, cfg.maxAgeSeconds] };
+  if (ans <= 0n) return { ok: false, name: "NonPositivePrice", args: [A, ans] };
+  return bounded(cfg, scale(ans, 18n - BigInt(d)));
 }
 
 /** Sanity bounds: often the widest allowed, otherwise two random 96-bit prices. */
@@ -98,19 +117,21 @@ describe("OracleRouter: tryPrice never reverts and agrees with price() and the m
         try {
           await (await f.agg8.setDecimals(d)).wait();
           const cfg = chainlinkCfg(feed, { maxAgeSeconds: mAge, minPriceWad: lo, maxPriceWad: hi });
+          // setFeed anchors at the aggregator's standing answer when that is a good price then
+          const t0 = (await now(f)) + 1n;
+          const first = chainlinkRaw(cfg, d, await f.agg8.answer(), await f.agg8.updatedAt(), t0, false, feed);
+          await nextTxAt(f, t0);
           await setFeed(f, A, cfg);
-          const t = (await now(f)) + 1n;
+          const anchor: Anchor = first.ok ? { wad: first.price, at: t0 } : null;
+          expect(await f.router.stableAnchorOf(A)).to.deep.equal(anchor ? [anchor.wad, anchor.at] : [0n, 0n]);
+          const t = t0 + 1n;
           const updatedAt = ageS > t ? 0n : t - ageS;
           await nextTxAt(f, t);
           await (await f.agg8.setRoundData(ans, updatedAt)).wait();
           await (await f.agg8.setReverting(down && d % 4 === 0)).wait();
           const tView = await now(f);
-          let expected: Outcome;
-          if (down && d % 4 === 0) expected = { ok: false, name: "FeedUnavailable", args: [A, feed] };
-          else if (stale(tView, updatedAt, mAge)) expected = { ok: false, name: "StalePrice", args: [A, updatedAt, mAge] };
-          else if (ans <= 0n) expected = { ok: false, name: "NonPositivePrice", args: [A, ans] };
-          else expected = bounded(cfg, scale(ans, 18n - BigInt(d)));
-          await checkAgainst(f.router, expected);
+          const raw = chainlinkRaw(cfg, d, ans, updatedAt, tView, down && d % 4 === 0, feed);
+          await checkAgainst(f.router, anchored(raw, anchor, cfg.maxStableMoveBpsPerHour, tView));
         } finally {
           await snap.restore();
         }
@@ -131,23 +152,35 @@ describe("OracleRouter: tryPrice never reverts and agrees with price() and the m
         const snap = await f.networkHelpers.takeSnapshot();
         try {
           const cfg = pythCfg(pyth, { maxAgeSeconds: mAge, maxConfBps: bps, minPriceWad: lo, maxPriceWad: hi });
-          await setFeed(f, A, cfg);
+          await setFeed(f, A, cfg); // MockPyth has no price for the id yet: no anchor
+          expect(await f.router.stableAnchorOf(A)).to.deep.equal([0n, 0n]);
           const t = (await now(f)) + 1n;
           const publishTime = ageS >= t ? 1n : t - ageS; // MockPyth needs publishTime > 0
           await nextTxAt(f, t);
           await setPyth(f, { price: p, conf: c, expo: e, publishTime });
           const tView = await now(f);
-          let expected: Outcome;
-          if (stale(tView, publishTime, mAge)) expected = { ok: false, name: "StalePrice", args: [A, publishTime, mAge] };
-          else if (p <= 0n) expected = { ok: false, name: "NonPositivePrice", args: [A, p] };
-          else {
+          const pythRaw = (at: bigint): Outcome => {
+            if (stale(at, publishTime, mAge)) return { ok: false, name: "StalePrice", args: [A, publishTime, mAge] };
+            if (p <= 0n) return { ok: false, name: "NonPositivePrice", args: [A, p] };
             const wad = scale(p, 18n + e);
-            expected =
-              c * 10_000n > p * bps
-                ? { ok: false, name: "ConfidenceTooWide", args: [A, scale(c, 18n + e), wad] }
-                : bounded(cfg, wad);
+            return c * 10_000n > p * bps
+              ? { ok: false, name: "ConfidenceTooWide", args: [A, scale(c, 18n + e), wad] }
+              : bounded(cfg, wad);
+          };
+          await checkAgainst(f.router, anchored(pythRaw(tView), null, cfg.maxStableMoveBpsPerHour, tView));
+          const tu = tView + 1n;
+          const raw = pythRaw(tu);
+          await nextTxAt(f, tu);
+          if (!raw.ok) {
+            // a bad price never anchors the feed
+            await expect(f.router.updateStablePrice(A)).to.be.revertedWithCustomError(f.router, raw.name);
+            expect(await f.router.stableAnchorOf(A)).to.deep.equal([0n, 0n]);
+          } else {
+            // the first good price is the anchor
+            await expect(f.router.updateStablePrice(A)).to.emit(f.router, "StablePriceUpdated").withArgs(A, raw.price);
+            expect(await f.router.stableAnchorOf(A)).to.deep.equal([raw.price, tu]);
+            await checkAgainst(f.router, anchored(raw, { wad: raw.price, at: tu }, cfg.maxStableMoveBpsPerHour, tu));
           }
-          await checkAgainst(f.router, expected);
         } finally {
           await snap.restore();
         }
@@ -181,7 +214,9 @@ describe("OracleRouter: tryPrice never reverts and agrees with price() and the m
             } else if (o.kind === "push") {
               await nextTxAt(f, t);
               await (await f.router.pushPrice(A, o.price)).wait();
-              if (last !== null) anchor = { wad: stableModel(last, bps, anchor, t), at: t };
+              // the first push is the anchor; later ones re-anchor at the previous push's stable price
+              if (anchor === null) anchor = { wad: o.price, at: t };
+              else if (last !== null) anchor = { wad: stableModel(last, bps, anchor, t), at: t };
               last = o.price;
             } else {
               await nextTxAt(f, t);
@@ -201,7 +236,8 @@ describe("OracleRouter: tryPrice never reverts and agrees with price() and the m
             expect(await f.router.stableAnchorOf(A)).to.deep.equal(anchor ? [anchor.wad, anchor.at] : [0n, 0n]);
             if (anchor) {
               const dist = s > anchor.wad ? s - anchor.wad : anchor.wad - s;
-              expect(dist * BPS_HOURS <= anchor.wad * bps * (t - anchor.at)).to.equal(true);
+              const counted = t - anchor.at > MAX_STABLE_ELAPSED ? MAX_STABLE_ELAPSED : t - anchor.at;
+              expect(dist * BPS_HOURS <= anchor.wad * bps * counted).to.equal(true);
             }
           }
         } finally {

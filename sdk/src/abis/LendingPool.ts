@@ -299,6 +299,11 @@ export const lendingPoolAbi = [
     "type": "error"
   },
   {
+    "inputs": [],
+    "name": "Frozen",
+    "type": "error"
+  },
+  {
     "inputs": [
       {
         "internalType": "uint256",
@@ -1144,6 +1149,19 @@ export const lendingPoolAbi = [
   },
   {
     "inputs": [],
+    "name": "frozen",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "isConsumingScheduledOp",
     "outputs": [
       {
@@ -1551,6 +1569,19 @@ export const lendingPoolAbi = [
       }
     ],
     "name": "setCaps",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bool",
+        "name": "frozen_",
+        "type": "bool"
+      }
+    ],
+    "name": "setFrozen",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

@@ -115,6 +115,17 @@ export const oracleRouterAbi = [
         "internalType": "address",
         "name": "asset",
         "type": "address"
+      }
+    ],
+    "name": "NoStableAnchor",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
       },
       {
         "internalType": "int256",
@@ -335,6 +346,19 @@ export const oracleRouterAbi = [
         "internalType": "uint8",
         "name": "",
         "type": "uint8"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_STABLE_ELAPSED_SECONDS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",

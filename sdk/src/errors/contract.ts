@@ -68,6 +68,17 @@ export class CapacityReachedError extends ContractRevertError<typeof clearinghou
 }
 
 /**
+ * `Frozen()` (Clearinghouse, selector `0xa8cab3d1`).
+ * Withdrawals, transfers between sub-accounts and borrows are stopped (incident freeze).
+ */
+export class FrozenError extends ContractRevertError<typeof clearinghouseAbi, "Frozen"> {
+  static readonly errorName = "Frozen";
+  static readonly signature = "Frozen()";
+  static readonly selector: Hex = "0xa8cab3d1";
+  override name = "FrozenError";
+}
+
+/**
  * `InsufficientBalance(address,uint256,uint256)` (Clearinghouse, selector `0xdb42144d`).
  * The account's free balance is smaller than the amount asked for.
  */
@@ -1066,6 +1077,17 @@ export class NoFeedError extends ContractRevertError<typeof oracleRouterAbi, "No
 }
 
 /**
+ * `NoStableAnchor(address)` (OracleRouter, selector `0xd7547da2`).
+ * The feed has no stable-price anchor yet (it had no good price when set): `updateStablePrice` (anyone may call) anchors it at its first good price.
+ */
+export class NoStableAnchorError extends ContractRevertError<typeof oracleRouterAbi, "NoStableAnchor"> {
+  static readonly errorName = "NoStableAnchor";
+  static readonly signature = "NoStableAnchor(address)";
+  static readonly selector: Hex = "0xd7547da2";
+  override name = "NoStableAnchorError";
+}
+
+/**
  * `NonPositivePrice(address,int256)` (OracleRouter, selector `0xde991d81`).
  * The feed reported a price of zero or below (raw, in the feed's own units).
  */
@@ -1216,6 +1238,7 @@ export const contractErrorsBySelector: Readonly<Record<Hex, ContractRevertErrorC
   "0x99dd81ed": AssetAlreadyListedError,
   "0xd0957f1f": AssetNotListedError,
   "0x20c1a840": CapacityReachedError,
+  "0xa8cab3d1": FrozenError,
   "0xdb42144d": InsufficientBalanceError,
   "0x4f4d34e4": InsufficientCollateralError,
   "0x25c60a2d": InsufficientMarginError,
@@ -1308,6 +1331,7 @@ export const contractErrorsBySelector: Readonly<Record<Hex, ContractRevertErrorC
   "0xcc26dbbc": FeedUnavailableError,
   "0x91c5e437": InvalidFeedConfigError,
   "0x782387ad": NoFeedError,
+  "0xd7547da2": NoStableAnchorError,
   "0xde991d81": NonPositivePriceError,
   "0x61b02991": NotAdminFeedError,
   "0x61ac512b": PriceOutOfBoundsError,
@@ -1331,6 +1355,7 @@ export const exchangeErrorsAbi = [
   {"inputs":[{"internalType":"address","name":"token","type":"address"}],"name":"AssetAlreadyListed","type":"error"},
   {"inputs":[{"internalType":"address","name":"token","type":"address"}],"name":"AssetNotListed","type":"error"},
   {"inputs":[],"name":"CapacityReached","type":"error"},
+  {"inputs":[],"name":"Frozen","type":"error"},
   {"inputs":[{"internalType":"address","name":"token","type":"address"},{"internalType":"uint256","name":"requested","type":"uint256"},{"internalType":"uint256","name":"available","type":"uint256"}],"name":"InsufficientBalance","type":"error"},
   {"inputs":[{"internalType":"address","name":"token","type":"address"},{"internalType":"uint256","name":"seize","type":"uint256"},{"internalType":"uint256","name":"available","type":"uint256"}],"name":"InsufficientCollateral","type":"error"},
   {"inputs":[{"internalType":"AccountId","name":"account","type":"bytes32"},{"internalType":"int256","name":"initialWad","type":"int256"}],"name":"InsufficientMargin","type":"error"},
@@ -1423,6 +1448,7 @@ export const exchangeErrorsAbi = [
   {"inputs":[{"internalType":"address","name":"asset","type":"address"},{"internalType":"address","name":"feed","type":"address"}],"name":"FeedUnavailable","type":"error"},
   {"inputs":[{"internalType":"address","name":"asset","type":"address"}],"name":"InvalidFeedConfig","type":"error"},
   {"inputs":[{"internalType":"address","name":"asset","type":"address"}],"name":"NoFeed","type":"error"},
+  {"inputs":[{"internalType":"address","name":"asset","type":"address"}],"name":"NoStableAnchor","type":"error"},
   {"inputs":[{"internalType":"address","name":"asset","type":"address"},{"internalType":"int256","name":"rawPrice","type":"int256"}],"name":"NonPositivePrice","type":"error"},
   {"inputs":[{"internalType":"address","name":"asset","type":"address"}],"name":"NotAdminFeed","type":"error"},
   {"inputs":[{"internalType":"address","name":"asset","type":"address"},{"internalType":"uint256","name":"priceWad","type":"uint256"}],"name":"PriceOutOfBounds","type":"error"},

@@ -131,13 +131,9 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
         returns (uint256 orderId, uint256 filledLots)
     {
         Ctx memory c = _load(AccountId.wrap(bytes32((uint256(uint160(owner)) << 96) | ((order >> 86) & C.M8))));
-        if (owner == msg.sender) {
-            (orderId, filledLots) = _placeOne(c, order);
-        } else {
-            // an operator: authorised and bounded to the owner's price band in one Clearinghouse call
-            _checkOperatorPrice(c.account, order, 0);
-            (orderId, filledLots) = _placeOne(c, order);
-        }
+        // an operator: authorised and bounded to the owner's price band in one Clearinghouse call
+        if (owner != msg.sender) _checkOperatorPrice(c.account, order, 0);
+        (orderId, filledLots) = _placeOne(c, order);
         _flush(c);
     }
 
@@ -200,9 +196,8 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
         returns (uint256[] memory results)
     {
         Ctx memory c = _load(_account(owner == address(0) ? msg.sender : owner, sub));
-        _auth(c.account);
         // an operator's price band, read at its first place op (`_checkOperatorPrice`); 0 for the owner
-        uint256 band = c.account.owner() == msg.sender ? 0 : 1;
+        uint256 band = _auth(c.account) ? 1 : 0;
         results = new uint256[](ops.length);
         for (uint256 i; i < ops.length; ++i) {
             uint256 op = ops[i];
@@ -552,9 +547,11 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
         }
     }
 
-    function _auth(AccountId acct) internal view {
+    /// @dev The caller is the account's owner or an operator it approved; returns true for an operator.
+    function _auth(AccountId acct) internal view returns (bool operator) {
         if (acct.owner() != msg.sender) {
             require(CLEARINGHOUSE.isOperator(acct, msg.sender), NotAuthorized(msg.sender, acct));
+            return true;
         }
     }
 

@@ -7,11 +7,13 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IClearinghouse, SpotMarketParams, Position, LiquidationParams} from "./interfaces/IClearinghouse.sol";
 import {ISpotMarket} from "./interfaces/ISpotMarket.sol";
 import {IPerpMarket} from "./interfaces/IPerpMarket.sol";
 import {IMarginPool} from "./interfaces/IMarginPool.sol";
 import {IAtlas} from "./interfaces/IAtlas.sol";
+import {IPriceOracle} from "./interfaces/IPriceOracle.sol";
 import {AccountId, AccountIdLib} from "./types/AccountId.sol";
 import {SpotMarketDeployer} from "./SpotMarketDeployer.sol";
 import {BalanceLib} from "./libraries/BalanceLib.sol";
@@ -33,6 +35,10 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     uint256 internal constant FLAG_PERP = 1 << 194;
     uint256 internal constant MAX_SHOCK_BPS = 5000;
     uint256 internal constant MAX_SLIPPAGE_BPS = 1000;
+    /// @notice An operator's orders keep within this band around the oracle index unless the owner sets another.
+    uint256 public constant DEFAULT_OPERATOR_BAND_BPS = 200;
+    /// @notice The widest band an owner may allow its operators (so a band never stops bounding them).
+    uint256 public constant MAX_OPERATOR_BAND_BPS = 5000;
 
     SpotMarketDeployer public immutable SPOT_DEPLOYER;
     bytes32 public immutable SPOT_INIT_CODE_HASH;
@@ -53,6 +59,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     ///      [255..208] liquidatable since
     mapping(AccountId account => uint256 state) internal _state;
     mapping(AccountId account => mapping(address operator => bool)) internal _operators;
+    /// @dev the price band of the account's operators, bps around the index (0 = DEFAULT_OPERATOR_BAND_BPS)
+    mapping(AccountId account => uint256 bandBps) internal _operatorBandBps;
     mapping(address token => AssetConfig) internal _assets;
     mapping(address token => uint256 atoms) internal _reserve;
     /// @dev The asset with id `id` and its risk config in one word, for ATLAS's per-asset read:
@@ -198,6 +206,14 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         AccountId acct = AccountIdLib.from(msg.sender, sub);
         _operators[acct][operator] = approved;
         emit OperatorSet(acct, operator, approved);
+    }
+
+    /// @inheritdoc IClearinghouse
+    function setOperatorBand(uint8 sub, uint16 bandBps) external {
+        require(bandBps != 0 && bandBps <= MAX_OPERATOR_BAND_BPS, InvalidOperatorBand(bandBps));
+        AccountId acct = AccountIdLib.from(msg.sender, sub);
+        _operatorBandBps[acct] = bandBps;
+        emit OperatorBandSet(acct, bandBps);
     }
 
     /// @inheritdoc IClearinghouse
@@ -900,6 +916,40 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// @inheritdoc IClearinghouse
     function isOperator(AccountId account, address operator) external view returns (bool) {
         return _operators[account][operator];
+    }
+
+    /// @inheritdoc IClearinghouse
+    function operatorBandOf(AccountId account) public view returns (uint256 bandBps) {
+        bandBps = _operatorBandBps[account];
+        if (bandBps == 0) bandBps = DEFAULT_OPERATOR_BAND_BPS;
+    }
+
+    /// @inheritdoc IClearinghouse
+    /// @dev Index in ticks = (price(base) · 10^quoteDecimals · lotSize) / (price(quote) · 10^baseDecimals · tickSize);
+    ///      minTick = ⌈index · (1 − band)⌉ and maxTick = ⌊index · (1 + band)⌋, each rounded inward (the
+    ///      account's side: the band never widens by rounding). Only operator placements ask, so the
+    ///      owner's own orders read no oracle.
+    function operatorTickBand(
+        AccountId account,
+        address operator,
+        address base,
+        address quote,
+        uint256 lotSize,
+        uint256 tickSize
+    ) external view returns (bool approved, uint256 minTick, uint256 maxTick) {
+        if (!_operators[account][operator]) return (false, 0, 0);
+        IAtlas a = atlas;
+        require(address(a) != address(0), NoRiskEngine());
+        IPriceOracle oracle = a.ORACLE();
+        (uint256 baseWad,) = oracle.price(base);
+        (uint256 quoteWad,) = oracle.price(quote);
+        uint256 band = operatorBandOf(account);
+        // price of one lot in tick units = num / den; markets' tokens are listed, so their decimals are known
+        uint256 num = baseWad * 10 ** _assets[quote].decimals;
+        uint256 den = quoteWad * 10 ** _assets[base].decimals * tickSize * 10_000;
+        minTick = Math.mulDiv(num * (10_000 - band), lotSize, den, Math.Rounding.Ceil);
+        maxTick = Math.mulDiv(num * (10_000 + band), lotSize, den);
+        approved = true;
     }
 
     /// @inheritdoc IClearinghouse

@@ -131,7 +131,8 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
         returns (uint256 orderId, uint256 filledLots)
     {
         Ctx memory c = _load(AccountId.wrap(bytes32((uint256(uint160(owner)) << 96) | ((order >> 86) & C.M8))));
-        _auth(c.account);
+        // an operator: authorised and bounded to the owner's price band in one Clearinghouse call
+        if (owner != msg.sender) _checkOperatorPrice(c.account, order, 0);
         (orderId, filledLots) = _placeOne(c, order);
         _flush(c);
     }
@@ -195,12 +196,14 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
         returns (uint256[] memory results)
     {
         Ctx memory c = _load(_account(owner == address(0) ? msg.sender : owner, sub));
-        _auth(c.account);
+        // an operator's price band, read at its first place op (`_checkOperatorPrice`); 0 for the owner
+        uint256 band = _auth(c.account) ? 1 : 0;
         results = new uint256[](ops.length);
         for (uint256 i; i < ops.length; ++i) {
             uint256 op = ops[i];
             uint256 kind = op >> 254;
             if (kind == C.OP_PLACE) {
+                if (band != 0) band = _checkOperatorPrice(c.account, op, band);
                 (results[i],) = _placeOne(c, op);
             } else if (kind == C.OP_CANCEL) {
                 _cancel(c, op & C.M112, false);
@@ -544,10 +547,38 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
         }
     }
 
-    function _auth(AccountId acct) internal view {
+    /// @dev The caller is the account's owner or an operator it approved; returns true for an operator.
+    function _auth(AccountId acct) internal view returns (bool operator) {
         if (acct.owner() != msg.sender) {
             require(CLEARINGHOUSE.isOperator(acct, msg.sender), NotAuthorized(msg.sender, acct));
+            return true;
         }
+    }
+
+    /// @dev An operator's order `p` keeps to the owner's price band around the oracle index: a bid
+    /// at most `maxTick`, an ask at least `minTick`. Every fill of an order is at its limit or better
+    /// (a take walks the book only while it crosses the limit), so bounding the limit bounds each
+    /// executed price, and a resting remainder rests within the band. `band` is the band as packed
+    /// by an earlier call (1 << 255 | maxTick << 128 | minTick), or 0 / 1 to fetch it (and the
+    /// operator's approval) from the Clearinghouse; returns it packed. A tick out of the book's
+    /// range is left to `_placeOne` to refuse (TickOutOfRange).
+    function _checkOperatorPrice(AccountId acct, uint256 p, uint256 band) internal view returns (uint256) {
+        if (band >> 255 == 0) {
+            (bool approved, uint256 lo, uint256 hi) =
+                CLEARINGHOUSE.operatorTickBand(acct, msg.sender, BASE, QUOTE, LOT_SIZE, TICK_SIZE);
+            require(approved, NotAuthorized(msg.sender, acct));
+            // ticks stop at MAX_TICK: capping both edges above it changes no outcome
+            uint256 cap = TickBitmap.MAX_TICK + 1;
+            band = (1 << 255) | ((hi < cap ? hi : cap) << 128) | (lo < cap ? lo : cap);
+        }
+        uint256 tick = (p >> 48) & C.M24;
+        if (tick == 0 || tick > TickBitmap.MAX_TICK) return band;
+        uint256 minTick = band & C.M64;
+        uint256 maxTick = (band >> 128) & C.M64;
+        require(
+            (p >> 72) & 1 == 0 ? tick <= maxTick : tick >= minTick, OperatorPriceOutOfBand(tick, minTick, maxTick)
+        );
+        return band;
     }
 
     function _account(address owner, uint8 sub) internal pure returns (AccountId) {

@@ -88,6 +88,8 @@ interface IClearinghouse {
     error InvalidRiskParams();
     /// @notice The risk engine is not set.
     error NoRiskEngine();
+    /// @notice An operator price band outside (0, MAX_OPERATOR_BAND_BPS].
+    error InvalidOperatorBand(uint256 bandBps);
     /// @notice The account's maintenance value is not below zero.
     error NotLiquidatable(AccountId account, int256 maintenanceWad);
     /// @notice The account still has resting orders on a market: cancel them first.
@@ -115,6 +117,8 @@ interface IClearinghouse {
     event Withdrawn(AccountId indexed account, address indexed token, uint256 amount, address to);
     event Transferred(AccountId indexed from, AccountId indexed to, address token, uint256 amount);
     event OperatorSet(AccountId indexed account, address indexed operator, bool approved);
+    /// @notice The price band the account's operators trade within is now `bandBps` around the index.
+    event OperatorBandSet(AccountId indexed account, uint256 bandBps);
     event SpotMarketCreated(uint256 indexed index, address market, SpotMarketParams params);
     event PerpMarketListed(uint256 indexed index, address market);
     event ReserveCredited(address indexed token, uint256 amount);
@@ -169,11 +173,36 @@ interface IClearinghouse {
     function transfer(address token, uint8 fromSub, uint8 toSub, uint256 amount) external;
 
     /// @notice Approves or revokes an operator (agent key) that may trade, but never withdraw
-    ///         or transfer, for the caller's sub-account `sub`.
+    ///         or transfer, for the caller's sub-account `sub`. An operator's orders keep to the
+    ///         account's price band around the oracle index (`setOperatorBand`, default 2%).
     function setOperator(uint8 sub, address operator, bool approved) external;
+
+    /// @notice Sets the price band, in bps around the oracle index price, within which the
+    ///         operators of the caller's sub-account `sub` may trade: an operator's bid may not be
+    ///         priced above index × (1 + band), its ask not below index × (1 − band). The owner's own
+    ///         orders are never bounded. 0 < `bandBps` <= MAX_OPERATOR_BAND_BPS (50%).
+    function setOperatorBand(uint8 sub, uint16 bandBps) external;
 
     /// @notice Whether `operator` may trade for `account`.
     function isOperator(AccountId account, address operator) external view returns (bool);
+
+    /// @notice The price band of `account`'s operators in bps (the default, 200, until the owner sets one).
+    function operatorBandOf(AccountId account) external view returns (uint256 bandBps);
+
+    /// @notice For a book of `base` priced in `quote` (`lotSize` base atoms per lot, `tickSize` quote
+    ///         atoms per lot per tick): whether `operator` may trade for `account`, and if so the
+    ///         ticks its orders keep to: a bid at most `maxTick`, an ask at least `minTick`. The index
+    ///         is the oracle's price of `base` over that of `quote` (the risk engine's oracle); the
+    ///         edges round inward, in the account's favour. Reverts when a price is unavailable, so
+    ///         an operator cannot place while the oracle is stale (cancels never ask).
+    function operatorTickBand(
+        AccountId account,
+        address operator,
+        address base,
+        address quote,
+        uint256 lotSize,
+        uint256 tickSize
+    ) external view returns (bool approved, uint256 minTick, uint256 maxTick);
 
     /// @notice Signed balance of `account` in `token`, in token atoms: idle or lent (with the
     ///         pool's interest) when positive, debt (with interest) when negative.

@@ -48,6 +48,9 @@ interface IOrderBook {
     error InvalidOrderType(uint256 orderType);
     /// @notice Caller is neither the account's owner nor an operator it approved.
     error NotAuthorized(address caller, AccountId account);
+    /// @notice An operator's order is priced outside the owner's band around the oracle index: a bid
+    ///         above `maxTick` or an ask below `minTick` (`IClearinghouse.setOperatorBand`).
+    error OperatorPriceOutOfBand(uint256 tick, uint256 minTick, uint256 maxTick);
     /// @notice Placing and taking are paused on this market.
     error MarketPaused();
     /// @notice A post-only order would have crossed the book.
@@ -109,6 +112,9 @@ interface IOrderBook {
     function placeOrder(uint256 order) external returns (uint256 orderId, uint256 filledLots);
 
     /// @notice Places an order for `owner`'s account as its approved operator (or as the owner).
+    /// @dev An operator's order must be priced within the owner's band around the oracle index
+    ///      (`IClearinghouse.operatorTickBand`): a bid at most its `maxTick`, an ask at least its
+    ///      `minTick`. A take fills at its limit or better, so every fill keeps to the band too.
     function placeOrderFor(address owner, uint256 order) external returns (uint256 orderId, uint256 filledLots);
 
     /// @notice Cancels a resting order; its locked funds return to the account's pocket.
@@ -127,6 +133,8 @@ interface IOrderBook {
 
     /// @notice Runs place / cancel / amend / cancel-by-client-id ops for one account with one
     ///         pocket write and at most one Clearinghouse call. Cancel-replace = cancel + place.
+    ///         An operator's place ops keep to the owner's price band as in `placeOrderFor` (the
+    ///         oracle is read once, at the first place op; cancels and amends never read it).
     /// @param owner Account owner (0 = the caller).
     /// @return results Per op: the order id placed (0 if none rests) or 0.
     function batch(address owner, uint8 sub, uint256[] calldata ops) external returns (uint256[] memory results);

@@ -9,7 +9,7 @@ contract ReentrantToken is ERC20 {
     bytes public payload;
     /// @notice When set, the callback fires on the next transfer only (then disarms itself), so a
     ///         call-out made by the callback itself does not call back again.
-    bool public once;
+    bool public oneShot;
 
     constructor() ERC20("Reentrant", "REE") {}
 
@@ -22,21 +22,21 @@ contract ReentrantToken is ERC20 {
     function arm(address target_, bytes calldata payload_) external {
         callee = target_;
         payload = payload_;
-        once = false;
+        oneShot = false;
     }
 
     /// @notice Arms the callback for the next transfer only.
     function armOnce(address target_, bytes calldata payload_) external {
         callee = target_;
         payload = payload_;
-        once = true;
+        oneShot = true;
     }
 
     function _update(address from, address to, uint256 value) internal override {
         super._update(from, to, value);
         address target = callee;
         if (target != address(0) && from != address(0) && to != address(0)) {
-            if (once) callee = address(0);
+            if (oneShot) callee = address(0);
             // solhint-disable-next-line avoid-low-level-calls
             (bool ok, bytes memory ret) = target.call(payload);
             if (!ok) {

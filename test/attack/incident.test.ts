@@ -4,7 +4,7 @@
 // Deposits, repayments, cancels and liquidations never stop. docs/DESIGN.md has the table.
 import { expect } from "chai";
 import {
-  useVenue, deposit, withdraw, transfer, borrow, allowBorrow, spotOrder, perpOrder, setPrice, makeGuardian, openOrders,
+  useVenue, deposit, withdraw, transfer, borrow, allowBorrow, spotOrder, perpOrder, setPrice, makeGuardian, openOrdersOf,
   balanceOf, acctOf, mined, listHookToken, E6, E18, WAD,
 } from "./venue.ts";
 
@@ -24,9 +24,9 @@ describe("attack: incident controls (pause, freeze)", () => {
     );
     // the perp books are not paused by a pause of the spot book
     await perpOrder(v, v.alice, { side: 0n, tick: 290_000n, lots: 1n });
-    const [id] = await openOrders(v, v.alice);
+    const [id] = await openOrdersOf(v, v.alice);
     await mined(v.market.connect(v.alice).cancelOrder(id));
-    expect(await openOrders(v, v.alice)).to.deep.equal([]);
+    expect(await openOrdersOf(v, v.alice)).to.deep.equal([]);
     await expect(v.ch.connect(guardian).setMarketPaused(1n, false)).to.be.revertedWithCustomError(
       v.ch,
       "AccessManagedUnauthorized",
@@ -85,7 +85,7 @@ describe("attack: incident controls (pause, freeze)", () => {
     expect(await balanceOf(v, v.alice, "USDC")).to.be.greaterThan(debt);
     await spotOrder(v, v.alice, { side: 0n, tick: 300_000n, lots: 10n, kind: 2n });
     await spotOrder(v, v.alice, { side: 0n, tick: 200_000n, lots: 10n });
-    const [id] = await openOrders(v, v.alice);
+    const [id] = await openOrdersOf(v, v.alice);
     await mined(v.market.connect(v.alice).cancelOrder(id));
     await setPrice(v, "WETH", 2_000n * WAD);
     expect(await v.ch.isLiquidatable(acctOf(v.carol))).to.equal(true);

@@ -134,10 +134,6 @@ export async function hookHoldings(v: Venue, h: Awaited<ReturnType<typeof listHo
 export const makeGuardian = (v: Venue, who: { address: string }) =>
   mined(v.protocol.manager.grantRole(GUARDIAN_ROLE, who.address, 0));
 
-/** Open order ids of `who` on a book (the WETH/USDC spot book by default). */
-export const openOrders = (v: Venue, who: { address: string }, m: { openOrders(o: string, s: bigint): Promise<bigint[]> } = v.market, sub = 0n) =>
-  m.openOrders(who.address, sub);
-
 // ---------------------------------------------------------------- oracle feeds and liquidation
 // (item 3 of issue #13: test/attack/oracle-mango.test.ts)
 
@@ -257,4 +253,45 @@ export async function maxDiscountBps(v: Venue, collSym: Sym): Promise<bigint> {
   const [, capShareBps] = await v.ch.liquidationParams();
   const pos = await v.ch.positionOf(acctOf(v.admin), tokenOf(v, collSym));
   return (BigInt(capShareBps) * (BigInt(pos.shockBps) + BigInt(pos.slippageBps))) / 10_000n;
+}
+
+// ---- operators (agent keys): test/attack/operator.test.ts ----
+
+/** A book: the WETH/USDC spot book or a perp market (they share the order-book entry points). */
+type Book = Venue["market"] | Venue["ethPerp"];
+
+/** `owner` approves (or revokes) `operator` as an agent key of its sub-account. */
+export const setOperator = (v: Venue, owner: Who, operator: { address: string }, approved = true, sub = 0n) =>
+  mined(v.ch.connect(owner).setOperator(sub, operator.address, approved));
+
+/** `owner` sets the price band (bps around the oracle index) its operators trade within. */
+export const setOperatorBand = (v: Venue, owner: Who, bandBps: bigint, sub = 0n) =>
+  mined(v.ch.connect(owner).setOperatorBand(sub, bandBps));
+
+/** The band (bps) `owner`'s operators trade within (default 200). */
+export const operatorBandOf = (v: Venue, owner: { address: string }, sub = 0n) => v.ch.operatorBandOf(acctOf(owner, sub));
+
+/** `operator` places an order for `owner` (sub-account in `o.sub`) on book `m` (the spot book by default). */
+export const orderFor = (v: Venue, operator: Who, owner: { address: string }, o: OrderParams, m: Book = v.market) =>
+  mined((m as Venue["market"]).connect(operator).placeOrderFor(owner.address, encodeOrder(o)));
+
+/** `operator` runs batch ops (OrderCodec layout) for `owner` on book `m`. */
+export const batchFor = (v: Venue, operator: Who, owner: { address: string }, ops: bigint[], m: Book = v.market, sub = 0n) =>
+  mined((m as Venue["market"]).connect(operator).batch(owner.address, sub, ops));
+
+/** `operator` (or the owner) cancels an order on book `m`. */
+export const cancelAs = (v: Venue, who: Who, orderId: bigint, m: Book = v.market) =>
+  mined((m as Venue["market"]).connect(who).cancelOrder(orderId));
+
+/** Ids of `owner`'s open orders on book `m`. */
+export const openOrdersOf = (v: Venue, owner: { address: string }, m: Book = v.market, sub = 0n) =>
+  (m as Venue["market"]).openOrders(owner.address, sub);
+
+/** Moves time on by `seconds` without refreshing any price (admin feeds go stale after an hour). */
+export const elapseStale = (v: Venue, seconds: number) => v.networkHelpers.time.increase(seconds);
+
+/** `who`'s pocket on the WETH/USDC spot book (atoms). */
+export async function spotPocketOf(v: Venue, who: { address: string }, sub = 0n) {
+  const [lockedBase, lockedQuote, unsweptBase, unsweptQuote, openOrders] = await v.market.pocketOf(who.address, sub);
+  return { lockedBase, lockedQuote, unsweptBase, unsweptQuote, openOrders };
 }

@@ -1,7 +1,8 @@
 // Shared deployment for the Hardhat tests: a protocol, WETH (18), WBTC (8), USDC (6), and a
 // WETH/USDC market; traders funded and deposited. Each call builds a fresh in-process chain.
 import { network } from "hardhat";
-import { deployProtocol, deployToken, createSpotMarket } from "../../scripts/lib/deploy.ts";
+import { deployProtocol, deployToken, createSpotMarket, type Protocol } from "../../scripts/lib/deploy.ts";
+import { adminFeed, deployMargin } from "../../scripts/lib/deploy-margin.ts";
 
 export const WETH_LOT = 10n ** 15n; // 0.001 WETH per lot
 export const USDC_TICK = 10n; // 0.00001 USDC per lot per tick => $0.01 per WETH
@@ -38,4 +39,28 @@ export async function deployFixture(opts: { makerFeeBps?: bigint; takerFeeBps?: 
     }
   }
   return { connection, ethers, admin, alice, bob, carol, dave, eve, traders, protocol, ch, weth, wbtc, usdc, market };
+}
+
+/**
+ * Gives a spot-only venue a risk engine whose oracle prices the given tokens (admin feeds, no
+ * lending pools, the listing's default risk parameters): the index an operator's orders are
+ * bounded to (Clearinghouse.operatorTickBand). Admin feeds go stale after `maxAgeSeconds`
+ * (an hour unless given; at most 7 days).
+ */
+export async function attachPrices(
+  protocol: Protocol,
+  prices: [token: string, symbol: string, priceWad: bigint][],
+  maxAgeSeconds?: bigint,
+) {
+  const margin = await deployMargin(
+    protocol,
+    prices.map(([token, symbol, priceWad]) => ({ token, symbol, priceWad, shockBps: 1_000n, slippageBps: 100n })),
+  );
+  if (maxAgeSeconds !== undefined) {
+    for (const [token, , priceWad] of prices) {
+      await (await margin.oracle.setFeed(token, { ...adminFeed(priceWad), maxAgeSeconds })).wait();
+      await (await margin.oracle.pushPrice(token, priceWad)).wait();
+    }
+  }
+  return margin;
 }

@@ -3,7 +3,7 @@
 // owner's money out, nor trade on a sub-account it was not approved for, nor act once revoked.
 import { expect } from "chai";
 import type { Signer } from "ethers";
-import { deployFixture } from "../helpers/fixture.ts";
+import { attachPrices, deployFixture } from "../helpers/fixture.ts";
 import { accountId, amendOp, encodeOrder, OrderKind, placeOp, Side } from "../../sdk/src/math/order.ts";
 import { balance, ceilBps, expectVaultBalanced, outcome, place, pocket, type Fx } from "./_flow.ts";
 
@@ -19,6 +19,11 @@ describe("integration: an operator (agent key) trades for an account but cannot 
   before(async () => {
     fx = await deployFixture();
     ({ alice, bob } = fx);
+    // the oracle index an operator's orders keep to (WETH $3,000: tick 300_000, band ±2%)
+    await attachPrices(fx.protocol, [
+      [await fx.weth.getAddress(), "WETH", 3_000n * 10n ** 18n],
+      [await fx.usdc.getAddress(), "USDC", 10n ** 18n],
+    ]);
     [agent, stranger] = (await fx.ethers.getSigners()).slice(6, 8);
     aliceAddr = await alice.getAddress();
     await expect(fx.ch.connect(alice).setOperator(0, await agent.getAddress(), true))

@@ -9,6 +9,7 @@ import { ContractFactory, Interface, type Log } from "ethers";
 import { network } from "hardhat";
 import { multicall3Abi } from "viem";
 import { deployProtocol, deployToken, createSpotMarket } from "../../scripts/lib/deploy.ts";
+import { attachPrices } from "../helpers/fixture.ts";
 import {
   AccessManager__factory,
   Clearinghouse__factory,
@@ -123,6 +124,18 @@ export async function deployChain() {
     const m = await createSpotMarket(protocol, { ...s, base: tokenAddr[s.base], quote: tokenAddr.USDC });
     markets.push((await m.getAddress()).toLowerCase());
   }
+
+  // the oracle index an agent's orders keep to (±2% of each market's center; the runs stay far
+  // inside it), fresh for the whole run
+  await attachPrices(
+    protocol,
+    [
+      [tokenAddr.WETH, "WETH", 3_000n * 10n ** 18n],
+      [tokenAddr.WBTC, "WBTC", 60_000n * 10n ** 18n],
+      [tokenAddr.USDC, "USDC", 10n ** 18n],
+    ],
+    7n * 86_400n,
+  );
 
   const owners = [o0, o1, o2, o3];
   const accounts: AccountSpec[] = [

@@ -7,6 +7,7 @@ import { createWalletClient, custom, getAddress, type Account, type Address, typ
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { createSpotMarket, deployProtocol, deployToken } from "../../scripts/lib/deploy.ts";
+import { attachPrices } from "../helpers/fixture.ts";
 import { depositSync, exchangeActions, getMarket, mockErc20Abi, type MarketInfo } from "../../sdk/src/index.ts";
 
 export const WETH_LOT = 10n ** 15n; // 0.001 WETH
@@ -51,6 +52,16 @@ async function deploy(override?: ChainOverride) {
     await createSpotMarket(protocol, { base: wbtc, quote: usdc, lotSize: WBTC_LOT, tickSize: WBTC_TICK, ...fees }),
   );
   const clearinghouse = await addr(protocol.clearinghouse);
+  // an oracle (risk engine, no pools): the index an operator's orders keep to
+  await attachPrices(
+    protocol,
+    [
+      [weth, "WETH", 3_000n * 10n ** 18n],
+      [wbtc, "WBTC", 60_000n * 10n ** 18n],
+      [usdc, "USDC", 10n ** 18n],
+    ],
+    7n * 86_400n,
+  );
 
   const publicClient = await viem.getPublicClient();
   const actions = exchangeActions({ clearinghouse });

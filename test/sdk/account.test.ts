@@ -10,6 +10,8 @@ import {
   AssetNotListedError,
   ERC20InsufficientAllowanceError,
   InsufficientBalanceError,
+  InvalidOperatorBandError,
+  OperatorPriceOutOfBandError,
   OrderKind,
   Side,
   ZeroAmountError,
@@ -228,6 +230,31 @@ describe("sdk actions: account", () => {
       expect([await isOp(0n), await isOp(2n)]).to.deep.equal([false, true]);
       await alice.setOperatorSync({ operator: bob.account.address, sub: 2n, approved: false });
       expect(await isOp(2n)).to.equal(false);
+    });
+  });
+
+  describe("setOperatorBand / getOperatorBand", () => {
+    it("bounds the operator's prices around the oracle index; refusals decode to typed errors", async () => {
+      const { alice, bob, markets } = world();
+      const market = markets.wethUsdc.address;
+      await alice.setOperatorSync({ operator: bob.account.address });
+      expect(await alice.getOperatorBand({ owner: alice.account.address })).to.equal(200n);
+      // WETH $3,000 on the oracle: ±2% is ticks [294_000, 306_000]
+      const out = await thrown(bob.placeOrderSync({ market, owner: alice.account.address, side: Side.Ask, tick: 1n, lots: 5n }));
+      expect(out).to.be.instanceOf(OperatorPriceOutOfBandError);
+      const { tick, minTick, maxTick } = (out as OperatorPriceOutOfBandError).args;
+      expect([tick, minTick, maxTick]).to.deep.equal([1n, 294_000n, 306_000n]);
+      await alice.setOperatorBandSync({ bandBps: 5_000n });
+      expect(await bob.getOperatorBand({ owner: alice.account.address })).to.equal(5_000n);
+      expect(await bob.getOperatorBand({ owner: alice.account.address, sub: 1n })).to.equal(200n);
+      const r = await bob.placeOrderSync({ market, owner: alice.account.address, side: Side.Ask, tick: 150_000n, lots: 5n, kind: OrderKind.PostOnly });
+      expect(r.orderId).to.not.equal(0n);
+      const hash = await alice.setOperatorBand({ bandBps: 100n, sub: 1n });
+      await waitForTransactionReceipt(alice, { hash });
+      expect(await alice.getOperatorBand({ owner: alice.account.address, sub: 1n })).to.equal(100n);
+      const bad = await thrown(alice.setOperatorBandSync({ bandBps: 5_001n }));
+      expect(bad).to.be.instanceOf(InvalidOperatorBandError);
+      expect((bad as InvalidOperatorBandError).args.bandBps).to.equal(5_001n);
     });
   });
 });

@@ -177,6 +177,17 @@ export const clearinghouseAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "bandBps",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidOperatorBand",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "InvalidRiskParams",
     "type": "error"
@@ -762,6 +773,25 @@ export const clearinghouseAbi = [
         "type": "bytes32"
       },
       {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "bandBps",
+        "type": "uint256"
+      }
+    ],
+    "name": "OperatorBandSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
         "indexed": true,
         "internalType": "address",
         "name": "operator",
@@ -1025,6 +1055,32 @@ export const clearinghouseAbi = [
     ],
     "name": "Withdrawn",
     "type": "event"
+  },
+  {
+    "inputs": [],
+    "name": "DEFAULT_OPERATOR_BAND_BPS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_OPERATOR_BAND_BPS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
   },
   {
     "inputs": [],
@@ -1621,6 +1677,79 @@ export const clearinghouseAbi = [
   {
     "inputs": [
       {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      }
+    ],
+    "name": "operatorBandOf",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "bandBps",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "base",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "quote",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "lotSize",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "tickSize",
+        "type": "uint256"
+      }
+    ],
+    "name": "operatorTickBand",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "approved",
+        "type": "bool"
+      },
+      {
+        "internalType": "uint256",
+        "name": "minTick",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxTick",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "index",
         "type": "uint256"
@@ -2094,6 +2223,24 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "setOperator",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "sub",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint16",
+        "name": "bandBps",
+        "type": "uint16"
+      }
+    ],
+    "name": "setOperatorBand",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

@@ -213,6 +213,27 @@ export const spotMarketAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "tick",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "minTick",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxTick",
+        "type": "uint256"
+      }
+    ],
+    "name": "OperatorPriceOutOfBand",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "orderId",
         "type": "uint256"
       }

@@ -2,6 +2,8 @@ export * from "./account/deposit.ts";
 export * from "./account/withdraw.ts";
 export * from "./account/getBalances.ts";
 export * from "./account/setOperator.ts";
+export * from "./account/setOperatorBand.ts";
+export * from "./account/getOperatorBand.ts";
 export * from "./market/getMarket.ts";
 export * from "./market/placeOrder.ts";
 export * from "./market/cancelOrder.ts";

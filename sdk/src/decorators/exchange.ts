@@ -2,6 +2,8 @@ import type { Address, Client } from "viem";
 import { deposit, depositSync, type DepositParameters } from "../actions/account/deposit.ts";
 import { getBalances, type GetBalancesParameters } from "../actions/account/getBalances.ts";
 import { setOperator, setOperatorSync, type SetOperatorParameters } from "../actions/account/setOperator.ts";
+import { setOperatorBand, setOperatorBandSync, type SetOperatorBandParameters } from "../actions/account/setOperatorBand.ts";
+import { getOperatorBand, type GetOperatorBandParameters } from "../actions/account/getOperatorBand.ts";
 import { withdraw, withdrawSync, type WithdrawParameters } from "../actions/account/withdraw.ts";
 import { batchOrders, batchOrdersSync, type BatchOrdersParameters } from "../actions/market/batchOrders.ts";
 import { cancelAll, cancelAllSync, type CancelAllParameters } from "../actions/market/cancelAll.ts";
@@ -79,6 +81,10 @@ export function exchangeActions(config: ExchangeActionsConfig) {
     setOperator: (p: WithoutClearinghouse<SetOperatorParameters>) => setOperator(client, { ...p, clearinghouse: ch }),
     setOperatorSync: (p: WithoutClearinghouse<SetOperatorParameters> & SyncOptions) =>
       setOperatorSync(client, { ...p, clearinghouse: ch }),
+    setOperatorBand: (p: WithoutClearinghouse<SetOperatorBandParameters>) => setOperatorBand(client, { ...p, clearinghouse: ch }),
+    setOperatorBandSync: (p: WithoutClearinghouse<SetOperatorBandParameters> & SyncOptions) =>
+      setOperatorBandSync(client, { ...p, clearinghouse: ch }),
+    getOperatorBand: (p: WithoutClearinghouse<GetOperatorBandParameters>) => getOperatorBand(client, { ...p, clearinghouse: ch }),
     getBalances: (p: WithoutClearinghouse<GetBalancesParameters>) =>
       getBalances(client, { multicallAddress: mc, ...p, clearinghouse: ch }),
     setBorrowPolicy: (p: WithoutClearinghouse<SetBorrowPolicyParameters>) => setBorrowPolicy(client, { ...p, clearinghouse: ch }),

@@ -134,6 +134,17 @@ export class InvalidMarketParamsError extends ContractRevertError<typeof clearin
 }
 
 /**
+ * `InvalidOperatorBand(uint256)` (Clearinghouse, selector `0x435a9c5c`).
+ * An operator price band outside (0, MAX_OPERATOR_BAND_BPS].
+ */
+export class InvalidOperatorBandError extends ContractRevertError<typeof clearinghouseAbi, "InvalidOperatorBand"> {
+  static readonly errorName = "InvalidOperatorBand";
+  static readonly signature = "InvalidOperatorBand(uint256)";
+  static readonly selector: Hex = "0x435a9c5c";
+  override name = "InvalidOperatorBandError";
+}
+
+/**
  * `InvalidRiskParams()` (Clearinghouse, selector `0x09ef3c1f`).
  * A parameter is outside its hard bounds.
  */
@@ -538,6 +549,17 @@ export class OpenOrdersRemainError extends ContractRevertError<typeof spotMarket
   static readonly signature = "OpenOrdersRemain(uint256)";
   static readonly selector: Hex = "0x1451ca6d";
   override name = "OpenOrdersRemainError";
+}
+
+/**
+ * `OperatorPriceOutOfBand(uint256,uint256,uint256)` (SpotMarket, selector `0x5b1d7e80`).
+ * An operator's order is priced outside the owner's band around the oracle index: a bid above `maxTick` or an ask below `minTick` (`IClearinghouse.setOperatorBand`).
+ */
+export class OperatorPriceOutOfBandError extends ContractRevertError<typeof spotMarketAbi, "OperatorPriceOutOfBand"> {
+  static readonly errorName = "OperatorPriceOutOfBand";
+  static readonly signature = "OperatorPriceOutOfBand(uint256,uint256,uint256)";
+  static readonly selector: Hex = "0x5b1d7e80";
+  override name = "OperatorPriceOutOfBandError";
 }
 
 /**
@@ -1244,6 +1266,7 @@ export const contractErrorsBySelector: Readonly<Record<Hex, ContractRevertErrorC
   "0x25c60a2d": InsufficientMarginError,
   "0xf421e628": InsufficientReserveError,
   "0x494e7807": InvalidMarketParamsError,
+  "0x435a9c5c": InvalidOperatorBandError,
   "0x09ef3c1f": InvalidRiskParamsError,
   "0x005a0c93": LiquidationDidNotImproveError,
   "0xc41e2b5d": LiquidationTooLargeError,
@@ -1281,6 +1304,7 @@ export const contractErrorsBySelector: Readonly<Record<Hex, ContractRevertErrorC
   "0xd05c31dc": NotExpiredError,
   "0x53a844f2": NotOrderOwnerError,
   "0x1451ca6d": OpenOrdersRemainError,
+  "0x5b1d7e80": OperatorPriceOutOfBandError,
   "0x4e90badc": OrderNotFoundError,
   "0x93da8e28": PostOnlyWouldCrossError,
   "0xe97ed74b": TickOutOfRangeError,
@@ -1361,6 +1385,7 @@ export const exchangeErrorsAbi = [
   {"inputs":[{"internalType":"AccountId","name":"account","type":"bytes32"},{"internalType":"int256","name":"initialWad","type":"int256"}],"name":"InsufficientMargin","type":"error"},
   {"inputs":[{"internalType":"address","name":"token","type":"address"},{"internalType":"uint256","name":"requested","type":"uint256"},{"internalType":"uint256","name":"available","type":"uint256"}],"name":"InsufficientReserve","type":"error"},
   {"inputs":[],"name":"InvalidMarketParams","type":"error"},
+  {"inputs":[{"internalType":"uint256","name":"bandBps","type":"uint256"}],"name":"InvalidOperatorBand","type":"error"},
   {"inputs":[],"name":"InvalidRiskParams","type":"error"},
   {"inputs":[{"internalType":"int256","name":"beforeWad","type":"int256"},{"internalType":"int256","name":"afterWad","type":"int256"}],"name":"LiquidationDidNotImprove","type":"error"},
   {"inputs":[{"internalType":"int256","name":"maintenanceAfterWad","type":"int256"},{"internalType":"int256","name":"bufferWad","type":"int256"}],"name":"LiquidationTooLarge","type":"error"},
@@ -1398,6 +1423,7 @@ export const exchangeErrorsAbi = [
   {"inputs":[{"internalType":"uint256","name":"orderId","type":"uint256"},{"internalType":"uint256","name":"expiry","type":"uint256"}],"name":"NotExpired","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"orderId","type":"uint256"},{"internalType":"AccountId","name":"account","type":"bytes32"}],"name":"NotOrderOwner","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"count","type":"uint256"}],"name":"OpenOrdersRemain","type":"error"},
+  {"inputs":[{"internalType":"uint256","name":"tick","type":"uint256"},{"internalType":"uint256","name":"minTick","type":"uint256"},{"internalType":"uint256","name":"maxTick","type":"uint256"}],"name":"OperatorPriceOutOfBand","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"orderId","type":"uint256"}],"name":"OrderNotFound","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"tick","type":"uint256"},{"internalType":"uint256","name":"bestOpposite","type":"uint256"}],"name":"PostOnlyWouldCross","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"tick","type":"uint256"}],"name":"TickOutOfRange","type":"error"},

@@ -33,9 +33,10 @@ contract PerpMarket is IPerpMarket, OrderBook {
     int256 internal constant FS = PerpMath.FUNDING_SCALE;
     uint256 internal constant M16 = 0xffff;
     uint256 internal constant M80 = (1 << 80) - 1;
+    uint256 internal constant M31 = (1 << 31) - 1;
     uint256 internal constant M96 = (1 << 96) - 1;
     uint256 internal constant M128 = (1 << 128) - 1;
-    uint256 internal constant M208 = (1 << 208) - 1;
+    uint256 internal constant M152 = (1 << 152) - 1;
     /// @notice A funding update whose book top did not move (same best bid and ask) re-reads the
     /// oracle only when this long has passed since the last update. The premium depends on the
     /// oracle index too, so this bounds how stale the index behind the rate and the premium may be
@@ -89,15 +90,14 @@ contract PerpMarket is IPerpMarket, OrderBook {
     uint256 internal _funding;
     /// @dev [63..0] long open interest lots | [143..64] funding paid | [223..144] funding received
     uint256 internal _stats;
-    /// @dev [207..0] index price per lot in quote atoms × 1e18, as of the last sample (uint208) |
-    ///      [239..208] target: the impact premium sampled then (int32, 1e-10 of the index) |
-    ///      [255..240] premium half-life, seconds (uint16). What `riskOf` needs besides `_funding`
-    ///      to value the smoothed premium now: one slot, read anyway.
+    /// @dev The premium's word: [151..0] index price per lot in quote atoms × 1e18, as of the last
+    ///      sample (uint152: ample with at most 8 quote decimals) | [183..152] target: the impact
+    ///      premium sampled then (int32, 1e-10 of the index) | [199..184] half-life, seconds (uint16)
+    ///      | [223..200] deepest tick the target counted (0 = none) | [224] its side (0 = bids) |
+    ///      [255..225] impact notional, whole USD (uint31). `riskOf` reads it anyway (index, target,
+    ///      half-life value the smoothed premium now), and a take's removal check warms it for the
+    ///      sample that follows: one slot for all the premium's state.
     uint256 internal _index;
-    /// @dev Sampling state, read only by samples and by cancels and fills that remove depth:
-    ///      [23..0] deepest tick the target counted (0 = none) | [24] its side | [63..32] impact
-    ///      notional, whole USD (uint32)
-    uint256 internal _premium;
     /// @dev This call removed depth the target counted: `_flush` re-samples.
     bool internal transient _depthRemoved;
 
@@ -142,8 +142,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
         FLOOR_BPS = p.floorBps;
         _funding = uint256(block.timestamp) << 224;
         // defaults: $10,000 impact notional, 60 s half-life (governance may change them, within bounds)
-        _index = uint256(60) << 240;
-        _premium = uint256(10_000) << 32;
+        _index = (uint256(60) << 184) | (uint256(10_000) << 225);
     }
 
     // ------------------------------------------------------------------ governance
@@ -162,8 +161,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
             InvalidPremiumParams(impactNotionalUsd, halfLifeSeconds)
         );
         _accrue(); // the smoothed premium to now under the old half-life
-        _index = (_index & ((1 << 240) - 1)) | (halfLifeSeconds << 240);
-        _premium = (_premium & ~(C.M32 << 32)) | (impactNotionalUsd << 32);
+        _index = (_index & ~((M16 << 184) | (M31 << 225))) | (halfLifeSeconds << 184) | (impactNotionalUsd << 225);
         emit PremiumParamsSet(impactNotionalUsd, halfLifeSeconds);
     }
 
@@ -278,9 +276,9 @@ contract PerpMarket is IPerpMarket, OrderBook {
     /// depth that is gone. Adding depth needs no record: an unsampled addition only understates.
     function _noteRemoval(uint256 side, uint256 tick) internal {
         if (_depthRemoved) return;
-        uint256 pw = _premium;
-        uint256 deepest = pw & C.M24;
-        if (deepest != 0 && (pw >> 24) & 1 == side && (side == 0 ? tick >= deepest : tick <= deepest)) {
+        uint256 iw = _index;
+        uint256 deepest = (iw >> 200) & C.M24;
+        if (deepest != 0 && (iw >> 224) & 1 == side && (side == 0 ? tick >= deepest : tick <= deepest)) {
             _depthRemoved = true;
         }
     }
@@ -447,8 +445,10 @@ contract PerpMarket is IPerpMarket, OrderBook {
     /// last update moved toward the target sampled then, at most maxPremium / (2 × half-life) per
     /// second (`PerpMath.smooth`). |premium| <= maxPremium <= 1e9 (1000 bps): the int32 is safe.
     function _smoothedNow(uint256 f, uint256 iw) internal view returns (uint256) {
+        uint256 stored = (f >> 192) & C.M32;
+        if (stored == (iw >> 152) & C.M32) return stored; // at its target: the common case
         int256 s = PerpMath.smooth(
-            int32(uint32(f >> 192)), int32(uint32(iw >> 208)), block.timestamp - (f >> 224), MAX_PREMIUM_PPM, iw >> 240
+            int32(uint32(stored)), int32(uint32(iw >> 152)), block.timestamp - (f >> 224), MAX_PREMIUM_PPM, (iw >> 184) & M16
         );
         return uint256(uint32(int32(s)));
     }
@@ -463,8 +463,8 @@ contract PerpMarket is IPerpMarket, OrderBook {
         (bool okQ, uint256 pq,) = ORACLE.tryPrice(QUOTE);
         uint256 indexLot;
         if (ok && okQ) indexLot = (pu * LOT_SIZE * QUOTE_UNIT * WAD) / (BASE_UNIT * pq);
-        // an index per lot beyond 2^208 (or 0) has no premium to speak of: as with no price
-        if (indexLot == 0 || indexLot >> 208 != 0) {
+        // an index per lot beyond 2^152 (or 0) has no premium to speak of: as with no price
+        if (indexLot == 0 || indexLot >> 152 != 0) {
             _accrue();
             return;
         }
@@ -472,7 +472,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
         uint256 iw = _index;
         int256 index = _indexNow();
         uint256 smoothed = _smoothedNow(f, iw);
-        int256 target = _samplePremium(indexLot, pq);
+        (int256 target, uint256 counted) = _samplePremium(indexLot, pq, iw);
         int256 premiumPpm = int32(uint32(smoothed)) / (PREMIUM_SCALE / int256(PPM));
         int256 r = PerpMath.rate(premiumPpm, INTEREST_PPM, CLAMP_PPM, CAP_PPM);
         // change of the index per second: rate × index price per lot, in quote atoms × 1e9 per lot
@@ -480,10 +480,12 @@ contract PerpMarket is IPerpMarket, OrderBook {
         int256 perSecBefore = int96(uint96(f >> 96));
         _funding = uint256(uint96(index.toInt96())) | (uint256(uint96(perSec.toInt96())) << 96) | (smoothed << 192)
             | (block.timestamp << 224);
-        uint256 iw1 = indexLot | (uint256(uint32(int32(target))) << 208) | (iw & (M16 << 240));
+        // |target| <= maxPremium <= 1e9: the int32 is safe
+        uint256 iw1 = indexLot | (uint256(uint32(int32(target))) << 152) | (iw & ((M16 << 184) | (M31 << 225)))
+            | (counted << 200);
         if (iw1 != iw) _index = iw1;
         // the index and rate are logged when they change, not on every update (a log is costly on MegaETH)
-        if (perSec != perSecBefore || indexLot != iw & M208) emit FundingUpdated(index, r, premiumPpm, indexLot);
+        if (perSec != perSecBefore || indexLot != iw & M152) emit FundingUpdated(index, r, premiumPpm, indexLot);
     }
 
     /// @dev The book's impact premium over the index (1e-10 of it): the average price at which the
@@ -491,10 +493,10 @@ contract PerpMarket is IPerpMarket, OrderBook {
     /// and asks only below it, each level's price bounded by the clamp, the rest of the notional at
     /// the index; at most `MAX_IMPACT_LEVELS` levels. Only one side can lie beyond the index (the book
     /// never crosses), so at most one side is walked, and on a book quoted around the index no level
-    /// is read. Records the deepest tick counted (`_premium`) for the removal checks.
+    /// is read. Also returns the deepest tick counted and its side (`counted`: tick | side << 24), kept
+    /// for the removal checks.
     /// Rounded toward zero (neutral: a price, not a payment).
-    function _samplePremium(uint256 indexLot, uint256 pq) internal returns (int256 target) {
-        uint256 pw = _premium;
+    function _samplePremium(uint256 indexLot, uint256 pq, uint256 iw) internal view returns (int256 target, uint256 counted) {
         uint256 top = _top;
         uint256 side = 0;
         uint256 tick = top & C.M24;
@@ -506,7 +508,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
         uint256 deepest;
         if (tick != 0) {
             // notional to fill, quote atoms × 1e18: impact USD / quote USD price
-            uint256 budget = Math.mulDiv(((pw >> 32) & C.M32) * QUOTE_UNIT, WAD * WAD, pq);
+            uint256 budget = Math.mulDiv((iw >> 225) * QUOTE_UNIT, WAD * WAD, pq);
             uint256 notional = budget;
             // the farthest a level may count: the clamp (premium per lot, quote atoms × 1e18)
             uint256 maxGap = (indexLot * uint256(MAX_PREMIUM_PPM)) / PPM;
@@ -531,8 +533,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
             target = int256(Math.mulDiv(excess, uint256(PREMIUM_SCALE), notional));
             if (side == 1) target = -target;
         }
-        uint256 pw1 = (pw & ~uint256((1 << 25) - 1)) | deepest | (side << 24);
-        if (pw1 != pw) _premium = pw1;
+        counted = deepest | (side << 24);
     }
 
     /// @dev Index and mark per lot now: the oracle's index, the smoothed premium now.
@@ -606,7 +607,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
         int256 size = int64(uint64(pw));
         int256 owed = PerpMath.fundingOwed(size, _indexNow(), int96(uint96(pw >> 160)));
         uint256 iw = _index;
-        int256 premiumLot = (int256(iw & M208) * int32(uint32(_smoothedNow(_funding, iw)))) / PREMIUM_SCALE;
+        int256 premiumLot = (int256(iw & M152) * int32(uint32(_smoothedNow(_funding, iw)))) / PREMIUM_SCALE;
         int256 prem = size * premiumLot;
         // the premium's value rounded against the account
         int256 premAtoms = prem >= 0 ? prem / int256(WAD) : -int256(Math.ceilDiv(uint256(-prem), WAD));
@@ -672,16 +673,15 @@ contract PerpMarket is IPerpMarket, OrderBook {
     {
         uint256 f = _funding;
         uint256 iw = _index;
-        uint256 pw = _premium;
         return (
             int32(uint32(_smoothedNow(f, iw))),
             int32(uint32(f >> 192)),
-            int32(uint32(iw >> 208)),
+            int32(uint32(iw >> 152)),
             f >> 224,
-            (pw >> 32) & C.M32,
-            iw >> 240,
-            pw & C.M24,
-            (pw >> 24) & 1
+            iw >> 225,
+            (iw >> 184) & M16,
+            (iw >> 200) & C.M24,
+            (iw >> 224) & 1
         );
     }
 

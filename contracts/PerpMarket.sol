@@ -455,17 +455,22 @@ contract PerpMarket is IPerpMarket, OrderBook {
 
     /// @dev A sample: index to now, the smoothed premium to now (toward the last target), then a new
     /// target from the book at the impact size and a new rate from the smoothed premium, applied from
-    /// now on. With no usable oracle price (stale, out of bounds) the index and the premium run on
-    /// toward the target in force: trades that only reduce risk still go through (adding risk is
-    /// refused by the ATLAS check).
+    /// now on. With no usable oracle price (stale, out of bounds) the index runs on at the rate in
+    /// force and the premium toward the index (target 0): trades that only reduce risk still go
+    /// through (adding risk is refused by the ATLAS check).
     function _updateFunding() internal {
         (bool ok, uint256 pu,) = ORACLE.tryPrice(BASE);
         (bool okQ, uint256 pq,) = ORACLE.tryPrice(QUOTE);
         uint256 indexLot;
         if (ok && okQ) indexLot = (pu * LOT_SIZE * QUOTE_UNIT * WAD) / (BASE_UNIT * pq);
-        // an index per lot beyond 2^152 (or 0) has no premium to speak of: as with no price
+        // an index per lot beyond 2^152 (or 0) has no premium to speak of: as with no price. The
+        // book cannot be priced, so the target becomes the index (0, nothing counted): a removal
+        // that asked for this sample must not leave its size counted
         if (indexLot == 0 || indexLot >> 152 != 0) {
             _accrue();
+            uint256 iw0 = _index;
+            uint256 neutral = iw0 & ~((C.M32 << 152) | (uint256((1 << 25) - 1) << 200));
+            if (neutral != iw0) _index = neutral;
             return;
         }
         uint256 f = _funding;

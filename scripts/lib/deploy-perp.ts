@@ -2,7 +2,7 @@
 // Clearinghouse and a PerpMarket per contract, listed at the next market index. Shared by tests,
 // demo and bench.
 import type { Signer } from "ethers";
-import { PerpLiquidator__factory, PerpMarket__factory } from "../../types/ethers-contracts/index.js";
+import { AccessManager__factory, PerpLiquidator__factory, PerpMarket__factory } from "../../types/ethers-contracts/index.js";
 import type { PerpLiquidator, PerpMarket } from "../../types/ethers-contracts/index.js";
 import { GOVERNANCE_ROLE, type Protocol } from "./deploy.ts";
 import type { Margin } from "./deploy-margin.ts";
@@ -83,7 +83,8 @@ export async function createPerpMarket(
   await (await ch.listPerpMarket(await market.getAddress())).wait();
   // the premium's impact notional and half-life are governance's, as the Clearinghouse's parameters
   const setter = market.interface.getFunction("setPremiumParams")!.selector;
-  await (await p.manager.setTargetFunctionRole(await market.getAddress(), [setter], GOVERNANCE_ROLE)).wait();
+  const manager = AccessManager__factory.connect(await ch.authority(), admin);
+  await (await manager.setTargetFunctionRole(await market.getAddress(), [setter], GOVERNANCE_ROLE)).wait();
   if (cfg.premiumImpactUsd !== undefined || cfg.premiumHalfLifeSeconds !== undefined) {
     await (await market.setPremiumParams(cfg.premiumImpactUsd ?? 10_000n, cfg.premiumHalfLifeSeconds ?? 60n)).wait();
   }

@@ -97,6 +97,23 @@ describe("PerpMarket: premium at impact size, smoothed", () => {
     expect(await target()).to.equal(of(1n));
   });
 
+  it("with no usable oracle price a sample sets the target to the index (a removal leaves nothing counted)", async () => {
+    const f = fx();
+    const m = f.ethPerp;
+    for (const s of [f.alice, f.bob, f.carol]) await deposit(f, s, f.U, 200_000n * E6);
+    await place(m, f.bob, { side: Side.Ask, tick: 306_000n, lots: 50n });
+    await place(m, f.alice, { side: Side.Bid, tick: 303_000n, lots: 1n });
+    const rc = await place(m, f.carol, { side: Side.Bid, tick: 303_000n, lots: 2_000n });
+    const id = m.interface.parseLog(rc.logs.find((l) => m.interface.parseLog(l)?.name === "OrderPlaced")!)!.args.orderId;
+    await f.networkHelpers.time.increase(61n);
+    await place(m, f.alice, { side: Side.Bid, tick: 303_000n, lots: 1n }); // a minute on: sampled
+    expect((await m.premiumState()).target).to.equal((2_002n * 30_000n * PREMIUM_SCALE) / (10_000n * E6));
+    await f.networkHelpers.time.increase(3_601n); // the admin feeds go stale
+    await mined(m.connect(f.carol).cancelOrder(id));
+    const st = await m.premiumState();
+    expect([st.target, st.countedTick]).to.deep.equal([0n, 0n]);
+  });
+
   it("funding counters: a quote with more than 8 decimals is refused at listing (QuoteDecimalsUnsupported)", async () => {
     const f = fx();
     // today's units: the index F (int96, quote atoms × 1e9 per lot) grows rate × lot value × 1e9 per

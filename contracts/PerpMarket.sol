@@ -2,6 +2,8 @@
 pragma solidity 0.8.37;
 
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {IAccessManaged} from "@openzeppelin/contracts/access/manager/IAccessManaged.sol";
+import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessManager.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
@@ -13,6 +15,7 @@ import {AccountId} from "./types/AccountId.sol";
 import {OrderCodec as C} from "./libraries/OrderCodec.sol";
 import {FeeMath} from "./libraries/FeeMath.sol";
 import {PerpMath} from "./libraries/PerpMath.sol";
+import {TickBitmap} from "./libraries/TickBitmap.sol";
 import {OrderBook} from "./book/OrderBook.sol";
 
 /// @title PerpMarket: one perpetual-futures book, cash-settled in the quote asset
@@ -23,14 +26,17 @@ import {OrderBook} from "./book/OrderBook.sol";
 contract PerpMarket is IPerpMarket, OrderBook {
     using SafeCast for uint256;
     using SafeCast for int256;
+    using TickBitmap for mapping(uint256 => uint256);
 
     uint256 internal constant WAD = 1e18;
     uint256 internal constant PPM = 1e6;
     int256 internal constant FS = PerpMath.FUNDING_SCALE;
     uint256 internal constant M16 = 0xffff;
     uint256 internal constant M80 = (1 << 80) - 1;
+    uint256 internal constant M31 = (1 << 31) - 1;
     uint256 internal constant M96 = (1 << 96) - 1;
     uint256 internal constant M128 = (1 << 128) - 1;
+    uint256 internal constant M152 = (1 << 152) - 1;
     /// @notice A funding update whose book top did not move (same best bid and ask) re-reads the
     /// oracle only when this long has passed since the last update. The premium depends on the
     /// oracle index too, so this bounds how stale the index behind the rate and the premium may be
@@ -39,6 +45,20 @@ contract PerpMarket is IPerpMarket, OrderBook {
     /// samples of dYdX or BitMEX: small against the hourly rate, and it spares a busy book's
     /// placements and partial takes two oracle reads and the funding writes.
     uint256 internal constant INDEX_REFRESH_SECONDS = 60;
+    /// @notice Premiums are kept in units of 1e-10 of the index (1e-4 ppm), fine enough that the
+    /// per-second rate limit never rounds to a standstill (docs/PERPS.md, "Mark price").
+    int256 internal constant PREMIUM_SCALE = PerpMath.PREMIUM_SCALE;
+    /// @notice Book levels one impact walk reads per side at most: it runs on trading paths.
+    uint256 public constant MAX_IMPACT_LEVELS = 8;
+    /// @notice Hard bounds of the governance-set premium parameters.
+    uint256 public constant MIN_PREMIUM_IMPACT_USD = 100;
+    uint256 public constant MAX_PREMIUM_IMPACT_USD = 100_000_000;
+    uint256 public constant MIN_PREMIUM_HALF_LIFE = 10;
+    uint256 public constant MAX_PREMIUM_HALF_LIFE = 3600;
+    /// @notice Largest quote-token decimals a market accepts: the funding index (int96, quote atoms
+    /// × 1e9 per lot) then grows at most 10%/hour × a lot's value × 1e9 per hour, which for a lot worth
+    /// up to 1e14 quote atoms ($1,000,000 at 8 decimals) takes over 450 years to overflow.
+    uint256 public constant MAX_QUOTE_DECIMALS = 8;
 
     IPriceOracle public immutable ORACLE;
     /// @notice The one contract allowed to move positions for liquidations and bankruptcies.
@@ -63,15 +83,23 @@ contract PerpMarket is IPerpMarket, OrderBook {
     ///      [255..128] unsettled cash, quote atoms (int128)
     mapping(AccountId account => uint256) internal _pockets;
     /// @dev Funding: [95..0] cumulative index (int96, quote atoms × 1e9 per lot) | [191..96] index
-    ///      change per second (int96) | [223..192] premium ppm of the last update (int32) |
-    ///      [255..224] last update (uint32). The index is int96 like the snapshot in every position
-    ///      word, so a wider field would buy nothing; the premium sits here because every update
-    ///      writes this word anyway and `riskOf` reads it anyway.
+    ///      change per second (int96) | [223..192] smoothed premium at the last update (int32, 1e-10
+    ///      of the index) | [255..224] last update (uint32). The index is int96 like the snapshot in
+    ///      every position word, so a wider field would buy nothing; the premium sits here because
+    ///      every update writes this word anyway and `riskOf` reads it anyway.
     uint256 internal _funding;
     /// @dev [63..0] long open interest lots | [143..64] funding paid | [223..144] funding received
     uint256 internal _stats;
-    /// @dev Index price per lot in quote atoms × 1e18, as of the last funding update.
-    uint256 internal _indexLotWad;
+    /// @dev The premium's word: [151..0] index price per lot in quote atoms × 1e18, as of the last
+    ///      sample (uint152: ample with at most 8 quote decimals) | [183..152] target: the impact
+    ///      premium sampled then (int32, 1e-10 of the index) | [199..184] half-life, seconds (uint16)
+    ///      | [223..200] deepest tick the target counted (0 = none) | [224] its side (0 = bids) |
+    ///      [255..225] impact notional, whole USD (uint31). `riskOf` reads it anyway (index, target,
+    ///      half-life value the smoothed premium now), and a take's removal check warms it for the
+    ///      sample that follows: one slot for all the premium's state.
+    uint256 internal _index;
+    /// @dev This call removed depth the target counted: `_flush` re-samples.
+    bool internal transient _depthRemoved;
 
     modifier onlyLiquidator() {
         require(msg.sender == LIQUIDATOR, NotLiquidator(msg.sender));
@@ -96,10 +124,12 @@ contract PerpMarket is IPerpMarket, OrderBook {
                 && p.floorBps <= 1000 && oracle != address(0) && liquidator != address(0),
             InvalidMarketParams()
         );
+        uint8 quoteDecimals = IERC20Metadata(p.quote).decimals();
+        require(quoteDecimals <= MAX_QUOTE_DECIMALS, QuoteDecimalsUnsupported(quoteDecimals, MAX_QUOTE_DECIMALS));
         ORACLE = IPriceOracle(oracle);
         LIQUIDATOR = liquidator;
         BASE_UNIT = 10 ** IERC20Metadata(p.underlying).decimals();
-        QUOTE_UNIT = 10 ** IERC20Metadata(p.quote).decimals();
+        QUOTE_UNIT = 10 ** quoteDecimals;
         OI_CAP = p.oiCapLots;
         POSITION_CAP = p.positionCapLots;
         MAX_PREMIUM_PPM = int256(uint256(p.maxPremiumBps) * 100);
@@ -111,6 +141,28 @@ contract PerpMarket is IPerpMarket, OrderBook {
         BASIS_BPS = p.basisBps;
         FLOOR_BPS = p.floorBps;
         _funding = uint256(block.timestamp) << 224;
+        // defaults: $10,000 impact notional, 60 s half-life (governance may change them, within bounds)
+        _index = (uint256(60) << 184) | (uint256(10_000) << 225);
+    }
+
+    // ------------------------------------------------------------------ governance
+
+    /// @inheritdoc IPerpMarket
+    function setPremiumParams(uint256 impactNotionalUsd, uint256 halfLifeSeconds) external nonReentrant {
+        // governance is the Clearinghouse's AccessManager: an immediate permission (a delayed one
+        // goes through the manager's schedule and `execute`, which calls from the manager itself)
+        (bool immediate,) = IAccessManager(IAccessManaged(address(CLEARINGHOUSE)).authority()).canCall(
+            msg.sender, address(this), msg.sig
+        );
+        require(immediate, NotGovernance(msg.sender));
+        require(
+            impactNotionalUsd >= MIN_PREMIUM_IMPACT_USD && impactNotionalUsd <= MAX_PREMIUM_IMPACT_USD
+                && halfLifeSeconds >= MIN_PREMIUM_HALF_LIFE && halfLifeSeconds <= MAX_PREMIUM_HALF_LIFE,
+            InvalidPremiumParams(impactNotionalUsd, halfLifeSeconds)
+        );
+        _accrue(); // the smoothed premium to now under the old half-life
+        _index = (_index & ~((M16 << 184) | (M31 << 225))) | (halfLifeSeconds << 184) | (impactNotionalUsd << 225);
+        emit PremiumParamsSet(impactNotionalUsd, halfLifeSeconds);
     }
 
     // ------------------------------------------------------------------ settlement
@@ -183,13 +235,20 @@ contract PerpMarket is IPerpMarket, OrderBook {
         else c.lockedBase += lots;
     }
 
-    function _unlock(Ctx memory c, uint256 side, uint256, uint256 lots) internal pure override {
+    function _unlock(Ctx memory c, uint256 side, uint256 tick, uint256 lots) internal override {
         if (side == 0) c.lockedQuote -= lots;
         else c.lockedBase -= lots;
+        _noteRemoval(side, tick);
     }
 
+    /// @dev `cancelOrder`'s lean path (the level stays non-empty) has no working copy and no
+    /// `_flush`: if the lots it removes were counted in the premium's target, it re-samples here.
     function _releaseOther(uint256 owner, uint256 side, uint256 tick, uint256 lots) internal override {
         _trimMaker(owner, side, tick, lots, true);
+        if (msg.sig == this.cancelOrder.selector && _depthRemoved) {
+            _depthRemoved = false;
+            _updateFunding();
+        }
     }
 
     /// @dev A reduce-only maker order fills at most the position it reduces; any maker order at
@@ -205,10 +264,23 @@ contract PerpMarket is IPerpMarket, OrderBook {
         return uint256(room) < olots ? uint256(room) : olots;
     }
 
-    function _trimMaker(uint256 owner, uint256 side, uint256, uint256 lots, bool ends) internal override {
+    function _trimMaker(uint256 owner, uint256 side, uint256 tick, uint256 lots, bool ends) internal override {
         AccountId acct = AccountId.wrap(bytes32(owner));
         uint256 w = _pocketLess(_pockets[acct], side, lots);
         _pockets[acct] = ends ? w - (1 << 96) : w;
+        _noteRemoval(side, tick);
+    }
+
+    /// @dev Records that this call removed lots the premium's target counted (on its side, from the
+    /// best price to the deepest counted tick): the call then re-samples, so the target never counts
+    /// depth that is gone. Adding depth needs no record: an unsampled addition only understates.
+    function _noteRemoval(uint256 side, uint256 tick) internal {
+        if (_depthRemoved) return;
+        uint256 iw = _index;
+        uint256 deepest = (iw >> 200) & C.M24;
+        if (deepest != 0 && (iw >> 224) & 1 == side && (side == 0 ? tick >= deepest : tick <= deepest)) {
+            _depthRemoved = true;
+        }
     }
 
     function _pocketLess(uint256 w, uint256 side, uint256 lots) internal pure returns (uint256) {
@@ -249,6 +321,9 @@ contract PerpMarket is IPerpMarket, OrderBook {
         c.top += uint256(protocolFee) << 128;
         c.cash -= int256(takerFee * TICK_SIZE);
         int256 d = t.side == 0 ? int256(t.filled) : -int256(t.filled);
+        // the fills began at the maker side's best price as stored (the book's top is written in `_flush`)
+        uint256 top = _top;
+        _noteRemoval(t.side ^ 1, t.side == 0 ? (top >> 24) & C.M24 : top & C.M24);
         int256 longBefore = _longPart(c.size);
         _applyTrade(c, d, t.notional * TICK_SIZE);
         _setOpenInterest(_longPart(c.size) - longBefore + t.makerLongDelta);
@@ -283,7 +358,18 @@ contract PerpMarket is IPerpMarket, OrderBook {
         c.cash += realised;
     }
 
+    /// @dev Only `cancelForLiquidation` calls this outside `_flush`: if its cancels removed counted
+    /// depth, the book's top is written first and the premium re-sampled.
     function _storePocket(Ctx memory c) internal override {
+        _writePocket(c);
+        if (_depthRemoved) {
+            _depthRemoved = false;
+            if (c.topLoaded) _top = c.top;
+            _updateFunding();
+        }
+    }
+
+    function _writePocket(Ctx memory c) internal {
         require(c.lockedQuote <= C.M48 && c.lockedBase <= C.M48, AmountOverflow());
         _pockets[c.account] = c.lockedQuote | (c.lockedBase << 48) | (c.openOrders << 96)
             | (uint256(uint128(c.cash.toInt128())) << 128);
@@ -313,16 +399,21 @@ contract PerpMarket is IPerpMarket, OrderBook {
         bool riskUp = c.risky
             && (SignedMath.abs(c.size) > c.sizeBefore || c.lockedQuote > c.unsweptQuote || c.lockedBase > c.unsweptBase);
         if (c.risky) _checkCaps(c);
-        _storePocket(c);
+        _writePocket(c);
+        bool removed = _depthRemoved;
+        if (removed) _depthRemoved = false;
         if (c.topLoaded) {
             uint256 before = _top; // warm: loaded by `_loadTop`
             _top = c.top;
-            // a place or a take: a new premium and rate if the best bid or ask moved, else only if
-            // the index is due for a refresh. A liquidation transfer leaves the book alone, so the
-            // mark it priced at stays the one ATLAS values at.
-            if ((before ^ c.top) & C.M48 != 0 || block.timestamp >= (_funding >> 224) + INDEX_REFRESH_SECONDS) {
-                _updateFunding();
-            }
+            // a place or a take: a new sample and rate if the best bid or ask moved or counted depth
+            // left, else only if the index is due for a refresh. A liquidation transfer leaves the
+            // book alone, so the mark it priced at stays the one ATLAS values at.
+            if (
+                removed || (before ^ c.top) & C.M48 != 0
+                    || block.timestamp >= (_funding >> 224) + INDEX_REFRESH_SECONDS
+            ) _updateFunding();
+        } else if (removed) {
+            _updateFunding(); // an amend or a cancel took counted lots off a level it left non-empty
         }
         if (cash != 0 || riskUp) {
             CLEARINGHOUSE.settlePerp(INDEX, BASE, QUOTE, c.account, cash, riskUp);
@@ -343,64 +434,120 @@ contract PerpMarket is IPerpMarket, OrderBook {
         return int96(uint96(f)) + int96(uint96(f >> 96)) * int256(block.timestamp - (f >> 224));
     }
 
-    /// @dev Brings the stored index to now (keeping the rate in force).
+    /// @dev Brings the stored index and the smoothed premium to now (keeping the rate in force).
     function _accrue() internal {
         uint256 f = _funding;
-        _funding = uint256(uint96(_indexNow().toInt96())) | (f & (M128 << 96)) | (block.timestamp << 224);
+        _funding = uint256(uint96(_indexNow().toInt96())) | (f & (M96 << 96)) | (_smoothedNow(f, _index) << 192)
+            | (block.timestamp << 224);
     }
 
-    /// @dev After the book moved: index to now, then a new rate from the premium of the book's mid
-    /// over the oracle index (bounded), applied from now on.
-    /// With no usable oracle price (stale, out of bounds) the index runs on at the rate in force:
-    /// trades that only reduce risk still go through (adding risk is refused by the ATLAS check).
+    /// @dev The smoothed premium now (1e-10 of the index), as a uint32 field: the one stored at the
+    /// last update moved toward the target sampled then, at most maxPremium / (2 × half-life) per
+    /// second (`PerpMath.smooth`). |premium| <= maxPremium <= 1e9 (1000 bps): the int32 is safe.
+    function _smoothedNow(uint256 f, uint256 iw) internal view returns (uint256) {
+        uint256 stored = (f >> 192) & C.M32;
+        if (stored == (iw >> 152) & C.M32) return stored; // at its target: the common case
+        int256 s = PerpMath.smooth(
+            int32(uint32(stored)), int32(uint32(iw >> 152)), block.timestamp - (f >> 224), MAX_PREMIUM_PPM, (iw >> 184) & M16
+        );
+        return uint256(uint32(int32(s)));
+    }
+
+    /// @dev A sample: index to now, the smoothed premium to now (toward the last target), then a new
+    /// target from the book at the impact size and a new rate from the smoothed premium, applied from
+    /// now on. With no usable oracle price (stale, out of bounds) the index runs on at the rate in
+    /// force and the premium toward the index (target 0): trades that only reduce risk still go
+    /// through (adding risk is refused by the ATLAS check).
     function _updateFunding() internal {
         (bool ok, uint256 pu,) = ORACLE.tryPrice(BASE);
         (bool okQ, uint256 pq,) = ORACLE.tryPrice(QUOTE);
-        if (!ok || !okQ) {
+        uint256 indexLot;
+        if (ok && okQ) indexLot = (pu * LOT_SIZE * QUOTE_UNIT * WAD) / (BASE_UNIT * pq);
+        // an index per lot beyond 2^152 (or 0) has no premium to speak of: as with no price. The
+        // book cannot be priced, so the target becomes the index (0, nothing counted): a removal
+        // that asked for this sample must not leave its size counted
+        if (indexLot == 0 || indexLot >> 152 != 0) {
             _accrue();
+            uint256 iw0 = _index;
+            uint256 neutral = iw0 & ~((C.M32 << 152) | (uint256((1 << 25) - 1) << 200));
+            if (neutral != iw0) _index = neutral;
             return;
         }
+        uint256 f = _funding;
+        uint256 iw = _index;
         int256 index = _indexNow();
-        (uint256 indexLot, int256 premiumPpm) = _indexAndPremiumAt(pu, pq);
+        uint256 smoothed = _smoothedNow(f, iw);
+        (int256 target, uint256 counted) = _samplePremium(indexLot, pq, iw);
+        int256 premiumPpm = int32(uint32(smoothed)) / (PREMIUM_SCALE / int256(PPM));
         int256 r = PerpMath.rate(premiumPpm, INTEREST_PPM, CLAMP_PPM, CAP_PPM);
         // change of the index per second: rate × index price per lot, in quote atoms × 1e9 per lot
         int256 perSec = (r * int256(indexLot)) / int256(PPM * 3600 * (WAD / uint256(FS)));
-        int256 perSecBefore = int96(uint96(_funding >> 96));
-        // |premium| <= 1e5 ppm (maxPremiumBps <= 1000): the int32 cast is safe
-        _funding = uint256(uint96(index.toInt96())) | (uint256(uint96(perSec.toInt96())) << 96)
-            | (uint256(uint32(int32(premiumPpm))) << 192) | (block.timestamp << 224);
+        int256 perSecBefore = int96(uint96(f >> 96));
+        _funding = uint256(uint96(index.toInt96())) | (uint256(uint96(perSec.toInt96())) << 96) | (smoothed << 192)
+            | (block.timestamp << 224);
+        // |target| <= maxPremium <= 1e9: the int32 is safe
+        uint256 iw1 = indexLot | (uint256(uint32(int32(target))) << 152) | (iw & ((M16 << 184) | (M31 << 225)))
+            | (counted << 200);
+        if (iw1 != iw) _index = iw1;
         // the index and rate are logged when they change, not on every update (a log is costly on MegaETH)
-        if (perSec != perSecBefore || indexLot != _indexLotWad) {
-            _indexLotWad = indexLot;
-            emit FundingUpdated(index, r, premiumPpm, indexLot);
-        }
+        if (perSec != perSecBefore || indexLot != iw & M152) emit FundingUpdated(index, r, premiumPpm, indexLot);
     }
 
-    /// @dev Index price per lot (quote atoms × 1e18) from the oracle's two USD prices, and the
-    /// book's premium: (mid − index) / index in ppm, bounded; 0 when a side is empty.
-    function _indexAndPremium() internal view returns (uint256 indexLot, int256 premiumPpm) {
+    /// @dev The book's impact premium over the index (1e-10 of it): the average price at which the
+    /// impact notional (valued at the index) fills on each side, bids counted only above the index
+    /// and asks only below it, each level's price bounded by the clamp, the rest of the notional at
+    /// the index; at most `MAX_IMPACT_LEVELS` levels. Only one side can lie beyond the index (the book
+    /// never crosses), so at most one side is walked, and on a book quoted around the index no level
+    /// is read. Also returns the deepest tick counted and its side (`counted`: tick | side << 24), kept
+    /// for the removal checks.
+    /// Rounded toward zero (neutral: a price, not a payment).
+    function _samplePremium(uint256 indexLot, uint256 pq, uint256 iw) internal view returns (int256 target, uint256 counted) {
+        uint256 top = _top;
+        uint256 side = 0;
+        uint256 tick = top & C.M24;
+        if (tick * TICK_SIZE * WAD <= indexLot) {
+            side = 1;
+            tick = (top >> 24) & C.M24;
+            if (tick == 0 || tick * TICK_SIZE * WAD >= indexLot) tick = 0;
+        }
+        uint256 deepest;
+        if (tick != 0) {
+            // notional to fill, quote atoms × 1e18: impact USD / quote USD price
+            uint256 budget = Math.mulDiv((iw >> 225) * QUOTE_UNIT, WAD * WAD, pq);
+            uint256 notional = budget;
+            // the farthest a level may count: the clamp (premium per lot, quote atoms × 1e18)
+            uint256 maxGap = (indexLot * uint256(MAX_PREMIUM_PPM)) / PPM;
+            uint256 excess; // Σ lots × |price − index|, quote atoms × 1e18
+            for (uint256 i; i < MAX_IMPACT_LEVELS && tick != 0 && budget != 0; ++i) {
+                uint256 price = tick * TICK_SIZE * WAD;
+                if (side == 0 ? price <= indexLot : price >= indexLot) break;
+                uint256 gap = side == 0 ? price - indexLot : indexLot - price;
+                if (gap > maxGap) gap = maxGap;
+                uint256 lots = _levels[(side << 24) | tick] & C.M64;
+                deepest = tick;
+                if (lots >= Math.ceilDiv(budget, indexLot)) {
+                    excess += Math.mulDiv(budget, gap, indexLot); // the last level's part, rounded down
+                    break;
+                }
+                // lots × index < budget: no overflow
+                excess += lots * gap;
+                budget -= lots * indexLot;
+                tick = side == 0 ? _bitmap.nextBelow(0, tick) : _bitmap.nextAbove(1, tick);
+            }
+            // <= maxPremium: every lot counted is worth at most the clamp over the index
+            target = int256(Math.mulDiv(excess, uint256(PREMIUM_SCALE), notional));
+            if (side == 1) target = -target;
+        }
+        counted = deepest | (side << 24);
+    }
+
+    /// @dev Index and mark per lot now: the oracle's index, the smoothed premium now.
+    function _prices() internal view returns (uint256 indexLot, uint256 markLot) {
         (uint256 pu,) = ORACLE.price(BASE);
         (uint256 pq,) = ORACLE.price(QUOTE);
-        return _indexAndPremiumAt(pu, pq);
-    }
-
-    function _indexAndPremiumAt(uint256 pu, uint256 pq) internal view returns (uint256 indexLot, int256 premiumPpm) {
         indexLot = (pu * LOT_SIZE * QUOTE_UNIT * WAD) / (BASE_UNIT * pq);
-        uint256 top = _top;
-        uint256 bid = top & C.M24;
-        uint256 ask = (top >> 24) & C.M24;
-        if (bid == 0 || ask == 0 || indexLot == 0) return (indexLot, 0);
-        int256 mid = int256(((bid + ask) * TICK_SIZE * WAD) / 2);
-        premiumPpm = ((mid - int256(indexLot)) * int256(PPM)) / int256(indexLot);
-        if (premiumPpm > MAX_PREMIUM_PPM) premiumPpm = MAX_PREMIUM_PPM;
-        if (premiumPpm < -MAX_PREMIUM_PPM) premiumPpm = -MAX_PREMIUM_PPM;
-    }
-
-    /// @dev Index and mark per lot now (the premium is the one of the last update).
-    function _prices() internal view returns (uint256 indexLot, uint256 markLot) {
-        (indexLot,) = _indexAndPremium();
-        int256 premiumPpm = int32(uint32(_funding >> 192));
-        markLot = uint256((int256(indexLot) * (int256(PPM) + premiumPpm)) / int256(PPM));
+        int256 premium = int32(uint32(_smoothedNow(_funding, _index)));
+        markLot = uint256((int256(indexLot) * (PREMIUM_SCALE + premium)) / PREMIUM_SCALE);
     }
 
     function _setOpenInterest(int256 delta) internal {
@@ -411,17 +558,18 @@ contract PerpMarket is IPerpMarket, OrderBook {
         _stats = (s & ~C.M64) | oi;
     }
 
-    /// @dev Σ paid and Σ received, for the invariant Σ paid = Σ received + dust.
+    /// @dev Σ paid and Σ received, for the invariant Σ paid = Σ received + dust. Statistics only:
+    /// each saturates at 2^80 − 1 rather than revert, so no fill or settlement can fail on them.
     function _countFunding(int256 owed) internal {
         if (owed == 0) return;
         uint256 s = _stats;
         if (owed > 0) {
             uint256 paid = ((s >> 64) & M80) + uint256(owed);
-            require(paid <= M80, AmountOverflow());
+            if (paid > M80) paid = M80;
             _stats = (s & ~(M80 << 64)) | (paid << 64);
         } else {
             uint256 rec = ((s >> 144) & M80) + uint256(-owed);
-            require(rec <= M80, AmountOverflow());
+            if (rec > M80) rec = M80;
             _stats = (s & ~(M80 << 144)) | (rec << 144);
         }
     }
@@ -456,14 +604,15 @@ contract PerpMarket is IPerpMarket, OrderBook {
     }
 
     /// @inheritdoc IPerpMarket
-    /// @dev No oracle call: the premium is the one of the last funding update, applied to the
-    /// index per lot of that update (ATLAS prices the size at its own oracle read).
+    /// @dev No oracle call: the smoothed premium now, applied to the index per lot of the last sample
+    /// (ATLAS prices the size at its own oracle read).
     function riskOf(AccountId account) external view returns (PerpRisk memory r) {
         uint256 pw = _positions[account];
         uint256 w = _pockets[account];
         int256 size = int64(uint64(pw));
         int256 owed = PerpMath.fundingOwed(size, _indexNow(), int96(uint96(pw >> 160)));
-        int256 premiumLot = (int256(_indexLotWad) * int32(uint32(_funding >> 192))) / int256(PPM);
+        uint256 iw = _index;
+        int256 premiumLot = (int256(iw & M152) * int32(uint32(_smoothedNow(_funding, iw)))) / PREMIUM_SCALE;
         int256 prem = size * premiumLot;
         // the premium's value rounded against the account
         int256 premAtoms = prem >= 0 ? prem / int256(WAD) : -int256(Math.ceilDiv(uint256(-prem), WAD));
@@ -502,7 +651,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
     /// @inheritdoc IPerpMarket
     function funding() external view returns (int256 cumulative, int256 ratePpmPerHour, uint256 lastUpdate, int256 premiumPpm) {
         uint256 f = _funding;
-        premiumPpm = int32(uint32(f >> 192));
+        premiumPpm = int32(uint32(f >> 192)) / (PREMIUM_SCALE / int256(PPM));
         ratePpmPerHour = PerpMath.rate(premiumPpm, INTEREST_PPM, CLAMP_PPM, CAP_PPM);
         return (_indexNow(), ratePpmPerHour, f >> 224, premiumPpm);
     }
@@ -510,6 +659,35 @@ contract PerpMarket is IPerpMarket, OrderBook {
     /// @inheritdoc IPerpMarket
     function markPrice() external view returns (uint256 indexLotWad, uint256 markLotWad) {
         return _prices();
+    }
+
+    /// @inheritdoc IPerpMarket
+    function premiumState()
+        external
+        view
+        returns (
+            int256 premiumNow,
+            int256 premiumAtUpdate,
+            int256 target,
+            uint256 lastUpdate,
+            uint256 impactNotionalUsd,
+            uint256 halfLifeSeconds,
+            uint256 countedTick,
+            uint256 countedSide
+        )
+    {
+        uint256 f = _funding;
+        uint256 iw = _index;
+        return (
+            int32(uint32(_smoothedNow(f, iw))),
+            int32(uint32(f >> 192)),
+            int32(uint32(iw >> 152)),
+            f >> 224,
+            iw >> 225,
+            (iw >> 184) & M16,
+            (iw >> 200) & C.M24,
+            (iw >> 224) & 1
+        );
     }
 
     /// @inheritdoc IPerpMarket

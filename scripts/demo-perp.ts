@@ -234,6 +234,11 @@ export async function perpStory(c: PerpStoryContext): Promise<void> {
     ["bid", "3002.5", "20"],
     ["ask", "3003.5", "20"],
   ]);
+  // the mark's premium moves toward the book's impact premium at most 83 ppm a second (a 60 s
+  // half-life): a minute on, the maker's next quote re-samples and the rate follows the book
+  await c.increaseTime(61);
+  await c.pushAll();
+  await quote(ethPerp, [["bid", "2995", "1"]]);
   const holders = [c.basis, c.long, c.perpMaker];
   const fundRows: string[][] = [];
   const fundingRow = async (label: string) => {
@@ -275,8 +280,8 @@ export async function perpStory(c: PerpStoryContext): Promise<void> {
     ),
   );
   console.log(
-    "Signed USDC each account has received (+) or owes (−) since its last settlement; the book mid sits\n" +
-      "above the index, so longs pay shorts. Settling moves it into the Clearinghouse balance:",
+    "Signed USDC each account has received (+) or owes (−) since its last settlement; the book's bids sit\n" +
+      "over the index (its impact premium), so longs pay shorts. Settling moves it into the Clearinghouse balance:",
   );
   const settleRows: string[][] = [];
   for (const h of [...holders, c.btcLong]) {

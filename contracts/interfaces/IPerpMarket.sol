@@ -84,6 +84,14 @@ interface IPerpMarket is IOrderBook {
     error InvalidMarketParams();
     /// @notice Only the PerpLiquidator may call this.
     error NotLiquidator(address caller);
+    /// @notice Only governance (the Clearinghouse's AccessManager, immediately) may call this.
+    error NotGovernance(address caller);
+    /// @notice Premium parameters outside their hard bounds (impact notional $100–$100,000,000,
+    ///         half-life 10–3,600 s).
+    error InvalidPremiumParams(uint256 impactNotionalUsd, uint256 halfLifeSeconds);
+    /// @notice The quote token has more decimals than the funding index can carry without overflow
+    ///         (`MAX_QUOTE_DECIMALS`).
+    error QuoteDecimalsUnsupported(uint256 decimals, uint256 maxDecimals);
 
     // ---- events ----
     /// @notice Funding state after an update. `indexLotWad` = index price per lot in quote atoms
@@ -91,6 +99,14 @@ interface IPerpMarket is IOrderBook {
     event FundingUpdated(int256 cumulativeFunding, int256 ratePpmPerHour, int256 premiumPpm, uint256 indexLotWad);
     /// @notice Unsettled cash moved into the Clearinghouse balance (signed quote atoms).
     event CashSettled(AccountId indexed account, int256 quoteAtoms);
+    /// @notice Governance set the premium's impact notional (whole USD) and half-life (seconds).
+    event PremiumParamsSet(uint256 impactNotionalUsd, uint256 halfLifeSeconds);
+
+    // ---- governance ----
+    /// @notice Sets the impact notional the premium is taken at (whole USD, each side of the book)
+    ///         and the half-life of its smoothing (seconds: the mark moves at most maxPremium / (2 ×
+    ///         half-life) per second). Bounds: `InvalidPremiumParams`; caller: `NotGovernance`.
+    function setPremiumParams(uint256 impactNotionalUsd, uint256 halfLifeSeconds) external;
 
     // ---- trading and settlement ----
     /// @notice Settles the account's funding and moves its unsettled cash into its Clearinghouse
@@ -131,14 +147,34 @@ interface IPerpMarket is IOrderBook {
     function riskOf(AccountId account) external view returns (PerpRisk memory);
 
     /// @notice Funding now: cumulative index (quote atoms × 1e9 per lot), rate in force (ppm per
-    ///         hour), timestamp of the last update, and the premium (ppm of the index).
+    ///         hour), timestamp of the last update, and the smoothed premium of that update (ppm of
+    ///         the index, truncated) the rate was computed from.
     function funding()
         external
         view
         returns (int256 cumulative, int256 ratePpmPerHour, uint256 lastUpdate, int256 premiumPpm);
 
-    /// @notice Index and mark price per lot in quote atoms × 1e18 (mark = index + bounded premium).
+    /// @notice Index and mark price per lot in quote atoms × 1e18: mark = index × (1e10 + premium
+    ///         now) / 1e10, the smoothed impact premium (`premiumState`), truncated.
     function markPrice() external view returns (uint256 indexLotWad, uint256 markLotWad);
+
+    /// @notice The mark's premium (fractions of the index × 1e10): smoothed now, smoothed at the last
+    ///         update, the target it moves toward (the impact premium sampled then), the last update's
+    ///         time, the impact notional (USD) and half-life (s), and the deepest tick (and its side,
+    ///         0 = bids) the target counted.
+    function premiumState()
+        external
+        view
+        returns (
+            int256 premiumNow,
+            int256 premiumAtUpdate,
+            int256 target,
+            uint256 lastUpdate,
+            uint256 impactNotionalUsd,
+            uint256 halfLifeSeconds,
+            uint256 countedTick,
+            uint256 countedSide
+        );
 
     /// @notice Open interest (long lots) and the funding totals settled so far (quote atoms).
     function openInterest() external view returns (uint256 longLots, uint256 fundingPaid, uint256 fundingReceived);

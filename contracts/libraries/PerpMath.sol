@@ -12,6 +12,8 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 library PerpMath {
     /// @notice Funding index scale: quote atoms × 1e9 per lot.
     int256 internal constant FUNDING_SCALE = 1e9;
+    /// @notice Premium scale: premiums are fractions of the index × 1e10 (1e-4 ppm).
+    int256 internal constant PREMIUM_SCALE = 1e10;
 
     /// @notice Applies a trade of `d` lots for `notional` quote atoms.
     /// @dev Closing `q` of `|size|` lots releases entry × q / |size|, rounded up for a long and down
@@ -69,5 +71,21 @@ library PerpMath {
         r = premiumPpm + gap;
         if (r > capPpm) r = capPpm;
         if (r < -capPpm) r = -capPpm;
+    }
+
+    /// @notice The smoothed premium `dt` seconds after it was `premium`, moving toward `target`
+    /// (both 1e-10 of the index) by at most maxPremium / (2 × halfLife) per second: from the index to
+    /// the clamp in two half-lives, half-way in one — what an EMA with that half-life does after a
+    /// jump to the clamp, but exact in integers, path-independent (one update over `dt` or many
+    /// over its parts land on the same value but for rounding) and cheaper. The step is rounded down:
+    /// the premium never moves faster than the bound.
+    function smooth(int256 premium, int256 target, uint256 dt, int256 maxPremiumPpm, uint256 halfLife)
+        internal
+        pure
+        returns (int256)
+    {
+        int256 step = int256((uint256(maxPremiumPpm) * uint256(PREMIUM_SCALE / 1e6) * dt) / (2 * halfLife));
+        if (premium < target) return premium + step < target ? premium + step : target;
+        return premium - step > target ? premium - step : target;
     }
 }

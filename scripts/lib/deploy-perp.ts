@@ -2,9 +2,9 @@
 // Clearinghouse and a PerpMarket per contract, listed at the next market index. Shared by tests,
 // demo and bench.
 import type { Signer } from "ethers";
-import { PerpLiquidator__factory, PerpMarket__factory } from "../../types/ethers-contracts/index.js";
+import { AccessManager__factory, PerpLiquidator__factory, PerpMarket__factory } from "../../types/ethers-contracts/index.js";
 import type { PerpLiquidator, PerpMarket } from "../../types/ethers-contracts/index.js";
-import type { Protocol } from "./deploy.ts";
+import { GOVERNANCE_ROLE, type Protocol } from "./deploy.ts";
 import type { Margin } from "./deploy-margin.ts";
 
 export interface PerpMarketConfig {
@@ -27,6 +27,10 @@ export interface PerpMarketConfig {
   impactNotionalUsd?: bigint;
   basisBps?: bigint;
   floorBps?: bigint;
+  /** Impact notional of the mark's premium, whole USD (default 10,000; set after listing). */
+  premiumImpactUsd?: bigint;
+  /** Half-life of the mark premium's smoothing, seconds (default 60; set after listing). */
+  premiumHalfLifeSeconds?: bigint;
 }
 
 /** Market defaults: 0.05% clamp, 4%/hour cap, 1% premium bound, 0.3% liquidity, 0.5% basis, 0.2% floor (at most half the basis charge, so a perfect hedge costs only the basis charge). */
@@ -77,5 +81,12 @@ export async function createPerpMarket(
   );
   await market.waitForDeployment();
   await (await ch.listPerpMarket(await market.getAddress())).wait();
+  // the premium's impact notional and half-life are governance's, as the Clearinghouse's parameters
+  const setter = market.interface.getFunction("setPremiumParams")!.selector;
+  const manager = AccessManager__factory.connect(await ch.authority(), admin);
+  await (await manager.setTargetFunctionRole(await market.getAddress(), [setter], GOVERNANCE_ROLE)).wait();
+  if (cfg.premiumImpactUsd !== undefined || cfg.premiumHalfLifeSeconds !== undefined) {
+    await (await market.setPremiumParams(cfg.premiumImpactUsd ?? 10_000n, cfg.premiumHalfLifeSeconds ?? 60n)).wait();
+  }
   return market;
 }

@@ -295,3 +295,33 @@ export async function spotPocketOf(v: Venue, who: { address: string }, sub = 0n)
   const [lockedBase, lockedQuote, unsweptBase, unsweptQuote, openOrders] = await v.market.pocketOf(who.address, sub);
   return { lockedBase, lockedQuote, unsweptBase, unsweptQuote, openOrders };
 }
+
+/** Index and mark per lot of a perp market (quote atoms × 1e18), as ATLAS and liquidations see them now. */
+export const markOf = async (v: Venue, m = v.ethPerp) => {
+  const [indexLotWad, markLotWad] = await m.markPrice();
+  return { indexLotWad, markLotWad };
+};
+
+/** The mark's distance from the index in ppm (signed, truncated toward zero). */
+export const markPremiumPpm = async (v: Venue, m = v.ethPerp): Promise<bigint> => {
+  const { indexLotWad, markLotWad } = await markOf(v, m);
+  return ((markLotWad - indexLotWad) * 1_000_000n) / indexLotWad;
+};
+
+/** Mines an empty block at timestamp `t` (views then read the venue at `t`). */
+export const mineAt = (v: Venue, t: bigint) => v.networkHelpers.time.increaseTo(t);
+
+/** The next transaction lands at timestamp `t`. */
+export const nextAt = (v: Venue, t: bigint) => v.networkHelpers.time.setNextBlockTimestamp(t);
+
+/** Cancels one of `who`'s perp orders by id. */
+export const cancelPerp = (v: Venue, who: Who, orderId: bigint, m = v.ethPerp) => mined(m.connect(who).cancelOrder(orderId));
+
+/** The id of the order a placement receipt rested (0 if none). */
+export const placedId = (v: Venue, rc: { logs: readonly unknown[] }, m = v.ethPerp): bigint => {
+  for (const l of rc.logs) {
+    const p = m.interface.parseLog(l as never);
+    if (p?.name === "OrderPlaced") return p.args.orderId as bigint;
+  }
+  return 0n;
+};

@@ -87,9 +87,12 @@ describe("perps: portfolio flows", () => {
     for (const s of [alice, carol, dave]) await deposit(f, s, U, 100_000n * E6);
     await place(ethPerp, dave, { side: Side.Bid, tick: 300_000n, lots: 1_000n });
     await place(ethPerp, bob, { side: Side.Ask, tick: 300_000n, lots: 1_000n, kind: OrderKind.Ioc });
-    // the book's mid 1% under the index: shorts pay ~0.95% an hour
+    // the book's impact ask 1% under the index ($10,002 resting there): once the mark's premium has
+    // moved there (two half-lives) and a call re-samples, shorts pay ~0.95% an hour
     await place(ethPerp, carol, { side: Side.Bid, tick: 290_000n, lots: 1n });
-    await place(ethPerp, carol, { side: Side.Ask, tick: 298_000n, lots: 1n });
+    await place(ethPerp, carol, { side: Side.Ask, tick: 297_000n, lots: 3_334n });
+    await warp(f, 121n);
+    await place(ethPerp, carol, { side: Side.Bid, tick: 289_000n, lots: 1n });
     expect((await ethPerp.funding()).ratePpmPerHour).to.equal(-9_500n);
     // bob levers the pair: he borrows out all the USDC his initial margin allows
     await mined(ch.connect(bob).setBorrowPolicy(0, false, true));

@@ -2,18 +2,16 @@
 // funding owed settles only when the position is rewritten (a fill, a takeover, `settle`), so a
 // placement, amend or cancel leaves it accruing; the premium and rate are re-sampled after every
 // call that moved the best bid or ask, and after other placements and takes only once the index is
-// a minute old (INDEX_REFRESH_SECONDS). Timestamps are pinned, expected figures computed here.
+// a minute old (INDEX_REFRESH_SECONDS); a removal of counted lots re-samples too
+// (test/unit/perp.premium.test.ts). Timestamps are pinned, expected figures computed here.
 import { expect } from "chai";
 import { OrderKind, Side } from "../../sdk/src/math/order.ts";
+import { impactPremium, markLotWad, smoothPremium } from "../../sdk/src/math/perp.ts";
 import { E6, at, place, usePerpFixture } from "./perp._helpers.ts";
 import { WAD, acctOf, deposit, mined, now, setPrice } from "./margin._helpers.ts";
 
-const PPM = 1_000_000n;
 const INDEX_LOT = 3_000_000n * WAD; // $3 per 0.001 WETH lot in USDC atoms, × 1e18
 const MAX_PREMIUM = 10_000n;
-const clamp = (x: bigint, lo: bigint, hi: bigint) => (x < lo ? lo : x > hi ? hi : x);
-const premiumOf = (bidTick: bigint, askTick: bigint, indexLot = INDEX_LOT) =>
-  clamp(((((bidTick + askTick) * 10n * WAD) / 2n - indexLot) * PPM) / indexLot, -MAX_PREMIUM, MAX_PREMIUM);
 
 describe("PerpMarket: funding settlement and re-sampling", () => {
   const fx = usePerpFixture();
@@ -55,51 +53,67 @@ describe("PerpMarket: funding settlement and re-sampling", () => {
     expect((await m.positionOf(acctOf(f.bob))).fundingOwedAtoms).to.equal(0n);
   });
 
-  it("the premium follows every move of the best price; otherwise the index refreshes after a minute", async () => {
+  it("the premium is re-sampled after every move of the best price; otherwise the index refreshes after a minute", async () => {
     const f = fx();
     const m = f.ethPerp;
     for (const s of [f.alice, f.bob, f.carol, f.dave]) await deposit(f, s, f.U, 100_000n * E6);
+    // the target the book would give now at `indexLot` (the SDK's copy of the impact walk)
+    const targetOf = async (indexLot: bigint) => {
+      const b = await m.getBook(20n);
+      return impactPremium({
+        bids: { ticks: b.bidTicks, lots: b.bidLots },
+        asks: { ticks: b.askTicks, lots: b.askLots },
+        indexLotWad: indexLot,
+        quotePriceWad: WAD,
+        quoteDecimals: 6n,
+        tickSize: 10n,
+        maxPremiumPpm: MAX_PREMIUM,
+        impactNotionalUsd: 10_000n,
+      }).target;
+    };
     const t0 = (await now(f)) + 10n;
     await at(f, t0);
-    await place(m, f.carol, { side: Side.Bid, tick: 299_000n, lots: 1n });
+    await place(m, f.carol, { side: Side.Bid, tick: 301_000n, lots: 1_000n });
     await at(f, t0);
     await place(m, f.dave, { side: Side.Ask, tick: 302_000n, lots: 1n });
-    const p0 = premiumOf(299_000n, 302_000n);
-    let fr = await m.funding();
-    expect([fr.lastUpdate, fr.premiumPpm]).to.deep.equal([t0, p0]);
+    const p0 = await targetOf(INDEX_LOT);
+    expect(p0).to.equal(10_000_000n); // 1,000 lots $10 a lot... × 0.001 over the index, of $10,000: 0.1%
+    let st = await m.premiumState();
+    expect([st.lastUpdate, st.target]).to.deep.equal([t0, p0]);
 
     // ETH +2%; a placement that joins the best ask within the minute leaves the funding state alone
     await at(f, t0 + 5n);
     await setPrice(f, f.W, 3_060n * WAD);
     await at(f, t0 + 59n);
     await place(m, f.bob, { side: Side.Ask, tick: 302_000n, lots: 1n });
-    fr = await m.funding();
-    expect([fr.lastUpdate, fr.premiumPpm]).to.deep.equal([t0, p0]);
-    // the mark's index is always the oracle's now; its premium is the last sample's
+    st = await m.premiumState();
+    expect([st.lastUpdate, st.target]).to.deep.equal([t0, p0]);
+    // the mark's index is always the oracle's now; its premium the smoothed one now
     const [indexLot, markLot] = await m.markPrice();
     const index1 = (INDEX_LOT * 102n) / 100n;
     expect(indexLot).to.equal(index1);
-    expect(markLot).to.equal((index1 * (PPM + p0)) / PPM);
+    expect(st.premiumNow).to.equal(smoothPremium(st.premiumAtUpdate, p0, 59n, MAX_PREMIUM, 60n));
+    expect(markLot).to.equal(markLotWad(index1, st.premiumNow));
 
-    // a minute after the sample the same kind of placement refreshes index, premium and rate
+    // a minute after the sample the same kind of placement refreshes index, target and rate: the
+    // asks are now 1.3% under the index (counted at the clamp), carol's bid no longer over it
     await at(f, t0 + 60n);
     await place(m, f.alice, { side: Side.Ask, tick: 302_000n, lots: 1n });
-    const p1 = premiumOf(299_000n, 302_000n, index1);
-    expect(p1).to.not.equal(p0);
-    fr = await m.funding();
-    expect([fr.lastUpdate, fr.premiumPpm]).to.deep.equal([t0 + 60n, p1]);
+    const p1 = await targetOf(index1);
+    expect(p1).to.equal(-91_800n); // 3 lots × 1% of $3.06, of $10,000
+    st = await m.premiumState();
+    expect([st.lastUpdate, st.target]).to.deep.equal([t0 + 60n, p1]);
 
-    // a new best bid updates at once, within the minute
+    // a new best bid re-samples at once, within the minute
     await at(f, t0 + 61n);
-    const rc = await place(m, f.alice, { side: Side.Bid, tick: 300_500n, lots: 1n });
-    const p2 = premiumOf(300_500n, 302_000n, index1);
-    fr = await m.funding();
-    expect([fr.lastUpdate, fr.premiumPpm]).to.deep.equal([t0 + 61n, p2]);
-    // and so does the cancel that empties that level: the premium is the book's again
+    const rc = await place(m, f.alice, { side: Side.Bid, tick: 301_500n, lots: 1n });
+    st = await m.premiumState();
+    expect([st.lastUpdate, st.target]).to.deep.equal([t0 + 61n, await targetOf(index1)]);
+    // and so does the cancel that empties that level
     const id = m.interface.parseLog(rc.logs.find((l) => m.interface.parseLog(l)?.name === "OrderPlaced")!)!.args.orderId;
     await at(f, t0 + 62n);
     await mined(m.connect(f.alice).cancelOrder(id));
-    fr = await m.funding();
-    expect([fr.lastUpdate, fr.premiumPpm]).to.deep.equal([t0 + 62n, p1]);
+    st = await m.premiumState();
+    expect([st.lastUpdate, st.target]).to.deep.equal([t0 + 62n, p1]);
   });
 });

@@ -256,6 +256,22 @@ export const perpMarketAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "impactNotionalUsd",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "halfLifeSeconds",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidPremiumParams",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "tick",
         "type": "uint256"
       }
@@ -303,6 +319,17 @@ export const perpMarketAbi = [
       }
     ],
     "name": "NotExpired",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "NotGovernance",
     "type": "error"
   },
   {
@@ -421,6 +448,22 @@ export const perpMarketAbi = [
       }
     ],
     "name": "PostOnlyWouldCross",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "decimals",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxDecimals",
+        "type": "uint256"
+      }
+    ],
+    "name": "QuoteDecimalsUnsupported",
     "type": "error"
   },
   {
@@ -701,6 +744,25 @@ export const perpMarketAbi = [
       {
         "indexed": false,
         "internalType": "uint256",
+        "name": "impactNotionalUsd",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "halfLifeSeconds",
+        "type": "uint256"
+      }
+    ],
+    "name": "PremiumParamsSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "uint256",
         "name": "taker",
         "type": "uint256"
       },
@@ -800,6 +862,19 @@ export const perpMarketAbi = [
   },
   {
     "inputs": [],
+    "name": "MAX_IMPACT_LEVELS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "MAX_MAKER_FEE_BPS",
     "outputs": [
       {
@@ -814,6 +889,45 @@ export const perpMarketAbi = [
   {
     "inputs": [],
     "name": "MAX_OPEN_ORDERS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_PREMIUM_HALF_LIFE",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_PREMIUM_IMPACT_USD",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_QUOTE_DECIMALS",
     "outputs": [
       {
         "internalType": "uint256",
@@ -853,6 +967,32 @@ export const perpMarketAbi = [
   {
     "inputs": [],
     "name": "MIN_LOTS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MIN_PREMIUM_HALF_LIFE",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MIN_PREMIUM_IMPACT_USD",
     "outputs": [
       {
         "internalType": "uint256",
@@ -1585,6 +1725,54 @@ export const perpMarketAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "premiumState",
+    "outputs": [
+      {
+        "internalType": "int256",
+        "name": "premiumNow",
+        "type": "int256"
+      },
+      {
+        "internalType": "int256",
+        "name": "premiumAtUpdate",
+        "type": "int256"
+      },
+      {
+        "internalType": "int256",
+        "name": "target",
+        "type": "int256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "lastUpdate",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "impactNotionalUsd",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "halfLifeSeconds",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "countedTick",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "countedSide",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "uint256[]",
@@ -1695,6 +1883,24 @@ export const perpMarketAbi = [
       }
     ],
     "name": "setPaused",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "impactNotionalUsd",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "halfLifeSeconds",
+        "type": "uint256"
+      }
+    ],
+    "name": "setPremiumParams",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

@@ -1154,6 +1154,28 @@ export class StalePriceError extends ContractRevertError<typeof oracleRouterAbi,
 }
 
 /**
+ * `InvalidPremiumParams(uint256,uint256)` (PerpMarket, selector `0x9f41b1c5`).
+ * Premium parameters outside their hard bounds (impact notional $100–$100,000,000, half-life 10–3,600 s).
+ */
+export class InvalidPremiumParamsError extends ContractRevertError<typeof perpMarketAbi, "InvalidPremiumParams"> {
+  static readonly errorName = "InvalidPremiumParams";
+  static readonly signature = "InvalidPremiumParams(uint256,uint256)";
+  static readonly selector: Hex = "0x9f41b1c5";
+  override name = "InvalidPremiumParamsError";
+}
+
+/**
+ * `NotGovernance(address)` (PerpMarket, selector `0x988d1f03`).
+ * Only governance (the Clearinghouse's AccessManager, immediately) may call this.
+ */
+export class NotGovernanceError extends ContractRevertError<typeof perpMarketAbi, "NotGovernance"> {
+  static readonly errorName = "NotGovernance";
+  static readonly signature = "NotGovernance(address)";
+  static readonly selector: Hex = "0x988d1f03";
+  override name = "NotGovernanceError";
+}
+
+/**
  * `NotLiquidator(address)` (PerpMarket, selector `0xc2a9bf37`).
  * Only the PerpLiquidator may call this.
  */
@@ -1184,6 +1206,17 @@ export class PositionCapError extends ContractRevertError<typeof perpMarketAbi, 
   static readonly signature = "PositionCap(uint256,uint256)";
   static readonly selector: Hex = "0x83f6446b";
   override name = "PositionCapError";
+}
+
+/**
+ * `QuoteDecimalsUnsupported(uint256,uint256)` (PerpMarket, selector `0x35b24b10`).
+ * The quote token has more decimals than the funding index can carry without overflow (`MAX_QUOTE_DECIMALS`).
+ */
+export class QuoteDecimalsUnsupportedError extends ContractRevertError<typeof perpMarketAbi, "QuoteDecimalsUnsupported"> {
+  static readonly errorName = "QuoteDecimalsUnsupported";
+  static readonly signature = "QuoteDecimalsUnsupported(uint256,uint256)";
+  static readonly selector: Hex = "0x35b24b10";
+  override name = "QuoteDecimalsUnsupportedError";
 }
 
 /**
@@ -1360,9 +1393,12 @@ export const contractErrorsBySelector: Readonly<Record<Hex, ContractRevertErrorC
   "0x61b02991": NotAdminFeedError,
   "0x61ac512b": PriceOutOfBoundsError,
   "0x91b46fd2": StalePriceError,
+  "0x9f41b1c5": InvalidPremiumParamsError,
+  "0x988d1f03": NotGovernanceError,
   "0xc2a9bf37": NotLiquidatorError,
   "0xac64fbf8": OpenInterestCapError,
   "0x83f6446b": PositionCapError,
+  "0x35b24b10": QuoteDecimalsUnsupportedError,
   "0x08dcc43f": ReduceOnlyViolatedError,
   "0x51b8c491": IncompleteCounterpartiesError,
   "0x27e68b44": InvalidLiquidationError,
@@ -1479,9 +1515,12 @@ export const exchangeErrorsAbi = [
   {"inputs":[{"internalType":"address","name":"asset","type":"address"}],"name":"NotAdminFeed","type":"error"},
   {"inputs":[{"internalType":"address","name":"asset","type":"address"},{"internalType":"uint256","name":"priceWad","type":"uint256"}],"name":"PriceOutOfBounds","type":"error"},
   {"inputs":[{"internalType":"address","name":"asset","type":"address"},{"internalType":"uint256","name":"updatedAt","type":"uint256"},{"internalType":"uint256","name":"maxAgeSeconds","type":"uint256"}],"name":"StalePrice","type":"error"},
+  {"inputs":[{"internalType":"uint256","name":"impactNotionalUsd","type":"uint256"},{"internalType":"uint256","name":"halfLifeSeconds","type":"uint256"}],"name":"InvalidPremiumParams","type":"error"},
+  {"inputs":[{"internalType":"address","name":"caller","type":"address"}],"name":"NotGovernance","type":"error"},
   {"inputs":[{"internalType":"address","name":"caller","type":"address"}],"name":"NotLiquidator","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"longLots","type":"uint256"},{"internalType":"uint256","name":"capLots","type":"uint256"}],"name":"OpenInterestCap","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"lots","type":"uint256"},{"internalType":"uint256","name":"capLots","type":"uint256"}],"name":"PositionCap","type":"error"},
+  {"inputs":[{"internalType":"uint256","name":"decimals","type":"uint256"},{"internalType":"uint256","name":"maxDecimals","type":"uint256"}],"name":"QuoteDecimalsUnsupported","type":"error"},
   {"inputs":[{"internalType":"int256","name":"positionLots","type":"int256"},{"internalType":"uint256","name":"side","type":"uint256"},{"internalType":"uint256","name":"lots","type":"uint256"}],"name":"ReduceOnlyViolated","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"givenLots","type":"uint256"},{"internalType":"uint256","name":"openInterestLots","type":"uint256"}],"name":"IncompleteCounterparties","type":"error"},
   {"inputs":[{"internalType":"int256","name":"position","type":"int256"},{"internalType":"uint256","name":"lots","type":"uint256"}],"name":"InvalidLiquidation","type":"error"},

@@ -424,9 +424,9 @@ export interface AtlasPerp {
   tickSize: bigint;
   takerFeeBps: bigint;
   /**
-   * Premium of the mark over the index per lot, quote atoms × 1e18 (index × premium ppm / 1e6, from
-   * `markPrice` and `funding` at the snapshot's block; the contract uses the index of its last funding
-   * update, equal unless the oracle moved since).
+   * Premium of the mark over the index per lot, quote atoms × 1e18 (index × smoothed premium now /
+   * 1e10, from `markPrice` and `premiumState` at the snapshot's block; the contract uses the index of
+   * its last premium sample, equal unless the oracle moved since).
    */
   premiumLotWad: bigint;
 }

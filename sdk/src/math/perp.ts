@@ -61,6 +61,99 @@ export function rate(premiumPpm: bigint, interestPpm: bigint, clampPpm: bigint, 
   return r;
 }
 
+/** Premium scale: premiums are fractions of the index × 1e10 (`PerpMath.PREMIUM_SCALE`). */
+export const PREMIUM_SCALE = 10n ** 10n;
+/** Book levels one impact walk reads per side at most (`PerpMarket.MAX_IMPACT_LEVELS`). */
+export const MAX_IMPACT_LEVELS = 8;
+
+/**
+ * `PerpMath.smooth`: the smoothed premium `dt` seconds after it was `premium`, moving toward
+ * `target` (both 1e-10 of the index) by at most maxPremium / (2 × halfLife) per second, the step
+ * rounded down.
+ *
+ * @example
+ * perpMath.smoothPremium(0n, 100_000_000n, 60n, 10_000n, 60n) // 50_000_000n: half-way to a +1% target in one half-life
+ */
+export function smoothPremium(premium: bigint, target: bigint, dt: bigint, maxPremiumPpm: bigint, halfLife: bigint): bigint {
+  const step = (maxPremiumPpm * (PREMIUM_SCALE / PPM) * dt) / (2n * halfLife);
+  if (premium < target) return premium + step < target ? premium + step : target;
+  return premium - step > target ? premium - step : target;
+}
+
+/** One side of a book, best price first (`getBook`). */
+export interface BookSide {
+  ticks: readonly bigint[];
+  lots: readonly bigint[];
+}
+
+/** Inputs of `impactPremium`: the book, the index and the market's premium parameters. */
+export interface ImpactPremiumParameters {
+  bids: BookSide;
+  asks: BookSide;
+  /** Index per lot, quote atoms × 1e18 (`markPrice().indexLotWad`). */
+  indexLotWad: bigint;
+  /** Oracle USD price of the quote token, WAD. */
+  quotePriceWad: bigint;
+  quoteDecimals: bigint;
+  tickSize: bigint;
+  maxPremiumPpm: bigint;
+  /** Impact notional, whole USD (`premiumState().impactNotionalUsd`). */
+  impactNotionalUsd: bigint;
+}
+
+const mulDivDown = (a: bigint, b: bigint, c: bigint) => (a * b) / c;
+const ceilDiv = (a: bigint, b: bigint) => (a === 0n ? 0n : (a - 1n) / b + 1n);
+
+/**
+ * `PerpMarket._samplePremium`: the book's impact premium (1e-10 of the index) — the average price at
+ * which the impact notional (valued at the index) fills on each side, bids counted only above the
+ * index and asks only below it, each level's price bounded by the clamp, the rest at the index; at
+ * most `MAX_IMPACT_LEVELS` levels. Also the deepest tick counted and its side (0 = bids).
+ *
+ * @example
+ * const { target } = perpMath.impactPremium({ bids, asks, indexLotWad, quotePriceWad: 10n ** 18n, quoteDecimals: 6n, tickSize: 10n, maxPremiumPpm: 10_000n, impactNotionalUsd: 10_000n })
+ */
+export function impactPremium(p: ImpactPremiumParameters): { target: bigint; countedTick: bigint; countedSide: 0n | 1n } {
+  const WAD2 = WAD * WAD;
+  const I = p.indexLotWad;
+  let side: 0n | 1n = 0n;
+  let book = p.bids;
+  const bestOf = (x: BookSide) => (x.ticks.length > 0 ? x.ticks[0] : 0n);
+  if (bestOf(book) * p.tickSize * WAD <= I) {
+    side = 1n;
+    book = p.asks;
+    const best = bestOf(book);
+    if (best === 0n || best * p.tickSize * WAD >= I) return { target: 0n, countedTick: 0n, countedSide: side };
+  }
+  let budget = mulDivDown(p.impactNotionalUsd * 10n ** p.quoteDecimals, WAD2, p.quotePriceWad);
+  const notional = budget;
+  const maxGap = (I * p.maxPremiumPpm) / PPM;
+  let excess = 0n;
+  let deepest = 0n;
+  for (let i = 0; i < MAX_IMPACT_LEVELS && i < book.ticks.length && budget !== 0n; i++) {
+    const tick = book.ticks[i];
+    const price = tick * p.tickSize * WAD;
+    if (side === 0n ? price <= I : price >= I) break;
+    let gap = side === 0n ? price - I : I - price;
+    if (gap > maxGap) gap = maxGap;
+    const lots = book.lots[i];
+    deepest = tick;
+    if (lots >= ceilDiv(budget, I)) {
+      excess += mulDivDown(budget, gap, I);
+      break;
+    }
+    excess += lots * gap;
+    budget -= lots * I;
+  }
+  const t = mulDivDown(excess, PREMIUM_SCALE, notional);
+  return { target: side === 1n ? -t : t, countedTick: deepest, countedSide: side };
+}
+
+/** Mark per lot from the index per lot and a premium (1e-10 of the index), as `markPrice`. */
+export function markLotWad(indexLotWad: bigint, premium: bigint): bigint {
+  return (indexLotWad * (PREMIUM_SCALE + premium)) / PREMIUM_SCALE;
+}
+
 /** `FeeMath.takerFee`: ceil(notional × bps / 10_000), in tick units. */
 export function takerFee(notional: bigint, bps: bigint): bigint {
   return (notional * bps + 9_999n) / 10_000n;

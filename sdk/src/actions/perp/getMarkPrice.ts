@@ -10,10 +10,12 @@ export interface GetMarkPriceParameters extends ReadOptions {
 export interface GetMarkPriceReturnType {
   /** Oracle index per lot, quote atoms × 1e18. */
   indexLotWad: bigint;
-  /** Mark per lot (index × (1 + premium of the last funding update)), quote atoms × 1e18. */
+  /** Mark per lot (index × (1 + the smoothed impact premium now)), quote atoms × 1e18. */
   markLotWad: bigint;
-  /** The mark's premium over the index, ppm (bounded by the market's maxPremiumBps). */
+  /** The mark's premium over the index, ppm, truncated (bounded by the market's maxPremiumBps). */
   premiumPpm: bigint;
+  /** The same premium, fractions of the index × 1e10 (`premiumState().premiumNow`). */
+  premium: bigint;
 }
 
 /**
@@ -26,14 +28,14 @@ export interface GetMarkPriceReturnType {
 export async function getMarkPrice(client: Client, parameters: GetMarkPriceParameters): Promise<GetMarkPriceReturnType> {
   return withDecodedErrors(async () => {
     const m = { address: parameters.market, abi: perpMarketAbi } as const;
-    const [[indexLotWad, markLotWad], [, , , premiumPpm]] = await readMany(
+    const [[indexLotWad, markLotWad], [premium]] = await readMany(
       client,
       [
         { ...m, functionName: "markPrice" },
-        { ...m, functionName: "funding" },
+        { ...m, functionName: "premiumState" },
       ] as const,
       parameters,
     );
-    return { indexLotWad, markLotWad, premiumPpm };
+    return { indexLotWad, markLotWad, premiumPpm: premium / 10_000n, premium };
   });
 }

@@ -5,6 +5,7 @@ import { withDecodedErrors } from "../../errors/decode.ts";
 import { readMany, type ReadOptions } from "../../internal/read.ts";
 import type { AtlasAsset, AtlasPerp, AtlasPocket, AtlasPosition, AtlasSnapshot, PoolState } from "../../math/atlas.ts";
 import { accountId } from "../../math/order.ts";
+import { PREMIUM_SCALE } from "../../math/perp.ts";
 
 export interface ReadAtlasSnapshotParameters extends ReadOptions {
   clearinghouse: Address;
@@ -139,7 +140,7 @@ export async function readAtlasSnapshot(
         ...perpMarkets.flatMap((m) => [
           { address: m, abi: perpMarketAbi, functionName: "riskOf", args: [account] },
           { address: m, abi: perpMarketAbi, functionName: "perpParams" },
-          { address: m, abi: perpMarketAbi, functionName: "funding" },
+          { address: m, abi: perpMarketAbi, functionName: "premiumState" },
           { address: m, abi: perpMarketAbi, functionName: "markPrice" },
           { address: m, abi: perpMarketAbi, functionName: "positionOf", args: [account] },
           { address: m, abi: perpMarketAbi, functionName: "INDEX" },
@@ -170,7 +171,7 @@ export async function readAtlasSnapshot(
       const [r, params, f, prices, pos, index] = second.slice(at2 + 6 * i, at2 + 6 * i + 6) as [
         PerpRiskResult,
         { lotSize: bigint; tickSize: bigint; takerFeeBps: number },
-        readonly [bigint, bigint, bigint, bigint],
+        readonly [bigint, ...bigint[]],
         readonly [bigint, bigint],
         readonly [bigint, bigint, bigint, bigint, bigint, bigint],
         bigint,
@@ -195,7 +196,7 @@ export async function readAtlasSnapshot(
         lotSize: params.lotSize,
         tickSize: params.tickSize,
         takerFeeBps: BigInt(params.takerFeeBps),
-        premiumLotWad: (prices[0] * f[3]) / 1_000_000n,
+        premiumLotWad: (prices[0] * f[0]) / PREMIUM_SCALE,
       };
     });
 

@@ -106,8 +106,8 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
         int256 makerFees;
         uint256 fills;
         uint256 maxFills;
-        uint256 skips;
-        uint256 maxSkips;
+        /// @dev skip units left (`MAX_SKIPS` for a taker)
+        uint256 skipsLeft;
         uint256 stp;
         bool stopped;
         /// @dev `purgeTop`: remove expired orders only, stop at the first live one
@@ -256,7 +256,7 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
         t.limitTick = makerSide == 1 ? TickBitmap.MAX_TICK : 0;
         t.remaining = 1;
         t.maxFills = 1;
-        t.maxSkips = maxOrders * EXPIRED_SKIPS;
+        t.skipsLeft = maxOrders * EXPIRED_SKIPS;
         t.purge = true;
         _match(c, t);
         _top = c.top;
@@ -356,7 +356,7 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
         t.limitTick = tick;
         t.remaining = lots;
         t.maxFills = maxFills;
-        t.maxSkips = MAX_SKIPS;
+        t.skipsLeft = MAX_SKIPS;
         t.stp = (p >> 76) & 3;
         // every fill takes at least one lot, so `lots` also bounds the log: smaller memory
         t.log = new uint256[](lots < maxFills ? lots : maxFills);
@@ -392,15 +392,19 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
     }
 
     function _stopped(Taker memory t) internal pure returns (bool) {
-        return t.remaining == 0 || t.fills == t.maxFills || t.skips >= t.maxSkips || t.stopped;
+        return t.remaining == 0 || t.fills == t.maxFills || t.skipsLeft == 0 || t.stopped;
     }
 
     /// @dev The level word once the live order at queue position `pos` leaves (its lots still
     /// counted): a straggler is uncounted, and the head steps past it if it was the head.
     function _leave(uint256 lw, uint256 pos) internal pure returns (uint256) {
-        if (pos + RING < (lw >> 96) & C.M32) lw -= 1 << 160; // a straggler leaves
-        if (pos == (lw >> 64) & C.M32) lw = _next(lw);
-        return lw;
+        bool head = pos == (lw >> 64) & C.M32;
+        if (pos + RING < (lw >> 96) & C.M32) {
+            lw -= 1 << 160; // a straggler leaves
+            return head ? _next(lw) : lw;
+        }
+        // the head is within a ring of the tail: one step on, no jump
+        return head ? lw + (1 << 64) : lw;
     }
 
     /// @dev The level word with its head one position on; with no straggler left, nothing more
@@ -426,13 +430,13 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
             if (olots == 0 || ow & (C.LAP_MASK << C.LAP_SHIFT) != C.lapTag(head)) {
                 // cancelled earlier, or the slot holds another lap's order: step over it
                 lw = _next(lw);
-                ++t.skips;
+                --t.skipsLeft;
                 continue;
             }
             uint256 expiry = (ow >> 64) & C.M32;
             if (expiry != 0 && expiry <= block.timestamp) {
                 _release(c, ow & C.ACCOUNT_MASK, key >> 24, t.tick, olots);
-                t.skips += EXPIRED_SKIPS;
+                t.skipsLeft = t.skipsLeft > EXPIRED_SKIPS ? t.skipsLeft - EXPIRED_SKIPS : 0;
                 emit OrderExpired(idBase | head, olots);
                 lw = _leave(lw, head) - olots;
                 continue;
@@ -459,7 +463,7 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
                 _trimMaker(ow & C.ACCOUNT_MASK, key >> 24, t.tick, cut, fillable == 0);
                 lw -= cut;
                 if (fillable == 0) {
-                    ++t.skips;
+                    --t.skipsLeft;
                     emit OrderCancelled(idBase | head, olots);
                     lw = _leave(lw, head);
                     continue;
@@ -475,8 +479,9 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
             t.filled += f;
             t.notional += f * t.tick;
             lw -= f;
-            if (f == olots) lw = _leave(lw, head);
-            else _orders[slotKey] = ow - (f << 8);
+            if (f != olots) _orders[slotKey] = ow - (f << 8);
+            else if (head + RING < (lw >> 96) & C.M32) lw = _leave(lw, head);
+            else lw += 1 << 64; // not a straggler, and the head cannot jump: one step on
         }
         return lw;
     }

@@ -112,7 +112,7 @@ export const spotOrderId = async (v: Venue, side: bigint, tick: bigint, epoch: b
  * `pairs` place-then-cancel round trips of one-lot orders by `who` at (side, tick), in batches
  * (each cancel by client order id): each leaves one cancelled entry in the level's queue.
  */
-export async function spotPlaceCancel(v: Venue, who: Who, side: bigint, tick: bigint, pairs: number, sub = 0n) {
+export async function spotPlaceCancel(v: Venue, who: Who, side: OrderParams["side"], tick: bigint, pairs: number, sub = 0n) {
   for (let left = pairs; left > 0; left -= 100) {
     const ops: bigint[] = [];
     for (let i = 1n; i <= BigInt(Math.min(left, 100)); i++) {

@@ -3,7 +3,7 @@
 // transaction (or two, for marginal figures) and cancels whatever it left, so scenarios do not
 // depend on one another's order.
 import type { Signer } from "ethers";
-import { Side, cancelOp, placeOp } from "../sdk/src/math/order.ts";
+import { Side, cancelOp, encodeOrder, placeOp } from "../sdk/src/math/order.ts";
 import { measure, marginal, perUnit, type Figures } from "./bench-measure.ts";
 import {
   type World,
@@ -30,6 +30,8 @@ export const TARGETS: Record<string, number> = {
   "spot.take.perExtraLevel": 22_000,
   "spot.batchPlace10.perOrder": 35_000,
   "spot.place.afterWarmup": 60_000,
+  "spot.place.tombstonedLevel": 70_000,
+  "spot.take.after64expired": 250_000,
 };
 /** Keys whose transaction must create no storage slot. */
 export const ZERO_NEW_SLOTS = new Set(["spot.place.afterWarmup"]);
@@ -309,6 +311,75 @@ async function takeSell(w: World): Promise<Result> {
   return { "spot.take.1maker.sell": await measure(w.provider, tx, "spot.take.1maker.sell") };
 }
 
+// ---------------------------------------------------------------- griefing (issue 13, item 7)
+
+/** Runs `body` and rolls the chain back to before it (state and clock). */
+async function isolated<T>(w: World, body: () => Promise<T>): Promise<T> {
+  const id = await w.provider.request({ method: "evm_snapshot" });
+  try {
+    return await body();
+  } finally {
+    await w.provider.request({ method: "evm_revert", params: [id] });
+  }
+}
+
+/**
+ * A level whose 256-entry ring is spanned by two live one-lot asks (head and tail) with 254
+ * cancelled entries between them; another account joins it. Before issue 13 this reverted
+ * LevelFull; now the new order reuses a cancelled entry's slot (no new slot).
+ */
+async function placeTombstonedLevel(w: World): Promise<Result> {
+  await start(w);
+  const tick = 300_050n;
+  const [a, b, c, d] = w.others;
+  const index = await w.market.INDEX();
+  return isolated(w, async () => {
+    await rest(w, a, ask(tick, 1n));
+    for (let n = 0; n < 254; n += 127) {
+      const [, , tail, epoch] = await w.market.levelOf(Side.Ask, tick);
+      const ops: bigint[] = [];
+      for (let i = 0n; i < 127n; i++) {
+        ops.push(placeOp({ side: Side.Ask, tick, lots: 1n }));
+        ops.push(cancelOp((index << 96n) | (1n << 88n) | (tick << 64n) | (epoch << 32n) | (tail + i)));
+      }
+      await done(w.market.connect(b).batch(await b.getAddress(), 0, ops));
+    }
+    await rest(w, c, ask(tick, 1n));
+    const [total, head, tail] = await w.market.levelOf(Side.Ask, tick);
+    if (total !== 2n || tail - head !== 256n) throw new Error("ring not spanned by tombstones");
+    await sweepAll(w);
+    const tx = await w.market.connect(d).placeOrder(ask(tick, LOTS));
+    return { "spot.place.tombstonedLevel": await measure(w.provider, tx, "spot.place.tombstonedLevel") };
+  });
+}
+
+/**
+ * 64 expired one-lot asks at the best price (64 accounts: 16 owners × 4 sub-accounts) and one
+ * live ask behind them;
+ * the next taker buys one lot. Before issue 13 it removed all 64 and stopped with no fill.
+ */
+async function takeAfter64Expired(w: World): Promise<Result> {
+  await start(w);
+  const tick = 300_060n;
+  return isolated(w, async () => {
+    const block = await w.ethers.provider.getBlock("latest");
+    const expiry = BigInt(block!.timestamp) + 1_000n;
+    const weth = await w.weth.getAddress();
+    for (const s of [...w.makers, ...w.others]) {
+      for (let sub = 0n; sub < 4n; sub++) {
+        if (sub !== 0n) await done(w.ch.connect(s).transfer(weth, 0, sub, 10n ** 18n));
+        await done(w.market.connect(s).placeOrder(encodeOrder({ side: Side.Ask, tick, lots: 1n, expiry, sub })));
+      }
+    }
+    await rest(w, w.makers[0], ask(tick, LOTS));
+    await w.provider.request({ method: "evm_increaseTime", params: [2_000] });
+    await w.provider.request({ method: "evm_mine", params: [] });
+    await sweepAll(w);
+    const tx = await w.market.connect(w.taker).placeOrder(buyIoc(tick, 1n));
+    return { "spot.take.after64expired": await measure(w.provider, tx, "spot.take.after64expired") };
+  });
+}
+
 // ---------------------------------------------------------------- account
 
 /** Deposit into and withdraw from a balance that already exists; sweep a maker's proceeds. */
@@ -349,3 +420,9 @@ export const SCENARIOS: ((w: World) => Promise<Result>)[] = [
   account,
   placeAfterWarmup,
 ];
+
+/**
+ * Run after every other scenario (spot, margin, perp): they move the clock and fill queues, so
+ * no other figure depends on them even if a snapshot revert did not restore the clock.
+ */
+export const LATE_SCENARIOS: ((w: World) => Promise<Result>)[] = [placeTombstonedLevel, takeAfter64Expired];

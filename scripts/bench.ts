@@ -11,18 +11,19 @@
 // BENCH_ONLY=perpPlace,perpTakes)
 // and writes nothing: for working on one figure.
 // Scenarios: bench-scenarios.ts (spot book), bench-margin.ts (lending, Atlas, liquidation),
-// bench-perp.ts (perp book, four-underlying ATLAS valuation, perp liquidation).
+// bench-perp.ts (perp book, four-underlying ATLAS valuation, perp liquidation), then the book
+// griefing scenarios of bench-scenarios.ts (LATE_SCENARIOS: they move the clock).
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { FIELDS, type Figures } from "./bench-measure.ts";
 import { buildWorld } from "./bench-world.ts";
-import { SCENARIOS as SPOT_SCENARIOS, TARGETS as SPOT_TARGETS, ZERO_NEW_SLOTS } from "./bench-scenarios.ts";
+import { SCENARIOS as SPOT_SCENARIOS, LATE_SCENARIOS, TARGETS as SPOT_TARGETS, ZERO_NEW_SLOTS } from "./bench-scenarios.ts";
 import { MARGIN_SCENARIOS, MARGIN_TARGETS } from "./bench-margin.ts";
 import { PERP_SCENARIOS, PERP_TARGETS } from "./bench-perp.ts";
 import { renderTable } from "./lib/report.ts";
 
 const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(",") : undefined;
-const SCENARIOS = [...SPOT_SCENARIOS, ...MARGIN_SCENARIOS, ...PERP_SCENARIOS].filter((s) => only === undefined || only.includes(s.name));
+const SCENARIOS = [...SPOT_SCENARIOS, ...MARGIN_SCENARIOS, ...PERP_SCENARIOS, ...LATE_SCENARIOS].filter((s) => only === undefined || only.includes(s.name));
 const TARGETS: Record<string, number> = { ...SPOT_TARGETS, ...MARGIN_TARGETS, ...PERP_TARGETS };
 const SNAPSHOT = fileURLToPath(new URL("../gas-snapshot.json", import.meta.url));
 const check = process.argv.includes("--check") || process.env.BENCH_CHECK === "1";

@@ -16,15 +16,31 @@ import {OrderCodec as C} from "../libraries/OrderCodec.sol";
 /// no gas.
 /// @dev Storage per order is one slot in a 256-entry ring per (side, tick). Quote amounts inside
 /// a book are "tick units" (tickSize quote atoms); sizes are lots.
+///
+/// Queue positions of a level grow by one per order (FIFO = position order) and position `p`
+/// lives in ring slot `p mod 256`, tagged with its lap (`OrderCodec.lapTag`). While the queue spans
+/// less than 256 positions nothing more is needed. Once it spans the whole ring, a new order takes
+/// the next position whose slot holds no live order (a cancelled or finished one), stepping over
+/// slots still live: cancelled entries are reused, so only 256 *live* orders fill a level. A live
+/// order the tail has lapped is a "straggler" (counted in the level word); a position whose slot
+/// holds another position's order is dead. When no straggler is left, everything more than a ring
+/// behind the tail is dead and the head jumps there, so a queue never has more than one ring of
+/// entries to step over.
 abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
     using TickBitmap for mapping(uint256 => uint256);
 
     uint256 public constant MAX_OPEN_ORDERS = 64;
     uint256 public constant MAX_FILLS = 128;
-    /// @notice Cancelled or expired queue entries one taker order may step over.
+    /// @notice Skip units one taker order may spend on queue entries it cannot fill: stepping over a
+    /// cancelled or dead entry costs 1, removing an expired order costs `EXPIRED_SKIPS`.
     uint256 public constant MAX_SKIPS = 64;
+    /// @notice Skip units one expired order's removal costs (it writes its owner's pocket and logs),
+    /// so a taker removes at most 8 expired orders; `purgeTop` clears the rest.
+    uint256 public constant EXPIRED_SKIPS = 8;
     uint256 public constant MAX_TAKER_FEE_BPS = 100;
     uint256 internal constant RING = 256;
+    /// @dev Widest a level's queue (tail − head) may grow: lap tags tell positions apart within 32,768.
+    uint256 internal constant MAX_SPAN = 32_512;
     /// @dev order word bit: reduce-only (perp markets); order slot flag bit for the same
     uint256 internal constant REDUCE_ONLY_BIT = 158;
     uint256 internal constant SLOT_REDUCE_ONLY = 1 << 56;
@@ -90,9 +106,12 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
         int256 makerFees;
         uint256 fills;
         uint256 maxFills;
-        uint256 skips;
+        /// @dev skip units left (`MAX_SKIPS` for a taker)
+        uint256 skipsLeft;
         uint256 stp;
         bool stopped;
+        /// @dev `purgeTop`: remove expired orders only, stop at the first live one
+        bool purge;
         uint256[] log;
         /// @dev perp: change of the long open interest from maker fills (lots, signed)
         int256 makerLongDelta;
@@ -154,9 +173,7 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
             return;
         }
         _orders[slotKey] = ow & ~(C.M48 << 8);
-        uint256 head = (lw >> 64) & C.M32;
-        if (orderId & C.M32 == head) lw += 1 << 64; // cancelled at the head: step past it now
-        _levels[key] = lw - lots;
+        _levels[key] = _leave(lw, orderId & C.M32) - lots;
         _releaseOther(uint256(AccountId.unwrap(acct)), key >> 24, key & C.M24, lots);
         emit OrderCancelled(orderId, lots);
     }
@@ -226,6 +243,26 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
             _cancel(c, orderIds[i], true);
             _flush(c);
         }
+    }
+
+    /// @inheritdoc IOrderBook
+    /// @dev Runs the matching walk with no account and no fills: it removes expired orders and
+    /// steps over dead entries from the best price of `side`, level by level, and stops at the first
+    /// live order (or when its budget is spent). Allowed while the market is paused.
+    function purgeTop(uint256 side, uint256 maxOrders) external nonReentrant {
+        Ctx memory c; // no account: every release goes to its owner's pocket in storage
+        _loadTop(c);
+        uint256 makerSide = side & 1;
+        if ((makerSide == 1 ? c.top >> 24 : c.top) & C.M24 == 0) return;
+        Taker memory t;
+        t.side = makerSide ^ 1;
+        t.limitTick = makerSide == 1 ? TickBitmap.MAX_TICK : 0;
+        t.remaining = 1;
+        t.maxFills = 1;
+        t.skipsLeft = maxOrders * EXPIRED_SKIPS;
+        t.purge = true;
+        _match(c, t);
+        _top = c.top;
     }
 
     /// @inheritdoc IOrderBook
@@ -322,6 +359,7 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
         t.limitTick = tick;
         t.remaining = lots;
         t.maxFills = maxFills;
+        t.skipsLeft = MAX_SKIPS;
         t.stp = (p >> 76) & 3;
         // every fill takes at least one lot, so `lots` also bounds the log: smaller memory
         t.log = new uint256[](lots < maxFills ? lots : maxFills);
@@ -333,14 +371,13 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
         t.tick = makerSide == 1 ? (c.top >> 24) & C.M24 : c.top & C.M24;
         while (true) {
             uint256 key = (makerSide << 24) | t.tick;
-            uint256 lw = _levels[key];
-            (uint256 total, uint256 head) = _matchLevel(c, t, key, lw);
-            if (total != 0) {
-                _levels[key] = C.level(total, head, (lw >> 96) & C.M32, lw >> 128);
+            uint256 lw = _matchLevel(c, t, key, _levels[key]);
+            if (lw & C.M64 != 0) {
+                _levels[key] = lw;
                 return;
             }
             // level emptied: reset it so its ring restarts at 0, and move the best price on
-            _levels[key] = C.level(0, 0, 0, (lw >> 128) + 1);
+            _levels[key] = C.level(0, 0, 0, ((lw >> 128) & C.M32) + 1, 0);
             _bitmap.clear(makerSide, t.tick);
             uint256 tick;
             if (makerSide == 1) {
@@ -358,34 +395,58 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
     }
 
     function _stopped(Taker memory t) internal pure returns (bool) {
-        return t.remaining == 0 || t.fills == t.maxFills || t.skips == MAX_SKIPS || t.stopped;
+        return t.remaining == 0 || t.fills == t.maxFills || t.skipsLeft == 0 || t.stopped;
     }
 
-    /// @dev Fills from one level's queue head; returns the level's remaining lots and new head.
-    function _matchLevel(Ctx memory c, Taker memory t, uint256 key, uint256 lw)
-        internal
-        returns (uint256 total, uint256 head)
-    {
-        total = lw & C.M64;
-        head = (lw >> 64) & C.M32;
-        uint256 idBase = C.orderId(INDEX, key >> 24, key & C.M24, lw >> 128, 0);
-        while (total != 0 && !_stopped(t)) {
+    /// @dev The level word once the live order at queue position `pos` leaves (its lots still
+    /// counted): a straggler is uncounted, and the head steps past it if it was the head.
+    function _leave(uint256 lw, uint256 pos) internal pure returns (uint256) {
+        bool head = pos == (lw >> 64) & C.M32;
+        if (pos + RING < (lw >> 96) & C.M32) {
+            lw -= 1 << 160; // a straggler leaves
+            return head ? _next(lw) : lw;
+        }
+        // the head is within a ring of the tail: one step on, no jump
+        return head ? lw + (1 << 64) : lw;
+    }
+
+    /// @dev The level word with its head one position on; with no straggler left, nothing more
+    /// than a ring behind the tail is live, so the head jumps there.
+    function _next(uint256 lw) internal pure returns (uint256) {
+        unchecked {
+            uint256 head = ((lw >> 64) & C.M32) + 1; // ≤ tail < 2^32
+            uint256 tail = (lw >> 96) & C.M32;
+            if ((lw >> 160) & C.M8 == 0 && head + RING < tail) head = tail - RING;
+            return (lw & ~(C.M32 << 64)) | (head << 64);
+        }
+    }
+
+    /// @dev Fills from one level's queue head; returns the level word after it (total lots, head
+    /// and straggler count updated; the caller writes it or resets an emptied level).
+    function _matchLevel(Ctx memory c, Taker memory t, uint256 key, uint256 lw) internal returns (uint256) {
+        uint256 idBase = C.orderId(INDEX, key >> 24, key & C.M24, (lw >> 128) & C.M32, 0);
+        while (lw & C.M64 != 0 && !_stopped(t)) {
+            uint256 head = (lw >> 64) & C.M32;
             uint256 slotKey = (key << 8) | (head & C.M8);
             uint256 ow = _orders[slotKey];
             uint256 olots = (ow >> 8) & C.M48;
-            if (olots == 0) {
-                // cancelled in the middle of the queue earlier: step over it
-                ++head;
-                ++t.skips;
+            if (olots == 0 || ow & (C.LAP_MASK << C.LAP_SHIFT) != C.lapTag(head)) {
+                // cancelled earlier, or the slot holds another lap's order: step over it
+                lw = _next(lw);
+                --t.skipsLeft;
                 continue;
             }
             uint256 expiry = (ow >> 64) & C.M32;
             if (expiry != 0 && expiry <= block.timestamp) {
                 _release(c, ow & C.ACCOUNT_MASK, key >> 24, t.tick, olots);
-                total -= olots;
-                ++t.skips;
-                emit OrderExpired(idBase | head++, olots);
+                t.skipsLeft = t.skipsLeft > EXPIRED_SKIPS ? t.skipsLeft - EXPIRED_SKIPS : 0;
+                emit OrderExpired(idBase | head, olots);
+                lw = _leave(lw, head) - olots;
                 continue;
+            }
+            if (t.purge) {
+                t.stopped = true;
+                break;
             }
             if (ow & C.ACCOUNT_MASK == uint256(AccountId.unwrap(c.account))) {
                 if (t.stp == C.STP_CANCEL_INCOMING) {
@@ -393,8 +454,8 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
                     break;
                 }
                 _release(c, ow & C.ACCOUNT_MASK, key >> 24, t.tick, olots);
-                total -= olots;
-                emit OrderCancelled(idBase | head++, olots);
+                emit OrderCancelled(idBase | head, olots);
+                lw = _leave(lw, head) - olots;
                 if (t.stp == C.STP_CANCEL_BOTH) t.stopped = true;
                 continue;
             }
@@ -403,10 +464,11 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
                 // a reduce-only maker whose position no longer allows it all: the excess is cancelled
                 uint256 cut = olots - fillable;
                 _trimMaker(ow & C.ACCOUNT_MASK, key >> 24, t.tick, cut, fillable == 0);
-                total -= cut;
+                lw -= cut;
                 if (fillable == 0) {
-                    ++t.skips;
-                    emit OrderCancelled(idBase | head++, olots);
+                    --t.skipsLeft;
+                    emit OrderCancelled(idBase | head, olots);
+                    lw = _leave(lw, head);
                     continue;
                 }
                 emit OrderAmended(idBase | head, fillable);
@@ -419,10 +481,12 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
             t.remaining -= f;
             t.filled += f;
             t.notional += f * t.tick;
-            total -= f;
-            if (f == olots) ++head;
-            else _orders[slotKey] = ow - (f << 8);
+            lw -= f;
+            if (f != olots) _orders[slotKey] = ow - (f << 8);
+            else if (head + RING < (lw >> 96) & C.M32) lw = _leave(lw, head);
+            else lw += 1 << 64; // not a straggler, and the head cannot jump: one step on
         }
+        return lw;
     }
 
     /// @dev Queues `lots` of order word `p` at its tick and commits them (`_lock`).
@@ -458,10 +522,13 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
         uint256 lw = _levels[key];
         uint256 total = lw & C.M64;
         uint256 head = (lw >> 64) & C.M32;
-        uint256 tail = (lw >> 96) & C.M32;
-        require(tail - head < RING, LevelFull(tick));
-        _orders[(key << 8) | (tail & C.M8)] = slot;
-        _levels[key] = C.level(total + ((slot >> 8) & C.M48), head, tail + 1, lw >> 128);
+        uint256 pos = (lw >> 96) & C.M32;
+        uint256 strays = (lw >> 160) & C.M8;
+        // below a full ring, slot `pos mod 256` last held position pos − 256 < head: free
+        if (pos - head >= RING) (pos, strays) = _freeSlot(key, head, pos, strays);
+        _orders[(key << 8) | (pos & C.M8)] = slot | C.lapTag(pos);
+        uint256 epoch = (lw >> 128) & C.M32;
+        _levels[key] = C.level(total + ((slot >> 8) & C.M48), head, pos + 1, epoch, strays);
         if (total == 0) {
             _bitmap.set(side, tick);
             uint256 top = c.top;
@@ -472,7 +539,32 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
                 if (ask == 0 || tick < ask) c.top = (top & ~(C.M24 << 24)) | (tick << 24);
             }
         }
-        return C.orderId(INDEX, side, tick, lw >> 128, tail);
+        return C.orderId(INDEX, side, tick, epoch, pos);
+    }
+
+    /// @dev The queue spans the whole ring: returns the first position from `pos` whose slot holds
+    /// no live order (cancelled, filled or expired-and-removed), stepping over slots whose order is
+    /// still live; those become stragglers the first time they are lapped. Reverts `LevelFull` when
+    /// all 256 slots hold live orders or the queue would span more than `MAX_SPAN` positions.
+    function _freeSlot(uint256 key, uint256 head, uint256 pos, uint256 strays)
+        internal
+        view
+        returns (uint256, uint256)
+    {
+        for (uint256 n; n < RING; ++n) {
+            require(pos + 1 - head <= MAX_SPAN, LevelFull(key & C.M24));
+            uint256 ow = _orders[(key << 8) | (pos & C.M8)];
+            // the slot's occupant: the latest position before `pos` on this slot with its lap tag
+            // (pos ≥ head + 256, so the tail wrote or stepped over this slot in this epoch)
+            uint256 lap = (pos >> 8) - 1;
+            uint256 back = (lap + 128 - ((ow >> C.LAP_SHIFT) & C.LAP_MASK)) & C.LAP_MASK;
+            if ((ow >> 8) & C.M48 == 0 || back > lap || (((lap - back) << 8) | (pos & C.M8)) < head) {
+                return (pos, strays);
+            }
+            if (back == 0) ++strays; // lapped for the first time
+            ++pos;
+        }
+        revert LevelFull(key & C.M24);
     }
 
     /// @dev Removes a live order of `c.account`; `expired` only changes the event emitted.
@@ -496,12 +588,11 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
         // keep the owner bits: the slot stays non-zero so the next order there rewrites, not creates
         _orders[slotKey] = ow & ~(C.M48 << 8);
         uint256 total = (lw & C.M64) - lots;
-        uint256 head = (lw >> 64) & C.M32;
-        uint256 epoch = lw >> 128;
+        uint256 epoch = (lw >> 128) & C.M32;
         uint256 side = key >> 24;
         uint256 tick = key & C.M24;
         if (total == 0) {
-            _levels[key] = C.level(0, 0, 0, epoch + 1);
+            _levels[key] = C.level(0, 0, 0, epoch + 1, 0);
             _bitmap.clear(side, tick);
             _loadTop(c);
             if (side == 0) {
@@ -510,8 +601,7 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
                 c.top = (c.top & ~(C.M24 << 24)) | (_bitmap.nextAbove(1, tick) << 24);
             }
         } else {
-            if (orderId & C.M32 == head) ++head;
-            _levels[key] = C.level(total, head, (lw >> 96) & C.M32, epoch);
+            _levels[key] = _leave(lw, orderId & C.M32) - lots;
         }
         _release(c, ow & C.ACCOUNT_MASK, side, tick, lots);
         if (expired) emit OrderExpired(orderId, lots);
@@ -592,12 +682,13 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
         lw = _levels[key];
         uint256 pos = orderId & C.M32;
         if (
-            (orderId >> 32) & C.M32 != lw >> 128 || pos < (lw >> 64) & C.M32 || pos >= (lw >> 96) & C.M32
-                || lw & C.M64 == 0
+            (orderId >> 32) & C.M32 != (lw >> 128) & C.M32 || pos < (lw >> 64) & C.M32
+                || pos >= (lw >> 96) & C.M32 || lw & C.M64 == 0
         ) return (0, 0, 0, 0);
         slotKey = (key << 8) | (pos & C.M8);
         ow = _orders[slotKey];
-        if ((ow >> 8) & C.M48 == 0) return (0, 0, 0, 0);
+        // cancelled, or the slot holds another lap's order
+        if ((ow >> 8) & C.M48 == 0 || ow & (C.LAP_MASK << C.LAP_SHIFT) != C.lapTag(pos)) return (0, 0, 0, 0);
     }
 
     function _locate(uint256 orderId) internal view returns (uint256 key, uint256 lw, uint256 ow, uint256 slotKey) {
@@ -661,8 +752,11 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
                 uint256 lw = _levels[key];
                 for (uint256 pos = (lw >> 64) & C.M32; pos < (lw >> 96) & C.M32; ++pos) {
                     uint256 ow = _orders[(key << 8) | (pos & C.M8)];
-                    if (ow & C.ACCOUNT_MASK == acct && (ow >> 8) & C.M48 != 0) {
-                        ids[n++] = C.orderId(INDEX, side, tick, lw >> 128, pos);
+                    if (
+                        ow & C.ACCOUNT_MASK == acct && (ow >> 8) & C.M48 != 0
+                            && ow & (C.LAP_MASK << C.LAP_SHIFT) == C.lapTag(pos)
+                    ) {
+                        ids[n++] = C.orderId(INDEX, side, tick, (lw >> 128) & C.M32, pos);
                     }
                 }
                 tick = side == 0 ? _bitmap.nextBelow(0, tick) : _bitmap.nextAbove(1, tick);
@@ -687,7 +781,7 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
         returns (uint256 totalLots, uint256 head, uint256 tail, uint256 epoch)
     {
         uint256 lw = _levels[(side << 24) | tick];
-        return (lw & C.M64, (lw >> 64) & C.M32, (lw >> 96) & C.M32, lw >> 128);
+        return (lw & C.M64, (lw >> 64) & C.M32, (lw >> 96) & C.M32, (lw >> 128) & C.M32);
     }
 
     /// @dev Emits one taker order's `Trade` with its fill log trimmed to the fills made.

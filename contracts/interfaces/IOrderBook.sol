@@ -63,7 +63,7 @@ interface IOrderBook {
     error TooManyFills(uint256 requested, uint256 maxFills);
     /// @notice The account already has the maximum number of open orders on this market.
     error TooManyOpenOrders(uint256 maxOpenOrders);
-    /// @notice The price level holds the maximum number of queued orders.
+    /// @notice The price level holds 256 live orders (or its queue spans 32,512 positions).
     error LevelFull(uint256 tick);
     /// @notice No live order has this id on this market.
     error OrderNotFound(uint256 orderId);
@@ -141,6 +141,14 @@ interface IOrderBook {
 
     /// @notice Removes expired orders; their locked funds return to their owners' pockets.
     function purgeExpired(uint256[] calldata orderIds) external;
+
+    /// @notice Clears expired orders from the top of one side of the book without their ids: from
+    ///         the best price of `side` (0 bids, 1 asks), level by level and in queue order, removes
+    ///         expired orders (`OrderExpired`; funds return to their owners' pockets) and steps over
+    ///         cancelled entries, until the first live order or until `maxOrders` expired orders
+    ///         (or 8 × `maxOrders` cancelled entries) are done. Anyone may call, also while paused;
+    ///         a keeper calls it so no taker pays for orders it cannot fill.
+    function purgeTop(uint256 side, uint256 maxOrders) external;
 
     /// @notice Moves accrued fees into the Clearinghouse reserve. Anyone may call.
     function collectFees() external;

@@ -31,15 +31,29 @@ library OrderCodec {
     uint256 internal constant OP_AMEND = 2;
     uint256 internal constant OP_CANCEL_CLIENT_ID = 3;
 
-    /// @dev Order slot: [7..0] sub | [55..8] lots | [63..56] flags | [95..64] expiry | [255..96] owner.
-    /// Masking with ACCOUNT_MASK yields the AccountId verbatim.
+    /// @dev Order slot: [7..0] sub | [55..8] lots | [56] reduce-only | [63..57] lap tag | [95..64] expiry |
+    /// [255..96] owner. Masking with ACCOUNT_MASK yields the AccountId verbatim. The lap tag is
+    /// (queue position >> 8) mod 128: a ring slot is shared by every position ≡ it mod 256, and the
+    /// tag tells which of them the slot holds (positions of one level are < 32,768 apart).
     uint256 internal constant ACCOUNT_MASK = (type(uint256).max << 96) | M8;
+    uint256 internal constant LAP_SHIFT = 57;
+    uint256 internal constant LAP_MASK = 0x7f;
 
-    /// @dev Level word: [63..0] total lots | [95..64] head | [127..96] tail | [159..128] epoch.
+    /// @dev Level word: [63..0] total lots | [95..64] head | [127..96] tail | [159..128] epoch |
+    /// [167..160] stragglers (live orders the tail has lapped: positions < tail − 256).
     /// An empty level is always reset to head = tail = 0 with the epoch bumped, so queue slots
     /// are reused from the start and ids of earlier epochs can never match a new order.
-    function level(uint256 total, uint256 head, uint256 tail, uint256 epoch) internal pure returns (uint256) {
-        return total | (head << 64) | (tail << 96) | (epoch << 128);
+    function level(uint256 total, uint256 head, uint256 tail, uint256 epoch, uint256 stragglers)
+        internal
+        pure
+        returns (uint256)
+    {
+        return total | (head << 64) | (tail << 96) | (epoch << 128) | (stragglers << 160);
+    }
+
+    /// @dev The lap tag of queue position `pos`, in place in an order slot.
+    function lapTag(uint256 pos) internal pure returns (uint256) {
+        return ((pos >> 8) & LAP_MASK) << LAP_SHIFT;
     }
 
     /// @dev Order id: [31..0] position | [63..32] epoch | [87..64] tick | [88] side | [111..96] market.

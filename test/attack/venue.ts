@@ -6,10 +6,10 @@
 // The venue is the perp fixture: WETH, USDC, WBTC, LINK; a WETH/USDC spot book; USDC, WETH and
 // WBTC lending pools funded by `lender`; ETH-PERP and BTC-PERP; the oracle (admin feeds), Atlas
 // and the PerpLiquidator. Prices: WETH $3,000, USDC $1, WBTC $60,000, LINK $20.
-import type { Signer } from "ethers";
+import type { ContractTransactionReceipt as BookReceipt, Signer } from "ethers";
 import { usePerpFixture, place as placePerp, type PFx } from "../unit/perp._helpers.ts";
 import { acctOf, deposit as depositFx, mined, refreshPrices, sameTime as sameTimeFx, setPrice as setPriceFx, WAD, E6, E8, E18 } from "../unit/margin._helpers.ts";
-import { encodeOrder, type OrderParams } from "../../sdk/src/math/order.ts";
+import { encodeOrder, cancelClientIdOp as bookCancelClientIdOp, placeOp as bookPlaceOp, type OrderParams } from "../../sdk/src/math/order.ts";
 import { createSpotMarket, GUARDIAN_ROLE } from "../../scripts/lib/deploy.ts";
 import { adminFeed, DEFAULT_RATE_MODEL } from "../../scripts/lib/deploy-margin.ts";
 import { LendingPool__factory, MockAggregator__factory, MockPythFeed__factory, ReentrantToken__factory } from "../../types/ethers-contracts/index.js";
@@ -325,3 +325,50 @@ export const placedId = (v: Venue, rc: { logs: readonly unknown[] }, m = v.ethPe
   }
   return 0n;
 };
+
+// ---- spot book internals (test/attack/book-griefing.test.ts) ----
+
+/** What a spot-book receipt says: resting ids, cancels, expiries and the taker's fills (maker id, lots). */
+export function spotEvents(v: Venue, receipt: BookReceipt) {
+  const out = { placed: [] as bigint[], cancelled: [] as bigint[], expired: [] as bigint[], fills: [] as [bigint, bigint][] };
+  const addr = (v.market.target as string).toLowerCase();
+  for (const log of receipt.logs) {
+    if (log.address.toLowerCase() !== addr) continue;
+    const ev = v.market.interface.parseLog(log);
+    if (ev?.name === "OrderPlaced") out.placed.push(ev.args.orderId as bigint);
+    else if (ev?.name === "OrderCancelled") out.cancelled.push(ev.args.orderId as bigint);
+    else if (ev?.name === "OrderExpired") out.expired.push(ev.args.orderId as bigint);
+    else if (ev?.name === "Trade") {
+      for (const f of ev.args.fills as bigint[]) out.fills.push([f & ((1n << 112n) - 1n), f >> 112n]);
+    }
+  }
+  return out;
+}
+
+/** The id the spot book gives an order resting at (side, tick) in the level's epoch at queue position `pos`. */
+export const spotOrderId = async (v: Venue, side: bigint, tick: bigint, epoch: bigint, pos: bigint) =>
+  ((await v.market.INDEX()) << 96n) | (side << 88n) | (tick << 64n) | (epoch << 32n) | pos;
+
+/**
+ * `pairs` place-then-cancel round trips of one-lot orders by `who` at (side, tick), in batches
+ * (each cancel by client order id): each leaves one cancelled entry in the level's queue.
+ */
+export async function spotPlaceCancel(v: Venue, who: Who, side: OrderParams["side"], tick: bigint, pairs: number, sub = 0n) {
+  for (let left = pairs; left > 0; left -= 100) {
+    const ops: bigint[] = [];
+    for (let i = 1n; i <= BigInt(Math.min(left, 100)); i++) {
+      ops.push(bookPlaceOp({ side, tick, lots: 1n, sub, clientOrderId: i }));
+      ops.push(bookCancelClientIdOp(i));
+    }
+    await mined(v.market.connect(who).batch(who.address, sub, ops));
+  }
+}
+
+/** Cancels a spot order. */
+export const spotCancel = (v: Venue, who: Who, orderId: bigint) => mined(v.market.connect(who).cancelOrder(orderId));
+
+/** A spot level: total lots, queue head, tail, epoch. */
+export const spotLevel = (v: Venue, side: bigint, tick: bigint) => v.market.levelOf(side, tick);
+
+/** Chain time now, and a jump forward by `seconds`. */
+export const chainNow = async (v: Venue): Promise<bigint> => BigInt(await v.networkHelpers.time.latest());

@@ -17,6 +17,10 @@ export const MAX_OPEN_ORDERS = 64n;
 export const MAX_FILLS = 128n;
 export const MAX_SKIPS = 64n;
 export const RING = 256n;
+/** Widest a level's queue (tail − head) may grow (lap tags tell positions apart within 32,768). */
+export const MAX_SPAN = 32_512n;
+/** Skip units one expired order's removal costs a taker (a dead entry costs 1). */
+export const EXPIRED_SKIPS = 8n;
 const BPS = 10_000n;
 
 export const GTC = 0n;
@@ -44,7 +48,9 @@ export interface Level {
   head: bigint;
   tail: bigint;
   epoch: bigint;
-  slots: Map<bigint, Slot>; // by queue position
+  /** live orders the tail has lapped (position + 256 < tail) */
+  strays: bigint;
+  slots: Map<bigint, Slot>; // by queue position; a position never written is dead
 }
 
 export interface Pocket {
@@ -202,7 +208,7 @@ function nextBelow(m: MarketModel, side: number, tick: bigint): bigint {
 function level(m: MarketModel, side: bigint, tick: bigint): Level {
   let l = m.levels[Number(side)].get(tick);
   if (!l) {
-    l = { total: 0n, head: 0n, tail: 0n, epoch: 0n, slots: new Map() };
+    l = { total: 0n, head: 0n, tail: 0n, epoch: 0n, strays: 0n, slots: new Map() };
     m.levels[Number(side)].set(tick, l);
   }
   return l;
@@ -213,7 +219,24 @@ function resetLevel(l: Level) {
   l.head = 0n;
   l.tail = 0n;
   l.epoch += 1n;
+  l.strays = 0n;
   l.slots.clear();
+}
+
+/** The head steps past its position; with no straggler left it jumps to a ring behind the tail. */
+function stepHead(l: Level) {
+  l.slots.delete(l.head);
+  l.head++;
+  if (l.strays === 0n && l.head + RING < l.tail) {
+    for (let p = l.head; p < l.tail - RING; p++) l.slots.delete(p);
+    l.head = l.tail - RING;
+  }
+}
+
+/** The live order at `pos` leaves the queue: uncount a straggler, step the head past it. */
+function leave(l: Level, pos: bigint) {
+  if (pos + RING < l.tail) l.strays--;
+  if (pos === l.head) stepHead(l);
 }
 
 export interface Found {
@@ -362,7 +385,7 @@ interface Taker {
   log: bigint[];
 }
 
-const stoppedT = (t: Taker) => t.remaining === 0n || t.fills === t.maxFills || t.skips === MAX_SKIPS || t.stopped;
+const stoppedT = (t: Taker) => t.remaining === 0n || t.fills === t.maxFills || t.skips >= MAX_SKIPS || t.stopped;
 
 function fillMaker(m: MarketModel, t: Taker, maker: bigint, f: bigint, done: boolean) {
   const p = { ...pocketOf(m, maker) };
@@ -392,19 +415,20 @@ function matchLevel(w: World, m: MarketModel, c: Ctx, t: Taker, makerSide: bigin
   while (l.total !== 0n && !stoppedT(t)) {
     const pos = l.head;
     const id = orderIdOf(m.index, makerSide, t.tick, l.epoch, pos);
-    const s = l.slots.get(pos)!;
-    if (s.lots === 0n) {
-      l.slots.delete(l.head++);
+    const s = l.slots.get(pos);
+    if (!s || s.lots === 0n) {
+      stepHead(l);
       t.skips++;
       continue;
     }
     if (s.expiry !== 0n && s.expiry <= w.now) {
       release(m, c, s.acct, makerSide, t.tick, s.lots);
       l.total -= s.lots;
-      t.skips++;
+      t.skips += EXPIRED_SKIPS;
       w.events.push(ev(m.index, "OrderExpired", id, s.lots));
       w.touched.add(id);
-      l.slots.delete(l.head++);
+      s.lots = 0n;
+      leave(l, pos);
       continue;
     }
     if (s.acct === c.acct) {
@@ -416,7 +440,8 @@ function matchLevel(w: World, m: MarketModel, c: Ctx, t: Taker, makerSide: bigin
       l.total -= s.lots;
       w.events.push(ev(m.index, "OrderCancelled", id, s.lots));
       w.touched.add(id);
-      l.slots.delete(l.head++);
+      s.lots = 0n;
+      leave(l, pos);
       if (t.stp === STP_CANCEL_BOTH) t.stopped = true;
       continue;
     }
@@ -429,8 +454,10 @@ function matchLevel(w: World, m: MarketModel, c: Ctx, t: Taker, makerSide: bigin
     t.notional += f * t.tick;
     l.total -= f;
     w.touched.add(id);
-    if (f === s.lots) l.slots.delete(l.head++);
-    else s.lots -= f;
+    if (f === s.lots) {
+      s.lots = 0n;
+      leave(l, pos);
+    } else s.lots -= f;
   }
 }
 
@@ -472,10 +499,22 @@ function rest(w: World, m: MarketModel, c: Ctx, p: bigint, lots: bigint): bigint
   const side = (p >> 72n) & 1n;
   const expiry = (p >> 94n) & M32;
   const l = level(m, side, tick);
-  if (l.tail - l.head >= RING) throw new Revert("LevelFull");
-  const id = orderIdOf(m.index, side, tick, l.epoch, l.tail);
-  l.slots.set(l.tail, { acct: c.acct, lots, expiry });
-  l.tail++;
+  // Once the queue spans the ring, the order takes the next position whose ring slot holds no
+  // live order (slot = position mod 256), stepping over live ones (stragglers when first lapped).
+  let pos = l.tail;
+  if (pos - l.head >= RING) {
+    for (let n = 0n; ; n++) {
+      if (n === RING || pos + 1n - l.head > MAX_SPAN) throw new Revert("LevelFull");
+      let occupant: bigint | undefined;
+      for (const [p, s] of l.slots) if (p % RING === pos % RING && p < pos && p >= l.head && s.lots !== 0n) occupant = p;
+      if (occupant === undefined) break;
+      if (occupant + RING === pos) l.strays++;
+      pos++;
+    }
+  }
+  const id = orderIdOf(m.index, side, tick, l.epoch, pos);
+  l.slots.set(pos, { acct: c.acct, lots, expiry });
+  l.tail = pos + 1n;
   l.total += lots;
   if (side === 0n) {
     const lock = lots * bidLockPerLot(m, tick);
@@ -556,7 +595,7 @@ function removeOrder(w: World, m: MarketModel, c: Ctx, id: bigint, expired: bool
   f.slot.lots = 0n;
   f.level.total -= lots;
   if (f.level.total === 0n) resetLevel(f.level);
-  else if (f.pos === f.level.head) f.level.slots.delete(f.level.head++);
+  else leave(f.level, f.pos);
   release(m, c, c.acct, f.side, f.tick, lots);
   w.events.push(ev(m.index, expired ? "OrderExpired" : "OrderCancelled", id, lots));
   w.touched.add(id);

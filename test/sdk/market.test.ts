@@ -296,6 +296,24 @@ describe("sdk actions: market", () => {
     expect(swept.baseAtoms).to.equal(2n * WETH_LOT);
   });
 
+  it("purgeTop clears expired orders from the top of a side without ids; anyone may send it", async () => {
+    const { alice, bob, markets, connection } = world();
+    const market = markets.wethUsdc.address;
+    const expiry = BigInt(await connection.networkHelpers.time.latest()) + 60n;
+    const a = await alice.placeOrderSync({ market, side: Side.Ask, tick: 302_000n, lots: 2n, expiry });
+    const b = await alice.placeOrderSync({ market, side: Side.Ask, tick: 302_001n, lots: 3n, expiry });
+    const live = await alice.placeOrderSync({ market, side: Side.Ask, tick: 302_002n, lots: 1n });
+    await connection.networkHelpers.time.increase(120n);
+    const { expired } = await bob.purgeTopSync({ market, side: Side.Ask });
+    expect(expired.map((e) => [e.orderId, e.lots])).to.deep.equal([
+      [a.orderId, 2n],
+      [b.orderId, 3n],
+    ]);
+    expect((await alice.getOrder({ market, orderId: live.orderId })).live).to.equal(true);
+    const { expired: none } = await bob.purgeTopSync({ market, side: Side.Bid, maxOrders: 8n });
+    expect(none).to.deep.equal([]);
+  });
+
   it("self-trade prevention is the taker's choice", async () => {
     const { alice, markets } = world();
     const market = markets.wethUsdc.address;

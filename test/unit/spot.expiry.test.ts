@@ -38,21 +38,70 @@ describe("SpotMarket: expired orders (skipped in matching) and purgeExpired", ()
     expect([p.lockedQuote, p.unsweptQuote]).to.deep.equal([0n, 2n * bidLockPerLot(200_000n, 2n) * USDC_TICK]);
   });
 
-  it("one taker steps over at most 64 dead entries; the rest wait for the next call or a purge", async () => {
+  it("one taker removes at most 8 expired orders (8 skip units each of 64); the rest wait for the next call or a purge", async () => {
     const { market, alice, bob, carol, dave, connection } = fx();
     const expiry = (await now()) + 1000n;
-    const ops = Array.from({ length: 64 }, () => placeOp({ side: Side.Ask, tick: 100n, lots: 1n, expiry }));
+    const ops = Array.from({ length: 12 }, () => placeOp({ side: Side.Ask, tick: 100n, lots: 1n, expiry }));
     await mined(market.connect(bob).batch(bob.address, 0, ops));
     await place(market, carol, { side: Side.Ask, tick: 100n, lots: 1n, expiry });
     await place(market, dave, { side: Side.Ask, tick: 100n, lots: 1n });
     await connection.networkHelpers.time.increaseTo(expiry);
     const first = await place(market, alice, { side: Side.Bid, tick: 100n, lots: 1n, kind: OrderKind.Ioc });
-    expect(first.expired.length).to.equal(64);
+    expect(first.expired.length).to.equal(8);
     expect(first.trade).to.equal(undefined);
     const second = await place(market, alice, { side: Side.Bid, tick: 100n, lots: 1n, kind: OrderKind.Ioc });
-    expect(second.expired.length).to.equal(1);
+    expect(second.expired.length).to.equal(5);
     expect(second.trade!.filled).to.equal(1n);
-    expect((await pocket(market, bob)).unsweptBase).to.equal(64n * WETH_LOT);
+    expect((await pocket(market, bob)).unsweptBase).to.equal(12n * WETH_LOT);
+  });
+
+  it("purgeTop clears expired orders from the best levels in queue order without ids, and stops at the first live order", async () => {
+    const { market, bob, carol, dave, eve, connection } = fx();
+    const expiry = (await now()) + 100n;
+    const a1 = await place(market, bob, { side: Side.Ask, tick: 300_000n, lots: 2n, expiry });
+    const gone = await place(market, carol, { side: Side.Ask, tick: 300_000n, lots: 1n, expiry });
+    await mined(market.connect(carol).cancelOrder(gone.orderId));
+    const a2 = await place(market, carol, { side: Side.Ask, tick: 300_000n, lots: 3n, expiry });
+    const b1 = await place(market, bob, { side: Side.Ask, tick: 300_001n, lots: 1n, expiry });
+    const live = await place(market, dave, { side: Side.Ask, tick: 300_001n, lots: 4n });
+    const behind = await place(market, bob, { side: Side.Ask, tick: 300_001n, lots: 1n, expiry });
+    const bid = await place(market, carol, { side: Side.Bid, tick: 200_000n, lots: 1n, expiry });
+    await connection.networkHelpers.time.increaseTo(expiry);
+    const r = parseMarketLogs(market, await mined(market.connect(eve).purgeTop(Side.Ask, 10n)));
+    expect(r.expired).to.deep.equal([
+      { orderId: a1.orderId, lots: 2n },
+      { orderId: a2.orderId, lots: 3n },
+      { orderId: b1.orderId, lots: 1n },
+    ]);
+    // the emptied level is gone, the next one starts at its live order; the bid side is untouched
+    expect(await market.bestBidAsk()).to.deep.equal([200_000n, 300_001n]);
+    expect(await market.levelOf(Side.Ask, 300_000n)).to.deep.equal([0n, 0n, 0n, 1n]);
+    expect((await market.levelOf(Side.Ask, 300_001n)).slice(0, 2)).to.deep.equal([5n, 1n]);
+    expect((await market.getOrder(live.orderId))[1]).to.equal(4n);
+    expect((await market.getOrder(behind.orderId))[1]).to.equal(1n);
+    expect(await pocket(market, bob)).to.deep.equal({ lockedBase: WETH_LOT, lockedQuote: 0n, unsweptBase: 3n * WETH_LOT, unsweptQuote: 0n, openOrders: 1n });
+    // the bids, then an empty side: nothing to do
+    const rb = parseMarketLogs(market, await mined(market.connect(eve).purgeTop(Side.Bid, 10n)));
+    expect(rb.expired).to.deep.equal([{ orderId: bid.orderId, lots: 1n }]);
+    expect(await market.bestBidAsk()).to.deep.equal([0n, 300_001n]);
+    const rn = parseMarketLogs(market, await mined(market.connect(eve).purgeTop(Side.Bid, 10n)));
+    expect(rn.expired).to.deep.equal([]);
+  });
+
+  it("purgeTop removes at most maxOrders expired orders per call, and runs while the market is paused", async () => {
+    const { ch, admin, market, bob, eve, connection } = fx();
+    const expiry = (await now()) + 100n;
+    const ops = Array.from({ length: 5 }, () => placeOp({ side: Side.Bid, tick: 1_000n, lots: 1n, expiry }));
+    await mined(market.connect(bob).batch(bob.address, 0, ops));
+    await connection.networkHelpers.time.increaseTo(expiry);
+    await mined(ch.connect(admin).setMarketPaused(1n, true));
+    const first = parseMarketLogs(market, await mined(market.connect(eve).purgeTop(Side.Bid, 3n)));
+    expect(first.expired.length).to.equal(3);
+    expect((await market.levelOf(Side.Bid, 1_000n)).slice(0, 2)).to.deep.equal([2n, 3n]);
+    const second = parseMarketLogs(market, await mined(market.connect(eve).purgeTop(Side.Bid, 3n)));
+    expect(second.expired.length).to.equal(2);
+    expect(await market.bestBidAsk()).to.deep.equal([0n, 0n]);
+    expect((await pocket(market, bob)).openOrders).to.equal(0n);
   });
 
   it("anyone may purge expired orders; funds return to each owner's pocket, on both sides", async () => {

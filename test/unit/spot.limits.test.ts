@@ -30,7 +30,7 @@ describe("SpotMarket: open-order and level capacity", () => {
     await place(market, alice, { side: Side.Ask, tick: 500_000n, lots: 1n });
   });
 
-  it("a level queues at most 256 orders: the 257th reverts LevelFull until the head moves", async () => {
+  it("a level queues at most 256 live orders: the 257th reverts LevelFull; a cancelled entry's ring slot is reused", async () => {
     const { market, alice, bob, carol, dave, eve } = fx();
     const tick = 400_000n;
     for (const s of [alice, bob, carol, dave]) await fill(market, s, tick, 64);
@@ -38,21 +38,35 @@ describe("SpotMarket: open-order and level capacity", () => {
     await expect(market.connect(eve).placeOrder(ord({ side: Side.Ask, tick, lots: 1n })))
       .to.be.revertedWithCustomError(market, "LevelFull")
       .withArgs(tick);
-    // a cancel in the middle of the queue frees no ring slot
+    // a cancel in the middle of the queue frees its ring slot: the next order takes the first
+    // position after the tail whose slot is free (256..319 are alice's slots, still live), and
+    // queues last
     const bobs = await market.openOrders(bob.address, 0);
+    expect(bobs[0] & 0xffffffffn).to.equal(64n);
     await mined(market.connect(bob).cancelOrder(bobs[0]));
+    const r = await place(market, eve, { side: Side.Ask, tick, lots: 1n });
+    expect(r.orderId & 0xffffffffn).to.equal(320n);
+    expect(await market.levelOf(Side.Ask, tick)).to.deep.equal([256n, 0n, 321n, 0n]);
+    expect(await market.getOrder(r.orderId)).to.deep.equal([acct(eve), 1n, 0n]);
+    expect((await market.getOrder(bobs[0]))[1]).to.equal(0n);
+    // 256 live orders again: full
     await expect(market.connect(eve).placeOrder(ord({ side: Side.Ask, tick, lots: 1n }))).to.be.revertedWithCustomError(market, "LevelFull");
     // another tick is unaffected
     await place(market, eve, { side: Side.Ask, tick: tick + 1n, lots: 1n });
-    // filling the head advances it and frees a slot at the tail
+    // filling the head frees its slot; the next order lands on it a lap later
     const [head] = await market.openOrders(alice.address, 0);
-    await place(market, eve, { side: Side.Bid, tick, lots: 1n, kind: 2n });
-    const r = await place(market, eve, { side: Side.Ask, tick, lots: 1n });
-    expect(r.orderId & 0xffffffffn).to.equal(256n);
-    // position 256 reuses position 0's ring slot: only the new id names a live order
+    const taken = await place(market, eve, { side: Side.Bid, tick, lots: 1n, kind: 2n });
+    expect(taken.trade!.fills.map((f) => f & ((1n << 112n) - 1n))).to.deep.equal([head]);
+    const r2 = await place(market, eve, { side: Side.Ask, tick, lots: 1n });
+    expect(r2.orderId & 0xffffffffn).to.equal(512n);
     expect(head & 0xffffffffn).to.equal(0n);
+    // position 512 reuses position 0's ring slot: only the new id names a live order
     expect((await market.getOrder(head))[1]).to.equal(0n);
-    expect(await market.getOrder(r.orderId)).to.deep.equal([acct(eve), 1n, 0n]);
+    expect(await market.getOrder(r2.orderId)).to.deep.equal([acct(eve), 1n, 0n]);
     await expect(market.connect(alice).cancelOrder(head)).to.be.revertedWithCustomError(market, "OrderNotFound");
+    // a lapped order (bob's at position 65) is still cancelled by its id
+    await mined(market.connect(bob).cancelOrder(bobs[1]));
+    expect((await market.levelOf(Side.Ask, tick))[0]).to.equal(255n);
+    expect((await market.openOrders(eve.address, 0)).slice(0, 2)).to.deep.equal([r.orderId, r2.orderId]);
   });
 });

@@ -810,6 +810,19 @@ export const perpMarketAbi = [
   },
   {
     "inputs": [],
+    "name": "EXPIRED_SKIPS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "INDEX",
     "outputs": [
       {
@@ -1781,6 +1794,24 @@ export const perpMarketAbi = [
       }
     ],
     "name": "purgeExpired",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "side",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxOrders",
+        "type": "uint256"
+      }
+    ],
+    "name": "purgeTop",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

@@ -520,6 +520,19 @@ export const spotMarketAbi = [
   },
   {
     "inputs": [],
+    "name": "EXPIRED_SKIPS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "INDEX",
     "outputs": [
       {
@@ -1062,6 +1075,24 @@ export const spotMarketAbi = [
       }
     ],
     "name": "purgeExpired",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "side",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxOrders",
+        "type": "uint256"
+      }
+    ],
+    "name": "purgeTop",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

@@ -10,6 +10,7 @@ export * from "./market/cancelOrder.ts";
 export * from "./market/cancelAll.ts";
 export * from "./market/batchOrders.ts";
 export * from "./market/sweep.ts";
+export * from "./market/purgeTop.ts";
 export * from "./market/getOrderBook.ts";
 export * from "./market/getOrder.ts";
 export * from "./market/getOpenOrders.ts";

@@ -14,6 +14,7 @@ import { getOrder, type GetOrderParameters } from "../actions/market/getOrder.ts
 import { getOrderBook, type GetOrderBookParameters } from "../actions/market/getOrderBook.ts";
 import { placeOrder, placeOrderSync, type PlaceOrderParameters } from "../actions/market/placeOrder.ts";
 import { sweep, sweepSync, type SweepParameters } from "../actions/market/sweep.ts";
+import { purgeTop, purgeTopSync, type PurgeTopParameters } from "../actions/market/purgeTop.ts";
 import { setBorrowPolicy, setBorrowPolicySync, type SetBorrowPolicyParameters } from "../actions/account/setBorrowPolicy.ts";
 import { borrow, borrowSync, type BorrowParameters } from "../actions/lending/borrow.ts";
 import { getPools, type GetPoolsParameters } from "../actions/lending/getPools.ts";
@@ -135,6 +136,8 @@ export function exchangeActions(config: ExchangeActionsConfig) {
     batchOrdersSync: (p: BatchOrdersParameters & SyncOptions) => batchOrdersSync(client, p),
     sweep: (p: SweepParameters) => sweep(client, p),
     sweepSync: (p: SweepParameters & SyncOptions) => sweepSync(client, p),
+    purgeTop: (p: PurgeTopParameters) => purgeTop(client, p),
+    purgeTopSync: (p: PurgeTopParameters & SyncOptions) => purgeTopSync(client, p),
     getOrderBook: (p: GetOrderBookParameters) => getOrderBook(client, p),
     getOrder: (p: GetOrderParameters) => getOrder(client, p),
     getOpenOrders: (p: GetOpenOrdersParameters) => getOpenOrders(client, { multicallAddress: mc, ...p }),

@@ -476,7 +476,7 @@ export class InvalidOrderTypeError extends ContractRevertError<typeof spotMarket
 
 /**
  * `LevelFull(uint256)` (SpotMarket, selector `0x59a448f1`).
- * The price level holds the maximum number of queued orders.
+ * The price level holds 256 live orders (or its queue spans 32,512 positions).
  */
 export class LevelFullError extends ContractRevertError<typeof spotMarketAbi, "LevelFull"> {
   static readonly errorName = "LevelFull";

@@ -9,7 +9,7 @@ import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManage
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IClearinghouse, SpotMarketParams, Position, LiquidationParams} from "./interfaces/IClearinghouse.sol";
 import {ISpotMarket} from "./interfaces/ISpotMarket.sol";
-import {IPerpMarket} from "./interfaces/IPerpMarket.sol";
+import {IPerpMarket, PerpMarketParams} from "./interfaces/IPerpMarket.sol";
 import {IMarginPool} from "./interfaces/IMarginPool.sol";
 import {IAtlas} from "./interfaces/IAtlas.sol";
 import {AccountId, AccountIdLib} from "./types/AccountId.sol";
@@ -758,6 +758,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     function setRiskEngine(address atlas_) external restricted {
         require(atlas_ != address(0), ZeroAddress());
         atlas = IAtlas(atlas_);
+        _checkPerpBounds(IAtlas(atlas_).initialScaleBps(), liquidationParams.capShareBps);
         emit RiskEngineSet(atlas_);
     }
 
@@ -765,6 +766,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     function setLiquidationParams(LiquidationParams calldata p) external restricted {
         require(p.rampSeconds != 0 && p.capShareBps < 10_000 && p.bufferBps <= 2000, InvalidRiskParams());
         liquidationParams = p;
+        if (address(atlas) != address(0)) _checkPerpBounds(atlas.initialScaleBps(), p.capShareBps);
         emit LiquidationParamsSet(p);
     }
 
@@ -794,10 +796,32 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
                 && address(m.ORACLE()) == address(atlas.ORACLE()) && _assets[m.BASE()].id != 0 && _assets[m.QUOTE()].id != 0,
             InvalidMarketParams()
         );
+        _checkPerpBounds(m, atlas.initialScaleBps(), liquidationParams.capShareBps);
         _markets.push(market);
         _perpIndex[market] = index;
         _perpMarketMask |= uint64(1 << (index - 1)); // index ≤ 64
         emit PerpMarketListed(index, market);
+    }
+
+    /// @dev docs/RISK.md, "Parameter bounds", for every listed perp market.
+    function _checkPerpBounds(uint256 scaleBps, uint256 capShareBps) internal view {
+        uint256 m = _perpMarketMask;
+        for (uint256 i; m != 0; ++i) {
+            if (m & 1 != 0) _checkPerpBounds(IPerpMarket(_marketOfBit(i)), scaleBps, capShareBps);
+            m >>= 1;
+        }
+    }
+
+    /// @dev With basis charge β, premium clamp c, floor φ (bps), initial scale k and cap share q (bps
+    /// of 10⁴): β·(k − 1.3·q) ≥ 1.3·c, i.e. β·(10·k − 13·q) ≥ 13·c·10⁴ in integers (k − 1.3·q ≤ 0
+    /// fails unless c = 0), and 2·φ ≤ β.
+    function _checkPerpBounds(IPerpMarket market, uint256 scaleBps, uint256 capShareBps) internal view {
+        PerpMarketParams memory p = market.perpParams();
+        uint256 lhs = 10 * scaleBps > 13 * capShareBps ? uint256(p.basisBps) * (10 * scaleBps - 13 * capShareBps) : 0;
+        require(
+            lhs >= 13 * uint256(p.maxPremiumBps) * 10_000 && 2 * uint256(p.floorBps) <= p.basisBps,
+            PerpRiskBounds(address(market), p.basisBps, p.maxPremiumBps, p.floorBps)
+        );
     }
 
     /// @inheritdoc IClearinghouse

@@ -106,6 +106,11 @@ interface IClearinghouse {
     error NotBankrupt(AccountId account);
     /// @notice The account owes nothing in this token.
     error NoDebt(address token);
+    /// @notice A perp market's ATLAS parameters break the bounds of docs/RISK.md ("Parameter bounds")
+    ///         with the risk engine's initial scale and the liquidation cap share: the basis charge β
+    ///         must cover the premium clamp c and the hedged pair's liquidation discount through a
+    ///         +30% move, β·(k − 1.3·q) ≥ 1.3·c, and the gross-notional floor φ ≤ β/2.
+    error PerpRiskBounds(address market, uint256 basisBps, uint256 maxPremiumBps, uint256 floorBps);
 
     // ---- events ----
     event AssetListed(address indexed token, uint8 decimals);
@@ -298,7 +303,8 @@ interface IClearinghouse {
     function createSpotMarket(SpotMarketParams calldata params) external returns (uint256 index, address market);
 
     /// @notice Lists a perp market governance deployed for the next index, on listed assets, with
-    ///         the risk engine's oracle (the risk engine must be set).
+    ///         the risk engine's oracle (the risk engine must be set), whose basis charge, premium
+    ///         clamp and floor keep docs/RISK.md's parameter bounds (`PerpRiskBounds`).
     function listPerpMarket(address market) external returns (uint256 index);
 
     /// @notice Pauses or resumes placing and taking on one market (guardian).
@@ -316,10 +322,12 @@ interface IClearinghouse {
     /// @notice Attaches the asset's lending pool (once).
     function setAssetPool(address token, address pool) external;
 
-    /// @notice Sets the risk engine.
+    /// @notice Sets the risk engine; every listed perp market must keep the parameter bounds with
+    ///         its initial scale (`PerpRiskBounds`).
     function setRiskEngine(address atlas) external;
 
-    /// @notice Sets the liquidation parameters within hard bounds.
+    /// @notice Sets the liquidation parameters within hard bounds; every listed perp market must
+    ///         keep the parameter bounds with the new cap share (`PerpRiskBounds`).
     function setLiquidationParams(LiquidationParams calldata params) external;
 
     /// @notice Sets where reserve withdrawals go.

@@ -8,7 +8,7 @@
 // and the PerpLiquidator. Prices: WETH $3,000, USDC $1, WBTC $60,000, LINK $15.
 import type { Signer } from "ethers";
 import { usePerpFixture, place as placePerp, type PFx } from "../unit/perp._helpers.ts";
-import { acctOf, deposit as depositFx, mined, setPrice as setPriceFx, WAD, E6, E8, E18 } from "../unit/margin._helpers.ts";
+import { acctOf, deposit as depositFx, mined, setPrice as setPriceFx, warp as warpFx, WAD, E6, E8, E18 } from "../unit/margin._helpers.ts";
 import { encodeOrder, type OrderParams } from "../../sdk/src/math/order.ts";
 
 export { WAD, E6, E8, E18, acctOf, mined };
@@ -81,4 +81,96 @@ export async function venueHoldings(v: Venue, sym: Sym): Promise<bigint> {
   const pool = (v.pools as Record<string, { getAddress(): Promise<string> } | undefined>)[sym];
   if (pool) sum += await t.balanceOf(await pool.getAddress());
   return sum;
+}
+
+// ---- ATLAS stress helpers (issue #13 item 6)
+
+/** Moves time forward by `seconds` and re-pushes every price (admin feeds go stale after an hour). */
+export const warp = (v: Venue, seconds: bigint) => warpFx(v, seconds);
+
+/** The perp market's funding state: the premium of its last update (ppm of the index) and the mark. */
+export async function perpMark(v: Venue, m = v.ethPerp): Promise<{ premiumPpm: bigint; indexLotWad: bigint; markLotWad: bigint }> {
+  const [, , , premiumPpm] = await m.funding();
+  const [indexLotWad, markLotWad] = await m.markPrice();
+  return { premiumPpm, indexLotWad, markLotWad };
+}
+
+/**
+ * Puts the perp mark's premium at `premiumBps` over the oracle index (clamped by the market): `maker`
+ * (who must hold margin) cancels its resting perp orders and quotes `lots` a side one tick either side
+ * of index × (1 + premiumBps). Today the premium is the book's mid; with an impact-price EMA this helper
+ * must also hold the quotes long enough for the mark to arrive there.
+ */
+export async function pushPremium(v: Venue, maker: Who, premiumBps: bigint, lots = 10_000n, m = v.ethPerp) {
+  const ids = await m.openOrders(maker.address, 0);
+  if (ids.length) await mined(m.connect(maker).cancelAll(maker.address, 0, [...ids]));
+  const [indexLotWad] = await m.markPrice();
+  const tickSize = (await m.perpParams()).tickSize;
+  const target = (indexLotWad * (10_000n + premiumBps)) / (10_000n * WAD * tickSize);
+  await placePerp(m, maker, { side: 0n, tick: target - 1n, lots });
+  await placePerp(m, maker, { side: 1n, tick: target + 1n, lots });
+}
+
+/** ATLAS initial-margin requirements of the portfolio and of plain cross margin (USD WAD). */
+export async function requirements(v: Venue, who: { address: string }, sub = 0n) {
+  const [portfolio, cross] = await v.lens.marginRequirements(acctOf(who, sub));
+  return { portfolio, cross };
+}
+
+/** The most `who` may withdraw of `sym` keeping initial value ≥ 0 (borrowing if allowed). */
+export const maxWithdraw = (v: Venue, who: { address: string }, sym: Sym, allowBorrow = true, sub = 0n) =>
+  v.lens.maxWithdraw(acctOf(who, sub), tokenOf(v, sym), allowBorrow);
+
+/** Whether `who`'s maintenance value is below zero. */
+export const isLiquidatable = (v: Venue, who: { address: string }, sub = 0n) => v.ch.isLiquidatable(acctOf(who, sub));
+
+/** Starts (or, on a healthy account, ends) `who`'s liquidation auction. */
+export const flagLiquidatable = (v: Venue, by: Who, who: { address: string }, sub = 0n) =>
+  mined(v.ch.connect(by).flagLiquidatable(acctOf(who, sub)));
+
+/** The liquidation discount (bps) `who` would be given now on `sym` collateral. */
+export const liquidationDiscount = (v: Venue, who: { address: string }, sym: Sym, sub = 0n) =>
+  v.ch.liquidationDiscountBps(acctOf(who, sub), tokenOf(v, sym));
+
+/** `by` takes `lots` of `who`'s perp position (with the hedging spot leg if `withSpot`). */
+export const liquidatePerp = (v: Venue, by: Who, who: { address: string }, lots: bigint, withSpot: boolean, m = v.ethPerp, sub = 0n) =>
+  mined(v.liquidator.connect(by).liquidate(m.getAddress(), acctOf(who, sub), lots, 0, withSpot));
+
+/** The largest perp liquidation of `who` that `by` can make now (0 if none), by bisection on a static call. */
+export async function largestPerpLiquidation(v: Venue, by: Who, who: { address: string }, withSpot: boolean, m = v.ethPerp, sub = 0n) {
+  const size = await perpLots(v, who, m, sub);
+  const ok = async (lots: bigint) => {
+    try {
+      await v.liquidator.connect(by).liquidate.staticCall(m.getAddress(), acctOf(who, sub), lots, 0, withSpot);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let lo = 0n;
+  let hi = size < 0n ? -size : size;
+  // the successful range is an interval from 1 up: a larger take overshoots the buffer
+  while (lo < hi) {
+    const mid = hi - (hi - lo) / 2n;
+    if (await ok(mid)) lo = mid;
+    else hi = mid - 1n;
+  }
+  return lo;
+}
+
+/**
+ * Takes the largest part of `who`'s perp position `by` can take now (bisection on a static call; the
+ * transaction lands a second later, so on a revert it retries 10% smaller); returns the lots taken.
+ */
+export async function liquidatePerpLargest(v: Venue, by: Who, who: { address: string }, withSpot: boolean, m = v.ethPerp, sub = 0n) {
+  let lots = await largestPerpLiquidation(v, by, who, withSpot, m, sub);
+  while (lots > 0n) {
+    try {
+      await liquidatePerp(v, by, who, lots, withSpot, m, sub);
+      return lots;
+    } catch {
+      lots -= lots / 10n > 0n ? lots / 10n : 1n;
+    }
+  }
+  return 0n;
 }

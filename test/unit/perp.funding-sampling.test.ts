@@ -10,7 +10,7 @@ import { WAD, acctOf, deposit, mined, now, setPrice } from "./margin._helpers.ts
 
 const PPM = 1_000_000n;
 const INDEX_LOT = 3_000_000n * WAD; // $3 per 0.001 WETH lot in USDC atoms, × 1e18
-const MAX_PREMIUM = 10_000n;
+const MAX_PREMIUM = 7_500n; // the default premium bound (75 bps)
 const clamp = (x: bigint, lo: bigint, hi: bigint) => (x < lo ? lo : x > hi ? hi : x);
 const premiumOf = (bidTick: bigint, askTick: bigint, indexLot = INDEX_LOT) =>
   clamp(((((bidTick + askTick) * 10n * WAD) / 2n - indexLot) * PPM) / indexLot, -MAX_PREMIUM, MAX_PREMIUM);

@@ -11,7 +11,7 @@ import { WAD, acctOf, deposit, mined, now, setPrice } from "./margin._helpers.ts
 const PPM = 1_000_000n;
 const HOUR = 3_600n;
 const INDEX_LOT = 3_000_000n * WAD; // $3 per 0.001 WETH lot in USDC atoms, × 1e18
-const MAX_PREMIUM = 10_000n; // 100 bps
+const MAX_PREMIUM = 7_500n; // 75 bps (the default premium bound, docs/RISK.md "Parameter bounds")
 const INTEREST = 12n;
 const CLAMP = 500n;
 const CAP = 40_000n;
@@ -98,9 +98,9 @@ describe("PerpMarket: funding and mark", () => {
     const m = f.ethPerp;
     const t0 = await book(f, m, 297_000n, 298_000n);
     const premium = premiumOf(297_000n, 298_000n);
-    expect(premium).to.equal(-8_333n);
+    expect(premium).to.equal(-7_500n); // −8,333 ppm, bounded at −0.75%
     const rate = rateOf(premium);
-    expect(rate).to.equal(-7_833n);
+    expect(rate).to.equal(-7_000n);
     expect((await m.funding()).ratePpmPerHour).to.equal(rate);
     const dt = 2n * HOUR + 7n;
     const dF = perSecOf(rate) * dt;
@@ -140,8 +140,8 @@ describe("PerpMarket: funding and mark", () => {
     const cases: [bigint, bigint][] = [
       [300_000n, 300_010n], // premium 16 ppm: interest − premium = −4 inside the clamp → rate 12
       [300_800n, 301_000n], // premium 3,000: rate 2,500
-      [330_000n, 340_000n], // premium bounded at +1%: rate 9,500
-      [250_000n, 260_000n], // bounded at −1%: rate −9,500
+      [330_000n, 340_000n], // premium bounded at +0.75%: rate 7,000
+      [250_000n, 260_000n], // bounded at −0.75%: rate −7,000
     ];
     for (const [bid, ask] of cases) {
       for (const mk of [m, capped]) {
@@ -159,11 +159,11 @@ describe("PerpMarket: funding and mark", () => {
       expect(markLot).to.equal((indexLot * (PPM + premium)) / PPM);
     }
     expect(rateOf(premiumOf(300_000n, 300_010n))).to.equal(12n);
-    expect(rateOf(premiumOf(330_000n, 340_000n))).to.equal(9_500n);
+    expect(rateOf(premiumOf(330_000n, 340_000n))).to.equal(7_000n);
     expect(rateOf(premiumOf(330_000n, 340_000n), 2_000n)).to.equal(2_000n);
-    // the mark stays within 1% of the index however far the book's mid runs
+    // the mark stays within 0.75% of the index however far the book's mid runs
     const [indexLot, markLot] = await m.markPrice();
-    expect(markLot).to.equal((indexLot * 990_000n) / PPM);
+    expect(markLot).to.equal((indexLot * 992_500n) / PPM);
   });
 
   it("the index follows the oracle at the next update; funding before it accrues at the old rate", async () => {

@@ -174,3 +174,13 @@ export async function liquidatePerpLargest(v: Venue, by: Who, who: { address: st
   }
   return 0n;
 }
+
+/** Lists one more ETH-PERP-like market with `over` parameters (e.g. a size-scaled impact term). */
+export async function listPerp(v: Venue, over: Record<string, bigint> = {}) {
+  const { extraPerp } = await import("../unit/perp._helpers.ts");
+  return extraPerp(v, over);
+}
+
+/** ATLAS's liquidation price of `sym` for `who` (WAD; 0 = none in range), from the lens. */
+export const liquidationPrice = (v: Venue, who: { address: string }, sym: Sym, sub = 0n) =>
+  v.lens.liquidationPrice(acctOf(who, sub), tokenOf(v, sym));

@@ -73,10 +73,18 @@ describe("ATLAS stress: a hedged basis trade at the initial requirement", () => 
     const share = (portfolio * 10_000n) / cross; // bps
     console.log(`      own funds ${fmt(own * 10n ** 12n)} USDC; initial requirement ${fmt(portfolio)} of cross ${fmt(cross)} = ${Number(share) / 100}%`);
     expect(share).to.be.lessThanOrEqual(600n);
-    // the maintenance requirement: what is left of the own funds above maintenance value 0
+    // maintenance: the portfolio's requirement (value at the price − maintenance value) against each
+    // leg margined alone at the maintenance parameters (WETH h 10%, s 0.5%; ETH-PERP l 0.3%; USDC h + s 1.1%)
     const mv = await maintenanceValue(v, v.bob);
-    const eq = await equityOf(v, v.bob);
-    console.log(`      equity ${fmt(eq)}; maintenance value ${fmt(mv)} (maintenance requirement ≈ ${fmt(eq - mv)})`);
+    const rs = await v.lens.assetRisks((await import("../unit/margin._helpers.ts")).acctOf(v.bob));
+    const usdc = rs.find((r) => r.token === v.U)!;
+    const usdcWad = usdc.adjustedAtoms * 10n ** 12n; // $1
+    const maintPortfolio = usdcWad - mv; // WETH: x + y = 0 at the price
+    const n = USD(20_000n);
+    const maintCross = (n * 1_050n) / 10_000n + (n * (1_000n + 30n)) / 10_000n + (usdcWad * 110n) / 10_000n;
+    const mShare = (maintPortfolio * 10_000n) / maintCross;
+    console.log(`      maintenance requirement ${fmt(maintPortfolio)} of cross ${fmt(maintCross)} = ${Number(mShare) / 100}%`);
+    expect(mShare).to.be.lessThanOrEqual(600n);
   });
 
   for (const movePct of [-30n, 0n, 30n]) {

@@ -295,11 +295,21 @@ export function perpDown(t: Entry, p: bigint, scaleBps: bigint): bigint {
   return v - liquidity(t, abs(t.perpAtoms + t.perpBidAtoms), p, scaleBps);
 }
 
-/** `AtlasMath._liquidity`: notional × liquidity bps, plus notional² / impact notional; rounded up. */
+/**
+ * `AtlasMath._liquidity`: notional × liquidity bps (rounded up), plus notional² / impact notional
+ * (rounded up) capped at notional × (1 − h' − liq) / 2 (rounded down; 0 if h' + liq ≥ 1), so a
+ * position's value never falls as the price moves its way.
+ */
 export function liquidity(t: Entry, atoms: bigint, p: bigint, scaleBps: bigint): bigint {
   const n = usdUnit(atoms, p, 10n ** t.decimals);
-  let c = divUp(n * scaled(t.perpLiquidityBps, scaleBps), BPS);
-  if (t.perpImpactUsd !== 0n) c += divUp(n * n * scaleBps, t.perpImpactUsd * WAD * BPS);
+  const liq = scaled(t.perpLiquidityBps, scaleBps);
+  let c = divUp(n * liq, BPS);
+  if (t.perpImpactUsd !== 0n) {
+    const impact = divUp(n * n * scaleBps, t.perpImpactUsd * WAD * BPS);
+    const hl = scaled(t.shockBps, scaleBps) + liq;
+    const cap = hl < BPS ? (n * (BPS - hl)) / (2n * BPS) : 0n;
+    c += impact < cap ? impact : cap;
+  }
   return c;
 }
 

@@ -41,6 +41,8 @@ const config: HardhatUserConfig = {
     // MegaETH allows 524,288 bytes of runtime code per contract (test/unit/contract-size.test.ts
     // asserts it); EDR enforces Ethereum's 24 KB unless told otherwise
     default: { type: "edr-simulated", allowUnlimitedContractSize: true },
+    // what `hardhat node` (scripts/node.ts, `npm run node`) serves: the same lift
+    node: { type: "edr-simulated", allowUnlimitedContractSize: true },
     localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
   },
 };

@@ -84,12 +84,28 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         emit Deposited(acct, token, amount);
         // a deposit into a balance in debt repaid it first: logged as a repayment too (the pool does not)
         if (shares != 0) emit Repaid(acct, token, amount, shares);
+        _endAuctionIfRestored(acct);
     }
 
     /// @inheritdoc IClearinghouse
     function repay(address token, address owner, uint8 sub, uint256 atoms) external nonReentrant {
         AccountId acct = AccountIdLib.from(owner, sub);
         emit Repaid(acct, token, atoms, _payIn(acct, token, atoms));
+        _endAuctionIfRestored(acct);
+    }
+
+    /// @dev A flagged account that a payment restored (maintenance value ≥ 0) ends its auction, so a
+    /// later fall starts a new one from a zero discount rather than at the cap. Only flagged accounts
+    /// pay for the valuation; a valuation that fails (a stale price) leaves the flag: deposits never stop.
+    function _endAuctionIfRestored(AccountId acct) internal {
+        uint256 st = _state[acct];
+        if (st >> 208 == 0) return;
+        try atlas.maintenanceValue(acct) returns (int256 mv) {
+            if (mv >= 0) {
+                _state[acct] = st & ((uint256(1) << 208) - 1);
+                emit LiquidatableFlagged(acct, 0);
+            }
+        } catch {}
     }
 
     /// @dev Credits `atoms` the caller pays in (deposit, repay), moving the tokens once where it
@@ -490,6 +506,26 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         _flag(account);
     }
 
+    /// @inheritdoc IClearinghouse
+    function pruneMarkets(AccountId account) external nonReentrant {
+        uint256 st = _state[account];
+        uint256 m = (st >> 128) & M64;
+        uint256 empty;
+        for (uint256 i; m != 0; ++i) {
+            if (m & 1 != 0) {
+                // a perp market's pocket shape counts its position and unsettled cash too
+                (uint256 lb, uint256 lq, uint256 ub, uint256 uq, uint256 n) =
+                    ISpotMarket(_marketOfBit(i)).pocketOf(account.owner(), uint8(account.sub()));
+                if (lb | lq | ub | uq | n == 0) empty |= 1 << i;
+            }
+            m >>= 1;
+        }
+        if (empty != 0) {
+            _state[account] = st & ~(empty << 128);
+            emit MarketsPruned(account, empty);
+        }
+    }
+
     /// @dev Starts the account's auction clock unless it runs already.
     function _flag(AccountId account) internal {
         uint256 st = _state[account];
@@ -656,7 +692,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         (uint256 loss,) = IMarginPool(_assets[token].pool).writeOff(shares);
         b.amount = 0;
         _balances[account][token] = b;
-        _setState(account, _track(st, _assets[token].id, 0));
+        // every pocket is empty (checked above): no market's parameters count any more
+        _setState(account, _track(st, _assets[token].id, 0) & ~(M64 << 128));
         emit BadDebtSettled(account, token, shares, loss);
     }
 

@@ -148,6 +148,9 @@ interface IClearinghouse {
         uint256 discountBps
     );
     event LiquidatableFlagged(AccountId indexed account, uint256 since);
+    /// @notice The bits of markets where the account holds nothing (no position, orders, unswept
+    ///         proceeds or unsettled cash) were cleared from its market mask.
+    event MarketsPruned(AccountId indexed account, uint256 marketMask);
     event BadDebtSettled(AccountId indexed account, address indexed token, uint256 shares, uint256 lossAtoms);
     event AssetRiskSet(address indexed token, uint16 shockBps, uint16 slippageBps, uint16 lentHaircutBps);
     event AssetPoolSet(address indexed token, address pool);
@@ -212,7 +215,15 @@ interface IClearinghouse {
     ) external returns (uint256 seizedAtoms);
 
     /// @notice Records that `account` is liquidatable (starts its auction clock). Anyone may call.
+    ///         On a healthy account it ends a running auction instead (a deposit or repayment that
+    ///         restores the account ends it too, and so does a liquidation that restores it).
     function flagLiquidatable(AccountId account) external;
+
+    /// @notice Clears from the account's market mask every market where it holds nothing (no
+    ///         position, no orders, no unswept proceeds, no unsettled perp cash): that market's
+    ///         parameters stop counting in its valuation, and valuing it stops reading the market.
+    ///         The next order or settlement there sets the bit again. Anyone may call.
+    function pruneMarkets(AccountId account) external;
 
     /// @notice Whether the account's maintenance value is below zero.
     function isLiquidatable(AccountId account) external view returns (bool);

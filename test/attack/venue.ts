@@ -184,3 +184,25 @@ export async function listPerp(v: Venue, over: Record<string, bigint> = {}) {
 /** ATLAS's liquidation price of `sym` for `who` (WAD; 0 = none in range), from the lens. */
 export const liquidationPrice = (v: Venue, who: { address: string }, sym: Sym, sub = 0n) =>
   v.lens.liquidationPrice(acctOf(who, sub), tokenOf(v, sym));
+
+/** When `who`'s liquidation auction started (0 = not flagged). */
+export const flaggedSince = async (v: Venue, who: { address: string }, sub = 0n) =>
+  (await v.ch.accountState(acctOf(who, sub))) >> 208n;
+
+/** `who`'s market mask: bit i − 1 set = market i may hold something of it. */
+export const marketMask = async (v: Venue, who: { address: string }, sub = 0n) =>
+  ((await v.ch.accountState(acctOf(who, sub))) >> 128n) & ((1n << 64n) - 1n);
+
+/** Clears the bits of markets where `who` holds nothing (anyone may call). */
+export const pruneMarkets = (v: Venue, by: Who, who: { address: string }, sub = 0n) =>
+  mined(v.ch.connect(by).pruneMarkets(acctOf(who, sub)));
+
+/** As `liquidatePerp`, returning the discount (bps) the liquidator was given. */
+export async function liquidatePerpAt(v: Venue, by: Who, who: { address: string }, lots: bigint, withSpot: boolean, m = v.ethPerp, sub = 0n) {
+  const r = await liquidatePerp(v, by, who, lots, withSpot, m, sub);
+  for (const log of r.logs) {
+    const e = v.liquidator.interface.parseLog(log);
+    if (e?.name === "PositionLiquidated") return e.args.discountBps as bigint;
+  }
+  throw new Error("no PositionLiquidated");
+}

@@ -770,6 +770,25 @@ export const clearinghouseAbi = [
         "type": "bytes32"
       },
       {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "marketMask",
+        "type": "uint256"
+      }
+    ],
+    "name": "MarketsPruned",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
         "indexed": true,
         "internalType": "address",
         "name": "operator",
@@ -1773,6 +1792,19 @@ export const clearinghouseAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      }
+    ],
+    "name": "pruneMarkets",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {

@@ -206,3 +206,13 @@ export async function liquidatePerpAt(v: Venue, by: Who, who: { address: string 
   }
   throw new Error("no PositionLiquidated");
 }
+
+/** Lets `sym`'s feed go stale: an hour and a second pass and every other price is pushed again. */
+export async function letFeedGoStale(v: Venue, sym: Sym) {
+  v.prices.delete(tokenOf(v, sym));
+  await warpFx(v, 3_601n);
+}
+
+/** `by` repays `repayAtoms` of `who`'s `debt` debt and seizes `collateral` (Clearinghouse.liquidate). */
+export const liquidateSpot = (v: Venue, by: Who, who: { address: string }, debt: Sym, repayAtoms: bigint, collateral: Sym, sub = 0n) =>
+  mined(v.ch.connect(by).liquidate(acctOf(who, sub), tokenOf(v, debt), repayAtoms, tokenOf(v, collateral), 0));

@@ -7,6 +7,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 import {IClearinghouse, SpotMarketParams, Position, LiquidationParams} from "./interfaces/IClearinghouse.sol";
 import {ISpotMarket} from "./interfaces/ISpotMarket.sol";
 import {IPerpMarket, PerpMarketParams} from "./interfaces/IPerpMarket.sol";
@@ -577,8 +578,12 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     ) internal {
         uint256 lst0 = _state[liquidator];
         (uint256 lst, uint256 shares) = _repayDebtOf(account, liquidator, debtToken, repayAtoms, lst0);
-        _seize(account, collateralToken, seized);
-        _setState(liquidator, _checked(liquidator, _credit(liquidator, collateralToken, seized, lst), lst0));
+        // lent collateral its pool has no cash to redeem moves as the pool's supply shares
+        uint256 moved = _seize(account, collateralToken, seized);
+        lst = moved == 0
+            ? _credit(liquidator, collateralToken, seized, lst)
+            : _creditShares(liquidator, collateralToken, moved, lst);
+        _setState(liquidator, _checked(liquidator, lst, lst0));
         // logged here, where the shares are at hand (the caller's checks after it revert it all or keep it)
         emit Liquidated(account, liquidator, debtToken, repayAtoms, shares, collateralToken, seized, discountBps);
     }
@@ -601,25 +606,53 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     }
 
     /// @dev Takes collateral from the account being liquidated: no borrowing and no margin check.
-    function _seize(AccountId account, address token, uint256 seized) internal {
+    /// Returns the supply shares taken instead of atoms when the pool could not pay the atoms out (0
+    /// when the atoms are in the vault).
+    function _seize(AccountId account, address token, uint256 seized) internal returns (uint256 moved) {
         int256 have = balanceOf(account, token);
         require(have > 0 && uint256(have) >= seized, InsufficientCollateral(token, seized, have > 0 ? uint256(have) : 0));
-        _setState(account, _debitNoCheck(account, token, seized, _state[account]));
+        uint256 st;
+        (st, moved) = _debitNoCheck(account, token, seized, _state[account]);
+        _setState(account, st);
     }
 
-    /// @dev A debit that never borrows and skips the margin check: the liquidated side.
-    function _debitNoCheck(AccountId acct, address token, uint256 atoms, uint256 st) internal returns (uint256) {
+    /// @dev A debit that never borrows and skips the margin check: the liquidated side. A lent balance
+    /// is redeemed; if the pool cannot pay (no cash), the shares worth `atoms` (rounded up, against
+    /// the account: ≤ its shares, since they are worth at least `atoms`) are taken instead and
+    /// returned as `moved`, for the caller to credit as shares.
+    function _debitNoCheck(AccountId acct, address token, uint256 atoms, uint256 st)
+        internal
+        returns (uint256, uint256 moved)
+    {
         BalanceLib.Balance memory b = _balances[acct][token];
         AssetConfig memory a = _assets[token];
         uint256 have = uint256(int256(b.amount));
         if (b.lent) {
-            uint256 burnt = IMarginPool(a.pool).withdraw(atoms, address(this), address(this));
+            uint256 burnt;
+            try IMarginPool(a.pool).withdraw(atoms, address(this), address(this)) returns (uint256 s) {
+                burnt = s;
+            } catch {
+                burnt = IERC4626(a.pool).previewWithdraw(atoms);
+                moved = burnt;
+            }
             b.amount = int256(have - burnt).toInt248();
         } else {
             b.amount = int256(have - atoms).toInt248();
         }
         _balances[acct][token] = b;
-        return _track(st, a.id, b.amount);
+        return (_track(st, a.id, b.amount), moved);
+    }
+
+    /// @dev Credits supply shares of `token`'s pool (lent collateral seized as shares): the balance
+    /// must be empty or lent already, and is lent afterwards.
+    function _creditShares(AccountId acct, address token, uint256 shares, uint256 st) internal returns (uint256) {
+        BalanceLib.Balance memory b = _balances[acct][token];
+        require(b.amount == 0 || (b.lent && b.amount > 0), SeizedAsShares(token));
+        if (!b.lent) emit LendingSet(acct, token, true);
+        b.lent = true;
+        b.amount = (int256(b.amount) + shares.toInt256()).toInt248();
+        _balances[acct][token] = b;
+        return _track(st, _assets[token].id, b.amount);
     }
 
     function _requireNoOrders(AccountId account) internal view {

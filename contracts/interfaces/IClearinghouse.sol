@@ -106,6 +106,9 @@ interface IClearinghouse {
     error NotBankrupt(AccountId account);
     /// @notice The account owes nothing in this token.
     error NoDebt(address token);
+    /// @notice Lent collateral whose pool had no cash to redeem it was seized as the pool's supply
+    ///         shares: the liquidator's balance of that token must be empty or lent to receive them.
+    error SeizedAsShares(address token);
     /// @notice A perp market's ATLAS parameters break the bounds of docs/RISK.md ("Parameter bounds")
     ///         with the risk engine's initial scale and the liquidation cap share: the basis charge β
     ///         must cover the premium clamp c and the hedged pair's liquidation discount through a

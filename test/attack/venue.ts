@@ -216,3 +216,17 @@ export async function letFeedGoStale(v: Venue, sym: Sym) {
 /** `by` repays `repayAtoms` of `who`'s `debt` debt and seizes `collateral` (Clearinghouse.liquidate). */
 export const liquidateSpot = (v: Venue, by: Who, who: { address: string }, debt: Sym, repayAtoms: bigint, collateral: Sym, sub = 0n) =>
   mined(v.ch.connect(by).liquidate(acctOf(who, sub), tokenOf(v, debt), repayAtoms, tokenOf(v, collateral), 0));
+
+/** Turns lending of `sym` on or off for `who`'s sub-account. */
+export const setLending = (v: Venue, who: Who, sym: Sym, lent: boolean, sub = 0n) =>
+  mined(v.ch.connect(who).setLending(tokenOf(v, sym), sub, lent));
+
+/** The outside lender takes all its supply out of `sym`'s pool (as far as the pool's cash allows). */
+export async function lenderExits(v: Venue, sym: "WETH" | "USDC" | "WBTC") {
+  const pool = v.pools[sym];
+  const shares = await pool.balanceOf(v.lender.address);
+  await mined(pool.connect(v.lender).redeem(shares, v.lender.address, v.lender.address));
+}
+
+/** Tokens of `sym` its pool holds as cash. */
+export const poolCash = async (v: Venue, sym: "WETH" | "USDC" | "WBTC") => v.tokens[sym].balanceOf(await v.pools[sym].getAddress());

@@ -385,6 +385,17 @@ export const clearinghouseAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      }
+    ],
+    "name": "SeizedAsShares",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "SelfLiquidation",
     "type": "error"

@@ -310,6 +310,17 @@ export class SameAccountError extends ContractRevertError<typeof clearinghouseAb
 }
 
 /**
+ * `SeizedAsShares(address)` (Clearinghouse, selector `0x64f81390`).
+ * Lent collateral whose pool had no cash to redeem it was seized as the pool's supply shares: the liquidator's balance of that token must be empty or lent to receive them.
+ */
+export class SeizedAsSharesError extends ContractRevertError<typeof clearinghouseAbi, "SeizedAsShares"> {
+  static readonly errorName = "SeizedAsShares";
+  static readonly signature = "SeizedAsShares(address)";
+  static readonly selector: Hex = "0x64f81390";
+  override name = "SeizedAsSharesError";
+}
+
+/**
  * `SelfLiquidation()` (Clearinghouse, selector `0x44511af1`).
  * A liquidator may not liquidate its own account.
  */
@@ -1249,6 +1260,7 @@ export const contractErrorsBySelector: Readonly<Record<Hex, ContractRevertErrorC
   "0x24775e06": SafeCastOverflowedUintToIntError,
   "0x5274afe7": SafeERC20FailedOperationError,
   "0xf2a1a85b": SameAccountError,
+  "0x64f81390": SeizedAsSharesError,
   "0x44511af1": SelfLiquidationError,
   "0xe1f78324": TransferShortfallError,
   "0x69616b87": UnknownMarketError,
@@ -1365,6 +1377,7 @@ export const exchangeErrorsAbi = [
   {"inputs":[{"internalType":"uint256","name":"value","type":"uint256"}],"name":"SafeCastOverflowedUintToInt","type":"error"},
   {"inputs":[{"internalType":"address","name":"token","type":"address"}],"name":"SafeERC20FailedOperation","type":"error"},
   {"inputs":[],"name":"SameAccount","type":"error"},
+  {"inputs":[{"internalType":"address","name":"token","type":"address"}],"name":"SeizedAsShares","type":"error"},
   {"inputs":[],"name":"SelfLiquidation","type":"error"},
   {"inputs":[{"internalType":"address","name":"token","type":"address"},{"internalType":"uint256","name":"expected","type":"uint256"},{"internalType":"uint256","name":"received","type":"uint256"}],"name":"TransferShortfall","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"index","type":"uint256"}],"name":"UnknownMarket","type":"error"},

@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {IAtlas} from "./interfaces/IAtlas.sol";
 import {IPriceOracle} from "./interfaces/IPriceOracle.sol";
+import {IOracleRouter} from "./interfaces/IOracleRouter.sol";
 import {IMarginPool} from "./interfaces/IMarginPool.sol";
 import {IClearinghouse} from "./interfaces/IClearinghouse.sol";
 import {ISpotMarket} from "./interfaces/ISpotMarket.sol";
@@ -101,10 +102,31 @@ abstract contract AtlasReader {
                 x := mload(add(e, shl(5, add(i, 1)))) // i < n = e.length
                 word := mload(add(px, shl(5, i))) // the oracle answers one word per token
             }
-            require(word >> 255 != 0, IAtlas.PriceUnavailable(x.token));
+            if (word >> 255 == 0) {
+                _staleDust(x); // valued at 0, or PriceUnavailable
+                continue;
+            }
             x.priceWad = uint128(word);
             x.stableWad = (word >> 128) & (2 ** 127 - 1);
         }
+    }
+
+    /// @notice Holdings of an asset whose feed went stale are worth nothing if they were worth less
+    /// than this (USD WAD: one dollar) at its last known price, so dust cannot block a valuation (and
+    /// with it a liquidation); anything larger, or anything owed, waits for the feed.
+    uint256 internal constant STALE_DUST_WAD = 1e18;
+
+    /// @dev An entry without a usable price: priced at 0 (its holdings count for nothing, against the
+    /// account) if it only holds (no debt, no perp on it or cash leg in it) and what it holds is worth
+    /// less than `STALE_DUST_WAD` at the last stable anchor (`OracleRouter.stableAnchorOf`: the last
+    /// price the router knows, moved at most its bounded rate); else `PriceUnavailable`.
+    function _staleDust(AtlasMath.Entry memory x) internal view {
+        require(x.debtAtoms == 0 && !x.hasPerp && x.perpCashAtoms == 0, IAtlas.PriceUnavailable(x.token));
+        (uint256 lastWad,) = IOracleRouter(address(_ORACLE)).stableAnchorOf(x.token);
+        uint256 held = x.idleAtoms + x.lentAtoms + x.pocketAtoms;
+        // rounded up: the dust must be below the bound at the last price
+        require(lastWad != 0 && AtlasMath.divUp(held * lastWad, x.unit) < STALE_DUST_WAD, IAtlas.PriceUnavailable(x.token));
+        (x.priceWad, x.stableWad) = (0, 0);
     }
 
     /// @dev `riskInputsOf` through a raw staticcall. The Clearinghouse is ours and immutable, so its

@@ -8,9 +8,11 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
+import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 import {IClearinghouse, SpotMarketParams, Position, LiquidationParams} from "./interfaces/IClearinghouse.sol";
 import {ISpotMarket} from "./interfaces/ISpotMarket.sol";
-import {IPerpMarket} from "./interfaces/IPerpMarket.sol";
+import {IPerpMarket, PerpMarketParams} from "./interfaces/IPerpMarket.sol";
 import {IMarginPool} from "./interfaces/IMarginPool.sol";
 import {IAtlas} from "./interfaces/IAtlas.sol";
 import {IPriceOracle} from "./interfaces/IPriceOracle.sol";
@@ -99,12 +101,28 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         emit Deposited(acct, token, amount);
         // a deposit into a balance in debt repaid it first: logged as a repayment too (the pool does not)
         if (shares != 0) emit Repaid(acct, token, amount, shares);
+        _endAuctionIfRestored(acct);
     }
 
     /// @inheritdoc IClearinghouse
     function repay(address token, address owner, uint8 sub, uint256 atoms) external nonReentrant {
         AccountId acct = AccountIdLib.from(owner, sub);
         emit Repaid(acct, token, atoms, _payIn(acct, token, atoms));
+        _endAuctionIfRestored(acct);
+    }
+
+    /// @dev A flagged account that a payment restored (maintenance value ≥ 0) ends its auction, so a
+    /// later fall starts a new one from a zero discount rather than at the cap. Only flagged accounts
+    /// pay for the valuation; a valuation that fails (a stale price) leaves the flag: deposits never stop.
+    function _endAuctionIfRestored(AccountId acct) internal {
+        uint256 st = _state[acct];
+        if (st >> 208 == 0) return;
+        try atlas.maintenanceValue(acct) returns (int256 mv) {
+            if (mv >= 0) {
+                _state[acct] = st & ((uint256(1) << 208) - 1);
+                emit LiquidatableFlagged(acct, 0);
+            }
+        } catch {}
     }
 
     /// @dev Credits `atoms` the caller pays in (deposit, repay), moving the tokens once where it
@@ -531,6 +549,26 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         _flag(account);
     }
 
+    /// @inheritdoc IClearinghouse
+    function pruneMarkets(AccountId account) external nonReentrant {
+        uint256 st = _state[account];
+        uint256 m = (st >> 128) & M64;
+        uint256 empty;
+        for (uint256 i; m != 0; ++i) {
+            if (m & 1 != 0) {
+                // a perp market's pocket shape counts its position and unsettled cash too
+                (uint256 lb, uint256 lq, uint256 ub, uint256 uq, uint256 n) =
+                    ISpotMarket(_marketOfBit(i)).pocketOf(account.owner(), uint8(account.sub()));
+                if (lb | lq | ub | uq | n == 0) empty |= 1 << i;
+            }
+            m >>= 1;
+        }
+        if (empty != 0) {
+            _state[account] = st & ~(empty << 128);
+            emit MarketsPruned(account, empty);
+        }
+    }
+
     /// @dev Starts the account's auction clock unless it runs already.
     function _flag(AccountId account) internal {
         uint256 st = _state[account];
@@ -582,8 +620,12 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     ) internal {
         uint256 lst0 = _state[liquidator];
         (uint256 lst, uint256 shares) = _repayDebtOf(account, liquidator, debtToken, repayAtoms, lst0);
-        _seize(account, collateralToken, seized);
-        _setState(liquidator, _checked(liquidator, _credit(liquidator, collateralToken, seized, lst), lst0));
+        // lent collateral its pool has no cash to redeem moves as the pool's supply shares
+        uint256 moved = _seize(account, collateralToken, seized);
+        lst = moved == 0
+            ? _credit(liquidator, collateralToken, seized, lst)
+            : _creditShares(liquidator, collateralToken, moved, lst);
+        _setState(liquidator, _checked(liquidator, lst, lst0));
         // logged here, where the shares are at hand (the caller's checks after it revert it all or keep it)
         emit Liquidated(account, liquidator, debtToken, repayAtoms, shares, collateralToken, seized, discountBps);
     }
@@ -606,25 +648,53 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     }
 
     /// @dev Takes collateral from the account being liquidated: no borrowing and no margin check.
-    function _seize(AccountId account, address token, uint256 seized) internal {
+    /// Returns the supply shares taken instead of atoms when the pool could not pay the atoms out (0
+    /// when the atoms are in the vault).
+    function _seize(AccountId account, address token, uint256 seized) internal returns (uint256 moved) {
         int256 have = balanceOf(account, token);
         require(have > 0 && uint256(have) >= seized, InsufficientCollateral(token, seized, have > 0 ? uint256(have) : 0));
-        _setState(account, _debitNoCheck(account, token, seized, _state[account]));
+        uint256 st;
+        (st, moved) = _debitNoCheck(account, token, seized, _state[account]);
+        _setState(account, st);
     }
 
-    /// @dev A debit that never borrows and skips the margin check: the liquidated side.
-    function _debitNoCheck(AccountId acct, address token, uint256 atoms, uint256 st) internal returns (uint256) {
+    /// @dev A debit that never borrows and skips the margin check: the liquidated side. A lent balance
+    /// is redeemed; if the pool cannot pay (no cash), the shares worth `atoms` (rounded up, against
+    /// the account: ≤ its shares, since they are worth at least `atoms`) are taken instead and
+    /// returned as `moved`, for the caller to credit as shares.
+    function _debitNoCheck(AccountId acct, address token, uint256 atoms, uint256 st)
+        internal
+        returns (uint256, uint256 moved)
+    {
         BalanceLib.Balance memory b = _balances[acct][token];
         AssetConfig memory a = _assets[token];
         uint256 have = uint256(int256(b.amount));
         if (b.lent) {
-            uint256 burnt = IMarginPool(a.pool).withdraw(atoms, address(this), address(this));
+            uint256 burnt;
+            try IMarginPool(a.pool).withdraw(atoms, address(this), address(this)) returns (uint256 s) {
+                burnt = s;
+            } catch {
+                burnt = IERC4626(a.pool).previewWithdraw(atoms);
+                moved = burnt;
+            }
             b.amount = int256(have - burnt).toInt248();
         } else {
             b.amount = int256(have - atoms).toInt248();
         }
         _balances[acct][token] = b;
-        return _track(st, a.id, b.amount);
+        return (_track(st, a.id, b.amount), moved);
+    }
+
+    /// @dev Credits supply shares of `token`'s pool (lent collateral seized as shares): the balance
+    /// must be empty or lent already, and is lent afterwards.
+    function _creditShares(AccountId acct, address token, uint256 shares, uint256 st) internal returns (uint256) {
+        BalanceLib.Balance memory b = _balances[acct][token];
+        require(b.amount == 0 || (b.lent && b.amount > 0), SeizedAsShares(token));
+        if (!b.lent) emit LendingSet(acct, token, true);
+        b.lent = true;
+        b.amount = (int256(b.amount) + shares.toInt256()).toInt248();
+        _balances[acct][token] = b;
+        return _track(st, _assets[token].id, b.amount);
     }
 
     function _requireNoOrders(AccountId account) internal view {
@@ -697,7 +767,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         (uint256 loss,) = IMarginPool(_assets[token].pool).writeOff(shares);
         b.amount = 0;
         _balances[account][token] = b;
-        _setState(account, _track(st, _assets[token].id, 0));
+        // every pocket is empty (checked above): no market's parameters count any more
+        _setState(account, _track(st, _assets[token].id, 0) & ~(M64 << 128));
         emit BadDebtSettled(account, token, shares, loss);
     }
 
@@ -800,6 +871,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     function setRiskEngine(address atlas_) external restricted {
         require(atlas_ != address(0), ZeroAddress());
         atlas = IAtlas(atlas_);
+        _checkPerpBounds(IAtlas(atlas_).initialScaleBps(), liquidationParams.capShareBps);
         emit RiskEngineSet(atlas_);
     }
 
@@ -807,6 +879,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     function setLiquidationParams(LiquidationParams calldata p) external restricted {
         require(p.rampSeconds != 0 && p.capShareBps < 10_000 && p.bufferBps <= 2000, InvalidRiskParams());
         liquidationParams = p;
+        if (address(atlas) != address(0)) _checkPerpBounds(atlas.initialScaleBps(), p.capShareBps);
         emit LiquidationParamsSet(p);
     }
 
@@ -836,10 +909,32 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
                 && address(m.ORACLE()) == address(atlas.ORACLE()) && _assets[m.BASE()].id != 0 && _assets[m.QUOTE()].id != 0,
             InvalidMarketParams()
         );
+        _checkPerpBounds(m, atlas.initialScaleBps(), liquidationParams.capShareBps);
         _markets.push(market);
         _perpIndex[market] = index;
         _perpMarketMask |= uint64(1 << (index - 1)); // index ≤ 64
         emit PerpMarketListed(index, market);
+    }
+
+    /// @dev docs/RISK.md, "Parameter bounds", for every listed perp market.
+    function _checkPerpBounds(uint256 scaleBps, uint256 capShareBps) internal view {
+        uint256 m = _perpMarketMask;
+        for (uint256 i; m != 0; ++i) {
+            if (m & 1 != 0) _checkPerpBounds(IPerpMarket(_marketOfBit(i)), scaleBps, capShareBps);
+            m >>= 1;
+        }
+    }
+
+    /// @dev With basis charge β, premium clamp c, floor φ (bps), initial scale k and cap share q (bps
+    /// of 10⁴): β·(k − 1.3·q) ≥ 1.3·c, i.e. β·(10·k − 13·q) ≥ 13·c·10⁴ in integers (k − 1.3·q ≤ 0
+    /// fails unless c = 0), and 2·φ ≤ β.
+    function _checkPerpBounds(IPerpMarket market, uint256 scaleBps, uint256 capShareBps) internal view {
+        PerpMarketParams memory p = market.perpParams();
+        uint256 lhs = 10 * scaleBps > 13 * capShareBps ? uint256(p.basisBps) * (10 * scaleBps - 13 * capShareBps) : 0;
+        require(
+            lhs >= 13 * uint256(p.maxPremiumBps) * 10_000 && 2 * uint256(p.floorBps) <= p.basisBps,
+            PerpRiskBounds(address(market), p.basisBps, p.maxPremiumBps, p.floorBps)
+        );
     }
 
     /// @inheritdoc IClearinghouse

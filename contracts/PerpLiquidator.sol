@@ -67,7 +67,9 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
         m.transferPosition(account, liq, moved, priceAtoms, true);
         // the spot leg may have borrowed for the liquidator even where its perp position shrank
         if (withSpot) CLEARINGHOUSE.checkMargin(liq);
-        _checkImproved(atlas, account, mvBefore);
+        // one lot may always go (else a dust position, or a pair, whose smallest take overshoots the
+        // buffer could never be closed); a take that restores the account ends its auction
+        if (_checkImproved(atlas, account, mvBefore, lots == 1) >= 0) CLEARINGHOUSE.flagLiquidatable(account);
         emit PositionLiquidated(market, account, liq, moved, priceAtoms, spotAtoms, discountBps);
     }
 
@@ -92,11 +94,18 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Every liquidation raises maintenance value, and stops at the buffer above zero.
-    function _checkImproved(IAtlas atlas, AccountId account, int256 mvBefore) internal view {
+    /// @dev Every liquidation raises maintenance value, and stops at the buffer above zero (unless
+    /// `smallest`: the least take there is); returns the maintenance value after.
+    function _checkImproved(IAtlas atlas, AccountId account, int256 mvBefore, bool smallest)
+        internal
+        view
+        returns (int256 mv)
+    {
         // a fresh valuation (the takeover settled cash and funding), without initial value
-        (int256 mv, int256 equity,,,,) = atlas.liquidationQuote(account, address(0), address(0));
+        int256 equity;
+        (mv, equity,,,,) = atlas.liquidationQuote(account, address(0), address(0));
         require(mv > mvBefore, IClearinghouse.LiquidationDidNotImprove(mvBefore, mv));
+        if (smallest) return mv;
         (,, uint16 bufferBps) = CLEARINGHOUSE.liquidationParams();
         int256 buffer = equity > 0 ? (equity * int256(uint256(bufferBps))) / int256(BPS) : int256(0);
         require(mv <= buffer, IClearinghouse.LiquidationTooLarge(mv, buffer));

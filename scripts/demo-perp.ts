@@ -204,19 +204,23 @@ export async function perpStory(c: PerpStoryContext): Promise<void> {
       usdText(cross),
       usdText(cross - portfolio),
       cross > 0n ? `${ratioToDecimal(((cross - portfolio) * 10_000n) / cross, 100n)}%` : "-",
+      cross > 0n ? `${ratioToDecimal((portfolio * 10_000n) / cross, 100n)}%` : "-",
     ]);
   }
   console.log(
     "\nInitial margin requirement (USD), from AtlasLens.marginRequirements:\n" +
       renderTable(
-        ["account", "equity", "portfolio (ATLAS)", "cross margin", "saving", "saving %"],
+        ["account", "equity", "portfolio (ATLAS)", "cross margin", "saving", "saving %", "share of cross"],
         reqRows,
-        ["left", "right", "right", "right", "right", "right"],
+        ["left", "right", "right", "right", "right", "right", "right"],
       ),
   );
   console.log(
     "Portfolio margin nets henry's spot WETH against his short perp (charging a basis add-on instead);\n" +
-      "cross margin charges each leg on its own. The directional accounts have nothing to net.",
+      "cross margin charges each leg on its own. The directional accounts have nothing to net.\n" +
+      "henry put in more than he needs (his USDC leg's shock counts); at exactly the initial requirement\n" +
+      "(docs/RISK.md, \"Stress account\": 10 ETH a leg at $2,000) the hedge needs 5.63% of cross margin\n" +
+      "initially and 5.61% for maintenance, with the basis charge 1.15% and the premium clamp 0.75%.",
   );
 
   section("Perp books after the opening trades");

@@ -111,6 +111,15 @@ interface IClearinghouse {
     /// @notice Withdrawals, transfers between sub-accounts and borrows are stopped (incident freeze).
     error Frozen();
 
+    /// @notice Lent collateral whose pool had no cash to redeem it was seized as the pool's supply
+    ///         shares: the liquidator's balance of that token must be empty or lent to receive them.
+    error SeizedAsShares(address token);
+    /// @notice A perp market's ATLAS parameters break the bounds of docs/RISK.md ("Parameter bounds")
+    ///         with the risk engine's initial scale and the liquidation cap share: the basis charge β
+    ///         must cover the premium clamp c and the hedged pair's liquidation discount through a
+    ///         +30% move, β·(k − 1.3·q) ≥ 1.3·c, and the gross-notional floor φ ≤ β/2.
+    error PerpRiskBounds(address market, uint256 basisBps, uint256 maxPremiumBps, uint256 floorBps);
+
     // ---- events ----
     event AssetListed(address indexed token, uint8 decimals);
     event Deposited(AccountId indexed account, address indexed token, uint256 amount);
@@ -149,6 +158,9 @@ interface IClearinghouse {
         uint256 discountBps
     );
     event LiquidatableFlagged(AccountId indexed account, uint256 since);
+    /// @notice The bits of markets where the account holds nothing (no position, orders, unswept
+    ///         proceeds or unsettled cash) were cleared from its market mask.
+    event MarketsPruned(AccountId indexed account, uint256 marketMask);
     event BadDebtSettled(AccountId indexed account, address indexed token, uint256 shares, uint256 lossAtoms);
     event AssetRiskSet(address indexed token, uint16 shockBps, uint16 slippageBps, uint16 lentHaircutBps);
     event AssetPoolSet(address indexed token, address pool);
@@ -241,7 +253,15 @@ interface IClearinghouse {
     ) external returns (uint256 seizedAtoms);
 
     /// @notice Records that `account` is liquidatable (starts its auction clock). Anyone may call.
+    ///         On a healthy account it ends a running auction instead (a deposit or repayment that
+    ///         restores the account ends it too, and so does a liquidation that restores it).
     function flagLiquidatable(AccountId account) external;
+
+    /// @notice Clears from the account's market mask every market where it holds nothing (no
+    ///         position, no orders, no unswept proceeds, no unsettled perp cash): that market's
+    ///         parameters stop counting in its valuation, and valuing it stops reading the market.
+    ///         The next order or settlement there sets the bit again. Anyone may call.
+    function pruneMarkets(AccountId account) external;
 
     /// @notice Whether the account's maintenance value is below zero.
     function isLiquidatable(AccountId account) external view returns (bool);
@@ -337,7 +357,8 @@ interface IClearinghouse {
     function createSpotMarket(SpotMarketParams calldata params) external returns (uint256 index, address market);
 
     /// @notice Lists a perp market governance deployed for the next index, on listed assets, with
-    ///         the risk engine's oracle (the risk engine must be set).
+    ///         the risk engine's oracle (the risk engine must be set), whose basis charge, premium
+    ///         clamp and floor keep docs/RISK.md's parameter bounds (`PerpRiskBounds`).
     function listPerpMarket(address market) external returns (uint256 index);
 
     /// @notice Pauses one market (`index`), or every market (`index` 0): no placements or takes
@@ -372,10 +393,12 @@ interface IClearinghouse {
     /// @notice Attaches the asset's lending pool (once).
     function setAssetPool(address token, address pool) external;
 
-    /// @notice Sets the risk engine.
+    /// @notice Sets the risk engine; every listed perp market must keep the parameter bounds with
+    ///         its initial scale (`PerpRiskBounds`).
     function setRiskEngine(address atlas) external;
 
-    /// @notice Sets the liquidation parameters within hard bounds.
+    /// @notice Sets the liquidation parameters within hard bounds; every listed perp market must
+    ///         keep the parameter bounds with the new cap share (`PerpRiskBounds`).
     function setLiquidationParams(LiquidationParams calldata params) external;
 
     /// @notice Sets where reserve withdrawals go.

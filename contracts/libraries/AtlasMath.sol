@@ -339,7 +339,10 @@ library AtlasMath {
     }
 
     /// @dev Liquidity charge on a perp exposure of `atoms`: notional × liquidity bps, plus
-    /// notional² / impact notional (the cost of closing a large position grows with its size).
+    /// notional² / impact notional (the cost of closing a large position grows with its size), the
+    /// latter capped at notional × (1 − h' − liq) / 2 (h' the scaled shock): the charge then grows at
+    /// most (1 − h') per dollar of notional, so a position's value never falls as the price moves its
+    /// way (a winning long never becomes liquidatable) and never rises as it moves against it.
     /// `liq` is the liquidity bps already scaled.
     function _liquidity(Entry memory t, uint256 atoms, uint256 p, uint256 scaleBps, uint256 liq)
         private pure returns (int256)
@@ -350,7 +353,13 @@ library AtlasMath {
             uint256 den = t.perpImpactUsd * WAD * BPS; // < 2^128 · 2^60 · 2^14 (bounded in `adjusted`)
             // n² × scale fits 256 bits below n = 2^120; above (what-if probes at extreme prices) the
             // same quotient, rounded up, through a 512-bit product
-            c += n < 2 ** 120 ? divUp(n * n * scaleBps, den) : Math.mulDiv(n, n * scaleBps, den, Math.Rounding.Ceil);
+            uint256 impact =
+                n < 2 ** 120 ? divUp(n * n * scaleBps, den) : Math.mulDiv(n, n * scaleBps, den, Math.Rounding.Ceil);
+            // the cap, rounded down: its slope (1 − h' − liq) / 2 is the most the charge may grow at
+            // (a rounded-up cap could make a winning position's value fall by a wei); 0 if h' + liq ≥ 1
+            uint256 hl = scaled(t.shockBps, scaleBps) + liq;
+            uint256 cap = hl < BPS ? (n * (BPS - hl)) / (2 * BPS) : 0;
+            c += impact < cap ? impact : cap;
         }
         require(c < 2 ** 200, IAtlas.ValuationOutOfRange());
         return int256(c);

@@ -33,7 +33,12 @@ export interface PerpMarketConfig {
   premiumHalfLifeSeconds?: bigint;
 }
 
-/** Market defaults: 0.05% clamp, 4%/hour cap, 1% premium bound, 0.3% liquidity, 0.5% basis, 0.2% floor (at most half the basis charge, so a perfect hedge costs only the basis charge). */
+/**
+ * Market defaults: 0.05% funding clamp, 4%/hour cap, 0.75% premium bound, 0.3% liquidity, 1.15% basis,
+ * 0.2% floor. The basis charge and premium bound keep docs/RISK.md's bounds (checked at listing):
+ * β·(k − 1.3·q) ≥ 1.3·c with k = 1.5, q = 0.5: 115 × 0.85 = 97.75 ≥ 1.3 × 75 = 97.5; the floor is at
+ * most half the basis charge, so a perfect hedge costs only the basis charge.
+ */
 export function perpParams(cfg: PerpMarketConfig) {
   return {
     underlying: cfg.underlying,
@@ -46,13 +51,13 @@ export function perpParams(cfg: PerpMarketConfig) {
     maxMakerFeeBps: cfg.maxMakerFeeBps ?? 10n,
     oiCapLots: cfg.oiCapLots ?? 10n ** 12n,
     positionCapLots: cfg.positionCapLots ?? 10n ** 10n,
-    maxPremiumBps: cfg.maxPremiumBps ?? 100n,
+    maxPremiumBps: cfg.maxPremiumBps ?? 75n,
     interestPpmPerHour: cfg.interestPpmPerHour ?? 12n,
     fundingClampPpm: cfg.fundingClampPpm ?? 500n,
     fundingCapPpm: cfg.fundingCapPpm ?? 40_000n,
     liquidityBps: cfg.liquidityBps ?? 30n,
     impactNotionalUsd: cfg.impactNotionalUsd ?? 0n,
-    basisBps: cfg.basisBps ?? 50n,
+    basisBps: cfg.basisBps ?? 115n,
     floorBps: cfg.floorBps ?? 20n,
   };
 }

@@ -2,7 +2,7 @@
 // positions at and liquidations price at) is the oracle index plus a premium from the book. The
 // attacker (carol) tries to move it with as little resting size as possible; an honest maker (bob)
 // provides the other side. ETH-PERP: lot 0.001 WETH, tick 10 USDC atoms (tick 300_000 = $3,000),
-// WETH $3,000, premium clamp 100 bps, impact notional $10,000, half-life 60 s (docs/PERPS.md).
+// WETH $3,000, premium clamp 75 bps, impact notional $10,000, half-life 60 s (docs/PERPS.md).
 import { expect } from "chai";
 import { Side } from "../../sdk/src/math/order.ts";
 import {
@@ -58,33 +58,33 @@ describe("attack: moving the perp mark", () => {
     await nextAt(v, t0 + 601n);
     await cancelPerp(v, v.carol, one);
 
-    // (2) 1,600 lots ($4,848 at $3,030, less than half the $10,000 impact notional) at the clamp price,
-    // resting for ten minutes: the impact premium is 1,600 × $30 / $10,000 = 0.48%, and the mark never
-    // gets to 0.5%
+    // (2) 1,600 lots ($4,848 at $3,030, less than half the $10,000 impact notional) at +1%, counted at
+    // the 0.75% clamp, resting for ten minutes: the impact premium is 1,600 × $22.5 / $10,000 = 0.36%,
+    // and the mark never gets to 0.5%
     const t1 = t0 + 1_000n;
     await nextAt(v, t1);
     const part = placedId(v, await perpOrder(v, v.carol, { side: Side.Bid, tick: 303_000n, lots: 1_600n }));
     for (const dt of [1n, 61n, 300n, 600n]) expect(await poke(t1 + dt)).to.be.lessThan(5_000n);
     await nextAt(v, t1 + 601n);
     await cancelPerp(v, v.carol, part);
-    // and cancelling brings it back: 0.48% takes 58 s to unwind at the rate limit
+    // and cancelling brings it back: 0.36% takes 58 s to unwind at the rate limit (62.5 ppm a second)
     expect(await poke(t1 + 700n)).to.be.within(-1_000n, 1_000n);
 
-    // (3) 2,000 lots ($6,060) at +1%: the impact premium is 0.6%; the mark gets 0.5% off only after
-    // a minute of resting, and falls back below it once the lots go (at the same rate limit: the
-    // 0.1% it went past 0.5% takes 12 s to unwind)
+    // (3) 3,000 lots ($9,090) at +1%: the impact premium is 3,000 × $22.5 / $10,000 = 0.675%; the mark
+    // gets 0.5% off only after 80 s of resting, and falls back below it once the lots go (at the same
+    // rate limit: the 0.175% it went past 0.5% takes 28 s to unwind)
     const t2 = t1 + 1_000n;
     await nextAt(v, t2);
-    const big = placedId(v, await perpOrder(v, v.carol, { side: Side.Bid, tick: 303_000n, lots: 2_000n }));
+    const big = placedId(v, await perpOrder(v, v.carol, { side: Side.Bid, tick: 303_000n, lots: 3_000n }));
     expect(await markPremiumPpm(v)).to.be.lessThan(1_000n); // in its block
-    expect(await poke(t2 + 30n)).to.be.lessThan(5_000n); // half a minute: not yet
-    expect(await poke(t2 + 61n)).to.be.greaterThanOrEqual(5_000n);
-    expect(await poke(t2 + 121n)).to.be.greaterThanOrEqual(5_000n); // held while the lots rest
-    await nextAt(v, t2 + 122n);
+    expect(await poke(t2 + 60n)).to.be.lessThan(5_000n); // a minute: not yet
+    expect(await poke(t2 + 81n)).to.be.greaterThanOrEqual(5_000n);
+    expect(await poke(t2 + 141n)).to.be.greaterThanOrEqual(5_000n); // held while the lots rest
+    await nextAt(v, t2 + 142n);
     await cancelPerp(v, v.carol, big);
-    await mineAt(v, t2 + 135n);
+    await mineAt(v, t2 + 175n);
     expect(await markPremiumPpm(v)).to.be.lessThan(5_000n); // gone with the lots, without anyone else acting
-    await mineAt(v, t2 + 200n);
+    await mineAt(v, t2 + 260n);
     expect(await markPremiumPpm(v)).to.be.within(-1_000n, 1_000n);
   });
 

@@ -8,7 +8,7 @@
 // and the PerpLiquidator. Prices: WETH $3,000, USDC $1, WBTC $60,000, LINK $20.
 import type { ContractTransactionReceipt as BookReceipt, Signer } from "ethers";
 import { usePerpFixture, place as placePerp, type PFx } from "../unit/perp._helpers.ts";
-import { acctOf, deposit as depositFx, mined, refreshPrices, sameTime as sameTimeFx, setPrice as setPriceFx, WAD, E6, E8, E18 } from "../unit/margin._helpers.ts";
+import { acctOf, deposit as depositFx, mined, refreshPrices, sameTime as sameTimeFx, setPrice as setPriceFx, warp as warpFx, WAD, E6, E8, E18 } from "../unit/margin._helpers.ts";
 import { encodeOrder, cancelClientIdOp as bookCancelClientIdOp, placeOp as bookPlaceOp, type OrderParams } from "../../sdk/src/math/order.ts";
 import { createSpotMarket, GUARDIAN_ROLE } from "../../scripts/lib/deploy.ts";
 import { adminFeed, DEFAULT_RATE_MODEL } from "../../scripts/lib/deploy-margin.ts";
@@ -372,3 +372,152 @@ export const spotLevel = (v: Venue, side: bigint, tick: bigint) => v.market.leve
 
 /** Chain time now, and a jump forward by `seconds`. */
 export const chainNow = async (v: Venue): Promise<bigint> => BigInt(await v.networkHelpers.time.latest());
+
+// ---- ATLAS stress helpers (issue #13 item 6)
+
+/** Moves time forward by `seconds` and re-pushes every price (admin feeds go stale after an hour). */
+export const warp = (v: Venue, seconds: bigint) => warpFx(v, seconds);
+
+/** The perp market's funding state: the premium of its last update (ppm of the index) and the mark. */
+export async function perpMark(v: Venue, m = v.ethPerp): Promise<{ premiumPpm: bigint; indexLotWad: bigint; markLotWad: bigint }> {
+  const [, , , premiumPpm] = await m.funding();
+  const [indexLotWad, markLotWad] = await m.markPrice();
+  return { premiumPpm, indexLotWad, markLotWad };
+}
+
+/**
+ * Puts the perp mark's premium at `premiumBps` over the oracle index (clamped by the market): `maker`
+ * (who must hold margin) cancels its resting perp orders and quotes `lots` a side one tick either side
+ * of index × (1 + premiumBps), and holds them until the rate-limited mark has arrived there.
+ */
+export async function pushPremium(v: Venue, maker: Who, premiumBps: bigint, lots = 10_000n, m = v.ethPerp) {
+  const ids = await m.openOrders(maker.address, 0);
+  if (ids.length) await mined(m.connect(maker).cancelAll(maker.address, 0, [...ids]));
+  const [indexLotWad] = await m.markPrice();
+  const tickSize = (await m.perpParams()).tickSize;
+  const target = (indexLotWad * (10_000n + premiumBps)) / (10_000n * WAD * tickSize);
+  await placePerp(m, maker, { side: 0n, tick: target - 1n, lots });
+  await placePerp(m, maker, { side: 1n, tick: target + 1n, lots });
+  // the mark's premium follows the book at a rate limit (the whole clamp in two half-lives): hold the
+  // quotes that long (prices refreshed), then a placement takes the funding sample there
+  const halfLife = (await m.premiumState()).halfLifeSeconds;
+  await warpFx(v, 2n * halfLife + 1n);
+  await placePerp(m, maker, { side: 0n, tick: target - 1n, lots: 1n });
+}
+
+/** ATLAS initial-margin requirements of the portfolio and of plain cross margin (USD WAD). */
+export async function requirements(v: Venue, who: { address: string }, sub = 0n) {
+  const [portfolio, cross] = await v.lens.marginRequirements(acctOf(who, sub));
+  return { portfolio, cross };
+}
+
+/** The most `who` may withdraw of `sym` keeping initial value ≥ 0 (borrowing if allowed). */
+export const maxWithdraw = (v: Venue, who: { address: string }, sym: Sym, allowBorrow = true, sub = 0n) =>
+  v.lens.maxWithdraw(acctOf(who, sub), tokenOf(v, sym), allowBorrow);
+
+/** Whether `who`'s maintenance value is below zero. */
+export const isLiquidatable = (v: Venue, who: { address: string }, sub = 0n) => v.ch.isLiquidatable(acctOf(who, sub));
+
+
+/** The liquidation discount (bps) `who` would be given now on `sym` collateral. */
+export const liquidationDiscount = (v: Venue, who: { address: string }, sym: Sym, sub = 0n) =>
+  v.ch.liquidationDiscountBps(acctOf(who, sub), tokenOf(v, sym));
+
+/** `by` takes `lots` of `who`'s perp position (with the hedging spot leg if `withSpot`). */
+export const liquidatePerp = (v: Venue, by: Who, who: { address: string }, lots: bigint, withSpot: boolean, m = v.ethPerp, sub = 0n) =>
+  mined(v.liquidator.connect(by).liquidate(m.getAddress(), acctOf(who, sub), lots, 0, withSpot));
+
+/** The largest perp liquidation of `who` that `by` can make now (0 if none), by bisection on a static call. */
+export async function largestPerpLiquidation(v: Venue, by: Who, who: { address: string }, withSpot: boolean, m = v.ethPerp, sub = 0n) {
+  const size = await perpLots(v, who, m, sub);
+  const ok = async (lots: bigint) => {
+    try {
+      await v.liquidator.connect(by).liquidate.staticCall(m.getAddress(), acctOf(who, sub), lots, 0, withSpot);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let lo = 0n;
+  let hi = size < 0n ? -size : size;
+  // the successful range is an interval from 1 up: a larger take overshoots the buffer
+  while (lo < hi) {
+    const mid = hi - (hi - lo) / 2n;
+    if (await ok(mid)) lo = mid;
+    else hi = mid - 1n;
+  }
+  return lo;
+}
+
+/**
+ * Takes the largest part of `who`'s perp position `by` can take now (bisection on a static call; the
+ * transaction lands a second later, so on a revert it retries 10% smaller); returns the lots taken.
+ */
+export async function liquidatePerpLargest(v: Venue, by: Who, who: { address: string }, withSpot: boolean, m = v.ethPerp, sub = 0n) {
+  let lots = await largestPerpLiquidation(v, by, who, withSpot, m, sub);
+  while (lots > 0n) {
+    try {
+      await liquidatePerp(v, by, who, lots, withSpot, m, sub);
+      return lots;
+    } catch {
+      lots -= lots / 10n > 0n ? lots / 10n : 1n;
+    }
+  }
+  return 0n;
+}
+
+/** Lists one more ETH-PERP-like market with `over` parameters (e.g. a size-scaled impact term). */
+export async function listPerp(v: Venue, over: Record<string, bigint> = {}) {
+  const { extraPerp } = await import("../unit/perp._helpers.ts");
+  return extraPerp(v, over);
+}
+
+/** ATLAS's liquidation price of `sym` for `who` (WAD; 0 = none in range), from the lens. */
+export const liquidationPrice = (v: Venue, who: { address: string }, sym: Sym, sub = 0n) =>
+  v.lens.liquidationPrice(acctOf(who, sub), tokenOf(v, sym));
+
+/** When `who`'s liquidation auction started (0 = not flagged). */
+export const flaggedSince = async (v: Venue, who: { address: string }, sub = 0n) =>
+  (await v.ch.accountState(acctOf(who, sub))) >> 208n;
+
+/** `who`'s market mask: bit i − 1 set = market i may hold something of it. */
+export const marketMask = async (v: Venue, who: { address: string }, sub = 0n) =>
+  ((await v.ch.accountState(acctOf(who, sub))) >> 128n) & ((1n << 64n) - 1n);
+
+/** Clears the bits of markets where `who` holds nothing (anyone may call). */
+export const pruneMarkets = (v: Venue, by: Who, who: { address: string }, sub = 0n) =>
+  mined(v.ch.connect(by).pruneMarkets(acctOf(who, sub)));
+
+/** As `liquidatePerp`, returning the discount (bps) the liquidator was given. */
+export async function liquidatePerpAt(v: Venue, by: Who, who: { address: string }, lots: bigint, withSpot: boolean, m = v.ethPerp, sub = 0n) {
+  const r = await liquidatePerp(v, by, who, lots, withSpot, m, sub);
+  for (const log of r.logs) {
+    const e = v.liquidator.interface.parseLog(log);
+    if (e?.name === "PositionLiquidated") return e.args.discountBps as bigint;
+  }
+  throw new Error("no PositionLiquidated");
+}
+
+/** Lets `sym`'s feed go stale: an hour and a second pass and every other price is pushed again. */
+export async function letFeedGoStale(v: Venue, sym: Sym) {
+  v.prices.delete(tokenOf(v, sym));
+  await warpFx(v, 3_601n);
+}
+
+/** `by` repays `repayAtoms` of `who`'s `debt` debt and seizes `collateral` (Clearinghouse.liquidate). */
+export const liquidateSpot = (v: Venue, by: Who, who: { address: string }, debt: Sym, repayAtoms: bigint, collateral: Sym, sub = 0n) =>
+  mined(v.ch.connect(by).liquidate(acctOf(who, sub), tokenOf(v, debt), repayAtoms, tokenOf(v, collateral), 0));
+
+/** Turns lending of `sym` on or off for `who`'s sub-account. */
+export const setLending = (v: Venue, who: Who, sym: Sym, lent: boolean, sub = 0n) =>
+  mined(v.ch.connect(who).setLending(tokenOf(v, sym), sub, lent));
+
+/** The outside lender takes all its supply out of `sym`'s pool (as far as the pool's cash allows). */
+export async function lenderExits(v: Venue, sym: "WETH" | "USDC" | "WBTC") {
+  const pool = v.pools[sym];
+  const shares = await pool.balanceOf(v.lender.address);
+  await mined(pool.connect(v.lender).redeem(shares, v.lender.address, v.lender.address));
+}
+
+/** Tokens of `sym` its pool holds as cash. */
+export const poolCash = async (v: Venue, sym: "WETH" | "USDC" | "WBTC") => v.tokens[sym].balanceOf(await v.pools[sym].getAddress());

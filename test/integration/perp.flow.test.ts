@@ -87,13 +87,13 @@ describe("perps: portfolio flows", () => {
     for (const s of [alice, carol, dave]) await deposit(f, s, U, 100_000n * E6);
     await place(ethPerp, dave, { side: Side.Bid, tick: 300_000n, lots: 1_000n });
     await place(ethPerp, bob, { side: Side.Ask, tick: 300_000n, lots: 1_000n, kind: OrderKind.Ioc });
-    // the book's impact ask 1% under the index ($10,002 resting there): once the mark's premium has
-    // moved there (two half-lives) and a call re-samples, shorts pay ~0.95% an hour
+    // the book's impact ask 1% under the index ($10,002 resting there), bounded at −0.75%: once the
+    // mark's premium has moved there (two half-lives) and a call re-samples, shorts pay 0.70% an hour
     await place(ethPerp, carol, { side: Side.Bid, tick: 290_000n, lots: 1n });
     await place(ethPerp, carol, { side: Side.Ask, tick: 297_000n, lots: 3_334n });
     await warp(f, 121n);
     await place(ethPerp, carol, { side: Side.Bid, tick: 289_000n, lots: 1n });
-    expect((await ethPerp.funding()).ratePpmPerHour).to.equal(-9_500n);
+    expect((await ethPerp.funding()).ratePpmPerHour).to.equal(-7_000n);
     // bob levers the pair: he borrows out all the USDC his initial margin allows
     await mined(ch.connect(bob).setBorrowPolicy(0, false, true));
     await sameTime(f);
@@ -123,7 +123,7 @@ describe("perps: portfolio flows", () => {
     expect((await ethPerp.positionOf(B)).sizeLots).to.equal(-1_000n + lots);
     expect(await atlas.maintenanceValue(B)).to.be.greaterThan(mv);
     // ten minutes on, the discount has reached its cap but the pair's is held to half the basis charge
-    // (the cap's share, 50 %, of 50 bps), so the unwind still raises maintenance value
+    // (the cap's share, 50 %, of 115 bps: 57), so the unwind still raises maintenance value
     await warp(f, 600n);
     expect(await ch.isLiquidatable(B)).to.equal(true);
     {
@@ -134,8 +134,8 @@ describe("perps: portfolio flows", () => {
       await sameTime(f);
       const r = await mined(l.connect(alice).liquidate(m, B, 50n, 0, true));
       const ev = r.logs.map((x) => l.interface.parseLog(x)).find((e) => e?.name === "PositionLiquidated")!;
-      expect(ev.args.discountBps).to.equal(25n);
-      expect(await ch.balanceOf(A, U)).to.be.lessThanOrEqual(u0 - (idx2 * 50n * (BPS - 25n)) / (BPS * WAD) + 1n);
+      expect(ev.args.discountBps).to.equal(57n);
+      expect(await ch.balanceOf(A, U)).to.be.lessThanOrEqual(u0 - (idx2 * 50n * (BPS - 57n)) / (BPS * WAD) + 1n);
     }
   });
 

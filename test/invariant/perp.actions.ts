@@ -16,7 +16,7 @@ const WAD = 10n ** 18n;
 const INITIAL_SCALE_BPS = 15_000n;
 /** Perp parameters of both markets (scripts/lib/deploy-perp.ts defaults). */
 const LIQUIDITY_BPS = 30n;
-const BASIS_BPS = 50n;
+const BASIS_BPS = 115n; // the default basis charge (scripts/lib/deploy-perp.ts)
 const FLOOR_BPS = 20n; // the deploy default: at most half the basis charge
 /** Slack for the rounding of the Atlas formulas (each divUp / floorDiv is one wei). */
 const ROUNDING_WEI = 64n;

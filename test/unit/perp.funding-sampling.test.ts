@@ -11,7 +11,7 @@ import { E6, at, place, usePerpFixture } from "./perp._helpers.ts";
 import { WAD, acctOf, deposit, mined, now, setPrice } from "./margin._helpers.ts";
 
 const INDEX_LOT = 3_000_000n * WAD; // $3 per 0.001 WETH lot in USDC atoms, × 1e18
-const MAX_PREMIUM = 10_000n;
+const MAX_PREMIUM = 7_500n; // the default premium bound (75 bps)
 
 describe("PerpMarket: funding settlement and re-sampling", () => {
   const fx = usePerpFixture();
@@ -100,7 +100,7 @@ describe("PerpMarket: funding settlement and re-sampling", () => {
     await at(f, t0 + 60n);
     await place(m, f.alice, { side: Side.Ask, tick: 302_000n, lots: 1n });
     const p1 = await targetOf(index1);
-    expect(p1).to.equal(-91_800n); // 3 lots × 1% of $3.06, of $10,000
+    expect(p1).to.equal(-68_850n); // 3 lots × 0.75% (the clamp) of $3.06, of $10,000
     st = await m.premiumState();
     expect([st.lastUpdate, st.target]).to.deep.equal([t0 + 60n, p1]);
 

@@ -15,7 +15,7 @@ import { WAD, acctOf, deposit, mined, now, setPrice } from "./margin._helpers.ts
 const PPM = 1_000_000n;
 const HOUR = 3_600n;
 const INDEX_LOT = 3_000_000n * WAD; // $3 per 0.001 WETH lot in USDC atoms, × 1e18
-const MAX_PREMIUM = 10_000n; // 100 bps
+const MAX_PREMIUM = 7_500n; // 75 bps (the default premium bound, docs/RISK.md "Parameter bounds")
 const INTEREST = 12n;
 const CLAMP = 500n;
 const CAP = 40_000n;
@@ -160,8 +160,8 @@ describe("PerpMarket: funding and mark", () => {
     const cases: [bigint, bigint][] = [
       [299_990n, 300_010n], // premium 0: rate 12, the interest
       [300_800n, 301_000n], // premium 2,666: rate 2,166
-      [330_000n, 340_000n], // premium bounded at +1%: rate 9,500
-      [250_000n, 260_000n], // bounded at −1%: rate −9,500
+      [330_000n, 340_000n], // premium bounded at +0.75% (the default clamp): rate 7,000
+      [250_000n, 260_000n], // bounded at −0.75%: rate −7,000
     ];
     for (const [bid, ask] of cases) {
       for (const mk of [m, capped]) {
@@ -184,11 +184,11 @@ describe("PerpMarket: funding and mark", () => {
       expect(markLot).to.equal(markLotWad(indexLot, st.premiumNow));
     }
     expect(rateOf(premiumOf(299_990n, 300_010n))).to.equal(12n);
-    expect(rateOf(premiumOf(330_000n, 340_000n))).to.equal(9_500n);
+    expect(rateOf(premiumOf(330_000n, 340_000n))).to.equal(7_000n);
     expect(rateOf(premiumOf(330_000n, 340_000n), 2_000n)).to.equal(2_000n);
-    // the mark stays within 1% of the index however far the book runs
+    // the mark stays within 0.75% of the index however far the book runs
     const [indexLot, markLot] = await m.markPrice();
-    expect(markLot).to.equal((indexLot * 990_000n) / PPM);
+    expect(markLot).to.equal((indexLot * 992_500n) / PPM);
   });
 
   it("the index follows the oracle at the next update; funding before it accrues at the old rate", async () => {
@@ -212,8 +212,9 @@ describe("PerpMarket: funding and mark", () => {
     expect(fr.ratePpmPerHour).to.equal(r0);
     expect(fr.cumulative - F0).to.equal(perSecOf(r0) * HOUR);
     expect((await m.markPrice())[0]).to.equal(index1);
-    // three half-lives on, the mark's premium is at −1%; the next call takes the rate there
-    const t2 = t1 + 180n;
+    // four half-lives on (the 0.75% clamp moves 62.5 ppm a second), the mark's premium is at −0.75%;
+    // the next call takes the rate there
+    const t2 = t1 + 240n;
     await at(f, t2);
     await place(m, f.carol, { side: Side.Bid, tick: 301_300n, lots: 1n });
     fr = await m.funding();
@@ -221,7 +222,7 @@ describe("PerpMarket: funding and mark", () => {
     // two hours at the new rate: longs now receive
     const t3 = t2 + 2n * HOUR;
     await f.networkHelpers.time.increaseTo(t3);
-    const dF = perSecOf(r0) * HOUR + perSecOf(r0, index1) * 180n + perSecOf(rateOf(p1), index1) * 2n * HOUR;
+    const dF = perSecOf(r0) * HOUR + perSecOf(r0, index1) * 240n + perSecOf(rateOf(p1), index1) * 2n * HOUR;
     expect((await m.funding()).cumulative - F0).to.equal(dF);
     expect((await m.positionOf(acctOf(f.alice))).fundingOwedAtoms).to.equal(owedOf(10n, dF));
     expect(owedOf(10n, dF)).to.be.lessThan(0n);

@@ -79,6 +79,35 @@ describe("PerpMarket constructor and Clearinghouse.listPerpMarket", () => {
     expect(await f.ch.perpMarketMask()).to.equal(0b1110n); // ETH-PERP 2, BTC-PERP 3, this one 4
   });
 
+  it("listing, setLiquidationParams and setRiskEngine keep docs/RISK.md's bounds: β·(k − 1.3·q) ≥ 1.3·c, 2φ ≤ β (PerpRiskBounds)", async () => {
+    const f = fx();
+    const factory = new PerpMarket__factory(f.admin);
+    const deploy = async (over: Record<string, unknown>) => {
+      const [i, c, p, o, l] = deployArgs(f, 4n, over);
+      return (await factory.deploy(i, await c, p as never, await o, await l)).getAddress();
+    };
+    // today's old defaults: basis 50 bps cannot cover a 100 bps clamp plus the pair discount through +30%
+    const old = await deploy({ basisBps: 50n, maxPremiumBps: 100n });
+    await expect(f.ch.listPerpMarket(old)).to.be.revertedWithCustomError(f.ch, "PerpRiskBounds").withArgs(old, 50n, 100n, 20n);
+    // k = 1.5, q = 0.5: 114 × 0.85 = 96.9 < 1.3 × 75 = 97.5; 115 × 0.85 = 97.75 passes (the default)
+    const low = await deploy({ basisBps: 114n, maxPremiumBps: 75n });
+    await expect(f.ch.listPerpMarket(low)).to.be.revertedWithCustomError(f.ch, "PerpRiskBounds").withArgs(low, 114n, 75n, 20n);
+    // the floor at most half the basis charge
+    const floor = await deploy({ floorBps: 58n });
+    await expect(f.ch.listPerpMarket(floor)).to.be.revertedWithCustomError(f.ch, "PerpRiskBounds").withArgs(floor, 115n, 75n, 58n);
+    const edge = await deploy({ floorBps: 57n });
+    await expect(f.ch.listPerpMarket(edge)).to.emit(f.ch, "PerpMarketListed");
+    // a change that would break a listed market's bound is refused: a larger cap share q …
+    const eth = await f.ethPerp.getAddress();
+    await expect(f.ch.setLiquidationParams({ rampSeconds: 600n, capShareBps: 5_100n, bufferBps: 100n }))
+      .to.be.revertedWithCustomError(f.ch, "PerpRiskBounds").withArgs(eth, 115n, 75n, 20n);
+    await mined(f.ch.setLiquidationParams({ rampSeconds: 600n, capShareBps: 4_000n, bufferBps: 100n }));
+    // … or a risk engine with a smaller initial scale k
+    const { Atlas__factory } = await import("../../types/ethers-contracts/index.js");
+    const atlas = await new Atlas__factory(f.admin).deploy(f.ch.getAddress(), f.oracle.getAddress(), 13_000n, 864_000n);
+    await expect(f.ch.setRiskEngine(await atlas.getAddress())).to.be.revertedWithCustomError(f.ch, "PerpRiskBounds").withArgs(eth, 115n, 75n, 20n);
+  });
+
   it("listPerpMarket: CapacityReached once 64 markets are listed", async () => {
     const f = fx();
     const cfg = { base: f.W, quote: f.U, lotSize: 10n ** 15n, tickSize: 10n, minLots: 1n, makerFeeBps: 0n, takerFeeBps: 0n, maxMakerFeeBps: 0n };

@@ -12,6 +12,9 @@ import { WAD, deposit, mined, now } from "./margin._helpers.ts";
 
 const INDEX_LOT = 3_000_000n * WAD; // $3 per lot, USDC atoms × 1e18
 
+/** The default premium clamp (75 bps, scripts/lib/deploy-perp.ts; docs/RISK.md "Parameter bounds"). */
+const CLAMP_PPM = 7_500n;
+
 describe("PerpMarket: premium at impact size, smoothed", () => {
   const fx = usePerpFixture();
 
@@ -50,11 +53,12 @@ describe("PerpMarket: premium at impact size, smoothed", () => {
       quotePriceWad: WAD,
       quoteDecimals: 6n,
       tickSize: 10n,
-      maxPremiumPpm: 10_000n,
+      maxPremiumPpm: CLAMP_PPM,
       impactNotionalUsd: 10_000n,
     });
-    // by hand: 900 × $30 (clamp) + 600 × $20 + 700 × $15 = $49,500 ... per lot × 0.001: 27 + 12 + 10.5 = $49.5 over $10,000
-    expect(sdk.target).to.equal((495n * PREMIUM_SCALE) / 100_000n);
+    // by hand: 900 × $22.5 (the 0.75% clamp) + 600 × $20 + 700 × $15 = $42,750 ... per lot × 0.001:
+    // 20.25 + 12 + 10.5 = $42.75 over $10,000
+    expect(sdk.target).to.equal((4_275n * PREMIUM_SCALE) / 1_000_000n);
     const st = await m.premiumState();
     expect([st.target, st.countedTick, st.countedSide, st.lastUpdate]).to.deep.equal([sdk.target, 301_500n, 0n, t0]);
     expect(st.premiumNow).to.equal(st.premiumAtUpdate); // in its block
@@ -62,14 +66,15 @@ describe("PerpMarket: premium at impact size, smoothed", () => {
     expect(s0).to.be.lessThan(sdk.target);
     for (const dt of [1n, 17n, 59n, 600n]) {
       await f.networkHelpers.time.increaseTo(t0 + dt);
-      const want = smoothPremium(s0, sdk.target, dt, 10_000n, 60n);
+      const want = smoothPremium(s0, sdk.target, dt, CLAMP_PPM, 60n);
       expect((await m.premiumState()).premiumNow).to.equal(want);
       const [indexLot, markLot] = await m.markPrice();
       expect(markLot).to.equal(markLotWad(indexLot, want));
     }
-    // from the index, the smoothed premium would reach the target (0.495%) after 59.4 s, no sooner
-    expect(smoothPremium(0n, sdk.target, 59n, 10_000n, 60n)).to.be.lessThan(sdk.target);
-    expect(smoothPremium(0n, sdk.target, 60n, 10_000n, 60n)).to.equal(sdk.target);
+    // from the index, at 62.5 ppm a second, the smoothed premium would reach the target (0.4275%)
+    // after 68.4 s, no sooner
+    expect(smoothPremium(0n, sdk.target, 68n, CLAMP_PPM, 60n)).to.be.lessThan(sdk.target);
+    expect(smoothPremium(0n, sdk.target, 69n, CLAMP_PPM, 60n)).to.equal(sdk.target);
   });
 
   it("a removal of counted lots re-samples on every path: amend, cancel, take", async () => {
@@ -82,8 +87,8 @@ describe("PerpMarket: premium at impact size, smoothed", () => {
     await at(f, t0); // a minute on: joining the level samples it
     const rc = await place(m, f.carol, { side: Side.Bid, tick: 303_000n, lots: 2_000n });
     const id = m.interface.parseLog(rc.logs.find((l) => m.interface.parseLog(l)?.name === "OrderPlaced")!)!.args.orderId;
-    // the target for `n` lots at +1% ($30 a lot over the index... × 0.001), of $10,000
-    const of = (n: bigint) => (n * 30_000n * PREMIUM_SCALE) / (10_000n * E6);
+    // the target for `n` lots at +1%, counted at the 0.75% clamp ($22.5 a lot over the index... × 0.001), of $10,000
+    const of = (n: bigint) => (n * 22_500n * PREMIUM_SCALE) / (10_000n * E6);
     const target = async () => (await m.premiumState()).target;
     expect(await target()).to.equal(of(2_001n));
     await place(m, f.dave, { side: Side.Bid, tick: 303_000n, lots: 1n }); // joins: adding is not sampled
@@ -107,7 +112,7 @@ describe("PerpMarket: premium at impact size, smoothed", () => {
     const id = m.interface.parseLog(rc.logs.find((l) => m.interface.parseLog(l)?.name === "OrderPlaced")!)!.args.orderId;
     await f.networkHelpers.time.increase(61n);
     await place(m, f.alice, { side: Side.Bid, tick: 303_000n, lots: 1n }); // a minute on: sampled
-    expect((await m.premiumState()).target).to.equal((2_002n * 30_000n * PREMIUM_SCALE) / (10_000n * E6));
+    expect((await m.premiumState()).target).to.equal((2_002n * 22_500n * PREMIUM_SCALE) / (10_000n * E6) /* +1% counted at the 0.75% clamp */);
     await f.networkHelpers.time.increase(3_601n); // the admin feeds go stale
     await mined(m.connect(f.carol).cancelOrder(id));
     const st = await m.premiumState();

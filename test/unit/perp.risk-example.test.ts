@@ -47,7 +47,7 @@ async function basisTrade(f: PFx, perp: PerpMarket, collateralUsdc = 6_000n, wit
  */
 function ethLeg(scaleBps: bigint, liquidityBps: bigint, impactUsd: bigint, xEth = 10n, yEth = -10n) {
   const sc = (b: bigint) => divUp(b * scaleBps, 10_000n);
-  const [h, s, l, basis, floor] = [sc(1_000n), sc(50n), sc(liquidityBps), sc(50n), sc(20n)];
+  const [h, s, l, basis, floor] = [sc(1_000n), sc(50n), sc(liquidityBps), sc(115n), sc(20n)];
   const abs = (v: bigint) => (v < 0n ? -v : v);
   const ux = USD(3_000n) * xEth;
   const uy = USD(3_000n) * yEth;
@@ -110,27 +110,27 @@ describe("docs/RISK.md worked example: long 10 WETH spot on borrowed USDC, short
       U, 5_984_209_972n, 5_918_383_662_308n * 10n ** 9n, 5_885_470_507_462n * 10n ** 9n,
     ]);
     expect([weth.token, weth.adjustedAtoms, weth.perpAtoms, weth.maintenanceWad, weth.initialWad]).to.deep.equal([
-      W, 10n * E18, -10n * E18, -USD(150n), -USD(225n),
+      W, 10n * E18, -10n * E18, -USD(345n), -USD(519n),
     ]);
     const r = await atlas.riskOf(a);
     expect(r.equityWad).to.equal(USD(5_985n));
-    expect(r.maintenanceWad).to.equal(5_768_383_662_308n * 10n ** 9n);
-    expect(r.initialWad).to.equal(5_660_470_507_462n * 10n ** 9n);
+    expect(r.maintenanceWad).to.equal(5_573_383_662_308n * 10n ** 9n);
+    expect(r.initialWad).to.equal(5_366_470_507_462n * 10n ** 9n);
     const [portfolio, cross] = await lens.marginRequirements(a);
-    expect(portfolio).to.equal(323_739_464_538n * 10n ** 9n);
+    expect(portfolio).to.equal(617_739_464_538n * 10n ** 9n);
     expect(cross).to.equal(9_458_739_464_538n * 10n ** 9n);
   });
 
   it("the WETH leg's scenarios, add-ons and requirements, step by step", async () => {
     const m = ethLeg(10_000n, 30n, 0n);
     expect([m.liq, m.up, m.down, m.basisCharge, m.floorCap, m.value]).to.deep.equal([
-      0n, 0n, 0n, USD(150n), -USD(120n), -USD(150n),
+      0n, 0n, 0n, USD(345n), -USD(120n), -USD(345n),
     ]);
     const i = ethLeg(15_000n, 30n, 0n);
     expect([i.liq, i.up, i.down, i.basisCharge, i.floorCap, i.value]).to.deep.equal([
-      0n, 0n, 0n, USD(225n), -USD(180n), -USD(225n),
+      0n, 0n, 0n, USD(519n), -USD(180n), -USD(519n),
     ]);
-    expect([i.portfolio, i.cross]).to.deep.equal([USD(225n), USD(4_725n + 4_635n)]);
+    expect([i.portfolio, i.cross]).to.deep.equal([USD(519n), USD(4_725n + 4_635n)]);
 
     // and the contract agrees on the leg (the USDC leg adds 98.739464538 to both requirements)
     const f = fx();

@@ -306,6 +306,32 @@ export const clearinghouseAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "market",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "basisBps",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxPremiumBps",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "floorBps",
+        "type": "uint256"
+      }
+    ],
+    "name": "PerpRiskBounds",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "ReentrancyGuardReentrantCall",
     "type": "error"
@@ -372,6 +398,17 @@ export const clearinghouseAbi = [
   {
     "inputs": [],
     "name": "SameAccount",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      }
+    ],
+    "name": "SeizedAsShares",
     "type": "error"
   },
   {
@@ -761,6 +798,25 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "LiquidationParamsSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "marketMask",
+        "type": "uint256"
+      }
+    ],
+    "name": "MarketsPruned",
     "type": "event"
   },
   {
@@ -1927,6 +1983,19 @@ export const clearinghouseAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      }
+    ],
+    "name": "pruneMarkets",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {

@@ -255,6 +255,17 @@ export class OrdersStillOpenError extends ContractRevertError<typeof clearinghou
 }
 
 /**
+ * `PerpRiskBounds(address,uint256,uint256,uint256)` (Clearinghouse, selector `0x6713cf6f`).
+ * A perp market's ATLAS parameters break the bounds of docs/RISK.md ("Parameter bounds") with the risk engine's initial scale and the liquidation cap share: the basis charge β must cover the premium clamp c and the hedged pair's liquidation discount through a +30% move, β·(k − 1.3·q) ≥ 1.3·c, and the gross-notional floor φ ≤ β/2.
+ */
+export class PerpRiskBoundsError extends ContractRevertError<typeof clearinghouseAbi, "PerpRiskBounds"> {
+  static readonly errorName = "PerpRiskBounds";
+  static readonly signature = "PerpRiskBounds(address,uint256,uint256,uint256)";
+  static readonly selector: Hex = "0x6713cf6f";
+  override name = "PerpRiskBoundsError";
+}
+
+/**
  * `ReentrancyGuardReentrantCall()` (Clearinghouse, selector `0x3ee5aeb5`).
  * Unauthorized reentrant call.
  */
@@ -318,6 +329,17 @@ export class SameAccountError extends ContractRevertError<typeof clearinghouseAb
   static readonly signature = "SameAccount()";
   static readonly selector: Hex = "0xf2a1a85b";
   override name = "SameAccountError";
+}
+
+/**
+ * `SeizedAsShares(address)` (Clearinghouse, selector `0x64f81390`).
+ * Lent collateral whose pool had no cash to redeem it was seized as the pool's supply shares: the liquidator's balance of that token must be empty or lent to receive them.
+ */
+export class SeizedAsSharesError extends ContractRevertError<typeof clearinghouseAbi, "SeizedAsShares"> {
+  static readonly errorName = "SeizedAsShares";
+  static readonly signature = "SeizedAsShares(address)";
+  static readonly selector: Hex = "0x64f81390";
+  override name = "SeizedAsSharesError";
 }
 
 /**
@@ -1310,12 +1332,14 @@ export const contractErrorsBySelector: Readonly<Record<Hex, ContractRevertErrorC
   "0x48b4b44a": NotLiquidatableError,
   "0xbfae38b3": NotMarketError,
   "0xd62f1a12": OrdersStillOpenError,
+  "0x6713cf6f": PerpRiskBoundsError,
   "0x3ee5aeb5": ReentrancyGuardReentrantCallError,
   "0x10d6a3d9": RepayExceedsDebtError,
   "0x327269a7": SafeCastOverflowedIntDowncastError,
   "0x24775e06": SafeCastOverflowedUintToIntError,
   "0x5274afe7": SafeERC20FailedOperationError,
   "0xf2a1a85b": SameAccountError,
+  "0x64f81390": SeizedAsSharesError,
   "0x44511af1": SelfLiquidationError,
   "0xe1f78324": TransferShortfallError,
   "0x69616b87": UnknownMarketError,
@@ -1432,12 +1456,14 @@ export const exchangeErrorsAbi = [
   {"inputs":[{"internalType":"AccountId","name":"account","type":"bytes32"},{"internalType":"int256","name":"maintenanceWad","type":"int256"}],"name":"NotLiquidatable","type":"error"},
   {"inputs":[{"internalType":"address","name":"caller","type":"address"}],"name":"NotMarket","type":"error"},
   {"inputs":[{"internalType":"address","name":"market","type":"address"},{"internalType":"uint256","name":"count","type":"uint256"}],"name":"OrdersStillOpen","type":"error"},
+  {"inputs":[{"internalType":"address","name":"market","type":"address"},{"internalType":"uint256","name":"basisBps","type":"uint256"},{"internalType":"uint256","name":"maxPremiumBps","type":"uint256"},{"internalType":"uint256","name":"floorBps","type":"uint256"}],"name":"PerpRiskBounds","type":"error"},
   {"inputs":[],"name":"ReentrancyGuardReentrantCall","type":"error"},
   {"inputs":[{"internalType":"address","name":"token","type":"address"},{"internalType":"uint256","name":"repay","type":"uint256"},{"internalType":"uint256","name":"debt","type":"uint256"}],"name":"RepayExceedsDebt","type":"error"},
   {"inputs":[{"internalType":"uint8","name":"bits","type":"uint8"},{"internalType":"int256","name":"value","type":"int256"}],"name":"SafeCastOverflowedIntDowncast","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"value","type":"uint256"}],"name":"SafeCastOverflowedUintToInt","type":"error"},
   {"inputs":[{"internalType":"address","name":"token","type":"address"}],"name":"SafeERC20FailedOperation","type":"error"},
   {"inputs":[],"name":"SameAccount","type":"error"},
+  {"inputs":[{"internalType":"address","name":"token","type":"address"}],"name":"SeizedAsShares","type":"error"},
   {"inputs":[],"name":"SelfLiquidation","type":"error"},
   {"inputs":[{"internalType":"address","name":"token","type":"address"},{"internalType":"uint256","name":"expected","type":"uint256"},{"internalType":"uint256","name":"received","type":"uint256"}],"name":"TransferShortfall","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"index","type":"uint256"}],"name":"UnknownMarket","type":"error"},

@@ -295,11 +295,21 @@ export function perpDown(t: Entry, p: bigint, scaleBps: bigint): bigint {
   return v - liquidity(t, abs(t.perpAtoms + t.perpBidAtoms), p, scaleBps);
 }
 
-/** `AtlasMath._liquidity`: notional × liquidity bps, plus notional² / impact notional; rounded up. */
+/**
+ * `AtlasMath._liquidity`: notional × liquidity bps (rounded up), plus notional² / impact notional
+ * (rounded up) capped at notional × (1 − h' − liq) / 2 (rounded down; 0 if h' + liq ≥ 1), so a
+ * position's value never falls as the price moves its way.
+ */
 export function liquidity(t: Entry, atoms: bigint, p: bigint, scaleBps: bigint): bigint {
   const n = usdUnit(atoms, p, 10n ** t.decimals);
-  let c = divUp(n * scaled(t.perpLiquidityBps, scaleBps), BPS);
-  if (t.perpImpactUsd !== 0n) c += divUp(n * n * scaleBps, t.perpImpactUsd * WAD * BPS);
+  const liq = scaled(t.perpLiquidityBps, scaleBps);
+  let c = divUp(n * liq, BPS);
+  if (t.perpImpactUsd !== 0n) {
+    const impact = divUp(n * n * scaleBps, t.perpImpactUsd * WAD * BPS);
+    const hl = scaled(t.shockBps, scaleBps) + liq;
+    const cap = hl < BPS ? (n * (BPS - hl)) / (2n * BPS) : 0n;
+    c += impact < cap ? impact : cap;
+  }
   return c;
 }
 
@@ -349,7 +359,11 @@ export interface AtlasAsset {
   /** The token's LendingPool; the zero address when it has none. */
   pool: Address;
   /** `OracleRouter.tryPrice`: `ok` false when the price is missing, stale or out of bounds. */
-  price: { ok: boolean; priceWad: bigint; stableWad: bigint };
+  /**
+   * `OracleRouter.tryPrice`, and the stable anchor (`stableAnchorOf`, 0 before the first): a stale
+   * asset's holdings worth less than $1 at the anchor are valued at 0 (`AtlasReader._staleDust`).
+   */
+  price: { ok: boolean; priceWad: bigint; stableWad: bigint; anchorWad?: bigint };
   /** The pool's current borrow rate (0 without a pool): Atlas charges 10 days of it on debt. */
   borrowRatePerSecondWad: bigint;
   /** The pool's state at the snapshot's block, read only when asked (`pools: true`): liquidation previews need it. */
@@ -660,11 +674,27 @@ export function gather(s: AtlasSnapshot, extra?: Address): [Entry[], Book[]] {
   }
   for (const x of e) {
     const { price } = assetOf(s, x.token);
-    if (!price.ok) throw contractError(PriceUnavailableError, { asset: x.token });
+    if (!price.ok) {
+      staleDust(x, price.anchorWad ?? 0n);
+      continue;
+    }
     x.priceWad = price.priceWad;
     x.stableWad = price.stableWad;
   }
   return [e, b];
+}
+
+/** Holdings of a stale asset worth less than this (USD WAD) at its last anchor count for nothing. */
+export const STALE_DUST_WAD = WAD;
+
+/** `AtlasReader._staleDust`: price a stale holdings-only entry at 0 if it is dust, else PriceUnavailable. */
+function staleDust(x: Entry, anchorWad: bigint): void {
+  const unit = 10n ** x.decimals;
+  const held = x.idleAtoms + x.lentAtoms + x.pocketAtoms;
+  const dust = x.debtAtoms === 0n && !x.hasPerp && x.perpCashAtoms === 0n && anchorWad !== 0n && divUp(held * anchorWad, unit) < STALE_DUST_WAD;
+  if (!dust) throw contractError(PriceUnavailableError, { asset: x.token });
+  x.priceWad = 0n;
+  x.stableWad = 0n;
 }
 
 /**

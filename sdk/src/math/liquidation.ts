@@ -230,7 +230,10 @@ function repayDebt(s: AtlasSnapshot, p: AtlasPosition, atoms: bigint, fromLent: 
   return replace(s, position, { ...a, poolState, borrowRatePerSecondWad: rate });
 }
 
-/** `_seize`: the collateral leaves the account (lent: the pool's `withdraw`, shares rounded up). */
+/**
+ * `_seize`: the collateral leaves the account (lent: the pool's `withdraw`, shares rounded up; if the
+ * pool lacks the cash, the same shares move to the liquidator and the pool is unchanged).
+ */
 function seize(s: AtlasSnapshot, token: Address, atoms: bigint): AtlasSnapshot | ContractRevertError {
   const p = positionOf(s, token);
   const have = p.amount <= 0n ? 0n : p.lent ? p.lentAtoms : p.amount;
@@ -240,8 +243,12 @@ function seize(s: AtlasSnapshot, token: Address, atoms: bigint): AtlasSnapshot |
   const a = assetOf(s, token);
   if (!p.lent) return replace(s, { ...p, amount: p.amount - atoms, idleAtoms: p.amount - atoms }, a);
   const ps = poolStateOf(a);
-  if (atoms > ps.cash) return contractError(InsufficientCashError, { requested: atoms, available: ps.cash });
   const burnt = mulDiv(atoms, ps.totalSupply + VIRTUAL_SHARES, ps.totalAssets + 1n, "ceil");
+  if (atoms > ps.cash) {
+    // seized as supply shares (`SeizedAsShares` rules the liquidator's side): the pool is untouched
+    const left = p.amount - burnt;
+    return replace(s, { ...p, amount: left, lentAtoms: mulDiv(left, ps.totalAssets + 1n, ps.totalSupply + VIRTUAL_SHARES) }, a);
+  }
   const poolState: PoolState = {
     ...ps,
     cash: ps.cash - atoms,

@@ -258,10 +258,11 @@ const POOL_VIEWS = [
   "caps",
 ] as const;
 
-/** Per token: the oracle's tryPrice, then its pool's rate, then (if asked) the pool's state. */
+/** Per token: the oracle's tryPrice and stable anchor, then its pool's rate, then (if asked) the pool's state. */
 function assetCalls(configs: readonly Config[], oracle: Address, withState: (c: Config) => boolean): ContractFunctionParameters[] {
   return configs.flatMap((c) => [
     { address: oracle, abi: oracleRouterAbi, functionName: "tryPrice", args: [c.token] },
+    { address: oracle, abi: oracleRouterAbi, functionName: "stableAnchorOf", args: [c.token] },
     ...(c.pool === zeroAddress
       ? []
       : (["borrowRatePerSecondWad", ...(withState(c) ? POOL_VIEWS : [])] as const).map((functionName) => ({
@@ -281,6 +282,7 @@ function toAsset(
   withState: (c: Config) => boolean,
 ): number {
   const [ok, priceWad, stableWad] = results[at++] as readonly [boolean, bigint, bigint];
+  const [anchorWad] = results[at++] as readonly [bigint, bigint];
   let borrowRatePerSecondWad = 0n;
   let poolState: PoolState | undefined;
   if (c.pool !== zeroAddress) borrowRatePerSecondWad = results[at++] as bigint;
@@ -312,7 +314,7 @@ function toAsset(
     slippageBps: BigInt(c.slippageBps),
     lentHaircutBps: BigInt(c.lentHaircutBps),
     pool: getAddress(c.pool),
-    price: { ok, priceWad, stableWad },
+    price: { ok, priceWad, stableWad, anchorWad },
     borrowRatePerSecondWad,
     poolState,
   };

@@ -60,6 +60,9 @@ export function stepReads(c: Chain) {
 export type StepReads = ReturnType<typeof stepReads>;
 
 const toInt256 = (v: bigint) => (v >= 1n << 255n ? v - (1n << 256n) : v);
+const M64 = (1n << 64n) - 1n;
+/** Clearinghouse state bit 194: the account has traded on a perp market. */
+const FLAG_PERP = 1n << 194n;
 
 /**
  * I1 vault identity, I2 level totals (book vs model), I3 uncrossed book, I5 exact balances,
@@ -93,8 +96,10 @@ export async function checkStep(
   eq(reserve, w.reserve.get(c.tokenAddr.USDC) ?? 0n, `${where}: reserve of USDC`);
   for (const a of c.accounts) {
     for (const t of c.tokens) {
-      const bal = r[k++][0];
+      const bal = toInt256(r[k++][0]);
       eq(bal, balanceOf(w, a.acct, t), `${where}: balance of ${a.owner}/${a.sub} in ${t}`);
+      // I12: no debt (the state word's owed mask follows the sign: checked in checkFull)
+      if (bal < 0n) fail(`${where}: I12 ${a.owner}/${a.sub} owes ${-bal} of ${t}`);
       held.set(t, held.get(t)! + bal);
     }
   }
@@ -179,6 +184,7 @@ export async function checkFull(c: Chain, w: World, where: string) {
     calls.push({ target: t, data: tokenBalanceData(c.treasury) });
     calls.push({ target: c.chAddr, data: chIface.encodeFunctionData("reserveOf", [t]) });
   }
+  for (const a of c.accounts) calls.push({ target: c.chAddr, data: chIface.encodeFunctionData("accountState", [hex32(a.acct)]) });
   for (const m of c.markets) {
     calls.push({ target: m, data: spotIface.encodeFunctionData("bestBidAsk") });
     for (const a of c.accounts) calls.push({ target: m, data: spotIface.encodeFunctionData("openOrders", [a.owner, a.sub]) });
@@ -189,6 +195,12 @@ export async function checkFull(c: Chain, w: World, where: string) {
   for (const t of c.tokens) {
     eq(r[k++][0], w.treasuryWallet.get(t), `${where}: treasury wallet of ${t}`);
     eq(r[k++][0], w.reserve.get(t) ?? 0n, `${where}: reserve of ${t}`);
+  }
+  // I12: no account has a liability (no debt: no pool to borrow from; the perp flag, which is
+  // never cleared, stays clear: no perp market), so none needs an initial-value check
+  for (const a of c.accounts) {
+    const st = r[k++][0];
+    if ((st >> 64n) & M64 || st & FLAG_PERP) fail(`${where}: I12 ${a.owner}/${a.sub} has a liability: state ${st.toString(16)}`);
   }
   for (let mi = 0; mi < c.markets.length; mi++) {
     const m = w.markets[mi];

@@ -182,7 +182,7 @@ async function simple(s: RunState, a: Exclude<Action, { t: "warp" | "stale" | "l
       const data = a.all
         ? spotIface.encodeFunctionData("cancelAll", [acc.owner, acc.sub, ids])
         : spotIface.encodeFunctionData("cancelOrder", [ids[a.pick % ids.length]]);
-      await exec(s, { from: acc.owner, to: c.marketAddr, data, label: `${a.all ? "cancelAll" : "cancelOrder"} a${a.a}` });
+      await exec(s, { from: acc.owner, to: c.marketAddr, data, label: `${a.all ? "cancelAll" : "cancelOrder"} a${a.a}`, actor: a.a, reduce: true });
       return;
     }
     case "sweep": {

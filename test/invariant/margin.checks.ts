@@ -258,6 +258,13 @@ export function checkUnchanged(s: Snap, prev: Snap, sameTime: boolean, label: st
 }
 
 export const hasDebt = (s: Snap, a: number) => s.pos[a].some((p) => p.amount < 0n);
+/** State bit 194: the account has traded on a perp market (perp exposure, a liability like debt). */
+export const FLAG_PERP = 1n << 194n;
+/**
+ * A liability (docs/INVARIANTS.md, S1): debt, or perp exposure. The margin suite lists no perp
+ * market, so the flag stays clear here (the perps suite checks it against positions and orders).
+ */
+export const hasLiability = (s: Snap, a: number) => hasDebt(s, a) || (s.state[a] & FLAG_PERP) !== 0n;
 
 /** Tokens Atlas prices for an account: held assets, and both tokens of a market it has a pocket on. */
 export function gatherSet(s: Snap, a: number, tokenById: Map<number, number>): Set<number> {

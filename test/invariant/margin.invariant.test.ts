@@ -120,7 +120,7 @@ function report(t: Stats, secs: number) {
   console.log(
     `      ${t.actions} actions, ${t.txs} transactions, ${t.sims} liquidation simulations in ${secs.toFixed(1)} s; ` +
       `${t.liquidations} liquidations (${t.bisected} bisected, ${t.tooLarge} LiquidationTooLarge), ${t.badDebts} bad debts settled (${t.dustSeized} taking dust to the reserve), ` +
-      `${t.marginTakes} margin takes, ${t.marginChecks} initial-value checks, ${t.limitChecks} Atlas limit checks, ${t.priceDrops} sharp drops`,
+      `${t.marginTakes} margin takes, ${t.marginChecks} initial-value checks (M5), ${t.reducedBelow} reducing actions passed below initial value (not flagged), ${t.limitChecks} Atlas limit checks, ${t.priceDrops} sharp drops`,
   );
   console.log(`      stale prices: ${t.staleBlocked} risky debits refused, ${t.staleCredits} credits accepted, ${t.staleViews} Atlas views refused`);
   if (t.gapMin >= 0n)

@@ -1,7 +1,7 @@
 /**
  * Runs one transaction of the lending-and-margin suite: sends it at the action's timestamp,
  * reads the whole ledger back, and checks M1–M3 (pools, vault, borrow shares), M5 (a debit of
- * an indebted account leaves initial value >= 0), M6 (stale prices block risk of indebted
+ * an account with a liability leaves initial value >= 0), M6 (stale prices block risk of indebted
  * accounts but never deposits or repayments) and that a revert changed nothing.
  */
 import { AssertionError } from "node:assert";
@@ -11,6 +11,7 @@ import {
   checkUnchanged,
   gatherSet,
   hasDebt,
+  hasLiability,
   newDust,
   readSnap,
   snapCalls,
@@ -45,6 +46,9 @@ export interface Stats {
   dustSeized: number;
   marginTakes: number;
   marginChecks: number;
+  /** Reducing transactions (deposit, repay, cancel) that passed for an account with a liability
+   * left below initial value: M5 rightly does not flag them. */
+  reducedBelow: number;
   /** Withdrawals and borrows sized from Atlas's limits (M7). */
   limitChecks: number;
   staleBlocked: number;
@@ -74,6 +78,7 @@ export const newStats = (): Stats => ({
   dustSeized: 0,
   marginTakes: 0,
   marginChecks: 0,
+  reducedBelow: 0,
   limitChecks: 0,
   staleBlocked: 0,
   staleCredits: 0,
@@ -87,7 +92,7 @@ export const newStats = (): Stats => ({
 
 /** Adds one run's figures to a total. */
 export function addStats(total: Stats, s: Stats) {
-  for (const k of ["actions", "txs", "sims", "liquidations", "bisected", "bufferBound", "tooLarge", "badDebts", "dustSeized", "marginTakes", "marginChecks", "limitChecks", "staleBlocked", "staleCredits", "staleViews", "priceDrops"] as const)
+  for (const k of ["actions", "txs", "sims", "liquidations", "bisected", "bufferBound", "tooLarge", "badDebts", "dustSeized", "marginTakes", "marginChecks", "reducedBelow", "limitChecks", "staleBlocked", "staleCredits", "staleViews", "priceDrops"] as const)
     total[k] += s[k];
   for (const k of ["byAction", "okByAction", "msByAction", "reverts"] as const)
     for (const [n, v] of Object.entries(s[k])) total[k][n] = (total[k][n] ?? 0) + v;
@@ -130,6 +135,8 @@ export interface TxSpec {
   debit?: boolean;
   /** A deposit or repayment: must never revert (M6), stale prices or not. */
   credit?: boolean;
+  /** Reduces the actor's risk without a debit (a cancel): not checked by M5, only counted. */
+  reduce?: boolean;
   /** Reverts this transaction may meet; any other fails the run. */
   allow?: string[];
   /** Pool index a settleBadDebt may write off against (its share price may fall). */
@@ -194,7 +201,7 @@ export async function exec(s: RunState, tx: TxSpec): Promise<TxResult> {
   if (s.trace.length > 40) s.trace.shift();
   const extra = [...(tx.extra ?? [])];
   const ivAt = extra.length;
-  if (a !== undefined && tx.debit) extra.push({ target: c.atlasAddr, data: atlasIface.encodeFunctionData("initialValue", [c.accounts[a].id]) });
+  if (a !== undefined && (tx.debit || tx.credit || tx.reduce)) extra.push({ target: c.atlasAddr, data: atlasIface.encodeFunctionData("initialValue", [c.accounts[a].id]) });
   // accounts the transaction can reach; a market call can move any maker's pocket
   const full = ++s.sinceFull >= FULL_EVERY;
   const scope = { accounts: [...new Set([...(a === undefined ? [] : [a]), ...(tx.touches ?? [])])], pockets: tx.to === c.marketAddr };
@@ -232,14 +239,18 @@ export async function exec(s: RunState, tx: TxSpec): Promise<TxResult> {
       const changed = a !== undefined && rowOf(snap, a) !== rowOf(prev, a);
       if (tx.debit && a !== undefined && changed) {
         if (hadDebt && preStale) fail(s, `M6 ${tx.label}: an indebted account added risk while a price it holds was stale`);
-        if (hasDebt(snap, a)) {
-          if (staleFor(s, snap, a)) fail(s, `M6 ${tx.label}: the account ended with debt and a stale price, yet the debit passed`);
+        if (hasDebt(snap, a) && staleFor(s, snap, a)) fail(s, `M6 ${tx.label}: the account ended with debt and a stale price, yet the debit passed`);
+        if (hasLiability(snap, a)) {
           const iv = read.extra[ivAt];
           if (!iv.ok) fail(s, `M5 ${tx.label}: initialValue unreadable after a debit that passed (${iv.error})`);
           const v = BigInt.asIntN(256, iv.words[0]);
-          if (v < 0n) fail(s, `M5 ${tx.label}: initial value ${v} < 0 after a debit of an account with debt`);
+          if (v < 0n) fail(s, `M5 ${tx.label}: initial value ${v} < 0 after a debit of an account with a liability`);
           s.stats.marginChecks++;
         }
+      } else if ((tx.credit || tx.reduce) && a !== undefined && hasLiability(snap, a)) {
+        // a reducing transaction is not held to M5: count those that passed below initial value
+        const iv = read.extra[ivAt];
+        if (iv.ok && BigInt.asIntN(256, iv.words[0]) < 0n) s.stats.reducedBelow++;
       }
       if (tx.credit && a !== undefined && (preStale || anyStale(s))) s.stats.staleCredits++;
     }

@@ -1,11 +1,13 @@
 /**
  * Turns each random action of the perps suite into transactions: resolves amounts from the
- * chain at the action's own second, sends them through `exec` (P1, P3 after each), and checks
- * P2 after settling everyone, P4 around every hedge, P5 around every price move and P6 around
- * every liquidation (docs/INVARIANTS.md, "Perps").
+ * chain at the action's own second, sends them through `exec` (P1, P3 and, for an owner's
+ * transaction, S1 after each), and checks P2 after settling everyone, P4 around every hedge, P5
+ * around every price move, P6 around every liquidation and the lens's withdrawal limit around
+ * every withdrawal or transfer sized from it (docs/INVARIANTS.md, "Perps").
  */
 import { encodeOrder } from "../../sdk/src/math/order.ts";
 import type { Action } from "./perp.arbitraries.ts";
+import type { Sizing } from "./margin.arbitraries.ts";
 import { ASSETS, USDC, WETH, atlasIface, chIface, lensIface, oracleIface, spotIface, tickOf, type Call, type Read } from "./margin.chain.ts";
 import { PERPS, liqIface, perpIface } from "./perp.chain.ts";
 import { fail as plainFail } from "./perp.checks.ts";
@@ -14,6 +16,7 @@ import { begin, exec, fail, observe, pushPrice, type RunState } from "./perp.run
 const BPS = 10_000n;
 const WAD = 10n ** 18n;
 const INITIAL_SCALE_BPS = 15_000n;
+const FLAG_BORROW_WITHDRAWALS = 1n << 193n;
 /** Perp parameters of both markets (scripts/lib/deploy-perp.ts defaults). */
 const LIQUIDITY_BPS = 30n;
 const BASIS_BPS = 115n; // the default basis charge (scripts/lib/deploy-perp.ts)
@@ -119,7 +122,7 @@ async function dispatch(s: RunState, a: Exclude<Action, { t: "warp" }>) {
       const ids = await openOrders(s, c.perps[a.m], a.a);
       if (!ids.length) return;
       const data = a.all ? perpIface.encodeFunctionData("cancelAll", [acc.owner, acc.sub, ids]) : perpIface.encodeFunctionData("cancelOrder", [ids[a.pick % ids.length]]);
-      await exec(s, { from: acc.owner, to: c.perps[a.m], data, label: `${PERPS[a.m].symbol} ${a.all ? "cancelAll" : "cancelOrder"} a${a.a}` });
+      await exec(s, { from: acc.owner, to: c.perps[a.m], data, label: `${PERPS[a.m].symbol} ${a.all ? "cancelAll" : "cancelOrder"} a${a.a}`, actor: a.a, risk: "reduce" });
       return;
     }
     case "settle":
@@ -138,7 +141,7 @@ async function dispatch(s: RunState, a: Exclude<Action, { t: "warp" }>) {
       const off = take ? 0n : BigInt(a.off);
       const tick = take ? (a.side === 0 ? (mid * 102n) / 100n : (mid * 98n) / 100n) : a.side === 0 ? mid - off * stepOf(mid) : mid + off * stepOf(mid);
       const data = spotIface.encodeFunctionData("placeOrder", [encodeOrder({ side: BigInt(a.side) as 0n, tick, lots: BigInt(a.lots), kind: take ? 2n : 0n, sub: acc.sub } as never)]);
-      await exec(s, { from: acc.owner, to: c.marketAddr, data, label: `spot ${take ? "IOC" : "GTC"} a${a.a} ${a.side === 0 ? "bid" : "ask"} ${a.lots} @${tick}`, allow: [...PERP_ERRORS] });
+      await exec(s, { from: acc.owner, to: c.marketAddr, data, label: `spot ${take ? "IOC" : "GTC"} a${a.a} ${a.side === 0 ? "bid" : "ask"} ${a.lots} @${tick}`, allow: [...PERP_ERRORS], actor: a.a, risk: "debit" });
       return;
     }
     case "borrow": {
@@ -150,6 +153,8 @@ async function dispatch(s: RunState, a: Exclude<Action, { t: "warp" }>) {
         data: chIface.encodeFunctionData("borrow", [c.tokens[a.token], acc.sub, amount, acc.owner]),
         label: `borrow a${a.a} ${amount} ${ASSETS[a.token].symbol}`,
         allow: MARGIN_ERRORS,
+        actor: a.a,
+        risk: "debit",
       });
       return;
     }
@@ -158,9 +163,13 @@ async function dispatch(s: RunState, a: Exclude<Action, { t: "warp" }>) {
       const b = int((await c.read([ch(s, "balanceOf", [acc.id, c.tokens[a.token]])]))[0]);
       if (b >= 0n) return;
       const amount = divUp(-b * BigInt(a.permille), 1000n);
-      await exec(s, { from: acc.owner, to: c.chAddr, data: chIface.encodeFunctionData("repay", [c.tokens[a.token], acc.owner, acc.sub, amount]), label: `repay a${a.a} ${amount} ${ASSETS[a.token].symbol}` });
+      await exec(s, { from: acc.owner, to: c.chAddr, data: chIface.encodeFunctionData("repay", [c.tokens[a.token], acc.owner, acc.sub, amount]), label: `repay a${a.a} ${amount} ${ASSETS[a.token].symbol}`, actor: a.a, risk: "reduce" });
       return;
     }
+    case "withdraw":
+      return withdraw(s, a.a, a.token, a.permille, a.how);
+    case "transfer":
+      return transfer(s, a.owner, a.token, a.up, a.permille, a.how);
     case "hedge":
       return hedge(s, a);
     case "price":
@@ -172,7 +181,109 @@ async function dispatch(s: RunState, a: Exclude<Action, { t: "warp" }>) {
 
 async function deposit(s: RunState, a: number, i: number, amount: bigint) {
   const acc = s.c.accounts[a];
-  await exec(s, { from: acc.owner, to: s.c.chAddr, data: chIface.encodeFunctionData("deposit", [s.c.tokens[i], acc.sub, amount]), label: `deposit a${a} ${amount} ${ASSETS[i].symbol}` });
+  await exec(s, { from: acc.owner, to: s.c.chAddr, data: chIface.encodeFunctionData("deposit", [s.c.tokens[i], acc.sub, amount]), label: `deposit a${a} ${amount} ${ASSETS[i].symbol}`, actor: a, risk: "reduce" });
+}
+
+// ------------------------------------------------------------------ exits (S1, the lens's limit)
+
+const per = (x: bigint, permille: number) => (x * BigInt(permille)) / 1000n;
+/** The accounts are four owners on sub-account 0, then the same four on sub-account 1. */
+const indexOf = (owner: number, sub: number) => sub * 4 + owner;
+
+/**
+ * An amount of token i for account a to take out, as the margin suite sizes it: a permille of
+ * the lens's exact maxWithdraw (its limit + 1 simulated at this second before anything moves),
+ * of an estimate (the balance plus the initial value's headroom at the token's scaled shock and
+ * slippage), or of the balance. Falls back to a unit when a view cannot price.
+ */
+async function sizeOut(s: RunState, a: number, i: number, permille: number, how: Sizing, mayBorrow: boolean, over: (amount: bigint) => string) {
+  const c = s.c;
+  const acc = c.accounts[a];
+  const tok = c.tokens[i];
+  const calls = [ch(s, "balanceOf", [acc.id, tok]), atlas(s, "initialValue", [acc.id])];
+  if (how === "max") calls.push(lens(s, "maxWithdraw", [acc.id, tok, mayBorrow]));
+  const [bal, iv, max] = await s.c.read(calls);
+  const b = int(bal) > 0n ? int(bal) : 0n;
+  let amount: bigint;
+  let exact: bigint | undefined;
+  let sim: Read | undefined;
+  if (how === "max" && max.ok) {
+    exact = int(max);
+    amount = per(exact, permille);
+    sim = await c.simulate(acc.owner, c.chAddr, over(exact + 1n));
+    s.stats.sims++;
+  } else if (how === "balance" || !iv.ok) {
+    amount = per(b > 0n ? b : ASSETS[i].unit, permille);
+  } else {
+    const x = ASSETS[i];
+    const factorBps = BPS + ((x.shockBps + x.slippageBps) * 15n) / 10n + 30n;
+    const headroom = int(iv) > 0n ? (int(iv) * 10n ** BigInt(x.decimals) * BPS) / (s.prices[i] * factorBps) : 0n;
+    amount = per(b + headroom, permille);
+  }
+  return { amount: amount === 0n ? 1n : amount, exact, sim, balance: b };
+}
+
+/**
+ * The error a debit of `amount` beyond the lens's limit must meet: within the balance only the
+ * margin check can refuse it; past the balance, a debit that may not borrow fails for the balance,
+ * one that may borrow for margin, the pool's cash or its cap.
+ */
+function overErrors(amount: bigint, balance: bigint, mayBorrow: boolean): string[] {
+  if (amount <= balance) return ["InsufficientMargin"];
+  return mayBorrow ? ["InsufficientMargin", "InsufficientCash", "BorrowCapExceeded"] : ["InsufficientBalance"];
+}
+
+/**
+ * The lens's maxWithdraw is exact here too (M7 of the margin suite, with perps in the valuation):
+ * taking out at most it passes, one atom more (simulated at the same second) fails, and so does
+ * anything above it, each with the error `overErrors` names.
+ */
+function checkLimit(s: RunState, ok: boolean, error: string | undefined, amount: bigint, max: bigint, sim: Read, balance: bigint, mayBorrow: boolean, what: string) {
+  s.stats.limitChecks++;
+  if (amount <= max && !ok) fail(s, `${what} of ${amount} <= lens limit ${max} reverted ${error}`);
+  const want = overErrors(max + 1n, balance, mayBorrow);
+  if (sim.ok) fail(s, `${what} of limit + 1 = ${max + 1n} would pass: the lens limit ${max} is not the largest`);
+  if (!want.includes(sim.error)) fail(s, `${what} of limit + 1 = ${max + 1n} reverts ${sim.error}, expected ${want.join(" or ")}`);
+  if (amount > max && !(error !== undefined && overErrors(amount, balance, mayBorrow).includes(error)))
+    fail(s, `${what} of ${amount} > lens limit ${max} ${ok ? "passed" : `reverted ${error}`}, expected ${overErrors(amount, balance, mayBorrow).join(" or ")}`);
+}
+
+async function withdraw(s: RunState, a: number, i: number, permille: number, how: Sizing) {
+  const c = s.c;
+  const acc = c.accounts[a];
+  const [st] = await c.read([ch(s, "accountState", [acc.id])]);
+  const mayBorrow = (int(st) & FLAG_BORROW_WITHDRAWALS) !== 0n;
+  const data = (x: bigint) => chIface.encodeFunctionData("withdraw", [c.tokens[i], acc.sub, x, acc.owner]);
+  const { amount, exact, sim, balance } = await sizeOut(s, a, i, permille, how, mayBorrow, data);
+  const r = await exec(s, {
+    from: acc.owner,
+    to: c.chAddr,
+    data: data(amount),
+    label: `withdraw a${a} ${amount} ${ASSETS[i].symbol} (balance ${balance}${exact === undefined ? "" : `, maxWithdraw ${exact}`})`,
+    allow: [...MARGIN_ERRORS, "PriceUnavailable"],
+    actor: a,
+    risk: "debit",
+  });
+  if (exact !== undefined) checkLimit(s, r.ok, r.error, amount, exact, sim!, balance, mayBorrow, `withdraw ${ASSETS[i].symbol} by a${a}`);
+}
+
+/** The owner moves funds between its sub-accounts 0 and 1 (never borrowing: `transfer` cannot). */
+async function transfer(s: RunState, owner: number, i: number, up: boolean, permille: number, how: Sizing) {
+  const c = s.c;
+  const [fromSub, toSub] = up ? [0, 1] : [1, 0];
+  const from = indexOf(owner, fromSub);
+  const data = (x: bigint) => chIface.encodeFunctionData("transfer", [c.tokens[i], fromSub, toSub, x]);
+  const { amount, exact, sim, balance } = await sizeOut(s, from, i, permille, how, false, data);
+  const r = await exec(s, {
+    from: c.owners[owner],
+    to: c.chAddr,
+    data: data(amount),
+    label: `transfer owner${owner} ${amount} ${ASSETS[i].symbol} sub${fromSub}->sub${toSub} (balance ${balance}${exact === undefined ? "" : `, maxWithdraw ${exact}`})`,
+    allow: [...MARGIN_ERRORS, "PriceUnavailable"],
+    actor: from,
+    risk: "debit",
+  });
+  if (exact !== undefined) checkLimit(s, r.ok, r.error, amount, exact, sim!, balance, false, `transfer ${ASSETS[i].symbol} from a${from}`);
 }
 
 async function openOrders(s: RunState, market: string, a: number): Promise<bigint[]> {
@@ -195,6 +306,8 @@ async function perpOrder(s: RunState, a: number, m: number, side: number, tick: 
     data: perpIface.encodeFunctionData("placeOrder", [word]),
     label: `${PERPS[m].symbol} ${kind === 2n ? "IOC" : "GTC"}${reduceOnly ? " reduce-only" : ""} a${a} ${side === 0 ? "bid" : "ask"} ${lots} @${tick} (size ${before})`,
     allow: reduceOnly ? [...PERP_ERRORS, "ReduceOnlyViolated"] : PERP_ERRORS,
+    actor: a,
+    risk: reduceOnly ? "reduce" : "perp",
   });
   if (!reduceOnly || !r.ok) return r;
   s.stats.reduceOnly++;
@@ -291,8 +404,8 @@ async function hedge(s: RunState, a: Extract<Action, { t: "hedge" }>) {
   if (!r0[0].ok) return;
   // the spot leg
   const leg = a.short
-    ? await exec(s, { from: acc.owner, to: c.chAddr, data: chIface.encodeFunctionData("deposit", [c.tokens[u], acc.sub, q]), label: `hedge: deposit a${a.a} ${q} ${ASSETS[u].symbol}` })
-    : await exec(s, { from: acc.owner, to: c.chAddr, data: chIface.encodeFunctionData("borrow", [c.tokens[u], acc.sub, q, acc.owner]), label: `hedge: borrow a${a.a} ${q} ${ASSETS[u].symbol}`, allow: MARGIN_ERRORS });
+    ? await exec(s, { from: acc.owner, to: c.chAddr, data: chIface.encodeFunctionData("deposit", [c.tokens[u], acc.sub, q]), label: `hedge: deposit a${a.a} ${q} ${ASSETS[u].symbol}`, actor: a.a, risk: "reduce" })
+    : await exec(s, { from: acc.owner, to: c.chAddr, data: chIface.encodeFunctionData("borrow", [c.tokens[u], acc.sub, q, acc.owner]), label: `hedge: borrow a${a.a} ${q} ${ASSETS[u].symbol}`, allow: MARGIN_ERRORS, actor: a.a, risk: "debit" });
   if (!leg.ok) return;
   const side = a.short ? 1 : 0;
   const perp = await perpOrder(s, a.a, a.m, side, side === 0 ? (mid * 102n) / 100n : (mid * 98n) / 100n, lots, 2n, false);
@@ -449,6 +562,9 @@ async function liquidate(s: RunState, a: Extract<Action, { t: "liquidate" }>) {
         label: `${P.symbol} liquidate a${t} by a${l}: ${lots} of ${size} lots${withSpot ? " with spot" : ""} (maintenance ${mv0})`,
         allow: [],
         extra: [atlas(s, "maintenanceValue", [T.id])],
+        // the liquidator's own account takes the position on (and pays for the spot leg)
+        actor: l,
+        risk: withSpot ? "debit" : "perp",
       });
       const mv1 = int(r.extra[0]);
       // P6

@@ -3,6 +3,7 @@
  * resolved against the chain when the action runs, so a shrunk sequence stays meaningful.
  */
 import fc from "fast-check";
+import type { Sizing } from "./margin.arbitraries.ts";
 
 export type Action =
   | { t: "deposit"; a: number; token: number; units: number }
@@ -22,6 +23,13 @@ export type Action =
   | { t: "spotTake"; a: number; side: number; lots: number }
   | { t: "borrow"; a: number; token: number; units: number }
   | { t: "repay"; a: number; token: number; permille: number }
+  /**
+   * The owner takes funds out: to its wallet, or to its other sub-account (0 ↔ 1). Sized as in
+   * the margin suite: a permille of the lens's exact maxWithdraw (now and then exactly it, or above
+   * it), of an estimate off the initial value, or of the balance.
+   */
+  | { t: "withdraw"; a: number; token: number; permille: number; how: Sizing }
+  | { t: "transfer"; owner: number; token: number; up: boolean; permille: number; how: Sizing }
   /** A perfect hedge added to an account (P4): spot leg deposited (or borrowed) and an opposite perp leg. */
   | { t: "hedge"; a: number; m: number; lots: number; short: boolean }
   | { t: "warp"; secs: number; drift: number[] }
@@ -35,6 +43,9 @@ const acct = int(0, 7);
 const mkt = int(0, 1);
 const lots = pick([4, int(1, 400)], [3, int(401, 6_000)], [1, int(6_001, 40_000)]);
 const permille = pick([3, int(1, 1000)], [1, fc.constant(1000)]);
+/** The margin suite's share of a limit: mostly up to all of it, often exactly all, now and then more. */
+const outPermille = pick([6, int(1, 1000)], [2, fc.constant(1000)], [1, int(1001, 1300)]);
+const sizing = pick<Sizing>([2, fc.constant("max")], [3, fc.constant("estimate")], [1, fc.constant("balance")]);
 
 export const actionArb: fc.Arbitrary<Action> = pick<Action>(
   [4, fc.record({ t: fc.constant("deposit" as const), a: acct, token: int(0, 2), units: int(1, 200) })],
@@ -49,6 +60,8 @@ export const actionArb: fc.Arbitrary<Action> = pick<Action>(
   [3, fc.record({ t: fc.constant("spotTake" as const), a: acct, side: int(0, 1), lots: int(1, 3_000) })],
   [3, fc.record({ t: fc.constant("borrow" as const), a: acct, token: int(0, 2), units: int(1, 100) })],
   [2, fc.record({ t: fc.constant("repay" as const), a: acct, token: int(0, 2), permille })],
+  [4, fc.record({ t: fc.constant("withdraw" as const), a: acct, token: int(0, 2), permille: outPermille, how: sizing })],
+  [2, fc.record({ t: fc.constant("transfer" as const), owner: int(0, 3), token: int(0, 2), up: fc.boolean(), permille: outPermille, how: sizing })],
   [4, fc.record({ t: fc.constant("hedge" as const), a: acct, m: mkt, lots: int(1, 5_000), short: fc.boolean() })],
   [4, fc.record({ t: fc.constant("warp" as const), secs: pick([3, int(1, 900)], [2, int(901, 3_599)], [1, int(3_600, 2 * 86_400)]), drift: fc.array(int(-30, 30), { minLength: 3, maxLength: 3 }) })],
   [7, fc.record({ t: fc.constant("price" as const), m: mkt, permille: int(0, 1000), against: pick([1, fc.constant(false)], [2, fc.constant(true)]), pick: fc.nat(), big: pick([1, fc.constant(false)], [1, fc.constant(true)]) })],

@@ -37,7 +37,19 @@ export interface Snap {
   perps: MarketSnap[];
   /** [account] Atlas maintenance value, undefined while a price it needs is stale. */
   maint: (bigint | undefined)[];
+  /** [account] the Clearinghouse's state word (`accountState`): held and owed masks, flags. */
+  state: bigint[];
 }
+
+const M64 = (1n << 64n) - 1n;
+/** State bit 194: the account has traded on a perp market (a liability like debt). */
+export const FLAG_PERP = 1n << 194n;
+
+/** Perp exposure: a position, resting perp orders or unsettled perp cash on some market. */
+export const exposed = (s: Snap, a: number) => s.perps.some((m) => m.rows[a].size !== 0n || m.rows[a].bids !== 0n || m.rows[a].asks !== 0n || m.rows[a].cash !== 0n);
+export const hasDebt = (s: Snap, a: number) => s.bal[a].some((x) => x < 0n);
+/** A liability (docs/INVARIANTS.md, S1): debt, or perp exposure. Without one, iv(a) ≥ 0 needs no check. */
+export const liable = (s: Snap, a: number) => hasDebt(s, a) || exposed(s, a);
 
 export function fail(msg: string): never {
   throw new AssertionError({ message: msg });
@@ -55,6 +67,7 @@ export function snapCalls(c: PerpChain): Call[] {
   for (const a of c.accounts) {
     for (const t of c.tokens) calls.push({ target: c.chAddr, data: chIface.encodeFunctionData("positionOf", [a.id, t]) });
     calls.push({ target: c.marketAddr, data: spotIface.encodeFunctionData("pocketOf", [a.owner, a.sub]) });
+    calls.push({ target: c.chAddr, data: chIface.encodeFunctionData("accountState", [a.id]) });
     calls.push({ target: c.atlasAddr, data: atlasIface.encodeFunctionData("maintenanceValue", [a.id]) });
   }
   for (const m of c.perps) {
@@ -74,7 +87,7 @@ export async function readSnap(c: PerpChain, calls: Call[], extra: Call[] = []) 
     if (!x.ok) fail(`ledger read ${k - 1} reverted: ${x.error}`);
     return x.words;
   };
-  const snap: Snap = { vault: [], reserve: [], bal: [], pocket: [], spotFees: 0n, perps: [], maint: [] };
+  const snap: Snap = { vault: [], reserve: [], bal: [], pocket: [], spotFees: 0n, perps: [], maint: [], state: [] };
   for (let i = 0; i < ASSETS.length; i++) {
     snap.vault.push(next()[0]);
     snap.reserve.push(next()[0]);
@@ -88,6 +101,7 @@ export async function readSnap(c: PerpChain, calls: Call[], extra: Call[] = []) 
       return toInt256(w[6]);
     }));
     snap.pocket.push(next().slice(0, 5));
+    snap.state.push(next()[0]);
     const mv = r[k++];
     snap.maint.push(mv.ok ? toInt256(mv.words[0]) : undefined);
   }
@@ -128,8 +142,14 @@ export function vaultOwed(s: Snap, i: number): bigint {
   return owed;
 }
 
-/** P1 and P3 after one transaction. */
+/** P1, P3 and the liability flags after one transaction. */
 export function checkSnap(s: Snap) {
+  // the Clearinghouse margin-checks an exit only of an account it knows to be liable (S1): its
+  // owed mask and perp flag must cover every debt and every perp exposure
+  for (let a = 0; a < s.bal.length; a++) {
+    if (hasDebt(s, a) && ((s.state[a] >> 64n) & M64) === 0n) fail(`P7 a${a} owes ${s.bal[a].join(",")} but its owed mask is clear`);
+    if (exposed(s, a) && (s.state[a] & FLAG_PERP) === 0n) fail(`P7 a${a} has perp exposure but its perp flag (state bit 194) is clear`);
+  }
   s.perps.forEach((m, k) => {
     const sym = PERPS[k].symbol;
     let net = 0n;

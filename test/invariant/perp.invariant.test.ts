@@ -1,10 +1,11 @@
 /**
  * Randomized invariant suite for perps (issue 4): fast-check drives random sequences of
  * deposits, perp limit, IOC and reduce-only orders on ETH-PERP and BTC-PERP, cancels, settles,
- * spot trades and borrows (basis trades, perfect hedges), time warps with price drift (every
+ * spot trades and borrows (basis trades, perfect hedges), withdrawals and transfers between an
+ * owner's sub-accounts (some sized at or past the lens's limit), time warps with price drift (every
  * feed pushed again), price moves aimed at exposures, liquidations with and without the spot
  * leg, bankruptcies and bad-debt write-offs, by eight accounts. docs/INVARIANTS.md ("Perps")
- * lists what is checked (P1–P6).
+ * lists what is checked (P1–P7; P7 is S1 of "Safety" after every owner's transaction).
  *
  * Replay: PERP_INVARIANT_SEED=<seed> (printed at the start and on failure; "random" explores),
  * PERP_INVARIANT_REPLAY=<file.json> runs one action list. Size: PERP_INVARIANT_RUNS ×
@@ -67,7 +68,7 @@ describe("invariants: perps (ETH-PERP, BTC-PERP) with spot, margin, funding and 
     return;
   }
 
-  it(`keeps P1–P6 through ${RUNS} runs × ${STEPS} random actions, checked after every transaction`, async () => {
+  it(`keeps P1–P7 through ${RUNS} runs × ${STEPS} random actions, checked after every transaction`, async () => {
     // a fixed default seed keeps CI deterministic; PERP_INVARIANT_SEED=random explores
     const envSeed = process.env.PERP_INVARIANT_SEED;
     const seed = envSeed === "random" ? Math.floor(Math.random() * 2 ** 31) : Number(envSeed ?? 20261207);
@@ -100,6 +101,8 @@ describe("invariants: perps (ETH-PERP, BTC-PERP) with spot, margin, funding and 
       expect(total.hedges, "P4 hedges").to.be.greaterThan(RUNS);
       expect(total.adverseChecks, "P5 checks").to.be.greaterThan(RUNS * 5);
       expect(total.liquidations, "P6 liquidations").to.be.greaterThan(RUNS);
+      expect(total.riskChecks, "P7 checks of risk-adding owner actions").to.be.greaterThan(total.actions / 4);
+      expect(total.limitChecks, "P7 lens limit checks").to.be.greaterThan(RUNS);
     }
   });
 });
@@ -110,7 +113,8 @@ function report(t: Stats, secs: number) {
       `${t.liquidations} liquidations (${t.spotLiquidations} with spot), ${t.bankruptcies} bankruptcies resolved, ${t.badDebts} bad debts written off`,
   );
   console.log(
-    `      P2 ${t.fundingChecks} checks (largest dust ${t.fundingDustMax} atoms); P4 ${t.hedges} hedges (largest rise on the underlying ${t.hedgeRiseMaxBps} bps of a perfect hedge); P5 ${t.adverseChecks} accounts under adverse moves`,
+    `      P7 ${t.riskChecks} risk-adding owner actions checked, ${t.reducedBelow} reducing ones passed below initial value (not flagged), ${t.limitChecks} lens limit checks\n` +
+      `      P2 ${t.fundingChecks} checks (largest dust ${t.fundingDustMax} atoms); P4 ${t.hedges} hedges (largest rise on the underlying ${t.hedgeRiseMaxBps} bps of a perfect hedge); P5 ${t.adverseChecks} accounts under adverse moves`,
   );
   const mix = Object.entries(t.byAction).map(([k, v]) => `${k} ${t.okByAction[k] ?? 0}/${v}`);
   console.log(`      actions (all transactions succeeded / run): ${mix.join(", ")}`);

@@ -1,12 +1,14 @@
 /**
  * Runs one transaction of the perps suite: sends it at the action's second, reads the whole
- * ledger back, checks P1 and P3 (perp.checks.ts) and that a revert was expected and changed
- * nothing, and counts the funding settlements the transaction may have made (the dust bound of P2).
+ * ledger back, checks P1 and P3 (perp.checks.ts), that a revert was expected and changed
+ * nothing, and S1 for an owner's action (it added risk only if the account keeps initial value
+ * ≥ 0 or has no liability), and counts the funding settlements the transaction may have made
+ * (the dust bound of P2).
  */
 import { AssertionError } from "node:assert";
-import { ASSETS, oracleIface, type Call, type Read } from "./margin.chain.ts";
+import { ASSETS, atlasIface, oracleIface, type Call, type Read } from "./margin.chain.ts";
 import type { PerpChain } from "./perp.chain.ts";
-import { checkSnap, checkUnchanged, fail as plainFail, readSnap, snapCalls, type Snap } from "./perp.checks.ts";
+import { checkSnap, checkUnchanged, fail as plainFail, liable, readSnap, snapCalls, type Snap } from "./perp.checks.ts";
 
 export interface Stats {
   actions: number;
@@ -31,17 +33,24 @@ export interface Stats {
   hedgeRiseMaxBps: bigint;
   /** P5 accounts checked under an adverse move. */
   adverseChecks: number;
+  /** S1: owner actions that added risk to a liable account, checked iv ≥ 0 after. */
+  riskChecks: number;
+  /** S1: reducing owner actions (cancel, reduce-only, deposit, repay, a trade that shrank the
+   * position) that passed for a liable account left below initial value: rightly not flagged. */
+  reducedBelow: number;
+  /** Withdrawals and transfers sized from the lens's maxWithdraw (its +1 simulated too). */
+  limitChecks: number;
   observations: Record<string, { count: number; example: string }>;
 }
 
 export const newStats = (): Stats => ({
   actions: 0, txs: 0, sims: 0, byAction: {}, okByAction: {}, msByAction: {}, reverts: {},
   perpTrades: 0, reduceOnly: 0, liquidations: 0, spotLiquidations: 0, bankruptcies: 0, badDebts: 0,
-  fundingChecks: 0, fundingDustMax: 0n, hedges: 0, hedgeRiseMaxBps: 0n, adverseChecks: 0, observations: {},
+  fundingChecks: 0, fundingDustMax: 0n, hedges: 0, hedgeRiseMaxBps: 0n, adverseChecks: 0, riskChecks: 0, reducedBelow: 0, limitChecks: 0, observations: {},
 });
 
 export function addStats(t: Stats, s: Stats) {
-  for (const k of ["actions", "txs", "sims", "perpTrades", "reduceOnly", "liquidations", "spotLiquidations", "bankruptcies", "badDebts", "fundingChecks", "hedges", "adverseChecks"] as const) t[k] += s[k];
+  for (const k of ["actions", "txs", "sims", "perpTrades", "reduceOnly", "liquidations", "spotLiquidations", "bankruptcies", "badDebts", "fundingChecks", "hedges", "adverseChecks", "riskChecks", "reducedBelow", "limitChecks"] as const) t[k] += s[k];
   for (const k of ["byAction", "okByAction", "msByAction", "reverts"] as const)
     for (const [n, v] of Object.entries(s[k])) t[k][n] = (t[k][n] ?? 0) + v;
   if (s.fundingDustMax > t.fundingDustMax) t.fundingDustMax = s.fundingDustMax;
@@ -72,6 +81,16 @@ export interface TxSpec {
   /** Reverts this transaction may meet; any other fails the run. */
   allow?: string[];
   extra?: Call[];
+  /** The account an owner's transaction acts for (S1; initial value read after it). */
+  actor?: number;
+  /**
+   * How the transaction can add risk to the actor. "debit": any move of its balances or spot
+   * pocket (withdraw, transfer out, borrow, a spot order, a liquidator's spot leg) or a growing
+   * perp exposure; "perp": only a growing perp exposure (a larger position, or more open lots on
+   * a side: what PerpMarket margin-checks); "reduce": nothing it does adds risk (cancel,
+   * reduce-only, deposit, repay), never checked.
+   */
+  risk?: "debit" | "perp" | "reduce";
 }
 
 export interface TxResult {
@@ -107,10 +126,14 @@ export async function exec(s: RunState, tx: TxSpec): Promise<TxResult> {
   s.stats.txs++;
   s.trace.push(`t=${s.time} ${tx.label} -> ${res.ok ? "ok" : res.error}`);
   if (s.trace.length > 40) s.trace.shift();
+  const calls = [...(tx.extra ?? [])];
+  const ivAt = calls.length;
+  // the actor's initial value, read in the transaction's block: at its second
+  if (tx.actor !== undefined) calls.push({ target: c.atlasAddr, data: atlasIface.encodeFunctionData("initialValue", [c.accounts[tx.actor].id]) });
   let snap: Snap;
   let extra: Read[];
   try {
-    ({ snap, extra } = await readSnap(c, s.calls, tx.extra));
+    ({ snap, extra } = await readSnap(c, s.calls, calls));
     if (!res.ok) {
       s.actionReverted = true;
       if (!(tx.allow ?? []).includes(res.error)) plainFail(`unexpected revert ${res.error}`);
@@ -119,6 +142,7 @@ export async function exec(s: RunState, tx: TxSpec): Promise<TxResult> {
       s.stats.reverts[key] = (s.stats.reverts[key] ?? 0) + 1;
     }
     checkSnap(snap);
+    if (res.ok && tx.actor !== undefined) checkRisk(s, tx, prev, snap, extra[ivAt]);
   } catch (e) {
     if (e instanceof AssertionError && !e.message.includes("last transactions")) fail(s, `${tx.label}: ${e.message}`);
     throw e;
@@ -133,7 +157,40 @@ export async function exec(s: RunState, tx: TxSpec): Promise<TxResult> {
     });
   }
   s.snap = snap;
-  return { ok: res.ok, error: res.ok ? undefined : res.error, logs: res.ok ? res.logs : [], extra, prev };
+  return { ok: res.ok, error: res.ok ? undefined : res.error, logs: res.ok ? res.logs : [], extra: extra.slice(0, ivAt), prev };
+}
+
+const abs = (x: bigint) => (x < 0n ? -x : x);
+
+/** A larger position, or more open lots on a side, on some perp market. */
+function perpGrew(prev: Snap, snap: Snap, a: number): boolean {
+  return snap.perps.some((m, k) => {
+    const [r0, r1] = [prev.perps[k].rows[a], m.rows[a]];
+    return abs(r1.size) > abs(r0.size) || r1.bids > r0.bids || r1.asks > r0.asks;
+  });
+}
+
+const json = (x: unknown) => JSON.stringify(x, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+
+/**
+ * S1 after an owner's successful transaction for account a: if it added risk (as `tx.risk`
+ * says) and a has a liability afterwards (debt, or perp exposure), then iv(a) ≥ 0, read at the
+ * transaction's second. A transaction that only reduced risk is not held to it: when one passes
+ * for a liable account below initial value it is counted (the check would have flagged it).
+ */
+function checkRisk(s: RunState, tx: TxSpec, prev: Snap, snap: Snap, iv: Read) {
+  const a = tx.actor!;
+  if (!liable(snap, a)) return;
+  const grew = perpGrew(prev, snap, a);
+  const added =
+    tx.risk === "perp" ? grew : tx.risk === "debit" ? grew || json([snap.bal[a], snap.pocket[a]]) !== json([prev.bal[a], prev.pocket[a]]) : false;
+  const v = iv.ok ? BigInt.asIntN(256, iv.words[0]) : undefined;
+  if (added) {
+    if (iv.ok === false) plainFail(`P7 initialValue of a${a} unreadable (${iv.error}) after an action that added risk passed`);
+    if (v === undefined) return;
+    if (v < 0n) plainFail(`P7 a${a} added risk (${tx.risk}) with a liability and is left at initial value ${v} < 0`);
+    s.stats.riskChecks++;
+  } else if (v !== undefined && v < 0n) s.stats.reducedBelow++;
 }
 
 /** Pushes an oracle price (the admin holds the oracle role); it is fresh for the next hour. */

@@ -103,7 +103,7 @@ abstract contract AtlasReader {
                 word := mload(add(px, shl(5, i))) // the oracle answers one word per token
             }
             if (word >> 255 == 0) {
-                _staleDust(x); // valued at 0, or PriceUnavailable
+                _staleDust(x, _inOpenBook(b, i)); // valued at 0, or PriceUnavailable
                 continue;
             }
             x.priceWad = uint128(word);
@@ -120,13 +120,28 @@ abstract contract AtlasReader {
     /// account) if it only holds (no debt, no perp on it or cash leg in it) and what it holds is worth
     /// less than `STALE_DUST_WAD` at the last stable anchor (`OracleRouter.stableAnchorOf`: the last
     /// price the router knows, moved at most its bounded rate); else `PriceUnavailable`.
-    function _staleDust(AtlasMath.Entry memory x) internal view {
-        require(x.debtAtoms == 0 && !x.hasPerp && x.perpCashAtoms == 0, IAtlas.PriceUnavailable(x.token));
+    /// A resting order on a book of the asset (either side: a bid may buy it, an ask sell into it) is
+    /// exposure at a price nobody knows: it waits for the feed too, so staleness alone can never make
+    /// a healthy account liquidatable.
+    function _staleDust(AtlasMath.Entry memory x, bool inOpenBook) internal view {
+        require(
+            x.debtAtoms == 0 && !x.hasPerp && x.perpCashAtoms == 0 && !inOpenBook, IAtlas.PriceUnavailable(x.token)
+        );
         (uint256 lastWad,) = IOracleRouter(address(_ORACLE)).stableAnchorOf(x.token);
         uint256 held = x.idleAtoms + x.lentAtoms + x.pocketAtoms;
         // rounded up: the dust must be below the bound at the last price
         require(lastWad != 0 && AtlasMath.divUp(held * lastWad, x.unit) < STALE_DUST_WAD, IAtlas.PriceUnavailable(x.token));
         (x.priceWad, x.stableWad) = (0, 0);
+    }
+
+    /// @dev Whether entry `i` is the base or quote of a spot book where the account has funds locked
+    /// behind resting orders (read only for an entry without a usable price: off the hot path).
+    function _inOpenBook(AtlasMath.Book[] memory b, uint256 i) internal pure returns (bool) {
+        for (uint256 j; j < b.length; ++j) {
+            AtlasMath.Book memory k = b[j];
+            if ((k.baseIndex == i || k.quoteIndex == i) && k.lockedBaseAtoms | k.lockedQuoteAtoms != 0) return true;
+        }
+        return false;
     }
 
     /// @dev `riskInputsOf` through a raw staticcall. The Clearinghouse is ours and immutable, so its

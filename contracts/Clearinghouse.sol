@@ -564,7 +564,10 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             m >>= 1;
         }
         if (empty != 0) {
-            _state[account] = st & ~(empty << 128);
+            st &= ~(empty << 128);
+            // no perp market left with anything in it: no perp exposure, and no liability from it
+            if ((st >> 128) & _perpMarketMask == 0) st &= ~FLAG_PERP;
+            _state[account] = st;
             emit MarketsPruned(account, empty);
         }
     }

@@ -260,7 +260,9 @@ interface IClearinghouse {
     /// @notice Clears from the account's market mask every market where it holds nothing (no
     ///         position, no orders, no unswept proceeds, no unsettled perp cash): that market's
     ///         parameters stop counting in its valuation, and valuing it stops reading the market.
-    ///         The next order or settlement there sets the bit again. Anyone may call.
+    ///         The next order or settlement there sets the bit again. With no perp market left in
+    ///         the mask, the account's perp-exposure flag is cleared too (it is no longer liable for
+    ///         perps: its exits are margin-checked only if it has debt). Anyone may call.
     function pruneMarkets(AccountId account) external;
 
     /// @notice Whether the account's maintenance value is below zero.

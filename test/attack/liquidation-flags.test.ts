@@ -80,10 +80,15 @@ describe("attack: stale liquidation flags, dust positions, market bits", () => {
       .to.emit(v.ch, "MarketsPruned");
     expect((await marketMask(v, v.bob)) & bit).to.equal(0n);
     expect(await maintenanceValue(v, v.bob)).to.equal(mv);
+    // no perp market holds anything of bob's: the perp-exposure flag (state bit 194) goes too, so his
+    // exits are no longer margin-checked for a liability he does not have
+    const PERP_FLAG = 1n << 194n;
+    expect((await v.ch.accountState((await import("../unit/margin._helpers.ts")).acctOf(v.bob))) & PERP_FLAG).to.equal(0n);
     // pruning again finds nothing; carol (orders resting? none) keeps hers only while she holds something
     await pruneMarkets(v, v.alice, v.bob);
     await perpOrder(v, v.bob, { side: 0n, tick: 290_000n, lots: 100n }); // resting bid: exposure again
     expect((await marketMask(v, v.bob)) & bit).to.equal(bit);
+    expect((await v.ch.accountState((await import("../unit/margin._helpers.ts")).acctOf(v.bob))) & PERP_FLAG).to.equal(PERP_FLAG);
     expect(await initialValue(v, v.bob)).to.be.lessThan(mv);
   });
 });

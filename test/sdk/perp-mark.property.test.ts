@@ -28,6 +28,7 @@ describe("sdk perp mark = contract mark (property)", () => {
     it(`seed ${seed}: 40 random book changes and time steps`, async () => {
       const f = fx();
       const m = f.ethPerp;
+      const clampPpm = (await m.perpParams()).maxPremiumBps * 100n; // the market's premium clamp (ppm)
       const traders = [f.alice, f.bob, f.carol, f.dave];
       for (const s of traders) await deposit(f, s, f.U, 1_000_000n * E6);
       const r = rng(seed);
@@ -79,14 +80,14 @@ describe("sdk perp mark = contract mark (property)", () => {
             quotePriceWad: WAD,
             quoteDecimals: 6n,
             tickSize: 10n,
-            maxPremiumPpm: 10_000n,
+            maxPremiumPpm: clampPpm,
             impactNotionalUsd: 10_000n,
           });
-          model = { premium: smoothPremium(model.premium, model.target, t - model.at, 10_000n, 60n), target: want.target, at: t };
+          model = { premium: smoothPremium(model.premium, model.target, t - model.at, clampPpm, 60n), target: want.target, at: t };
           expect([st.target, st.countedTick, st.countedSide]).to.deep.equal([want.target, want.countedTick, want.countedSide]);
           if (want.target !== 0n) counted++;
         }
-        const premiumNow = smoothPremium(model.premium, model.target, (await now(f)) - model.at, 10_000n, 60n);
+        const premiumNow = smoothPremium(model.premium, model.target, (await now(f)) - model.at, clampPpm, 60n);
         expect(st.premiumNow).to.equal(premiumNow);
         expect(markLot).to.equal(markLotWad(indexLot, premiumNow));
       }

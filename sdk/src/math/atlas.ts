@@ -672,10 +672,10 @@ export function gather(s: AtlasSnapshot, extra?: Address): [Entry[], Book[]] {
     e[qi].pocketAtoms += pk.lockedQuoteAtoms + pk.unsweptQuoteAtoms;
     b.push({ baseIndex: bi, quoteIndex: qi, lockedBaseAtoms: pk.lockedBaseAtoms, lockedQuoteAtoms: pk.lockedQuoteAtoms });
   }
-  for (const x of e) {
+  for (const [i, x] of e.entries()) {
     const { price } = assetOf(s, x.token);
     if (!price.ok) {
-      staleDust(x, price.anchorWad ?? 0n);
+      staleDust(x, price.anchorWad ?? 0n, inOpenBook(b, i));
       continue;
     }
     x.priceWad = price.priceWad;
@@ -687,11 +687,21 @@ export function gather(s: AtlasSnapshot, extra?: Address): [Entry[], Book[]] {
 /** Holdings of a stale asset worth less than this (USD WAD) at its last anchor count for nothing. */
 export const STALE_DUST_WAD = WAD;
 
-/** `AtlasReader._staleDust`: price a stale holdings-only entry at 0 if it is dust, else PriceUnavailable. */
-function staleDust(x: Entry, anchorWad: bigint): void {
+/** `AtlasReader._inOpenBook`: entry `i` is a token of a spot book where the account has funds locked. */
+function inOpenBook(b: Book[], i: number): boolean {
+  return b.some((k) => (k.baseIndex === i || k.quoteIndex === i) && (k.lockedBaseAtoms | k.lockedQuoteAtoms) !== 0n);
+}
+
+/**
+ * `AtlasReader._staleDust`: price a stale holdings-only entry at 0 if it is dust and no resting order
+ * trades it, else PriceUnavailable.
+ */
+function staleDust(x: Entry, anchorWad: bigint, openBook: boolean): void {
   const unit = 10n ** x.decimals;
   const held = x.idleAtoms + x.lentAtoms + x.pocketAtoms;
-  const dust = x.debtAtoms === 0n && !x.hasPerp && x.perpCashAtoms === 0n && anchorWad !== 0n && divUp(held * anchorWad, unit) < STALE_DUST_WAD;
+  const dust =
+    x.debtAtoms === 0n && !x.hasPerp && x.perpCashAtoms === 0n && !openBook && anchorWad !== 0n &&
+    divUp(held * anchorWad, unit) < STALE_DUST_WAD;
   if (!dust) throw contractError(PriceUnavailableError, { asset: x.token });
   x.priceWad = 0n;
   x.stableWad = 0n;

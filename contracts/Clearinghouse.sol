@@ -45,7 +45,9 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     SpotMarketDeployer public immutable SPOT_DEPLOYER;
     bytes32 public immutable SPOT_INIT_CODE_HASH;
 
-    /// @dev Asset config, one slot: id 8 | decimals 8 | shock 16 | slippage 16 | haircut 16 | pool 160.
+    /// @dev Asset config, one slot: id 8 | decimals 8 | shock 16 | slippage 16 | haircut 16 | pool 160 |
+    ///      frozen 8. `frozen` copies the venue's freeze into every asset's slot, which a withdrawal,
+    ///      transfer or borrow of that asset reads anyway: the check costs no extra cold slot.
     struct AssetConfig {
         uint8 id;
         uint8 decimals;
@@ -53,6 +55,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         uint16 slippageBps;
         uint16 lentHaircutBps;
         address pool;
+        bool frozen;
     }
 
     mapping(AccountId account => mapping(address token => BalanceLib.Balance)) internal _balances;
@@ -77,7 +80,9 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     ///      `atlas` and then ATLAS's `riskInputsOf` this mask, one cold slot for both.
     uint64 internal _perpMarketMask;
     /// @dev Incident freeze (guardian sets, governance lifts): no withdrawals, transfers between
-    ///      sub-accounts or voluntary borrows. In the slot of `atlas` too: a checked exit reads both.
+    ///      sub-accounts or voluntary borrows. Copied into every asset's config (`AssetConfig.frozen`),
+    ///      which the exits read; this one is read by a settlement only when the account lets orders
+    ///      borrow, and by the view.
     bool public frozen;
     LiquidationParams public liquidationParams;
     /// @dev a listed perp market's index (perp markets are deployed by governance, so they are
@@ -181,7 +186,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
 
     /// @inheritdoc IClearinghouse
     function withdraw(address token, uint8 sub, uint256 amount, address to) external nonReentrant {
-        require(!frozen, Frozen());
+        require(!_assets[token].frozen, Frozen());
         require(to != address(0), ZeroAddress());
         AccountId acct = AccountIdLib.from(msg.sender, sub);
         uint256 st = _state[acct];
@@ -194,7 +199,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
 
     /// @inheritdoc IClearinghouse
     function borrow(address token, uint8 sub, uint256 atoms, address to) external nonReentrant {
-        require(!frozen, Frozen());
+        require(!_assets[token].frozen, Frozen());
         require(to != address(0), ZeroAddress());
         AccountId acct = AccountIdLib.from(msg.sender, sub);
         uint256 st = _state[acct];
@@ -208,7 +213,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
 
     /// @inheritdoc IClearinghouse
     function transfer(address token, uint8 fromSub, uint8 toSub, uint256 amount) external nonReentrant {
-        require(!frozen, Frozen());
+        require(!_assets[token].frozen, Frozen());
         require(fromSub != toSub, SameAccount());
         AccountId from = AccountIdLib.from(msg.sender, fromSub);
         AccountId to = AccountIdLib.from(msg.sender, toSub);
@@ -837,7 +842,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         _assetCount = id;
         uint8 decimals = IERC20Metadata(token).decimals();
         // conservative defaults until governance sets the asset's risk: a 10% shock, 1% slippage
-        _assets[token] = AssetConfig(uint8(id), decimals, 1000, 100, 9800, address(0));
+        _assets[token] = AssetConfig(uint8(id), decimals, 1000, 100, 9800, address(0), frozen);
         _assetWord[id] = _packAsset(token, decimals, 1000, 100, 9800);
         emit AssetListed(token, decimals);
     }
@@ -965,7 +970,9 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     function _setFrozen(bool frozen_) internal {
         frozen = frozen_;
         for (uint256 id = 1; id <= _assetCount; ++id) {
-            address pool = _assets[_tokenAt(id)].pool;
+            AssetConfig storage a = _assets[_tokenAt(id)];
+            a.frozen = frozen_;
+            address pool = a.pool;
             if (pool != address(0)) IMarginPool(pool).setFrozen(frozen_);
         }
         emit FrozenSet(frozen_);

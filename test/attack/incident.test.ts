@@ -99,6 +99,9 @@ describe("attack: incident controls (pause, freeze)", () => {
     await expect(v.pools.USDC.connect(v.lender).setFrozen(false)).to.be.revertedWithCustomError(v.pools.USDC, "NotClearinghouse");
     const h = await listHookToken(v);
     expect(await h.pool.frozen()).to.equal(true);
+    // an asset listed during the freeze is frozen too: it can come in, not go out
+    await mined(v.ch.connect(v.alice).deposit(h.H, 0, E18));
+    await expect(mined(v.ch.connect(v.alice).withdraw(h.H, 0, E18, v.alice.address))).to.be.revertedWithCustomError(v.ch, "Frozen");
 
     await expect(v.ch.connect(v.outsider).unfreeze()).to.be.revertedWithCustomError(v.ch, "AccessManagedUnauthorized");
     await mined(v.ch.unfreeze());

@@ -296,11 +296,17 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
 
     /// @dev A deposit of `assets` into the accrued snapshot: capped, shares rounded down (the
     /// pool's side); the caller writes the snapshot and moves or checks the tokens.
+    ///      Accepted exactly when assets ≤ maxDeposit: within the caps' room and minting shares that
+    ///      keep the supply within 128 bits; the bound itself is computed only to refuse.
     function _supply(Snapshot memory s, uint256 assets, address receiver) internal view returns (uint256 shares) {
-        uint256 maxAssets = _maxDeposit(s);
-        require(assets <= maxAssets, ERC4626ExceededMaxDeposit(receiver, assets, maxAssets));
-        shares = _toShares(assets, s, false);
-        s.cash += assets; // ≤ NO_CAP: maxDeposit keeps cash within uint112
+        if (assets <= _capRoom(s)) {
+            shares = _toShares(assets, s, false);
+            if (shares <= type(uint128).max - totalSupply()) {
+                s.cash += assets; // ≤ NO_CAP: the room keeps cash within uint112
+                return shares;
+            }
+        }
+        revert ERC4626ExceededMaxDeposit(receiver, assets, _maxDeposit(s));
     }
 
     /// @dev As deposit.
@@ -686,10 +692,8 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
     ///      1 / (supply + 10^6) atoms (lenders wiped out), and a deposit then mints that many
     ///      shares per atom, so this room can bind long before the others (docs/LENDING.md).
     function _maxDeposit(Snapshot memory s) internal view returns (uint256) {
+        uint256 room = _capRoom(s);
         uint256 assets = _totalAssets(s);
-        uint256 cap = _caps.supplyCapAssets;
-        if (assets >= cap) return 0;
-        uint256 room = Math.min(cap - assets, NO_CAP - s.cash);
         uint256 supply = totalSupply();
         uint256 shareRoom = type(uint128).max - supply;
         uint256 virtualSupply = supply + 10 ** DECIMALS_OFFSET;
@@ -698,6 +702,14 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         // The most assets whose shares (rounded down, as a deposit mints) fit in shareRoom:
         // ⌈(shareRoom + 1)(totalAssets + 1)/(supply + 10^6)⌉ − 1, which is < room here.
         return RateModelLib.mulDivUp(shareRoom + 1, assets + 1, virtualSupply) - 1;
+    }
+
+    /// @dev Room under the supply cap and under what the uint112 cash can hold.
+    function _capRoom(Snapshot memory s) internal view returns (uint256) {
+        uint256 assets = _totalAssets(s);
+        uint256 cap = _caps.supplyCapAssets;
+        if (assets >= cap) return 0;
+        return Math.min(cap - assets, NO_CAP - s.cash);
     }
 
     /// @dev totalAssets = cash + totalBorrows − reserves; never negative (docs/LENDING.md, L2).

@@ -271,8 +271,9 @@ for (const decimals of [6, 18]) {
         }),
         // random seed each run (fast-check prints seed and path on failure); replay one with
         // LENDING_SEED=<seed> [LENDING_PATH=<path>] npx hardhat test mocha test/unit/lending.random.test.ts
+        // (LENDING_RUNS=<n> for a longer soak)
         {
-          numRuns: 30,
+          numRuns: Number(process.env.LENDING_RUNS ?? 30),
           ...(process.env.LENDING_SEED
             ? { seed: Number(process.env.LENDING_SEED), path: process.env.LENDING_PATH, endOnFailure: true }
             : {}),

@@ -78,7 +78,8 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
     ///      less). Other holders' shares are in `_sharesOf`; OpenZeppelin's balance and supply slots are
     ///      never used (`_update`, `balanceOf` and `totalSupply` are overridden together).
     ///      | supply 128 | ofClearinghouse 128 |: 2^128 shares are 3.4e32 atoms at the starting price
-    ///      (10^6 shares per atom), far beyond any supply cap in use; SafeCast reverts a mint beyond it.
+    ///      (10^6 shares per atom), far beyond any supply cap in use, but a write-off can lower the
+    ///      price without bound: maxDeposit and maxMint stop at 2^128 − 1 shares (`_maxDeposit`).
     struct SharesSlot {
         uint128 supply;
         uint128 ofClearinghouse;
@@ -295,11 +296,17 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
 
     /// @dev A deposit of `assets` into the accrued snapshot: capped, shares rounded down (the
     /// pool's side); the caller writes the snapshot and moves or checks the tokens.
+    ///      Accepted exactly when assets ≤ maxDeposit: within the caps' room and minting shares that
+    ///      keep the supply within 128 bits; the bound itself is computed only to refuse.
     function _supply(Snapshot memory s, uint256 assets, address receiver) internal view returns (uint256 shares) {
-        uint256 maxAssets = _maxDeposit(s);
-        require(assets <= maxAssets, ERC4626ExceededMaxDeposit(receiver, assets, maxAssets));
-        shares = _toShares(assets, s, false);
-        s.cash += assets; // ≤ NO_CAP: maxDeposit keeps cash within uint112
+        if (assets <= _capRoom(s)) {
+            shares = _toShares(assets, s, false);
+            if (shares <= type(uint128).max - totalSupply()) {
+                s.cash += assets; // ≤ NO_CAP: the room keeps cash within uint112
+                return shares;
+            }
+        }
+        revert ERC4626ExceededMaxDeposit(receiver, assets, _maxDeposit(s));
     }
 
     /// @dev As deposit.
@@ -383,7 +390,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         return _totalAssets(s);
     }
 
-    /// @notice Room left under the supply cap (and under what cash can hold).
+    /// @notice Room left under the supply cap (and under what cash and the share supply can hold).
     function maxDeposit(address) public view override(IERC4626, ERC4626) returns (uint256) {
         Snapshot memory s = _accrued();
         return _maxDeposit(s);
@@ -680,8 +687,25 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         return up ? RateModelLib.mulDivUp(shares, total, supply) : RateModelLib.mulDivDown(shares, total, supply);
     }
 
-    /// @dev Room under the supply cap, and under what the uint112 cash can hold.
+    /// @dev Room under the supply cap, under what the uint112 cash can hold, and under what the
+    ///      uint128 share supply can hold: a write-off can take the share price down towards
+    ///      1 / (supply + 10^6) atoms (lenders wiped out), and a deposit then mints that many
+    ///      shares per atom, so this room can bind long before the others (docs/LENDING.md).
     function _maxDeposit(Snapshot memory s) internal view returns (uint256) {
+        uint256 room = _capRoom(s);
+        uint256 assets = _totalAssets(s);
+        uint256 supply = totalSupply();
+        uint256 shareRoom = type(uint128).max - supply;
+        uint256 virtualSupply = supply + 10 ** DECIMALS_OFFSET;
+        // room ≤ 2^112 and virtualSupply < 2^129: the plain product fits
+        if (RateModelLib.mulDivDown(room, virtualSupply, assets + 1) <= shareRoom) return room;
+        // The most assets whose shares (rounded down, as a deposit mints) fit in shareRoom:
+        // ⌈(shareRoom + 1)(totalAssets + 1)/(supply + 10^6)⌉ − 1, which is < room here.
+        return RateModelLib.mulDivUp(shareRoom + 1, assets + 1, virtualSupply) - 1;
+    }
+
+    /// @dev Room under the supply cap and under what the uint112 cash can hold.
+    function _capRoom(Snapshot memory s) internal view returns (uint256) {
         uint256 assets = _totalAssets(s);
         uint256 cap = _caps.supplyCapAssets;
         if (assets >= cap) return 0;

@@ -204,6 +204,19 @@ export class PoolModel {
     return up ? ceilDiv(n, d) : n / d;
   }
 
+  /**
+   * Room for a deposit: under the supply cap, under what cash (uint112) holds, and under what the
+   * share supply (uint128) holds, the shares being rounded down as a deposit mints them.
+   */
+  maxDeposit(supplyCap = NO_CAP): bigint {
+    const assets = this.totalAssets;
+    if (assets >= supplyCap) return 0n;
+    const room = min(supplyCap - assets, NO_CAP - this.cash);
+    // the most a with ⌊a · (supply + 10^6) / (totalAssets + 1)⌋ ≤ 2^128 − 1 − supply
+    const byShares = ceilDiv((2n ** 128n - this.supply) * (assets + 1n), this.supply + 10n ** OFFSET) - 1n;
+    return min(room, byShares);
+  }
+
   deposit(assets: bigint): bigint {
     const shares = this.toShares(assets, false);
     this.cash += assets;

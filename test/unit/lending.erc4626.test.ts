@@ -286,18 +286,69 @@ describe("LendingPool ERC-4626 (outside lenders)", () => {
       expect(await pool.totalSupply()).to.equal(await pool.balanceOf(alice.address));
     });
 
-    it("a mint past 2^128 shares in total reverts SafeCastOverflowedUintDowncast (the supply's 128 bits)", async () => {
+    it("maxDeposit and maxMint stop at 2^128 − 1 shares in total; beyond it deposit and mint revert with ERC-4626's errors", async () => {
       const fx = await deployPool({ decimals: 18 });
       const { pool, token, alice } = fx;
-      // 10^6 shares per atom at the start: 2^128 / 10^6 atoms (3.4e32) reach the bound, below NO_CAP
-      const atoms = (1n << 128n) / 10n ** OFFSET + 1n;
-      await (await token.mint(alice.address, atoms)).wait();
-      await expect(pool.connect(alice).deposit(atoms, alice.address))
-        .to.be.revertedWithCustomError(pool, "SafeCastOverflowedUintDowncast")
-        .withArgs(128, atoms * 10n ** OFFSET);
-      const fits = (1n << 128n) / 10n ** OFFSET - 1n;
-      await (await pool.connect(alice).deposit(fits, alice.address)).wait();
-      expect(await pool.totalSupply()).to.equal(fits * 10n ** OFFSET);
+      // 10^6 shares per atom at the start: ⌊2^128 / 10^6⌋ atoms (3.4e32, below NO_CAP) reach the bound
+      const max = (1n << 128n) / 10n ** OFFSET;
+      expect(await pool.maxDeposit(alice.address)).to.equal(max);
+      expect(await pool.maxMint(alice.address)).to.equal(max * 10n ** OFFSET);
+      await (await token.mint(alice.address, max + 1n)).wait();
+      await expect(pool.connect(alice).deposit(max + 1n, alice.address))
+        .to.be.revertedWithCustomError(pool, "ERC4626ExceededMaxDeposit")
+        .withArgs(alice.address, max + 1n, max);
+      await expect(pool.connect(alice).mint(max * 10n ** OFFSET + 1n, alice.address))
+        .to.be.revertedWithCustomError(pool, "ERC4626ExceededMaxMint")
+        .withArgs(alice.address, max * 10n ** OFFSET + 1n, max * 10n ** OFFSET);
+      await (await pool.connect(alice).deposit(max, alice.address)).wait();
+      expect(await pool.totalSupply()).to.equal(max * 10n ** OFFSET);
+      expect(await pool.maxDeposit(alice.address)).to.equal(0n);
+      expect(await pool.maxMint(alice.address)).to.equal(0n);
+    });
+
+    it("after a write-off wipes the lenders out, maxDeposit is what 2^128 shares hold at the collapsed price, and is accepted", async () => {
+      // fast-check seed -252841240 of lending.random.test.ts (18 decimals): a deposit after such a
+      // write-off reverted SafeCastOverflowedUintDowncast(128, …) while maxDeposit said 2^112 − 1
+      const fx = await deployPool({ decimals: 18 });
+      const { pool, token, alice, bob, ch, unit, networkHelpers } = fx;
+      await (await pool.connect(alice).deposit(1000n * unit, alice.address)).wait();
+      const borrowShares = await pool.connect(ch).borrow.staticCall(1000n * unit, ch.address);
+      await (await pool.connect(ch).borrow(1000n * unit, ch.address)).wait();
+      await networkHelpers.time.increase(24 * 3600);
+      await (await pool.connect(ch).writeOff(borrowShares)).wait();
+      const s = await readPool(pool);
+      expect([s.cash, s.totalBorrows, s.reserves, s.totalAssets]).to.deep.equal([0n, 0n, 0n, 0n]);
+      expect(s.supply).to.equal(1000n * unit * 10n ** OFFSET); // alice's shares, now worth nothing
+      // a share is worth 1 / (supply + 10^6) atoms: each atom deposited mints supply + 10^6 shares
+      const perAtom = s.supply + 10n ** OFFSET;
+      // the most atoms whose shares fit: ⌊max · perAtom⌋ ≤ 2^128 − 1 − supply
+      const max = ceilDiv((1n << 128n) - s.supply, perAtom) - 1n;
+      expect(max).to.be.lessThan(unit); // 3.4e11 atoms: far below one token
+      expect(await pool.maxDeposit(bob.address)).to.equal(max);
+      expect(await pool.maxMint(bob.address)).to.equal(max * perAtom);
+      await expect(pool.connect(bob).deposit(unit, bob.address))
+        .to.be.revertedWithCustomError(pool, "ERC4626ExceededMaxDeposit")
+        .withArgs(bob.address, unit, max);
+      await expect(pool.connect(bob).deposit(max + 1n, bob.address))
+        .to.be.revertedWithCustomError(pool, "ERC4626ExceededMaxDeposit")
+        .withArgs(bob.address, max + 1n, max);
+      await expect(pool.connect(bob).mint(max * perAtom + 1n, bob.address))
+        .to.be.revertedWithCustomError(pool, "ERC4626ExceededMaxMint")
+        .withArgs(bob.address, max * perAtom + 1n, max * perAtom);
+      // the Clearinghouse's lent deposit is held to the same room
+      await (await token.connect(ch).transfer(await pool.getAddress(), unit)).wait();
+      await expect(pool.connect(ch).supplyReceived(unit))
+        .to.be.revertedWithCustomError(pool, "ERC4626ExceededMaxDeposit")
+        .withArgs(ch.address, unit, max);
+      // maxDeposit is accepted, the supply stays within 128 bits, and bob's shares are worth all he put in
+      await (await pool.connect(bob).deposit(max, bob.address)).wait();
+      const supply = await pool.totalSupply();
+      expect(supply).to.equal(s.supply + max * perAtom);
+      expect(supply < 1n << 128n).to.equal(true);
+      expect(await pool.maxDeposit(bob.address)).to.equal(0n);
+      const before = await token.balanceOf(bob.address);
+      await (await pool.connect(bob).redeem(await pool.balanceOf(bob.address), bob.address, bob.address)).wait();
+      expect((await token.balanceOf(bob.address)) - before).to.equal(max);
     });
 
     it("a transfer of more shares than held reverts ERC20InsufficientBalance, for the Clearinghouse and others", async () => {

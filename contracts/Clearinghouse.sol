@@ -150,7 +150,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         // (TransferShortfall), with one warm balanceOf instead of two here
         IERC20(token).safeTransferFrom(msg.sender, address(pool), atoms);
         // read again after the call-out: nothing read before an external call is written back after
-        // it (every entry a token hook could reach reverts mid-operation anyway: `_locked`)
+        // it (every entry a token hook could reach reverts mid-operation anyway: the lock)
         b = _balances[acct][token];
         if (b.amount < 0) return _repayReceived(acct, token, b, a, atoms);
         int256 before = b.amount;
@@ -560,12 +560,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         uint256 m = (st >> 128) & M64;
         uint256 empty;
         for (uint256 i; m != 0; ++i) {
-            if (m & 1 != 0) {
-                // a perp market's pocket shape counts its position and unsettled cash too
-                (uint256 lb, uint256 lq, uint256 ub, uint256 uq, uint256 n) =
-                    ISpotMarket(_marketOfBit(i)).pocketOf(account.owner(), uint8(account.sub()));
-                if (lb | lq | ub | uq | n == 0) empty |= 1 << i;
-            }
+            if (m & 1 != 0 && _pocketEmpty(account, i)) empty |= 1 << i;
             m >>= 1;
         }
         if (empty != 0) {
@@ -775,8 +770,9 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         (uint256 loss,) = IMarginPool(_assets[token].pool).writeOff(shares);
         b.amount = 0;
         _balances[account][token] = b;
-        // every pocket is empty (checked above): no market's parameters count any more
-        _setState(account, _track(st, _assets[token].id, 0) & ~(M64 << 128));
+        // every pocket is empty (checked above): no market's parameters count any more, and no perp
+        // exposure is left
+        _setState(account, _track(st, _assets[token].id, 0) & ~((M64 << 128) | FLAG_PERP));
         emit BadDebtSettled(account, token, shares, loss);
     }
 
@@ -805,14 +801,18 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// position and unsettled cash too).
     function _pocketsEmpty(AccountId account, uint256 m) internal view returns (bool) {
         for (uint256 i; m != 0; ++i) {
-            if (m & 1 != 0) {
-                (uint256 lb, uint256 lq, uint256 ub, uint256 uq,) =
-                    ISpotMarket(_marketOfBit(i)).pocketOf(account.owner(), uint8(account.sub()));
-                if (lb | lq | ub | uq != 0) return false;
-            }
+            if (m & 1 != 0 && !_pocketEmpty(account, i)) return false;
             m >>= 1;
         }
         return true;
+    }
+
+    /// @dev Nothing in the account's pocket on the market of bit `i`: no locked or unswept funds, no
+    /// open orders (a perp market's pocket shape counts its position and unsettled cash too).
+    function _pocketEmpty(AccountId account, uint256 i) internal view returns (bool) {
+        (uint256 lb, uint256 lq, uint256 ub, uint256 uq, uint256 n) =
+            ISpotMarket(_marketOfBit(i)).pocketOf(account.owner(), uint8(account.sub()));
+        return lb | lq | ub | uq | n == 0;
     }
 
     /// @dev Moves a bankrupt account's whole positive balance (lent shares redeemed, rounded down
@@ -947,13 +947,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
 
     /// @inheritdoc IClearinghouse
     function pause(uint256 index) external restricted {
-        if (index == 0) {
-            for (uint256 i; i < _markets.length; ++i) {
-                ISpotMarket(_markets[i]).setPaused(true);
-            }
-        } else {
-            ISpotMarket(_market(index)).setPaused(true);
-        }
+        if (index == 0) _setAllPaused(true);
+        else ISpotMarket(_market(index)).setPaused(true);
     }
 
     /// @inheritdoc IClearinghouse
@@ -985,6 +980,10 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
 
     /// @inheritdoc IClearinghouse
     function setAllPaused(bool paused) external restricted {
+        _setAllPaused(paused);
+    }
+
+    function _setAllPaused(bool paused) internal {
         for (uint256 i; i < _markets.length; ++i) {
             ISpotMarket(_markets[i]).setPaused(paused);
         }

@@ -4,7 +4,8 @@
 import { expect } from "chai";
 import {
   E6, WAD, useVenue, deposit, perpOrder, setPrice, warp, isLiquidatable, flagLiquidatable, flaggedSince, liquidatePerpAt,
-  liquidatePerpLargest, maintenanceValue, initialValue, liquidationPrice, marketMask, pruneMarkets, perpLots, type Venue,
+  liquidatePerpLargest, maintenanceValue, initialValue, liquidationPrice, marketMask, pruneMarkets, perpLots, sameTime,
+  type Venue,
 } from "./venue.ts";
 
 /** Bob: 300 USDC, long 0.5 ETH-PERP at $3,000 from Carol. */
@@ -90,5 +91,25 @@ describe("attack: stale liquidation flags, dust positions, market bits", () => {
     expect((await marketMask(v, v.bob)) & bit).to.equal(bit);
     expect((await v.ch.accountState((await import("../unit/margin._helpers.ts")).acctOf(v.bob))) & PERP_FLAG).to.equal(PERP_FLAG);
     expect(await initialValue(v, v.bob)).to.be.lessThan(mv);
+  });
+
+  it("a stranger's pruneMarkets clears nothing an account still holds: a position, a resting order, perp exposure", async () => {
+    const v = fx();
+    await leveredLong(v); // bob long 0.5 ETH-PERP
+    await deposit(v, v.dave, "USDC", 10_000n * E6);
+    await perpOrder(v, v.dave, { side: 0n, tick: 290_000n, lots: 10n }); // dave: one resting bid, no position
+    const bit = 1n << (BigInt(await v.ethPerp.INDEX()) - 1n);
+    const PERP_FLAG = 1n << 194n;
+    const { acctOf } = await import("../unit/margin._helpers.ts");
+    for (const who of [v.bob, v.dave]) {
+      const st = await v.ch.accountState(acctOf(who));
+      const iv = await initialValue(v, who);
+      await sameTime(v); // the prune lands at the second the value was read (funding accrues by the second)
+      await pruneMarkets(v, v.outsider, who);
+      expect(await v.ch.accountState(acctOf(who))).to.equal(st);
+      expect(st & bit).to.equal(bit);
+      expect(st & PERP_FLAG).to.equal(PERP_FLAG);
+      expect(await initialValue(v, who)).to.equal(iv);
+    }
   });
 });

@@ -241,11 +241,14 @@ contract PerpMarket is IPerpMarket, OrderBook {
         _noteRemoval(side, tick);
     }
 
-    /// @dev `cancelOrder`'s lean path (the level stays non-empty) has no working copy and no
-    /// `_flush`: if the lots it removes were counted in the premium's target, it re-samples here.
     function _releaseOther(uint256 owner, uint256 side, uint256 tick, uint256 lots) internal override {
         _trimMaker(owner, side, tick, lots, true);
-        if (msg.sig == this.cancelOrder.selector && _depthRemoved) {
+    }
+
+    /// @dev `cancelOrder`'s lean path (the level stays non-empty) has no working copy and no
+    /// `_flush`: if the lots it removed were counted in the premium's target, it re-samples here.
+    function _afterLeanCancel() internal override {
+        if (_depthRemoved) {
             _depthRemoved = false;
             _updateFunding();
         }

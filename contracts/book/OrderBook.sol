@@ -175,6 +175,7 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
         _orders[slotKey] = ow & ~(C.M48 << 8);
         _levels[key] = _leave(lw, orderId & C.M32) - lots;
         _releaseOther(uint256(AccountId.unwrap(acct)), key >> 24, key & C.M24, lots);
+        _afterLeanCancel();
         emit OrderCancelled(orderId, lots);
     }
 
@@ -811,6 +812,10 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
 
     /// @dev Ends `lots` of another account's order in storage (one fewer open order).
     function _releaseOther(uint256 owner, uint256 side, uint256 tick, uint256 lots) internal virtual;
+
+    /// @dev After `cancelOrder`'s lean path (no working copy, no `_flush`): a market that derives
+    /// state from the book's depth (the perp premium) refreshes it here; spot does nothing.
+    function _afterLeanCancel() internal virtual {}
 
     /// @dev Lots of a maker order that may fill now (reduce-only orders follow the live position).
     function _makerFillable(uint256 ow, uint256 olots, uint256 makerSide) internal view virtual returns (uint256);

@@ -45,12 +45,11 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
     /// @dev The pool's accounting (LendingLib draws its five slots); its `supplyShares` is this
     ///      token's total supply.
     LendingLib.State internal _pool;
-    /// @dev Shares of every holder but the Clearinghouse, whose shares are what is left of the supply
-    ///      (`balanceOf`): a lent deposit or withdrawal by the Clearinghouse (the pool's largest holder)
-    ///      reads and writes one slot for its shares, the pool's supply.
+    /// @dev Shares of every holder but the Clearinghouse; their sum is `_pool.outsideShares`, and the
+    ///      Clearinghouse's shares are what they leave of the supply (`balanceOf`): a lent deposit or
+    ///      withdrawal by the Clearinghouse (the pool's largest holder) reads and writes one slot for its
+    ///      shares, the pool's supply word.
     mapping(address holder => uint256 shares) internal _sharesOf;
-    /// @dev Σ `_sharesOf`: the supply held outside the Clearinghouse.
-    uint256 internal _outsideShares;
 
     /// @param asset_ The one asset this pool lends (its decimals + 6 are the shares' decimals).
     /// @param clearinghouse_ The only borrower; it also lends for margin accounts.
@@ -198,7 +197,8 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
     {
         bool ok;
         (shares, ok) = _pool.supply(s, assets);
-        require(ok, ERC4626ExceededMaxDeposit(receiver, assets, _pool.maxSupply(s)));
+        // `if`, not `require`: the error's arguments (a maxSupply) are worked out only on a refusal
+        if (!ok) revert ERC4626ExceededMaxDeposit(receiver, assets, _pool.maxSupply(s));
     }
 
     /// @dev As deposit.
@@ -211,7 +211,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         LendingLib.Snapshot memory s = _pool.accrued();
         bool ok;
         (assets, ok) = _pool.mintShares(s, shares); // assets rounded up: the pool's side
-        require(ok, ERC4626ExceededMaxMint(receiver, shares, _toSharesDown(_pool.maxSupply(s), s)));
+        if (!ok) revert ERC4626ExceededMaxMint(receiver, shares, _toSharesDown(_pool.maxSupply(s), s));
         _pool.write(s);
         _deposit(_msgSender(), receiver, assets, shares);
     }
@@ -482,20 +482,20 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
 
     /// @notice Shares held by `holder` (the Clearinghouse's are what the others leave of the supply).
     function balanceOf(address holder) public view override(IERC20, ERC20) returns (uint256) {
-        return holder == CLEARINGHOUSE ? _pool.supplyShares - _outsideShares : _sharesOf[holder];
+        return holder == CLEARINGHOUSE ? _pool.supplyShares - _pool.outsideShares : _sharesOf[holder];
     }
 
     /// @dev OpenZeppelin's `_update` (mint, burn, transfer; same errors and Transfer event) on this
     ///      pool's share storage. The supply itself moves in LendingLib (supply, withdraw, redeem) before
     ///      a mint or burn gets here, and every burn's caller has checked the owner's balance first
     ///      (against the supply before it fell); here only holders other than the Clearinghouse are
-    ///      booked, with their sum `_outsideShares`.
+    ///      booked, with their sum `_pool.outsideShares`.
     function _update(address from, address to, uint256 value) internal override {
         if (from != address(0) && from != CLEARINGHOUSE) {
             uint256 fromShares = _sharesOf[from];
             require(fromShares >= value, ERC20InsufficientBalance(from, fromShares, value));
             _sharesOf[from] = fromShares - value; // value ≤ fromShares
-            _outsideShares -= value; // ≥ fromShares ≥ value
+            _pool.outsideShares -= uint128(value); // safe: value ≤ fromShares ≤ outsideShares < 2^128
         } else if (from == CLEARINGHOUSE && to != address(0)) {
             // a transfer out of the Clearinghouse's shares (a burn's balance was checked by its caller)
             uint256 fromShares = balanceOf(CLEARINGHOUSE);
@@ -503,7 +503,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         }
         if (to != address(0) && to != CLEARINGHOUSE) {
             _sharesOf[to] += value;
-            _outsideShares += value; // Σ holders ≤ supply < 2^128
+            _pool.outsideShares += uint128(value); // safe: value ≤ supply, and Σ holders ≤ supply < 2^128
         }
         // a transfer to the Clearinghouse needs no write: its part is the supply's rest
         emit Transfer(from, to, value);

@@ -36,13 +36,13 @@ library LendingLib {
 
     // One pool in five slots. Everything an accrual reads is in `balances` and `ledger` (plus `model`
     // when interest runs), so a repay or borrow touches three slots (borrow adds `limits`); a supply or
-    // withdrawal adds `supplyShares`. Each operation writes `balances` once and `ledger` only when
+    // withdrawal adds `supplyShares` (slot 4). Each operation writes `balances` once and `ledger` only when
     // interest moved it. Fields from the least significant bit up:
     //   slot 0 balances     | cashAssets 112 | borrowShares 112 | lastAccrual 32 |
     //   slot 1 ledger       | borrowIndexWad 128 | reserveAssets 112 | reserveFactorBps 16 |
     //   slot 2 model        | base 64 | slope1 64 | slope2 64 | kink 64 |        (RateModel)
     //   slot 3 limits       | supplyCapAssets 112 | borrowCapAssets 112 | frozen 8 | (24 free) |
-    //   slot 4 supplyShares | supplyShares 128 | (128 free) |
+    //   slot 4 supply       | supplyShares 128 | outsideShares 128 |
     // uint32 seconds last until 2106; uint112 atoms hold 5e15 whole 18-decimal tokens.
     // borrowShares < 2^112: a borrow keeps shares · index / 1e18 ≤ borrowCap ≤ 2^112 − 1 with
     // index ≥ 1e18 (and repay and write-off only lower it).
@@ -69,7 +69,12 @@ library LendingLib {
         Ledger ledger;
         RateModel model;
         Limits limits;
+        /// @dev Every supply share in existence (the total the conversions price against).
         uint128 supplyShares;
+        /// @dev The part of `supplyShares` held by outside lenders through the asset's ERC-4626 contract;
+        ///      the rest is margin accounts' lent balances. Kept by the holder of the state (LendingLib
+        ///      only stores it), beside the supply so a lender's move reads and writes one slot.
+        uint128 outsideShares;
     }
 
     /// @notice The pool's state with interest accrued up to now, in memory; operations edit it and

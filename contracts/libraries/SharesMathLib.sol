@@ -23,7 +23,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 /// Virtual shares and assets (10^6 shares, 1 atom, as OpenZeppelin's ERC-4626 with a decimals offset
 /// of 6 and Morpho Blue's SharesMathLib): an empty pool prices a share at 10^-6 atoms, so a first
 /// depositor who donates to inflate the share price must give ~10^6 times what they hope to take from
-/// the next depositor's rounding (test/unit/lending.shares-math.test.ts).
+/// the next depositor's rounding (test/unit/lending.lib.test.ts, test/attack/outside-lender.test.ts).
 /// @dev `mulDivDown` / `mulDivUp` give exactly OpenZeppelin's `mulDiv` results, but take a plain
 /// 256-bit path when x · y does not overflow (always, at the sizes a pool stores: amounts < 2^112,
 /// shares < 2^128, index < 2^128, rates < 2^64) and fall back to the 512-bit `Math.mulDiv`

@@ -185,6 +185,7 @@ library LendingLib {
                 return (shares, true);
             }
         }
+        return (0, false);
     }
 
     /// @notice Supplies the assets `shares` cost, rounded up (the pool's side). `ok` is false, and

@@ -11,6 +11,7 @@ export * from "./math/events.ts";
 export * as atlasMath from "./math/atlas.ts";
 export * as liquidationMath from "./math/liquidation.ts";
 export * as rateMath from "./math/rates.ts";
+export * as sharesMath from "./math/shares.ts";
 export * as perpMath from "./math/perp.ts";
 export type {
   AtlasSnapshot,

@@ -12,7 +12,7 @@ import { acctOf, deposit as depositFx, mined, refreshPrices, sameTime as sameTim
 import { encodeOrder, cancelClientIdOp as bookCancelClientIdOp, placeOp as bookPlaceOp, type OrderParams } from "../../sdk/src/math/order.ts";
 import { createSpotMarket, GUARDIAN_ROLE } from "../../scripts/lib/deploy.ts";
 import { adminFeed, DEFAULT_RATE_MODEL } from "../../scripts/lib/deploy-margin.ts";
-import { LendingPool__factory, MockAggregator__factory, MockPythFeed__factory, ReentrantToken__factory } from "../../types/ethers-contracts/index.js";
+import { LendingPool__factory, MockAggregator__factory, MockERC20__factory, MockPythFeed__factory, ReentrantToken__factory } from "../../types/ethers-contracts/index.js";
 
 export { WAD, E6, E8, E18, acctOf, mined };
 export type Venue = PFx;
@@ -521,3 +521,58 @@ export async function lenderExits(v: Venue, sym: "WETH" | "USDC" | "WBTC") {
 
 /** Tokens of `sym` its pool holds as cash. */
 export const poolCash = async (v: Venue, sym: "WETH" | "USDC" | "WBTC") => v.tokens[sym].balanceOf(await v.pools[sym].getAddress());
+
+// ------------------------------------------------------------------ outside lenders
+// (issue "One core": today each asset's LendingPool is the ERC-4626 contract outside lenders use;
+// with lending inside the core it becomes a thin wrapper over the core's pool state, and only
+// these helpers change)
+
+type PoolSym = "WETH" | "USDC" | "WBTC";
+
+/** The ERC-4626 contract an outside lender of `sym` deals with (the target of its custom errors). */
+export const lendingVault = (v: Venue, sym: PoolSym) => v.pools[sym];
+
+/** `who` supplies `atoms` of `sym` as an outside lender (ERC-4626 deposit to itself). */
+export async function lenderDeposit(v: Venue, who: Who, sym: PoolSym, atoms: bigint) {
+  const pool = v.pools[sym];
+  await mined(v.tokens[sym].connect(who).approve(await pool.getAddress(), 2n ** 256n - 1n));
+  return mined(pool.connect(who).deposit(atoms, who.address));
+}
+
+/** `who` withdraws `atoms` of `sym` from `owner`'s supply (ERC-4626 withdraw, paid to `who`). */
+export const lenderWithdraw = (v: Venue, who: Who, sym: PoolSym, atoms: bigint, owner: { address: string } = who) =>
+  mined(v.pools[sym].connect(who).withdraw(atoms, who.address, owner.address));
+
+/** `who` redeems `shares` of `sym` from `owner`'s supply (ERC-4626 redeem, paid to `who`). */
+export const lenderRedeem = (v: Venue, who: Who, sym: PoolSym, shares: bigint, owner: { address: string } = who) =>
+  mined(v.pools[sym].connect(who).redeem(shares, who.address, owner.address));
+
+/** Supply shares `who` holds as an outside lender of `sym`. */
+export const lenderShares = (v: Venue, who: { address: string }, sym: PoolSym) => v.pools[sym].balanceOf(who.address);
+
+/** What `who`'s supply of `sym` is worth (rounded down) and the most it may withdraw now. */
+export async function lenderPosition(v: Venue, who: { address: string }, sym: PoolSym) {
+  const pool = v.pools[sym];
+  const shares = await pool.balanceOf(who.address);
+  return { shares, value: await pool.convertToAssets(shares), maxWithdraw: await pool.maxWithdraw(who.address), maxRedeem: await pool.maxRedeem(who.address) };
+}
+
+/**
+ * A new 6-decimal token with an empty pool no one has supplied to yet (not listed for margin):
+ * the first-deposit case. Returns the token, its pool, and `donate(who, atoms)` which sends tokens
+ * straight to where the pool's cash sits.
+ */
+export async function freshPool(v: Venue) {
+  const token = await new MockERC20__factory(v.admin).deploy("Fresh", "FRSH", 6);
+  const pool = await new LendingPool__factory(v.admin).deploy(
+    await token.getAddress(), "Exchange FRSH pool", "xFRSH", await v.ch.getAddress(), await v.protocol.manager.getAddress(),
+    DEFAULT_RATE_MODEL, 1_000n, 2n ** 200n, 2n ** 200n,
+  );
+  const poolAddr = await pool.getAddress();
+  for (const s of [v.alice, v.bob, v.lender, v.outsider]) {
+    await mined(token.mint(s.address, 10n ** 24n));
+    await mined(token.connect(s).approve(poolAddr, 2n ** 256n - 1n));
+  }
+  const donate = (who: Who, atoms: bigint) => mined(token.connect(who).transfer(poolAddr, atoms));
+  return { token, pool, donate };
+}

@@ -10,7 +10,9 @@ import {
   IAtlas__factory,
   IAtlasLens__factory,
   IClearinghouse__factory,
+  ILendingCore__factory,
   ILendingPool__factory,
+  ILendingVault__factory,
   IOracleRouter__factory,
   IOrderBook__factory,
   IPerpLiquidator__factory,
@@ -22,6 +24,8 @@ import atlasArtifact from "../../artifacts/contracts/Atlas.sol/Atlas.json" with 
 import atlasLensArtifact from "../../artifacts/contracts/periphery/AtlasLens.sol/AtlasLens.json" with { type: "json" };
 import clearinghouseArtifact from "../../artifacts/contracts/Clearinghouse.sol/Clearinghouse.json" with { type: "json" };
 import lendingPoolArtifact from "../../artifacts/contracts/LendingPool.sol/LendingPool.json" with { type: "json" };
+import lendingVaultArtifact from "../../artifacts/contracts/periphery/LendingVault.sol/LendingVault.json" with { type: "json" };
+import lendingCoreMockArtifact from "../../artifacts/contracts/mocks/LendingCoreMock.sol/LendingCoreMock.json" with { type: "json" };
 import oracleRouterArtifact from "../../artifacts/contracts/OracleRouter.sol/OracleRouter.json" with { type: "json" };
 import perpLiquidatorArtifact from "../../artifacts/contracts/PerpLiquidator.sol/PerpLiquidator.json" with { type: "json" };
 import perpMarketArtifact from "../../artifacts/contracts/PerpMarket.sol/PerpMarket.json" with { type: "json" };
@@ -52,6 +56,9 @@ describe("custom error coverage", () => {
     { name: "IAtlasLens", iface: IAtlasLens__factory.createInterface(), code: atlasLensArtifact.bytecode },
     { name: "IOracleRouter", iface: IOracleRouter__factory.createInterface(), code: oracleRouterArtifact.bytecode },
     { name: "ILendingPool", iface: ILendingPool__factory.createInterface(), code: lendingPoolArtifact.bytecode },
+    { name: "ILendingVault", iface: ILendingVault__factory.createInterface(), code: lendingVaultArtifact.bytecode },
+    // the core's side of the wrapper, implemented today by the mock core its tests run against
+    { name: "ILendingCore", iface: ILendingCore__factory.createInterface(), code: lendingCoreMockArtifact.bytecode },
     { name: "IOrderBook", iface: IOrderBook__factory.createInterface(), code: perpMarketArtifact.bytecode },
     { name: "IPerpMarket", iface: IPerpMarket__factory.createInterface(), code: perpMarketArtifact.bytecode },
     { name: "IPerpLiquidator", iface: IPerpLiquidator__factory.createInterface(), code: perpLiquidatorArtifact.bytecode },

@@ -14,7 +14,8 @@ import { getAddress, isAddressEqual, zeroAddress, type Address, type Hex } from 
 import { AtlasTokenMissingError } from "../errors/atlas.ts";
 import { PriceUnavailableError } from "../errors/contract.ts";
 import { contractError } from "../errors/local.ts";
-import { borrowQuoteAfterRedeem, toAssetsDown, type RateModel } from "./rates.ts";
+import { borrowQuoteAfterRedeem, type RateModel } from "./rates.ts";
+import { toDebtAssetsDown } from "./shares.ts";
 
 export const BPS = 10_000n;
 export const WAD = 10n ** 18n;
@@ -488,7 +489,7 @@ export function quote(ps: PoolState, extraAssets: bigint, redeemedAssets = 0n): 
   return borrowQuoteAfterRedeem(
     {
       cash: ps.cash,
-      totalBorrows: toAssetsDown(ps.totalBorrowShares, ps.borrowIndexWad),
+      totalBorrows: toDebtAssetsDown(ps.totalBorrowShares, ps.borrowIndexWad),
       reserves: ps.reserves,
       borrowCapAssets: ps.borrowCapAssets,
       rateModel: ps.rateModel,

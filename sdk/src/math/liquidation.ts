@@ -23,12 +23,10 @@ import {
 import { contractError } from "../errors/local.ts";
 import type { ContractRevertError } from "../errors/revert.ts";
 import { assetOf, poolStateOf, riskOf, type AtlasPocket, type AtlasPosition, type AtlasSnapshot, type PoolState } from "./atlas.ts";
-import { mulDiv, ratePerSecondWad, toAssetsDown, toAssetsUp, utilizationWad } from "./rates.ts";
+import { ratePerSecondWad, utilizationWad } from "./rates.ts";
+import { toAssetsDown, toDebtAssetsDown, toDebtAssetsUp, toDebtSharesDown, toSharesUp } from "./shares.ts";
 
 const BPS = 10_000n;
-const WAD = 10n ** 18n;
-/** OpenZeppelin ERC-4626 virtual shares of the pools (`_decimalsOffset() = 6`). */
-const VIRTUAL_SHARES = 10n ** 6n;
 
 /** What `liquidate(account, debtToken, repayAtoms, collateralToken, _)` would do. */
 export interface LiquidationPreview {
@@ -203,29 +201,29 @@ function repayDebt(s: AtlasSnapshot, p: AtlasPosition, atoms: bigint, fromLent: 
   let paid: bigint;
   if (atoms >= p.debtAtoms) {
     shares = owed;
-    paid = toAssetsUp(owed, ps.borrowIndexWad);
+    paid = toDebtAssetsUp(owed, ps.borrowIndexWad);
   } else {
     // the shares `atoms` fully pays for, rounded down (the pool keeps any dust)
-    shares = (atoms * WAD) / ps.borrowIndexWad;
-    paid = shares === 0n ? 0n : toAssetsUp(shares, ps.borrowIndexWad);
+    shares = toDebtSharesDown(atoms, ps.borrowIndexWad);
+    paid = shares === 0n ? 0n : toDebtAssetsUp(shares, ps.borrowIndexWad);
   }
   const left = owed - shares;
   // the liquidator's lent funds leave the pool first (`withdraw`), then the repayment arrives
   const cash = ps.cash - (fromLent ? atoms : 0n) + paid;
-  const burnt = fromLent ? mulDiv(atoms, ps.totalSupply + VIRTUAL_SHARES, ps.totalAssets + 1n, "ceil") : 0n;
+  const burnt = fromLent ? toSharesUp(atoms, ps.totalAssets, ps.totalSupply) : 0n;
   const poolState: PoolState = {
     ...ps,
     cash,
     totalBorrowShares: ps.totalBorrowShares - shares,
     totalSupply: ps.totalSupply - burnt,
   };
-  const borrows = toAssetsDown(poolState.totalBorrowShares, ps.borrowIndexWad);
+  const borrows = toDebtAssetsDown(poolState.totalBorrowShares, ps.borrowIndexWad);
   poolState.totalAssets = poolState.cash + borrows - ps.reserves;
   const rate = ratePerSecondWad(ps.rateModel, utilizationWad(poolState.cash, borrows, ps.reserves));
   const position: AtlasPosition = {
     ...p,
     amount: -left,
-    debtAtoms: left === 0n ? 0n : toAssetsUp(left, ps.borrowIndexWad),
+    debtAtoms: left === 0n ? 0n : toDebtAssetsUp(left, ps.borrowIndexWad),
   };
   return replace(s, position, { ...a, poolState, borrowRatePerSecondWad: rate });
 }
@@ -243,11 +241,11 @@ function seize(s: AtlasSnapshot, token: Address, atoms: bigint): AtlasSnapshot |
   const a = assetOf(s, token);
   if (!p.lent) return replace(s, { ...p, amount: p.amount - atoms, idleAtoms: p.amount - atoms }, a);
   const ps = poolStateOf(a);
-  const burnt = mulDiv(atoms, ps.totalSupply + VIRTUAL_SHARES, ps.totalAssets + 1n, "ceil");
+  const burnt = toSharesUp(atoms, ps.totalAssets, ps.totalSupply);
   if (atoms > ps.cash) {
     // seized as supply shares (`SeizedAsShares` rules the liquidator's side): the pool is untouched
     const left = p.amount - burnt;
-    return replace(s, { ...p, amount: left, lentAtoms: mulDiv(left, ps.totalAssets + 1n, ps.totalSupply + VIRTUAL_SHARES) }, a);
+    return replace(s, { ...p, amount: left, lentAtoms: toAssetsDown(left, ps.totalAssets, ps.totalSupply) }, a);
   }
   const poolState: PoolState = {
     ...ps,
@@ -255,10 +253,10 @@ function seize(s: AtlasSnapshot, token: Address, atoms: bigint): AtlasSnapshot |
     totalAssets: ps.totalAssets - atoms,
     totalSupply: ps.totalSupply - burnt,
   };
-  const borrows = toAssetsDown(ps.totalBorrowShares, ps.borrowIndexWad);
+  const borrows = toDebtAssetsDown(ps.totalBorrowShares, ps.borrowIndexWad);
   const rate = ratePerSecondWad(ps.rateModel, utilizationWad(poolState.cash, borrows, ps.reserves));
   const shares = p.amount - burnt;
-  const lentAtoms = mulDiv(shares, poolState.totalAssets + 1n, poolState.totalSupply + VIRTUAL_SHARES);
+  const lentAtoms = toAssetsDown(shares, poolState.totalAssets, poolState.totalSupply);
   return replace(s, { ...p, amount: shares, lentAtoms }, { ...a, poolState, borrowRatePerSecondWad: rate });
 }
 

@@ -1,7 +1,8 @@
 /**
  * The lending pools' interest math, copied from `contracts/libraries/RateModelLib.sol` (same
  * names, same integer operations and roundings; every rounding favours the pool), plus
- * annualised figures for display. bigint only.
+ * annualised figures for display. Conversions between shares and assets are in `shares.ts`
+ * (SharesMathLib). bigint only.
  */
 
 export const WAD = 10n ** 18n;
@@ -54,21 +55,6 @@ export function ratePerSecondWad(m: RateModel, uWad: bigint): bigint {
 /** The borrow index after `dt` seconds: index + ceil(index · rate · dt / 1e18). */
 export function grow(indexWad: bigint, ratePerSecond: bigint, dt: bigint): bigint {
   return indexWad + mulDiv(indexWad, ratePerSecond * dt, WAD, "ceil");
-}
-
-/** Assets owed on `shares` borrow shares, rounded up (one debt). */
-export function toAssetsUp(shares: bigint, indexWad: bigint): bigint {
-  return mulDiv(shares, indexWad, WAD, "ceil");
-}
-
-/** Assets owed on all `shares`, rounded down (what lenders are credited). */
-export function toAssetsDown(shares: bigint, indexWad: bigint): bigint {
-  return mulDiv(shares, indexWad, WAD, "floor");
-}
-
-/** Borrow shares for a debt of `assets`, rounded up. */
-export function toSharesUp(assets: bigint, indexWad: bigint): bigint {
-  return mulDiv(assets, WAD, indexWad, "ceil");
 }
 
 /** What `LendingPool.borrowQuote` reads: the pool's state with interest accrued. */

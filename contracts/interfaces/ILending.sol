@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+/// @notice Kinked utilisation rate model, all rates per year in WAD (1e18 = 100 %).
+/// rate(u) = base + slope1 · min(u, kink) / kink + slope2 · max(0, u − kink) / (1 − kink).
+/// Packed in one slot (4 × 64 bits); each rate is at most 1000 % a year (10e18 < 2^64).
+struct RateModel {
+    uint64 baseRatePerYearWad;
+    uint64 slope1PerYearWad;
+    uint64 slope2PerYearWad;
+    uint64 kinkWad;
+}
+
+/// @title ILending: the errors and events of one asset's lending pool (`LendingLib.State`)
+/// @notice Whoever holds a pool's state (today each asset's LendingPool; in the one core, the core
+/// itself, keyed by asset) reverts with these errors and logs these events, so indexers and the SDK
+/// decode them the same wherever the pool lives. Accounting and roundings: docs/LENDING.md,
+/// `LendingLib` and `SharesMathLib`.
+interface ILending {
+    // ---- errors ----
+    /// @notice The caller is not the Clearinghouse.
+    error NotClearinghouse(address caller);
+    /// @notice The pool holds less cash than a borrow, withdrawal or reserve withdrawal asks for.
+    error InsufficientCash(uint256 requested, uint256 available);
+    /// @notice A borrow would take totalBorrows above the borrow cap.
+    error BorrowCapExceeded(uint256 totalAfter, uint256 cap);
+    /// @notice More borrow shares were given than exist.
+    error InsufficientBorrowShares(uint256 requested, uint256 available);
+    /// @notice The reserve holds less than asked for.
+    error InsufficientReserves(uint256 requested, uint256 available);
+    /// @notice An amount of zero was given where it would do nothing.
+    error ZeroAmount();
+    /// @notice The venue is frozen: outside lenders' withdrawals wait until governance lifts it.
+    error Frozen();
+    /// @notice A zero address was given where an address is needed.
+    error ZeroAddress();
+    /// @notice The asset delivered less than asked (fee-on-transfer tokens are refused).
+    error TransferShortfall(uint256 expected, uint256 received);
+    /// @notice A rate of the model is above the hard bound MAX_RATE_PER_YEAR_WAD.
+    error RateTooHigh(uint256 ratePerYearWad, uint256 maxPerYearWad);
+    /// @notice The kink is not strictly between 0 and 1e18.
+    error InvalidKink(uint256 kinkWad);
+    /// @notice The reserve factor is above the hard bound MAX_RESERVE_FACTOR_BPS.
+    error ReserveFactorTooHigh(uint256 reserveFactorBps, uint256 maxBps);
+
+    // ---- events ----
+    /// @notice Emitted when the borrow index moves (on nearly every touch, so one word:
+    /// events cost per byte on MegaETH). `accrual` packs
+    /// `[127..0]` borrowIndexWad · `[255..128]` interestAssets, the growth of totalBorrows
+    /// (saturated at 2^128 − 1). The reserve's cut is ⌊interestAssets · reserveFactorBps / 1e4⌋.
+    event InterestAccrued(uint256 accrual);
+    /// @notice A repayment the pool pulled itself (`repay`, `repayUpTo`: settlements and liquidations).
+    /// Borrows and the repayments the Clearinghouse routes to the pool (`repayReceived`) are logged once,
+    /// per account, by the Clearinghouse (`IClearinghouse.Borrowed`, `IClearinghouse.Repaid`, with shares).
+    event Repaid(address indexed payer, uint256 assets, uint256 shares);
+    event BadDebtWrittenOff(uint256 shares, uint256 lossAssets, uint256 fromReserve);
+    event RateModelSet(RateModel model);
+    event ReserveFactorSet(uint16 reserveFactorBps);
+    event CapsSet(uint256 supplyCapAssets, uint256 borrowCapAssets);
+    event ReserveWithdrawn(uint256 assets, address indexed treasury);
+}

@@ -1,0 +1,119 @@
+// Outside lenders (ERC-4626 supply of a lending pool) trying to take what is not theirs: cash that
+// is lent out, more than their shares, another lender's shares, a frozen pool's cash, and the
+// first-deposit share-inflation (donation) attack. Reentrancy through a hooked token on the pool's
+// deposit and withdraw is in test/attack/reentrancy.test.ts ("pool supply", "pool withdraw").
+import { expect } from "chai";
+import {
+  E6,
+  E18,
+  allowBorrow,
+  borrow,
+  deposit,
+  freshPool,
+  lenderDeposit,
+  lenderPosition,
+  lenderRedeem,
+  lenderShares,
+  lenderWithdraw,
+  lendingVault,
+  makeGuardian,
+  mined,
+  poolCash,
+  setLending,
+  useVenue,
+  walletOf,
+} from "./venue.ts";
+
+describe("attack: outside lenders", () => {
+  const venue = useVenue();
+
+  it("cannot withdraw cash that is lent out: the pool pays at most its cash, and the rest waits for repayment", async () => {
+    const v = venue();
+    await lenderDeposit(v, v.bob, "USDC", 100_000n * E6);
+    // alice borrows 1,050,000 of the 1,100,000 USDC supplied
+    await deposit(v, v.alice, "WETH", 1_000n * E18);
+    await allowBorrow(v, v.alice);
+    await borrow(v, v.alice, "USDC", 1_050_000n * E6);
+    const cash = await poolCash(v, "USDC");
+    expect(cash).to.equal(50_000n * E6);
+    const bob = await lenderPosition(v, v.bob, "USDC");
+    expect(bob.value).to.be.greaterThan(cash);
+    expect(bob.maxWithdraw).to.equal(cash);
+    const pool = lendingVault(v, "USDC");
+    await expect(lenderWithdraw(v, v.bob, "USDC", cash + 1n)).to.be.revertedWithCustomError(pool, "InsufficientCash").withArgs(cash + 1n, cash);
+    await expect(lenderRedeem(v, v.bob, "USDC", bob.shares)).to.be.revertedWithCustomError(pool, "InsufficientCash");
+    // what maxRedeem says is redeemable pays no more than the cash
+    const before = await walletOf(v, v.bob, "USDC");
+    await lenderRedeem(v, v.bob, "USDC", bob.maxRedeem);
+    const got = (await walletOf(v, v.bob, "USDC")) - before;
+    expect(got).to.be.at.most(cash);
+    expect(await poolCash(v, "USDC")).to.equal(cash - got);
+    // the borrower's debt is untouched: her borrow shares are still backed by the pool's books
+    expect(await lendingVault(v, "USDC").totalBorrows()).to.be.at.least(1_050_000n * E6);
+  });
+
+  it("cannot take more than its own shares are worth, nor another lender's shares without an allowance", async () => {
+    const v = venue();
+    await lenderDeposit(v, v.bob, "USDC", 1_000n * E6);
+    const pool = lendingVault(v, "USDC");
+    const bob = await lenderPosition(v, v.bob, "USDC");
+    expect(bob.value).to.be.at.most(1_000n * E6);
+    await expect(lenderWithdraw(v, v.bob, "USDC", bob.value + 1n)).to.be.revertedWithCustomError(pool, "ERC4626ExceededMaxWithdraw");
+    await expect(lenderRedeem(v, v.bob, "USDC", bob.shares + 1n)).to.be.revertedWithCustomError(pool, "ERC4626ExceededMaxRedeem");
+    // a stranger with no shares takes nothing of its own, nor bob's
+    await expect(lenderWithdraw(v, v.outsider, "USDC", 1n)).to.be.revertedWithCustomError(pool, "ERC4626ExceededMaxWithdraw");
+    await expect(lenderRedeem(v, v.outsider, "USDC", 1n, v.bob)).to.be.revertedWithCustomError(pool, "ERC20InsufficientAllowance");
+    await expect(lenderWithdraw(v, v.outsider, "USDC", E6, v.bob)).to.be.revertedWithCustomError(pool, "ERC20InsufficientAllowance");
+    // nor the shares the Clearinghouse holds for margin accounts' lent balances
+    await deposit(v, v.alice, "USDC", 5_000n * E6);
+    await setLending(v, v.alice, "USDC", true);
+    expect(await lenderShares(v, { address: await v.ch.getAddress() }, "USDC")).to.be.greaterThan(0n);
+    await expect(lenderRedeem(v, v.outsider, "USDC", 1n, { address: await v.ch.getAddress() })).to.be.revertedWithCustomError(
+      pool,
+      "ERC20InsufficientAllowance",
+    );
+    // bob's own full exit pays at most what he put in (rounded down: the pool's side)
+    const before = await walletOf(v, v.bob, "USDC");
+    await lenderRedeem(v, v.bob, "USDC", bob.shares);
+    expect((await walletOf(v, v.bob, "USDC")) - before).to.equal(bob.value);
+    expect(await lenderShares(v, v.bob, "USDC")).to.equal(0n);
+  });
+
+  it("a frozen venue blocks outside lenders' withdrawals (max* say 0) until governance lifts the freeze", async () => {
+    const v = venue();
+    await lenderDeposit(v, v.bob, "WETH", 10n * E18);
+    await makeGuardian(v, v.outsider);
+    await mined(v.ch.connect(v.outsider).freeze());
+    const pool = lendingVault(v, "WETH");
+    const bob = await lenderPosition(v, v.bob, "WETH");
+    expect([bob.maxWithdraw, bob.maxRedeem]).to.deep.equal([0n, 0n]);
+    await expect(lenderWithdraw(v, v.bob, "WETH", E18)).to.be.revertedWithCustomError(pool, "Frozen");
+    await expect(lenderRedeem(v, v.bob, "WETH", bob.shares)).to.be.revertedWithCustomError(pool, "Frozen");
+    // supplying goes on during a freeze
+    await lenderDeposit(v, v.carol, "WETH", E18);
+    await mined(v.ch.connect(v.admin).unfreeze());
+    await lenderRedeem(v, v.bob, "WETH", bob.shares);
+    expect(await lenderShares(v, v.bob, "WETH")).to.equal(0n);
+  });
+
+  it("first-deposit share inflation gains nothing: a donation does not move the share price, and the attacker loses it", async () => {
+    const v = venue();
+    const { pool, token, donate } = await freshPool(v);
+    const attackerStart = await token.balanceOf(v.outsider.address);
+    // the attacker supplies one atom first, then donates a million atoms to the pool
+    await mined(pool.connect(v.outsider).deposit(1n, v.outsider.address));
+    await donate(v.outsider, 1_000_000n);
+    expect(await pool.totalAssets()).to.equal(1n); // the pool counts its cash: the donation is nobody's
+    // the victim's deposit is priced as if nothing had been donated: not rounded down to 0 shares
+    const victimAssets = 1_000_000n;
+    await mined(pool.connect(v.alice).deposit(victimAssets, v.alice.address));
+    const victimShares = await pool.balanceOf(v.alice.address);
+    expect(victimShares).to.equal(victimAssets * 10n ** 6n);
+    // both exit: the victim gets her deposit back, the attacker its one atom at most
+    await mined(pool.connect(v.alice).redeem(victimShares, v.alice.address, v.alice.address));
+    expect(await token.balanceOf(v.alice.address)).to.equal(10n ** 24n);
+    const attackerShares = await pool.balanceOf(v.outsider.address);
+    await mined(pool.connect(v.outsider).redeem(attackerShares, v.outsider.address, v.outsider.address));
+    expect(attackerStart - (await token.balanceOf(v.outsider.address))).to.be.at.least(1_000_000n);
+  });
+});

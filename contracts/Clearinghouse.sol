@@ -7,7 +7,6 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 import {IClearinghouse, SpotMarketParams, Position, LiquidationParams} from "./interfaces/IClearinghouse.sol";
@@ -17,8 +16,11 @@ import {IMarginPool} from "./interfaces/IMarginPool.sol";
 import {IAtlas} from "./interfaces/IAtlas.sol";
 import {IPriceOracle} from "./interfaces/IPriceOracle.sol";
 import {AccountId, AccountIdLib} from "./types/AccountId.sol";
+import {AssetWord, AssetWordLib} from "./types/AssetWord.sol";
+import {Arrays} from "@openzeppelin/contracts/utils/Arrays.sol";
 import {SpotMarketDeployer} from "./SpotMarketDeployer.sol";
 import {BalanceLib} from "./libraries/BalanceLib.sol";
+import {MathLib} from "./libraries/MathLib.sol";
 
 /// @title Clearinghouse: one vault, one account per trader, every market settles here
 /// @notice Invariant I1 (docs/INVARIANTS.md): for every token the vault holds exactly
@@ -68,10 +70,9 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     mapping(AccountId account => uint256 bandBps) internal _operatorBandBps;
     mapping(address token => AssetConfig) internal _assets;
     mapping(address token => uint256 atoms) internal _reserve;
-    /// @dev The asset with id `id` and its risk config in one word, for ATLAS's per-asset read:
-    ///      token 160 | decimals 8 | shock 16 | slippage 16 | haircut 16  (from bit 0 up; 216 bits).
-    ///      Mirrors `_assets[token]` (listAsset and setAssetRisk write both).
-    mapping(uint256 id => uint256 word) internal _assetWord;
+    /// @dev The asset with id `id` and its risk config in one word, for ATLAS's per-asset read
+    ///      (types/AssetWord.sol draws it). Mirrors `_assets[token]` (listAsset and setAssetRisk write both).
+    mapping(uint256 id => AssetWord word) internal _assetWord;
     uint256 internal _assetCount;
     address[] internal _markets;
     address public treasury;
@@ -607,7 +608,9 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         // a fresh valuation afterwards (the repayment moved the pool's rate), without initial value
         (int256 mvAfter, int256 equity,,,,) = a.liquidationQuote(account, address(0), address(0));
         require(mvAfter > mvBefore, LiquidationDidNotImprove(mvBefore, mvAfter));
-        int256 buffer = equity > 0 ? (equity * int256(uint256(liquidationParams.bufferBps))) / 10_000 : int256(0);
+        // the buffer rounded down (a smaller liquidation allowed: the liquidated account's side);
+        // equity < 2^200 (Atlas's bound on every USD value), so the cast back is safe
+        int256 buffer = equity > 0 ? int256(MathLib.bpsDown(uint256(equity), liquidationParams.bufferBps)) : int256(0);
         require(mvAfter <= buffer, LiquidationTooLarge(mvAfter, buffer));
         if (mvAfter >= 0) _state[account] &= (uint256(1) << 208) - 1; // healthy: the auction ends
     }
@@ -718,9 +721,10 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     function liquidationDiscountBps(AccountId account, address collateral) public view returns (uint256) {
         LiquidationParams memory p = liquidationParams;
         AssetConfig memory a = _assets[collateral];
-        uint256 cap = ((uint256(a.shockBps) + a.slippageBps) * p.capShareBps) / 10_000;
+        // rounded down both times: a smaller discount, the liquidated account's side
+        uint256 cap = MathLib.bpsDown(uint256(a.shockBps) + a.slippageBps, p.capShareBps);
         uint256 elapsed = block.timestamp - (_state[account] >> 208);
-        return elapsed >= p.rampSeconds ? cap : (cap * elapsed) / p.rampSeconds;
+        return elapsed >= p.rampSeconds ? cap : MathLib.mulDivDown(cap, elapsed, p.rampSeconds);
     }
 
     /// @dev Collateral atoms worth `repay` of debt at oracle prices (`pd`, `pc`: Atlas's, the ones
@@ -731,8 +735,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         view
         returns (uint256)
     {
-        uint256 usdWad = (repay_ * pd) / (10 ** _assets[debtToken].decimals);
-        return (usdWad * (10 ** _assets[collToken].decimals) * 10_000) / (pc * (10_000 - discountBps));
+        uint256 usdWad = MathLib.mulDivDown(repay_, pd, 10 ** _assets[debtToken].decimals);
+        return MathLib.mulDivDown(usdWad * 10 ** _assets[collToken].decimals, 10_000, pc * (10_000 - discountBps));
     }
 
     function _price(address token) internal view returns (uint256, uint256) {
@@ -827,8 +831,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         _balances[account][token] = d;
         emit ReserveCredited(token, atoms);
         (uint256 p,) = _price(token);
-        uint256 unit = 10 ** a.decimals;
-        return (_track(st, a.id, 0), wad + (atoms * p + unit - 1) / unit);
+        return (_track(st, a.id, 0), wad + MathLib.mulDivUp(atoms, p, 10 ** a.decimals));
     }
 
     // ------------------------------------------------------------------ governance
@@ -843,7 +846,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         uint8 decimals = IERC20Metadata(token).decimals();
         // conservative defaults until governance sets the asset's risk: a 10% shock, 1% slippage
         _assets[token] = AssetConfig(uint8(id), decimals, 1000, 100, 9800, address(0), frozen);
-        _assetWord[id] = _packAsset(token, decimals, 1000, 100, 9800);
+        _assetWord[id] = AssetWordLib.from(token, decimals, 1000, 100, 9800);
         emit AssetListed(token, decimals);
     }
 
@@ -859,7 +862,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             InvalidRiskParams()
         );
         (a.shockBps, a.slippageBps, a.lentHaircutBps) = (shockBps, slippageBps, lentHaircutBps);
-        _assetWord[a.id] = _packAsset(token, a.decimals, shockBps, slippageBps, lentHaircutBps);
+        _assetWord[a.id] = AssetWordLib.from(token, a.decimals, shockBps, slippageBps, lentHaircutBps);
         emit AssetRiskSet(token, shockBps, slippageBps, lentHaircutBps);
     }
 
@@ -1051,8 +1054,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         // price of one lot in tick units = num / den; markets' tokens are listed, so their decimals are known
         uint256 num = baseWad * 10 ** _assets[quote].decimals;
         uint256 den = quoteWad * 10 ** _assets[base].decimals * tickSize * 10_000;
-        minTick = Math.mulDiv(num * (10_000 - band), lotSize, den, Math.Rounding.Ceil);
-        maxTick = Math.mulDiv(num * (10_000 + band), lotSize, den);
+        minTick = MathLib.fullMulDivUp(num * (10_000 - band), lotSize, den);
+        maxTick = MathLib.fullMulDivDown(num * (10_000 + band), lotSize, den);
         approved = true;
     }
 
@@ -1083,13 +1086,6 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             require(extraId != 0, AssetNotListed(extra));
             if (held & (1 << (extraId - 1)) != 0) extraId = 0; // held already
         }
-        // the return data is built in place and returned without re-encoding: a 4-word head, then `words`,
-        // then `markets`, each allocated right after the one before (moved there at the end otherwise)
-        uint256 head;
-        assembly ("memory-safe") {
-            head := mload(0x40)
-            mstore(0x40, add(head, 0x80))
-        }
         words = new uint256[](3 * (_popcount(held) + (extraId != 0 ? 1 : 0)));
         uint256 n;
         mapping(address => BalanceLib.Balance) storage balances = _balances[account]; // one hash, not one per asset
@@ -1103,28 +1099,13 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             perpMask = _perpMarketMask;
             markets = _marketsIn(m);
         }
-        assembly ("memory-safe") {
-            // each array is moved into place only if it is not there already (it always is today)
-            let w := add(head, 0x80)
-            let size := shl(5, add(mload(words), 1))
-            if iszero(eq(words, w)) { mcopy(w, words, size) }
-            let mk := add(w, size)
-            mstore(head, state)
-            mstore(add(head, 0x20), perpMask)
-            mstore(add(head, 0x40), 0x80)
-            mstore(add(head, 0x60), sub(mk, head))
-            // no market: `markets` is the empty array at 0x60, and its zero length word is copied
-            size := shl(5, add(mload(markets), 1))
-            if iszero(eq(markets, mk)) { mcopy(mk, markets, size) }
-            return(head, add(sub(mk, head), size))
-        }
     }
 
     /// @inheritdoc IClearinghouse
     function assetWordOf(address token) external view returns (uint256) {
         AssetConfig memory a = _assets[token];
         require(a.id != 0, AssetNotListed(token));
-        return _packAsset(token, a.decimals, a.shockBps, a.slippageBps, a.lentHaircutBps);
+        return AssetWord.unwrap(AssetWordLib.from(token, a.decimals, a.shockBps, a.slippageBps, a.lentHaircutBps));
     }
 
     /// @dev One asset's three ATLAS words at `words[n..n + 2]`: the asset word with the lent flag in
@@ -1134,22 +1115,18 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         uint256[] memory words,
         uint256 n,
         mapping(address => BalanceLib.Balance) storage balances,
-        uint256 cfg,
+        AssetWord cfg,
         address extra
     ) internal view returns (uint256) {
-        address token = address(uint160(cfg));
+        address token = cfg.token();
         BalanceLib.Balance storage b = balances[token];
         (int256 amount, bool lent) = (b.amount, b.lent);
-        uint256 word = lent ? cfg | (1 << 255) : cfg;
         uint256 pool;
         if (amount < 0 || lent || token == extra) pool = uint256(uint160(_assets[token].pool));
-        // unchecked stores: `riskInputsOf` sized `words` at three per asset it writes (n + 2 < length)
-        assembly ("memory-safe") {
-            let q := add(words, shl(5, add(n, 1)))
-            mstore(q, word)
-            mstore(add(q, 0x20), amount)
-            mstore(add(q, 0x40), pool)
-        }
+        // `riskInputsOf` sized `words` at three per asset it writes (n + 2 < length)
+        words[n] = AssetWord.unwrap(lent ? cfg.withLent() : cfg);
+        words[n + 1] = uint256(amount); // the two's-complement word of the signed amount, as ATLAS reads it
+        words[n + 2] = pool;
         return n + 3;
     }
 
@@ -1157,11 +1134,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// 1-based index and checks it), without the bounds check's read of
     /// the array's length (a cold slot on an account's first margin check of a transaction): a bit is
     /// set only by a registered market (i < length), and markets are never removed.
-    function _marketOfBit(uint256 i) internal view returns (address market) {
-        assembly ("memory-safe") {
-            mstore(0, _markets.slot)
-            market := sload(add(keccak256(0, 0x20), i))
-        }
+    function _marketOfBit(uint256 i) internal view returns (address) {
+        return Arrays.unsafeAccess(_markets, i).value;
     }
 
     /// @dev The markets whose bits are set in `m`, in index order.
@@ -1175,15 +1149,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     }
 
     function _tokenAt(uint256 id) internal view returns (address) {
-        return address(uint160(_assetWord[id]));
-    }
-
-    function _packAsset(address token, uint256 decimals, uint256 shock, uint256 slippage, uint256 haircut)
-        internal
-        pure
-        returns (uint256)
-    {
-        return uint256(uint160(token)) | decimals << 160 | shock << 168 | slippage << 184 | haircut << 200;
+        return _assetWord[id].token();
     }
 
     /// @inheritdoc IClearinghouse

@@ -21,6 +21,7 @@ import {Arrays} from "@openzeppelin/contracts/utils/Arrays.sol";
 import {SpotMarketDeployer} from "./SpotMarketDeployer.sol";
 import {BalanceLib} from "./libraries/BalanceLib.sol";
 import {MathLib} from "./libraries/MathLib.sol";
+import {MemoryLib} from "./libraries/MemoryLib.sol";
 
 /// @title Clearinghouse: one vault, one account per trader, every market settles here
 /// @notice Invariant I1 (docs/INVARIANTS.md): for every token the vault holds exactly
@@ -1086,6 +1087,9 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             require(extraId != 0, AssetNotListed(extra));
             if (held & (1 << (extraId - 1)) != 0) extraId = 0; // held already
         }
+        // the return data is built in place and returned without re-encoding: a 4-word head, then `words`,
+        // then `markets`, each allocated right after the one before (moved there at the end otherwise)
+        uint256 head = MemoryLib.reserve(4);
         words = new uint256[](3 * (_popcount(held) + (extraId != 0 ? 1 : 0)));
         uint256 n;
         mapping(address => BalanceLib.Balance) storage balances = _balances[account]; // one hash, not one per asset
@@ -1099,6 +1103,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             perpMask = _perpMarketMask;
             markets = _marketsIn(m);
         }
+        MemoryLib.returnWordsAndArrays(head, state, perpMask, words, markets);
     }
 
     /// @inheritdoc IClearinghouse
@@ -1123,10 +1128,10 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         (int256 amount, bool lent) = (b.amount, b.lent);
         uint256 pool;
         if (amount < 0 || lent || token == extra) pool = uint256(uint160(_assets[token].pool));
-        // `riskInputsOf` sized `words` at three per asset it writes (n + 2 < length)
-        words[n] = AssetWord.unwrap(lent ? cfg.withLent() : cfg);
-        words[n + 1] = uint256(amount); // the two's-complement word of the signed amount, as ATLAS reads it
-        words[n + 2] = pool;
+        // unchecked stores: `riskInputsOf` sized `words` at three per asset it writes (n + 2 < length)
+        MemoryLib.unsafeSet(words, n, AssetWord.unwrap(lent ? cfg.withLent() : cfg));
+        MemoryLib.unsafeSet(words, n + 1, uint256(amount)); // the two's-complement word, as ATLAS reads it
+        MemoryLib.unsafeSet(words, n + 2, pool);
         return n + 3;
     }
 

@@ -11,6 +11,7 @@ import {StableWord, StableWordLib} from "./types/StableWord.sol";
 import {PriceWord, PriceWordLib} from "./types/PriceWord.sol";
 import {MathLib} from "./libraries/MathLib.sol";
 import {StaticCallLib} from "./libraries/StaticCallLib.sol";
+import {MemoryLib} from "./libraries/MemoryLib.sol";
 
 /// @title OracleRouter: WAD USD price per whole token from Admin, Chainlink or Pyth feeds
 /// @notice Every read goes through `_read`, which returns the revert data instead of reverting,
@@ -81,11 +82,15 @@ contract OracleRouter is IOracleRouter, AccessManaged {
 
     /// @inheritdoc IOracleRouter
     function tryPrices(address[] calldata assets) external view returns (uint256[] memory words) {
+        // the answer is returned as built, without the encoder's copy of every word (this is ATLAS's
+        // read of every price): its offset word is reserved first, so `words` lands right after it
+        uint256 head = MemoryLib.reserve(1);
         words = new uint256[](assets.length);
         for (uint256 i; i < assets.length; ++i) {
             (bool ok, uint256 p, uint256 s) = _tryPrice(assets[i]);
-            if (ok) words[i] = PriceWord.unwrap(PriceWordLib.from(p, s));
+            if (ok) MemoryLib.unsafeSet(words, i, PriceWord.unwrap(PriceWordLib.from(p, s))); // i < length
         }
+        MemoryLib.returnUintArray(head, words);
     }
 
     function _tryPrice(address asset) internal view returns (bool ok, uint256 priceWad, uint256 stableWad) {

@@ -13,6 +13,9 @@ import {MathLib} from "./MathLib.sol";
 /// every USD value below 2^200. With ≤ 2^15 for any basis-point factor and ≤ 2^8 entries no sum or
 /// product below can reach 2^255; the squared notional of `_liquidity` is checked on its own.
 /// Out-of-range inputs revert `ValuationOutOfRange` (the checked version reverted with a panic there).
+/// Every rounding is named through MathLib (`…Up` against the account for what it owes or is
+/// charged, `…Down` for what it holds); the products inside those bounds use MathLib's
+/// `…Unchecked` forms, so the names cost no gas.
 library AtlasMath {
     uint256 internal constant BPS = 10_000;
     uint256 internal constant WAD = 1e18;
@@ -84,8 +87,8 @@ library AtlasMath {
             IAtlas.ValuationOutOfRange()
         );
         int256 v = int256(e.idleAtoms + e.pocketAtoms) + e.perpCashAtoms;
-        if (e.lentAtoms != 0) v += int256(MathLib.bpsDown(e.lentAtoms, e.haircutBps));
-        if (e.debtAtoms != 0) v -= int256(MathLib.wMulUp(e.debtAtoms, WAD + e.borrowRateWad * e.debtInterestSeconds));
+        if (e.lentAtoms != 0) v += int256(_bpsDown(e.lentAtoms, e.haircutBps));
+        if (e.debtAtoms != 0) v -= int256(MathLib.mulDivUpUnchecked(e.debtAtoms, WAD + e.borrowRateWad * e.debtInterestSeconds, WAD));
         return v;
     }}
 
@@ -123,7 +126,7 @@ library AtlasMath {
 
     /// @notice Shock or slippage scaled for initial margin, rounded up (more conservative).
     function scaled(uint256 bps, uint256 scaleBps) internal pure returns (uint256) { unchecked {
-        return MathLib.mulDivUp(bps, scaleBps, BPS);
+        return MathLib.mulDivUpUnchecked(bps, scaleBps, BPS);
     }}
 
     /// @notice For initial margin: the lower of oracle and stable price for what the account
@@ -147,8 +150,14 @@ library AtlasMath {
         equityWad = _pass(e, b, scaleBps, mode);
         uint256 n = e.length;
         if (n == 0) return (equityWad, 0, 0);
+        Entry memory t = e[0]; // points at each entry in turn below (no allocation, no bounds check)
         for (uint256 i; i < n; ++i) {
-            Entry memory t = at(e, i); // i < n = e.length
+            // Equivalent to: `t = e[i];` (i < n = e.length), without the bounds check. Not a
+            // function: one returning `Entry memory` allocates and zeroes a 28-word struct first
+            // (+2.2k an asset). Tested: test/unit/math.lib.test.ts ("AtlasMath's entry walk").
+            assembly ("memory-safe") {
+                t := mload(add(e, shl(5, add(i, 1))))
+            }
             if (mode & 1 != 0) maintWad += _final(t, t.mUp, t.mDown, t.priceWad, BPS);
             if (mode & 2 != 0) initWad += _final(t, t.iUp, t.iDown, t.initPriceWad, scaleBps);
         }
@@ -185,7 +194,7 @@ library AtlasMath {
             // the perp leg alone (the netted scenarios with no spot), with its own floor on its gross notional
             (int256 perpUp, int256 perpDown) = _netted(t, 0, p, scaleBps);
             int256 req = pu - (perpUp < perpDown ? perpUp : perpDown);
-            int256 fl = int256(MathLib.bpsUp(_abs(pu), scaled(t.floorBps, scaleBps)));
+            int256 fl = int256(_bpsUp(_abs(pu), scaled(t.floorBps, scaleBps)));
             cross += req > fl ? req : fl;
         }
     }}
@@ -206,8 +215,13 @@ library AtlasMath {
     { unchecked {
         uint256 n = e.length;
         if (n != 0) {
+            Entry memory t = e[0]; // points at each entry in turn (no allocation, no bounds check)
             for (uint256 i; i < n; ++i) {
-                equityWad += _entry(at(e, i), scaleBps, mode); // i < n = e.length
+                // Equivalent to: `t = e[i];` (i < n = e.length), as in `risk`.
+                assembly ("memory-safe") {
+                    t := mload(add(e, shl(5, add(i, 1))))
+                }
+                equityWad += _entry(t, scaleBps, mode);
             }
         }
         for (uint256 j; j < b.length; ++j) _book(e, b[j], scaleBps, mode);
@@ -227,11 +241,11 @@ library AtlasMath {
         if ((x > 0) != (y > 0)) {
             // usd(min(|x|, |y|)) rounded down = min of the two rounded down (flooring is monotone);
             // with x or y zero it is 0 and so is the charge
-            v -= int256(MathLib.bpsUp(xd < yd ? xd : yd, scaled(t.basisBps, scaleBps)));
+            v -= int256(_bpsUp(xd < yd ? xd : yd, scaled(t.basisBps, scaleBps)));
         }
         // usd(x) + usd(y): holdings rounded down, debts up (as _usd)
         int256 mid = (x >= 0 ? int256(xd) : -int256(xu)) + (y >= 0 ? int256(yd) : -int256(yu));
-        int256 cap = mid - int256(MathLib.bpsUp(xd + yd, scaled(t.floorBps, scaleBps)));
+        int256 cap = mid - int256(_bpsUp(xd + yd, scaled(t.floorBps, scaleBps)));
         if (cap < v) v = cap;
     }}
 
@@ -293,10 +307,10 @@ library AtlasMath {
         int256 u = _usd(x, p, unit) + _usd(y, p, unit);
         // scenario values toward −∞ (MathLib.sDivFloor): against the account for both signs
         up = MathLib.sDivFloor(u * int256(BPS + h), BPS);
-        up -= int256(MathLib.bpsUp(uint256(_usd(int256(t.perpAskAtoms), p, unit)), h));
+        up -= int256(_bpsUp(uint256(_usd(int256(t.perpAskAtoms), p, unit)), h));
         up -= _unhedgedCost(t, x, y - int256(t.perpAskAtoms), p, scaleBps, s, liq);
         down = MathLib.sDivFloor(u * (int256(BPS) - int256(h)), BPS);
-        down -= int256(MathLib.bpsUp(uint256(_usd(int256(t.perpBidAtoms), p, unit)), h));
+        down -= int256(_bpsUp(uint256(_usd(int256(t.perpBidAtoms), p, unit)), h));
         down -= _unhedgedCost(t, x, y + int256(t.perpBidAtoms), p, scaleBps, s, liq);
     }}
 
@@ -312,7 +326,7 @@ library AtlasMath {
             uint256 hedged = ax < ay ? ax : ay;
             (ax, ay) = (ax - hedged, ay - hedged);
         }
-        uint256 slip = MathLib.bpsUp(uint256(_usd(int256(ax), p, _unit(t))), s);
+        uint256 slip = _bpsUp(uint256(_usd(int256(ax), p, _unit(t))), s);
         return int256(slip) + _liquidity(t, ay, p, scaleBps, liq);
     }}
 
@@ -333,31 +347,30 @@ library AtlasMath {
         private pure returns (int256)
     { unchecked {
         uint256 n = uint256(_usd(int256(atoms), p, _unit(t)));
-        uint256 c = MathLib.bpsUp(n, liq);
+        uint256 c = _bpsUp(n, liq);
         if (t.perpImpactUsd != 0) {
             uint256 den = t.perpImpactUsd * WAD * BPS; // < 2^128 · 2^60 · 2^14 (bounded in `adjusted`)
             // n² × scale fits 256 bits below n = 2^120; above (what-if probes at extreme prices) the
             // same quotient, rounded up, through a 512-bit product
             uint256 impact =
-                n < 2 ** 120 ? MathLib.mulDivUp(n * n, scaleBps, den) : MathLib.fullMulDivUp(n, n * scaleBps, den);
+                n < 2 ** 120 ? MathLib.mulDivUpUnchecked(n * n, scaleBps, den) : MathLib.fullMulDivUp(n, n * scaleBps, den);
             // the cap, rounded down: its slope (1 − h' − liq) / 2 is the most the charge may grow at
             // (a rounded-up cap could make a winning position's value fall by a wei); 0 if h' + liq ≥ 1
             uint256 hl = scaled(t.shockBps, scaleBps) + liq;
-            uint256 cap = hl < BPS ? MathLib.mulDivDown(n, BPS - hl, 2 * BPS) : 0;
+            uint256 cap = hl < BPS ? MathLib.mulDivDownUnchecked(n, BPS - hl, 2 * BPS) : 0;
             c += impact < cap ? impact : cap;
         }
         require(c < 2 ** 200, IAtlas.ValuationOutOfRange());
         return int256(c);
     }}
 
-    /// @dev `e[i]` without the bounds check, for the valuation loops (which run i < e.length): the
-    /// i-th word after the array's length word is the pointer to its i-th entry.
-    /// Equivalent to: `t = e[i];` (for i < e.length; beyond it, `e[i]` reverts and this reads past
-    /// the array). test/unit/math.atlas-at.test.ts checks both alias the same entry.
-    function at(Entry[] memory e, uint256 i) internal pure returns (Entry memory t) {
-        assembly ("memory-safe") {
-            t := mload(add(e, shl(5, add(i, 1))))
-        }
+    /// @dev ⌈x · bps / 10⁴⌉ and ⌊x · bps / 10⁴⌋ unchecked: x < 2^200 and bps < 2^17 on every path (header).
+    function _bpsUp(uint256 x, uint256 bps) private pure returns (uint256) {
+        return MathLib.mulDivUpUnchecked(x, bps, BPS);
+    }
+
+    function _bpsDown(uint256 x, uint256 bps) private pure returns (uint256) {
+        return MathLib.mulDivDownUnchecked(x, bps, BPS);
     }
 
     function _abs(int256 x) private pure returns (uint256) {
@@ -372,13 +385,13 @@ library AtlasMath {
         uint256 hs;
         if (mode & 1 != 0) {
             hs = bb.shockBps + bb.slippageBps;
-            bb.mUp -= int256(MathLib.bpsUp(uint256(_usd(int256(k.lockedBaseAtoms), bb.priceWad, _unit(bb))), hs));
-            bb.mDown -= int256(MathLib.bpsUp(uint256(_usd(int256(k.lockedQuoteAtoms), bq.priceWad, _unit(bq))), hs));
+            bb.mUp -= int256(_bpsUp(uint256(_usd(int256(k.lockedBaseAtoms), bb.priceWad, _unit(bb))), hs));
+            bb.mDown -= int256(_bpsUp(uint256(_usd(int256(k.lockedQuoteAtoms), bq.priceWad, _unit(bq))), hs));
         }
         if (mode & 2 == 0) return;
         hs = scaled(bb.shockBps, scaleBps) + scaled(bb.slippageBps, scaleBps);
-        bb.iUp -= int256(MathLib.bpsUp(uint256(_usd(int256(k.lockedBaseAtoms), bb.initPriceWad, _unit(bb))), hs));
-        bb.iDown -= int256(MathLib.bpsUp(uint256(_usd(int256(k.lockedQuoteAtoms), bq.initPriceWad, _unit(bq))), hs));
+        bb.iUp -= int256(_bpsUp(uint256(_usd(int256(k.lockedBaseAtoms), bb.initPriceWad, _unit(bb))), hs));
+        bb.iDown -= int256(_bpsUp(uint256(_usd(int256(k.lockedQuoteAtoms), bq.initPriceWad, _unit(bq))), hs));
     }}
 
     function _unit(Entry memory t) private pure returns (uint256) {

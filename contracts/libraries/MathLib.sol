@@ -14,7 +14,9 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 ///     a margin requirement, a write-off's cover).
 /// The plain versions compute `x · y` in 256 bits and revert (Panic 0x11) where it overflows; the
 /// `full…` versions carry the product in 512 bits (OpenZeppelin's `Math.mulDiv`) and revert only
-/// where the quotient itself does not fit. A zero divisor reverts (Panic 0x12) in every version.
+/// where the quotient itself does not fit; the `…Unchecked` versions skip the overflow check, for
+/// hot loops whose caller bounds every input (ATLAS: see AtlasMath's header), and wrap silently
+/// otherwise. A zero divisor reverts (Panic 0x12) in every version.
 library MathLib {
     uint256 internal constant WAD = 1e18;
     uint256 internal constant BPS = 10_000;
@@ -36,6 +38,22 @@ library MathLib {
     /// @dev ⌈x · y / d⌉: favours whoever receives the result.
     function mulDivUp(uint256 x, uint256 y, uint256 d) internal pure returns (uint256) {
         return divUp(x * y, d);
+    }
+
+    /// @dev ⌊x · y / d⌋ without the overflow check: the caller guarantees x · y < 2^256.
+    /// Favours whoever pays the result.
+    function mulDivDownUnchecked(uint256 x, uint256 y, uint256 d) internal pure returns (uint256) {
+        unchecked {
+            return (x * y) / d;
+        }
+    }
+
+    /// @dev ⌈x · y / d⌉ without the overflow check: the caller guarantees x · y < 2^256.
+    /// Favours whoever receives the result.
+    function mulDivUpUnchecked(uint256 x, uint256 y, uint256 d) internal pure returns (uint256) {
+        unchecked {
+            return divUp(x * y, d);
+        }
     }
 
     /// @dev ⌊x · y / d⌋ with a 512-bit product: favours whoever pays the result.
@@ -83,10 +101,10 @@ library MathLib {
     /// for both signs. Solidity's `/` rounds toward zero; this moves an inexact negative quotient
     /// down by one. Reverts when d = 0; d must be below 2^255.
     function sDivFloor(int256 a, uint256 d) internal pure returns (int256 q) {
-        int256 sd = int256(d); // safe: callers pass d < 2^255 (documented above)
-        q = a / sd; // Panic 0x12 when d = 0; d > 0 so type(int256).min / d cannot overflow
         unchecked {
-            if (a < 0 && q * sd != a) --q; // |q · d| ≤ |a|; q > type(int256).min here
+            int256 sd = int256(d); // safe: callers pass d < 2^255 (documented above)
+            q = a / sd; // Panic 0x12 when d = 0; d > 0, so type(int256).min / d cannot overflow
+            if (a < 0 && q * sd != a) --q; // |q · d| ≤ |a|, and q > type(int256).min here
         }
     }
 }

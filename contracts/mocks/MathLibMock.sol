@@ -20,6 +20,14 @@ contract MathLibMock {
         return MathLib.mulDivUp(x, y, d);
     }
 
+    function mulDivDownUnchecked(uint256 x, uint256 y, uint256 d) external pure returns (uint256) {
+        return MathLib.mulDivDownUnchecked(x, y, d);
+    }
+
+    function mulDivUpUnchecked(uint256 x, uint256 y, uint256 d) external pure returns (uint256) {
+        return MathLib.mulDivUpUnchecked(x, y, d);
+    }
+
     function fullMulDivDown(uint256 x, uint256 y, uint256 d) external pure returns (uint256) {
         return MathLib.fullMulDivDown(x, y, d);
     }
@@ -72,17 +80,39 @@ contract MathLibMock {
         return FeeMath.makerFee(notional, bps);
     }
 
-    /// @notice For each i < n: AtlasMath.at(e, i) is the entry e[i] itself (a write through one is
-    /// seen through the other), and the tokens read through both agree.
-    function atAliases(address[] calldata tokens) external pure returns (bool) {
-        AtlasMath.Entry[] memory e = new AtlasMath.Entry[](tokens.length);
-        for (uint256 i; i < tokens.length; ++i) e[i].token = tokens[i];
-        for (uint256 i; i < tokens.length; ++i) {
-            AtlasMath.Entry memory t = AtlasMath.at(e, i);
-            if (t.token != e[i].token) return false;
-            t.shockBps = i + 7; // written through `at`, read through e[i]
-            if (e[i].shockBps != i + 7) return false;
+    /// @notice AtlasMath's two entry walks (assembly `t = e[i]` in `_pass` and `risk`) against plain
+    /// indexing: after `risk`, every entry e[i] carries the fields `_pass` wrote through its walk
+    /// (xAtoms = adjusted(e[i]), the initial price), and risk's maintenance and initial sums equal
+    /// the sums of `values` (whose final loop indexes e[i] plainly).
+    function walksAgree(uint256[] calldata idleAtoms, uint256[] calldata pricesWad) external pure returns (bool) {
+        uint256 n = idleAtoms.length;
+        AtlasMath.Entry[] memory e = _entries(idleAtoms, pricesWad);
+        (, int256 maint, int256 init) = AtlasMath.risk(e, new AtlasMath.Book[](0), 15_000, 7);
+        for (uint256 i; i < n; ++i) {
+            AtlasMath.Entry memory c = _entries(idleAtoms, pricesWad)[i];
+            if (e[i].xAtoms != AtlasMath.adjusted(c) || e[i].initPriceWad != pricesWad[i]) return false;
         }
-        return true;
+        int256[] memory vm = AtlasMath.values(_entries(idleAtoms, pricesWad), new AtlasMath.Book[](0), 10_000, false);
+        int256[] memory vi = AtlasMath.values(_entries(idleAtoms, pricesWad), new AtlasMath.Book[](0), 15_000, true);
+        int256 sm;
+        int256 si;
+        for (uint256 i; i < n; ++i) (sm, si) = (sm + vm[i], si + vi[i]);
+        return sm == maint && si == init;
+    }
+
+    function _entries(uint256[] calldata idleAtoms, uint256[] calldata pricesWad)
+        private
+        pure
+        returns (AtlasMath.Entry[] memory e)
+    {
+        e = new AtlasMath.Entry[](idleAtoms.length);
+        for (uint256 i; i < e.length; ++i) {
+            e[i].unit = 1e6 * (i + 1);
+            e[i].shockBps = 1000 + 100 * i;
+            e[i].slippageBps = 50 + 10 * i;
+            e[i].idleAtoms = idleAtoms[i];
+            e[i].priceWad = pricesWad[i];
+            e[i].stableWad = pricesWad[i];
+        }
     }
 }

@@ -4,7 +4,8 @@
 // largest product that fits, the first that does not), for its rounding direction (Up − Down is
 // 1 exactly when the quotient is inexact) and its overflow behaviour (plain forms revert with
 // Panic 0x11 where x·y overflows, full forms only where the quotient does not fit, every form
-// Panic 0x12 on a zero divisor). FeeMath, which is built on it, keeps its old formulas to the wei.
+// Panic 0x12 on a zero divisor). FeeMath, which is built on it, keeps its old formulas to the wei,
+// and AtlasMath's two unchecked entry walks agree with plain indexing.
 import { expect } from "chai";
 import fc from "fast-check";
 import { network } from "hardhat";
@@ -92,6 +93,21 @@ describe("MathLib", () => {
       await expect(m.mulDivDown(1n, 1n, 0n)).to.be.revertedWithPanic(DIV_BY_ZERO);
       await expect(m.mulDivUp(1n, 1n, 0n)).to.be.revertedWithPanic(DIV_BY_ZERO);
       await expect(m.mulDivDown(0n, 1n, 0n)).to.be.revertedWithPanic(DIV_BY_ZERO);
+    });
+  });
+
+  describe("mulDivDownUnchecked / mulDivUpUnchecked (caller-bounded)", () => {
+    it("equal the checked forms wherever x·y fits, and wrap (no revert) where it does not", async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.bigInt(0n, 2n ** 128n - 1n), fc.bigInt(0n, 2n ** 128n - 1n), fc.bigInt(1n, 2n ** 130n), async (x, y, d) => {
+          expect(await m.mulDivDownUnchecked(x, y, d)).to.equal(down(x, y, d));
+          expect(await m.mulDivUpUnchecked(x, y, d)).to.equal(up(x, y, d));
+        }),
+        { numRuns: RUNS },
+      );
+      expect(await m.mulDivDownUnchecked(2n ** 128n, 2n ** 128n, 1n)).to.equal(0n); // 2^256 mod 2^256
+      expect(await m.mulDivUpUnchecked(2n ** 255n + 1n, 2n, 2n)).to.equal(1n); // (2^256 + 2) mod 2^256 = 2
+      await expect(m.mulDivUpUnchecked(1n, 1n, 0n)).to.be.revertedWithPanic(DIV_BY_ZERO);
     });
   });
 
@@ -195,11 +211,18 @@ describe("MathLib", () => {
     });
   });
 
-  describe("AtlasMath.at (the valuation loops' unchecked e[i])", () => {
-    it("is the entry e[i] itself for every i < length", async () => {
-      const tokens = [1, 2, 3, 4, 5].map((i) => "0x" + i.toString(16).padStart(40, "0"));
-      expect(await m.atAliases(tokens)).to.equal(true);
-      expect(await m.atAliases([])).to.equal(true);
+  describe("AtlasMath's entry walk (the assembly `t = e[i]` in `_pass` and `risk`)", () => {
+    it("visits every entry in turn, as plain indexing does", async () => {
+      expect(await m.walksAgree([], [])).to.equal(true);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.tuple(fc.bigInt(0n, 2n ** 100n), fc.bigInt(1n, 10n ** 24n)), { minLength: 1, maxLength: 6 }),
+          async (xs) => {
+            expect(await m.walksAgree(xs.map((x) => x[0]), xs.map((x) => x[1]))).to.equal(true);
+          },
+        ),
+        { numRuns: 40 },
+      );
     });
   });
 });

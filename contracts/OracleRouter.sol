@@ -364,7 +364,7 @@ contract OracleRouter is IOracleRouter, AccessManaged {
             if (elapsed > MAX_STABLE_ELAPSED_SECONDS) elapsed = MAX_STABLE_ELAPSED_SECONDS;
             // Rounded down: the stable price moves at most the bound, never more (favours the
             // protocol: initial margin stays on the conservative side of a pump or a crash).
-            uint256 maxMove = MathLib.mulDivDown(anchor * maxMoveBpsPerHour, elapsed, BPS_HOURS);
+            uint256 maxMove = MathLib.mulDivDownUnchecked(anchor * maxMoveBpsPerHour, elapsed, BPS_HOURS);
             uint256 lower = maxMove >= anchor ? 0 : anchor - maxMove;
             uint256 upper = anchor + maxMove;
             return oracleWad < lower ? lower : oracleWad > upper ? upper : oracleWad;

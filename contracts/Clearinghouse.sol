@@ -17,6 +17,7 @@ import {IAtlas} from "./interfaces/IAtlas.sol";
 import {IPriceOracle} from "./interfaces/IPriceOracle.sol";
 import {AccountId, AccountIdLib} from "./types/AccountId.sol";
 import {AssetWord, AssetWordLib} from "./types/AssetWord.sol";
+import {AccountState} from "./types/AccountState.sol";
 import {Arrays} from "@openzeppelin/contracts/utils/Arrays.sol";
 import {SpotMarketDeployer} from "./SpotMarketDeployer.sol";
 import {BalanceLib} from "./libraries/BalanceLib.sol";
@@ -32,12 +33,6 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     using SafeCast for uint256;
     using SafeCast for int256;
 
-    uint256 internal constant M64 = type(uint64).max;
-    uint256 internal constant FLAG_BORROW_ORDERS = 1 << 192;
-    uint256 internal constant FLAG_BORROW_WITHDRAWALS = 1 << 193;
-    /// @dev The account has traded on a perp market (a position, resting perp orders or perp cash
-    /// may exist): a liability like debt, so every exit is margin-checked while it is set.
-    uint256 internal constant FLAG_PERP = 1 << 194;
     uint256 internal constant MAX_SHOCK_BPS = 5000;
     uint256 internal constant MAX_SLIPPAGE_BPS = 1000;
     /// @notice An operator's orders keep within this band around the oracle index unless the owner sets another.
@@ -62,10 +57,10 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     }
 
     mapping(AccountId account => mapping(address token => BalanceLib.Balance)) internal _balances;
-    /// @dev [63..0] assets held | [127..64] assets owed | [191..128] markets with a pocket |
-    ///      [192] borrow for orders | [193] borrow for withdrawals | [194] perp exposure |
-    ///      [255..208] liquidatable since
-    mapping(AccountId account => uint256 state) internal _state;
+    /// @dev Held and owed assets, markets with a pocket, borrow policy, perp exposure (a liability
+    ///      like debt: every exit is margin-checked while it is set) and the auction clock
+    ///      (types/AccountState.sol draws the word).
+    mapping(AccountId account => AccountState state) internal _state;
     mapping(AccountId account => mapping(address operator => bool)) internal _operators;
     /// @dev the price band of the account's operators, bps around the index (0 = DEFAULT_OPERATOR_BAND_BPS)
     mapping(AccountId account => uint256 bandBps) internal _operatorBandBps;
@@ -122,11 +117,11 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// later fall starts a new one from a zero discount rather than at the cap. Only flagged accounts
     /// pay for the valuation; a valuation that fails (a stale price) leaves the flag: deposits never stop.
     function _endAuctionIfRestored(AccountId acct) internal {
-        uint256 st = _state[acct];
-        if (st >> 208 == 0) return;
+        AccountState st = _state[acct];
+        if (st.liquidatableSince() == 0) return;
         try atlas.maintenanceValue(acct) returns (int256 mv) {
             if (mv >= 0) {
-                _state[acct] = st & ((uint256(1) << 208) - 1);
+                _state[acct] = st.withoutAuction();
                 emit LiquidatableFlagged(acct, 0);
             }
         } catch {}
@@ -159,7 +154,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         b.amount = (before + pool.supplyReceived(atoms).toInt256()).toInt248();
         _balances[acct][token] = b;
         // the held mask changes only for a first lent deposit: a repeat one reads no state word
-        if (before == 0 && b.amount != 0) _setState(acct, _track(_state[acct], a.id, b.amount));
+        if (before == 0 && b.amount != 0) _setState(acct, _state[acct].track(a.id, b.amount));
     }
 
     /// @dev `atoms`, already sent to the pool of `token` (config `a`), repay the negative balance `b`:
@@ -180,7 +175,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         b.amount = -int256(owed - shares).toInt248();
         _balances[acct][token] = b;
         if (shares == owed) {
-            uint256 st = _track(_state[acct], a.id, 0);
+            AccountState st = _state[acct].track(a.id, 0);
             if (back != 0) st = _credit(acct, token, back, st);
             _setState(acct, st);
         }
@@ -191,8 +186,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         require(!_assets[token].frozen, Frozen());
         require(to != address(0), ZeroAddress());
         AccountId acct = AccountIdLib.from(msg.sender, sub);
-        uint256 st = _state[acct];
-        (uint256 st1, uint256 direct) = _debitTo(acct, token, amount, st, st & FLAG_BORROW_WITHDRAWALS != 0, to);
+        AccountState st = _state[acct];
+        (AccountState st1, uint256 direct) = _debitTo(acct, token, amount, st, st.borrowsForWithdrawals(), to);
         _setState(acct, _checked(acct, st1, st));
         // what was borrowed the pool paid to `to` itself; the vault pays the rest
         if (amount > direct) IERC20(token).safeTransfer(to, amount - direct);
@@ -204,8 +199,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         require(!_assets[token].frozen, Frozen());
         require(to != address(0), ZeroAddress());
         AccountId acct = AccountIdLib.from(msg.sender, sub);
-        uint256 st = _state[acct];
-        (uint256 st1, uint256 direct) = _debitTo(acct, token, atoms, st, true, to);
+        AccountState st = _state[acct];
+        (AccountState st1, uint256 direct) = _debitTo(acct, token, atoms, st, true, to);
         _setState(acct, _checked(acct, st1, st));
         // what was borrowed the pool paid to `to` itself; the vault pays the rest
         if (atoms > direct) IERC20(token).safeTransfer(to, atoms - direct);
@@ -219,7 +214,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         require(fromSub != toSub, SameAccount());
         AccountId from = AccountIdLib.from(msg.sender, fromSub);
         AccountId to = AccountIdLib.from(msg.sender, toSub);
-        uint256 st = _state[from];
+        AccountState st = _state[from];
         _setState(from, _checked(from, _debit(from, token, amount, st, false), st));
         _setState(to, _credit(to, token, amount, _state[to]));
         emit Transferred(from, to, token, amount);
@@ -256,7 +251,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             }
             b.lent = lent;
             _balances[acct][token] = b;
-            uint256 st = _track(_state[acct], _assets[token].id, b.amount);
+            AccountState st = _state[acct].track(_assets[token].id, b.amount);
             // lent funds count at the haircut: an account with debt must keep initial value >= 0
             _setState(acct, lent && b.amount > 0 ? _checked(acct, st, st) : st);
         }
@@ -266,10 +261,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// @inheritdoc IClearinghouse
     function setBorrowPolicy(uint8 sub, bool forOrders, bool forWithdrawals) external {
         AccountId acct = AccountIdLib.from(msg.sender, sub);
-        uint256 st = _state[acct] & ~(FLAG_BORROW_ORDERS | FLAG_BORROW_WITHDRAWALS);
-        if (forOrders) st |= FLAG_BORROW_ORDERS;
-        if (forWithdrawals) st |= FLAG_BORROW_WITHDRAWALS;
-        _state[acct] = st;
+        _state[acct] = _state[acct].withBorrowPolicy(forOrders, forWithdrawals);
         emit BorrowPolicySet(acct, forOrders, forWithdrawals);
     }
 
@@ -293,10 +285,10 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         if (baseDone && quoteDone) return false;
         if (baseDone) baseDelta = 0;
         if (quoteDone) quoteDelta = 0;
-        uint256 st0 = _state[account];
-        uint256 st = st0 | (1 << (127 + index)); // the account now may have a pocket on this market
+        AccountState st0 = _state[account];
+        AccountState st = st0.withMarket(index); // the account now may have a pocket on this market
         // a freeze stops voluntary borrowing (`frozen` is read only for an account that allows it)
-        bool mayBorrow = st & FLAG_BORROW_ORDERS != 0 && !frozen;
+        bool mayBorrow = st.borrowsForOrders() && !frozen;
         // credits first, so a trade's proceeds can pay for its other leg
         if (baseDelta > 0) st = _credit(account, base, uint256(baseDelta), st);
         if (quoteDelta > 0) st = _credit(account, quote, uint256(quoteDelta), st);
@@ -304,7 +296,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         if (quoteDelta < 0) st = _debit(account, quote, uint256(-quoteDelta), st, mayBorrow);
         if (baseDelta < 0 || quoteDelta < 0) st = _checked(account, st, st0);
         _setState(account, st);
-        margin = _liable(st);
+        margin = st.liable();
     }
 
     /// @dev Applies `delta` when no config, pool or state is needed; false leaves it to the slow path.
@@ -334,17 +326,17 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         nonReentrant
     {
         require(_onlyMarket(index, base, quote), NotMarket(msg.sender));
-        uint256 st0 = _state[account];
-        uint256 st = st0 | (1 << (127 + index)) | FLAG_PERP;
+        AccountState st0 = _state[account];
+        AccountState st = st0.withMarket(index).withPerp();
         // losses, funding and fees may take the balance negative whatever the borrow policy
         if (quoteDelta > 0) st = _credit(account, quote, uint256(quoteDelta), st);
         else if (quoteDelta < 0) st = _debit(account, quote, uint256(-quoteDelta), st, true);
         _setState(account, st);
-        if (!_liable(st0)) _flagMarkets(account, st);
+        if (!st0.liable()) _flagMarkets(account, st);
         if (check) {
             _requireInitial(account);
             // initial value >= 0 implies maintenance value >= 0: any running auction is over
-            if (st >> 208 != 0) _state[account] = st & ((uint256(1) << 208) - 1);
+            if (st.liquidatableSince() != 0) _state[account] = st.withoutAuction();
         }
     }
 
@@ -370,7 +362,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// @dev A view cannot take the lock, but it must not answer mid-operation either: a token hook
     /// could otherwise have a market act on state the Clearinghouse is about to write.
     function checkMargin(AccountId account) external view nonReentrantView {
-        if (_liable(_state[account])) _requireInitial(account);
+        if (_state[account].liable()) _requireInitial(account);
     }
 
     // ------------------------------------------------------------------ balance arithmetic
@@ -388,7 +380,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     }
 
     /// @dev Adds `atoms` to a balance: repays debt first, then holds the rest idle or lent.
-    function _credit(AccountId acct, address token, uint256 atoms, uint256 st) internal returns (uint256) {
+    function _credit(AccountId acct, address token, uint256 atoms, AccountState st) internal returns (AccountState) {
         BalanceLib.Balance memory b = _balances[acct][token];
         AssetConfig memory a = _assets[token];
         if (b.amount < 0) {
@@ -410,14 +402,14 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             b.amount = (int256(b.amount) + add.toInt256()).toInt248();
         }
         _balances[acct][token] = b;
-        return _track(st, a.id, b.amount);
+        return st.track(a.id, b.amount);
     }
 
     /// @dev Takes `atoms` from a balance: idle or lent funds first, then (if allowed) a borrow.
     /// Callers run `_checked` once after their debits.
-    function _debit(AccountId acct, address token, uint256 atoms, uint256 st, bool mayBorrow)
+    function _debit(AccountId acct, address token, uint256 atoms, AccountState st, bool mayBorrow)
         internal
-        returns (uint256 st1)
+        returns (AccountState st1)
     {
         (st1,) = _debitTo(acct, token, atoms, st, mayBorrow, address(this));
     }
@@ -425,9 +417,9 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// @dev `_debit` whose pool part (a lent balance redeemed, a borrow) the pool pays to `payTo`
     /// (a withdrawal's receiver: one token movement instead of two); returns the new state and
     /// the atoms so paid.
-    function _debitTo(AccountId acct, address token, uint256 atoms, uint256 st, bool mayBorrow, address payTo)
+    function _debitTo(AccountId acct, address token, uint256 atoms, AccountState st, bool mayBorrow, address payTo)
         internal
-        returns (uint256, uint256)
+        returns (AccountState, uint256)
     {
         require(atoms != 0, ZeroAmount());
         BalanceLib.Balance memory b = _balances[acct][token];
@@ -459,7 +451,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             emit Borrowed(acct, token, short, shares, payTo);
         }
         _balances[acct][token] = b;
-        return (_track(st, a.id, b.amount), direct + short);
+        return (st.track(a.id, b.amount), direct + short);
     }
 
     /// @dev After debits: an account with a liability (debt, or perp exposure: a position, resting
@@ -467,37 +459,25 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// markets it trades on are told, so they risk-check its pocket-only actions from now on.
     /// An account with neither owns only non-negative balances and pockets, whose value under any
     /// shock (below 100% with slippage, bounded at listing) stays >= 0: nothing to check.
-    function _checked(AccountId acct, uint256 st, uint256 st0) internal returns (uint256) {
-        if (_liable(st)) {
+    function _checked(AccountId acct, AccountState st, AccountState st0) internal returns (AccountState) {
+        if (st.liable()) {
             _setState(acct, st);
-            if (!_liable(st0)) _flagMarkets(acct, st);
+            if (!st0.liable()) _flagMarkets(acct, st);
             _requireInitial(acct);
             // initial value >= 0 implies maintenance value >= 0: any running auction is over
-            st &= (uint256(1) << 208) - 1;
+            st = st.withoutAuction();
         }
         return st;
     }
 
-    /// @dev Whether the account has something it may owe: debt, or perp exposure.
-    function _liable(uint256 st) internal pure returns (bool) {
-        return (st >> 64) & M64 != 0 || st & FLAG_PERP != 0;
-    }
-
-    /// @dev Keeps the held and owed masks in step with a balance's sign.
-    function _track(uint256 st, uint256 id, int256 amount) internal pure returns (uint256) {
-        uint256 bit = 1 << (id - 1);
-        st = amount != 0 ? st | bit : st & ~bit;
-        return amount < 0 ? st | (bit << 64) : st & ~(bit << 64);
-    }
-
-    function _setState(AccountId acct, uint256 st) internal {
-        if (_state[acct] != st) _state[acct] = st;
+    function _setState(AccountId acct, AccountState st) internal {
+        if (!_state[acct].eq(st)) _state[acct] = st;
     }
 
     /// @dev First debt: tell every market the account trades on to risk-check its pocket-only actions.
     /// Perp markets are skipped: they margin-check every risk-adding action already.
-    function _flagMarkets(AccountId acct, uint256 st) internal {
-        uint256 m = (st >> 128) & M64 & ~uint256(_perpMarketMask);
+    function _flagMarkets(AccountId acct, AccountState st) internal {
+        uint256 m = st.markets() & ~uint256(_perpMarketMask);
         for (uint256 i; m != 0; ++i) {
             if (m & 1 != 0) ISpotMarket(_marketOfBit(i)).setMarginFlag(acct);
             m >>= 1;
@@ -547,8 +527,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     function flagLiquidatable(AccountId account) external {
         require(address(atlas) != address(0), NoRiskEngine());
         int256 mv = atlas.maintenanceValue(account);
-        if (mv >= 0 && _state[account] >> 208 != 0) {
-            _state[account] &= (uint256(1) << 208) - 1;
+        if (mv >= 0 && _state[account].liquidatableSince() != 0) {
+            _state[account] = _state[account].withoutAuction();
             emit LiquidatableFlagged(account, 0);
             return;
         }
@@ -558,17 +538,17 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
 
     /// @inheritdoc IClearinghouse
     function pruneMarkets(AccountId account) external nonReentrant {
-        uint256 st = _state[account];
-        uint256 m = (st >> 128) & M64;
+        AccountState st = _state[account];
+        uint256 m = st.markets();
         uint256 empty;
         for (uint256 i; m != 0; ++i) {
             if (m & 1 != 0 && _pocketEmpty(account, i)) empty |= 1 << i;
             m >>= 1;
         }
         if (empty != 0) {
-            st &= ~(empty << 128);
+            st = st.withoutMarkets(empty);
             // no perp market left with anything in it: no perp exposure, and no liability from it
-            if ((st >> 128) & _perpMarketMask == 0) st &= ~FLAG_PERP;
+            if (st.markets() & _perpMarketMask == 0) st = st.withoutPerp();
             _state[account] = st;
             emit MarketsPruned(account, empty);
         }
@@ -576,9 +556,9 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
 
     /// @dev Starts the account's auction clock unless it runs already.
     function _flag(AccountId account) internal {
-        uint256 st = _state[account];
-        if (st >> 208 == 0) {
-            _state[account] = st | (block.timestamp << 208);
+        AccountState st = _state[account];
+        if (st.liquidatableSince() == 0) {
+            _state[account] = st.withLiquidatableSince(block.timestamp);
             emit LiquidatableFlagged(account, block.timestamp);
         }
     }
@@ -613,7 +593,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         // equity < 2^200 (Atlas's bound on every USD value), so the cast back is safe
         int256 buffer = equity > 0 ? int256(MathLib.bpsDown(uint256(equity), liquidationParams.bufferBps)) : int256(0);
         require(mvAfter <= buffer, LiquidationTooLarge(mvAfter, buffer));
-        if (mvAfter >= 0) _state[account] &= (uint256(1) << 208) - 1; // healthy: the auction ends
+        if (mvAfter >= 0) _state[account] = _state[account].withoutAuction(); // healthy: the auction ends
     }
 
     function _moveForLiquidation(
@@ -625,8 +605,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         uint256 seized,
         uint256 discountBps
     ) internal {
-        uint256 lst0 = _state[liquidator];
-        (uint256 lst, uint256 shares) = _repayDebtOf(account, liquidator, debtToken, repayAtoms, lst0);
+        AccountState lst0 = _state[liquidator];
+        (AccountState lst, uint256 shares) = _repayDebtOf(account, liquidator, debtToken, repayAtoms, lst0);
         // lent collateral its pool has no cash to redeem moves as the pool's supply shares
         uint256 moved = _seize(account, collateralToken, seized);
         lst = moved == 0
@@ -639,9 +619,9 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
 
     /// @dev The liquidator's idle or lent funds repay the account's debt (at most the debt: checked
     /// by the caller against `Atlas.liquidationQuote`).
-    function _repayDebtOf(AccountId account, AccountId liquidator, address debtToken, uint256 repayAtoms, uint256 lst0)
+    function _repayDebtOf(AccountId account, AccountId liquidator, address debtToken, uint256 repayAtoms, AccountState lst0)
         internal
-        returns (uint256 lst, uint256 shares)
+        returns (AccountState lst, uint256 shares)
     {
         lst = _debit(liquidator, debtToken, repayAtoms, lst0, false);
         // the account is in debt in `debtToken` (repayAtoms ≤ its debt > 0): the vault sends the atoms to
@@ -660,7 +640,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     function _seize(AccountId account, address token, uint256 seized) internal returns (uint256 moved) {
         int256 have = balanceOf(account, token);
         require(have > 0 && uint256(have) >= seized, InsufficientCollateral(token, seized, have > 0 ? uint256(have) : 0));
-        uint256 st;
+        AccountState st;
         (st, moved) = _debitNoCheck(account, token, seized, _state[account]);
         _setState(account, st);
     }
@@ -669,9 +649,9 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// is redeemed; if the pool cannot pay (no cash), the shares worth `atoms` (rounded up, against
     /// the account: ≤ its shares, since they are worth at least `atoms`) are taken instead and
     /// returned as `moved`, for the caller to credit as shares.
-    function _debitNoCheck(AccountId acct, address token, uint256 atoms, uint256 st)
+    function _debitNoCheck(AccountId acct, address token, uint256 atoms, AccountState st)
         internal
-        returns (uint256, uint256 moved)
+        returns (AccountState, uint256 moved)
     {
         BalanceLib.Balance memory b = _balances[acct][token];
         AssetConfig memory a = _assets[token];
@@ -689,23 +669,23 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             b.amount = int256(have - atoms).toInt248();
         }
         _balances[acct][token] = b;
-        return (_track(st, a.id, b.amount), moved);
+        return (st.track(a.id, b.amount), moved);
     }
 
     /// @dev Credits supply shares of `token`'s pool (lent collateral seized as shares): the balance
     /// must be empty or lent already, and is lent afterwards.
-    function _creditShares(AccountId acct, address token, uint256 shares, uint256 st) internal returns (uint256) {
+    function _creditShares(AccountId acct, address token, uint256 shares, AccountState st) internal returns (AccountState) {
         BalanceLib.Balance memory b = _balances[acct][token];
         require(b.amount == 0 || (b.lent && b.amount > 0), SeizedAsShares(token));
         if (!b.lent) emit LendingSet(acct, token, true);
         b.lent = true;
         b.amount = (int256(b.amount) + shares.toInt256()).toInt248();
         _balances[acct][token] = b;
-        return _track(st, _assets[token].id, b.amount);
+        return st.track(_assets[token].id, b.amount);
     }
 
     function _requireNoOrders(AccountId account) internal view {
-        uint256 m = (_state[account] >> 128) & M64;
+        uint256 m = _state[account].markets();
         for (uint256 i; m != 0; ++i) {
             if (m & 1 != 0) {
                 address market = _marketOfBit(i);
@@ -724,7 +704,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         AssetConfig memory a = _assets[collateral];
         // rounded down both times: a smaller discount, the liquidated account's side
         uint256 cap = MathLib.bpsDown(uint256(a.shockBps) + a.slippageBps, p.capShareBps);
-        uint256 elapsed = block.timestamp - (_state[account] >> 208);
+        uint256 elapsed = block.timestamp - _state[account].liquidatableSince();
         return elapsed >= p.rampSeconds ? cap : MathLib.mulDivDown(cap, elapsed, p.rampSeconds);
     }
 
@@ -749,8 +729,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
 
     /// @inheritdoc IClearinghouse
     function settleBadDebt(AccountId account, address token) external nonReentrant {
-        uint256 st = _state[account];
-        uint256 held = st & M64;
+        AccountState st = _state[account];
+        uint256 held = st.held();
         uint256 dust; // ids (bits) of the positive balances left
         for (uint256 i; held != 0; ++i) {
             // held bits are cleared lazily: read the balances themselves
@@ -762,7 +742,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         // are the first step of the waterfall).
         if (dust != 0) require(atlas.riskOf(account).equityWad < 0, NotBankrupt(account));
         // perp positions and unsettled perp cash count too: resolve them first
-        require(_pocketsEmpty(account, (st >> 128) & M64), NotBankrupt(account));
+        require(_pocketsEmpty(account, st.markets()), NotBankrupt(account));
         BalanceLib.Balance memory b = _balances[account][token];
         require(b.amount < 0, NoDebt(token));
         uint256 dustWad;
@@ -777,7 +757,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         _balances[account][token] = b;
         // every pocket is empty (checked above): no market's parameters count any more, and no perp
         // exposure is left
-        _setState(account, _track(st, _assets[token].id, 0) & ~((M64 << 128) | FLAG_PERP));
+        _setState(account, st.track(_assets[token].id, 0).withoutMarkets(st.markets()).withoutPerp());
         emit BadDebtSettled(account, token, shares, loss);
     }
 
@@ -792,14 +772,14 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     }
 
     /// @dev No positive balance and nothing in the markets' pockets, skipping markets in `skip`.
-    function _holdsNothing(AccountId account, uint256 st, uint256 skip) internal view returns (bool) {
-        uint256 held = st & M64;
+    function _holdsNothing(AccountId account, AccountState st, uint256 skip) internal view returns (bool) {
+        uint256 held = st.held();
         for (uint256 i; held != 0; ++i) {
             // held bits are cleared lazily: read the balances themselves
             if (held & 1 != 0 && _balances[account][_tokenAt(i + 1)].amount > 0) return false;
             held >>= 1;
         }
-        return _pocketsEmpty(account, (st >> 128) & M64 & ~skip);
+        return _pocketsEmpty(account, st.markets() & ~skip);
     }
 
     /// @dev Nothing in the pockets of the markets in `m` (a perp market's pocket shape counts its
@@ -822,7 +802,10 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
 
     /// @dev Moves a bankrupt account's whole positive balance (lent shares redeemed, rounded down
     /// by the pool) to the reserve; adds its USD value, rounded up (against the write-off), to `wad`.
-    function _seizeDust(AccountId account, address token, uint256 st, uint256 wad) internal returns (uint256, uint256) {
+    function _seizeDust(AccountId account, address token, AccountState st, uint256 wad)
+        internal
+        returns (AccountState, uint256)
+    {
         BalanceLib.Balance memory d = _balances[account][token];
         AssetConfig memory a = _assets[token];
         uint256 atoms = uint256(int256(d.amount));
@@ -832,7 +815,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         _balances[account][token] = d;
         emit ReserveCredited(token, atoms);
         (uint256 p,) = _price(token);
-        return (_track(st, a.id, 0), wad + MathLib.mulDivUp(atoms, p, 10 ** a.decimals));
+        return (st.track(a.id, 0), wad + MathLib.mulDivUp(atoms, p, 10 ** a.decimals));
     }
 
     // ------------------------------------------------------------------ governance
@@ -1079,8 +1062,9 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         view
         returns (uint256 state, uint256 perpMask, uint256[] memory words, address[] memory markets)
     {
-        state = _state[account];
-        uint256 held = state & M64;
+        AccountState st = _state[account];
+        state = AccountState.unwrap(st); // ATLAS reads the word whole (types/AccountState.sol)
+        uint256 held = st.held();
         uint256 extraId;
         if (extra != address(0)) {
             extraId = _assets[extra].id;
@@ -1098,7 +1082,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             held >>= 1;
         }
         if (extraId != 0) _riskWords(words, n, balances, _assetWord[extraId], extra);
-        uint256 m = (state >> 128) & M64;
+        uint256 m = st.markets();
         if (m != 0) {
             perpMask = _perpMarketMask;
             markets = _marketsIn(m);
@@ -1163,8 +1147,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         view
         returns (Position[] memory positions, address[] memory markets)
     {
-        uint256 st = _state[account];
-        uint256 held = st & M64;
+        AccountState st = _state[account];
+        uint256 held = st.held();
         bool addExtra = extra != address(0) && (_assets[extra].id == 0 || held & (1 << (_assets[extra].id - 1)) == 0);
         positions = new Position[](_popcount(held) + (addExtra ? 1 : 0));
         uint256 n;
@@ -1173,7 +1157,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             held >>= 1;
         }
         if (addExtra) positions[n] = positionOf(account, extra);
-        markets = _marketsIn((st >> 128) & M64);
+        markets = _marketsIn(st.markets());
     }
 
     /// @inheritdoc IClearinghouse
@@ -1193,7 +1177,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
 
     /// @inheritdoc IClearinghouse
     function accountState(AccountId account) external view returns (uint256) {
-        return _state[account];
+        return AccountState.unwrap(_state[account]);
     }
 
     /// @inheritdoc IClearinghouse

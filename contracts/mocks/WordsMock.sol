@@ -6,6 +6,7 @@ import {FeedWord, FeedWordLib, AdminPriceWord, AdminPriceWordLib} from "../types
 import {StableWord, StableWordLib} from "../types/StableWord.sol";
 import {PriceWord, PriceWordLib} from "../types/PriceWord.sol";
 import {AssetWord, AssetWordLib} from "../types/AssetWord.sol";
+import {AccountState} from "../types/AccountState.sol";
 import {StaticCallLib} from "../libraries/StaticCallLib.sol";
 
 /// @notice Test only: the packed-word types' constructors and getters as external calls
@@ -87,6 +88,32 @@ contract WordsMock {
         AssetWord l = w.withLent();
         return (AssetWord.unwrap(w), AssetWord.unwrap(l), l.token(), l.decimals(), l.shockBps(), l.slippageBps(),
             l.lentHaircutBps(), w.lent(), l.lent());
+    }
+
+    /// @notice AccountState's getters on a raw word.
+    function accountStateView(uint256 word)
+        external
+        pure
+        returns (uint256 held, uint256 owed, uint256 mkts, bool orders, bool withdrawals, bool perp, bool liable, uint256 since)
+    {
+        AccountState s = AccountState.wrap(word);
+        return (s.held(), s.owed(), s.markets(), s.borrowsForOrders(), s.borrowsForWithdrawals(), s.hasPerp(),
+            s.liable(), s.liquidatableSince());
+    }
+
+    /// @notice AccountState's setters on a raw word: 0 track(a, b), 1 withMarket(a), 2 withoutMarkets(a),
+    /// 3 withBorrowPolicy(a & 1, a & 2), 4 withPerp, 5 withoutPerp, 6 withLiquidatableSince(a), 7 withoutAuction.
+    function accountStateOp(uint256 word, uint256 op, uint256 a, int256 b) external pure returns (uint256) {
+        AccountState s = AccountState.wrap(word);
+        if (op == 0) s = s.track(a, b);
+        else if (op == 1) s = s.withMarket(a);
+        else if (op == 2) s = s.withoutMarkets(a);
+        else if (op == 3) s = s.withBorrowPolicy(a & 1 != 0, a & 2 != 0);
+        else if (op == 4) s = s.withPerp();
+        else if (op == 5) s = s.withoutPerp();
+        else if (op == 6) s = s.withLiquidatableSince(a);
+        else s = s.withoutAuction();
+        return AccountState.unwrap(s);
     }
 
     /// @notice StaticCallLib.tryStaticCall and its plain-Solidity equivalent (copying the whole

@@ -1,5 +1,6 @@
 // The oracle's packed words are types with named fields (contracts/types/FeedWord.sol,
-// StableWord.sol, PriceWord.sol) and the Clearinghouse's asset word too (AssetWord.sol): each
+// StableWord.sol, PriceWord.sol) and the Clearinghouse's asset and account words too (AssetWord.sol,
+// AccountState.sol): each
 // constructor round-trips through its getters at the edges of every field; an Admin head is told
 // apart from a feed head by its two low bits; a field that does not fit reverts
 // SafeCastOverflowedUintDowncast; and the words the router really stores decode, through the
@@ -18,7 +19,7 @@ import { ASSET, Kind, WAD, adminCfg, chainlinkCfg, nextTxAt, now, setFeed, useOr
 const M = (bits: bigint) => 2n ** bits - 1n;
 const ADDR_MAX = "0x" + "ff".repeat(20);
 
-describe("Packed words: FeedWord, AdminPriceWord, StableWord, PriceWord, AssetWord", () => {
+describe("Packed words: FeedWord, AdminPriceWord, StableWord, PriceWord, AssetWord, AccountState", () => {
   const fx = useOracleFixture();
   let w: WordsMock;
   let shaped: ShapedAnswer;
@@ -86,6 +87,54 @@ describe("Packed words: FeedWord, AdminPriceWord, StableWord, PriceWord, AssetWo
     expect(r.word).to.equal(M(160n) | (255n << 160n) | (M(16n) << 168n) | (M(16n) << 184n) | (M(16n) << 200n));
     expect(r.lentWord).to.equal(r.word | (1n << 255n));
     expect([r.t.toLowerCase(), r.d, r.s, r.sl, r.h, r.lent, r.lentSet]).to.deep.equal([ADDR_MAX, 255n, M(16n), M(16n), M(16n), false, true]);
+  });
+
+  describe("AccountState (the Clearinghouse's per-account word)", () => {
+    const M64 = M(64n);
+    const view = async (word: bigint) => {
+      const r = await w.accountStateView(word);
+      return { held: r[0], owed: r[1], markets: r[2], orders: r[3], withdrawals: r[4], perp: r[5], liable: r[6], since: r[7] };
+    };
+    const TRACK = 0n, MARKET = 1n, UNMARKET = 2n, POLICY = 3n, PERP = 4n, UNPERP = 5n, SINCE = 6n, UNSINCE = 7n;
+
+    it("reads each field from its drawn place", async () => {
+      const word = 0x11n | (0x22n << 64n) | (0x33n << 128n) | (1n << 192n) | (1n << 194n) | (1_700_000_000n << 208n);
+      expect(await view(word)).to.deep.equal({
+        held: 0x11n, owed: 0x22n, markets: 0x33n, orders: true, withdrawals: false, perp: true, liable: true, since: 1_700_000_000n,
+      });
+      const full = await view(M(256n));
+      expect([full.held, full.owed, full.markets, full.since]).to.deep.equal([M64, M64, M64, M(48n)]);
+      expect((await view(0n)).liable).to.equal(false);
+      expect((await view(1n << 64n)).liable).to.equal(true); // debt alone
+      expect((await view(1n << 194n)).liable).to.equal(true); // perp exposure alone
+    });
+
+    it("track keeps the held and owed bits of an asset in step with its balance's sign", async () => {
+      let s = await w.accountStateOp(0n, TRACK, 64n, -5n); // asset id 64: the top bit of each mask
+      expect(s).to.equal((1n << 63n) | (1n << 127n));
+      s = await w.accountStateOp(s, TRACK, 64n, 7n);
+      expect(s).to.equal(1n << 63n);
+      s = await w.accountStateOp(s, TRACK, 1n, -1n);
+      expect(s).to.equal((1n << 63n) | 1n | (1n << 64n));
+      s = await w.accountStateOp(s, TRACK, 64n, 0n);
+      expect(s).to.equal(1n | (1n << 64n));
+      await expect(w.accountStateOp(0n, TRACK, 0n, 1n)).to.be.revertedWithPanic(0x11); // id 0 is never an asset
+    });
+
+    it("market, policy, perp and auction setters change only their fields", async () => {
+      const base = 0xabn | (0xcdn << 64n) | (1_000n << 208n);
+      expect(await w.accountStateOp(base, MARKET, 1n, 0n)).to.equal(base | (1n << 128n));
+      expect(await w.accountStateOp(base, MARKET, 64n, 0n)).to.equal(base | (1n << 191n));
+      const withMarkets = base | (0b1011n << 128n);
+      expect(await w.accountStateOp(withMarkets, UNMARKET, 0b0011n, 0n)).to.equal(base | (0b1000n << 128n));
+      expect(await w.accountStateOp(withMarkets, UNMARKET, M(256n), 0n)).to.equal(base); // only the 64 market bits
+      expect(await w.accountStateOp(base, POLICY, 3n, 0n)).to.equal(base | (3n << 192n));
+      expect(await w.accountStateOp(base | (3n << 192n), POLICY, 2n, 0n)).to.equal(base | (1n << 193n));
+      expect(await w.accountStateOp(base, PERP, 0n, 0n)).to.equal(base | (1n << 194n));
+      expect(await w.accountStateOp(base | (1n << 194n), UNPERP, 0n, 0n)).to.equal(base);
+      expect(await w.accountStateOp(base, SINCE, 2_000n, 0n)).to.equal((base & M(208n)) | (2_000n << 208n));
+      expect(await w.accountStateOp(base, UNSINCE, 0n, 0n)).to.equal(base & M(208n));
+    });
   });
 
   describe("the router's stored words decode through the types", () => {

@@ -19,8 +19,12 @@ describe("MemoryLib", () => {
   });
 
   /** The raw return data of a view call. */
-  const raw = async (fn: string, args: unknown[]) =>
-    ethers.provider.call({ to: await m.getAddress(), data: m.interface.encodeFunctionData(fn, args) });
+  const raw = async (fn: "uintArray" | "wordsAndArrays" | "wordsAndArraysPlain", args: unknown[]) =>
+    ethers.provider.call({
+      to: await m.getAddress(),
+      data: m.interface.getFunction(fn).selector + ethers.AbiCoder.defaultAbiCoder()
+        .encode(m.interface.getFunction(fn).inputs, args).slice(2),
+    });
 
   it("returnUintArray answers what `return words` encodes, in place or moved", async () => {
     await fc.assert(

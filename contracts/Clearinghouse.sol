@@ -7,7 +7,6 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 import {IClearinghouse, SpotMarketParams, Position, LiquidationParams} from "./interfaces/IClearinghouse.sol";
@@ -17,8 +16,13 @@ import {IMarginPool} from "./interfaces/IMarginPool.sol";
 import {IAtlas} from "./interfaces/IAtlas.sol";
 import {IPriceOracle} from "./interfaces/IPriceOracle.sol";
 import {AccountId, AccountIdLib} from "./types/AccountId.sol";
+import {AssetWord, AssetWordLib} from "./types/AssetWord.sol";
+import {AccountState} from "./types/AccountState.sol";
+import {Arrays} from "@openzeppelin/contracts/utils/Arrays.sol";
 import {SpotMarketDeployer} from "./SpotMarketDeployer.sol";
 import {BalanceLib} from "./libraries/BalanceLib.sol";
+import {MathLib} from "./libraries/MathLib.sol";
+import {MemoryLib} from "./libraries/MemoryLib.sol";
 
 /// @title Clearinghouse: one vault, one account per trader, every market settles here
 /// @notice Invariant I1 (docs/INVARIANTS.md): for every token the vault holds exactly
@@ -29,12 +33,6 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     using SafeCast for uint256;
     using SafeCast for int256;
 
-    uint256 internal constant M64 = type(uint64).max;
-    uint256 internal constant FLAG_BORROW_ORDERS = 1 << 192;
-    uint256 internal constant FLAG_BORROW_WITHDRAWALS = 1 << 193;
-    /// @dev The account has traded on a perp market (a position, resting perp orders or perp cash
-    /// may exist): a liability like debt, so every exit is margin-checked while it is set.
-    uint256 internal constant FLAG_PERP = 1 << 194;
     uint256 internal constant MAX_SHOCK_BPS = 5000;
     uint256 internal constant MAX_SLIPPAGE_BPS = 1000;
     /// @notice An operator's orders keep within this band around the oracle index unless the owner sets another.
@@ -59,19 +57,18 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     }
 
     mapping(AccountId account => mapping(address token => BalanceLib.Balance)) internal _balances;
-    /// @dev [63..0] assets held | [127..64] assets owed | [191..128] markets with a pocket |
-    ///      [192] borrow for orders | [193] borrow for withdrawals | [194] perp exposure |
-    ///      [255..208] liquidatable since
-    mapping(AccountId account => uint256 state) internal _state;
+    /// @dev Held and owed assets, markets with a pocket, borrow policy, perp exposure (a liability
+    ///      like debt: every exit is margin-checked while it is set) and the auction clock
+    ///      (types/AccountState.sol draws the word).
+    mapping(AccountId account => AccountState state) internal _state;
     mapping(AccountId account => mapping(address operator => bool)) internal _operators;
     /// @dev the price band of the account's operators, bps around the index (0 = DEFAULT_OPERATOR_BAND_BPS)
     mapping(AccountId account => uint256 bandBps) internal _operatorBandBps;
     mapping(address token => AssetConfig) internal _assets;
     mapping(address token => uint256 atoms) internal _reserve;
-    /// @dev The asset with id `id` and its risk config in one word, for ATLAS's per-asset read:
-    ///      token 160 | decimals 8 | shock 16 | slippage 16 | haircut 16  (from bit 0 up; 216 bits).
-    ///      Mirrors `_assets[token]` (listAsset and setAssetRisk write both).
-    mapping(uint256 id => uint256 word) internal _assetWord;
+    /// @dev The asset with id `id` and its risk config in one word, for ATLAS's per-asset read
+    ///      (types/AssetWord.sol draws it). Mirrors `_assets[token]` (listAsset and setAssetRisk write both).
+    mapping(uint256 id => AssetWord word) internal _assetWord;
     uint256 internal _assetCount;
     address[] internal _markets;
     address public treasury;
@@ -120,11 +117,11 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// later fall starts a new one from a zero discount rather than at the cap. Only flagged accounts
     /// pay for the valuation; a valuation that fails (a stale price) leaves the flag: deposits never stop.
     function _endAuctionIfRestored(AccountId acct) internal {
-        uint256 st = _state[acct];
-        if (st >> 208 == 0) return;
+        AccountState st = _state[acct];
+        if (st.liquidatableSince() == 0) return;
         try atlas.maintenanceValue(acct) returns (int256 mv) {
             if (mv >= 0) {
-                _state[acct] = st & ((uint256(1) << 208) - 1);
+                _state[acct] = st.withoutAuction();
                 emit LiquidatableFlagged(acct, 0);
             }
         } catch {}
@@ -157,7 +154,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         b.amount = (before + pool.supplyReceived(atoms).toInt256()).toInt248();
         _balances[acct][token] = b;
         // the held mask changes only for a first lent deposit: a repeat one reads no state word
-        if (before == 0 && b.amount != 0) _setState(acct, _track(_state[acct], a.id, b.amount));
+        if (before == 0 && b.amount != 0) _setState(acct, _state[acct].track(a.id, b.amount));
     }
 
     /// @dev `atoms`, already sent to the pool of `token` (config `a`), repay the negative balance `b`:
@@ -178,7 +175,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         b.amount = -int256(owed - shares).toInt248();
         _balances[acct][token] = b;
         if (shares == owed) {
-            uint256 st = _track(_state[acct], a.id, 0);
+            AccountState st = _state[acct].track(a.id, 0);
             if (back != 0) st = _credit(acct, token, back, st);
             _setState(acct, st);
         }
@@ -189,8 +186,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         require(!_assets[token].frozen, Frozen());
         require(to != address(0), ZeroAddress());
         AccountId acct = AccountIdLib.from(msg.sender, sub);
-        uint256 st = _state[acct];
-        (uint256 st1, uint256 direct) = _debitTo(acct, token, amount, st, st & FLAG_BORROW_WITHDRAWALS != 0, to);
+        AccountState st = _state[acct];
+        (AccountState st1, uint256 direct) = _debitTo(acct, token, amount, st, st.borrowsForWithdrawals(), to);
         _setState(acct, _checked(acct, st1, st));
         // what was borrowed the pool paid to `to` itself; the vault pays the rest
         if (amount > direct) IERC20(token).safeTransfer(to, amount - direct);
@@ -202,8 +199,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         require(!_assets[token].frozen, Frozen());
         require(to != address(0), ZeroAddress());
         AccountId acct = AccountIdLib.from(msg.sender, sub);
-        uint256 st = _state[acct];
-        (uint256 st1, uint256 direct) = _debitTo(acct, token, atoms, st, true, to);
+        AccountState st = _state[acct];
+        (AccountState st1, uint256 direct) = _debitTo(acct, token, atoms, st, true, to);
         _setState(acct, _checked(acct, st1, st));
         // what was borrowed the pool paid to `to` itself; the vault pays the rest
         if (atoms > direct) IERC20(token).safeTransfer(to, atoms - direct);
@@ -217,7 +214,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         require(fromSub != toSub, SameAccount());
         AccountId from = AccountIdLib.from(msg.sender, fromSub);
         AccountId to = AccountIdLib.from(msg.sender, toSub);
-        uint256 st = _state[from];
+        AccountState st = _state[from];
         _setState(from, _checked(from, _debit(from, token, amount, st, false), st));
         _setState(to, _credit(to, token, amount, _state[to]));
         emit Transferred(from, to, token, amount);
@@ -254,7 +251,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             }
             b.lent = lent;
             _balances[acct][token] = b;
-            uint256 st = _track(_state[acct], _assets[token].id, b.amount);
+            AccountState st = _state[acct].track(_assets[token].id, b.amount);
             // lent funds count at the haircut: an account with debt must keep initial value >= 0
             _setState(acct, lent && b.amount > 0 ? _checked(acct, st, st) : st);
         }
@@ -264,10 +261,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// @inheritdoc IClearinghouse
     function setBorrowPolicy(uint8 sub, bool forOrders, bool forWithdrawals) external {
         AccountId acct = AccountIdLib.from(msg.sender, sub);
-        uint256 st = _state[acct] & ~(FLAG_BORROW_ORDERS | FLAG_BORROW_WITHDRAWALS);
-        if (forOrders) st |= FLAG_BORROW_ORDERS;
-        if (forWithdrawals) st |= FLAG_BORROW_WITHDRAWALS;
-        _state[acct] = st;
+        _state[acct] = _state[acct].withBorrowPolicy(forOrders, forWithdrawals);
         emit BorrowPolicySet(acct, forOrders, forWithdrawals);
     }
 
@@ -291,10 +285,10 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         if (baseDone && quoteDone) return false;
         if (baseDone) baseDelta = 0;
         if (quoteDone) quoteDelta = 0;
-        uint256 st0 = _state[account];
-        uint256 st = st0 | (1 << (127 + index)); // the account now may have a pocket on this market
+        AccountState st0 = _state[account];
+        AccountState st = st0.withMarket(index); // the account now may have a pocket on this market
         // a freeze stops voluntary borrowing (`frozen` is read only for an account that allows it)
-        bool mayBorrow = st & FLAG_BORROW_ORDERS != 0 && !frozen;
+        bool mayBorrow = st.borrowsForOrders() && !frozen;
         // credits first, so a trade's proceeds can pay for its other leg
         if (baseDelta > 0) st = _credit(account, base, uint256(baseDelta), st);
         if (quoteDelta > 0) st = _credit(account, quote, uint256(quoteDelta), st);
@@ -302,7 +296,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         if (quoteDelta < 0) st = _debit(account, quote, uint256(-quoteDelta), st, mayBorrow);
         if (baseDelta < 0 || quoteDelta < 0) st = _checked(account, st, st0);
         _setState(account, st);
-        margin = _liable(st);
+        margin = st.liable();
     }
 
     /// @dev Applies `delta` when no config, pool or state is needed; false leaves it to the slow path.
@@ -332,17 +326,17 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         nonReentrant
     {
         require(_onlyMarket(index, base, quote), NotMarket(msg.sender));
-        uint256 st0 = _state[account];
-        uint256 st = st0 | (1 << (127 + index)) | FLAG_PERP;
+        AccountState st0 = _state[account];
+        AccountState st = st0.withMarket(index).withPerp();
         // losses, funding and fees may take the balance negative whatever the borrow policy
         if (quoteDelta > 0) st = _credit(account, quote, uint256(quoteDelta), st);
         else if (quoteDelta < 0) st = _debit(account, quote, uint256(-quoteDelta), st, true);
         _setState(account, st);
-        if (!_liable(st0)) _flagMarkets(account, st);
+        if (!st0.liable()) _flagMarkets(account, st);
         if (check) {
             _requireInitial(account);
             // initial value >= 0 implies maintenance value >= 0: any running auction is over
-            if (st >> 208 != 0) _state[account] = st & ((uint256(1) << 208) - 1);
+            if (st.liquidatableSince() != 0) _state[account] = st.withoutAuction();
         }
     }
 
@@ -368,7 +362,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// @dev A view cannot take the lock, but it must not answer mid-operation either: a token hook
     /// could otherwise have a market act on state the Clearinghouse is about to write.
     function checkMargin(AccountId account) external view nonReentrantView {
-        if (_liable(_state[account])) _requireInitial(account);
+        if (_state[account].liable()) _requireInitial(account);
     }
 
     // ------------------------------------------------------------------ balance arithmetic
@@ -386,7 +380,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     }
 
     /// @dev Adds `atoms` to a balance: repays debt first, then holds the rest idle or lent.
-    function _credit(AccountId acct, address token, uint256 atoms, uint256 st) internal returns (uint256) {
+    function _credit(AccountId acct, address token, uint256 atoms, AccountState st) internal returns (AccountState) {
         BalanceLib.Balance memory b = _balances[acct][token];
         AssetConfig memory a = _assets[token];
         if (b.amount < 0) {
@@ -408,14 +402,14 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             b.amount = (int256(b.amount) + add.toInt256()).toInt248();
         }
         _balances[acct][token] = b;
-        return _track(st, a.id, b.amount);
+        return st.track(a.id, b.amount);
     }
 
     /// @dev Takes `atoms` from a balance: idle or lent funds first, then (if allowed) a borrow.
     /// Callers run `_checked` once after their debits.
-    function _debit(AccountId acct, address token, uint256 atoms, uint256 st, bool mayBorrow)
+    function _debit(AccountId acct, address token, uint256 atoms, AccountState st, bool mayBorrow)
         internal
-        returns (uint256 st1)
+        returns (AccountState st1)
     {
         (st1,) = _debitTo(acct, token, atoms, st, mayBorrow, address(this));
     }
@@ -423,9 +417,9 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// @dev `_debit` whose pool part (a lent balance redeemed, a borrow) the pool pays to `payTo`
     /// (a withdrawal's receiver: one token movement instead of two); returns the new state and
     /// the atoms so paid.
-    function _debitTo(AccountId acct, address token, uint256 atoms, uint256 st, bool mayBorrow, address payTo)
+    function _debitTo(AccountId acct, address token, uint256 atoms, AccountState st, bool mayBorrow, address payTo)
         internal
-        returns (uint256, uint256)
+        returns (AccountState, uint256)
     {
         require(atoms != 0, ZeroAmount());
         BalanceLib.Balance memory b = _balances[acct][token];
@@ -457,7 +451,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             emit Borrowed(acct, token, short, shares, payTo);
         }
         _balances[acct][token] = b;
-        return (_track(st, a.id, b.amount), direct + short);
+        return (st.track(a.id, b.amount), direct + short);
     }
 
     /// @dev After debits: an account with a liability (debt, or perp exposure: a position, resting
@@ -465,37 +459,25 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// markets it trades on are told, so they risk-check its pocket-only actions from now on.
     /// An account with neither owns only non-negative balances and pockets, whose value under any
     /// shock (below 100% with slippage, bounded at listing) stays >= 0: nothing to check.
-    function _checked(AccountId acct, uint256 st, uint256 st0) internal returns (uint256) {
-        if (_liable(st)) {
+    function _checked(AccountId acct, AccountState st, AccountState st0) internal returns (AccountState) {
+        if (st.liable()) {
             _setState(acct, st);
-            if (!_liable(st0)) _flagMarkets(acct, st);
+            if (!st0.liable()) _flagMarkets(acct, st);
             _requireInitial(acct);
             // initial value >= 0 implies maintenance value >= 0: any running auction is over
-            st &= (uint256(1) << 208) - 1;
+            st = st.withoutAuction();
         }
         return st;
     }
 
-    /// @dev Whether the account has something it may owe: debt, or perp exposure.
-    function _liable(uint256 st) internal pure returns (bool) {
-        return (st >> 64) & M64 != 0 || st & FLAG_PERP != 0;
-    }
-
-    /// @dev Keeps the held and owed masks in step with a balance's sign.
-    function _track(uint256 st, uint256 id, int256 amount) internal pure returns (uint256) {
-        uint256 bit = 1 << (id - 1);
-        st = amount != 0 ? st | bit : st & ~bit;
-        return amount < 0 ? st | (bit << 64) : st & ~(bit << 64);
-    }
-
-    function _setState(AccountId acct, uint256 st) internal {
-        if (_state[acct] != st) _state[acct] = st;
+    function _setState(AccountId acct, AccountState st) internal {
+        if (!_state[acct].eq(st)) _state[acct] = st;
     }
 
     /// @dev First debt: tell every market the account trades on to risk-check its pocket-only actions.
     /// Perp markets are skipped: they margin-check every risk-adding action already.
-    function _flagMarkets(AccountId acct, uint256 st) internal {
-        uint256 m = (st >> 128) & M64 & ~uint256(_perpMarketMask);
+    function _flagMarkets(AccountId acct, AccountState st) internal {
+        uint256 m = st.markets() & ~uint256(_perpMarketMask);
         for (uint256 i; m != 0; ++i) {
             if (m & 1 != 0) ISpotMarket(_marketOfBit(i)).setMarginFlag(acct);
             m >>= 1;
@@ -545,8 +527,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     function flagLiquidatable(AccountId account) external {
         require(address(atlas) != address(0), NoRiskEngine());
         int256 mv = atlas.maintenanceValue(account);
-        if (mv >= 0 && _state[account] >> 208 != 0) {
-            _state[account] &= (uint256(1) << 208) - 1;
+        if (mv >= 0 && _state[account].liquidatableSince() != 0) {
+            _state[account] = _state[account].withoutAuction();
             emit LiquidatableFlagged(account, 0);
             return;
         }
@@ -556,17 +538,17 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
 
     /// @inheritdoc IClearinghouse
     function pruneMarkets(AccountId account) external nonReentrant {
-        uint256 st = _state[account];
-        uint256 m = (st >> 128) & M64;
+        AccountState st = _state[account];
+        uint256 m = st.markets();
         uint256 empty;
         for (uint256 i; m != 0; ++i) {
             if (m & 1 != 0 && _pocketEmpty(account, i)) empty |= 1 << i;
             m >>= 1;
         }
         if (empty != 0) {
-            st &= ~(empty << 128);
+            st = st.withoutMarkets(empty);
             // no perp market left with anything in it: no perp exposure, and no liability from it
-            if ((st >> 128) & _perpMarketMask == 0) st &= ~FLAG_PERP;
+            if (st.markets() & _perpMarketMask == 0) st = st.withoutPerp();
             _state[account] = st;
             emit MarketsPruned(account, empty);
         }
@@ -574,9 +556,9 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
 
     /// @dev Starts the account's auction clock unless it runs already.
     function _flag(AccountId account) internal {
-        uint256 st = _state[account];
-        if (st >> 208 == 0) {
-            _state[account] = st | (block.timestamp << 208);
+        AccountState st = _state[account];
+        if (st.liquidatableSince() == 0) {
+            _state[account] = st.withLiquidatableSince(block.timestamp);
             emit LiquidatableFlagged(account, block.timestamp);
         }
     }
@@ -607,9 +589,11 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         // a fresh valuation afterwards (the repayment moved the pool's rate), without initial value
         (int256 mvAfter, int256 equity,,,,) = a.liquidationQuote(account, address(0), address(0));
         require(mvAfter > mvBefore, LiquidationDidNotImprove(mvBefore, mvAfter));
-        int256 buffer = equity > 0 ? (equity * int256(uint256(liquidationParams.bufferBps))) / 10_000 : int256(0);
+        // the buffer rounded down (a smaller liquidation allowed: the liquidated account's side);
+        // equity < 2^200 (Atlas's bound on every USD value), so the cast back is safe
+        int256 buffer = equity > 0 ? int256(MathLib.bpsDown(uint256(equity), liquidationParams.bufferBps)) : int256(0);
         require(mvAfter <= buffer, LiquidationTooLarge(mvAfter, buffer));
-        if (mvAfter >= 0) _state[account] &= (uint256(1) << 208) - 1; // healthy: the auction ends
+        if (mvAfter >= 0) _state[account] = _state[account].withoutAuction(); // healthy: the auction ends
     }
 
     function _moveForLiquidation(
@@ -621,8 +605,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         uint256 seized,
         uint256 discountBps
     ) internal {
-        uint256 lst0 = _state[liquidator];
-        (uint256 lst, uint256 shares) = _repayDebtOf(account, liquidator, debtToken, repayAtoms, lst0);
+        AccountState lst0 = _state[liquidator];
+        (AccountState lst, uint256 shares) = _repayDebtOf(account, liquidator, debtToken, repayAtoms, lst0);
         // lent collateral its pool has no cash to redeem moves as the pool's supply shares
         uint256 moved = _seize(account, collateralToken, seized);
         lst = moved == 0
@@ -635,9 +619,9 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
 
     /// @dev The liquidator's idle or lent funds repay the account's debt (at most the debt: checked
     /// by the caller against `Atlas.liquidationQuote`).
-    function _repayDebtOf(AccountId account, AccountId liquidator, address debtToken, uint256 repayAtoms, uint256 lst0)
+    function _repayDebtOf(AccountId account, AccountId liquidator, address debtToken, uint256 repayAtoms, AccountState lst0)
         internal
-        returns (uint256 lst, uint256 shares)
+        returns (AccountState lst, uint256 shares)
     {
         lst = _debit(liquidator, debtToken, repayAtoms, lst0, false);
         // the account is in debt in `debtToken` (repayAtoms ≤ its debt > 0): the vault sends the atoms to
@@ -656,7 +640,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     function _seize(AccountId account, address token, uint256 seized) internal returns (uint256 moved) {
         int256 have = balanceOf(account, token);
         require(have > 0 && uint256(have) >= seized, InsufficientCollateral(token, seized, have > 0 ? uint256(have) : 0));
-        uint256 st;
+        AccountState st;
         (st, moved) = _debitNoCheck(account, token, seized, _state[account]);
         _setState(account, st);
     }
@@ -665,9 +649,9 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// is redeemed; if the pool cannot pay (no cash), the shares worth `atoms` (rounded up, against
     /// the account: ≤ its shares, since they are worth at least `atoms`) are taken instead and
     /// returned as `moved`, for the caller to credit as shares.
-    function _debitNoCheck(AccountId acct, address token, uint256 atoms, uint256 st)
+    function _debitNoCheck(AccountId acct, address token, uint256 atoms, AccountState st)
         internal
-        returns (uint256, uint256 moved)
+        returns (AccountState, uint256 moved)
     {
         BalanceLib.Balance memory b = _balances[acct][token];
         AssetConfig memory a = _assets[token];
@@ -685,23 +669,23 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             b.amount = int256(have - atoms).toInt248();
         }
         _balances[acct][token] = b;
-        return (_track(st, a.id, b.amount), moved);
+        return (st.track(a.id, b.amount), moved);
     }
 
     /// @dev Credits supply shares of `token`'s pool (lent collateral seized as shares): the balance
     /// must be empty or lent already, and is lent afterwards.
-    function _creditShares(AccountId acct, address token, uint256 shares, uint256 st) internal returns (uint256) {
+    function _creditShares(AccountId acct, address token, uint256 shares, AccountState st) internal returns (AccountState) {
         BalanceLib.Balance memory b = _balances[acct][token];
         require(b.amount == 0 || (b.lent && b.amount > 0), SeizedAsShares(token));
         if (!b.lent) emit LendingSet(acct, token, true);
         b.lent = true;
         b.amount = (int256(b.amount) + shares.toInt256()).toInt248();
         _balances[acct][token] = b;
-        return _track(st, _assets[token].id, b.amount);
+        return st.track(_assets[token].id, b.amount);
     }
 
     function _requireNoOrders(AccountId account) internal view {
-        uint256 m = (_state[account] >> 128) & M64;
+        uint256 m = _state[account].markets();
         for (uint256 i; m != 0; ++i) {
             if (m & 1 != 0) {
                 address market = _marketOfBit(i);
@@ -718,9 +702,10 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     function liquidationDiscountBps(AccountId account, address collateral) public view returns (uint256) {
         LiquidationParams memory p = liquidationParams;
         AssetConfig memory a = _assets[collateral];
-        uint256 cap = ((uint256(a.shockBps) + a.slippageBps) * p.capShareBps) / 10_000;
-        uint256 elapsed = block.timestamp - (_state[account] >> 208);
-        return elapsed >= p.rampSeconds ? cap : (cap * elapsed) / p.rampSeconds;
+        // rounded down both times: a smaller discount, the liquidated account's side
+        uint256 cap = MathLib.bpsDown(uint256(a.shockBps) + a.slippageBps, p.capShareBps);
+        uint256 elapsed = block.timestamp - _state[account].liquidatableSince();
+        return elapsed >= p.rampSeconds ? cap : MathLib.mulDivDown(cap, elapsed, p.rampSeconds);
     }
 
     /// @dev Collateral atoms worth `repay` of debt at oracle prices (`pd`, `pc`: Atlas's, the ones
@@ -731,8 +716,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         view
         returns (uint256)
     {
-        uint256 usdWad = (repay_ * pd) / (10 ** _assets[debtToken].decimals);
-        return (usdWad * (10 ** _assets[collToken].decimals) * 10_000) / (pc * (10_000 - discountBps));
+        uint256 usdWad = MathLib.mulDivDown(repay_, pd, 10 ** _assets[debtToken].decimals);
+        return MathLib.mulDivDown(usdWad * 10 ** _assets[collToken].decimals, 10_000, pc * (10_000 - discountBps));
     }
 
     function _price(address token) internal view returns (uint256, uint256) {
@@ -744,8 +729,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
 
     /// @inheritdoc IClearinghouse
     function settleBadDebt(AccountId account, address token) external nonReentrant {
-        uint256 st = _state[account];
-        uint256 held = st & M64;
+        AccountState st = _state[account];
+        uint256 held = st.held();
         uint256 dust; // ids (bits) of the positive balances left
         for (uint256 i; held != 0; ++i) {
             // held bits are cleared lazily: read the balances themselves
@@ -757,7 +742,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         // are the first step of the waterfall).
         if (dust != 0) require(atlas.riskOf(account).equityWad < 0, NotBankrupt(account));
         // perp positions and unsettled perp cash count too: resolve them first
-        require(_pocketsEmpty(account, (st >> 128) & M64), NotBankrupt(account));
+        require(_pocketsEmpty(account, st.markets()), NotBankrupt(account));
         BalanceLib.Balance memory b = _balances[account][token];
         require(b.amount < 0, NoDebt(token));
         uint256 dustWad;
@@ -772,7 +757,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         _balances[account][token] = b;
         // every pocket is empty (checked above): no market's parameters count any more, and no perp
         // exposure is left
-        _setState(account, _track(st, _assets[token].id, 0) & ~((M64 << 128) | FLAG_PERP));
+        _setState(account, st.track(_assets[token].id, 0).withoutMarkets(st.markets()).withoutPerp());
         emit BadDebtSettled(account, token, shares, loss);
     }
 
@@ -787,14 +772,14 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     }
 
     /// @dev No positive balance and nothing in the markets' pockets, skipping markets in `skip`.
-    function _holdsNothing(AccountId account, uint256 st, uint256 skip) internal view returns (bool) {
-        uint256 held = st & M64;
+    function _holdsNothing(AccountId account, AccountState st, uint256 skip) internal view returns (bool) {
+        uint256 held = st.held();
         for (uint256 i; held != 0; ++i) {
             // held bits are cleared lazily: read the balances themselves
             if (held & 1 != 0 && _balances[account][_tokenAt(i + 1)].amount > 0) return false;
             held >>= 1;
         }
-        return _pocketsEmpty(account, (st >> 128) & M64 & ~skip);
+        return _pocketsEmpty(account, st.markets() & ~skip);
     }
 
     /// @dev Nothing in the pockets of the markets in `m` (a perp market's pocket shape counts its
@@ -817,7 +802,10 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
 
     /// @dev Moves a bankrupt account's whole positive balance (lent shares redeemed, rounded down
     /// by the pool) to the reserve; adds its USD value, rounded up (against the write-off), to `wad`.
-    function _seizeDust(AccountId account, address token, uint256 st, uint256 wad) internal returns (uint256, uint256) {
+    function _seizeDust(AccountId account, address token, AccountState st, uint256 wad)
+        internal
+        returns (AccountState, uint256)
+    {
         BalanceLib.Balance memory d = _balances[account][token];
         AssetConfig memory a = _assets[token];
         uint256 atoms = uint256(int256(d.amount));
@@ -827,8 +815,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         _balances[account][token] = d;
         emit ReserveCredited(token, atoms);
         (uint256 p,) = _price(token);
-        uint256 unit = 10 ** a.decimals;
-        return (_track(st, a.id, 0), wad + (atoms * p + unit - 1) / unit);
+        return (st.track(a.id, 0), wad + MathLib.mulDivUp(atoms, p, 10 ** a.decimals));
     }
 
     // ------------------------------------------------------------------ governance
@@ -843,7 +830,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         uint8 decimals = IERC20Metadata(token).decimals();
         // conservative defaults until governance sets the asset's risk: a 10% shock, 1% slippage
         _assets[token] = AssetConfig(uint8(id), decimals, 1000, 100, 9800, address(0), frozen);
-        _assetWord[id] = _packAsset(token, decimals, 1000, 100, 9800);
+        _assetWord[id] = AssetWordLib.from(token, decimals, 1000, 100, 9800);
         emit AssetListed(token, decimals);
     }
 
@@ -859,7 +846,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             InvalidRiskParams()
         );
         (a.shockBps, a.slippageBps, a.lentHaircutBps) = (shockBps, slippageBps, lentHaircutBps);
-        _assetWord[a.id] = _packAsset(token, a.decimals, shockBps, slippageBps, lentHaircutBps);
+        _assetWord[a.id] = AssetWordLib.from(token, a.decimals, shockBps, slippageBps, lentHaircutBps);
         emit AssetRiskSet(token, shockBps, slippageBps, lentHaircutBps);
     }
 
@@ -1051,8 +1038,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         // price of one lot in tick units = num / den; markets' tokens are listed, so their decimals are known
         uint256 num = baseWad * 10 ** _assets[quote].decimals;
         uint256 den = quoteWad * 10 ** _assets[base].decimals * tickSize * 10_000;
-        minTick = Math.mulDiv(num * (10_000 - band), lotSize, den, Math.Rounding.Ceil);
-        maxTick = Math.mulDiv(num * (10_000 + band), lotSize, den);
+        minTick = MathLib.fullMulDivUp(num * (10_000 - band), lotSize, den);
+        maxTick = MathLib.fullMulDivDown(num * (10_000 + band), lotSize, den);
         approved = true;
     }
 
@@ -1075,8 +1062,9 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         view
         returns (uint256 state, uint256 perpMask, uint256[] memory words, address[] memory markets)
     {
-        state = _state[account];
-        uint256 held = state & M64;
+        AccountState st = _state[account];
+        state = AccountState.unwrap(st); // ATLAS reads the word whole (types/AccountState.sol)
+        uint256 held = st.held();
         uint256 extraId;
         if (extra != address(0)) {
             extraId = _assets[extra].id;
@@ -1085,11 +1073,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         }
         // the return data is built in place and returned without re-encoding: a 4-word head, then `words`,
         // then `markets`, each allocated right after the one before (moved there at the end otherwise)
-        uint256 head;
-        assembly ("memory-safe") {
-            head := mload(0x40)
-            mstore(0x40, add(head, 0x80))
-        }
+        uint256 head = MemoryLib.reserve(4);
         words = new uint256[](3 * (_popcount(held) + (extraId != 0 ? 1 : 0)));
         uint256 n;
         mapping(address => BalanceLib.Balance) storage balances = _balances[account]; // one hash, not one per asset
@@ -1098,33 +1082,19 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             held >>= 1;
         }
         if (extraId != 0) _riskWords(words, n, balances, _assetWord[extraId], extra);
-        uint256 m = (state >> 128) & M64;
+        uint256 m = st.markets();
         if (m != 0) {
             perpMask = _perpMarketMask;
             markets = _marketsIn(m);
         }
-        assembly ("memory-safe") {
-            // each array is moved into place only if it is not there already (it always is today)
-            let w := add(head, 0x80)
-            let size := shl(5, add(mload(words), 1))
-            if iszero(eq(words, w)) { mcopy(w, words, size) }
-            let mk := add(w, size)
-            mstore(head, state)
-            mstore(add(head, 0x20), perpMask)
-            mstore(add(head, 0x40), 0x80)
-            mstore(add(head, 0x60), sub(mk, head))
-            // no market: `markets` is the empty array at 0x60, and its zero length word is copied
-            size := shl(5, add(mload(markets), 1))
-            if iszero(eq(markets, mk)) { mcopy(mk, markets, size) }
-            return(head, add(sub(mk, head), size))
-        }
+        MemoryLib.returnWordsAndArrays(head, state, perpMask, words, markets);
     }
 
     /// @inheritdoc IClearinghouse
     function assetWordOf(address token) external view returns (uint256) {
         AssetConfig memory a = _assets[token];
         require(a.id != 0, AssetNotListed(token));
-        return _packAsset(token, a.decimals, a.shockBps, a.slippageBps, a.lentHaircutBps);
+        return AssetWord.unwrap(AssetWordLib.from(token, a.decimals, a.shockBps, a.slippageBps, a.lentHaircutBps));
     }
 
     /// @dev One asset's three ATLAS words at `words[n..n + 2]`: the asset word with the lent flag in
@@ -1134,22 +1104,18 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         uint256[] memory words,
         uint256 n,
         mapping(address => BalanceLib.Balance) storage balances,
-        uint256 cfg,
+        AssetWord cfg,
         address extra
     ) internal view returns (uint256) {
-        address token = address(uint160(cfg));
+        address token = cfg.token();
         BalanceLib.Balance storage b = balances[token];
         (int256 amount, bool lent) = (b.amount, b.lent);
-        uint256 word = lent ? cfg | (1 << 255) : cfg;
         uint256 pool;
         if (amount < 0 || lent || token == extra) pool = uint256(uint160(_assets[token].pool));
         // unchecked stores: `riskInputsOf` sized `words` at three per asset it writes (n + 2 < length)
-        assembly ("memory-safe") {
-            let q := add(words, shl(5, add(n, 1)))
-            mstore(q, word)
-            mstore(add(q, 0x20), amount)
-            mstore(add(q, 0x40), pool)
-        }
+        MemoryLib.unsafeSet(words, n, AssetWord.unwrap(lent ? cfg.withLent() : cfg));
+        MemoryLib.unsafeSet(words, n + 1, uint256(amount)); // the two's-complement word, as ATLAS reads it
+        MemoryLib.unsafeSet(words, n + 2, pool);
         return n + 3;
     }
 
@@ -1157,11 +1123,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// 1-based index and checks it), without the bounds check's read of
     /// the array's length (a cold slot on an account's first margin check of a transaction): a bit is
     /// set only by a registered market (i < length), and markets are never removed.
-    function _marketOfBit(uint256 i) internal view returns (address market) {
-        assembly ("memory-safe") {
-            mstore(0, _markets.slot)
-            market := sload(add(keccak256(0, 0x20), i))
-        }
+    function _marketOfBit(uint256 i) internal view returns (address) {
+        return Arrays.unsafeAccess(_markets, i).value;
     }
 
     /// @dev The markets whose bits are set in `m`, in index order.
@@ -1175,15 +1138,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     }
 
     function _tokenAt(uint256 id) internal view returns (address) {
-        return address(uint160(_assetWord[id]));
-    }
-
-    function _packAsset(address token, uint256 decimals, uint256 shock, uint256 slippage, uint256 haircut)
-        internal
-        pure
-        returns (uint256)
-    {
-        return uint256(uint160(token)) | decimals << 160 | shock << 168 | slippage << 184 | haircut << 200;
+        return _assetWord[id].token();
     }
 
     /// @inheritdoc IClearinghouse
@@ -1192,8 +1147,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         view
         returns (Position[] memory positions, address[] memory markets)
     {
-        uint256 st = _state[account];
-        uint256 held = st & M64;
+        AccountState st = _state[account];
+        uint256 held = st.held();
         bool addExtra = extra != address(0) && (_assets[extra].id == 0 || held & (1 << (_assets[extra].id - 1)) == 0);
         positions = new Position[](_popcount(held) + (addExtra ? 1 : 0));
         uint256 n;
@@ -1202,7 +1157,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             held >>= 1;
         }
         if (addExtra) positions[n] = positionOf(account, extra);
-        markets = _marketsIn((st >> 128) & M64);
+        markets = _marketsIn(st.markets());
     }
 
     /// @inheritdoc IClearinghouse
@@ -1222,7 +1177,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
 
     /// @inheritdoc IClearinghouse
     function accountState(AccountId account) external view returns (uint256) {
-        return _state[account];
+        return AccountState.unwrap(_state[account]);
     }
 
     /// @inheritdoc IClearinghouse

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IAtlas} from "../interfaces/IAtlas.sol";
+import {MathLib} from "./MathLib.sol";
 
 /// @title ATLAS arithmetic, integer and exact; every rounding goes against the account
 /// @notice docs/RISK.md states each formula; sdk/src/math/atlas.ts computes the same ones, to the wei.
@@ -13,6 +13,9 @@ import {IAtlas} from "../interfaces/IAtlas.sol";
 /// every USD value below 2^200. With ≤ 2^15 for any basis-point factor and ≤ 2^8 entries no sum or
 /// product below can reach 2^255; the squared notional of `_liquidity` is checked on its own.
 /// Out-of-range inputs revert `ValuationOutOfRange` (the checked version reverted with a panic there).
+/// Every rounding is named through MathLib (`…Up` against the account for what it owes or is
+/// charged, `…Down` for what it holds); the products inside those bounds use MathLib's
+/// `…Unchecked` forms, so the names cost no gas.
 library AtlasMath {
     uint256 internal constant BPS = 10_000;
     uint256 internal constant WAD = 1e18;
@@ -84,8 +87,8 @@ library AtlasMath {
             IAtlas.ValuationOutOfRange()
         );
         int256 v = int256(e.idleAtoms + e.pocketAtoms) + e.perpCashAtoms;
-        if (e.lentAtoms != 0) v += int256((e.lentAtoms * e.haircutBps) / BPS);
-        if (e.debtAtoms != 0) v -= int256(divUp(e.debtAtoms * (WAD + e.borrowRateWad * e.debtInterestSeconds), WAD));
+        if (e.lentAtoms != 0) v += int256(_bpsDown(e.lentAtoms, e.haircutBps));
+        if (e.debtAtoms != 0) v -= int256(MathLib.mulDivUpUnchecked(e.debtAtoms, WAD + e.borrowRateWad * e.debtInterestSeconds, WAD));
         return v;
     }}
 
@@ -123,7 +126,7 @@ library AtlasMath {
 
     /// @notice Shock or slippage scaled for initial margin, rounded up (more conservative).
     function scaled(uint256 bps, uint256 scaleBps) internal pure returns (uint256) { unchecked {
-        return divUp(bps * scaleBps, BPS);
+        return MathLib.mulDivUpUnchecked(bps, scaleBps, BPS);
     }}
 
     /// @notice For initial margin: the lower of oracle and stable price for what the account
@@ -149,8 +152,11 @@ library AtlasMath {
         if (n == 0) return (equityWad, 0, 0);
         Entry memory t = e[0]; // points at each entry in turn below (no allocation, no bounds check)
         for (uint256 i; i < n; ++i) {
+            // Equivalent to: `t = e[i];` (i < n = e.length), without the bounds check. Not a
+            // function: one returning `Entry memory` allocates and zeroes a 28-word struct first
+            // (+2.2k an asset). Tested: test/unit/math.lib.test.ts ("AtlasMath's entry walk").
             assembly ("memory-safe") {
-                t := mload(add(e, shl(5, add(i, 1)))) // i < n = e.length
+                t := mload(add(e, shl(5, add(i, 1))))
             }
             if (mode & 1 != 0) maintWad += _final(t, t.mUp, t.mDown, t.priceWad, BPS);
             if (mode & 2 != 0) initWad += _final(t, t.iUp, t.iDown, t.initPriceWad, scaleBps);
@@ -188,7 +194,7 @@ library AtlasMath {
             // the perp leg alone (the netted scenarios with no spot), with its own floor on its gross notional
             (int256 perpUp, int256 perpDown) = _netted(t, 0, p, scaleBps);
             int256 req = pu - (perpUp < perpDown ? perpUp : perpDown);
-            int256 fl = int256(divUp(_abs(pu) * scaled(t.floorBps, scaleBps), BPS));
+            int256 fl = int256(_bpsUp(_abs(pu), scaled(t.floorBps, scaleBps)));
             cross += req > fl ? req : fl;
         }
     }}
@@ -211,8 +217,9 @@ library AtlasMath {
         if (n != 0) {
             Entry memory t = e[0]; // points at each entry in turn (no allocation, no bounds check)
             for (uint256 i; i < n; ++i) {
+                // Equivalent to: `t = e[i];` (i < n = e.length), as in `risk`.
                 assembly ("memory-safe") {
-                    t := mload(add(e, shl(5, add(i, 1)))) // i < n = e.length
+                    t := mload(add(e, shl(5, add(i, 1))))
                 }
                 equityWad += _entry(t, scaleBps, mode);
             }
@@ -234,11 +241,11 @@ library AtlasMath {
         if ((x > 0) != (y > 0)) {
             // usd(min(|x|, |y|)) rounded down = min of the two rounded down (flooring is monotone);
             // with x or y zero it is 0 and so is the charge
-            v -= int256(divUp((xd < yd ? xd : yd) * scaled(t.basisBps, scaleBps), BPS));
+            v -= int256(_bpsUp(xd < yd ? xd : yd, scaled(t.basisBps, scaleBps)));
         }
         // usd(x) + usd(y): holdings rounded down, debts up (as _usd)
         int256 mid = (x >= 0 ? int256(xd) : -int256(xu)) + (y >= 0 ? int256(yd) : -int256(yu));
-        int256 cap = mid - int256(divUp((xd + yd) * scaled(t.floorBps, scaleBps), BPS));
+        int256 cap = mid - int256(_bpsUp(xd + yd, scaled(t.floorBps, scaleBps)));
         if (cap < v) v = cap;
     }}
 
@@ -274,17 +281,8 @@ library AtlasMath {
     function _spotPair(int256 u, bool long, uint256 h, uint256 s) private pure returns (int256 up, int256 down) {
         unchecked {
             int256 slip = long ? -int256(s) : int256(s);
-            up = _floorBps(u * (int256(BPS + h) + slip));
-            down = _floorBps(u * (int256(BPS) - int256(h) + slip));
-        }
-    }
-
-    /// @dev a / BPS rounded toward −∞ (against the account for both signs; the divisor is positive, so only
-    /// a negative inexact a moves).
-    function _floorBps(int256 a) private pure returns (int256 q) {
-        unchecked {
-            q = a / int256(BPS);
-            if (a < 0 && q * int256(BPS) != a) q -= 1;
+            up = MathLib.sDivFloor(u * (int256(BPS + h) + slip), BPS);
+            down = MathLib.sDivFloor(u * (int256(BPS) - int256(h) + slip), BPS);
         }
     }
 
@@ -307,11 +305,12 @@ library AtlasMath {
         uint256 liq = scaled(t.perpLiquidityBps, scaleBps);
         int256 y = t.perpAtoms;
         int256 u = _usd(x, p, unit) + _usd(y, p, unit);
-        up = _floorBps(u * int256(BPS + h));
-        up -= int256(divUp(uint256(_usd(int256(t.perpAskAtoms), p, unit)) * h, BPS));
+        // scenario values toward −∞ (MathLib.sDivFloor): against the account for both signs
+        up = MathLib.sDivFloor(u * int256(BPS + h), BPS);
+        up -= int256(_bpsUp(uint256(_usd(int256(t.perpAskAtoms), p, unit)), h));
         up -= _unhedgedCost(t, x, y - int256(t.perpAskAtoms), p, scaleBps, s, liq);
-        down = _floorBps(u * (int256(BPS) - int256(h)));
-        down -= int256(divUp(uint256(_usd(int256(t.perpBidAtoms), p, unit)) * h, BPS));
+        down = MathLib.sDivFloor(u * (int256(BPS) - int256(h)), BPS);
+        down -= int256(_bpsUp(uint256(_usd(int256(t.perpBidAtoms), p, unit)), h));
         down -= _unhedgedCost(t, x, y + int256(t.perpBidAtoms), p, scaleBps, s, liq);
     }}
 
@@ -327,7 +326,7 @@ library AtlasMath {
             uint256 hedged = ax < ay ? ax : ay;
             (ax, ay) = (ax - hedged, ay - hedged);
         }
-        uint256 slip = divUp(uint256(_usd(int256(ax), p, _unit(t))) * s, BPS);
+        uint256 slip = _bpsUp(uint256(_usd(int256(ax), p, _unit(t))), s);
         return int256(slip) + _liquidity(t, ay, p, scaleBps, liq);
     }}
 
@@ -348,22 +347,31 @@ library AtlasMath {
         private pure returns (int256)
     { unchecked {
         uint256 n = uint256(_usd(int256(atoms), p, _unit(t)));
-        uint256 c = divUp(n * liq, BPS);
+        uint256 c = _bpsUp(n, liq);
         if (t.perpImpactUsd != 0) {
             uint256 den = t.perpImpactUsd * WAD * BPS; // < 2^128 · 2^60 · 2^14 (bounded in `adjusted`)
             // n² × scale fits 256 bits below n = 2^120; above (what-if probes at extreme prices) the
             // same quotient, rounded up, through a 512-bit product
             uint256 impact =
-                n < 2 ** 120 ? divUp(n * n * scaleBps, den) : Math.mulDiv(n, n * scaleBps, den, Math.Rounding.Ceil);
+                n < 2 ** 120 ? MathLib.mulDivUpUnchecked(n * n, scaleBps, den) : MathLib.fullMulDivUp(n, n * scaleBps, den);
             // the cap, rounded down: its slope (1 − h' − liq) / 2 is the most the charge may grow at
             // (a rounded-up cap could make a winning position's value fall by a wei); 0 if h' + liq ≥ 1
             uint256 hl = scaled(t.shockBps, scaleBps) + liq;
-            uint256 cap = hl < BPS ? (n * (BPS - hl)) / (2 * BPS) : 0;
+            uint256 cap = hl < BPS ? MathLib.mulDivDownUnchecked(n, BPS - hl, 2 * BPS) : 0;
             c += impact < cap ? impact : cap;
         }
         require(c < 2 ** 200, IAtlas.ValuationOutOfRange());
         return int256(c);
     }}
+
+    /// @dev ⌈x · bps / 10⁴⌉ and ⌊x · bps / 10⁴⌋ unchecked: x < 2^200 and bps < 2^17 on every path (header).
+    function _bpsUp(uint256 x, uint256 bps) private pure returns (uint256) {
+        return MathLib.mulDivUpUnchecked(x, bps, BPS);
+    }
+
+    function _bpsDown(uint256 x, uint256 bps) private pure returns (uint256) {
+        return MathLib.mulDivDownUnchecked(x, bps, BPS);
+    }
 
     function _abs(int256 x) private pure returns (uint256) {
         return uint256(x >= 0 ? x : -x);
@@ -377,13 +385,13 @@ library AtlasMath {
         uint256 hs;
         if (mode & 1 != 0) {
             hs = bb.shockBps + bb.slippageBps;
-            bb.mUp -= int256(divUp(uint256(_usd(int256(k.lockedBaseAtoms), bb.priceWad, _unit(bb))) * hs, BPS));
-            bb.mDown -= int256(divUp(uint256(_usd(int256(k.lockedQuoteAtoms), bq.priceWad, _unit(bq))) * hs, BPS));
+            bb.mUp -= int256(_bpsUp(uint256(_usd(int256(k.lockedBaseAtoms), bb.priceWad, _unit(bb))), hs));
+            bb.mDown -= int256(_bpsUp(uint256(_usd(int256(k.lockedQuoteAtoms), bq.priceWad, _unit(bq))), hs));
         }
         if (mode & 2 == 0) return;
         hs = scaled(bb.shockBps, scaleBps) + scaled(bb.slippageBps, scaleBps);
-        bb.iUp -= int256(divUp(uint256(_usd(int256(k.lockedBaseAtoms), bb.initPriceWad, _unit(bb))) * hs, BPS));
-        bb.iDown -= int256(divUp(uint256(_usd(int256(k.lockedQuoteAtoms), bq.initPriceWad, _unit(bq))) * hs, BPS));
+        bb.iUp -= int256(_bpsUp(uint256(_usd(int256(k.lockedBaseAtoms), bb.initPriceWad, _unit(bb))), hs));
+        bb.iDown -= int256(_bpsUp(uint256(_usd(int256(k.lockedQuoteAtoms), bq.initPriceWad, _unit(bq))), hs));
     }}
 
     function _unit(Entry memory t) private pure returns (uint256) {
@@ -404,17 +412,14 @@ library AtlasMath {
 
     /// Checked arithmetic, and the 2^200 bound the unchecked callers rely on.
     function _usd(int256 atoms, uint256 priceWad, uint256 unit) private pure returns (int256) {
-        uint256 v = atoms >= 0 ? (uint256(atoms) * priceWad) / unit : divUp(uint256(-atoms) * priceWad, unit);
+        // holdings rounded down, debts up: against the account either way
+        uint256 v = atoms >= 0 ? MathLib.mulDivDown(uint256(atoms), priceWad, unit) : MathLib.mulDivUp(uint256(-atoms), priceWad, unit);
         require(v < 2 ** 200, IAtlas.ValuationOutOfRange());
         return atoms >= 0 ? int256(v) : -int256(v);
     }
 
+    /// @dev ⌈a / b⌉ (MathLib.divUp), kept for the readers that call it by this name.
     function divUp(uint256 a, uint256 b) internal pure returns (uint256) {
-        // a − 1 only when a > 0, and (a − 1) / b + 1 <= a: no overflow (b = 0 still reverts)
-        if (a == 0) return 0;
-        require(b != 0);
-        unchecked {
-            return (a - 1) / b + 1;
-        }
+        return MathLib.divUp(a, b);
     }
 }

@@ -37,6 +37,8 @@ contract PerpMarket is IPerpMarket, OrderBook {
     uint256 internal constant M96 = (1 << 96) - 1;
     uint256 internal constant M128 = (1 << 128) - 1;
     uint256 internal constant M152 = (1 << 152) - 1;
+    uint256 internal constant M88 = (1 << 88) - 1;
+    uint256 internal constant LOSS_FLAG = 1 << 184;
     /// @notice A funding update whose book top did not move (same best bid and ask) re-reads the
     /// oracle only when this long has passed since the last update. The premium depends on the
     /// oracle index too, so this bounds how stale the index behind the rate and the premium may be
@@ -82,12 +84,20 @@ contract PerpMarket is IPerpMarket, OrderBook {
     /// @dev Pocket: [47..0] open bid lots | [95..48] open ask lots | [111..96] open orders |
     ///      [255..128] unsettled cash, quote atoms (int128)
     mapping(AccountId account => uint256) internal _pockets;
-    /// @dev Funding: [95..0] cumulative index (int96, quote atoms × 1e9 per lot) | [191..96] index
-    ///      change per second (int96) | [223..192] smoothed premium at the last update (int32, 1e-10
-    ///      of the index) | [255..224] last update (uint32). The index is int96 like the snapshot in
-    ///      every position word, so a wider field would buy nothing; the premium sits here because
-    ///      every update writes this word anyway and `riskOf` reads it anyway.
+    /// @dev Funding: [95..0] cumulative index (int96, quote atoms × 1e9 per lot) | [183..96] index
+    ///      change per second (int88) | [184] a bankruptcy loss was ever socialised (`_loss` is
+    ///      non-zero) | [223..192] smoothed premium at the last update (int32, 1e-10 of the index) |
+    ///      [255..224] last update (uint32). The index is int96 like the snapshot in every position
+    ///      word, so a wider field would buy nothing; the premium sits here because every update
+    ///      writes this word anyway and `riskOf` reads it anyway; so does the loss flag, which spares
+    ///      every valuation and settlement of a market without a bankruptcy the read of `_loss`.
     uint256 internal _funding;
+    /// @dev Cumulative bankruptcy loss charged per lot of each side: [127..0] per long lot | [255..128]
+    ///      per short lot (uint128 each, quote atoms × 1e9 per lot, like the funding index). Only
+    ///      grows. A position's snapshot (the position word's [255..160]) is of its side's charge
+    ///      index: funding index + loss per long lot for a long, funding index − loss per short lot
+    ///      for a short, so `PerpMath.fundingOwed` settles funding and loss in one rounding.
+    uint256 internal _loss;
     /// @dev [63..0] long open interest lots | [143..64] funding paid | [223..144] funding received
     uint256 internal _stats;
     /// @dev The premium's word: [151..0] index price per lot in quote atoms × 1e18, as of the last
@@ -194,14 +204,40 @@ contract PerpMarket is IPerpMarket, OrderBook {
     }
 
     /// @inheritdoc IPerpMarket
-    function coverFromFees(AccountId account, uint256 atoms) external onlyLiquidator returns (uint256 covered) {
+    function absorbLoss(AccountId account, uint256 lossAtoms)
+        external
+        onlyLiquidator
+        returns (uint256 feeAtoms, uint256 socializedAtoms)
+    {
+        // (2) the market's fees, in whole tick units rounded up: the account gets the dust
         uint256 top = _top;
-        uint256 ticks = Math.ceilDiv(atoms, TICK_SIZE); // whole tick units: the account gets the dust
+        uint256 ticks = Math.ceilDiv(lossAtoms, TICK_SIZE);
         if (ticks > top >> 128) ticks = top >> 128;
         _top = top - (ticks << 128);
-        covered = ticks * TICK_SIZE;
+        feeAtoms = ticks * TICK_SIZE;
+        // (4) the rest: every lot of the opposite side owes the same share, through its loss index
+        int256 size = int64(uint64(_positions[account]));
+        if (lossAtoms > feeAtoms && size != 0) {
+            socializedAtoms = lossAtoms - feeAtoms;
+            // the opposite side holds as many lots as the long open interest (>= |size| > 0)
+            uint256 oi = _stats & C.M64;
+            // rounded up: the opposite side pays up to oi / 1e9 atoms more than the loss in all, the
+            // market never credits more than it charges
+            uint256 perLot = Math.ceilDiv(socializedAtoms * uint256(FS), oi);
+            uint256 l = _loss;
+            uint256 longs = l & M128;
+            uint256 shorts = l >> 128;
+            if (size > 0) shorts = (shorts + perLot).toUint128();
+            else longs = (longs + perLot).toUint128();
+            _loss = longs | (shorts << 128);
+            _funding |= LOSS_FLAG;
+            // credited now, collected as each opposite position is next touched: counted as received
+            // (P2, P3 of docs/INVARIANTS.md), the charges as paid
+            _countFunding(-int256(socializedAtoms));
+            emit LossSocialized(account, size > 0 ? 1 : 0, socializedAtoms, perLot);
+        }
         uint256 w = _pockets[account];
-        int256 cash = int128(uint128(w >> 128)) + int256(covered);
+        int256 cash = int128(uint128(w >> 128)) + int256(feeAtoms + socializedAtoms);
         _pockets[account] = (w & type(uint128).max) | (uint256(uint128(cash.toInt128())) << 128);
     }
 
@@ -300,8 +336,8 @@ contract PerpMarket is IPerpMarket, OrderBook {
         uint256 pw = _positions[acct];
         int256 size = int64(uint64(pw));
         int256 entry = int96(uint96(pw >> 64));
-        int256 index = _indexNow();
-        int256 owed = PerpMath.fundingOwed(size, index, int96(uint96(pw >> 160)));
+        (int256 index, uint256 fw) = _indexAndWord();
+        int256 owed = PerpMath.fundingOwed(size, _chargeIndex(index, fw, size), int96(uint96(pw >> 160)));
         uint256 n = f * t.tick;
         (uint256 fee, uint256 rebate) = FeeMath.makerFee(n, int16(uint16(top >> 56)));
         t.makerFees += int256(fee) - int256(rebate);
@@ -309,7 +345,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
         int256 d = t.side == 0 ? -int256(f) : int256(f);
         (int256 size1, int256 entry1, int256 realised) = PerpMath.trade(size, entry, d, n * TICK_SIZE);
         t.makerLongDelta += _longPart(size1) - _longPart(size);
-        _positions[acct] = _packPosition(size1, entry1, index);
+        _positions[acct] = _packPosition(size1, entry1, _chargeIndex(index, fw, size1));
         uint256 w = _pocketLess(_pockets[acct], t.side ^ 1, f);
         if (done) w -= 1 << 96;
         int256 cash = int128(uint128(w >> 128)) + realised - owed - int256(fee * TICK_SIZE) + int256(rebate * TICK_SIZE);
@@ -388,13 +424,14 @@ contract PerpMarket is IPerpMarket, OrderBook {
         uint256 pw = c.owedQuote;
         int256 cash = c.cash;
         if (c.size != int64(uint64(pw)) || c.entry != int96(uint96(pw >> 64)) || c.owedBase != 0) {
-            int256 index = _indexNow();
-            // funding over [snapshot, now] on the size held then (a fill earlier in this call
-            // changed `c.size`, not the past)
-            int256 owed = PerpMath.fundingOwed(int64(uint64(pw)), index, int96(uint96(pw >> 160)));
+            (int256 index, uint256 fw) = _indexAndWord();
+            // funding and loss charges over [snapshot, now] on the size held then (a fill earlier in
+            // this call changed `c.size`, not the past: a position closed before it settles still pays)
+            int256 held = int64(uint64(pw));
+            int256 owed = PerpMath.fundingOwed(held, _chargeIndex(index, fw, held), int96(uint96(pw >> 160)));
             _countFunding(owed);
             cash -= owed;
-            _positions[c.account] = _packPosition(c.size, c.entry, index);
+            _positions[c.account] = _packPosition(c.size, c.entry, _chargeIndex(index, fw, c.size));
         }
         c.cash = 0;
         // risk added: a larger position, or more open lots on a side (a reducing trade of an account
@@ -432,16 +469,38 @@ contract PerpMarket is IPerpMarket, OrderBook {
     // ------------------------------------------------------------------ funding and prices
 
     /// @dev Cumulative funding index now: the stored index plus the per-second change since.
-    function _indexNow() internal view returns (int256) {
-        uint256 f = _funding;
-        return int96(uint96(f)) + int96(uint96(f >> 96)) * int256(block.timestamp - (f >> 224));
+    function _indexNow() internal view returns (int256 index) {
+        (index,) = _indexAndWord();
+    }
+
+    /// @dev The funding index now and the funding word it was read from.
+    function _indexAndWord() internal view returns (int256 index, uint256 f) {
+        f = _funding;
+        index = int96(uint96(f)) + int88(uint88(f >> 96)) * int256(block.timestamp - (f >> 224));
+    }
+
+    /// @dev The charge index of a position of `size` lots: the funding index, plus the loss charged
+    /// per long lot for a long (it pays as the index rises), less the loss per short lot for a short
+    /// (it pays as the index falls). A position's snapshot is of this index, so one
+    /// `PerpMath.fundingOwed` settles both. `_loss` is read only once a loss was socialised.
+    function _chargeIndex(int256 index, uint256 f, int256 size) internal view returns (int256) {
+        if (f & LOSS_FLAG == 0) return index;
+        uint256 l = _loss;
+        return size >= 0 ? index + int256(l & M128) : index - int256(l >> 128);
+    }
+
+    /// @dev What a position owes now (positive = pays): funding and unsettled loss charges.
+    function _owedNow(uint256 pw) internal view returns (int256) {
+        (int256 index, uint256 f) = _indexAndWord();
+        int256 size = int64(uint64(pw));
+        return PerpMath.fundingOwed(size, _chargeIndex(index, f, size), int96(uint96(pw >> 160)));
     }
 
     /// @dev Brings the stored index and the smoothed premium to now (keeping the rate in force).
     function _accrue() internal {
         uint256 f = _funding;
         _funding = uint256(uint96(_indexNow().toInt96())) | (f & (M96 << 96)) | (_smoothedNow(f, _index) << 192)
-            | (block.timestamp << 224);
+            | (block.timestamp << 224); // keeps the rate and the loss flag
     }
 
     /// @dev The smoothed premium now (1e-10 of the index), as a uint32 field: the one stored at the
@@ -485,9 +544,9 @@ contract PerpMarket is IPerpMarket, OrderBook {
         int256 r = PerpMath.rate(premiumPpm, INTEREST_PPM, CLAMP_PPM, CAP_PPM);
         // change of the index per second: rate × index price per lot, in quote atoms × 1e9 per lot
         int256 perSec = (r * int256(indexLot)) / int256(PPM * 3600 * (WAD / uint256(FS)));
-        int256 perSecBefore = int96(uint96(f >> 96));
-        _funding = uint256(uint96(index.toInt96())) | (uint256(uint96(perSec.toInt96())) << 96) | (smoothed << 192)
-            | (block.timestamp << 224);
+        int256 perSecBefore = int88(uint88(f >> 96));
+        _funding = uint256(uint96(index.toInt96())) | (uint256(uint88(perSec.toInt88())) << 96) | (f & LOSS_FLAG)
+            | (smoothed << 192) | (block.timestamp << 224);
         // |target| <= maxPremium <= 1e9: the int32 is safe
         uint256 iw1 = indexLot | (uint256(uint32(int32(target))) << 152) | (iw & ((M16 << 184) | (M31 << 225)))
             | (counted << 200);
@@ -601,7 +660,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
         sizeLots = int64(uint64(pw));
         entryAtoms = int96(uint96(pw >> 64));
         cashAtoms = int128(uint128(w >> 128));
-        fundingOwedAtoms = PerpMath.fundingOwed(sizeLots, _indexNow(), int96(uint96(pw >> 160)));
+        fundingOwedAtoms = _owedNow(pw);
         bidLots = w & C.M48;
         askLots = (w >> 48) & C.M48;
     }
@@ -613,7 +672,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
         uint256 pw = _positions[account];
         uint256 w = _pockets[account];
         int256 size = int64(uint64(pw));
-        int256 owed = PerpMath.fundingOwed(size, _indexNow(), int96(uint96(pw >> 160)));
+        int256 owed = _owedNow(pw);
         uint256 iw = _index;
         int256 premiumLot = (int256(iw & M152) * int32(uint32(_smoothedNow(_funding, iw)))) / PREMIUM_SCALE;
         int256 prem = size * premiumLot;
@@ -697,6 +756,12 @@ contract PerpMarket is IPerpMarket, OrderBook {
     function openInterest() external view returns (uint256 longLots, uint256 fundingPaid, uint256 fundingReceived) {
         uint256 s = _stats;
         return (s & C.M64, (s >> 64) & M80, (s >> 144) & M80);
+    }
+
+    /// @inheritdoc IPerpMarket
+    function lossPerLot() external view returns (uint256 longLossPerLot, uint256 shortLossPerLot) {
+        uint256 l = _loss;
+        return (l & M128, l >> 128);
     }
 
     /// @inheritdoc IPerpMarket

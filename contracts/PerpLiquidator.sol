@@ -17,6 +17,10 @@ import {AccountId, AccountIdLib} from "./types/AccountId.sol";
 contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
     uint256 internal constant WAD = 1e18;
     uint256 internal constant BPS = 10_000;
+    /// @dev Fields of `IClearinghouse.accountState` (the Clearinghouse's word, drawn there): the
+    /// market mask at [191..128], the liquidatable-since time from bit 208.
+    uint256 internal constant STATE_MARKETS_SHIFT = 128;
+    uint256 internal constant STATE_SINCE_SHIFT = 208;
 
     IClearinghouse public immutable CLEARINGHOUSE;
 
@@ -37,7 +41,7 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
         int256 mvBefore = atlas.maintenanceValue(account);
         require(mvBefore < 0, IClearinghouse.NotLiquidatable(account, mvBefore));
         // the first call starts the auction clock (the flag re-values the account: only when needed)
-        if (CLEARINGHOUSE.accountState(account) >> 208 == 0) CLEARINGHOUSE.flagLiquidatable(account);
+        if (CLEARINGHOUSE.accountState(account) >> STATE_SINCE_SHIFT == 0) CLEARINGHOUSE.flagLiquidatable(account);
         (int256 size,,,, uint256 bids, uint256 asks) = m.positionOf(account);
         require(bids | asks == 0, IClearinghouse.OrdersStillOpen(market, bids + asks));
         require(size != 0, NoPosition(account));
@@ -140,7 +144,7 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
     /// @dev No other perp market holds value for the account: each position there is flat or under
     /// water at its mark, with no open orders (else its owner keeps a gain while others cover a loss).
     function _noValueElsewhere(IPerpMarket self, AccountId account) internal view returns (bool) {
-        uint256 m = (CLEARINGHOUSE.accountState(account) >> 128) & type(uint64).max;
+        uint256 m = uint64(CLEARINGHOUSE.accountState(account) >> STATE_MARKETS_SHIFT);
         m &= CLEARINGHOUSE.perpMarketMask();
         for (uint256 i; m != 0; ++i) {
             if (m & 1 != 0) {

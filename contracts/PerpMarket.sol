@@ -219,8 +219,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
             _countFunding(-int256(socializedAtoms));
             emit LossSocialized(account, size > 0 ? 1 : 0, socializedAtoms, perLot);
         }
-        PerpPocket w = _pockets[account];
-        _pockets[account] = w.withCash(w.cash() + int256(feeAtoms + socializedAtoms));
+        _pockets[account] = _pockets[account].addCash(int256(feeAtoms + socializedAtoms));
     }
 
     /// @inheritdoc IPerpMarket
@@ -287,8 +286,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
 
     function _trimMaker(uint256 owner, uint256 side, uint256 tick, uint256 lots, bool ends) internal override {
         AccountId acct = AccountId.wrap(bytes32(owner));
-        PerpPocket w = _pockets[acct].lessLots(side, lots);
-        _pockets[acct] = ends ? w.lessOrder() : w;
+        _pockets[acct] = _pockets[acct].less(side, lots, ends);
         _noteRemoval(side, tick);
     }
 
@@ -311,9 +309,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
     /// @dev One maker fill: funding, position and pocket of the maker (two slot writes).
     function _fillMaker(uint256 top, Taker memory t, uint256 maker, uint256 f, bool done) internal override {
         AccountId acct = AccountId.wrap(bytes32(maker));
-        Position pw = _positions[acct];
-        int256 size = pw.size();
-        int256 entry = pw.entry();
+        (int256 size, int256 entry, int256 snapshot) = _positions[acct].unpack();
         FundingWord fw = _funding;
         int256 index = fw.indexAt(block.timestamp);
         uint256 n = f * t.tick;
@@ -324,11 +320,11 @@ contract PerpMarket is IPerpMarket, OrderBook {
         (int256 size1, int256 entry1, int256 realised) = PerpMath.trade(size, entry, d, n * TICK_SIZE);
         t.makerLongDelta += _longPart(size1) - _longPart(size);
         (int256 charged, int256 snapshot1) = _chargeIndexes(index, fw, size, size1);
-        int256 owed = PerpMath.fundingOwed(size, charged, pw.snapshot());
+        int256 owed = PerpMath.fundingOwed(size, charged, snapshot);
         _positions[acct] = PositionLib.pack(size1, entry1, snapshot1);
-        PerpPocket w = _pockets[acct].lessLots(t.side ^ 1, f);
-        if (done) w = w.lessOrder();
-        _pockets[acct] = w.withCash(w.cash() + realised - owed - int256(fee * TICK_SIZE) + int256(rebate * TICK_SIZE));
+        _pockets[acct] = _pockets[acct].less(t.side ^ 1, f, done).addCash(
+            realised - owed - int256(fee * TICK_SIZE) + int256(rebate * TICK_SIZE)
+        );
         _countFunding(owed);
     }
 
@@ -356,17 +352,13 @@ contract PerpMarket is IPerpMarket, OrderBook {
     function _load(AccountId acct) internal view override returns (Ctx memory c) {
         c.account = acct;
         Position pw = _positions[acct];
-        PerpPocket w = _pockets[acct];
         c.size = pw.size();
         c.entry = pw.entry();
         c.sizeBefore = SignedMath.abs(c.size);
-        c.lockedQuote = w.bidLots();
-        c.lockedBase = w.askLots();
-        c.openOrders = w.openOrders();
+        (c.lockedQuote, c.lockedBase, c.openOrders, c.cash) = _pockets[acct].unpack();
         // the open lots as loaded (the spot-only unswept fields are free here): more on either side
         // after the call is added risk
         (c.unsweptQuote, c.unsweptBase) = (c.lockedQuote, c.lockedBase);
-        c.cash = w.cash();
         c.owedQuote = Position.unwrap(pw);
     }
 

@@ -46,15 +46,23 @@ library PerpPocketLib {
         return PerpPocket.wrap((PerpPocket.unwrap(p) & LOW_HALF) | (uint256(uint128(cash_.toInt128())) << CASH_SHIFT));
     }
 
-    /// @notice `lots` fewer open lots on `side` (0 = bids). Checked: reverts if more than are open.
-    function lessLots(PerpPocket p, uint256 side, uint256 lots) internal pure returns (PerpPocket) {
-        uint256 w = PerpPocket.unwrap(p);
-        return PerpPocket.wrap(side == 0 ? w - lots : w - (lots << ASK_SHIFT));
+    /// @notice The pocket with `atoms` more cash (SafeCast to int128).
+    function addCash(PerpPocket p, int256 atoms) internal pure returns (PerpPocket) {
+        return withCash(p, cash(p) + atoms);
     }
 
-    /// @notice One open order fewer. Checked: reverts on none.
-    function lessOrder(PerpPocket p) internal pure returns (PerpPocket) {
-        return PerpPocket.wrap(PerpPocket.unwrap(p) - (1 << ORDERS_SHIFT));
+    /// @notice `lots` fewer open lots on `side` (0 = bids) and, if `orderEnds`, one open order fewer.
+    /// Checked: reverts if more lots, or more orders, than are open.
+    function less(PerpPocket p, uint256 side, uint256 lots, bool orderEnds) internal pure returns (PerpPocket) {
+        uint256 w = PerpPocket.unwrap(p) - (side == 0 ? lots : lots << ASK_SHIFT);
+        if (orderEnds) w -= 1 << ORDERS_SHIFT;
+        return PerpPocket.wrap(w);
+    }
+
+    /// @notice Every field at once: open bid lots, open ask lots, open orders, cash.
+    function unpack(PerpPocket p) internal pure returns (uint256 bids, uint256 asks, uint256 orders, int256 cash_) {
+        uint256 w = PerpPocket.unwrap(p);
+        return (w & LOTS_MASK, (w >> ASK_SHIFT) & LOTS_MASK, (w >> ORDERS_SHIFT) & ORDERS_MASK, int128(uint128(w >> CASH_SHIFT)));
     }
 
     /// @notice Packs a pocket. The caller checks bids and asks fit 48 bits (`MAX_LOTS`); the order

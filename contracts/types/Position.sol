@@ -34,6 +34,12 @@ library PositionLib {
         return int96(uint96(Position.unwrap(p) >> SNAPSHOT_SHIFT));
     }
 
+    /// @notice Every field at once: size, entry, snapshot.
+    function unpack(Position p) internal pure returns (int256 size_, int256 entry_, int256 snapshot_) {
+        uint256 w = Position.unwrap(p);
+        return (int64(uint64(w)), int96(uint96(w >> ENTRY_SHIFT)), int96(uint96(w >> SNAPSHOT_SHIFT)));
+    }
+
     /// @notice Packs a position. `size_` is not range-checked: safe because every size is bounded by
     /// the position cap (< 2^48) or, shrinking, by a size that was; entry and snapshot go through SafeCast.
     function pack(int256 size_, int256 entry_, int256 snapshot_) internal pure returns (Position) {

@@ -463,8 +463,8 @@ contract PerpMarket is IPerpMarket, OrderBook {
         returns (int256 charged, int256 snapshot1)
     {
         if (!f.hasLoss()) return (index, index);
-        LossWord l = _loss;
-        return (index + l.offsetFor(held), index + l.offsetFor(size1));
+        LossWord loss = _loss;
+        return (index + loss.offsetFor(held), index + loss.offsetFor(size1));
     }
 
     /// @dev What a position owes now (positive = pays): funding and unsettled loss charges.
@@ -721,8 +721,8 @@ contract PerpMarket is IPerpMarket, OrderBook {
 
     /// @inheritdoc IPerpMarket
     function lossPerLot() external view returns (uint256 longLossPerLot, uint256 shortLossPerLot) {
-        LossWord l = _loss;
-        return (l.perLongLot(), l.perShortLot());
+        LossWord loss = _loss;
+        return (loss.perLongLot(), loss.perShortLot());
     }
 
     /// @inheritdoc IPerpMarket

@@ -17,24 +17,24 @@ library LossWordLib {
     uint256 private constant HALF_MASK = (1 << 128) - 1;
     uint256 private constant SHORT_SHIFT = 128;
 
-    function perLongLot(LossWord l) internal pure returns (uint256) {
-        return LossWord.unwrap(l) & HALF_MASK;
+    function perLongLot(LossWord loss) internal pure returns (uint256) {
+        return LossWord.unwrap(loss) & HALF_MASK;
     }
 
-    function perShortLot(LossWord l) internal pure returns (uint256) {
-        return LossWord.unwrap(l) >> SHORT_SHIFT;
+    function perShortLot(LossWord loss) internal pure returns (uint256) {
+        return LossWord.unwrap(loss) >> SHORT_SHIFT;
     }
 
     /// @notice The charge-index offset of a position of `size` lots: + loss per long lot for a long
     /// (or flat), − loss per short lot for a short.
-    function offsetFor(LossWord l, int256 size) internal pure returns (int256) {
-        return size >= 0 ? int256(perLongLot(l)) : -int256(perShortLot(l));
+    function offsetFor(LossWord loss, int256 size) internal pure returns (int256) {
+        return size >= 0 ? int256(perLongLot(loss)) : -int256(perShortLot(loss));
     }
 
     /// @notice `perLot` more charged to the longs (`shorts` false) or the shorts; SafeCast to uint128.
-    function charged(LossWord l, bool shorts, uint256 perLot) internal pure returns (LossWord) {
-        uint256 w = LossWord.unwrap(l);
-        if (shorts) return LossWord.wrap((w & HALF_MASK) | (uint256((perShortLot(l) + perLot).toUint128()) << SHORT_SHIFT));
-        return LossWord.wrap((w & ~HALF_MASK) | uint256((perLongLot(l) + perLot).toUint128()));
+    function charged(LossWord loss, bool shorts, uint256 perLot) internal pure returns (LossWord) {
+        uint256 w = LossWord.unwrap(loss);
+        if (shorts) return LossWord.wrap((w & HALF_MASK) | (uint256((perShortLot(loss) + perLot).toUint128()) << SHORT_SHIFT));
+        return LossWord.wrap((w & ~HALF_MASK) | uint256((perLongLot(loss) + perLot).toUint128()));
     }
 }

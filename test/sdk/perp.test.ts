@@ -136,6 +136,8 @@ describe("sdk perps", () => {
     // dave (short 100 of the 300 short lots) owes his share, unsettled, less the funding he receives
     const [, shortLoss] = await readContract(w.publicClient, { address: m, abi: perpMarketAbi, functionName: "lossPerLot" });
     expect(shortLoss).to.equal((r.socializedAtoms * 10n ** 9n + 299n) / 300n);
+    const fd = await w.dave.getFunding({ market: m });
+    expect([fd.longLossPerLot, fd.shortLossPerLot]).to.deep.equal([0n, shortLoss]);
     const d = await w.dave.getPosition({ market: m });
     expect(d.fundingOwedAtoms).to.be.closeTo((100n * shortLoss) / 10n ** 9n, 1_000n);
     // the SDK's copy of Atlas values dave with the charge, as the contract does (throws on any difference)

@@ -243,6 +243,39 @@ describe("PerpLiquidator.resolveBankruptcy", () => {
     expect((await m.lossPerLot()).longLossPerLot).to.equal(0n);
   });
 
+  it("a bankrupt short: the loss goes to the longs' index; the shorts (the same side) owe nothing", async () => {
+    const f = fx();
+    const { liquidator: l, alice, bob, carol, dave, U, W } = f;
+    const m = await extraPerp(f, { interestPpmPerHour: 0n });
+    const ma = await m.getAddress();
+    await deposit(f, bob, U, 200n * E6);
+    for (const s of [alice, carol, dave]) await deposit(f, s, U, 100_000n * E6);
+    await place(m, carol, { side: Side.Bid, tick: 300_000n, lots: 200n });
+    await place(m, dave, { side: Side.Bid, tick: 300_000n, lots: 100n });
+    await place(m, bob, { side: Side.Ask, tick: 300_000n, lots: 300n, kind: OrderKind.Ioc });
+    await setPrice(f, W, 4_000n * WAD);
+    const B = acctOf(bob);
+    await mined(l.connect(alice).liquidate(ma, B, 250n, 0, false));
+    expect(await f.ch.holdsNoAssets(B)).to.equal(true);
+    const pos = await m.positionOf(B);
+    expect([pos.sizeLots, pos.entryAtoms]).to.deep.equal([-50n, -150_000_000n]);
+    // a short closes at ⌈mark⌉: 4,000,000 atoms a lot; bob's taker fee covers the first $0.45
+    const rest = 50n * 4_000_000n - 150_000_000n - FEE;
+    const perLot = divUp(rest * FS, 300n);
+    // carol (long 200) resolves: she sells bob's 50 lots back, closing part of her long
+    await expect(l.connect(carol).resolveBankruptcy(ma, B, 0))
+      .to.emit(l, "BankruptcyResolved").withArgs(ma, B, acctOf(carol), -50n, 4_000_000n, FEE, rest)
+      .and.to.emit(m, "LossSocialized").withArgs(B, 0n, rest, perLot);
+    expect(await m.lossPerLot()).to.deep.equal([perLot, 0n]);
+    expect((await m.positionOf(B)).sizeLots).to.equal(0n);
+    expect((await m.positionOf(acctOf(carol))).sizeLots).to.equal(150n);
+    expect((await m.openInterest()).longLots).to.equal(250n);
+    expect((await m.positionOf(acctOf(dave))).fundingOwedAtoms).to.equal(divUp(100n * perLot, FS));
+    // alice took 250 lots of bob's short over: the same side as the bankrupt, she owes nothing
+    expect((await m.positionOf(acctOf(alice))).sizeLots).to.equal(-250n);
+    expect((await m.positionOf(acctOf(alice))).fundingOwedAtoms).to.equal(0n);
+  });
+
   it("costs the same whatever the number of counterparties: only the bankrupt and the resolver are written", async () => {
     const f = fx();
     const { liquidator: l, carol, bob, alice, U, W } = f;

@@ -20,6 +20,7 @@ export const USDC_UNIT = 10n ** 6n;
 export interface MarginWorld extends Margin {
   /** WETH, USDC, WBTC, LINK, UNI: the five assets an account may hold. */
   assets: MockERC20[];
+  /** Every asset with an admin feed (these five and any a later world lists) and its price. */
   priceWad: Map<string, bigint>;
   /** USDC and WETH lent (setLending on); supplies the pools. */
   lender: Signer;
@@ -39,17 +40,40 @@ export interface MarginWorld extends Margin {
 
 export const id = async (s: Signer) => accountId((await s.getAddress()) as `0x${string}`);
 
-/** Moves the chain clock on; the next transaction mines after it. */
+/**
+ * Moves the chain clock on: the next block is mined exactly `seconds` after the latest one. (Not
+ * `evm_increaseTime`, which adds to the wall-clock offset: the gap would then also hold whatever
+ * wall-clock seconds the bench spent, and time-dependent paths, such as a perp premium reaching its
+ * target, would flip from run to run.)
+ */
 export async function elapse(w: World, seconds: number): Promise<void> {
-  await w.provider.request({ method: "evm_increaseTime", params: [seconds] });
+  const latest = await w.ethers.provider.getBlock("latest");
+  await w.provider.request({ method: "evm_setNextBlockTimestamp", params: [latest!.timestamp + seconds] });
 }
 
-/** Pushes every asset's current price again (the admin feeds go stale after an hour). */
-export async function refreshPrices(w: World, m: MarginWorld): Promise<void> {
-  for (const t of m.assets) {
-    const token = await t.getAddress();
-    await done(m.oracle.pushPrice(token, m.priceWad.get(token)!));
+/**
+ * Pushes the current price of every asset with a feed (`priceWad`: the five above and whatever a
+ * later world lists) again, all in one block, and returns that block's timestamp: every feed is
+ * then updated at the same second (the admin feeds go stale after an hour). One block also keeps
+ * the clock from moving a second per push.
+ */
+export async function refreshPrices(w: World, m: MarginWorld): Promise<number> {
+  await w.provider.request({ method: "evm_setAutomine", params: [false] });
+  const sent = [];
+  try {
+    for (const [token, priceWad] of m.priceWad) sent.push(await m.oracle.pushPrice(token, priceWad));
+    await w.provider.request({ method: "evm_mine", params: [] });
+  } finally {
+    await w.provider.request({ method: "evm_setAutomine", params: [true] });
   }
+  let block = -1;
+  for (const tx of sent) {
+    const receipt = await tx.wait();
+    if (receipt === null || receipt.status !== 1) throw new Error("price push failed");
+    if (block !== -1 && receipt.blockNumber !== block) throw new Error("price pushes not in one block");
+    block = receipt.blockNumber;
+  }
+  return (await w.ethers.provider.getBlock(block))!.timestamp;
 }
 
 /**

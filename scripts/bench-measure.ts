@@ -136,3 +136,26 @@ export function perUnit(whole: Figures, count: number): Figures {
     eventBytes: ceilDiv(whole.eventBytes, count),
   };
 }
+
+/**
+ * Least-squares slope of each field over a series of (count, figures) points, rounded up to an
+ * integer: the marginal cost of one more unit over the whole series (not just its ends).
+ * slope = (n·Σxy − Σx·Σy) / (n·Σx² − (Σx)²), computed exactly in integers.
+ */
+export function slope(points: readonly (readonly [number, Figures])[]): Figures {
+  if (points.length < 2) throw new Error("a slope needs two points");
+  const n = BigInt(points.length);
+  const sx = points.reduce((s, [x]) => s + BigInt(x), 0n);
+  const sxx = points.reduce((s, [x]) => s + BigInt(x) * BigInt(x), 0n);
+  const den = n * sxx - sx * sx;
+  if (den === 0n) throw new Error("a slope needs two distinct counts");
+  const field = (f: (typeof FIELDS)[number]): number => {
+    const sy = points.reduce((s, [, y]) => s + BigInt(y[f]), 0n);
+    const sxy = points.reduce((s, [x, y]) => s + BigInt(x) * BigInt(y[f]), 0n);
+    const num = n * sxy - sx * sy;
+    // ceil(num / den) with den > 0
+    const q = num / den;
+    return Number(num % den > 0n ? q + 1n : q);
+  };
+  return { gas: field("gas"), megaethGas: field("megaethGas"), newSlots: field("newSlots"), eventBytes: field("eventBytes") };
+}

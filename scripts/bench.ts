@@ -11,8 +11,11 @@
 // BENCH_ONLY=perpPlace,perpTakes)
 // and writes nothing: for working on one figure.
 // Scenarios: bench-scenarios.ts (spot book), bench-margin.ts (lending, Atlas, liquidation),
-// bench-perp.ts (perp book, four-underlying ATLAS valuation, perp liquidation), then the book
+// bench-perp.ts (perp book, four-underlying ATLAS valuation, perp liquidation), bench-breadth.ts
+// (issue #14's series: 1–16 perp positions, 2–16 idle assets, and their slopes), then the book
 // griefing scenarios of bench-scenarios.ts (LATE_SCENARIOS: they move the clock).
+// Margin keys are measured with fresh prices and again with stale ones (`<key>.staleFeed`,
+// bench-prices.ts). After the full table, issue #14's targets are printed again in the issue's order.
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { FIELDS, type Figures } from "./bench-measure.ts";
@@ -20,11 +23,34 @@ import { buildWorld } from "./bench-world.ts";
 import { SCENARIOS as SPOT_SCENARIOS, LATE_SCENARIOS, TARGETS as SPOT_TARGETS, ZERO_NEW_SLOTS } from "./bench-scenarios.ts";
 import { MARGIN_SCENARIOS, MARGIN_TARGETS } from "./bench-margin.ts";
 import { PERP_SCENARIOS, PERP_TARGETS } from "./bench-perp.ts";
+import { BREADTH_SCENARIOS, BREADTH_TARGETS } from "./bench-breadth.ts";
+import { STALE_SUFFIX } from "./bench-prices.ts";
 import { renderTable } from "./lib/report.ts";
 
 const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(",") : undefined;
-const SCENARIOS = [...SPOT_SCENARIOS, ...MARGIN_SCENARIOS, ...PERP_SCENARIOS, ...LATE_SCENARIOS].filter((s) => only === undefined || only.includes(s.name));
-const TARGETS: Record<string, number> = { ...SPOT_TARGETS, ...MARGIN_TARGETS, ...PERP_TARGETS };
+const SCENARIOS = [...SPOT_SCENARIOS, ...MARGIN_SCENARIOS, ...PERP_SCENARIOS, ...BREADTH_SCENARIOS, ...LATE_SCENARIOS].filter(
+  (s) => only === undefined || only.includes(s.name),
+);
+const TARGETS: Record<string, number> = { ...SPOT_TARGETS, ...MARGIN_TARGETS, ...PERP_TARGETS, ...BREADTH_TARGETS };
+
+/** Issue #14's Targets table, in its order, with the row each key stands for. */
+const ISSUE_14: [key: string, row: string][] = [
+  ["perp.place.perExtraPosition", "marginal gas per extra perp position (slope over 1-16), perp placement"],
+  ["lending.borrow.perExtraIdleAsset", "marginal gas per extra idle asset (slope over 2-16), margin-checked borrow"],
+  ["perp.place.existingLevel", "perp.place.existingLevel (2 positions)"],
+  ["perp.place.existingLevel.positions08", "perp place with 8 positions"],
+  ["perp.place.existingLevel.positions16", "perp place with 16 positions"],
+  ["perp.take.1maker", "perp.take.1maker"],
+  ["spot.take.1maker.margin", "spot.take.1maker.margin"],
+  ["lending.deposit", "lending.deposit"],
+  ["lending.repay", "lending.repay"],
+  ["lending.borrow", "lending.borrow (2 assets)"],
+  ["atlas.value.4underlyings", "atlas.value.4underlyings (the core's view)"],
+  ["liquidation.perp", "liquidation.perp"],
+  ["spot.place.existingLevel", "spot.place.existingLevel"],
+  ["spot.take.1maker", "spot.take.1maker"],
+  ["spot.cancel", "spot.cancel"],
+];
 const SNAPSHOT = fileURLToPath(new URL("../gas-snapshot.json", import.meta.url));
 const check = process.argv.includes("--check") || process.env.BENCH_CHECK === "1";
 
@@ -65,6 +91,27 @@ function printTable(s: Snapshot): void {
   console.log(renderTable(headers, rows, ["left", "right", "right", "right", "right", "right", "left"]));
 }
 
+/** Issue #14's targets in the issue's order: gas beside target, MegaETH gas, the stale-feed figure. */
+function printIssue14(s: Snapshot): void {
+  const rows = ISSUE_14.filter(([k]) => s[k] !== undefined).map(([k, row]) => {
+    const f = s[k];
+    const target = TARGETS[k];
+    const stale = s[k + STALE_SUFFIX];
+    return [
+      row,
+      String(f.gas),
+      `≤ ${target}`,
+      String(f.megaethGas),
+      stale === undefined ? "-" : String(stale.gas),
+      f.gas > target ? `OVER by ${f.gas - target}` : "met",
+    ];
+  });
+  if (rows.length === 0) return;
+  console.log("\nIssue #14 targets (Ethereum gas; prices fresh; the stale-feed column re-reads every feed)");
+  const headers = ["target row", "gas", "target", "megaethGas", "staleFeed gas", "status"];
+  console.log(renderTable(headers, rows, ["left", "right", "right", "right", "right", "left"]));
+}
+
 /** Regressions of `now` against `before`: a figure that rose, per key present in both. */
 function regressions(before: Snapshot, now: Snapshot): string[] {
   const out: string[] = [];
@@ -89,6 +136,7 @@ const world = await buildWorld();
 const results: Snapshot = {};
 for (const scenario of SCENARIOS) Object.assign(results, await scenario(world));
 printTable(results);
+printIssue14(results);
 const over = Object.keys(results).filter((k) => overTarget(k, results[k]));
 console.log(
   `\n${Object.keys(results).length} figures, ${over.length} over target${over.length ? `: ${over.join(", ")}` : ""}` +

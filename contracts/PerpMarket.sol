@@ -319,7 +319,12 @@ contract PerpMarket is IPerpMarket, OrderBook {
         int256 d = t.side == 0 ? -int256(f) : int256(f);
         (int256 size1, int256 entry1, int256 realised) = PerpMath.trade(size, entry, d, n * TICK_SIZE);
         t.makerLongDelta += _longPart(size1) - _longPart(size);
-        (int256 charged, int256 snapshot1) = _chargeIndexes(index, fw, size, size1);
+        // the charge indexes of the size held and of the new size (`_owedNow`), `_loss` read once
+        (int256 charged, int256 snapshot1) = (index, index);
+        if (fw.hasLoss()) {
+            LossWord loss = _loss;
+            (charged, snapshot1) = (index + loss.offsetFor(size), index + loss.offsetFor(size1));
+        }
         int256 owed = PerpMath.fundingOwed(size, charged, snapshot);
         _positions[acct] = PositionLib.pack(size1, entry1, snapshot1);
         _pockets[acct] = _pockets[acct].less(t.side ^ 1, f, done).addCash(
@@ -400,7 +405,12 @@ contract PerpMarket is IPerpMarket, OrderBook {
             (fw, fwRead) = (_funding, true);
             // funding and loss charges over [snapshot, now] on the size held then (a fill earlier in
             // this call changed `c.size`, not the past: a position closed before it settles still pays)
-            (int256 charged, int256 snapshot1) = _chargeIndexes(fw.indexAt(block.timestamp), fw, held, c.size);
+            int256 index = fw.indexAt(block.timestamp);
+            (int256 charged, int256 snapshot1) = (index, index); // as in `_fillMaker`
+            if (fw.hasLoss()) {
+                LossWord loss = _loss;
+                (charged, snapshot1) = (index + loss.offsetFor(held), index + loss.offsetFor(c.size));
+            }
             int256 owed = PerpMath.fundingOwed(held, charged, pw.snapshot());
             _countFunding(owed);
             cash -= owed;
@@ -446,32 +456,17 @@ contract PerpMarket is IPerpMarket, OrderBook {
         return _funding.indexAt(block.timestamp);
     }
 
-    /// @dev The charge index of a position of `size` lots: the funding index, plus the loss charged
-    /// per long lot for a long (it pays as the index rises), less the loss per short lot for a short
-    /// (it pays as the index falls). A position's snapshot is of this index, so one
-    /// `PerpMath.fundingOwed` settles both. `_loss` is read only once a loss was socialised.
-    function _chargeIndex(int256 index, FundingWord f, int256 size) internal view returns (int256) {
-        if (!f.hasLoss()) return index;
-        return index + _loss.offsetFor(size);
-    }
-
-    /// @dev The charge indexes of the size held since the snapshot and of the size after a trade
-    /// (what the position owes for, and its new snapshot), reading `_loss` at most once.
-    function _chargeIndexes(int256 index, FundingWord f, int256 held, int256 size1)
-        internal
-        view
-        returns (int256 charged, int256 snapshot1)
-    {
-        if (!f.hasLoss()) return (index, index);
-        LossWord loss = _loss;
-        return (index + loss.offsetFor(held), index + loss.offsetFor(size1));
-    }
-
-    /// @dev What a position owes now (positive = pays): funding and unsettled loss charges.
+    /// @dev What a position owes now (positive = pays): funding and unsettled loss charges. The
+    /// charge index of a position of `size` lots is the funding index, plus the loss charged per long
+    /// lot for a long (it pays as the index rises), less the loss per short lot for a short (it pays
+    /// as the index falls); a position's snapshot is of this index, so one `PerpMath.fundingOwed`
+    /// settles both. `_loss` is read only once a loss was socialised (the funding word's flag).
     function _owedNow(Position pw) internal view returns (int256) {
         FundingWord f = _funding;
         int256 size = pw.size();
-        return PerpMath.fundingOwed(size, _chargeIndex(f.indexAt(block.timestamp), f, size), pw.snapshot());
+        int256 charged = f.indexAt(block.timestamp);
+        if (f.hasLoss()) charged += _loss.offsetFor(size);
+        return PerpMath.fundingOwed(size, charged, pw.snapshot());
     }
 
     /// @dev Brings the stored index and the smoothed premium to now (keeping the rate and the loss flag).
@@ -636,7 +631,9 @@ contract PerpMarket is IPerpMarket, OrderBook {
         PerpPocket w = _pockets[account];
         FundingWord f = _funding; // one read for the owed amount and the premium
         int256 size = pw.size();
-        int256 owed = PerpMath.fundingOwed(size, _chargeIndex(f.indexAt(block.timestamp), f, size), pw.snapshot());
+        int256 charged = f.indexAt(block.timestamp); // its charge index, as in `_owedNow`
+        if (f.hasLoss()) charged += _loss.offsetFor(size);
+        int256 owed = PerpMath.fundingOwed(size, charged, pw.snapshot());
         PremiumWord iw = _index;
         int256 premiumLot = (int256(iw.indexLot()) * _smoothedNow(f, iw)) / PREMIUM_SCALE;
         int256 prem = size * premiumLot;

@@ -12,10 +12,15 @@ import {AccountId, AccountIdLib} from "./types/AccountId.sol";
 
 /// @title PerpLiquidator: liquidation and bankruptcy of perp positions (see `IPerpLiquidator`)
 /// @notice Holds nothing. Values come from ATLAS and the market; positions move only through the
-/// market's liquidator-only `transferPosition`, which settles both sides in the Clearinghouse.
+/// market's liquidator-only `transferPosition`, which settles both sides in the Clearinghouse; a
+/// bankrupt position's loss reaches the opposite side through the market's `absorbLoss`.
 contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
     uint256 internal constant WAD = 1e18;
     uint256 internal constant BPS = 10_000;
+    /// @dev Fields of `IClearinghouse.accountState` (the Clearinghouse's word, drawn there): the
+    /// market mask at [191..128], the liquidatable-since time from bit 208.
+    uint256 internal constant STATE_MARKETS_SHIFT = 128;
+    uint256 internal constant STATE_SINCE_SHIFT = 208;
 
     IClearinghouse public immutable CLEARINGHOUSE;
 
@@ -36,7 +41,7 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
         int256 mvBefore = atlas.maintenanceValue(account);
         require(mvBefore < 0, IClearinghouse.NotLiquidatable(account, mvBefore));
         // the first call starts the auction clock (the flag re-values the account: only when needed)
-        if (CLEARINGHOUSE.accountState(account) >> 208 == 0) CLEARINGHOUSE.flagLiquidatable(account);
+        if (CLEARINGHOUSE.accountState(account) >> STATE_SINCE_SHIFT == 0) CLEARINGHOUSE.flagLiquidatable(account);
         (int256 size,,,, uint256 bids, uint256 asks) = m.positionOf(account);
         require(bids | asks == 0, IClearinghouse.OrdersStillOpen(market, bids + asks));
         require(size != 0, NoPosition(account));
@@ -112,35 +117,34 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IPerpLiquidator
-    function resolveBankruptcy(address market, AccountId account, AccountId[] calldata counterparties)
+    function resolveBankruptcy(address market, AccountId account, uint8 resolverSub)
         external
         nonReentrant
+        returns (uint256 priceAtoms)
     {
+        AccountId resolver = AccountIdLib.from(msg.sender, resolverSub);
+        require(!resolver.eq(account), IClearinghouse.SelfLiquidation());
         IPerpMarket m = _perp(market);
+        // (1) the account's own assets are gone: nothing left anywhere but this loss
         require(CLEARINGHOUSE.holdsNoAssets(account) && _noValueElsewhere(m, account), NotBankrupt(account));
-        (int256 size, int256 atMark, uint256 markLot, bool orders) = _atMark(m, account);
-        require(size != 0 && !orders && atMark < 0, NotBankrupt(account));
-        uint256 absS = SignedMath.abs(size);
-        uint256 shortfall = uint256(-atMark);
-        uint256 covered = m.coverFromFees(account, shortfall);
-        uint256 rest = shortfall > covered ? shortfall - covered : 0;
-        // bankruptcy price: the mark moved against the counterparties by rest / |size| (rounded up,
-        // so the account's loss is covered)
-        uint256 step = Math.ceilDiv(rest, absS);
-        uint256 price =
-            size > 0 ? markLot / WAD + step : (Math.ceilDiv(markLot, WAD) > step ? Math.ceilDiv(markLot, WAD) - step : 0);
-        uint256[] memory share = _shares(m, counterparties, size, absS);
-        for (uint256 i; i < counterparties.length; ++i) {
-            if (share[i] == 0) continue;
-            m.transferPosition(account, counterparties[i], size > 0 ? int256(share[i]) : -int256(share[i]), price, false);
-        }
-        emit BankruptcyResolved(market, account, size, price, covered, rest);
+        (int256 size, int256 entry, int256 cash, int256 owed, uint256 bids, uint256 asks) = m.positionOf(account);
+        (, uint256 markLot) = m.markPrice();
+        // the resolver's side of the mark, as a liquidator's: it buys a long, sells a short
+        priceAtoms = size > 0 ? markLot / WAD : Math.ceilDiv(markLot, WAD);
+        // the position's value closed at that price (owed: funding and losses charged to its side)
+        int256 value = cash - owed - entry + size * int256(priceAtoms);
+        require(size != 0 && bids | asks == 0 && value < 0, NotBankrupt(account));
+        // (2) the market's fees, then (4) the opposite side through its loss index: the account's cash
+        // then covers the close exactly (the fees' tick rounding may leave it a few atoms over)
+        (uint256 feeAtoms, uint256 socializedAtoms) = m.absorbLoss(account, uint256(-value));
+        m.transferPosition(account, resolver, size, priceAtoms, true);
+        emit BankruptcyResolved(market, account, resolver, size, priceAtoms, feeAtoms, socializedAtoms);
     }
 
     /// @dev No other perp market holds value for the account: each position there is flat or under
     /// water at its mark, with no open orders (else its owner keeps a gain while others cover a loss).
     function _noValueElsewhere(IPerpMarket self, AccountId account) internal view returns (bool) {
-        uint256 m = (CLEARINGHOUSE.accountState(account) >> 128) & type(uint64).max;
+        uint256 m = uint64(CLEARINGHOUSE.accountState(account) >> STATE_MARKETS_SHIFT);
         m &= CLEARINGHOUSE.perpMarketMask();
         for (uint256 i; m != 0; ++i) {
             if (m & 1 != 0) {
@@ -172,37 +176,6 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
         uint256 absS = SignedMath.abs(size);
         int256 sized = size > 0 ? int256((absS * markLot) / WAD) : -int256(Math.ceilDiv(absS * markLot, WAD));
         return (size, cash - owed - entry + sized, markLot, bids | asks != 0);
-    }
-
-    /// @dev Pro-rata lots per counterparty (floor), the remainder one lot each in the order given.
-    function _shares(IPerpMarket m, AccountId[] calldata cps, int256 size, uint256 absS)
-        internal
-        view
-        returns (uint256[] memory share)
-    {
-        (uint256 oi,,) = m.openInterest();
-        uint256[] memory held = new uint256[](cps.length);
-        uint256 given;
-        for (uint256 i; i < cps.length; ++i) {
-            require(i == 0 || AccountId.unwrap(cps[i]) > AccountId.unwrap(cps[i - 1]), NotCounterparty(cps[i]));
-            (int256 s,,,,,) = m.positionOf(cps[i]);
-            require(s != 0 && (s > 0) != (size > 0), NotCounterparty(cps[i]));
-            held[i] = SignedMath.abs(s);
-            given += held[i];
-        }
-        require(given == oi, IncompleteCounterparties(given, oi));
-        share = new uint256[](cps.length);
-        uint256 assigned;
-        for (uint256 i; i < cps.length; ++i) {
-            share[i] = (absS * held[i]) / oi;
-            assigned += share[i];
-        }
-        for (uint256 i; assigned < absS; ++i) {
-            if (share[i] < held[i]) {
-                ++share[i];
-                ++assigned;
-            }
-        }
     }
 
     function _perp(address market) internal view returns (IPerpMarket m) {

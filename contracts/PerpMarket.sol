@@ -12,6 +12,13 @@ import {IOrderBook, BookParams} from "./interfaces/IOrderBook.sol";
 import {IClearinghouse} from "./interfaces/IClearinghouse.sol";
 import {IPriceOracle} from "./interfaces/IPriceOracle.sol";
 import {AccountId} from "./types/AccountId.sol";
+import {Position, PositionLib} from "./types/Position.sol";
+import {PerpPocket, PerpPocketLib} from "./types/PerpPocket.sol";
+import {FundingWord, FundingWordLib} from "./types/FundingWord.sol";
+import {PerpStats} from "./types/PerpStats.sol";
+import {PremiumWord, PremiumWordLib} from "./types/PremiumWord.sol";
+import {LossWord} from "./types/LossWord.sol";
+import {PerpRiskReturn} from "./libraries/PerpRiskReturn.sol";
 import {OrderCodec as C} from "./libraries/OrderCodec.sol";
 import {FeeMath} from "./libraries/FeeMath.sol";
 import {PerpMath} from "./libraries/PerpMath.sol";
@@ -31,12 +38,9 @@ contract PerpMarket is IPerpMarket, OrderBook {
     uint256 internal constant WAD = 1e18;
     uint256 internal constant PPM = 1e6;
     int256 internal constant FS = PerpMath.FUNDING_SCALE;
-    uint256 internal constant M16 = 0xffff;
-    uint256 internal constant M80 = (1 << 80) - 1;
-    uint256 internal constant M31 = (1 << 31) - 1;
-    uint256 internal constant M96 = (1 << 96) - 1;
-    uint256 internal constant M128 = (1 << 128) - 1;
-    uint256 internal constant M152 = (1 << 152) - 1;
+    /// @notice Default premium parameters of a new market (governance may change them, within bounds).
+    uint256 internal constant DEFAULT_HALF_LIFE = 60;
+    uint256 internal constant DEFAULT_IMPACT_USD = 10_000;
     /// @notice A funding update whose book top did not move (same best bid and ask) re-reads the
     /// oracle only when this long has passed since the last update. The premium depends on the
     /// oracle index too, so this bounds how stale the index behind the rate and the premium may be
@@ -76,28 +80,23 @@ contract PerpMarket is IPerpMarket, OrderBook {
     uint256 internal immutable BASIS_BPS;
     uint256 internal immutable FLOOR_BPS;
 
-    /// @dev Position: [63..0] size lots (int64) | [159..64] entry quote atoms (int96) |
-    ///      [255..160] funding snapshot (int96, quote atoms × 1e9 per lot)
-    mapping(AccountId account => uint256) internal _positions;
-    /// @dev Pocket: [47..0] open bid lots | [95..48] open ask lots | [111..96] open orders |
-    ///      [255..128] unsettled cash, quote atoms (int128)
-    mapping(AccountId account => uint256) internal _pockets;
-    /// @dev Funding: [95..0] cumulative index (int96, quote atoms × 1e9 per lot) | [191..96] index
-    ///      change per second (int96) | [223..192] smoothed premium at the last update (int32, 1e-10
-    ///      of the index) | [255..224] last update (uint32). The index is int96 like the snapshot in
-    ///      every position word, so a wider field would buy nothing; the premium sits here because
-    ///      every update writes this word anyway and `riskOf` reads it anyway.
-    uint256 internal _funding;
-    /// @dev [63..0] long open interest lots | [143..64] funding paid | [223..144] funding received
-    uint256 internal _stats;
-    /// @dev The premium's word: [151..0] index price per lot in quote atoms × 1e18, as of the last
-    ///      sample (uint152: ample with at most 8 quote decimals) | [183..152] target: the impact
-    ///      premium sampled then (int32, 1e-10 of the index) | [199..184] half-life, seconds (uint16)
-    ///      | [223..200] deepest tick the target counted (0 = none) | [224] its side (0 = bids) |
-    ///      [255..225] impact notional, whole USD (uint31). `riskOf` reads it anyway (index, target,
-    ///      half-life value the smoothed premium now), and a take's removal check warms it for the
-    ///      sample that follows: one slot for all the premium's state.
-    uint256 internal _index;
+    /// @dev Each account's position: size, entry, charge-index snapshot (layout: `Position`).
+    mapping(AccountId account => Position) internal _positions;
+    /// @dev Each account's pocket: open bid and ask lots, open orders, unsettled cash (`PerpPocket`).
+    mapping(AccountId account => PerpPocket) internal _pockets;
+    /// @dev Funding index, rate, smoothed premium, last update and the loss flag (`FundingWord`).
+    ///      The loss flag spares every valuation and settlement of a market without a bankruptcy
+    ///      the read of `_loss`.
+    FundingWord internal _funding;
+    /// @dev Cumulative bankruptcy loss per long and per short lot (`LossWord`). A position's snapshot
+    ///      is of its side's charge index: funding index + loss per long lot for a long, − loss per
+    ///      short lot for a short, so `PerpMath.fundingOwed` settles funding and loss in one rounding.
+    LossWord internal _loss;
+    /// @dev Long open interest and the funding totals (`PerpStats`).
+    PerpStats internal _stats;
+    /// @dev The premium's word: the last sample's index per lot and target, the deepest counted tick
+    ///      and the premium's parameters (`PremiumWord`): one slot for all the premium's state.
+    PremiumWord internal _index;
     /// @dev This call removed depth the target counted: `_flush` re-samples.
     bool internal transient _depthRemoved;
 
@@ -140,9 +139,8 @@ contract PerpMarket is IPerpMarket, OrderBook {
         IMPACT_USD = p.impactNotionalUsd;
         BASIS_BPS = p.basisBps;
         FLOOR_BPS = p.floorBps;
-        _funding = uint256(block.timestamp) << 224;
-        // defaults: $10,000 impact notional, 60 s half-life (governance may change them, within bounds)
-        _index = (uint256(60) << 184) | (uint256(10_000) << 225);
+        _funding = FundingWordLib.initial(block.timestamp);
+        _index = PremiumWordLib.initial(DEFAULT_HALF_LIFE, DEFAULT_IMPACT_USD);
     }
 
     // ------------------------------------------------------------------ governance
@@ -161,7 +159,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
             InvalidPremiumParams(impactNotionalUsd, halfLifeSeconds)
         );
         _accrue(); // the smoothed premium to now under the old half-life
-        _index = (_index & ~((M16 << 184) | (M31 << 225))) | (halfLifeSeconds << 184) | (impactNotionalUsd << 225);
+        _index = _index.withParams(halfLifeSeconds, impactNotionalUsd);
         emit PremiumParamsSet(impactNotionalUsd, halfLifeSeconds);
     }
 
@@ -194,15 +192,34 @@ contract PerpMarket is IPerpMarket, OrderBook {
     }
 
     /// @inheritdoc IPerpMarket
-    function coverFromFees(AccountId account, uint256 atoms) external onlyLiquidator returns (uint256 covered) {
+    function absorbLoss(AccountId account, uint256 lossAtoms)
+        external
+        onlyLiquidator
+        returns (uint256 feeAtoms, uint256 socializedAtoms)
+    {
+        // (2) the market's fees, in whole tick units rounded up: the account gets the dust
         uint256 top = _top;
-        uint256 ticks = Math.ceilDiv(atoms, TICK_SIZE); // whole tick units: the account gets the dust
+        uint256 ticks = Math.ceilDiv(lossAtoms, TICK_SIZE);
         if (ticks > top >> 128) ticks = top >> 128;
         _top = top - (ticks << 128);
-        covered = ticks * TICK_SIZE;
-        uint256 w = _pockets[account];
-        int256 cash = int128(uint128(w >> 128)) + int256(covered);
-        _pockets[account] = (w & type(uint128).max) | (uint256(uint128(cash.toInt128())) << 128);
+        feeAtoms = ticks * TICK_SIZE;
+        // (4) the rest: every lot of the opposite side owes the same share, through its loss index
+        int256 size = _positions[account].size();
+        if (lossAtoms > feeAtoms && size != 0) {
+            socializedAtoms = lossAtoms - feeAtoms;
+            // the opposite side holds as many lots as the long open interest (>= |size| > 0)
+            uint256 oi = _stats.longLots();
+            // rounded up: the opposite side pays up to oi / 1e9 atoms more than the loss in all, the
+            // market never credits more than it charges
+            uint256 perLot = Math.ceilDiv(socializedAtoms * uint256(FS), oi);
+            _loss = _loss.charged(size > 0, perLot);
+            _funding = _funding.withLoss();
+            // credited now, collected as each opposite position is next touched: counted as received
+            // (P2, P3 of docs/INVARIANTS.md), the charges as paid
+            _countFunding(-int256(socializedAtoms));
+            emit LossSocialized(account, size > 0 ? 1 : 0, socializedAtoms, perLot);
+        }
+        _pockets[account] = _pockets[account].addCash(int256(feeAtoms + socializedAtoms));
     }
 
     /// @inheritdoc IPerpMarket
@@ -259,7 +276,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
     /// leave less room than the order had): the rest is cancelled, never the taker's transaction.
     /// The position slot read here is warm for the fill that follows.
     function _makerFillable(uint256 ow, uint256 olots, uint256 makerSide) internal view override returns (uint256) {
-        int256 size = int64(uint64(_positions[AccountId.wrap(bytes32(ow & C.ACCOUNT_MASK))]));
+        int256 size = _positions[AccountId.wrap(bytes32(ow & C.ACCOUNT_MASK))].size();
         int256 room;
         if (ow & SLOT_REDUCE_ONLY != 0) room = makerSide == 0 ? -size : size;
         else room = makerSide == 0 ? int256(POSITION_CAP) - size : int256(POSITION_CAP) + size;
@@ -269,8 +286,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
 
     function _trimMaker(uint256 owner, uint256 side, uint256 tick, uint256 lots, bool ends) internal override {
         AccountId acct = AccountId.wrap(bytes32(owner));
-        uint256 w = _pocketLess(_pockets[acct], side, lots);
-        _pockets[acct] = ends ? w - (1 << 96) : w;
+        _pockets[acct] = _pockets[acct].less(side, lots, ends);
         _noteRemoval(side, tick);
     }
 
@@ -279,29 +295,23 @@ contract PerpMarket is IPerpMarket, OrderBook {
     /// depth that is gone. Adding depth needs no record: an unsampled addition only understates.
     function _noteRemoval(uint256 side, uint256 tick) internal {
         if (_depthRemoved) return;
-        uint256 iw = _index;
-        uint256 deepest = (iw >> 200) & C.M24;
-        if (deepest != 0 && (iw >> 224) & 1 == side && (side == 0 ? tick >= deepest : tick <= deepest)) {
+        PremiumWord iw = _index;
+        uint256 deepest = iw.countedTick();
+        if (deepest != 0 && iw.countedSide() == side && (side == 0 ? tick >= deepest : tick <= deepest)) {
             _depthRemoved = true;
         }
     }
 
-    function _pocketLess(uint256 w, uint256 side, uint256 lots) internal pure returns (uint256) {
-        return side == 0 ? w - lots : w - (lots << 48);
-    }
-
     function _openCount(AccountId acct) internal view override returns (uint256) {
-        return (_pockets[acct] >> 96) & M16;
+        return _pockets[acct].openOrders();
     }
 
     /// @dev One maker fill: funding, position and pocket of the maker (two slot writes).
     function _fillMaker(uint256 top, Taker memory t, uint256 maker, uint256 f, bool done) internal override {
         AccountId acct = AccountId.wrap(bytes32(maker));
-        uint256 pw = _positions[acct];
-        int256 size = int64(uint64(pw));
-        int256 entry = int96(uint96(pw >> 64));
-        int256 index = _indexNow();
-        int256 owed = PerpMath.fundingOwed(size, index, int96(uint96(pw >> 160)));
+        (int256 size, int256 entry, int256 snapshot) = _positions[acct].unpack();
+        FundingWord fw = _funding;
+        int256 index = fw.indexAt(block.timestamp);
         uint256 n = f * t.tick;
         (uint256 fee, uint256 rebate) = FeeMath.makerFee(n, int16(uint16(top >> 56)));
         t.makerFees += int256(fee) - int256(rebate);
@@ -309,11 +319,17 @@ contract PerpMarket is IPerpMarket, OrderBook {
         int256 d = t.side == 0 ? -int256(f) : int256(f);
         (int256 size1, int256 entry1, int256 realised) = PerpMath.trade(size, entry, d, n * TICK_SIZE);
         t.makerLongDelta += _longPart(size1) - _longPart(size);
-        _positions[acct] = _packPosition(size1, entry1, index);
-        uint256 w = _pocketLess(_pockets[acct], t.side ^ 1, f);
-        if (done) w -= 1 << 96;
-        int256 cash = int128(uint128(w >> 128)) + realised - owed - int256(fee * TICK_SIZE) + int256(rebate * TICK_SIZE);
-        _pockets[acct] = (w & type(uint128).max) | (uint256(uint128(cash.toInt128())) << 128);
+        // the charge indexes of the size held and of the new size (`_owedNow`), `_loss` read once
+        (int256 charged, int256 snapshot1) = (index, index);
+        if (fw.hasLoss()) {
+            LossWord loss = _loss;
+            (charged, snapshot1) = (index + loss.offsetFor(size), index + loss.offsetFor(size1));
+        }
+        int256 owed = PerpMath.fundingOwed(size, charged, snapshot);
+        _positions[acct] = PositionLib.pack(size1, entry1, snapshot1);
+        _pockets[acct] = _pockets[acct].less(t.side ^ 1, f, done).addCash(
+            realised - owed - int256(fee * TICK_SIZE) + int256(rebate * TICK_SIZE)
+        );
         _countFunding(owed);
     }
 
@@ -340,19 +356,15 @@ contract PerpMarket is IPerpMarket, OrderBook {
     /// `owedBase` != 0 asks `_flush` to settle the funding even if the position did not trade.
     function _load(AccountId acct) internal view override returns (Ctx memory c) {
         c.account = acct;
-        uint256 pw = _positions[acct];
-        uint256 w = _pockets[acct];
-        c.size = int64(uint64(pw));
-        c.entry = int96(uint96(pw >> 64));
+        Position pw = _positions[acct];
+        c.size = pw.size();
+        c.entry = pw.entry();
         c.sizeBefore = SignedMath.abs(c.size);
-        c.lockedQuote = w & C.M48;
-        c.lockedBase = (w >> 48) & C.M48;
-        c.openOrders = (w >> 96) & M16;
+        (c.lockedQuote, c.lockedBase, c.openOrders, c.cash) = _pockets[acct].unpack();
         // the open lots as loaded (the spot-only unswept fields are free here): more on either side
         // after the call is added risk
         (c.unsweptQuote, c.unsweptBase) = (c.lockedQuote, c.lockedBase);
-        c.cash = int128(uint128(w >> 128));
-        c.owedQuote = pw;
+        c.owedQuote = Position.unwrap(pw);
     }
 
     function _applyTrade(Ctx memory c, int256 d, uint256 notional) internal pure {
@@ -373,9 +385,8 @@ contract PerpMarket is IPerpMarket, OrderBook {
     }
 
     function _writePocket(Ctx memory c) internal {
-        require(c.lockedQuote <= C.M48 && c.lockedBase <= C.M48, AmountOverflow());
-        _pockets[c.account] = c.lockedQuote | (c.lockedBase << 48) | (c.openOrders << 96)
-            | (uint256(uint128(c.cash.toInt128())) << 128);
+        require(c.lockedQuote <= PerpPocketLib.MAX_LOTS && c.lockedBase <= PerpPocketLib.MAX_LOTS, AmountOverflow());
+        _pockets[c.account] = PerpPocketLib.pack(c.lockedQuote, c.lockedBase, c.openOrders, c.cash);
     }
 
     /// @dev Writes pocket and (if it traded) position, settles the cash into the Clearinghouse,
@@ -385,16 +396,25 @@ contract PerpMarket is IPerpMarket, OrderBook {
     /// owed amount is a function of size and snapshot, and ATLAS counts it meanwhile (`riskOf`). That
     /// spares those calls the position write, the funding totals and a Clearinghouse balance update.
     function _flush(Ctx memory c) internal override {
-        uint256 pw = c.owedQuote;
+        Position pw = Position.wrap(c.owedQuote);
         int256 cash = c.cash;
-        if (c.size != int64(uint64(pw)) || c.entry != int96(uint96(pw >> 64)) || c.owedBase != 0) {
-            int256 index = _indexNow();
-            // funding over [snapshot, now] on the size held then (a fill earlier in this call
-            // changed `c.size`, not the past)
-            int256 owed = PerpMath.fundingOwed(int64(uint64(pw)), index, int96(uint96(pw >> 160)));
+        int256 held = pw.size();
+        FundingWord fw; // read once, if the position is settled, for the refresh check below too
+        bool fwRead;
+        if (c.size != held || c.entry != pw.entry() || c.owedBase != 0) {
+            (fw, fwRead) = (_funding, true);
+            // funding and loss charges over [snapshot, now] on the size held then (a fill earlier in
+            // this call changed `c.size`, not the past: a position closed before it settles still pays)
+            int256 index = fw.indexAt(block.timestamp);
+            (int256 charged, int256 snapshot1) = (index, index); // as in `_fillMaker`
+            if (fw.hasLoss()) {
+                LossWord loss = _loss;
+                (charged, snapshot1) = (index + loss.offsetFor(held), index + loss.offsetFor(c.size));
+            }
+            int256 owed = PerpMath.fundingOwed(held, charged, pw.snapshot());
             _countFunding(owed);
             cash -= owed;
-            _positions[c.account] = _packPosition(c.size, c.entry, index);
+            _positions[c.account] = PositionLib.pack(c.size, c.entry, snapshot1);
         }
         c.cash = 0;
         // risk added: a larger position, or more open lots on a side (a reducing trade of an account
@@ -413,7 +433,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
             // book alone, so the mark it priced at stays the one ATLAS values at.
             if (
                 removed || (before ^ c.top) & C.M48 != 0
-                    || block.timestamp >= (_funding >> 224) + INDEX_REFRESH_SECONDS
+                    || block.timestamp >= (fwRead ? fw : _funding).lastUpdate() + INDEX_REFRESH_SECONDS
             ) _updateFunding();
         } else if (removed) {
             _updateFunding(); // an amend or a cancel took counted lots off a level it left non-empty
@@ -433,27 +453,36 @@ contract PerpMarket is IPerpMarket, OrderBook {
 
     /// @dev Cumulative funding index now: the stored index plus the per-second change since.
     function _indexNow() internal view returns (int256) {
-        uint256 f = _funding;
-        return int96(uint96(f)) + int96(uint96(f >> 96)) * int256(block.timestamp - (f >> 224));
+        return _funding.indexAt(block.timestamp);
     }
 
-    /// @dev Brings the stored index and the smoothed premium to now (keeping the rate in force).
+    /// @dev What a position owes now (positive = pays): funding and unsettled loss charges. The
+    /// charge index of a position of `size` lots is the funding index, plus the loss charged per long
+    /// lot for a long (it pays as the index rises), less the loss per short lot for a short (it pays
+    /// as the index falls); a position's snapshot is of this index, so one `PerpMath.fundingOwed`
+    /// settles both. `_loss` is read only once a loss was socialised (the funding word's flag).
+    function _owedNow(Position pw) internal view returns (int256) {
+        FundingWord f = _funding;
+        int256 size = pw.size();
+        int256 charged = f.indexAt(block.timestamp);
+        if (f.hasLoss()) charged += _loss.offsetFor(size);
+        return PerpMath.fundingOwed(size, charged, pw.snapshot());
+    }
+
+    /// @dev Brings the stored index and the smoothed premium to now (keeping the rate and the loss flag).
     function _accrue() internal {
-        uint256 f = _funding;
-        _funding = uint256(uint96(_indexNow().toInt96())) | (f & (M96 << 96)) | (_smoothedNow(f, _index) << 192)
-            | (block.timestamp << 224);
+        FundingWord f = _funding;
+        _funding = f.accrued(f.indexAt(block.timestamp), _smoothedNow(f, _index), block.timestamp);
     }
 
-    /// @dev The smoothed premium now (1e-10 of the index), as a uint32 field: the one stored at the
-    /// last update moved toward the target sampled then, at most maxPremium / (2 × half-life) per
-    /// second (`PerpMath.smooth`). |premium| <= maxPremium <= 1e9 (1000 bps): the int32 is safe.
-    function _smoothedNow(uint256 f, uint256 iw) internal view returns (uint256) {
-        uint256 stored = (f >> 192) & C.M32;
-        if (stored == (iw >> 152) & C.M32) return stored; // at its target: the common case
-        int256 s = PerpMath.smooth(
-            int32(uint32(stored)), int32(uint32(iw >> 152)), block.timestamp - (f >> 224), MAX_PREMIUM_PPM, (iw >> 184) & M16
-        );
-        return uint256(uint32(int32(s)));
+    /// @dev The smoothed premium now (1e-10 of the index): the one stored at the last update moved
+    /// toward the target sampled then, at most maxPremium / (2 × half-life) per second
+    /// (`PerpMath.smooth`). |premium| <= maxPremium <= 1e9 (1000 bps): it fits the words' int32.
+    function _smoothedNow(FundingWord f, PremiumWord iw) internal view returns (int256) {
+        int256 stored = f.premium();
+        int256 target = iw.target();
+        if (stored == target) return stored; // at its target: the common case
+        return PerpMath.smooth(stored, target, block.timestamp - f.lastUpdate(), MAX_PREMIUM_PPM, iw.halfLife());
     }
 
     /// @dev A sample: index to now, the smoothed premium to now (toward the last target), then a new
@@ -469,31 +498,29 @@ contract PerpMarket is IPerpMarket, OrderBook {
         // an index per lot beyond 2^152 (or 0) has no premium to speak of: as with no price. The
         // book cannot be priced, so the target becomes the index (0, nothing counted): a removal
         // that asked for this sample must not leave its size counted
-        if (indexLot == 0 || indexLot >> 152 != 0) {
+        if (indexLot == 0 || indexLot > PremiumWordLib.MAX_INDEX_LOT) {
             _accrue();
-            uint256 iw0 = _index;
-            uint256 neutral = iw0 & ~((C.M32 << 152) | (uint256((1 << 25) - 1) << 200));
-            if (neutral != iw0) _index = neutral;
+            PremiumWord iw0 = _index;
+            PremiumWord neutral = iw0.neutral();
+            if (!neutral.eq(iw0)) _index = neutral;
             return;
         }
-        uint256 f = _funding;
-        uint256 iw = _index;
-        int256 index = _indexNow();
-        uint256 smoothed = _smoothedNow(f, iw);
+        FundingWord f = _funding;
+        PremiumWord iw = _index;
+        int256 index = f.indexAt(block.timestamp);
+        int256 smoothed = _smoothedNow(f, iw);
         (int256 target, uint256 counted) = _samplePremium(indexLot, pq, iw);
-        int256 premiumPpm = int32(uint32(smoothed)) / (PREMIUM_SCALE / int256(PPM));
+        int256 premiumPpm = smoothed / (PREMIUM_SCALE / int256(PPM));
         int256 r = PerpMath.rate(premiumPpm, INTEREST_PPM, CLAMP_PPM, CAP_PPM);
         // change of the index per second: rate × index price per lot, in quote atoms × 1e9 per lot
         int256 perSec = (r * int256(indexLot)) / int256(PPM * 3600 * (WAD / uint256(FS)));
-        int256 perSecBefore = int96(uint96(f >> 96));
-        _funding = uint256(uint96(index.toInt96())) | (uint256(uint96(perSec.toInt96())) << 96) | (smoothed << 192)
-            | (block.timestamp << 224);
-        // |target| <= maxPremium <= 1e9: the int32 is safe
-        uint256 iw1 = indexLot | (uint256(uint32(int32(target))) << 152) | (iw & ((M16 << 184) | (M31 << 225)))
-            | (counted << 200);
-        if (iw1 != iw) _index = iw1;
+        int256 perSecBefore = f.perSecond();
+        _funding = f.sampled(index, perSec, smoothed, block.timestamp);
+        // |target| <= maxPremium <= 1e9: it fits the word's int32
+        PremiumWord iw1 = iw.sampled(indexLot, target, counted);
+        if (!iw1.eq(iw)) _index = iw1;
         // the index and rate are logged when they change, not on every update (a log is costly on MegaETH)
-        if (perSec != perSecBefore || indexLot != iw & M152) emit FundingUpdated(index, r, premiumPpm, indexLot);
+        if (perSec != perSecBefore || indexLot != iw.indexLot()) emit FundingUpdated(index, r, premiumPpm, indexLot);
     }
 
     /// @dev The book's impact premium over the index (1e-10 of it): the average price at which the
@@ -501,10 +528,14 @@ contract PerpMarket is IPerpMarket, OrderBook {
     /// and asks only below it, each level's price bounded by the clamp, the rest of the notional at
     /// the index; at most `MAX_IMPACT_LEVELS` levels. Only one side can lie beyond the index (the book
     /// never crosses), so at most one side is walked, and on a book quoted around the index no level
-    /// is read. Also returns the deepest tick counted and its side (`counted`: tick | side << 24), kept
-    /// for the removal checks.
+    /// is read. Also returns the deepest tick counted and its side (`counted`, as
+    /// `PremiumWordLib.counted` packs them), kept for the removal checks.
     /// Rounded toward zero (neutral: a price, not a payment).
-    function _samplePremium(uint256 indexLot, uint256 pq, uint256 iw) internal view returns (int256 target, uint256 counted) {
+    function _samplePremium(uint256 indexLot, uint256 pq, PremiumWord iw)
+        internal
+        view
+        returns (int256 target, uint256 counted)
+    {
         uint256 top = _top;
         uint256 side = 0;
         uint256 tick = top & C.M24;
@@ -516,7 +547,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
         uint256 deepest;
         if (tick != 0) {
             // notional to fill, quote atoms × 1e18: impact USD / quote USD price
-            uint256 budget = Math.mulDiv((iw >> 225) * QUOTE_UNIT, WAD * WAD, pq);
+            uint256 budget = Math.mulDiv(iw.impactUsd() * QUOTE_UNIT, WAD * WAD, pq);
             uint256 notional = budget;
             // the farthest a level may count: the clamp (premium per lot, quote atoms × 1e18)
             uint256 maxGap = (indexLot * uint256(MAX_PREMIUM_PPM)) / PPM;
@@ -541,7 +572,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
             target = int256(Math.mulDiv(excess, uint256(PREMIUM_SCALE), notional));
             if (side == 1) target = -target;
         }
-        counted = deepest | (side << 24);
+        counted = PremiumWordLib.counted(deepest, side);
     }
 
     /// @dev Index and mark per lot now: the oracle's index, the smoothed premium now.
@@ -549,40 +580,26 @@ contract PerpMarket is IPerpMarket, OrderBook {
         (uint256 pu,) = ORACLE.price(BASE);
         (uint256 pq,) = ORACLE.price(QUOTE);
         indexLot = (pu * LOT_SIZE * QUOTE_UNIT * WAD) / (BASE_UNIT * pq);
-        int256 premium = int32(uint32(_smoothedNow(_funding, _index)));
+        int256 premium = _smoothedNow(_funding, _index);
         markLot = uint256((int256(indexLot) * (PREMIUM_SCALE + premium)) / PREMIUM_SCALE);
     }
 
     function _setOpenInterest(int256 delta) internal {
         if (delta == 0) return;
-        uint256 s = _stats;
-        uint256 oi = uint256(int256(s & C.M64) + delta);
+        PerpStats s = _stats;
+        uint256 oi = uint256(int256(s.longLots()) + delta);
         require(delta < 0 || oi <= OI_CAP, OpenInterestCap(oi, OI_CAP));
-        _stats = (s & ~C.M64) | oi;
+        _stats = s.withLongLots(oi);
     }
 
     /// @dev Σ paid and Σ received, for the invariant Σ paid = Σ received + dust. Statistics only:
     /// each saturates at 2^80 − 1 rather than revert, so no fill or settlement can fail on them.
     function _countFunding(int256 owed) internal {
         if (owed == 0) return;
-        uint256 s = _stats;
-        if (owed > 0) {
-            uint256 paid = ((s >> 64) & M80) + uint256(owed);
-            if (paid > M80) paid = M80;
-            _stats = (s & ~(M80 << 64)) | (paid << 64);
-        } else {
-            uint256 rec = ((s >> 144) & M80) + uint256(-owed);
-            if (rec > M80) rec = M80;
-            _stats = (s & ~(M80 << 144)) | (rec << 144);
-        }
+        _stats = owed > 0 ? _stats.addPaid(uint256(owed)) : _stats.addReceived(uint256(-owed));
     }
 
     // ------------------------------------------------------------------ helpers
-
-    function _packPosition(int256 size, int256 entry, int256 index) internal pure returns (uint256) {
-        return uint256(uint64(int64(size))) | (uint256(uint96(entry.toInt96())) << 64)
-            | (uint256(uint96(index.toInt96())) << 160);
-    }
 
     function _longPart(int256 size) internal pure returns (int256) {
         return size > 0 ? size : int256(0);
@@ -596,67 +613,67 @@ contract PerpMarket is IPerpMarket, OrderBook {
         view
         returns (int256 sizeLots, int256 entryAtoms, int256 cashAtoms, int256 fundingOwedAtoms, uint256 bidLots, uint256 askLots)
     {
-        uint256 pw = _positions[account];
-        uint256 w = _pockets[account];
-        sizeLots = int64(uint64(pw));
-        entryAtoms = int96(uint96(pw >> 64));
-        cashAtoms = int128(uint128(w >> 128));
-        fundingOwedAtoms = PerpMath.fundingOwed(sizeLots, _indexNow(), int96(uint96(pw >> 160)));
-        bidLots = w & C.M48;
-        askLots = (w >> 48) & C.M48;
+        Position pw = _positions[account];
+        PerpPocket w = _pockets[account];
+        sizeLots = pw.size();
+        entryAtoms = pw.entry();
+        cashAtoms = w.cash();
+        fundingOwedAtoms = _owedNow(pw);
+        bidLots = w.bidLots();
+        askLots = w.askLots();
     }
 
     /// @inheritdoc IPerpMarket
     /// @dev No oracle call: the smoothed premium now, applied to the index per lot of the last sample
     /// (ATLAS prices the size at its own oracle read).
     function riskOf(AccountId account) external view returns (PerpRisk memory r) {
-        uint256 pw = _positions[account];
-        uint256 w = _pockets[account];
-        int256 size = int64(uint64(pw));
-        int256 owed = PerpMath.fundingOwed(size, _indexNow(), int96(uint96(pw >> 160)));
-        uint256 iw = _index;
-        int256 premiumLot = (int256(iw & M152) * int32(uint32(_smoothedNow(_funding, iw)))) / PREMIUM_SCALE;
+        Position pw = _positions[account];
+        PerpPocket w = _pockets[account];
+        FundingWord f = _funding; // one read for the owed amount and the premium
+        int256 size = pw.size();
+        int256 charged = f.indexAt(block.timestamp); // its charge index, as in `_owedNow`
+        if (f.hasLoss()) charged += _loss.offsetFor(size);
+        int256 owed = PerpMath.fundingOwed(size, charged, pw.snapshot());
+        PremiumWord iw = _index;
+        int256 premiumLot = (int256(iw.indexLot()) * _smoothedNow(f, iw)) / PREMIUM_SCALE;
         int256 prem = size * premiumLot;
         // the premium's value rounded against the account
         int256 premAtoms = prem >= 0 ? prem / int256(WAD) : -int256(Math.ceilDiv(uint256(-prem), WAD));
         r.underlying = BASE;
         r.quote = QUOTE;
         r.sizeAtoms = size * int256(LOT_SIZE);
-        r.bidAtoms = (w & C.M48) * LOT_SIZE;
-        r.askAtoms = ((w >> 48) & C.M48) * LOT_SIZE;
-        r.cashAtoms = int128(uint128(w >> 128)) - int96(uint96(pw >> 64)) - owed + premAtoms;
+        r.bidAtoms = w.bidLots() * LOT_SIZE;
+        r.askAtoms = w.askLots() * LOT_SIZE;
+        r.cashAtoms = w.cash() - pw.entry() - owed + premAtoms;
         r.liquidityBps = LIQUIDITY_BPS;
         r.impactNotionalUsd = IMPACT_USD;
         r.basisBps = BASIS_BPS;
         r.floorBps = FLOOR_BPS;
         // a struct of ten static fields is laid out in memory as its ABI encoding: returned as it is,
         // without the encoder's copy (ATLAS reads this for every perp market of every account it values)
-        assembly ("memory-safe") {
-            return(r, 0x140)
-        }
+        PerpRiskReturn.returnRaw(r);
     }
 
     /// @notice The `ISpotMarket.pocketOf` shape, so the Clearinghouse's loops read both kinds:
     ///         (ask atoms, bid atoms, |size| atoms, |unsettled cash|, open orders).
     function pocketOf(address owner, uint8 sub) external view returns (uint256, uint256, uint256, uint256, uint256) {
         AccountId acct = _account(owner, sub);
-        uint256 w = _pockets[acct];
-        int256 cash = int128(uint128(w >> 128));
+        PerpPocket w = _pockets[acct];
         return (
-            ((w >> 48) & C.M48) * LOT_SIZE,
-            (w & C.M48) * LOT_SIZE,
-            SignedMath.abs(int64(uint64(_positions[acct]))) * LOT_SIZE,
-            SignedMath.abs(cash),
-            (w >> 96) & M16
+            w.askLots() * LOT_SIZE,
+            w.bidLots() * LOT_SIZE,
+            SignedMath.abs(_positions[acct].size()) * LOT_SIZE,
+            SignedMath.abs(w.cash()),
+            w.openOrders()
         );
     }
 
     /// @inheritdoc IPerpMarket
     function funding() external view returns (int256 cumulative, int256 ratePpmPerHour, uint256 lastUpdate, int256 premiumPpm) {
-        uint256 f = _funding;
-        premiumPpm = int32(uint32(f >> 192)) / (PREMIUM_SCALE / int256(PPM));
+        FundingWord f = _funding;
+        premiumPpm = f.premium() / (PREMIUM_SCALE / int256(PPM));
         ratePpmPerHour = PerpMath.rate(premiumPpm, INTEREST_PPM, CLAMP_PPM, CAP_PPM);
-        return (_indexNow(), ratePpmPerHour, f >> 224, premiumPpm);
+        return (f.indexAt(block.timestamp), ratePpmPerHour, f.lastUpdate(), premiumPpm);
     }
 
     /// @inheritdoc IPerpMarket
@@ -679,24 +696,30 @@ contract PerpMarket is IPerpMarket, OrderBook {
             uint256 countedSide
         )
     {
-        uint256 f = _funding;
-        uint256 iw = _index;
+        FundingWord f = _funding;
+        PremiumWord iw = _index;
         return (
-            int32(uint32(_smoothedNow(f, iw))),
-            int32(uint32(f >> 192)),
-            int32(uint32(iw >> 152)),
-            f >> 224,
-            iw >> 225,
-            (iw >> 184) & M16,
-            (iw >> 200) & C.M24,
-            (iw >> 224) & 1
+            _smoothedNow(f, iw),
+            f.premium(),
+            iw.target(),
+            f.lastUpdate(),
+            iw.impactUsd(),
+            iw.halfLife(),
+            iw.countedTick(),
+            iw.countedSide()
         );
     }
 
     /// @inheritdoc IPerpMarket
     function openInterest() external view returns (uint256 longLots, uint256 fundingPaid, uint256 fundingReceived) {
-        uint256 s = _stats;
-        return (s & C.M64, (s >> 64) & M80, (s >> 144) & M80);
+        PerpStats s = _stats;
+        return (s.longLots(), s.paid(), s.received());
+    }
+
+    /// @inheritdoc IPerpMarket
+    function lossPerLot() external view returns (uint256 longLossPerLot, uint256 shortLossPerLot) {
+        LossWord loss = _loss;
+        return (loss.perLongLot(), loss.perShortLot());
     }
 
     /// @inheritdoc IPerpMarket

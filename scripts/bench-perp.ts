@@ -7,8 +7,9 @@ import { Side, OrderKind, accountId } from "../sdk/src/math/order.ts";
 import { measure, marginal, type Figures } from "./bench-measure.ts";
 import { profiles } from "./bench-profile.ts";
 import { type World, done } from "./bench-world.ts";
-import { type MarginWorld, elapse, refreshPrices } from "./bench-margin-world.ts";
+import { type MarginWorld, elapse, fund, refreshPrices, wallet, USDC_UNIT } from "./bench-margin-world.ts";
 import { marginWorld } from "./bench-margin.ts";
+import { createPerpMarket } from "./lib/deploy-perp.ts";
 import { estimateFreshAndStale, measureFresh, measureFreshAndStale } from "./bench-prices.ts";
 import {
   type PerpWorld,
@@ -199,14 +200,58 @@ async function perpLiquidation(w: World): Promise<Result> {
   return figs;
 }
 
+/**
+ * A bankruptcy on a second WETH perp market of its own (so the loss flag it sets touches no other
+ * scenario's market): an account with 600 USDC buys 1 WETH (1,000 lots) from the anchor at $3,000;
+ * WETH gaps 30 % down; the perp liquidator takes 900 lots over at the mark (its first call: no
+ * discount), which realises the loss into a USDC debt, so the account holds no asset; then the
+ * anchor (short) resolves the last 100 lots: it takes them over at the mark and the loss left after
+ * the market's fees goes to the short side's loss index, at a cost independent of the number of shorts.
+ */
+async function perpBankruptcy(w: World): Promise<Result> {
+  const { m, p } = await start(w);
+  const weth = await m.assets[0].getAddress();
+  const e = await createPerpMarket(w.protocol, m, p.liquidator, {
+    underlying: weth,
+    quote: await m.assets[1].getAddress(),
+    lotSize: 10n ** 15n,
+    tickSize: 10n,
+    makerFeeBps: 1n,
+    takerFeeBps: 5n,
+    maxMakerFeeBps: 2n,
+  });
+  const market = await e.getAddress();
+  const b = await wallet(w, 18, "perp");
+  await fund(w, b, m.assets[1], 600n * USDC_UNIT);
+  await perpRest(e, p.anchor, order(Side.Ask, 300_000n, 1_000n));
+  await done(e.connect(b).placeOrder(order(Side.Bid, 300_000n, 1_000n, OrderKind.Ioc)));
+  const account = await id(b);
+  const before = m.priceWad.get(weth)!;
+  m.priceWad.set(weth, (before * 70n) / 100n);
+  await refreshPrices(w, m);
+  await done(p.liquidator.connect(p.perpLiquidator).liquidate(market, account, 900n, 0, false));
+  if (!(await w.ch.holdsNoAssets(account))) throw new Error("the bankrupt account still holds assets");
+  const tx = await p.liquidator.connect(p.anchor).resolveBankruptcy(market, account, 0);
+  const fig = await measure(w.provider, tx, "liquidation.bankruptcy");
+  const [size] = await e.positionOf(account);
+  if (size !== 0n) throw new Error(`bankruptcy left ${size} lots`);
+
+  m.priceWad.set(weth, before);
+  await refreshPrices(w, m);
+  await elapse(w, 4 * 3600);
+  await refreshPrices(w, m);
+  return { "liquidation.bankruptcy": fig };
+}
+
 /** A perp scenario's start: the ETH-PERP book clean, prices pushed, every trader settled. */
 export const perpStart = start;
 
-/** Every perp scenario, in the order run (the liquidation moves a price, so it runs last). */
+/** Every perp scenario, in the order run (the liquidations move a price, so they run last). */
 export const PERP_SCENARIOS: ((w: World) => Promise<Result>)[] = [
   perpPlace,
   perpCancel,
   perpTakes,
   perpValuation,
   perpLiquidation,
+  perpBankruptcy,
 ];

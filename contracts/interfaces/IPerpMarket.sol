@@ -101,6 +101,9 @@ interface IPerpMarket is IOrderBook {
     event CashSettled(AccountId indexed account, int256 quoteAtoms);
     /// @notice Governance set the premium's impact notional (whole USD) and half-life (seconds).
     event PremiumParamsSet(uint256 impactNotionalUsd, uint256 halfLifeSeconds);
+    /// @notice A bankrupt account's loss of `atoms` was charged to `side` (0 = longs, 1 = shorts):
+    ///         its loss per lot rose by `perLotScaled` (quote atoms × 1e9 per lot).
+    event LossSocialized(AccountId indexed account, uint256 side, uint256 atoms, uint256 perLotScaled);
 
     // ---- governance ----
     /// @notice Sets the impact notional the premium is taken at (whole USD, each side of the book)
@@ -118,9 +121,16 @@ interface IPerpMarket is IOrderBook {
     ///         both settle, and `to` is margin-checked when `checkTo`.
     function transferPosition(AccountId from, AccountId to, int256 lots, uint256 priceAtoms, bool checkTo) external;
 
-    /// @notice Moves up to `atoms` of the market's accrued fees into the account's cash (rounded
-    ///         up to whole tick units); returns the atoms moved.
-    function coverFromFees(AccountId account, uint256 atoms) external returns (uint256 covered);
+    /// @notice Covers `lossAtoms` of a bankrupt account's loss into its cash: first the market's
+    ///         accrued fees (up to all of them, in whole tick units rounded up: the account gets the
+    ///         dust), then the rest is charged to the opposite side of the account's position by
+    ///         raising that side's cumulative loss per lot by ⌈rest × 1e9 / open interest⌉ (rounded
+    ///         up: the payers pay the dust, the market never credits more than it charges). Each
+    ///         opposite position pays its share when next touched (trade, settle, liquidation), and
+    ///         every valuation counts it meanwhile. O(1) whatever the number of counterparties.
+    /// @return feeAtoms Covered by the fees.
+    /// @return socializedAtoms Charged to the opposite side.
+    function absorbLoss(AccountId account, uint256 lossAtoms) external returns (uint256 feeAtoms, uint256 socializedAtoms);
 
     /// @notice Forwards a hedge unwind to the Clearinghouse as this market (`liquidationSwap`).
     function liquidationSwap(AccountId from, AccountId to, uint256 baseAtoms, uint256 quoteAtoms) external;
@@ -137,7 +147,8 @@ interface IPerpMarket is IOrderBook {
 
     // ---- views ----
     /// @notice The account's position: signed lots, entry value (signed quote atoms), unsettled
-    ///         cash and funding owed now (positive = the account pays), open bid and ask lots.
+    ///         cash and funding owed now (positive = the account pays; it includes the bankruptcy
+    ///         losses charged to its side since it last settled), open bid and ask lots.
     function positionOf(AccountId account)
         external
         view
@@ -176,7 +187,13 @@ interface IPerpMarket is IOrderBook {
             uint256 countedSide
         );
 
-    /// @notice Open interest (long lots) and the funding totals settled so far (quote atoms).
+    /// @notice Cumulative bankruptcy loss charged per long and per short lot (quote atoms × 1e9 per
+    ///         lot, only rising). A position owes |size| × (now − at its last settlement) of its side's.
+    function lossPerLot() external view returns (uint256 longLossPerLot, uint256 shortLossPerLot);
+
+    /// @notice Open interest (long lots) and the funding totals settled so far (quote atoms). Paid
+    ///         includes the bankruptcy charges settled; received the losses socialised (credited to
+    ///         the bankrupt positions at once).
     function openInterest() external view returns (uint256 longLots, uint256 fundingPaid, uint256 fundingReceived);
 
     /// @notice The market's parameters.

@@ -139,7 +139,7 @@ describe("perps: portfolio flows", () => {
     }
   });
 
-  it("bankruptcy: the loss reaches only that market's opposite side pro rata; a BTC-PERP holder and the lenders lose nothing; the pool writes off the rest", async () => {
+  it("bankruptcy: the loss reaches only that market's opposite side pro rata, through its loss index; a BTC-PERP holder and the lenders lose nothing; the pool writes off the rest", async () => {
     const f = fx();
     const { ch, btcPerp, liquidator: l, bob, carol, dave, outsider, lender, U, pools } = f;
     // outsider long BTC-PERP against lender's... a BTC position held through it all
@@ -152,18 +152,19 @@ describe("perps: portfolio flows", () => {
     const oBal = await ch.balanceOf(O, U);
     const m = await bankruptLong(f);
     const [B, C, D] = [acctOf(bob), acctOf(carol), acctOf(dave)];
-    const asc = [C, D].sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1));
     const cBal = await ch.balanceOf(C, U);
     const dBal = await ch.balanceOf(D, U);
     const share = 10n ** 6n;
     const usdcValue = await pools.USDC.convertToAssets(share * 10n ** 6n);
     const wethValue = await pools.WETH.convertToAssets(10n ** 18n);
-    await mined(l.resolveBankruptcy(await m.getAddress(), B, asc));
+    // carol (short 200) takes bob's long over at the mark; the loss goes to every short lot
+    await mined(l.connect(carol).resolveBankruptcy(await m.getAddress(), B, 0));
+    await mined(m.settle(dave.address, 0));
     // counterparties lost against the mark: carol about twice what dave lost (pro rata 200 : 100)
-    const atMark = (lotsBack: bigint, entryPerLot: bigint) => lotsBack * (entryPerLot - 2_000_000n);
-    const lossC = atMark(34n, 3_000_000n) - ((await ch.balanceOf(C, U)) - cBal);
-    const lossD = atMark(16n, 3_000_000n) - ((await ch.balanceOf(D, U)) - dBal);
-    expect(lossC + lossD).to.be.greaterThan(0n);
+    const lossC = 50n * (3_000_000n - 2_000_000n) - ((await ch.balanceOf(C, U)) - cBal);
+    const lossD = -((await ch.balanceOf(D, U)) - dBal);
+    expect(lossC).to.be.greaterThan(0n);
+    expect(lossC - 2n * lossD).to.be.within(-2n, 2n);
     expect((await m.positionOf(C)).sizeLots + (await m.positionOf(D)).sizeLots).to.equal(-250n);
     // nobody outside ETH-PERP lost a wei
     const btcAfter = await btcPerp.positionOf(O);

@@ -580,8 +580,11 @@ async function liquidate(s: RunState, a: Extract<Action, { t: "liquidate" }>) {
 }
 
 /**
- * An account below maintenance holding no positive balance and no spot pocket: its positions go
- * to every opposite position (fees cover first), then its negative USDC is written off.
+ * An account below maintenance holding no positive balance and no spot pocket: each position is
+ * taken over at the mark by the largest opposite holder (else the liquidator asked for), its loss
+ * after the market's fees charged to every opposite lot through the loss index; then its negative
+ * USDC is written off. Checked: the position is gone, and only the bankrupt and the resolver were
+ * written (every other position keeps its word; the charge waits in what it owes: P2 settles it).
  */
 async function bankrupt(s: RunState, t: number, by: number) {
   const c = s.c;
@@ -595,20 +598,30 @@ async function bankrupt(s: RunState, t: number, by: number) {
       const ids = await openOrders(s, c.perps[m], t);
       await exec(s, { from: c.owners[by % 4], to: c.perps[m], data: perpIface.encodeFunctionData("cancelForLiquidation", [T.owner, T.sub, ids]), label: `${PERPS[m].symbol} cancelForLiquidation a${t} (bankrupt)`, allow: ["AccountNotLiquidatable"] });
     }
-    const cps = c.accounts
-      .map((x, k) => ({ id: x.id, k }))
-      .filter(({ k }) => s.snap.perps[m].rows[k].size !== 0n && s.snap.perps[m].rows[k].size > 0n !== row.size > 0n)
-      .sort((x, y) => (BigInt(x.id) < BigInt(y.id) ? -1 : 1));
+    const rows = s.snap.perps[m].rows;
+    const opposite = [...rows.keys()].filter((k) => k !== t && rows[k].size !== 0n && rows[k].size > 0n !== row.size > 0n);
+    opposite.sort((x, y) => (abs(rows[y].size) > abs(rows[x].size) ? 1 : abs(rows[y].size) < abs(rows[x].size) ? -1 : 0));
+    const r0 = opposite.length ? opposite[0] : by;
+    if (r0 === t) continue;
+    const R = c.accounts[r0];
+    const before = rows.map((x) => [x.size, x.entry, x.cash]);
     const r = await exec(s, {
-      from: c.owners[by % 4],
+      from: R.owner,
       to: c.liquidatorAddr,
-      data: liqIface.encodeFunctionData("resolveBankruptcy", [c.perps[m], T.id, cps.map((x) => x.id)]),
-      label: `${PERPS[m].symbol} resolveBankruptcy a${t} (size ${row.size}) against ${cps.map((x) => "a" + x.k).join(",")}`,
+      data: liqIface.encodeFunctionData("resolveBankruptcy", [c.perps[m], T.id, R.sub]),
+      label: `${PERPS[m].symbol} resolveBankruptcy a${t} (size ${row.size}) into a${r0} (size ${rows[r0].size}); ${opposite.length} opposite holders`,
       allow: ["NotBankrupt", ...MARGIN_ERRORS],
+      actor: r0,
+      risk: "perp",
     });
     if (!r.ok) continue;
     s.stats.bankruptcies++;
-    if (s.snap.perps[m].rows[t].size !== 0n) fail(s, `resolveBankruptcy left a${t} a position of ${s.snap.perps[m].rows[t].size}`);
+    const after = s.snap.perps[m].rows;
+    if (after[t].size !== 0n) fail(s, `resolveBankruptcy left a${t} a position of ${after[t].size}`);
+    for (const [k, x] of after.entries()) {
+      if (k === t || k === r0) continue;
+      if (x.size !== before[k][0] || x.entry !== before[k][1] || x.cash !== before[k][2]) fail(s, `resolveBankruptcy of a${t} wrote a${k}'s position (O(1): only the bankrupt and the resolver)`);
+    }
   }
   if (s.snap.bal[t][USDC] < 0n && s.snap.perps.every((mk) => mk.rows[t].size === 0n && mk.rows[t].cash === 0n)) {
     const r = await exec(s, {

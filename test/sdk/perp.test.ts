@@ -10,6 +10,7 @@ import {
   OrderKind,
   Side,
   atlasAbi,
+  perpMarketAbi,
   accountId,
 } from "../../sdk/src/index.ts";
 import { thrown, useMarginWorld, type MarginWorld } from "./_margin.ts";
@@ -115,5 +116,35 @@ describe("sdk perps", () => {
     const weth = risk.assets.find((a) => a.token === w.tokens.weth)!;
     expect(weth.adjustedAtoms).to.equal(5n * 10n ** 18n);
     expect(weth.perpAtoms).to.equal(-5n * 10n ** 18n);
+  });
+
+  it("resolveBankruptcy: closes at the mark into the caller; an unsettled charge is in getPosition and the SDK's Atlas agrees to the wei", async () => {
+    const w = world();
+    const m = w.perps.ethPerp;
+    await w.bob.depositSync({ token: w.tokens.usdc, amount: 200n * USDC, approve: "max" });
+    for (const c of [w.alice, w.carol, w.dave]) await c.depositSync({ token: w.tokens.usdc, amount: 100_000n * USDC, approve: "max" });
+    await w.carol.placeOrderSync({ market: m, side: Side.Ask, tick: 300_000n, lots: 200n });
+    await w.dave.placeOrderSync({ market: m, side: Side.Ask, tick: 300_000n, lots: 100n });
+    await w.bob.placeOrderSync({ market: m, side: Side.Bid, tick: 300_000n, lots: 300n, kind: OrderKind.Ioc });
+    await w.push("weth", 2_000n * 10n ** 18n);
+    await w.alice.liquidatePerpSync({ market: m, owner: w.bob.account.address, lots: 250n });
+    const r = await w.carol.resolveBankruptcySync({ market: m, owner: w.bob.account.address });
+    expect(r.resolver).to.equal(accountId(w.carol.account.address));
+    expect(r.lots).to.equal(50n);
+    expect(r.socializedAtoms).to.be.greaterThan(0n);
+    expect((await w.bob.getPosition({ market: m })).sizeLots).to.equal(0n);
+    // dave (short 100 of the 300 short lots) owes his share, unsettled, less the funding he receives
+    const [, shortLoss] = await readContract(w.publicClient, { address: m, abi: perpMarketAbi, functionName: "lossPerLot" });
+    expect(shortLoss).to.equal((r.socializedAtoms * 10n ** 9n + 299n) / 300n);
+    const fd = await w.dave.getFunding({ market: m });
+    expect([fd.longLossPerLot, fd.shortLossPerLot]).to.deep.equal([0n, shortLoss]);
+    const d = await w.dave.getPosition({ market: m });
+    expect(d.fundingOwedAtoms).to.be.closeTo((100n * shortLoss) / 10n ** 9n, 1_000n);
+    // the SDK's copy of Atlas values dave with the charge, as the contract does (throws on any difference)
+    const risk = await w.dave.getAccountRisk({ verify: true });
+    expect(risk.assets.find((a) => a.token === w.tokens.weth)!.perpAtoms).to.equal(-100n * 10n ** 15n);
+    // a fill previewed from the snapshot settles the charge as the contract does
+    const preview = await w.dave.previewOrder({ market: m, side: Side.Bid, lots: 10n, tick: 300_000n });
+    expect(preview.before.equityWad).to.equal(risk.equityWad);
   });
 });

@@ -1,11 +1,11 @@
 // PerpLiquidator: every guard of liquidate and resolveBankruptcy, the Dutch price of a takeover,
-// and a bankruptcy closed pro rata against the opposite side at the bankruptcy price.
+// and a bankruptcy closed at the mark whose loss reaches the opposite side through its loss index.
 import { expect } from "chai";
 import { OrderKind, Side } from "../../sdk/src/math/order.ts";
 import { PerpMarket__factory } from "../../types/ethers-contracts/index.js";
 import { perpParams } from "../../scripts/lib/deploy-perp.ts";
-import { E6, ETH_PERP, bankruptLong, place, usePerpFixture, type PFx } from "./perp._helpers.ts";
-import { WAD, acctOf, deposit, mined, now, sameTime, setPrice } from "./margin._helpers.ts";
+import { E6, ETH_PERP, bankruptLong, extraPerp, place, usePerpFixture, type PFx } from "./perp._helpers.ts";
+import { WAD, acctOf, deposit, mined, sameTime, setPrice } from "./margin._helpers.ts";
 
 const BPS = 10_000n;
 const CAP_BPS = ((1_000n + 50n) * 5_000n) / BPS; // WETH (shock + slippage) × capShare = 525
@@ -34,7 +34,7 @@ describe("PerpLiquidator.liquidate", () => {
     const unlisted = await new PerpMarket__factory(f.admin).deploy(4n, await f.ch.getAddress(), p, await f.oracle.getAddress(), await l.getAddress());
     const u = await unlisted.getAddress();
     await expect(l.connect(alice).liquidate(u, b, 1n, 0, false)).to.be.revertedWithCustomError(l, "NotPerpMarket").withArgs(u);
-    await expect(l.connect(alice).resolveBankruptcy(spot, b, [])).to.be.revertedWithCustomError(l, "NotPerpMarket").withArgs(spot);
+    await expect(l.connect(alice).resolveBankruptcy(spot, b, 0)).to.be.revertedWithCustomError(l, "NotPerpMarket").withArgs(spot);
   });
 
   it("SelfLiquidation, then NotLiquidatable with the maintenance value of a healthy account", async () => {
@@ -126,73 +126,199 @@ describe("PerpLiquidator.liquidate", () => {
 
 describe("PerpLiquidator.resolveBankruptcy", () => {
   const fx = usePerpFixture();
+  const FS = 10n ** 9n;
+  const divUp = (a: bigint, b: bigint) => (a === 0n ? 0n : (a - 1n) / b + 1n);
+  // bankruptLong's figures: bob long 50 (entry $150) at a $2,000 mark, the market's fees his $0.45 taker fee
+  const SHORTFALL = 150_000_000n - 50n * 2_000_000n;
+  const FEE = 450_000n;
+  const REST = SHORTFALL - FEE;
+  const PER_LOT = divUp(REST * FS, 300n); // shorts: carol 200, dave 100
 
-  it("NotBankrupt while the account holds assets or has no position; counterparties must be the whole opposite side, ascending", async () => {
+  it("NotBankrupt while the account holds assets or has no loss at the mark; SelfLiquidation; NotPerpMarket", async () => {
     const f = fx();
-    const { liquidator: l, carol, dave, alice, bob } = f;
+    const { liquidator: l, carol, alice, bob } = f;
     const m = await bankruptLong(f);
     const ma = await m.getAddress();
-    const B = acctOf(bob);
-    const [C, D, A] = [acctOf(carol), acctOf(dave), acctOf(alice)];
-    const asc = [C, D].sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1));
+    const [A, B] = [acctOf(alice), acctOf(bob)];
     expect(await f.ch.holdsNoAssets(B)).to.equal(true);
-    await expect(l.resolveBankruptcy(ma, B, [C])).to.be.revertedWithCustomError(l, "IncompleteCounterparties").withArgs(200n, 300n);
-    await expect(l.resolveBankruptcy(ma, B, [asc[1], asc[0]])).to.be.revertedWithCustomError(l, "NotCounterparty").withArgs(asc[0]);
-    await expect(l.resolveBankruptcy(ma, B, [...asc, A].sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1))))
-      .to.be.revertedWithCustomError(l, "NotCounterparty").withArgs(A);
-    await expect(l.resolveBankruptcy(ma, B, [asc[0], asc[0]])).to.be.revertedWithCustomError(l, "NotCounterparty").withArgs(asc[0]);
+    await expect(l.connect(bob).resolveBankruptcy(ma, B, 0)).to.be.revertedWithCustomError(f.ch, "SelfLiquidation");
+    await expect(l.connect(carol).resolveBankruptcy(await f.market.getAddress(), B, 0))
+      .to.be.revertedWithCustomError(l, "NotPerpMarket").withArgs(await f.market.getAddress());
     // alice holds USDC (and a position): refused for her assets; an empty account for its lack of a position
-    await expect(l.resolveBankruptcy(ma, A, asc)).to.be.revertedWithCustomError(l, "NotBankrupt").withArgs(A);
-    await expect(l.resolveBankruptcy(ma, acctOf(f.outsider), asc)).to.be.revertedWithCustomError(l, "NotBankrupt").withArgs(acctOf(f.outsider));
+    await expect(l.connect(carol).resolveBankruptcy(ma, A, 0)).to.be.revertedWithCustomError(l, "NotBankrupt").withArgs(A);
+    const O = acctOf(f.outsider);
+    await expect(l.connect(carol).resolveBankruptcy(ma, O, 0)).to.be.revertedWithCustomError(l, "NotBankrupt").withArgs(O);
     // bob's position is under water at the mark only while ETH stays low: at $3,500 it is not
     await setPrice(f, f.W, 3_500n * WAD);
-    await expect(l.resolveBankruptcy(ma, B, asc)).to.be.revertedWithCustomError(l, "NotBankrupt").withArgs(B);
+    await expect(l.connect(carol).resolveBankruptcy(ma, B, 0)).to.be.revertedWithCustomError(l, "NotBankrupt").withArgs(B);
   });
 
-  it("closes the position pro rata against the opposite side at the bankruptcy price, after the market's fees", async () => {
+  it("an attacker cannot take a solvent account's position through it, nor a bankrupt one without the margin to carry it", async () => {
     const f = fx();
-    const { liquidator: l, carol, dave, bob } = f;
+    const { liquidator: l, outsider, carol, dave } = f;
     const m = await bankruptLong(f);
     const ma = await m.getAddress();
-    const [B, C, D] = [acctOf(bob), acctOf(carol), acctOf(dave)];
-    const asc = [C, D].sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1));
+    // dave is solvent (a short in profit): nobody may close him at the mark, nor charge his loss to others
+    const D = acctOf(dave);
+    await expect(l.connect(outsider).resolveBankruptcy(ma, D, 0)).to.be.revertedWithCustomError(l, "NotBankrupt").withArgs(D);
+    // the outsider holds nothing: taking bob's 50 lots on would leave it below initial value
+    await expect(l.connect(outsider).resolveBankruptcy(ma, acctOf(f.bob), 0)).to.be.revertedWithCustomError(f.ch, "InsufficientMargin");
+    expect((await m.lossPerLot()).shortLossPerLot).to.equal(0n);
+    expect((await m.positionOf(acctOf(carol))).fundingOwedAtoms).to.equal(0n);
+  });
+
+  it("closes at the mark into the resolver, fees first, then charges every short lot the same through the loss index", async () => {
+    const f = fx();
+    const { liquidator: l, carol, dave, bob, alice } = f;
+    const m = await bankruptLong(f);
+    const ma = await m.getAddress();
+    const [A, B, C, D] = [acctOf(alice), acctOf(bob), acctOf(carol), acctOf(dave)];
     const pos = await m.positionOf(B);
     expect([pos.sizeLots, pos.entryAtoms, pos.cashAtoms, pos.fundingOwedAtoms]).to.deep.equal([50n, 150_000_000n, 0n, 0n]);
-    // bob: $200 − fee $0.45 − loss 250 × $1 realised = −$50.45
-    const fee = 300n * 300_000n * 5n / BPS * 10n;
-    expect(fee).to.equal(450_000n);
-    expect(await f.ch.balanceOf(B, f.U)).to.equal(200n * E6 - fee - 250n * E6);
-    const shortfall = 150_000_000n - 50n * 2_000_000n; // entry − size × mark
-    const covered = fee; // the market's fees: bob's taker fee
-    const step = (shortfall - covered + 49n) / 50n;
-    const price = 2_000_000n + step;
-    // 50 × 200/300 = 33 and 50 × 100/300 = 16 (floors); the lot left goes to the first given
-    const held = new Map([[C, 200n], [D, 100n]]);
-    const share = new Map(asc.map((a) => [a, (50n * held.get(a)!) / 300n]));
-    share.set(asc[0], share.get(asc[0])! + 1n);
-    const [sC, sD] = [share.get(C)!, share.get(D)!];
-    expect(sC + sD).to.equal(50n);
+    expect(await f.ch.balanceOf(B, f.U)).to.equal(200n * E6 - FEE - 250n * E6);
+    const debt = await f.ch.balanceOf(B, f.U);
     const balC = await f.ch.balanceOf(C, f.U);
     const balD = await f.ch.balanceOf(D, f.U);
-    const debt = await f.ch.balanceOf(B, f.U);
+    const posA = await m.positionOf(A);
+    const posD = await m.positionOf(D);
     await sameTime(f); // bob's debt accrues interest each second: resolve at the time it was read
-    await expect(l.resolveBankruptcy(ma, B, asc))
-      .to.emit(l, "BankruptcyResolved").withArgs(ma, B, 50n, price, covered, shortfall - covered);
+    // carol (short 200) resolves: she buys bob's 50 lots back at the mark, closing part of her short
+    await expect(l.connect(carol).resolveBankruptcy(ma, B, 0))
+      .to.emit(l, "BankruptcyResolved").withArgs(ma, B, C, 50n, 2_000_000n, FEE, REST)
+      .and.to.emit(m, "LossSocialized").withArgs(B, 1n, REST, PER_LOT);
     expect((await m.positionOf(B)).sizeLots).to.equal(0n);
-    // carol (short 200, entry −$600) buys her share back at the bankruptcy price
-    const pnlC = (600_000_000n * sC) / 200n - sC * price;
-    const pnlD = (300_000_000n * sD) / 100n - sD * price;
-    expect(await f.ch.balanceOf(C, f.U)).to.equal(balC + pnlC);
-    expect(await f.ch.balanceOf(D, f.U)).to.equal(balD + pnlD);
-    expect((await m.positionOf(C)).sizeLots).to.equal(-200n + sC);
-    expect((await m.positionOf(D)).sizeLots).to.equal(-100n + sD);
-    // what they gave up against the mark is the shortfall the fees did not cover
-    expect(sC * step + sD * step).to.equal(shortfall - covered);
+    expect((await m.positionOf(B)).cashAtoms).to.equal(0n);
     // bob's cash nets to zero: his remaining debt is the pool's to write off
     expect(await f.ch.balanceOf(B, f.U)).to.equal(debt);
+    // open interest shrinks by the lots carol closed
     expect((await m.openInterest()).longLots).to.equal(250n);
+    expect(await m.lossPerLot()).to.deep.equal([0n, PER_LOT]);
+    // carol settled in the takeover: her share of 200 lots, and her close at the mark (entry −$600 on 200)
+    const chargeC = divUp(200n * PER_LOT, FS);
+    expect((await m.positionOf(C)).sizeLots).to.equal(-150n);
+    expect(await f.ch.balanceOf(C, f.U)).to.equal(balC + (150_000_000n - 50n * 2_000_000n) - chargeC);
+    // dave's share waits in his position, untouched, and every valuation counts it
+    const chargeD = divUp(100n * PER_LOT, FS);
+    const d1 = await m.positionOf(D);
+    expect([d1.sizeLots, d1.entryAtoms, d1.cashAtoms]).to.deep.equal([posD.sizeLots, posD.entryAtoms, posD.cashAtoms]);
+    expect(d1.fundingOwedAtoms).to.equal(chargeD);
+    expect((await m.riskOf(D)).cashAtoms).to.equal(300_000_000n - chargeD);
+    expect(await f.ch.balanceOf(D, f.U)).to.equal(balD);
+    // the same side (alice, long 250) pays nothing
+    expect(await m.positionOf(A)).to.deep.equal(posA);
+    expect((await m.positionOf(A)).fundingOwedAtoms).to.equal(0n);
+    // the loss is fully charged, to within a dust atom per payer
+    expect(chargeC + chargeD).to.be.greaterThanOrEqual(REST);
+    expect(chargeC + chargeD).to.be.lessThanOrEqual(REST + 2n);
     // the fees were spent
     await expect(m.collectFees()).to.emit(m, "FeesCollected").withArgs(0n);
-    void now;
+    // dave closes his short before anyone settles him: the close settles the charge first
+    await place(m, alice, { side: Side.Ask, tick: 200_000n, lots: 100n });
+    await place(m, dave, { side: Side.Bid, tick: 200_000n, lots: 100n, kind: OrderKind.Ioc });
+    const feeD = ((100n * 200_000n * 5n + 9_999n) / BPS) * 10n;
+    expect((await m.positionOf(D)).sizeLots).to.equal(0n);
+    expect(await f.ch.balanceOf(D, f.U)).to.equal(balD + (300_000_000n - 100n * 2_000_000n) - feeD - chargeD);
+    // charged (paid) and credited (received) agree but for the payers' dust
+    const oi = await m.openInterest();
+    expect(oi.fundingPaid - oi.fundingReceived).to.equal(chargeC + chargeD - REST);
+  });
+
+  it("a position opened after the bankruptcy pays none of it; the longs' index stays at 0", async () => {
+    const f = fx();
+    const { liquidator: l, carol, lender, alice, dave } = f;
+    const m = await bankruptLong(f);
+    const ma = await m.getAddress();
+    await mined(l.connect(carol).resolveBankruptcy(ma, acctOf(f.bob), 0));
+    // lender opens a short after it: its snapshot already holds the loss
+    await deposit(f, lender, f.U, 10_000n * E6);
+    await place(m, alice, { side: Side.Bid, tick: 200_000n, lots: 10n });
+    await place(m, lender, { side: Side.Ask, tick: 200_000n, lots: 10n, kind: OrderKind.Ioc });
+    const L = acctOf(lender);
+    expect((await m.positionOf(L)).sizeLots).to.equal(-10n);
+    expect((await m.positionOf(L)).fundingOwedAtoms).to.equal(0n);
+    await mined(m.settle(lender.address, 0));
+    expect((await m.positionOf(L)).fundingOwedAtoms).to.equal(0n);
+    // dave's share did not grow from the lender's arrival
+    expect((await m.positionOf(acctOf(dave))).fundingOwedAtoms).to.equal(divUp(100n * PER_LOT, FS));
+    expect((await m.lossPerLot()).longLossPerLot).to.equal(0n);
+  });
+
+  it("a bankrupt short: the loss goes to the longs' index; the shorts (the same side) owe nothing", async () => {
+    const f = fx();
+    const { liquidator: l, alice, bob, carol, dave, U, W } = f;
+    const m = await extraPerp(f, { interestPpmPerHour: 0n });
+    const ma = await m.getAddress();
+    await deposit(f, bob, U, 200n * E6);
+    for (const s of [alice, carol, dave]) await deposit(f, s, U, 100_000n * E6);
+    await place(m, carol, { side: Side.Bid, tick: 300_000n, lots: 200n });
+    await place(m, dave, { side: Side.Bid, tick: 300_000n, lots: 100n });
+    await place(m, bob, { side: Side.Ask, tick: 300_000n, lots: 300n, kind: OrderKind.Ioc });
+    await setPrice(f, W, 4_000n * WAD);
+    const B = acctOf(bob);
+    await mined(l.connect(alice).liquidate(ma, B, 250n, 0, false));
+    expect(await f.ch.holdsNoAssets(B)).to.equal(true);
+    const pos = await m.positionOf(B);
+    expect([pos.sizeLots, pos.entryAtoms]).to.deep.equal([-50n, -150_000_000n]);
+    // a short closes at ⌈mark⌉: 4,000,000 atoms a lot; bob's taker fee covers the first $0.45
+    const rest = 50n * 4_000_000n - 150_000_000n - FEE;
+    const perLot = divUp(rest * FS, 300n);
+    // carol (long 200) resolves: she sells bob's 50 lots back, closing part of her long
+    await expect(l.connect(carol).resolveBankruptcy(ma, B, 0))
+      .to.emit(l, "BankruptcyResolved").withArgs(ma, B, acctOf(carol), -50n, 4_000_000n, FEE, rest)
+      .and.to.emit(m, "LossSocialized").withArgs(B, 0n, rest, perLot);
+    expect(await m.lossPerLot()).to.deep.equal([perLot, 0n]);
+    expect((await m.positionOf(B)).sizeLots).to.equal(0n);
+    expect((await m.positionOf(acctOf(carol))).sizeLots).to.equal(150n);
+    expect((await m.openInterest()).longLots).to.equal(250n);
+    expect((await m.positionOf(acctOf(dave))).fundingOwedAtoms).to.equal(divUp(100n * perLot, FS));
+    // alice took 250 lots of bob's short over: the same side as the bankrupt, she owes nothing
+    expect((await m.positionOf(acctOf(alice))).sizeLots).to.equal(-250n);
+    expect((await m.positionOf(acctOf(alice))).fundingOwedAtoms).to.equal(0n);
+  });
+
+  it("costs the same whatever the number of counterparties: only the bankrupt and the resolver are written", async () => {
+    const f = fx();
+    const { liquidator: l, carol, bob, alice, U, W } = f;
+    const m = await extraPerp(f, { interestPpmPerHour: 0n });
+    const ma = await m.getAddress();
+    await deposit(f, bob, U, 200n * E6);
+    await deposit(f, alice, U, 100_000n * E6);
+    // eight shorts on carol's sub-accounts 1..8, 40 lots each, against bob's 320-lot long
+    const subs = [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n];
+    for (const sub of subs) {
+      await deposit(f, carol, U, 10_000n * E6, sub);
+      await place(m, carol, { side: Side.Ask, tick: 300_000n, lots: 40n, sub });
+    }
+    await place(m, bob, { side: Side.Bid, tick: 300_000n, lots: 320n, kind: OrderKind.Ioc });
+    await setPrice(f, W, 2_000n * WAD);
+    await mined(l.connect(alice).liquidate(ma, acctOf(bob), 270n, 0, false));
+    const cps = subs.map((sub) => acctOf(carol, sub));
+    const before = await Promise.all(cps.map((x) => m.positionOf(x)));
+    const bals = await Promise.all(cps.map((x) => f.ch.balanceOf(x, U)));
+    const pb = await m.positionOf(acctOf(bob));
+    // alice (long 270, the same side) resolves: her long grows by bob's 50 lots, open interest stays
+    const r = await mined(l.connect(alice).resolveBankruptcy(ma, acctOf(bob), 0));
+    const shortfall = pb.entryAtoms - 50n * 2_000_000n;
+    const fee = ((320n * 300_000n * 5n + 9_999n) / BPS) * 10n;
+    const perLot = divUp((shortfall - fee) * FS, 320n);
+    expect(await m.lossPerLot()).to.deep.equal([0n, perLot]);
+    expect((await m.positionOf(acctOf(alice))).sizeLots).to.equal(320n);
+    expect((await m.openInterest()).longLots).to.equal(320n);
+    // no counterparty's slot or balance was written, and each owes its 40 lots' share
+    for (const [i, x] of cps.entries()) {
+      const p = await m.positionOf(x);
+      expect([p.sizeLots, p.entryAtoms, p.cashAtoms]).to.deep.equal([before[i].sizeLots, before[i].entryAtoms, before[i].cashAtoms]);
+      expect(p.fundingOwedAtoms).to.equal(divUp(40n * perLot, FS));
+      expect(await f.ch.balanceOf(x, U)).to.equal(bals[i]);
+    }
+    // the market's logs: the loss, and the two settlements (bob, alice): none per counterparty
+    const mine = r.logs.filter((x) => x.address === ma).map((x) => m.interface.parseLog(x)?.name);
+    expect(mine.filter((n) => n === "LossSocialized")).to.have.length(1);
+    expect(mine.filter((n) => n === "CashSettled").length).to.be.at.most(2);
+    // every share settles when touched: the total covers the loss
+    for (const sub of subs) await mined(m.settle(carol.address, Number(sub)));
+    const oi = await m.openInterest();
+    expect(oi.fundingPaid - oi.fundingReceived).to.be.within(0n, 8n);
+    for (const x of cps) expect((await m.positionOf(x)).fundingOwedAtoms).to.equal(0n);
   });
 });

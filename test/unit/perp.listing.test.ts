@@ -147,7 +147,7 @@ describe("PerpMarket constructor and Clearinghouse.listPerpMarket", () => {
     const [a, b] = [acctOf(alice), acctOf(bob)];
     expect(await m.LIQUIDATOR()).to.equal(await f.liquidator.getAddress());
     await expect(m.connect(outsider).transferPosition(a, b, 1n, 1n, true)).to.be.revertedWithCustomError(m, "NotLiquidator").withArgs(outsider.address);
-    await expect(m.connect(outsider).coverFromFees(a, 1n)).to.be.revertedWithCustomError(m, "NotLiquidator").withArgs(outsider.address);
+    await expect(m.connect(outsider).absorbLoss(a, 1n)).to.be.revertedWithCustomError(m, "NotLiquidator").withArgs(outsider.address);
     await expect(m.connect(outsider).liquidationSwap(a, b, 1n, 1n)).to.be.revertedWithCustomError(m, "NotLiquidator").withArgs(outsider.address);
     await expect(m.connect(outsider).accrue()).to.be.revertedWithCustomError(m, "NotLiquidator").withArgs(outsider.address);
     await expect(m.connect(outsider).setPaused(true)).to.be.revertedWithCustomError(m, "NotClearinghouse");

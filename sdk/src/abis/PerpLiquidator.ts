@@ -15,22 +15,6 @@ export const perpLiquidatorAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint256",
-        "name": "givenLots",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "openInterestLots",
-        "type": "uint256"
-      }
-    ],
-    "name": "IncompleteCounterparties",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "int256",
         "name": "position",
         "type": "int256"
@@ -104,17 +88,6 @@ export const perpLiquidatorAbi = [
         "internalType": "AccountId",
         "name": "account",
         "type": "bytes32"
-      }
-    ],
-    "name": "NotCounterparty",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "AccountId",
-        "name": "account",
-        "type": "bytes32"
       },
       {
         "internalType": "int256",
@@ -175,6 +148,12 @@ export const perpLiquidatorAbi = [
         "indexed": true,
         "internalType": "AccountId",
         "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "AccountId",
+        "name": "resolver",
         "type": "bytes32"
       },
       {
@@ -319,13 +298,19 @@ export const perpLiquidatorAbi = [
         "type": "bytes32"
       },
       {
-        "internalType": "AccountId[]",
-        "name": "counterparties",
-        "type": "bytes32[]"
+        "internalType": "uint8",
+        "name": "resolverSub",
+        "type": "uint8"
       }
     ],
     "name": "resolveBankruptcy",
-    "outputs": [],
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "priceAtoms",
+        "type": "uint256"
+      }
+    ],
     "stateMutability": "nonpayable",
     "type": "function"
   }

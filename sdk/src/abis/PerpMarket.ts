@@ -511,6 +511,22 @@ export const perpMarketAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint8",
+        "name": "bits",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      }
+    ],
+    "name": "SafeCastOverflowedUintDowncast",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "tick",
         "type": "uint256"
@@ -647,6 +663,37 @@ export const perpMarketAbi = [
       }
     ],
     "name": "FundingUpdated",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "side",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "atoms",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "perLotScaled",
+        "type": "uint256"
+      }
+    ],
+    "name": "LossSocialized",
     "type": "event"
   },
   {
@@ -1056,6 +1103,35 @@ export const perpMarketAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "lossAtoms",
+        "type": "uint256"
+      }
+    ],
+    "name": "absorbLoss",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "feeAtoms",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "socializedAtoms",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "accrue",
     "outputs": [],
@@ -1217,30 +1293,6 @@ export const perpMarketAbi = [
     "type": "function"
   },
   {
-    "inputs": [
-      {
-        "internalType": "AccountId",
-        "name": "account",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "uint256",
-        "name": "atoms",
-        "type": "uint256"
-      }
-    ],
-    "name": "coverFromFees",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "covered",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
     "inputs": [],
     "name": "funding",
     "outputs": [
@@ -1396,6 +1448,24 @@ export const perpMarketAbi = [
     "name": "liquidationSwap",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "lossPerLot",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "longLossPerLot",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "shortLossPerLot",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {

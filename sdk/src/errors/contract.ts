@@ -1253,17 +1253,6 @@ export class ReduceOnlyViolatedError extends ContractRevertError<typeof perpMark
 }
 
 /**
- * `IncompleteCounterparties(uint256,uint256)` (PerpLiquidator, selector `0x51b8c491`).
- * The counterparties given do not hold the whole opposite side of the market.
- */
-export class IncompleteCounterpartiesError extends ContractRevertError<typeof perpLiquidatorAbi, "IncompleteCounterparties"> {
-  static readonly errorName = "IncompleteCounterparties";
-  static readonly signature = "IncompleteCounterparties(uint256,uint256)";
-  static readonly selector: Hex = "0x51b8c491";
-  override name = "IncompleteCounterpartiesError";
-}
-
-/**
  * `InvalidLiquidation(int256,uint256)` (PerpLiquidator, selector `0x27e68b44`).
  * Zero lots, more lots than the position, or a spot leg that is not an opposite hedge.
  */
@@ -1283,17 +1272,6 @@ export class NoPositionError extends ContractRevertError<typeof perpLiquidatorAb
   static readonly signature = "NoPosition(bytes32)";
   static readonly selector: Hex = "0xc7b8372e";
   override name = "NoPositionError";
-}
-
-/**
- * `NotCounterparty(bytes32)` (PerpLiquidator, selector `0x4deb3281`).
- * A counterparty is not on the opposite side, or the list is not strictly ascending.
- */
-export class NotCounterpartyError extends ContractRevertError<typeof perpLiquidatorAbi, "NotCounterparty"> {
-  static readonly errorName = "NotCounterparty";
-  static readonly signature = "NotCounterparty(bytes32)";
-  static readonly selector: Hex = "0x4deb3281";
-  override name = "NotCounterpartyError";
 }
 
 /**
@@ -1424,10 +1402,8 @@ export const contractErrorsBySelector: Readonly<Record<Hex, ContractRevertErrorC
   "0x83f6446b": PositionCapError,
   "0x35b24b10": QuoteDecimalsUnsupportedError,
   "0x08dcc43f": ReduceOnlyViolatedError,
-  "0x51b8c491": IncompleteCounterpartiesError,
   "0x27e68b44": InvalidLiquidationError,
   "0xc7b8372e": NoPositionError,
-  "0x4deb3281": NotCounterpartyError,
   "0xc88ddb6a": NotPerpMarketError,
 };
 
@@ -1548,9 +1524,7 @@ export const exchangeErrorsAbi = [
   {"inputs":[{"internalType":"uint256","name":"lots","type":"uint256"},{"internalType":"uint256","name":"capLots","type":"uint256"}],"name":"PositionCap","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"decimals","type":"uint256"},{"internalType":"uint256","name":"maxDecimals","type":"uint256"}],"name":"QuoteDecimalsUnsupported","type":"error"},
   {"inputs":[{"internalType":"int256","name":"positionLots","type":"int256"},{"internalType":"uint256","name":"side","type":"uint256"},{"internalType":"uint256","name":"lots","type":"uint256"}],"name":"ReduceOnlyViolated","type":"error"},
-  {"inputs":[{"internalType":"uint256","name":"givenLots","type":"uint256"},{"internalType":"uint256","name":"openInterestLots","type":"uint256"}],"name":"IncompleteCounterparties","type":"error"},
   {"inputs":[{"internalType":"int256","name":"position","type":"int256"},{"internalType":"uint256","name":"lots","type":"uint256"}],"name":"InvalidLiquidation","type":"error"},
   {"inputs":[{"internalType":"AccountId","name":"account","type":"bytes32"}],"name":"NoPosition","type":"error"},
-  {"inputs":[{"internalType":"AccountId","name":"account","type":"bytes32"}],"name":"NotCounterparty","type":"error"},
   {"inputs":[{"internalType":"address","name":"market","type":"address"}],"name":"NotPerpMarket","type":"error"},
 ] as const;

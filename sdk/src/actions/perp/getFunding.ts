@@ -26,7 +26,13 @@ export interface GetFundingReturnType {
   indexLotWad: bigint;
   /** Funding per lot over the next hour at this rate, quote atoms × 1e9 (the index change). */
   perLotPerHour: bigint;
-  /** The account's position (lots) and funding owed now (quote atoms, positive = pays); 0 without an account. */
+  /**
+   * Cumulative bankruptcy loss charged per long and per short lot (quote atoms × 1e9 per lot,
+   * `lossPerLot`): a position owes |size| × its side's rise since it last settled.
+   */
+  longLossPerLot: bigint;
+  shortLossPerLot: bigint;
+  /** The account's position (lots) and funding owed now, bankruptcy charges included (quote atoms, positive = pays); 0 without an account. */
   sizeLots: bigint;
   fundingOwedAtoms: bigint;
   /**
@@ -48,16 +54,18 @@ export async function getFunding(client: Client, parameters: GetFundingParameter
   return withDecodedErrors(async () => {
     const owner = parameters.owner ?? client.account?.address;
     const m = { address: parameters.market, abi: perpMarketAbi } as const;
-    const [[cumulativeIndex, ratePpmPerHour, lastUpdate, premiumPpm], [indexLotWad], position] = (await readMany(
+    const [[cumulativeIndex, ratePpmPerHour, lastUpdate, premiumPpm], [indexLotWad], [longLossPerLot, shortLossPerLot], position] = (await readMany(
       client,
       [
         { ...m, functionName: "funding" },
         { ...m, functionName: "markPrice" },
+        { ...m, functionName: "lossPerLot" },
         ...(owner ? [{ ...m, functionName: "positionOf", args: [accountId(owner, parameters.sub ?? 0n)] } as const] : []),
       ] as const,
       parameters,
     )) as unknown as [
       readonly [bigint, bigint, bigint, bigint],
+      readonly [bigint, bigint],
       readonly [bigint, bigint],
       (readonly [bigint, bigint, bigint, bigint, bigint, bigint]) | undefined,
     ];
@@ -72,6 +80,8 @@ export async function getFunding(client: Client, parameters: GetFundingParameter
       lastUpdate,
       indexLotWad,
       perLotPerHour,
+      longLossPerLot,
+      shortLossPerLot,
       sizeLots,
       fundingOwedAtoms: position?.[3] ?? 0n,
       nextHourAtoms: fundingOwed(sizeLots, perLotPerHour, 0n),

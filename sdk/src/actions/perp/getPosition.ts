@@ -22,7 +22,10 @@ export interface PerpPosition {
   entryAtoms: bigint;
   /** Unsettled cash in the market (maker fills, realised PnL), signed quote atoms. */
   cashAtoms: bigint;
-  /** Funding owed now, quote atoms: positive = the account pays. */
+  /**
+   * Funding owed now, quote atoms: positive = the account pays. Includes the bankruptcy losses
+   * charged to its side since it last settled (`PerpMarket.lossPerLot`), settled with the funding.
+   */
   fundingOwedAtoms: bigint;
   /** Open bid and ask lots resting on the book. */
   bidLots: bigint;

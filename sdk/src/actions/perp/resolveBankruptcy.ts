@@ -10,8 +10,8 @@ export interface ResolveBankruptcyParameters extends WriteOptions {
   /** The bankrupt account. */
   owner: Address;
   sub?: bigint;
-  /** Every account on the opposite side of the market, any order (sent sorted ascending, deduplicated). */
-  counterparties: readonly { owner: Address; sub?: bigint }[];
+  /** The caller's sub-account that takes the position over at the mark; default 0. */
+  resolverSub?: bigint;
   /** The PerpLiquidator; read from the market when omitted. */
   liquidator?: Address;
 }
@@ -20,7 +20,8 @@ export type ResolveBankruptcyReturnType = Hash;
 
 export interface ResolveBankruptcySyncReturnType {
   receipt: TransactionReceipt;
-  /** From `BankruptcyResolved`: lots closed, price per lot, shortfall covered by fees and by the counterparties. */
+  /** From `BankruptcyResolved`: the resolver's account id, lots closed, the mark per lot they moved at, shortfall covered by fees and charged to the opposite side. */
+  resolver: Hex;
   lots: bigint;
   priceAtoms: bigint;
   feeAtoms: bigint;
@@ -30,25 +31,24 @@ export interface ResolveBankruptcySyncReturnType {
 async function request(client: Client, p: ResolveBankruptcyParameters): Promise<WriteRequest> {
   const liquidator =
     p.liquidator ?? (await readContract(client, { address: p.market, abi: perpMarketAbi, functionName: "LIQUIDATOR" }));
-  const ids = [...new Set(p.counterparties.map((c) => accountId(c.owner, c.sub ?? 0n)))].sort((a, b) =>
-    BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0,
-  ) as Hex[];
   return {
     address: liquidator,
     abi: perpLiquidatorAbi,
     functionName: "resolveBankruptcy",
-    args: [p.market, accountId(p.owner, p.sub ?? 0n), ids],
+    args: [p.market, accountId(p.owner, p.sub ?? 0n), Number(p.resolverSub ?? 0n)],
   };
 }
 
 /**
- * Closes a bankrupt account's position (no positive balance left, position under water at the
- * mark): the market's fees cover the shortfall first, then every opposite position takes its
- * pro-rata share at the bankruptcy price (`PerpLiquidator.resolveBankruptcy`). The counterparties
- * must hold the whole opposite side; the SDK sorts them as the contract requires.
+ * Closes a bankrupt account's position (no positive balance left, no value on another perp market,
+ * no open orders, position under water at the mark) into the caller's sub-account `resolverSub` at
+ * the mark: the market's fees cover the shortfall first, then the rest is charged to every lot of
+ * the opposite side through the market's loss index, which each position settles when next touched
+ * (`PerpLiquidator.resolveBankruptcy`). An opposite holder that resolves closes against it; the
+ * resolver is margin-checked if its risk grows. Costs the same whatever the number of counterparties.
  *
  * @example
- * await resolveBankruptcy(client, { market: ethPerp, owner: bob, counterparties: [{ owner: alice }, { owner: carol }] })
+ * await resolveBankruptcy(client, { market: ethPerp, owner: bob }) // the client's account takes bob's position
  */
 export async function resolveBankruptcy(client: Client, parameters: ResolveBankruptcyParameters): Promise<ResolveBankruptcyReturnType> {
   return withDecodedErrors(async () => sendWrite(client, await request(client, parameters), parameters, "resolveBankruptcy"));
@@ -58,7 +58,7 @@ export async function resolveBankruptcy(client: Client, parameters: ResolveBankr
  * Resolves a bankruptcy and waits for the receipt; returns the `BankruptcyResolved` figures.
  *
  * @example
- * const { socializedAtoms } = await resolveBankruptcySync(client, { market: ethPerp, owner: bob, counterparties })
+ * const { socializedAtoms } = await resolveBankruptcySync(client, { market: ethPerp, owner: bob, resolverSub: 1n })
  */
 export async function resolveBankruptcySync(
   client: Client,
@@ -69,6 +69,13 @@ export async function resolveBankruptcySync(
     const receipt = await sendWriteSync(client, req, parameters, "resolveBankruptcy");
     const own = receipt.logs.filter((l) => isAddressEqual(l.address, req.address));
     const [e] = parseEventLogs({ abi: perpLiquidatorAbi, logs: own, eventName: "BankruptcyResolved" });
-    return { receipt, lots: e.args.lots, priceAtoms: e.args.priceAtoms, feeAtoms: e.args.feeAtoms, socializedAtoms: e.args.socializedAtoms };
+    return {
+      receipt,
+      resolver: e.args.resolver,
+      lots: e.args.lots,
+      priceAtoms: e.args.priceAtoms,
+      feeAtoms: e.args.feeAtoms,
+      socializedAtoms: e.args.socializedAtoms,
+    };
   });
 }

@@ -24,6 +24,8 @@ const profile = (viaIR: boolean) => ({
     "contracts/PerpMarket.sol": compiler(true, 200),
     "contracts/PerpLiquidator.sol": compiler(true, 200),
     "contracts/OracleRouter.sol": compiler(true),
+    "contracts/SpotMarket.sol": compiler(true),
+    "contracts/SpotMarketDeployer.sol": compiler(true),
   },
 });
 

@@ -13,6 +13,10 @@ import {IClearinghouse} from "./interfaces/IClearinghouse.sol";
 import {IPriceOracle} from "./interfaces/IPriceOracle.sol";
 import {AccountId} from "./types/AccountId.sol";
 import {OrderCodec as C} from "./libraries/OrderCodec.sol";
+import {OrderWord} from "./types/OrderWord.sol";
+import {OrderSlot} from "./types/OrderSlot.sol";
+import {TopWord} from "./types/TopWord.sol";
+import {LevelKeyLib} from "./types/LevelWord.sol";
 import {FeeMath} from "./libraries/FeeMath.sol";
 import {PerpMath} from "./libraries/PerpMath.sol";
 import {TickBitmap} from "./libraries/TickBitmap.sol";
@@ -195,10 +199,10 @@ contract PerpMarket is IPerpMarket, OrderBook {
 
     /// @inheritdoc IPerpMarket
     function coverFromFees(AccountId account, uint256 atoms) external onlyLiquidator returns (uint256 covered) {
-        uint256 top = _top;
+        TopWord top = _top;
         uint256 ticks = Math.ceilDiv(atoms, TICK_SIZE); // whole tick units: the account gets the dust
-        if (ticks > top >> 128) ticks = top >> 128;
-        _top = top - (ticks << 128);
+        if (ticks > top.feesAccrued()) ticks = top.feesAccrued();
+        _top = top.subFees(ticks);
         covered = ticks * TICK_SIZE;
         uint256 w = _pockets[account];
         int256 cash = int128(uint128(w >> 128)) + int256(covered);
@@ -219,8 +223,8 @@ contract PerpMarket is IPerpMarket, OrderBook {
 
     /// @dev Reduce-only orders must shrink the live position and not beyond it; any order must fit
     /// the position cap even if every open order on its side fills.
-    function _checkPlace(Ctx memory c, uint256 p, uint256 side, uint256 lots) internal view override {
-        if ((p >> REDUCE_ONLY_BIT) & 1 != 0) {
+    function _checkPlace(Ctx memory c, OrderWord p, uint256 side, uint256 lots) internal view override {
+        if (p.reduceOnly()) {
             bool ok = side == 0 ? c.size < 0 && lots <= uint256(-c.size) : c.size > 0 && lots <= uint256(c.size);
             require(ok, ReduceOnlyViolated(c.size, side, lots));
             return;
@@ -241,7 +245,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
         _noteRemoval(side, tick);
     }
 
-    function _releaseOther(uint256 owner, uint256 side, uint256 tick, uint256 lots) internal override {
+    function _releaseOther(AccountId owner, uint256 side, uint256 tick, uint256 lots) internal override {
         _trimMaker(owner, side, tick, lots, true);
     }
 
@@ -258,17 +262,16 @@ contract PerpMarket is IPerpMarket, OrderBook {
     /// most what keeps the position within the cap (a position taken over in a liquidation may
     /// leave less room than the order had): the rest is cancelled, never the taker's transaction.
     /// The position slot read here is warm for the fill that follows.
-    function _makerFillable(uint256 ow, uint256 olots, uint256 makerSide) internal view override returns (uint256) {
-        int256 size = int64(uint64(_positions[AccountId.wrap(bytes32(ow & C.ACCOUNT_MASK))]));
+    function _makerFillable(OrderSlot ow, uint256 olots, uint256 makerSide) internal view override returns (uint256) {
+        int256 size = int64(uint64(_positions[ow.account()]));
         int256 room;
-        if (ow & SLOT_REDUCE_ONLY != 0) room = makerSide == 0 ? -size : size;
+        if (ow.reduceOnly()) room = makerSide == 0 ? -size : size;
         else room = makerSide == 0 ? int256(POSITION_CAP) - size : int256(POSITION_CAP) + size;
         if (room <= 0) return 0;
         return uint256(room) < olots ? uint256(room) : olots;
     }
 
-    function _trimMaker(uint256 owner, uint256 side, uint256 tick, uint256 lots, bool ends) internal override {
-        AccountId acct = AccountId.wrap(bytes32(owner));
+    function _trimMaker(AccountId acct, uint256 side, uint256 tick, uint256 lots, bool ends) internal override {
         uint256 w = _pocketLess(_pockets[acct], side, lots);
         _pockets[acct] = ends ? w - (1 << 96) : w;
         _noteRemoval(side, tick);
@@ -295,15 +298,14 @@ contract PerpMarket is IPerpMarket, OrderBook {
     }
 
     /// @dev One maker fill: funding, position and pocket of the maker (two slot writes).
-    function _fillMaker(uint256 top, Taker memory t, uint256 maker, uint256 f, bool done) internal override {
-        AccountId acct = AccountId.wrap(bytes32(maker));
+    function _fillMaker(TopWord top, Taker memory t, AccountId acct, uint256 f, bool done) internal override {
         uint256 pw = _positions[acct];
         int256 size = int64(uint64(pw));
         int256 entry = int96(uint96(pw >> 64));
         int256 index = _indexNow();
         int256 owed = PerpMath.fundingOwed(size, index, int96(uint96(pw >> 160)));
         uint256 n = f * t.tick;
-        (uint256 fee, uint256 rebate) = FeeMath.makerFee(n, int16(uint16(top >> 56)));
+        (uint256 fee, uint256 rebate) = FeeMath.makerFee(n, top.makerFeeBps());
         t.makerFees += int256(fee) - int256(rebate);
         // the maker sells when the taker buys
         int256 d = t.side == 0 ? -int256(f) : int256(f);
@@ -319,14 +321,13 @@ contract PerpMarket is IPerpMarket, OrderBook {
 
     /// @dev The taker's side of all its fills at their total notional; fees to the market.
     function _settleTaker(Ctx memory c, Taker memory t, uint256 kind) internal override {
-        uint256 takerFee = FeeMath.takerFee(t.notional, uint16(c.top >> 72));
+        uint256 takerFee = FeeMath.takerFee(t.notional, c.top.takerFeeBps());
         int256 protocolFee = int256(takerFee) + t.makerFees; // >= 0: rebate <= taker fee
-        c.top += uint256(protocolFee) << 128;
+        c.top = c.top.addFees(uint256(protocolFee));
         c.cash -= int256(takerFee * TICK_SIZE);
         int256 d = t.side == 0 ? int256(t.filled) : -int256(t.filled);
         // the fills began at the maker side's best price as stored (the book's top is written in `_flush`)
-        uint256 top = _top;
-        _noteRemoval(t.side ^ 1, t.side == 0 ? (top >> 24) & C.M24 : top & C.M24);
+        _noteRemoval(t.side ^ 1, _top.best(t.side ^ 1));
         int256 longBefore = _longPart(c.size);
         _applyTrade(c, d, t.notional * TICK_SIZE);
         _setOpenInterest(_longPart(c.size) - longBefore + t.makerLongDelta);
@@ -406,13 +407,13 @@ contract PerpMarket is IPerpMarket, OrderBook {
         bool removed = _depthRemoved;
         if (removed) _depthRemoved = false;
         if (c.topLoaded) {
-            uint256 before = _top; // warm: loaded by `_loadTop`
+            TopWord before = _top; // warm: loaded by `_loadTop`
             _top = c.top;
             // a place or a take: a new sample and rate if the best bid or ask moved or counted depth
             // left, else only if the index is due for a refresh. A liquidation transfer leaves the
             // book alone, so the mark it priced at stays the one ATLAS values at.
             if (
-                removed || (before ^ c.top) & C.M48 != 0
+                removed || before.bestsDiffer(c.top)
                     || block.timestamp >= (_funding >> 224) + INDEX_REFRESH_SECONDS
             ) _updateFunding();
         } else if (removed) {
@@ -505,12 +506,12 @@ contract PerpMarket is IPerpMarket, OrderBook {
     /// for the removal checks.
     /// Rounded toward zero (neutral: a price, not a payment).
     function _samplePremium(uint256 indexLot, uint256 pq, uint256 iw) internal view returns (int256 target, uint256 counted) {
-        uint256 top = _top;
+        TopWord top = _top;
         uint256 side = 0;
-        uint256 tick = top & C.M24;
+        uint256 tick = top.bestBid();
         if (tick * TICK_SIZE * WAD <= indexLot) {
             side = 1;
-            tick = (top >> 24) & C.M24;
+            tick = top.bestAsk();
             if (tick == 0 || tick * TICK_SIZE * WAD >= indexLot) tick = 0;
         }
         uint256 deepest;
@@ -526,7 +527,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
                 if (side == 0 ? price <= indexLot : price >= indexLot) break;
                 uint256 gap = side == 0 ? price - indexLot : indexLot - price;
                 if (gap > maxGap) gap = maxGap;
-                uint256 lots = _levels[(side << 24) | tick] & C.M64;
+                uint256 lots = _levels[LevelKeyLib.from(side, tick)].totalLots();
                 deepest = tick;
                 if (lots >= Math.ceilDiv(budget, indexLot)) {
                     excess += Math.mulDiv(budget, gap, indexLot); // the last level's part, rounded down
@@ -706,7 +707,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
         p.lotSize = uint128(LOT_SIZE);
         p.tickSize = uint128(TICK_SIZE);
         p.minLots = uint64(MIN_LOTS);
-        (p.makerFeeBps, p.takerFeeBps) = (int16(uint16(_top >> 56)), uint16(_top >> 72));
+        (p.makerFeeBps, p.takerFeeBps) = (_top.makerFeeBps(), _top.takerFeeBps());
         p.maxMakerFeeBps = uint16(MAX_MAKER_FEE_BPS);
         p.oiCapLots = uint64(OI_CAP);
         p.positionCapLots = uint64(POSITION_CAP);

@@ -1018,6 +1018,19 @@ export const perpMarketAbi = [
   },
   {
     "inputs": [],
+    "name": "OPEN_ORDERS_PAGE",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "ORACLE",
     "outputs": [
       {
@@ -1478,6 +1491,16 @@ export const perpMarketAbi = [
         "internalType": "uint8",
         "name": "sub",
         "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "cursor",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "limit",
+        "type": "uint256"
       }
     ],
     "name": "openOrders",
@@ -1486,6 +1509,11 @@ export const perpMarketAbi = [
         "internalType": "uint256[]",
         "name": "ids",
         "type": "uint256[]"
+      },
+      {
+        "internalType": "uint256",
+        "name": "nextCursor",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",

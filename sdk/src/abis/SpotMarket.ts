@@ -637,6 +637,19 @@ export const spotMarketAbi = [
   },
   {
     "inputs": [],
+    "name": "OPEN_ORDERS_PAGE",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "QUOTE",
     "outputs": [
       {
@@ -956,6 +969,16 @@ export const spotMarketAbi = [
         "internalType": "uint8",
         "name": "sub",
         "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "cursor",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "limit",
+        "type": "uint256"
       }
     ],
     "name": "openOrders",
@@ -964,6 +987,11 @@ export const spotMarketAbi = [
         "internalType": "uint256[]",
         "name": "ids",
         "type": "uint256[]"
+      },
+      {
+        "internalType": "uint256",
+        "name": "nextCursor",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",

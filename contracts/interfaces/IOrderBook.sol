@@ -189,7 +189,7 @@ interface IOrderBook {
 
     /// @notice One page of the ids of the account's live orders, with bounded gas per call.
     /// @dev Scans bids from the best price down, then asks from the best up, each level in queue
-    ///      order, examining at most `limit` queue positions (0 = `OPEN_ORDERS_PAGE`). Start with
+    ///      order, examining at most `limit` queue positions (0 = 1,024). Start with
     ///      `cursor` 0 and pass each `nextCursor` back until it is 0: on a book that does not change
     ///      between the calls (read them at one block), the pages together list every live order of
     ///      the account exactly once. A page may be empty while `nextCursor` is not 0.

@@ -27,13 +27,13 @@ library OrderIdLib {
     uint256 internal constant MASK_TICK = (1 << 24) - 1;
     uint256 internal constant MASK_MARKET = (1 << 16) - 1;
 
-    function from(uint256 index, uint256 key, uint256 epoch, uint256 pos) internal pure returns (OrderId) {
-        return OrderId.wrap((index << MARKET_SHIFT) | (key << KEY_SHIFT) | (epoch << EPOCH_SHIFT) | pos);
+    function from(uint256 index, uint256 key, uint256 epoch_, uint256 pos) internal pure returns (OrderId) {
+        return OrderId.wrap((index << MARKET_SHIFT) | (key << KEY_SHIFT) | (epoch_ << EPOCH_SHIFT) | pos);
     }
 
     /// @dev The id of position 0 of a level; `withPosition` completes it.
-    function base(uint256 index, uint256 key, uint256 epoch) internal pure returns (OrderId) {
-        return OrderId.wrap((index << MARKET_SHIFT) | (key << KEY_SHIFT) | (epoch << EPOCH_SHIFT));
+    function base(uint256 index, uint256 key, uint256 epoch_) internal pure returns (OrderId) {
+        return OrderId.wrap((index << MARKET_SHIFT) | (key << KEY_SHIFT) | (epoch_ << EPOCH_SHIFT));
     }
 
     /// @dev `id` must come from `base` (position 0).

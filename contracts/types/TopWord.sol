@@ -32,10 +32,9 @@ library TopWordLib {
         return (TopWord.unwrap(w) >> ASK_SHIFT) & MASK_TICK;
     }
 
-    /// @dev Best tick of `side` (0 bids, 1 asks; nothing else). No branch: the ask field sits
-    /// `ASK_SHIFT` bits above the bid's.
+    /// @dev Best tick of `side` (0 bids, 1 asks).
     function best(TopWord w, uint256 side) internal pure returns (uint256) {
-        return (TopWord.unwrap(w) >> (side * ASK_SHIFT)) & MASK_TICK;
+        return side == 0 ? bestBid(w) : bestAsk(w);
     }
 
     function withBestBid(TopWord w, uint256 tick) internal pure returns (TopWord) {

@@ -44,9 +44,9 @@ library TradeWordsLib {
     uint256 internal constant MASK_32 = (1 << 32) - 1;
 
     // ---- TakerWord
-    function takerWord(AccountId account, uint256 side, uint256 kind) internal pure returns (TakerWord) {
+    function takerWord(AccountId account_, uint256 side_, uint256 kind_) internal pure returns (TakerWord) {
         return TakerWord.wrap(
-            uint256(AccountId.unwrap(account)) | (side << TAKER_SIDE_SHIFT) | (kind << TAKER_KIND_SHIFT)
+            uint256(AccountId.unwrap(account_)) | (side_ << TAKER_SIDE_SHIFT) | (kind_ << TAKER_KIND_SHIFT)
         );
     }
 
@@ -64,12 +64,12 @@ library TradeWordsLib {
 
     // ---- TradeSummary
     /// @dev `filled` < 2^48, `notional` < 2^112 (lots × tick < 2^48 × 2^24 per fill, ≤ 128 fills)
-    function tradeSummary(uint256 filled, uint256 notional, uint256 takerFee)
+    function tradeSummary(uint256 filled, uint256 notional_, uint256 takerFee_)
         internal
         pure
         returns (TradeSummary)
     {
-        return TradeSummary.wrap(filled | (notional << NOTIONAL_SHIFT) | (takerFee << TAKER_FEE_SHIFT));
+        return TradeSummary.wrap(filled | (notional_ << NOTIONAL_SHIFT) | (takerFee_ << TAKER_FEE_SHIFT));
     }
 
     function filledLots(TradeSummary w) internal pure returns (uint256) {

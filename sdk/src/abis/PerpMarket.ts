@@ -1018,19 +1018,6 @@ export const perpMarketAbi = [
   },
   {
     "inputs": [],
-    "name": "OPEN_ORDERS_PAGE",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
     "name": "ORACLE",
     "outputs": [
       {

@@ -637,19 +637,6 @@ export const spotMarketAbi = [
   },
   {
     "inputs": [],
-    "name": "OPEN_ORDERS_PAGE",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
     "name": "QUOTE",
     "outputs": [
       {

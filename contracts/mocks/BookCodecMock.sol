@@ -10,7 +10,7 @@ import {TopWord} from "../types/TopWord.sol";
 import {SpotPocket, SpotPocketLib} from "../types/SpotPocket.sol";
 import {BatchOp, BatchOpLib} from "../types/BatchOp.sol";
 import {TakerWord, TradeSummary, FillWord, PlacedInfo, TradeWordsLib} from "../types/TradeWords.sol";
-import {OpenOrdersCursor, OpenOrdersCursorLib} from "../types/OpenOrdersCursor.sol";
+import {OpenOrdersCursor} from "../types/OpenOrdersCursor.sol";
 import {ArrayLib} from "../libraries/ArrayLib.sol";
 
 /// @notice Test only: the book's type libraries behind external functions, so the SDK's codec can be
@@ -107,8 +107,8 @@ contract BookCodecMock {
         pure
         returns (uint256 totalLots, uint256 head, uint256 tail, uint256 epoch, uint256 stragglers)
     {
-        LevelWord l = LevelWord.wrap(w);
-        return (l.totalLots(), l.head(), l.tail(), l.epoch(), l.stragglers());
+        LevelWord lvl = LevelWord.wrap(w);
+        return (lvl.totalLots(), lvl.head(), lvl.tail(), lvl.epoch(), lvl.stragglers());
     }
 
     function encodeLevel(uint256 totalLots, uint256 head, uint256 tail, uint256 epoch, uint256 stragglers)

@@ -19,7 +19,10 @@ import {PerpStats} from "./types/PerpStats.sol";
 import {PremiumWord, PremiumWordLib} from "./types/PremiumWord.sol";
 import {LossWord} from "./types/LossWord.sol";
 import {PerpRiskReturn} from "./libraries/PerpRiskReturn.sol";
-import {OrderCodec as C} from "./libraries/OrderCodec.sol";
+import {OrderWord} from "./types/OrderWord.sol";
+import {OrderSlot} from "./types/OrderSlot.sol";
+import {TopWord} from "./types/TopWord.sol";
+import {LevelKeyLib} from "./types/LevelWord.sol";
 import {FeeMath} from "./libraries/FeeMath.sol";
 import {PerpMath} from "./libraries/PerpMath.sol";
 import {TickBitmap} from "./libraries/TickBitmap.sol";
@@ -198,10 +201,10 @@ contract PerpMarket is IPerpMarket, OrderBook {
         returns (uint256 feeAtoms, uint256 socializedAtoms)
     {
         // (2) the market's fees, in whole tick units rounded up: the account gets the dust
-        uint256 top = _top;
+        TopWord top = _top;
         uint256 ticks = Math.ceilDiv(lossAtoms, TICK_SIZE);
-        if (ticks > top >> 128) ticks = top >> 128;
-        _top = top - (ticks << 128);
+        if (ticks > top.feesAccrued()) ticks = top.feesAccrued();
+        _top = top.subFees(ticks);
         feeAtoms = ticks * TICK_SIZE;
         // (4) the rest: every lot of the opposite side owes the same share, through its loss index
         int256 size = _positions[account].size();
@@ -236,8 +239,8 @@ contract PerpMarket is IPerpMarket, OrderBook {
 
     /// @dev Reduce-only orders must shrink the live position and not beyond it; any order must fit
     /// the position cap even if every open order on its side fills.
-    function _checkPlace(Ctx memory c, uint256 p, uint256 side, uint256 lots) internal view override {
-        if ((p >> REDUCE_ONLY_BIT) & 1 != 0) {
+    function _checkPlace(Ctx memory c, OrderWord p, uint256 side, uint256 lots) internal view override {
+        if (p.reduceOnly()) {
             bool ok = side == 0 ? c.size < 0 && lots <= uint256(-c.size) : c.size > 0 && lots <= uint256(c.size);
             require(ok, ReduceOnlyViolated(c.size, side, lots));
             return;
@@ -258,7 +261,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
         _noteRemoval(side, tick);
     }
 
-    function _releaseOther(uint256 owner, uint256 side, uint256 tick, uint256 lots) internal override {
+    function _releaseOther(AccountId owner, uint256 side, uint256 tick, uint256 lots) internal override {
         _trimMaker(owner, side, tick, lots, true);
     }
 
@@ -275,17 +278,16 @@ contract PerpMarket is IPerpMarket, OrderBook {
     /// most what keeps the position within the cap (a position taken over in a liquidation may
     /// leave less room than the order had): the rest is cancelled, never the taker's transaction.
     /// The position slot read here is warm for the fill that follows.
-    function _makerFillable(uint256 ow, uint256 olots, uint256 makerSide) internal view override returns (uint256) {
-        int256 size = _positions[AccountId.wrap(bytes32(ow & C.ACCOUNT_MASK))].size();
+    function _makerFillable(OrderSlot ow, uint256 olots, uint256 makerSide) internal view override returns (uint256) {
+        int256 size = _positions[ow.account()].size();
         int256 room;
-        if (ow & SLOT_REDUCE_ONLY != 0) room = makerSide == 0 ? -size : size;
+        if (ow.reduceOnly()) room = makerSide == 0 ? -size : size;
         else room = makerSide == 0 ? int256(POSITION_CAP) - size : int256(POSITION_CAP) + size;
         if (room <= 0) return 0;
         return uint256(room) < olots ? uint256(room) : olots;
     }
 
-    function _trimMaker(uint256 owner, uint256 side, uint256 tick, uint256 lots, bool ends) internal override {
-        AccountId acct = AccountId.wrap(bytes32(owner));
+    function _trimMaker(AccountId acct, uint256 side, uint256 tick, uint256 lots, bool ends) internal override {
         _pockets[acct] = _pockets[acct].less(side, lots, ends);
         _noteRemoval(side, tick);
     }
@@ -307,13 +309,12 @@ contract PerpMarket is IPerpMarket, OrderBook {
     }
 
     /// @dev One maker fill: funding, position and pocket of the maker (two slot writes).
-    function _fillMaker(uint256 top, Taker memory t, uint256 maker, uint256 f, bool done) internal override {
-        AccountId acct = AccountId.wrap(bytes32(maker));
+    function _fillMaker(TopWord top, Taker memory t, AccountId acct, uint256 f, bool done) internal override {
         (int256 size, int256 entry, int256 snapshot) = _positions[acct].unpack();
         FundingWord fw = _funding;
         int256 index = fw.indexAt(block.timestamp);
         uint256 n = f * t.tick;
-        (uint256 fee, uint256 rebate) = FeeMath.makerFee(n, int16(uint16(top >> 56)));
+        (uint256 fee, uint256 rebate) = FeeMath.makerFee(n, top.makerFeeBps());
         t.makerFees += int256(fee) - int256(rebate);
         // the maker sells when the taker buys
         int256 d = t.side == 0 ? -int256(f) : int256(f);
@@ -335,14 +336,13 @@ contract PerpMarket is IPerpMarket, OrderBook {
 
     /// @dev The taker's side of all its fills at their total notional; fees to the market.
     function _settleTaker(Ctx memory c, Taker memory t, uint256 kind) internal override {
-        uint256 takerFee = FeeMath.takerFee(t.notional, uint16(c.top >> 72));
+        uint256 takerFee = FeeMath.takerFee(t.notional, c.top.takerFeeBps());
         int256 protocolFee = int256(takerFee) + t.makerFees; // >= 0: rebate <= taker fee
-        c.top += uint256(protocolFee) << 128;
+        c.top = c.top.addFees(uint256(protocolFee));
         c.cash -= int256(takerFee * TICK_SIZE);
         int256 d = t.side == 0 ? int256(t.filled) : -int256(t.filled);
         // the fills began at the maker side's best price as stored (the book's top is written in `_flush`)
-        uint256 top = _top;
-        _noteRemoval(t.side ^ 1, t.side == 0 ? (top >> 24) & C.M24 : top & C.M24);
+        _noteRemoval(t.side ^ 1, _top.best(t.side ^ 1));
         int256 longBefore = _longPart(c.size);
         _applyTrade(c, d, t.notional * TICK_SIZE);
         _setOpenInterest(_longPart(c.size) - longBefore + t.makerLongDelta);
@@ -426,13 +426,13 @@ contract PerpMarket is IPerpMarket, OrderBook {
         bool removed = _depthRemoved;
         if (removed) _depthRemoved = false;
         if (c.topLoaded) {
-            uint256 before = _top; // warm: loaded by `_loadTop`
+            TopWord before = _top; // warm: loaded by `_loadTop`
             _top = c.top;
             // a place or a take: a new sample and rate if the best bid or ask moved or counted depth
             // left, else only if the index is due for a refresh. A liquidation transfer leaves the
             // book alone, so the mark it priced at stays the one ATLAS values at.
             if (
-                removed || (before ^ c.top) & C.M48 != 0
+                removed || before.bestsDiffer(c.top)
                     || block.timestamp >= (fwRead ? fw : _funding).lastUpdate() + INDEX_REFRESH_SECONDS
             ) _updateFunding();
         } else if (removed) {
@@ -536,12 +536,12 @@ contract PerpMarket is IPerpMarket, OrderBook {
         view
         returns (int256 target, uint256 counted)
     {
-        uint256 top = _top;
+        TopWord top = _top;
         uint256 side = 0;
-        uint256 tick = top & C.M24;
+        uint256 tick = top.bestBid();
         if (tick * TICK_SIZE * WAD <= indexLot) {
             side = 1;
-            tick = (top >> 24) & C.M24;
+            tick = top.bestAsk();
             if (tick == 0 || tick * TICK_SIZE * WAD >= indexLot) tick = 0;
         }
         uint256 deepest;
@@ -557,7 +557,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
                 if (side == 0 ? price <= indexLot : price >= indexLot) break;
                 uint256 gap = side == 0 ? price - indexLot : indexLot - price;
                 if (gap > maxGap) gap = maxGap;
-                uint256 lots = _levels[(side << 24) | tick] & C.M64;
+                uint256 lots = _levels[LevelKeyLib.from(side, tick)].totalLots();
                 deepest = tick;
                 if (lots >= Math.ceilDiv(budget, indexLot)) {
                     excess += Math.mulDiv(budget, gap, indexLot); // the last level's part, rounded down
@@ -729,7 +729,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
         p.lotSize = uint128(LOT_SIZE);
         p.tickSize = uint128(TICK_SIZE);
         p.minLots = uint64(MIN_LOTS);
-        (p.makerFeeBps, p.takerFeeBps) = (int16(uint16(_top >> 56)), uint16(_top >> 72));
+        (p.makerFeeBps, p.takerFeeBps) = (_top.makerFeeBps(), _top.takerFeeBps());
         p.maxMakerFeeBps = uint16(MAX_MAKER_FEE_BPS);
         p.oiCapLots = uint64(OI_CAP);
         p.positionCapLots = uint64(POSITION_CAP);

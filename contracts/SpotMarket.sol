@@ -4,7 +4,10 @@ pragma solidity 0.8.37;
 import {ISpotMarket} from "./interfaces/ISpotMarket.sol";
 import {IOrderBook} from "./interfaces/IOrderBook.sol";
 import {AccountId} from "./types/AccountId.sol";
-import {OrderCodec as C} from "./libraries/OrderCodec.sol";
+import {OrderWord, OrderWordLib} from "./types/OrderWord.sol";
+import {OrderSlot} from "./types/OrderSlot.sol";
+import {TopWord} from "./types/TopWord.sol";
+import {SpotPocket, SpotPocketLib} from "./types/SpotPocket.sol";
 import {FeeMath} from "./libraries/FeeMath.sol";
 import {OrderBook} from "./book/OrderBook.sol";
 import {BookParams} from "./interfaces/IOrderBook.sol";
@@ -19,10 +22,8 @@ interface ISpotMarketDeployer {
 /// one pocket slot holds locked funds and unswept proceeds, so a maker fill writes the order's
 /// ring slot (only if partially filled) and one pocket.
 contract SpotMarket is ISpotMarket, OrderBook {
-    /// @dev Pocket: [71..0] locked quote (tick units) | [119..72] locked base (lots) |
-    ///   [191..120] unswept quote (tick units) | [239..192] unswept base (lots) | [254..240] open orders |
-    ///   [255] margin flag (the account has a liability: debt or perp exposure)
-    mapping(AccountId account => uint256) internal _pockets;
+    /// @dev One pocket word per account (layout in `SpotPocket`).
+    mapping(AccountId account => SpotPocket) internal _pockets;
 
     constructor() OrderBook(ISpotMarketDeployer(msg.sender).bookParameters()) {}
 
@@ -43,14 +44,15 @@ contract SpotMarket is ISpotMarket, OrderBook {
 
     /// @inheritdoc ISpotMarket
     function setMarginFlag(AccountId account) external onlyClearinghouse {
-        _pockets[account] |= 1 << 255;
+        _pockets[account] = _pockets[account].withMargin();
     }
 
     // ------------------------------------------------------------------ book hooks
 
     /// @dev Reduce-only has no meaning on a spot book.
-    function _checkPlace(Ctx memory, uint256 p, uint256, uint256) internal pure override {
-        require((p >> REDUCE_ONLY_BIT) & 1 == 0, InvalidOrderType(1 << REDUCE_ONLY_BIT));
+    function _checkPlace(Ctx memory, OrderWord p, uint256, uint256) internal pure override {
+        // the error names the order word with only the reduce-only flag set
+        require(!p.reduceOnly(), InvalidOrderType(OrderWordLib.REDUCE_ONLY_FLAG));
     }
 
     /// @dev A bid locks its cost plus the maker fee bound in quote; an ask locks its base.
@@ -76,72 +78,74 @@ contract SpotMarket is ISpotMarket, OrderBook {
         }
     }
 
-    function _releaseOther(uint256 owner, uint256 side, uint256 tick, uint256 lots) internal override {
-        AccountId acct = AccountId.wrap(bytes32(owner));
-        _pockets[acct] = _releaseWord(_pockets[acct], side, tick, lots);
+    function _releaseOther(AccountId owner, uint256 side, uint256 tick, uint256 lots) internal override {
+        _pockets[owner] = _releaseWord(_pockets[owner], side, tick, lots);
     }
 
     /// @dev Spot orders are never reduce-only: all of a maker order may fill.
-    function _makerFillable(uint256, uint256 olots, uint256) internal pure override returns (uint256) {
+    function _makerFillable(OrderSlot, uint256 olots, uint256) internal pure override returns (uint256) {
         return olots;
     }
 
     /// @dev Unreachable on spot (`_makerFillable` never trims).
-    function _trimMaker(uint256, uint256, uint256, uint256, bool) internal pure override {}
+    function _trimMaker(AccountId, uint256, uint256, uint256, bool) internal pure override {}
 
     function _openCount(AccountId acct) internal view override returns (uint256) {
-        return (_pockets[acct] >> 240) & 0x7fff;
+        return _pockets[acct].openOrders();
     }
 
     /// @dev Credits one maker's pocket for a fill of `f` lots at `t.tick`: one slot write.
-    function _fillMaker(uint256 top, Taker memory t, uint256 maker, uint256 f, bool done) internal override {
-        AccountId acct = AccountId.wrap(bytes32(maker));
-        uint256 w = _pockets[acct];
+    function _fillMaker(TopWord top, Taker memory t, AccountId maker, uint256 f, bool done) internal override {
+        SpotPocket w = _pockets[maker];
         uint256 n = f * t.tick;
-        (uint256 fee, uint256 rebate) = FeeMath.makerFee(n, int16(uint16(top >> 56)));
+        (uint256 fee, uint256 rebate) = FeeMath.makerFee(n, top.makerFeeBps());
         t.makerFees += int256(fee) - int256(rebate);
         uint256 quoteIn;
         if (t.side == 1) {
             // maker bid: its lock (cost plus the fee bound) is spent; it receives base
             uint256 lock = f * _bidLockPerLot(t.tick);
-            w -= lock; // locked quote field (bits 0..71); never underflows: lock was added at placement
+            w = w.subLockedQuote(lock); // never underflows: lock was added at placement
             quoteIn = lock - n - fee + rebate; // >= 0: fee <= the per-lot fee bound locked
-            uint256 ub = ((w >> 192) & C.M48) + f;
-            require(ub <= C.M48, AmountOverflow());
-            w = (w & ~(C.M48 << 192)) | (ub << 192);
+            uint256 ub = w.unsweptBase() + f;
+            require(ub <= SpotPocketLib.MAX_BASE, AmountOverflow());
+            w = w.withUnsweptBase(ub);
         } else {
-            w -= f << 72; // locked base
+            w = w.subLockedBase(f); // never underflows: the lots were locked at placement
             quoteIn = n - fee + rebate;
         }
-        uint256 uq = ((w >> 120) & C.M72) + quoteIn;
-        require(uq <= C.M72, AmountOverflow());
-        w = (w & ~(C.M72 << 120)) | (uq << 120);
-        if (done) w -= 1 << 240;
-        _pockets[acct] = w;
+        uint256 uq = w.unsweptQuote() + quoteIn;
+        require(uq <= SpotPocketLib.MAX_QUOTE, AmountOverflow());
+        w = w.withUnsweptQuote(uq);
+        if (done) w = w.lessOpenOrder();
+        _pockets[maker] = w;
     }
 
     /// @dev `_release` on a packed pocket word: locked -> unswept, one fewer open order.
-    function _releaseWord(uint256 w, uint256 side, uint256 tick, uint256 lots) internal view returns (uint256) {
+    function _releaseWord(SpotPocket w, uint256 side, uint256 tick, uint256 lots)
+        internal
+        view
+        returns (SpotPocket)
+    {
         if (side == 0) {
             uint256 lock = lots * _bidLockPerLot(tick);
-            w -= lock; // locked quote (low field) holds at least this order's lock
-            uint256 uq = ((w >> 120) & C.M72) + lock;
-            require(uq <= C.M72, AmountOverflow());
-            w = (w & ~(C.M72 << 120)) | (uq << 120);
+            w = w.subLockedQuote(lock); // locked quote holds at least this order's lock
+            uint256 uq = w.unsweptQuote() + lock;
+            require(uq <= SpotPocketLib.MAX_QUOTE, AmountOverflow());
+            w = w.withUnsweptQuote(uq);
         } else {
-            w -= lots << 72;
-            uint256 ub = ((w >> 192) & C.M48) + lots;
-            require(ub <= C.M48, AmountOverflow());
-            w = (w & ~(C.M48 << 192)) | (ub << 192);
+            w = w.subLockedBase(lots);
+            uint256 ub = w.unsweptBase() + lots;
+            require(ub <= SpotPocketLib.MAX_BASE, AmountOverflow());
+            w = w.withUnsweptBase(ub);
         }
-        return w - (1 << 240);
+        return w.lessOpenOrder();
     }
 
     /// @dev The taker pays or receives through its pocket; fees go to the market's accrued fees.
     function _settleTaker(Ctx memory c, Taker memory t, uint256 kind) internal override {
-        uint256 takerFee = FeeMath.takerFee(t.notional, uint16(c.top >> 72));
+        uint256 takerFee = FeeMath.takerFee(t.notional, c.top.takerFeeBps());
         int256 protocolFee = int256(takerFee) + t.makerFees; // >= 0: rebate <= taker fee
-        c.top += uint256(protocolFee) << 128;
+        c.top = c.top.addFees(uint256(protocolFee));
         if (t.side == 0) {
             _creditBase(c, t.filled);
             _debitQuote(c, t.notional + takerFee);
@@ -203,23 +207,20 @@ contract SpotMarket is ISpotMarket, OrderBook {
 
     function _load(AccountId acct) internal view override returns (Ctx memory c) {
         c.account = acct;
-        uint256 w = _pockets[acct];
-        c.lockedQuote = w & C.M72;
-        c.lockedBase = (w >> 72) & C.M48;
-        c.unsweptQuote = (w >> 120) & C.M72;
-        c.unsweptBase = (w >> 192) & C.M48;
-        c.openOrders = (w >> 240) & 0x7fff;
-        c.margin = w >> 255 != 0;
-        c.fresh = w == 0;
+        SpotPocket w = _pockets[acct];
+        c.lockedQuote = w.lockedQuote();
+        c.lockedBase = w.lockedBase();
+        c.unsweptQuote = w.unsweptQuote();
+        c.unsweptBase = w.unsweptBase();
+        c.openOrders = w.openOrders();
+        c.margin = w.margin();
+        c.fresh = w.isEmpty();
     }
 
     function _storePocket(Ctx memory c) internal override {
-        require(
-            c.lockedQuote <= C.M72 && c.unsweptQuote <= C.M72 && c.lockedBase <= C.M48 && c.unsweptBase <= C.M48,
-            AmountOverflow()
-        );
-        _pockets[c.account] = c.lockedQuote | (c.lockedBase << 72) | (c.unsweptQuote << 120)
-            | (c.unsweptBase << 192) | (c.openOrders << 240) | (c.margin ? 1 << 255 : 0);
+        require(SpotPocketLib.fits(c.lockedQuote, c.lockedBase, c.unsweptQuote, c.unsweptBase), AmountOverflow());
+        SpotPocket w = SpotPocketLib.pack(c.lockedQuote, c.lockedBase, c.unsweptQuote, c.unsweptBase, c.openOrders);
+        _pockets[c.account] = c.margin ? w.withMargin() : w;
     }
 
     /// @dev Writes the pocket and market state, then (last, as the only external call) takes

@@ -231,7 +231,7 @@ export async function perpStory(c: PerpStoryContext): Promise<void> {
   // ---- funding: maker P leans its ETH-PERP quotes 0.1% over the index, then hours pass
   section("Funding over eight hours");
   const ethP = perp(ethPerp);
-  for (const id of await ethPerp.contract.openOrders(c.perpMaker.address, 0)) {
+  for (const id of (await ethPerp.contract.openOrders(c.perpMaker.address, 0, 0n, 0n))[0] /* one page: a handful of quotes */) {
     await send("cancel ETH-PERP quote (maker P)", ethPerp.contract.connect(c.perpMaker).cancelOrder(id));
   }
   await quote(ethPerp, [
@@ -336,7 +336,7 @@ export async function perpStory(c: PerpStoryContext): Promise<void> {
   // WETH falls in 1% steps (whole dollars) until ivy's maintenance value is negative; maker P
   // re-centres its ETH-PERP quotes on the new index each step, so the mark follows the book.
   const requote = async () => {
-    for (const id of await ethPerp.contract.openOrders(c.perpMaker.address, 0)) {
+    for (const id of (await ethPerp.contract.openOrders(c.perpMaker.address, 0, 0n, 0n))[0] /* one page: a handful of quotes */) {
       await mined("cancel", ethPerp.contract.connect(c.perpMaker).cancelOrder(id));
     }
     const dollars = c.prices.get(W)! / WAD;

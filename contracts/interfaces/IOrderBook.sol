@@ -21,8 +21,9 @@ struct BookParams {
 
 /// @title One central limit order book: the part spot and perp markets share
 /// @notice Prices are linear ticks (`tick * tickSize` quote atoms per lot), sizes are lots of
-/// `lotSize` base (or underlying) atoms. Calldata is packed into words; the layouts live in `OrderCodec` and
-/// `docs/EVENTS.md`, and the SDK builds them.
+/// `lotSize` base (or underlying) atoms. Calldata is packed into words; each layout is a type in
+/// `contracts/types/` (`OrderWord`, `OrderId`, `BatchOp`, the event words in `TradeWords`), drawn
+/// in `docs/EVENTS.md` too, and the SDK's codec (`sdk/src/math/codec.ts`) builds them.
 ///
 /// Order word (uint256, bit 0 = least significant):
 ///   [47..0] lots | [71..48] tick | [72] side (0 bid, 1 ask) | [75..73] type (0 GTC, 1 post-only,
@@ -127,7 +128,7 @@ interface IOrderBook {
     function amendOrder(uint256 orderId, uint256 newLots) external;
 
     /// @notice Cancels the given orders of one account and requires that none remain open.
-    /// @dev The ids come from `openOrders` (the SDK fetches them); the count is capped, so
+    /// @dev The ids come from `openOrders`' pages (the SDK fetches them); the count is capped, so
     ///      the loop is bounded.
     function cancelAll(address owner, uint8 sub, uint256[] calldata orderIds) external;
 
@@ -186,8 +187,20 @@ interface IOrderBook {
     /// @notice A live order: its account, remaining lots and expiry (lots 0 if not live).
     function getOrder(uint256 orderId) external view returns (AccountId account, uint256 lots, uint256 expiry);
 
-    /// @notice Ids of the account's live orders (scans the book: a view for off-chain use).
-    function openOrders(address owner, uint8 sub) external view returns (uint256[] memory orderIds);
+    /// @notice One page of the ids of the account's live orders, with bounded gas per call.
+    /// @dev Scans bids from the best price down, then asks from the best up, each level in queue
+    ///      order, examining at most `limit` queue positions (0 = 1,024). Start with
+    ///      `cursor` 0 and pass each `nextCursor` back until it is 0: on a book that does not change
+    ///      between the calls (read them at one block), the pages together list every live order of
+    ///      the account exactly once. A page may be empty while `nextCursor` is not 0.
+    /// @param cursor 0, or the `nextCursor` of the previous page (layout in `OpenOrdersCursor`)
+    /// @param limit Most queue positions to examine (each costs about one storage read)
+    /// @return orderIds Live orders found on this page, in scan order
+    /// @return nextCursor Where the next page starts; 0 when every open order was listed
+    function openOrders(address owner, uint8 sub, uint256 cursor, uint256 limit)
+        external
+        view
+        returns (uint256[] memory orderIds, uint256 nextCursor);
 
     /// @notice Fees, pause flag and accrued fees (quote atoms).
     function marketState()

@@ -4,9 +4,8 @@ export { exchangeActions, type ExchangeActions, type ExchangeActionsConfig } fro
 export * from "./abis/index.ts";
 export * from "./errors/index.ts";
 export * from "./chains/index.ts";
-export * from "./math/order.ts";
+export * from "./math/codec.ts";
 export * from "./math/units.ts";
-export * from "./math/events.ts";
 // Copies of contract math, as namespaces (their names are the contracts' own, e.g. atlasMath.maxWithdraw)
 export * as atlasMath from "./math/atlas.ts";
 export * as liquidationMath from "./math/liquidation.ts";

@@ -13,6 +13,7 @@ import { encodeOrder, cancelClientIdOp as bookCancelClientIdOp, placeOp as bookP
 import { createSpotMarket, GUARDIAN_ROLE } from "../../scripts/lib/deploy.ts";
 import { adminFeed, DEFAULT_RATE_MODEL } from "../../scripts/lib/deploy-margin.ts";
 import { LendingPool__factory, MockAggregator__factory, MockERC20__factory, MockPythFeed__factory, ReentrantToken__factory } from "../../types/ethers-contracts/index.js";
+import { allOpenOrders } from "../helpers/openOrders.ts";
 
 export { WAD, E6, E8, E18, acctOf, mined };
 export type Venue = PFx;
@@ -285,7 +286,7 @@ export const cancelAs = (v: Venue, who: Who, orderId: bigint, m: Book = v.market
 
 /** Ids of `owner`'s open orders on book `m`. */
 export const openOrdersOf = (v: Venue, owner: { address: string }, m: Book = v.market, sub = 0n) =>
-  (m as Venue["market"]).openOrders(owner.address, sub);
+  allOpenOrders(m, owner.address, sub);
 
 /** Moves time on by `seconds` without refreshing any price (admin feeds go stale after an hour). */
 export const elapseStale = (v: Venue, seconds: number) => v.networkHelpers.time.increase(seconds);
@@ -391,7 +392,7 @@ export async function perpMark(v: Venue, m = v.ethPerp): Promise<{ premiumPpm: b
  * of index × (1 + premiumBps), and holds them until the rate-limited mark has arrived there.
  */
 export async function pushPremium(v: Venue, maker: Who, premiumBps: bigint, lots = 10_000n, m = v.ethPerp) {
-  const ids = await m.openOrders(maker.address, 0);
+  const ids = await allOpenOrders(m, maker.address, 0);
   if (ids.length) await mined(m.connect(maker).cancelAll(maker.address, 0, [...ids]));
   const [indexLotWad] = await m.markPrice();
   const tickSize = (await m.perpParams()).tickSize;

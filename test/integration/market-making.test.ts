@@ -7,6 +7,7 @@ import type { Signer } from "ethers";
 import { deployFixture } from "../helpers/fixture.ts";
 import { cancelOp, OrderKind, placeOp, Side, type DecodedFill } from "../../sdk/src/math/order.ts";
 import { balance, ceilBps, expectVaultBalanced, outcome, place, pocket, type Fx } from "./_flow.ts";
+import { allOpenOrders } from "../helpers/openOrders.ts";
 
 const T = 300_000n; // $3,000.00 per WETH
 const TICK_SIZE = 10n;
@@ -206,7 +207,7 @@ describe("integration: market makers, takers, cancel-replace, sweep, fees to the
     const [bidTicks, bidLots, askTicks, askLots] = await m.getBook(10);
     const live = new Map<string, bigint>();
     for (const who of fx.traders) {
-      for (const id of await m.openOrders(await who.getAddress(), 0)) {
+      for (const id of await allOpenOrders(m, await who.getAddress(), 0)) {
         const key = `${(id >> 88n) & 1n}:${(id >> 64n) & 0xffffffn}`;
         live.set(key, (live.get(key) ?? 0n) + (await m.getOrder(id))[1]);
       }

@@ -6,6 +6,7 @@ import type { Signer } from "ethers";
 import { attachPrices, deployFixture } from "../helpers/fixture.ts";
 import { accountId, amendOp, encodeOrder, OrderKind, placeOp, Side } from "../../sdk/src/math/order.ts";
 import { balance, ceilBps, expectVaultBalanced, outcome, place, pocket, type Fx } from "./_flow.ts";
+import { allOpenOrders } from "../helpers/openOrders.ts";
 
 const T = 300_000n;
 /** A bid locks its cost plus the market's 2 bp maker-fee bound, per lot, in tick units. */
@@ -41,12 +42,12 @@ describe("integration: an operator (agent key) trades for an account but cannot 
     expect((await pocket(m, alice)).openOrders).to.equal(1n);
     expect((await pocket(m, agent)).openOrders).to.equal(0n);
     expect(usdcBefore - (await balance(fx, alice, fx.usdc))).to.equal(5n * bidLockPerLot(T - 10n) * 10n);
-    expect(await m.openOrders(aliceAddr, 0)).to.deep.equal([r.orderId]);
+    expect(await allOpenOrders(m, aliceAddr, 0)).to.deep.equal([r.orderId]);
   });
 
   it("the agent amends and batches for the owner; fills credit the owner's pocket", async () => {
     const m = fx.market;
-    const [bid] = await m.openOrders(aliceAddr, 0);
+    const [bid] = await allOpenOrders(m, aliceAddr, 0);
     const r = await outcome(
       m,
       m.connect(agent).batch(aliceAddr, 0, [amendOp(bid, 3n), placeOp({ side: Side.Ask, tick: T + 10n, lots: 4n })]),
@@ -91,7 +92,7 @@ describe("integration: an operator (agent key) trades for an account but cannot 
 
   it("a stranger can neither place for alice nor cancel her orders", async () => {
     const m = fx.market;
-    const [bid] = await m.openOrders(aliceAddr, 0);
+    const [bid] = await allOpenOrders(m, aliceAddr, 0);
     await expect(m.connect(stranger).cancelOrder(bid)).to.be.revertedWithCustomError(m, "NotAuthorized");
     await expect(m.connect(stranger).placeOrderFor(aliceAddr, encodeOrder({ side: Side.Bid, tick: T - 20n, lots: 1n }))).to.be.revertedWithCustomError(
       m,
@@ -104,7 +105,7 @@ describe("integration: an operator (agent key) trades for an account but cannot 
     const m = fx.market;
     await (await m.connect(agent).placeOrderFor(aliceAddr, encodeOrder({ side: Side.Ask, tick: T + 30n, lots: 2n, clientOrderId: 7n }))).wait();
     await (await m.connect(agent).cancelOrderByClientId(aliceAddr, 0, 7n)).wait();
-    const ids = await m.openOrders(aliceAddr, 0);
+    const ids = await allOpenOrders(m, aliceAddr, 0);
     expect(ids).to.have.length(1);
     const before = await pocket(m, alice);
     await (await m.connect(agent).cancelAll(aliceAddr, 0, [...ids])).wait();

@@ -288,9 +288,11 @@ async function transfer(s: RunState, owner: number, i: number, up: boolean, perm
 
 async function openOrders(s: RunState, market: string, a: number): Promise<bigint[]> {
   const acc = s.c.accounts[a];
-  const [r] = await s.c.read([{ target: market, data: perpIface.encodeFunctionData("openOrders", [acc.owner, acc.sub]) }]);
+  const [r] = await s.c.read([{ target: market, data: perpIface.encodeFunctionData("openOrders", [acc.owner, acc.sub, 0n, 0n]) }]);
   if (!r.ok) plainFail(`openOrders reverted ${r.error}`);
-  return [...perpIface.decodeFunctionResult("openOrders", r.raw)[0]] as bigint[];
+  const [ids, next] = perpIface.decodeFunctionResult("openOrders", r.raw);
+  if (next !== 0n) plainFail(`openOrders: more than one page`);
+  return [...ids] as bigint[];
 }
 
 /** One perp order; a reduce-only one must never grow or flip the position (checked here). */

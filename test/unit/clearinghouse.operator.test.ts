@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { acct, cancelOp, mined, ord, parseMarketLogs, placeOp, pocket, Side, useFixture, type Fx } from "./_helpers.ts";
 import { attachPrices } from "../helpers/fixture.ts";
+import { allOpenOrders } from "../helpers/openOrders.ts";
 
 const ZERO = "0x0000000000000000000000000000000000000000";
 
@@ -49,7 +50,7 @@ describe("Clearinghouse.setOperator / isOperator and trading as an operator", ()
     );
     await mined(market.connect(alice).placeOrderFor(alice.address, word));
     // cancels need no price
-    await mined(market.connect(a).cancelAll(alice.address, 0, [...(await market.openOrders(alice.address, 0))]));
+    await mined(market.connect(a).cancelAll(alice.address, 0, [...(await allOpenOrders(market, alice.address, 0))]));
   });
 
   it("operatorTickBand: not approved reads no price; approved gives the ticks of the band, edges rounded inward", async () => {
@@ -86,7 +87,7 @@ describe("Clearinghouse.setOperator / isOperator and trading as an operator", ()
     await mined(market.connect(a).amendOrder(again.orderId, 2n));
     await mined(market.connect(a).cancelOrderByClientId(alice.address, 0, 9n));
     await mined(market.connect(a).batch(alice.address, 0, [placeOp({ side: Side.Ask, tick: 310_000n, lots: 1n })]));
-    await mined(market.connect(a).cancelAll(alice.address, 0, [...(await market.openOrders(alice.address, 0))]));
+    await mined(market.connect(a).cancelAll(alice.address, 0, [...(await allOpenOrders(market, alice.address, 0))]));
     expect((await pocket(market, alice)).openOrders).to.equal(0n);
   });
 

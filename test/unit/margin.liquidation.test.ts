@@ -3,6 +3,7 @@ import { Side, encodeOrder } from "../../sdk/src/math/order.ts";
 import {
   E18, E6, E8, WAD, acctOf, deposit, mSeized, mined, now, sameTime, setPrice, storedAmount, useMarginFixture, warp, type MFx,
 } from "./margin._helpers.ts";
+import { allOpenOrders } from "../helpers/openOrders.ts";
 
 const P_DROP = 2_700n * WAD;
 const CAP_BPS = ((1_000n + 50n) * 5_000n) / 10_000n; // WETH (shock + slippage) × capShare = 525 bps
@@ -57,7 +58,7 @@ describe("Clearinghouse.liquidate", () => {
     let orderId = 0n;
     await underwater(f, async () => {
       await mined(market.connect(bob).placeOrder(encodeOrder({ side: Side.Ask, tick: 500_000n, lots: 100n })));
-      [orderId] = await market.openOrders(bob.address, 0);
+      [orderId] = await allOpenOrders(market, bob.address, 0);
       await expect(market.connect(carol).cancelForLiquidation(bob.address, 0, [orderId]))
         .to.be.revertedWithCustomError(market, "AccountNotLiquidatable")
         .withArgs(acctOf(bob));

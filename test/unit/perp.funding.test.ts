@@ -11,6 +11,7 @@ import type { PerpMarket } from "../../types/ethers-contracts/index.js";
 import { markLotWad } from "../../sdk/src/math/perp.ts";
 import { E6, at, extraPerp, place, usePerpFixture, type PFx } from "./perp._helpers.ts";
 import { WAD, acctOf, deposit, mined, now, setPrice } from "./margin._helpers.ts";
+import { allOpenOrders } from "../helpers/openOrders.ts";
 
 const PPM = 1_000_000n;
 const HOUR = 3_600n;
@@ -165,8 +166,8 @@ describe("PerpMarket: funding and mark", () => {
     ];
     for (const [bid, ask] of cases) {
       for (const mk of [m, capped]) {
-        await mined(mk.connect(f.carol).cancelAll(f.carol.address, 0, [...(await mk.openOrders(f.carol.address, 0))]));
-        await mined(mk.connect(f.dave).cancelAll(f.dave.address, 0, [...(await mk.openOrders(f.dave.address, 0))]));
+        await mined(mk.connect(f.carol).cancelAll(f.carol.address, 0, [...(await allOpenOrders(mk, f.carol.address, 0))]));
+        await mined(mk.connect(f.dave).cancelAll(f.dave.address, 0, [...(await allOpenOrders(mk, f.dave.address, 0))]));
         await place(mk, f.carol, { side: Side.Bid, tick: bid, lots: IMPACT_LOTS });
         await place(mk, f.dave, { side: Side.Ask, tick: ask, lots: IMPACT_LOTS });
       }

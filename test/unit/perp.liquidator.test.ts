@@ -5,7 +5,8 @@ import { OrderKind, Side } from "../../sdk/src/math/order.ts";
 import { PerpMarket__factory } from "../../types/ethers-contracts/index.js";
 import { perpParams } from "../../scripts/lib/deploy-perp.ts";
 import { E6, ETH_PERP, bankruptLong, extraPerp, place, usePerpFixture, type PFx } from "./perp._helpers.ts";
-import { WAD, acctOf, deposit, mined, sameTime, setPrice } from "./margin._helpers.ts";
+import { WAD, acctOf, deposit, mined, now, sameTime, setPrice } from "./margin._helpers.ts";
+import { allOpenOrders } from "../helpers/openOrders.ts";
 
 const BPS = 10_000n;
 const CAP_BPS = ((1_000n + 50n) * 5_000n) / BPS; // WETH (shock + slippage) × capShare = 525
@@ -67,7 +68,7 @@ describe("PerpLiquidator.liquidate", () => {
     expect((await f.atlas.liquidationQuote(B, f.U, f.U))[5]).to.equal(true);
     await expect(f.ch.connect(alice).liquidate(B, f.U, 1n, f.U, 0)).to.be.revertedWithCustomError(f.ch, "OrdersStillOpen").withArgs(m, 1n);
     // anyone cancels them once the account is liquidatable
-    await mined(ethPerp.connect(alice).cancelForLiquidation(bob.address, 0, [...(await ethPerp.openOrders(bob.address, 0))]));
+    await mined(ethPerp.connect(alice).cancelForLiquidation(bob.address, 0, [...(await allOpenOrders(ethPerp, bob.address, 0))]));
     expect((await ethPerp.positionOf(B)).askLots).to.equal(0n);
     expect((await f.atlas.liquidationQuote(B, f.U, f.U))[5]).to.equal(false);
     await expect(l.connect(alice).liquidate(await btcPerp.getAddress(), B, 1n, 0, false)).to.be.revertedWithCustomError(l, "NoPosition").withArgs(B);

@@ -6,6 +6,7 @@ import { OrderKind, Side } from "../../sdk/src/math/order.ts";
 import type { PerpMarket } from "../../types/ethers-contracts/index.js";
 import { E6, extraPerp, place, usePerpFixture, type PFx } from "./perp._helpers.ts";
 import { acctOf, deposit, mined } from "./margin._helpers.ts";
+import { allOpenOrders } from "../helpers/openOrders.ts";
 
 async function funded(f: PFx, over: Parameters<typeof extraPerp>[1] = {}): Promise<PerpMarket> {
   const m = await extraPerp(f, { interestPpmPerHour: 0n, ...over });
@@ -61,7 +62,7 @@ describe("PerpMarket: reduce-only", () => {
     const A = acctOf(f.alice);
     await aliceLong(f, m);
     await place(m, f.alice, { side: Side.Ask, tick: 310_000n, lots: 10n, reduceOnly: true });
-    const [id] = await m.openOrders(f.alice.address, 0);
+    const [id] = await allOpenOrders(m, f.alice.address, 0);
     // alice sells 6 elsewhere: long 4, her reduce-only ask still says 10
     await place(m, f.carol, { side: Side.Bid, tick: 300_000n, lots: 6n });
     await place(m, f.alice, { side: Side.Ask, tick: 300_000n, lots: 6n, kind: OrderKind.Ioc });
@@ -72,7 +73,7 @@ describe("PerpMarket: reduce-only", () => {
       .to.emit(m, "OrderAmended").withArgs(id, 4n);
     const p = await m.positionOf(A);
     expect([p.sizeLots, p.askLots, p.bidLots]).to.deep.equal([0n, 0n, 0n]);
-    expect((await m.openOrders(f.alice.address, 0)).length).to.equal(0);
+    expect((await allOpenOrders(m, f.alice.address, 0)).length).to.equal(0);
     expect((await m.positionOf(acctOf(f.dave))).sizeLots).to.equal(4n);
     expect(await m.bestBidAsk()).to.deep.equal([0n, 0n]);
   });
@@ -82,7 +83,7 @@ describe("PerpMarket: reduce-only", () => {
     const m = await funded(f);
     await aliceLong(f, m);
     await place(m, f.alice, { side: Side.Ask, tick: 310_000n, lots: 10n, reduceOnly: true });
-    const [id] = await m.openOrders(f.alice.address, 0);
+    const [id] = await allOpenOrders(m, f.alice.address, 0);
     await place(m, f.bob, { side: Side.Ask, tick: 310_000n, lots: 3n }); // behind alice in the queue
     await place(m, f.carol, { side: Side.Bid, tick: 300_000n, lots: 10n });
     await place(m, f.alice, { side: Side.Ask, tick: 300_000n, lots: 10n, kind: OrderKind.Ioc });
@@ -133,7 +134,7 @@ describe("PerpMarket: position and open-interest caps", () => {
     await place(m, f.carol, { side: Side.Bid, tick: 300_000n, lots: 5n, kind: OrderKind.Ioc });
     expect((await m.openInterest()).longLots).to.equal(20n);
     // at the cap, a long changing hands (alice sells to carol) leaves it at 20 and passes
-    await mined(m.connect(f.dave).cancelAll(f.dave.address, 0, [...(await m.openOrders(f.dave.address, 0))]));
+    await mined(m.connect(f.dave).cancelAll(f.dave.address, 0, [...(await allOpenOrders(m, f.dave.address, 0))]));
     await place(m, f.carol, { side: Side.Bid, tick: 300_000n, lots: 5n });
     await place(m, f.alice, { side: Side.Ask, tick: 300_000n, lots: 5n, kind: OrderKind.Ioc });
     expect((await m.openInterest()).longLots).to.equal(20n);

@@ -17,6 +17,7 @@ import {
   Side,
   useFixture,
 } from "./_helpers.ts";
+import { allOpenOrders } from "../helpers/openOrders.ts";
 
 const ZERO = "0x0000000000000000000000000000000000000000";
 
@@ -52,7 +53,7 @@ describe("SpotMarket.batch", () => {
       { orderId: b.orderId, lots: 5n },
       { orderId: c.orderId, lots: 2n },
     ]);
-    const open = [...(await market.openOrders(alice.address, 0))].sort();
+    const open = [...(await allOpenOrders(market, alice.address, 0))].sort();
     expect(open).to.deep.equal([results[3], results[5]].sort());
     // the net effect on funds is exact: one bid of 2 lots at 1003 and an ask of 3 lots remain locked
     const lock = 2n * bidLockPerLot(1003n, 2n) * USDC_TICK;

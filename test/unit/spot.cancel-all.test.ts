@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { acct, mined, parseMarketLogs, place, pocket, Side, useFixture } from "./_helpers.ts";
+import { allOpenOrders } from "../helpers/openOrders.ts";
 
 describe("SpotMarket.cancelAll", () => {
   const fx = useFixture();
@@ -9,7 +10,7 @@ describe("SpotMarket.cancelAll", () => {
     await place(market, alice, { side: Side.Bid, tick: 100n, lots: 1n });
     await place(market, alice, { side: Side.Bid, tick: 101n, lots: 2n });
     await place(market, alice, { side: Side.Ask, tick: 200n, lots: 3n });
-    return [...(await market.openOrders(alice.address, 0))];
+    return [...(await allOpenOrders(market, alice.address, 0))];
   }
 
   it("cancels every listed order of the account and leaves none open", async () => {

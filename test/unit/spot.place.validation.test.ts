@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { createSpotMarket } from "../../scripts/lib/deploy.ts";
 import { DEPOSIT, USDC_TICK, WETH_LOT } from "../helpers/fixture.ts";
 import { acct, bidLockPerLot, bookState, MAX_LOTS, MAX_TICK, mined, ord, OrderKind, place, pocket, SelfTrade, Side, useFixture } from "./_helpers.ts";
+import { allOpenOrders } from "../helpers/openOrders.ts";
 
 describe("SpotMarket.placeOrder: input validation", () => {
   const fx = useFixture();
@@ -98,7 +99,7 @@ describe("SpotMarket.placeOrder: input validation", () => {
     await expect(market.connect(alice).placeOrder(ord({ side: Side.Bid, tick: 100_000n, lots: 1n, kind: OrderKind.Ioc, sub: 1n })))
       .to.be.revertedWithCustomError(ch, "InsufficientBalance")
       .withArgs(token, (100_000n + 50n) * USDC_TICK, 100_000n * USDC_TICK);
-    expect((await market.getOrder((await market.openOrders(bob.address, 0))[0]))[1]).to.equal(1n);
+    expect((await market.getOrder((await allOpenOrders(market, bob.address, 0))[0]))[1]).to.equal(1n);
   });
 
   it("reverts AmountOverflow when a pocket field would overflow (two max-size asks)", async () => {

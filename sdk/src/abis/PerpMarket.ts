@@ -1548,6 +1548,16 @@ export const perpMarketAbi = [
         "internalType": "uint8",
         "name": "sub",
         "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "cursor",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "limit",
+        "type": "uint256"
       }
     ],
     "name": "openOrders",
@@ -1556,6 +1566,11 @@ export const perpMarketAbi = [
         "internalType": "uint256[]",
         "name": "ids",
         "type": "uint256[]"
+      },
+      {
+        "internalType": "uint256",
+        "name": "nextCursor",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",

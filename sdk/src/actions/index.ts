@@ -14,6 +14,7 @@ export * from "./market/purgeTop.ts";
 export * from "./market/getOrderBook.ts";
 export * from "./market/getOrder.ts";
 export * from "./market/getOpenOrders.ts";
+export * from "./market/rebuildOpenOrders.ts";
 export * from "./account/setBorrowPolicy.ts";
 export * from "./lending/supply.ts";
 export * from "./lending/withdrawSupply.ts";

@@ -10,6 +10,7 @@ import { cancelAll, cancelAllSync, type CancelAllParameters } from "../actions/m
 import { cancelOrder, cancelOrderSync, type CancelOrderParameters } from "../actions/market/cancelOrder.ts";
 import { getMarket, type GetMarketParameters } from "../actions/market/getMarket.ts";
 import { getOpenOrders, type GetOpenOrdersParameters } from "../actions/market/getOpenOrders.ts";
+import { rebuildOpenOrders, type RebuildOpenOrdersParameters } from "../actions/market/rebuildOpenOrders.ts";
 import { getOrder, type GetOrderParameters } from "../actions/market/getOrder.ts";
 import { getOrderBook, type GetOrderBookParameters } from "../actions/market/getOrderBook.ts";
 import { placeOrder, placeOrderSync, type PlaceOrderParameters } from "../actions/market/placeOrder.ts";
@@ -141,6 +142,7 @@ export function exchangeActions(config: ExchangeActionsConfig) {
     getOrderBook: (p: GetOrderBookParameters) => getOrderBook(client, p),
     getOrder: (p: GetOrderParameters) => getOrder(client, p),
     getOpenOrders: (p: GetOpenOrdersParameters) => getOpenOrders(client, { multicallAddress: mc, ...p }),
+    rebuildOpenOrders: (p: RebuildOpenOrdersParameters) => rebuildOpenOrders(client, p),
     // perps (placeOrder, cancelOrder, cancelAll and batchOrders above take perp markets too)
     getPerpMarket: (p: GetPerpMarketParameters) => getPerpMarket(client, { multicallAddress: mc, ...p }),
     getPosition: (p: GetPositionParameters) => getPosition(client, { multicallAddress: mc, ...p }),

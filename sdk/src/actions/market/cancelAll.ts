@@ -4,7 +4,7 @@ import { withDecodedErrors } from "../../errors/decode.ts";
 import { resolveAccount } from "../../internal/account.ts";
 import { decodeMarketEvents, type MarketEvents } from "../../internal/events.ts";
 import { sendWrite, sendWriteSync, type SyncOptions, type WriteOptions, type WriteRequest } from "../../internal/write.ts";
-import { readContract } from "viem/actions";
+import { readOpenOrderIds } from "../../internal/openOrderIds.ts";
 
 export interface CancelAllParameters extends WriteOptions {
   market: Address;
@@ -28,18 +28,16 @@ export interface CancelAllSyncReturnType {
 
 async function request(client: Client, p: CancelAllParameters): Promise<{ req: WriteRequest; orderIds: bigint[] }> {
   const owner = p.owner ?? resolveAccount(client, p.account, "cancelAll").address;
-  const sub = Number(p.sub ?? 0n);
-  const orderIds = [
-    ...(await readContract(client, { address: p.market, abi: spotMarketAbi, functionName: "openOrders", args: [owner, sub] })),
-  ];
+  const sub = p.sub ?? 0n;
+  const { ids: orderIds } = await readOpenOrderIds(client, p.market, owner, sub);
   return {
-    req: { address: p.market, abi: spotMarketAbi, functionName: "cancelAll", args: [owner, sub, orderIds] },
+    req: { address: p.market, abi: spotMarketAbi, functionName: "cancelAll", args: [owner, Number(sub), orderIds] },
     orderIds,
   };
 }
 
 /**
- * Cancels every open order of an account on a market: reads the ids, then sends one
+ * Cancels every open order of an account on a market: reads the ids (paging `openOrders`), then sends one
  * `cancelAll`, which reverts with `OpenOrdersRemainError` if an order was added in between.
  *
  * @example

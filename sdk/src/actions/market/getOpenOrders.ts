@@ -2,14 +2,16 @@ import type { Address, Client } from "viem";
 import { spotMarketAbi } from "../../abis/index.ts";
 import { withDecodedErrors } from "../../errors/decode.ts";
 import { readMany, type ReadOptions } from "../../internal/read.ts";
-import { decodeOrderId, type DecodedOrderId } from "../../math/order.ts";
-import { readContract } from "viem/actions";
+import { readOpenOrderIds } from "../../internal/openOrderIds.ts";
+import { decodeOrderId, type DecodedOrderId } from "../../math/codec.ts";
 
 export interface GetOpenOrdersParameters extends ReadOptions {
   market: Address;
   owner: Address;
   /** Sub-account; default 0. */
   sub?: bigint;
+  /** Queue positions each `openOrders` page examines (bounds each call's gas); default the market's 1,024. */
+  pageLimit?: bigint;
 }
 
 export interface OpenOrder extends DecodedOrderId {
@@ -24,7 +26,8 @@ export type GetOpenOrdersReturnType = OpenOrder[];
 
 /**
  * Lists an account's live orders on a market, best price first per side (bids, then asks),
- * with their open lots and expiry: one read for the ids, one batched read for the orders.
+ * with their open lots and expiry: the ids page by page (the `openOrders` view has bounded gas per
+ * call; every page is read at one block), then one batched read for the orders.
  *
  * @example
  * const orders = await getOpenOrders(client, { market, owner: alice })
@@ -34,19 +37,16 @@ export async function getOpenOrders(
   client: Client,
   parameters: GetOpenOrdersParameters,
 ): Promise<GetOpenOrdersReturnType> {
-  const { market, owner, sub = 0n, ...options } = parameters;
+  const { market, owner, sub = 0n, pageLimit, ...options } = parameters;
   return withDecodedErrors(async () => {
-    const ids = await readContract(client, {
-      address: market,
-      abi: spotMarketAbi,
-      functionName: "openOrders",
-      args: [owner, Number(sub)],
+    const { ids, blockNumber } = await readOpenOrderIds(client, market, owner, sub, {
       blockNumber: options.blockNumber,
+      pageLimit,
     });
     const orders = await readMany(
       client,
       ids.map((id) => ({ address: market, abi: spotMarketAbi, functionName: "getOrder", args: [id] }) as const),
-      options,
+      { ...options, blockNumber },
     );
     return ids.map((orderId, i) => {
       const [, lots, expiry] = orders[i];

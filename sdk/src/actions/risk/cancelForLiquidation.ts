@@ -1,5 +1,5 @@
 import type { Address, Client, Hash, TransactionReceipt } from "viem";
-import { readContract } from "viem/actions";
+import { readOpenOrderIds } from "../../internal/openOrderIds.ts";
 import { spotMarketAbi } from "../../abis/index.ts";
 import { withDecodedErrors } from "../../errors/decode.ts";
 import { decodeMarketEvents, type MarketEvents } from "../../internal/events.ts";
@@ -11,7 +11,7 @@ export interface CancelForLiquidationParameters extends WriteOptions {
   owner: Address;
   /** Sub-account; default 0. */
   sub?: bigint;
-  /** Orders to cancel; default every open order of the account on this market (one read). */
+  /** Orders to cancel; default every open order of the account on this market (`openOrders`, paged). */
   orderIds?: readonly bigint[];
 }
 
@@ -27,12 +27,10 @@ export interface CancelForLiquidationSyncReturnType {
 }
 
 async function request(client: Client, p: CancelForLiquidationParameters): Promise<{ req: WriteRequest; orderIds: bigint[] }> {
-  const sub = Number(p.sub ?? 0n);
-  const orderIds = p.orderIds
-    ? [...p.orderIds]
-    : [...(await readContract(client, { address: p.market, abi: spotMarketAbi, functionName: "openOrders", args: [p.owner, sub] }))];
+  const sub = p.sub ?? 0n;
+  const orderIds = p.orderIds ? [...p.orderIds] : (await readOpenOrderIds(client, p.market, p.owner, sub)).ids;
   return {
-    req: { address: p.market, abi: spotMarketAbi, functionName: "cancelForLiquidation", args: [p.owner, sub, orderIds] },
+    req: { address: p.market, abi: spotMarketAbi, functionName: "cancelForLiquidation", args: [p.owner, Number(sub), orderIds] },
     orderIds,
   };
 }

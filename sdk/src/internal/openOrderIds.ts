@@ -1,0 +1,38 @@
+import type { Address, Client } from "viem";
+import { getBlockNumber, readContract } from "viem/actions";
+import { spotMarketAbi } from "../abis/index.ts";
+
+export interface OpenOrderIdsOptions {
+  /** Block to read at; default the latest, fixed for every page so the pages agree. */
+  blockNumber?: bigint;
+  /** Queue positions each page examines (0 = the market's default, 1,024). */
+  pageLimit?: bigint;
+}
+
+/**
+ * Every live order id of an account on a market: pages through the `openOrders` view (bounded
+ * gas per call) at one block until its next cursor is 0.
+ */
+export async function readOpenOrderIds(
+  client: Client,
+  market: Address,
+  owner: Address,
+  sub: bigint,
+  options: OpenOrderIdsOptions = {},
+): Promise<{ ids: bigint[]; blockNumber: bigint }> {
+  const blockNumber = options.blockNumber ?? (await getBlockNumber(client, { cacheTime: 0 }));
+  const ids: bigint[] = [];
+  let cursor = 0n;
+  do {
+    const [page, next] = await readContract(client, {
+      address: market,
+      abi: spotMarketAbi,
+      functionName: "openOrders",
+      args: [owner, Number(sub), cursor, options.pageLimit ?? 0n],
+      blockNumber,
+    });
+    ids.push(...page);
+    cursor = next;
+  } while (cursor !== 0n);
+  return { ids, blockNumber };
+}

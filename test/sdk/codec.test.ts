@@ -1,0 +1,181 @@
+// The SDK's codec (sdk/src/math/codec.ts) against the contracts' type libraries, word for word:
+// each layout is encoded in TypeScript, decoded on chain by the type library (BookCodecMock), encoded
+// back on chain and decoded in TypeScript, at edge values (max tick, max lots, every flag and kind).
+import { expect } from "chai";
+import { network } from "hardhat";
+import {
+  BatchOp,
+  MAX_LOTS,
+  MAX_TICK,
+  OrderKind,
+  SelfTrade,
+  Side,
+  accountId,
+  amendOp,
+  cancelClientIdOp,
+  cancelOp,
+  decodeBatchOp,
+  decodeFill,
+  decodeLevelWord,
+  decodeOpenOrdersCursor,
+  decodeOrder,
+  decodeOrderId,
+  decodeOrderSlot,
+  decodePlacedInfo,
+  decodeSpotPocket,
+  decodeTaker,
+  decodeTopWord,
+  decodeTradeSummary,
+  encodeFill,
+  encodeLevelWord,
+  encodeOrder,
+  encodeOrderId,
+  encodePlacedInfo,
+  encodeSpotPocket,
+  encodeTaker,
+  encodeTopWord,
+  encodeTradeSummary,
+  placeOp,
+  type OrderParams,
+} from "../../sdk/src/index.ts";
+
+const M32 = (1n << 32n) - 1n;
+const OWNER = "0xffffffffffffffffffffffffffffffffffffffff" as const;
+
+describe("sdk codec vs the contracts' type libraries", () => {
+  let mock: Awaited<ReturnType<typeof deploy>>;
+  async function deploy() {
+    const { viem } = await network.create();
+    return viem.deployContract("BookCodecMock");
+  }
+  before(async () => {
+    mock = await deploy();
+  });
+
+  const orders: Required<OrderParams>[] = [
+    { side: Side.Bid, tick: 1n, lots: 1n, kind: OrderKind.Gtc, selfTrade: SelfTrade.CancelResting, maxFills: 0n, sub: 0n, expiry: 0n, clientOrderId: 0n, reduceOnly: false },
+    { side: Side.Ask, tick: MAX_TICK, lots: MAX_LOTS, kind: OrderKind.Market, selfTrade: SelfTrade.CancelBoth, maxFills: 255n, sub: 255n, expiry: M32, clientOrderId: M32, reduceOnly: true },
+    ...[OrderKind.PostOnly, OrderKind.Ioc, OrderKind.Fok].map((kind, i) => ({
+      side: Side.Ask,
+      tick: (1n << 24n) - 1n,
+      lots: 1n << 47n,
+      kind,
+      selfTrade: [SelfTrade.CancelIncoming, SelfTrade.CancelResting, SelfTrade.CancelBoth][i],
+      maxFills: 128n,
+      sub: BigInt(i + 1),
+      expiry: 1n << 31n,
+      clientOrderId: 1n,
+      reduceOnly: i === 1,
+    })),
+  ];
+
+  it("order words: TS encode = chain encode, and each side decodes the other's", async () => {
+    for (const o of orders) {
+      const word = encodeOrder(o);
+      const onChain = await mock.read.decodeOrder([word]);
+      expect(onChain).to.deep.equal(o);
+      expect(await mock.read.encodeOrder([o])).to.equal(word);
+      expect(decodeOrder(word)).to.deep.equal(o);
+    }
+  });
+
+  it("order ids, batch ops and fill words round-trip at the edges", async () => {
+    const ids = [
+      { marketIndex: 1n, side: Side.Bid, tick: 1n, epoch: 0n, position: 0n },
+      { marketIndex: 0xffffn, side: Side.Ask, tick: MAX_TICK, epoch: M32, position: M32 },
+    ];
+    for (const id of ids) {
+      const w = encodeOrderId(id);
+      expect(await mock.read.decodeOrderId([w])).to.deep.equal([id.marketIndex, id.side, id.tick, id.epoch, id.position]);
+      expect(await mock.read.encodeOrderId([id.marketIndex, id.side, id.tick, id.epoch, id.position])).to.equal(w);
+      expect(decodeOrderId(w)).to.deep.equal(id);
+
+      // cancel and amend ops carry the id; the amend its new lots
+      const cancel = cancelOp(w);
+      expect(await mock.read.encodeCancelOp([w])).to.equal(cancel);
+      expect(((await mock.read.decodeBatchOp([cancel])) as readonly bigint[]).slice(0, 3)).to.deep.equal([BatchOp.Cancel, cancel, w]);
+      expect(decodeBatchOp(cancel)).to.deep.equal({ kind: BatchOp.Cancel, orderId: w });
+      const amend = amendOp(w, MAX_LOTS);
+      expect(await mock.read.encodeAmendOp([w, MAX_LOTS])).to.equal(amend);
+      const [kind, , orderId, newLots] = (await mock.read.decodeBatchOp([amend])) as readonly bigint[];
+      expect([kind, orderId, newLots]).to.deep.equal([BatchOp.Amend, w, MAX_LOTS]);
+      expect(decodeBatchOp(amend)).to.deep.equal({ kind: BatchOp.Amend, orderId: w, newLots: MAX_LOTS });
+
+      // a fill of the maximum lots against this maker
+      const fill = encodeFill(w, MAX_LOTS);
+      expect(await mock.read.encodeFill([w, MAX_LOTS])).to.equal(fill);
+      expect(await mock.read.decodeFill([fill])).to.deep.equal([w, MAX_LOTS]);
+      expect(decodeFill(fill)).to.deep.equal({ makerOrderId: w, lots: MAX_LOTS, tick: id.tick });
+    }
+    const byClient = cancelClientIdOp(M32);
+    expect(await mock.read.encodeCancelClientIdOp([M32])).to.equal(byClient);
+    expect(((await mock.read.decodeBatchOp([byClient])) as readonly bigint[])[4]).to.equal(M32);
+    expect(decodeBatchOp(byClient)).to.deep.equal({ kind: BatchOp.CancelClientId, clientOrderId: M32 });
+    // a place op is the order word, kind 0
+    const place = placeOp(orders[1]);
+    const [k, order] = (await mock.read.decodeBatchOp([place])) as readonly bigint[];
+    expect([k, order]).to.deep.equal([BatchOp.Place, place]);
+    expect(decodeBatchOp(place)).to.deep.equal({ kind: BatchOp.Place, order: orders[1] });
+  });
+
+  it("Trade and OrderPlaced words round-trip at the edges, every side and order type", async () => {
+    const acct = accountId(OWNER, 255n);
+    for (const side of [Side.Bid, Side.Ask]) {
+      for (const kind of [OrderKind.Gtc, OrderKind.PostOnly, OrderKind.Ioc, OrderKind.Fok, OrderKind.Market]) {
+        const t = encodeTaker(acct, side, kind);
+        expect(await mock.read.encodeTaker([acct, side, kind])).to.equal(t);
+        expect(await mock.read.decodeTaker([t])).to.deep.equal([acct, side, kind]);
+        const d = decodeTaker(t);
+        expect([d.account, d.sub, d.side, d.kind]).to.deep.equal([acct, 255n, side, kind]);
+      }
+    }
+    const summary = { filledLots: MAX_LOTS, notionalTicks: (1n << 112n) - 1n, takerFeeTicks: (1n << 96n) - 1n };
+    const s = encodeTradeSummary(summary);
+    expect(await mock.read.encodeTradeSummary([summary.filledLots, summary.notionalTicks, summary.takerFeeTicks])).to.equal(s);
+    expect(await mock.read.decodeTradeSummary([s])).to.deep.equal([summary.filledLots, summary.notionalTicks, summary.takerFeeTicks]);
+    expect(decodeTradeSummary(s)).to.deep.equal(summary);
+
+    const info = encodePlacedInfo(acct, MAX_LOTS, M32);
+    expect(await mock.read.encodePlacedInfo([acct, MAX_LOTS, M32])).to.equal(info);
+    expect(await mock.read.decodePlacedInfo([info])).to.deep.equal([acct, MAX_LOTS, M32]);
+    const p = decodePlacedInfo(info);
+    expect([p.account, p.lots, p.clientOrderId, p.sub]).to.deep.equal([acct, MAX_LOTS, M32, 255n]);
+  });
+
+  it("level, pocket, market-state and order-slot words match the storage layouts", async () => {
+    const level = { totalLots: (1n << 64n) - 1n, head: M32, tail: M32, epoch: M32, stragglers: 255n };
+    const lw = encodeLevelWord(level);
+    expect(await mock.read.encodeLevel([level.totalLots, level.head, level.tail, level.epoch, level.stragglers])).to.equal(lw);
+    expect(await mock.read.decodeLevel([lw])).to.deep.equal([level.totalLots, level.head, level.tail, level.epoch, level.stragglers]);
+    expect(decodeLevelWord(lw)).to.deep.equal(level);
+
+    for (const margin of [false, true]) {
+      const pocket = { lockedQuote: (1n << 72n) - 1n, lockedBase: MAX_LOTS, unsweptQuote: (1n << 72n) - 2n, unsweptBase: 1n, openOrders: 64n, margin };
+      const pw = encodeSpotPocket(pocket);
+      const args = [pocket.lockedQuote, pocket.lockedBase, pocket.unsweptQuote, pocket.unsweptBase, pocket.openOrders, pocket.margin] as const;
+      expect(await mock.read.encodeSpotPocket(args)).to.equal(pw);
+      expect(await mock.read.decodeSpotPocket([pw])).to.deep.equal([...args]);
+      expect(decodeSpotPocket(pw)).to.deep.equal(pocket);
+    }
+
+    for (const [makerFeeBps, paused] of [[-32_768n, true], [32_767n, false], [-1n, true]] as const) {
+      const top = { bestBid: MAX_TICK, bestAsk: (1n << 24n) - 1n, paused, makerFeeBps, takerFeeBps: 65_535n, feesAccrued: (1n << 128n) - 1n };
+      const tw = encodeTopWord(top);
+      expect(await mock.read.encodeTop([top.bestBid, top.bestAsk, paused, Number(makerFeeBps), Number(top.takerFeeBps), top.feesAccrued])).to.equal(tw);
+      expect(await mock.read.decodeTop([tw])).to.deep.equal([top.bestBid, top.bestAsk, paused, Number(makerFeeBps), Number(top.takerFeeBps), top.feesAccrued]);
+      expect(decodeTopWord(tw)).to.deep.equal(top);
+    }
+
+    const acct = accountId(OWNER, 9n);
+    const slot = (await mock.read.encodeOrderSlot([acct, MAX_LOTS, true, M32, 300n])) as bigint;
+    const d = decodeOrderSlot(slot);
+    expect([d.account, d.lots, d.reduceOnly, d.lapTag, d.expiry]).to.deep.equal([acct, MAX_LOTS, true, 1n, M32]);
+  });
+
+  it("an openOrders cursor decodes as the contract packs it", async () => {
+    // side 1, tick 7, position 300, 3 found: [63..57] found | [56] side | [55..32] tick | [31..0] position
+    const c = (3n << 57n) | (1n << 56n) | (7n << 32n) | 300n;
+    expect(await mock.read.decodeCursor([c])).to.deep.equal([1n, 7n, 300n, 3n]);
+    expect(decodeOpenOrdersCursor(c)).to.deep.equal({ side: Side.Ask, tick: 7n, position: 300n, found: 3n });
+  });
+});

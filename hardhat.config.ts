@@ -19,11 +19,10 @@ const profile = (viaIR: boolean) => ({
   compilers: [compiler(viaIR)],
   // via-IR where it is needed (stack depth) or cheaper (typed words inlined)
   overrides: {
-    // The Clearinghouse deploys SpotMarketDeployer in its constructor, so its creation code holds
-    // the deployer's and SpotMarket's too: at 1,000,000 runs that deployment needs 17.6M gas, over
-    // the 16,777,216 per-transaction cap (EIP-7825) the network enforces. 200 runs keeps it
-    // deployable (at 1,000,000 every margin key would fall 0.3-1 %, measured); the one core
-    // (issue 14) removes the embedding. Atlas (which deploys its lens) stays at 2,000, not re-measured.
+    // The Clearinghouse stays at 200 runs: at 1,000,000 one transaction of the venue's deployment
+    // (test/unit/contract-size.test.ts) asked for 17.6M gas, over the 16,777,216 per-transaction cap
+    // (EIP-7825) the network enforces; not traced further. At 1,000,000 every margin key fell
+    // 0.3-1 % (measured), so the core (issue 14) should re-try. Atlas stays at 2,000 (not re-measured).
     "contracts/Clearinghouse.sol": compiler(true, 200),
     "contracts/Atlas.sol": compiler(true, 2000),
     "contracts/AtlasReader.sol": compiler(true, 2000), "contracts/periphery/AtlasLens.sol": compiler(true, 2000),

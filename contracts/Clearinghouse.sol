@@ -443,7 +443,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             }
         }
         if (short != 0) {
-            require(mayBorrow, InsufficientBalance(token, atoms, atoms - short));
+            // if/revert, not require: require would evaluate the error's arguments on the success path too
+            if (!mayBorrow) revert InsufficientBalance(token, atoms, atoms - short);
             require(a.pool != address(0), NoPool(token));
             uint256 shares = IMarginPool(a.pool).borrow(short, payTo);
             b.amount = (int256(b.amount) - shares.toInt256()).toInt248();
@@ -639,7 +640,10 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// when the atoms are in the vault).
     function _seize(AccountId account, address token, uint256 seized) internal returns (uint256 moved) {
         int256 have = balanceOf(account, token);
-        require(have > 0 && uint256(have) >= seized, InsufficientCollateral(token, seized, have > 0 ? uint256(have) : 0));
+        // if/revert, not require: require would evaluate the error's arguments on the success path too
+        if (!(have > 0 && uint256(have) >= seized)) {
+            revert InsufficientCollateral(token, seized, have > 0 ? uint256(have) : 0);
+        }
         AccountState st;
         (st, moved) = _debitNoCheck(account, token, seized, _state[account]);
         _setState(account, st);

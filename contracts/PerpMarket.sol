@@ -246,7 +246,8 @@ contract PerpMarket is IPerpMarket, OrderBook {
             return;
         }
         int256 worst = side == 0 ? c.size + int256(c.lockedQuote + lots) : c.size - int256(c.lockedBase + lots);
-        require(SignedMath.abs(worst) <= POSITION_CAP, PositionCap(SignedMath.abs(worst), POSITION_CAP));
+        // if/revert, not require: require would evaluate the error's arguments on the success path too
+        if (SignedMath.abs(worst) > POSITION_CAP) revert PositionCap(SignedMath.abs(worst), POSITION_CAP);
     }
 
     /// @dev A resting perp order commits exposure, not funds: ATLAS charges it at worst case.

@@ -335,8 +335,9 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
         require(tick != 0 && tick <= TickBitmap.MAX_TICK, TickOutOfRange(tick));
         require(kind <= OW.MARKET, InvalidOrderType(kind));
         require(expiry == 0 || expiry > block.timestamp, Expired(expiry));
-        require(p.selfTrade() <= OW.STP_CANCEL_BOTH, InvalidOrderType(p.selfTrade()));
-        require(p.maxFills() <= MAX_FILLS, TooManyFills(p.maxFills(), MAX_FILLS));
+        // if/revert, not require: require would evaluate the error's arguments on the success path too
+        if (p.selfTrade() > OW.STP_CANCEL_BOTH) revert InvalidOrderType(p.selfTrade());
+        if (p.maxFills() > MAX_FILLS) revert TooManyFills(p.maxFills(), MAX_FILLS);
         _checkPlace(c, p, side, lots);
 
         _loadTop(c);
@@ -564,7 +565,8 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
         returns (uint256, uint256)
     {
         for (uint256 n; n < RING; ++n) {
-            require(pos + 1 - head <= MAX_SPAN, LevelFull(key.tick()));
+            // if/revert, not require: require would evaluate the error's arguments on the success path too
+            if (pos + 1 - head > MAX_SPAN) revert LevelFull(key.tick());
             OrderSlot ow = _orders[key.slot(pos)];
             // the slot's occupant: the latest position before `pos` on this slot with its lap tag
             // (pos ≥ head + 256, so the tail wrote or stepped over this slot in this epoch): laps

@@ -8,6 +8,9 @@
 import { getAddress, type Address, type Hex } from "viem";
 import { ValueOutOfRangeError } from "../errors/units.ts";
 
+// the perp, oracle and Clearinghouse words: the same module, in a sibling file
+export * from "./codec.venue.ts";
+
 const M8 = 0xffn;
 const M24 = (1n << 24n) - 1n;
 const M32 = (1n << 32n) - 1n;

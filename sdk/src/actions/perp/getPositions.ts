@@ -3,6 +3,7 @@ import { clearinghouseAbi, perpMarketAbi } from "../../abis/index.ts";
 import { withDecodedErrors } from "../../errors/decode.ts";
 import { resolveAccount } from "../../internal/account.ts";
 import { readMany, type ReadOptions } from "../../internal/read.ts";
+import { maskIndexes } from "../../math/codec.ts";
 import { accountId } from "../../math/order.ts";
 import type { PerpPosition } from "./getPosition.ts";
 
@@ -38,8 +39,7 @@ export async function getPositions(client: Client, parameters: GetPositionsParam
       ] as const,
       parameters,
     );
-    const indexes: bigint[] = [];
-    for (let i = 0n; i < count; ++i) if ((mask >> i) & 1n) indexes.push(i + 1n);
+    const indexes = maskIndexes(mask).filter((i) => i <= count);
     const markets = (await readMany(
       client,
       indexes.map((i) => ({ ...ch, functionName: "marketAt", args: [i] }) as const),

@@ -4,6 +4,7 @@ import { atlasAbi, clearinghouseAbi, lendingPoolAbi, oracleRouterAbi, perpMarket
 import { withDecodedErrors } from "../../errors/decode.ts";
 import { readMany, type ReadOptions } from "../../internal/read.ts";
 import type { AtlasAsset, AtlasPerp, AtlasPocket, AtlasPosition, AtlasSnapshot, PoolState } from "../../math/atlas.ts";
+import { decodeAccountState, maskIndexes } from "../../math/codec.ts";
 import { accountId } from "../../math/order.ts";
 import { PREMIUM_SCALE } from "../../math/perp.ts";
 
@@ -103,11 +104,10 @@ export async function readAtlasSnapshot(
     // markets come in index order: the account's market mask tells which index each one has
     const isPerp: boolean[] = [];
     const marketIndexes: bigint[] = [];
-    for (let m = (state >> 128n) & ((1n << 64n) - 1n), i = 0n; m !== 0n; m >>= 1n, ++i) {
-      if (m & 1n) {
-        isPerp.push(((perpMask >> i) & 1n) === 1n);
-        marketIndexes.push(i + 1n);
-      }
+    const perpIndexes = new Set(maskIndexes(perpMask));
+    for (const index of maskIndexes(decodeAccountState(state).marketMask)) {
+      isPerp.push(perpIndexes.has(index));
+      marketIndexes.push(index);
     }
     const spots = markets.filter((_, i) => !isPerp[i]);
     const perpMarkets = [
@@ -241,7 +241,7 @@ export async function readAtlasSnapshot(
       pockets,
       perps,
       assets,
-      liquidatableSince: state >> 208n,
+      liquidatableSince: decodeAccountState(state).liquidatableSince,
       liquidationParams: { rampSeconds: BigInt(rampSeconds), capShareBps: BigInt(capShareBps), bufferBps: BigInt(bufferBps) },
     };
   });

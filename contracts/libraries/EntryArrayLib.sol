@@ -100,8 +100,7 @@ library EntryArrayLib {
 
     /// @dev Writes the prices of entries `i` to `n − 1` (i ≤ n ≤ e.length) from the price words at
     /// `px` (one per entry, `PriceWord` layout), stopping at the first entry whose word is not ok:
-    /// returns its index, or `n` when every entry from `i` on was priced. One exit (no early
-    /// `return`), so the optimizer can inline it.
+    /// returns its index, or `n` when every entry from `i` on was priced.
     /// Equivalent to:
     ///   for (; i < n; ++i) {
     ///       PriceWord w = PriceWord.wrap(<word i at px>);
@@ -109,27 +108,19 @@ library EntryArrayLib {
     ///       (e[i].priceWad, e[i].stableWad) = (w.priceWad(), w.stableWad());
     ///   }
     ///   return n;
-    function applyPrices(AtlasMath.Entry[] memory e, uint256 px, uint256 i, uint256 n)
-        internal
-        pure
-        returns (uint256 stop)
-    {
-        stop = n;
-        if (i < n) {
-            AtlasMath.Entry memory x = e[i]; // points at each entry in turn (no allocation)
-            for (; i < n; ++i) {
-                PriceWord w;
-                assembly ("memory-safe") {
-                    x := mload(add(e, shl(5, add(i, 1)))) // i < n <= e.length
-                    w := mload(add(px, shl(5, i))) // the oracle answers one word per token
-                }
-                if (!w.ok()) {
-                    stop = i;
-                    break;
-                }
-                x.priceWad = w.priceWad();
-                x.stableWad = w.stableWad();
+    function applyPrices(AtlasMath.Entry[] memory e, uint256 px, uint256 i, uint256 n) internal pure returns (uint256) {
+        if (i >= n) return n;
+        AtlasMath.Entry memory x = e[i]; // points at each entry in turn (no allocation)
+        for (; i < n; ++i) {
+            PriceWord w;
+            assembly ("memory-safe") {
+                x := mload(add(e, shl(5, add(i, 1)))) // i < n <= e.length
+                w := mload(add(px, shl(5, i))) // the oracle answers one word per token
             }
+            if (!w.ok()) return i;
+            x.priceWad = w.priceWad();
+            x.stableWad = w.stableWad();
         }
+        return n;
     }
 }

@@ -36,7 +36,7 @@ contract AtlasLayoutProbe {
     function buildEntries(address[] calldata tokens, uint256 cap)
         external
         pure
-        returns (uint256 length, address[] memory unsafeRead, address[] memory checkedRead, bool zeroed)
+        returns (uint256 count, address[] memory unsafeRead, address[] memory checkedRead, bool zeroed)
     {
         // dirty the free memory the entries will take (unchecked writes past an empty array)
         uint256[] memory edge = new uint256[](0);
@@ -52,10 +52,10 @@ contract AtlasLayoutProbe {
             e[i].token = tokens[i];
         }
         EntryArrayLib.truncate(e, tokens.length);
-        length = e.length;
-        unsafeRead = new address[](length);
-        checkedRead = new address[](length);
-        for (uint256 i; i < length; ++i) {
+        count = e.length;
+        unsafeRead = new address[](count);
+        checkedRead = new address[](count);
+        for (uint256 i; i < count; ++i) {
             unsafeRead[i] = EntryArrayLib.unsafeTokenAt(e, i);
             checkedRead[i] = e[i].token;
         }

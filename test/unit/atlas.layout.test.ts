@@ -43,8 +43,8 @@ describe("AtlasMath.Entry memory layout and EntryArrayLib", () => {
     const addr = fc.bigInt(1n, 2n ** 160n - 1n).map((x) => ethers.getAddress("0x" + x.toString(16).padStart(40, "0")));
     await fc.assert(
       fc.asyncProperty(fc.array(addr, { maxLength: 5 }), fc.nat(3), async (tokens, spare) => {
-        const [length, unsafeRead, checkedRead, zeroed] = await p.buildEntries(tokens, tokens.length + spare);
-        expect(length).to.equal(BigInt(tokens.length));
+        const [count, unsafeRead, checkedRead, zeroed] = await p.buildEntries(tokens, tokens.length + spare);
+        expect(count).to.equal(BigInt(tokens.length));
         expect(zeroed).to.equal(true);
         expect(unsafeRead).to.deep.equal(tokens);
         expect(checkedRead).to.deep.equal(tokens);

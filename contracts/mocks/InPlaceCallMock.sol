@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {MemoryLib} from "../libraries/MemoryLib.sol";
 import {StaticCallLib} from "../libraries/StaticCallLib.sol";
+import {PriceWordLib} from "../types/PriceWord.sol";
 
 /// @notice Test only: `StaticCallLib.staticcallInPlace` (both forms) and MemoryLib's in-place
 /// readers against the ABI decoder (test/unit/inplace.lib.test.ts). The target is this contract's
@@ -70,7 +71,7 @@ contract InPlaceCallMock {
         for (uint256 i; i < assets.length; ++i) {
             uint256 t = uint160(assets[i]);
             require(t != 0, Refused(i));
-            words[i] = 3 * t | (t & 1 == 1 ? 1 << 255 : 0);
+            words[i] = 3 * t | (t % 2 == 1 ? PriceWordLib.OK_BIT : 0);
         }
     }
 }

@@ -9,7 +9,12 @@ import {IClearinghouse} from "./interfaces/IClearinghouse.sol";
 import {ISpotMarket} from "./interfaces/ISpotMarket.sol";
 import {IPerpMarket} from "./interfaces/IPerpMarket.sol";
 import {AccountId} from "./types/AccountId.sol";
+import {AccountState} from "./types/AccountState.sol";
+import {AssetWord} from "./types/AssetWord.sol";
 import {AtlasMath} from "./libraries/AtlasMath.sol";
+import {EntryArrayLib} from "./libraries/EntryArrayLib.sol";
+import {MemoryLib} from "./libraries/MemoryLib.sol";
+import {StaticCallLib} from "./libraries/StaticCallLib.sol";
 
 /// @title AtlasReader: what Atlas and AtlasLens share
 /// @notice Gathers one account's balances, pockets, perp positions and prices into
@@ -57,25 +62,18 @@ abstract contract AtlasReader {
         (uint256 st, uint256 perps, uint256[] memory w, address[] memory markets) = _riskInputs(account, extra);
         // at most one entry per word triple (`extra` among them) and two per market (its tokens, where
         // the account holds neither)
-        e = _entries(w.length / 3 + 2 * markets.length);
+        e = EntryArrayLib.alloc(w.length / 3 + 2 * markets.length);
         uint256 n;
         uint256 end = w.length - w.length % 3;
         for (uint256 i; i < end; i += 3) {
-            uint256 cfg;
-            int256 amount;
-            uint256 pool;
-            assembly ("memory-safe") {
-                let q := add(w, shl(5, add(i, 1))) // i + 2 < end <= w.length
-                cfg := mload(q)
-                amount := mload(add(q, 0x20))
-                pool := mload(add(q, 0x40))
-            }
-            n = _entry(e, n, cfg, amount, address(uint160(pool)));
+            (uint256 cfg, uint256 amount, uint256 pool) = MemoryLib.unsafeTriple(w, i); // i + 2 < end <= w.length
+            // safe: the Clearinghouse encodes a signed amount and an address in these words
+            n = _entry(e, n, cfg, int256(amount), address(uint160(pool)));
         }
         b = new AtlasMath.Book[](markets.length);
         if (markets.length != 0) {
             // markets come in index order: walk the account's market mask to tell perps from spot
-            uint256 m = (st >> 128) & type(uint64).max;
+            uint256 m = AccountState.wrap(st).markets();
             uint256 k;
             uint256 books;
             for (uint256 i; m != 0; ++i) {
@@ -86,28 +84,15 @@ abstract contract AtlasReader {
                 }
                 m >>= 1;
             }
-            assembly ("memory-safe") {
-                mstore(b, books) // only spot books lock funds
-            }
+            EntryArrayLib.truncate(b, books); // only spot books lock funds
         }
-        assembly ("memory-safe") {
-            mstore(e, n)
-        }
-        uint256 px = _tryPrices(e, n);
-        if (n == 0) return (e, b);
-        AtlasMath.Entry memory x = e[0]; // a variable to point at each entry in turn (no allocation)
-        for (uint256 i; i < n; ++i) {
-            uint256 word;
-            assembly ("memory-safe") {
-                x := mload(add(e, shl(5, add(i, 1)))) // i < n = e.length
-                word := mload(add(px, shl(5, i))) // the oracle answers one word per token
-            }
-            if (word >> 255 == 0) {
-                _staleDust(x, _inOpenBook(b, i)); // valued at 0, or PriceUnavailable
-                continue;
-            }
-            x.priceWad = uint128(word);
-            x.stableWad = (word >> 128) & (2 ** 127 - 1);
+        EntryArrayLib.truncate(e, n);
+        // the oracle answers one price word per token, in order
+        uint256 px = EntryArrayLib.tryPrices(address(_ORACLE), IPriceOracle.tryPrices.selector, e, n);
+        // entries in order: the priced ones take their prices, each one without is valued at 0 (or
+        // PriceUnavailable) before the next are priced
+        for (uint256 i; (i = EntryArrayLib.applyPrices(e, px, i, n)) < n; ++i) {
+            _staleDust(e[i], _inOpenBook(b, i));
         }
     }
 
@@ -152,61 +137,18 @@ abstract contract AtlasReader {
         view
         returns (uint256 st, uint256 perps, uint256[] memory w, address[] memory markets)
     {
-        address ch = address(_CLEARINGHOUSE);
-        bytes4 sel = IClearinghouse.riskInputsOf.selector;
-        assembly ("memory-safe") {
-            let p := mload(0x40)
-            mstore(p, sel)
-            mstore(add(p, 4), account)
-            mstore(add(p, 0x24), extra)
-            if iszero(staticcall(gas(), ch, p, 0x44, 0, 0)) {
-                returndatacopy(p, 0, returndatasize())
-                revert(p, returndatasize())
-            }
-            let size := returndatasize()
-            returndatacopy(p, 0, size)
-            mstore(0x40, add(p, and(add(size, 31), not(31))))
-            st := mload(p)
-            perps := mload(add(p, 0x20))
-            w := add(p, mload(add(p, 0x40)))
-            markets := add(p, mload(add(p, 0x60)))
-        }
-    }
-
-    /// @dev `tryPrices` of the first `n` entries' tokens through a raw staticcall, its calldata
-    /// written straight from the entries; returns a pointer to the first price word (one per token,
-    /// in order) in the copied return data. The oracle is immutable and ours, as above.
-    function _tryPrices(AtlasMath.Entry[] memory e, uint256 n) private view returns (uint256 px) {
-        address o = address(_ORACLE);
-        bytes4 sel = IPriceOracle.tryPrices.selector;
-        assembly ("memory-safe") {
-            let p := mload(0x40)
-            mstore(p, sel)
-            mstore(add(p, 4), 0x20)
-            mstore(add(p, 0x24), n)
-            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
-                // `token` is the entry's first field; i < n <= e.length
-                mstore(add(p, add(0x44, shl(5, i))), mload(mload(add(e, shl(5, add(i, 1))))))
-            }
-            if iszero(staticcall(gas(), o, p, add(0x44, shl(5, n)), 0, 0)) {
-                returndatacopy(p, 0, returndatasize())
-                revert(p, returndatasize())
-            }
-            let size := returndatasize()
-            returndatacopy(p, 0, size)
-            mstore(0x40, add(p, and(add(size, 31), not(31))))
-            px := add(add(p, mload(p)), 0x20)
-        }
-    }
-
-    /// @dev Room for `cap` entries without building them: `new Entry[](cap)` would allocate and zero
-    /// every struct, spares included (~670 gas each), where `_entry` builds each one it uses. Slots at
-    /// and past the count in use are never read; `_gather` cuts the length to that count.
-    function _entries(uint256 cap) internal pure returns (AtlasMath.Entry[] memory e) {
-        assembly ("memory-safe") {
-            e := mload(0x40)
-            mstore(e, cap)
-            mstore(0x40, add(e, shl(5, add(cap, 1))))
+        uint256 p = StaticCallLib.staticcallInPlace(
+            address(_CLEARINGHOUSE),
+            IClearinghouse.riskInputsOf.selector,
+            uint256(AccountId.unwrap(account)),
+            uint256(uint160(extra))
+        );
+        st = MemoryLib.wordAt(p, 0);
+        perps = MemoryLib.wordAt(p, 1);
+        unchecked {
+            // safe: the offsets of the two arrays in an answer copied to memory
+            w = MemoryLib.uintArrayAt(p + MemoryLib.wordAt(p, 2));
+            markets = MemoryLib.addressArrayAt(p + MemoryLib.wordAt(p, 3));
         }
     }
 
@@ -237,49 +179,26 @@ abstract contract AtlasReader {
         // `riskOf` through a raw staticcall (the market is one the Clearinghouse registered): its
         // `PerpRisk` is read where the return data was copied, field by field, not decoded into a
         // freshly zeroed struct
-        uint256 r = _call(address(m), abi.encodeWithSelector(IPerpMarket.riskOf.selector, account));
+        uint256 r = StaticCallLib.staticcallInPlace(address(m), abi.encodeWithSelector(IPerpMarket.riskOf.selector, account));
         uint256 ui;
         uint256 qi;
-        (n, ui) = _slot(e, n, address(uint160(_word(r, 0)))); // underlying
-        (n, qi) = _slot(e, n, address(uint160(_word(r, 1)))); // quote
+        (n, ui) = _slot(e, n, address(uint160(MemoryLib.wordAt(r, 0)))); // underlying
+        (n, qi) = _slot(e, n, address(uint160(MemoryLib.wordAt(r, 1)))); // quote
         AtlasMath.Entry memory u = e[ui];
         u.hasPerp = true;
-        u.perpAtoms += int256(_word(r, 2)); // sizeAtoms
-        u.perpBidAtoms += _word(r, 3);
-        u.perpAskAtoms += _word(r, 4);
-        uint256 liquidityBps = _word(r, 6);
+        u.perpAtoms += int256(MemoryLib.wordAt(r, 2)); // sizeAtoms
+        u.perpBidAtoms += MemoryLib.wordAt(r, 3);
+        u.perpAskAtoms += MemoryLib.wordAt(r, 4);
+        uint256 liquidityBps = MemoryLib.wordAt(r, 6);
         if (liquidityBps > u.perpLiquidityBps) u.perpLiquidityBps = liquidityBps;
-        uint256 impactUsd = _word(r, 7);
+        uint256 impactUsd = MemoryLib.wordAt(r, 7);
         if (u.perpImpactUsd == 0 || (impactUsd != 0 && impactUsd < u.perpImpactUsd)) u.perpImpactUsd = impactUsd;
-        uint256 basisBps = _word(r, 8);
+        uint256 basisBps = MemoryLib.wordAt(r, 8);
         if (basisBps > u.basisBps) u.basisBps = basisBps;
-        uint256 floorBps = _word(r, 9);
+        uint256 floorBps = MemoryLib.wordAt(r, 9);
         if (floorBps > u.floorBps) u.floorBps = floorBps;
-        e[qi].perpCashAtoms += int256(_word(r, 5)); // cashAtoms
+        e[qi].perpCashAtoms += int256(MemoryLib.wordAt(r, 5)); // cashAtoms
         return n;
-    }
-
-    /// @dev Word `i` of return data copied at `r`.
-    function _word(uint256 r, uint256 i) private pure returns (uint256 w) {
-        assembly ("memory-safe") {
-            w := mload(add(r, shl(5, i)))
-        }
-    }
-
-    /// @dev A staticcall to one of the protocol's own contracts whose return data is read in place:
-    /// bubbles a revert, else copies the return data to newly allocated memory and returns its address.
-    function _call(address target, bytes memory data) private view returns (uint256 r) {
-        assembly ("memory-safe") {
-            if iszero(staticcall(gas(), target, add(data, 0x20), mload(data), 0, 0)) {
-                let p := mload(0x40)
-                returndatacopy(p, 0, returndatasize())
-                revert(p, returndatasize())
-            }
-            r := mload(0x40)
-            let size := returndatasize()
-            returndatacopy(r, 0, size)
-            mstore(0x40, add(r, and(add(size, 31), not(31))))
-        }
     }
 
     /// @dev One entry from the Clearinghouse's asset word (`riskInputsOf`), signed amount and pool.
@@ -292,29 +211,23 @@ abstract contract AtlasReader {
     {
         // a fresh zero entry at e[n], unchecked: n < the capacity `_gather` allocated, which counts one
         // entry per word triple and two per market, the most `_slot` can append for a market
-        // Its memory is zeroed with one calldatacopy from past the calldata; `Entry memory x;` would
-        // allocate and zero a struct of its own first (docs/GAS.md)
-        uint256 size = AtlasMath.ENTRY_BYTES;
-        assembly ("memory-safe") {
-            let p := mload(0x40)
-            calldatacopy(p, calldatasize(), size)
-            mstore(0x40, add(p, size))
-            mstore(add(add(e, 0x20), shl(5, n)), p)
-        }
+        // `Entry memory x;` would allocate and zero a struct of its own first (docs/GAS.md)
+        EntryArrayLib.setZeroed(e, n);
         AtlasMath.Entry memory x = e[n];
-        x.token = address(uint160(cfg));
-        uint256 decimals = uint8(cfg >> 160);
+        AssetWord a = AssetWord.wrap(cfg);
+        x.token = a.token();
+        uint256 decimals = a.decimals();
         x.unit = 10 ** decimals;
-        x.shockBps = uint16(cfg >> 168);
-        x.slippageBps = uint16(cfg >> 184);
-        x.haircutBps = uint16(cfg >> 200);
+        x.shockBps = a.shockBps();
+        x.slippageBps = a.slippageBps();
+        x.haircutBps = a.lentHaircutBps();
         x.debtInterestSeconds = _DEBT_INTEREST_SECONDS;
         if (amount <= 0) {
             if (pool == address(0)) return n + 1;
             IMarginPool p = IMarginPool(pool);
             if (amount < 0) (x.debtAtoms, x.borrowRateWad) = p.debtAndRateOf(uint256(-amount));
             else x.borrowRateWad = p.borrowRatePerSecondWad();
-        } else if (cfg >> 255 != 0) {
+        } else if (a.lent()) {
             x.lentAtoms = IMarginPool(pool).convertToAssets(uint256(amount));
         } else {
             x.idleAtoms = uint256(amount);
@@ -326,11 +239,7 @@ abstract contract AtlasReader {
     /// (a market's token the account holds no balance of: its config comes from the Clearinghouse).
     function _slot(AtlasMath.Entry[] memory e, uint256 n, address token) internal view returns (uint256, uint256) {
         for (uint256 i; i < n; ++i) {
-            address t;
-            assembly ("memory-safe") {
-                t := mload(mload(add(e, shl(5, add(i, 1))))) // i < n <= e.length; `token` is the first field
-            }
-            if (t == token) return (n, i);
+            if (EntryArrayLib.unsafeTokenAt(e, i) == token) return (n, i); // i < n <= e.length
         }
         return (_entry(e, n, _CLEARINGHOUSE.assetWordOf(token), 0, address(0)), n);
     }

@@ -9,6 +9,7 @@ import {IPerpMarket, PerpMarketParams} from "./interfaces/IPerpMarket.sol";
 import {IClearinghouse} from "./interfaces/IClearinghouse.sol";
 import {IAtlas} from "./interfaces/IAtlas.sol";
 import {AccountId, AccountIdLib} from "./types/AccountId.sol";
+import {AccountState} from "./types/AccountState.sol";
 
 /// @title PerpLiquidator: liquidation and bankruptcy of perp positions (see `IPerpLiquidator`)
 /// @notice Holds nothing. Values come from ATLAS and the market; positions move only through the
@@ -17,10 +18,6 @@ import {AccountId, AccountIdLib} from "./types/AccountId.sol";
 contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
     uint256 internal constant WAD = 1e18;
     uint256 internal constant BPS = 10_000;
-    /// @dev Fields of `IClearinghouse.accountState` (the Clearinghouse's word, drawn there): the
-    /// market mask at [191..128], the liquidatable-since time from bit 208.
-    uint256 internal constant STATE_MARKETS_SHIFT = 128;
-    uint256 internal constant STATE_SINCE_SHIFT = 208;
 
     IClearinghouse public immutable CLEARINGHOUSE;
 
@@ -41,7 +38,7 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
         int256 mvBefore = atlas.maintenanceValue(account);
         require(mvBefore < 0, IClearinghouse.NotLiquidatable(account, mvBefore));
         // the first call starts the auction clock (the flag re-values the account: only when needed)
-        if (CLEARINGHOUSE.accountState(account) >> STATE_SINCE_SHIFT == 0) CLEARINGHOUSE.flagLiquidatable(account);
+        if (_state(account).liquidatableSince() == 0) CLEARINGHOUSE.flagLiquidatable(account);
         (int256 size,,,, uint256 bids, uint256 asks) = m.positionOf(account);
         require(bids | asks == 0, IClearinghouse.OrdersStillOpen(market, bids + asks));
         require(size != 0, NoPosition(account));
@@ -141,10 +138,15 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
         emit BankruptcyResolved(market, account, resolver, size, priceAtoms, feeAtoms, socializedAtoms);
     }
 
+    /// @dev The account's state word in the Clearinghouse (`IClearinghouse.accountState`, typed).
+    function _state(AccountId account) internal view returns (AccountState) {
+        return AccountState.wrap(CLEARINGHOUSE.accountState(account));
+    }
+
     /// @dev No other perp market holds value for the account: each position there is flat or under
     /// water at its mark, with no open orders (else its owner keeps a gain while others cover a loss).
     function _noValueElsewhere(IPerpMarket self, AccountId account) internal view returns (bool) {
-        uint256 m = uint64(CLEARINGHOUSE.accountState(account) >> STATE_MARKETS_SHIFT);
+        uint256 m = _state(account).markets();
         m &= CLEARINGHOUSE.perpMarketMask();
         for (uint256 i; m != 0; ++i) {
             if (m & 1 != 0) {

@@ -63,4 +63,53 @@ library MemoryLib {
             return(head, add(sub(mk, head), size))
         }
     }
+
+    // ---------------------------------------------------------------- reading in place
+
+    /// @dev Word `i` of the memory starting at `p` (return data copied there, or an array's body).
+    /// Equivalent to: `abi.decode(ret, (uint256[K]))[i]` for the bytes `ret` copied at `p`, without
+    /// decoding or bounds checks: the caller knows the answer's shape.
+    function wordAt(uint256 p, uint256 i) internal pure returns (uint256 w) {
+        assembly ("memory-safe") {
+            w := mload(add(p, shl(5, i)))
+        }
+    }
+
+    /// @dev `(a[i], a[i + 1], a[i + 2])` without the bounds checks: the caller guarantees
+    /// i + 2 < a.length.
+    /// Equivalent to: `(x, y, z) = (a[i], a[i + 1], a[i + 2]);`
+    function unsafeTriple(uint256[] memory a, uint256 i) internal pure returns (uint256 x, uint256 y, uint256 z) {
+        assembly ("memory-safe") {
+            let q := add(a, shl(5, add(i, 1)))
+            x := mload(q)
+            y := mload(add(q, 0x20))
+            z := mload(add(q, 0x40))
+        }
+    }
+
+    /// @dev The `uint256[]` whose length word is at memory address `p` (an array inside return data
+    /// copied in place), without copying it.
+    /// Equivalent to: the array `abi.decode` would return for it, copied.
+    function uintArrayAt(uint256 p) internal pure returns (uint256[] memory a) {
+        assembly ("memory-safe") {
+            a := p
+        }
+    }
+
+    /// @dev The `address[]` whose length word is at memory address `p`, as `uintArrayAt`. Its words
+    /// are used as they are: the caller reads return data of one of the protocol's own contracts,
+    /// whose encoder wrote clean addresses.
+    /// Equivalent to: the array `abi.decode` would return for it, copied.
+    function addressArrayAt(uint256 p) internal pure returns (address[] memory a) {
+        assembly ("memory-safe") {
+            a := p
+        }
+    }
+
+    /// @dev The free memory pointer. Equivalent to: where the next `new`/struct allocation starts.
+    function freePointer() internal pure returns (uint256 p) {
+        assembly ("memory-safe") {
+            p := mload(0x40)
+        }
+    }
 }

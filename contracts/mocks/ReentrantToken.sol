@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {LowLevelCall} from "@openzeppelin/contracts/utils/LowLevelCall.sol";
 
 /// @notice Calls back into a target during transfers, to prove the reentrancy guards hold.
 contract ReentrantToken is ERC20 {
@@ -39,11 +40,7 @@ contract ReentrantToken is ERC20 {
             if (oneShot) callee = address(0);
             // solhint-disable-next-line avoid-low-level-calls
             (bool ok, bytes memory ret) = target.call(payload);
-            if (!ok) {
-                assembly ("memory-safe") {
-                    revert(add(ret, 32), mload(ret))
-                }
-            }
+            if (!ok) LowLevelCall.bubbleRevert(ret);
         }
     }
 }

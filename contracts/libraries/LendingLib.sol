@@ -6,6 +6,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ILending, RateModel} from "../interfaces/ILending.sol";
 import {RateModelLib} from "./RateModelLib.sol";
 import {SharesMathLib} from "./SharesMathLib.sol";
+import {MathLib} from "./MathLib.sol";
 
 /// @title LendingLib: one asset's lending pool, as a `State` its holder keeps in storage
 /// @notice The accounting of a pool (docs/LENDING.md), whoever holds it: cash is counted, not read
@@ -430,7 +431,7 @@ library LendingLib {
         Snapshot memory s = accrued(self);
         uint256 u = RateModelLib.utilizationWad(s.cash, s.totalBorrows, s.reserves);
         RateModel memory m = self.model;
-        uint256 grossWad = SharesMathLib.mulDivDown(m.ratePerSecondWad(u), u, SharesMathLib.WAD);
+        uint256 grossWad = MathLib.fullMulDivDown(m.ratePerSecondWad(u), u, SharesMathLib.WAD);
         return grossWad * (BPS - s.reserveFactorBps) / BPS; // rounded down, likewise
     }
 }

@@ -56,13 +56,24 @@ library MathLib {
         }
     }
 
-    /// @dev ⌊x · y / d⌋ with a 512-bit product: favours whoever pays the result.
+    /// @dev ⌊x · y / d⌋ with a 512-bit product (as `Math.mulDiv`; reverts on d = 0 or a result
+    /// ≥ 2^256): favours whoever pays the result. When x · y fits 256 bits the plain quotient is exact
+    /// and cheaper, so only an overflowing product takes `Math.mulDiv`.
     function fullMulDivDown(uint256 x, uint256 y, uint256 d) internal pure returns (uint256) {
+        unchecked {
+            uint256 p = x * y;
+            if (x == 0 || p / x == y) return p / d; // no overflow: the plain product is exact
+        }
         return Math.mulDiv(x, y, d);
     }
 
-    /// @dev ⌈x · y / d⌉ with a 512-bit product: favours whoever receives the result.
+    /// @dev ⌈x · y / d⌉ with a 512-bit product (as `Math.mulDiv(…, Ceil)`; reverts on d = 0 or a
+    /// result ≥ 2^256): favours whoever receives the result. Same fast path as `fullMulDivDown`.
     function fullMulDivUp(uint256 x, uint256 y, uint256 d) internal pure returns (uint256) {
+        unchecked {
+            uint256 p = x * y;
+            if (x == 0 || p / x == y) return divUp(p, d); // no overflow: the plain product is exact
+        }
         return Math.mulDiv(x, y, d, Math.Rounding.Ceil);
     }
 

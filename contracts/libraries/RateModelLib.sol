@@ -3,7 +3,7 @@ pragma solidity 0.8.37;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ILending, RateModel} from "../interfaces/ILending.sol";
-import {SharesMathLib} from "./SharesMathLib.sol";
+import {MathLib} from "./MathLib.sol";
 
 /// @title RateModelLib: kinked utilisation rate model and the growth of the borrow index
 /// @notice Every rounding here favours the pool (its lenders and reserve) over borrowers; the
@@ -31,7 +31,7 @@ library RateModelLib {
         if (borrows == 0) return 0;
         uint256 supplied = cash + borrows;
         if (supplied <= reserves) return WAD;
-        return Math.min(SharesMathLib.mulDivUp(borrows, WAD, supplied - reserves), WAD);
+        return Math.min(MathLib.fullMulDivUp(borrows, WAD, supplied - reserves), WAD);
     }
 
     /// @notice Borrow rate per year in WAD at utilisation `uWad` (≤ 1e18).
@@ -40,21 +40,21 @@ library RateModelLib {
     function ratePerYearWad(RateModel memory m, uint256 uWad) internal pure returns (uint256 rate) {
         uint256 kink = m.kinkWad;
         rate = m.baseRatePerYearWad;
-        rate += SharesMathLib.divUp(uint256(m.slope1PerYearWad) * Math.min(uWad, kink), kink);
+        rate += MathLib.divUp(uint256(m.slope1PerYearWad) * Math.min(uWad, kink), kink);
         if (uWad > kink) {
-            rate += SharesMathLib.divUp(uint256(m.slope2PerYearWad) * (uWad - kink), WAD - kink);
+            rate += MathLib.divUp(uint256(m.slope2PerYearWad) * (uWad - kink), WAD - kink);
         }
     }
 
     /// @notice Borrow rate per second in WAD: the yearly rate / 365 days, rounded up (pool's side).
     function ratePerSecondWad(RateModel memory m, uint256 uWad) internal pure returns (uint256) {
-        return SharesMathLib.divUp(ratePerYearWad(m, uWad), SECONDS_PER_YEAR);
+        return MathLib.divUp(ratePerYearWad(m, uWad), SECONDS_PER_YEAR);
     }
 
     /// @notice The borrow index after `dt` seconds at `ratePerSecond`:
     ///         index + ceil(index · rate · dt / 1e18) (rounded up: the pool's side).
     function grow(uint256 indexWad, uint256 ratePerSecond, uint256 dt) internal pure returns (uint256) {
-        return indexWad + SharesMathLib.mulDivUp(indexWad, ratePerSecond * dt, WAD);
+        return indexWad + MathLib.fullMulDivUp(indexWad, ratePerSecond * dt, WAD);
     }
 
     function _checkRate(uint256 ratePerYearWad_) private pure {

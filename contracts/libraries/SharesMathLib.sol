@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {MathLib} from "./MathLib.sol";
 
 /// @title SharesMathLib: every rounding of the lending pools, named
 /// @notice Two kinds of shares, each converted in both directions, the rounding in the name:
@@ -24,12 +24,10 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 /// of 6 and Morpho Blue's SharesMathLib): an empty pool prices a share at 10^-6 atoms, so a first
 /// depositor who donates to inflate the share price must give ~10^6 times what they hope to take from
 /// the next depositor's rounding (test/unit/lending.lib.test.ts, test/attack/outside-lender.test.ts).
-/// @dev `mulDivDown` / `mulDivUp` give exactly OpenZeppelin's `mulDiv` results, but take a plain
-/// 256-bit path when x · y does not overflow (always, at the sizes a pool stores: amounts < 2^112,
-/// shares < 2^128, index < 2^128, rates < 2^64) and fall back to the 512-bit `Math.mulDiv`
-/// otherwise, so no input reverts that would not revert in `Math.mulDiv`.
+/// @dev Every product goes through `MathLib.fullMulDivDown` / `fullMulDivUp`: exactly OpenZeppelin's
+/// `mulDiv` results, on a plain 256-bit path when x · y does not overflow (always, at the sizes a
+/// pool stores: amounts < 2^112, shares < 2^128, index < 2^128, rates < 2^64).
 library SharesMathLib {
-    using Math for uint256;
 
     uint256 internal constant WAD = 1e18;
     /// @notice Virtual supply shares: 10^6 (OpenZeppelin's decimals offset of 6).
@@ -41,74 +39,46 @@ library SharesMathLib {
 
     /// @notice Supply shares worth `assets`, rounded down: what a deposit mints (the pool's side).
     function toSharesDown(uint256 assets, uint256 totalAssets, uint256 totalShares) internal pure returns (uint256) {
-        return mulDivDown(assets, totalShares + VIRTUAL_SHARES, totalAssets + VIRTUAL_ASSETS);
+        return MathLib.fullMulDivDown(assets, totalShares + VIRTUAL_SHARES, totalAssets + VIRTUAL_ASSETS);
     }
 
     /// @notice Supply shares worth `assets`, rounded up: what a withdrawal burns (the pool's side).
     function toSharesUp(uint256 assets, uint256 totalAssets, uint256 totalShares) internal pure returns (uint256) {
-        return mulDivUp(assets, totalShares + VIRTUAL_SHARES, totalAssets + VIRTUAL_ASSETS);
+        return MathLib.fullMulDivUp(assets, totalShares + VIRTUAL_SHARES, totalAssets + VIRTUAL_ASSETS);
     }
 
     /// @notice Assets `shares` supply shares are worth, rounded down: what a redemption pays and what a
     ///         lent balance counts for (the pool's side).
     function toAssetsDown(uint256 shares, uint256 totalAssets, uint256 totalShares) internal pure returns (uint256) {
-        return mulDivDown(shares, totalAssets + VIRTUAL_ASSETS, totalShares + VIRTUAL_SHARES);
+        return MathLib.fullMulDivDown(shares, totalAssets + VIRTUAL_ASSETS, totalShares + VIRTUAL_SHARES);
     }
 
     /// @notice Assets `shares` supply shares cost, rounded up: what a mint pulls (the pool's side).
     function toAssetsUp(uint256 shares, uint256 totalAssets, uint256 totalShares) internal pure returns (uint256) {
-        return mulDivUp(shares, totalAssets + VIRTUAL_ASSETS, totalShares + VIRTUAL_SHARES);
+        return MathLib.fullMulDivUp(shares, totalAssets + VIRTUAL_ASSETS, totalShares + VIRTUAL_SHARES);
     }
 
     // ------------------------------------------------------------------ borrow shares
 
     /// @notice Borrow shares for a debt of `assets`, rounded up: what a borrow books (the pool's side).
     function toDebtSharesUp(uint256 assets, uint256 indexWad) internal pure returns (uint256) {
-        return mulDivUp(assets, WAD, indexWad);
+        return MathLib.fullMulDivUp(assets, WAD, indexWad);
     }
 
     /// @notice Whole borrow shares `assets` pays for, rounded down: what a partial repayment burns
     ///         (the pool's side: the fraction of a share left is kept as cash).
     function toDebtSharesDown(uint256 assets, uint256 indexWad) internal pure returns (uint256) {
-        return mulDivDown(assets, WAD, indexWad);
+        return MathLib.fullMulDivDown(assets, WAD, indexWad);
     }
 
     /// @notice Assets owed on `shares` borrow shares, rounded up: one debt (the pool's side).
     function toDebtAssetsUp(uint256 shares, uint256 indexWad) internal pure returns (uint256) {
-        return mulDivUp(shares, indexWad, WAD);
+        return MathLib.fullMulDivUp(shares, indexWad, WAD);
     }
 
     /// @notice Assets owed on all `shares`, rounded down: what lenders are credited (totalBorrows),
     ///         never more than the sum of the individual debts (each rounded up).
     function toDebtAssetsDown(uint256 shares, uint256 indexWad) internal pure returns (uint256) {
-        return mulDivDown(shares, indexWad, WAD);
-    }
-
-    // ------------------------------------------------------------------ mulDiv
-
-    /// @notice ⌊x · y / d⌋, as `Math.mulDiv` (reverts on d = 0 or a result ≥ 2^256).
-    function mulDivDown(uint256 x, uint256 y, uint256 d) internal pure returns (uint256) {
-        unchecked {
-            uint256 p = x * y;
-            if (x == 0 || p / x == y) return p / d; // no overflow: the plain product is exact
-        }
-        return x.mulDiv(y, d);
-    }
-
-    /// @notice ⌈x · y / d⌉, as `Math.mulDiv(…, Ceil)` (reverts on d = 0 or a result ≥ 2^256).
-    function mulDivUp(uint256 x, uint256 y, uint256 d) internal pure returns (uint256) {
-        unchecked {
-            uint256 p = x * y;
-            if (x == 0 || p / x == y) return divUp(p, d); // no overflow: the plain product is exact
-        }
-        return x.mulDiv(y, d, Math.Rounding.Ceil);
-    }
-
-    /// @notice ⌈p / d⌉ without overflow (p = 2^256 − 1 included); reverts (panic) on d = 0.
-    function divUp(uint256 p, uint256 d) internal pure returns (uint256 q) {
-        q = p / d;
-        unchecked {
-            if (q * d != p) ++q; // q · d ≤ p: no overflow; q < 2^256 − 1 when there is a remainder
-        }
+        return MathLib.fullMulDivDown(shares, indexWad, WAD);
     }
 }

@@ -4,6 +4,7 @@ pragma solidity 0.8.37;
 import {RateModel} from "../interfaces/ILending.sol";
 import {LendingLib} from "../libraries/LendingLib.sol";
 import {SharesMathLib} from "../libraries/SharesMathLib.sol";
+import {MathLib} from "../libraries/MathLib.sol";
 
 /// @notice Test only: one `LendingLib.State` at slot 0 with each operation exposed as
 /// accrue → operation → write, no tokens (test/unit/lending.lib.test.ts), and SharesMathLib's
@@ -177,10 +178,10 @@ contract LendingLibHarness {
     }
 
     function mulDivUp(uint256 x, uint256 y, uint256 d) external pure returns (uint256) {
-        return SharesMathLib.mulDivUp(x, y, d);
+        return MathLib.fullMulDivUp(x, y, d);
     }
 
     function mulDivDown(uint256 x, uint256 y, uint256 d) external pure returns (uint256) {
-        return SharesMathLib.mulDivDown(x, y, d);
+        return MathLib.fullMulDivDown(x, y, d);
     }
 }

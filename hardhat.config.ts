@@ -19,11 +19,7 @@ const profile = (viaIR: boolean) => ({
   compilers: [compiler(viaIR)],
   // via-IR where it is needed (stack depth) or cheaper (typed words inlined)
   overrides: {
-    // The Clearinghouse stays at 200 runs: at 1,000,000 one transaction of the venue's deployment
-    // (test/unit/contract-size.test.ts) asked for 17.6M gas, over the 16,777,216 per-transaction cap
-    // (EIP-7825) the network enforces; not traced further. At 1,000,000 every margin key fell
-    // 0.3-1 % (measured), so the core (issue 14) should re-try. Atlas stays at 2,000 (not re-measured).
-    "contracts/Clearinghouse.sol": compiler(true, 200),
+    "contracts/Clearinghouse.sol": compiler(true),
     "contracts/Atlas.sol": compiler(true, 2000),
     "contracts/AtlasReader.sol": compiler(true, 2000), "contracts/periphery/AtlasLens.sol": compiler(true, 2000),
     // the perp book carries positions and funding on top of the shared book: too many locals without IR
@@ -52,8 +48,10 @@ const config: HardhatUserConfig = {
   networks: {
     // MegaETH allows 524,288 bytes of runtime code per contract (test/unit/contract-size.test.ts
     // asserts it); EDR enforces Ethereum's 24 KB unless told otherwise
-    default: { type: "edr-simulated", allowUnlimitedContractSize: true },
-    node: { type: "edr-simulated", allowUnlimitedContractSize: true }, // `hardhat node` (npm run node)
+    // MegaETH's EVM is Prague-based: simulate Prague, not EDR's default Osaka (whose 16,777,216-gas
+    // cap per transaction, EIP-7825, MegaETH does not have: a large contract's deployment needs more)
+    default: { type: "edr-simulated", hardfork: "prague", allowUnlimitedContractSize: true },
+    node: { type: "edr-simulated", hardfork: "prague", allowUnlimitedContractSize: true }, // `hardhat node` (npm run node)
     localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
   },
 };

@@ -4,7 +4,6 @@ pragma solidity 0.8.37;
 import {RateModel} from "../interfaces/ILending.sol";
 import {LendingLib} from "../libraries/LendingLib.sol";
 import {SharesMathLib} from "../libraries/SharesMathLib.sol";
-import {MathLib} from "../libraries/MathLib.sol";
 
 /// @notice Test only: one `LendingLib.State` at slot 0 with each operation exposed as
 /// accrue → operation → write, no tokens (test/unit/lending.lib.test.ts), and SharesMathLib's
@@ -175,13 +174,5 @@ contract LendingLibHarness {
 
     function toDebtAssetsDown(uint256 sh, uint256 i) external pure returns (uint256) {
         return SharesMathLib.toDebtAssetsDown(sh, i);
-    }
-
-    function mulDivUp(uint256 x, uint256 y, uint256 d) external pure returns (uint256) {
-        return MathLib.fullMulDivUp(x, y, d);
-    }
-
-    function mulDivDown(uint256 x, uint256 y, uint256 d) external pure returns (uint256) {
-        return MathLib.fullMulDivDown(x, y, d);
     }
 }

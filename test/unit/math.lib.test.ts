@@ -126,6 +126,17 @@ describe("MathLib", () => {
       expect(await m.fullMulDivUp(MAX, MAX, MAX)).to.equal(MAX);
       expect(await m.fullMulDivDown(2n ** 128n, 2n ** 128n, 2n ** 2n)).to.equal(2n ** 254n);
       expect(await m.fullMulDivUp(MAX, MAX - 1n, MAX)).to.equal(MAX - 1n);
+      // both paths: a product that fits (plain quotient) and ones past 2^256 (512-bit fallback)
+      const cases: [bigint, bigint, bigint][] = [
+        [2n ** 200n, 2n ** 100n, 2n ** 90n + 1n],
+        [2n ** 255n, 3n, 7n],
+        [0n, 5n, 3n],
+        [10n, 10n, 3n],
+      ];
+      for (const [x, y, d] of cases) {
+        expect(await m.fullMulDivDown(x, y, d)).to.equal(down(x, y, d));
+        expect(await m.fullMulDivUp(x, y, d)).to.equal(up(x, y, d));
+      }
     });
 
     it("revert where the quotient does not fit, and on a zero divisor", async () => {

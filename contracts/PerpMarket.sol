@@ -27,6 +27,7 @@ import {FeeMath} from "./libraries/FeeMath.sol";
 import {PerpMath} from "./libraries/PerpMath.sol";
 import {TickBitmap} from "./libraries/TickBitmap.sol";
 import {OrderBook} from "./book/OrderBook.sol";
+import {Ctx, Taker} from "./book/BookCtx.sol";
 
 /// @title PerpMarket: one perpetual-futures book, cash-settled in the quote asset
 /// @notice The book is `OrderBook`'s. Per account two slots: the position (size, entry value,

@@ -10,6 +10,7 @@ import {TopWord} from "./types/TopWord.sol";
 import {SpotPocket, SpotPocketLib} from "./types/SpotPocket.sol";
 import {FeeMath} from "./libraries/FeeMath.sol";
 import {OrderBook} from "./book/OrderBook.sol";
+import {Ctx, Taker} from "./book/BookCtx.sol";
 import {BookParams} from "./interfaces/IOrderBook.sol";
 
 /// @notice Read by a spot market's constructor so its init code (and CREATE2 address) is constant.

@@ -16,6 +16,7 @@ import {BatchOp, BatchOpLib} from "../types/BatchOp.sol";
 import {FillWord, PlacedInfo, TakerWord, TradeSummary, TradeWordsLib} from "../types/TradeWords.sol";
 import {OperatorBand, OperatorBandLib} from "../types/OperatorBand.sol";
 import {OpenOrdersCursor, OpenOrdersCursorLib} from "../types/OpenOrdersCursor.sol";
+import {Ctx, Taker} from "./BookCtx.sol";
 
 /// @title OrderBook: the central limit order book both market kinds share
 /// @notice Matching, queues, the tick bitmap, order ids, batch, cancel, amend, expiry and the
@@ -73,57 +74,6 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
     mapping(uint256 slotKey => OrderSlot) internal _orders;
     mapping(uint256 wordKey => uint256) internal _bitmap;
     mapping(AccountId account => mapping(uint256 clientOrderId => uint256 orderId)) internal _clientIds;
-
-    /// @dev Working copy of one account's pocket and the market state for one call.
-    /// Spot: `locked*` funds behind orders, `unswept*` proceeds, `owed*` what the pocket could not
-    /// cover (debited from the Clearinghouse at the end). Perp: `lockedQuote`/`lockedBase` are the
-    /// open bid/ask lots, and the position fields below are used.
-    struct Ctx {
-        AccountId account;
-        uint256 lockedQuote;
-        uint256 lockedBase;
-        uint256 unsweptQuote;
-        uint256 unsweptBase;
-        uint256 openOrders;
-        uint256 owedBase;
-        uint256 owedQuote;
-        TopWord top;
-        bool topLoaded;
-        /// @dev the account has debt: its risk-adding pocket-only actions are margin-checked
-        bool margin;
-        /// @dev this call placed or took: it may add risk
-        bool risky;
-        /// @dev the pocket was empty when loaded (first settlement of the account on this market)
-        bool fresh;
-        /// @dev perp: signed position in lots, signed entry value and unsettled cash (quote atoms)
-        int256 size;
-        int256 entry;
-        int256 cash;
-        /// @dev perp: |size| before this call, to tell whether it added risk
-        uint256 sizeBefore;
-    }
-
-    /// @dev One taker order while it matches.
-    struct Taker {
-        uint256 side;
-        uint256 tick;
-        uint256 limitTick;
-        uint256 remaining;
-        uint256 filled;
-        uint256 notional;
-        int256 makerFees;
-        uint256 fills;
-        uint256 maxFills;
-        /// @dev skip units left (`MAX_SKIPS` for a taker)
-        uint256 skipsLeft;
-        uint256 stp;
-        bool stopped;
-        /// @dev `purgeTop`: remove expired orders only, stop at the first live one
-        bool purge;
-        uint256[] log;
-        /// @dev perp: change of the long open interest from maker fills (lots, signed)
-        int256 makerLongDelta;
-    }
 
     modifier onlyClearinghouse() {
         require(msg.sender == address(CLEARINGHOUSE), NotClearinghouse());

@@ -2,82 +2,40 @@
 pragma solidity 0.8.37;
 
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
-import {IPyth} from "@pythnetwork/pyth-sdk-solidity/IPyth.sol";
-import {LowLevelCall} from "@openzeppelin/contracts/utils/LowLevelCall.sol";
-import {IOracleRouter, FeedConfig, FeedKind} from "./interfaces/IOracleRouter.sol";
-import {FeedWord, FeedWordLib, AdminPriceWord, AdminPriceWordLib} from "./types/FeedWord.sol";
-import {StableWord, StableWordLib} from "./types/StableWord.sol";
+import {IOracleRouter, FeedConfig} from "./interfaces/IOracleRouter.sol";
 import {PriceWord, PriceWordLib} from "./types/PriceWord.sol";
-import {MathLib} from "./libraries/MathLib.sol";
-import {StaticCallLib} from "./libraries/StaticCallLib.sol";
+import {PriceLib} from "./libraries/PriceLib.sol";
 import {MemoryLib} from "./libraries/MemoryLib.sol";
 
 /// @title OracleRouter: WAD USD price per whole token from Admin, Chainlink or Pyth feeds
-/// @notice Every read goes through `_read`, which returns the revert data instead of reverting,
-/// so `price` and `tryPrice` share one code path and `tryPrice` cannot revert: feeds are called
-/// through StaticCallLib (a reverting feed, an address without code or short return data is
-/// FeedUnavailable) and every conversion saturates instead of overflowing.
+/// @notice The holder of one `PriceLib.State` (every asset's feed, bounds and stable anchor) with
+/// its governance: the reads, the keepers' anchor update and the feed settings are PriceLib's.
 contract OracleRouter is IOracleRouter, AccessManaged {
-    uint256 internal constant BPS = 10_000;
-    /// @dev Denominator of the stable-price bound: basis points × seconds per hour.
-    uint256 internal constant BPS_HOURS = 10_000 * 3600;
+    using PriceLib for PriceLib.State;
+
     /// @notice Hard ceiling on `maxAgeSeconds`.
-    uint256 public constant MAX_AGE_LIMIT = 7 days;
+    uint256 public constant MAX_AGE_LIMIT = PriceLib.MAX_AGE_LIMIT;
     /// @notice Hard ceiling on a Chainlink feed's decimals.
-    uint8 public constant MAX_FEED_DECIMALS = 36;
+    uint8 public constant MAX_FEED_DECIMALS = PriceLib.MAX_FEED_DECIMALS;
     /// @notice Most time counted toward the stable price's allowed move: an anchor left alone
     /// longer allows no more than one hour's move.
-    uint256 public constant MAX_STABLE_ELAPSED_SECONDS = 1 hours;
-
-    // Per-asset state, one entry of four slots:
-    //   slot 0 head: a FeedWord (Chainlink / Pyth / None: kind, maxAgeSeconds, maxConfBps,
-    //          maxStableMoveBpsPerHour, feedDecimals, feed) or an AdminPriceWord (Admin: everything
-    //          `price` needs, so an Admin read is one cold slot); the two low bits tell which
-    //          (types/FeedWord.sol draws both layouts)
-    //   slot 1 Bounds | minPriceWad 96 | maxPriceWad 96 | maxAgeSeconds 32 | (32 free) |
-    //   slot 2 StableWord: the anchor (Chainlink and Pyth only; types/StableWord.sol)
-    //   slot 3 pythPriceId                                                      (Pyth only)
-    // 96 bits hold any price up to 7.9e10 USD per token and 87 bits up to 1.5e8 USD; setFeed
-    // caps maxPriceWad there (MAX_ADMIN_PRICE_WAD for Admin feeds), so every stored price and
-    // anchor (each within some set of bounds) fits its field.
-    struct Bounds {
-        uint96 minPriceWad;
-        uint96 maxPriceWad;
-        uint32 maxAgeSeconds; // read from here for Admin feeds (their head has no room)
-    }
-
-    struct Entry {
-        FeedWord head;
-        Bounds bounds;
-        StableWord quote;
-        bytes32 pythPriceId;
-    }
-
+    uint256 public constant MAX_STABLE_ELAPSED_SECONDS = PriceLib.MAX_STABLE_ELAPSED_SECONDS;
     /// @notice Ceiling on an Admin feed's maxPriceWad: its prices live in 87 bits of the head.
-    uint256 public constant MAX_ADMIN_PRICE_WAD = AdminPriceWordLib.MAX_PRICE_WAD;
+    uint256 public constant MAX_ADMIN_PRICE_WAD = PriceLib.MAX_ADMIN_PRICE_WAD;
 
-    mapping(address asset => Entry) internal _entries;
+    /// @dev Every asset's feed (layout in `PriceLib.Feed`); the slot after AccessManaged's.
+    PriceLib.State internal _prices;
 
     constructor(address authority) AccessManaged(authority) {}
 
-    // ------------------------------------------------------------------ reads
-
     /// @inheritdoc IOracleRouter
     function price(address asset) external view returns (uint256 priceWad, uint256 stableWad) {
-        FeedWord head = _entries[asset].head;
-        if (head.isAdmin()) {
-            AdminPriceWord a = head.asAdmin();
-            if (block.timestamp <= a.expiresAt()) return (a.lastPriceWad(), _adminStable(a)); // fresh: one slot, no revert data
-        }
-        bytes memory err;
-        (priceWad, stableWad, err) = _read(asset);
-        if (err.length != 0) LowLevelCall.bubbleRevert(err);
+        return _prices.price(asset);
     }
 
     /// @inheritdoc IOracleRouter
     function tryPrice(address asset) external view returns (bool ok, uint256 priceWad, uint256 stableWad) {
-        return _tryPrice(asset);
+        return _prices.tryPrice(asset);
     }
 
     /// @inheritdoc IOracleRouter
@@ -87,337 +45,34 @@ contract OracleRouter is IOracleRouter, AccessManaged {
         uint256 head = MemoryLib.reserve(1);
         words = new uint256[](assets.length);
         for (uint256 i; i < assets.length; ++i) {
-            (bool ok, uint256 p, uint256 s) = _tryPrice(assets[i]);
+            (bool ok, uint256 p, uint256 s) = _prices.tryPrice(assets[i]);
             if (ok) MemoryLib.unsafeSet(words, i, PriceWord.unwrap(PriceWordLib.from(p, s))); // i < length
         }
         MemoryLib.returnUintArray(head, words);
     }
 
-    function _tryPrice(address asset) internal view returns (bool ok, uint256 priceWad, uint256 stableWad) {
-        FeedWord head = _entries[asset].head;
-        if (head.isAdmin()) {
-            // The Admin path of _read without building revert data (this is Atlas's hot read).
-            AdminPriceWord a = head.asAdmin();
-            if (block.timestamp > a.expiresAt()) return (false, 0, 0);
-            return (true, a.lastPriceWad(), _adminStable(a));
-        }
-        bytes memory err;
-        (priceWad, stableWad, err) = _read(asset);
-        if (err.length != 0) return (false, 0, 0);
-        ok = true;
-    }
-
     /// @inheritdoc IOracleRouter
-    function feedOf(address asset) external view returns (FeedConfig memory cfg) {
-        Entry storage e = _entries[asset];
-        FeedWord head = e.head;
-        Bounds memory b = e.bounds;
-        if (head.isAdmin()) {
-            cfg.kind = FeedKind.Admin;
-            cfg.maxAgeSeconds = b.maxAgeSeconds;
-            cfg.maxStableMoveBpsPerHour = uint16(head.asAdmin().maxStableMoveBpsPerHour()); // safe: a 16-bit field
-        } else {
-            cfg.kind = head.kind();
-            cfg.feed = head.feed();
-            cfg.pythPriceId = e.pythPriceId;
-            cfg.maxAgeSeconds = head.maxAgeSeconds();
-            cfg.maxConfBps = head.maxConfBps();
-            cfg.maxStableMoveBpsPerHour = head.maxStableMoveBpsPerHour();
-        }
-        cfg.minPriceWad = b.minPriceWad;
-        cfg.maxPriceWad = b.maxPriceWad;
+    function feedOf(address asset) external view returns (FeedConfig memory) {
+        return _prices.feedOf(asset);
     }
 
     /// @inheritdoc IOracleRouter
     function stableAnchorOf(address asset) external view returns (uint256 stableWad, uint256 stableAt) {
-        Entry storage e = _entries[asset];
-        FeedWord head = e.head;
-        if (head.isAdmin()) {
-            AdminPriceWord a = head.asAdmin();
-            return (a.stableWad(), a.stableAt());
-        }
-        StableWord q = e.quote;
-        return (q.stableWad(), q.stableAt());
+        return _prices.stableAnchorOf(asset);
     }
-
-    // ------------------------------------------------------------------ keepers
 
     /// @inheritdoc IOracleRouter
     function updateStablePrice(address asset) external {
-        Entry storage e = _entries[asset];
-        FeedWord head = e.head;
-        uint256 stableWad;
-        bytes memory err;
-        if (head.isAdmin()) {
-            // A fresh push always has its anchor (the first push stores one), so _read's stable
-            // price is anchored here.
-            (, stableWad, err) = _read(asset);
-            if (err.length != 0) LowLevelCall.bubbleRevert(err);
-            // Fits 87 bits: the stable price lies between the anchor and a bounded price.
-            e.head = head.asAdmin().withStable(stableWad, block.timestamp).asFeedWord();
-        } else {
-            uint256 priceWad;
-            (priceWad, err) = _readFeed(asset, e, head);
-            if (err.length != 0) LowLevelCall.bubbleRevert(err);
-            StableWord q = e.quote;
-            // An unanchored feed (setFeed found no good price) is anchored at its first good price.
-            stableWad = q.isAnchored()
-                ? _stable(priceWad, head.maxStableMoveBpsPerHour(), q.stableWad(), q.stableAt())
-                : priceWad;
-            // Fits 96 bits: the stable price lies between the anchor and a bounded price.
-            e.quote = StableWordLib.from(stableWad, block.timestamp);
-        }
-        emit StablePriceUpdated(asset, stableWad);
+        _prices.updateStablePrice(asset);
     }
-
-    // ------------------------------------------------------------------ governance
 
     /// @inheritdoc IOracleRouter
     function setFeed(address asset, FeedConfig calldata cfg) external restricted {
-        uint8 feedDecimals = _validate(asset, cfg);
-        Entry storage e = _entries[asset];
-        FeedWord head = e.head;
-        bool wasAdmin = head.isAdmin();
-
-        (uint256 lastPriceWad, uint256 updatedAt, uint256 anchorWad, uint256 anchorAt) = _kept(e, head, cfg);
-        // No price without an anchor: a kept push (within bounds, so non-zero) without one
-        // becomes the anchor, as of now.
-        bool anchorNow = lastPriceWad != 0 && anchorAt == 0;
-        if (anchorNow) (anchorWad, anchorAt) = (lastPriceWad, block.timestamp);
-
-        // min ≤ max < 2^96 (_validate): the casts are safe.
-        e.bounds = Bounds(uint96(cfg.minPriceWad), uint96(cfg.maxPriceWad), cfg.maxAgeSeconds);
-        if (cfg.kind == FeedKind.Admin) {
-            // updatedAt + maxAge < 2^32 while block times fit 32 bits with a week to spare.
-            e.head = AdminPriceWordLib.from(
-                cfg.maxStableMoveBpsPerHour, updatedAt + cfg.maxAgeSeconds, anchorAt, lastPriceWad, anchorWad
-            ).asFeedWord();
-            if (!wasAdmin && e.quote.isAnchored()) e.quote = StableWord.wrap(0);
-            if (cfg.pythPriceId != e.pythPriceId) e.pythPriceId = cfg.pythPriceId;
-        } else {
-            FeedWord newHead = FeedWordLib.from(
-                cfg.kind, cfg.maxAgeSeconds, cfg.maxConfBps, cfg.maxStableMoveBpsPerHour, feedDecimals, cfg.feed
-            );
-            e.head = newHead;
-            if (cfg.pythPriceId != e.pythPriceId) e.pythPriceId = cfg.pythPriceId;
-            if (anchorAt == 0) {
-                // No anchor survives: the feed's current price, if good, is its first good price
-                // and the anchor. Otherwise reads fail NoStableAnchor until updateStablePrice
-                // (anyone may call) finds a good price.
-                (uint256 priceWad, bytes memory err) = _readFeed(asset, e, newHead);
-                if (err.length == 0) (anchorWad, anchorAt, anchorNow) = (priceWad, block.timestamp, true);
-            }
-            // The anchor fits 96 bits: it lies within bounds whose max is below 2^96.
-            StableWord q = StableWordLib.from(anchorWad, anchorAt);
-            if (wasAdmin || q.stableAt() != e.quote.stableAt()) e.quote = q;
-        }
-        emit FeedSet(asset, cfg);
-        if (anchorNow) emit StablePriceUpdated(asset, anchorWad);
-    }
-
-    /// @dev What a change of feed keeps of the old entry, wherever its kind kept it (zeros for
-    /// what is dropped): a pushed price is trusted unchecked on the read path, so it survives only
-    /// an Admin → Admin change inside the new bounds; an anchor survives inside the new bounds.
-    function _kept(Entry storage e, FeedWord head, FeedConfig calldata cfg)
-        internal
-        view
-        returns (uint256 lastPriceWad, uint256 updatedAt, uint256 anchorWad, uint256 anchorAt)
-    {
-        bool wasAdmin = head.isAdmin();
-        if (wasAdmin) {
-            AdminPriceWord a = head.asAdmin();
-            lastPriceWad = a.lastPriceWad();
-            updatedAt = a.expiresAt() - e.bounds.maxAgeSeconds; // expiresAt = updatedAt + maxAge
-            (anchorWad, anchorAt) = (a.stableWad(), a.stableAt());
-        } else {
-            StableWord q = e.quote;
-            (anchorWad, anchorAt) = (q.stableWad(), q.stableAt());
-        }
-        bool keepPush = wasAdmin && cfg.kind == FeedKind.Admin && _within(lastPriceWad, cfg.minPriceWad, cfg.maxPriceWad);
-        if (!keepPush) (lastPriceWad, updatedAt) = (0, 0);
-        if (!_within(anchorWad, cfg.minPriceWad, cfg.maxPriceWad)) (anchorWad, anchorAt) = (0, 0);
+        _prices.setFeed(asset, cfg);
     }
 
     /// @inheritdoc IOracleRouter
     function pushPrice(address asset, uint256 priceWad) external restricted {
-        Entry storage e = _entries[asset];
-        FeedWord head = e.head;
-        require(head.isAdmin(), NotAdminFeed(asset));
-        Bounds memory b = e.bounds;
-        require(_within(priceWad, b.minPriceWad, b.maxPriceWad), PriceOutOfBounds(asset, priceWad));
-
-        AdminPriceWord a = head.asAdmin();
-        if (a.stableAt() == 0) {
-            // The first good price is the anchor: no Admin price is ever read unanchored.
-            a = a.withStable(priceWad, block.timestamp);
-            emit StablePriceUpdated(asset, priceWad);
-        } else if (a.expiresAt() != b.maxAgeSeconds) {
-            // A previous push exists (updatedAt = expiresAt − maxAge ≠ 0). Anchor first, at the
-            // previous push, so a new (possibly pumped) price only moves the stable price from
-            // now on, at the bounded rate.
-            uint256 anchor = _stable(a.lastPriceWad(), a.maxStableMoveBpsPerHour(), a.stableWad(), a.stableAt());
-            a = a.withStable(anchor, block.timestamp); // fits 87 bits: between two stored 87-bit prices
-            emit StablePriceUpdated(asset, anchor);
-        }
-        // priceWad ≤ maxPriceWad ≤ MAX_ADMIN_PRICE_WAD (setFeed)
-        e.head = a.withPrice(priceWad, block.timestamp + b.maxAgeSeconds).asFeedWord();
-        emit PricePushed(asset, priceWad);
-    }
-
-    // ------------------------------------------------------------------ internals
-
-    /// @dev Oracle and stable price, or the revert data `price` would raise (then both are 0).
-    function _read(address asset) internal view returns (uint256 priceWad, uint256 stableWad, bytes memory err) {
-        Entry storage e = _entries[asset];
-        FeedWord head = e.head;
-        if (head.isAdmin()) {
-            // One slot: bounds were checked at push and the staleness is in expiresAt.
-            AdminPriceWord a = head.asAdmin();
-            uint256 expiresAt = a.expiresAt();
-            if (block.timestamp > expiresAt) {
-                uint256 maxAge = e.bounds.maxAgeSeconds; // the error path only
-                return (0, 0, abi.encodeWithSelector(StalePrice.selector, asset, expiresAt - maxAge, maxAge));
-            }
-            return (a.lastPriceWad(), _adminStable(a), err);
-        }
-        (priceWad, err) = _readFeed(asset, e, head);
-        if (err.length != 0) return (0, 0, err);
-        StableWord q = e.quote;
-        // No margin price is unanchored: without an anchor the price is not usable.
-        if (!q.isAnchored()) return (0, 0, abi.encodeWithSelector(NoStableAnchor.selector, asset));
-        stableWad = _stable(priceWad, head.maxStableMoveBpsPerHour(), q.stableWad(), q.stableAt());
-    }
-
-    /// @dev The bounded oracle price of a Chainlink or Pyth feed (head not Admin), or the revert
-    /// data `price` would raise (then 0): NoFeed, the adapter's errors, PriceOutOfBounds.
-    function _readFeed(address asset, Entry storage e, FeedWord head) internal view returns (uint256 priceWad, bytes memory err) {
-        FeedKind kind = head.kind();
-        if (kind == FeedKind.None) return (0, abi.encodeWithSelector(NoFeed.selector, asset));
-        (priceWad, err) = kind == FeedKind.Chainlink ? _readChainlink(asset, head) : _readPyth(asset, head, e.pythPriceId);
-        if (err.length != 0) return (0, err);
-        Bounds memory b = e.bounds;
-        if (!_within(priceWad, b.minPriceWad, b.maxPriceWad)) {
-            return (0, abi.encodeWithSelector(PriceOutOfBounds.selector, asset, priceWad));
-        }
-    }
-
-    /// @dev The stable price of an Admin head: its anchor moved towards its pushed price.
-    function _adminStable(AdminPriceWord a) internal view returns (uint256) {
-        return _stable(a.lastPriceWad(), a.maxStableMoveBpsPerHour(), a.stableWad(), a.stableAt());
-    }
-
-    /// @dev latestRoundData → answer × 10^(18 − decimals).
-    function _readChainlink(address asset, FeedWord head) internal view returns (uint256 priceWad, bytes memory err) {
-        address feed = head.feed();
-        // the five words of (roundId, answer, startedAt, updatedAt, answeredInRound), taken as raw words
-        (bool ok, uint256[5] memory w) = StaticCallLib.tryStaticCall(
-            feed, abi.encodeWithSelector(AggregatorV3Interface.latestRoundData.selector), 5
-        );
-        if (!ok) return (0, abi.encodeWithSelector(FeedUnavailable.selector, asset, feed));
-        uint256 updatedAt = w[3];
-        if (_isStale(updatedAt, head.maxAgeSeconds())) {
-            return (0, abi.encodeWithSelector(StalePrice.selector, asset, updatedAt, head.maxAgeSeconds()));
-        }
-        int256 answer = int256(w[1]); // the ABI word of an int256, reinterpreted
-        if (answer <= 0) return (0, abi.encodeWithSelector(NonPositivePrice.selector, asset, answer));
-        // decimals ≤ 36 (setFeed), so the shift is in [−18, 18].
-        priceWad = _scale(uint256(answer), 18 - int256(uint256(head.feedDecimals())));
-    }
-
-    /// @dev getPriceUnsafe → price × 10^(18 + expo); confidence checked in the feed's own units.
-    function _readPyth(address asset, FeedWord head, bytes32 id) internal view returns (uint256 priceWad, bytes memory err) {
-        address feed = head.feed();
-        // the four words of the Price struct (price, conf, expo, publishTime), taken as raw words
-        (bool ok, uint256[5] memory w) =
-            StaticCallLib.tryStaticCall(feed, abi.encodeWithSelector(IPyth.getPriceUnsafe.selector, id), 4);
-        (int256 p, uint256 conf, int256 expo, uint256 publishTime) = (int256(w[0]), w[1], int256(w[2]), w[3]);
-        // Words outside their declared ABI types (int64, uint64, int32) mean a malformed answer.
-        ok = ok && p >= type(int64).min && p <= type(int64).max && conf <= type(uint64).max
-            && expo >= type(int32).min && expo <= type(int32).max;
-        if (!ok) return (0, abi.encodeWithSelector(FeedUnavailable.selector, asset, feed));
-        if (_isStale(publishTime, head.maxAgeSeconds())) {
-            return (0, abi.encodeWithSelector(StalePrice.selector, asset, publishTime, head.maxAgeSeconds()));
-        }
-        if (p <= 0) return (0, abi.encodeWithSelector(NonPositivePrice.selector, asset, p));
-        int256 shift = 18 + expo;
-        priceWad = _scale(uint256(p), shift);
-        // conf / price > maxConfBps / 1e4  ⇔  conf × 1e4 > price × maxConfBps: exact, no
-        // rounding (both share the exponent); < 2^78 each, no overflow.
-        if (conf * BPS > uint256(p) * head.maxConfBps()) {
-            return (0, abi.encodeWithSelector(ConfidenceTooWide.selector, asset, _scale(conf, shift), priceWad));
-        }
-    }
-
-    /// @dev Stable price from the anchor towards `oracleWad`: clamp(oracle, anchor ± maxMove), the
-    /// move counting at most MAX_STABLE_ELAPSED_SECONDS since the anchor. Callers pass a stored
-    /// anchor (stableAt ≠ 0): every read checks or guarantees one.
-    function _stable(uint256 oracleWad, uint256 maxMoveBpsPerHour, uint256 anchor, uint256 stableAt)
-        internal
-        view
-        returns (uint256)
-    {
-        // Unchecked (Atlas reads this for every asset): stableAt ≤ now always (a past block time),
-        // the counted age ≤ 3600 < 2^12, anchor < 2^96 and bps < 2^16, so the product stays below
-        // 2^124, maxMove ≤ 6.6 × anchor and anchor + maxMove below 2^99; lower is guarded.
-        unchecked {
-            uint256 elapsed = block.timestamp - stableAt;
-            if (elapsed > MAX_STABLE_ELAPSED_SECONDS) elapsed = MAX_STABLE_ELAPSED_SECONDS;
-            // Rounded down: the stable price moves at most the bound, never more (favours the
-            // protocol: initial margin stays on the conservative side of a pump or a crash).
-            uint256 maxMove = MathLib.mulDivDownUnchecked(anchor * maxMoveBpsPerHour, elapsed, BPS_HOURS);
-            uint256 lower = maxMove >= anchor ? 0 : anchor - maxMove;
-            uint256 upper = anchor + maxMove;
-            return oracleWad < lower ? lower : oracleWad > upper ? upper : oracleWad;
-        }
-    }
-
-    /// @dev Older than maxAge seconds; a timestamp in the future (feed clock ahead) counts as fresh.
-    function _isStale(uint256 updatedAt, uint256 maxAge) internal view returns (bool) {
-        return block.timestamp > updatedAt && block.timestamp - updatedAt > maxAge;
-    }
-
-    function _within(uint256 x, uint256 lo, uint256 hi) internal pure returns (bool) {
-        return x >= lo && x <= hi;
-    }
-
-    /// @dev value × 10^shift, saturating at 2^256 − 1 (then out of bounds) instead of reverting.
-    function _scale(uint256 value, int256 shift) internal pure returns (uint256) {
-        if (value == 0) return 0;
-        if (shift >= 0) {
-            if (shift > 77) return type(uint256).max;
-            uint256 factor = 10 ** uint256(shift);
-            return value > type(uint256).max / factor ? type(uint256).max : value * factor;
-        }
-        if (shift < -77) return 0;
-        // Rounded down: only feeds quoting finer than 1e-18 USD get here, and the loss is below
-        // one unit of WAD resolution (either side of a margin calculation).
-        return value / 10 ** uint256(-shift);
-    }
-
-    /// @dev Rejects nonsense (see IOracleRouter.setFeed); returns a Chainlink feed's decimals.
-    function _validate(address asset, FeedConfig calldata cfg) internal view returns (uint8 feedDecimals) {
-        bool ok = asset != address(0) && cfg.maxAgeSeconds != 0 && cfg.maxAgeSeconds <= MAX_AGE_LIMIT
-            && cfg.maxStableMoveBpsPerHour != 0 && cfg.minPriceWad != 0 && cfg.minPriceWad <= cfg.maxPriceWad
-            && cfg.maxPriceWad <= type(uint96).max;
-        if (cfg.kind == FeedKind.Admin) {
-            ok = ok && cfg.feed == address(0) && cfg.pythPriceId == 0 && cfg.maxConfBps == 0
-                && cfg.maxPriceWad <= MAX_ADMIN_PRICE_WAD;
-        } else if (cfg.kind == FeedKind.Chainlink) {
-            ok = ok && cfg.feed.code.length != 0 && cfg.pythPriceId == 0 && cfg.maxConfBps == 0;
-            if (ok) {
-                // decimals() tolerantly: a revert or a short answer is just not ok, a large one too big
-                (bool called, uint256[5] memory w) = StaticCallLib.tryStaticCall(
-                    cfg.feed, abi.encodeWithSelector(AggregatorV3Interface.decimals.selector), 1
-                );
-                ok = called && w[0] <= MAX_FEED_DECIMALS;
-                feedDecimals = uint8(w[0]); // safe when ok: ≤ 36
-            }
-        } else if (cfg.kind == FeedKind.Pyth) {
-            ok = ok && cfg.feed.code.length != 0 && cfg.pythPriceId != 0 && cfg.maxConfBps != 0
-                && cfg.maxConfBps <= BPS;
-        } else {
-            ok = false;
-        }
-        require(ok, InvalidFeedConfig(asset));
+        _prices.pushPrice(asset, priceWad);
     }
 }

@@ -52,7 +52,7 @@ contract OracleRouter is IOracleRouter, AccessManaged {
     }
 
     /// @inheritdoc IOracleRouter
-    function feedOf(address asset) external view returns (FeedConfig memory) {
+    function feedOf(address asset) external view returns (FeedConfig memory cfg) {
         return _prices.feedOf(asset);
     }
 

@@ -431,7 +431,7 @@ export const oracleRouterAbi = [
           }
         ],
         "internalType": "struct FeedConfig",
-        "name": "",
+        "name": "cfg",
         "type": "tuple"
       }
     ],

@@ -28,6 +28,8 @@ const profile = (viaIR: boolean) => ({
     "contracts/OracleRouter.sol": compiler(true),
     // test only: runs AtlasMath's valuation, which needs IR as Atlas does
     "contracts/mocks/MathLibMock.sol": compiler(true, 200),
+    // test only: holds PriceLib, whose setFeed needs IR as the OracleRouter does
+    "contracts/mocks/PriceLibHarness.sol": compiler(true, 200),
     // the spot book's packed words are types; IR inlines their getters and setters (cheaper than
     // hand-packed under the legacy pipeline, which keeps each call's stack shuffling: docs/DESIGN.md)
     "contracts/SpotMarket.sol": compiler(true),

@@ -21,6 +21,9 @@ library PriceLib {
     uint256 internal constant BPS = 10_000;
     /// @dev Denominator of the stable-price bound: basis points × seconds per hour.
     uint256 internal constant BPS_HOURS = 10_000 * 3600;
+    /// @dev A Chainlink or Pyth price `readStored` stored is reused while the feed's time of it is at
+    /// most this old (MegaETH's feeds update far faster); an older one is read from the feed again.
+    uint256 internal constant STORED_MAX_AGE_SECONDS = 3;
     /// @dev Hard ceiling on `maxAgeSeconds`.
     uint256 internal constant MAX_AGE_LIMIT = 7 days;
     /// @dev Hard ceiling on a Chainlink feed's decimals.
@@ -140,7 +143,7 @@ library PriceLib {
             e.head = head.asAdmin().withStable(stableWad, block.timestamp).asFeedWord();
         } else {
             uint256 priceWad;
-            (priceWad, err) = _readFeed(asset, e, head);
+            (priceWad,, err) = _readFeed(asset, e, head);
             if (err.length != 0) LowLevelCall.bubbleRevert(err);
             StableWord q = e.quote;
             // An unanchored feed (setFeed found no good price) is anchored at its first good price.
@@ -187,12 +190,14 @@ library PriceLib {
                 // No anchor survives: the feed's current price, if good, is its first good price
                 // and the anchor. Otherwise reads fail NoStableAnchor until updateStablePrice
                 // (anyone may call) finds a good price.
-                (uint256 priceWad, bytes memory err) = _readFeed(asset, e, newHead);
-                if (err.length == 0) (anchorWad, anchorAt, anchorNow) = (priceWad, block.timestamp, true);
+                uint256 priceWad = _goodPrice(asset, e, newHead);
+                if (priceWad != 0) (anchorWad, anchorAt, anchorNow) = (priceWad, block.timestamp, true);
             }
             // The anchor fits 96 bits: it lies within bounds whose max is below 2^96.
             StableWord q = StableWordLib.from(anchorWad, anchorAt);
-            if (wasAdmin || q.stableAt() != e.quote.stableAt()) e.quote = q;
+            // a new feed never inherits the old one's stored read: q has none, so any stored read is
+            // dropped here even when the anchor is kept
+            if (wasAdmin || !q.eq(e.quote)) e.quote = q;
         }
         emit IOracleRouter.FeedSet(asset, cfg);
         if (anchorNow) emit IOracleRouter.StablePriceUpdated(asset, anchorWad);
@@ -247,6 +252,39 @@ library PriceLib {
         emit IOracleRouter.PricePushed(asset, priceWad);
     }
 
+    /// @notice `tryPrice` for a caller that may write (the core's margin paths): a Chainlink or Pyth
+    /// price is taken from the stored word while the feed's time of it is at most
+    /// STORED_MAX_AGE_SECONDS old, else read from the feed and stored with the feed's time, so a
+    /// caller acts on a price at most that old and never chooses an older one. A read from the feed
+    /// also advances the stable anchor to the stable price now (the bound's move counted since the
+    /// last anchor, at most an hour's), so the anchor moves only inside reads; an unanchored feed is
+    /// anchored at its first good price. Staleness, bounds and confidence apply as in `read` (the
+    /// stored price passed them, and its age is checked again against `maxAgeSeconds`). Admin feeds
+    /// keep their price and anchor in the head: as `tryPrice`. Never reverts; (false, 0, 0) where
+    /// `price` would revert, writing nothing.
+    function readStored(State storage s, address asset) internal returns (bool ok, uint256 priceWad, uint256 stableWad) {
+        Feed storage e = s.feeds[asset];
+        FeedWord head = e.head;
+        if (head.isAdmin()) return tryPrice(s, asset);
+        StableWord q = e.quote;
+        uint256 maxMove = head.maxStableMoveBpsPerHour();
+        uint256 at = q.priceAt();
+        // at ≤ now: a stored time is never later than the block that stored it
+        if (at != 0 && block.timestamp - at <= STORED_MAX_AGE_SECONDS && !_isStale(at, head.maxAgeSeconds())) {
+            priceWad = q.priceWad();
+            return (true, priceWad, _stable(priceWad, maxMove, q.stableWad(), q.stableAt()));
+        }
+        bytes memory err;
+        (priceWad, at, err) = _readFeed(asset, e, head);
+        if (err.length != 0) return (false, 0, 0);
+        stableWad = q.isAnchored() ? _stable(priceWad, maxMove, q.stableWad(), q.stableAt()) : priceWad;
+        // A feed clock ahead of the chain's is stored as now, so the stored read still expires.
+        if (at > block.timestamp) at = block.timestamp;
+        // Both prices fit 96 bits: within bounds whose max is below 2^96 (setFeed).
+        e.quote = StableWordLib.from(stableWad, block.timestamp).withPrice(priceWad, at);
+        ok = true;
+    }
+
     // ------------------------------------------------------------------ internals
 
     /// @notice Oracle and stable price, or the revert data `price` would raise (then both are 0).
@@ -263,7 +301,7 @@ library PriceLib {
             }
             return (a.lastPriceWad(), _adminStable(a), err);
         }
-        (priceWad, err) = _readFeed(asset, e, head);
+        (priceWad,, err) = _readFeed(asset, e, head);
         if (err.length != 0) return (0, 0, err);
         StableWord q = e.quote;
         // No margin price is unanchored: without an anchor the price is not usable.
@@ -273,15 +311,25 @@ library PriceLib {
 
     /// @dev The bounded oracle price of a Chainlink or Pyth feed (head not Admin), or the revert
     /// data `price` would raise (then 0): NoFeed, the adapter's errors, IOracleRouter.PriceOutOfBounds.
-    function _readFeed(address asset, Feed storage e, FeedWord head) private view returns (uint256 priceWad, bytes memory err) {
+    function _readFeed(address asset, Feed storage e, FeedWord head)
+        private
+        view
+        returns (uint256 priceWad, uint256 feedAt, bytes memory err)
+    {
         FeedKind kind = head.kind();
-        if (kind == FeedKind.None) return (0, abi.encodeWithSelector(IOracleRouter.NoFeed.selector, asset));
-        (priceWad, err) = kind == FeedKind.Chainlink ? _readChainlink(asset, head) : _readPyth(asset, head, e.pythPriceId);
-        if (err.length != 0) return (0, err);
+        if (kind == FeedKind.None) return (0, 0, abi.encodeWithSelector(IOracleRouter.NoFeed.selector, asset));
+        (priceWad, feedAt, err) =
+            kind == FeedKind.Chainlink ? _readChainlink(asset, head) : _readPyth(asset, head, e.pythPriceId);
+        if (err.length != 0) return (0, 0, err);
         Bounds memory b = e.bounds;
         if (!_within(priceWad, b.minPriceWad, b.maxPriceWad)) {
-            return (0, abi.encodeWithSelector(IOracleRouter.PriceOutOfBounds.selector, asset, priceWad));
+            return (0, 0, abi.encodeWithSelector(IOracleRouter.PriceOutOfBounds.selector, asset, priceWad));
         }
+    }
+
+    /// @dev The feed's bounded price, or 0 where `read` would fail (a bounded price is never 0).
+    function _goodPrice(address asset, Feed storage e, FeedWord head) private view returns (uint256 priceWad) {
+        (priceWad,,) = _readFeed(asset, e, head);
     }
 
     /// @dev The stable price of an Admin head: its anchor moved towards its pushed price.
@@ -289,45 +337,55 @@ library PriceLib {
         return _stable(a.lastPriceWad(), a.maxStableMoveBpsPerHour(), a.stableWad(), a.stableAt());
     }
 
-    /// @dev latestRoundData → answer × 10^(18 − decimals).
-    function _readChainlink(address asset, FeedWord head) private view returns (uint256 priceWad, bytes memory err) {
+    /// @dev latestRoundData → answer × 10^(18 − decimals), and its updatedAt.
+    function _readChainlink(address asset, FeedWord head)
+        private
+        view
+        returns (uint256 priceWad, uint256 updatedAt, bytes memory err)
+    {
         address feed = head.feed();
         // the five words of (roundId, answer, startedAt, updatedAt, answeredInRound), taken as raw words
         (bool ok, uint256[5] memory w) = StaticCallLib.tryStaticCall(
             feed, abi.encodeWithSelector(AggregatorV3Interface.latestRoundData.selector), 5
         );
-        if (!ok) return (0, abi.encodeWithSelector(IOracleRouter.FeedUnavailable.selector, asset, feed));
-        uint256 updatedAt = w[3];
+        if (!ok) return (0, 0, abi.encodeWithSelector(IOracleRouter.FeedUnavailable.selector, asset, feed));
+        updatedAt = w[3];
         if (_isStale(updatedAt, head.maxAgeSeconds())) {
-            return (0, abi.encodeWithSelector(IOracleRouter.StalePrice.selector, asset, updatedAt, head.maxAgeSeconds()));
+            return (0, 0, abi.encodeWithSelector(IOracleRouter.StalePrice.selector, asset, updatedAt, head.maxAgeSeconds()));
         }
         int256 answer = int256(w[1]); // the ABI word of an int256, reinterpreted
-        if (answer <= 0) return (0, abi.encodeWithSelector(IOracleRouter.NonPositivePrice.selector, asset, answer));
+        if (answer <= 0) return (0, 0, abi.encodeWithSelector(IOracleRouter.NonPositivePrice.selector, asset, answer));
         // decimals ≤ 36 (setFeed), so the shift is in [−18, 18].
         priceWad = _scale(uint256(answer), 18 - int256(uint256(head.feedDecimals())));
     }
 
-    /// @dev getPriceUnsafe → price × 10^(18 + expo); confidence checked in the feed's own units.
-    function _readPyth(address asset, FeedWord head, bytes32 id) private view returns (uint256 priceWad, bytes memory err) {
+    /// @dev getPriceUnsafe → price × 10^(18 + expo) and its publishTime; confidence checked in the
+    /// feed's own units.
+    function _readPyth(address asset, FeedWord head, bytes32 id)
+        private
+        view
+        returns (uint256 priceWad, uint256 publishTime, bytes memory err)
+    {
         address feed = head.feed();
         // the four words of the Price struct (price, conf, expo, publishTime), taken as raw words
         (bool ok, uint256[5] memory w) =
             StaticCallLib.tryStaticCall(feed, abi.encodeWithSelector(IPyth.getPriceUnsafe.selector, id), 4);
-        (int256 p, uint256 conf, int256 expo, uint256 publishTime) = (int256(w[0]), w[1], int256(w[2]), w[3]);
+        (int256 p, uint256 conf, int256 expo) = (int256(w[0]), w[1], int256(w[2]));
+        publishTime = w[3];
         // Words outside their declared ABI types (int64, uint64, int32) mean a malformed answer.
         ok = ok && p >= type(int64).min && p <= type(int64).max && conf <= type(uint64).max
             && expo >= type(int32).min && expo <= type(int32).max;
-        if (!ok) return (0, abi.encodeWithSelector(IOracleRouter.FeedUnavailable.selector, asset, feed));
+        if (!ok) return (0, 0, abi.encodeWithSelector(IOracleRouter.FeedUnavailable.selector, asset, feed));
         if (_isStale(publishTime, head.maxAgeSeconds())) {
-            return (0, abi.encodeWithSelector(IOracleRouter.StalePrice.selector, asset, publishTime, head.maxAgeSeconds()));
+            return (0, 0, abi.encodeWithSelector(IOracleRouter.StalePrice.selector, asset, publishTime, head.maxAgeSeconds()));
         }
-        if (p <= 0) return (0, abi.encodeWithSelector(IOracleRouter.NonPositivePrice.selector, asset, p));
+        if (p <= 0) return (0, 0, abi.encodeWithSelector(IOracleRouter.NonPositivePrice.selector, asset, p));
         int256 shift = 18 + expo;
         priceWad = _scale(uint256(p), shift);
         // conf / price > maxConfBps / 1e4  ⇔  conf × 1e4 > price × maxConfBps: exact, no
         // rounding (both share the exponent); < 2^78 each, no overflow.
         if (conf * BPS > uint256(p) * head.maxConfBps()) {
-            return (0, abi.encodeWithSelector(IOracleRouter.ConfidenceTooWide.selector, asset, _scale(conf, shift), priceWad));
+            return (0, 0, abi.encodeWithSelector(IOracleRouter.ConfidenceTooWide.selector, asset, _scale(conf, shift), priceWad));
         }
     }
 

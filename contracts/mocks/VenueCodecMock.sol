@@ -155,13 +155,21 @@ contract VenueCodecMock {
         );
     }
 
-    function decodeStableWord(uint256 w) external pure returns (uint256 stableWad, uint256 stableAt, bool anchored) {
+    function decodeStableWord(uint256 w)
+        external
+        pure
+        returns (uint256 stableWad, uint256 stableAt, bool anchored, uint256 priceWad, uint256 priceAt)
+    {
         StableWord s = StableWord.wrap(w);
-        return (s.stableWad(), s.stableAt(), s.isAnchored());
+        return (s.stableWad(), s.stableAt(), s.isAnchored(), s.priceWad(), s.priceAt());
     }
 
-    function stableWordFrom(uint256 stableWad, uint256 stableAt) external pure returns (uint256) {
-        return StableWord.unwrap(StableWordLib.from(stableWad, stableAt));
+    function stableWordFrom(uint256 stableWad, uint256 stableAt, uint256 priceWad, uint256 priceAt)
+        external
+        pure
+        returns (uint256)
+    {
+        return StableWord.unwrap(StableWordLib.from(stableWad, stableAt).withPrice(priceWad, priceAt));
     }
 
     // ---------------------------------------------------------------- perp market

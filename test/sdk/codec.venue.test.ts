@@ -150,14 +150,25 @@ describe("sdk codec: perp, oracle and Clearinghouse words vs the type libraries"
     }
   });
 
-  it("StableWord: the anchor slot", async () => {
-    for (const [wad, at] of [[mask(96n), mask(32n)], [0n, 0n], [1n, 1n]]) {
-      const w = (await mock.read.stableWordFrom([wad, at])) as bigint;
-      expect(decodeStableWord(w)).to.deep.equal({ stableWad: wad, stableAt: at, anchored: at !== 0n });
+  it("StableWord: the anchor and stored-read slot", async () => {
+    for (const [wad, at, price, priceAt] of [
+      [mask(96n), mask(32n), mask(96n), mask(32n)],
+      [0n, 0n, 0n, 0n],
+      [1n, 1n, 1n, 1n],
+      [mask(96n), 0n, 0n, mask(32n)],
+    ]) {
+      const w = (await mock.read.stableWordFrom([wad, at, price, priceAt])) as bigint;
+      expect(decodeStableWord(w)).to.deep.equal({
+        stableWad: wad,
+        stableAt: at,
+        anchored: at !== 0n,
+        priceWad: price,
+        priceAt,
+      });
     }
-    for (const w of edgeWords([95n, 127n, 255n])) {
+    for (const w of edgeWords([95n, 127n, 223n, 255n])) {
       const d = decodeStableWord(w);
-      expect(await mock.read.decodeStableWord([w])).to.deep.equal([d.stableWad, d.stableAt, d.anchored]);
+      expect(await mock.read.decodeStableWord([w])).to.deep.equal([d.stableWad, d.stableAt, d.anchored, d.priceWad, d.priceAt]);
     }
   });
 

@@ -168,12 +168,16 @@ export interface StableWord {
   /** Unix seconds of the anchor; 0 = not anchored. */
   stableAt: bigint;
   anchored: boolean;
+  /** The feed's price as the last stored read took it (0 = none stored). */
+  priceWad: bigint;
+  /** The feed's own time of that price, never later than the block that stored it; 0 = none. */
+  priceAt: bigint;
 }
 
-/** A Chainlink or Pyth feed's stable anchor slot (`StableWord`). */
+/** A Chainlink or Pyth feed's anchor and stored-read slot (`StableWord`). */
 export function decodeStableWord(w: bigint): StableWord {
   const stableAt = (w >> 96n) & M32;
-  return { stableWad: w & M96, stableAt, anchored: stableAt !== 0n };
+  return { stableWad: w & M96, stableAt, anchored: stableAt !== 0n, priceWad: (w >> 128n) & M96, priceAt: w >> 224n };
 }
 
 // ---------------------------------------------------------------- perp market

@@ -110,7 +110,6 @@ contract PerpMarket is IPerpMarket, OrderBook {
         cfg.quote = QUOTE;
         cfg.lotSize = LOT_SIZE;
         cfg.tickSize = TICK_SIZE;
-        cfg.baseUnit = BASE_UNIT;
         cfg.quoteUnit = QUOTE_UNIT;
         cfg.oiCapLots = OI_CAP;
         cfg.positionCapLots = POSITION_CAP;
@@ -290,11 +289,13 @@ contract PerpMarket is IPerpMarket, OrderBook {
 
     // ------------------------------------------------------------------ funding and prices
 
-    /// @dev Reads both oracle prices (a failed read leaves the index running at the rate in force)
-    /// and has `PerpLib` sample the book: `top` is the book's top word as stored.
+    /// @dev Reads both oracle prices (with no usable one the index per lot is 0: the index runs on at
+    /// the rate in force) and has `PerpLib` sample the book: `top` is the book's top word as stored.
     function _updateFunding(TopWord top) internal {
         (bool ok, uint256 pu,) = ORACLE.tryPrice(BASE);
         (bool okQ, uint256 pq,) = ORACLE.tryPrice(QUOTE);
+        uint256 indexLot;
+        if (ok && okQ) indexLot = PerpLib.indexLotOf(pu, pq, LOT_SIZE, BASE_UNIT, QUOTE_UNIT);
         // the struct built in place, not returned by `_config()`: a returned memory struct is first
         // allocated zeroed, then written (16 stores more on every sample)
         PerpLib.updateFunding(
@@ -304,7 +305,6 @@ contract PerpMarket is IPerpMarket, OrderBook {
                 quote: QUOTE,
                 lotSize: LOT_SIZE,
                 tickSize: TICK_SIZE,
-                baseUnit: BASE_UNIT,
                 quoteUnit: QUOTE_UNIT,
                 oiCapLots: OI_CAP,
                 positionCapLots: POSITION_CAP,
@@ -317,8 +317,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
                 basisBps: BASIS_BPS,
                 floorBps: FLOOR_BPS
             }),
-            ok && okQ,
-            pu,
+            indexLot,
             pq,
             top,
             _levels,
@@ -368,7 +367,8 @@ contract PerpMarket is IPerpMarket, OrderBook {
     function markPrice() external view returns (uint256 indexLotWad, uint256 markLotWad) {
         (uint256 pu,) = ORACLE.price(BASE);
         (uint256 pq,) = ORACLE.price(QUOTE);
-        return PerpLib.markPrice(_perp, _config(), pu, pq);
+        indexLotWad = PerpLib.indexLotOf(pu, pq, LOT_SIZE, BASE_UNIT, QUOTE_UNIT);
+        markLotWad = PerpLib.markPrice(_perp, indexLotWad, MAX_PREMIUM_PPM);
     }
 
     /// @inheritdoc IPerpMarket

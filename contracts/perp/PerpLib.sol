@@ -61,8 +61,7 @@ library PerpLib {
         address quote;
         uint256 lotSize;
         uint256 tickSize;
-        /// @dev 10^decimals of the underlying and of the quote token
-        uint256 baseUnit;
+        /// @dev 10^decimals of the quote token
         uint256 quoteUnit;
         uint256 oiCapLots;
         uint256 positionCapLots;
@@ -381,33 +380,33 @@ library PerpLib {
     }
 
     /// @dev The index price of one lot, quote atoms × 1e18, from the underlying's and the quote's
-    /// oracle prices (WAD). Rounded down (neutral: a price, not a payment).
-    function indexLotOf(Config memory cfg, uint256 underlyingPriceWad, uint256 quotePriceWad)
-        internal
-        pure
-        returns (uint256)
-    {
-        return (underlyingPriceWad * cfg.lotSize * cfg.quoteUnit * WAD) / (cfg.baseUnit * quotePriceWad);
+    /// oracle prices (WAD) and the market's units. Rounded down (neutral: a price, not a payment).
+    function indexLotOf(
+        uint256 underlyingPriceWad,
+        uint256 quotePriceWad,
+        uint256 lotSize,
+        uint256 baseUnit,
+        uint256 quoteUnit
+    ) internal pure returns (uint256) {
+        return (underlyingPriceWad * lotSize * quoteUnit * WAD) / (baseUnit * quotePriceWad);
     }
 
     /// @dev A sample: index to now, the smoothed premium to now (toward the last target), then a new
     /// target from the book at the impact size and a new rate from the smoothed premium, applied from
-    /// now on. `pricesOk`: the holder read both oracle prices (`underlyingPriceWad`, `quotePriceWad`).
-    /// With no usable price (stale, out of bounds) the index runs on at the rate in force and the
+    /// now on. `indexLot` is the index per lot from the holder's oracle read (`indexLotOf`), 0 if it
+    /// had no usable price (stale, out of bounds): the index then runs on at the rate in force and the
     /// premium toward the index (target 0): trades that only reduce risk still go through (adding
-    /// risk is refused by the ATLAS check). `top`, `levels` and `bitmap` are the book's, read only.
+    /// risk is refused by the ATLAS check). `quotePriceWad` is the quote's price of that read. `top`,
+    /// `levels` and `bitmap` are the book's, read only.
     function updateFunding(
         State storage s,
         Config memory cfg,
-        bool pricesOk,
-        uint256 underlyingPriceWad,
+        uint256 indexLot,
         uint256 quotePriceWad,
         TopWord top,
         mapping(LevelKey => LevelWord) storage levels,
         mapping(uint256 => uint256) storage bitmap
     ) internal {
-        uint256 indexLot;
-        if (pricesOk) indexLot = indexLotOf(cfg, underlyingPriceWad, quotePriceWad);
         // an index per lot beyond 2^152 (or 0) has no premium to speak of: as with no price. The
         // book cannot be priced, so the target becomes the index (0, nothing counted): a removal
         // that asked for this sample must not leave its size counted
@@ -494,16 +493,11 @@ library PerpLib {
         counted = PremiumWordLib.counted(deepest, side);
     }
 
-    /// @dev Index and mark per lot now from the holder's oracle prices: the index, the smoothed
-    /// premium now applied to it.
-    function markPrice(State storage s, Config memory cfg, uint256 underlyingPriceWad, uint256 quotePriceWad)
-        internal
-        view
-        returns (uint256 indexLot, uint256 markLot)
-    {
-        indexLot = indexLotOf(cfg, underlyingPriceWad, quotePriceWad);
-        int256 premium = smoothedNow(s.funding, s.premium, cfg.maxPremiumPpm);
-        markLot = uint256((int256(indexLot) * (PREMIUM_SCALE + premium)) / PREMIUM_SCALE);
+    /// @dev The mark per lot now: the smoothed premium now applied to the index per lot (`indexLotOf`
+    /// of the holder's oracle read).
+    function markPrice(State storage s, uint256 indexLot, int256 maxPremiumPpm) internal view returns (uint256) {
+        int256 premium = smoothedNow(s.funding, s.premium, maxPremiumPpm);
+        return uint256((int256(indexLot) * (PREMIUM_SCALE + premium)) / PREMIUM_SCALE);
     }
 
     function setOpenInterest(State storage s, int256 delta, uint256 oiCap) internal {

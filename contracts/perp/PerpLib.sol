@@ -3,7 +3,7 @@ pragma solidity 0.8.37;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
-import {IPerpMarket, PerpMarketParams, PerpRisk} from "../interfaces/IPerpMarket.sol";
+import {IPerpMarket, PerpRisk} from "../interfaces/IPerpMarket.sol";
 import {IOrderBook} from "../interfaces/IOrderBook.sol";
 import {AccountId} from "../types/AccountId.sol";
 import {Position, PositionLib} from "../types/Position.sol";
@@ -55,24 +55,18 @@ library PerpLib {
         PremiumWord premium;
     }
 
-    /// @dev A market's constants: today its holder's immutables, in the core its stored parameters.
+    /// @dev The market's constants a funding sample reads: today its holder's immutables, in the
+    /// core its stored parameters. The paths run per fill or per order take the one constant they
+    /// need as an argument instead (tick size, position or open-interest cap), so they allocate no
+    /// memory; the market's other constants (units, risk parameters) stay with its holder.
     struct Config {
-        address underlying;
-        address quote;
-        uint256 lotSize;
         uint256 tickSize;
         /// @dev 10^decimals of the quote token
         uint256 quoteUnit;
-        uint256 oiCapLots;
-        uint256 positionCapLots;
         int256 maxPremiumPpm;
         int256 interestPpmPerHour;
         int256 clampPpm;
         int256 capPpm;
-        uint256 liquidityBps;
-        uint256 impactNotionalUsd;
-        uint256 basisBps;
-        uint256 floorBps;
     }
 
     uint256 internal constant WAD = 1e18;
@@ -579,14 +573,14 @@ library PerpLib {
     }
 
     /// @dev `IPerpMarket.funding`.
-    function fundingView(State storage s, Config memory cfg)
+    function fundingView(State storage s, int256 interestPpmPerHour, int256 clampPpm, int256 capPpm)
         internal
         view
         returns (int256 cumulative, int256 ratePpmPerHour, uint256 lastUpdate, int256 premiumPpm)
     {
         FundingWord f = s.funding;
         premiumPpm = f.premium() / (PREMIUM_SCALE / int256(PPM));
-        ratePpmPerHour = PerpMath.rate(premiumPpm, cfg.interestPpmPerHour, cfg.clampPpm, cfg.capPpm);
+        ratePpmPerHour = PerpMath.rate(premiumPpm, interestPpmPerHour, clampPpm, capPpm);
         return (f.indexAt(block.timestamp), ratePpmPerHour, f.lastUpdate(), premiumPpm);
     }
 
@@ -633,25 +627,5 @@ library PerpLib {
     function lossPerLot(State storage s) internal view returns (uint256 longLossPerLot, uint256 shortLossPerLot) {
         LossWord loss = s.loss;
         return (loss.perLongLot(), loss.perShortLot());
-    }
-
-    /// @dev `IPerpMarket.perpParams`'s perp fields from the market's constants (the holder adds the
-    /// book's: minimum size and fees). Safe narrowing casts: each value was checked within its
-    /// field's range when the market was created (`PerpMarket`'s constructor).
-    function perpParams(Config memory cfg, PerpMarketParams memory p) internal pure {
-        p.underlying = cfg.underlying;
-        p.quote = cfg.quote;
-        p.lotSize = uint128(cfg.lotSize);
-        p.tickSize = uint128(cfg.tickSize);
-        p.oiCapLots = uint64(cfg.oiCapLots);
-        p.positionCapLots = uint64(cfg.positionCapLots);
-        p.maxPremiumBps = uint16(uint256(cfg.maxPremiumPpm) / 100);
-        p.interestPpmPerHour = int32(cfg.interestPpmPerHour);
-        p.fundingClampPpm = uint32(uint256(cfg.clampPpm));
-        p.fundingCapPpm = uint32(uint256(cfg.capPpm));
-        p.liquidityBps = uint16(cfg.liquidityBps);
-        p.impactNotionalUsd = uint64(cfg.impactNotionalUsd);
-        p.basisBps = uint16(cfg.basisBps);
-        p.floorBps = uint16(cfg.floorBps);
     }
 }

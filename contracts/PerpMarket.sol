@@ -210,7 +210,8 @@ contract PerpMarket is IPerpMarket, OrderBook {
     /// the call then re-samples. A transient flag of the holder: a library's `State` holds no
     /// transient storage.
     function _noteRemoval(uint256 side, uint256 tick) internal {
-        if (!_depthRemoved && PerpLib.removesCounted(_perp, side, tick)) _depthRemoved = true;
+        if (_depthRemoved) return;
+        if (PerpLib.removesCounted(_perp, side, tick)) _depthRemoved = true;
     }
 
     function _openCount(AccountId acct) internal view override returns (uint256) {

@@ -2,7 +2,6 @@
 pragma solidity 0.8.37;
 
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 import {IPerpLiquidator} from "./interfaces/IPerpLiquidator.sol";
 import {IPerpMarket, PerpMarketParams} from "./interfaces/IPerpMarket.sol";
@@ -10,15 +9,14 @@ import {IClearinghouse} from "./interfaces/IClearinghouse.sol";
 import {IAtlas} from "./interfaces/IAtlas.sol";
 import {AccountId, AccountIdLib} from "./types/AccountId.sol";
 import {AccountState} from "./types/AccountState.sol";
+import {LiquidationLib} from "./perp/LiquidationLib.sol";
 
 /// @title PerpLiquidator: liquidation and bankruptcy of perp positions (see `IPerpLiquidator`)
 /// @notice Holds nothing. Values come from ATLAS and the market; positions move only through the
 /// market's liquidator-only `transferPosition`, which settles both sides in the Clearinghouse; a
-/// bankrupt position's loss reaches the opposite side through the market's `absorbLoss`.
+/// bankrupt position's loss reaches the opposite side through the market's `absorbLoss`. Its
+/// arithmetic (prices, the spot leg, the buffer, values at the mark) is `LiquidationLib`'s.
 contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
-    uint256 internal constant WAD = 1e18;
-    uint256 internal constant BPS = 10_000;
-
     IClearinghouse public immutable CLEARINGHOUSE;
 
     constructor(IClearinghouse clearinghouse) {
@@ -53,17 +51,15 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
             // so unwinding the pair still raises maintenance value
             PerpMarketParams memory p = m.perpParams();
             (, uint16 capShareBps,) = CLEARINGHOUSE.liquidationParams();
-            uint256 hedgeCap = (uint256(p.basisBps) * capShareBps) / BPS;
+            uint256 hedgeCap = LiquidationLib.hedgeCapBps(p.basisBps, capShareBps);
             if (discountBps > hedgeCap) discountBps = hedgeCap;
             spotAtoms = lots * p.lotSize;
             _moveSpot(m, account, liq, size, spotAtoms, indexLot * lots, discountBps);
             // the liquidator's side of the mark, rounded its way: it buys a long, sells a short
-            priceAtoms = size > 0 ? markLot / WAD : Math.ceilDiv(markLot, WAD);
+            priceAtoms = LiquidationLib.closeAtMark(size, markLot);
         } else {
             // a long is bought below the mark, a short sold above it
-            priceAtoms = size > 0
-                ? (markLot * (BPS - discountBps)) / (BPS * WAD)
-                : Math.ceilDiv(markLot * (BPS + discountBps), BPS * WAD);
+            priceAtoms = LiquidationLib.discounted(size, markLot, discountBps);
         }
         int256 moved = size > 0 ? int256(lots) : -int256(lots);
         m.transferPosition(account, liq, moved, priceAtoms, true);
@@ -89,10 +85,10 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
         int256 spot = CLEARINGHOUSE.balanceOf(account, m.BASE());
         if (size > 0) {
             require(spot < 0 && uint256(-spot) >= spotAtoms, InvalidLiquidation(spot, spotAtoms));
-            m.liquidationSwap(liq, account, spotAtoms, Math.ceilDiv(indexValueWad * (BPS + discountBps), BPS * WAD));
+            m.liquidationSwap(liq, account, spotAtoms, LiquidationLib.spotLegQuote(true, indexValueWad, discountBps));
         } else {
             require(spot > 0 && uint256(spot) >= spotAtoms, InvalidLiquidation(spot, spotAtoms));
-            m.liquidationSwap(account, liq, spotAtoms, (indexValueWad * (BPS - discountBps)) / (BPS * WAD));
+            m.liquidationSwap(account, liq, spotAtoms, LiquidationLib.spotLegQuote(false, indexValueWad, discountBps));
         }
     }
 
@@ -109,7 +105,7 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
         require(mv > mvBefore, IClearinghouse.LiquidationDidNotImprove(mvBefore, mv));
         if (smallest) return mv;
         (,, uint16 bufferBps) = CLEARINGHOUSE.liquidationParams();
-        int256 buffer = equity > 0 ? (equity * int256(uint256(bufferBps))) / int256(BPS) : int256(0);
+        int256 buffer = LiquidationLib.bufferValue(equity, bufferBps);
         require(mv <= buffer, IClearinghouse.LiquidationTooLarge(mv, buffer));
     }
 
@@ -127,9 +123,9 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
         (int256 size, int256 entry, int256 cash, int256 owed, uint256 bids, uint256 asks) = m.positionOf(account);
         (, uint256 markLot) = m.markPrice();
         // the resolver's side of the mark, as a liquidator's: it buys a long, sells a short
-        priceAtoms = size > 0 ? markLot / WAD : Math.ceilDiv(markLot, WAD);
+        priceAtoms = LiquidationLib.closeAtMark(size, markLot);
         // the position's value closed at that price (owed: funding and losses charged to its side)
-        int256 value = cash - owed - entry + size * int256(priceAtoms);
+        int256 value = LiquidationLib.valueAt(size, entry, cash, owed, priceAtoms);
         require(size != 0 && bids | asks == 0 && value < 0, NotBankrupt(account));
         // (2) the market's fees, then (4) the opposite side through its loss index: the account's cash
         // then covers the close exactly (the fees' tick rounding may leave it a few atoms over)
@@ -175,9 +171,7 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
         uint256 asks;
         (size, entry, cash, owed, bids, asks) = m.positionOf(account);
         (, markLot) = m.markPrice();
-        uint256 absS = SignedMath.abs(size);
-        int256 sized = size > 0 ? int256((absS * markLot) / WAD) : -int256(Math.ceilDiv(absS * markLot, WAD));
-        return (size, cash - owed - entry + sized, markLot, bids | asks != 0);
+        return (size, LiquidationLib.valueAtMark(size, entry, cash, owed, markLot), markLot, bids | asks != 0);
     }
 
     function _perp(address market) internal view returns (IPerpMarket m) {

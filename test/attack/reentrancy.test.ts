@@ -65,6 +65,8 @@ describe("attack: reentrancy through a token's transfer hook", () => {
     prepare?: (v: Venue, h: Hook) => Promise<unknown>;
     /** Arm the callback for every transfer, not only the first. */
     always?: boolean;
+    /** The action moves no HOOK between contracts (the pool is the Clearinghouse's): no callback can run. */
+    noTransfer?: boolean;
   }[] = [
     { name: "deposit", act: (v, h) => mined(v.ch.connect(v.alice).deposit(h.H, 1, 10n * E18)) },
     {
@@ -82,6 +84,8 @@ describe("attack: reentrancy through a token's transfer hook", () => {
         await mined(v.oracle.pushPrice(h.H, 900n * WAD)); // HOOK x90: alice's debt outgrows her USDC
         expect(await v.ch.isLiquidatable(acctOf(v.alice))).to.equal(true);
       },
+      // the repayment goes from bob's balance to the pool's cash, both in the Clearinghouse
+      noTransfer: true,
       act: (v, h) => mined(v.ch.connect(v.bob).liquidate(acctOf(v.alice), h.H, E18, v.U, 0)),
     },
     // a LendingVault deposit moves the tokens twice: lender → vault (before any state is touched, as
@@ -97,7 +101,22 @@ describe("attack: reentrancy through a token's transfer hook", () => {
     },
   ];
 
-  for (const p of paths) {
+  for (const p of paths.filter((x) => x.noTransfer)) {
+    it(`${p.name}: moves no token, so an armed callback never runs; debt and pool agree`, async () => {
+      const v = venue();
+      const h = await setup(v);
+      if (p.prepare) await p.prepare(v, h);
+      const held = await hookHoldings(v, h);
+      await armBorrowingOrder(h, v, true);
+      await p.act(v, h);
+      expect(await h.hook.callee()).to.equal(await h.market.getAddress()); // still armed: never called
+      expect(await hookHoldings(v, h)).to.equal(held);
+      const [after, pool] = await sharesOwed(v, h);
+      expect(after).to.equal(pool);
+    });
+  }
+
+  for (const p of paths.filter((x) => !x.noTransfer)) {
     it(`${p.name}: the callback hits a lock, tokens are conserved, and the same action works without it`, async () => {
       const v = venue();
       const h = await setup(v);

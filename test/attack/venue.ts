@@ -522,6 +522,30 @@ export async function lenderExits(v: Venue, sym: "WETH" | "USDC" | "WBTC") {
 /** Tokens of `sym` its pool holds as cash (in the Clearinghouse, which holds the pool). */
 export const poolCash = async (v: Venue, sym: "WETH" | "USDC" | "WBTC") => v.ch.cash(tokenOf(v, sym));
 
+/** Supply shares of `sym`'s pool held by margin accounts (the supply less the outside lenders' part). */
+export async function marginLentShares(v: Venue, sym: "WETH" | "USDC" | "WBTC"): Promise<bigint> {
+  const [, supply, outside] = await v.ch.lendingSupplyOf(tokenOf(v, sym));
+  return supply - outside;
+}
+
+/**
+ * `who` calls the Clearinghouse's side of the wrapper (`ILendingCore`) directly for `sym`'s pool, as
+ * only that asset's registered LendingVault may: supply, mint, redeem or withdraw `amount`, paid to `who`.
+ */
+export function coreAsVault(v: Venue, who: Who, sym: "WETH" | "USDC" | "WBTC", kind: "supply" | "mint" | "redeem" | "withdraw", amount: bigint) {
+  const ch = v.ch.connect(who);
+  const t = tokenOf(v, sym);
+  if (kind === "supply") return mined(ch.supplyFromVault(t, amount));
+  if (kind === "mint") return mined(ch.mintFromVault(t, amount));
+  if (kind === "redeem") return mined(ch.redeemToVault(t, amount, who.address));
+  return mined(ch.withdrawToVault(t, amount, who.address));
+}
+
+/** A LendingVault of `sym` over the Clearinghouse that governance never registered (listPool). */
+export async function impostorVault(v: Venue, sym: "WETH" | "USDC" | "WBTC") {
+  return new LendingVault__factory(v.admin).deploy(tokenOf(v, sym), "Impostor", "IMP", await v.ch.getAddress());
+}
+
 /** What the pool of `sym` has lent out (interest accrued to now). */
 export const poolTotalBorrows = (v: Venue, sym: "WETH" | "USDC" | "WBTC") => v.ch.totalBorrows(tokenOf(v, sym));
 

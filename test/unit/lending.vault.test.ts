@@ -1,6 +1,7 @@
-// LendingVault, the ERC-4626 wrapper for outside lenders over a core that holds the pools
-// (contracts/periphery/LendingVault.sol over contracts/mocks/LendingCoreMock.sol, which holds a
-// `LendingLib.State` per asset and the cash, as the one core will): the shares are the pool's
+// LendingVault, the ERC-4626 wrapper for outside lenders over the core that holds the pools
+// (contracts/periphery/LendingVault.sol over contracts/mocks/LendingCoreMock.sol, which is the
+// Clearinghouse's own lending code, `ClearinghouseLending`, with test-only margin entry points and a
+// `listPool` that registers any address as the vault): the shares are the pool's
 // supply shares held by the core as the outside lenders', conversions are the pool's, and the
 // attacks an outside lender could try through the wrapper fail.
 import { expect } from "chai";

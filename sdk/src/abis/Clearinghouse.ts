@@ -2090,7 +2090,7 @@ export const clearinghouseAbi = [
     "outputs": [
       {
         "internalType": "uint256",
-        "name": "supplyAssets_",
+        "name": "supplyAssets",
         "type": "uint256"
       },
       {
@@ -2105,7 +2105,7 @@ export const clearinghouseAbi = [
       },
       {
         "internalType": "uint256",
-        "name": "cash_",
+        "name": "cash",
         "type": "uint256"
       },
       {
@@ -2115,7 +2115,7 @@ export const clearinghouseAbi = [
       },
       {
         "internalType": "bool",
-        "name": "frozen_",
+        "name": "frozen",
         "type": "bool"
       }
     ],

@@ -89,7 +89,7 @@ contract Clearinghouse is IClearinghouse, ClearinghouseLending {
         AccountId acct = AccountIdLib.from(msg.sender, sub);
         uint256 shares = _payIn(acct, token, amount);
         emit Deposited(acct, token, amount);
-        // a deposit into a balance in debt repaid it first: logged as a repayment too (the pool does not)
+        // a deposit into a balance in debt repaid it first: logged as a repayment too
         if (shares != 0) emit Repaid(acct, token, amount, shares);
         _endAuctionIfRestored(acct);
     }

@@ -60,6 +60,12 @@ contract LendingCoreMock is ClearinghouseLending {
         IERC20(token).safeTransfer(to, assets);
     }
 
+    /// @notice Writes off `shares` of the caller's debt as bad debt (the reserve first, then the lenders).
+    function writeOff(address token, uint256 shares) external nonReentrant returns (uint256 lossAssets) {
+        borrowSharesOf[msg.sender][token] -= shares;
+        lossAssets = _writeOffPool(token, shares);
+    }
+
     function repay(address token, uint256 shares) external nonReentrant returns (uint256 assets) {
         assets = _debtAtoms(token, shares);
         _pullExact(token, msg.sender, assets);

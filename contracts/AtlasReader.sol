@@ -4,7 +4,6 @@ pragma solidity 0.8.37;
 import {IAtlas} from "./interfaces/IAtlas.sol";
 import {IPriceOracle} from "./interfaces/IPriceOracle.sol";
 import {IOracleRouter} from "./interfaces/IOracleRouter.sol";
-import {IMarginPool} from "./interfaces/IMarginPool.sol";
 import {IClearinghouse} from "./interfaces/IClearinghouse.sol";
 import {ISpotMarket} from "./interfaces/ISpotMarket.sol";
 import {IPerpMarket} from "./interfaces/IPerpMarket.sol";
@@ -66,9 +65,9 @@ abstract contract AtlasReader {
         uint256 n;
         uint256 end = w.length - w.length % 3;
         for (uint256 i; i < end; i += 3) {
-            (uint256 cfg, uint256 amount, uint256 pool) = MemoryLib.unsafeTriple(w, i); // i + 2 < end <= w.length
-            // safe: the Clearinghouse encodes a signed amount and an address in these words
-            n = _entry(e, n, cfg, int256(amount), address(uint160(pool)));
+            (uint256 cfg, uint256 amount, uint256 rate) = MemoryLib.unsafeTriple(w, i); // i + 2 < end <= w.length
+            // safe: the Clearinghouse encodes a signed amount in this word
+            n = _entry(e, n, cfg, int256(amount), rate);
         }
         b = new AtlasMath.Book[](markets.length);
         if (markets.length != 0) {
@@ -201,10 +200,11 @@ abstract contract AtlasReader {
         return n;
     }
 
-    /// @dev One entry from the Clearinghouse's asset word (`riskInputsOf`), signed amount and pool.
-    /// The pool is non-zero exactly where its numbers are needed: debt (its rate prices 10 days of
-    /// interest), a lent balance (shares to assets), or the what-if token (the rate of new debt).
-    function _entry(AtlasMath.Entry[] memory e, uint256 n, uint256 cfg, int256 amount, address pool)
+    /// @dev One entry from the Clearinghouse's asset word (`riskInputsOf`), signed amount in atoms
+    /// (a debt as the pool books it, rounded up; a lent balance's value, rounded down) and the pool's
+    /// borrow rate, which the Clearinghouse reads where it is needed: debt (10 days of interest) or the
+    /// what-if token (the rate of new debt). No call: the pools are the Clearinghouse's.
+    function _entry(AtlasMath.Entry[] memory e, uint256 n, uint256 cfg, int256 amount, uint256 rate)
         internal
         view
         returns (uint256)
@@ -223,12 +223,10 @@ abstract contract AtlasReader {
         x.haircutBps = a.lentHaircutBps();
         x.debtInterestSeconds = _DEBT_INTEREST_SECONDS;
         if (amount <= 0) {
-            if (pool == address(0)) return n + 1;
-            IMarginPool p = IMarginPool(pool);
-            if (amount < 0) (x.debtAtoms, x.borrowRateWad) = p.debtAndRateOf(uint256(-amount));
-            else x.borrowRateWad = p.borrowRatePerSecondWad();
+            x.borrowRateWad = rate;
+            if (amount < 0) x.debtAtoms = uint256(-amount);
         } else if (a.lent()) {
-            x.lentAtoms = IMarginPool(pool).convertToAssets(uint256(amount));
+            x.lentAtoms = uint256(amount);
         } else {
             x.idleAtoms = uint256(amount);
         }
@@ -241,6 +239,6 @@ abstract contract AtlasReader {
         for (uint256 i; i < n; ++i) {
             if (EntryArrayLib.unsafeTokenAt(e, i) == token) return (n, i); // i < n <= e.length
         }
-        return (_entry(e, n, _CLEARINGHOUSE.assetWordOf(token), 0, address(0)), n);
+        return (_entry(e, n, _CLEARINGHOUSE.assetWordOf(token), 0, 0), n);
     }
 }

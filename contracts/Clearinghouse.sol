@@ -4,15 +4,12 @@ pragma solidity 0.8.37;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
-import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 import {IClearinghouse, SpotMarketParams, Position, LiquidationParams} from "./interfaces/IClearinghouse.sol";
 import {ISpotMarket} from "./interfaces/ISpotMarket.sol";
 import {IPerpMarket, PerpMarketParams} from "./interfaces/IPerpMarket.sol";
-import {IMarginPool} from "./interfaces/IMarginPool.sol";
 import {IAtlas} from "./interfaces/IAtlas.sol";
 import {IPriceOracle} from "./interfaces/IPriceOracle.sol";
 import {AccountId, AccountIdLib} from "./types/AccountId.sol";
@@ -23,15 +20,20 @@ import {SpotMarketDeployer} from "./SpotMarketDeployer.sol";
 import {BalanceLib} from "./libraries/BalanceLib.sol";
 import {MathLib} from "./libraries/MathLib.sol";
 import {MemoryLib} from "./libraries/MemoryLib.sol";
+import {ClearinghouseLending} from "./ClearinghouseLending.sol";
+import {LendingLib} from "./libraries/LendingLib.sol";
+import {SharesMathLib} from "./libraries/SharesMathLib.sol";
 
 /// @title Clearinghouse: one vault, one account per trader, every market settles here
 /// @notice Invariant I1 (docs/INVARIANTS.md): for every token the vault holds exactly
-/// Σ idle balances + Σ market pockets + Σ market fees not yet collected + reserve; lent balances
-/// and borrowed cash live in the token's LendingPool, which the vault holds shares of.
-contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransient {
+/// Σ idle balances + Σ market pockets + Σ market fees not yet collected + reserve + the token's
+/// pool cash; the pools themselves (lent balances, debts, outside lenders) are held here too
+/// (ClearinghouseLending, one `LendingLib.State` per asset).
+contract Clearinghouse is IClearinghouse, ClearinghouseLending {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
     using SafeCast for int256;
+    using LendingLib for LendingLib.State;
 
     uint256 internal constant MAX_SHOCK_BPS = 5000;
     uint256 internal constant MAX_SLIPPAGE_BPS = 1000;
@@ -43,19 +45,6 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     SpotMarketDeployer public immutable SPOT_DEPLOYER;
     bytes32 public immutable SPOT_INIT_CODE_HASH;
 
-    /// @dev Asset config, one slot: id 8 | decimals 8 | shock 16 | slippage 16 | haircut 16 | pool 160 |
-    ///      frozen 8. `frozen` copies the venue's freeze into every asset's slot, which a withdrawal,
-    ///      transfer or borrow of that asset reads anyway: the check costs no extra cold slot.
-    struct AssetConfig {
-        uint8 id;
-        uint8 decimals;
-        uint16 shockBps;
-        uint16 slippageBps;
-        uint16 lentHaircutBps;
-        address pool;
-        bool frozen;
-    }
-
     mapping(AccountId account => mapping(address token => BalanceLib.Balance)) internal _balances;
     /// @dev Held and owed assets, markets with a pocket, borrow policy, perp exposure (a liability
     ///      like debt: every exit is margin-checked while it is set) and the auction clock
@@ -64,7 +53,6 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     mapping(AccountId account => mapping(address operator => bool)) internal _operators;
     /// @dev the price band of the account's operators, bps around the index (0 = DEFAULT_OPERATOR_BAND_BPS)
     mapping(AccountId account => uint256 bandBps) internal _operatorBandBps;
-    mapping(address token => AssetConfig) internal _assets;
     mapping(address token => uint256 atoms) internal _reserve;
     /// @dev The asset with id `id` and its risk config in one word, for ATLAS's per-asset read
     ///      (types/AssetWord.sol draws it). Mirrors `_assets[token]` (listAsset and setAssetRisk write both).
@@ -101,7 +89,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         AccountId acct = AccountIdLib.from(msg.sender, sub);
         uint256 shares = _payIn(acct, token, amount);
         emit Deposited(acct, token, amount);
-        // a deposit into a balance in debt repaid it first: logged as a repayment too (the pool does not)
+        // a deposit into a balance in debt repaid it first: logged as a repayment too
         if (shares != 0) emit Repaid(acct, token, amount, shares);
         _endAuctionIfRestored(acct);
     }
@@ -127,42 +115,33 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         } catch {}
     }
 
-    /// @dev Credits `atoms` the caller pays in (deposit, repay), moving the tokens once where it
-    /// can: straight to the pool when they repay debt (the pool returns to the vault what exceeds
-    /// the whole debt) or when the balance is lent (the pool mints the shares a deposit would),
-    /// else to the vault. Each saves a pool-side transferFrom and its balance checks. Returns the
-    /// borrow shares burnt.
+    /// @dev Credits `atoms` the caller pays in (deposit, repay), pulled into the vault: an idle
+    /// balance grows, a lent one gains the supply shares a deposit mints, and a balance in debt is
+    /// repaid (the rest of a partial payment, less than one share's worth, stays in the pool's cash
+    /// for its lenders; what exceeds the whole debt is credited). Returns the borrow shares burnt.
     function _payIn(AccountId acct, address token, uint256 atoms) internal returns (uint256 shares) {
+        _pull(token, atoms);
         BalanceLib.Balance memory b = _balances[acct][token];
         if (b.amount >= 0 && !b.lent) {
-            _pull(token, atoms);
             _setState(acct, _credit(acct, token, atoms, _state[acct]));
             return 0;
         }
         // a lent or negative balance is of a listed token with a pool (setLending, _debitTo check it)
-        require(atoms != 0, ZeroAmount());
         AssetConfig memory a = _assets[token];
-        IMarginPool pool = IMarginPool(a.pool);
-        // no balance check here: the pool refuses a short delivery against its stored cash
-        // (TransferShortfall), with one warm balanceOf instead of two here
-        IERC20(token).safeTransferFrom(msg.sender, address(pool), atoms);
-        // read again after the call-out: nothing read before an external call is written back after
-        // it (every entry a token hook could reach reverts mid-operation anyway: the lock)
-        b = _balances[acct][token];
-        if (b.amount < 0) return _repayReceived(acct, token, b, a, atoms);
+        if (b.amount < 0) return _repayFrom(acct, token, b, a, atoms);
         int256 before = b.amount;
-        b.amount = (before + pool.supplyReceived(atoms).toInt256()).toInt248();
+        b.amount = (before + _supplyPool(_pools[token], atoms).toInt256()).toInt248();
         _balances[acct][token] = b;
         // the held mask changes only for a first lent deposit: a repeat one reads no state word
         if (before == 0 && b.amount != 0) _setState(acct, _state[acct].track(a.id, b.amount));
     }
 
-    /// @dev `atoms`, already sent to the pool of `token` (config `a`), repay the negative balance `b`:
-    /// the pool burns the shares they fully pay for (rounded down; the rest of a partial payment, less
-    /// than one share's worth, stays with its lenders) or the whole debt, returning the excess to the
-    /// vault, which is credited as a deposit. The state word is read only when the debt is cleared
-    /// (a partial repayment leaves the masks as they are). Returns the borrow shares burnt.
-    function _repayReceived(
+    /// @dev `atoms`, in the vault, repay the negative balance `b` of `token` (config `a`): the pool
+    /// burns the shares they fully pay for (rounded down; the rest of a partial payment, less than one
+    /// share's worth, joins its cash for its lenders) or the whole debt, and the excess is credited as
+    /// a deposit. The state word is read only when the debt is cleared (a partial repayment leaves the
+    /// masks as they are). Returns the borrow shares burnt.
+    function _repayFrom(
         AccountId acct,
         address token,
         BalanceLib.Balance memory b,
@@ -170,13 +149,13 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         uint256 atoms
     ) internal returns (uint256 shares) {
         uint256 owed = uint256(-int256(b.amount));
-        uint256 back;
-        (shares, back) = IMarginPool(a.pool).repayReceived(owed, atoms);
+        uint256 paid;
+        (shares, paid) = _repayPool(token, owed, atoms, true);
         b.amount = -int256(owed - shares).toInt248();
         _balances[acct][token] = b;
         if (shares == owed) {
             AccountState st = _state[acct].track(a.id, 0);
-            if (back != 0) st = _credit(acct, token, back, st);
+            if (atoms > paid) st = _credit(acct, token, atoms - paid, st);
             _setState(acct, st);
         }
     }
@@ -187,10 +166,9 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         require(to != address(0), ZeroAddress());
         AccountId acct = AccountIdLib.from(msg.sender, sub);
         AccountState st = _state[acct];
-        (AccountState st1, uint256 direct) = _debitTo(acct, token, amount, st, st.borrowsForWithdrawals(), to);
+        AccountState st1 = _debitTo(acct, token, amount, st, st.borrowsForWithdrawals(), to);
         _setState(acct, _checked(acct, st1, st));
-        // what was borrowed the pool paid to `to` itself; the vault pays the rest
-        if (amount > direct) IERC20(token).safeTransfer(to, amount - direct);
+        IERC20(token).safeTransfer(to, amount); // the pool's part too: its cash is in the vault
         emit Withdrawn(acct, token, amount, to);
     }
 
@@ -200,10 +178,9 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         require(to != address(0), ZeroAddress());
         AccountId acct = AccountIdLib.from(msg.sender, sub);
         AccountState st = _state[acct];
-        (AccountState st1, uint256 direct) = _debitTo(acct, token, atoms, st, true, to);
+        AccountState st1 = _debitTo(acct, token, atoms, st, true, to);
         _setState(acct, _checked(acct, st1, st));
-        // what was borrowed the pool paid to `to` itself; the vault pays the rest
-        if (atoms > direct) IERC20(token).safeTransfer(to, atoms - direct);
+        IERC20(token).safeTransfer(to, atoms); // the pool's cash is in the vault
         // the debt itself was logged as Borrowed by _debit; the tokens leaving, as a withdrawal
         emit Withdrawn(acct, token, atoms, to);
     }
@@ -239,14 +216,13 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// @inheritdoc IClearinghouse
     function setLending(address token, uint8 sub, bool lent) external nonReentrant {
         AccountId acct = AccountIdLib.from(msg.sender, sub);
-        IMarginPool pool = IMarginPool(_assets[token].pool);
-        require(address(pool) != address(0), NoPool(token));
+        LendingLib.State storage pool = _poolOf(token);
         BalanceLib.Balance memory b = _balances[acct][token];
         if (b.lent != lent) {
             if (b.amount > 0) {
-                // idle atoms become pool shares, or shares become atoms (rounded by ERC-4626 in the pool's favour)
-                uint256 converted =
-                    lent ? _toShares(pool, uint256(int256(b.amount))) : _toAtoms(pool, uint256(int256(b.amount)));
+                // idle atoms become supply shares, or shares become atoms (each rounded down: the pool's side)
+                uint256 have = uint256(int256(b.amount));
+                uint256 converted = lent ? _supplyPool(pool, have) : _redeemPool(token, have);
                 b.amount = converted.toInt256().toInt248();
             }
             b.lent = lent;
@@ -368,15 +344,11 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     // ------------------------------------------------------------------ balance arithmetic
 
     /// @dev Pulls exactly `amount` from the caller into the vault: a fee-on-transfer token is refused
-    /// by the balance check (a payment to a pool is checked by the pool, against its stored cash).
+    /// by the balance check.
     function _pull(address token, uint256 amount) internal {
         require(amount != 0, ZeroAmount());
         require(_assets[token].id != 0, AssetNotListed(token));
-        IERC20 t = IERC20(token);
-        uint256 before = t.balanceOf(address(this));
-        t.safeTransferFrom(msg.sender, address(this), amount);
-        uint256 received = t.balanceOf(address(this)) - before;
-        require(received == amount, TransferShortfall(token, amount, received));
+        _pullExact(token, msg.sender, amount);
     }
 
     /// @dev Adds `atoms` to a balance: repays debt first, then holds the rest idle or lent.
@@ -385,9 +357,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         AssetConfig memory a = _assets[token];
         if (b.amount < 0) {
             uint256 owedShares = uint256(-int256(b.amount));
-            // one pool call: the whole debt if `atoms` covers it, else the shares `atoms` fully pays
-            // for (rounded down: the pool keeps any dust)
-            (uint256 shares, uint256 paid) = IMarginPool(a.pool).repayUpTo(owedShares, atoms);
+            // the whole debt if `atoms` covers it, else the shares `atoms` fully pays for (rounded down)
+            (uint256 shares, uint256 paid) = _repayPool(token, owedShares, atoms, false);
             if (shares == owedShares) {
                 atoms -= paid;
                 b.amount = 0;
@@ -398,7 +369,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             }
         }
         if (atoms != 0) {
-            uint256 add = b.lent ? _toShares(IMarginPool(a.pool), atoms) : atoms;
+            uint256 add = b.lent ? _supplyPool(_pools[token], atoms) : atoms;
             b.amount = (int256(b.amount) + add.toInt256()).toInt248();
         }
         _balances[acct][token] = b;
@@ -409,31 +380,29 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// Callers run `_checked` once after their debits.
     function _debit(AccountId acct, address token, uint256 atoms, AccountState st, bool mayBorrow)
         internal
-        returns (AccountState st1)
+        returns (AccountState)
     {
-        (st1,) = _debitTo(acct, token, atoms, st, mayBorrow, address(this));
+        return _debitTo(acct, token, atoms, st, mayBorrow, address(this));
     }
 
-    /// @dev `_debit` whose pool part (a lent balance redeemed, a borrow) the pool pays to `payTo`
-    /// (a withdrawal's receiver: one token movement instead of two); returns the new state and
-    /// the atoms so paid.
+    /// @dev `_debit` for atoms that go to `payTo` (a withdrawal's receiver, named by `Borrowed`); the
+    /// pool's part (a lent balance redeemed, a borrow) leaves its cash, which is in the vault: no
+    /// token moves here.
     function _debitTo(AccountId acct, address token, uint256 atoms, AccountState st, bool mayBorrow, address payTo)
         internal
-        returns (AccountState, uint256)
+        returns (AccountState)
     {
         require(atoms != 0, ZeroAmount());
         BalanceLib.Balance memory b = _balances[acct][token];
         AssetConfig memory a = _assets[token];
         uint256 short = atoms;
-        uint256 direct; // paid by the pool to `payTo`: a lent balance redeemed, then any borrow
         if (b.amount > 0) {
             uint256 have = uint256(int256(b.amount));
             if (b.lent) {
-                // one pool call: `atoms` (shares rounded up) if the supply is worth more, else all of it
-                (uint256 burnt, uint256 got) = IMarginPool(a.pool).withdrawUpTo(have, atoms, payTo);
+                // `atoms` (shares rounded up) if the supply is worth more, else all of it
+                (uint256 burnt, uint256 got) = _withdrawPoolUpTo(token, have, atoms);
                 b.amount = int256(have - burnt).toInt248();
                 short = atoms - got;
-                direct = got;
             } else if (have >= atoms) {
                 b.amount = int256(have - atoms).toInt248();
                 short = 0;
@@ -445,14 +414,13 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         if (short != 0) {
             // if/revert, not require: require would evaluate the error's arguments on the success path too
             if (!mayBorrow) revert InsufficientBalance(token, atoms, atoms - short);
-            require(a.pool != address(0), NoPool(token));
-            uint256 shares = IMarginPool(a.pool).borrow(short, payTo);
+            uint256 shares = _borrowPool(token, short); // NoPool without one
             b.amount = (int256(b.amount) - shares.toInt256()).toInt248();
-            // the one log of this borrow (the pool logs none): atoms, the borrow shares, the payee
+            // the one log of this borrow: atoms, the borrow shares, the payee
             emit Borrowed(acct, token, short, shares, payTo);
         }
         _balances[acct][token] = b;
-        return (st.track(a.id, b.amount), direct + short);
+        return st.track(a.id, b.amount);
     }
 
     /// @dev After debits: an account with a liability (debt, or perp exposure: a position, resting
@@ -490,15 +458,6 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         require(address(a) != address(0), NoRiskEngine());
         int256 iv = a.initialValue(acct);
         require(iv >= 0, InsufficientMargin(acct, iv));
-    }
-
-    /// @dev The pool pulls with the standing allowance granted in `setAssetPool`.
-    function _toShares(IMarginPool pool, uint256 atoms) internal returns (uint256) {
-        return pool.deposit(atoms, address(this));
-    }
-
-    function _toAtoms(IMarginPool pool, uint256 shares) internal returns (uint256) {
-        return pool.redeem(shares, address(this), address(this));
     }
 
     /// @dev A market is authentic iff it sits at the CREATE2 address the deployer would give
@@ -625,14 +584,10 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         returns (AccountState lst, uint256 shares)
     {
         lst = _debit(liquidator, debtToken, repayAtoms, lst0, false);
-        // the account is in debt in `debtToken` (repayAtoms ≤ its debt > 0): the vault sends the atoms to
-        // the pool and the pool burns what they pay for (repayReceived), as a repayment from a wallet
-        // does. A transfer instead of the pool's transferFrom (no allowance slot) and no reserve write for
-        // the sub-share dust, which stays in the pool's cash for its lenders (the protocol's side either way)
-        AssetConfig memory a = _assets[debtToken];
-        IERC20(debtToken).safeTransfer(a.pool, repayAtoms);
-        // in debt; `Liquidated` logs the shares burnt (no `Repaid`, and the pool logs none)
-        shares = _repayReceived(account, debtToken, _balances[account][debtToken], a, repayAtoms);
+        // the account is in debt in `debtToken` (repayAtoms ≤ its debt > 0): the atoms repay it as a
+        // repayment from a wallet does, the sub-share dust staying in the pool's cash for its lenders.
+        // `Liquidated` logs the shares burnt (no `Repaid`)
+        shares = _repayFrom(account, debtToken, _balances[account][debtToken], _assets[debtToken], repayAtoms);
     }
 
     /// @dev Takes collateral from the account being liquidated: no borrowing and no margin check.
@@ -661,13 +616,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         AssetConfig memory a = _assets[token];
         uint256 have = uint256(int256(b.amount));
         if (b.lent) {
-            uint256 burnt;
-            try IMarginPool(a.pool).withdraw(atoms, address(this), address(this)) returns (uint256 s) {
-                burnt = s;
-            } catch {
-                burnt = IERC4626(a.pool).previewWithdraw(atoms);
-                moved = burnt;
-            }
+            (uint256 burnt, bool asShares) = _seizePool(token, atoms);
+            if (asShares) moved = burnt;
             b.amount = int256(have - burnt).toInt248();
         } else {
             b.amount = int256(have - atoms).toInt248();
@@ -756,7 +706,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         }
         require(dustWad <= DUST_WAD, NotBankrupt(account));
         uint256 shares = uint256(-int256(b.amount));
-        (uint256 loss,) = IMarginPool(_assets[token].pool).writeOff(shares);
+        uint256 loss = _writeOffPool(token, shares);
         b.amount = 0;
         _balances[account][token] = b;
         // every pocket is empty (checked above): no market's parameters count any more, and no perp
@@ -813,7 +763,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         BalanceLib.Balance memory d = _balances[account][token];
         AssetConfig memory a = _assets[token];
         uint256 atoms = uint256(int256(d.amount));
-        if (d.lent) atoms = _toAtoms(IMarginPool(a.pool), atoms);
+        if (d.lent) atoms = _redeemPool(token, atoms);
         _reserve[token] += atoms;
         d.amount = 0;
         _balances[account][token] = d;
@@ -852,18 +802,6 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         (a.shockBps, a.slippageBps, a.lentHaircutBps) = (shockBps, slippageBps, lentHaircutBps);
         _assetWord[a.id] = AssetWordLib.from(token, a.decimals, shockBps, slippageBps, lentHaircutBps);
         emit AssetRiskSet(token, shockBps, slippageBps, lentHaircutBps);
-    }
-
-    /// @inheritdoc IClearinghouse
-    function setAssetPool(address token, address pool) external restricted {
-        AssetConfig storage a = _assets[token];
-        require(a.id != 0, AssetNotListed(token));
-        require(a.pool == address(0) && pool != address(0) && IMarginPool(pool).asset() == token, InvalidRiskParams());
-        a.pool = pool;
-        // the pool pulls repayments from the vault
-        IERC20(token).forceApprove(pool, type(uint256).max);
-        if (frozen) IMarginPool(pool).setFrozen(true);
-        emit AssetPoolSet(token, pool);
     }
 
     /// @inheritdoc IClearinghouse
@@ -952,14 +890,13 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         _setFrozen(false);
     }
 
-    /// @dev The venue's flag, and each pool's (outside lenders withdraw from the pool directly).
+    /// @dev The venue's flag, and each pool's (outside lenders' withdrawals through its LendingVault).
     function _setFrozen(bool frozen_) internal {
         frozen = frozen_;
         for (uint256 id = 1; id <= _assetCount; ++id) {
-            AssetConfig storage a = _assets[_tokenAt(id)];
-            a.frozen = frozen_;
-            address pool = a.pool;
-            if (pool != address(0)) IMarginPool(pool).setFrozen(frozen_);
+            address token = _tokenAt(id);
+            _assets[token].frozen = frozen_;
+            _setPoolFrozen(token, frozen_);
         }
         emit FrozenSet(frozen_);
     }
@@ -1050,8 +987,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     /// @inheritdoc IClearinghouse
     function balanceOf(AccountId account, address token) public view returns (int256) {
         BalanceLib.Balance memory b = _balances[account][token];
-        if (b.amount < 0) return -int256(IMarginPool(_assets[token].pool).debtOf(uint256(-int256(b.amount))));
-        if (b.lent) return int256(IMarginPool(_assets[token].pool).convertToAssets(uint256(int256(b.amount))));
+        if (b.amount < 0) return -int256(_debtAtoms(token, uint256(-int256(b.amount))));
+        if (b.lent) return int256(_lentAtoms(token, uint256(int256(b.amount))));
         return b.amount;
     }
 
@@ -1102,7 +1039,8 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
     }
 
     /// @dev One asset's three ATLAS words at `words[n..n + 2]`: the asset word with the lent flag in
-    /// bit 255, the signed amount, and the pool (read only where ATLAS needs it: debt, a lent
+    /// bit 255, the signed amount in atoms (a debt rounded up, a lent balance's value rounded down:
+    /// the pool's side both), and the pool's borrow rate (read only where ATLAS needs it: debt, a lent
     /// balance, or the what-if token, so an idle balance costs two slots).
     function _riskWords(
         uint256[] memory words,
@@ -1114,12 +1052,19 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
         address token = cfg.token();
         BalanceLib.Balance storage b = balances[token];
         (int256 amount, bool lent) = (b.amount, b.lent);
-        uint256 pool;
-        if (amount < 0 || lent || token == extra) pool = uint256(uint160(_assets[token].pool));
+        uint256 rate;
+        if ((amount < 0 || lent || token == extra) && _assets[token].vault != address(0)) {
+            LendingLib.State storage pool = _pools[token];
+            LendingLib.Snapshot memory s = pool.accrued();
+            rate = pool.rateOf(s);
+            // safe casts: a debt is < 2^240 atoms (shares < 2^112, index < 2^128), a lent value ≤ 2^112
+            if (amount < 0) amount = -int256(SharesMathLib.toDebtAssetsUp(uint256(-amount), s.indexWad));
+            else if (lent) amount = int256(SharesMathLib.toAssetsDown(uint256(amount), LendingLib.supplyAssets(s), pool.supplyShares));
+        }
         // unchecked stores: `riskInputsOf` sized `words` at three per asset it writes (n + 2 < length)
         MemoryLib.unsafeSet(words, n, AssetWord.unwrap(lent ? cfg.withLent() : cfg));
         MemoryLib.unsafeSet(words, n + 1, uint256(amount)); // the two's-complement word, as ATLAS reads it
-        MemoryLib.unsafeSet(words, n + 2, pool);
+        MemoryLib.unsafeSet(words, n + 2, rate);
         return n + 3;
     }
 
@@ -1176,7 +1121,7 @@ contract Clearinghouse is IClearinghouse, AccessManaged, ReentrancyGuardTransien
             BalanceLib.Balance storage b = _balances[account][token];
             (amount, lent) = (b.amount, b.lent);
         }
-        return Position(token, a.decimals, a.shockBps, a.slippageBps, a.lentHaircutBps, a.pool, amount, lent);
+        return Position(token, a.decimals, a.shockBps, a.slippageBps, a.lentHaircutBps, a.vault, amount, lent);
     }
 
     /// @inheritdoc IClearinghouse

@@ -469,7 +469,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
     function _checkReceived(uint256 cashBefore, uint256 assets) internal view {
         uint256 balance = IERC20(asset()).balanceOf(address(this));
         if (balance < cashBefore + assets) {
-            revert TransferShortfall(assets, balance > cashBefore ? balance - cashBefore : 0);
+            revert TransferShortfall(asset(), assets, balance > cashBefore ? balance - cashBefore : 0);
         }
     }
 

@@ -127,7 +127,7 @@ export async function buildMarginWorld(w: World): Promise<MarginWorld> {
   const margin = await deployMargin(w.protocol, list);
   labelAddress(await margin.atlas.getAddress(), "Atlas");
   labelAddress(await margin.oracle.getAddress(), "OracleRouter");
-  for (const [sym, pool] of Object.entries(margin.pools)) labelAddress(await pool.getAddress(), `LendingPool(${sym})`);
+  for (const [sym, pool] of Object.entries(margin.pools)) labelAddress(await pool.getAddress(), `LendingVault(${sym})`);
 
   const [lender, borrower, marginTaker, liquidatee, liquidator] = await Promise.all(
     [0, 1, 2, 3, 4].map((n) => wallet(w, n)),

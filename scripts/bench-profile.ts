@@ -8,7 +8,7 @@ import { calldataBytes } from "./bench-measure.ts";
 import {
   Atlas__factory,
   Clearinghouse__factory,
-  LendingPool__factory,
+  LendingVault__factory,
   MockERC20__factory,
   OracleRouter__factory,
   PerpLiquidator__factory,
@@ -62,7 +62,7 @@ const CALLS = new Set(["CALL", "STATICCALL", "DELEGATECALL", "CALLCODE", "CREATE
 const ACCOUNT = new Set(["EXTCODESIZE", "EXTCODEHASH", "EXTCODECOPY", "BALANCE"]);
 
 const labels = new Map<string, string>();
-/** Names `address` in call trees ("LendingPool(USDC)"). */
+/** Names `address` in call trees ("LendingVault(USDC)"). */
 export function labelAddress(address: string, name: string): void {
   labels.set(address.toLowerCase(), name);
 }
@@ -75,7 +75,7 @@ function functionName(input: string): string {
       Clearinghouse__factory,
       SpotMarket__factory,
       Atlas__factory,
-      LendingPool__factory,
+      LendingVault__factory,
       OracleRouter__factory,
       MockERC20__factory,
       PerpMarket__factory,

@@ -497,7 +497,7 @@ async function marginStory(): Promise<{
   const paramRows: string[][] = [];
   for (const a of assets) {
     const pos = await ch.positionOf(acct(admin), a.token);
-    const [supplyCap, borrowCap] = await pools[a.symbol].caps();
+    const [supplyCap, borrowCap] = await ch.capsOf(a.token);
     const dec = { WETH: 18, WBTC: 8, USDC: 6 }[a.symbol]!;
     const capText = (atoms: bigint) => groupThousands(formatUnits(atoms, dec).replace(/(\.\d{0,2})\d*$/, "$1").replace(/\.$/, ""));
     paramRows.push([
@@ -513,20 +513,20 @@ async function marginStory(): Promise<{
   }
   console.log(
     renderTable(
-      ["asset", "oracle price (USD)", "shock h", "slippage s", "lent counts", "supply cap", "borrow cap", "lending pool"],
+      ["asset", "oracle price (USD)", "shock h", "slippage s", "lent counts", "supply cap", "borrow cap", "lending vault"],
       paramRows,
       ["left", "right", "right", "right", "right", "right", "right", "left"],
     ),
   );
   const [ramp, capShareBps, bufferBps] = await ch.liquidationParams();
-  const model = await pools.USDC.rateModel();
+  const model = await ch.rateModelOf(U);
   console.log(
     `Maintenance values each asset at P·(1 ± h − s·sign) (the worse); initial scales h and s by ` +
       `${ratioToDecimal(await atlas.initialScaleBps(), 10_000n)}× and charges debt ${(await atlas.debtInterestSeconds()) / 86_400n} days of interest.\n` +
       `Rate model of every pool: ${percentOfWad(model.baseRatePerYearWad)}% a year at no utilisation, ` +
       `+${percentOfWad(model.slope1PerYearWad)}% up to the ${percentOfWad(model.kinkWad)}% kink, ` +
       `+${percentOfWad(model.slope2PerYearWad)}% more at full utilisation; ` +
-      `${bpsText(await pools.USDC.reserveFactorBps())} of interest to the reserve.`,
+      `${bpsText(await ch.reserveFactorBpsOf(U))} of interest to the reserve.`,
   );
 
   // ---- lending: rates move with utilisation
@@ -541,14 +541,14 @@ async function marginStory(): Promise<{
     "setLending USDC on (carol: her 500,000 USDC become pool shares)",
     ch.connect(carol).setLending(U, 0, true),
   );
-  rates.push(await rateRow("carol lends 500,000 USDC", pools.USDC));
+  rates.push(await rateRow("carol lends 500,000 USDC", { ch, token: U }));
   await fundAndDeposit(grace, weth, amountToAtoms("250", 18));
   await send("setLending WETH on (grace)", ch.connect(grace).setLending(W, 0, true));
   await send(
     "borrow 300,000 USDC (grace, first debt)",
     ch.connect(grace).borrow(U, 0, usdcAtoms("300000"), grace.address),
   );
-  rates.push(await rateRow("grace borrows 300,000 USDC against lent WETH", pools.USDC));
+  rates.push(await rateRow("grace borrows 300,000 USDC against lent WETH", { ch, token: U }));
 
   // ---- a margin buy: erin's 2 WETH back a 4 WETH buy paid with borrowed USDC
   await fundAndDeposit(erin, weth, amountToAtoms("2", 18));
@@ -562,15 +562,15 @@ async function marginStory(): Promise<{
   await send("sweep (erin)", ethMkt.contract.sweep(erin.address, 0));
   const [held0, debt0] = [await ch.balanceOf(acct(erin), W), -(await ch.balanceOf(acct(erin), U))];
   risk.push(await riskRow("after the margin buy", atlas, lens, acct(erin), W));
-  rates.push(await rateRow("erin buys 4 WETH on margin", pools.USDC));
+  rates.push(await rateRow("erin buys 4 WETH on margin", { ch, token: U }));
   await send("borrow 110,000 USDC more (grace)", ch.connect(grace).borrow(U, 0, usdcAtoms("110000"), grace.address));
-  rates.push(await rateRow("grace borrows 110,000 more: past the kink", pools.USDC));
+  rates.push(await rateRow("grace borrows 110,000 more: past the kink", { ch, token: U }));
 
   // ---- a month passes: interest accrues; the admin feeds went stale, so prices are pushed again
   await networkHelpers.time.increase(30 * 86_400);
   await pushAll();
   const debt30 = -(await ch.balanceOf(acct(erin), U));
-  rates.push(await rateRow("30 days later (interest raised borrows)", pools.USDC));
+  rates.push(await rateRow("30 days later (interest raised borrows)", { ch, token: U }));
   risk.push(await riskRow("30 days later", atlas, lens, acct(erin), W));
 
   // ---- price shock: WETH falls to just below erin's liquidation price (rounded down to $10)
@@ -602,7 +602,7 @@ async function marginStory(): Promise<{
     ch.connect(frank).liquidate(acct(erin), U, repay, W, 0),
   );
   risk.push(await riskRow("after the partial liquidation", atlas, lens, acct(erin), W));
-  rates.push(await rateRow("after the liquidation repaid debt", pools.USDC));
+  rates.push(await rateRow("after the liquidation repaid debt", { ch, token: U }));
 
   section("Margin buy");
   console.log(renderTrades(ethMkt, buy.logs, nameOf, makerOf).join("\n"));
@@ -656,7 +656,7 @@ async function marginStory(): Promise<{
   console.log(renderRates(rates));
 
   section("Lending pools (interest accrued to now)");
-  console.log(renderPools([await poolRow("USDC", 6, pools.USDC), await poolRow("WETH", 18, pools.WETH)]));
+  console.log(renderPools([await poolRow("USDC", 6, { ch, token: U }), await poolRow("WETH", 18, { ch, token: W })]));
   console.log("share price: whole assets one whole share redeems for; it rises as borrowers pay interest.");
   return { margin, prices, pushAll };
 }

@@ -23,7 +23,7 @@ const CONTRACTS = [
   { name: "MockERC20", artifact: "contracts/mocks/MockERC20.sol/MockERC20.json" },
   // margin (issue 3): appended so the names above keep their plain class names
   { name: "Atlas", artifact: "contracts/Atlas.sol/Atlas.json" },
-  { name: "LendingPool", artifact: "contracts/LendingPool.sol/LendingPool.json" },
+  { name: "LendingVault", artifact: "contracts/periphery/LendingVault.sol/LendingVault.json" },
   { name: "OracleRouter", artifact: "contracts/OracleRouter.sol/OracleRouter.json" },
   // perps (issue 4): appended likewise
   { name: "PerpMarket", artifact: "contracts/PerpMarket.sol/PerpMarket.json" },

@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {AccountId} from "../types/AccountId.sol";
 import {IAtlas} from "./IAtlas.sol";
+import {ICoreLending} from "./ICoreLending.sol";
 
 /// @notice Parameters of a spot market, fixed at listing except the fees.
 /// @param base Token bought and sold (sizes are lots of `lotSize` base atoms).
@@ -27,14 +28,14 @@ struct SpotMarketParams {
 
 /// @notice One asset of an account as the risk engine reads it. `amount` is the signed balance
 /// in its stored unit: token atoms when idle, supply shares of the asset's pool when lent
-/// (`lent`), borrow shares when negative.
+/// (`lent`), borrow shares when negative. `vault` is the asset's LendingVault (zero without a pool).
 struct Position {
     address token;
     uint8 decimals;
     uint16 shockBps;
     uint16 slippageBps;
     uint16 lentHaircutBps;
-    address pool;
+    address vault;
     int256 amount;
     bool lent;
 }
@@ -54,18 +55,12 @@ struct LiquidationParams {
 /// Balances are in each token's own atoms. Funds committed to a market (locked behind
 /// resting orders, or fill proceeds not yet swept) live in that market's pocket for the
 /// account and are not part of the balance here.
-interface IClearinghouse {
+interface IClearinghouse is ICoreLending {
     // ---- errors ----
     /// @notice The token is not listed.
     error AssetNotListed(address token);
     /// @notice The token is listed already.
     error AssetAlreadyListed(address token);
-    /// @notice An amount of zero was given.
-    error ZeroAmount();
-    /// @notice A zero address was given where an address is needed.
-    error ZeroAddress();
-    /// @notice The token delivered less than asked (fee-on-transfer tokens are refused).
-    error TransferShortfall(address token, uint256 expected, uint256 received);
     /// @notice The account's free balance is smaller than the amount asked for.
     error InsufficientBalance(address token, uint256 requested, uint256 available);
     /// @notice The caller is not a market deployed by this Clearinghouse.
@@ -108,8 +103,6 @@ interface IClearinghouse {
     error NotBankrupt(AccountId account);
     /// @notice The account owes nothing in this token.
     error NoDebt(address token);
-    /// @notice Withdrawals, transfers between sub-accounts and borrows are stopped (incident freeze).
-    error Frozen();
 
     /// @notice Lent collateral whose pool had no cash to redeem it was seized as the pool's supply
     ///         shares: the liquidator's balance of that token must be empty or lent to receive them.
@@ -135,14 +128,14 @@ interface IClearinghouse {
     event TreasurySet(address treasury);
     event LendingSet(AccountId indexed account, address indexed token, bool lent);
     event BorrowPolicySet(AccountId indexed account, bool forOrders, bool forWithdrawals);
-    /// @notice New debt of `atoms` (`shares` borrow shares of the token's pool); `to` is where the pool
-    ///         paid them: the vault (a market settlement), or the receiver of a `borrow` or `withdraw`
-    ///         (paid by the pool directly). The only log of a borrow: the pool emits none.
+    /// @notice New debt of `atoms` (`shares` borrow shares of the token's pool, held here); `to` is where
+    ///         they went: the vault (a market settlement), or the receiver of a `borrow` or `withdraw`.
+    ///         The only log of a borrow.
     event Borrowed(AccountId indexed account, address indexed token, uint256 atoms, uint256 shares, address to);
     /// @notice `atoms` paid in by `repay`, or by a `deposit` into a balance in debt, which burnt `shares`
     ///         borrow shares (0 if there was no debt); what exceeded the debt was credited to the balance.
-    ///         The only log of these repayments: the pool emits none for them (it does for the
-    ///         repayments it pulls itself, in settlements). A liquidation's repayment is in `Liquidated`.
+    ///         A liquidation's repayment is in `Liquidated`; a market credit that repays debt is not logged
+    ///         apart from the settlement.
     event Repaid(AccountId indexed account, address indexed token, uint256 atoms, uint256 shares);
     /// @notice A spot liquidation: `liquidator` repaid `repaidAtoms` of the account's `debtToken` debt,
     ///         burning `repaidShares` of its borrow shares (the one log of that repayment: no `Repaid`),
@@ -163,7 +156,6 @@ interface IClearinghouse {
     event MarketsPruned(AccountId indexed account, uint256 marketMask);
     event BadDebtSettled(AccountId indexed account, address indexed token, uint256 shares, uint256 lossAtoms);
     event AssetRiskSet(address indexed token, uint16 shockBps, uint16 slippageBps, uint16 lentHaircutBps);
-    event AssetPoolSet(address indexed token, address pool);
     event RiskEngineSet(address atlas);
     event LiquidationParamsSet(LiquidationParams params);
     event FrozenSet(bool frozen);
@@ -171,8 +163,8 @@ interface IClearinghouse {
     // ---- accounts ----
     /// @notice Deposits `amount` of a listed `token` from the caller into sub-account `sub`: debt
     ///         first (then logged as `Repaid` too), the rest idle or lent as the account chose.
-    /// @dev Refuses tokens that deliver less than `amount`: TransferShortfall from the Clearinghouse for
-    ///      an idle balance, from the token's pool for a lent or negative one (the tokens go there).
+    /// @dev Refuses tokens that deliver less than `amount` (TransferShortfall): the pools' cash is in
+    ///      the vault too, so a lent deposit or a repayment is pulled into it like an idle one.
     function deposit(address token, uint8 sub, uint256 amount) external;
 
     /// @notice Withdraws free balance to `to`. Owner only; operators may not withdraw.
@@ -231,8 +223,8 @@ interface IClearinghouse {
     ///         Losses may always do so; this governs voluntary borrowing only.
     function setBorrowPolicy(uint8 sub, bool forOrders, bool forWithdrawals) external;
 
-    /// @notice Withdraws `atoms` to `to`, borrowing from the pool whatever the balance lacks (the
-    ///         pool pays that part to `to` itself); the account's initial value must stay >= 0.
+    /// @notice Withdraws `atoms` to `to`, borrowing from the pool whatever the balance lacks (out of the
+    ///         pool's cash, which is in the vault); the account's initial value must stay >= 0.
     function borrow(address token, uint8 sub, uint256 atoms, address to) external;
 
     /// @notice Pays `atoms` (pulled from the caller) into `owner`'s sub-account: debt first.
@@ -285,8 +277,9 @@ interface IClearinghouse {
     ///         `positionsOf`): the account state word, `perpMarketMask` (0 when the account has no
     ///         market), three words per held asset (and for `extra` if it is not zero and not held):
     ///         [token 160 | decimals 8 | shock 16 | slippage 16 | haircut 16 | lent flag at bit 255],
-    ///         [signed amount as in `Position.amount`], [pool, or 0 where ATLAS does not need it: an
-    ///         idle positive balance], and the markets of the account's market mask in index order.
+    ///         [signed amount in atoms: idle, lent (the supply shares' value,
+    ///         rounded down) or owed (negative, the debt rounded up)], [the pool's borrow rate per second,
+    ///         WAD, where ATLAS needs it (debt, a lent balance, the what-if token), else 0], and the markets of the account's market mask in index order.
     function riskInputsOf(AccountId account, address extra)
         external
         view
@@ -391,9 +384,6 @@ interface IClearinghouse {
 
     /// @notice Sets an asset's shock, slippage (bps) and the haircut applied to lent balances.
     function setAssetRisk(address token, uint16 shockBps, uint16 slippageBps, uint16 lentHaircutBps) external;
-
-    /// @notice Attaches the asset's lending pool (once).
-    function setAssetPool(address token, address pool) external;
 
     /// @notice Sets the risk engine; every listed perp market must keep the parameter bounds with
     ///         its initial scale (`PerpRiskBounds`).

@@ -12,14 +12,13 @@ struct RateModel {
 }
 
 /// @title ILending: the errors and events of one asset's lending pool (`LendingLib.State`)
-/// @notice Whoever holds a pool's state (today each asset's LendingPool; in the one core, the core
-/// itself, keyed by asset) reverts with these errors and logs these events, so indexers and the SDK
-/// decode them the same wherever the pool lives. Accounting and roundings: docs/LENDING.md,
+/// @notice Whoever holds a pool's state (the Clearinghouse, keyed by asset, and the LendingVault in
+/// front of it) reverts with these errors and logs these events, so indexers and the SDK decode them
+/// the same wherever they come from. The events of a pool's state carry no token: the Clearinghouse
+/// logs them within the transaction of a call naming it. Accounting and roundings: docs/LENDING.md,
 /// `LendingLib` and `SharesMathLib`.
 interface ILending {
     // ---- errors ----
-    /// @notice The caller is not the Clearinghouse.
-    error NotClearinghouse(address caller);
     /// @notice The pool holds less cash than a borrow, withdrawal or reserve withdrawal asks for.
     error InsufficientCash(uint256 requested, uint256 available);
     /// @notice A borrow would take totalBorrows above the borrow cap.
@@ -34,8 +33,8 @@ interface ILending {
     error Frozen();
     /// @notice A zero address was given where an address is needed.
     error ZeroAddress();
-    /// @notice The asset delivered less than asked (fee-on-transfer tokens are refused).
-    error TransferShortfall(uint256 expected, uint256 received);
+    /// @notice The token delivered less than asked (fee-on-transfer tokens are refused).
+    error TransferShortfall(address token, uint256 expected, uint256 received);
     /// @notice A rate of the model is above the hard bound MAX_RATE_PER_YEAR_WAD.
     error RateTooHigh(uint256 ratePerYearWad, uint256 maxPerYearWad);
     /// @notice The kink is not strictly between 0 and 1e18.
@@ -49,13 +48,8 @@ interface ILending {
     /// `[127..0]` borrowIndexWad · `[255..128]` interestAssets, the growth of totalBorrows
     /// (saturated at 2^128 − 1). The reserve's cut is ⌊interestAssets · reserveFactorBps / 1e4⌋.
     event InterestAccrued(uint256 accrual);
-    /// @notice A repayment the pool pulled itself (`repay`, `repayUpTo`: settlements and liquidations).
-    /// Borrows and the repayments the Clearinghouse routes to the pool (`repayReceived`) are logged once,
-    /// per account, by the Clearinghouse (`IClearinghouse.Borrowed`, `IClearinghouse.Repaid`, with shares).
-    event Repaid(address indexed payer, uint256 assets, uint256 shares);
     event BadDebtWrittenOff(uint256 shares, uint256 lossAssets, uint256 fromReserve);
     event RateModelSet(RateModel model);
     event ReserveFactorSet(uint16 reserveFactorBps);
     event CapsSet(uint256 supplyCapAssets, uint256 borrowCapAssets);
-    event ReserveWithdrawn(uint256 assets, address indexed treasury);
 }

@@ -9,8 +9,8 @@ import {ILending} from "./ILending.sol";
 /// figure per asset (`LendingLib.State.outsideShares`), which the asset's LendingVault — the only
 /// caller of these functions for that asset — splits among its own share holders, one wrapper share
 /// per pool supply share. Amounts are the asset's atoms; every rounding is SharesMathLib's (the pool's
-/// side). Today `contracts/mocks/LendingCoreMock.sol` implements it for the wrapper's tests; the one
-/// core (issue "One core") implements it with the same semantics.
+/// side). The Clearinghouse implements it (`ClearinghouseLending`); `contracts/mocks/LendingCoreMock.sol`
+/// is that code without the rest of the venue, for the wrapper's tests.
 interface ILendingCore is ILending {
     /// @notice The caller is not the LendingVault registered for the asset.
     error NotLendingVault(address caller);

@@ -15,6 +15,12 @@ import {ILending, RateModel} from "./ILending.sol";
 /// only what borrowers surely owe, while each borrower's debt is rounded up).
 /// Interest accrues per second on every touch; every view includes interest up to now.
 interface ILendingPool is IERC4626, ILending {
+    /// @notice The caller is not the Clearinghouse.
+    error NotClearinghouse(address caller);
+    /// @notice A repayment the pool pulled itself (`repay`, `repayUpTo`).
+    event Repaid(address indexed payer, uint256 assets, uint256 shares);
+    event ReserveWithdrawn(uint256 assets, address indexed treasury);
+
     // ---- Clearinghouse only ----
     /// @notice Lends `assets` of cash to `to` and mints borrow shares for them. No event: the
     ///         Clearinghouse, the only borrower, logs it (`IClearinghouse.Borrowed`).

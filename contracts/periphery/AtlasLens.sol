@@ -4,7 +4,6 @@ pragma solidity 0.8.37;
 import {IAtlas} from "../interfaces/IAtlas.sol";
 import {IAtlasLens} from "../interfaces/IAtlasLens.sol";
 import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
-import {IMarginPool} from "../interfaces/IMarginPool.sol";
 import {IClearinghouse} from "../interfaces/IClearinghouse.sol";
 import {AccountId} from "../types/AccountId.sol";
 import {AtlasMath} from "../libraries/AtlasMath.sol";
@@ -57,20 +56,20 @@ contract AtlasLens is IAtlasLens, AtlasReader {
         uint256 k = _find(e, token);
         AtlasMath.Entry memory t = e[k];
         available = t.idleAtoms + t.lentAtoms;
-        address pool = allowBorrow ? _CLEARINGHOUSE.positionOf(account, token).pool : address(0);
+        bool pooled = allowBorrow && _CLEARINGHOUSE.vaultOf(token) != address(0);
         uint256 hi = available;
-        if (pool != address(0)) {
+        if (pooled) {
             // a debit redeems the lent balance before it borrows: that cash is gone from the pool
-            (, uint256 borrowable) = IMarginPool(pool).borrowQuoteAfterRedeem(t.lentAtoms, 0);
+            (, uint256 borrowable) = _CLEARINGHOUSE.borrowQuoteAfterRedeem(token, t.lentAtoms, 0);
             hi += borrowable;
         }
         // [idle, lent, debt, borrow shares, borrow index]: new debt is priced exactly as the pool
         // will book it (shares rounded up, then assets rounded up)
         uint256[5] memory start = [t.idleAtoms, t.lentAtoms, t.debtAtoms, 0, 0];
-        if (pool != address(0)) {
+        if (pooled) {
             int256 amount = _CLEARINGHOUSE.positionOf(account, token).amount;
             start[3] = amount < 0 ? uint256(-amount) : 0;
-            start[4] = IMarginPool(pool).borrowIndexWad();
+            start[4] = _CLEARINGHOUSE.borrowIndexWad(token);
         }
         uint256 rate0 = t.borrowRateWad;
         uint256 lo;
@@ -80,7 +79,7 @@ contract AtlasLens is IAtlasLens, AtlasReader {
         while (lo < hi) {
             uint256 mid = hi - (hi - lo) / 2;
             _withdrawFrom(t, start, mid);
-            if (mid > available) (t.borrowRateWad,) = IMarginPool(pool).borrowQuoteAfterRedeem(start[1], mid - available);
+            if (mid > available) (t.borrowRateWad,) = _CLEARINGHOUSE.borrowQuoteAfterRedeem(token, start[1], mid - available);
             else t.borrowRateWad = rate0;
             if (AtlasMath.value(e, b, _INITIAL_SCALE_BPS, true) >= 0) lo = mid;
             else hi = mid - 1;

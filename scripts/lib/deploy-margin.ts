@@ -1,13 +1,14 @@
-// Adds the margin layer to a deployed protocol: OracleRouter with admin feeds, one LendingPool
-// per asset that lends, Atlas, and each asset's risk parameters. Shared by tests, demo and bench.
+// Adds the margin layer to a deployed protocol: OracleRouter with admin feeds, a lending pool in the
+// Clearinghouse (and its LendingVault for outside lenders) per asset that lends, Atlas, and each
+// asset's risk parameters. Shared by tests, demo and bench.
 import type { Signer } from "ethers";
 import {
   Atlas__factory,
   AtlasLens__factory,
-  LendingPool__factory,
+  LendingVault__factory,
   OracleRouter__factory,
 } from "../../types/ethers-contracts/index.js";
-import type { Atlas, AtlasLens, LendingPool, OracleRouter } from "../../types/ethers-contracts/index.js";
+import type { Atlas, AtlasLens, LendingVault, OracleRouter } from "../../types/ethers-contracts/index.js";
 import { GOVERNANCE_ROLE, type Protocol } from "./deploy.ts";
 
 export const ORACLE_ROLE = 3n;
@@ -37,7 +38,7 @@ export const DEFAULT_RATE_MODEL: RateModel = {
  */
 export const SUPPLY_CAP_SEED_MULTIPLE = 4n;
 export const BORROW_CAP_SEED_MULTIPLE = 2n;
-/** A cap LendingPool reads as "none" (its cash is uint112). Test worlds only: deployments set finite caps. */
+/** A cap a pool reads as "none" (its cash is uint112). Test worlds only: deployments set finite caps. */
 export const UNCAPPED = 2n ** 112n - 1n;
 
 /** A lending pool's parameters. Its caps are finite: give them, or `seedAtoms` to derive them. */
@@ -79,7 +80,8 @@ export interface Margin {
   atlas: Atlas;
   /** Atlas's what-if views (maxWithdraw, maxBorrow, liquidationPrice, ...), deployed by Atlas. */
   lens: AtlasLens;
-  pools: Record<string, LendingPool>;
+  /** Each lending asset's LendingVault (ERC-4626 for outside lenders); the pool itself is in the Clearinghouse. */
+  pools: Record<string, LendingVault>;
 }
 
 /**
@@ -101,7 +103,18 @@ export async function deployMargin(p: Protocol, assets: MarginAsset[]): Promise<
   await (
     await m.setTargetFunctionRole(
       chAddr,
-      (["setAssetRisk", "setAssetPool", "setRiskEngine", "setLiquidationParams"] as const).map(chSel),
+      (
+        [
+          "setAssetRisk",
+          "listPool",
+          "setRiskEngine",
+          "setLiquidationParams",
+          "setRateModel",
+          "setReserveFactor",
+          "setCaps",
+          "withdrawPoolReserve",
+        ] as const
+      ).map(chSel),
       GOVERNANCE_ROLE,
     )
   ).wait();
@@ -110,7 +123,7 @@ export async function deployMargin(p: Protocol, assets: MarginAsset[]): Promise<
   await (await m.setTargetFunctionRole(oracleAddr, [oracle.interface.getFunction("pushPrice").selector], ORACLE_ROLE)).wait();
   await (await m.grantRole(ORACLE_ROLE, adminAddr, 0)).wait();
   await (await ch.setRiskEngine(await atlas.getAddress())).wait();
-  const pools: Record<string, LendingPool> = {};
+  const pools: Record<string, LendingVault> = {};
   for (const a of assets) {
     if (!(await ch.isListed(a.token))) await (await ch.listAsset(a.token)).wait();
     await (await oracle.setFeed(a.token, adminFeed(a.priceWad))).wait();
@@ -135,28 +148,22 @@ export function adminFeed(priceWad: bigint) {
   };
 }
 
-async function deployPool(p: Protocol, a: MarginAsset, cfg: PoolConfig): Promise<LendingPool> {
+/** Deploys the asset's LendingVault and lists its pool in the Clearinghouse (governance). */
+async function deployPool(p: Protocol, a: MarginAsset, cfg: PoolConfig): Promise<LendingVault> {
   const admin: Signer = p.admin;
   const { supplyCap, borrowCap } = poolCaps(a.symbol, cfg);
-  const pool = await new LendingPool__factory(admin).deploy(
-    a.token,
-    `Exchange ${a.symbol} pool`,
-    `x${a.symbol}`,
-    await p.clearinghouse.getAddress(),
-    await p.manager.getAddress(),
-    cfg.model ?? DEFAULT_RATE_MODEL,
-    cfg.reserveFactorBps ?? 1_000n,
-    supplyCap,
-    borrowCap,
-  );
-  await (await p.clearinghouse.setAssetPool(a.token, await pool.getAddress())).wait();
-  const sel = (f: Parameters<typeof pool.interface.getFunction>[0]) => pool.interface.getFunction(f).selector;
+  const chAddr = await p.clearinghouse.getAddress();
+  const vault = await new LendingVault__factory(admin).deploy(a.token, `Exchange ${a.symbol} pool`, `x${a.symbol}`, chAddr);
+  await vault.waitForDeployment();
   await (
-    await p.manager.setTargetFunctionRole(
-      await pool.getAddress(),
-      (["setRateModel", "setReserveFactor", "setCaps", "withdrawReserve"] as const).map(sel),
-      GOVERNANCE_ROLE,
+    await p.clearinghouse.listPool(
+      a.token,
+      await vault.getAddress(),
+      cfg.model ?? DEFAULT_RATE_MODEL,
+      cfg.reserveFactorBps ?? 1_000n,
+      supplyCap,
+      borrowCap,
     )
   ).wait();
-  return pool;
+  return vault;
 }

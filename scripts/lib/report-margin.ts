@@ -1,6 +1,12 @@
 // Plain-text views of the margin layer for the demo: lending rates (exact APRs and APYs
 // compounded every second, integer arithmetic only), an account's Atlas risk, and a pool's state.
-import type { Atlas, AtlasLens, LendingPool } from "../../types/ethers-contracts/index.js";
+import type { Atlas, AtlasLens, Clearinghouse } from "../../types/ethers-contracts/index.js";
+
+/** A lending pool: the Clearinghouse holds it, keyed by its token. */
+export interface PoolRef {
+  ch: Clearinghouse;
+  token: string;
+}
 import { ratioToDecimal, groupThousands, renderTable, formatUnits } from "./report.ts";
 
 const WAD = 10n ** 18n;
@@ -36,11 +42,11 @@ export function yearly(ratePerSecondWad: bigint, digits = 6): { apr: string; apy
 }
 
 /** One row of the rates table: utilisation and the borrow and supply APR / APY of a pool. */
-export async function rateRow(moment: string, pool: LendingPool): Promise<string[]> {
+export async function rateRow(moment: string, { ch, token }: PoolRef): Promise<string[]> {
   const [u, borrow, supply] = await Promise.all([
-    pool.utilizationWad(),
-    pool.borrowRatePerSecondWad(),
-    pool.supplyRatePerSecondWad(),
+    ch.utilizationWad(token),
+    ch.borrowRatePerSecondWad(token),
+    ch.supplyRatePerSecondWad(token),
   ]);
   const b = yearly(borrow);
   const s = yearly(supply);
@@ -90,13 +96,13 @@ export function renderRisk(rows: string[][], symbol: string): string {
  * whole assets: 10^6 × (totalAssets + 1) / (totalSupply + 10^6) with OpenZeppelin's virtual
  * share offset of 6 digits.
  */
-export async function poolRow(symbol: string, decimals: number, pool: LendingPool): Promise<string[]> {
+export async function poolRow(symbol: string, decimals: number, { ch, token }: PoolRef): Promise<string[]> {
   const [cash, borrows, reserves, assets, supply] = await Promise.all([
-    pool.cash(),
-    pool.totalBorrows(),
-    pool.reserves(),
-    pool.totalAssets(),
-    pool.totalSupply(),
+    ch.cash(token),
+    ch.totalBorrows(token),
+    ch.poolReserves(token),
+    ch.supplyAssets(token),
+    ch.totalSupplyShares(token),
   ]);
   const amount = (x: bigint) => groupThousands(formatUnits(x, decimals));
   return [

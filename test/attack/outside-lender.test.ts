@@ -15,10 +15,14 @@ import {
   lenderRedeem,
   lenderShares,
   lenderWithdraw,
+  coreAsVault,
+  impostorVault,
   lendingVault,
   makeGuardian,
+  marginLentShares,
   mined,
   poolCash,
+  poolTotalBorrows,
   sameTime,
   setLending,
   useVenue,
@@ -53,7 +57,7 @@ describe("attack: outside lenders", () => {
     expect(got).to.be.at.most(cash);
     expect(await poolCash(v, "USDC")).to.equal(cash - got);
     // the borrower's debt is untouched: her borrow shares are still backed by the pool's books
-    expect(await lendingVault(v, "USDC").totalBorrows()).to.be.at.least(1_050_000n * E6);
+    expect(await poolTotalBorrows(v, "USDC")).to.be.at.least(1_050_000n * E6);
   });
 
   it("cannot take more than its own shares are worth, nor another lender's shares without an allowance", async () => {
@@ -68,13 +72,14 @@ describe("attack: outside lenders", () => {
     await expect(lenderWithdraw(v, v.outsider, "USDC", 1n)).to.be.revertedWithCustomError(pool, "ERC4626ExceededMaxWithdraw");
     await expect(lenderRedeem(v, v.outsider, "USDC", 1n, v.bob)).to.be.revertedWithCustomError(pool, "ERC20InsufficientAllowance");
     await expect(lenderWithdraw(v, v.outsider, "USDC", E6, v.bob)).to.be.revertedWithCustomError(pool, "ERC20InsufficientAllowance");
-    // nor the shares the Clearinghouse holds for margin accounts' lent balances
+    // nor the supply shares of margin accounts' lent balances: they are the Clearinghouse's, not the vault's
     await deposit(v, v.alice, "USDC", 5_000n * E6);
     await setLending(v, v.alice, "USDC", true);
-    expect(await lenderShares(v, { address: await v.ch.getAddress() }, "USDC")).to.be.greaterThan(0n);
+    expect(await marginLentShares(v, "USDC")).to.be.greaterThan(0n);
+    expect(await lenderShares(v, { address: await v.ch.getAddress() }, "USDC")).to.equal(0n);
     await expect(lenderRedeem(v, v.outsider, "USDC", 1n, { address: await v.ch.getAddress() })).to.be.revertedWithCustomError(
       pool,
-      "ERC20InsufficientAllowance",
+      "ERC4626ExceededMaxRedeem",
     );
     // bob's own full exit pays at most what he put in (rounded down: the pool's side)
     const before = await walletOf(v, v.bob, "USDC");
@@ -119,5 +124,33 @@ describe("attack: outside lenders", () => {
     const attackerShares = await pool.balanceOf(v.outsider.address);
     await mined(pool.connect(v.outsider).redeem(attackerShares, v.outsider.address, v.outsider.address));
     expect(attackerStart - (await token.balanceOf(v.outsider.address))).to.be.at.least(1_000_000n);
+  });
+
+  it("only an asset's registered LendingVault reaches its pool's outside supply: not a stranger, not an unregistered vault, not another asset's vault", async () => {
+    const v = venue();
+    await lenderDeposit(v, v.bob, "USDC", 1_000n * E6);
+    const [cash, shares] = [await poolCash(v, "USDC"), await lenderShares(v, v.bob, "USDC")];
+    // a stranger calling the Clearinghouse as if it were a vault
+    for (const kind of ["supply", "mint", "redeem", "withdraw"] as const) {
+      await expect(coreAsVault(v, v.outsider, "USDC", kind, E6)).to.be.revertedWithCustomError(v.ch, "NotLendingVault").withArgs(v.outsider.address);
+    }
+    // a LendingVault of the asset over this Clearinghouse that governance did not register cannot supply
+    const impostor = await impostorVault(v, "USDC");
+    await mined(v.tokens.USDC.connect(v.outsider).approve(await impostor.getAddress(), 2n ** 256n - 1n));
+    await expect(mined(impostor.connect(v.outsider).deposit(E6, v.outsider.address)))
+      .to.be.revertedWithCustomError(v.ch, "NotLendingVault")
+      .withArgs(await impostor.getAddress());
+    // and has no shares to redeem: the outside lenders' shares are the registered vault's holders'
+    await expect(mined(impostor.connect(v.outsider).redeem(1n, v.outsider.address, v.outsider.address))).to.be.revertedWithCustomError(
+      impostor,
+      "ERC4626ExceededMaxRedeem",
+    );
+    // the WETH vault's lenders cannot reach USDC's cash: WETH shares redeem WETH only
+    await lenderDeposit(v, v.outsider, "WETH", E18);
+    const wethShares = await lenderShares(v, v.outsider, "WETH");
+    const usdcWallet = await walletOf(v, v.outsider, "USDC");
+    await lenderRedeem(v, v.outsider, "WETH", wethShares);
+    expect(await walletOf(v, v.outsider, "USDC")).to.equal(usdcWallet);
+    expect([await poolCash(v, "USDC"), await lenderShares(v, v.bob, "USDC")]).to.deep.equal([cash, shares]);
   });
 });

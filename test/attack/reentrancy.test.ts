@@ -5,7 +5,7 @@
 // lock, and the pool's borrow shares must always equal what the accounts owe.
 import { expect } from "chai";
 import {
-  useVenue, deposit, allowBorrow, borrow, setPrice, acctOf, mined, listHookToken, hookHoldings, E6, E18, WAD,
+  useVenue, deposit, allowBorrow, borrow, setPrice, acctOf, mined, listHookToken, hookHoldings, poolBorrowShares, E6, E18, WAD,
   type Venue,
 } from "./venue.ts";
 import { encodeOrder } from "../../sdk/src/math/order.ts";
@@ -23,16 +23,16 @@ async function setup(v: Venue) {
 }
 
 /** The callback: an ask for 50 HOOK far above the market, for alice, which borrows the HOOK it locks. */
-async function armBorrowingOrder(h: Hook, v: Venue) {
+async function armBorrowingOrder(h: Hook, v: Venue, always = false) {
   const order = encodeOrder({ side: 1n, tick: 100_000n, lots: 50_000n });
   const data = h.market.interface.encodeFunctionData("placeOrderFor", [v.alice.address, order]);
-  await mined(h.hook.armOnce(await h.market.getAddress(), data));
+  await mined(always ? h.hook.arm(await h.market.getAddress(), data) : h.hook.armOnce(await h.market.getAddress(), data));
 }
 
 /** Borrow shares alice owes in HOOK, and the pool's total: always equal (she is its only borrower). */
 async function sharesOwed(v: Venue, h: Hook): Promise<[bigint, bigint]> {
   const stored = (await v.ch.positionOf(acctOf(v.alice), h.H)).amount;
-  return [-stored, await h.pool.totalBorrowShares()];
+  return [-stored, await poolBorrowShares(v, h.H)];
 }
 
 describe("attack: reentrancy through a token's transfer hook", () => {
@@ -59,7 +59,15 @@ describe("attack: reentrancy through a token's transfer hook", () => {
     expect(owed).to.equal(pool).and.to.be.lessThan(before[0]);
   });
 
-  const paths: { name: string; act: (v: Venue, h: Hook) => Promise<unknown>; prepare?: (v: Venue, h: Hook) => Promise<unknown> }[] = [
+  const paths: {
+    name: string;
+    act: (v: Venue, h: Hook) => Promise<unknown>;
+    prepare?: (v: Venue, h: Hook) => Promise<unknown>;
+    /** Arm the callback for every transfer, not only the first. */
+    always?: boolean;
+    /** The action moves no HOOK between contracts (the pool is the Clearinghouse's): no callback can run. */
+    noTransfer?: boolean;
+  }[] = [
     { name: "deposit", act: (v, h) => mined(v.ch.connect(v.alice).deposit(h.H, 1, 10n * E18)) },
     {
       name: "withdraw",
@@ -76,16 +84,39 @@ describe("attack: reentrancy through a token's transfer hook", () => {
         await mined(v.oracle.pushPrice(h.H, 900n * WAD)); // HOOK x90: alice's debt outgrows her USDC
         expect(await v.ch.isLiquidatable(acctOf(v.alice))).to.equal(true);
       },
+      // the repayment goes from bob's balance to the pool's cash, both in the Clearinghouse
+      noTransfer: true,
       act: (v, h) => mined(v.ch.connect(v.bob).liquidate(acctOf(v.alice), h.H, E18, v.U, 0)),
     },
-    { name: "pool supply", act: (v, h) => mined(h.pool.connect(v.lender).deposit(10n * E18, v.lender.address)) },
+    // a LendingVault deposit moves the tokens twice: lender → vault (before any state is touched, as
+    // ERC-4626 does) and vault → Clearinghouse inside the core's lock, where the callback must hit it
+    {
+      name: "pool supply",
+      always: true,
+      act: (v, h) => mined(h.pool.connect(v.lender).deposit(10n * E18, v.lender.address)),
+    },
     {
       name: "pool withdraw",
       act: (v, h) => mined(h.pool.connect(v.lender).withdraw(10n * E18, v.lender.address, v.lender.address)),
     },
   ];
 
-  for (const p of paths) {
+  for (const p of paths.filter((x) => x.noTransfer)) {
+    it(`${p.name}: moves no token, so an armed callback never runs; debt and pool agree`, async () => {
+      const v = venue();
+      const h = await setup(v);
+      if (p.prepare) await p.prepare(v, h);
+      const held = await hookHoldings(v, h);
+      await armBorrowingOrder(h, v, true);
+      await p.act(v, h);
+      expect(await h.hook.callee()).to.equal(await h.market.getAddress()); // still armed: never called
+      expect(await hookHoldings(v, h)).to.equal(held);
+      const [after, pool] = await sharesOwed(v, h);
+      expect(after).to.equal(pool);
+    });
+  }
+
+  for (const p of paths.filter((x) => !x.noTransfer)) {
     it(`${p.name}: the callback hits a lock, tokens are conserved, and the same action works without it`, async () => {
       const v = venue();
       const h = await setup(v);
@@ -93,7 +124,7 @@ describe("attack: reentrancy through a token's transfer hook", () => {
       const owed = await sharesOwed(v, h);
       const held = await hookHoldings(v, h);
       const wallets = [v.alice, v.bob, v.lender].map((s) => h.hook.balanceOf(s.address));
-      await armBorrowingOrder(h, v);
+      await armBorrowingOrder(h, v, p.always);
       await expect(p.act(v, h)).to.be.revertedWithCustomError(v.ch, "ReentrancyGuardReentrantCall");
       expect(await sharesOwed(v, h)).to.deep.equal(owed);
       expect(await hookHoldings(v, h)).to.equal(held);

@@ -12,7 +12,7 @@ import { acctOf, deposit as depositFx, mined, refreshPrices, sameTime as sameTim
 import { encodeOrder, cancelClientIdOp as bookCancelClientIdOp, placeOp as bookPlaceOp, type OrderParams } from "../../sdk/src/math/order.ts";
 import { createSpotMarket, GUARDIAN_ROLE } from "../../scripts/lib/deploy.ts";
 import { adminFeed, DEFAULT_RATE_MODEL } from "../../scripts/lib/deploy-margin.ts";
-import { LendingPool__factory, MockAggregator__factory, MockERC20__factory, MockPythFeed__factory, ReentrantToken__factory } from "../../types/ethers-contracts/index.js";
+import { LendingVault__factory, MockAggregator__factory, MockERC20__factory, MockPythFeed__factory, ReentrantToken__factory } from "../../types/ethers-contracts/index.js";
 import { allOpenOrders } from "../helpers/openOrders.ts";
 
 export { WAD, E6, E8, E18, acctOf, mined };
@@ -78,12 +78,13 @@ export const equityOf = async (v: Venue, who: { address: string }, sub = 0n) =>
 export const perpLots = async (v: Venue, who: { address: string }, m = v.ethPerp, sub = 0n) =>
   (await m.positionOf(acctOf(who, sub)))[0];
 
-/** Tokens the venue holds, per symbol: the Clearinghouse vault plus each lending pool's cash. */
+/** Tokens the venue holds, per symbol: the Clearinghouse vault, where each lending pool's cash sits too
+ * (a LendingVault holds none between calls; counted anyway, so a token left there would show). */
 export async function venueHoldings(v: Venue, sym: Sym): Promise<bigint> {
   const t = v.tokens[sym];
   let sum = await t.balanceOf(await v.ch.getAddress());
-  const pool = (v.pools as Record<string, { getAddress(): Promise<string> } | undefined>)[sym];
-  if (pool) sum += await t.balanceOf(await pool.getAddress());
+  const vault = (v.pools as Record<string, { getAddress(): Promise<string> } | undefined>)[sym];
+  if (vault) sum += await t.balanceOf(await vault.getAddress());
   return sum;
 }
 
@@ -104,12 +105,10 @@ export async function listHookToken(v: Venue) {
   await mined(v.oracle.setFeed(H, adminFeed(10n * WAD)));
   await mined(v.oracle.pushPrice(H, 10n * WAD));
   await mined(v.ch.setAssetRisk(H, 1_000n, 50n, 9_800n));
-  const pool = await new LendingPool__factory(v.admin).deploy(
-    H, "Exchange HOOK pool", "xHOOK", chAddr, await v.protocol.manager.getAddress(), DEFAULT_RATE_MODEL, 1_000n,
-    2n ** 200n, 2n ** 200n,
-  );
+  // the pool lives in the Clearinghouse; outside lenders use its LendingVault (`pool` here)
+  const pool = await new LendingVault__factory(v.admin).deploy(H, "Exchange HOOK pool", "xHOOK", chAddr);
   const poolAddr = await pool.getAddress();
-  await mined(v.ch.setAssetPool(H, poolAddr));
+  await mined(v.ch.listPool(H, poolAddr, DEFAULT_RATE_MODEL, 1_000n, 2n ** 200n, 2n ** 200n));
   const market = await createSpotMarket(v.protocol, {
     base: H, quote: v.U, lotSize: 10n ** 15n, tickSize: 10n, minLots: 1n, makerFeeBps: 0n, takerFeeBps: 0n, maxMakerFeeBps: 0n,
   });
@@ -123,7 +122,7 @@ export async function listHookToken(v: Venue) {
   return { hook, H, pool, market };
 }
 
-/** HOOK held by the venue: the vault plus the HOOK pool's balance. */
+/** HOOK held by the venue: the Clearinghouse (with the pool's cash) plus the HOOK LendingVault's balance. */
 export async function hookHoldings(v: Venue, h: Awaited<ReturnType<typeof listHookToken>>): Promise<bigint> {
   return (await h.hook.balanceOf(await v.ch.getAddress())) + (await h.hook.balanceOf(await h.pool.getAddress()));
 }
@@ -520,13 +519,45 @@ export async function lenderExits(v: Venue, sym: "WETH" | "USDC" | "WBTC") {
   await mined(pool.connect(v.lender).redeem(shares, v.lender.address, v.lender.address));
 }
 
-/** Tokens of `sym` its pool holds as cash. */
-export const poolCash = async (v: Venue, sym: "WETH" | "USDC" | "WBTC") => v.tokens[sym].balanceOf(await v.pools[sym].getAddress());
+/** Tokens of `sym` its pool holds as cash (in the Clearinghouse, which holds the pool). */
+export const poolCash = async (v: Venue, sym: "WETH" | "USDC" | "WBTC") => v.ch.cash(tokenOf(v, sym));
+
+/** Supply shares of `sym`'s pool held by margin accounts (the supply less the outside lenders' part). */
+export async function marginLentShares(v: Venue, sym: "WETH" | "USDC" | "WBTC"): Promise<bigint> {
+  const [, supply, outside] = await v.ch.lendingSupplyOf(tokenOf(v, sym));
+  return supply - outside;
+}
+
+/**
+ * `who` calls the Clearinghouse's side of the wrapper (`ILendingCore`) directly for `sym`'s pool, as
+ * only that asset's registered LendingVault may: supply, mint, redeem or withdraw `amount`, paid to `who`.
+ */
+export function coreAsVault(v: Venue, who: Who, sym: "WETH" | "USDC" | "WBTC", kind: "supply" | "mint" | "redeem" | "withdraw", amount: bigint) {
+  const ch = v.ch.connect(who);
+  const t = tokenOf(v, sym);
+  if (kind === "supply") return mined(ch.supplyFromVault(t, amount));
+  if (kind === "mint") return mined(ch.mintFromVault(t, amount));
+  if (kind === "redeem") return mined(ch.redeemToVault(t, amount, who.address));
+  return mined(ch.withdrawToVault(t, amount, who.address));
+}
+
+/** A LendingVault of `sym` over the Clearinghouse that governance never registered (listPool). */
+export async function impostorVault(v: Venue, sym: "WETH" | "USDC" | "WBTC") {
+  return new LendingVault__factory(v.admin).deploy(tokenOf(v, sym), "Impostor", "IMP", await v.ch.getAddress());
+}
+
+/** What the pool of `sym` has lent out (interest accrued to now). */
+export const poolTotalBorrows = (v: Venue, sym: "WETH" | "USDC" | "WBTC") => v.ch.totalBorrows(tokenOf(v, sym));
+
+/** Whether the pool of `token` is frozen (the venue's freeze reaches every pool). */
+export const poolFrozen = (v: Venue, token: string) => v.ch.poolFrozen(token);
+
+/** Borrow shares owed to the pool of `token`, all borrowers together. */
+export const poolBorrowShares = (v: Venue, token: string) => v.ch.totalBorrowShares(token);
 
 // ------------------------------------------------------------------ outside lenders
-// (issue "One core": today each asset's LendingPool is the ERC-4626 contract outside lenders use;
-// with lending inside the core it becomes a thin wrapper over the core's pool state, and only
-// these helpers change)
+// (the pool is held by the Clearinghouse; outside lenders use each asset's LendingVault, the
+// ERC-4626 wrapper over it)
 
 type PoolSym = "WETH" | "USDC" | "WBTC";
 
@@ -559,21 +590,23 @@ export async function lenderPosition(v: Venue, who: { address: string }, sym: Po
 }
 
 /**
- * A new 6-decimal token with an empty pool no one has supplied to yet (not listed for margin):
- * the first-deposit case. Returns the token, its pool, and `donate(who, atoms)` which sends tokens
+ * A new 6-decimal token with an empty pool no one has supplied to yet (listed, without a price
+ * feed): the first-deposit case. Returns the token, its pool, and `donate(who, atoms)` which sends tokens
  * straight to where the pool's cash sits.
  */
 export async function freshPool(v: Venue) {
   const token = await new MockERC20__factory(v.admin).deploy("Fresh", "FRSH", 6);
-  const pool = await new LendingPool__factory(v.admin).deploy(
-    await token.getAddress(), "Exchange FRSH pool", "xFRSH", await v.ch.getAddress(), await v.protocol.manager.getAddress(),
-    DEFAULT_RATE_MODEL, 1_000n, 2n ** 200n, 2n ** 200n,
-  );
+  const T = await token.getAddress();
+  const chAddr = await v.ch.getAddress();
+  const pool = await new LendingVault__factory(v.admin).deploy(T, "Exchange FRSH pool", "xFRSH", chAddr);
   const poolAddr = await pool.getAddress();
+  await mined(v.ch.listAsset(T));
+  await mined(v.ch.listPool(T, poolAddr, DEFAULT_RATE_MODEL, 1_000n, 2n ** 200n, 2n ** 200n));
   for (const s of [v.alice, v.bob, v.lender, v.outsider]) {
     await mined(token.mint(s.address, 10n ** 24n));
     await mined(token.connect(s).approve(poolAddr, 2n ** 256n - 1n));
   }
-  const donate = (who: Who, atoms: bigint) => mined(token.connect(who).transfer(poolAddr, atoms));
+  // the pool's cash sits in the Clearinghouse: a donation goes there (or to the vault: see lending.vault tests)
+  const donate = (who: Who, atoms: bigint) => mined(token.connect(who).transfer(chAddr, atoms));
   return { token, pool, donate };
 }

@@ -46,7 +46,7 @@ describe("Margin across 6, 8 and 18 decimals", () => {
         const held = c.lent
           ? { lent: await f.pools[c.coll].convertToAssets(await storedAmount(f, who, C)) }
           : { idle: await ch.balanceOf(who, C) };
-        const debt = { debt: -(await ch.balanceOf(who, D)), rateWad: await f.pools[c.debt].borrowRatePerSecondWad() };
+        const debt = { debt: -(await ch.balanceOf(who, D)), rateWad: await ch.borrowRatePerSecondWad(D) };
         const stable = async (s: Sym) => (await f.oracle.tryPrice(addr(f, s)))[2];
         const es = [
           { id: ID[c.coll], e: entry(c.coll, { ...held, price: prices[c.coll], stable: await stable(c.coll) }) },

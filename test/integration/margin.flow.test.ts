@@ -40,7 +40,7 @@ describe("Margin flow: margin buy, interest, price drop, partial liquidation, ba
     await mined(market.sweep(bob.address, 0));
     expect(await ch.balanceOf(B, W)).to.equal(3n * E18);
     expect(await ch.balanceOf(B, U)).to.equal(-6_000n * E6);
-    let rate = await f.pools.USDC.borrowRatePerSecondWad();
+    let rate = await f.ch.borrowRatePerSecondWad(f.U);
     let es = [entry("WETH", { idle: 3n * E18 }), entry("USDC", { debt: 6_000n * E6, rateWad: rate })];
     expect(await atlas.riskOf(B)).to.deep.equal([mEquity(es), mMaintenance(es), mInitial(es)]);
 
@@ -48,7 +48,7 @@ describe("Margin flow: margin buy, interest, price drop, partial liquidation, ba
     const shares = -(await storedAmount(f, B, U));
     await warp(f, 30n * DAY);
     await sameTime(f);
-    const index = await f.pools.USDC.borrowIndexWad();
+    const index = await f.ch.borrowIndexWad(f.U);
     const debt = -(await ch.balanceOf(B, U));
     expect(debt).to.equal(divUp(shares * index, WAD));
     expect(debt).to.be.greaterThan(6_000n * E6);
@@ -79,7 +79,7 @@ describe("Margin flow: margin buy, interest, price drop, partial liquidation, ba
     expect(await ch.balanceOf(acctOf(carol), W)).to.equal(seized);
     expect((await ch.accountState(B)) >> 208n).to.equal(0n);
     // the values agree with the model at the new balances
-    rate = await f.pools.USDC.borrowRatePerSecondWad();
+    rate = await f.ch.borrowRatePerSecondWad(f.U);
     es = [
       entry("WETH", { idle: 3n * E18 - seized, price: 2_100n * WAD, stable: (await f.oracle.tryPrice(W))[2] }),
       entry("USDC", { debt: -(await ch.balanceOf(B, U)), rateWad: rate }),

@@ -850,8 +850,8 @@ async function settleBadDebt(s: RunState, t: number, i: number, expectOk: boolea
   if (!r.ok) return;
   s.stats.badDebts++;
   const ev = r.logs
-    .filter((l) => l.address.toLowerCase() === c.pools[i])
-    .map((l) => poolIface.parseLog({ topics: l.topics, data: l.data }))
+    .filter((l) => l.address.toLowerCase() === c.chAddr.toLowerCase())
+    .map((l) => chIface.parseLog({ topics: l.topics, data: l.data }))
     .find((p) => p?.name === "BadDebtWrittenOff");
   if (!ev) fail(s, "no BadDebtWrittenOff event");
   const loss = ev.args[1] as bigint;

@@ -1,6 +1,6 @@
 /**
  * The in-process chain behind the lending-and-margin invariant suite: one deployment (three
- * tokens with 6, 8 and 18 decimals, a LendingPool each, the WETH/USDC book, OracleRouter admin
+ * tokens with 6, 8 and 18 decimals, a lending pool each (held by the Clearinghouse, with its LendingVault), the WETH/USDC book, OracleRouter admin
  * feeds and Atlas), raw transaction sending with revert decoding, batched reads through a
  * Multicall3 whose calls may fail (Atlas views revert on stale prices), and the clock.
  *
@@ -21,7 +21,7 @@ import {
   Atlas__factory,
   AtlasLens__factory,
   Clearinghouse__factory,
-  LendingPool__factory,
+  LendingVault__factory,
   MockERC20__factory,
   OracleRouter__factory,
   SpotMarket__factory,
@@ -30,7 +30,8 @@ import {
 export const WAD = 10n ** 18n;
 export const chIface = new Interface(Clearinghouse__factory.abi);
 export const spotIface = new Interface(SpotMarket__factory.abi);
-export const poolIface = new Interface(LendingPool__factory.abi);
+/** The LendingVault (ERC-4626 for outside lenders) of each pool. */
+export const poolIface = new Interface(LendingVault__factory.abi);
 export const atlasIface = new Interface(Atlas__factory.abi);
 export const lensIface = new Interface(AtlasLens__factory.abi);
 export const oracleIface = new Interface(OracleRouter__factory.abi);

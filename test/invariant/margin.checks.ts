@@ -27,11 +27,11 @@ export interface PoolSnap {
   indexWad: bigint;
   supply: bigint;
   borrowShares: bigint;
-  /** ERC-4626 shares held by the Clearinghouse (the accounts' lent balances). */
+  /** Supply shares of margin accounts (the supply less the outside lenders' part). */
   chShares: bigint;
   /** convertToAssets of one whole share (10^(decimals + 6) share atoms). */
   unitAssets: bigint;
-  /** The pool's own token balance. */
+  /** The pool's cash plus its LendingVault's token balance (the vault holds none between calls). */
   tokenBalance: bigint;
 }
 
@@ -76,10 +76,10 @@ export function snapCalls(c: MarginChain): SnapCalls {
     pools.push({ target: t, data: balanceOfData(c.chAddr) });
     pools.push({ target: t, data: balanceOfData(p) });
     pools.push({ target: c.chAddr, data: chIface.encodeFunctionData("reserveOf", [t]) });
-    for (const f of ["cash", "totalBorrows", "totalAssets", "reserves", "borrowIndexWad", "totalSupply", "totalBorrowShares"]) {
-      pools.push({ target: p, data: poolIface.encodeFunctionData(f) });
+    // the pool's views: the Clearinghouse's, keyed by token
+    for (const f of ["cash", "totalBorrows", "supplyAssets", "poolReserves", "borrowIndexWad", "totalSupplyShares", "totalBorrowShares", "lendingSupplyOf"]) {
+      pools.push({ target: c.chAddr, data: chIface.encodeFunctionData(f, [t]) });
     }
-    pools.push({ target: p, data: tokenIface.encodeFunctionData("balanceOf", [c.chAddr]) });
     pools.push({ target: p, data: poolIface.encodeFunctionData("convertToAssets", [10n ** BigInt(a.decimals + 6)]) });
   });
   pools.push({ target: c.marketAddr, data: spotIface.encodeFunctionData("marketState") });
@@ -134,20 +134,25 @@ export async function readSnap(
     fees: 0n,
   };
   for (let i = 0; i < ASSETS.length; i++) {
-    snap.vault.push(one());
-    const tokenBalance = one();
+    // the Clearinghouse holds the vault's tokens and the pool's cash: the vault's part is the rest
+    const held = one();
+    const wrapperBalance = one();
     snap.reserve.push(one());
+    const cash = one();
+    snap.vault.push(held - cash);
+    const [totalBorrows, totalAssets, reserves, indexWad, supply, borrowShares] = [one(), one(), one(), one(), one(), one()];
+    const [, supplyShares, outsideShares] = next();
     snap.pools.push({
-      cash: one(),
-      totalBorrows: one(),
-      totalAssets: one(),
-      reserves: one(),
-      indexWad: one(),
-      supply: one(),
-      borrowShares: one(),
-      chShares: one(),
+      cash,
+      totalBorrows,
+      totalAssets,
+      reserves,
+      indexWad,
+      supply,
+      borrowShares,
+      chShares: supplyShares - outsideShares,
       unitAssets: one(),
-      tokenBalance,
+      tokenBalance: cash + wrapperBalance,
     });
   }
   snap.fees = next()[3];

@@ -62,6 +62,8 @@ export function snapCalls(c: PerpChain): Call[] {
   for (let i = 0; i < ASSETS.length; i++) {
     calls.push({ target: c.tokens[i], data: balanceOfData(c.chAddr) });
     calls.push({ target: c.chAddr, data: chIface.encodeFunctionData("reserveOf", [c.tokens[i]]) });
+    // the lending pools' cash sits in the Clearinghouse too: the vault's part is the rest
+    calls.push({ target: c.chAddr, data: chIface.encodeFunctionData("cash", [c.tokens[i]]) });
   }
   calls.push({ target: c.marketAddr, data: spotIface.encodeFunctionData("marketState") });
   for (const a of c.accounts) {
@@ -89,8 +91,9 @@ export async function readSnap(c: PerpChain, calls: Call[], extra: Call[] = []) 
   };
   const snap: Snap = { vault: [], reserve: [], bal: [], pocket: [], spotFees: 0n, perps: [], maint: [], state: [] };
   for (let i = 0; i < ASSETS.length; i++) {
-    snap.vault.push(next()[0]);
+    const held = next()[0];
     snap.reserve.push(next()[0]);
+    snap.vault.push(held - next()[0]);
   }
   snap.spotFees = next()[3];
   for (let a = 0; a < c.accounts.length; a++) {

@@ -9,7 +9,7 @@ import { getAddress, maxUint256, type Address } from "viem";
 import { createSpotMarket, deployProtocol, deployToken } from "../../scripts/lib/deploy.ts";
 import { deployMargin, UNCAPPED } from "../../scripts/lib/deploy-margin.ts";
 import { createPerpMarket, deployPerpLiquidator } from "../../scripts/lib/deploy-perp.ts";
-import { exchangeActions, getMarket, lendingPoolAbi, mockErc20Abi, type MarketInfo } from "../../sdk/src/index.ts";
+import { exchangeActions, getMarket, lendingVaultAbi, mockErc20Abi, type MarketInfo } from "../../sdk/src/index.ts";
 
 export const WAD = 10n ** 18n;
 export const MINTED = 10n ** 30n;
@@ -88,7 +88,7 @@ async function deploy(override?: ChainOverride) {
   // the outside lender: plain ERC-4626 deposits into every pool
   for (const s of SYMS) {
     await admin.writeContract({ address: tokens[s], abi: mockErc20Abi, functionName: "approve", args: [pools[s], maxUint256] });
-    await admin.writeContract({ address: pools[s], abi: lendingPoolAbi, functionName: "deposit", args: [SUPPLIED[s], admin.account.address] });
+    await admin.writeContract({ address: pools[s], abi: lendingVaultAbi, functionName: "deposit", args: [SUPPLIED[s], admin.account.address] });
   }
   const markets = {
     wethUsdc: await getMarket(publicClient, { market: getAddress(await wethUsdc.getAddress()) }),

@@ -16,7 +16,7 @@ import {
   accountId,
   clearinghouseAbi,
   getPools,
-  lendingPoolAbi,
+  lendingVaultAbi,
   rateMath,
 } from "../../sdk/src/index.ts";
 import { SUPPLIED, WAD, thrown, useMarginWorld } from "./_margin.ts";
@@ -29,7 +29,7 @@ describe("sdk actions: lending", () => {
   const wallet = (token: Address, who: Address) =>
     readContract(world().publicClient, { address: token, abi: erc20Abi, functionName: "balanceOf", args: [who] });
   const sharesOf = (pool: Address, who: Address) =>
-    readContract(world().publicClient, { address: pool, abi: lendingPoolAbi, functionName: "balanceOf", args: [who] });
+    readContract(world().publicClient, { address: pool, abi: lendingVaultAbi, functionName: "balanceOf", args: [who] });
   const balanceOf = (who: Address, token: Address, sub = 0n) =>
     readContract(world().publicClient, {
       address: world().clearinghouse,
@@ -49,7 +49,7 @@ describe("sdk actions: lending", () => {
     it("supply approves exactly, mints the shares the pool previews, and withdrawSupply by assets, shares or all", async () => {
       const { eve, pools, tokens, publicClient } = world();
       const me = eve.account.address;
-      const preview = await readContract(publicClient, { address: pools.usdc, abi: lendingPoolAbi, functionName: "previewDeposit", args: [1_000n * USDC] });
+      const preview = await readContract(publicClient, { address: pools.usdc, abi: lendingVaultAbi, functionName: "previewDeposit", args: [1_000n * USDC] });
       const { shares, approval } = await eve.supplySync({ pool: pools.usdc, assets: 1_000n * USDC });
       expect(approval?.status).to.equal("success");
       expect(shares).to.equal(preview);
@@ -95,15 +95,16 @@ describe("sdk actions: lending", () => {
       const [byToken] = await admin.getPools({ tokens: [tokens.usdc] });
       const [byPool] = await getPools(publicClient, { pools: [pools.usdc] });
       expect(byToken).to.deep.equal(byPool);
-      const view = (functionName: "cash" | "totalBorrows" | "reserves" | "utilizationWad" | "borrowRatePerSecondWad" | "supplyRatePerSecondWad") =>
-        readContract(publicClient, { address: pools.usdc, abi: lendingPoolAbi, functionName });
+      // the pool's views are the Clearinghouse's, keyed by token
+      const view = (functionName: "cash" | "totalBorrows" | "poolReserves" | "utilizationWad" | "borrowRatePerSecondWad" | "supplyRatePerSecondWad") =>
+        readContract(publicClient, { address: clearinghouse, abi: clearinghouseAbi, functionName, args: [tokens.usdc] });
       expect(byPool.pool).to.equal(pools.usdc);
       expect(byPool.asset).to.equal(tokens.usdc);
       expect(byPool.assetDecimals).to.equal(6);
       expect(byPool.cash).to.equal(await view("cash"));
       expect(byPool.cash).to.equal(SUPPLIED.usdc - 8_000_000n * USDC);
       expect(byPool.totalBorrows).to.equal(await view("totalBorrows"));
-      expect(byPool.reserves).to.equal(await view("reserves"));
+      expect(byPool.reserves).to.equal(await view("poolReserves"));
       expect(byPool.utilizationWad).to.equal(await view("utilizationWad"));
       expect(byPool.utilizationWad).to.equal(8n * 10n ** 17n); // 8M of 10M
       expect(byPool.borrowRatePerSecondWad).to.equal(await view("borrowRatePerSecondWad"));

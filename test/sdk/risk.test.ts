@@ -24,7 +24,7 @@ import {
   clearinghouseAbi,
   decodeExchangeError,
   gasWithMargin,
-  lendingPoolAbi,
+  lendingVaultAbi,
   liquidationMath,
 } from "../../sdk/src/index.ts";
 import { PRICES, WAD, thrown, useMarginWorld } from "./_margin.ts";
@@ -360,9 +360,9 @@ describe("sdk actions: risk and liquidation", () => {
       await carol.liquidateSync({ owner, debtToken: tokens.weth, repayAtoms: p.repayAtoms, collateralToken: tokens.usdc });
       expect(await balanceOf(owner, tokens.usdc)).to.equal(0n);
 
-      const lenderShares = await readContract(publicClient, { address: pools.weth, abi: lendingPoolAbi, functionName: "balanceOf", args: [admin.account.address] });
-      const valueOf = () => readContract(publicClient, { address: pools.weth, abi: lendingPoolAbi, functionName: "convertToAssets", args: [lenderShares] });
-      const usdcLenders = () => readContract(publicClient, { address: pools.usdc, abi: lendingPoolAbi, functionName: "totalAssets" });
+      const lenderShares = await readContract(publicClient, { address: pools.weth, abi: lendingVaultAbi, functionName: "balanceOf", args: [admin.account.address] });
+      const valueOf = () => readContract(publicClient, { address: pools.weth, abi: lendingVaultAbi, functionName: "convertToAssets", args: [lenderShares] });
+      const usdcLenders = () => readContract(publicClient, { address: pools.usdc, abi: lendingVaultAbi, functionName: "totalAssets" });
       const [before, usdcBefore] = [await valueOf(), await usdcLenders()];
       const owed = -(await balanceOf(owner, tokens.weth));
       expect(owed).to.be.greaterThan(0n);

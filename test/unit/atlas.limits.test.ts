@@ -6,7 +6,7 @@ import {
 } from "./margin._helpers.ts";
 
 async function debtOf(f: MFx, who: { address: string }, token: string, pool: "USDC" | "WETH") {
-  return { debt: -(await f.ch.balanceOf(acctOf(who), token)), rateWad: await f.pools[pool].borrowRatePerSecondWad() };
+  return { debt: -(await f.ch.balanceOf(acctOf(who), token)), rateWad: await f.ch.borrowRatePerSecondWad(token) };
 }
 
 /** bob: 10 WETH against 20,000 USDC of debt. */
@@ -69,15 +69,15 @@ describe("AtlasLens.maxWithdraw and maxBorrow", () => {
     await mined(ch.connect(bob).setLending(U, 0, true));
     await mined(ch.connect(bob).setBorrowPolicy(0, false, true));
     await sameTime(f);
-    const cash = await f.pools.USDC.cash();
+    const cash = await f.ch.cash(f.U);
     const w = await lens.maxWithdraw(acctOf(bob), U, true);
     expect(w).to.equal(cash); // the 500,000 lent plus the 1,000,000 the lender left
     expect(await lens.maxBorrow(acctOf(bob), U)).to.equal(cash - (await ch.balanceOf(acctOf(bob), U)));
     await sameTime(f);
-    await expect(ch.connect(bob).withdraw(U, 0, w + 1n, bob.address)).to.be.revertedWithCustomError(f.pools.USDC, "InsufficientCash");
+    await expect(ch.connect(bob).withdraw(U, 0, w + 1n, bob.address)).to.be.revertedWithCustomError(f.ch, "InsufficientCash");
     await sameTime(f);
     await mined(ch.connect(bob).withdraw(U, 0, w, bob.address));
-    expect(await f.pools.USDC.cash()).to.equal(0n);
+    expect(await f.ch.cash(f.U)).to.equal(0n);
   });
 
   it("a lender's maxWithdraw with borrowing is exact when margin binds (the rate after its redemption)", async () => {
@@ -90,7 +90,7 @@ describe("AtlasLens.maxWithdraw and maxBorrow", () => {
     await sameTime(f);
     const w = await lens.maxWithdraw(acctOf(bob), U, true);
     expect(w).to.be.greaterThan(500_000n * E6);
-    expect(w).to.be.lessThan(await f.pools.USDC.cash());
+    expect(w).to.be.lessThan(await f.ch.cash(f.U));
     await sameTime(f);
     await expect(ch.connect(bob).withdraw(U, 0, w + 1n, bob.address)).to.be.revertedWithCustomError(ch, "InsufficientMargin");
     await sameTime(f);

@@ -26,7 +26,7 @@ async function expectRisk(f: MFx, who: { address: string }, es: ME[], books: MB[
 
 /** Debt (atoms, with interest to now) and the pool's borrow rate, as Atlas reads them. */
 async function debtOf(f: MFx, who: { address: string }, token: string, pool: "USDC" | "WETH" | "WBTC") {
-  return { debt: -(await f.ch.balanceOf(acctOf(who), token)), rateWad: await f.pools[pool].borrowRatePerSecondWad() };
+  return { debt: -(await f.ch.balanceOf(acctOf(who), token)), rateWad: await f.ch.borrowRatePerSecondWad(token) };
 }
 
 describe("Atlas valuation", () => {

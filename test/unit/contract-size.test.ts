@@ -20,7 +20,7 @@ describe("Contract sizes", () => {
       AtlasLens: v.lens,
       PerpLiquidator: v.liquidator,
       PerpMarket: v.ethPerp,
-      ...Object.fromEntries(Object.entries(v.pools).map(([k, p]) => [`LendingPool(${k})`, p])),
+      ...Object.fromEntries(Object.entries(v.pools).map(([k, p]) => [`LendingVault(${k})`, p])),
     };
     const deployer = await v.ch.SPOT_DEPLOYER();
     const rows: [string, number][] = [];

@@ -375,15 +375,15 @@ describe("LendingPool ERC-4626 (outside lenders)", () => {
       const poolAddr = await pool.getAddress();
       await expect(pool.connect(ch).supplyReceived(1_000n))
         .to.be.revertedWithCustomError(pool, "TransferShortfall")
-        .withArgs(1_000n, 0n);
+        .withArgs(await token.getAddress(), 1_000n, 0n);
       await (await token.connect(ch).transfer(poolAddr, 999n)).wait();
       await expect(pool.connect(ch).supplyReceived(1_000n))
         .to.be.revertedWithCustomError(pool, "TransferShortfall")
-        .withArgs(1_000n, 999n);
+        .withArgs(await token.getAddress(), 1_000n, 999n);
       await (await pool.connect(ch).borrow(1_000n, ch.address)).wait();
       await expect(pool.connect(ch).repayReceived(1_000n, 1_000n))
         .to.be.revertedWithCustomError(pool, "TransferShortfall")
-        .withArgs(1_000n, 999n);
+        .withArgs(await token.getAddress(), 1_000n, 999n);
       // one atom more and both are whole: the pool accepts
       await (await token.connect(ch).transfer(poolAddr, 1n)).wait();
       const cash = await pool.cash();
@@ -402,7 +402,7 @@ describe("LendingPool ERC-4626 (outside lenders)", () => {
       await (await fot.connect(fx.alice).approve(await pool.getAddress(), 10n ** 20n)).wait();
       await expect(pool.connect(fx.alice).deposit(10_000n, fx.alice.address))
         .to.be.revertedWithCustomError(pool, "TransferShortfall")
-        .withArgs(10_000n, 9_900n);
+        .withArgs(await fot.getAddress(), 10_000n, 9_900n);
       expect(await pool.cash()).to.equal(0n);
     });
 

@@ -1,6 +1,7 @@
-// LendingVault, the ERC-4626 wrapper for outside lenders over a core that holds the pools
-// (contracts/periphery/LendingVault.sol over contracts/mocks/LendingCoreMock.sol, which holds a
-// `LendingLib.State` per asset and the cash, as the one core will): the shares are the pool's
+// LendingVault, the ERC-4626 wrapper for outside lenders over the core that holds the pools
+// (contracts/periphery/LendingVault.sol over contracts/mocks/LendingCoreMock.sol, which is the
+// Clearinghouse's own lending code, `ClearinghouseLending`, with test-only margin entry points and a
+// `listPool` that registers any address as the vault): the shares are the pool's
 // supply shares held by the core as the outside lenders', conversions are the pool's, and the
 // attacks an outside lender could try through the wrapper fail.
 import { expect } from "chai";
@@ -137,6 +138,48 @@ describe("LendingVault: ERC-4626 for outside lenders over the core's pool", () =
       .to.be.revertedWithCustomError(w.core, "InsufficientOutsideShares")
       .withArgs(shares + 1n, shares);
     await expect(w.core.connect(w.fakeVault).withdrawToVault(O, 0n, w.fakeVault.address)).to.be.revertedWithCustomError(w.core, "ZeroAmount");
+  });
+
+  it("the core reproduces the worked example of docs/LENDING.md to the atom", async () => {
+    const w = await world(); // USDC, 2 % + 8 % to the 80 % kink + 100 % above, reserve factor 10 %
+    const provider = w.ethers.provider;
+    // 1. Alice lends 1,000 USDC through the vault: 10^15 shares (1,000 lUSDC of 12 decimals)
+    await mine(w.vault.connect(w.alice).deposit(1_000n * E6, w.alice.address));
+    expect(await w.vault.balanceOf(w.alice.address)).to.equal(10n ** 15n);
+    // 2. 850 USDC borrowed at index 1: 850,000,000 borrow shares; u = 85 %, 35 % a year
+    await mine(w.core.connect(w.borrower).borrow(w.T, 850n * E6, w.borrower.address));
+    expect(await w.core.totalBorrowShares(w.T)).to.equal(850_000_000n);
+    expect(await w.core.utilizationWad(w.T)).to.equal(85n * 10n ** 16n);
+    expect(await w.core.borrowRatePerSecondWad(w.T)).to.equal(11_098_427_195n);
+    const T = (await w.core.lastAccrualTimestamp(w.T)) + 86_400n;
+    // 3. one day later (views, before anything is written)
+    const snap = await w.networkHelpers.takeSnapshot();
+    await w.networkHelpers.time.increaseTo(T);
+    expect(await w.core.borrowIndexWad(w.T)).to.equal(1_000_958_904_109_648_000n);
+    expect(await w.core.totalBorrows(w.T)).to.equal(850_815_068n);
+    expect(await w.core.poolReserves(w.T)).to.equal(81_506n);
+    expect(await w.core.supplyAssets(w.T)).to.equal(1_000_733_562n);
+    expect(await w.vault.convertToAssets(10n ** 12n)).to.equal(1_000_733n);
+    await snap.restore();
+    // 4. in that same second: half the debt repaid, the other half written off as bad debt
+    await provider.send("evm_setAutomine", [false]);
+    const gasLimit = 1_000_000n;
+    const repay = await w.core.connect(w.borrower).repay(w.T, 425_000_000n, { gasLimit });
+    const off = await w.core.connect(w.borrower).writeOff(w.T, 425_000_000n, { gasLimit });
+    await w.networkHelpers.time.setNextBlockTimestamp(T);
+    await provider.send("evm_mine", []);
+    await provider.send("evm_setAutomine", [true]);
+    const logs = [...(await repay.wait())!.logs, ...(await off.wait())!.logs]
+      .map((l) => w.core.interface.parseLog(l))
+      .filter((e) => e !== null);
+    const accrued = logs.find((e) => e.name === "InterestAccrued")!.args.accrual as bigint;
+    expect([accrued >> 128n, accrued & ((1n << 128n) - 1n)]).to.deep.equal([815_068n, 1_000_958_904_109_648_000n]);
+    const wo = logs.find((e) => e.name === "BadDebtWrittenOff")!.args;
+    expect([wo.lossAssets, wo.fromReserve]).to.deep.equal([425_407_535n, 81_506n]);
+    expect([await w.core.cash(w.T), await w.core.totalBorrows(w.T), await w.core.poolReserves(w.T), await w.core.supplyAssets(w.T)])
+      .to.deep.equal([575_407_535n, 0n, 0n, 575_407_535n]);
+    expect(await w.vault.convertToAssets(10n ** 12n)).to.equal(575_407n);
+    expect(await w.vault.maxWithdraw(w.alice.address)).to.equal(575_407_535n);
   });
 
   it("rejects a zero core", async () => {

@@ -8,7 +8,7 @@ import { network } from "hardhat";
 import { createSpotMarket, deployProtocol, deployToken } from "../../scripts/lib/deploy.ts";
 import { deployMargin, UNCAPPED } from "../../scripts/lib/deploy-margin.ts";
 import { accountId } from "../../sdk/src/math/order.ts";
-import type { LendingPool } from "../../types/ethers-contracts/index.js";
+import type { LendingVault } from "../../types/ethers-contracts/index.js";
 
 export const WAD = 10n ** 18n;
 export const BPS = 10_000n;
@@ -85,7 +85,7 @@ export async function deployMarginFixture(opts: { takerFeeBps?: bigint } = {}) {
       await (await t.connect(s).approve(chAddr, 2n ** 256n - 1n)).wait();
     }
   }
-  for (const [sym, pool] of Object.entries(pools) as [keyof typeof pools, LendingPool][]) {
+  for (const [sym, pool] of Object.entries(pools) as [keyof typeof pools, LendingVault][]) {
     await (await tokens[sym].connect(lender).approve(await pool.getAddress(), 2n ** 256n - 1n)).wait();
     await (await pool.connect(lender).deposit(LIQUIDITY[sym], lender.address)).wait();
   }
@@ -107,6 +107,12 @@ function asset(a: { price: bigint; shockBps: bigint; slippageBps: bigint }) {
 }
 
 export type MFx = Awaited<ReturnType<typeof deployMarginFixture>>;
+
+/** Supply shares of `token`'s pool held by margin accounts (the supply less the outside lenders' part). */
+export async function marginShares(f: { ch: MFx["ch"] }, token: string): Promise<bigint> {
+  const [, supply, outside] = await f.ch.lendingSupplyOf(token);
+  return supply - outside;
+}
 
 const cache = new Map<string, Promise<{ fx: MFx; snapshot: { restore(): Promise<void> }; prices: Map<string, bigint> }>>();
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import {
-  DAY, E18, E6, WAD, ZERO, acctOf, deposit, divUp, mined, sameTime, storedAmount, useMarginFixture, warp,
+  DAY, E18, E6, WAD, ZERO, acctOf, deposit, divUp, marginShares, mined, sameTime, storedAmount, useMarginFixture, warp,
 } from "./margin._helpers.ts";
 
 const DEBT_BIT_USDC = 1n << 65n; // USDC is asset id 2: owed mask bit 64 + 1
@@ -13,15 +13,16 @@ describe("Clearinghouse.borrow", () => {
     const { ch, bob, carol, W, U } = f;
     await deposit(f, bob, W, 10n * E18);
     await sameTime(f);
-    const shares = await f.pools.USDC.sharesForDebt(5_000n * E6);
+    const shares = await f.ch.sharesForDebt(f.U, 5_000n * E6);
     const tx = ch.connect(bob).borrow(U, 0, 5_000n * E6, carol.address);
-    await expect(tx).to.changeTokenBalances(f.ethers, f.usdc, [carol, bob, ch], [5_000n * E6, 0n, 0n]);
-    // the debt is logged once (the pool paid the receiver directly), the tokens leaving as a withdrawal
+    // out of the pool's cash, which sits in the vault
+    await expect(tx).to.changeTokenBalances(f.ethers, f.usdc, [carol, bob, ch], [5_000n * E6, 0n, -5_000n * E6]);
+    // the debt is logged once, the tokens leaving the vault (where the pool's cash sits) as a withdrawal
     await expect(tx).to.emit(ch, "Borrowed").withArgs(acctOf(bob), U, 5_000n * E6, shares, carol.address);
     await expect(tx).to.emit(ch, "Withdrawn").withArgs(acctOf(bob), U, 5_000n * E6, carol.address);
     expect(await storedAmount(f, acctOf(bob), U)).to.equal(-shares);
-    expect(await ch.balanceOf(acctOf(bob), U)).to.equal(-(await f.pools.USDC.debtOf(shares)));
-    expect(await f.pools.USDC.totalBorrowShares()).to.equal(shares);
+    expect(await ch.balanceOf(acctOf(bob), U)).to.equal(-(await f.ch.debtOf(f.U, shares)));
+    expect(await f.ch.totalBorrowShares(f.U)).to.equal(shares);
     expect((await ch.accountState(acctOf(bob))) & DEBT_BIT_USDC).to.equal(DEBT_BIT_USDC);
   });
 
@@ -36,7 +37,7 @@ describe("Clearinghouse.borrow", () => {
       bob,
       3_000n * E6,
     );
-    expect(await f.pools.USDC.totalBorrows()).to.equal(2_000n * E6);
+    expect(await f.ch.totalBorrows(f.U)).to.equal(2_000n * E6);
     expect(await ch.balanceOf(acctOf(bob), U)).to.equal(-2_000n * E6);
   });
 
@@ -52,7 +53,7 @@ describe("Clearinghouse.borrow", () => {
       .withArgs(acctOf(carol), (iv: bigint) => iv < 0n && iv > -WAD);
     expect(await ch.balanceOf(acctOf(bob), U)).to.equal(0n);
     expect(await ch.accountState(acctOf(bob))).to.equal(1n); // only WETH held
-    expect(await f.pools.USDC.totalBorrows()).to.equal(0n);
+    expect(await f.ch.totalBorrows(f.U)).to.equal(0n);
     await mined(ch.connect(bob).borrow(U, 0, 2_400n * E6, bob.address));
   });
 
@@ -73,9 +74,9 @@ describe("Clearinghouse.borrow", () => {
     const f = fx();
     const { ch, bob, W, U } = f;
     await deposit(f, bob, W, 10_000n * E18);
-    const cash = await f.pools.USDC.cash();
+    const cash = await f.ch.cash(f.U);
     await expect(ch.connect(bob).borrow(U, 0, cash + 1n, bob.address))
-      .to.be.revertedWithCustomError(f.pools.USDC, "InsufficientCash")
+      .to.be.revertedWithCustomError(ch, "InsufficientCash")
       .withArgs(cash + 1n, cash);
   });
 });
@@ -96,54 +97,46 @@ describe("Clearinghouse.repay", () => {
     const { ch, bob, carol, U } = f;
     const shares0 = -(await storedAmount(f, acctOf(bob), U));
     await sameTime(f);
-    const index = await f.pools.USDC.borrowIndexWad();
+    const index = await f.ch.borrowIndexWad(f.U);
     expect(index).to.be.greaterThan(WAD);
     const burnt = (1_000n * E6 * WAD) / index;
-    const paid = divUp(burnt * index, WAD); // the pool pulls the burnt shares' debt, rounded up
+    const paid = divUp(burnt * index, WAD); // the burnt shares' debt, rounded up
     const pool = f.pools.USDC;
-    const [reserve0, cash0] = [await ch.reserveOf(U), await pool.cash()];
+    const [reserve0, cash0] = [await ch.reserveOf(U), await ch.cash(U)];
     const tx = await ch.connect(carol).repay(U, bob.address, 0, 1_000n * E6);
-    // logged once, by the Clearinghouse, with the borrow shares burnt (the pool logs no Repaid)
+    // logged once, by the Clearinghouse, with the borrow shares burnt
     await expect(tx).to.emit(ch, "Repaid").withArgs(acctOf(bob), U, 1_000n * E6, burnt);
-    await expect(tx).not.to.emit(pool, "Repaid");
     expect(paid).to.be.at.most(1_000n * E6);
-    // one token movement: the payer straight to the pool, the vault untouched
-    await expect(tx).to.changeTokenBalances(f.ethers, f.usdc, [carol, ch, pool], [-1_000n * E6, 0n, 1_000n * E6]);
+    // one token movement: the payer into the vault, where the pool's cash sits (the LendingVault holds none)
+    await expect(tx).to.changeTokenBalances(f.ethers, f.usdc, [carol, ch, pool], [-1_000n * E6, 1_000n * E6, 0n]);
     expect(await storedAmount(f, acctOf(bob), U)).to.equal(-(shares0 - burnt));
     // the sub-share dust (1,000 − paid) stays in the pool's cash, for its lenders (the pool's side)
-    expect(await pool.cash()).to.equal(cash0 + 1_000n * E6);
+    expect(await ch.cash(U)).to.equal(cash0 + 1_000n * E6);
     expect(await ch.reserveOf(U)).to.equal(reserve0);
   });
 
   it("a repayment too small to buy one borrow share stays with the pool's lenders and leaves the debt", async () => {
     const f = await indebted();
     const { ch, bob, U } = f;
-    const pool = f.pools.USDC;
     const shares0 = await storedAmount(f, acctOf(bob), U);
-    const cash0 = await pool.cash();
+    const cash0 = await ch.cash(U);
     await expect(ch.connect(bob).repay(U, bob.address, 0, 1n)).to.emit(ch, "Repaid").withArgs(acctOf(bob), U, 1n, 0n);
     expect(await storedAmount(f, acctOf(bob), U)).to.equal(shares0);
-    expect(await pool.cash()).to.equal(cash0 + 1n);
+    expect(await ch.cash(U)).to.equal(cash0 + 1n);
     expect(await ch.reserveOf(U)).to.equal(0n);
   });
 
-  it("repayReceived is the Clearinghouse's alone", async () => {
-    const f = fx();
-    await expect(f.pools.USDC.connect(f.bob).repayReceived(1n, 1n))
-      .to.be.revertedWithCustomError(f.pools.USDC, "NotClearinghouse")
-      .withArgs(f.bob.address);
-  });
-
-  it("a repayment beyond the whole debt: the pool keeps the debt and returns the excess to the vault", async () => {
+  it("a repayment beyond the whole debt: the pool's cash takes the debt and the excess is credited", async () => {
     const f = await indebted();
     const { ch, bob, carol, U } = f;
-    const pool = f.pools.USDC;
     await sameTime(f);
     const debt = -(await ch.balanceOf(acctOf(bob), U));
+    const cash0 = await ch.cash(U);
     const tx = await ch.connect(carol).repay(U, bob.address, 0, debt + 300n * E6);
-    await expect(tx).to.changeTokenBalances(f.ethers, f.usdc, [carol, pool, ch], [-(debt + 300n * E6), debt, 300n * E6]);
+    await expect(tx).to.changeTokenBalances(f.ethers, f.usdc, [carol, ch], [-(debt + 300n * E6), debt + 300n * E6]);
+    expect(await ch.cash(U)).to.equal(cash0 + debt);
     expect(await ch.balanceOf(acctOf(bob), U)).to.equal(300n * E6);
-    expect(await pool.totalBorrowShares()).to.equal(0n);
+    expect(await ch.totalBorrowShares(U)).to.equal(0n);
   });
 
   it("repays the whole debt first and keeps the excess as balance (lent when opted in)", async () => {
@@ -153,27 +146,25 @@ describe("Clearinghouse.repay", () => {
     await sameTime(f);
     const debt = -(await ch.balanceOf(acctOf(bob), U));
     const excess = 250n * E6;
-    const chShares0 = await f.pools.USDC.balanceOf(ch);
+    const chShares0 = await marginShares(f, U);
     await mined(ch.connect(bob).repay(U, bob.address, 0, debt + excess));
     const p = await ch.positionOf(acctOf(bob), U);
     // the excess was deposited into the pool after the debt was repaid: shares at that price
-    expect([p.amount, p.lent]).to.deep.equal([(await f.pools.USDC.balanceOf(ch)) - chShares0, true]);
+    expect([p.amount, p.lent]).to.deep.equal([(await marginShares(f, U)) - chShares0, true]);
     expect(await ch.balanceOf(acctOf(bob), U)).to.be.within(excess - 1n, excess);
-    expect(await f.pools.USDC.totalBorrowShares()).to.equal(0n);
+    expect(await f.ch.totalBorrowShares(f.U)).to.equal(0n);
     expect((await ch.accountState(acctOf(bob))) & DEBT_BIT_USDC).to.equal(0n);
   });
 
   it("a deposit into a balance in debt repays it and is logged as Deposited and Repaid, with the shares burnt", async () => {
     const f = await indebted();
     const { ch, bob, U } = f;
-    const pool = f.pools.USDC;
     const shares0 = -(await storedAmount(f, acctOf(bob), U));
     const tx = await ch.connect(bob).deposit(U, 0, 1_000n * E6);
     const burnt = shares0 + (await storedAmount(f, acctOf(bob), U));
     expect(burnt).to.be.greaterThan(0n);
     await expect(tx).to.emit(ch, "Deposited").withArgs(acctOf(bob), U, 1_000n * E6);
     await expect(tx).to.emit(ch, "Repaid").withArgs(acctOf(bob), U, 1_000n * E6, burnt);
-    await expect(tx).not.to.emit(pool, "Repaid");
     // a deposit into a balance not in debt logs no Repaid
     await expect(ch.connect(bob).deposit(f.W, 0, E18)).not.to.emit(ch, "Repaid");
   });

@@ -2,9 +2,9 @@ import { expect } from "chai";
 import { getAddress } from "ethers";
 import { DEFAULT_RATE_MODEL } from "../../scripts/lib/deploy-margin.ts";
 import { GOVERNANCE_ROLE, deployProtocol, deployToken } from "../../scripts/lib/deploy.ts";
-import { LendingPool__factory } from "../../types/ethers-contracts/index.js";
+import { LendingVault__factory } from "../../types/ethers-contracts/index.js";
 import { Side, encodeOrder } from "../../sdk/src/math/order.ts";
-import { E18, E6, ZERO, acctOf, deposit, mined, useMarginFixture } from "./margin._helpers.ts";
+import { DAY, E18, E6, ZERO, acctOf, deposit, marginShares, mined, sameTime, useMarginFixture, warp } from "./margin._helpers.ts";
 
 describe("Clearinghouse margin governance", () => {
   const fx = useMarginFixture();
@@ -28,24 +28,86 @@ describe("Clearinghouse margin governance", () => {
       .withArgs(outsider.address);
   });
 
-  it("setAssetPool attaches a pool of the same asset once", async () => {
+  it("listPool lists a pool of a listed asset once, with a LendingVault of that asset over this core", async () => {
     const f = fx();
     const { ch, admin, W, L, U } = f;
-    const linkPool = await new LendingPool__factory(admin).deploy(
-      L, "LINK pool", "xLINK", await ch.getAddress(), await f.protocol.manager.getAddress(), DEFAULT_RATE_MODEL, 1_000n, 2n ** 200n, 2n ** 200n,
-    );
-    const usdcPool = await f.pools.USDC.getAddress();
-    await expect(ch.setAssetPool(L, usdcPool)).to.be.revertedWithCustomError(ch, "InvalidRiskParams"); // wrong asset
-    await expect(ch.setAssetPool(L, ZERO)).to.be.revertedWithCustomError(ch, "InvalidRiskParams");
-    await expect(ch.setAssetPool(U, usdcPool)).to.be.revertedWithCustomError(ch, "InvalidRiskParams"); // second pool
-    await expect(ch.setAssetPool(f.outsider.address, usdcPool))
+    const chAddr = await ch.getAddress();
+    const linkVault = await new LendingVault__factory(admin).deploy(L, "LINK pool", "xLINK", chAddr);
+    const linkVaultAddr = await linkVault.getAddress();
+    const usdcVault = await f.pools.USDC.getAddress();
+    const list = (token: string, vault: string) => ch.listPool(token, vault, DEFAULT_RATE_MODEL, 1_000n, 2n ** 200n, 2n ** 200n);
+    await expect(list(L, usdcVault)).to.be.revertedWithCustomError(ch, "InvalidPool").withArgs(L, usdcVault); // wrong asset
+    await expect(list(L, ZERO)).to.be.revertedWithCustomError(ch, "InvalidPool").withArgs(L, ZERO);
+    await expect(list(U, usdcVault)).to.be.revertedWithCustomError(ch, "InvalidPool"); // second pool
+    // a vault over another core is refused
+    const elsewhere = await new LendingVault__factory(admin).deploy(L, "LINK pool", "xLINK", f.outsider.address);
+    await expect(list(L, await elsewhere.getAddress())).to.be.revertedWithCustomError(ch, "InvalidPool");
+    await expect(list(f.outsider.address, usdcVault))
       .to.be.revertedWithCustomError(ch, "AssetNotListed")
       .withArgs(f.outsider.address);
-    const linkPoolAddr = await linkPool.getAddress();
-    await expect(ch.setAssetPool(L, linkPoolAddr)).to.emit(ch, "AssetPoolSet").withArgs(L, linkPoolAddr);
-    expect((await ch.positionOf(acctOf(admin), L)).pool).to.equal(linkPoolAddr);
-    expect(await f.link.allowance(await ch.getAddress(), linkPoolAddr)).to.equal(2n ** 256n - 1n);
-    await expect(ch.setAssetPool(W, linkPoolAddr)).to.be.revertedWithCustomError(ch, "InvalidRiskParams");
+    await expect(ch.connect(f.outsider).listPool(L, linkVaultAddr, DEFAULT_RATE_MODEL, 1_000n, 1n, 1n))
+      .to.be.revertedWithCustomError(ch, "AccessManagedUnauthorized");
+    await expect(list(L, linkVaultAddr)).to.emit(ch, "PoolListed").withArgs(L, linkVaultAddr);
+    expect((await ch.positionOf(acctOf(admin), L)).vault).to.equal(linkVaultAddr);
+    expect(await ch.vaultOf(L)).to.equal(linkVaultAddr);
+    expect(await ch.borrowIndexWad(L)).to.equal(10n ** 18n);
+    await expect(list(L, linkVaultAddr)).to.be.revertedWithCustomError(ch, "InvalidPool");
+    await expect(list(W, linkVaultAddr)).to.be.revertedWithCustomError(ch, "InvalidPool");
+  });
+
+  it("pool governance is keyed by token and restricted; a token without a pool reverts NoPool", async () => {
+    const f = fx();
+    const { ch, admin, outsider, U, L } = f;
+    const model = { baseRatePerYearWad: 1n, slope1PerYearWad: 2n, slope2PerYearWad: 3n, kinkWad: 5n * 10n ** 17n };
+    await expect(ch.connect(outsider).setRateModel(U, model)).to.be.revertedWithCustomError(ch, "AccessManagedUnauthorized");
+    await expect(ch.connect(outsider).setReserveFactor(U, 1)).to.be.revertedWithCustomError(ch, "AccessManagedUnauthorized");
+    await expect(ch.connect(outsider).setCaps(U, 1n, 1n)).to.be.revertedWithCustomError(ch, "AccessManagedUnauthorized");
+    await expect(ch.connect(outsider).withdrawPoolReserve(U, 1n, outsider.address)).to.be.revertedWithCustomError(
+      ch,
+      "AccessManagedUnauthorized",
+    );
+    await expect(ch.connect(admin).setRateModel(U, model)).to.emit(ch, "RateModelSet");
+    expect((await ch.rateModelOf(U)).kinkWad).to.equal(model.kinkWad);
+    await expect(ch.connect(admin).setReserveFactor(U, 2_000)).to.emit(ch, "ReserveFactorSet").withArgs(2_000n);
+    expect(await ch.reserveFactorBpsOf(U)).to.equal(2_000n);
+    await expect(ch.connect(admin).setCaps(U, 123n, 45n)).to.emit(ch, "CapsSet").withArgs(123n, 45n);
+    expect(await ch.capsOf(U)).to.deep.equal([123n, 45n]);
+    for (const call of [
+      ch.connect(admin).setRateModel(L, model),
+      ch.connect(admin).setReserveFactor(L, 1),
+      ch.connect(admin).setCaps(L, 1n, 1n),
+      ch.connect(admin).withdrawPoolReserve(L, 1n, admin.address),
+      ch.accrueInterest(L),
+    ]) {
+      await expect(call).to.be.revertedWithCustomError(ch, "NoPool").withArgs(L);
+    }
+    // the other pools are untouched
+    expect(await ch.reserveFactorBpsOf(f.W)).to.equal(1_000n);
+  });
+
+  it("withdrawPoolReserve pays the pool's reserve out of its cash, within the reserve", async () => {
+    const f = fx();
+    const { ch, admin, bob, W, U } = f;
+    const treasury = { address: "0x000000000000000000000000000000000000dEaD" };
+    await deposit(f, bob, W, 100n * E18);
+    await mined(ch.connect(bob).borrow(U, 0, 100_000n * E6, bob.address));
+    await warp(f, 365n * DAY);
+    await mined(ch.accrueInterest(U));
+    const reserve = await ch.poolReserves(U);
+    expect(reserve).to.be.greaterThan(0n);
+    await expect(ch.connect(admin).withdrawPoolReserve(U, 0n, treasury.address)).to.be.revertedWithCustomError(ch, "ZeroAmount");
+    await expect(ch.connect(admin).withdrawPoolReserve(U, 1n, ZERO)).to.be.revertedWithCustomError(ch, "ZeroAddress");
+    await sameTime(f);
+    await expect(ch.connect(admin).withdrawPoolReserve(U, reserve + 10n ** 9n, treasury.address))
+      .to.be.revertedWithCustomError(ch, "InsufficientReserves");
+    const [cash0, vault0] = [await ch.cash(U), await f.usdc.balanceOf(ch)];
+    await sameTime(f);
+    await expect(ch.connect(admin).withdrawPoolReserve(U, reserve, treasury.address))
+      .to.emit(ch, "PoolReserveWithdrawn")
+      .withArgs(U, reserve, treasury.address);
+    expect(await f.usdc.balanceOf(treasury.address)).to.equal(reserve);
+    expect(await ch.cash(U)).to.equal(cash0 - reserve);
+    expect(await f.usdc.balanceOf(ch)).to.equal(vault0 - reserve);
   });
 
   it("setRiskEngine refuses the zero address", async () => {
@@ -76,7 +138,7 @@ describe("Clearinghouse margin governance", () => {
     const as = ch.connect(outsider);
     const calls = [
       as.setAssetRisk(W, 1_000n, 50n, 9_800n),
-      as.setAssetPool(W, W),
+      as.listPool(W, W, DEFAULT_RATE_MODEL, 1_000n, 1n, 1n),
       as.setRiskEngine(await atlas.getAddress()),
       as.setLiquidationParams({ rampSeconds: 600n, capShareBps: 5_000n, bufferBps: 100n }),
     ];
@@ -100,14 +162,12 @@ describe("Clearinghouse margin governance", () => {
     const p = await deployProtocol(admin);
     const ch2 = p.clearinghouse;
     const chAddr = await ch2.getAddress();
-    await mined(p.manager.setTargetFunctionRole(chAddr, [ch2.interface.getFunction("setAssetPool").selector], GOVERNANCE_ROLE));
+    await mined(p.manager.setTargetFunctionRole(chAddr, [ch2.interface.getFunction("listPool").selector], GOVERNANCE_ROLE));
     const usd = await deployToken(admin, "USD", "USD", 6);
     const usdAddr = await usd.getAddress();
     await mined(ch2.listAsset(usdAddr));
-    const pool = await new LendingPool__factory(admin).deploy(
-      usdAddr, "USD pool", "xUSD", chAddr, await p.manager.getAddress(), DEFAULT_RATE_MODEL, 1_000n, 2n ** 200n, 2n ** 200n,
-    );
-    await mined(ch2.setAssetPool(usdAddr, await pool.getAddress()));
+    const pool = await new LendingVault__factory(admin).deploy(usdAddr, "USD pool", "xUSD", chAddr);
+    await mined(ch2.listPool(usdAddr, await pool.getAddress(), DEFAULT_RATE_MODEL, 1_000n, 2n ** 200n, 2n ** 200n));
     await mined(usd.mint(lender.address, 1_000n * E6));
     await mined(usd.connect(lender).approve(await pool.getAddress(), 1_000n * E6));
     await mined(pool.connect(lender).deposit(1_000n * E6, lender.address));
@@ -141,7 +201,7 @@ describe("Clearinghouse margin views", () => {
     expect(marketsAfter).to.deep.equal([await f.market.getAddress()]);
   });
 
-  it("riskInputsOf packs what positionsOf says into ATLAS's words, reading the pool only where it is needed", async () => {
+  it("riskInputsOf packs what positionsOf says into ATLAS's words, in atoms, with the pool's rate only where it is needed", async () => {
     const f = fx();
     const { ch, bob, W, U, B, L } = f;
     await deposit(f, bob, L, 3n * E18);
@@ -149,7 +209,7 @@ describe("Clearinghouse margin views", () => {
     await mined(ch.connect(bob).setLending(W, 0, true));
     await mined(ch.connect(bob).borrow(U, 0, 1_000n * E6, bob.address));
     await mined(ch.setAssetRisk(L, 1_234, 56, 7_890)); // the default signer governs
-    const unpack = (cfg: bigint, amount: bigint, pool: bigint) => ({
+    const unpack = (cfg: bigint, amount: bigint, rate: bigint) => ({
       token: getAddress("0x" + (cfg & (2n ** 160n - 1n)).toString(16).padStart(40, "0")),
       decimals: (cfg >> 160n) & 0xffn,
       shockBps: (cfg >> 168n) & 0xffffn,
@@ -157,7 +217,7 @@ describe("Clearinghouse margin views", () => {
       lentHaircutBps: (cfg >> 200n) & 0xffffn,
       lent: cfg >> 255n === 1n,
       amount: BigInt.asIntN(256, amount),
-      pool: getAddress("0x" + pool.toString(16).padStart(40, "0")),
+      rate,
     });
     for (const extra of [ZERO, B, W]) {
       const [ps] = await ch.positionsOf(acctOf(bob), extra);
@@ -165,19 +225,24 @@ describe("Clearinghouse margin views", () => {
       expect(state).to.equal(await ch.accountState(acctOf(bob)));
       expect([perpMask, markets]).to.deep.equal([0n, []]); // no market yet
       expect(words.length).to.equal(3 * ps.length);
-      ps.forEach((p, i) => {
+      for (const [i, p] of ps.entries()) {
         const u = unpack(words[3 * i], words[3 * i + 1], words[3 * i + 2]);
-        // the pool only for debt, a lent balance or the what-if token; an idle balance reads two slots
-        const needsPool = p.amount < 0n || p.lent || p.token === extra;
+        // the pool's rate only for debt, a lent balance or the what-if token; an idle balance reads two slots
+        const needsPool = (p.amount < 0n || p.lent || p.token === extra) && p.vault !== ZERO;
+        // amounts in atoms: a debt as the pool books it (rounded up), a lent balance's value (rounded down)
+        const atoms = p.amount < 0n ? -(await ch.debtOf(p.token, -p.amount)) : p.lent ? await ch.lentAssetsOf(p.token, p.amount) : p.amount;
+        expect(atoms).to.equal(await ch.balanceOf(acctOf(bob), p.token));
         expect(u).to.deep.equal({
           token: p.token, decimals: p.decimals, shockBps: p.shockBps, slippageBps: p.slippageBps,
-          lentHaircutBps: p.lentHaircutBps, lent: p.lent, amount: p.amount, pool: needsPool ? p.pool : ZERO,
+          lentHaircutBps: p.lentHaircutBps, lent: p.lent, amount: atoms,
+          rate: needsPool ? await ch.borrowRatePerSecondWad(p.token) : 0n,
         });
-      });
+      }
     }
-    // L is idle: its pool is not read; W is lent and U borrowed: both carry their pool
+    // L is idle: no pool is read; W is lent and U borrowed: both carry their pool's rate
     const [, , words] = await ch.riskInputsOf(acctOf(bob), ZERO);
     expect(words[3 * 2 + 2]).to.equal(0n);
+    expect(words[3 * 1 + 2]).to.equal(await ch.borrowRatePerSecondWad(U)).and.to.be.greaterThan(0n);
     // assetWordOf: the same config word without the lent flag, for a token the account does not hold
     expect(await ch.assetWordOf(L)).to.equal(words[3 * 2]);
     expect(await ch.assetWordOf(W)).to.equal(words[0] & (2n ** 255n - 1n));
@@ -199,10 +264,10 @@ describe("Clearinghouse margin views", () => {
     await deposit(f, bob, U, 100n * E6);
     await mined(ch.connect(bob).setLending(U, 0, true));
     const p = await ch.positionOf(acctOf(bob), U);
-    expect([p.token, p.decimals, p.shockBps, p.slippageBps, p.lentHaircutBps, p.pool, p.lent]).to.deep.equal([
+    expect([p.token, p.decimals, p.shockBps, p.slippageBps, p.lentHaircutBps, p.vault, p.lent]).to.deep.equal([
       U, 6n, 100n, 10n, 9_800n, await f.pools.USDC.getAddress(), true,
     ]);
-    expect(p.amount).to.equal(await f.pools.USDC.balanceOf(await ch.getAddress()));
+    expect(p.amount).to.equal(await marginShares(f, U)); // bob is the only margin lender
     const w = await ch.positionOf(acctOf(bob), W);
     expect([w.decimals, w.amount, w.lent]).to.deep.equal([18n, 0n, false]);
     await expect(ch.positionOf(acctOf(bob), f.outsider.address)).to.be.revertedWithCustomError(ch, "AssetNotListed");

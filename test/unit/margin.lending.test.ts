@@ -1,5 +1,7 @@
 import { expect } from "chai";
-import { DAY, E18, E6, acctOf, deposit, mined, sameTime, setPrice, storedAmount, useMarginFixture, warp } from "./margin._helpers.ts";
+import {
+  DAY, E18, E6, acctOf, deposit, marginShares, mined, sameTime, setPrice, storedAmount, useMarginFixture, warp,
+} from "./margin._helpers.ts";
 
 const OFFSET = 10n ** 6n; // the pools' ERC-4626 virtual-share offset (10^6)
 
@@ -9,17 +11,16 @@ describe("Clearinghouse.setLending", () => {
   it("turns idle atoms into pool shares at the ERC-4626 rate, and back", async () => {
     const f = fx();
     const { ch, alice, U } = f;
-    const pool = f.pools.USDC;
     await deposit(f, alice, U, 1_000n * E6);
-    const [supply0, assets0, chShares0] = [await pool.totalSupply(), await pool.totalAssets(), await pool.balanceOf(ch)];
+    const [supply0, assets0, chShares0] = [await ch.totalSupplyShares(U), await ch.supplyAssets(U), await marginShares(f, U)];
     // shares rounded down: the pool's side
     const shares = (1_000n * E6 * (supply0 + OFFSET)) / (assets0 + 1n);
     await expect(ch.connect(alice).setLending(U, 0, true)).to.emit(ch, "LendingSet").withArgs(acctOf(alice), U, true);
     const p = await ch.positionOf(acctOf(alice), U);
     expect([p.amount, p.lent]).to.deep.equal([shares, true]);
-    expect(await pool.balanceOf(ch)).to.equal(chShares0 + shares);
-    expect(await pool.cash()).to.equal(assets0 + 1_000n * E6);
-    const [supply1, assets1] = [await pool.totalSupply(), await pool.totalAssets()];
+    expect(await marginShares(f, U)).to.equal(chShares0 + shares);
+    expect(await ch.cash(U)).to.equal(assets0 + 1_000n * E6);
+    const [supply1, assets1] = [await ch.totalSupplyShares(U), await ch.supplyAssets(U)];
     expect(await ch.balanceOf(acctOf(alice), U)).to.equal((shares * (assets1 + 1n)) / (supply1 + OFFSET));
 
     const back = (shares * (assets1 + 1n)) / (supply1 + OFFSET); // assets rounded down: the pool's side
@@ -27,7 +28,7 @@ describe("Clearinghouse.setLending", () => {
     const q = await ch.positionOf(acctOf(alice), U);
     expect([q.amount, q.lent]).to.deep.equal([back, false]);
     expect(back).to.be.within(1_000n * E6 - 1n, 1_000n * E6);
-    expect(await pool.balanceOf(ch)).to.equal(chShares0);
+    expect(await marginShares(f, U)).to.equal(chShares0);
   });
 
   it("a lent balance earns the pool's interest: balanceOf is convertToAssets of the shares", async () => {
@@ -51,65 +52,72 @@ describe("Clearinghouse.setLending", () => {
   it("deposits into a lent balance mint shares; withdrawals burn them (rounded up)", async () => {
     const f = fx();
     const { ch, alice, U } = f;
-    const pool = f.pools.USDC;
+    const pool = f.pools.USDC; // the LendingVault: it holds no tokens and is not called
     await mined(ch.connect(alice).setLending(U, 0, true)); // opt in with nothing: only the flag
     expect(await storedAmount(f, acctOf(alice), U)).to.equal(0n);
     expect((await ch.positionOf(acctOf(alice), U)).lent).to.equal(true);
-    const minted = await pool.previewDeposit(500n * E6);
-    const [cash0, chShares0] = [await pool.cash(), await pool.balanceOf(ch)];
-    // one token movement: owner → pool, the vault untouched; the pool mints what deposit would
+    const minted = await ch.lentSharesFor(U, 500n * E6);
+    expect(minted).to.equal(await pool.previewDeposit(500n * E6)); // the vault's conversion is the pool's
+    const [cash0, chShares0] = [await ch.cash(U), await marginShares(f, U)];
+    // one token movement: owner → the vault, where the pool's cash sits; the supply mints what deposit would
     const tx = await ch.connect(alice).deposit(U, 0, 500n * E6);
-    await expect(tx).to.changeTokenBalances(f.ethers, f.usdc, [alice, ch, pool], [-500n * E6, 0n, 500n * E6]);
-    await expect(tx).to.emit(pool, "Deposit").withArgs(await ch.getAddress(), await ch.getAddress(), 500n * E6, minted);
+    await expect(tx).to.changeTokenBalances(f.ethers, f.usdc, [alice, ch, pool], [-500n * E6, 500n * E6, 0n]);
+    await expect(tx).to.emit(ch, "Deposited").withArgs(acctOf(alice), U, 500n * E6);
     expect(await storedAmount(f, acctOf(alice), U)).to.equal(minted);
-    expect([await pool.cash(), await pool.balanceOf(ch)]).to.deep.equal([cash0 + 500n * E6, chShares0 + minted]);
+    expect([await ch.cash(U), await marginShares(f, U)]).to.deep.equal([cash0 + 500n * E6, chShares0 + minted]);
     const burnt = await pool.previewWithdraw(200n * E6);
-    // and back in one movement: the pool pays the receiver, the vault untouched
+    // and back in one movement: the vault pays the receiver out of the pool's cash
     await expect(ch.connect(alice).withdraw(U, 0, 200n * E6, f.carol.address)).to.changeTokenBalances(
       f.ethers,
       f.usdc,
       [f.carol, ch, pool],
-      [200n * E6, 0n, -200n * E6],
+      [200n * E6, -200n * E6, 0n],
     );
+    expect(await ch.cash(U)).to.equal(cash0 + 300n * E6);
     expect(await storedAmount(f, acctOf(alice), U)).to.equal(minted - burnt);
   });
 
-  it("a lent deposit is capped like a pool deposit and refuses zero; supplyReceived is the Clearinghouse's alone", async () => {
+  it("a lent deposit is capped like a vault deposit (SupplyRefused) and refuses zero", async () => {
     const f = fx();
     const { ch, alice, U } = f;
     const pool = f.pools.USDC;
     await mined(ch.connect(alice).setLending(U, 0, true));
     await expect(ch.connect(alice).deposit(U, 0, 0n)).to.be.revertedWithCustomError(ch, "ZeroAmount");
-    const max = await pool.maxDeposit(await ch.getAddress());
+    await mined(ch.connect(f.admin).setCaps(U, (await ch.supplyAssets(U)) + 1_000n * E6, 2n ** 200n));
+    const max = await pool.maxDeposit(alice.address);
+    expect(max).to.be.within(1_000n * E6 - 10n, 1_000n * E6);
     await expect(ch.connect(alice).deposit(U, 0, max + 1n))
-      .to.be.revertedWithCustomError(pool, "ERC4626ExceededMaxDeposit")
-      .withArgs(await ch.getAddress(), max + 1n, max);
-    await expect(pool.connect(alice).supplyReceived(1n))
-      .to.be.revertedWithCustomError(pool, "NotClearinghouse")
-      .withArgs(alice.address);
+      .to.be.revertedWithCustomError(ch, "SupplyRefused")
+      .withArgs(max + 1n, max);
+    // idle funds turned lent are capped alike
+    await mined(ch.connect(alice).setLending(U, 0, false));
+    await deposit(f, alice, U, max + 1n);
+    await expect(ch.connect(alice).setLending(U, 0, true)).to.be.revertedWithCustomError(ch, "SupplyRefused");
   });
 
-  it("a borrow is paid by the pool straight to the receiver; only an idle part leaves the vault", async () => {
+  it("a borrow is paid out of the pool's cash in the vault, straight to the receiver, with the idle part", async () => {
     const f = fx();
     const { ch, bob, U, W } = f;
     const pool = f.pools.USDC;
     await deposit(f, bob, W, 10n * E18);
+    const cash0 = await ch.cash(U);
     const tx = await ch.connect(bob).borrow(U, 0, 1_000n * E6, f.carol.address);
-    await expect(tx).to.changeTokenBalances(f.ethers, f.usdc, [f.carol, ch, pool], [1_000n * E6, 0n, -1_000n * E6]);
+    await expect(tx).to.changeTokenBalances(f.ethers, f.usdc, [f.carol, ch, pool], [1_000n * E6, -1_000n * E6, 0n]);
     await expect(tx).to.emit(ch, "Borrowed").withArgs(acctOf(bob), U, 1_000n * E6, 1_000n * E6, f.carol.address);
-    // 300 idle and a 200 borrow: the vault pays 300, the pool 200, both to the receiver
+    expect(await ch.cash(U)).to.equal(cash0 - 1_000n * E6);
+    // 300 idle and a 200 borrow: one transfer of 500 to the receiver, 200 of it out of the pool's cash
     await deposit(f, bob, U, 1_300n * E6); // repays the 1,000 first, leaves 300 idle
     await mined(ch.connect(bob).setBorrowPolicy(0, false, true));
     // the 1,000 borrowed accrued interest for the seconds the blocks took (wall-clock time), so the
-    // idle part is 300 less that interest: the vault pays it, the pool the rest
-    const holders = [f.carol.address, await ch.getAddress(), await pool.getAddress()];
-    const before = await Promise.all(holders.map((h) => f.usdc.balanceOf(h)));
-    await mined(ch.connect(bob).withdraw(U, 0, 500n * E6, f.carol.address));
-    const after = await Promise.all(holders.map((h) => f.usdc.balanceOf(h)));
-    const [toCarol, fromVault, fromPool] = after.map((a, i) => a - before[i]);
-    expect(toCarol).to.equal(500n * E6);
-    expect(fromVault).to.be.within(-300n * E6, -300n * E6 + 10_000n);
-    expect(fromVault + fromPool).to.equal(-500n * E6);
+    // idle part is 300 less that interest and the borrow the rest
+    const cash1 = await ch.cash(U);
+    await expect(ch.connect(bob).withdraw(U, 0, 500n * E6, f.carol.address)).to.changeTokenBalances(
+      f.ethers,
+      f.usdc,
+      [f.carol, ch, pool],
+      [500n * E6, -500n * E6, 0n],
+    );
+    expect(cash1 - (await ch.cash(U))).to.be.within(200n * E6, 200n * E6 + 10_000n);
     expect(await ch.balanceOf(acctOf(bob), U)).to.be.within(-200n * E6 - 1n, -200n * E6);
   });
 

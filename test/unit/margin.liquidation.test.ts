@@ -74,13 +74,12 @@ describe("Clearinghouse.liquidate", () => {
     await mined(ch.connect(carol).liquidate(acctOf(bob), U, 100n * E6, W, 0));
   });
 
-  it("the repayment goes from the vault to the pool, logged once, in Liquidated with the shares burnt", async () => {
+  it("the repayment goes from the liquidator's balance to the pool's cash, logged once, in Liquidated with the shares burnt", async () => {
     const f = fx();
     const { ch, bob, carol, W, U } = f;
-    const pool = f.pools.USDC;
     await underwater(f);
     const [shares0, cash0, vault0, reserve0] = [
-      await storedAmount(f, acctOf(bob), U), await pool.cash(), await f.usdc.balanceOf(ch), await ch.reserveOf(U),
+      await storedAmount(f, acctOf(bob), U), await ch.cash(U), await f.usdc.balanceOf(ch), await ch.reserveOf(U),
     ];
     const tx = await ch.connect(carol).liquidate(acctOf(bob), U, 100n * E6, W, 0);
     const burnt = (await storedAmount(f, acctOf(bob), U)) - shares0;
@@ -88,10 +87,10 @@ describe("Clearinghouse.liquidate", () => {
     const seized = mSeized(100n * E6, WAD, 6n, P_DROP, 18n, 0n);
     await expect(tx).to.emit(ch, "Liquidated").withArgs(acctOf(bob), acctOf(carol), U, 100n * E6, burnt, W, seized, 0n);
     await expect(tx).not.to.emit(ch, "Repaid");
-    await expect(tx).not.to.emit(pool, "Repaid");
-    // all 100 USDC left the vault for the pool's cash: the sub-share dust stays there, not in the reserve
-    expect(await f.usdc.balanceOf(ch)).to.equal(vault0 - 100n * E6);
-    expect(await pool.cash()).to.equal(cash0 + 100n * E6);
+    // all 100 USDC went from carol's balance to the pool's cash, both in the vault: no token moved, and
+    // the sub-share dust stays in the cash, not in the reserve
+    expect(await f.usdc.balanceOf(ch)).to.equal(vault0);
+    expect(await ch.cash(U)).to.equal(cash0 + 100n * E6);
     expect(await ch.reserveOf(U)).to.equal(reserve0);
   });
 
@@ -187,7 +186,7 @@ describe("Clearinghouse.liquidate", () => {
     const { ch, atlas, bob, carol, W, U } = f;
     await underwater(f);
     await warp(f, 3_600n); // the borrow index is above 1.0: one atom repays no whole share
-    expect(await f.pools.USDC.borrowIndexWad()).to.be.greaterThan(WAD);
+    expect(await f.ch.borrowIndexWad(f.U)).to.be.greaterThan(WAD);
     await sameTime(f);
     const before = await atlas.maintenanceValue(acctOf(bob));
     await sameTime(f);

@@ -93,7 +93,7 @@ describe("docs/RISK.md worked example: long 10 WETH spot on borrowed USDC, short
     expect((await ethPerp.funding()).premiumPpm).to.equal(0n); // Carol's bid is gone: one side empty
 
     // USDC: x = 30,000 cash leg − 24,015 × (1 + r·T)
-    const rate = await f.pools.USDC.borrowRatePerSecondWad();
+    const rate = await f.ch.borrowRatePerSecondWad(f.U);
     expect(rate).to.equal(38_075_533n);
     const minus = divUp(24_015n * E6 * (WAD + rate * DEBT_SECONDS), WAD);
     expect(minus).to.equal(24_015_790_028n);

@@ -6,7 +6,7 @@ export { spotMarketDeployerAbi } from "./SpotMarketDeployer.ts";
 export { accessManagerAbi } from "./AccessManager.ts";
 export { mockErc20Abi } from "./MockERC20.ts";
 export { atlasAbi } from "./Atlas.ts";
-export { lendingPoolAbi } from "./LendingPool.ts";
+export { lendingVaultAbi } from "./LendingVault.ts";
 export { oracleRouterAbi } from "./OracleRouter.ts";
 export { perpMarketAbi } from "./PerpMarket.ts";
 export { perpLiquidatorAbi } from "./PerpLiquidator.ts";

@@ -357,7 +357,7 @@ export interface AtlasAsset {
   shockBps: bigint;
   slippageBps: bigint;
   lentHaircutBps: bigint;
-  /** The token's LendingPool; the zero address when it has none. */
+  /** The token's LendingVault (its pool is in the Clearinghouse); the zero address when it has no pool. */
   pool: Address;
   /** `OracleRouter.tryPrice`: `ok` false when the price is missing, stale or out of bounds. */
   /**
@@ -371,7 +371,7 @@ export interface AtlasAsset {
   poolState?: PoolState;
 }
 
-/** What what-if views and liquidation previews need of a LendingPool (its views at the snapshot's block). */
+/** What what-if views and liquidation previews need of a pool (the Clearinghouse's views of it at the snapshot's block). */
 export interface PoolState {
   borrowIndexWad: bigint;
   cash: bigint;
@@ -482,7 +482,7 @@ export function poolStateOf(a: AtlasAsset): PoolState {
 }
 
 /**
- * `LendingPool.borrowQuote` on a snapshot's pool state (totalBorrows as the pool derives it, rounded
+ * `Clearinghouse.borrowQuote` on a snapshot's pool state (totalBorrows as the pool derives it, rounded
  * down), or `borrowQuoteAfterRedeem` once `redeemedAssets` have left the cash.
  */
 export function quote(ps: PoolState, extraAssets: bigint, redeemedAssets = 0n): { ratePerSecondWad: bigint; borrowable: bigint } {

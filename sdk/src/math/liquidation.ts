@@ -2,7 +2,7 @@
  * Liquidation previews: `Clearinghouse.liquidate` copied onto an `AtlasSnapshot` (the discount,
  * the collateral seized, the account's balances after, the checks in the contract's order) so
  * a liquidator can find how much to repay before sending anything. Same integer operations and
- * roundings as `contracts/Clearinghouse.sol` and `contracts/LendingPool.sol`; the Atlas figures
+ * roundings as `contracts/Clearinghouse.sol` and `contracts/libraries/LendingLib.sol`; the Atlas figures
  * come from `./atlas.ts`.
  *
  * A preview is exact when the liquidation runs at the snapshot's timestamp with the same

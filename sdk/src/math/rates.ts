@@ -9,7 +9,7 @@ export const WAD = 10n ** 18n;
 export const BPS = 10_000n;
 export const SECONDS_PER_YEAR = 365n * 86_400n;
 
-/** A pool's kinked utilisation model, rates per year in WAD (as `LendingPool.rateModel()`). */
+/** A pool's kinked utilisation model, rates per year in WAD (as `Clearinghouse.rateModelOf(token)`). */
 export interface RateModel {
   baseRatePerYearWad: bigint;
   slope1PerYearWad: bigint;
@@ -57,7 +57,7 @@ export function grow(indexWad: bigint, ratePerSecond: bigint, dt: bigint): bigin
   return indexWad + mulDiv(indexWad, ratePerSecond * dt, WAD, "ceil");
 }
 
-/** What `LendingPool.borrowQuote` reads: the pool's state with interest accrued. */
+/** What `Clearinghouse.borrowQuote` reads: the pool's state with interest accrued. */
 export interface QuoteState {
   cash: bigint;
   totalBorrows: bigint;
@@ -67,7 +67,7 @@ export interface QuoteState {
 }
 
 /**
- * `LendingPool.borrowQuote`: the borrow rate once `extraAssets` more are borrowed (at most the
+ * `Clearinghouse.borrowQuote`: the borrow rate once `extraAssets` more are borrowed (at most the
  * cash), and how much can be borrowed now (cash, and room under the borrow cap).
  */
 export function borrowQuote(s: QuoteState, extraAssets: bigint): { ratePerSecondWad: bigint; borrowable: bigint } {
@@ -75,7 +75,7 @@ export function borrowQuote(s: QuoteState, extraAssets: bigint): { ratePerSecond
 }
 
 /**
- * `LendingPool.borrowQuoteAfterRedeem`: `borrowQuote` once `redeemedAssets` have left the cash
+ * `Clearinghouse.borrowQuoteAfterRedeem`: `borrowQuote` once `redeemedAssets` have left the cash
  * first (a margin account's lent balance, redeemed before it borrows; at most all the cash).
  * @example borrowQuoteAfterRedeem(state, lentAtoms, 0n).borrowable // what a lender can borrow on top
  */
@@ -92,7 +92,7 @@ export function borrowQuoteAfterRedeem(
   return { ratePerSecondWad: ratePerSecond, borrowable };
 }
 
-/** Supply rate per second as `LendingPool.supplyRatePerSecondWad`: rate · u · (1 − reserve factor), rounded down. */
+/** Supply rate per second as `Clearinghouse.supplyRatePerSecondWad`: rate · u · (1 − reserve factor), rounded down. */
 export function supplyRatePerSecondWad(m: RateModel, uWad: bigint, reserveFactorBps: bigint): bigint {
   const grossWad = mulDiv(ratePerSecondWad(m, uWad), uWad, WAD);
   return (grossWad * (BPS - reserveFactorBps)) / BPS;

@@ -1,5 +1,5 @@
 import { erc20Abi, getAddress, zeroAddress, type Address, type Client, type ContractFunctionParameters } from "viem";
-import { clearinghouseAbi, lendingPoolAbi } from "../../abis/index.ts";
+import { clearinghouseAbi, lendingVaultAbi } from "../../abis/index.ts";
 import { InvalidParameterError } from "../../errors/client.ts";
 import { NoPoolError } from "../../errors/contract.ts";
 import { withDecodedErrors } from "../../errors/decode.ts";
@@ -8,7 +8,7 @@ import { readMany, type ReadOptions } from "../../internal/read.ts";
 import { aprBps, apyBps, type RateModel } from "../../math/rates.ts";
 
 export interface GetPoolsParameters extends ReadOptions {
-  /** Pools to read. */
+  /** Pools to read, by their LendingVault. */
   pools?: readonly Address[];
   /** Or tokens whose pools to read (needs `clearinghouse`); a token without a pool throws NoPoolError. */
   tokens?: readonly Address[];
@@ -17,6 +17,7 @@ export interface GetPoolsParameters extends ReadOptions {
 
 /** One lending pool's state; every figure includes interest accrued up to the block read. */
 export interface PoolInfo {
+  /** The pool's LendingVault (ERC-4626 for outside lenders); the pool itself is in the Clearinghouse. */
   pool: Address;
   asset: Address;
   assetDecimals: number;
@@ -49,28 +50,30 @@ export interface PoolInfo {
 
 export type GetPoolsReturnType = PoolInfo[];
 
+/** The Clearinghouse's views of one pool, keyed by token (`PoolInfo`'s names where they differ). */
 const VIEWS = [
-  "asset",
-  "totalAssets",
-  "totalSupply",
+  "supplyAssets",
+  "totalSupplyShares",
   "cash",
   "totalBorrows",
   "totalBorrowShares",
-  "reserves",
+  "poolReserves",
   "borrowIndexWad",
   "utilizationWad",
   "borrowRatePerSecondWad",
   "supplyRatePerSecondWad",
-  "caps",
-  "reserveFactorBps",
-  "rateModel",
+  "capsOf",
+  "reserveFactorBpsOf",
+  "rateModelOf",
   "lastAccrualTimestamp",
+  "vaultOf",
 ] as const;
 
 /**
- * Reads lending pools in one batched call (plus one for the assets' decimals): cash, borrows,
- * reserves, utilisation, caps, and the borrow and supply rates per second with their APR and
- * APY in bps.
+ * Reads lending pools (held by the Clearinghouse, one per token) in one batched call (plus one for
+ * the assets' decimals): cash, borrows, reserves, utilisation, caps, and the borrow and supply rates
+ * per second with their APR and APY in bps. A pool is named by its token (`tokens`, with
+ * `clearinghouse`) or by its LendingVault (`pools`: the vault's asset and core are read first).
  *
  * @example
  * const [usdcPool] = await getPools(client, { clearinghouse, tokens: [usdc] })
@@ -79,47 +82,58 @@ const VIEWS = [
 export async function getPools(client: Client, parameters: GetPoolsParameters): Promise<GetPoolsReturnType> {
   const { pools = [], tokens = [], clearinghouse, ...options } = parameters;
   return withDecodedErrors(async () => {
-    let addresses = [...pools];
+    // (clearinghouse, token) of every pool asked for
+    const keys: [Address, Address][] = [];
+    if (pools.length) {
+      const r = (await readMany(
+        client,
+        pools.flatMap((v) => [
+          { address: v, abi: lendingVaultAbi, functionName: "core" },
+          { address: v, abi: lendingVaultAbi, functionName: "asset" },
+        ]) as ContractFunctionParameters[],
+        options,
+      )) as Address[];
+      pools.forEach((_, i) => keys.push([r[2 * i], r[2 * i + 1]]));
+    }
     if (tokens.length) {
       if (!clearinghouse) throw new InvalidParameterError("`tokens` needs `clearinghouse` to find their pools");
       const ch = clearinghouse;
-      const zero = `0x${"00".repeat(32)}` as const;
-      const ps = await readMany(
+      const vaults = await readMany(
         client,
-        tokens.map((t) => ({ address: ch, abi: clearinghouseAbi, functionName: "positionOf", args: [zero, t] }) as const),
+        tokens.map((t) => ({ address: ch, abi: clearinghouseAbi, functionName: "vaultOf", args: [t] }) as const),
         options,
       );
-      ps.forEach((p, i) => {
-        if (p.pool === zeroAddress) throw contractError(NoPoolError, { token: getAddress(tokens[i]) });
+      vaults.forEach((v, i) => {
+        if (v === zeroAddress) throw contractError(NoPoolError, { token: getAddress(tokens[i]) });
+        keys.push([ch, tokens[i]]);
       });
-      addresses = [...addresses, ...ps.map((p) => p.pool)];
     }
-    const calls: ContractFunctionParameters[] = addresses.flatMap((address) =>
-      VIEWS.map((functionName) => ({ address, abi: lendingPoolAbi, functionName })),
+    const calls: ContractFunctionParameters[] = keys.flatMap(([ch, token]) =>
+      VIEWS.map((functionName) => ({ address: ch, abi: clearinghouseAbi, functionName, args: [token] })),
     );
     const r = (await readMany(client, calls, options)) as unknown[];
     const at = (i: number, view: (typeof VIEWS)[number]) => r[i * VIEWS.length + VIEWS.indexOf(view)];
     const decimals = (await readMany(
       client,
-      addresses.map((_, i) => ({ address: at(i, "asset") as Address, abi: erc20Abi, functionName: "decimals" }) as const),
+      keys.map(([, token]) => ({ address: token, abi: erc20Abi, functionName: "decimals" }) as const),
       options,
     )) as number[];
-    return addresses.map((pool, i): PoolInfo => {
+    return keys.map(([, token], i): PoolInfo => {
       const big = (v: (typeof VIEWS)[number]) => at(i, v) as bigint;
-      const [supplyCapAssets, borrowCapAssets] = at(i, "caps") as readonly [bigint, bigint];
-      const m = at(i, "rateModel") as Record<keyof RateModel, bigint>;
+      const [supplyCapAssets, borrowCapAssets] = at(i, "capsOf") as readonly [bigint, bigint];
+      const m = at(i, "rateModelOf") as Record<keyof RateModel, bigint>;
       const borrowRate = big("borrowRatePerSecondWad");
       const supplyRate = big("supplyRatePerSecondWad");
       return {
-        pool: getAddress(pool),
-        asset: getAddress(at(i, "asset") as Address),
+        pool: getAddress(at(i, "vaultOf") as Address),
+        asset: getAddress(token),
         assetDecimals: decimals[i],
-        totalAssets: big("totalAssets"),
-        totalSupply: big("totalSupply"),
+        totalAssets: big("supplyAssets"),
+        totalSupply: big("totalSupplyShares"),
         cash: big("cash"),
         totalBorrows: big("totalBorrows"),
         totalBorrowShares: big("totalBorrowShares"),
-        reserves: big("reserves"),
+        reserves: big("poolReserves"),
         borrowIndexWad: big("borrowIndexWad"),
         utilizationWad: big("utilizationWad"),
         borrowRatePerSecondWad: borrowRate,
@@ -130,7 +144,7 @@ export async function getPools(client: Client, parameters: GetPoolsParameters): 
         supplyApyBps: apyBps(supplyRate, "floor"),
         supplyCapAssets,
         borrowCapAssets,
-        reserveFactorBps: BigInt(at(i, "reserveFactorBps") as number),
+        reserveFactorBps: BigInt(at(i, "reserveFactorBpsOf") as number),
         rateModel: {
           baseRatePerYearWad: BigInt(m.baseRatePerYearWad),
           slope1PerYearWad: BigInt(m.slope1PerYearWad),

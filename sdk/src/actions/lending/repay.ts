@@ -9,7 +9,7 @@ import {
   type TransactionReceipt,
 } from "viem";
 import { readContract } from "viem/actions";
-import { clearinghouseAbi, lendingPoolAbi } from "../../abis/index.ts";
+import { clearinghouseAbi } from "../../abis/index.ts";
 import { NothingToRepayError } from "../../errors/client.ts";
 import { withDecodedErrors } from "../../errors/decode.ts";
 import { resolveAccount } from "../../internal/account.ts";
@@ -57,12 +57,11 @@ async function prepare(client: Client, p: RepayParameters & SyncOptions) {
   const sub = p.sub ?? 0n;
   let atoms: bigint;
   if (p.atoms === "all") {
-    const [balance, position] = await readMany(client, [
+    const [balance, rate] = await readMany(client, [
       { address: p.clearinghouse, abi: clearinghouseAbi, functionName: "balanceOf", args: [accountId(owner, sub), p.token] },
-      { address: p.clearinghouse, abi: clearinghouseAbi, functionName: "positionOf", args: [accountId(owner, sub), p.token] },
+      { address: p.clearinghouse, abi: clearinghouseAbi, functionName: "borrowRatePerSecondWad", args: [p.token] },
     ] as const);
     if (balance >= 0n) throw new NothingToRepayError(p.token, owner, sub);
-    const rate = await readContract(client, { address: position.pool, abi: lendingPoolAbi, functionName: "borrowRatePerSecondWad" });
     const debt = -balance;
     // rounded up: the repayment must not fall short of the debt when mined
     const interest = (debt * rate * REPAY_ALL_INTEREST_SECONDS + 10n ** 18n - 1n) / 10n ** 18n;

@@ -1,12 +1,12 @@
 import { erc20Abi, isAddressEqual, maxUint256, parseEventLogs, type Address, type Client, type Hash, type TransactionReceipt } from "viem";
 import { readContract } from "viem/actions";
-import { lendingPoolAbi } from "../../abis/index.ts";
+import { lendingVaultAbi } from "../../abis/index.ts";
 import { withDecodedErrors } from "../../errors/decode.ts";
 import { resolveAccount } from "../../internal/account.ts";
 import { sendWrite, sendWriteSync, type SyncOptions, type WriteOptions, type WriteRequest } from "../../internal/write.ts";
 
 export interface SupplyParameters extends WriteOptions {
-  /** The LendingPool (ERC-4626 vault) of the asset. */
+  /** The LendingVault (ERC-4626, over the Clearinghouse's pool) of the asset. */
   pool: Address;
   /** Asset atoms to lend. */
   assets: bigint;
@@ -31,7 +31,7 @@ export interface SupplySyncReturnType {
 
 async function prepare(client: Client, p: SupplyParameters & SyncOptions) {
   const sender = resolveAccount(client, p.account, "supply");
-  const asset = await readContract(client, { address: p.pool, abi: lendingPoolAbi, functionName: "asset" });
+  const asset = await readContract(client, { address: p.pool, abi: lendingVaultAbi, functionName: "asset" });
   const allowance = await readContract(client, {
     address: asset,
     abi: erc20Abi,
@@ -51,7 +51,7 @@ async function prepare(client: Client, p: SupplyParameters & SyncOptions) {
   }
   const req: WriteRequest = {
     address: p.pool,
-    abi: lendingPoolAbi,
+    abi: lendingVaultAbi,
     functionName: "deposit",
     args: [p.assets, p.receiver ?? sender.address],
   };
@@ -84,7 +84,7 @@ export async function supplySync(client: Client, parameters: SupplyParameters & 
     const { req, approval, options } = await prepare(client, parameters);
     const receipt = await sendWriteSync(client, req, options, "supply");
     const own = receipt.logs.filter((l) => isAddressEqual(l.address, parameters.pool));
-    const [deposit] = parseEventLogs({ abi: lendingPoolAbi, logs: own, eventName: "Deposit" });
+    const [deposit] = parseEventLogs({ abi: lendingVaultAbi, logs: own, eventName: "Deposit" });
     return { receipt, approval, shares: deposit.args.shares };
   });
 }

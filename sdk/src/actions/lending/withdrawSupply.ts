@@ -1,6 +1,6 @@
 import { isAddressEqual, parseEventLogs, type Address, type Client, type Hash, type TransactionReceipt } from "viem";
 import { readContract } from "viem/actions";
-import { lendingPoolAbi } from "../../abis/index.ts";
+import { lendingVaultAbi } from "../../abis/index.ts";
 import { withDecodedErrors } from "../../errors/decode.ts";
 import { resolveAccount } from "../../internal/account.ts";
 import { sendWrite, sendWriteSync, type SyncOptions, type WriteOptions, type WriteRequest } from "../../internal/write.ts";
@@ -40,13 +40,13 @@ async function request(client: Client, p: WithdrawSupplyParameters): Promise<Wri
   const owner = p.owner ?? sender;
   const receiver = p.receiver ?? sender;
   if (p.assets !== undefined) {
-    return { address: p.pool, abi: lendingPoolAbi, functionName: "withdraw", args: [p.assets, receiver, owner] };
+    return { address: p.pool, abi: lendingVaultAbi, functionName: "withdraw", args: [p.assets, receiver, owner] };
   }
   const shares =
     p.shares === "all"
-      ? await readContract(client, { address: p.pool, abi: lendingPoolAbi, functionName: "balanceOf", args: [owner] })
+      ? await readContract(client, { address: p.pool, abi: lendingVaultAbi, functionName: "balanceOf", args: [owner] })
       : p.shares;
-  return { address: p.pool, abi: lendingPoolAbi, functionName: "redeem", args: [shares, receiver, owner] };
+  return { address: p.pool, abi: lendingVaultAbi, functionName: "redeem", args: [shares, receiver, owner] };
 }
 
 /**
@@ -76,7 +76,7 @@ export async function withdrawSupplySync(
   return withDecodedErrors(async () => {
     const receipt = await sendWriteSync(client, await request(client, parameters), parameters, "withdrawSupply");
     const own = receipt.logs.filter((l) => isAddressEqual(l.address, parameters.pool));
-    const [w] = parseEventLogs({ abi: lendingPoolAbi, logs: own, eventName: "Withdraw" });
+    const [w] = parseEventLogs({ abi: lendingVaultAbi, logs: own, eventName: "Withdraw" });
     return { receipt, assets: w.args.assets, shares: w.args.shares };
   });
 }

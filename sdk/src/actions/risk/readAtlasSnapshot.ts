@@ -1,6 +1,6 @@
 import { getAddress, isAddressEqual, zeroAddress, type Address, type Client, type ContractFunctionParameters } from "viem";
 import { getBlock, getBlockNumber, readContract } from "viem/actions";
-import { atlasAbi, clearinghouseAbi, lendingPoolAbi, oracleRouterAbi, perpMarketAbi, spotMarketAbi } from "../../abis/index.ts";
+import { atlasAbi, clearinghouseAbi, oracleRouterAbi, perpMarketAbi, spotMarketAbi } from "../../abis/index.ts";
 import { withDecodedErrors } from "../../errors/decode.ts";
 import { readMany, type ReadOptions } from "../../internal/read.ts";
 import type { AtlasAsset, AtlasPerp, AtlasPocket, AtlasPosition, AtlasSnapshot, PoolState } from "../../math/atlas.ts";
@@ -28,7 +28,7 @@ export interface ReadAtlasSnapshotParameters extends ReadOptions {
 
 export type ReadAtlasSnapshotReturnType = AtlasSnapshot;
 
-type Config = { token: Address; decimals: number; shockBps: number; slippageBps: number; lentHaircutBps: number; pool: Address };
+type Config = { token: Address; decimals: number; shockBps: number; slippageBps: number; lentHaircutBps: number; vault: Address };
 type RawPosition = Config & { amount: bigint; lent: boolean };
 
 type PerpRiskResult = {
@@ -121,17 +121,16 @@ export async function readAtlasSnapshot(
 
     // round 2: each known token's pool and price, the held balances' atoms, each market's pocket
     const known = [...configs.values()];
-    const held = rawPositions.filter((p) => p.pool !== zeroAddress && (p.amount < 0n || (p.lent && p.amount > 0n)));
+    const held = rawPositions.filter((p) => p.vault !== zeroAddress && (p.amount < 0n || (p.lent && p.amount > 0n)));
     const second = (await readMany(
       client,
       [
         ...held.map((p) => ({
-          address: p.pool,
-          abi: lendingPoolAbi,
-          functionName: p.amount < 0n ? "debtOf" : "convertToAssets",
-          args: [p.amount < 0n ? -p.amount : p.amount],
+          ...ch,
+          functionName: p.amount < 0n ? "debtOf" : "lentAssetsOf",
+          args: [p.token, p.amount < 0n ? -p.amount : p.amount],
         })),
-        ...assetCalls(known, oracle, withState),
+        ...assetCalls(ch.address, known, oracle, withState),
         ...spots.flatMap((m) => [
           { address: m, abi: spotMarketAbi, functionName: "BASE" },
           { address: m, abi: spotMarketAbi, functionName: "QUOTE" },
@@ -210,7 +209,7 @@ export async function readAtlasSnapshot(
         missing.map((t) => ({ ...ch, functionName: "positionOf", args: [ZERO_ACCOUNT, t] }) as const),
         opts,
       )) as unknown as Config[];
-      const third = (await readMany(client, assetCalls(cfgs, oracle, withState), opts)) as unknown[];
+      const third = (await readMany(client, assetCalls(ch.address, cfgs, oracle, withState), opts)) as unknown[];
       let k = 0;
       for (const c of cfgs) k = toAsset(c, third, k, assets, withState);
     }
@@ -247,28 +246,35 @@ export async function readAtlasSnapshot(
   });
 }
 
+/** The pool's views (the Clearinghouse's, keyed by token) a snapshot's `PoolState` is made of. */
 const POOL_VIEWS = [
   "borrowIndexWad",
   "cash",
-  "reserves",
+  "poolReserves",
   "totalBorrowShares",
-  "totalAssets",
-  "totalSupply",
-  "rateModel",
-  "caps",
+  "supplyAssets",
+  "totalSupplyShares",
+  "rateModelOf",
+  "capsOf",
 ] as const;
 
 /** Per token: the oracle's tryPrice and stable anchor, then its pool's rate, then (if asked) the pool's state. */
-function assetCalls(configs: readonly Config[], oracle: Address, withState: (c: Config) => boolean): ContractFunctionParameters[] {
+function assetCalls(
+  clearinghouse: Address,
+  configs: readonly Config[],
+  oracle: Address,
+  withState: (c: Config) => boolean,
+): ContractFunctionParameters[] {
   return configs.flatMap((c) => [
     { address: oracle, abi: oracleRouterAbi, functionName: "tryPrice", args: [c.token] },
     { address: oracle, abi: oracleRouterAbi, functionName: "stableAnchorOf", args: [c.token] },
-    ...(c.pool === zeroAddress
+    ...(c.vault === zeroAddress
       ? []
       : (["borrowRatePerSecondWad", ...(withState(c) ? POOL_VIEWS : [])] as const).map((functionName) => ({
-          address: c.pool,
-          abi: lendingPoolAbi,
+          address: clearinghouse,
+          abi: clearinghouseAbi,
           functionName,
+          args: [c.token],
         }))),
   ]);
 }
@@ -285,8 +291,8 @@ function toAsset(
   const [anchorWad] = results[at++] as readonly [bigint, bigint];
   let borrowRatePerSecondWad = 0n;
   let poolState: PoolState | undefined;
-  if (c.pool !== zeroAddress) borrowRatePerSecondWad = results[at++] as bigint;
-  if (c.pool !== zeroAddress && withState(c)) {
+  if (c.vault !== zeroAddress) borrowRatePerSecondWad = results[at++] as bigint;
+  if (c.vault !== zeroAddress && withState(c)) {
     const v = results.slice(at, at + POOL_VIEWS.length);
     at += POOL_VIEWS.length;
     const m = v[6] as { baseRatePerYearWad: bigint; slope1PerYearWad: bigint; slope2PerYearWad: bigint; kinkWad: bigint };
@@ -313,7 +319,7 @@ function toAsset(
     shockBps: BigInt(c.shockBps),
     slippageBps: BigInt(c.slippageBps),
     lentHaircutBps: BigInt(c.lentHaircutBps),
-    pool: getAddress(c.pool),
+    pool: getAddress(c.vault),
     price: { ok, priceWad, stableWad, anchorWad },
     borrowRatePerSecondWad,
     poolState,

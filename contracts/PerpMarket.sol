@@ -202,10 +202,10 @@ contract PerpMarket is IPerpMarket, OrderBook {
         returns (uint256 feeAtoms, uint256 socializedAtoms)
     {
         // (2) the market's fees, in whole tick units rounded up: the account gets the dust
-        TopWord top = _top;
+        TopWord top = _book.top;
         uint256 ticks = Math.ceilDiv(lossAtoms, TICK_SIZE);
         if (ticks > top.feesAccrued()) ticks = top.feesAccrued();
-        _top = top.subFees(ticks);
+        _book.top = top.subFees(ticks);
         feeAtoms = ticks * TICK_SIZE;
         // (4) the rest: every lot of the opposite side owes the same share, through its loss index
         int256 size = _positions[account].size();
@@ -344,7 +344,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
         c.cash -= int256(takerFee * TICK_SIZE);
         int256 d = t.side == 0 ? int256(t.filled) : -int256(t.filled);
         // the fills began at the maker side's best price as stored (the book's top is written in `_flush`)
-        _noteRemoval(t.side ^ 1, _top.best(t.side ^ 1));
+        _noteRemoval(t.side ^ 1, _book.top.best(t.side ^ 1));
         int256 longBefore = _longPart(c.size);
         _applyTrade(c, d, t.notional * TICK_SIZE);
         _setOpenInterest(_longPart(c.size) - longBefore + t.makerLongDelta);
@@ -381,7 +381,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
         _writePocket(c);
         if (_depthRemoved) {
             _depthRemoved = false;
-            if (c.topLoaded) _top = c.top;
+            if (c.topLoaded) _book.top = c.top;
             _updateFunding();
         }
     }
@@ -428,8 +428,8 @@ contract PerpMarket is IPerpMarket, OrderBook {
         bool removed = _depthRemoved;
         if (removed) _depthRemoved = false;
         if (c.topLoaded) {
-            TopWord before = _top; // warm: loaded by `_loadTop`
-            _top = c.top;
+            TopWord before = _book.top; // warm: loaded by `_loadTop`
+            _book.top = c.top;
             // a place or a take: a new sample and rate if the best bid or ask moved or counted depth
             // left, else only if the index is due for a refresh. A liquidation transfer leaves the
             // book alone, so the mark it priced at stays the one ATLAS values at.
@@ -538,7 +538,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
         view
         returns (int256 target, uint256 counted)
     {
-        TopWord top = _top;
+        TopWord top = _book.top;
         uint256 side = 0;
         uint256 tick = top.bestBid();
         if (tick * TICK_SIZE * WAD <= indexLot) {
@@ -559,7 +559,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
                 if (side == 0 ? price <= indexLot : price >= indexLot) break;
                 uint256 gap = side == 0 ? price - indexLot : indexLot - price;
                 if (gap > maxGap) gap = maxGap;
-                uint256 lots = _levels[LevelKeyLib.from(side, tick)].totalLots();
+                uint256 lots = _book.levels[LevelKeyLib.from(side, tick)].totalLots();
                 deepest = tick;
                 if (lots >= Math.ceilDiv(budget, indexLot)) {
                     excess += Math.mulDiv(budget, gap, indexLot); // the last level's part, rounded down
@@ -568,7 +568,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
                 // lots × index < budget: no overflow
                 excess += lots * gap;
                 budget -= lots * indexLot;
-                tick = side == 0 ? _bitmap.nextBelow(0, tick) : _bitmap.nextAbove(1, tick);
+                tick = side == 0 ? _book.bitmap.nextBelow(0, tick) : _book.bitmap.nextAbove(1, tick);
             }
             // <= maxPremium: every lot counted is worth at most the clamp over the index
             target = int256(Math.mulDiv(excess, uint256(PREMIUM_SCALE), notional));
@@ -731,7 +731,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
         p.lotSize = uint128(LOT_SIZE);
         p.tickSize = uint128(TICK_SIZE);
         p.minLots = uint64(MIN_LOTS);
-        (p.makerFeeBps, p.takerFeeBps) = (_top.makerFeeBps(), _top.takerFeeBps());
+        (p.makerFeeBps, p.takerFeeBps) = (_book.top.makerFeeBps(), _book.top.takerFeeBps());
         p.maxMakerFeeBps = uint16(MAX_MAKER_FEE_BPS);
         p.oiCapLots = uint64(OI_CAP);
         p.positionCapLots = uint64(POSITION_CAP);

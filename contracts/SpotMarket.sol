@@ -228,7 +228,7 @@ contract SpotMarket is ISpotMarket, OrderBook {
     /// from the Clearinghouse balance what the pocket could not cover.
     function _flush(Ctx memory c) internal override {
         _storePocket(c);
-        if (c.topLoaded) _top = c.top;
+        if (c.topLoaded) _book.top = c.top;
         if (c.owedBase | c.owedQuote != 0) {
             // products are < 2^72 * 2^128: they fit int256
             bool margin = CLEARINGHOUSE.settle(

@@ -126,7 +126,7 @@ contract SpotMarket is ISpotMarket, OrderBook {
         view
         returns (uint256 lockedBase, uint256 lockedQuote, uint256 unsweptBase, uint256 unsweptQuote, uint256 openOrderCount)
     {
-        return SpotLib.pocketAtoms(_spot, _config(), _account(owner, sub));
+        return SpotLib.pocketAtoms(_spot, LOT_SIZE, TICK_SIZE, _account(owner, sub));
     }
 
     /// @inheritdoc ISpotMarket
@@ -136,7 +136,7 @@ contract SpotMarket is ISpotMarket, OrderBook {
         returns (address, address, uint256, uint256, uint256, uint256)
     {
         (uint256 lockedBase, uint256 lockedQuote, uint256 unsweptBase, uint256 unsweptQuote,) =
-            SpotLib.pocketAtoms(_spot, _config(), account);
+            SpotLib.pocketAtoms(_spot, LOT_SIZE, TICK_SIZE, account);
         return (BASE, QUOTE, lockedBase, lockedQuote, unsweptBase, unsweptQuote);
     }
 }

@@ -10,6 +10,7 @@ import {OrderId, OrderIdLib} from "../types/OrderId.sol";
 import {OrderSlot, OrderSlotLib} from "../types/OrderSlot.sol";
 import {LevelKey, LevelKeyLib, LevelWord, LevelWordLib} from "../types/LevelWord.sol";
 import {TopWord} from "../types/TopWord.sol";
+import {BookConfig} from "../types/BookConfig.sol";
 import {BatchOp, BatchOpLib} from "../types/BatchOp.sol";
 import {FillWord, PlacedInfo, TakerWord, TradeSummary, TradeWordsLib} from "../types/TradeWords.sol";
 import {OperatorBand} from "../types/OperatorBand.sol";
@@ -21,8 +22,9 @@ import {Ctx, Taker} from "./BookCtx.sol";
 /// views. What a resting order commits and what a fill moves differ by market kind: spot locks
 /// funds in a pocket and credits proceeds, a perp market tracks order exposure and positions. Those
 /// parts reach the book as `Hooks` (internal function pointers the holder builds); the market's
-/// constants as a `Config`. Whoever holds the `State` (today each market contract, later the one
-/// core per market id) makes the external calls: the library holds no contract address.
+/// constants as one `BookConfig` word (on the stack). Whoever holds the `State` (today each market
+/// contract, later the one core per market id) makes the external calls: the library holds no
+/// contract address.
 /// @dev Storage per order is one slot in a 256-entry ring per (side, tick). Quote amounts inside
 /// a book are "tick units" (tickSize quote atoms); sizes are lots.
 ///
@@ -64,18 +66,6 @@ library BookLib {
         mapping(uint256 slotKey => OrderSlot) orders;
         mapping(uint256 wordKey => uint256) bitmap;
         mapping(AccountId account => mapping(uint256 clientOrderId => uint256 orderId)) clientIds;
-    }
-
-    /// @notice One market's constants: today the holder's immutables, in the core one word per market.
-    struct Config {
-        uint256 index;
-        /// @dev spot: the base token; perp: the underlying asset
-        address base;
-        address quote;
-        uint256 lotSize;
-        uint256 tickSize;
-        uint256 minLots;
-        uint256 maxMakerFeeBps;
     }
 
     /// @notice What the book leaves to the market kind inside its own logic: the holder builds it
@@ -120,7 +110,7 @@ library BookLib {
     }
 
     /// @dev Cancels the given orders of `c.account` and requires that none remain open.
-    function cancelAll(State storage s, Config memory cfg, Hooks memory h, Ctx memory c, uint256[] calldata orderIds)
+    function cancelAll(State storage s, BookConfig cfg, Hooks memory h, Ctx memory c, uint256[] calldata orderIds)
         internal
     {
         cancelMany(s, cfg, h, c, orderIds);
@@ -128,7 +118,7 @@ library BookLib {
     }
 
     /// @dev Cancels the given orders of `c.account` (each must be live and its own).
-    function cancelMany(State storage s, Config memory cfg, Hooks memory h, Ctx memory c, uint256[] calldata orderIds)
+    function cancelMany(State storage s, BookConfig cfg, Hooks memory h, Ctx memory c, uint256[] calldata orderIds)
         internal
     {
         for (uint256 i; i < orderIds.length; ++i) {
@@ -139,7 +129,7 @@ library BookLib {
     /// @dev A liquidation's cancels: the pocket and the market state are written, nothing settles.
     function cancelForLiquidation(
         State storage s,
-        Config memory cfg,
+        BookConfig cfg,
         Hooks memory h,
         Ctx memory c,
         uint256[] calldata orderIds,
@@ -155,7 +145,7 @@ library BookLib {
     /// place op, then checked against each order; the vault's check, not the market kind's).
     function batch(
         State storage s,
-        Config memory cfg,
+        BookConfig cfg,
         Hooks memory h,
         Ctx memory c,
         uint256[] calldata ops,
@@ -184,7 +174,7 @@ library BookLib {
     /// the market kind's working copy of a pocket and its write-back).
     function purgeExpired(
         State storage s,
-        Config memory cfg,
+        BookConfig cfg,
         Hooks memory h,
         uint256[] calldata orderIds,
         function(AccountId) internal view returns (Ctx memory) load,
@@ -192,7 +182,7 @@ library BookLib {
     ) internal {
         for (uint256 i; i < orderIds.length; ++i) {
             OrderId id = OrderId.wrap(orderIds[i]);
-            (,, OrderSlot ow,) = locate(s, cfg.index, id);
+            (,, OrderSlot ow,) = locate(s, cfg.index(), id);
             uint256 expiry = ow.expiry();
             require(expiry != 0 && expiry <= block.timestamp, IOrderBook.NotExpired(orderIds[i], expiry));
             Ctx memory c = load(ow.account());
@@ -204,7 +194,7 @@ library BookLib {
     /// @dev Runs the matching walk with no account and no fills: it removes expired orders and
     /// steps over dead entries from the best price of `side`, level by level, and stops at the first
     /// live order (or when its budget is spent).
-    function purgeTop(State storage s, Config memory cfg, Hooks memory h, uint256 side, uint256 maxOrders) internal {
+    function purgeTop(State storage s, BookConfig cfg, Hooks memory h, uint256 side, uint256 maxOrders) internal {
         Ctx memory c; // no account: every release goes to its owner's pocket in storage
         loadTop(s, c);
         uint256 makerSide = side & 1;
@@ -224,8 +214,8 @@ library BookLib {
         s.top = s.top.withPaused(paused);
     }
 
-    function setFees(State storage s, Config memory cfg, int16 makerFeeBps, uint16 takerFeeBps) internal {
-        s.top = withFees(s.top, cfg.maxMakerFeeBps, makerFeeBps, takerFeeBps);
+    function setFees(State storage s, BookConfig cfg, int16 makerFeeBps, uint16 takerFeeBps) internal {
+        s.top = withFees(s.top, cfg.maxMakerFeeBps(), makerFeeBps, takerFeeBps);
     }
 
     /// @dev `top` with new fees, within the bounds: taker ≤ `MAX_TAKER_FEE_BPS`, maker ≤ the
@@ -253,7 +243,7 @@ library BookLib {
     // ------------------------------------------------------------------ core
 
     /// @dev Validates, matches and rests one order of `c.account` on its working copy.
-    function placeOne(State storage s, Config memory cfg, Hooks memory h, Ctx memory c, OrderWord p)
+    function placeOne(State storage s, BookConfig cfg, Hooks memory h, Ctx memory c, OrderWord p)
         internal
         returns (uint256 orderId, uint256 filled)
     {
@@ -263,7 +253,7 @@ library BookLib {
         uint256 kind = p.kind();
         uint256 expiry = p.expiry();
         require(lots != 0, IOrderBook.ZeroSize());
-        require(lots >= cfg.minLots, IOrderBook.BelowMinSize(lots, cfg.minLots));
+        require(lots >= cfg.minLots(), IOrderBook.BelowMinSize(lots, cfg.minLots()));
         require(tick != 0 && tick <= TickBitmap.MAX_TICK, IOrderBook.TickOutOfRange(tick));
         require(kind <= OW.MARKET, IOrderBook.InvalidOrderType(kind));
         require(expiry == 0 || expiry > block.timestamp, IOrderBook.Expired(expiry));
@@ -314,7 +304,7 @@ library BookLib {
     }
 
     /// @dev Walks the opposite side from its best tick while it crosses `t.limitTick`.
-    function matchOrders(State storage s, Config memory cfg, Hooks memory h, Ctx memory c, Taker memory t) internal {
+    function matchOrders(State storage s, BookConfig cfg, Hooks memory h, Ctx memory c, Taker memory t) internal {
         uint256 makerSide = t.side ^ 1;
         t.tick = c.top.best(makerSide);
         while (true) {
@@ -373,14 +363,14 @@ library BookLib {
     /// and straggler count updated; the caller writes it or resets an emptied level).
     function matchLevel(
         State storage s,
-        Config memory cfg,
+        BookConfig cfg,
         Hooks memory h,
         Ctx memory c,
         Taker memory t,
         LevelKey key,
         LevelWord lw
     ) internal returns (LevelWord) {
-        OrderId idBase = OrderIdLib.base(cfg.index, LevelKey.unwrap(key), lw.epoch());
+        OrderId idBase = OrderIdLib.base(cfg.index(), LevelKey.unwrap(key), lw.epoch());
         uint256 makerSide = key.side();
         while (!lw.isEmpty() && !stopped(t)) {
             uint256 head = lw.head();
@@ -447,7 +437,7 @@ library BookLib {
     }
 
     /// @dev Queues `lots` of order word `p` at its tick and commits them (`lock`).
-    function rest(State storage s, Config memory cfg, Hooks memory h, Ctx memory c, OrderWord p, uint256 lots)
+    function rest(State storage s, BookConfig cfg, Hooks memory h, Ctx memory c, OrderWord p, uint256 lots)
         internal
         returns (uint256 orderId)
     {
@@ -477,7 +467,7 @@ library BookLib {
 
     /// @dev Appends an order slot at the level's tail; flags the tick and moves the best
     /// price when the level was empty.
-    function enqueue(State storage s, Config memory cfg, Ctx memory c, uint256 side, uint256 tick, OrderSlot slot)
+    function enqueue(State storage s, BookConfig cfg, Ctx memory c, uint256 side, uint256 tick, OrderSlot slot)
         internal
         returns (uint256)
     {
@@ -502,7 +492,7 @@ library BookLib {
                 if (ask == 0 || tick < ask) c.top = top.withBestAsk(tick);
             }
         }
-        return OrderId.unwrap(OrderIdLib.from(cfg.index, LevelKey.unwrap(key), epoch, pos));
+        return OrderId.unwrap(OrderIdLib.from(cfg.index(), LevelKey.unwrap(key), epoch, pos));
     }
 
     /// @dev The queue spans the whole ring: returns the first position from `pos` whose slot holds
@@ -533,10 +523,10 @@ library BookLib {
     }
 
     /// @dev Removes a live order of `c.account`; `expired` only changes the event emitted.
-    function cancel(State storage s, Config memory cfg, Hooks memory h, Ctx memory c, OrderId orderId, bool expired)
+    function cancel(State storage s, BookConfig cfg, Hooks memory h, Ctx memory c, OrderId orderId, bool expired)
         internal
     {
-        (LevelKey key, LevelWord lw, OrderSlot ow, uint256 slotKey) = locate(s, cfg.index, orderId);
+        (LevelKey key, LevelWord lw, OrderSlot ow, uint256 slotKey) = locate(s, cfg.index(), orderId);
         require(ow.isOwnedBy(c.account), IOrderBook.NotOrderOwner(OrderId.unwrap(orderId), c.account));
         remove(s, h, c, orderId, key, lw, ow, slotKey, expired);
     }
@@ -575,11 +565,11 @@ library BookLib {
         else emit IOrderBook.OrderCancelled(OrderId.unwrap(orderId), lots);
     }
 
-    function cancelByClientId(State storage s, Config memory cfg, Hooks memory h, Ctx memory c, uint256 cid)
+    function cancelByClientId(State storage s, BookConfig cfg, Hooks memory h, Ctx memory c, uint256 cid)
         internal
     {
         OrderId orderId = OrderId.wrap(s.clientIds[c.account][cid]);
-        (,, OrderSlot ow,) = find(s, cfg.index, orderId);
+        (,, OrderSlot ow,) = find(s, cfg.index(), orderId);
         require(
             cid != 0 && OrderSlot.unwrap(ow) != 0 && ow.isOwnedBy(c.account),
             IOrderBook.ClientOrderNotFound(c.account, cid)
@@ -587,14 +577,14 @@ library BookLib {
         cancel(s, cfg, h, c, orderId, false);
     }
 
-    function amend(State storage s, Config memory cfg, Hooks memory h, Ctx memory c, OrderId orderId, uint256 newLots)
+    function amend(State storage s, BookConfig cfg, Hooks memory h, Ctx memory c, OrderId orderId, uint256 newLots)
         internal
     {
-        (LevelKey key, LevelWord lw, OrderSlot ow, uint256 slotKey) = locate(s, cfg.index, orderId);
+        (LevelKey key, LevelWord lw, OrderSlot ow, uint256 slotKey) = locate(s, cfg.index(), orderId);
         require(ow.isOwnedBy(c.account), IOrderBook.NotOrderOwner(OrderId.unwrap(orderId), c.account));
         uint256 lots = ow.lots();
         require(
-            newLots != 0 && newLots < lots && newLots >= cfg.minLots,
+            newLots != 0 && newLots < lots && newLots >= cfg.minLots(),
             IOrderBook.InvalidAmend(OrderId.unwrap(orderId), lots, newLots)
         );
         uint256 cut = lots - newLots;
@@ -779,13 +769,13 @@ library BookLib {
     }
 
     /// @dev Fees and pause flag; fees accrued in quote atoms.
-    function marketState(State storage s, Config memory cfg)
+    function marketState(State storage s, BookConfig cfg)
         internal
         view
         returns (int256 makerFeeBps, uint256 takerFeeBps, bool paused, uint256 feesAccrued)
     {
         TopWord top = s.top;
-        return (top.makerFeeBps(), top.takerFeeBps(), top.paused(), top.feesAccrued() * cfg.tickSize);
+        return (top.makerFeeBps(), top.takerFeeBps(), top.paused(), top.feesAccrued() * cfg.tickSize());
     }
 
     function levelOf(State storage s, uint256 side, uint256 tick)

@@ -11,13 +11,14 @@ import {OrderId} from "../types/OrderId.sol";
 import {OrderSlot} from "../types/OrderSlot.sol";
 import {LevelKey, LevelWord} from "../types/LevelWord.sol";
 import {TopWord} from "../types/TopWord.sol";
+import {BookConfig, BookConfigLib} from "../types/BookConfig.sol";
 import {OperatorBand, OperatorBandLib} from "../types/OperatorBand.sol";
 import {Ctx, Taker} from "./BookCtx.sol";
 import {BookLib} from "./BookLib.sol";
 
 /// @title OrderBook: one market's holder of the book both market kinds share
 /// @notice The book's logic and storage layout are `BookLib`'s; this contract holds its `State`,
-/// the market's constants (immutables, handed to the library as a `BookLib.Config`), the
+/// the market's constants (immutables; the library reads them as one `BookConfig` word), the
 /// reentrancy lock, the entry points and the checks that call the Clearinghouse (who may act for
 /// an account). What a resting order commits and what a fill moves differ by market kind: those
 /// parts are the virtual hooks at the end, handed to the library as `BookLib.Hooks`.
@@ -41,6 +42,9 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
     uint256 public immutable TICK_SIZE;
     uint256 public immutable MIN_LOTS;
     uint256 public immutable MAX_MAKER_FEE_BPS;
+    /// @dev What the book reads of the above, in one word (`BookConfig`): a constant, so handing it
+    /// to the library costs a push.
+    BookConfig internal immutable CONFIG;
 
     /// @dev The book (slots 0-4: top word, levels, order rings, bitmap, client ids).
     BookLib.State internal _book;
@@ -59,6 +63,9 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
         TICK_SIZE = p.tickSize;
         MIN_LOTS = p.minLots;
         MAX_MAKER_FEE_BPS = p.maxMakerFeeBps;
+        // safe because the deployers fill `p` from typed parameters: index ≤ 64 (the market cap),
+        // min lots a uint64 (perp) or < 2^48 (spot, checked at listing), tick size a uint128 (both)
+        CONFIG = BookConfigLib.pack(uint16(p.index), uint64(p.minLots), p.maxMakerFeeBps, uint128(p.tickSize));
         _book.top = BookLib.withFees(TopWord.wrap(0), p.maxMakerFeeBps, p.makerFeeBps, p.takerFeeBps);
     }
 
@@ -188,20 +195,16 @@ abstract contract OrderBook is IOrderBook, ReentrancyGuardTransient {
 
     // ------------------------------------------------------------------ what the library is handed
 
-    /// @dev The market's constants for the library (in the core: read from one word per market id).
-    function _config() internal view returns (BookLib.Config memory cfg) {
-        cfg.index = INDEX;
-        cfg.base = BASE;
-        cfg.quote = QUOTE;
-        cfg.lotSize = LOT_SIZE;
-        cfg.tickSize = TICK_SIZE;
-        cfg.minLots = MIN_LOTS;
-        cfg.maxMakerFeeBps = MAX_MAKER_FEE_BPS;
+    /// @dev The market's constants for the library, packed once (in the core: one word per market id).
+    function _config() internal view returns (BookConfig) {
+        return CONFIG;
     }
 
     /// @dev This market kind's hooks for the book's logic (in the core: the kind's library
     /// functions, chosen by the market's kind). The other hooks (`_load`, `_flush`,
-    /// `_storePocket`, `_openCount`, `_afterLeanCancel`) run here around the book's work.
+    /// `_storePocket`, `_openCount`, `_afterLeanCancel`) run here around the book's work, or reach
+    /// the few library functions that loop over accounts as arguments (`purgeExpired`,
+    /// `cancelForLiquidation`), as does the operator band check (`batch`).
     function _hooks() internal pure returns (BookLib.Hooks memory h) {
         h.checkPlace = _checkPlace;
         h.lock = _lock;

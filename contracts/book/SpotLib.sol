@@ -16,7 +16,7 @@ import {BookLib} from "./BookLib.sol";
 /// slot (only if partially filled) and one pocket. Settling with the vault (what the pocket could
 /// not cover, a sweep) is the holder's.
 /// @dev Amounts in a pocket are tick units (quote) and lots (base). `maxMakerFeeBps` is the
-/// market's maker fee bound (`BookLib.Config.maxMakerFeeBps`), which a bid locks on top of its cost.
+/// market's maker fee bound (`BookConfig.maxMakerFeeBps`), which a bid locks on top of its cost.
 library SpotLib {
     /// @notice One spot market's pockets.
     struct State {
@@ -233,19 +233,20 @@ library SpotLib {
 
     // ------------------------------------------------------------------ views
 
-    /// @dev The account's pocket in atoms: locked base and quote, unswept base and quote, and its
-    /// open-order count.
-    function pocketAtoms(State storage s, BookLib.Config memory cfg, AccountId acct)
+    /// @dev The account's pocket in atoms (`lotSize` base atoms per lot, `tickSize` quote atoms per
+    /// tick unit): locked base and quote, unswept base and quote, and its open-order count. The
+    /// Clearinghouse's margin reads come here.
+    function pocketAtoms(State storage s, uint256 lotSize, uint256 tickSize, AccountId acct)
         internal
         view
         returns (uint256 lockedBase, uint256 lockedQuote, uint256 unsweptBase, uint256 unsweptQuote, uint256 count)
     {
         SpotPocket w = s.pockets[acct];
         return (
-            w.lockedBase() * cfg.lotSize,
-            w.lockedQuote() * cfg.tickSize,
-            w.unsweptBase() * cfg.lotSize,
-            w.unsweptQuote() * cfg.tickSize,
+            w.lockedBase() * lotSize,
+            w.lockedQuote() * tickSize,
+            w.unsweptBase() * lotSize,
+            w.unsweptQuote() * tickSize,
             w.openOrders()
         );
     }

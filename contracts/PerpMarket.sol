@@ -150,10 +150,10 @@ contract PerpMarket is IPerpMarket, OrderBook {
     {
         // (2) the market's fees (the book's top word), in whole tick units rounded up: the account
         // gets the dust
-        TopWord top = _top;
+        TopWord top = _book.top;
         uint256 ticks = Math.ceilDiv(lossAtoms, TICK_SIZE);
         if (ticks > top.feesAccrued()) ticks = top.feesAccrued();
-        _top = top.subFees(ticks);
+        _book.top = top.subFees(ticks);
         feeAtoms = ticks * TICK_SIZE;
         // (4) the rest through the opposite side's loss index
         socializedAtoms = PerpLib.absorbLoss(_perp, account, lossAtoms, feeAtoms);
@@ -193,7 +193,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
     function _afterLeanCancel() internal override {
         if (_depthRemoved) {
             _depthRemoved = false;
-            _updateFunding(_top);
+            _updateFunding(_book.top);
         }
     }
 
@@ -225,7 +225,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
     /// @dev The fills began at the maker side's best price as stored (the book's top is written in
     /// `_flush`): that removal is noted before `PerpLib` books the taker's side.
     function _settleTaker(Ctx memory c, Taker memory t, uint256 kind) internal override {
-        _noteRemoval(t.side ^ 1, _top.best(t.side ^ 1));
+        _noteRemoval(t.side ^ 1, _book.top.best(t.side ^ 1));
         uint256 takerFee = PerpLib.settleTaker(_perp, c, t, TICK_SIZE, OI_CAP);
         _emitTrade(c, t, kind, takerFee);
     }
@@ -242,8 +242,8 @@ contract PerpMarket is IPerpMarket, OrderBook {
         PerpLib.writePocket(_perp, c);
         if (_depthRemoved) {
             _depthRemoved = false;
-            if (c.topLoaded) _top = c.top;
-            _updateFunding(_top);
+            if (c.topLoaded) _book.top = c.top;
+            _updateFunding(_book.top);
         }
     }
 
@@ -254,14 +254,14 @@ contract PerpMarket is IPerpMarket, OrderBook {
         bool removed = _depthRemoved;
         if (removed) _depthRemoved = false;
         if (c.topLoaded) {
-            TopWord before = _top; // warm: loaded by `_loadTop`
-            _top = c.top;
+            TopWord before = _book.top; // warm: loaded by `_loadTop`
+            _book.top = c.top;
             // a place or a take: a new sample and rate if the best bid or ask moved or counted depth
             // left, else only if the index is due for a refresh. A liquidation transfer leaves the
             // book alone, so the mark it priced at stays the one ATLAS values at.
             if (removed || before.bestsDiffer(c.top) || PerpLib.indexDue(_perp, fw, fwRead)) _updateFunding(c.top);
         } else if (removed) {
-            _updateFunding(_top); // an amend or a cancel took counted lots off a level it left non-empty
+            _updateFunding(_book.top); // an amend or a cancel took counted lots off a level it left non-empty
         }
         if (cash != 0 || riskUp) {
             CLEARINGHOUSE.settlePerp(INDEX, BASE, QUOTE, c.account, cash, riskUp);
@@ -293,8 +293,8 @@ contract PerpMarket is IPerpMarket, OrderBook {
             indexLot,
             pq,
             top,
-            _levels,
-            _bitmap
+            _book.levels,
+            _book.bitmap
         );
     }
 
@@ -380,7 +380,7 @@ contract PerpMarket is IPerpMarket, OrderBook {
         p.lotSize = uint128(LOT_SIZE);
         p.tickSize = uint128(TICK_SIZE);
         p.minLots = uint64(MIN_LOTS);
-        (p.makerFeeBps, p.takerFeeBps) = (_top.makerFeeBps(), _top.takerFeeBps());
+        (p.makerFeeBps, p.takerFeeBps) = (_book.top.makerFeeBps(), _book.top.takerFeeBps());
         p.maxMakerFeeBps = uint16(MAX_MAKER_FEE_BPS);
         p.oiCapLots = uint64(OI_CAP);
         p.positionCapLots = uint64(POSITION_CAP);

@@ -4,13 +4,12 @@ pragma solidity 0.8.37;
 import {ISpotMarket} from "./interfaces/ISpotMarket.sol";
 import {IOrderBook} from "./interfaces/IOrderBook.sol";
 import {AccountId} from "./types/AccountId.sol";
-import {OrderWord, OrderWordLib} from "./types/OrderWord.sol";
+import {OrderWord} from "./types/OrderWord.sol";
 import {OrderSlot} from "./types/OrderSlot.sol";
 import {TopWord} from "./types/TopWord.sol";
-import {SpotPocket, SpotPocketLib} from "./types/SpotPocket.sol";
-import {FeeMath} from "./libraries/FeeMath.sol";
 import {OrderBook} from "./book/OrderBook.sol";
 import {Ctx, Taker} from "./book/BookCtx.sol";
+import {SpotLib} from "./book/SpotLib.sol";
 import {BookParams} from "./interfaces/IOrderBook.sol";
 
 /// @notice Read by a spot market's constructor so its init code (and CREATE2 address) is constant.
@@ -19,22 +18,20 @@ interface ISpotMarketDeployer {
 }
 
 /// @title SpotMarket: one central limit order book with matching and settlement
-/// @notice The book is `OrderBook`'s; this contract adds what spot commits and moves. Per account
-/// one pocket slot holds locked funds and unswept proceeds, so a maker fill writes the order's
-/// ring slot (only if partially filled) and one pocket.
+/// @notice The book is `OrderBook`'s (`BookLib`); what spot commits and moves is `SpotLib`'s, over
+/// the pockets this contract holds. Per account one pocket slot holds locked funds and unswept
+/// proceeds, so a maker fill writes the order's ring slot (only if partially filled) and one
+/// pocket. What crosses to the Clearinghouse (settling, margin checks) stays here.
 contract SpotMarket is ISpotMarket, OrderBook {
-    /// @dev One pocket word per account (layout in `SpotPocket`).
-    mapping(AccountId account => SpotPocket) internal _pockets;
+    /// @dev The pockets (slot 5: one word per account, layout in `SpotPocket`).
+    SpotLib.State internal _spot;
 
     constructor() OrderBook(ISpotMarketDeployer(msg.sender).bookParameters()) {}
 
     /// @inheritdoc ISpotMarket
     function sweep(address owner, uint8 sub) external nonReentrant {
         Ctx memory c = _load(_account(owner, sub));
-        uint256 baseAtoms = c.unsweptBase * LOT_SIZE;
-        uint256 quoteAtoms = c.unsweptQuote * TICK_SIZE;
-        c.unsweptBase = 0;
-        c.unsweptQuote = 0;
+        (uint256 baseAtoms, uint256 quoteAtoms) = SpotLib.takeUnswept(c, LOT_SIZE, TICK_SIZE);
         _flush(c);
         if (baseAtoms | quoteAtoms != 0) {
             // both products are < 2^72 * 2^128, far inside int256
@@ -45,42 +42,25 @@ contract SpotMarket is ISpotMarket, OrderBook {
 
     /// @inheritdoc ISpotMarket
     function setMarginFlag(AccountId account) external onlyClearinghouse {
-        _pockets[account] = _pockets[account].withMargin();
+        SpotLib.setMargin(_spot, account);
     }
 
-    // ------------------------------------------------------------------ book hooks
+    // ------------------------------------------------------------------ book hooks (SpotLib's)
 
-    /// @dev Reduce-only has no meaning on a spot book.
     function _checkPlace(Ctx memory, OrderWord p, uint256, uint256) internal pure override {
-        // the error names the order word with only the reduce-only flag set
-        require(!p.reduceOnly(), InvalidOrderType(OrderWordLib.REDUCE_ONLY_FLAG));
+        SpotLib.checkPlace(p);
     }
 
-    /// @dev A bid locks its cost plus the maker fee bound in quote; an ask locks its base.
     function _lock(Ctx memory c, uint256 side, uint256 tick, uint256 lots) internal view override {
-        if (side == 0) {
-            uint256 lock = lots * _bidLockPerLot(tick);
-            c.lockedQuote += lock;
-            _debitQuote(c, lock);
-        } else {
-            c.lockedBase += lots;
-            _debitBase(c, lots);
-        }
+        SpotLib.lock(c, MAX_MAKER_FEE_BPS, side, tick, lots);
     }
 
     function _unlock(Ctx memory c, uint256 side, uint256 tick, uint256 lots) internal view override {
-        if (side == 0) {
-            uint256 lock = lots * _bidLockPerLot(tick);
-            c.lockedQuote -= lock;
-            _creditQuote(c, lock);
-        } else {
-            c.lockedBase -= lots;
-            _creditBase(c, lots);
-        }
+        SpotLib.unlock(c, MAX_MAKER_FEE_BPS, side, tick, lots);
     }
 
     function _releaseOther(AccountId owner, uint256 side, uint256 tick, uint256 lots) internal override {
-        _pockets[owner] = _releaseWord(_pockets[owner], side, tick, lots);
+        SpotLib.releaseOther(_spot, MAX_MAKER_FEE_BPS, owner, side, tick, lots);
     }
 
     /// @dev Spot orders are never reduce-only: all of a maker order may fill.
@@ -92,143 +72,31 @@ contract SpotMarket is ISpotMarket, OrderBook {
     function _trimMaker(AccountId, uint256, uint256, uint256, bool) internal pure override {}
 
     function _openCount(AccountId acct) internal view override returns (uint256) {
-        return _pockets[acct].openOrders();
+        return SpotLib.openCount(_spot, acct);
     }
 
-    /// @dev Credits one maker's pocket for a fill of `f` lots at `t.tick`: one slot write.
     function _fillMaker(TopWord top, Taker memory t, AccountId maker, uint256 f, bool done) internal override {
-        SpotPocket w = _pockets[maker];
-        uint256 n = f * t.tick;
-        (uint256 fee, uint256 rebate) = FeeMath.makerFee(n, top.makerFeeBps());
-        t.makerFees += int256(fee) - int256(rebate);
-        uint256 quoteIn;
-        if (t.side == 1) {
-            // maker bid: its lock (cost plus the fee bound) is spent; it receives base
-            uint256 lock = f * _bidLockPerLot(t.tick);
-            w = w.subLockedQuote(lock); // never underflows: lock was added at placement
-            quoteIn = lock - n - fee + rebate; // >= 0: fee <= the per-lot fee bound locked
-            uint256 ub = w.unsweptBase() + f;
-            require(ub <= SpotPocketLib.MAX_BASE, AmountOverflow());
-            w = w.withUnsweptBase(ub);
-        } else {
-            w = w.subLockedBase(f); // never underflows: the lots were locked at placement
-            quoteIn = n - fee + rebate;
-        }
-        uint256 uq = w.unsweptQuote() + quoteIn;
-        require(uq <= SpotPocketLib.MAX_QUOTE, AmountOverflow());
-        w = w.withUnsweptQuote(uq);
-        if (done) w = w.lessOpenOrder();
-        _pockets[maker] = w;
+        SpotLib.fillMaker(_spot, MAX_MAKER_FEE_BPS, top, t, maker, f, done);
     }
 
-    /// @dev `_release` on a packed pocket word: locked -> unswept, one fewer open order.
-    function _releaseWord(SpotPocket w, uint256 side, uint256 tick, uint256 lots)
-        internal
-        view
-        returns (SpotPocket)
-    {
-        if (side == 0) {
-            uint256 lock = lots * _bidLockPerLot(tick);
-            w = w.subLockedQuote(lock); // locked quote holds at least this order's lock
-            uint256 uq = w.unsweptQuote() + lock;
-            require(uq <= SpotPocketLib.MAX_QUOTE, AmountOverflow());
-            w = w.withUnsweptQuote(uq);
-        } else {
-            w = w.subLockedBase(lots);
-            uint256 ub = w.unsweptBase() + lots;
-            require(ub <= SpotPocketLib.MAX_BASE, AmountOverflow());
-            w = w.withUnsweptBase(ub);
-        }
-        return w.lessOpenOrder();
-    }
-
-    /// @dev The taker pays or receives through its pocket; fees go to the market's accrued fees.
     function _settleTaker(Ctx memory c, Taker memory t, uint256 kind) internal override {
-        uint256 takerFee = FeeMath.takerFee(t.notional, c.top.takerFeeBps());
-        int256 protocolFee = int256(takerFee) + t.makerFees; // >= 0: rebate <= taker fee
-        c.top = c.top.addFees(uint256(protocolFee));
-        if (t.side == 0) {
-            _creditBase(c, t.filled);
-            _debitQuote(c, t.notional + takerFee);
-        } else {
-            _debitBase(c, t.filled);
-            _creditQuote(c, t.notional - takerFee);
-        }
-        _emitTrade(c, t, kind, takerFee);
+        SpotLib.settleTaker(c, t, kind);
     }
 
-    // ------------------------------------------------------------------ pocket arithmetic
-
-    function _creditBase(Ctx memory c, uint256 lots) internal pure {
-        uint256 owed = c.owedBase;
-        if (owed >= lots) {
-            c.owedBase = owed - lots;
-        } else {
-            c.owedBase = 0;
-            c.unsweptBase += lots - owed;
-        }
-    }
-
-    function _creditQuote(Ctx memory c, uint256 amount) internal pure {
-        uint256 owed = c.owedQuote;
-        if (owed >= amount) {
-            c.owedQuote = owed - amount;
-        } else {
-            c.owedQuote = 0;
-            c.unsweptQuote += amount - owed;
-        }
-    }
-
-    /// @dev Spends unswept proceeds first; the rest is owed by the Clearinghouse balance.
-    function _debitBase(Ctx memory c, uint256 lots) internal pure {
-        uint256 u = c.unsweptBase;
-        if (u >= lots) {
-            c.unsweptBase = u - lots;
-        } else {
-            c.unsweptBase = 0;
-            c.owedBase += lots - u;
-        }
-    }
-
-    function _debitQuote(Ctx memory c, uint256 amount) internal pure {
-        uint256 u = c.unsweptQuote;
-        if (u >= amount) {
-            c.unsweptQuote = u - amount;
-        } else {
-            c.unsweptQuote = 0;
-            c.owedQuote += amount - u;
-        }
-    }
-
-    /// @dev Quote tick units a bid locks per lot: its cost plus the market's maker fee bound,
-    /// rounded up (the protocol's side) so any fee up to the bound is always covered.
-    function _bidLockPerLot(uint256 tick) internal view returns (uint256) {
-        return tick + FeeMath.ceilBps(tick, MAX_MAKER_FEE_BPS);
-    }
-
+    /// @dev The return variable is the one working copy (a memory struct is allocated where declared).
     function _load(AccountId acct) internal view override returns (Ctx memory c) {
-        c.account = acct;
-        SpotPocket w = _pockets[acct];
-        c.lockedQuote = w.lockedQuote();
-        c.lockedBase = w.lockedBase();
-        c.unsweptQuote = w.unsweptQuote();
-        c.unsweptBase = w.unsweptBase();
-        c.openOrders = w.openOrders();
-        c.margin = w.margin();
-        c.fresh = w.isEmpty();
+        SpotLib.load(_spot, c, acct);
     }
 
     function _storePocket(Ctx memory c) internal override {
-        require(SpotPocketLib.fits(c.lockedQuote, c.lockedBase, c.unsweptQuote, c.unsweptBase), AmountOverflow());
-        SpotPocket w = SpotPocketLib.pack(c.lockedQuote, c.lockedBase, c.unsweptQuote, c.unsweptBase, c.openOrders);
-        _pockets[c.account] = c.margin ? w.withMargin() : w;
+        SpotLib.storePocket(_spot, c);
     }
 
     /// @dev Writes the pocket and market state, then (last, as the only external call) takes
     /// from the Clearinghouse balance what the pocket could not cover.
     function _flush(Ctx memory c) internal override {
         _storePocket(c);
-        if (c.topLoaded) _top = c.top;
+        if (c.topLoaded) _book.top = c.top;
         if (c.owedBase | c.owedQuote != 0) {
             // products are < 2^72 * 2^128: they fit int256
             bool margin = CLEARINGHOUSE.settle(
@@ -258,14 +126,7 @@ contract SpotMarket is ISpotMarket, OrderBook {
         view
         returns (uint256 lockedBase, uint256 lockedQuote, uint256 unsweptBase, uint256 unsweptQuote, uint256 openOrderCount)
     {
-        Ctx memory c = _load(_account(owner, sub));
-        return (
-            c.lockedBase * LOT_SIZE,
-            c.lockedQuote * TICK_SIZE,
-            c.unsweptBase * LOT_SIZE,
-            c.unsweptQuote * TICK_SIZE,
-            c.openOrders
-        );
+        return SpotLib.pocketAtoms(_spot, LOT_SIZE, TICK_SIZE, _account(owner, sub));
     }
 
     /// @inheritdoc ISpotMarket
@@ -274,8 +135,8 @@ contract SpotMarket is ISpotMarket, OrderBook {
         view
         returns (address, address, uint256, uint256, uint256, uint256)
     {
-        Ctx memory c = _load(account);
-        return (BASE, QUOTE, c.lockedBase * LOT_SIZE, c.lockedQuote * TICK_SIZE, c.unsweptBase * LOT_SIZE,
-            c.unsweptQuote * TICK_SIZE);
+        (uint256 lockedBase, uint256 lockedQuote, uint256 unsweptBase, uint256 unsweptQuote,) =
+            SpotLib.pocketAtoms(_spot, LOT_SIZE, TICK_SIZE, account);
+        return (BASE, QUOTE, lockedBase, lockedQuote, unsweptBase, unsweptQuote);
     }
 }

@@ -11,6 +11,7 @@ import {SpotPocket, SpotPocketLib} from "../types/SpotPocket.sol";
 import {BatchOp, BatchOpLib} from "../types/BatchOp.sol";
 import {TakerWord, TradeSummary, FillWord, PlacedInfo, TradeWordsLib} from "../types/TradeWords.sol";
 import {OpenOrdersCursor} from "../types/OpenOrdersCursor.sol";
+import {BookConfig, BookConfigLib} from "../types/BookConfig.sol";
 import {ArrayLib} from "../libraries/ArrayLib.sol";
 
 /// @notice Test only: the book's type libraries behind external functions, so the SDK's codec can be
@@ -215,5 +216,22 @@ contract BookCodecMock {
             a[i] = i + 1;
         }
         ArrayLib.truncate(a, n);
+    }
+
+    function encodeConfig(uint16 index, uint64 minLots, uint16 maxMakerFeeBps, uint128 tickSize)
+        external
+        pure
+        returns (uint256)
+    {
+        return BookConfig.unwrap(BookConfigLib.pack(index, minLots, maxMakerFeeBps, tickSize));
+    }
+
+    function decodeConfig(uint256 w)
+        external
+        pure
+        returns (uint256 index, uint256 minLots, uint256 maxMakerFeeBps, uint256 tickSize)
+    {
+        BookConfig c = BookConfig.wrap(w);
+        return (c.index(), c.minLots(), c.maxMakerFeeBps(), c.tickSize());
     }
 }

@@ -1,5 +1,6 @@
 // The book's type libraries at their edges, through BookCodecMock: ArrayLib's truncation (its one
-// assembly block), order slots' lap tags, level resets, the fee fields' sign, the pocket's bounds.
+// assembly block), order slots' lap tags, level resets, the fee fields' sign, the pocket's bounds,
+// the market config word's widths.
 // test/sdk/codec.test.ts checks every layout word for word against the SDK's codec.
 import { expect } from "chai";
 import { network } from "hardhat";
@@ -36,6 +37,21 @@ describe("book types (BookCodecMock)", () => {
     expect(await m.decodeLevel(lw)).to.deep.equal([(1n << 64n) - 1n, max32, max32, max32, 255n]);
     const top = await m.encodeTop((1n << 24n) - 1n, 1n, true, -32_768, 65_535, (1n << 128n) - 1n);
     expect(await m.decodeTop(top)).to.deep.equal([(1n << 24n) - 1n, 1n, true, -32_768n, 65_535n, (1n << 128n) - 1n]);
+  });
+
+  it("BookConfig: each field round-trips at its full width, apart from its neighbours", async () => {
+    const m = await mock();
+    const max = [(1n << 16n) - 1n, (1n << 64n) - 1n, (1n << 16n) - 1n, (1n << 128n) - 1n] as const;
+    const w = await m.encodeConfig(...max);
+    expect(await m.decodeConfig(w)).to.deep.equal([...max]);
+    expect(w >> 224n).to.equal(0n); // nothing above the tick size
+    // one field at its maximum, the others zero: no bit leaks into a neighbour
+    for (let i = 0; i < 4; i++) {
+      const args: [bigint, bigint, bigint, bigint] = [0n, 0n, 0n, 0n];
+      args[i] = max[i];
+      expect(await m.decodeConfig(await m.encodeConfig(...args))).to.deep.equal(args);
+    }
+    expect(await m.decodeConfig(await m.encodeConfig(7n, 1n, 0n, 5n))).to.deep.equal([7n, 1n, 0n, 5n]);
   });
 
   it("SpotPocket.fits accepts each field's maximum and refuses one more", async () => {

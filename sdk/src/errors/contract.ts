@@ -520,7 +520,7 @@ export class ZeroAddressError extends ContractRevertError<typeof clearinghouseAb
 
 /**
  * `ZeroAmount()` (Clearinghouse, selector `0x1f2a2005`).
- * An amount of zero was given where it would do nothing.
+ * An amount of zero was given.
  */
 export class ZeroAmountError extends ContractRevertError<typeof clearinghouseAbi, "ZeroAmount"> {
   static readonly errorName = "ZeroAmount";

@@ -273,6 +273,35 @@ interface IClearinghouse is ICoreLending {
         view
         returns (Position[] memory positions, address[] memory markets);
 
+    // ---- ATLAS, valued here (RiskLib): the margin checks' own figures, equal to Atlas's views ----
+    /// @notice Equity (no shocks), maintenance value and initial value of `account` (USD WAD), as
+    ///         `IAtlas.riskOf`, valued by this contract from its own storage (docs/RISK.md).
+    /// @dev Reverts PriceUnavailable when a held asset has no usable price, NoRiskEngine before
+    ///      `setRiskEngine`.
+    function riskOf(AccountId account) external view returns (IAtlas.AccountRisk memory);
+
+    /// @notice Initial value, the figure every risk-increasing action must leave >= 0 (`IAtlas.initialValue`).
+    function initialValue(AccountId account) external view returns (int256);
+
+    /// @notice Maintenance value; below zero the account may be liquidated (`IAtlas.maintenanceValue`).
+    function maintenanceValue(AccountId account) external view returns (int256);
+
+    /// @notice What a liquidation needs, from one valuation, as `IAtlas.liquidationQuote`: maintenance
+    ///         value and equity, the debt owed in `debtToken` (atoms, rounded up; 0 if none), the oracle
+    ///         prices of both tokens, and whether any funds rest behind open orders (told only when a
+    ///         collateral is named).
+    function liquidationQuote(AccountId account, address debtToken, address collateralToken)
+        external
+        view
+        returns (
+            int256 maintenanceWad,
+            int256 equityWad,
+            uint256 debtAtoms,
+            uint256 debtPriceWad,
+            uint256 collateralPriceWad,
+            bool ordersOpen
+        );
+
     /// @notice What ATLAS reads of an account, in one call and as raw words (cheaper than
     ///         `positionsOf`): the account state word, `perpMarketMask` (0 when the account has no
     ///         market), three words per held asset (and for `extra` if it is not zero and not held):

@@ -302,7 +302,9 @@ interface IClearinghouse is ICoreLending {
             bool ordersOpen
         );
 
-    /// @notice What ATLAS reads of an account, in one call and as raw words (cheaper than
+    /// @notice What the `Atlas` contract's views and its lens read of an account (`AtlasReader`; the
+    ///         Clearinghouse's own margin checks read the same from storage, `RiskLib`), in one call
+    ///         and as raw words (cheaper than
     ///         `positionsOf`): the account state word, `perpMarketMask` (0 when the account has no
     ///         market), three words per held asset (and for `extra` if it is not zero and not held):
     ///         [token 160 | decimals 8 | shock 16 | slippage 16 | haircut 16 | lent flag at bit 255],
@@ -414,8 +416,9 @@ interface IClearinghouse is ICoreLending {
     /// @notice Sets an asset's shock, slippage (bps) and the haircut applied to lent balances.
     function setAssetRisk(address token, uint16 shockBps, uint16 slippageBps, uint16 lentHaircutBps) external;
 
-    /// @notice Sets the risk engine; every listed perp market must keep the parameter bounds with
-    ///         its initial scale (`PerpRiskBounds`).
+    /// @notice Sets the risk engine and copies its oracle, initial scale and debt interest seconds,
+    ///         with which this contract values accounts itself (`riskOf`, every margin check); every
+    ///         listed perp market must keep the parameter bounds with its initial scale (`PerpRiskBounds`).
     function setRiskEngine(address atlas) external;
 
     /// @notice Sets the liquidation parameters within hard bounds; every listed perp market must

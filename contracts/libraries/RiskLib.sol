@@ -135,7 +135,9 @@ library RiskLib {
             rate = LendingLib.rateOf(pool, s);
             // safe casts: a debt is < 2^240 atoms (shares < 2^112, index < 2^128), a lent value ≤ 2^112
             if (amount < 0) amount = -int256(SharesMathLib.toDebtAssetsUp(uint256(-amount), s.indexWad));
-            else if (lent) amount = int256(SharesMathLib.toAssetsDown(uint256(amount), LendingLib.supplyAssets(s), pool.supplyShares));
+            else if (lent) {
+                amount = int256(SharesMathLib.toAssetsDown(uint256(amount), LendingLib.supplyAssets(s), pool.supplyShares));
+            }
         }
         return _entry(e, n, cfg, lent, amount, rate, interestSeconds);
     }

@@ -23,6 +23,8 @@ import {MemoryLib} from "./libraries/MemoryLib.sol";
 import {ClearinghouseLending} from "./ClearinghouseLending.sol";
 import {LendingLib} from "./libraries/LendingLib.sol";
 import {SharesMathLib} from "./libraries/SharesMathLib.sol";
+import {AtlasMath} from "./libraries/AtlasMath.sol";
+import {RiskLib} from "./libraries/RiskLib.sol";
 
 /// @title Clearinghouse: one vault, one account per trader, every market settles here
 /// @notice Invariant I1 (docs/INVARIANTS.md): for every token the vault holds exactly
@@ -61,9 +63,11 @@ contract Clearinghouse is IClearinghouse, ClearinghouseLending {
     address[] internal _markets;
     address public treasury;
     IAtlas public atlas;
-    /// @dev bit i - 1: market i is a perp market. In the slot of `atlas`: a margin check reads
-    ///      `atlas` and then ATLAS's `riskInputsOf` this mask, one cold slot for both.
+    /// @dev bit i - 1: market i is a perp market (read by a valuation only for an account with a market).
     uint64 internal _perpMarketMask;
+    /// @dev ATLAS's oracle and parameters, copied from `atlas` by `setRiskEngine`: the margin checks
+    ///      value accounts here (RiskLib), with no call into the risk engine.
+    RiskLib.Config internal _riskConfig;
     /// @dev Incident freeze (guardian sets, governance lifts): no withdrawals, transfers between
     ///      sub-accounts or voluntary borrows. Copied into every asset's config (`AssetConfig.frozen`),
     ///      which the exits read; this one is read by a settlement only when the account lets orders
@@ -107,7 +111,7 @@ contract Clearinghouse is IClearinghouse, ClearinghouseLending {
     function _endAuctionIfRestored(AccountId acct) internal {
         AccountState st = _state[acct];
         if (st.liquidatableSince() == 0) return;
-        try atlas.maintenanceValue(acct) returns (int256 mv) {
+        try this.maintenanceValue(acct) returns (int256 mv) {
             if (mv >= 0) {
                 _state[acct] = st.withoutAuction();
                 emit LiquidatableFlagged(acct, 0);
@@ -454,10 +458,67 @@ contract Clearinghouse is IClearinghouse, ClearinghouseLending {
     }
 
     function _requireInitial(AccountId acct) internal view {
-        IAtlas a = atlas;
-        require(address(a) != address(0), NoRiskEngine());
-        int256 iv = a.initialValue(acct);
+        (,, int256 iv,,) = _valuation(acct, address(0), 2);
         require(iv >= 0, InsufficientMargin(acct, iv));
+    }
+
+    // ------------------------------------------------------------------ ATLAS (RiskLib)
+
+    /// @dev One gather from this contract's storage (and the markets' and oracle's answers) and one
+    /// `AtlasMath.risk` pass (`mode` as there). Reverts NoRiskEngine before `setRiskEngine`.
+    function _valuation(AccountId account, address extra, uint256 mode)
+        internal
+        view
+        returns (int256 equityWad, int256 maintWad, int256 initWad, AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b)
+    {
+        RiskLib.Config memory c = _riskConfig;
+        require(c.oracle != address(0), NoRiskEngine());
+        AccountState st = _state[account];
+        // the perp mask only where there are markets to tell apart (its slot stays cold otherwise)
+        uint256 perps = st.markets() != 0 ? _perpMarketMask : 0;
+        return RiskLib.risk(_balances[account], _assetWord, _assets, _pools, _markets, st, perps, account, extra, c, mode);
+    }
+
+    /// @inheritdoc IClearinghouse
+    function riskOf(AccountId account) external view returns (IAtlas.AccountRisk memory r) {
+        (r.equityWad, r.maintenanceWad, r.initialWad,,) = _valuation(account, address(0), 7);
+    }
+
+    /// @inheritdoc IClearinghouse
+    function initialValue(AccountId account) external view returns (int256 v) {
+        (,, v,,) = _valuation(account, address(0), 2);
+    }
+
+    /// @inheritdoc IClearinghouse
+    function maintenanceValue(AccountId account) public view returns (int256 v) {
+        (, v,,,) = _valuation(account, address(0), 1);
+    }
+
+    /// @inheritdoc IClearinghouse
+    function liquidationQuote(AccountId account, address debtToken, address collateralToken)
+        public
+        view
+        returns (
+            int256 maintenanceWad,
+            int256 equityWad,
+            uint256 debtAtoms,
+            uint256 debtPriceWad,
+            uint256 collateralPriceWad,
+            bool ordersOpen
+        )
+    {
+        // the collateral as the what-if token: its price is read even if the account holds none.
+        // No initial value: the conservative scenarios are about a third of the pass.
+        AtlasMath.Entry[] memory e;
+        AtlasMath.Book[] memory b;
+        (equityWad, maintenanceWad,, e, b) = _valuation(account, collateralToken, 5);
+        for (uint256 i; i < e.length; ++i) {
+            AtlasMath.Entry memory t = e[i];
+            // the debt as the pool books it (rounded up); 0 for a token not owed
+            if (t.token == debtToken) (debtAtoms, debtPriceWad) = (t.debtAtoms, t.priceWad);
+            if (t.token == collateralToken) collateralPriceWad = t.priceWad;
+        }
+        if (collateralToken != address(0)) ordersOpen = RiskLib.ordersOpen(e, b);
     }
 
     /// @dev A market is authentic iff it sits at the CREATE2 address the deployer would give
@@ -478,15 +539,14 @@ contract Clearinghouse is IClearinghouse, ClearinghouseLending {
 
     /// @inheritdoc IClearinghouse
     function isLiquidatable(AccountId account) public view returns (bool) {
-        return address(atlas) != address(0) && atlas.maintenanceValue(account) < 0;
+        return _riskConfig.oracle != address(0) && maintenanceValue(account) < 0;
     }
 
     /// @inheritdoc IClearinghouse
     /// @dev On a healthy account it ends a running auction instead (anyone may call, the owner
     /// has the reason to), so a later fall starts a new auction from a zero discount.
     function flagLiquidatable(AccountId account) external {
-        require(address(atlas) != address(0), NoRiskEngine());
-        int256 mv = atlas.maintenanceValue(account);
+        int256 mv = maintenanceValue(account); // NoRiskEngine before one is set
         if (mv >= 0 && _state[account].liquidatableSince() != 0) {
             _state[account] = _state[account].withoutAuction();
             emit LiquidatableFlagged(account, 0);
@@ -534,11 +594,10 @@ contract Clearinghouse is IClearinghouse, ClearinghouseLending {
         AccountId liquidator = AccountIdLib.from(msg.sender, liquidatorSub);
         require(!liquidator.eq(account), SelfLiquidation());
         require(repayAtoms != 0, ZeroAmount());
-        IAtlas a = atlas;
-        require(address(a) != address(0), NoRiskEngine());
         // one valuation gives the maintenance value, the debt with interest and both prices
+        // (NoRiskEngine before one is set)
         (int256 mvBefore,, uint256 debt, uint256 pd, uint256 pc, bool ordersOpen) =
-            a.liquidationQuote(account, debtToken, collateralToken);
+            liquidationQuote(account, debtToken, collateralToken);
         require(mvBefore < 0, NotLiquidatable(account, mvBefore));
         if (ordersOpen) _requireNoOrders(account); // names the market and its count (none open: no reads)
         _flag(account);
@@ -547,7 +606,7 @@ contract Clearinghouse is IClearinghouse, ClearinghouseLending {
         seized = _seizeFor(debtToken, repayAtoms, pd, collateralToken, pc, discountBps);
         _moveForLiquidation(account, liquidator, debtToken, repayAtoms, collateralToken, seized, discountBps);
         // a fresh valuation afterwards (the repayment moved the pool's rate), without initial value
-        (int256 mvAfter, int256 equity,,,,) = a.liquidationQuote(account, address(0), address(0));
+        (int256 equity, int256 mvAfter,,,) = _valuation(account, address(0), 5);
         require(mvAfter > mvBefore, LiquidationDidNotImprove(mvBefore, mvAfter));
         // the buffer rounded down (a smaller liquidation allowed: the liquidated account's side);
         // equity < 2^200 (Atlas's bound on every USD value), so the cast back is safe
@@ -578,7 +637,7 @@ contract Clearinghouse is IClearinghouse, ClearinghouseLending {
     }
 
     /// @dev The liquidator's idle or lent funds repay the account's debt (at most the debt: checked
-    /// by the caller against `Atlas.liquidationQuote`).
+    /// by the caller against `liquidationQuote`).
     function _repayDebtOf(AccountId account, AccountId liquidator, address debtToken, uint256 repayAtoms, AccountState lst0)
         internal
         returns (AccountState lst, uint256 shares)
@@ -662,7 +721,7 @@ contract Clearinghouse is IClearinghouse, ClearinghouseLending {
         return elapsed >= p.rampSeconds ? cap : MathLib.mulDivDown(cap, elapsed, p.rampSeconds);
     }
 
-    /// @dev Collateral atoms worth `repay` of debt at oracle prices (`pd`, `pc`: Atlas's, the ones
+    /// @dev Collateral atoms worth `repay` of debt at oracle prices (`pd`, `pc`: the valuation's, the ones
     /// it valued the account at), grossed up by the discount; rounded down (the liquidated
     /// account's side: it gives up no more than owed).
     function _seizeFor(address debtToken, uint256 repay_, uint256 pd, address collToken, uint256 pc, uint256 discountBps)
@@ -675,7 +734,7 @@ contract Clearinghouse is IClearinghouse, ClearinghouseLending {
     }
 
     function _price(address token) internal view returns (uint256, uint256) {
-        return atlas.ORACLE().price(token);
+        return IPriceOracle(_riskConfig.oracle).price(token);
     }
 
     /// @dev Collateral worth at most this (USD, WAD: one cent) may be written off with the debt.
@@ -694,7 +753,10 @@ contract Clearinghouse is IClearinghouse, ClearinghouseLending {
         // Dust no liquidation can take keeps no insolvent account from a write-off: if equity < 0
         // and it is worth at most DUST_WAD, it goes to the reserve first (the account's own assets
         // are the first step of the waterfall).
-        if (dust != 0) require(atlas.riskOf(account).equityWad < 0, NotBankrupt(account));
+        if (dust != 0) {
+            (int256 equityWad,,,,) = _valuation(account, address(0), 4);
+            require(equityWad < 0, NotBankrupt(account));
+        }
         // perp positions and unsettled perp cash count too: resolve them first
         require(_pocketsEmpty(account, st.markets()), NotBankrupt(account));
         BalanceLib.Balance memory b = _balances[account][token];
@@ -808,7 +870,13 @@ contract Clearinghouse is IClearinghouse, ClearinghouseLending {
     function setRiskEngine(address atlas_) external restricted {
         require(atlas_ != address(0), ZeroAddress());
         atlas = IAtlas(atlas_);
-        _checkPerpBounds(IAtlas(atlas_).initialScaleBps(), liquidationParams.capShareBps);
+        uint256 scaleBps = IAtlas(atlas_).initialScaleBps();
+        // safe casts: Atlas's constructor bounds its scale to [10_000, 20_000] and its interest
+        // seconds to a year (InvalidRiskParams); SafeCast all the same, as the address is governance's
+        _riskConfig = RiskLib.Config(
+            address(IAtlas(atlas_).ORACLE()), scaleBps.toUint16(), IAtlas(atlas_).debtInterestSeconds().toUint32()
+        );
+        _checkPerpBounds(scaleBps, liquidationParams.capShareBps);
         emit RiskEngineSet(atlas_);
     }
 
@@ -816,7 +884,7 @@ contract Clearinghouse is IClearinghouse, ClearinghouseLending {
     function setLiquidationParams(LiquidationParams calldata p) external restricted {
         require(p.rampSeconds != 0 && p.capShareBps < 10_000 && p.bufferBps <= 2000, InvalidRiskParams());
         liquidationParams = p;
-        if (address(atlas) != address(0)) _checkPerpBounds(atlas.initialScaleBps(), p.capShareBps);
+        if (_riskConfig.oracle != address(0)) _checkPerpBounds(_riskConfig.initialScaleBps, p.capShareBps);
         emit LiquidationParamsSet(p);
     }
 
@@ -842,11 +910,11 @@ contract Clearinghouse is IClearinghouse, ClearinghouseLending {
         index = _markets.length + 1;
         require(index <= 64, CapacityReached());
         require(
-            m.INDEX() == index && address(m.CLEARINGHOUSE()) == address(this) && address(atlas) != address(0)
-                && address(m.ORACLE()) == address(atlas.ORACLE()) && _assets[m.BASE()].id != 0 && _assets[m.QUOTE()].id != 0,
+            m.INDEX() == index && address(m.CLEARINGHOUSE()) == address(this) && _riskConfig.oracle != address(0)
+                && address(m.ORACLE()) == _riskConfig.oracle && _assets[m.BASE()].id != 0 && _assets[m.QUOTE()].id != 0,
             InvalidMarketParams()
         );
-        _checkPerpBounds(m, atlas.initialScaleBps(), liquidationParams.capShareBps);
+        _checkPerpBounds(m, _riskConfig.initialScaleBps, liquidationParams.capShareBps);
         _markets.push(market);
         _perpIndex[market] = index;
         _perpMarketMask |= uint64(1 << (index - 1)); // index ≤ 64
@@ -970,9 +1038,9 @@ contract Clearinghouse is IClearinghouse, ClearinghouseLending {
         uint256 tickSize
     ) external view returns (bool approved, uint256 minTick, uint256 maxTick) {
         if (!_operators[account][operator]) return (false, 0, 0);
-        IAtlas a = atlas;
-        require(address(a) != address(0), NoRiskEngine());
-        IPriceOracle oracle = a.ORACLE();
+        address o = _riskConfig.oracle;
+        require(o != address(0), NoRiskEngine());
+        IPriceOracle oracle = IPriceOracle(o);
         (uint256 baseWad,) = oracle.price(base);
         (uint256 quoteWad,) = oracle.price(quote);
         uint256 band = operatorBandOf(account);

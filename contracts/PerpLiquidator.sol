@@ -6,7 +6,6 @@ import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 import {IPerpLiquidator} from "./interfaces/IPerpLiquidator.sol";
 import {IPerpMarket, PerpMarketParams} from "./interfaces/IPerpMarket.sol";
 import {IClearinghouse} from "./interfaces/IClearinghouse.sol";
-import {IAtlas} from "./interfaces/IAtlas.sol";
 import {AccountId, AccountIdLib} from "./types/AccountId.sol";
 import {AccountState} from "./types/AccountState.sol";
 import {LiquidationLib} from "./perp/LiquidationLib.sol";
@@ -32,8 +31,7 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
         AccountId liq = AccountIdLib.from(msg.sender, liquidatorSub);
         require(!liq.eq(account), IClearinghouse.SelfLiquidation());
         IPerpMarket m = _perp(market);
-        IAtlas atlas = CLEARINGHOUSE.atlas();
-        int256 mvBefore = atlas.maintenanceValue(account);
+        int256 mvBefore = CLEARINGHOUSE.maintenanceValue(account); // ATLAS, valued in the Clearinghouse
         require(mvBefore < 0, IClearinghouse.NotLiquidatable(account, mvBefore));
         // the first call starts the auction clock (the flag re-values the account: only when needed)
         if (_state(account).liquidatableSince() == 0) CLEARINGHOUSE.flagLiquidatable(account);
@@ -67,7 +65,7 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
         if (withSpot) CLEARINGHOUSE.checkMargin(liq);
         // one lot may always go (else a dust position, or a pair, whose smallest take overshoots the
         // buffer could never be closed); a take that restores the account ends its auction
-        if (_checkImproved(atlas, account, mvBefore, lots == 1) >= 0) CLEARINGHOUSE.flagLiquidatable(account);
+        if (_checkImproved(account, mvBefore, lots == 1) >= 0) CLEARINGHOUSE.flagLiquidatable(account);
         emit PositionLiquidated(market, account, liq, moved, priceAtoms, spotAtoms, discountBps);
     }
 
@@ -94,14 +92,14 @@ contract PerpLiquidator is IPerpLiquidator, ReentrancyGuardTransient {
 
     /// @dev Every liquidation raises maintenance value, and stops at the buffer above zero (unless
     /// `smallest`: the least take there is); returns the maintenance value after.
-    function _checkImproved(IAtlas atlas, AccountId account, int256 mvBefore, bool smallest)
+    function _checkImproved(AccountId account, int256 mvBefore, bool smallest)
         internal
         view
         returns (int256 mv)
     {
         // a fresh valuation (the takeover settled cash and funding), without initial value
         int256 equity;
-        (mv, equity,,,,) = atlas.liquidationQuote(account, address(0), address(0));
+        (mv, equity,,,,) = CLEARINGHOUSE.liquidationQuote(account, address(0), address(0));
         require(mv > mvBefore, IClearinghouse.LiquidationDidNotImprove(mvBefore, mv));
         if (smallest) return mv;
         (,, uint16 bufferBps) = CLEARINGHOUSE.liquidationParams();

@@ -93,7 +93,8 @@ async function lending(w: World): Promise<Result> {
 
 /** eth_estimateGas of Atlas.riskOf (or initialValue) for an account: every read cold. */
 async function estimate(w: World, m: MarginWorld, fn: "riskOf" | "initialValue", who: Signer): Promise<Figures> {
-  const gas = Number(await m.atlas[fn].estimateGas(await id(who)));
+  // the Clearinghouse's views: the valuation its margin checks run (RiskLib; Atlas's before stage 3)
+  const gas = Number(await w.ch[fn].estimateGas(await id(who)));
   // A view: no storage, no logs; MegaETH's extra calldata charge is the same for every account.
   return { gas, megaethGas: gas, newSlots: 0, eventBytes: 0 };
 }
@@ -103,9 +104,9 @@ async function profileView(w: World, m: MarginWorld, fn: "riskOf" | "initialValu
   const account = await id(who);
   const data =
     fn === "riskOf"
-      ? m.atlas.interface.encodeFunctionData("riskOf", [account])
-      : m.atlas.interface.encodeFunctionData("initialValue", [account]);
-  const tx = await w.protocol.admin.sendTransaction({ to: await m.atlas.getAddress(), data });
+      ? w.ch.interface.encodeFunctionData("riskOf", [account])
+      : w.ch.interface.encodeFunctionData("initialValue", [account]);
+  const tx = await w.protocol.admin.sendTransaction({ to: await w.ch.getAddress(), data });
   await measure(w.provider, tx, label);
 }
 

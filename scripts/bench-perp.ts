@@ -127,7 +127,8 @@ async function perpTakes(w: World): Promise<Result> {
 // ---------------------------------------------------------------- valuation
 
 /**
- * eth_estimateGas of Atlas.initialValue (what every margin check runs) for an account holding
+ * eth_estimateGas of the Clearinghouse's initialValue (the valuation every margin check runs
+ * inside it, RiskLib; before issue #14 stage 3 this measured Atlas.initialValue) for an account holding
  * WETH, WBTC, LINK, UNI and USDC and short the perp of each of the four underlyings.
  */
 async function perpValuation(w: World): Promise<Result> {
@@ -135,10 +136,10 @@ async function perpValuation(w: World): Promise<Result> {
   const account = await id(p.holder4);
   const key = "atlas.value.4underlyings";
   // A view: no storage, no logs.
-  const out = await estimateFreshAndStale(w, m, key, () => m.atlas.initialValue.estimateGas(account));
+  const out = await estimateFreshAndStale(w, m, key, () => w.ch.initialValue.estimateGas(account));
   if (profiles(key)) {
-    const data = m.atlas.interface.encodeFunctionData("initialValue", [account]);
-    const tx = await w.protocol.admin.sendTransaction({ to: await m.atlas.getAddress(), data });
+    const data = w.ch.interface.encodeFunctionData("initialValue", [account]);
+    const tx = await w.protocol.admin.sendTransaction({ to: await w.ch.getAddress(), data });
     await measure(w.provider, tx, `${key} (as a transaction)`);
   }
   return out;

@@ -273,7 +273,38 @@ interface IClearinghouse is ICoreLending {
         view
         returns (Position[] memory positions, address[] memory markets);
 
-    /// @notice What ATLAS reads of an account, in one call and as raw words (cheaper than
+    // ---- ATLAS, valued here (RiskLib): the margin checks' own figures, equal to Atlas's views ----
+    /// @notice Equity (no shocks), maintenance value and initial value of `account` (USD WAD), as
+    ///         `IAtlas.riskOf`, valued by this contract from its own storage (docs/RISK.md).
+    /// @dev Reverts PriceUnavailable when a held asset has no usable price, NoRiskEngine before
+    ///      `setRiskEngine`.
+    function riskOf(AccountId account) external view returns (IAtlas.AccountRisk memory);
+
+    /// @notice Initial value, the figure every risk-increasing action must leave >= 0 (`IAtlas.initialValue`).
+    function initialValue(AccountId account) external view returns (int256);
+
+    /// @notice Maintenance value; below zero the account may be liquidated (`IAtlas.maintenanceValue`).
+    function maintenanceValue(AccountId account) external view returns (int256);
+
+    /// @notice What a liquidation needs, from one valuation, as `IAtlas.liquidationQuote`: maintenance
+    ///         value and equity, the debt owed in `debtToken` (atoms, rounded up; 0 if none), the oracle
+    ///         prices of both tokens, and whether any funds rest behind open orders (told only when a
+    ///         collateral is named).
+    function liquidationQuote(AccountId account, address debtToken, address collateralToken)
+        external
+        view
+        returns (
+            int256 maintenanceWad,
+            int256 equityWad,
+            uint256 debtAtoms,
+            uint256 debtPriceWad,
+            uint256 collateralPriceWad,
+            bool ordersOpen
+        );
+
+    /// @notice What the `Atlas` contract's views and its lens read of an account (`AtlasReader`; the
+    ///         Clearinghouse's own margin checks read the same from storage, `RiskLib`), in one call
+    ///         and as raw words (cheaper than
     ///         `positionsOf`): the account state word, `perpMarketMask` (0 when the account has no
     ///         market), three words per held asset (and for `extra` if it is not zero and not held):
     ///         [token 160 | decimals 8 | shock 16 | slippage 16 | haircut 16 | lent flag at bit 255],
@@ -385,8 +416,9 @@ interface IClearinghouse is ICoreLending {
     /// @notice Sets an asset's shock, slippage (bps) and the haircut applied to lent balances.
     function setAssetRisk(address token, uint16 shockBps, uint16 slippageBps, uint16 lentHaircutBps) external;
 
-    /// @notice Sets the risk engine; every listed perp market must keep the parameter bounds with
-    ///         its initial scale (`PerpRiskBounds`).
+    /// @notice Sets the risk engine and copies its oracle, initial scale and debt interest seconds,
+    ///         with which this contract values accounts itself (`riskOf`, every margin check); every
+    ///         listed perp market must keep the parameter bounds with its initial scale (`PerpRiskBounds`).
     function setRiskEngine(address atlas) external;
 
     /// @notice Sets the liquidation parameters within hard bounds; every listed perp market must

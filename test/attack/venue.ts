@@ -63,16 +63,16 @@ export const setPrice = (v: Venue, sym: Sym, priceWad: bigint) => setPriceFx(v, 
 export const balanceOf = (v: Venue, who: { address: string }, sym: Sym, sub = 0n) =>
   v.ch.balanceOf(acctOf(who, sub), tokenOf(v, sym));
 
-/** ATLAS initial value (USD WAD) of `who`'s sub-account. */
-export const initialValue = (v: Venue, who: { address: string }, sub = 0n) => v.atlas.initialValue(acctOf(who, sub));
+/** ATLAS initial value (USD WAD) of `who`'s sub-account, as the Clearinghouse's margin checks value it. */
+export const initialValue = (v: Venue, who: { address: string }, sub = 0n) => v.ch.initialValue(acctOf(who, sub));
 
 /** ATLAS maintenance value (USD WAD). */
 export const maintenanceValue = (v: Venue, who: { address: string }, sub = 0n) =>
-  v.atlas.maintenanceValue(acctOf(who, sub));
+  v.ch.maintenanceValue(acctOf(who, sub));
 
 /** Equity (USD WAD) of `who`'s sub-account: what it would hold if closed at oracle prices. */
 export const equityOf = async (v: Venue, who: { address: string }, sub = 0n) =>
-  (await v.atlas.riskOf(acctOf(who, sub))).equityWad;
+  (await v.ch.riskOf(acctOf(who, sub))).equityWad;
 
 /** Signed perp position in lots on `m` (ETH-PERP by default). */
 export const perpLots = async (v: Venue, who: { address: string }, m = v.ethPerp, sub = 0n) =>

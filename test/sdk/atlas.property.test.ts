@@ -23,6 +23,7 @@ import {
   Side,
   atlasAbi,
   atlasLensAbi,
+  clearinghouseAbi,
   atlasMath,
   readAtlasSnapshot,
   type AtlasSnapshot,
@@ -154,16 +155,20 @@ describe("sdk atlas math: the TypeScript copy agrees with the contract", () => {
     });
     const at = { address: w.atlas, abi: atlasAbi } as const;
     const ln = { address: w.lens, abi: atlasLensAbi } as const;
-    const [risk, risks, req] = (await readMany(
+    // the Clearinghouse's own valuation (RiskLib: what its margin checks run) too
+    const chv = { address: w.clearinghouse, abi: clearinghouseAbi } as const;
+    const [risk, risks, req, chRisk] = (await readMany(
       w.publicClient,
       [
         { ...at, functionName: "riskOf", args: [s.account] } as const,
         { ...ln, functionName: "assetRisks", args: [s.account] } as const,
         { ...ln, functionName: "marginRequirements", args: [s.account] } as const,
+        { ...chv, functionName: "riskOf", args: [s.account] } as const,
       ],
       { blockNumber },
-    )) as unknown as [atlasMath.AccountRisk, readonly atlasMath.AssetRisk[], readonly [bigint, bigint]];
+    )) as unknown as [atlasMath.AccountRisk, readonly atlasMath.AssetRisk[], readonly [bigint, bigint], atlasMath.AccountRisk];
     expect(atlasMath.riskOf(s)).to.deep.equal({ equityWad: risk.equityWad, maintenanceWad: risk.maintenanceWad, initialWad: risk.initialWad });
+    expect(atlasMath.riskOf(s)).to.deep.equal({ equityWad: chRisk.equityWad, maintenanceWad: chRisk.maintenanceWad, initialWad: chRisk.initialWad });
     expect(atlasMath.assetRisks(s)).to.deep.equal(risks.map((r) => ({ ...r })));
     expect(atlasMath.initialValue(s)).to.equal(risk.initialWad);
     expect(atlasMath.maintenanceValue(s)).to.equal(risk.maintenanceWad);

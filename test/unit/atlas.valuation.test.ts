@@ -15,6 +15,10 @@ async function expectRisk(f: MFx, who: { address: string }, es: ME[], books: MB[
   expect([r.equityWad, r.maintenanceWad, r.initialWad]).to.deep.equal([mEquity(es), mMaintenance(es, books), mInitial(es, books)]);
   expect(await f.atlas.maintenanceValue(acctOf(who))).to.equal(r.maintenanceWad);
   expect(await f.atlas.initialValue(acctOf(who))).to.equal(r.initialWad);
+  // the Clearinghouse's own valuation (RiskLib, what its margin checks run) agrees to the wei
+  expect(await f.ch.riskOf(acctOf(who))).to.deep.equal([r.equityWad, r.maintenanceWad, r.initialWad]);
+  expect(await f.ch.maintenanceValue(acctOf(who))).to.equal(r.maintenanceWad);
+  expect(await f.ch.initialValue(acctOf(who))).to.equal(r.initialWad);
   const per = await f.lens.assetRisks(acctOf(who));
   const m = mValues(es, books, BPS, false);
   const i = mValues(es, books, INITIAL_SCALE_BPS, true);

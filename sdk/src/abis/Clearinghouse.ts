@@ -452,6 +452,17 @@ export const clearinghouseAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      }
+    ],
+    "name": "PriceUnavailable",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "ratePerYearWad",
         "type": "uint256"
@@ -628,6 +639,11 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "UnknownMarket",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "ValuationOutOfRange",
     "type": "error"
   },
   {
@@ -1985,6 +2001,25 @@ export const clearinghouseAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      }
+    ],
+    "name": "initialValue",
+    "outputs": [
+      {
+        "internalType": "int256",
+        "name": "v",
+        "type": "int256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "isConsumingScheduledOp",
     "outputs": [
@@ -2259,6 +2294,60 @@ export const clearinghouseAbi = [
   {
     "inputs": [
       {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "debtToken",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "collateralToken",
+        "type": "address"
+      }
+    ],
+    "name": "liquidationQuote",
+    "outputs": [
+      {
+        "internalType": "int256",
+        "name": "maintenanceWad",
+        "type": "int256"
+      },
+      {
+        "internalType": "int256",
+        "name": "equityWad",
+        "type": "int256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "debtAtoms",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "debtPriceWad",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "collateralPriceWad",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bool",
+        "name": "ordersOpen",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "index",
         "type": "uint256"
@@ -2389,6 +2478,25 @@ export const clearinghouseAbi = [
     "name": "listPool",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      }
+    ],
+    "name": "maintenanceValue",
+    "outputs": [
+      {
+        "internalType": "int256",
+        "name": "v",
+        "type": "int256"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -2923,6 +3031,42 @@ export const clearinghouseAbi = [
         "internalType": "address[]",
         "name": "markets",
         "type": "address[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      }
+    ],
+    "name": "riskOf",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "int256",
+            "name": "equityWad",
+            "type": "int256"
+          },
+          {
+            "internalType": "int256",
+            "name": "maintenanceWad",
+            "type": "int256"
+          },
+          {
+            "internalType": "int256",
+            "name": "initialWad",
+            "type": "int256"
+          }
+        ],
+        "internalType": "struct IAtlas.AccountRisk",
+        "name": "r",
+        "type": "tuple"
       }
     ],
     "stateMutability": "view",

@@ -1,7 +1,7 @@
 // Shared by the risk actions: where their Atlas snapshot comes from, and the optional
 // cross-check of the SDK's figures against the contract's at the snapshot's block.
 import type { Address, Client, ContractFunctionParameters } from "viem";
-import { atlasAbi, atlasLensAbi } from "../abis/index.ts";
+import { atlasAbi, atlasLensAbi, clearinghouseAbi } from "../abis/index.ts";
 import { AtlasMismatchError } from "../errors/atlas.ts";
 import { readAtlasSnapshot } from "../actions/risk/readAtlasSnapshot.ts";
 import type { AtlasSnapshot } from "../math/atlas.ts";
@@ -45,11 +45,14 @@ export async function snapshotFor(
   });
 }
 
-/** One figure to compare: an Atlas (or AtlasLens) view call and the SDK's answer for it. */
+/** One figure to compare: a Clearinghouse (or AtlasLens) view call and the SDK's answer for it. */
 export interface AtlasCheck {
   field: string;
-  /** Where the view lives: Atlas itself (default) or its lens (`Atlas.LENS()`: the what-if views). */
-  contract?: "atlas" | "lens";
+  /**
+   * Where the view lives: the Clearinghouse (default: `riskOf`, `initialValue`, `maintenanceValue`,
+   * `liquidationQuote`, valued where its margin checks run) or Atlas's lens (`Atlas.LENS()`: the what-if views).
+   */
+  contract?: "clearinghouse" | "lens";
   functionName: string;
   args: readonly unknown[];
   /** Picks the compared bigints out of the contract's answer, in the order of `sdk`. */
@@ -68,7 +71,7 @@ export async function verifyAtlas(client: Client, s: AtlasSnapshot, checks: read
     (c): ContractFunctionParameters =>
       c.contract === "lens"
         ? { address: lens!, abi: atlasLensAbi, functionName: c.functionName, args: c.args }
-        : { address: s.atlas, abi: atlasAbi, functionName: c.functionName, args: c.args },
+        : { address: s.clearinghouse, abi: clearinghouseAbi, functionName: c.functionName, args: c.args },
   );
   const results = (await readMany(client, calls, at)) as unknown[];
   checks.forEach((c, i) => {

@@ -71,7 +71,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
     ) ERC20(name_, symbol_) ERC4626(asset_) AccessManaged(authority) {
         require(address(asset_) != address(0) && clearinghouse_ != address(0), ZeroAddress());
         CLEARINGHOUSE = clearinghouse_;
-        _pool.init(model, reserveFactorBps_, supplyCapAssets, borrowCapAssets);
+        _pool.init(address(asset_), model, reserveFactorBps_, supplyCapAssets, borrowCapAssets);
     }
 
     // ------------------------------------------------------------------ Clearinghouse
@@ -83,7 +83,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         require(to != address(0), ZeroAddress());
         LendingLib.Snapshot memory s = _pool.accrued();
         shares = _pool.borrow(s, assets);
-        _pool.write(s);
+        _pool.write(asset(), s);
         IERC20(asset()).safeTransfer(to, assets);
         // no pool event: the Clearinghouse, the only borrower, logs every borrow once, per account
         // (`IClearinghouse.Borrowed`, with these shares)
@@ -95,7 +95,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         LendingLib.Snapshot memory s = _pool.accrued();
         _checkReceived(s.cash, assets);
         shares = _supply(s, assets, CLEARINGHOUSE);
-        _pool.write(s);
+        _pool.write(asset(), s);
         // deposit's events; the Clearinghouse's shares are the supply's rest (`balanceOf`)
         emit Transfer(address(0), CLEARINGHOUSE, shares);
         emit Deposit(CLEARINGHOUSE, CLEARINGHOUSE, assets, shares);
@@ -107,7 +107,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         require(shares != 0, ZeroAmount());
         LendingLib.Snapshot memory s = _pool.accrued();
         assets = LendingLib.repay(s, shares);
-        _pool.write(s);
+        _pool.write(asset(), s);
         _pullExact(msg.sender, assets);
         emit Repaid(msg.sender, assets, shares);
     }
@@ -120,7 +120,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         (shares, paid) = LendingLib.repayShares(s, maxShares, assets);
         if (shares == 0) return (0, 0); // what is left of `assets` is not taken
         s.cash += paid; // checked to fit uint112 in write
-        _pool.write(s);
+        _pool.write(asset(), s);
         _pullExact(msg.sender, paid);
         emit Repaid(msg.sender, paid, shares);
     }
@@ -141,7 +141,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         // share's worth) is kept as cash, for the lenders
         if (shares == maxShares) back = assets - paid; // only when assets covered the whole debt
         s.cash += assets - back; // checked to fit uint112 in write
-        _pool.write(s);
+        _pool.write(asset(), s);
         if (back != 0) IERC20(asset()).safeTransfer(CLEARINGHOUSE, back);
         // no pool event: the Clearinghouse logs this repayment once, per account (`IClearinghouse.Repaid`,
         // with these shares)
@@ -152,15 +152,15 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         _onlyClearinghouse();
         require(shares != 0, ZeroAmount());
         LendingLib.Snapshot memory s = _pool.accrued();
-        (lossAssets, fromReserve) = LendingLib.writeOff(s, shares);
-        _pool.write(s);
+        (lossAssets, fromReserve) = LendingLib.writeOff(s, asset(), shares);
+        _pool.write(asset(), s);
     }
 
     // ------------------------------------------------------------------ anyone
 
     /// @inheritdoc ILendingPool
     function accrueInterest() external nonReentrant {
-        _pool.accrue();
+        _pool.accrue(asset());
     }
 
     /// @inheritdoc IERC4626
@@ -185,7 +185,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
     {
         LendingLib.Snapshot memory s = _pool.accrued();
         shares = _supply(s, assets, receiver);
-        _pool.write(s);
+        _pool.write(asset(), s);
         _deposit(_msgSender(), receiver, assets, shares);
     }
 
@@ -212,7 +212,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         bool ok;
         (assets, ok) = _pool.mintShares(s, shares); // assets rounded up: the pool's side
         if (!ok) revert ERC4626ExceededMaxMint(receiver, shares, _toSharesDown(_pool.maxSupply(s), s));
-        _pool.write(s);
+        _pool.write(asset(), s);
         _deposit(_msgSender(), receiver, assets, shares);
     }
 
@@ -230,7 +230,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         uint256 maxAssets = _toAssetsDown(balanceOf(owner), s); // rounded down: the pool's side
         require(assets <= maxAssets, ERC4626ExceededMaxWithdraw(owner, assets, maxAssets));
         shares = _pool.withdraw(s, assets); // rounded up: the pool's side
-        _pool.write(s);
+        _pool.write(asset(), s);
         _withdraw(_msgSender(), receiver, owner, assets, shares);
     }
 
@@ -246,7 +246,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         uint256 maxShares = balanceOf(owner); // before the supply falls
         assets = _pool.redeem(s, shares); // rounded down: the pool's side; InsufficientCash first
         require(shares <= maxShares, ERC4626ExceededMaxRedeem(owner, shares, maxShares));
-        _pool.write(s);
+        _pool.write(asset(), s);
         _withdraw(_msgSender(), receiver, owner, assets, shares);
     }
 
@@ -261,7 +261,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         uint256 balance = balanceOf(msg.sender); // before the supply falls
         (shares, paid) = _pool.withdrawUpTo(s, maxShares, assets); // InsufficientCash first
         require(shares <= balance, ERC4626ExceededMaxRedeem(msg.sender, shares, balance));
-        _pool.write(s);
+        _pool.write(asset(), s);
         _withdraw(msg.sender, receiver, msg.sender, paid, shares);
     }
 
@@ -313,17 +313,17 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
 
     /// @inheritdoc ILendingPool
     function setRateModel(RateModel calldata model) external restricted nonReentrant {
-        _pool.setRateModel(model);
+        _pool.setRateModel(asset(), model);
     }
 
     /// @inheritdoc ILendingPool
     function setReserveFactor(uint16 reserveFactorBps_) external restricted nonReentrant {
-        _pool.setReserveFactor(reserveFactorBps_);
+        _pool.setReserveFactor(asset(), reserveFactorBps_);
     }
 
     /// @inheritdoc ILendingPool
     function setCaps(uint256 supplyCapAssets, uint256 borrowCapAssets) external restricted {
-        _pool.setCaps(supplyCapAssets, borrowCapAssets);
+        _pool.setCaps(asset(), supplyCapAssets, borrowCapAssets);
     }
 
     /// @inheritdoc ILendingPool
@@ -332,7 +332,7 @@ contract LendingPool is ILendingPool, ERC4626, AccessManaged, ReentrancyGuardTra
         require(treasury != address(0), ZeroAddress());
         LendingLib.Snapshot memory s = _pool.accrued();
         LendingLib.withdrawReserve(s, assets);
-        _pool.write(s);
+        _pool.write(asset(), s);
         IERC20(asset()).safeTransfer(treasury, assets);
         emit ReserveWithdrawn(assets, treasury);
     }

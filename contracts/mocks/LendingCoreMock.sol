@@ -23,7 +23,9 @@ contract LendingCoreMock is ClearinghouseLending {
     /// @notice Borrow shares per account and token.
     mapping(address account => mapping(address token => uint256 shares)) public borrowSharesOf;
 
-    constructor() AccessManaged(msg.sender) {}
+    /// @param authority The AccessManager of the pools' governance (`setRateModel`, `setReserveFactor`,
+    ///        `setCaps`, `withdrawPoolReserve`), as the Clearinghouse's.
+    constructor(address authority) AccessManaged(authority) {}
 
     // ------------------------------------------------------------------ set-up (test only)
 
@@ -38,7 +40,7 @@ contract LendingCoreMock is ClearinghouseLending {
     ) external override {
         _assets[token].id = ++_lastId;
         _assets[token].vault = vault;
-        _pools[token].init(model, reserveFactorBps, supplyCapAssets, borrowCapAssets);
+        _pools[token].init(token, model, reserveFactorBps, supplyCapAssets, borrowCapAssets);
     }
 
     function setFrozen(address token, bool frozen) external {
@@ -49,7 +51,7 @@ contract LendingCoreMock is ClearinghouseLending {
 
     /// @notice A margin account's lent deposit: its shares are not the outside lenders'.
     function supplyAsAccount(address token, uint256 assets) external nonReentrant returns (uint256 shares) {
-        shares = _supplyPool(_pools[token], assets);
+        shares = _supplyPool(token, assets);
         accountSharesOf[msg.sender][token] += shares;
         _pullExact(token, msg.sender, assets);
     }

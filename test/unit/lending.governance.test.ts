@@ -53,7 +53,7 @@ describe("LendingPool governance", () => {
     it("accepts the bounds themselves and emits RateModelSet", async () => {
       const { pool, admin } = fx();
       const edge = { baseRatePerYearWad: MAX_RATE, slope1PerYearWad: MAX_RATE, slope2PerYearWad: MAX_RATE, kinkWad: WAD - 1n };
-      await expect(pool.connect(admin).setRateModel(edge)).to.emit(pool, "RateModelSet").withArgs(asTuple(edge));
+      await expect(pool.connect(admin).setRateModel(edge)).to.emit(pool, "RateModelSet").withArgs(await pool.asset(), asTuple(edge));
       expect(asTuple(await pool.rateModel())).to.deep.equal(asTuple(edge));
       const low = { baseRatePerYearWad: 0n, slope1PerYearWad: 0n, slope2PerYearWad: 0n, kinkWad: 1n };
       await (await pool.connect(admin).setRateModel(low)).wait();
@@ -82,7 +82,7 @@ describe("LendingPool governance", () => {
         .to.be.revertedWithCustomError(pool, "ReserveFactorTooHigh")
         .withArgs(5001n, 5000n);
       expect(await pool.reserveFactorBps()).to.equal(1000n);
-      await expect(pool.connect(admin).setReserveFactor(5000)).to.emit(pool, "ReserveFactorSet").withArgs(5000n);
+      await expect(pool.connect(admin).setReserveFactor(5000)).to.emit(pool, "ReserveFactorSet").withArgs(await pool.asset(), 5000n);
       expect(await pool.reserveFactorBps()).to.equal(5000n);
     });
 
@@ -105,11 +105,11 @@ describe("LendingPool governance", () => {
   describe("setCaps", () => {
     it("sets both caps and emits CapsSet; caps above 2^112 − 1 mean no cap", async () => {
       const { pool, admin } = fx();
-      await expect(pool.connect(admin).setCaps(123n, 45n)).to.emit(pool, "CapsSet").withArgs(123n, 45n);
+      await expect(pool.connect(admin).setCaps(123n, 45n)).to.emit(pool, "CapsSet").withArgs(await pool.asset(), 123n, 45n);
       expect(await pool.caps()).to.deep.equal([123n, 45n]);
       await expect(pool.connect(admin).setCaps(2n ** 256n - 1n, NO_CAP + 1n))
         .to.emit(pool, "CapsSet")
-        .withArgs(NO_CAP, NO_CAP);
+        .withArgs(await pool.asset(), NO_CAP, NO_CAP);
       expect(await pool.caps()).to.deep.equal([NO_CAP, NO_CAP]);
       await (await pool.connect(admin).setCaps(0n, 0n)).wait();
       expect(await pool.maxDeposit(admin.address)).to.equal(0n);

@@ -2,7 +2,7 @@
 // figure; bad debt is covered by the reserve first, then by this pool's lenders only.
 import { expect } from "chai";
 import { LendingPool__factory } from "../../types/ethers-contracts/index.js";
-import { ceilDiv, newPool, NO_CAP, readPool, Sim, usePool, WAD } from "./lending._helpers.ts";
+import { ceilDiv, newPool, NO_CAP, readPool, Sim, usePool, WAD } from "./lending._pool-helpers.ts";
 
 describe("LendingPool borrow / repay / writeOff", () => {
   const fx = usePool({ decimals: 6, reserveFactorBps: 1000n });

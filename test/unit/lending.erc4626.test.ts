@@ -6,7 +6,7 @@ import {
   NoReturnToken__factory,
   ReentrantToken__factory,
 } from "../../types/ethers-contracts/index.js";
-import { deployPool, newPool, readPool, usePool, OFFSET, NO_CAP, ceilDiv, WAD } from "./lending._helpers.ts";
+import { deployPool, newPool, readPool, usePool, OFFSET, NO_CAP, ceilDiv, WAD } from "./lending._pool-helpers.ts";
 
 describe("LendingPool ERC-4626 (outside lenders)", () => {
   for (const decimals of [6, 8, 18]) {

@@ -1,7 +1,7 @@
 // Interest: per-second accrual on touch against the bigint model, views that include interest
 // up to now, the kinked rate model below, at and above the kink, and the reserve factor.
 import { expect } from "chai";
-import { BPS, ceilDiv, DEFAULT_MODEL, deployPool, min, readPool, Sim, usePool, WAD, YEAR, type Model } from "./lending._helpers.ts";
+import { BPS, ceilDiv, DEFAULT_MODEL, deployPool, min, readPool, Sim, usePool, WAD, YEAR, type Model } from "./lending._pool-helpers.ts";
 
 /** The rate per second written out by hand from docs/LENDING.md for a utilisation u. */
 function handRate(m: Model, u: bigint): bigint {

@@ -4,7 +4,7 @@
 // at the end every loan is repaid and every lender must be able to leave.
 import { expect } from "chai";
 import fc from "fast-check";
-import { ceilDiv, deployPool, latestTimestamp, min, OFFSET, readPool, Sim, WAD, type Model, type PoolFx } from "./lending._helpers.ts";
+import { ceilDiv, deployPool, latestTimestamp, min, OFFSET, readPool, Sim, WAD, type Model, type PoolFx } from "./lending._pool-helpers.ts";
 
 const MODEL: Model = {
   baseRatePerYearWad: 5n * 10n ** 16n,

@@ -3,7 +3,7 @@
 // is checked against the separate calls made at the same timestamp: same results, same state.
 import { expect } from "chai";
 import type { ContractTransactionResponse } from "ethers";
-import { ceilDiv, readPool, usePool, WAD, type PoolFx } from "./lending._helpers.ts";
+import { ceilDiv, readPool, usePool, WAD, type PoolFx } from "./lending._pool-helpers.ts";
 
 const DAY = 86_400n;
 const M128 = (1n << 128n) - 1n;

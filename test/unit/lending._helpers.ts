@@ -79,11 +79,14 @@ export class CorePool {
   get runner() {
     return this.core.runner;
   }
-  /** core.f(T, ...args), with .staticCall */
-  private withT<A extends unknown[], R>(f: { (...a: [string, ...A]): Promise<R>; staticCall(...a: [string, ...A]): Promise<unknown> }) {
+  /** core.f(T, ...args), with .staticCall (loosely typed: the facade only prepends the token) */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private withT(method: unknown): { (...a: any[]): Promise<ContractTransactionResponse>; staticCall(...a: any[]): Promise<any> } {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const f = method as { (...a: any[]): Promise<ContractTransactionResponse>; staticCall(...a: any[]): Promise<any> };
     const T = this.T;
-    const g = (...a: A) => f(T, ...a);
-    return Object.assign(g, { staticCall: (...a: A) => f.staticCall(T, ...a) });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return Object.assign((...a: any[]) => f(T, ...a), { staticCall: (...a: any[]) => f.staticCall(T, ...a) });
   }
   // ---- outside lenders: the vault
   get deposit() { return this.vault.deposit; }

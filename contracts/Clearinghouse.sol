@@ -134,7 +134,7 @@ contract Clearinghouse is IClearinghouse, ClearinghouseLending {
         AssetConfig memory a = _assets[token];
         if (b.amount < 0) return _repayFrom(acct, token, b, a, atoms);
         int256 before = b.amount;
-        b.amount = (before + _supplyPool(_pools[token], atoms).toInt256()).toInt248();
+        b.amount = (before + _supplyPool(token, atoms).toInt256()).toInt248();
         _balances[acct][token] = b;
         // the held mask changes only for a first lent deposit: a repeat one reads no state word
         if (before == 0 && b.amount != 0) _setState(acct, _state[acct].track(a.id, b.amount));
@@ -226,7 +226,7 @@ contract Clearinghouse is IClearinghouse, ClearinghouseLending {
             if (b.amount > 0) {
                 // idle atoms become supply shares, or shares become atoms (each rounded down: the pool's side)
                 uint256 have = uint256(int256(b.amount));
-                uint256 converted = lent ? _supplyPool(pool, have) : _redeemPool(token, have);
+                uint256 converted = lent ? _supplyPool(token, have) : _redeemPool(token, have);
                 b.amount = converted.toInt256().toInt248();
             }
             b.lent = lent;
@@ -373,7 +373,7 @@ contract Clearinghouse is IClearinghouse, ClearinghouseLending {
             }
         }
         if (atoms != 0) {
-            uint256 add = b.lent ? _supplyPool(_pools[token], atoms) : atoms;
+            uint256 add = b.lent ? _supplyPool(token, atoms) : atoms;
             b.amount = (int256(b.amount) + add.toInt256()).toInt248();
         }
         _balances[acct][token] = b;

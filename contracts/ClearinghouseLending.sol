@@ -51,7 +51,7 @@ abstract contract ClearinghouseLending is ICoreLending, AccessManaged, Reentranc
     /// @inheritdoc ILendingCore
     function supplyFromVault(address token, uint256 assets) external nonReentrant returns (uint256 shares) {
         LendingLib.State storage pool = _vaultPool(token, assets);
-        shares = _supplyPool(pool, assets);
+        shares = _supplyPool(token, assets);
         pool.outsideShares += uint128(shares); // safe: outsideShares ≤ supplyShares < 2^128
         _pullExact(token, msg.sender, assets);
     }
@@ -63,7 +63,7 @@ abstract contract ClearinghouseLending is ICoreLending, AccessManaged, Reentranc
         bool ok;
         (assets, ok) = pool.mintShares(s, shares); // assets rounded up: the pool's side
         if (!ok) revert SupplyRefused(shares, pool.maxSupply(s));
-        pool.write(s);
+        pool.write(token, s);
         pool.outsideShares += uint128(shares); // safe: outsideShares ≤ supplyShares < 2^128
         _pullExact(token, msg.sender, assets);
     }
@@ -79,7 +79,7 @@ abstract contract ClearinghouseLending is ICoreLending, AccessManaged, Reentranc
         LendingLib.Snapshot memory s = pool.accrued();
         assets = pool.redeem(s, shares); // rounded down: the pool's side; InsufficientCash
         _burnOutside(pool, shares);
-        pool.write(s);
+        pool.write(token, s);
         IERC20(token).safeTransfer(receiver, assets);
     }
 
@@ -94,7 +94,7 @@ abstract contract ClearinghouseLending is ICoreLending, AccessManaged, Reentranc
         LendingLib.Snapshot memory s = pool.accrued();
         shares = pool.withdraw(s, assets); // rounded up: the pool's side; InsufficientCash
         _burnOutside(pool, shares);
-        pool.write(s);
+        pool.write(token, s);
         IERC20(token).safeTransfer(receiver, assets);
     }
 
@@ -143,24 +143,24 @@ abstract contract ClearinghouseLending is ICoreLending, AccessManaged, Reentranc
         );
         a.vault = vault;
         LendingLib.State storage pool = _pools[token];
-        pool.init(model, reserveFactorBps, supplyCapAssets, borrowCapAssets);
+        pool.init(token, model, reserveFactorBps, supplyCapAssets, borrowCapAssets);
         if (a.frozen) pool.setFrozen(true);
         emit PoolListed(token, vault);
     }
 
     /// @inheritdoc ICoreLending
     function setRateModel(address token, RateModel calldata model) external restricted nonReentrant {
-        _poolOf(token).setRateModel(model);
+        _poolOf(token).setRateModel(token, model);
     }
 
     /// @inheritdoc ICoreLending
     function setReserveFactor(address token, uint16 reserveFactorBps) external restricted nonReentrant {
-        _poolOf(token).setReserveFactor(reserveFactorBps);
+        _poolOf(token).setReserveFactor(token, reserveFactorBps);
     }
 
     /// @inheritdoc ICoreLending
     function setCaps(address token, uint256 supplyCapAssets, uint256 borrowCapAssets) external restricted {
-        _poolOf(token).setCaps(supplyCapAssets, borrowCapAssets);
+        _poolOf(token).setCaps(token, supplyCapAssets, borrowCapAssets);
     }
 
     /// @inheritdoc ICoreLending
@@ -170,14 +170,14 @@ abstract contract ClearinghouseLending is ICoreLending, AccessManaged, Reentranc
         require(to != address(0), ZeroAddress());
         LendingLib.Snapshot memory s = pool.accrued();
         LendingLib.withdrawReserve(s, assets);
-        pool.write(s);
+        pool.write(token, s);
         IERC20(token).safeTransfer(to, assets);
         emit PoolReserveWithdrawn(token, assets, to);
     }
 
     /// @inheritdoc ICoreLending
     function accrueInterest(address token) external nonReentrant {
-        _poolOf(token).accrue();
+        _poolOf(token).accrue(token);
     }
 
     // ------------------------------------------------------------------ views
@@ -325,12 +325,13 @@ abstract contract ClearinghouseLending is ICoreLending, AccessManaged, Reentranc
 
     /// @dev A lent deposit of `atoms` already in (or kept in) the vault: supply shares rounded down
     ///      (the pool's side); SupplyRefused past `maxSupply`.
-    function _supplyPool(LendingLib.State storage pool, uint256 atoms) internal returns (uint256 shares) {
+    function _supplyPool(address token, uint256 atoms) internal returns (uint256 shares) {
+        LendingLib.State storage pool = _pools[token];
         LendingLib.Snapshot memory s = pool.accrued();
         bool ok;
         (shares, ok) = pool.supply(s, atoms);
         if (!ok) revert SupplyRefused(atoms, pool.maxSupply(s));
-        pool.write(s);
+        pool.write(token, s);
     }
 
     /// @dev Redeems `shares` of a lent balance into the vault: atoms rounded down (the pool's side);
@@ -339,7 +340,7 @@ abstract contract ClearinghouseLending is ICoreLending, AccessManaged, Reentranc
         LendingLib.State storage pool = _pools[token];
         LendingLib.Snapshot memory s = pool.accrued();
         atoms = pool.redeem(s, shares);
-        pool.write(s);
+        pool.write(token, s);
     }
 
     /// @dev `atoms` out of a lent balance of `maxShares` (shares rounded up), or all of it when it is
@@ -351,7 +352,7 @@ abstract contract ClearinghouseLending is ICoreLending, AccessManaged, Reentranc
         LendingLib.State storage pool = _pools[token];
         LendingLib.Snapshot memory s = pool.accrued();
         (shares, paid) = pool.withdrawUpTo(s, maxShares, atoms);
-        pool.write(s);
+        pool.write(token, s);
     }
 
     /// @dev Takes `atoms` of a lent balance for a seizure: the shares burnt (rounded up), or, when the
@@ -364,7 +365,7 @@ abstract contract ClearinghouseLending is ICoreLending, AccessManaged, Reentranc
             return (SharesMathLib.toSharesUp(atoms, LendingLib.supplyAssets(s), pool.supplyShares), true);
         }
         shares = pool.withdraw(s, atoms);
-        pool.write(s);
+        pool.write(token, s);
     }
 
     /// @dev Lends `atoms` of the pool's cash (they stay in the vault): borrow shares rounded up (the
@@ -373,7 +374,7 @@ abstract contract ClearinghouseLending is ICoreLending, AccessManaged, Reentranc
         LendingLib.State storage pool = _poolOf(token);
         LendingLib.Snapshot memory s = pool.accrued();
         shares = pool.borrow(s, atoms);
-        pool.write(s);
+        pool.write(token, s);
     }
 
     /// @dev `atoms` in the vault repay up to `maxShares` of debt: the whole debt if they cover it
@@ -391,15 +392,15 @@ abstract contract ClearinghouseLending is ICoreLending, AccessManaged, Reentranc
         if (keepRest && shares != maxShares) paid = atoms;
         if (paid == 0) return (0, 0);
         s.cash += paid; // checked to fit uint112 in write
-        pool.write(s);
+        pool.write(token, s);
     }
 
     /// @dev Writes off `shares` of bad debt: the reserve first, then the pool's lenders.
     function _writeOffPool(address token, uint256 shares) internal returns (uint256 lossAssets) {
         LendingLib.State storage pool = _pools[token];
         LendingLib.Snapshot memory s = pool.accrued();
-        (lossAssets,) = LendingLib.writeOff(s, shares);
-        pool.write(s);
+        (lossAssets,) = LendingLib.writeOff(s, token, shares);
+        pool.write(token, s);
     }
 
     /// @dev The debt of `shares` borrow shares now, rounded up (the pool's side).

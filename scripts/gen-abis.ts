@@ -60,7 +60,7 @@ function readArtifact(path: string): Artifact {
 
 /** NatSpec of every custom error, keyed by `Name(param,names)`, from the build's ASTs. */
 function errorDocs(buildInfoIds: Set<string>): Map<string, string> {
-  // An error declared in several files (ZeroAmount in IClearinghouse and ILendingPool) takes the
+  // An error declared in several files (ZeroAmount in IClearinghouse and ILending) takes the
   // doc of the first source by name, so the output does not depend on build-info order (whose ids
   // differ from one checkout to another).
   const docs = new Map<string, string>();

@@ -14,9 +14,9 @@ struct RateModel {
 /// @title ILending: the errors and events of one asset's lending pool (`LendingLib.State`)
 /// @notice Whoever holds a pool's state (the Clearinghouse, keyed by asset, and the LendingVault in
 /// front of it) reverts with these errors and logs these events, so indexers and the SDK decode them
-/// the same wherever they come from. The events of a pool's state carry no token: the Clearinghouse
-/// logs them within the transaction of a call naming it. Accounting and roundings: docs/LENDING.md,
-/// `LendingLib` and `SharesMathLib`.
+/// the same wherever they come from. Every event of a pool's state names the pool's asset as its
+/// first, indexed field (`token`), so one holder's pools are told apart by a topic filter.
+/// Accounting and roundings: docs/LENDING.md, `LendingLib` and `SharesMathLib`.
 interface ILending {
     // ---- errors ----
     /// @notice The pool holds less cash than a borrow, withdrawal or reserve withdrawal asks for.
@@ -43,13 +43,18 @@ interface ILending {
     error ReserveFactorTooHigh(uint256 reserveFactorBps, uint256 maxBps);
 
     // ---- events ----
-    /// @notice Emitted when the borrow index moves (on nearly every touch, so one word:
-    /// events cost per byte on MegaETH). `accrual` packs
+    /// @notice Emitted when the borrow index of `token`'s pool moves (on nearly every touch, so one
+    /// data word: events cost per byte on MegaETH). `accrual` packs
     /// `[127..0]` borrowIndexWad · `[255..128]` interestAssets, the growth of totalBorrows
     /// (saturated at 2^128 − 1). The reserve's cut is ⌊interestAssets · reserveFactorBps / 1e4⌋.
-    event InterestAccrued(uint256 accrual);
-    event BadDebtWrittenOff(uint256 shares, uint256 lossAssets, uint256 fromReserve);
-    event RateModelSet(RateModel model);
-    event ReserveFactorSet(uint16 reserveFactorBps);
-    event CapsSet(uint256 supplyCapAssets, uint256 borrowCapAssets);
+    event InterestAccrued(address indexed token, uint256 accrual);
+    /// @notice `shares` of `token`'s borrow shares written off as bad debt: `lossAssets` their value
+    /// (rounded up), `fromReserve` the part the pool's reserve covered (the rest its lenders bear).
+    event BadDebtWrittenOff(address indexed token, uint256 shares, uint256 lossAssets, uint256 fromReserve);
+    /// @notice `token`'s pool has a new rate model (interest up to now was accrued at the old one).
+    event RateModelSet(address indexed token, RateModel model);
+    /// @notice `token`'s pool gives `reserveFactorBps` of its interest to its reserve from now on.
+    event ReserveFactorSet(address indexed token, uint16 reserveFactorBps);
+    /// @notice `token`'s pool has new caps (`type(uint112).max` means no cap).
+    event CapsSet(address indexed token, uint256 supplyCapAssets, uint256 borrowCapAssets);
 }

@@ -13,7 +13,7 @@ import {ILending} from "./ILending.sol";
 /// burn the owner's shares first and then have the core pay the receiver (`withdrawToVault`,
 /// `redeemToVault`); the core keeps the cash, the caps, the freeze and the rate. Its own lock guards
 /// every entry, and the core has its own.
-/// Behaviour kept from the LendingPool (docs/LENDING.md): a payout above the pool's cash reverts
+/// Behaviour kept from the former standalone LendingPool (docs/LENDING.md): a payout above the pool's cash reverts
 /// `InsufficientCash(requested, cash)`; while the pool is frozen `withdraw` and `redeem` revert
 /// `Frozen` and `maxWithdraw` / `maxRedeem` say 0, while deposits go on; `maxDeposit` is the pool's
 /// `maxSupply`; a token sent to the vault or the core moves no share price.

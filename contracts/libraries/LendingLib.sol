@@ -21,8 +21,10 @@ import {MathLib} from "./MathLib.sol";
 /// - L5 the supply share price never decreases, except at a write-off.
 /// (L3, the holder's token balance ≥ cash, is the holder's to keep.)
 /// Use: `Snapshot memory s = state.accrued();` (interest up to now, in memory), one or more
-/// operations on `s`, then `state.write(s)`. Every rounding is named in SharesMathLib and favours
-/// the pool (its lenders and reserve) over the account acting.
+/// operations on `s`, then `state.write(token, s)`. Every rounding is named in SharesMathLib and favours
+/// the pool (its lenders and reserve) over the account acting. Every function that logs takes the
+/// pool's asset (`token`), the first, indexed field of each of its events, so an indexer can tell the
+/// pools of one holder apart (the holder knows the token; the state does not store it).
 library LendingLib {
     using SafeCast for uint256;
     using RateModelLib for RateModel;
@@ -97,6 +99,7 @@ library LendingLib {
     /// @notice Starts a pool: index 1e18, accrued now, with its model, reserve factor and caps.
     function init(
         State storage self,
+        address token,
         RateModel memory model,
         uint16 reserveFactorBps,
         uint256 supplyCapAssets,
@@ -104,9 +107,9 @@ library LendingLib {
     ) internal {
         self.ledger.borrowIndexWad = uint128(SharesMathLib.WAD);
         self.balances.lastAccrual = block.timestamp.toUint32();
-        _setRateModel(self, model);
-        _setReserveFactor(self, reserveFactorBps);
-        setCaps(self, supplyCapAssets, borrowCapAssets);
+        _setRateModel(self, token, model);
+        _setReserveFactor(self, token, reserveFactorBps);
+        setCaps(self, token, supplyCapAssets, borrowCapAssets);
     }
 
     /// @notice The pool's state with interest accrued up to now, without writing it: the one formula
@@ -142,13 +145,13 @@ library LendingLib {
     }
 
     /// @notice Accrues and stores: writes only when the clock moved.
-    function accrue(State storage self) internal {
-        if (self.balances.lastAccrual != block.timestamp) write(self, accrued(self));
+    function accrue(State storage self, address token) internal {
+        if (self.balances.lastAccrual != block.timestamp) write(self, token, accrued(self));
     }
 
     /// @notice Stores `s` as of now: `balances` always (one SSTORE), `ledger` when it changed, and
-    ///         logs InterestAccrued when the index moved.
-    function write(State storage self, Snapshot memory s) internal {
+    ///         logs InterestAccrued (naming `token`, the pool's asset) when the index moved.
+    function write(State storage self, address token, Snapshot memory s) internal {
         self.balances = Balances({
             cashAssets: s.cash.toUint112(),
             borrowShares: s.borrowShares.toUint112(),
@@ -163,7 +166,7 @@ library LendingLib {
             });
             if (s.indexMoved) {
                 // interest saturates in the event only (2^128 atoms is beyond any real pool)
-                emit ILending.InterestAccrued(Math.min(s.interest, type(uint128).max) << 128 | index);
+                emit ILending.InterestAccrued(token, Math.min(s.interest, type(uint128).max) << 128 | index);
             }
         }
     }
@@ -295,7 +298,7 @@ library LendingLib {
     ///         is the loss, covered by the reserve first; the rest lowers supplyAssets (by at most
     ///         lossAssets − fromReserve), so only this pool's lenders bear it. Logs BadDebtWrittenOff.
     /// @dev Reverts InsufficientBorrowShares.
-    function writeOff(Snapshot memory s, uint256 shares) internal returns (uint256 lossAssets, uint256 fromReserve) {
+    function writeOff(Snapshot memory s, address token, uint256 shares) internal returns (uint256 lossAssets, uint256 fromReserve) {
         require(shares <= s.borrowShares, ILending.InsufficientBorrowShares(shares, s.borrowShares));
         lossAssets = SharesMathLib.toDebtAssetsUp(shares, s.indexWad);
         fromReserve = Math.min(lossAssets, s.reserves);
@@ -304,7 +307,7 @@ library LendingLib {
         s.borrowShares -= shares;
         s.reserves -= fromReserve;
         s.ledgerDirty = true;
-        emit ILending.BadDebtWrittenOff(shares, lossAssets, fromReserve);
+        emit ILending.BadDebtWrittenOff(token, shares, lossAssets, fromReserve);
     }
 
     // ------------------------------------------------------------------ governance
@@ -322,27 +325,29 @@ library LendingLib {
 
     /// @notice Replaces the rate model after accruing interest at the old one.
     /// @dev Reverts RateTooHigh or InvalidKink outside the hard bounds.
-    function setRateModel(State storage self, RateModel memory model) internal {
-        write(self, accrued(self)); // interest up to now is owed at the old rate
-        _setRateModel(self, model);
+    function setRateModel(State storage self, address token, RateModel memory model) internal {
+        write(self, token, accrued(self)); // interest up to now is owed at the old rate
+        _setRateModel(self, token, model);
     }
 
     /// @notice Sets the share of interest that goes to the reserve, after accruing at the old one.
     /// @dev Reverts ReserveFactorTooHigh above MAX_RESERVE_FACTOR_BPS.
-    function setReserveFactor(State storage self, uint16 reserveFactorBps) internal {
-        write(self, accrued(self)); // interest up to now is split at the old factor
-        _setReserveFactor(self, reserveFactorBps);
+    function setReserveFactor(State storage self, address token, uint16 reserveFactorBps) internal {
+        write(self, token, accrued(self)); // interest up to now is split at the old factor
+        _setReserveFactor(self, token, reserveFactorBps);
     }
 
     /// @notice Sets the supply cap (on supplyAssets) and the borrow cap (on totalBorrows); a cap at or
     ///         above NO_CAP is stored as NO_CAP (no cap). Keeps the frozen flag.
-    function setCaps(State storage self, uint256 supplyCapAssets, uint256 borrowCapAssets) internal {
+    function setCaps(State storage self, address token, uint256 supplyCapAssets, uint256 borrowCapAssets)
+        internal
+    {
         // Above NO_CAP a cap could never bind (cash is uint112): store NO_CAP.
         supplyCapAssets = Math.min(supplyCapAssets, NO_CAP);
         borrowCapAssets = Math.min(borrowCapAssets, NO_CAP);
         // safe: both ≤ NO_CAP
         self.limits = Limits(uint112(supplyCapAssets), uint112(borrowCapAssets), self.limits.frozen);
-        emit ILending.CapsSet(supplyCapAssets, borrowCapAssets);
+        emit ILending.CapsSet(token, supplyCapAssets, borrowCapAssets);
     }
 
     /// @notice Freezes or unfreezes the pool: while frozen, outside lenders' withdrawals wait.
@@ -350,16 +355,16 @@ library LendingLib {
         self.limits.frozen = frozen;
     }
 
-    function _setRateModel(State storage self, RateModel memory model) private {
+    function _setRateModel(State storage self, address token, RateModel memory model) private {
         model.validate();
         self.model = model;
-        emit ILending.RateModelSet(model);
+        emit ILending.RateModelSet(token, model);
     }
 
-    function _setReserveFactor(State storage self, uint16 bps) private {
+    function _setReserveFactor(State storage self, address token, uint16 bps) private {
         require(bps <= MAX_RESERVE_FACTOR_BPS, ILending.ReserveFactorTooHigh(bps, MAX_RESERVE_FACTOR_BPS));
         self.ledger.reserveFactorBps = bps;
-        emit ILending.ReserveFactorSet(bps);
+        emit ILending.ReserveFactorSet(token, bps);
     }
 
     // ------------------------------------------------------------------ views (on a snapshot)

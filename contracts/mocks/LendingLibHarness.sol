@@ -7,92 +7,92 @@ import {SharesMathLib} from "../libraries/SharesMathLib.sol";
 
 /// @notice Test only: one `LendingLib.State` at slot 0 with each operation exposed as
 /// accrue → operation → write, no tokens (test/unit/lending.lib.test.ts), and SharesMathLib's
-/// conversions as they are.
+/// conversions as they are. The harness itself stands for the pool's token in its events.
 contract LendingLibHarness {
     using LendingLib for LendingLib.State;
 
     LendingLib.State internal _pool; // slots 0..4, as LendingLib draws them
 
     constructor(RateModel memory model, uint16 reserveFactorBps, uint256 supplyCapAssets, uint256 borrowCapAssets) {
-        _pool.init(model, reserveFactorBps, supplyCapAssets, borrowCapAssets);
+        _pool.init(address(this), model, reserveFactorBps, supplyCapAssets, borrowCapAssets);
     }
 
     // ---- operations ----
     function supply(uint256 assets) external returns (uint256 shares, bool ok) {
         LendingLib.Snapshot memory s = _pool.accrued();
         (shares, ok) = _pool.supply(s, assets);
-        _pool.write(s);
+        _pool.write(address(this), s);
     }
 
     function mintShares(uint256 shares) external returns (uint256 assets, bool ok) {
         LendingLib.Snapshot memory s = _pool.accrued();
         (assets, ok) = _pool.mintShares(s, shares);
-        _pool.write(s);
+        _pool.write(address(this), s);
     }
 
     function withdraw(uint256 assets) external returns (uint256 shares) {
         LendingLib.Snapshot memory s = _pool.accrued();
         shares = _pool.withdraw(s, assets);
-        _pool.write(s);
+        _pool.write(address(this), s);
     }
 
     function redeem(uint256 shares) external returns (uint256 assets) {
         LendingLib.Snapshot memory s = _pool.accrued();
         assets = _pool.redeem(s, shares);
-        _pool.write(s);
+        _pool.write(address(this), s);
     }
 
     function withdrawUpTo(uint256 maxShares, uint256 assets) external returns (uint256 shares, uint256 paid) {
         LendingLib.Snapshot memory s = _pool.accrued();
         (shares, paid) = _pool.withdrawUpTo(s, maxShares, assets);
-        _pool.write(s);
+        _pool.write(address(this), s);
     }
 
     function borrow(uint256 assets) external returns (uint256 shares) {
         LendingLib.Snapshot memory s = _pool.accrued();
         shares = _pool.borrow(s, assets);
-        _pool.write(s);
+        _pool.write(address(this), s);
     }
 
     function repay(uint256 shares) external returns (uint256 assets) {
         LendingLib.Snapshot memory s = _pool.accrued();
         assets = LendingLib.repay(s, shares);
-        _pool.write(s);
+        _pool.write(address(this), s);
     }
 
     function repayUpTo(uint256 maxShares, uint256 assets) external returns (uint256 shares, uint256 paid) {
         LendingLib.Snapshot memory s = _pool.accrued();
         (shares, paid) = LendingLib.repayShares(s, maxShares, assets);
         s.cash += paid;
-        _pool.write(s);
+        _pool.write(address(this), s);
     }
 
     function writeOff(uint256 shares) external returns (uint256 lossAssets, uint256 fromReserve) {
         LendingLib.Snapshot memory s = _pool.accrued();
-        (lossAssets, fromReserve) = LendingLib.writeOff(s, shares);
-        _pool.write(s);
+        (lossAssets, fromReserve) = LendingLib.writeOff(s, address(this), shares);
+        _pool.write(address(this), s);
     }
 
     function withdrawReserve(uint256 assets) external {
         LendingLib.Snapshot memory s = _pool.accrued();
         LendingLib.withdrawReserve(s, assets);
-        _pool.write(s);
+        _pool.write(address(this), s);
     }
 
     function accrue() external {
-        _pool.accrue();
+        _pool.accrue(address(this));
     }
 
     function setRateModel(RateModel calldata model) external {
-        _pool.setRateModel(model);
+        _pool.setRateModel(address(this), model);
     }
 
     function setReserveFactor(uint16 bps) external {
-        _pool.setReserveFactor(bps);
+        _pool.setReserveFactor(address(this), bps);
     }
 
     function setCaps(uint256 supplyCapAssets, uint256 borrowCapAssets) external {
-        _pool.setCaps(supplyCapAssets, borrowCapAssets);
+        _pool.setCaps(address(this), supplyCapAssets, borrowCapAssets);
     }
 
     function setFrozen(bool frozen) external {

@@ -854,8 +854,9 @@ async function settleBadDebt(s: RunState, t: number, i: number, expectOk: boolea
     .map((l) => chIface.parseLog({ topics: l.topics, data: l.data }))
     .find((p) => p?.name === "BadDebtWrittenOff");
   if (!ev) fail(s, "no BadDebtWrittenOff event");
-  const loss = ev.args[1] as bigint;
-  const fromReserve = ev.args[2] as bigint;
+  const loss = ev.args.lossAssets as bigint;
+  const fromReserve = ev.args.fromReserve as bigint;
+  if ((ev.args.token as string).toLowerCase() !== s.c.tokens[i].toLowerCase()) fail(s, "BadDebtWrittenOff names another pool");
   if (sameSecond) {
     // the reserve pays first; the lenders' assets fall by at most the rest
     const want = loss < reservesBefore ? loss : reservesBefore;

@@ -5,7 +5,7 @@
  * redemptions, maker orders and (margin) takes on WETH/USDC, time warps, price moves with
  * sharp drops, stale-price episodes, liquidations (bisected to the largest amount that does not
  * overshoot, or random) and bad-debt write-offs, by eight accounts over USDC (6 decimals), WBTC
- * (8) and WETH (18), each with a LendingPool. docs/INVARIANTS.md ("Lending and margin") lists
+ * (8) and WETH (18), each with a pool in the Clearinghouse and its LendingVault. docs/INVARIANTS.md ("Lending and margin") lists
  * what is checked after every transaction.
  *
  * Replay: MARGIN_INVARIANT_SEED=<seed> (printed at the start and on failure). Size:

@@ -1,5 +1,5 @@
 // SDK test world with margin on the in-process network: the protocol and its margin layer
-// (OracleRouter with admin feeds, Atlas, one LendingPool per asset) deployed with the project's
+// (OracleRouter with admin feeds, Atlas, each asset's pool in the Clearinghouse with its LendingVault) deployed with the project's
 // deploy helpers; WETH (18), WBTC (8), USDC (6) and LINK (18); WETH/USDC and WBTC/USDC spot
 // markets; an outside lender (the admin) supplying every pool through ERC-4626; traders with
 // minted tokens in their wallets and nothing deposited. One deployment per `describe`, restored

@@ -153,7 +153,7 @@ describe("sdk actions: risk and liquidation", () => {
     });
 
     // A withdrawal beyond a lent balance redeems it first: that cash leaves the pool before the
-    // borrow, which is then priced at the utilisation without it (LendingPool.borrowQuoteAfterRedeem).
+    // borrow, which is then priced at the utilisation without it (the Clearinghouse's borrowQuoteAfterRedeem).
     it("a lender's maxWithdraw with borrowing agrees with the contract and holds to the atom", async () => {
       const { alice, tokens } = world();
       await alice.depositSync({ token: tokens.weth, amount: 10n * WAD, approve: "max" });

@@ -11,7 +11,6 @@ import {
   IAtlasLens__factory,
   IClearinghouse__factory,
   ILendingCore__factory,
-  ILendingPool__factory,
   ILendingVault__factory,
   IOracleRouter__factory,
   IOrderBook__factory,
@@ -23,7 +22,6 @@ import {
 import atlasArtifact from "../../artifacts/contracts/Atlas.sol/Atlas.json" with { type: "json" };
 import atlasLensArtifact from "../../artifacts/contracts/periphery/AtlasLens.sol/AtlasLens.json" with { type: "json" };
 import clearinghouseArtifact from "../../artifacts/contracts/Clearinghouse.sol/Clearinghouse.json" with { type: "json" };
-import lendingPoolArtifact from "../../artifacts/contracts/LendingPool.sol/LendingPool.json" with { type: "json" };
 import lendingVaultArtifact from "../../artifacts/contracts/periphery/LendingVault.sol/LendingVault.json" with { type: "json" };
 import lendingCoreMockArtifact from "../../artifacts/contracts/mocks/LendingCoreMock.sol/LendingCoreMock.json" with { type: "json" };
 import oracleRouterArtifact from "../../artifacts/contracts/OracleRouter.sol/OracleRouter.json" with { type: "json" };
@@ -55,7 +53,6 @@ describe("custom error coverage", () => {
     { name: "IAtlas", iface: IAtlas__factory.createInterface(), code: atlasArtifact.bytecode },
     { name: "IAtlasLens", iface: IAtlasLens__factory.createInterface(), code: atlasLensArtifact.bytecode },
     { name: "IOracleRouter", iface: IOracleRouter__factory.createInterface(), code: oracleRouterArtifact.bytecode },
-    { name: "ILendingPool", iface: ILendingPool__factory.createInterface(), code: lendingPoolArtifact.bytecode },
     { name: "ILendingVault", iface: ILendingVault__factory.createInterface(), code: lendingVaultArtifact.bytecode },
     // the core's side of the wrapper, implemented today by the mock core its tests run against
     { name: "ILendingCore", iface: ILendingCore__factory.createInterface(), code: lendingCoreMockArtifact.bytecode },

@@ -1,15 +1,18 @@
-// Shared by the lending unit tests: a pool deployment (AccessManager with the deployer as
-// admin, a plain signer standing in for the Clearinghouse), and an independent bigint model
+// Shared by the lending unit tests: a pool deployment (the core's lending, LendingCoreMock, with
+// the asset's LendingVault; an AccessManager with the deployer as admin; a plain signer `ch` as the
+// borrowing margin account), and an independent bigint model
 // of the pool's math written from docs/LENDING.md, which the tests compare to the wei.
 import { expect } from "chai";
 import type { ContractTransactionReceipt, ContractTransactionResponse, Signer } from "ethers";
 import { network } from "hardhat";
+import { Interface } from "ethers";
 import {
   AccessManager__factory,
-  LendingPool__factory,
+  LendingCoreMock__factory,
+  LendingVault__factory,
   MockERC20__factory,
 } from "../../types/ethers-contracts/index.js";
-import type { LendingPool, MockERC20 } from "../../types/ethers-contracts/index.js";
+import type { LendingCoreMock, LendingVault } from "../../types/ethers-contracts/index.js";
 
 export const WAD = 10n ** 18n;
 export const BPS = 10_000n;
@@ -45,60 +48,170 @@ export interface PoolOpts {
 export const ceilDiv = (a: bigint, b: bigint): bigint => (a + b - 1n) / b;
 export const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 
-/** Deploys an AccessManager, a token and a pool; funds alice, bob, carol and the Clearinghouse. */
+/**
+ * What replaced the standalone pool: the core's lending (`LendingCoreMock`, the Clearinghouse's own
+ * lending code, governed through an AccessManager as the Clearinghouse is) with the asset's
+ * `LendingVault` for outside lenders. The facade speaks the pool's old vocabulary so the tests read
+ * as before: ERC-4626 calls go to the vault, the rest to the core with the token filled in. Its
+ * address is the core's (where the cash sits and the pool's events and errors come from); its
+ * interface is the core's and the vault's together. The borrower (`ch`, a plain signer) is a margin
+ * account of the mock: `borrow`, `repay`, `writeOff`, `repayUpTo` act on its own debt.
+ */
+export class CorePool {
+  readonly interface: Interface;
+  readonly target: string;
+  constructor(
+    public core: LendingCoreMock,
+    public vault: LendingVault,
+    public T: string,
+  ) {
+    const frags = [...core.interface.fragments, ...vault.interface.fragments].filter((f) => f.type !== "constructor");
+    this.interface = new Interface(frags);
+    this.target = core.target as string;
+  }
+  connect(s: Signer): CorePool {
+    return new CorePool(this.core.connect(s) as LendingCoreMock, this.vault.connect(s) as LendingVault, this.T);
+  }
+  async getAddress(): Promise<string> {
+    return this.target;
+  }
+  /** The core's runner (the chai matchers read its provider). */
+  get runner() {
+    return this.core.runner;
+  }
+  /** core.f(T, ...args), with .staticCall (loosely typed: the facade only prepends the token) */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private withT(method: unknown): { (...a: any[]): Promise<ContractTransactionResponse>; staticCall(...a: any[]): Promise<any> } {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const f = method as { (...a: any[]): Promise<ContractTransactionResponse>; staticCall(...a: any[]): Promise<any> };
+    const T = this.T;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return Object.assign((...a: any[]) => f(T, ...a), { staticCall: (...a: any[]) => f.staticCall(T, ...a) });
+  }
+  // ---- outside lenders: the vault
+  get deposit() { return this.vault.deposit; }
+  get mint() { return this.vault.mint; }
+  get withdraw() { return this.vault.withdraw; }
+  get redeem() { return this.vault.redeem; }
+  get balanceOf() { return this.vault.balanceOf; }
+  get transfer() { return this.vault.transfer; }
+  get approve() { return this.vault.approve; }
+  get allowance() { return this.vault.allowance; }
+  get convertToAssets() { return this.vault.convertToAssets; }
+  get convertToShares() { return this.vault.convertToShares; }
+  get previewDeposit() { return this.vault.previewDeposit; }
+  get previewMint() { return this.vault.previewMint; }
+  get previewWithdraw() { return this.vault.previewWithdraw; }
+  get previewRedeem() { return this.vault.previewRedeem; }
+  get maxDeposit() { return this.vault.maxDeposit; }
+  get maxMint() { return this.vault.maxMint; }
+  get maxWithdraw() { return this.vault.maxWithdraw; }
+  get maxRedeem() { return this.vault.maxRedeem; }
+  get asset() { return this.vault.asset; }
+  get decimals() { return this.vault.decimals; }
+  get name() { return this.vault.name; }
+  get symbol() { return this.vault.symbol; }
+  // ---- a margin account (the signer) borrowing, repaying, lending: the core
+  get borrow() { return this.withT(this.core.borrow); }
+  get repay() { return this.withT(this.core.repay); }
+  get repayUpTo() { return this.withT(this.core.repayUpTo); }
+  get writeOff() { return this.withT(this.core.writeOff); }
+  get withdrawUpTo() { return this.withT(this.core.withdrawUpTo); }
+  get supplyAsAccount() { return this.withT(this.core.supplyAsAccount); }
+  get accrueInterest() { return this.withT(this.core.accrueInterest); }
+  // ---- governance (AccessManager-restricted on the core) and the venue's freeze (test-only setter)
+  get setRateModel() { return this.withT(this.core.setRateModel); }
+  get setReserveFactor() { return this.withT(this.core.setReserveFactor); }
+  get setCaps() { return this.withT(this.core.setCaps); }
+  get withdrawReserve() { return this.withT(this.core.withdrawPoolReserve); }
+  get setFrozen() { return this.withT(this.core.setFrozen); }
+  // ---- the pool's views, keyed by token on the core
+  totalSupply(): Promise<bigint> { return this.core.totalSupplyShares(this.T); }
+  totalAssets(): Promise<bigint> { return this.core.supplyAssets(this.T); }
+  cash(): Promise<bigint> { return this.core.cash(this.T); }
+  totalBorrows(): Promise<bigint> { return this.core.totalBorrows(this.T); }
+  totalBorrowShares(): Promise<bigint> { return this.core.totalBorrowShares(this.T); }
+  borrowIndexWad(): Promise<bigint> { return this.core.borrowIndexWad(this.T); }
+  reserves(): Promise<bigint> { return this.core.poolReserves(this.T); }
+  lastAccrualTimestamp(): Promise<bigint> { return this.core.lastAccrualTimestamp(this.T); }
+  utilizationWad(): Promise<bigint> { return this.core.utilizationWad(this.T); }
+  borrowRatePerSecondWad(): Promise<bigint> { return this.core.borrowRatePerSecondWad(this.T); }
+  supplyRatePerSecondWad(): Promise<bigint> { return this.core.supplyRatePerSecondWad(this.T); }
+  debtOf(shares: bigint): Promise<bigint> { return this.core.debtOf(this.T, shares); }
+  sharesForDebt(assets: bigint): Promise<bigint> { return this.core.sharesForDebt(this.T, assets); }
+  debtAndRateOf(shares: bigint) { return this.core.debtAndRateOf(this.T, shares); }
+  borrowQuote(extra: bigint) { return this.core.borrowQuote(this.T, extra); }
+  borrowQuoteAfterRedeem(redeemed: bigint, extra: bigint) { return this.core.borrowQuoteAfterRedeem(this.T, redeemed, extra); }
+  rateModel() { return this.core.rateModelOf(this.T); }
+  caps() { return this.core.capsOf(this.T); }
+  reserveFactorBps(): Promise<bigint> { return this.core.reserveFactorBpsOf(this.T); }
+  frozen(): Promise<boolean> { return this.core.poolFrozen(this.T); }
+  /** The borrow shares `account` owes (the mock's margin ledger). */
+  borrowSharesOf(account: string): Promise<bigint> { return this.core.borrowSharesOf(account, this.T); }
+  /** The lent shares of margin account `account`. */
+  accountSharesOf(account: string): Promise<bigint> { return this.core.accountSharesOf(account, this.T); }
+}
+
+/** The core's governance functions, given to GOVERNANCE_ROLE, and that role to `admin`. */
+export async function wireCoreGovernance(
+  manager: Awaited<ReturnType<AccessManager__factory["deploy"]>>,
+  core: LendingCoreMock,
+  admin: Signer,
+): Promise<void> {
+  const sel = (["setRateModel", "setReserveFactor", "setCaps", "withdrawPoolReserve"] as const).map(
+    (f) => core.interface.getFunction(f).selector,
+  );
+  await (await manager.setTargetFunctionRole(await core.getAddress(), sel, GOVERNANCE_ROLE)).wait();
+  await (await manager.grantRole(GOVERNANCE_ROLE, await admin.getAddress(), 0)).wait();
+}
+
+/** Lists `token`'s pool in `core` with a new LendingVault; returns the facade. */
+export async function newCorePool(
+  admin: Signer,
+  core: LendingCoreMock,
+  token: { getAddress(): Promise<string> },
+  opts: PoolOpts = {},
+): Promise<CorePool> {
+  const T = await token.getAddress();
+  const vault = await new LendingVault__factory(admin).deploy(T, "Lent Token", "lTKN", await core.getAddress());
+  await vault.waitForDeployment();
+  await (
+    await core.listPool(
+      T,
+      await vault.getAddress(),
+      opts.model ?? DEFAULT_MODEL,
+      opts.reserveFactorBps ?? 1000n,
+      opts.supplyCap ?? NO_CAP,
+      opts.borrowCap ?? NO_CAP,
+    )
+  ).wait();
+  return new CorePool(core, vault, T);
+}
+
+/**
+ * Deploys an AccessManager, the core (governed by it) and a token with its pool and vault; funds
+ * alice, bob, carol and `ch` (the borrower, a margin account) and approves the vault and the core.
+ */
 export async function deployPool(opts: PoolOpts = {}) {
   const connection = await network.create();
   const { ethers, networkHelpers } = connection;
   const [admin, ch, alice, bob, carol, treasury, outsider] = await ethers.getSigners();
   const manager = await new AccessManager__factory(admin).deploy(admin.address);
+  const core = await new LendingCoreMock__factory(admin).deploy(await manager.getAddress());
+  await wireCoreGovernance(manager, core, admin);
   const decimals = opts.decimals ?? 6;
   const token = await new MockERC20__factory(admin).deploy("Token", "TKN", decimals);
-  const pool = await newPool(admin, token, ch.address, await manager.getAddress(), opts);
-  await wireGovernance(manager, pool, admin);
+  const pool = await newCorePool(admin, core, token, opts);
   const unit = 10n ** BigInt(decimals);
   for (const s of [alice, bob, carol, ch]) {
     await (await token.mint(s.address, 10n ** 9n * unit)).wait();
-    await (await token.connect(s).approve(await pool.getAddress(), ethers.MaxUint256)).wait();
+    await (await token.connect(s).approve(await pool.vault.getAddress(), ethers.MaxUint256)).wait();
+    await (await token.connect(s).approve(await core.getAddress(), ethers.MaxUint256)).wait();
   }
-  return { connection, ethers, networkHelpers, admin, ch, alice, bob, carol, treasury, outsider, manager, token, pool, unit, decimals };
+  return { connection, ethers, networkHelpers, admin, ch, alice, bob, carol, treasury, outsider, manager, core, token, pool, unit, decimals };
 }
 
 export type PoolFx = Awaited<ReturnType<typeof deployPool>>;
-
-export async function newPool(
-  admin: Signer,
-  token: MockERC20 | { getAddress(): Promise<string> },
-  clearinghouse: string,
-  authority: string,
-  opts: PoolOpts = {},
-): Promise<LendingPool> {
-  const pool = await new LendingPool__factory(admin).deploy(
-    await token.getAddress(),
-    "Lent Token",
-    "lTKN",
-    clearinghouse,
-    authority,
-    opts.model ?? DEFAULT_MODEL,
-    opts.reserveFactorBps ?? 1000n,
-    opts.supplyCap ?? NO_CAP,
-    opts.borrowCap ?? NO_CAP,
-  );
-  await pool.waitForDeployment();
-  return pool;
-}
-
-/** Gives the governance functions to GOVERNANCE_ROLE and that role to `admin`. */
-export async function wireGovernance(
-  manager: Awaited<ReturnType<AccessManager__factory["deploy"]>>,
-  pool: LendingPool,
-  admin: Signer,
-): Promise<void> {
-  const sel = (["setRateModel", "setReserveFactor", "setCaps", "withdrawReserve"] as const).map(
-    (f) => pool.interface.getFunction(f).selector,
-  );
-  await (await manager.setTargetFunctionRole(await pool.getAddress(), sel, GOVERNANCE_ROLE)).wait();
-  await (await manager.grantRole(GOVERNANCE_ROLE, await admin.getAddress(), 0)).wait();
-}
 
 /** One deployment per `describe`, rolled back before every test. */
 export function usePool(opts?: PoolOpts): () => PoolFx {
@@ -115,7 +228,7 @@ export function usePool(opts?: PoolOpts): () => PoolFx {
 }
 
 /** Everything the pool stores or derives, read in one go (views include interest up to now). */
-export async function readPool(pool: LendingPool) {
+export async function readPool(pool: CorePool) {
   const [cash, totalBorrows, reserves, totalAssets, index, borrowShares, supply, last] = await Promise.all([
     pool.cash(),
     pool.totalBorrows(),

@@ -1,22 +1,28 @@
-// Clearinghouse-only entry points: borrow, repay and writeOff, with the model predicting every
-// figure; bad debt is covered by the reserve first, then by this pool's lenders only.
+// A margin account's borrow, repay and write-off on a pool in the core (the Clearinghouse's lending
+// code, LendingCoreMock, whose test-only entry points let a plain signer `ch` be the margin account),
+// with the model predicting every figure; bad debt is covered by the reserve first, then by this
+// pool's lenders only. (Ported from the standalone LendingPool. Its Clearinghouse-only guard
+// (NotClearinghouse) and its zero-amount/zero-address checks on borrow, repay and writeOff were the
+// pool contract's: in the core these are internal calls behind the Clearinghouse's own entry points,
+// whose checks margin.borrow/margin.bad-debt test; here an account may repay or write off only its
+// own debt.)
 import { expect } from "chai";
-import { LendingPool__factory } from "../../types/ethers-contracts/index.js";
-import { ceilDiv, newPool, NO_CAP, readPool, Sim, usePool, WAD } from "./lending._helpers.ts";
+import { LendingVault__factory, MockERC20__factory } from "../../types/ethers-contracts/index.js";
+import { ceilDiv, newCorePool, NO_CAP, readPool, Sim, usePool, WAD } from "./lending._helpers.ts";
 
-describe("LendingPool borrow / repay / writeOff", () => {
+describe("Pool borrow / repay / writeOff (a margin account in the core)", () => {
   const fx = usePool({ decimals: 6, reserveFactorBps: 1000n });
 
-  it("only the Clearinghouse may borrow, repay and write off", async () => {
-    const { pool, alice, unit } = fx();
+  it("an account may repay or write off only its own debt, not another's", async () => {
+    const { pool, alice, ch, unit } = fx();
     await (await pool.connect(alice).deposit(100n * unit, alice.address)).wait();
-    await expect(pool.connect(alice).borrow(1n, alice.address))
-      .to.be.revertedWithCustomError(pool, "NotClearinghouse")
-      .withArgs(alice.address);
-    await expect(pool.connect(alice).repay(1n)).to.be.revertedWithCustomError(pool, "NotClearinghouse").withArgs(alice.address);
-    await expect(pool.connect(alice).writeOff(1n))
-      .to.be.revertedWithCustomError(pool, "NotClearinghouse")
-      .withArgs(alice.address);
+    await (await pool.connect(ch).borrow(10n * unit, ch.address)).wait();
+    // alice owes nothing: repaying or writing off ch's shares as hers reverts (checked subtraction)
+    await expect(pool.connect(alice).repay(1n)).to.be.revertedWithPanic(0x11);
+    await expect(pool.connect(alice).writeOff(1n)).to.be.revertedWithPanic(0x11);
+    await expect(pool.connect(alice).repayUpTo(1n, unit, false)).to.be.revertedWithPanic(0x11);
+    expect(await pool.borrowSharesOf(ch.address)).to.equal(10n * unit);
+    expect(await pool.totalBorrowShares()).to.equal(10n * unit);
   });
 
   it("borrow sends cash to `to`, mints shares rounded up and leaves totalAssets whole", async () => {
@@ -53,11 +59,6 @@ describe("LendingPool borrow / repay / writeOff", () => {
     await (await pool.connect(alice).deposit(1000n * unit, alice.address)).wait();
     await (await pool.connect(admin).setCaps(NO_CAP, 300n * unit)).wait();
     const before = await readPool(pool);
-    await expect(pool.connect(ch).borrow(0n, ch.address)).to.be.revertedWithCustomError(pool, "ZeroAmount");
-    await expect(pool.connect(ch).borrow(1n, "0x0000000000000000000000000000000000000000")).to.be.revertedWithCustomError(
-      pool,
-      "ZeroAddress",
-    );
     await expect(pool.connect(ch).borrow(1000n * unit + 1n, ch.address))
       .to.be.revertedWithCustomError(pool, "InsufficientCash")
       .withArgs(1000n * unit + 1n, 1000n * unit);
@@ -73,7 +74,7 @@ describe("LendingPool borrow / repay / writeOff", () => {
     await expect(pool.connect(ch).borrow(1n, ch.address)).to.be.revertedWithCustomError(pool, "BorrowCapExceeded");
   });
 
-  it("repay burns shares and pulls their debt, rounded up, from the Clearinghouse", async () => {
+  it("repay burns shares and pulls their debt, rounded up, from the account", async () => {
     const { pool, alice, ch, token, unit } = fx();
     const sim = await Sim.start(fx());
     await sim.tx(1n, () => pool.connect(alice).deposit(1000n * unit, alice.address), (m) => m.deposit(1000n * unit));
@@ -85,8 +86,10 @@ describe("LendingPool borrow / repay / writeOff", () => {
     const index = await pool.borrowIndexWad();
     expect(paid).to.equal(ceilDiv(part * index, WAD));
     expect(await token.balanceOf(ch.address)).to.equal(chBefore - paid);
-    const ev = receipt.logs.map((l) => pool.interface.parseLog(l)).find((e) => e?.name === "Repaid")!;
-    expect([ev.args.payer, ev.args.assets, ev.args.shares]).to.deep.equal([ch.address, paid, part]);
+    expect(receipt.logs.filter((l) => l.address === pool.target).map((l) => pool.interface.parseLog(l)!.name)).to.deep.equal([
+      "InterestAccrued",
+    ]);
+    expect(await pool.borrowSharesOf(ch.address)).to.equal(shares - part);
     await sim.check();
     // the rest, all at once: the pool ends with no debt and at least the lenders' claim in cash
     const rest = await pool.totalBorrowShares();
@@ -106,7 +109,8 @@ describe("LendingPool borrow / repay / writeOff", () => {
     await (await pool.connect(alice).deposit(1000n * unit, alice.address)).wait();
     await (await pool.connect(ch).borrow(10n * unit, ch.address)).wait();
     const total = await pool.totalBorrowShares();
-    await expect(pool.connect(ch).repay(0n)).to.be.revertedWithCustomError(pool, "ZeroAmount");
+    await expect(pool.connect(ch).repayUpTo(0n, 1n, false)).to.be.revertedWithCustomError(pool, "ZeroAmount");
+    await expect(pool.connect(ch).repayUpTo(total, 0n, false)).to.be.revertedWithCustomError(pool, "ZeroAmount");
     await expect(pool.connect(ch).repay(total + 1n))
       .to.be.revertedWithCustomError(pool, "InsufficientBorrowShares")
       .withArgs(total + 1n, total);
@@ -156,7 +160,7 @@ describe("LendingPool borrow / repay / writeOff", () => {
       expect(fromReserve).to.equal(loss);
       expect(loss).to.be.greaterThan(10n ** 6n); // a dollar plus a year of interest
       const ev = receipt.logs.map((l) => pool.interface.parseLog(l)).find((e) => e?.name === "BadDebtWrittenOff")!;
-      expect([ev.args.shares, ev.args.lossAssets, ev.args.fromReserve]).to.deep.equal([small, loss, fromReserve]);
+      expect([ev.args.token, ev.args.shares, ev.args.lossAssets, ev.args.fromReserve]).to.deep.equal([pool.T, small, loss, fromReserve]);
       await sim.check();
       expect(await pool.reserves()).to.be.lessThan(reserves); // reserves paid (net of 1 s of new interest)
       expect(await pool.convertToAssets(10n ** 12n)).to.be.at.least(price);
@@ -198,10 +202,15 @@ describe("LendingPool borrow / repay / writeOff", () => {
     });
 
     it("only this pool's lenders bear the loss: another pool is untouched", async () => {
-      const { pool, bob, ch, admin, manager, token, unit } = fx();
-      const other = await newPool(admin, token, ch.address, await manager.getAddress());
-      await (await token.connect(bob).approve(await other.getAddress(), 2n ** 255n)).wait();
-      await (await token.connect(ch).approve(await other.getAddress(), 2n ** 255n)).wait();
+      const { pool, core, bob, ch, admin, unit } = fx();
+      // another asset's pool in the same core (one pool per asset)
+      const token = await new MockERC20__factory(admin).deploy("Other", "OTH", 6);
+      const other = await newCorePool(admin, core, token);
+      for (const s of [bob, ch]) {
+        await (await token.mint(s.address, 10n ** 9n * unit)).wait();
+        await (await token.connect(s).approve(await other.vault.getAddress(), 2n ** 255n)).wait();
+        await (await token.connect(s).approve(await core.getAddress(), 2n ** 255n)).wait();
+      }
       await (await other.connect(bob).deposit(500n * unit, bob.address)).wait();
       await (await other.connect(ch).borrow(100n * unit, ch.address)).wait();
       const { big } = await withReserve();
@@ -214,30 +223,23 @@ describe("LendingPool borrow / repay / writeOff", () => {
       expect(otherAfter.cash).to.equal(otherBefore.cash);
       expect(otherAfter.borrowShares).to.equal(otherBefore.borrowShares);
       expect(otherAfter.totalAssets).to.be.at.least(otherBefore.totalAssets);
-      expect(await token.balanceOf(await other.getAddress())).to.equal(otherAfter.cash);
+      expect(await token.balanceOf(await other.getAddress())).to.equal(otherAfter.cash); // the core holds each pool's cash
     });
 
-    it("rejects zero and more shares than exist", async () => {
+    it("rejects more shares than the account owes", async () => {
       const { pool, ch } = fx();
       await withReserve();
       const total = await pool.totalBorrowShares();
-      await expect(pool.connect(ch).writeOff(0n)).to.be.revertedWithCustomError(pool, "ZeroAmount");
-      await expect(pool.connect(ch).writeOff(total + 1n))
-        .to.be.revertedWithCustomError(pool, "InsufficientBorrowShares")
-        .withArgs(total + 1n, total);
+      // more than the account owes never reaches the pool (checked subtraction)
+      await expect(pool.connect(ch).writeOff(total + 1n)).to.be.revertedWithPanic(0x11);
+      expect(await pool.totalBorrowShares()).to.equal(total);
     });
   });
 
-  it("the constructor refuses a zero Clearinghouse or asset", async () => {
-    const { admin, manager, token, ch } = fx();
-    const f = new LendingPool__factory(admin);
-    const model = { baseRatePerYearWad: 0n, slope1PerYearWad: 0n, slope2PerYearWad: 0n, kinkWad: WAD / 2n };
+  it("the LendingVault refuses a zero core", async () => {
+    const { admin, token } = fx();
+    const f = new LendingVault__factory(admin);
     const zero = "0x0000000000000000000000000000000000000000";
-    const auth = await manager.getAddress();
-    await expect(f.deploy(await token.getAddress(), "n", "s", zero, auth, model, 0, 0, 0)).to.be.revertedWithCustomError(
-      f,
-      "ZeroAddress",
-    );
-    await expect(f.deploy(zero, "n", "s", ch.address, auth, model, 0, 0, 0)).to.be.revertedWithCustomError(f, "ZeroAddress");
+    await expect(f.deploy(await token.getAddress(), "n", "s", zero)).to.be.revertedWithCustomError(f, "ZeroAddress");
   });
 });

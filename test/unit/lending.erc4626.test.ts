@@ -1,25 +1,31 @@
-// ERC-4626 entry points for outside lenders: deposit, mint, withdraw, redeem, the max views,
-// the supply cap, the cash limit, donations, the share-inflation attack and token quirks.
+// ERC-4626 entry points for outside lenders — the asset's LendingVault over the core's pool (the
+// Clearinghouse's lending code, LendingCoreMock): deposit, mint, withdraw, redeem, the max views,
+// the supply cap, the cash limit, donations, the share-inflation attack and token quirks. (Ported
+// from the standalone LendingPool. A deposit or mint past the pool's room is refused by the core with
+// SupplyRefused(amount, maxSupply in assets), not ERC-4626's ExceededMaxDeposit/Mint. The pool's
+// Clearinghouse-as-shareholder and its supplyReceived/repayReceived pay-ins are gone: margin
+// accounts' lent balances are the supply less the outside lenders' shares, and a margin account's
+// lent deposit is pulled by the core with the same delivery check — tested here instead.)
 import { expect } from "chai";
 import {
   FeeOnTransferToken__factory,
   NoReturnToken__factory,
   ReentrantToken__factory,
 } from "../../types/ethers-contracts/index.js";
-import { deployPool, newPool, readPool, usePool, OFFSET, NO_CAP, ceilDiv, WAD } from "./lending._helpers.ts";
+import { deployPool, newCorePool, readPool, usePool, OFFSET, NO_CAP, ceilDiv, WAD } from "./lending._helpers.ts";
 
-describe("LendingPool ERC-4626 (outside lenders)", () => {
+describe("LendingVault ERC-4626 over the core's pool (outside lenders)", () => {
   for (const decimals of [6, 8, 18]) {
     it(`${decimals}-decimal asset: shares have ${decimals + 6} decimals, first deposit mints 10^6 per atom`, async () => {
       const fx = await deployPool({ decimals });
       const { pool, token, alice, unit } = fx;
       expect(await pool.decimals()).to.equal(BigInt(decimals) + OFFSET);
       expect(await pool.asset()).to.equal(await token.getAddress());
-      expect(await pool.clearinghouse()).to.equal(fx.ch.address);
+      expect(await pool.vault.core()).to.equal(await fx.core.getAddress());
       expect(await pool.borrowIndexWad()).to.equal(WAD);
       const amount = 1234n * unit + 5n;
       await expect(pool.connect(alice).deposit(amount, alice.address))
-        .to.emit(pool, "Deposit")
+        .to.emit(pool.vault, "Deposit")
         .withArgs(alice.address, alice.address, amount, amount * 10n ** OFFSET);
       expect(await pool.balanceOf(alice.address)).to.equal(amount * 10n ** OFFSET);
       const s = await readPool(pool);
@@ -60,7 +66,7 @@ describe("LendingPool ERC-4626 (outside lenders)", () => {
       const expectShares = (assets * (s.supply + 10n ** OFFSET)) / (s.totalAssets + 1n);
       expect(await pool.previewDeposit(assets)).to.equal(expectShares);
       await expect(pool.connect(bob).deposit(assets, bob.address))
-        .to.emit(pool, "Deposit")
+        .to.emit(pool.vault, "Deposit")
         .withArgs(bob.address, bob.address, assets, expectShares);
       const s2 = await readPool(pool);
       const shares = 777_777_777n;
@@ -83,7 +89,7 @@ describe("LendingPool ERC-4626 (outside lenders)", () => {
       const expectShares = ceilDiv(assets * (s.supply + 10n ** OFFSET), s.totalAssets + 1n);
       expect(await pool.previewWithdraw(assets)).to.equal(expectShares);
       await expect(pool.connect(alice).withdraw(assets, carol.address, alice.address))
-        .to.emit(pool, "Withdraw")
+        .to.emit(pool.vault, "Withdraw")
         .withArgs(alice.address, carol.address, alice.address, assets, expectShares);
       expect(await token.balanceOf(carol.address)).to.equal(10n ** 9n * 10n ** 6n + assets);
       const s2 = await readPool(pool);
@@ -183,12 +189,16 @@ describe("LendingPool ERC-4626 (outside lenders)", () => {
       await (await pool.connect(alice).deposit(600n * unit, alice.address)).wait();
       expect(await pool.maxDeposit(bob.address)).to.equal(400n * unit);
       await expect(pool.connect(bob).deposit(400n * unit + 1n, bob.address))
-        .to.be.revertedWithCustomError(pool, "ERC4626ExceededMaxDeposit")
-        .withArgs(bob.address, 400n * unit + 1n, 400n * unit);
+        .to.be.revertedWithCustomError(pool, "SupplyRefused")
+        .withArgs(400n * unit + 1n, 400n * unit);
       const maxMint = await pool.maxMint(bob.address);
       await expect(pool.connect(bob).mint(maxMint + 1n, bob.address))
-        .to.be.revertedWithCustomError(pool, "ERC4626ExceededMaxMint")
-        .withArgs(bob.address, maxMint + 1n, maxMint);
+        .to.be.revertedWithCustomError(pool, "SupplyRefused")
+        .withArgs(maxMint + 1n, 400n * unit);
+      // a margin account's lent deposit is held to the same room
+      await expect(pool.connect(bob).supplyAsAccount(400n * unit + 1n))
+        .to.be.revertedWithCustomError(pool, "SupplyRefused")
+        .withArgs(400n * unit + 1n, 400n * unit);
       await (await pool.connect(bob).mint(maxMint, bob.address)).wait();
       expect(await pool.totalAssets()).to.equal(1000n * unit);
       expect(await pool.maxDeposit(bob.address)).to.equal(0n);
@@ -256,37 +266,43 @@ describe("LendingPool ERC-4626 (outside lenders)", () => {
     });
   });
 
-  describe("share storage (the Clearinghouse's shares kept with the supply)", () => {
-    it("mints, transfers and burns to and from the Clearinghouse and others keep Σ balances = totalSupply", async () => {
+  describe("share storage (outside lenders' and margin accounts' shares in one supply)", () => {
+    it("vault shares minted, transferred and burnt keep Σ balances = the vault's totalSupply = the outside lenders' shares; margin accounts' lent shares are the rest of the supply", async () => {
       const fx = await deployPool();
-      const { pool, alice, bob, ch } = fx;
-      const holders = [alice, bob, ch];
+      const { pool, alice, bob, carol, ch } = fx;
+      const holders = [alice, bob, carol];
       const sum = async () => {
         let t = 0n;
         for (const h of holders) t += await pool.balanceOf(h.address);
         return t;
       };
+      const outside = async () => (await pool.core.lendingSupplyOf(pool.T)).outsideShares;
       await (await pool.connect(alice).deposit(1_000n, alice.address)).wait();
-      await (await pool.connect(ch).deposit(2_000n, ch.address)).wait();
-      expect(await pool.balanceOf(ch.address)).to.equal(2_000n * 10n ** OFFSET);
-      expect(await pool.totalSupply()).to.equal(3_000n * 10n ** OFFSET);
-      await expect(pool.connect(alice).transfer(ch.address, 400n))
-        .to.emit(pool, "Transfer")
-        .withArgs(alice.address, ch.address, 400n);
-      await (await pool.connect(ch).transfer(bob.address, 900n)).wait();
+      await (await pool.connect(carol).deposit(2_000n, carol.address)).wait();
+      await (await pool.connect(ch).supplyAsAccount(4_000n)).wait(); // a margin account lends
+      expect(await pool.balanceOf(carol.address)).to.equal(2_000n * 10n ** OFFSET);
+      expect(await pool.accountSharesOf(ch.address)).to.equal(4_000n * 10n ** OFFSET);
+      expect(await pool.vault.totalSupply()).to.equal(3_000n * 10n ** OFFSET).and.to.equal(await outside());
+      expect(await pool.totalSupply()).to.equal(7_000n * 10n ** OFFSET);
+      await expect(pool.connect(alice).transfer(carol.address, 400n))
+        .to.emit(pool.vault, "Transfer")
+        .withArgs(alice.address, carol.address, 400n);
+      await (await pool.connect(carol).transfer(bob.address, 900n)).wait();
       await (await pool.connect(bob).transfer(bob.address, 900n)).wait(); // to oneself: unchanged
-      expect([await pool.balanceOf(alice.address), await pool.balanceOf(bob.address), await pool.balanceOf(ch.address)])
+      expect([await pool.balanceOf(alice.address), await pool.balanceOf(bob.address), await pool.balanceOf(carol.address)])
         .to.deep.equal([1_000n * 10n ** OFFSET - 400n, 900n, 2_000n * 10n ** OFFSET - 500n]);
-      expect(await sum()).to.equal(await pool.totalSupply());
-      // burns from both kinds of holder
-      await (await pool.connect(ch).redeem(await pool.balanceOf(ch.address), ch.address, ch.address)).wait();
+      expect(await sum()).to.equal(await pool.vault.totalSupply());
+      // burns by outside lenders and a margin account's withdrawal
+      await (await pool.connect(carol).redeem(await pool.balanceOf(carol.address), carol.address, carol.address)).wait();
       await (await pool.connect(bob).redeem(900n, bob.address, bob.address)).wait();
-      expect(await pool.balanceOf(ch.address)).to.equal(0n);
-      expect(await sum()).to.equal(await pool.totalSupply());
+      await (await pool.connect(ch).withdrawUpTo(4_000n * 10n ** OFFSET, 4_000n, ch.address)).wait();
+      expect(await pool.balanceOf(carol.address)).to.equal(0n);
+      expect(await pool.accountSharesOf(ch.address)).to.equal(0n);
+      expect(await sum()).to.equal(await pool.vault.totalSupply()).and.to.equal(await outside());
       expect(await pool.totalSupply()).to.equal(await pool.balanceOf(alice.address));
     });
 
-    it("maxDeposit and maxMint stop at 2^128 − 1 shares in total; beyond it deposit and mint revert with ERC-4626's errors", async () => {
+    it("maxDeposit and maxMint stop at 2^128 − 1 shares in total; beyond it the core refuses deposit and mint (SupplyRefused)", async () => {
       const fx = await deployPool({ decimals: 18 });
       const { pool, token, alice } = fx;
       // 10^6 shares per atom at the start: ⌊2^128 / 10^6⌋ atoms (3.4e32, below NO_CAP) reach the bound
@@ -295,11 +311,11 @@ describe("LendingPool ERC-4626 (outside lenders)", () => {
       expect(await pool.maxMint(alice.address)).to.equal(max * 10n ** OFFSET);
       await (await token.mint(alice.address, max + 1n)).wait();
       await expect(pool.connect(alice).deposit(max + 1n, alice.address))
-        .to.be.revertedWithCustomError(pool, "ERC4626ExceededMaxDeposit")
-        .withArgs(alice.address, max + 1n, max);
+        .to.be.revertedWithCustomError(pool, "SupplyRefused")
+        .withArgs(max + 1n, max);
       await expect(pool.connect(alice).mint(max * 10n ** OFFSET + 1n, alice.address))
-        .to.be.revertedWithCustomError(pool, "ERC4626ExceededMaxMint")
-        .withArgs(alice.address, max * 10n ** OFFSET + 1n, max * 10n ** OFFSET);
+        .to.be.revertedWithCustomError(pool, "SupplyRefused")
+        .withArgs(max * 10n ** OFFSET + 1n, max);
       await (await pool.connect(alice).deposit(max, alice.address)).wait();
       expect(await pool.totalSupply()).to.equal(max * 10n ** OFFSET);
       expect(await pool.maxDeposit(alice.address)).to.equal(0n);
@@ -327,19 +343,18 @@ describe("LendingPool ERC-4626 (outside lenders)", () => {
       expect(await pool.maxDeposit(bob.address)).to.equal(max);
       expect(await pool.maxMint(bob.address)).to.equal(max * perAtom);
       await expect(pool.connect(bob).deposit(unit, bob.address))
-        .to.be.revertedWithCustomError(pool, "ERC4626ExceededMaxDeposit")
-        .withArgs(bob.address, unit, max);
+        .to.be.revertedWithCustomError(pool, "SupplyRefused")
+        .withArgs(unit, max);
       await expect(pool.connect(bob).deposit(max + 1n, bob.address))
-        .to.be.revertedWithCustomError(pool, "ERC4626ExceededMaxDeposit")
-        .withArgs(bob.address, max + 1n, max);
+        .to.be.revertedWithCustomError(pool, "SupplyRefused")
+        .withArgs(max + 1n, max);
       await expect(pool.connect(bob).mint(max * perAtom + 1n, bob.address))
-        .to.be.revertedWithCustomError(pool, "ERC4626ExceededMaxMint")
-        .withArgs(bob.address, max * perAtom + 1n, max * perAtom);
-      // the Clearinghouse's lent deposit is held to the same room
-      await (await token.connect(ch).transfer(await pool.getAddress(), unit)).wait();
-      await expect(pool.connect(ch).supplyReceived(unit))
-        .to.be.revertedWithCustomError(pool, "ERC4626ExceededMaxDeposit")
-        .withArgs(ch.address, unit, max);
+        .to.be.revertedWithCustomError(pool, "SupplyRefused")
+        .withArgs(max * perAtom + 1n, max);
+      // a margin account's lent deposit is held to the same room
+      await expect(pool.connect(ch).supplyAsAccount(unit))
+        .to.be.revertedWithCustomError(pool, "SupplyRefused")
+        .withArgs(unit, max);
       // maxDeposit is accepted, the supply stays within 128 bits, and bob's shares are worth all he put in
       await (await pool.connect(bob).deposit(max, bob.address)).wait();
       const supply = await pool.totalSupply();
@@ -351,9 +366,9 @@ describe("LendingPool ERC-4626 (outside lenders)", () => {
       expect((await token.balanceOf(bob.address)) - before).to.equal(max);
     });
 
-    it("a transfer of more shares than held reverts ERC20InsufficientBalance, for the Clearinghouse and others", async () => {
+    it("a transfer of more vault shares than held reverts ERC20InsufficientBalance", async () => {
       const fx = await deployPool();
-      const { pool, alice, bob, ch } = fx;
+      const { pool, alice, bob, carol: ch } = fx;
       await (await pool.connect(alice).deposit(10n, alice.address)).wait();
       await (await pool.connect(ch).deposit(20n, ch.address)).wait();
       const chShares = await pool.balanceOf(ch.address);
@@ -367,52 +382,52 @@ describe("LendingPool ERC-4626 (outside lenders)", () => {
     });
   });
 
-  describe("pay-ins the Clearinghouse sends first (supplyReceived, repayReceived)", () => {
-    it("refuse a delivery that leaves the pool's balance below cash + assets: TransferShortfall", async () => {
+  describe("pay-ins the core pulls (a vault's supply, a margin account's lent deposit and repayment)", () => {
+    it("refuse a delivery short of the amount: TransferShortfall, whoever pays in", async () => {
       const fx = await deployPool();
-      const { pool, token, alice, ch } = fx;
-      await (await pool.connect(alice).deposit(5_000n, alice.address)).wait();
-      const poolAddr = await pool.getAddress();
-      await expect(pool.connect(ch).supplyReceived(1_000n))
+      const fot = await new FeeOnTransferToken__factory(fx.admin).deploy();
+      const pool = await newCorePool(fx.admin, fx.core, fot);
+      const F = await fot.getAddress();
+      for (const s of [fx.alice, fx.ch]) {
+        await (await fot.mint(s.address, 10n ** 20n)).wait();
+        await (await fot.connect(s).approve(await pool.vault.getAddress(), 10n ** 20n)).wait();
+        await (await fot.connect(s).approve(await fx.core.getAddress(), 10n ** 20n)).wait();
+      }
+      await expect(pool.connect(fx.ch).supplyAsAccount(1_000n))
         .to.be.revertedWithCustomError(pool, "TransferShortfall")
-        .withArgs(await token.getAddress(), 1_000n, 0n);
-      await (await token.connect(ch).transfer(poolAddr, 999n)).wait();
-      await expect(pool.connect(ch).supplyReceived(1_000n))
-        .to.be.revertedWithCustomError(pool, "TransferShortfall")
-        .withArgs(await token.getAddress(), 1_000n, 999n);
-      await (await pool.connect(ch).borrow(1_000n, ch.address)).wait();
-      await expect(pool.connect(ch).repayReceived(1_000n, 1_000n))
-        .to.be.revertedWithCustomError(pool, "TransferShortfall")
-        .withArgs(await token.getAddress(), 1_000n, 999n);
-      // one atom more and both are whole: the pool accepts
-      await (await token.connect(ch).transfer(poolAddr, 1n)).wait();
-      const cash = await pool.cash();
-      await (await pool.connect(ch).repayReceived(1_000n, 1_000n)).wait();
-      expect(await pool.cash()).to.equal(cash + 1_000n);
-      expect(await token.balanceOf(poolAddr)).to.equal(await pool.cash());
+        .withArgs(F, 1_000n, 990n);
+      // the vault received 990 and cannot forward the 1,000 the core pulls: the token refuses
+      await expect(pool.connect(fx.alice).deposit(1_000n, fx.alice.address))
+        .to.be.revertedWithCustomError(fot, "ERC20InsufficientBalance")
+        .withArgs(await pool.vault.getAddress(), 980n, 990n); // its fee is burnt from the vault first
+      // (a repayment is pulled by the same _pullExact; this pool has no cash to lend, so no debt to repay)
+      expect(await pool.cash()).to.equal(0n);
+      expect(await fot.balanceOf(await fx.core.getAddress())).to.equal(0n);
     });
   });
 
   describe("token quirks", () => {
-    it("a fee-on-transfer token is refused with TransferShortfall", async () => {
+    it("a fee-on-transfer token is refused: the vault cannot forward what it was short-paid", async () => {
       const fx = await deployPool();
       const fot = await new FeeOnTransferToken__factory(fx.admin).deploy();
-      const pool = await newPool(fx.admin, fot, fx.ch.address, await fx.manager.getAddress());
+      const pool = await newCorePool(fx.admin, fx.core, fot);
       await (await fot.mint(fx.alice.address, 10n ** 20n)).wait();
-      await (await fot.connect(fx.alice).approve(await pool.getAddress(), 10n ** 20n)).wait();
+      await (await fot.connect(fx.alice).approve(await pool.vault.getAddress(), 10n ** 20n)).wait();
+      // the vault received 9,900 and cannot forward 10,000: the deposit reverts, nothing is supplied
       await expect(pool.connect(fx.alice).deposit(10_000n, fx.alice.address))
-        .to.be.revertedWithCustomError(pool, "TransferShortfall")
-        .withArgs(await fot.getAddress(), 10_000n, 9_900n);
+        .to.be.revertedWithCustomError(fot, "ERC20InsufficientBalance")
+        .withArgs(await pool.vault.getAddress(), 9_800n, 9_900n); // its fee is burnt from the vault first
       expect(await pool.cash()).to.equal(0n);
     });
 
     it("a token whose transfers return nothing works through SafeERC20", async () => {
       const fx = await deployPool();
       const nrt = await new NoReturnToken__factory(fx.admin).deploy();
-      const pool = await newPool(fx.admin, nrt, fx.ch.address, await fx.manager.getAddress());
+      const pool = await newCorePool(fx.admin, fx.core, nrt);
       expect(await pool.decimals()).to.equal(12n);
       for (const s of [fx.alice, fx.ch]) {
         await (await nrt.mint(s.address, 10n ** 12n)).wait();
+        await (await nrt.connect(s).approve(await pool.vault.getAddress(), 10n ** 12n)).wait();
         await (await nrt.connect(s).approve(await pool.getAddress(), 10n ** 12n)).wait();
       }
       await (await pool.connect(fx.alice).deposit(10n ** 9n, fx.alice.address)).wait();
@@ -427,10 +442,11 @@ describe("LendingPool ERC-4626 (outside lenders)", () => {
     it("a token that calls back into the pool mid-transfer hits the reentrancy guard", async () => {
       const fx = await deployPool();
       const ree = await new ReentrantToken__factory(fx.admin).deploy();
-      const pool = await newPool(fx.admin, ree, fx.ch.address, await fx.manager.getAddress());
+      const pool = await newCorePool(fx.admin, fx.core, ree);
       await (await ree.mint(fx.alice.address, 10n ** 20n)).wait();
-      await (await ree.connect(fx.alice).approve(await pool.getAddress(), 10n ** 20n)).wait();
-      await (await ree.arm(await pool.getAddress(), pool.interface.encodeFunctionData("accrueInterest"))).wait();
+      await (await ree.connect(fx.alice).approve(await pool.vault.getAddress(), 10n ** 20n)).wait();
+      // the core's pull of the deposit (inside its lock) calls back into the core
+      await (await ree.arm(await pool.getAddress(), fx.core.interface.encodeFunctionData("accrueInterest", [pool.T]))).wait();
       await expect(pool.connect(fx.alice).deposit(1000n, fx.alice.address)).to.be.revertedWithCustomError(
         pool,
         "ReentrancyGuardReentrantCall",

@@ -1,20 +1,20 @@
-// Governance through the AccessManager: rate model, reserve factor and caps within their hard
-// bounds, reserve withdrawals; each setter that changes interest accrues at the old values first.
+// Governance of a pool in the core (the Clearinghouse's lending code, LendingCoreMock) through the
+// AccessManager, keyed by token: rate model, reserve factor and caps within their hard bounds,
+// reserve withdrawals (`withdrawPoolReserve`); each setter that changes interest accrues at the old
+// values first. (Ported from the standalone LendingPool: its constructor's bounds are now
+// `listPool`'s, and a deposit past the supply cap is the core's SupplyRefused.)
 import { expect } from "chai";
-import { LendingPool__factory } from "../../types/ethers-contracts/index.js";
+import { MockERC20__factory } from "../../types/ethers-contracts/index.js";
 import { DEFAULT_MODEL, MAX_RATE, NO_CAP, readPool, Sim, usePool, WAD, type Model } from "./lending._helpers.ts";
 
 const ZERO = "0x0000000000000000000000000000000000000000";
 const asTuple = (m: Model) => [m.baseRatePerYearWad, m.slope1PerYearWad, m.slope2PerYearWad, m.kinkWad];
 
-describe("LendingPool governance", () => {
+describe("Pool governance (the core, keyed by token)", () => {
   const fx = usePool({ decimals: 6, reserveFactorBps: 1000n });
 
-  it("exposes its hard bounds and initial settings", async () => {
+  it("exposes its initial settings (the hard bounds are checked by the setters below)", async () => {
     const { pool } = fx();
-    expect(await pool.MAX_RESERVE_FACTOR_BPS()).to.equal(5000n);
-    expect(await pool.MAX_RATE_PER_YEAR_WAD()).to.equal(MAX_RATE);
-    expect(await pool.NO_CAP()).to.equal(NO_CAP);
     expect(asTuple(await pool.rateModel())).to.deep.equal(asTuple(DEFAULT_MODEL));
     expect(await pool.reserveFactorBps()).to.equal(1000n);
     expect(await pool.caps()).to.deep.equal([NO_CAP, NO_CAP]);
@@ -31,6 +31,10 @@ describe("LendingPool governance", () => {
     for (const c of calls) {
       await expect(c).to.be.revertedWithCustomError(pool, "AccessManagedUnauthorized").withArgs(outsider.address);
     }
+    // nor may anyone but the vault take the outside lenders' cash
+    await expect(pool.core.connect(outsider).withdrawToVault(pool.T, 1n, outsider.address))
+      .to.be.revertedWithCustomError(pool, "NotLendingVault")
+      .withArgs(outsider.address);
   });
 
   describe("setRateModel", () => {
@@ -53,7 +57,7 @@ describe("LendingPool governance", () => {
     it("accepts the bounds themselves and emits RateModelSet", async () => {
       const { pool, admin } = fx();
       const edge = { baseRatePerYearWad: MAX_RATE, slope1PerYearWad: MAX_RATE, slope2PerYearWad: MAX_RATE, kinkWad: WAD - 1n };
-      await expect(pool.connect(admin).setRateModel(edge)).to.emit(pool, "RateModelSet").withArgs(asTuple(edge));
+      await expect(pool.connect(admin).setRateModel(edge)).to.emit(pool, "RateModelSet").withArgs(pool.T, asTuple(edge));
       expect(asTuple(await pool.rateModel())).to.deep.equal(asTuple(edge));
       const low = { baseRatePerYearWad: 0n, slope1PerYearWad: 0n, slope2PerYearWad: 0n, kinkWad: 1n };
       await (await pool.connect(admin).setRateModel(low)).wait();
@@ -82,7 +86,7 @@ describe("LendingPool governance", () => {
         .to.be.revertedWithCustomError(pool, "ReserveFactorTooHigh")
         .withArgs(5001n, 5000n);
       expect(await pool.reserveFactorBps()).to.equal(1000n);
-      await expect(pool.connect(admin).setReserveFactor(5000)).to.emit(pool, "ReserveFactorSet").withArgs(5000n);
+      await expect(pool.connect(admin).setReserveFactor(5000)).to.emit(pool, "ReserveFactorSet").withArgs(pool.T, 5000n);
       expect(await pool.reserveFactorBps()).to.equal(5000n);
     });
 
@@ -105,11 +109,11 @@ describe("LendingPool governance", () => {
   describe("setCaps", () => {
     it("sets both caps and emits CapsSet; caps above 2^112 − 1 mean no cap", async () => {
       const { pool, admin } = fx();
-      await expect(pool.connect(admin).setCaps(123n, 45n)).to.emit(pool, "CapsSet").withArgs(123n, 45n);
+      await expect(pool.connect(admin).setCaps(123n, 45n)).to.emit(pool, "CapsSet").withArgs(pool.T, 123n, 45n);
       expect(await pool.caps()).to.deep.equal([123n, 45n]);
       await expect(pool.connect(admin).setCaps(2n ** 256n - 1n, NO_CAP + 1n))
         .to.emit(pool, "CapsSet")
-        .withArgs(NO_CAP, NO_CAP);
+        .withArgs(pool.T, NO_CAP, NO_CAP);
       expect(await pool.caps()).to.deep.equal([NO_CAP, NO_CAP]);
       await (await pool.connect(admin).setCaps(0n, 0n)).wait();
       expect(await pool.maxDeposit(admin.address)).to.equal(0n);
@@ -120,7 +124,7 @@ describe("LendingPool governance", () => {
       await (await pool.connect(alice).deposit(1000n * unit, alice.address)).wait();
       await (await pool.connect(ch).borrow(100n * unit, ch.address)).wait();
       await (await pool.connect(admin).setCaps(10n * unit, 10n * unit)).wait();
-      await expect(pool.connect(alice).deposit(1n, alice.address)).to.be.revertedWithCustomError(pool, "ERC4626ExceededMaxDeposit");
+      await expect(pool.connect(alice).deposit(1n, alice.address)).to.be.revertedWithCustomError(pool, "SupplyRefused");
       await expect(pool.connect(ch).borrow(1n, ch.address)).to.be.revertedWithCustomError(pool, "BorrowCapExceeded");
       // repaying and withdrawing still work
       await (await pool.connect(ch).repay(10n * unit)).wait();
@@ -145,8 +149,8 @@ describe("LendingPool governance", () => {
       expect(s.reserves).to.be.greaterThan(0n);
       const amount = s.reserves / 2n;
       await expect(pool.connect(admin).withdrawReserve(amount, treasury.address))
-        .to.emit(pool, "ReserveWithdrawn")
-        .withArgs(amount, treasury.address);
+        .to.emit(pool, "PoolReserveWithdrawn")
+        .withArgs(pool.T, amount, treasury.address);
       const after = await readPool(pool);
       expect(after.cash).to.equal(s.cash - amount);
       // one second of interest on top of the same claim
@@ -191,28 +195,27 @@ describe("LendingPool governance", () => {
     });
   });
 
-  describe("constructor", () => {
+  describe("listPool", () => {
     it("applies the same bounds as the setters, and clamps caps", async () => {
-      const { admin, manager, token, ch } = fx();
-      const f = new LendingPool__factory(admin);
-      const args = async (model: Model, rf: bigint, cap = 0n) =>
-        [await token.getAddress(), "n", "s", ch.address, await manager.getAddress(), model, rf, cap, cap] as const;
-      await expect(f.deploy(...(await args({ ...DEFAULT_MODEL, slope2PerYearWad: MAX_RATE + 1n }, 0n))))
-        .to.be.revertedWithCustomError(f, "RateTooHigh")
+      const { admin, pool } = fx();
+      const core = pool.core;
+      const other = await new MockERC20__factory(admin).deploy("O", "O", 6);
+      const O = await other.getAddress();
+      await expect(core.listPool(O, admin.address, { ...DEFAULT_MODEL, slope2PerYearWad: MAX_RATE + 1n }, 0, 0n, 0n))
+        .to.be.revertedWithCustomError(core, "RateTooHigh")
         .withArgs(MAX_RATE + 1n, MAX_RATE);
-      await expect(f.deploy(...(await args({ ...DEFAULT_MODEL, kinkWad: 0n }, 0n))))
-        .to.be.revertedWithCustomError(f, "InvalidKink")
+      await expect(core.listPool(O, admin.address, { ...DEFAULT_MODEL, kinkWad: 0n }, 0, 0n, 0n))
+        .to.be.revertedWithCustomError(core, "InvalidKink")
         .withArgs(0n);
-      await expect(f.deploy(...(await args(DEFAULT_MODEL, 5001n))))
-        .to.be.revertedWithCustomError(f, "ReserveFactorTooHigh")
+      await expect(core.listPool(O, admin.address, DEFAULT_MODEL, 5001, 0n, 0n))
+        .to.be.revertedWithCustomError(core, "ReserveFactorTooHigh")
         .withArgs(5001n, 5000n);
-      const pool = await f.deploy(...(await args(DEFAULT_MODEL, 5000n, 2n ** 200n)));
-      await pool.waitForDeployment();
-      expect(await pool.caps()).to.deep.equal([NO_CAP, NO_CAP]);
-      expect(await pool.reserveFactorBps()).to.equal(5000n);
-      expect(await pool.name()).to.equal("n");
-      expect(await pool.symbol()).to.equal("s");
-      expect(await pool.authority()).to.equal(await manager.getAddress());
+      await (await core.listPool(O, admin.address, DEFAULT_MODEL, 5000, 2n ** 200n, 2n ** 200n)).wait();
+      expect(await core.capsOf(O)).to.deep.equal([NO_CAP, NO_CAP]);
+      expect(await core.reserveFactorBpsOf(O)).to.equal(5000n);
+      expect(await core.authority()).to.equal(await fx().manager.getAddress());
+      // the other pool is untouched
+      expect(await pool.reserveFactorBps()).to.equal(1000n);
     });
   });
 });

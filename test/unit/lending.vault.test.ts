@@ -25,7 +25,7 @@ async function world(opts: { supplyCap?: bigint; reentrant?: boolean; zeroRates?
   const connection = await network.create();
   const { ethers, networkHelpers } = connection;
   const [admin, alice, bob, borrower, stranger, fakeVault] = await ethers.getSigners();
-  const core = await new LendingCoreMock__factory(admin).deploy();
+  const core = await new LendingCoreMock__factory(admin).deploy(admin.address);
   const coreAddr = await core.getAddress();
   const token = opts.reentrant
     ? await new ReentrantToken__factory(admin).deploy()

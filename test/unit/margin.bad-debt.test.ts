@@ -66,7 +66,7 @@ describe("Clearinghouse.settleBadDebt", () => {
     await sameTime(f);
     const tx = ch.connect(dave).settleBadDebt(acctOf(bob), U);
     await expect(tx).to.emit(ch, "BadDebtSettled").withArgs(acctOf(bob), U, shares, loss);
-    await expect(tx).to.emit(ch, "BadDebtWrittenOff").withArgs(shares, loss, usdc0.reserves);
+    await expect(tx).to.emit(ch, "BadDebtWrittenOff").withArgs(U, shares, loss, usdc0.reserves);
     const usdc1 = await poolView(f, "USDC");
     expect(usdc1.reserves).to.equal(0n);
     // totalAssets = cash + totalBorrows − reserves: borrows fall by floor(shares · index), the reserve by what it covered
@@ -93,7 +93,7 @@ describe("Clearinghouse.settleBadDebt", () => {
     const loss = divUp(shares * before.index, WAD);
     expect(before.reserves).to.be.greaterThan(loss);
     await sameTime(f);
-    await expect(ch.settleBadDebt(acctOf(bob), U)).to.emit(ch, "BadDebtWrittenOff").withArgs(shares, loss, loss);
+    await expect(ch.settleBadDebt(acctOf(bob), U)).to.emit(ch, "BadDebtWrittenOff").withArgs(U, shares, loss, loss);
     const after = await poolView(f, "USDC");
     expect(after.reserves).to.equal(before.reserves - loss);
     expect(after.lenderValue).to.be.at.least(before.lenderValue);

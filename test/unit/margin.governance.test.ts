@@ -66,11 +66,11 @@ describe("Clearinghouse margin governance", () => {
       ch,
       "AccessManagedUnauthorized",
     );
-    await expect(ch.connect(admin).setRateModel(U, model)).to.emit(ch, "RateModelSet");
+    await expect(ch.connect(admin).setRateModel(U, model)).to.emit(ch, "RateModelSet").withArgs(U, [model.baseRatePerYearWad, model.slope1PerYearWad, model.slope2PerYearWad, model.kinkWad]);
     expect((await ch.rateModelOf(U)).kinkWad).to.equal(model.kinkWad);
-    await expect(ch.connect(admin).setReserveFactor(U, 2_000)).to.emit(ch, "ReserveFactorSet").withArgs(2_000n);
+    await expect(ch.connect(admin).setReserveFactor(U, 2_000)).to.emit(ch, "ReserveFactorSet").withArgs(U, 2_000n);
     expect(await ch.reserveFactorBpsOf(U)).to.equal(2_000n);
-    await expect(ch.connect(admin).setCaps(U, 123n, 45n)).to.emit(ch, "CapsSet").withArgs(123n, 45n);
+    await expect(ch.connect(admin).setCaps(U, 123n, 45n)).to.emit(ch, "CapsSet").withArgs(U, 123n, 45n);
     expect(await ch.capsOf(U)).to.deep.equal([123n, 45n]);
     for (const call of [
       ch.connect(admin).setRateModel(L, model),

@@ -5,7 +5,7 @@
 // Output is a pure function of the ABIs and the NatSpec in the build's ASTs (fixed contract
 // order, ABI order as solc emits it, "\n" line ends), so re-running it without a contract
 // change leaves git clean.
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdirSync, existsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { toFunctionSelector, type Abi } from "viem";
@@ -83,14 +83,25 @@ function errorDocs(buildInfoIds: Set<string>): Map<string, string> {
     }
     for (const child of node.nodes ?? []) visit(child);
   };
+  // After an incremental build an artifact that did not recompile still names an older build-info,
+  // whose ASTs hold older versions of other sources (an error since moved or re-documented). So each
+  // source is read from the newest build-info that holds it, and a project source no longer on disk
+  // is skipped: the output is what a clean build gives.
+  const latest = new Map<string, { mtime: number; ast: AstNode }>();
   for (const id of [...buildInfoIds].sort()) {
     const file = join(root, "artifacts", "build-info", `${id}.output.json`);
     if (!existsSync(file)) continue; // docs are a nicety; the classes do not depend on them
+    const mtime = statSync(file).mtimeMs;
     const out = JSON.parse(readFileSync(file, "utf8")) as { output: { sources: Record<string, { ast: AstNode }> } };
-    for (const key of Object.keys(out.output.sources).sort()) {
-      source = key;
-      visit(out.output.sources[key].ast);
+    for (const [key, src] of Object.entries(out.output.sources)) {
+      if (key.startsWith("project/") && !existsSync(join(root, key.slice("project/".length)))) continue;
+      const seen = latest.get(key);
+      if (seen === undefined || seen.mtime < mtime) latest.set(key, { mtime, ast: src.ast });
     }
+  }
+  for (const key of [...latest.keys()].sort()) {
+    source = key;
+    visit(latest.get(key)!.ast);
   }
   return docs;
 }

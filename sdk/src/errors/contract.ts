@@ -542,7 +542,7 @@ export class ZeroAddressError extends ContractRevertError<typeof clearinghouseAb
 
 /**
  * `ZeroAmount()` (Clearinghouse, selector `0x1f2a2005`).
- * An amount of zero was given.
+ * An amount of zero was given where it would do nothing.
  */
 export class ZeroAmountError extends ContractRevertError<typeof clearinghouseAbi, "ZeroAmount"> {
   static readonly errorName = "ZeroAmount";
@@ -837,7 +837,6 @@ export class NotBinderError extends ContractRevertError<typeof spotMarketDeploye
 
 /**
  * `NotClearinghouse(address)` (SpotMarketDeployer, selector `0x03550940`).
- * The caller is not the Clearinghouse.
  */
 export class SpotMarketDeployerNotClearinghouseError extends ContractRevertError<typeof spotMarketDeployerAbi, "NotClearinghouse"> {
   static readonly errorName = "NotClearinghouse";

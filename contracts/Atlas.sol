@@ -6,6 +6,7 @@ import {IAtlasLens} from "./interfaces/IAtlasLens.sol";
 import {IPriceOracle} from "./interfaces/IPriceOracle.sol";
 import {IClearinghouse} from "./interfaces/IClearinghouse.sol";
 import {AccountId} from "./types/AccountId.sol";
+import {RiskLib} from "./libraries/RiskLib.sol";
 import {AtlasMath} from "./libraries/AtlasMath.sol";
 import {AtlasReader} from "./AtlasReader.sol";
 import {AtlasLens} from "./periphery/AtlasLens.sol";
@@ -70,28 +71,8 @@ contract Atlas is IAtlas, AtlasReader {
         AtlasMath.Entry[] memory e;
         AtlasMath.Book[] memory b;
         (equityWad, maintenanceWad,, e, b) = _risk(account, collateralToken, 5);
-        for (uint256 i; i < e.length; ++i) {
-            AtlasMath.Entry memory t = e[i];
-            // the debt as the pool books it (`debtOf`, rounded up); 0 for a token not owed
-            if (t.token == debtToken) (debtAtoms, debtPriceWad) = (t.debtAtoms, t.priceWad);
-            if (t.token == collateralToken) collateralPriceWad = t.priceWad;
-        }
-        if (collateralToken != address(0)) ordersOpen = _ordersOpen(e, b);
-    }
-
-    /// @dev Whether any funds rest behind open orders: every resting spot order locks at least one
-    /// atom a lot (a bid quote, an ask base) and every perp order its lots, reduce-only ones too.
-    function _ordersOpen(AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b) internal pure returns (bool) {
-        uint256 locked;
-        for (uint256 j; j < b.length; ++j) {
-            AtlasMath.Book memory k = b[j];
-            locked |= k.lockedBaseAtoms | k.lockedQuoteAtoms;
-        }
-        for (uint256 i; i < e.length; ++i) {
-            AtlasMath.Entry memory t = e[i];
-            if (t.hasPerp) locked |= t.perpBidAtoms | t.perpAskAtoms;
-        }
-        return locked != 0;
+        (debtAtoms, debtPriceWad, collateralPriceWad, ordersOpen) =
+            RiskLib.quoteTerms(e, b, debtToken, collateralToken);
     }
 
     /// @inheritdoc IAtlas

@@ -512,13 +512,8 @@ contract Clearinghouse is IClearinghouse, ClearinghouseLending {
         AtlasMath.Entry[] memory e;
         AtlasMath.Book[] memory b;
         (equityWad, maintenanceWad,, e, b) = _valuation(account, collateralToken, 5);
-        for (uint256 i; i < e.length; ++i) {
-            AtlasMath.Entry memory t = e[i];
-            // the debt as the pool books it (rounded up); 0 for a token not owed
-            if (t.token == debtToken) (debtAtoms, debtPriceWad) = (t.debtAtoms, t.priceWad);
-            if (t.token == collateralToken) collateralPriceWad = t.priceWad;
-        }
-        if (collateralToken != address(0)) ordersOpen = RiskLib.ordersOpen(e, b);
+        (debtAtoms, debtPriceWad, collateralPriceWad, ordersOpen) =
+            RiskLib.quoteTerms(e, b, debtToken, collateralToken);
     }
 
     /// @dev A market is authentic iff it sits at the CREATE2 address the deployer would give

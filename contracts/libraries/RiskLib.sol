@@ -68,6 +68,23 @@ library RiskLib {
         (equityWad, maintWad, initWad) = AtlasMath.risk(e, b, c.initialScaleBps, mode);
     }
 
+    /// @dev A liquidation quote's terms from a valuation's entries: the debt as the pool books it
+    /// (rounded up; 0 for a token not owed) with its price, the collateral's price, and whether any
+    /// order is open (asked only with a collateral token, the what-if token of that valuation).
+    function quoteTerms(
+        AtlasMath.Entry[] memory e,
+        AtlasMath.Book[] memory b,
+        address debtToken,
+        address collateralToken
+    ) internal pure returns (uint256 debtAtoms, uint256 debtPriceWad, uint256 collateralPriceWad, bool open) {
+        for (uint256 i; i < e.length; ++i) {
+            AtlasMath.Entry memory t = e[i];
+            if (t.token == debtToken) (debtAtoms, debtPriceWad) = (t.debtAtoms, t.priceWad);
+            if (t.token == collateralToken) collateralPriceWad = t.priceWad;
+        }
+        if (collateralToken != address(0)) open = ordersOpen(e, b);
+    }
+
     /// @dev Whether any funds rest behind open orders: every resting spot order locks at least one
     /// atom a lot (a bid quote, an ask base) and every perp order its lots, reduce-only ones too.
     function ordersOpen(AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b) internal pure returns (bool) {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {IOrderBook} from "../interfaces/IOrderBook.sol";
+import {IMarkets} from "../interfaces/IMarkets.sol";
 import {AccountId} from "../types/AccountId.sol";
 import {TickBitmap} from "../libraries/TickBitmap.sol";
 import {ArrayLib} from "../libraries/ArrayLib.sol";
@@ -16,15 +16,16 @@ import {FillWord, PlacedInfo, TakerWord, TradeSummary, TradeWordsLib} from "../t
 import {OperatorBand} from "../types/OperatorBand.sol";
 import {OpenOrdersCursor, OpenOrdersCursorLib} from "../types/OpenOrdersCursor.sol";
 import {Ctx, Taker} from "./BookCtx.sol";
+import {Market, MarketLib} from "../core/Market.sol";
 
 /// @title BookLib: the central limit order book every market kind shares, over a `State` it owns
 /// @notice Matching, queues, the tick bitmap, order ids, batch, cancel, amend, expiry and the
 /// views. What a resting order commits and what a fill moves differ by market kind: spot locks
 /// funds in a pocket and credits proceeds, a perp market tracks order exposure and positions. Those
-/// parts reach the book as `Hooks` (internal function pointers the holder builds); the market's
-/// constants as one `BookConfig` word (on the stack). Whoever holds the `State` (today each market
-/// contract, later the one core per market id) makes the external calls: the library holds no
-/// contract address.
+/// parts are `MarketLib`'s hooks, which call `SpotLib` or `PerpLib` by the market's kind (`h`, the
+/// market the book belongs to); the market's constants come as one `BookConfig` word (on the
+/// stack). The core holds every market's `State` and makes the external calls (token transfers,
+/// oracle reads): the library holds no contract address.
 /// @dev Storage per order is one slot in a 256-entry ring per (side, tick). Quote amounts inside
 /// a book are "tick units" (tickSize quote atoms); sizes are lots.
 ///
@@ -38,6 +39,8 @@ import {Ctx, Taker} from "./BookCtx.sol";
 /// behind the tail is dead and the head jumps there, so a queue never has more than one ring of
 /// entries to step over.
 library BookLib {
+    using MarketLib for Market;
+
     using TickBitmap for mapping(uint256 => uint256);
 
     uint256 internal constant MAX_OPEN_ORDERS = 64;
@@ -68,29 +71,6 @@ library BookLib {
         mapping(AccountId account => mapping(uint256 clientOrderId => uint256 orderId)) clientIds;
     }
 
-    /// @notice What the book leaves to the market kind inside its own logic: the holder builds it
-    /// once per call from its hooks (in the core: the kind's library functions). The kind's load,
-    /// write-back and count of a pocket are called by whoever holds the pocket around the book's
-    /// work, and reach the few book functions that need them inside a loop as arguments.
-    struct Hooks {
-        /// @dev validates what only this market kind knows about an order (e.g. reduce-only)
-        function(Ctx memory, OrderWord, uint256, uint256) internal view checkPlace;
-        /// @dev commits `lots` resting at `tick` on `side` for the acting account
-        function(Ctx memory, uint256, uint256, uint256) internal lock;
-        /// @dev returns `lots` of the acting account's commitment (its open-order count unchanged)
-        function(Ctx memory, uint256, uint256, uint256) internal unlock;
-        /// @dev ends `lots` of another account's order in storage (one fewer open order)
-        function(AccountId, uint256, uint256, uint256) internal releaseOther;
-        /// @dev lots of a maker order that may fill now (reduce-only orders follow the live position)
-        function(OrderSlot, uint256, uint256) internal view returns (uint256) makerFillable;
-        /// @dev cancels `lots` of a maker order that may no longer fill (`ends`: the whole order)
-        function(AccountId, uint256, uint256, uint256, bool) internal trimMaker;
-        /// @dev books one maker fill of `f` lots at `t.tick` (one pocket write per maker)
-        function(TopWord, Taker memory, AccountId, uint256, bool) internal fillMaker;
-        /// @dev books the taker's side of all its fills and emits `Trade`
-        function(Ctx memory, Taker memory, uint256) internal settleTaker;
-    }
-
     // ------------------------------------------------------------------ trading
 
     /// @dev Whether cancelling located order `ow` takes the general path (`remove`): it is the last
@@ -101,7 +81,7 @@ library BookLib {
 
     /// @dev The book's part of a lean cancel (not the last order of its level): two writes, the
     /// order's slot and its level. The holder then ends the owner's lock in its stored pocket
-    /// (`Hooks.releaseOther`, no working copy) and emits `OrderCancelled`.
+    /// (`MarketLib.releaseOther`, no working copy) and emits `OrderCancelled`.
     function cancelLean(State storage s, OrderId id, LevelKey key, LevelWord lw, OrderSlot ow, uint256 slotKey)
         internal
     {
@@ -110,15 +90,15 @@ library BookLib {
     }
 
     /// @dev Cancels the given orders of `c.account` and requires that none remain open.
-    function cancelAll(State storage s, BookConfig cfg, Hooks memory h, Ctx memory c, uint256[] calldata orderIds)
+    function cancelAll(State storage s, BookConfig cfg, Market storage h, Ctx memory c, uint256[] calldata orderIds)
         internal
     {
         cancelMany(s, cfg, h, c, orderIds);
-        require(c.openOrders == 0, IOrderBook.OpenOrdersRemain(c.openOrders));
+        require(c.openOrders == 0, IMarkets.OpenOrdersRemain(c.openOrders));
     }
 
     /// @dev Cancels the given orders of `c.account` (each must be live and its own).
-    function cancelMany(State storage s, BookConfig cfg, Hooks memory h, Ctx memory c, uint256[] calldata orderIds)
+    function cancelMany(State storage s, BookConfig cfg, Market storage h, Ctx memory c, uint256[] calldata orderIds)
         internal
     {
         for (uint256 i; i < orderIds.length; ++i) {
@@ -130,13 +110,13 @@ library BookLib {
     function cancelForLiquidation(
         State storage s,
         BookConfig cfg,
-        Hooks memory h,
+        Market storage h,
         Ctx memory c,
         uint256[] calldata orderIds,
-        function(Ctx memory) internal storePocket
+        function(Market storage, Ctx memory) internal storePocket
     ) internal {
         cancelMany(s, cfg, h, c, orderIds);
-        storePocket(c);
+        storePocket(h, c);
         if (c.topLoaded) s.top = c.top;
     }
 
@@ -146,11 +126,11 @@ library BookLib {
     function batch(
         State storage s,
         BookConfig cfg,
-        Hooks memory h,
+        Market storage h,
         Ctx memory c,
         uint256[] calldata ops,
         bool operator,
-        function(AccountId, OrderWord, OperatorBand) internal view returns (OperatorBand) operatorPrice
+        function(Market storage, AccountId, OrderWord, OperatorBand) internal view returns (OperatorBand) operatorPrice
     ) internal returns (uint256[] memory results) {
         OperatorBand band;
         results = new uint256[](ops.length);
@@ -158,7 +138,7 @@ library BookLib {
             BatchOp op = BatchOp.wrap(ops[i]);
             uint256 kind = op.kind();
             if (kind == BatchOpLib.PLACE) {
-                if (operator) band = operatorPrice(c.account, op.order(), band);
+                if (operator) band = operatorPrice(h, c.account, op.order(), band);
                 (results[i],) = placeOne(s, cfg, h, c, op.order());
             } else if (kind == BatchOpLib.CANCEL) {
                 cancel(s, cfg, h, c, op.orderId(), false);
@@ -175,26 +155,25 @@ library BookLib {
     function purgeExpired(
         State storage s,
         BookConfig cfg,
-        Hooks memory h,
+        Market storage h,
         uint256[] calldata orderIds,
-        function(AccountId) internal view returns (Ctx memory) load,
-        function(Ctx memory) internal flush
+        function(Market storage, Ctx memory) internal flush
     ) internal {
         for (uint256 i; i < orderIds.length; ++i) {
             OrderId id = OrderId.wrap(orderIds[i]);
             (,, OrderSlot ow,) = locate(s, cfg.index(), id);
             uint256 expiry = ow.expiry();
-            require(expiry != 0 && expiry <= block.timestamp, IOrderBook.NotExpired(orderIds[i], expiry));
-            Ctx memory c = load(ow.account());
+            require(expiry != 0 && expiry <= block.timestamp, IMarkets.NotExpired(orderIds[i], expiry));
+            Ctx memory c = h.load(ow.account());
             cancel(s, cfg, h, c, id, true);
-            flush(c);
+            flush(h, c);
         }
     }
 
     /// @dev Runs the matching walk with no account and no fills: it removes expired orders and
     /// steps over dead entries from the best price of `side`, level by level, and stops at the first
     /// live order (or when its budget is spent).
-    function purgeTop(State storage s, BookConfig cfg, Hooks memory h, uint256 side, uint256 maxOrders) internal {
+    function purgeTop(State storage s, BookConfig cfg, Market storage h, uint256 side, uint256 maxOrders) internal {
         Ctx memory c; // no account: every release goes to its owner's pocket in storage
         loadTop(s, c);
         uint256 makerSide = side & 1;
@@ -228,7 +207,7 @@ library BookLib {
         require(
             takerFeeBps <= MAX_TAKER_FEE_BPS && makerFeeBps <= int256(maxMakerFeeBps)
                 && makerFeeBps >= -int256(uint256(takerFeeBps)),
-            IOrderBook.FeeOutOfBounds(makerFeeBps, takerFeeBps)
+            IMarkets.FeeOutOfBounds(makerFeeBps, takerFeeBps)
         );
         return top.withFees(makerFeeBps, takerFeeBps);
     }
@@ -243,7 +222,7 @@ library BookLib {
     // ------------------------------------------------------------------ core
 
     /// @dev Validates, matches and rests one order of `c.account` on its working copy.
-    function placeOne(State storage s, BookConfig cfg, Hooks memory h, Ctx memory c, OrderWord p)
+    function placeOne(State storage s, BookConfig cfg, Market storage h, Ctx memory c, OrderWord p)
         internal
         returns (uint256 orderId, uint256 filled)
     {
@@ -252,33 +231,33 @@ library BookLib {
         uint256 side = p.side();
         uint256 kind = p.kind();
         uint256 expiry = p.expiry();
-        require(lots != 0, IOrderBook.ZeroSize());
-        require(lots >= cfg.minLots(), IOrderBook.BelowMinSize(lots, cfg.minLots()));
-        require(tick != 0 && tick <= TickBitmap.MAX_TICK, IOrderBook.TickOutOfRange(tick));
-        require(kind <= OW.MARKET, IOrderBook.InvalidOrderType(kind));
-        require(expiry == 0 || expiry > block.timestamp, IOrderBook.Expired(expiry));
+        require(lots != 0, IMarkets.ZeroSize());
+        require(lots >= cfg.minLots(), IMarkets.BelowMinSize(lots, cfg.minLots()));
+        require(tick != 0 && tick <= TickBitmap.MAX_TICK, IMarkets.TickOutOfRange(tick));
+        require(kind <= OW.MARKET, IMarkets.InvalidOrderType(kind));
+        require(expiry == 0 || expiry > block.timestamp, IMarkets.Expired(expiry));
         // if/revert, not require: require would evaluate the error's arguments on the success path too
-        if (p.selfTrade() > OW.STP_CANCEL_BOTH) revert IOrderBook.InvalidOrderType(p.selfTrade());
-        if (p.maxFills() > MAX_FILLS) revert IOrderBook.TooManyFills(p.maxFills(), MAX_FILLS);
+        if (p.selfTrade() > OW.STP_CANCEL_BOTH) revert IMarkets.InvalidOrderType(p.selfTrade());
+        if (p.maxFills() > MAX_FILLS) revert IMarkets.TooManyFills(p.maxFills(), MAX_FILLS);
         h.checkPlace(c, p, side, lots);
 
         loadTop(s, c);
-        require(!c.top.paused(), IOrderBook.MarketPaused());
+        require(!c.top.paused(), IMarkets.MarketPaused());
         c.risky = true;
         uint256 bestOpp = c.top.best(side ^ 1);
         bool crosses = bestOpp != 0 && (side == 0 ? bestOpp <= tick : bestOpp >= tick);
         if (!crosses) {
-            require(kind != OW.MARKET, IOrderBook.WorstPriceExceeded(tick, bestOpp));
-            require(kind != OW.FOK, IOrderBook.FokNotFilled(lots, 0));
+            require(kind != OW.MARKET, IMarkets.WorstPriceExceeded(tick, bestOpp));
+            require(kind != OW.FOK, IMarkets.FokNotFilled(lots, 0));
             if (kind <= OW.POST_ONLY) orderId = rest(s, cfg, h, c, p, lots);
             return (orderId, 0);
         }
-        require(kind != OW.POST_ONLY, IOrderBook.PostOnlyWouldCross(tick, bestOpp));
+        require(kind != OW.POST_ONLY, IMarkets.PostOnlyWouldCross(tick, bestOpp));
 
         Taker memory t = newTaker(p, side, tick, lots);
         matchOrders(s, cfg, h, c, t);
         filled = t.filled;
-        require(kind != OW.FOK || t.remaining == 0, IOrderBook.FokNotFilled(lots, filled));
+        require(kind != OW.FOK || t.remaining == 0, IMarkets.FokNotFilled(lots, filled));
         if (filled != 0) h.settleTaker(c, t, kind);
         // A GTC remainder rests, unless matching stopped early (fill or skip cap) with the book
         // still crossing it: resting then would leave a crossed book, so it is dropped like IOC.
@@ -304,7 +283,7 @@ library BookLib {
     }
 
     /// @dev Walks the opposite side from its best tick while it crosses `t.limitTick`.
-    function matchOrders(State storage s, BookConfig cfg, Hooks memory h, Ctx memory c, Taker memory t) internal {
+    function matchOrders(State storage s, BookConfig cfg, Market storage h, Ctx memory c, Taker memory t) internal {
         uint256 makerSide = t.side ^ 1;
         t.tick = c.top.best(makerSide);
         while (true) {
@@ -364,7 +343,7 @@ library BookLib {
     function matchLevel(
         State storage s,
         BookConfig cfg,
-        Hooks memory h,
+        Market storage h,
         Ctx memory c,
         Taker memory t,
         LevelKey key,
@@ -387,7 +366,7 @@ library BookLib {
             if (expiry != 0 && expiry <= block.timestamp) {
                 release(h, c, ow.account(), makerSide, t.tick, olots);
                 t.skipsLeft = t.skipsLeft > EXPIRED_SKIPS ? t.skipsLeft - EXPIRED_SKIPS : 0;
-                emit IOrderBook.OrderExpired(OrderId.unwrap(idBase.withPosition(head)), olots);
+                emit IMarkets.OrderExpired(cfg.index(), OrderId.unwrap(idBase.withPosition(head)), olots);
                 lw = vacate(lw, head).subLots(olots);
                 continue;
             }
@@ -401,7 +380,7 @@ library BookLib {
                     break;
                 }
                 release(h, c, ow.account(), makerSide, t.tick, olots);
-                emit IOrderBook.OrderCancelled(OrderId.unwrap(idBase.withPosition(head)), olots);
+                emit IMarkets.OrderCancelled(cfg.index(), OrderId.unwrap(idBase.withPosition(head)), olots);
                 lw = vacate(lw, head).subLots(olots);
                 if (t.stp == OW.STP_CANCEL_BOTH) t.stopped = true;
                 continue;
@@ -414,11 +393,11 @@ library BookLib {
                 lw = lw.subLots(cut);
                 if (fillable == 0) {
                     --t.skipsLeft;
-                    emit IOrderBook.OrderCancelled(OrderId.unwrap(idBase.withPosition(head)), olots);
+                    emit IMarkets.OrderCancelled(cfg.index(), OrderId.unwrap(idBase.withPosition(head)), olots);
                     lw = vacate(lw, head);
                     continue;
                 }
-                emit IOrderBook.OrderAmended(OrderId.unwrap(idBase.withPosition(head)), fillable);
+                emit IMarkets.OrderAmended(cfg.index(), OrderId.unwrap(idBase.withPosition(head)), fillable);
                 ow = ow.subLots(cut);
                 olots = fillable;
             }
@@ -437,11 +416,11 @@ library BookLib {
     }
 
     /// @dev Queues `lots` of order word `p` at its tick and commits them (`lock`).
-    function rest(State storage s, BookConfig cfg, Hooks memory h, Ctx memory c, OrderWord p, uint256 lots)
+    function rest(State storage s, BookConfig cfg, Market storage h, Ctx memory c, OrderWord p, uint256 lots)
         internal
         returns (uint256 orderId)
     {
-        require(c.openOrders < MAX_OPEN_ORDERS, IOrderBook.TooManyOpenOrders(MAX_OPEN_ORDERS));
+        require(c.openOrders < MAX_OPEN_ORDERS, IMarkets.TooManyOpenOrders(MAX_OPEN_ORDERS));
         uint256 tick = p.tick();
         uint256 side = p.side();
         orderId = enqueue(s, cfg, c, side, tick, OrderSlotLib.pack(c.account, lots, p.reduceOnlyBit(), p.expiry()));
@@ -449,12 +428,12 @@ library BookLib {
         ++c.openOrders;
         uint256 cid = p.clientOrderId();
         if (cid != 0) s.clientIds[c.account][cid] = orderId;
-        emit IOrderBook.OrderPlaced(orderId, PlacedInfo.unwrap(TradeWordsLib.placedInfo(c.account, lots, cid)));
+        emit IMarkets.OrderPlaced(cfg.index(), orderId, PlacedInfo.unwrap(TradeWordsLib.placedInfo(c.account, lots, cid)));
     }
 
     /// @dev Ends a resting order's commitment (cancel, expiry, self-trade): the acting account's
     /// in its working copy, anyone else's in storage.
-    function release(Hooks memory h, Ctx memory c, AccountId owner, uint256 side, uint256 tick, uint256 lots)
+    function release(Market storage h, Ctx memory c, AccountId owner, uint256 side, uint256 tick, uint256 lots)
         internal
     {
         if (owner.eq(c.account)) {
@@ -506,7 +485,7 @@ library BookLib {
     {
         for (uint256 n; n < RING; ++n) {
             // if/revert, not require: require would evaluate the error's arguments on the success path too
-            if (pos + 1 - head > MAX_SPAN) revert IOrderBook.LevelFull(key.tick());
+            if (pos + 1 - head > MAX_SPAN) revert IMarkets.LevelFull(key.tick());
             OrderSlot ow = s.orders[key.slot(pos)];
             // the slot's occupant: the latest position before `pos` on this slot with its lap tag
             // (pos ≥ head + 256, so the tail wrote or stepped over this slot in this epoch): laps
@@ -519,22 +498,22 @@ library BookLib {
             if (back == 0) ++strays; // lapped for the first time
             ++pos;
         }
-        revert IOrderBook.LevelFull(key.tick());
+        revert IMarkets.LevelFull(key.tick());
     }
 
     /// @dev Removes a live order of `c.account`; `expired` only changes the event emitted.
-    function cancel(State storage s, BookConfig cfg, Hooks memory h, Ctx memory c, OrderId orderId, bool expired)
+    function cancel(State storage s, BookConfig cfg, Market storage h, Ctx memory c, OrderId orderId, bool expired)
         internal
     {
         (LevelKey key, LevelWord lw, OrderSlot ow, uint256 slotKey) = locate(s, cfg.index(), orderId);
-        require(ow.isOwnedBy(c.account), IOrderBook.NotOrderOwner(OrderId.unwrap(orderId), c.account));
+        require(ow.isOwnedBy(c.account), IMarkets.NotOrderOwner(OrderId.unwrap(orderId), c.account));
         remove(s, h, c, orderId, key, lw, ow, slotKey, expired);
     }
 
     /// @dev Takes a located order off its level and returns its lock to the owner's pocket.
     function remove(
         State storage s,
-        Hooks memory h,
+        Market storage h,
         Ctx memory c,
         OrderId orderId,
         LevelKey key,
@@ -561,37 +540,37 @@ library BookLib {
             s.levels[key] = vacate(lw, orderId.position()).subLots(lots);
         }
         release(h, c, ow.account(), side, tick, lots);
-        if (expired) emit IOrderBook.OrderExpired(OrderId.unwrap(orderId), lots);
-        else emit IOrderBook.OrderCancelled(OrderId.unwrap(orderId), lots);
+        if (expired) emit IMarkets.OrderExpired(orderId.market(), OrderId.unwrap(orderId), lots);
+        else emit IMarkets.OrderCancelled(orderId.market(), OrderId.unwrap(orderId), lots);
     }
 
-    function cancelByClientId(State storage s, BookConfig cfg, Hooks memory h, Ctx memory c, uint256 cid)
+    function cancelByClientId(State storage s, BookConfig cfg, Market storage h, Ctx memory c, uint256 cid)
         internal
     {
         OrderId orderId = OrderId.wrap(s.clientIds[c.account][cid]);
         (,, OrderSlot ow,) = find(s, cfg.index(), orderId);
         require(
             cid != 0 && OrderSlot.unwrap(ow) != 0 && ow.isOwnedBy(c.account),
-            IOrderBook.ClientOrderNotFound(c.account, cid)
+            IMarkets.ClientOrderNotFound(c.account, cid)
         );
         cancel(s, cfg, h, c, orderId, false);
     }
 
-    function amend(State storage s, BookConfig cfg, Hooks memory h, Ctx memory c, OrderId orderId, uint256 newLots)
+    function amend(State storage s, BookConfig cfg, Market storage h, Ctx memory c, OrderId orderId, uint256 newLots)
         internal
     {
         (LevelKey key, LevelWord lw, OrderSlot ow, uint256 slotKey) = locate(s, cfg.index(), orderId);
-        require(ow.isOwnedBy(c.account), IOrderBook.NotOrderOwner(OrderId.unwrap(orderId), c.account));
+        require(ow.isOwnedBy(c.account), IMarkets.NotOrderOwner(OrderId.unwrap(orderId), c.account));
         uint256 lots = ow.lots();
         require(
             newLots != 0 && newLots < lots && newLots >= cfg.minLots(),
-            IOrderBook.InvalidAmend(OrderId.unwrap(orderId), lots, newLots)
+            IMarkets.InvalidAmend(OrderId.unwrap(orderId), lots, newLots)
         );
         uint256 cut = lots - newLots;
         s.orders[slotKey] = ow.subLots(cut);
         s.levels[key] = lw.subLots(cut); // stays > 0
         h.unlock(c, key.side(), key.tick(), cut);
-        emit IOrderBook.OrderAmended(OrderId.unwrap(orderId), newLots);
+        emit IMarkets.OrderAmended(cfg.index(), OrderId.unwrap(orderId), newLots);
     }
 
     /// @dev Reads the market state into the working copy once per call.
@@ -628,14 +607,15 @@ library BookLib {
         returns (LevelKey key, LevelWord lw, OrderSlot ow, uint256 slotKey)
     {
         (key, lw, ow, slotKey) = find(s, index, orderId);
-        require(OrderSlot.unwrap(ow) != 0, IOrderBook.OrderNotFound(OrderId.unwrap(orderId)));
+        require(OrderSlot.unwrap(ow) != 0, IMarkets.OrderNotFound(OrderId.unwrap(orderId)));
     }
 
     /// @dev Emits one taker order's `Trade` with its fill log trimmed to the fills made.
-    function emitTrade(Ctx memory c, Taker memory t, uint256 kind, uint256 takerFee) internal {
+    function emitTrade(BookConfig cfg, Ctx memory c, Taker memory t, uint256 kind, uint256 takerFee) internal {
         uint256[] memory log = t.log;
         ArrayLib.truncate(log, t.fills);
-        emit IOrderBook.Trade(
+        emit IMarkets.Trade(
+            cfg.index(),
             TakerWord.unwrap(TradeWordsLib.takerWord(c.account, t.side, kind)),
             TradeSummary.unwrap(TradeWordsLib.tradeSummary(t.filled, t.notional, takerFee)),
             log

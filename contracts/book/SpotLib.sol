@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {IOrderBook} from "../interfaces/IOrderBook.sol";
+import {IMarkets} from "../interfaces/IMarkets.sol";
+import {BookConfig} from "../types/BookConfig.sol";
 import {AccountId} from "../types/AccountId.sol";
 import {OrderWord, OrderWordLib} from "../types/OrderWord.sol";
 import {TopWord} from "../types/TopWord.sol";
@@ -11,7 +12,7 @@ import {Ctx, Taker} from "./BookCtx.sol";
 import {BookLib} from "./BookLib.sol";
 
 /// @title SpotLib: what a spot market commits and moves, over the pockets it owns
-/// @notice The book's spot hooks (`BookLib.Hooks`) and the pocket arithmetic. Per account one
+/// @notice The book's spot hooks (`MarketLib` calls them for a spot market) and the pocket arithmetic. Per account one
 /// pocket word holds locked funds and unswept proceeds, so a maker fill writes the order's ring
 /// slot (only if partially filled) and one pocket. Settling with the vault (what the pocket could
 /// not cover, a sweep) is the holder's.
@@ -29,7 +30,7 @@ library SpotLib {
     /// @dev Reduce-only has no meaning on a spot book.
     function checkPlace(OrderWord p) internal pure {
         // the error names the order word with only the reduce-only flag set
-        require(!p.reduceOnly(), IOrderBook.InvalidOrderType(OrderWordLib.REDUCE_ONLY_FLAG));
+        require(!p.reduceOnly(), IMarkets.InvalidOrderType(OrderWordLib.REDUCE_ONLY_FLAG));
     }
 
     /// @dev A bid locks its cost plus the maker fee bound in quote; an ask locks its base.
@@ -78,12 +79,12 @@ library SpotLib {
             uint256 locked = lots * bidLockPerLot(tick, maxMakerFeeBps);
             w = w.subLockedQuote(locked); // locked quote holds at least this order's lock
             uint256 uq = w.unsweptQuote() + locked;
-            require(uq <= SpotPocketLib.MAX_QUOTE, IOrderBook.AmountOverflow());
+            require(uq <= SpotPocketLib.MAX_QUOTE, IMarkets.AmountOverflow());
             w = w.withUnsweptQuote(uq);
         } else {
             w = w.subLockedBase(lots);
             uint256 ub = w.unsweptBase() + lots;
-            require(ub <= SpotPocketLib.MAX_BASE, IOrderBook.AmountOverflow());
+            require(ub <= SpotPocketLib.MAX_BASE, IMarkets.AmountOverflow());
             w = w.withUnsweptBase(ub);
         }
         return w.lessOpenOrder();
@@ -110,21 +111,21 @@ library SpotLib {
             w = w.subLockedQuote(locked); // never underflows: the lock was added at placement
             quoteIn = locked - n - fee + rebate; // >= 0: fee <= the per-lot fee bound locked
             uint256 ub = w.unsweptBase() + f;
-            require(ub <= SpotPocketLib.MAX_BASE, IOrderBook.AmountOverflow());
+            require(ub <= SpotPocketLib.MAX_BASE, IMarkets.AmountOverflow());
             w = w.withUnsweptBase(ub);
         } else {
             w = w.subLockedBase(f); // never underflows: the lots were locked at placement
             quoteIn = n - fee + rebate;
         }
         uint256 uq = w.unsweptQuote() + quoteIn;
-        require(uq <= SpotPocketLib.MAX_QUOTE, IOrderBook.AmountOverflow());
+        require(uq <= SpotPocketLib.MAX_QUOTE, IMarkets.AmountOverflow());
         w = w.withUnsweptQuote(uq);
         if (done) w = w.lessOpenOrder();
         s.pockets[maker] = w;
     }
 
     /// @dev The taker pays or receives through its pocket; fees go to the market's accrued fees.
-    function settleTaker(Ctx memory c, Taker memory t, uint256 kind) internal {
+    function settleTaker(BookConfig cfg, Ctx memory c, Taker memory t, uint256 kind) internal {
         uint256 takerFee = FeeMath.takerFee(t.notional, c.top.takerFeeBps());
         int256 protocolFee = int256(takerFee) + t.makerFees; // >= 0: rebate <= taker fee
         c.top = c.top.addFees(uint256(protocolFee));
@@ -135,7 +136,7 @@ library SpotLib {
             debitBase(c, t.filled);
             creditQuote(c, t.notional - takerFee);
         }
-        BookLib.emitTrade(c, t, kind, takerFee);
+        BookLib.emitTrade(cfg, c, t, kind, takerFee);
     }
 
     /// @dev Fills working copy `c` (fresh, all zero: the caller allocates it once) with the
@@ -155,7 +156,7 @@ library SpotLib {
     /// @dev Writes the working copy back to the account's pocket word.
     function storePocket(State storage s, Ctx memory c) internal {
         require(
-            SpotPocketLib.fits(c.lockedQuote, c.lockedBase, c.unsweptQuote, c.unsweptBase), IOrderBook.AmountOverflow()
+            SpotPocketLib.fits(c.lockedQuote, c.lockedBase, c.unsweptQuote, c.unsweptBase), IMarkets.AmountOverflow()
         );
         SpotPocket w = SpotPocketLib.pack(c.lockedQuote, c.lockedBase, c.unsweptQuote, c.unsweptBase, c.openOrders);
         s.pockets[c.account] = c.margin ? w.withMargin() : w;

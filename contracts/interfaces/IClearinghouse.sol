@@ -3,7 +3,10 @@ pragma solidity 0.8.37;
 
 import {AccountId} from "../types/AccountId.sol";
 import {IAtlas} from "./IAtlas.sol";
+import {AtlasMath} from "../libraries/AtlasMath.sol";
 import {ICoreLending} from "./ICoreLending.sol";
+import {IMarkets} from "./IMarkets.sol";
+import {IPerpMarkets, PerpMarketParams} from "./IPerpMarkets.sol";
 
 /// @notice Parameters of a spot market, fixed at listing except the fees.
 /// @param base Token bought and sold (sizes are lots of `lotSize` base atoms).
@@ -55,7 +58,7 @@ struct LiquidationParams {
 /// Balances are in each token's own atoms. Funds committed to a market (locked behind
 /// resting orders, or fill proceeds not yet swept) live in that market's pocket for the
 /// account and are not part of the balance here.
-interface IClearinghouse is ICoreLending {
+interface IClearinghouse is ICoreLending, IMarkets, IPerpMarkets {
     // ---- errors ----
     /// @notice The token is not listed.
     error AssetNotListed(address token);
@@ -63,14 +66,10 @@ interface IClearinghouse is ICoreLending {
     error AssetAlreadyListed(address token);
     /// @notice The account's free balance is smaller than the amount asked for.
     error InsufficientBalance(address token, uint256 requested, uint256 available);
-    /// @notice The caller is not a market deployed by this Clearinghouse.
-    error NotMarket(address caller);
     /// @notice From and to sub-accounts are the same.
     error SameAccount();
     /// @notice A market parameter is zero, inconsistent or out of its hard bounds.
     error InvalidMarketParams();
-    /// @notice No market has this index.
-    error UnknownMarket(uint256 index);
     /// @notice The reserve holds less of the token than asked for.
     error InsufficientReserve(address token, uint256 requested, uint256 available);
     /// @notice The action would leave the account's initial value below zero.
@@ -81,14 +80,14 @@ interface IClearinghouse is ICoreLending {
     error CapacityReached();
     /// @notice A risk or liquidation parameter is outside its hard bounds.
     error InvalidRiskParams();
-    /// @notice The risk engine is not set.
+    /// @notice The risk parameters (oracle, initial scale) are not set (`setRiskParams`).
     error NoRiskEngine();
     /// @notice An operator price band outside (0, MAX_OPERATOR_BAND_BPS].
     error InvalidOperatorBand(uint256 bandBps);
     /// @notice The account's maintenance value is not below zero.
     error NotLiquidatable(AccountId account, int256 maintenanceWad);
     /// @notice The account still has resting orders on a market: cancel them first.
-    error OrdersStillOpen(address market, uint256 count);
+    error OrdersStillOpen(uint256 marketId, uint256 count);
     /// @notice The account owes less of the token than the liquidator offered to repay.
     error RepayExceedsDebt(address token, uint256 repay, uint256 debt);
     /// @notice The account holds less of the collateral than the liquidation would seize.
@@ -111,7 +110,7 @@ interface IClearinghouse is ICoreLending {
     ///         with the risk engine's initial scale and the liquidation cap share: the basis charge β
     ///         must cover the premium clamp c and the hedged pair's liquidation discount through a
     ///         +30% move, β·(k − 1.3·q) ≥ 1.3·c, and the gross-notional floor φ ≤ β/2.
-    error PerpRiskBounds(address market, uint256 basisBps, uint256 maxPremiumBps, uint256 floorBps);
+    error PerpRiskBounds(uint256 marketId, uint256 basisBps, uint256 maxPremiumBps, uint256 floorBps);
 
     // ---- events ----
     event AssetListed(address indexed token, uint8 decimals);
@@ -121,8 +120,8 @@ interface IClearinghouse is ICoreLending {
     event OperatorSet(AccountId indexed account, address indexed operator, bool approved);
     /// @notice The price band the account's operators trade within is now `bandBps` around the index.
     event OperatorBandSet(AccountId indexed account, uint256 bandBps);
-    event SpotMarketCreated(uint256 indexed index, address market, SpotMarketParams params);
-    event PerpMarketListed(uint256 indexed index, address market);
+    event SpotMarketCreated(uint256 indexed marketId, SpotMarketParams params);
+    event PerpMarketCreated(uint256 indexed marketId, PerpMarketParams params);
     event ReserveCredited(address indexed token, uint256 amount);
     event ReserveWithdrawn(address indexed token, uint256 amount, address treasury);
     event TreasurySet(address treasury);
@@ -156,7 +155,7 @@ interface IClearinghouse is ICoreLending {
     event MarketsPruned(AccountId indexed account, uint256 marketMask);
     event BadDebtSettled(AccountId indexed account, address indexed token, uint256 shares, uint256 lossAtoms);
     event AssetRiskSet(address indexed token, uint16 shockBps, uint16 slippageBps, uint16 lentHaircutBps);
-    event RiskEngineSet(address atlas);
+    event RiskParamsSet(address oracle, uint16 initialScaleBps, uint32 debtInterestSeconds);
     event LiquidationParamsSet(LiquidationParams params);
     event FrozenSet(bool frozen);
 
@@ -267,17 +266,17 @@ interface IClearinghouse is ICoreLending {
     function settleBadDebt(AccountId account, address token) external;
 
     /// @notice The account's positions (`extra`, if not zero and not held, is added with amount 0)
-    ///         and the markets where it may have a pocket.
+    ///         and the ids of the markets where it may have a pocket.
     function positionsOf(AccountId account, address extra)
         external
         view
-        returns (Position[] memory positions, address[] memory markets);
+        returns (Position[] memory positions, uint256[] memory marketIds);
 
     // ---- ATLAS, valued here (RiskLib): the margin checks' own figures, equal to Atlas's views ----
     /// @notice Equity (no shocks), maintenance value and initial value of `account` (USD WAD), as
     ///         `IAtlas.riskOf`, valued by this contract from its own storage (docs/RISK.md).
     /// @dev Reverts PriceUnavailable when a held asset has no usable price, NoRiskEngine before
-    ///      `setRiskEngine`.
+    ///      `setRiskParams`.
     function riskOf(AccountId account) external view returns (IAtlas.AccountRisk memory);
 
     /// @notice Initial value, the figure every risk-increasing action must leave >= 0 (`IAtlas.initialValue`).
@@ -302,22 +301,15 @@ interface IClearinghouse is ICoreLending {
             bool ordersOpen
         );
 
-    /// @notice What the `Atlas` contract's views and its lens read of an account (`AtlasReader`; the
-    ///         Clearinghouse's own margin checks read the same from storage, `RiskLib`), in one call
-    ///         and as raw words (cheaper than
-    ///         `positionsOf`): the account state word, `perpMarketMask` (0 when the account has no
-    ///         market), three words per held asset (and for `extra` if it is not zero and not held):
-    ///         [token 160 | decimals 8 | shock 16 | slippage 16 | haircut 16 | lent flag at bit 255],
-    ///         [signed amount in atoms: idle, lent (the supply shares' value,
-    ///         rounded down) or owed (negative, the debt rounded up)], [the pool's borrow rate per second,
-    ///         WAD, where ATLAS needs it (debt, a lent balance, the what-if token), else 0], and the markets of the account's market mask in index order.
-    function riskInputsOf(AccountId account, address extra)
+    /// @notice The entries ATLAS values the account from, priced (`extra`, if not zero and not held,
+    ///         is added with amount 0): one per asset, and the spot books where it has funds locked.
+    ///         The what-if views of `AtlasLens` start from these.
+    function riskEntries(AccountId account, address extra)
         external
         view
-        returns (uint256 state, uint256 perpMask, uint256[] memory words, address[] memory markets);
+        returns (AtlasMath.Entry[] memory entries, AtlasMath.Book[] memory books);
 
-    /// @notice A listed asset's config as the first of `riskInputsOf`'s words (lent flag clear):
-    ///         one slot, for ATLAS's config-only entry of a token the account does not hold.
+    /// @notice A listed asset's config word (`AssetWord`, lent flag clear).
     function assetWordOf(address token) external view returns (uint256);
 
     /// @notice One position of the account (amount 0 if none).
@@ -327,70 +319,23 @@ interface IClearinghouse is ICoreLending {
     ///         liquidatable-since << 208.
     function accountState(AccountId account) external view returns (uint256);
 
-    // ---- markets (called by markets only) ----
-    /// @notice Applies a market's signed balance changes for `account`.
-    /// @dev Authorised by recomputing the caller's CREATE2 address from (index, base, quote):
-    ///      no registry read. A debit beyond the free balance borrows if the account allows it for
-    ///      orders, else reverts InsufficientBalance. An account with a liability (debt or perp
-    ///      exposure) must keep initial value >= 0. Reverts while the Clearinghouse is mid-operation
-    ///      (ReentrancyGuardReentrantCall), as do `settlePerp`, `liquidationSwap`, `checkMargin` and
-    ///      `creditReserve`: a token or pool call-out cannot reach the balances through a market.
-    /// @param hints bit 0: the market's pocket says the account may have debt; bit 1: the pocket
-    ///        was empty (a first settlement on this market). With no hint the Clearinghouse may
-    ///        settle from the balances alone.
-    /// @return margin Whether the account has a liability, debt or perp exposure (the market then
-    ///         risk-checks its pocket-only actions).
-    function settle(
-        uint256 index,
-        address base,
-        address quote,
-        AccountId account,
-        int256 baseDelta,
-        int256 quoteDelta,
-        uint256 hints
-    ) external returns (bool margin);
-
-    /// @notice Applies a perp market's cash change for `account` in its quote asset (a loss may
-    ///         always borrow) and, with `check` (the action added risk), requires initial value >= 0.
-    /// @dev Callable by listed perp markets only.
-    function settlePerp(uint256 index, address base, address quote, AccountId account, int256 quoteDelta, bool check)
-        external;
-
-    /// @notice For a perp liquidation that unwinds a hedge: `baseAtoms` move from `from` to `to`,
-    ///         `quoteAtoms` from `to` to `from`. Perp markets only; the market checks the outcome.
-    function liquidationSwap(
-        uint256 index,
-        address base,
-        address quote,
-        AccountId from,
-        AccountId to,
-        uint256 baseAtoms,
-        uint256 quoteAtoms
-    ) external;
-
-    /// @notice Reverts InsufficientMargin if the account has a liability (debt or perp exposure) and
-    ///         initial value < 0.
-    function checkMargin(AccountId account) external view;
-
-    /// @notice Moves fees a market collected (already held by this vault) into the reserve.
-    function creditReserve(uint256 index, address base, address quote, uint256 quoteAmount) external;
-
     // ---- governance (through the AccessManager) ----
     /// @notice Lists an ERC20 for deposits and markets.
     function listAsset(address token) external;
 
-    /// @notice Deploys and lists a spot market; returns its index and address.
-    function createSpotMarket(SpotMarketParams calldata params) external returns (uint256 index, address market);
+    /// @notice Creates a spot market on two listed assets; returns its market id (1, 2, …; at most 64
+    ///         markets of both kinds).
+    function createSpotMarket(SpotMarketParams calldata params) external returns (uint256 marketId);
 
-    /// @notice Lists a perp market governance deployed for the next index, on listed assets, with
-    ///         the risk engine's oracle (the risk engine must be set), whose basis charge, premium
-    ///         clamp and floor keep docs/RISK.md's parameter bounds (`PerpRiskBounds`).
-    function listPerpMarket(address market) external returns (uint256 index);
+    /// @notice Creates a perp market on two listed assets, valued with the risk parameters' oracle
+    ///         (they must be set), whose basis charge, premium clamp and floor keep docs/RISK.md's
+    ///         parameter bounds (`PerpRiskBounds`); returns its market id.
+    function createPerpMarket(PerpMarketParams calldata params) external returns (uint256 marketId);
 
     /// @notice Pauses one market (`index`), or every market (`index` 0): no placements or takes
     ///         there; cancels, amends, purges and sweeps go on (guardian: at once; only governance
     ///         resumes, through `setMarketPaused` / `setAllPaused`).
-    function pause(uint256 index) external;
+    function pause(uint256 marketId) external;
 
     /// @notice Incident freeze (guardian, at once): stops withdrawals, transfers between sub-accounts,
     ///         voluntary borrows (`borrow`, withdrawals and orders that would borrow) and outside
@@ -405,21 +350,22 @@ interface IClearinghouse is ICoreLending {
     function frozen() external view returns (bool);
 
     /// @notice Pauses or resumes placing and taking on one market (governance).
-    function setMarketPaused(uint256 index, bool paused) external;
+    function setMarketPaused(uint256 marketId, bool paused) external;
 
     /// @notice Pauses or resumes every market (governance).
     function setAllPaused(bool paused) external;
 
     /// @notice Changes a market's fees within its hard bounds.
-    function setMarketFees(uint256 index, int16 makerFeeBps, uint16 takerFeeBps) external;
+    function setMarketFees(uint256 marketId, int16 makerFeeBps, uint16 takerFeeBps) external;
 
     /// @notice Sets an asset's shock, slippage (bps) and the haircut applied to lent balances.
     function setAssetRisk(address token, uint16 shockBps, uint16 slippageBps, uint16 lentHaircutBps) external;
 
-    /// @notice Sets the risk engine and copies its oracle, initial scale and debt interest seconds,
-    ///         with which this contract values accounts itself (`riskOf`, every margin check); every
-    ///         listed perp market must keep the parameter bounds with its initial scale (`PerpRiskBounds`).
-    function setRiskEngine(address atlas) external;
+    /// @notice Sets ATLAS's parameters: the price oracle, the initial scale (bps, 10,000–20,000)
+    ///         and the seconds of interest a debt is charged ahead (at most a year), with which
+    ///         every account is valued (`riskOf`, every margin check); every perp market must keep
+    ///         the parameter bounds with the initial scale (`PerpRiskBounds`).
+    function setRiskParams(address oracle, uint16 initialScaleBps, uint32 debtInterestSeconds) external;
 
     /// @notice Sets the liquidation parameters within hard bounds; every listed perp market must
     ///         keep the parameter bounds with the new cap share (`PerpRiskBounds`).
@@ -439,21 +385,17 @@ interface IClearinghouse is ICoreLending {
     ///         positions aside): what a perp bankruptcy needs.
     function holdsNoAssets(AccountId account) external view returns (bool);
 
-    /// @notice The index of a listed perp market (0: not one).
-    function perpMarketIndex(address market) external view returns (uint256);
-
     /// @notice Bit i - 1 set: market i is a perp market.
     function perpMarketMask() external view returns (uint256);
 
-    /// @notice The risk engine.
-    function atlas() external view returns (IAtlas);
+    /// @notice ATLAS's parameters (`setRiskParams`; oracle 0 before they are set).
+    function riskParams() external view returns (address oracle, uint16 initialScaleBps, uint32 debtInterestSeconds);
 
     /// @notice Liquidation parameters.
     function liquidationParams() external view returns (uint32 rampSeconds, uint16 capShareBps, uint16 bufferBps);
 
     function reserveOf(address token) external view returns (uint256);
     function marketCount() external view returns (uint256);
-    function marketAt(uint256 index) external view returns (address);
     function isListed(address token) external view returns (bool);
     function treasury() external view returns (address);
 }

@@ -3,8 +3,8 @@ pragma solidity 0.8.37;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
-import {IPerpMarket, PerpRisk} from "../interfaces/IPerpMarket.sol";
-import {IOrderBook} from "../interfaces/IOrderBook.sol";
+import {IPerpMarkets, PerpRisk} from "../interfaces/IPerpMarkets.sol";
+import {IMarkets} from "../interfaces/IMarkets.sol";
 import {AccountId} from "../types/AccountId.sol";
 import {Position, PositionLib} from "../types/Position.sol";
 import {PerpPocket, PerpPocketLib} from "../types/PerpPocket.sol";
@@ -60,6 +60,8 @@ library PerpLib {
     /// need as an argument instead (tick size, position or open-interest cap), so they allocate no
     /// memory; the market's other constants (units, risk parameters) stay with its holder.
     struct Config {
+        /// @dev the market's id (its events' indexed topic)
+        uint256 marketId;
         uint256 tickSize;
         /// @dev 10^decimals of the quote token
         uint256 quoteUnit;
@@ -110,7 +112,7 @@ library PerpLib {
         require(
             impactNotionalUsd >= MIN_PREMIUM_IMPACT_USD && impactNotionalUsd <= MAX_PREMIUM_IMPACT_USD
                 && halfLifeSeconds >= MIN_PREMIUM_HALF_LIFE && halfLifeSeconds <= MAX_PREMIUM_HALF_LIFE,
-            IPerpMarket.InvalidPremiumParams(impactNotionalUsd, halfLifeSeconds)
+            IPerpMarkets.InvalidPremiumParams(impactNotionalUsd, halfLifeSeconds)
         );
         accrue(s, maxPremiumPpm);
         s.premium = s.premium.withParams(halfLifeSeconds, impactNotionalUsd);
@@ -133,7 +135,7 @@ library PerpLib {
     /// @dev A bankrupt position's loss beyond the market's fees (`feeAtoms`, already taken from the
     /// book's fees by the holder): every lot of the opposite side owes the same share, through its
     /// loss index. Credits the account's pocket with fees and the socialised part.
-    function absorbLoss(State storage s, AccountId account, uint256 lossAtoms, uint256 feeAtoms)
+    function absorbLoss(State storage s, uint256 marketId, AccountId account, uint256 lossAtoms, uint256 feeAtoms)
         internal
         returns (uint256 socializedAtoms)
     {
@@ -150,7 +152,7 @@ library PerpLib {
             // credited now, collected as each opposite position is next touched: counted as received
             // (P2, P3 of docs/INVARIANTS.md), the charges as paid
             countFunding(s, -int256(socializedAtoms));
-            emit IPerpMarket.LossSocialized(account, size > 0 ? 1 : 0, socializedAtoms, perLot);
+            emit IPerpMarkets.LossSocialized(marketId, account, size > 0 ? 1 : 0, socializedAtoms, perLot);
         }
         s.pockets[account] = s.pockets[account].addCash(int256(feeAtoms + socializedAtoms));
     }
@@ -162,12 +164,12 @@ library PerpLib {
     function checkPlace(Ctx memory c, OrderWord p, uint256 side, uint256 lots, uint256 positionCap) internal pure {
         if (p.reduceOnly()) {
             bool ok = side == 0 ? c.size < 0 && lots <= uint256(-c.size) : c.size > 0 && lots <= uint256(c.size);
-            require(ok, IPerpMarket.ReduceOnlyViolated(c.size, side, lots));
+            require(ok, IPerpMarkets.ReduceOnlyViolated(c.size, side, lots));
             return;
         }
         int256 worst = side == 0 ? c.size + int256(c.lockedQuote + lots) : c.size - int256(c.lockedBase + lots);
         // if/revert, not require: require would evaluate the error's arguments on the success path too
-        if (SignedMath.abs(worst) > positionCap) revert IPerpMarket.PositionCap(SignedMath.abs(worst), positionCap);
+        if (SignedMath.abs(worst) > positionCap) revert IPerpMarkets.PositionCap(SignedMath.abs(worst), positionCap);
     }
 
     /// @dev A resting perp order commits exposure, not funds: ATLAS charges it at worst case.
@@ -288,7 +290,7 @@ library PerpLib {
 
     function writePocket(State storage s, Ctx memory c) internal {
         require(
-            c.lockedQuote <= PerpPocketLib.MAX_LOTS && c.lockedBase <= PerpPocketLib.MAX_LOTS, IOrderBook.AmountOverflow()
+            c.lockedQuote <= PerpPocketLib.MAX_LOTS && c.lockedBase <= PerpPocketLib.MAX_LOTS, IMarkets.AmountOverflow()
         );
         s.pockets[c.account] = PerpPocketLib.pack(c.lockedQuote, c.lockedBase, c.openOrders, c.cash);
     }
@@ -339,7 +341,7 @@ library PerpLib {
 
     function checkCaps(Ctx memory c, uint256 positionCap) internal pure {
         uint256 size = SignedMath.abs(c.size);
-        require(size <= positionCap || size <= c.sizeBefore, IPerpMarket.PositionCap(size, positionCap));
+        require(size <= positionCap || size <= c.sizeBefore, IPerpMarkets.PositionCap(size, positionCap));
     }
 
     // ------------------------------------------------------------------ funding and prices
@@ -427,7 +429,7 @@ library PerpLib {
         if (!iw1.eq(iw)) s.premium = iw1;
         // the index and rate are logged when they change, not on every update (a log is costly on MegaETH)
         if (perSec != perSecBefore || indexLot != iw.indexLot()) {
-            emit IPerpMarket.FundingUpdated(index, r, premiumPpm, indexLot);
+            emit IPerpMarkets.FundingUpdated(cfg.marketId, index, r, premiumPpm, indexLot);
         }
     }
 
@@ -498,7 +500,7 @@ library PerpLib {
         if (delta == 0) return;
         PerpStats st = s.stats;
         uint256 oi = uint256(int256(st.longLots()) + delta);
-        require(delta < 0 || oi <= oiCap, IPerpMarket.OpenInterestCap(oi, oiCap));
+        require(delta < 0 || oi <= oiCap, IPerpMarkets.OpenInterestCap(oi, oiCap));
         s.stats = st.withLongLots(oi);
     }
 
@@ -515,7 +517,7 @@ library PerpLib {
 
     // ------------------------------------------------------------------ views
 
-    /// @dev `IPerpMarket.positionOf`.
+    /// @dev `IPerpMarkets.perpPositionOf`.
     function positionOf(State storage s, AccountId account)
         internal
         view
@@ -531,7 +533,7 @@ library PerpLib {
         askLots = w.askLots();
     }
 
-    /// @dev `IPerpMarket.riskOf`'s account fields into `r` (the holder fills the market's constant
+    /// @dev `IPerpMarkets.perpRiskOf`'s account fields into `r` (the holder fills the market's constant
     /// fields). No oracle read: the smoothed premium now, applied to the index per lot of the last
     /// sample (ATLAS prices the size at its own oracle read).
     function riskOf(State storage s, AccountId account, PerpRisk memory r, uint256 lotSize, int256 maxPremiumPpm)
@@ -572,7 +574,7 @@ library PerpLib {
         );
     }
 
-    /// @dev `IPerpMarket.funding`.
+    /// @dev `IPerpMarkets.funding`.
     function fundingView(State storage s, int256 interestPpmPerHour, int256 clampPpm, int256 capPpm)
         internal
         view
@@ -584,7 +586,7 @@ library PerpLib {
         return (f.indexAt(block.timestamp), ratePpmPerHour, f.lastUpdate(), premiumPpm);
     }
 
-    /// @dev `IPerpMarket.premiumState`.
+    /// @dev `IPerpMarkets.premiumState`.
     function premiumState(State storage s, int256 maxPremiumPpm)
         internal
         view
@@ -613,7 +615,7 @@ library PerpLib {
         );
     }
 
-    /// @dev `IPerpMarket.openInterest`.
+    /// @dev `IPerpMarkets.openInterest`.
     function openInterest(State storage s)
         internal
         view
@@ -623,7 +625,7 @@ library PerpLib {
         return (st.longLots(), st.paid(), st.received());
     }
 
-    /// @dev `IPerpMarket.lossPerLot`.
+    /// @dev `IPerpMarkets.lossPerLot`.
     function lossPerLot(State storage s) internal view returns (uint256 longLossPerLot, uint256 shortLossPerLot) {
         LossWord loss = s.loss;
         return (loss.perLongLot(), loss.perShortLot());

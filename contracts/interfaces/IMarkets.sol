@@ -2,25 +2,28 @@
 pragma solidity 0.8.37;
 
 import {AccountId} from "../types/AccountId.sol";
-import {IClearinghouse} from "./IClearinghouse.sol";
 
-/// @notice What every book needs at construction; its deployer returns it from `bookParameters()`.
-struct BookParams {
-    uint256 index;
-    address clearinghouse;
-    /// @dev spot: the base token; perp: the underlying asset (its oracle price and spot netting)
+/// @notice A market's constants (`marketInfo`).
+/// @param perp True for a perpetual-futures market, false for spot.
+/// @param base Spot: the base token. Perp: the underlying asset (its oracle price, netting with spot).
+/// @param quote The quote (settlement) token.
+/// @param lotSize Base (underlying) atoms per lot.
+/// @param tickSize Quote atoms per lot per tick.
+/// @param minLots Smallest order size in lots.
+/// @param maxMakerFeeBps Hard bound of the maker fee (rebate) and of what a resting bid locks for it.
+struct MarketInfo {
+    bool perp;
     address base;
     address quote;
     uint256 lotSize;
     uint256 tickSize;
     uint256 minLots;
-    int16 makerFeeBps;
-    uint16 takerFeeBps;
-    uint16 maxMakerFeeBps;
+    uint256 maxMakerFeeBps;
 }
 
-/// @title One central limit order book: the part spot and perp markets share
-/// @notice Prices are linear ticks (`tick * tickSize` quote atoms per lot), sizes are lots of
+/// @title The order books inside the core, spot and perp, each addressed by its market id
+/// @notice Every market lives in the one core and is addressed by its id (1, 2, …: the order
+/// it was created in, also carried in each order id). Prices are linear ticks (`tick * tickSize` quote atoms per lot), sizes are lots of
 /// `lotSize` base (or underlying) atoms. Calldata is packed into words; each layout is a type in
 /// `contracts/types/` (`OrderWord`, `OrderId`, `BatchOp`, the event words in `TradeWords`), drawn
 /// in `docs/EVENTS.md` too, and the SDK's codec (`sdk/src/math/codec.ts`) builds them.
@@ -35,7 +38,7 @@ struct BookParams {
 ///   [88] side | [111..96] market index
 /// Batch op (uint256): [255..254] kind (0 place: order word; 1 cancel: order id;
 ///   2 amend: order id | new lots << 112; 3 cancel by client id: client id in [39..8])
-interface IOrderBook {
+interface IMarkets {
     // ---- errors ----
     /// @notice Size of zero lots.
     error ZeroSize();
@@ -78,8 +81,10 @@ interface IOrderBook {
     error ClientOrderNotFound(AccountId account, uint256 clientOrderId);
     /// @notice The account still has open orders after a cancel-all.
     error OpenOrdersRemain(uint256 count);
-    /// @notice Only the Clearinghouse may call this.
-    error NotClearinghouse();
+    /// @notice No market has this id.
+    error UnknownMarket(uint256 marketId);
+    /// @notice The market exists but is of the other kind (spot or perp).
+    error WrongMarketKind(uint256 marketId);
     /// @notice Fees outside the market's hard bounds.
     error FeeOutOfBounds(int256 makerFeeBps, uint256 takerFeeBps);
     /// @notice The amount does not fit its packed field.
@@ -90,47 +95,49 @@ interface IOrderBook {
     // ---- events (layouts in docs/EVENTS.md) ----
     /// @notice An order rests on the book. `info` = account (owner << 96 | sub) | lots << 8 |
     ///         client order id << 56.
-    event OrderPlaced(uint256 orderId, uint256 info);
+    event OrderPlaced(uint256 indexed marketId, uint256 orderId, uint256 info);
     /// @notice A resting order was cancelled (by its owner, self-trade prevention or
     ///         cancel-replace); `lots` were still open.
-    event OrderCancelled(uint256 orderId, uint256 lots);
+    event OrderCancelled(uint256 indexed marketId, uint256 orderId, uint256 lots);
     /// @notice An expired order was removed (during matching or by a purge).
-    event OrderExpired(uint256 orderId, uint256 lots);
+    event OrderExpired(uint256 indexed marketId, uint256 orderId, uint256 lots);
     /// @notice A resting order shrank to `newLots`, keeping its queue position.
-    event OrderAmended(uint256 orderId, uint256 newLots);
+    event OrderAmended(uint256 indexed marketId, uint256 orderId, uint256 newLots);
     /// @notice One taker order's fills. `taker` = account | side << 8 | type << 9;
     ///         `summary` = filled lots | notional (tick units) << 48 | taker fee (tick units) << 160;
     ///         each `fills` entry = maker order id | lots << 112 (price = the id's tick).
-    event Trade(uint256 taker, uint256 summary, uint256[] fills);
-    event FeesCollected(uint256 quoteAtoms);
-    event PausedSet(bool paused);
-    event FeesSet(int16 makerFeeBps, uint16 takerFeeBps);
+    event Trade(uint256 indexed marketId, uint256 taker, uint256 summary, uint256[] fills);
+    event FeesCollected(uint256 indexed marketId, uint256 quoteAtoms);
+    event PausedSet(uint256 indexed marketId, bool paused);
+    event FeesSet(uint256 indexed marketId, int16 makerFeeBps, uint16 takerFeeBps);
+    /// @notice Spot: pocket proceeds moved into the account's vault balance.
+    event Swept(uint256 indexed marketId, AccountId indexed account, uint256 baseAtoms, uint256 quoteAtoms);
 
     // ---- trading ----
     /// @notice Places an order for the caller's sub-account given in the order word.
     /// @return orderId Id of the resting remainder, or 0 if nothing rests.
     /// @return filledLots Lots filled as taker.
-    function placeOrder(uint256 order) external returns (uint256 orderId, uint256 filledLots);
+    function placeOrder(uint256 marketId, uint256 order) external returns (uint256 orderId, uint256 filledLots);
 
     /// @notice Places an order for `owner`'s account as its approved operator (or as the owner).
     /// @dev An operator's order must be priced within the owner's band around the oracle index
     ///      (`IClearinghouse.operatorTickBand`): a bid at most its `maxTick`, an ask at least its
     ///      `minTick`. A take fills at its limit or better, so every fill keeps to the band too.
-    function placeOrderFor(address owner, uint256 order) external returns (uint256 orderId, uint256 filledLots);
+    function placeOrderFor(uint256 marketId, address owner, uint256 order) external returns (uint256 orderId, uint256 filledLots);
 
     /// @notice Cancels a resting order; its locked funds return to the account's pocket.
-    function cancelOrder(uint256 orderId) external;
+    function cancelOrder(uint256 marketId, uint256 orderId) external;
 
     /// @notice Cancels the account's order carrying `clientOrderId`.
-    function cancelOrderByClientId(address owner, uint8 sub, uint256 clientOrderId) external;
+    function cancelOrderByClientId(uint256 marketId, address owner, uint8 sub, uint256 clientOrderId) external;
 
     /// @notice Shrinks a resting order to `newLots` (0 < newLots < lots) keeping its queue place.
-    function amendOrder(uint256 orderId, uint256 newLots) external;
+    function amendOrder(uint256 marketId, uint256 orderId, uint256 newLots) external;
 
     /// @notice Cancels the given orders of one account and requires that none remain open.
     /// @dev The ids come from `openOrders`' pages (the SDK fetches them); the count is capped, so
     ///      the loop is bounded.
-    function cancelAll(address owner, uint8 sub, uint256[] calldata orderIds) external;
+    function cancelAll(uint256 marketId, address owner, uint8 sub, uint256[] calldata orderIds) external;
 
     /// @notice Runs place / cancel / amend / cancel-by-client-id ops for one account with one
     ///         pocket write and at most one Clearinghouse call. Cancel-replace = cancel + place.
@@ -138,10 +145,10 @@ interface IOrderBook {
     ///         oracle is read once, at the first place op; cancels and amends never read it).
     /// @param owner Account owner (0 = the caller).
     /// @return results Per op: the order id placed (0 if none rests) or 0.
-    function batch(address owner, uint8 sub, uint256[] calldata ops) external returns (uint256[] memory results);
+    function batch(uint256 marketId, address owner, uint8 sub, uint256[] calldata ops) external returns (uint256[] memory results);
 
     /// @notice Removes expired orders; their locked funds return to their owners' pockets.
-    function purgeExpired(uint256[] calldata orderIds) external;
+    function purgeExpired(uint256 marketId, uint256[] calldata orderIds) external;
 
     /// @notice Clears expired orders from the top of one side of the book without their ids: from
     ///         the best price of `side` (0 bids, 1 asks), level by level and in queue order, removes
@@ -149,43 +156,41 @@ interface IOrderBook {
     ///         cancelled entries, until the first live order or until `maxOrders` expired orders
     ///         (or 8 × `maxOrders` cancelled entries) are done. Anyone may call, also while paused;
     ///         a keeper calls it so no taker pays for orders it cannot fill.
-    function purgeTop(uint256 side, uint256 maxOrders) external;
+    function purgeTop(uint256 marketId, uint256 side, uint256 maxOrders) external;
 
     /// @notice Moves accrued fees into the Clearinghouse reserve. Anyone may call.
-    function collectFees() external;
+    function collectFees(uint256 marketId) external;
 
     /// @notice Cancels orders of an account whose maintenance value is below zero, so it can be
     ///         liquidated. Anyone may call; funds return to the account's pocket.
-    function cancelForLiquidation(address owner, uint8 sub, uint256[] calldata orderIds) external;
+    function cancelForLiquidation(uint256 marketId, address owner, uint8 sub, uint256[] calldata orderIds) external;
 
-    // ---- Clearinghouse only ----
-    function setPaused(bool paused) external;
-    function setFees(int16 makerFeeBps, uint16 takerFeeBps) external;
+    /// @notice Spot: moves an account's unswept proceeds into its vault balance. Anyone may call.
+    function sweep(uint256 marketId, address owner, uint8 sub) external;
 
     // ---- views ----
-    /// @notice The market's index in the Clearinghouse (in every order id).
-    function INDEX() external view returns (uint256);
+    /// @notice The market's constants; `UnknownMarket` for an id no market has.
+    function marketInfo(uint256 marketId) external view returns (MarketInfo memory);
 
-    /// @notice The Clearinghouse the market settles into.
-    function CLEARINGHOUSE() external view returns (IClearinghouse);
-
-    /// @notice Spot: the base token. Perp: the underlying asset.
-    function BASE() external view returns (address);
-
-    /// @notice The quote (settlement) token.
-    function QUOTE() external view returns (address);
+    /// @notice The account's pocket on the market. Spot: funds locked behind orders and proceeds
+    ///         not yet swept, in atoms, plus its open order count. Perp: (ask atoms, bid atoms,
+    ///         |size| atoms, |unsettled cash| quote atoms, open orders).
+    function pocketOf(uint256 marketId, address owner, uint8 sub)
+        external
+        view
+        returns (uint256 lockedBase, uint256 lockedQuote, uint256 unsweptBase, uint256 unsweptQuote, uint256 openOrderCount);
 
     /// @notice Best bid and best ask ticks (0 = side empty).
-    function bestBidAsk() external view returns (uint256 bestBid, uint256 bestAsk);
+    function bestBidAsk(uint256 marketId) external view returns (uint256 bestBid, uint256 bestAsk);
 
     /// @notice Up to `depth` levels per side from the top: ticks and total lots.
-    function getBook(uint256 depth)
+    function getBook(uint256 marketId, uint256 depth)
         external
         view
         returns (uint256[] memory bidTicks, uint256[] memory bidLots, uint256[] memory askTicks, uint256[] memory askLots);
 
     /// @notice A live order: its account, remaining lots and expiry (lots 0 if not live).
-    function getOrder(uint256 orderId) external view returns (AccountId account, uint256 lots, uint256 expiry);
+    function getOrder(uint256 marketId, uint256 orderId) external view returns (AccountId account, uint256 lots, uint256 expiry);
 
     /// @notice One page of the ids of the account's live orders, with bounded gas per call.
     /// @dev Scans bids from the best price down, then asks from the best up, each level in queue
@@ -197,19 +202,19 @@ interface IOrderBook {
     /// @param limit Most queue positions to examine (each costs about one storage read)
     /// @return orderIds Live orders found on this page, in scan order
     /// @return nextCursor Where the next page starts; 0 when every open order was listed
-    function openOrders(address owner, uint8 sub, uint256 cursor, uint256 limit)
+    function openOrders(uint256 marketId, address owner, uint8 sub, uint256 cursor, uint256 limit)
         external
         view
         returns (uint256[] memory orderIds, uint256 nextCursor);
 
     /// @notice Fees, pause flag and accrued fees (quote atoms).
-    function marketState()
+    function marketState(uint256 marketId)
         external
         view
         returns (int256 makerFeeBps, uint256 takerFeeBps, bool paused, uint256 feesAccrued);
 
     /// @notice Level summary: total lots and queue head/tail/epoch.
-    function levelOf(uint256 side, uint256 tick)
+    function levelOf(uint256 marketId, uint256 side, uint256 tick)
         external
         view
         returns (uint256 totalLots, uint256 head, uint256 tail, uint256 epoch);

@@ -64,389 +64,11 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "token",
-        "type": "address"
-      }
-    ],
-    "name": "AssetAlreadyListed",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      }
-    ],
-    "name": "AssetNotListed",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "totalAfter",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "cap",
-        "type": "uint256"
-      }
-    ],
-    "name": "BorrowCapExceeded",
-    "type": "error"
-  },
-  {
-    "inputs": [],
-    "name": "CapacityReached",
-    "type": "error"
-  },
-  {
-    "inputs": [],
-    "name": "Frozen",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "requested",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "available",
-        "type": "uint256"
-      }
-    ],
-    "name": "InsufficientBalance",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "requested",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "available",
-        "type": "uint256"
-      }
-    ],
-    "name": "InsufficientBorrowShares",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "requested",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "available",
-        "type": "uint256"
-      }
-    ],
-    "name": "InsufficientCash",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "seize",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "available",
-        "type": "uint256"
-      }
-    ],
-    "name": "InsufficientCollateral",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "AccountId",
-        "name": "account",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "int256",
-        "name": "initialWad",
-        "type": "int256"
-      }
-    ],
-    "name": "InsufficientMargin",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "requested",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "available",
-        "type": "uint256"
-      }
-    ],
-    "name": "InsufficientOutsideShares",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "requested",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "available",
-        "type": "uint256"
-      }
-    ],
-    "name": "InsufficientReserve",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "requested",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "available",
-        "type": "uint256"
-      }
-    ],
-    "name": "InsufficientReserves",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "kinkWad",
-        "type": "uint256"
-      }
-    ],
-    "name": "InvalidKink",
-    "type": "error"
-  },
-  {
-    "inputs": [],
-    "name": "InvalidMarketParams",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "bandBps",
-        "type": "uint256"
-      }
-    ],
-    "name": "InvalidOperatorBand",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      },
-      {
-        "internalType": "address",
-        "name": "vault",
-        "type": "address"
-      }
-    ],
-    "name": "InvalidPool",
-    "type": "error"
-  },
-  {
-    "inputs": [],
-    "name": "InvalidRiskParams",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "int256",
-        "name": "beforeWad",
-        "type": "int256"
-      },
-      {
-        "internalType": "int256",
-        "name": "afterWad",
-        "type": "int256"
-      }
-    ],
-    "name": "LiquidationDidNotImprove",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "int256",
-        "name": "maintenanceAfterWad",
-        "type": "int256"
-      },
-      {
-        "internalType": "int256",
-        "name": "bufferWad",
-        "type": "int256"
-      }
-    ],
-    "name": "LiquidationTooLarge",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      }
-    ],
-    "name": "NoDebt",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      }
-    ],
-    "name": "NoPool",
-    "type": "error"
-  },
-  {
-    "inputs": [],
-    "name": "NoRiskEngine",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "AccountId",
-        "name": "account",
-        "type": "bytes32"
-      }
-    ],
-    "name": "NotBankrupt",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "caller",
-        "type": "address"
-      }
-    ],
-    "name": "NotLendingVault",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "AccountId",
-        "name": "account",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "int256",
-        "name": "maintenanceWad",
-        "type": "int256"
-      }
-    ],
-    "name": "NotLiquidatable",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
         "name": "caller",
         "type": "address"
       }
     ],
     "name": "NotMarket",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "market",
-        "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "count",
-        "type": "uint256"
-      }
-    ],
-    "name": "OrdersStillOpen",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "market",
-        "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "basisBps",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "maxPremiumBps",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "floorBps",
-        "type": "uint256"
-      }
-    ],
-    "name": "PerpRiskBounds",
     "type": "error"
   },
   {
@@ -461,61 +83,8 @@ export const clearinghouseAbi = [
     "type": "error"
   },
   {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "ratePerYearWad",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "maxPerYearWad",
-        "type": "uint256"
-      }
-    ],
-    "name": "RateTooHigh",
-    "type": "error"
-  },
-  {
     "inputs": [],
     "name": "ReentrancyGuardReentrantCall",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "repay",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "debt",
-        "type": "uint256"
-      }
-    ],
-    "name": "RepayExceedsDebt",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "reserveFactorBps",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "maxBps",
-        "type": "uint256"
-      }
-    ],
-    "name": "ReserveFactorTooHigh",
     "type": "error"
   },
   {
@@ -574,86 +143,7 @@ export const clearinghouseAbi = [
   },
   {
     "inputs": [],
-    "name": "SameAccount",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      }
-    ],
-    "name": "SeizedAsShares",
-    "type": "error"
-  },
-  {
-    "inputs": [],
-    "name": "SelfLiquidation",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "maxSupply",
-        "type": "uint256"
-      }
-    ],
-    "name": "SupplyRefused",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "expected",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "received",
-        "type": "uint256"
-      }
-    ],
-    "name": "TransferShortfall",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "index",
-        "type": "uint256"
-      }
-    ],
-    "name": "UnknownMarket",
-    "type": "error"
-  },
-  {
-    "inputs": [],
     "name": "ValuationOutOfRange",
-    "type": "error"
-  },
-  {
-    "inputs": [],
-    "name": "ZeroAddress",
-    "type": "error"
-  },
-  {
-    "inputs": [],
-    "name": "ZeroAmount",
     "type": "error"
   },
   {
@@ -1122,25 +612,6 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "indexed": true,
-        "internalType": "uint256",
-        "name": "index",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "address",
-        "name": "market",
-        "type": "address"
-      }
-    ],
-    "name": "PerpMarketListed",
-    "type": "event"
-  },
-  {
-    "anonymous": false,
-    "inputs": [
-      {
-        "indexed": true,
         "internalType": "address",
         "name": "token",
         "type": "address"
@@ -1319,29 +790,10 @@ export const clearinghouseAbi = [
     "anonymous": false,
     "inputs": [
       {
-        "indexed": false,
-        "internalType": "address",
-        "name": "atlas",
-        "type": "address"
-      }
-    ],
-    "name": "RiskEngineSet",
-    "type": "event"
-  },
-  {
-    "anonymous": false,
-    "inputs": [
-      {
         "indexed": true,
         "internalType": "uint256",
-        "name": "index",
+        "name": "marketId",
         "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "address",
-        "name": "market",
-        "type": "address"
       },
       {
         "components": [
@@ -1497,32 +949,6 @@ export const clearinghouseAbi = [
     "type": "function"
   },
   {
-    "inputs": [],
-    "name": "SPOT_DEPLOYER",
-    "outputs": [
-      {
-        "internalType": "contract SpotMarketDeployer",
-        "name": "",
-        "type": "address"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "SPOT_INIT_CODE_HASH",
-    "outputs": [
-      {
-        "internalType": "bytes32",
-        "name": "",
-        "type": "bytes32"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
     "inputs": [
       {
         "internalType": "AccountId",
@@ -1568,19 +994,6 @@ export const clearinghouseAbi = [
         "internalType": "uint256",
         "name": "",
         "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "atlas",
-    "outputs": [
-      {
-        "internalType": "contract IAtlas",
-        "name": "",
-        "type": "address"
       }
     ],
     "stateMutability": "view",
@@ -1798,19 +1211,6 @@ export const clearinghouseAbi = [
   {
     "inputs": [
       {
-        "internalType": "AccountId",
-        "name": "account",
-        "type": "bytes32"
-      }
-    ],
-    "name": "checkMargin",
-    "outputs": [],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
         "components": [
           {
             "internalType": "address",
@@ -1854,7 +1254,7 @@ export const clearinghouseAbi = [
           }
         ],
         "internalType": "struct SpotMarketParams",
-        "name": "p",
+        "name": "params",
         "type": "tuple"
       }
     ],
@@ -1862,43 +1262,10 @@ export const clearinghouseAbi = [
     "outputs": [
       {
         "internalType": "uint256",
-        "name": "index",
-        "type": "uint256"
-      },
-      {
-        "internalType": "address",
-        "name": "market",
-        "type": "address"
-      }
-    ],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "index",
-        "type": "uint256"
-      },
-      {
-        "internalType": "address",
-        "name": "base",
-        "type": "address"
-      },
-      {
-        "internalType": "address",
-        "name": "quote",
-        "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "quoteAmount",
+        "name": "marketId",
         "type": "uint256"
       }
     ],
-    "name": "creditReserve",
-    "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
   },
@@ -1948,7 +1315,7 @@ export const clearinghouseAbi = [
     "outputs": [
       {
         "internalType": "uint256",
-        "name": "",
+        "name": "assets",
         "type": "uint256"
       }
     ],
@@ -2042,7 +1409,7 @@ export const clearinghouseAbi = [
     "outputs": [
       {
         "internalType": "int256",
-        "name": "v",
+        "name": "",
         "type": "int256"
       }
     ],
@@ -2204,7 +1571,7 @@ export const clearinghouseAbi = [
     "outputs": [
       {
         "internalType": "uint256",
-        "name": "",
+        "name": "assets",
         "type": "uint256"
       }
     ],
@@ -2228,7 +1595,7 @@ export const clearinghouseAbi = [
     "outputs": [
       {
         "internalType": "uint256",
-        "name": "",
+        "name": "shares",
         "type": "uint256"
       }
     ],
@@ -2267,7 +1634,7 @@ export const clearinghouseAbi = [
     "outputs": [
       {
         "internalType": "uint256",
-        "name": "seized",
+        "name": "seizedAtoms",
         "type": "uint256"
       }
     ],
@@ -2378,49 +1745,6 @@ export const clearinghouseAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint256",
-        "name": "index",
-        "type": "uint256"
-      },
-      {
-        "internalType": "address",
-        "name": "base",
-        "type": "address"
-      },
-      {
-        "internalType": "address",
-        "name": "quote",
-        "type": "address"
-      },
-      {
-        "internalType": "AccountId",
-        "name": "from",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "AccountId",
-        "name": "to",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "uint256",
-        "name": "baseAtoms",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "quoteAtoms",
-        "type": "uint256"
-      }
-    ],
-    "name": "liquidationSwap",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "address",
         "name": "token",
         "type": "address"
@@ -2428,25 +1752,6 @@ export const clearinghouseAbi = [
     ],
     "name": "listAsset",
     "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "market",
-        "type": "address"
-      }
-    ],
-    "name": "listPerpMarket",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "index",
-        "type": "uint256"
-      }
-    ],
     "stateMutability": "nonpayable",
     "type": "function"
   },
@@ -2522,27 +1827,8 @@ export const clearinghouseAbi = [
     "outputs": [
       {
         "internalType": "int256",
-        "name": "v",
-        "type": "int256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "index",
-        "type": "uint256"
-      }
-    ],
-    "name": "marketAt",
-    "outputs": [
-      {
-        "internalType": "address",
         "name": "",
-        "type": "address"
+        "type": "int256"
       }
     ],
     "stateMutability": "view",
@@ -2662,32 +1948,13 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "index",
+        "name": "marketId",
         "type": "uint256"
       }
     ],
     "name": "pause",
     "outputs": [],
     "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "market",
-        "type": "address"
-      }
-    ],
-    "name": "perpMarketIndex",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -2800,7 +2067,7 @@ export const clearinghouseAbi = [
           }
         ],
         "internalType": "struct Position",
-        "name": "p",
+        "name": "",
         "type": "tuple"
       }
     ],
@@ -2870,9 +2137,9 @@ export const clearinghouseAbi = [
         "type": "tuple[]"
       },
       {
-        "internalType": "address[]",
-        "name": "markets",
-        "type": "address[]"
+        "internalType": "uint256[]",
+        "name": "marketIds",
+        "type": "uint256[]"
       }
     ],
     "stateMutability": "view",
@@ -3033,45 +2300,6 @@ export const clearinghouseAbi = [
         "internalType": "AccountId",
         "name": "account",
         "type": "bytes32"
-      },
-      {
-        "internalType": "address",
-        "name": "extra",
-        "type": "address"
-      }
-    ],
-    "name": "riskInputsOf",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "state",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "perpMask",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256[]",
-        "name": "words",
-        "type": "uint256[]"
-      },
-      {
-        "internalType": "address[]",
-        "name": "markets",
-        "type": "address[]"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "AccountId",
-        "name": "account",
-        "type": "bytes32"
       }
     ],
     "name": "riskOf",
@@ -3095,7 +2323,7 @@ export const clearinghouseAbi = [
           }
         ],
         "internalType": "struct IAtlas.AccountRisk",
-        "name": "r",
+        "name": "",
         "type": "tuple"
       }
     ],
@@ -3246,7 +2474,7 @@ export const clearinghouseAbi = [
           }
         ],
         "internalType": "struct LiquidationParams",
-        "name": "p",
+        "name": "params",
         "type": "tuple"
       }
     ],
@@ -3259,7 +2487,7 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "index",
+        "name": "marketId",
         "type": "uint256"
       },
       {
@@ -3282,7 +2510,7 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "index",
+        "name": "marketId",
         "type": "uint256"
       },
       {
@@ -3399,74 +2627,12 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "atlas_",
-        "type": "address"
-      }
-    ],
-    "name": "setRiskEngine",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "treasury_",
+        "name": "treasury",
         "type": "address"
       }
     ],
     "name": "setTreasury",
     "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "index",
-        "type": "uint256"
-      },
-      {
-        "internalType": "address",
-        "name": "base",
-        "type": "address"
-      },
-      {
-        "internalType": "address",
-        "name": "quote",
-        "type": "address"
-      },
-      {
-        "internalType": "AccountId",
-        "name": "account",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "int256",
-        "name": "baseDelta",
-        "type": "int256"
-      },
-      {
-        "internalType": "int256",
-        "name": "quoteDelta",
-        "type": "int256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "hints",
-        "type": "uint256"
-      }
-    ],
-    "name": "settle",
-    "outputs": [
-      {
-        "internalType": "bool",
-        "name": "margin",
-        "type": "bool"
-      }
-    ],
     "stateMutability": "nonpayable",
     "type": "function"
   },
@@ -3492,33 +2658,18 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "index",
+        "name": "marketId",
         "type": "uint256"
       },
       {
         "internalType": "address",
-        "name": "base",
+        "name": "owner",
         "type": "address"
       },
       {
-        "internalType": "address",
-        "name": "quote",
-        "type": "address"
-      },
-      {
-        "internalType": "AccountId",
-        "name": "account",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "int256",
-        "name": "quoteDelta",
-        "type": "int256"
-      },
-      {
-        "internalType": "bool",
-        "name": "check",
-        "type": "bool"
+        "internalType": "uint8",
+        "name": "sub",
+        "type": "uint8"
       }
     ],
     "name": "settlePerp",
@@ -3543,7 +2694,7 @@ export const clearinghouseAbi = [
     "outputs": [
       {
         "internalType": "uint256",
-        "name": "",
+        "name": "shares",
         "type": "uint256"
       }
     ],
@@ -3852,5 +3003,3029 @@ export const clearinghouseAbi = [
     ],
     "stateMutability": "nonpayable",
     "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      }
+    ],
+    "name": "AccountNotLiquidatable",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "AmountOverflow",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      }
+    ],
+    "name": "AssetAlreadyListed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      }
+    ],
+    "name": "AssetNotListed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "lots",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "minLots",
+        "type": "uint256"
+      }
+    ],
+    "name": "BelowMinSize",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "totalAfter",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "cap",
+        "type": "uint256"
+      }
+    ],
+    "name": "BorrowCapExceeded",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "CapacityReached",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "clientOrderId",
+        "type": "uint256"
+      }
+    ],
+    "name": "ClientOrderNotFound",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "expiry",
+        "type": "uint256"
+      }
+    ],
+    "name": "Expired",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "int256",
+        "name": "makerFeeBps",
+        "type": "int256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "takerFeeBps",
+        "type": "uint256"
+      }
+    ],
+    "name": "FeeOutOfBounds",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "lots",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "filledLots",
+        "type": "uint256"
+      }
+    ],
+    "name": "FokNotFilled",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "Frozen",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "requested",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "available",
+        "type": "uint256"
+      }
+    ],
+    "name": "InsufficientBalance",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "requested",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "available",
+        "type": "uint256"
+      }
+    ],
+    "name": "InsufficientBorrowShares",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "requested",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "available",
+        "type": "uint256"
+      }
+    ],
+    "name": "InsufficientCash",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "seize",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "available",
+        "type": "uint256"
+      }
+    ],
+    "name": "InsufficientCollateral",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "int256",
+        "name": "initialWad",
+        "type": "int256"
+      }
+    ],
+    "name": "InsufficientMargin",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "requested",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "available",
+        "type": "uint256"
+      }
+    ],
+    "name": "InsufficientOutsideShares",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "requested",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "available",
+        "type": "uint256"
+      }
+    ],
+    "name": "InsufficientReserve",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "requested",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "available",
+        "type": "uint256"
+      }
+    ],
+    "name": "InsufficientReserves",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "orderId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "lots",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "newLots",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidAmend",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "kinkWad",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidKink",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "int256",
+        "name": "position",
+        "type": "int256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "lots",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidLiquidation",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "InvalidMarketParams",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "bandBps",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidOperatorBand",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "orderType",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidOrderType",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "vault",
+        "type": "address"
+      }
+    ],
+    "name": "InvalidPool",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "impactNotionalUsd",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "halfLifeSeconds",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidPremiumParams",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "InvalidRiskParams",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "tick",
+        "type": "uint256"
+      }
+    ],
+    "name": "LevelFull",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "int256",
+        "name": "beforeWad",
+        "type": "int256"
+      },
+      {
+        "internalType": "int256",
+        "name": "afterWad",
+        "type": "int256"
+      }
+    ],
+    "name": "LiquidationDidNotImprove",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "int256",
+        "name": "maintenanceAfterWad",
+        "type": "int256"
+      },
+      {
+        "internalType": "int256",
+        "name": "bufferWad",
+        "type": "int256"
+      }
+    ],
+    "name": "LiquidationTooLarge",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "MarketPaused",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      }
+    ],
+    "name": "NoDebt",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      }
+    ],
+    "name": "NoPool",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      }
+    ],
+    "name": "NoPosition",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "NoRiskEngine",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      },
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      }
+    ],
+    "name": "NotAuthorized",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      }
+    ],
+    "name": "NotBankrupt",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "orderId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "expiry",
+        "type": "uint256"
+      }
+    ],
+    "name": "NotExpired",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "NotLendingVault",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "int256",
+        "name": "maintenanceWad",
+        "type": "int256"
+      }
+    ],
+    "name": "NotLiquidatable",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "orderId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      }
+    ],
+    "name": "NotOrderOwner",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "longLots",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "capLots",
+        "type": "uint256"
+      }
+    ],
+    "name": "OpenInterestCap",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "count",
+        "type": "uint256"
+      }
+    ],
+    "name": "OpenOrdersRemain",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "tick",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "minTick",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxTick",
+        "type": "uint256"
+      }
+    ],
+    "name": "OperatorPriceOutOfBand",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "orderId",
+        "type": "uint256"
+      }
+    ],
+    "name": "OrderNotFound",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "count",
+        "type": "uint256"
+      }
+    ],
+    "name": "OrdersStillOpen",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "basisBps",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxPremiumBps",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "floorBps",
+        "type": "uint256"
+      }
+    ],
+    "name": "PerpRiskBounds",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "lots",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "capLots",
+        "type": "uint256"
+      }
+    ],
+    "name": "PositionCap",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "tick",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "bestOpposite",
+        "type": "uint256"
+      }
+    ],
+    "name": "PostOnlyWouldCross",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "decimals",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxDecimals",
+        "type": "uint256"
+      }
+    ],
+    "name": "QuoteDecimalsUnsupported",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "ratePerYearWad",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxPerYearWad",
+        "type": "uint256"
+      }
+    ],
+    "name": "RateTooHigh",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "int256",
+        "name": "positionLots",
+        "type": "int256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "side",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "lots",
+        "type": "uint256"
+      }
+    ],
+    "name": "ReduceOnlyViolated",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "repay",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "debt",
+        "type": "uint256"
+      }
+    ],
+    "name": "RepayExceedsDebt",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "reserveFactorBps",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxBps",
+        "type": "uint256"
+      }
+    ],
+    "name": "ReserveFactorTooHigh",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "SameAccount",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      }
+    ],
+    "name": "SeizedAsShares",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "SelfLiquidation",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxSupply",
+        "type": "uint256"
+      }
+    ],
+    "name": "SupplyRefused",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "tick",
+        "type": "uint256"
+      }
+    ],
+    "name": "TickOutOfRange",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "requested",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxFills",
+        "type": "uint256"
+      }
+    ],
+    "name": "TooManyFills",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "maxOpenOrders",
+        "type": "uint256"
+      }
+    ],
+    "name": "TooManyOpenOrders",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "expected",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "received",
+        "type": "uint256"
+      }
+    ],
+    "name": "TransferShortfall",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      }
+    ],
+    "name": "UnknownMarket",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "worstTick",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "bestOpposite",
+        "type": "uint256"
+      }
+    ],
+    "name": "WorstPriceExceeded",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      }
+    ],
+    "name": "WrongMarketKind",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "ZeroAddress",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "ZeroAmount",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "ZeroSize",
+    "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "AccountId",
+        "name": "resolver",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "int256",
+        "name": "lots",
+        "type": "int256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "priceAtoms",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "feeAtoms",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "socializedAtoms",
+        "type": "uint256"
+      }
+    ],
+    "name": "BankruptcyResolved",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "int256",
+        "name": "quoteAtoms",
+        "type": "int256"
+      }
+    ],
+    "name": "CashSettled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "quoteAtoms",
+        "type": "uint256"
+      }
+    ],
+    "name": "FeesCollected",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "int16",
+        "name": "makerFeeBps",
+        "type": "int16"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "takerFeeBps",
+        "type": "uint16"
+      }
+    ],
+    "name": "FeesSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "int256",
+        "name": "cumulativeFunding",
+        "type": "int256"
+      },
+      {
+        "indexed": false,
+        "internalType": "int256",
+        "name": "ratePpmPerHour",
+        "type": "int256"
+      },
+      {
+        "indexed": false,
+        "internalType": "int256",
+        "name": "premiumPpm",
+        "type": "int256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "indexLotWad",
+        "type": "uint256"
+      }
+    ],
+    "name": "FundingUpdated",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "side",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "atoms",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "perLotScaled",
+        "type": "uint256"
+      }
+    ],
+    "name": "LossSocialized",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "orderId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "newLots",
+        "type": "uint256"
+      }
+    ],
+    "name": "OrderAmended",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "orderId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "lots",
+        "type": "uint256"
+      }
+    ],
+    "name": "OrderCancelled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "orderId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "lots",
+        "type": "uint256"
+      }
+    ],
+    "name": "OrderExpired",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "orderId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "info",
+        "type": "uint256"
+      }
+    ],
+    "name": "OrderPlaced",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "bool",
+        "name": "paused",
+        "type": "bool"
+      }
+    ],
+    "name": "PausedSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "underlying",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "quote",
+            "type": "address"
+          },
+          {
+            "internalType": "uint128",
+            "name": "lotSize",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint128",
+            "name": "tickSize",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint64",
+            "name": "minLots",
+            "type": "uint64"
+          },
+          {
+            "internalType": "int16",
+            "name": "makerFeeBps",
+            "type": "int16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "takerFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxMakerFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "oiCapLots",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "positionCapLots",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxPremiumBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "int32",
+            "name": "interestPpmPerHour",
+            "type": "int32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "fundingClampPpm",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "fundingCapPpm",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "liquidityBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "impactNotionalUsd",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint16",
+            "name": "basisBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "floorBps",
+            "type": "uint16"
+          }
+        ],
+        "indexed": false,
+        "internalType": "struct PerpMarketParams",
+        "name": "params",
+        "type": "tuple"
+      }
+    ],
+    "name": "PerpMarketCreated",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "AccountId",
+        "name": "liquidator",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "int256",
+        "name": "lots",
+        "type": "int256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "priceAtoms",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "spotAtoms",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "discountBps",
+        "type": "uint256"
+      }
+    ],
+    "name": "PositionLiquidated",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "impactNotionalUsd",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "halfLifeSeconds",
+        "type": "uint256"
+      }
+    ],
+    "name": "PremiumParamsSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "oracle",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "initialScaleBps",
+        "type": "uint16"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "debtInterestSeconds",
+        "type": "uint32"
+      }
+    ],
+    "name": "RiskParamsSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "baseAtoms",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "quoteAtoms",
+        "type": "uint256"
+      }
+    ],
+    "name": "Swept",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "taker",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "summary",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256[]",
+        "name": "fills",
+        "type": "uint256[]"
+      }
+    ],
+    "name": "Trade",
+    "type": "event"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "orderId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "newLots",
+        "type": "uint256"
+      }
+    ],
+    "name": "amendOrder",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "sub",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "ops",
+        "type": "uint256[]"
+      }
+    ],
+    "name": "batch",
+    "outputs": [
+      {
+        "internalType": "uint256[]",
+        "name": "results",
+        "type": "uint256[]"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      }
+    ],
+    "name": "bestBidAsk",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "bestBid",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "bestAsk",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "sub",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "orderIds",
+        "type": "uint256[]"
+      }
+    ],
+    "name": "cancelAll",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "sub",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "orderIds",
+        "type": "uint256[]"
+      }
+    ],
+    "name": "cancelForLiquidation",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "orderId",
+        "type": "uint256"
+      }
+    ],
+    "name": "cancelOrder",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "sub",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "clientOrderId",
+        "type": "uint256"
+      }
+    ],
+    "name": "cancelOrderByClientId",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      }
+    ],
+    "name": "collectFees",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "underlying",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "quote",
+            "type": "address"
+          },
+          {
+            "internalType": "uint128",
+            "name": "lotSize",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint128",
+            "name": "tickSize",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint64",
+            "name": "minLots",
+            "type": "uint64"
+          },
+          {
+            "internalType": "int16",
+            "name": "makerFeeBps",
+            "type": "int16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "takerFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxMakerFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "oiCapLots",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "positionCapLots",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxPremiumBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "int32",
+            "name": "interestPpmPerHour",
+            "type": "int32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "fundingClampPpm",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "fundingCapPpm",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "liquidityBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "impactNotionalUsd",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint16",
+            "name": "basisBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "floorBps",
+            "type": "uint16"
+          }
+        ],
+        "internalType": "struct PerpMarketParams",
+        "name": "params",
+        "type": "tuple"
+      }
+    ],
+    "name": "createPerpMarket",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      }
+    ],
+    "name": "funding",
+    "outputs": [
+      {
+        "internalType": "int256",
+        "name": "cumulative",
+        "type": "int256"
+      },
+      {
+        "internalType": "int256",
+        "name": "ratePpmPerHour",
+        "type": "int256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "lastUpdate",
+        "type": "uint256"
+      },
+      {
+        "internalType": "int256",
+        "name": "premiumPpm",
+        "type": "int256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "depth",
+        "type": "uint256"
+      }
+    ],
+    "name": "getBook",
+    "outputs": [
+      {
+        "internalType": "uint256[]",
+        "name": "bidTicks",
+        "type": "uint256[]"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "bidLots",
+        "type": "uint256[]"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "askTicks",
+        "type": "uint256[]"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "askLots",
+        "type": "uint256[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "orderId",
+        "type": "uint256"
+      }
+    ],
+    "name": "getOrder",
+    "outputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "lots",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "expiry",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "side",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "tick",
+        "type": "uint256"
+      }
+    ],
+    "name": "levelOf",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "totalLots",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "head",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "tail",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "epoch",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "lots",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint8",
+        "name": "liquidatorSub",
+        "type": "uint8"
+      },
+      {
+        "internalType": "bool",
+        "name": "withSpot",
+        "type": "bool"
+      }
+    ],
+    "name": "liquidatePerp",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "priceAtoms",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      }
+    ],
+    "name": "lossPerLot",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "longLossPerLot",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "shortLossPerLot",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      }
+    ],
+    "name": "markPrice",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "indexLotWad",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "markLotWad",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      }
+    ],
+    "name": "marketInfo",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "bool",
+            "name": "perp",
+            "type": "bool"
+          },
+          {
+            "internalType": "address",
+            "name": "base",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "quote",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "lotSize",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "tickSize",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "minLots",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "maxMakerFeeBps",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct MarketInfo",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      }
+    ],
+    "name": "marketState",
+    "outputs": [
+      {
+        "internalType": "int256",
+        "name": "makerFeeBps",
+        "type": "int256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "takerFeeBps",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bool",
+        "name": "paused",
+        "type": "bool"
+      },
+      {
+        "internalType": "uint256",
+        "name": "feesAccrued",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      }
+    ],
+    "name": "openInterest",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "longLots",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "fundingPaid",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "fundingReceived",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "sub",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "cursor",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "limit",
+        "type": "uint256"
+      }
+    ],
+    "name": "openOrders",
+    "outputs": [
+      {
+        "internalType": "uint256[]",
+        "name": "orderIds",
+        "type": "uint256[]"
+      },
+      {
+        "internalType": "uint256",
+        "name": "nextCursor",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      }
+    ],
+    "name": "perpParams",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "underlying",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "quote",
+            "type": "address"
+          },
+          {
+            "internalType": "uint128",
+            "name": "lotSize",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint128",
+            "name": "tickSize",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint64",
+            "name": "minLots",
+            "type": "uint64"
+          },
+          {
+            "internalType": "int16",
+            "name": "makerFeeBps",
+            "type": "int16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "takerFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxMakerFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "oiCapLots",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "positionCapLots",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxPremiumBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "int32",
+            "name": "interestPpmPerHour",
+            "type": "int32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "fundingClampPpm",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "fundingCapPpm",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "liquidityBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "impactNotionalUsd",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint16",
+            "name": "basisBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "floorBps",
+            "type": "uint16"
+          }
+        ],
+        "internalType": "struct PerpMarketParams",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      }
+    ],
+    "name": "perpPositionOf",
+    "outputs": [
+      {
+        "internalType": "int256",
+        "name": "sizeLots",
+        "type": "int256"
+      },
+      {
+        "internalType": "int256",
+        "name": "entryAtoms",
+        "type": "int256"
+      },
+      {
+        "internalType": "int256",
+        "name": "cashAtoms",
+        "type": "int256"
+      },
+      {
+        "internalType": "int256",
+        "name": "fundingOwedAtoms",
+        "type": "int256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "bidLots",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "askLots",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      }
+    ],
+    "name": "perpRiskOf",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "underlying",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "quote",
+            "type": "address"
+          },
+          {
+            "internalType": "int256",
+            "name": "sizeAtoms",
+            "type": "int256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "bidAtoms",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "askAtoms",
+            "type": "uint256"
+          },
+          {
+            "internalType": "int256",
+            "name": "cashAtoms",
+            "type": "int256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "liquidityBps",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "impactNotionalUsd",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "basisBps",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "floorBps",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct PerpRisk",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "order",
+        "type": "uint256"
+      }
+    ],
+    "name": "placeOrder",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "orderId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "filledLots",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "order",
+        "type": "uint256"
+      }
+    ],
+    "name": "placeOrderFor",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "orderId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "filledLots",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "sub",
+        "type": "uint8"
+      }
+    ],
+    "name": "pocketOf",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "lockedBase",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "lockedQuote",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "unsweptBase",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "unsweptQuote",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "openOrderCount",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      }
+    ],
+    "name": "premiumState",
+    "outputs": [
+      {
+        "internalType": "int256",
+        "name": "premiumNow",
+        "type": "int256"
+      },
+      {
+        "internalType": "int256",
+        "name": "premiumAtUpdate",
+        "type": "int256"
+      },
+      {
+        "internalType": "int256",
+        "name": "target",
+        "type": "int256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "lastUpdate",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "impactNotionalUsd",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "halfLifeSeconds",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "countedTick",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "countedSide",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "orderIds",
+        "type": "uint256[]"
+      }
+    ],
+    "name": "purgeExpired",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "side",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxOrders",
+        "type": "uint256"
+      }
+    ],
+    "name": "purgeTop",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint8",
+        "name": "resolverSub",
+        "type": "uint8"
+      }
+    ],
+    "name": "resolveBankruptcy",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "priceAtoms",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "extra",
+        "type": "address"
+      }
+    ],
+    "name": "riskEntries",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "token",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "unit",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "shockBps",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "slippageBps",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "haircutBps",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "idleAtoms",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "lentAtoms",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "debtAtoms",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "pocketAtoms",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "borrowRateWad",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "debtInterestSeconds",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "priceWad",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "stableWad",
+            "type": "uint256"
+          },
+          {
+            "internalType": "bool",
+            "name": "hasPerp",
+            "type": "bool"
+          },
+          {
+            "internalType": "int256",
+            "name": "perpAtoms",
+            "type": "int256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "perpBidAtoms",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "perpAskAtoms",
+            "type": "uint256"
+          },
+          {
+            "internalType": "int256",
+            "name": "perpCashAtoms",
+            "type": "int256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "perpLiquidityBps",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "perpImpactUsd",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "basisBps",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "floorBps",
+            "type": "uint256"
+          },
+          {
+            "internalType": "int256",
+            "name": "xAtoms",
+            "type": "int256"
+          },
+          {
+            "internalType": "int256",
+            "name": "mUp",
+            "type": "int256"
+          },
+          {
+            "internalType": "int256",
+            "name": "mDown",
+            "type": "int256"
+          },
+          {
+            "internalType": "int256",
+            "name": "iUp",
+            "type": "int256"
+          },
+          {
+            "internalType": "int256",
+            "name": "iDown",
+            "type": "int256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "initPriceWad",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct AtlasMath.Entry[]",
+        "name": "entries",
+        "type": "tuple[]"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "baseIndex",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "quoteIndex",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "lockedBaseAtoms",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "lockedQuoteAtoms",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct AtlasMath.Book[]",
+        "name": "books",
+        "type": "tuple[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "riskParams",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "oracle",
+        "type": "address"
+      },
+      {
+        "internalType": "uint16",
+        "name": "initialScaleBps",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint32",
+        "name": "debtInterestSeconds",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "impactNotionalUsd",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "halfLifeSeconds",
+        "type": "uint256"
+      }
+    ],
+    "name": "setPremiumParams",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "oracle",
+        "type": "address"
+      },
+      {
+        "internalType": "uint16",
+        "name": "initialScaleBps",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint32",
+        "name": "debtInterestSeconds",
+        "type": "uint32"
+      }
+    ],
+    "name": "setRiskParams",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "sub",
+        "type": "uint8"
+      }
+    ],
+    "name": "sweep",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "NotClearinghouse",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "NotGovernance",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "NotLiquidator",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "market",
+        "type": "address"
+      }
+    ],
+    "name": "NotPerpMarket",
+    "type": "error"
   }
 ] as const;

@@ -399,9 +399,10 @@ export interface AtlasPosition {
   debtAtoms: bigint;
 }
 
-/** The account's pocket on one spot market (`SpotMarket.pocketOf`). */
+/** The account's pocket on one spot market (`pocketOf(marketId, owner, sub)`). */
 export interface AtlasPocket {
-  market: Address;
+  /** The spot market's id in the core. */
+  marketId: bigint;
   base: Address;
   quote: Address;
   lockedBaseAtoms: bigint;
@@ -411,17 +412,16 @@ export interface AtlasPocket {
   openOrders: bigint;
 }
 
-/** The account on one perp market: `PerpMarket.riskOf`, plus what the what-if previews need. */
+/** The account on one perp market: `perpRiskOf(marketId, account)`, plus what the what-if previews need. */
 export interface AtlasPerp {
-  market: Address;
-  /** The market's index in the Clearinghouse. */
-  index: bigint;
-  /** `IPerpMarket.positionOf`: signed lots, signed entry, unsettled cash and funding owed (quote atoms). */
+  /** The perp market's id in the core. */
+  marketId: bigint;
+  /** `perpPositionOf`: signed lots, signed entry, unsettled cash and funding owed (quote atoms). */
   sizeLots: bigint;
   entryAtoms: bigint;
   pocketCashAtoms: bigint;
   fundingOwedAtoms: bigint;
-  /** `IPerpMarket.riskOf`: the underlying the position nets with and the quote its cash leg is in. */
+  /** `perpRiskOf`: the underlying the position nets with and the quote its cash leg is in. */
   underlying: Address;
   quote: Address;
   /** Signed position, open bid and ask exposure, in underlying atoms. */
@@ -448,25 +448,25 @@ export interface AtlasPerp {
 
 /** Everything Atlas reads about one account, at one block. */
 export interface AtlasSnapshot {
+  /** The core: balances, pools, every market and ATLAS's parameters. */
   clearinghouse: Address;
-  atlas: Address;
+  /** The price source (`riskParams().oracle`). */
+  oracle: Address;
   /** The account id (owner << 96 | sub). */
   account: Hex;
   blockNumber: bigint;
   /** Timestamp of that block. */
   timestamp: bigint;
-  /** `Atlas.initialScaleBps` and `Atlas.debtInterestSeconds`. */
+  /** The core's `riskParams()`: initial scale (bps) and seconds of interest charged ahead on debt. */
   initialScaleBps: bigint;
   debtInterestSeconds: bigint;
   /** Held balances, in the Clearinghouse's order. */
   positions: AtlasPosition[];
-  /** Markets the account may have a pocket or position on, in the Clearinghouse's (index) order. */
-  markets: Address[];
-  /** Their indexes in the Clearinghouse. */
-  marketIndexes: bigint[];
-  /** Pockets on the spot markets among `markets`. */
+  /** Ids of the markets the account may have a pocket or position on, ascending (`positionsOf`). */
+  marketIds: bigint[];
+  /** Pockets on the spot markets among `marketIds`. */
   pockets: AtlasPocket[];
-  /** Positions and open orders on the perp markets among `markets`, then any perp market asked for (what-ifs). */
+  /** Positions and open orders on the perp markets among `marketIds`, then any perp market asked for (what-ifs). */
   perps: AtlasPerp[];
   /** Every token of `positions` and `pockets` (and any asked for), by checksummed address. */
   assets: Record<Address, AtlasAsset>;
@@ -646,7 +646,7 @@ export function liquidationPrice(s: AtlasSnapshot, token: Address): bigint {
 
 /**
  * Entries and books as `Atlas._gather` builds them: held positions, then `extra` if not held,
- * then, market by market in index order, a spot market's base and quote (pockets added) or a perp
+ * then, market by market in id order, a spot market's base and quote (pockets added) or a perp
  * market's underlying and quote (position, open orders and cash leg added), each appended if not
  * there yet; prices last, throwing PriceUnavailableError for the first entry without a usable
  * price. Fresh objects every call.
@@ -659,13 +659,13 @@ export function gather(s: AtlasSnapshot, extra?: Address): [Entry[], Book[]] {
   }
   const e: Entry[] = ps.map((p) => entry(s, p));
   const b: Book[] = [];
-  for (const m of s.markets) {
-    const r = s.perps.find((x) => isAddressEqual(x.market, m));
+  for (const id of s.marketIds) {
+    const r = s.perps.find((x) => x.marketId === id);
     if (r) {
       perp(s, e, r);
       continue;
     }
-    const pk = s.pockets.find((x) => isAddressEqual(x.market, m));
+    const pk = s.pockets.find((x) => x.marketId === id);
     if (!pk) continue;
     const bi = slot(s, e, pk.base);
     const qi = slot(s, e, pk.quote);

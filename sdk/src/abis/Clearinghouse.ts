@@ -9,11 +9,6 @@ export const clearinghouseAbi = [
         "type": "address"
       },
       {
-        "internalType": "contract SpotMarketDeployer",
-        "name": "spotDeployer",
-        "type": "address"
-      },
-      {
         "internalType": "address",
         "name": "treasury_",
         "type": "address"
@@ -63,6 +58,22 @@ export const clearinghouseAbi = [
   {
     "inputs": [
       {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      }
+    ],
+    "name": "AccountNotLiquidatable",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "AmountOverflow",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "token",
         "type": "address"
@@ -86,6 +97,22 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "lots",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "minLots",
+        "type": "uint256"
+      }
+    ],
+    "name": "BelowMinSize",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "totalAfter",
         "type": "uint256"
       },
@@ -101,6 +128,65 @@ export const clearinghouseAbi = [
   {
     "inputs": [],
     "name": "CapacityReached",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "clientOrderId",
+        "type": "uint256"
+      }
+    ],
+    "name": "ClientOrderNotFound",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "expiry",
+        "type": "uint256"
+      }
+    ],
+    "name": "Expired",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "int256",
+        "name": "makerFeeBps",
+        "type": "int256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "takerFeeBps",
+        "type": "uint256"
+      }
+    ],
+    "name": "FeeOutOfBounds",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "lots",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "filledLots",
+        "type": "uint256"
+      }
+    ],
+    "name": "FokNotFilled",
     "type": "error"
   },
   {
@@ -255,11 +341,48 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "orderId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "lots",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "newLots",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidAmend",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "kinkWad",
         "type": "uint256"
       }
     ],
     "name": "InvalidKink",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "int256",
+        "name": "position",
+        "type": "int256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "lots",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidLiquidation",
     "type": "error"
   },
   {
@@ -281,6 +404,17 @@ export const clearinghouseAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "orderType",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidOrderType",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "token",
         "type": "address"
@@ -295,8 +429,35 @@ export const clearinghouseAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "impactNotionalUsd",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "halfLifeSeconds",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidPremiumParams",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "InvalidRiskParams",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "tick",
+        "type": "uint256"
+      }
+    ],
+    "name": "LevelFull",
     "type": "error"
   },
   {
@@ -332,6 +493,11 @@ export const clearinghouseAbi = [
     "type": "error"
   },
   {
+    "inputs": [],
+    "name": "MarketPaused",
+    "type": "error"
+  },
+  {
     "inputs": [
       {
         "internalType": "address",
@@ -354,8 +520,35 @@ export const clearinghouseAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      }
+    ],
+    "name": "NoPosition",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "NoRiskEngine",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      },
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      }
+    ],
+    "name": "NotAuthorized",
     "type": "error"
   },
   {
@@ -367,6 +560,22 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "NotBankrupt",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "orderId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "expiry",
+        "type": "uint256"
+      }
+    ],
+    "name": "NotExpired",
     "type": "error"
   },
   {
@@ -399,20 +608,84 @@ export const clearinghouseAbi = [
   {
     "inputs": [
       {
-        "internalType": "address",
-        "name": "caller",
-        "type": "address"
+        "internalType": "uint256",
+        "name": "orderId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
       }
     ],
-    "name": "NotMarket",
+    "name": "NotOrderOwner",
     "type": "error"
   },
   {
     "inputs": [
       {
-        "internalType": "address",
-        "name": "market",
-        "type": "address"
+        "internalType": "uint256",
+        "name": "longLots",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "capLots",
+        "type": "uint256"
+      }
+    ],
+    "name": "OpenInterestCap",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "count",
+        "type": "uint256"
+      }
+    ],
+    "name": "OpenOrdersRemain",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "tick",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "minTick",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxTick",
+        "type": "uint256"
+      }
+    ],
+    "name": "OperatorPriceOutOfBand",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "orderId",
+        "type": "uint256"
+      }
+    ],
+    "name": "OrderNotFound",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
       },
       {
         "internalType": "uint256",
@@ -426,9 +699,9 @@ export const clearinghouseAbi = [
   {
     "inputs": [
       {
-        "internalType": "address",
-        "name": "market",
-        "type": "address"
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
       },
       {
         "internalType": "uint256",
@@ -452,12 +725,60 @@ export const clearinghouseAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "lots",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "capLots",
+        "type": "uint256"
+      }
+    ],
+    "name": "PositionCap",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "tick",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "bestOpposite",
+        "type": "uint256"
+      }
+    ],
+    "name": "PostOnlyWouldCross",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "asset",
         "type": "address"
       }
     ],
     "name": "PriceUnavailable",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "decimals",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxDecimals",
+        "type": "uint256"
+      }
+    ],
+    "name": "QuoteDecimalsUnsupported",
     "type": "error"
   },
   {
@@ -474,6 +795,27 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "RateTooHigh",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "int256",
+        "name": "positionLots",
+        "type": "int256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "side",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "lots",
+        "type": "uint256"
+      }
+    ],
+    "name": "ReduceOnlyViolated",
     "type": "error"
   },
   {
@@ -612,6 +954,44 @@ export const clearinghouseAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "tick",
+        "type": "uint256"
+      }
+    ],
+    "name": "TickOutOfRange",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "requested",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxFills",
+        "type": "uint256"
+      }
+    ],
+    "name": "TooManyFills",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "maxOpenOrders",
+        "type": "uint256"
+      }
+    ],
+    "name": "TooManyOpenOrders",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "token",
         "type": "address"
@@ -634,7 +1014,7 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "index",
+        "name": "marketId",
         "type": "uint256"
       }
     ],
@@ -647,6 +1027,33 @@ export const clearinghouseAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "worstTick",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "bestOpposite",
+        "type": "uint256"
+      }
+    ],
+    "name": "WorstPriceExceeded",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      }
+    ],
+    "name": "WrongMarketKind",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "ZeroAddress",
     "type": "error"
@@ -654,6 +1061,11 @@ export const clearinghouseAbi = [
   {
     "inputs": [],
     "name": "ZeroAmount",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "ZeroSize",
     "type": "error"
   },
   {
@@ -786,6 +1198,55 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "AccountId",
+        "name": "resolver",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "int256",
+        "name": "lots",
+        "type": "int256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "priceAtoms",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "feeAtoms",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "socializedAtoms",
+        "type": "uint256"
+      }
+    ],
+    "name": "BankruptcyResolved",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
         "internalType": "AccountId",
         "name": "account",
         "type": "bytes32"
@@ -873,6 +1334,31 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "int256",
+        "name": "quoteAtoms",
+        "type": "int256"
+      }
+    ],
+    "name": "CashSettled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
         "internalType": "AccountId",
         "name": "account",
         "type": "bytes32"
@@ -897,6 +1383,50 @@ export const clearinghouseAbi = [
     "anonymous": false,
     "inputs": [
       {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "quoteAtoms",
+        "type": "uint256"
+      }
+    ],
+    "name": "FeesCollected",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "int16",
+        "name": "makerFeeBps",
+        "type": "int16"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "takerFeeBps",
+        "type": "uint16"
+      }
+    ],
+    "name": "FeesSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
         "indexed": false,
         "internalType": "bool",
         "name": "frozen",
@@ -904,6 +1434,43 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "FrozenSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "int256",
+        "name": "cumulativeFunding",
+        "type": "int256"
+      },
+      {
+        "indexed": false,
+        "internalType": "int256",
+        "name": "ratePpmPerHour",
+        "type": "int256"
+      },
+      {
+        "indexed": false,
+        "internalType": "int256",
+        "name": "premiumPpm",
+        "type": "int256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "indexLotWad",
+        "type": "uint256"
+      }
+    ],
+    "name": "FundingUpdated",
     "type": "event"
   },
   {
@@ -1059,6 +1626,43 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "side",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "atoms",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "perLotScaled",
+        "type": "uint256"
+      }
+    ],
+    "name": "LossSocialized",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
         "internalType": "AccountId",
         "name": "account",
         "type": "bytes32"
@@ -1123,17 +1727,228 @@ export const clearinghouseAbi = [
       {
         "indexed": true,
         "internalType": "uint256",
-        "name": "index",
+        "name": "marketId",
         "type": "uint256"
       },
       {
         "indexed": false,
-        "internalType": "address",
-        "name": "market",
-        "type": "address"
+        "internalType": "uint256",
+        "name": "orderId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "newLots",
+        "type": "uint256"
       }
     ],
-    "name": "PerpMarketListed",
+    "name": "OrderAmended",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "orderId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "lots",
+        "type": "uint256"
+      }
+    ],
+    "name": "OrderCancelled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "orderId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "lots",
+        "type": "uint256"
+      }
+    ],
+    "name": "OrderExpired",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "orderId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "info",
+        "type": "uint256"
+      }
+    ],
+    "name": "OrderPlaced",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "bool",
+        "name": "paused",
+        "type": "bool"
+      }
+    ],
+    "name": "PausedSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "underlying",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "quote",
+            "type": "address"
+          },
+          {
+            "internalType": "uint128",
+            "name": "lotSize",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint128",
+            "name": "tickSize",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint64",
+            "name": "minLots",
+            "type": "uint64"
+          },
+          {
+            "internalType": "int16",
+            "name": "makerFeeBps",
+            "type": "int16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "takerFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxMakerFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "oiCapLots",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "positionCapLots",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxPremiumBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "int32",
+            "name": "interestPpmPerHour",
+            "type": "int32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "fundingClampPpm",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "fundingCapPpm",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "liquidityBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "impactNotionalUsd",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint16",
+            "name": "basisBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "floorBps",
+            "type": "uint16"
+          }
+        ],
+        "indexed": false,
+        "internalType": "struct PerpMarketParams",
+        "name": "params",
+        "type": "tuple"
+      }
+    ],
+    "name": "PerpMarketCreated",
     "type": "event"
   },
   {
@@ -1178,6 +1993,80 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "PoolReserveWithdrawn",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "AccountId",
+        "name": "liquidator",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "int256",
+        "name": "lots",
+        "type": "int256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "priceAtoms",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "spotAtoms",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "discountBps",
+        "type": "uint256"
+      }
+    ],
+    "name": "PositionLiquidated",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "impactNotionalUsd",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "halfLifeSeconds",
+        "type": "uint256"
+      }
+    ],
+    "name": "PremiumParamsSet",
     "type": "event"
   },
   {
@@ -1321,11 +2210,23 @@ export const clearinghouseAbi = [
       {
         "indexed": false,
         "internalType": "address",
-        "name": "atlas",
+        "name": "oracle",
         "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "initialScaleBps",
+        "type": "uint16"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "debtInterestSeconds",
+        "type": "uint32"
       }
     ],
-    "name": "RiskEngineSet",
+    "name": "RiskParamsSet",
     "type": "event"
   },
   {
@@ -1334,14 +2235,8 @@ export const clearinghouseAbi = [
       {
         "indexed": true,
         "internalType": "uint256",
-        "name": "index",
+        "name": "marketId",
         "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "address",
-        "name": "market",
-        "type": "address"
       },
       {
         "components": [
@@ -1393,6 +2288,68 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "SpotMarketCreated",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "baseAtoms",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "quoteAtoms",
+        "type": "uint256"
+      }
+    ],
+    "name": "Swept",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "taker",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "summary",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256[]",
+        "name": "fills",
+        "type": "uint256[]"
+      }
+    ],
+    "name": "Trade",
     "type": "event"
   },
   {
@@ -1485,6 +2442,58 @@ export const clearinghouseAbi = [
   },
   {
     "inputs": [],
+    "name": "EXPIRED_SKIPS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_FILLS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_IMPACT_LEVELS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_OPEN_ORDERS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "MAX_OPERATOR_BAND_BPS",
     "outputs": [
       {
@@ -1498,12 +2507,12 @@ export const clearinghouseAbi = [
   },
   {
     "inputs": [],
-    "name": "SPOT_DEPLOYER",
+    "name": "MAX_PREMIUM_HALF_LIFE",
     "outputs": [
       {
-        "internalType": "contract SpotMarketDeployer",
+        "internalType": "uint256",
         "name": "",
-        "type": "address"
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -1511,12 +2520,77 @@ export const clearinghouseAbi = [
   },
   {
     "inputs": [],
-    "name": "SPOT_INIT_CODE_HASH",
+    "name": "MAX_PREMIUM_IMPACT_USD",
     "outputs": [
       {
-        "internalType": "bytes32",
+        "internalType": "uint256",
         "name": "",
-        "type": "bytes32"
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_QUOTE_DECIMALS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_SKIPS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_TAKER_FEE_BPS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MIN_PREMIUM_HALF_LIFE",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MIN_PREMIUM_IMPACT_USD",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -1557,6 +2631,29 @@ export const clearinghouseAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "orderId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "newLots",
+        "type": "uint256"
+      }
+    ],
+    "name": "amendOrder",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "token",
         "type": "address"
@@ -1568,19 +2665,6 @@ export const clearinghouseAbi = [
         "internalType": "uint256",
         "name": "",
         "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "atlas",
-    "outputs": [
-      {
-        "internalType": "contract IAtlas",
-        "name": "",
-        "type": "address"
       }
     ],
     "stateMutability": "view",
@@ -1618,6 +2702,64 @@ export const clearinghouseAbi = [
         "internalType": "int256",
         "name": "",
         "type": "int256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "sub",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "ops",
+        "type": "uint256[]"
+      }
+    ],
+    "name": "batch",
+    "outputs": [
+      {
+        "internalType": "uint256[]",
+        "name": "results",
+        "type": "uint256[]"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      }
+    ],
+    "name": "bestBidAsk",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "bestBid",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "bestAsk",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -1755,6 +2897,108 @@ export const clearinghouseAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "sub",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "orderIds",
+        "type": "uint256[]"
+      }
+    ],
+    "name": "cancelAll",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "sub",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "orderIds",
+        "type": "uint256[]"
+      }
+    ],
+    "name": "cancelForLiquidation",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "orderId",
+        "type": "uint256"
+      }
+    ],
+    "name": "cancelOrder",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "sub",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "clientOrderId",
+        "type": "uint256"
+      }
+    ],
+    "name": "cancelOrderByClientId",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "token",
         "type": "address"
@@ -1798,14 +3042,125 @@ export const clearinghouseAbi = [
   {
     "inputs": [
       {
-        "internalType": "AccountId",
-        "name": "account",
-        "type": "bytes32"
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
       }
     ],
-    "name": "checkMargin",
+    "name": "collectFees",
     "outputs": [],
-    "stateMutability": "view",
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "underlying",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "quote",
+            "type": "address"
+          },
+          {
+            "internalType": "uint128",
+            "name": "lotSize",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint128",
+            "name": "tickSize",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint64",
+            "name": "minLots",
+            "type": "uint64"
+          },
+          {
+            "internalType": "int16",
+            "name": "makerFeeBps",
+            "type": "int16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "takerFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxMakerFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "oiCapLots",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "positionCapLots",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxPremiumBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "int32",
+            "name": "interestPpmPerHour",
+            "type": "int32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "fundingClampPpm",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "fundingCapPpm",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "liquidityBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "impactNotionalUsd",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint16",
+            "name": "basisBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "floorBps",
+            "type": "uint16"
+          }
+        ],
+        "internalType": "struct PerpMarketParams",
+        "name": "p",
+        "type": "tuple"
+      }
+    ],
+    "name": "createPerpMarket",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -1862,43 +3217,10 @@ export const clearinghouseAbi = [
     "outputs": [
       {
         "internalType": "uint256",
-        "name": "index",
-        "type": "uint256"
-      },
-      {
-        "internalType": "address",
-        "name": "market",
-        "type": "address"
-      }
-    ],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "index",
-        "type": "uint256"
-      },
-      {
-        "internalType": "address",
-        "name": "base",
-        "type": "address"
-      },
-      {
-        "internalType": "address",
-        "name": "quote",
-        "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "quoteAmount",
+        "name": "marketId",
         "type": "uint256"
       }
     ],
-    "name": "creditReserve",
-    "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
   },
@@ -2006,6 +3328,113 @@ export const clearinghouseAbi = [
         "internalType": "bool",
         "name": "",
         "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      }
+    ],
+    "name": "funding",
+    "outputs": [
+      {
+        "internalType": "int256",
+        "name": "cumulative",
+        "type": "int256"
+      },
+      {
+        "internalType": "int256",
+        "name": "ratePpmPerHour",
+        "type": "int256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "lastUpdate",
+        "type": "uint256"
+      },
+      {
+        "internalType": "int256",
+        "name": "premiumPpm",
+        "type": "int256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "depth",
+        "type": "uint256"
+      }
+    ],
+    "name": "getBook",
+    "outputs": [
+      {
+        "internalType": "uint256[]",
+        "name": "bidTicks",
+        "type": "uint256[]"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "bidLots",
+        "type": "uint256[]"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "askTicks",
+        "type": "uint256[]"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "askLots",
+        "type": "uint256[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "orderId",
+        "type": "uint256"
+      }
+    ],
+    "name": "getOrder",
+    "outputs": [
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "lots",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "expiry",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -2238,6 +3667,50 @@ export const clearinghouseAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "side",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "tick",
+        "type": "uint256"
+      }
+    ],
+    "name": "levelOf",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "totalLots",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "head",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "tail",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "epoch",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "AccountId",
         "name": "account",
         "type": "bytes32"
@@ -2268,6 +3741,45 @@ export const clearinghouseAbi = [
       {
         "internalType": "uint256",
         "name": "seized",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "lots",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint8",
+        "name": "liquidatorSub",
+        "type": "uint8"
+      },
+      {
+        "internalType": "bool",
+        "name": "withSpot",
+        "type": "bool"
+      }
+    ],
+    "name": "liquidatePerp",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "priceAtoms",
         "type": "uint256"
       }
     ],
@@ -2378,49 +3890,6 @@ export const clearinghouseAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint256",
-        "name": "index",
-        "type": "uint256"
-      },
-      {
-        "internalType": "address",
-        "name": "base",
-        "type": "address"
-      },
-      {
-        "internalType": "address",
-        "name": "quote",
-        "type": "address"
-      },
-      {
-        "internalType": "AccountId",
-        "name": "from",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "AccountId",
-        "name": "to",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "uint256",
-        "name": "baseAtoms",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "quoteAtoms",
-        "type": "uint256"
-      }
-    ],
-    "name": "liquidationSwap",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "address",
         "name": "token",
         "type": "address"
@@ -2428,25 +3897,6 @@ export const clearinghouseAbi = [
     ],
     "name": "listAsset",
     "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "market",
-        "type": "address"
-      }
-    ],
-    "name": "listPerpMarket",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "index",
-        "type": "uint256"
-      }
-    ],
     "stateMutability": "nonpayable",
     "type": "function"
   },
@@ -2513,6 +3963,30 @@ export const clearinghouseAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      }
+    ],
+    "name": "lossPerLot",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "longLossPerLot",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "shortLossPerLot",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "AccountId",
         "name": "account",
         "type": "bytes32"
@@ -2533,16 +4007,21 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "index",
+        "name": "marketId",
         "type": "uint256"
       }
     ],
-    "name": "marketAt",
+    "name": "markPrice",
     "outputs": [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
+        "internalType": "uint256",
+        "name": "indexLotWad",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "markLotWad",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -2555,6 +4034,96 @@ export const clearinghouseAbi = [
       {
         "internalType": "uint256",
         "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      }
+    ],
+    "name": "marketInfo",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "bool",
+            "name": "perp",
+            "type": "bool"
+          },
+          {
+            "internalType": "address",
+            "name": "base",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "quote",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "lotSize",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "tickSize",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "minLots",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "maxMakerFeeBps",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct MarketInfo",
+        "name": "i",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      }
+    ],
+    "name": "marketState",
+    "outputs": [
+      {
+        "internalType": "int256",
+        "name": "makerFeeBps",
+        "type": "int256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "takerFeeBps",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bool",
+        "name": "paused",
+        "type": "bool"
+      },
+      {
+        "internalType": "uint256",
+        "name": "feesAccrued",
         "type": "uint256"
       }
     ],
@@ -2583,6 +4152,79 @@ export const clearinghouseAbi = [
       }
     ],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      }
+    ],
+    "name": "openInterest",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "longLots",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "fundingPaid",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "fundingReceived",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "sub",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "cursor",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "limit",
+        "type": "uint256"
+      }
+    ],
+    "name": "openOrders",
+    "outputs": [
+      {
+        "internalType": "uint256[]",
+        "name": "orderIds",
+        "type": "uint256[]"
+      },
+      {
+        "internalType": "uint256",
+        "name": "nextCursor",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -2662,7 +4304,7 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "index",
+        "name": "marketId",
         "type": "uint256"
       }
     ],
@@ -2672,14 +4314,8 @@ export const clearinghouseAbi = [
     "type": "function"
   },
   {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "market",
-        "type": "address"
-      }
-    ],
-    "name": "perpMarketIndex",
+    "inputs": [],
+    "name": "perpMarketMask",
     "outputs": [
       {
         "internalType": "uint256",
@@ -2691,12 +4327,347 @@ export const clearinghouseAbi = [
     "type": "function"
   },
   {
-    "inputs": [],
-    "name": "perpMarketMask",
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      }
+    ],
+    "name": "perpParams",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "underlying",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "quote",
+            "type": "address"
+          },
+          {
+            "internalType": "uint128",
+            "name": "lotSize",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint128",
+            "name": "tickSize",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint64",
+            "name": "minLots",
+            "type": "uint64"
+          },
+          {
+            "internalType": "int16",
+            "name": "makerFeeBps",
+            "type": "int16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "takerFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxMakerFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "oiCapLots",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "positionCapLots",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxPremiumBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "int32",
+            "name": "interestPpmPerHour",
+            "type": "int32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "fundingClampPpm",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "fundingCapPpm",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "liquidityBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "impactNotionalUsd",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint16",
+            "name": "basisBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "floorBps",
+            "type": "uint16"
+          }
+        ],
+        "internalType": "struct PerpMarketParams",
+        "name": "p",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      }
+    ],
+    "name": "perpPositionOf",
+    "outputs": [
+      {
+        "internalType": "int256",
+        "name": "sizeLots",
+        "type": "int256"
+      },
+      {
+        "internalType": "int256",
+        "name": "entryAtoms",
+        "type": "int256"
+      },
+      {
+        "internalType": "int256",
+        "name": "cashAtoms",
+        "type": "int256"
+      },
+      {
+        "internalType": "int256",
+        "name": "fundingOwedAtoms",
+        "type": "int256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "bidLots",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "askLots",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      }
+    ],
+    "name": "perpRiskOf",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "underlying",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "quote",
+            "type": "address"
+          },
+          {
+            "internalType": "int256",
+            "name": "sizeAtoms",
+            "type": "int256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "bidAtoms",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "askAtoms",
+            "type": "uint256"
+          },
+          {
+            "internalType": "int256",
+            "name": "cashAtoms",
+            "type": "int256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "liquidityBps",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "impactNotionalUsd",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "basisBps",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "floorBps",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct PerpRisk",
+        "name": "r",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "order",
+        "type": "uint256"
+      }
+    ],
+    "name": "placeOrder",
     "outputs": [
       {
         "internalType": "uint256",
-        "name": "",
+        "name": "orderId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "filledLots",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "order",
+        "type": "uint256"
+      }
+    ],
+    "name": "placeOrderFor",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "orderId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "filledLots",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "sub",
+        "type": "uint8"
+      }
+    ],
+    "name": "pocketOf",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "lockedBase",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "lockedQuote",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "unsweptBase",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "unsweptQuote",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "openOrderCount",
         "type": "uint256"
       }
     ],
@@ -2870,9 +4841,63 @@ export const clearinghouseAbi = [
         "type": "tuple[]"
       },
       {
-        "internalType": "address[]",
-        "name": "markets",
-        "type": "address[]"
+        "internalType": "uint256[]",
+        "name": "marketIds",
+        "type": "uint256[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      }
+    ],
+    "name": "premiumState",
+    "outputs": [
+      {
+        "internalType": "int256",
+        "name": "premiumNow",
+        "type": "int256"
+      },
+      {
+        "internalType": "int256",
+        "name": "premiumAtUpdate",
+        "type": "int256"
+      },
+      {
+        "internalType": "int256",
+        "name": "target",
+        "type": "int256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "lastUpdate",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "impactNotionalUsd",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "halfLifeSeconds",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "countedTick",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "countedSide",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -2887,6 +4912,47 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "pruneMarkets",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "orderIds",
+        "type": "uint256[]"
+      }
+    ],
+    "name": "purgeExpired",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "side",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxOrders",
+        "type": "uint256"
+      }
+    ],
+    "name": "purgeTop",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -3030,6 +5096,35 @@ export const clearinghouseAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint8",
+        "name": "resolverSub",
+        "type": "uint8"
+      }
+    ],
+    "name": "resolveBankruptcy",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "priceAtoms",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "AccountId",
         "name": "account",
         "type": "bytes32"
@@ -3040,27 +5135,181 @@ export const clearinghouseAbi = [
         "type": "address"
       }
     ],
-    "name": "riskInputsOf",
+    "name": "riskEntries",
     "outputs": [
       {
-        "internalType": "uint256",
-        "name": "state",
-        "type": "uint256"
+        "components": [
+          {
+            "internalType": "address",
+            "name": "token",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "unit",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "shockBps",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "slippageBps",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "haircutBps",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "idleAtoms",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "lentAtoms",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "debtAtoms",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "pocketAtoms",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "borrowRateWad",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "debtInterestSeconds",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "priceWad",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "stableWad",
+            "type": "uint256"
+          },
+          {
+            "internalType": "bool",
+            "name": "hasPerp",
+            "type": "bool"
+          },
+          {
+            "internalType": "int256",
+            "name": "perpAtoms",
+            "type": "int256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "perpBidAtoms",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "perpAskAtoms",
+            "type": "uint256"
+          },
+          {
+            "internalType": "int256",
+            "name": "perpCashAtoms",
+            "type": "int256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "perpLiquidityBps",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "perpImpactUsd",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "basisBps",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "floorBps",
+            "type": "uint256"
+          },
+          {
+            "internalType": "int256",
+            "name": "xAtoms",
+            "type": "int256"
+          },
+          {
+            "internalType": "int256",
+            "name": "mUp",
+            "type": "int256"
+          },
+          {
+            "internalType": "int256",
+            "name": "mDown",
+            "type": "int256"
+          },
+          {
+            "internalType": "int256",
+            "name": "iUp",
+            "type": "int256"
+          },
+          {
+            "internalType": "int256",
+            "name": "iDown",
+            "type": "int256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "initPriceWad",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct AtlasMath.Entry[]",
+        "name": "entries",
+        "type": "tuple[]"
       },
       {
-        "internalType": "uint256",
-        "name": "perpMask",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256[]",
-        "name": "words",
-        "type": "uint256[]"
-      },
-      {
-        "internalType": "address[]",
-        "name": "markets",
-        "type": "address[]"
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "baseIndex",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "quoteIndex",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "lockedBaseAtoms",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "lockedQuoteAtoms",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct AtlasMath.Book[]",
+        "name": "books",
+        "type": "tuple[]"
       }
     ],
     "stateMutability": "view",
@@ -3097,6 +5346,29 @@ export const clearinghouseAbi = [
         "internalType": "struct IAtlas.AccountRisk",
         "name": "r",
         "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "riskParams",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "oracle",
+        "type": "address"
+      },
+      {
+        "internalType": "uint16",
+        "name": "initialScaleBps",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint32",
+        "name": "debtInterestSeconds",
+        "type": "uint32"
       }
     ],
     "stateMutability": "view",
@@ -3259,7 +5531,7 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "index",
+        "name": "marketId",
         "type": "uint256"
       },
       {
@@ -3282,7 +5554,7 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "index",
+        "name": "marketId",
         "type": "uint256"
       },
       {
@@ -3333,6 +5605,29 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "setOperatorBand",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "impactNotionalUsd",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "halfLifeSeconds",
+        "type": "uint256"
+      }
+    ],
+    "name": "setPremiumParams",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -3399,11 +5694,21 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "atlas_",
+        "name": "oracle",
         "type": "address"
+      },
+      {
+        "internalType": "uint16",
+        "name": "initialScaleBps",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint32",
+        "name": "debtInterestSeconds",
+        "type": "uint32"
       }
     ],
-    "name": "setRiskEngine",
+    "name": "setRiskParams",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -3418,55 +5723,6 @@ export const clearinghouseAbi = [
     ],
     "name": "setTreasury",
     "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "index",
-        "type": "uint256"
-      },
-      {
-        "internalType": "address",
-        "name": "base",
-        "type": "address"
-      },
-      {
-        "internalType": "address",
-        "name": "quote",
-        "type": "address"
-      },
-      {
-        "internalType": "AccountId",
-        "name": "account",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "int256",
-        "name": "baseDelta",
-        "type": "int256"
-      },
-      {
-        "internalType": "int256",
-        "name": "quoteDelta",
-        "type": "int256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "hints",
-        "type": "uint256"
-      }
-    ],
-    "name": "settle",
-    "outputs": [
-      {
-        "internalType": "bool",
-        "name": "margin",
-        "type": "bool"
-      }
-    ],
     "stateMutability": "nonpayable",
     "type": "function"
   },
@@ -3492,33 +5748,18 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "index",
+        "name": "marketId",
         "type": "uint256"
       },
       {
         "internalType": "address",
-        "name": "base",
+        "name": "owner",
         "type": "address"
       },
       {
-        "internalType": "address",
-        "name": "quote",
-        "type": "address"
-      },
-      {
-        "internalType": "AccountId",
-        "name": "account",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "int256",
-        "name": "quoteDelta",
-        "type": "int256"
-      },
-      {
-        "internalType": "bool",
-        "name": "check",
-        "type": "bool"
+        "internalType": "uint8",
+        "name": "sub",
+        "type": "uint8"
       }
     ],
     "name": "settlePerp",
@@ -3610,6 +5851,29 @@ export const clearinghouseAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "sub",
+        "type": "uint8"
+      }
+    ],
+    "name": "sweep",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {

@@ -192,7 +192,7 @@ abstract contract ClearinghousePerps is ClearinghouseMarkets {
             uint256 hedgeCap = LiquidationLib.hedgeCapBps(m.basisBps, liquidationParams.capShareBps);
             if (discountBps > hedgeCap) discountBps = hedgeCap;
             spotAtoms = lots * m.lotSize;
-            _moveSpot(m, marketId, account, liq, size, spotAtoms, indexLot * lots, discountBps);
+            _moveSpot(m, account, liq, size, spotAtoms, indexLot * lots, discountBps);
             // the liquidator's side of the mark, rounded its way: it buys a long, sells a short
             priceAtoms = LiquidationLib.closeAtMark(size, markLot);
         } else {
@@ -213,7 +213,6 @@ abstract contract ClearinghousePerps is ClearinghouseMarkets {
     /// asset and is paid above the index), a short perp by spot held (bought below the index).
     function _moveSpot(
         Market storage m,
-        uint256 marketId,
         AccountId account,
         AccountId liq,
         int256 size,
@@ -226,12 +225,12 @@ abstract contract ClearinghousePerps is ClearinghouseMarkets {
         if (size > 0) {
             require(spot < 0 && uint256(-spot) >= spotAtoms, InvalidLiquidation(spot, spotAtoms));
             _liquidationSwap(
-                marketId, base, m.quote, liq, account, spotAtoms, LiquidationLib.spotLegQuote(true, indexValueWad, discountBps)
+                base, m.quote, liq, account, spotAtoms, LiquidationLib.spotLegQuote(true, indexValueWad, discountBps)
             );
         } else {
             require(spot > 0 && uint256(spot) >= spotAtoms, InvalidLiquidation(spot, spotAtoms));
             _liquidationSwap(
-                marketId, base, m.quote, account, liq, spotAtoms, LiquidationLib.spotLegQuote(false, indexValueWad, discountBps)
+                base, m.quote, account, liq, spotAtoms, LiquidationLib.spotLegQuote(false, indexValueWad, discountBps)
             );
         }
     }

@@ -320,7 +320,6 @@ abstract contract ClearinghouseVault is IClearinghouse, ClearinghouseLending {
     /// @dev For a perp liquidation that unwinds a hedge: `baseAtoms` move from `from` to `to`,
     /// `quoteAtoms` from `to` to `from` (the liquidation checks the outcome).
     function _liquidationSwap(
-        uint256 index,
         address base,
         address quote,
         AccountId from,

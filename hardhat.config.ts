@@ -19,21 +19,15 @@ const profile = (viaIR: boolean) => ({
   compilers: [compiler(viaIR)],
   // via-IR where it is needed (stack depth) or cheaper (typed words inlined)
   overrides: {
+    // the core: every book, perp market, pool and the vault in one contract. IR for its stack depth
+    // and because it inlines the typed words' getters and setters (cheaper than the legacy pipeline)
     "contracts/Clearinghouse.sol": compiler(true),
-    "contracts/Atlas.sol": compiler(true, 2000),
-    "contracts/AtlasReader.sol": compiler(true, 2000), "contracts/periphery/AtlasLens.sol": compiler(true, 2000),
-    // the perp book carries positions and funding on top of the shared book: too many locals without IR
-    "contracts/PerpMarket.sol": compiler(true),
-    "contracts/PerpLiquidator.sol": compiler(true),
+    "contracts/periphery/AtlasLens.sol": compiler(true, 2000),
     "contracts/OracleRouter.sol": compiler(true),
-    // test only: runs AtlasMath's valuation, which needs IR as Atlas does
+    // test only: runs AtlasMath's valuation, which needs IR as the core does
     "contracts/mocks/MathLibMock.sol": compiler(true, 200),
     // test only: holds PriceLib, whose setFeed needs IR as the OracleRouter does
     "contracts/mocks/PriceLibHarness.sol": compiler(true, 200),
-    // the spot book's packed words are types; IR inlines their getters and setters (cheaper than
-    // hand-packed under the legacy pipeline, which keeps each call's stack shuffling: docs/DESIGN.md)
-    "contracts/SpotMarket.sol": compiler(true),
-    "contracts/SpotMarketDeployer.sol": compiler(true),
   },
 });
 

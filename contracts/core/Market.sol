@@ -57,7 +57,7 @@ library MarketLib {
     /// premium before it ends (`PerpLib.removesCounted`). Transient: one market per call.
     /// keccak256("megaeth-exchange.core.depthRemoved") - 1
     TransientSlot.BooleanSlot internal constant DEPTH_REMOVED =
-        TransientSlot.BooleanSlot.wrap(0x4a9d0b30b1b0c8b0b5d7ad2f1f49ab0a4e6f4c7a0ad1b1b7e1e07f0c0f2a5b11);
+        TransientSlot.BooleanSlot.wrap(0x2317457a304effd0bac4627bb2af07a75074fec1466f3715ae900a05fa582cda);
 
     /// @dev Validates what only this kind knows about an order (reduce-only).
     function checkPlace(Market storage m, Ctx memory c, OrderWord p, uint256 side, uint256 lots) internal view {
@@ -137,6 +137,18 @@ library MarketLib {
     function load(Market storage m, AccountId acct) internal view returns (Ctx memory c) {
         if (m.config.isPerp()) PerpLib.load(m.perp, acct, c);
         else SpotLib.load(m.spot, c, acct);
+    }
+
+    /// @dev The account's pocket in atoms. Spot: locked base and quote, unswept base and quote, open
+    /// orders. Perp, in the same shape: ask and bid atoms, |size| atoms, |unsettled cash|, open orders.
+    function pocketOf(Market storage m, AccountId acct)
+        internal
+        view
+        returns (uint256, uint256, uint256, uint256, uint256)
+    {
+        BookConfig cfg = m.config;
+        if (cfg.isPerp()) return PerpLib.pocketOf(m.perp, acct, m.lotSize);
+        return SpotLib.pocketAtoms(m.spot, m.lotSize, cfg.tickSize(), acct);
     }
 
     /// @dev The account's open orders on the market.

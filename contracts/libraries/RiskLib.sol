@@ -5,8 +5,7 @@ import {IAtlas} from "../interfaces/IAtlas.sol";
 import {IClearinghouse} from "../interfaces/IClearinghouse.sol";
 import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
 import {IOracleRouter} from "../interfaces/IOracleRouter.sol";
-import {IPerpMarket} from "../interfaces/IPerpMarket.sol";
-import {ISpotMarket} from "../interfaces/ISpotMarket.sol";
+import {PerpRisk} from "../interfaces/IPerpMarkets.sol";
 import {AccountId} from "../types/AccountId.sol";
 import {AccountState} from "../types/AccountState.sol";
 import {AssetWord} from "../types/AssetWord.sol";
@@ -14,22 +13,18 @@ import {AtlasMath} from "./AtlasMath.sol";
 import {BalanceLib} from "./BalanceLib.sol";
 import {EntryArrayLib} from "./EntryArrayLib.sol";
 import {LendingLib} from "./LendingLib.sol";
-import {MemoryLib} from "./MemoryLib.sol";
 import {SharesMathLib} from "./SharesMathLib.sol";
-import {StaticCallLib} from "./StaticCallLib.sol";
 import {ClearinghouseLending} from "../ClearinghouseLending.sol";
-import {Arrays} from "@openzeppelin/contracts/utils/Arrays.sol";
+import {Market} from "../core/Market.sol";
+import {SpotLib} from "../book/SpotLib.sol";
+import {PerpLib} from "../perp/PerpLib.sol";
 
 /// @title RiskLib: ATLAS inside the Clearinghouse
-/// @notice Gathers one account's inputs into `AtlasMath` entries and values them, as `IAtlas` and
-/// docs/RISK.md say. The vault side (balances, lent amounts, debts with their pools' rates, asset
-/// words, the account's state word) is read straight from the Clearinghouse's storage, passed in
-/// as storage references; the markets' pockets and perp positions and the oracle's prices are still
-/// external calls (until the books move into the core). A margin check therefore makes no call into
-/// a risk engine and none back into the Clearinghouse.
-/// @dev The same gathering as `AtlasReader` (which serves Atlas's and AtlasLens's views through
-/// `riskInputsOf`): both build identical entries, so the views and the checks agree to the wei
-/// (test/unit/risk.lib.test.ts compares them).
+/// @notice Gathers one account's inputs into `AtlasMath` entries and values them, as docs/RISK.md
+/// says. Everything is read from the core's storage, passed in as storage references: balances,
+/// lent amounts, debts with their pools' rates, asset words, the account's state word, and on
+/// each market it trades on its spot pocket or perp position (with the market's ATLAS
+/// parameters). Only the prices come from outside: one oracle call per valuation.
 library RiskLib {
     /// @dev The valuation's global inputs, one slot: the price source and ATLAS's two parameters
     /// (copied from the risk engine by `setRiskEngine`, which bounds them).
@@ -40,7 +35,8 @@ library RiskLib {
     }
 
     /// @notice Holdings of an asset whose feed went stale are worth nothing below this (USD WAD: one
-    /// dollar) at its last known price (`AtlasReader.STALE_DUST_WAD`).
+    /// dollar) at its last known price, so dust cannot block a valuation (and with it a liquidation);
+    /// anything larger, or anything owed, waits for the feed.
     uint256 internal constant STALE_DUST_WAD = 1e18;
 
     /// @dev One gather and one `AtlasMath.risk` pass (`mode` as there).
@@ -49,7 +45,7 @@ library RiskLib {
         mapping(uint256 => AssetWord) storage assetWords,
         mapping(address => ClearinghouseLending.AssetConfig) storage assets,
         mapping(address => LendingLib.State) storage pools,
-        address[] storage markets,
+        mapping(uint256 => Market) storage markets,
         AccountState st,
         uint256 perpMask,
         AccountId account,
@@ -65,7 +61,7 @@ library RiskLib {
         (e, n) = _vaultEntries(balances, assetWords, assets, pools, st, extra, c.debtInterestSeconds);
         b = _marketEntries(e, n, assetWords, assets, markets, st, perpMask, account, c.debtInterestSeconds);
         _price(e, b, c.oracle);
-        (equityWad, maintWad, initWad) = AtlasMath.risk(e, b, c.initialScaleBps, mode);
+        if (mode != 0) (equityWad, maintWad, initWad) = AtlasMath.risk(e, b, c.initialScaleBps, mode);
     }
 
     /// @dev A liquidation quote's terms from a valuation's entries: the debt as the pool books it
@@ -200,7 +196,7 @@ library RiskLib {
         uint256 n,
         mapping(uint256 => AssetWord) storage assetWords,
         mapping(address => ClearinghouseLending.AssetConfig) storage assets,
-        address[] storage markets,
+        mapping(uint256 => Market) storage markets,
         AccountState st,
         uint256 perpMask,
         AccountId account,
@@ -211,12 +207,12 @@ library RiskLib {
         uint256 books;
         for (uint256 i; m != 0; ++i) {
             if (m & 1 != 0) {
-                // a bit is set only by a registered market (i < length), and markets are never removed
-                address market = Arrays.unsafeAccess(markets, i).value;
+                // bit i: market i + 1
+                Market storage market = markets[i + 1];
                 if ((perpMask >> i) & 1 != 0) {
-                    n = _perp(e, n, assetWords, assets, IPerpMarket(market), account, interestSeconds);
+                    n = _perp(e, n, assetWords, assets, market, account, interestSeconds);
                 } else {
-                    n = _book(e, n, b, books++, assetWords, assets, ISpotMarket(market), account, interestSeconds);
+                    n = _book(e, n, b, books++, assetWords, assets, market, account, interestSeconds);
                 }
             }
             m >>= 1;
@@ -232,11 +228,13 @@ library RiskLib {
         uint256 i,
         mapping(uint256 => AssetWord) storage assetWords,
         mapping(address => ClearinghouseLending.AssetConfig) storage assets,
-        ISpotMarket m,
+        Market storage m,
         AccountId account,
         uint256 interestSeconds
     ) private view returns (uint256) {
-        (address base, address quote, uint256 lb, uint256 lq, uint256 ub, uint256 uq) = m.riskPocketOf(account);
+        (address base, uint256 lotSize, address quote) = (m.base, m.lotSize, m.quote);
+        (uint256 lb, uint256 lq, uint256 ub, uint256 uq,) =
+            SpotLib.pocketAtoms(m.spot, lotSize, m.config.tickSize(), account);
         uint256 bi;
         uint256 qi;
         (n, bi) = _slot(e, n, assetWords, assets, base, interestSeconds);
@@ -255,31 +253,28 @@ library RiskLib {
         uint256 n,
         mapping(uint256 => AssetWord) storage assetWords,
         mapping(address => ClearinghouseLending.AssetConfig) storage assets,
-        IPerpMarket m,
+        Market storage m,
         AccountId account,
         uint256 interestSeconds
     ) private view returns (uint256) {
-        // `riskOf` through a raw staticcall (a market the Clearinghouse registered): its `PerpRisk` is
-        // read where the return data was copied, field by field, not decoded into a zeroed struct
-        uint256 r = StaticCallLib.staticcallInPlace(address(m), abi.encodeWithSelector(IPerpMarket.riskOf.selector, account));
+        PerpRisk memory r;
+        PerpLib.riskOf(m.perp, account, r, m.lotSize, int256(uint256(m.maxPremiumBps) * 100));
         uint256 ui;
         uint256 qi;
-        (n, ui) = _slot(e, n, assetWords, assets, address(uint160(MemoryLib.wordAt(r, 0))), interestSeconds); // underlying
-        (n, qi) = _slot(e, n, assetWords, assets, address(uint160(MemoryLib.wordAt(r, 1))), interestSeconds); // quote
+        (n, ui) = _slot(e, n, assetWords, assets, m.base, interestSeconds); // underlying
+        (n, qi) = _slot(e, n, assetWords, assets, m.quote, interestSeconds);
         AtlasMath.Entry memory u = e[ui];
         u.hasPerp = true;
-        u.perpAtoms += int256(MemoryLib.wordAt(r, 2)); // sizeAtoms
-        u.perpBidAtoms += MemoryLib.wordAt(r, 3);
-        u.perpAskAtoms += MemoryLib.wordAt(r, 4);
-        uint256 liquidityBps = MemoryLib.wordAt(r, 6);
+        u.perpAtoms += r.sizeAtoms;
+        u.perpBidAtoms += r.bidAtoms;
+        u.perpAskAtoms += r.askAtoms;
+        (uint256 liquidityBps, uint256 impactUsd, uint256 basisBps, uint256 floorBps) =
+            (m.liquidityBps, m.impactNotionalUsd, m.basisBps, m.floorBps);
         if (liquidityBps > u.perpLiquidityBps) u.perpLiquidityBps = liquidityBps;
-        uint256 impactUsd = MemoryLib.wordAt(r, 7);
         if (u.perpImpactUsd == 0 || (impactUsd != 0 && impactUsd < u.perpImpactUsd)) u.perpImpactUsd = impactUsd;
-        uint256 basisBps = MemoryLib.wordAt(r, 8);
         if (basisBps > u.basisBps) u.basisBps = basisBps;
-        uint256 floorBps = MemoryLib.wordAt(r, 9);
         if (floorBps > u.floorBps) u.floorBps = floorBps;
-        e[qi].perpCashAtoms += int256(MemoryLib.wordAt(r, 5)); // cashAtoms
+        e[qi].perpCashAtoms += r.cashAtoms;
         return n;
     }
 
@@ -315,7 +310,9 @@ library RiskLib {
 
     /// @dev An entry without a usable price: priced at 0 if it only holds (no debt, no perp on it or
     /// cash leg in it, no resting order on a book of it) and what it holds is worth less than
-    /// `STALE_DUST_WAD` at the last stable anchor; else `PriceUnavailable` (as `AtlasReader._staleDust`).
+    /// `STALE_DUST_WAD` at the last stable anchor (`OracleRouter.stableAnchorOf`); else `PriceUnavailable`.
+    /// A resting order on a book of the asset is exposure at a price nobody knows: it waits for the
+    /// feed too, so staleness alone can never make a healthy account liquidatable.
     function _staleDust(AtlasMath.Entry memory x, bool inOpenBook, address oracle) private view {
         require(
             x.debtAtoms == 0 && !x.hasPerp && x.perpCashAtoms == 0 && !inOpenBook, IAtlas.PriceUnavailable(x.token)

@@ -218,20 +218,20 @@ contract BookCodecMock {
         ArrayLib.truncate(a, n);
     }
 
-    function encodeConfig(uint16 index, uint64 minLots, uint16 maxMakerFeeBps, uint128 tickSize)
+    function encodeConfig(uint16 index, uint64 minLots, uint16 maxMakerFeeBps, uint128 tickSize, bool perp)
         external
         pure
         returns (uint256)
     {
-        return BookConfig.unwrap(BookConfigLib.pack(index, minLots, maxMakerFeeBps, tickSize));
+        return BookConfig.unwrap(BookConfigLib.pack(index, minLots, maxMakerFeeBps, tickSize, perp));
     }
 
     function decodeConfig(uint256 w)
         external
         pure
-        returns (uint256 index, uint256 minLots, uint256 maxMakerFeeBps, uint256 tickSize)
+        returns (uint256 index, uint256 minLots, uint256 maxMakerFeeBps, uint256 tickSize, bool perp)
     {
         BookConfig c = BookConfig.wrap(w);
-        return (c.index(), c.minLots(), c.maxMakerFeeBps(), c.tickSize());
+        return (c.index(), c.minLots(), c.maxMakerFeeBps(), c.tickSize(), c.isPerp());
     }
 }

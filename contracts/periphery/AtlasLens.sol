@@ -3,26 +3,44 @@ pragma solidity 0.8.37;
 
 import {IAtlas} from "../interfaces/IAtlas.sol";
 import {IAtlasLens} from "../interfaces/IAtlasLens.sol";
-import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
 import {IClearinghouse} from "../interfaces/IClearinghouse.sol";
 import {AccountId} from "../types/AccountId.sol";
 import {AtlasMath} from "../libraries/AtlasMath.sol";
-import {AtlasReader} from "../AtlasReader.sol";
 
-/// @title AtlasLens: Atlas's what-if views (limits, liquidation price, breakdowns)
-/// @notice Deployed by Atlas (`Atlas.LENS()`) with its parameters; values exactly as Atlas does,
-/// from the same gathering code (`AtlasReader`). No contract calls it: it is for clients, and
-/// keeps Atlas under 24 KB at a high optimizer setting.
-contract AtlasLens is IAtlasLens, AtlasReader {
-    constructor(IClearinghouse clearinghouse, IPriceOracle oracle, uint256 initialScaleBps_, uint256 debtInterestSeconds_)
-        AtlasReader(clearinghouse, oracle, initialScaleBps_, debtInterestSeconds_)
-    {}
+/// @title AtlasLens: ATLAS's what-if views (limits, liquidation price, breakdowns)
+/// @notice A periphery contract over the core: it starts from the core's own priced entries
+/// (`IClearinghouse.riskEntries`, the ones every margin check values) and its initial scale, so it
+/// values exactly as the core does, then varies them (a withdrawal, a price). No contract calls it:
+/// it is for clients.
+contract AtlasLens is IAtlasLens {
+    uint256 internal constant BPS = 10_000;
+
+    /// @notice The core whose accounts this lens values.
+    IClearinghouse public immutable CLEARINGHOUSE;
+
+    constructor(IClearinghouse clearinghouse) {
+        CLEARINGHOUSE = clearinghouse;
+    }
+
+    /// @dev The core's priced entries of the account (`extra` added if not held).
+    function _gather(AccountId account, address extra)
+        internal
+        view
+        returns (AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b)
+    {
+        return CLEARINGHOUSE.riskEntries(account, extra);
+    }
+
+    /// @dev The core's initial scale (bps).
+    function _initialScaleBps() internal view returns (uint256 scaleBps) {
+        (, scaleBps,) = CLEARINGHOUSE.riskParams();
+    }
 
     /// @inheritdoc IAtlasLens
     function assetRisks(AccountId account) external view returns (AssetRisk[] memory out) {
         (AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b) = _gather(account, address(0));
         int256[] memory m = AtlasMath.values(e, b, BPS, false);
-        int256[] memory i = AtlasMath.values(e, b, _INITIAL_SCALE_BPS, true);
+        int256[] memory i = AtlasMath.values(e, b, _initialScaleBps(), true);
         out = new AssetRisk[](e.length);
         for (uint256 k; k < e.length; ++k) {
             out[k] = AssetRisk(e[k].token, AtlasMath.adjusted(e[k]), e[k].priceWad, m[k], i[k], e[k].perpAtoms);
@@ -32,7 +50,7 @@ contract AtlasLens is IAtlasLens, AtlasReader {
     /// @inheritdoc IAtlasLens
     function marginRequirements(AccountId account) external view returns (int256 portfolioWad, int256 crossWad) {
         (AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b) = _gather(account, address(0));
-        return AtlasMath.requirements(e, b, _INITIAL_SCALE_BPS);
+        return AtlasMath.requirements(e, b, _initialScaleBps());
     }
 
     /// @inheritdoc IAtlasLens
@@ -56,20 +74,20 @@ contract AtlasLens is IAtlasLens, AtlasReader {
         uint256 k = _find(e, token);
         AtlasMath.Entry memory t = e[k];
         available = t.idleAtoms + t.lentAtoms;
-        bool pooled = allowBorrow && _CLEARINGHOUSE.vaultOf(token) != address(0);
+        bool pooled = allowBorrow && CLEARINGHOUSE.vaultOf(token) != address(0);
         uint256 hi = available;
         if (pooled) {
             // a debit redeems the lent balance before it borrows: that cash is gone from the pool
-            (, uint256 borrowable) = _CLEARINGHOUSE.borrowQuoteAfterRedeem(token, t.lentAtoms, 0);
+            (, uint256 borrowable) = CLEARINGHOUSE.borrowQuoteAfterRedeem(token, t.lentAtoms, 0);
             hi += borrowable;
         }
         // [idle, lent, debt, borrow shares, borrow index]: new debt is priced exactly as the pool
         // will book it (shares rounded up, then assets rounded up)
         uint256[5] memory start = [t.idleAtoms, t.lentAtoms, t.debtAtoms, 0, 0];
         if (pooled) {
-            int256 amount = _CLEARINGHOUSE.positionOf(account, token).amount;
+            int256 amount = CLEARINGHOUSE.positionOf(account, token).amount;
             start[3] = amount < 0 ? uint256(-amount) : 0;
-            start[4] = _CLEARINGHOUSE.borrowIndexWad(token);
+            start[4] = CLEARINGHOUSE.borrowIndexWad(token);
         }
         uint256 rate0 = t.borrowRateWad;
         uint256 lo;
@@ -79,9 +97,9 @@ contract AtlasLens is IAtlasLens, AtlasReader {
         while (lo < hi) {
             uint256 mid = hi - (hi - lo) / 2;
             _withdrawFrom(t, start, mid);
-            if (mid > available) (t.borrowRateWad,) = _CLEARINGHOUSE.borrowQuoteAfterRedeem(token, start[1], mid - available);
+            if (mid > available) (t.borrowRateWad,) = CLEARINGHOUSE.borrowQuoteAfterRedeem(token, start[1], mid - available);
             else t.borrowRateWad = rate0;
-            if (AtlasMath.value(e, b, _INITIAL_SCALE_BPS, true) >= 0) lo = mid;
+            if (AtlasMath.value(e, b, _initialScaleBps(), true) >= 0) lo = mid;
             else hi = mid - 1;
         }
         return (lo, available);

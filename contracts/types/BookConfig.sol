@@ -33,7 +33,7 @@ library BookConfigLib {
     {
         return BookConfig.wrap(
             uint256(index_) | (uint256(minLots_) << MIN_LOTS_SHIFT) | (uint256(maxMakerFeeBps_) << MAX_MAKER_FEE_SHIFT)
-                | (uint256(tickSize_) << TICK_SIZE_SHIFT) | ((perp_ ? 1 : 0) << PERP_BIT)
+                | (uint256(tickSize_) << TICK_SIZE_SHIFT) | (uint256(perp_ ? 1 : 0) << PERP_BIT)
         );
     }
 

@@ -1,14 +1,9 @@
 // Adds the margin layer to a deployed protocol: OracleRouter with admin feeds, a lending pool in the
-// Clearinghouse (and its LendingVault for outside lenders) per asset that lends, Atlas, and each
-// asset's risk parameters. Shared by tests, demo and bench.
+// Clearinghouse (and its LendingVault for outside lenders) per asset that lends, ATLAS's parameters
+// in the core with its what-if lens, and each asset's risk parameters. Shared by tests, demo and bench.
 import type { Signer } from "ethers";
-import {
-  Atlas__factory,
-  AtlasLens__factory,
-  LendingVault__factory,
-  OracleRouter__factory,
-} from "../../types/ethers-contracts/index.js";
-import type { Atlas, AtlasLens, LendingVault, OracleRouter } from "../../types/ethers-contracts/index.js";
+import { AtlasLens__factory, LendingVault__factory, OracleRouter__factory } from "../../types/ethers-contracts/index.js";
+import type { AtlasLens, Clearinghouse, LendingVault, OracleRouter } from "../../types/ethers-contracts/index.js";
 import { GOVERNANCE_ROLE, type Protocol } from "./deploy.ts";
 
 export const ORACLE_ROLE = 3n;
@@ -75,17 +70,23 @@ export function poolCaps(symbol: string, cfg: PoolConfig): { supplyCap: bigint; 
   return { supplyCap, borrowCap };
 }
 
+/** ATLAS's initial scale (bps) and seconds of interest charged ahead on debt, as deployed. */
+export const INITIAL_SCALE_BPS = 15_000n;
+export const DEBT_INTEREST_SECONDS = 10n * 86_400n;
+
 export interface Margin {
   oracle: OracleRouter;
-  atlas: Atlas;
-  /** Atlas's what-if views (maxWithdraw, maxBorrow, liquidationPrice, ...), deployed by Atlas. */
+  /** The core, which values every account (ATLAS: riskOf, initialValue, maintenanceValue, liquidationQuote). */
+  atlas: Clearinghouse;
+  /** ATLAS's what-if views (maxWithdraw, maxBorrow, liquidationPrice, ...) over the core. */
   lens: AtlasLens;
   /** Each lending asset's LendingVault (ERC-4626 for outside lenders); the pool itself is in the Clearinghouse. */
   pools: Record<string, LendingVault>;
 }
 
 /**
- * Deploys the oracle, Atlas (and with it its lens; initial margin 1.5x, 10 days of interest on debt) and pools
+ * Deploys the oracle, sets ATLAS's parameters in the core (initial margin 1.5x, 10 days of interest on
+ * debt), deploys its lens and the pools
  * (with finite supply and borrow caps: `poolCaps`), and wires their governance through the protocol's
  * AccessManager (roles granted to the admin). Each asset's admin feed is anchored by its first push.
  */
@@ -96,8 +97,7 @@ export async function deployMargin(p: Protocol, assets: MarginAsset[]): Promise<
   const ch = p.clearinghouse;
   const chAddr = await ch.getAddress();
   const oracle = await new OracleRouter__factory(admin).deploy(authority);
-  const atlas = await new Atlas__factory(admin).deploy(chAddr, await oracle.getAddress(), 15_000n, 10n * 86_400n);
-  const lens = AtlasLens__factory.connect(await atlas.LENS(), admin);
+  const lens = await new AtlasLens__factory(admin).deploy(chAddr);
   const m = p.manager;
   const chSel = (f: Parameters<typeof ch.interface.getFunction>[0]) => ch.interface.getFunction(f).selector;
   await (
@@ -107,7 +107,7 @@ export async function deployMargin(p: Protocol, assets: MarginAsset[]): Promise<
         [
           "setAssetRisk",
           "listPool",
-          "setRiskEngine",
+          "setRiskParams",
           "setLiquidationParams",
           "setRateModel",
           "setReserveFactor",
@@ -122,7 +122,7 @@ export async function deployMargin(p: Protocol, assets: MarginAsset[]): Promise<
   await (await m.setTargetFunctionRole(oracleAddr, [oracle.interface.getFunction("setFeed").selector], GOVERNANCE_ROLE)).wait();
   await (await m.setTargetFunctionRole(oracleAddr, [oracle.interface.getFunction("pushPrice").selector], ORACLE_ROLE)).wait();
   await (await m.grantRole(ORACLE_ROLE, adminAddr, 0)).wait();
-  await (await ch.setRiskEngine(await atlas.getAddress())).wait();
+  await (await ch.setRiskParams(oracleAddr, INITIAL_SCALE_BPS, DEBT_INTEREST_SECONDS)).wait();
   const pools: Record<string, LendingVault> = {};
   for (const a of assets) {
     if (!(await ch.isListed(a.token))) await (await ch.listAsset(a.token)).wait();
@@ -131,7 +131,7 @@ export async function deployMargin(p: Protocol, assets: MarginAsset[]): Promise<
     await (await ch.setAssetRisk(a.token, a.shockBps, a.slippageBps, a.lentHaircutBps ?? 9_800n)).wait();
     if (a.pool) pools[a.symbol] = await deployPool(p, a, a.pool);
   }
-  return { oracle, atlas, lens, pools };
+  return { oracle, atlas: ch, lens, pools };
 }
 
 /** Admin feed config: 1 hour staleness, stable price moving at most 5% an hour, wide sanity bounds. */

@@ -1,11 +1,7 @@
-// Adds perpetual markets to a protocol with the margin layer: one PerpLiquidator for the
-// Clearinghouse and a PerpMarket per contract, listed at the next market index. Shared by tests,
-// demo and bench.
-import type { Signer } from "ethers";
-import { AccessManager__factory, PerpLiquidator__factory, PerpMarket__factory } from "../../types/ethers-contracts/index.js";
-import type { PerpLiquidator, PerpMarket } from "../../types/ethers-contracts/index.js";
-import { GOVERNANCE_ROLE, type Protocol } from "./deploy.ts";
-import type { Margin } from "./deploy-margin.ts";
+// Adds perpetual markets to a protocol with the margin layer: each one a market id in the core,
+// created by governance. Shared by tests, demo and bench.
+import { createdMarketId, type Protocol } from "./deploy.ts";
+import { marketHandle, type PerpMarket } from "./market.ts";
 
 export interface PerpMarketConfig {
   underlying: string;
@@ -62,34 +58,13 @@ export function perpParams(cfg: PerpMarketConfig) {
   };
 }
 
-/** Deploys the liquidator (once per protocol). */
-export async function deployPerpLiquidator(p: Protocol): Promise<PerpLiquidator> {
-  return new PerpLiquidator__factory(p.admin).deploy(await p.clearinghouse.getAddress());
-}
-
-/** Deploys a perp market for the next index and lists it through governance. */
-export async function createPerpMarket(
-  p: Protocol,
-  m: Margin,
-  liquidator: PerpLiquidator,
-  cfg: PerpMarketConfig,
-): Promise<PerpMarket> {
-  const admin: Signer = p.admin;
+/**
+ * Creates a perp market through governance (the core's risk parameters must be set: `deployMargin`)
+ * and, if asked, sets its premium parameters; returns the core bound to its market id.
+ */
+export async function createPerpMarket(p: Protocol, cfg: PerpMarketConfig): Promise<PerpMarket> {
   const ch = p.clearinghouse;
-  const index = (await ch.marketCount()) + 1n;
-  const market = await new PerpMarket__factory(admin).deploy(
-    index,
-    await ch.getAddress(),
-    perpParams(cfg),
-    await m.oracle.getAddress(),
-    await liquidator.getAddress(),
-  );
-  await market.waitForDeployment();
-  await (await ch.listPerpMarket(await market.getAddress())).wait();
-  // the premium's impact notional and half-life are governance's, as the Clearinghouse's parameters
-  const setter = market.interface.getFunction("setPremiumParams")!.selector;
-  const manager = AccessManager__factory.connect(await ch.authority(), admin);
-  await (await manager.setTargetFunctionRole(await market.getAddress(), [setter], GOVERNANCE_ROLE)).wait();
+  const market = marketHandle(ch, await createdMarketId(ch, await ch.createPerpMarket(perpParams(cfg)), "PerpMarketCreated"));
   if (cfg.premiumImpactUsd !== undefined || cfg.premiumHalfLifeSeconds !== undefined) {
     await (await market.setPremiumParams(cfg.premiumImpactUsd ?? 10_000n, cfg.premiumHalfLifeSeconds ?? 60n)).wait();
   }

@@ -1,14 +1,9 @@
 // Deploys the protocol with ethers v6 (Hardhat network or any JSON-RPC signer).
 // Shared by tests, the demo, the bench and the local node script.
 import type { Signer } from "ethers";
-import {
-  AccessManager__factory,
-  Clearinghouse__factory,
-  SpotMarketDeployer__factory,
-  SpotMarket__factory,
-  MockERC20__factory,
-} from "../../types/ethers-contracts/index.js";
-import type { Clearinghouse, SpotMarket, MockERC20, AccessManager } from "../../types/ethers-contracts/index.js";
+import { AccessManager__factory, Clearinghouse__factory, MockERC20__factory } from "../../types/ethers-contracts/index.js";
+import type { Clearinghouse, MockERC20, AccessManager } from "../../types/ethers-contracts/index.js";
+import { marketHandle, type SpotMarket } from "./market.ts";
 
 export const GOVERNANCE_ROLE = 1n;
 export const GUARDIAN_ROLE = 2n;
@@ -31,27 +26,21 @@ export interface SpotMarketConfig {
 }
 
 /**
- * Deploys AccessManager, SpotMarketDeployer and Clearinghouse, and wires the governance and
+ * Deploys AccessManager and the Clearinghouse (the one core), and wires the governance and
  * guardian roles to `admin` (locally; a real deployment grants them to a timelocked multisig
  * with an execution delay).
  */
 export async function deployProtocol(admin: Signer, treasury?: string): Promise<Protocol> {
   const adminAddr = await admin.getAddress();
   const manager = await new AccessManager__factory(admin).deploy(adminAddr);
-  const spotDeployer = await new SpotMarketDeployer__factory(admin).deploy();
-  const clearinghouse = await new Clearinghouse__factory(admin).deploy(
-    await manager.getAddress(),
-    await spotDeployer.getAddress(),
-    treasury ?? adminAddr,
-  );
+  const clearinghouse = await new Clearinghouse__factory(admin).deploy(await manager.getAddress(), treasury ?? adminAddr);
   const chAddr = await clearinghouse.getAddress();
-  await (await spotDeployer.bind(chAddr)).wait();
   const selector = (f: Parameters<typeof clearinghouse.interface.getFunction>[0]) =>
     clearinghouse.interface.getFunction(f).selector;
   // the guardian pauses and freezes at once; only governance resumes a market or lifts a freeze
   const gov = ([
-    "listAsset", "createSpotMarket", "listPerpMarket", "setMarketFees", "setTreasury", "withdrawReserve",
-    "setMarketPaused", "setAllPaused", "unfreeze",
+    "listAsset", "createSpotMarket", "createPerpMarket", "setPremiumParams", "setMarketFees", "setTreasury",
+    "withdrawReserve", "setMarketPaused", "setAllPaused", "unfreeze",
   ] as const).map(selector);
   const guard = (["pause", "freeze"] as const).map(selector);
   await (await manager.setTargetFunctionRole(chAddr, gov, GOVERNANCE_ROLE)).wait();
@@ -66,18 +55,25 @@ export async function deployToken(admin: Signer, name: string, symbol: string, d
   return new MockERC20__factory(admin).deploy(name, symbol, decimals);
 }
 
-/** Lists both assets if needed and creates a spot market; returns the market contract. */
+/** Lists both assets if needed and creates a spot market; returns the core bound to its market id. */
 export async function createSpotMarket(p: Protocol, cfg: SpotMarketConfig): Promise<SpotMarket> {
   const ch = p.clearinghouse;
   for (const t of [cfg.base, cfg.quote]) {
     if (!(await ch.isListed(t))) await (await ch.listAsset(t)).wait();
   }
-  const tx = await ch.createSpotMarket(cfg);
+  return marketHandle(ch, await createdMarketId(ch, await ch.createSpotMarket(cfg), "SpotMarketCreated"));
+}
+
+/** The market id a creation transaction's event names. */
+export async function createdMarketId(
+  ch: Clearinghouse,
+  tx: Awaited<ReturnType<Clearinghouse["createSpotMarket"]>>,
+  event: "SpotMarketCreated" | "PerpMarketCreated",
+): Promise<bigint> {
   const receipt = await tx.wait();
-  let market = "";
   for (const log of receipt!.logs) {
     const parsed = ch.interface.parseLog(log);
-    if (parsed?.name === "SpotMarketCreated") market = parsed.args.market as string;
+    if (parsed?.name === event) return parsed.args.marketId as bigint;
   }
-  return SpotMarket__factory.connect(market, p.admin);
+  throw new Error(`no ${event} event`);
 }

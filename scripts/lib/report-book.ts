@@ -1,6 +1,6 @@
 // Plain-text views of a spot market for the demo: the book and the fills of a Trade event,
 // with prices and sizes converted exactly from ticks and lots.
-import type { SpotMarket } from "../../types/ethers-contracts/index.js";
+import type { SpotMarket } from "./market.ts";
 import { decodeFill } from "../../sdk/src/math/order.ts";
 import { decodeTaker, decodeTradeSummary } from "../../sdk/src/math/events.ts";
 import {

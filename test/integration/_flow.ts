@@ -5,7 +5,8 @@ import type { ContractTransactionResponse, Signer } from "ethers";
 import { deployFixture } from "../helpers/fixture.ts";
 import { createSpotMarket } from "../../scripts/lib/deploy.ts";
 import { accountId, decodeFill, encodeOrder, type DecodedFill, type OrderParams } from "../../sdk/src/math/order.ts";
-import type { MockERC20, SpotMarket } from "../../types/ethers-contracts/index.js";
+import type { MockERC20 } from "../../types/ethers-contracts/index.js";
+import type { SpotMarket } from "../../scripts/lib/market.ts";
 
 export type Fx = Awaited<ReturnType<typeof deployFixture>>;
 

@@ -6,7 +6,7 @@ import type { Signer } from "ethers";
 import { deployFixture } from "../helpers/fixture.ts";
 import { OrderKind, Side } from "../../sdk/src/math/order.ts";
 import { addWbtcMarket, balance, ceilBps, expectVaultBalanced, floorBps, place, pocket, type Fx } from "./_flow.ts";
-import type { SpotMarket } from "../../types/ethers-contracts/index.js";
+import type { SpotMarket } from "../../scripts/lib/market.ts";
 
 const T = 60_001n; // $60,001 per WBTC
 const LOT = 10n ** 4n; // 0.0001 WBTC

@@ -6,7 +6,7 @@ import type { Signer } from "ethers";
 import { deployFixture } from "../helpers/fixture.ts";
 import { cancelOp, encodeOrder, OrderKind, placeOp, Side } from "../../sdk/src/math/order.ts";
 import { addWbtcMarket, balance, expectVaultBalanced, outcome, place, pocket, type Fx } from "./_flow.ts";
-import type { SpotMarket } from "../../types/ethers-contracts/index.js";
+import type { SpotMarket } from "../../scripts/lib/market.ts";
 
 const T = 300_000n;
 

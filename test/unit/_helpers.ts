@@ -3,7 +3,7 @@
 import type { ContractTransactionReceipt, ContractTransactionResponse, Signer } from "ethers";
 import { deployFixture } from "../helpers/fixture.ts";
 import { accountId, encodeOrder, type OrderParams } from "../../sdk/src/math/order.ts";
-import type { SpotMarket } from "../../types/ethers-contracts/index.js";
+import type { SpotMarket } from "../../scripts/lib/market.ts";
 
 export type Fx = Awaited<ReturnType<typeof deployFixture>>;
 type FixtureOpts = Parameters<typeof deployFixture>[0];

@@ -7,7 +7,7 @@
 // independently, in bigint.
 import { expect } from "chai";
 import { OrderKind, Side } from "../../sdk/src/math/order.ts";
-import type { PerpMarket } from "../../types/ethers-contracts/index.js";
+import type { PerpMarket } from "../../scripts/lib/market.ts";
 import { markLotWad } from "../../sdk/src/math/perp.ts";
 import { E6, at, extraPerp, place, usePerpFixture, type PFx } from "./perp._helpers.ts";
 import { WAD, acctOf, deposit, mined, now, setPrice } from "./margin._helpers.ts";

@@ -3,7 +3,7 @@
 // cap and the market's open-interest cap.
 import { expect } from "chai";
 import { OrderKind, Side } from "../../sdk/src/math/order.ts";
-import type { PerpMarket } from "../../types/ethers-contracts/index.js";
+import type { PerpMarket } from "../../scripts/lib/market.ts";
 import { E6, extraPerp, place, usePerpFixture, type PFx } from "./perp._helpers.ts";
 import { acctOf, deposit, mined } from "./margin._helpers.ts";
 import { allOpenOrders } from "../helpers/openOrders.ts";

@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { OrderKind, Side, encodeOrder } from "../../sdk/src/math/order.ts";
 import { createPerpMarket } from "../../scripts/lib/deploy-perp.ts";
-import type { PerpMarket } from "../../types/ethers-contracts/index.js";
+import type { PerpMarket } from "../../scripts/lib/market.ts";
 import { DEBT_SECONDS, E18, E6, WAD, acctOf, deposit, divUp, floorDiv, mined } from "./margin._helpers.ts";
 import { ETH_PERP, type PFx, place, usePerpFixture } from "./perp._helpers.ts";
 

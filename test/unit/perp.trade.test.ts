@@ -4,7 +4,7 @@
 // funding stays 0 and every figure below is exact.
 import { expect } from "chai";
 import { OrderKind, Side } from "../../sdk/src/math/order.ts";
-import type { PerpMarket } from "../../types/ethers-contracts/index.js";
+import type { PerpMarket } from "../../scripts/lib/market.ts";
 import { E6, extraPerp, notionalAtoms, place, takerFeeAtoms, usePerpFixture, type PFx } from "./perp._helpers.ts";
 import { acctOf, deposit, mined } from "./margin._helpers.ts";
 

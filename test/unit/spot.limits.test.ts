@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { Signer } from "ethers";
 import { acct, mined, ord, place, placeOp, pocket, Side, useFixture } from "./_helpers.ts";
-import type { SpotMarket } from "../../types/ethers-contracts/index.js";
+import type { SpotMarket } from "../../scripts/lib/market.ts";
 import { allOpenOrders } from "../helpers/openOrders.ts";
 
 /** Rests `n` one-lot asks of `signer`'s sub-account 0 at `tick` in one batch. */

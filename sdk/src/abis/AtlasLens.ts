@@ -7,21 +7,6 @@ export const atlasLensAbi = [
         "internalType": "contract IClearinghouse",
         "name": "clearinghouse",
         "type": "address"
-      },
-      {
-        "internalType": "contract IPriceOracle",
-        "name": "oracle",
-        "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "initialScaleBps_",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "debtInterestSeconds_",
-        "type": "uint256"
       }
     ],
     "stateMutability": "nonpayable",
@@ -42,6 +27,19 @@ export const atlasLensAbi = [
     "inputs": [],
     "name": "ValuationOutOfRange",
     "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "CLEARINGHOUSE",
+    "outputs": [
+      {
+        "internalType": "contract IClearinghouse",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
   },
   {
     "inputs": [

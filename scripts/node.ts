@@ -127,7 +127,7 @@ async function main() {
       tickSize: m.tickSize,
       ...fees,
     });
-    marketIds[m.name] = market;
+    marketIds[m.name] = market.marketId;
   }
   const clearinghouse = await addr(protocol.clearinghouse);
   const accessManager = await addr(protocol.manager);

@@ -46,8 +46,8 @@ async function deploy(override?: ChainOverride) {
   const usdc = await addr(tokens.usdc);
   const fees = { minLots: 1n, makerFeeBps: 1n, takerFeeBps: 5n, maxMakerFeeBps: 2n };
   // market ids 1 and 2 in the core
-  const wethUsdc = await createSpotMarket(protocol, { base: weth, quote: usdc, lotSize: WETH_LOT, tickSize: WETH_TICK, ...fees });
-  const wbtcUsdc = await createSpotMarket(protocol, { base: wbtc, quote: usdc, lotSize: WBTC_LOT, tickSize: WBTC_TICK, ...fees });
+  const wethUsdc = (await createSpotMarket(protocol, { base: weth, quote: usdc, lotSize: WETH_LOT, tickSize: WETH_TICK, ...fees })).marketId;
+  const wbtcUsdc = (await createSpotMarket(protocol, { base: wbtc, quote: usdc, lotSize: WBTC_LOT, tickSize: WBTC_TICK, ...fees })).marketId;
   const clearinghouse = await addr(protocol.clearinghouse);
   // an oracle (risk engine, no pools): the index an operator's orders keep to
   await attachPrices(

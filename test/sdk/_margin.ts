@@ -43,25 +43,29 @@ async function deploy(override?: ChainOverride) {
   const tokens = {} as Record<Sym, Address>;
   for (const s of SYMS) tokens[s] = getAddress(await contracts[s].getAddress());
   const fees = { minLots: 1n, makerFeeBps: 1n, takerFeeBps: 5n, maxMakerFeeBps: 2n };
-  const wethUsdc = await createSpotMarket(protocol, { base: tokens.weth, quote: tokens.usdc, lotSize: 10n ** 15n, tickSize: 10n, ...fees });
-  const wbtcUsdc = await createSpotMarket(protocol, { base: tokens.wbtc, quote: tokens.usdc, lotSize: 10n ** 4n, tickSize: 1n, ...fees });
+  const wethUsdc = (await createSpotMarket(protocol, { base: tokens.weth, quote: tokens.usdc, lotSize: 10n ** 15n, tickSize: 10n, ...fees })).marketId;
+  const wbtcUsdc = (await createSpotMarket(protocol, { base: tokens.wbtc, quote: tokens.usdc, lotSize: 10n ** 4n, tickSize: 1n, ...fees })).marketId;
   const margin = await deployMargin(
     protocol,
     SYMS.map((s) => ({ token: tokens[s], symbol: s, priceWad: PRICES[s], ...RISK[s], pool: { supplyCap: UNCAPPED, borrowCap: UNCAPPED } })),
   );
   // perps (market ids 3 and 4): ETH-PERP lot 0.001 WETH, BTC-PERP lot 0.0001 WBTC, both tick 10 USDC atoms
-  const ethPerp = await createPerpMarket(protocol, margin, {
-    underlying: tokens.weth,
-    quote: tokens.usdc,
-    lotSize: 10n ** 15n,
-    tickSize: 10n,
-  });
-  const btcPerp = await createPerpMarket(protocol, margin, {
-    underlying: tokens.wbtc,
-    quote: tokens.usdc,
-    lotSize: 10n ** 4n,
-    tickSize: 10n,
-  });
+  const ethPerp = (
+    await createPerpMarket(protocol, {
+      underlying: tokens.weth,
+      quote: tokens.usdc,
+      lotSize: 10n ** 15n,
+      tickSize: 10n,
+    })
+  ).marketId;
+  const btcPerp = (
+    await createPerpMarket(protocol, {
+      underlying: tokens.wbtc,
+      quote: tokens.usdc,
+      lotSize: 10n ** 4n,
+      tickSize: 10n,
+    })
+  ).marketId;
   const perps = { ethPerp, btcPerp };
   const clearinghouse = getAddress(await protocol.clearinghouse.getAddress());
   const lens = getAddress(await margin.lens.getAddress());

@@ -209,8 +209,8 @@ describe("sdk actions: account", () => {
       calls.length = 0;
       refuseDeployless.on = true;
       expect(await getBalances(client, q)).to.deep.equal(deployless);
-      // the refused batch, then 2 balances + 2 × (pocket, BASE, QUOTE)
-      expect(calls.filter((c) => c.to)).to.have.length(8);
+      // the refused batch, then 2 balances + 2 × (pocket, marketInfo), every one to the core
+      expect(calls.filter((c) => c.to)).to.have.length(6);
       expect(deployless.pockets[0].lockedQuote).to.be.greaterThan(0n);
     });
   });

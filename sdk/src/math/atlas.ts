@@ -1,6 +1,7 @@
 /**
  * The ATLAS valuation, copied from `contracts/libraries/AtlasMath.sol` (the arithmetic) and
- * `contracts/Atlas.sol` (gathering an account's entries and the what-if views): same names,
+ * the core's `contracts/libraries/RiskLib.sol` (gathering an account's entries) and
+ * `contracts/periphery/AtlasLens.sol` (the what-if views): same names,
  * same integer operations, same roundings (every one against the account), bigint only. From
  * one `AtlasSnapshot` (see `readAtlasSnapshot`) it gives the figures the contract gives at the
  * snapshot's block, to the wei; `test/sdk/atlas.property.test.ts` checks that on thousands of
@@ -362,7 +363,7 @@ export interface AtlasAsset {
   /** `OracleRouter.tryPrice`: `ok` false when the price is missing, stale or out of bounds. */
   /**
    * `OracleRouter.tryPrice`, and the stable anchor (`stableAnchorOf`, 0 before the first): a stale
-   * asset's holdings worth less than $1 at the anchor are valued at 0 (`AtlasReader._staleDust`).
+   * asset's holdings worth less than $1 at the anchor are valued at 0 (`RiskLib._staleDust`).
    */
   price: { ok: boolean; priceWad: bigint; stableWad: bigint; anchorWad?: bigint };
   /** The pool's current borrow rate (0 without a pool): Atlas charges 10 days of it on debt. */
@@ -506,7 +507,7 @@ export function assetOf(s: AtlasSnapshot, token: Address): AtlasAsset {
   return a;
 }
 
-// ------------------------------------------------------------------ Atlas.sol
+// ------------------------------------------------------------------ the core's ATLAS views (RiskLib) and AtlasLens
 
 /** `IAtlas.AccountRisk`. */
 export interface AccountRisk {
@@ -526,14 +527,14 @@ export interface AssetRisk {
   perpAtoms: bigint;
 }
 
-/** Equity, maintenance value and initial value (`Atlas.riskOf`). */
+/** Equity, maintenance value and initial value (the core's `riskOf`). */
 export function riskOf(s: AtlasSnapshot): AccountRisk {
   const [e, b] = gather(s);
   const [equityWad, maintenanceWad, initialWad] = risk(e, b, s.initialScaleBps, 7n);
   return { equityWad, maintenanceWad, initialWad };
 }
 
-/** Maintenance value and equity, no initial value (`Atlas.liquidationQuote`'s first two figures). */
+/** Maintenance value and equity, no initial value (the core's `liquidationQuote`'s first two figures). */
 export function maintenanceAndEquity(s: AtlasSnapshot): { maintenanceWad: bigint; equityWad: bigint } {
   const [e, b] = gather(s);
   const [equityWad, maintenanceWad] = risk(e, b, s.initialScaleBps, 5n);
@@ -562,13 +563,13 @@ export function assetRisks(s: AtlasSnapshot): AssetRisk[] {
   }));
 }
 
-/** `Atlas.initialValue`. */
+/** The core's `initialValue`. */
 export function initialValue(s: AtlasSnapshot): bigint {
   const [e, b] = gather(s);
   return value(e, b, s.initialScaleBps, true);
 }
 
-/** `Atlas.maintenanceValue`. */
+/** The core's `maintenanceValue`. */
 export function maintenanceValue(s: AtlasSnapshot): bigint {
   const [e, b] = gather(s);
   return value(e, b, BPS, false);
@@ -645,7 +646,7 @@ export function liquidationPrice(s: AtlasSnapshot, token: Address): bigint {
 }
 
 /**
- * Entries and books as `Atlas._gather` builds them: held positions, then `extra` if not held,
+ * Entries and books as the core gathers them (`RiskLib`; `riskEntries` returns them): held positions, then `extra` if not held,
  * then, market by market in id order, a spot market's base and quote (pockets added) or a perp
  * market's underlying and quote (position, open orders and cash leg added), each appended if not
  * there yet; prices last, throwing PriceUnavailableError for the first entry without a usable
@@ -688,13 +689,13 @@ export function gather(s: AtlasSnapshot, extra?: Address): [Entry[], Book[]] {
 /** Holdings of a stale asset worth less than this (USD WAD) at its last anchor count for nothing. */
 export const STALE_DUST_WAD = WAD;
 
-/** `AtlasReader._inOpenBook`: entry `i` is a token of a spot book where the account has funds locked. */
+/** `RiskLib._inOpenBook`: entry `i` is a token of a spot book where the account has funds locked. */
 function inOpenBook(b: Book[], i: number): boolean {
   return b.some((k) => (k.baseIndex === i || k.quoteIndex === i) && (k.lockedBaseAtoms | k.lockedQuoteAtoms) !== 0n);
 }
 
 /**
- * `AtlasReader._staleDust`: price a stale holdings-only entry at 0 if it is dust and no resting order
+ * `RiskLib._staleDust`: price a stale holdings-only entry at 0 if it is dust and no resting order
  * trades it, else PriceUnavailable.
  */
 function staleDust(x: Entry, anchorWad: bigint, openBook: boolean): void {
@@ -709,7 +710,7 @@ function staleDust(x: Entry, anchorWad: bigint, openBook: boolean): void {
 }
 
 /**
- * `Atlas._perp`: one perp market's position on its underlying (size, open orders, the most
+ * `RiskLib._perp`: one perp market's position on its underlying (size, open orders, the most
  * conservative ATLAS parameters of its markets) and its cash leg on the quote entry.
  */
 function perp(s: AtlasSnapshot, e: Entry[], r: AtlasPerp): void {
@@ -729,7 +730,7 @@ function perp(s: AtlasSnapshot, e: Entry[], r: AtlasPerp): void {
   e[qi].perpCashAtoms += r.cashAtoms;
 }
 
-/** `Atlas._entry`: debt and its rate when the balance is ≤ 0 and the asset has a pool, else lent or idle atoms. */
+/** `RiskLib._entry`: debt and its rate when the balance is ≤ 0 and the asset has a pool, else lent or idle atoms. */
 export function entry(s: AtlasSnapshot, p: AtlasPosition): Entry {
   const a = assetOf(s, p.token);
   const x: Entry = {
@@ -767,7 +768,7 @@ export function entry(s: AtlasSnapshot, p: AtlasPosition): Entry {
   return x;
 }
 
-/** `Atlas._slot`: index of `token` among the entries, appending a bare one (amount 0) if absent. */
+/** `RiskLib._slot`: index of `token` among the entries, appending a bare one (amount 0) if absent. */
 function slot(s: AtlasSnapshot, e: Entry[], token: Address): number {
   const i = e.findIndex((x) => isAddressEqual(x.token, token));
   if (i >= 0) return i;
@@ -775,7 +776,7 @@ function slot(s: AtlasSnapshot, e: Entry[], token: Address): number {
   return e.length - 1;
 }
 
-/** `Atlas._find`. */
+/** `AtlasLens._find`. */
 export function find(e: readonly Entry[], token: Address): number {
   const i = e.findIndex((x) => isAddressEqual(x.token, token));
   if (i < 0) throw contractError(PriceUnavailableError, { asset: getAddress(token) }); // unreachable, as in the contract
@@ -786,7 +787,7 @@ export function find(e: readonly Entry[], token: Address): number {
 export type WithdrawStart = [bigint, bigint, bigint, bigint, bigint];
 
 /**
- * `Atlas._withdrawFrom`: idle or lent funds first, then new debt, booked as the pool books it
+ * `AtlasLens._withdrawFrom`: idle or lent funds first, then new debt, booked as the pool books it
  * (shares rounded up, the whole debt's assets rounded up).
  */
 export function withdrawFrom(t: Entry, start: WithdrawStart, w: bigint): void {

@@ -1,6 +1,6 @@
 /**
  * Perp arithmetic copied from `contracts/libraries/PerpMath.sol`, `FeeMath.takerFee` and
- * `PerpMarket.riskOf` (same names, same roundings, bigint only), and the what-if views the SDK
+ * `PerpLib.riskOf` (the core's `perpRiskOf`; same names, same roundings, bigint only), and the what-if views the SDK
  * builds on the Atlas copy: a snapshot after a hypothetical taker fill (`withPerpFill`), the largest
  * fill that keeps initial value ≥ 0 (`maxOrderSize`) and the risk after a fill (`previewOrder`).
  */
@@ -63,7 +63,7 @@ export function rate(premiumPpm: bigint, interestPpm: bigint, clampPpm: bigint, 
 
 /** Premium scale: premiums are fractions of the index × 1e10 (`PerpMath.PREMIUM_SCALE`). */
 export const PREMIUM_SCALE = 10n ** 10n;
-/** Book levels one impact walk reads per side at most (`PerpMarket.MAX_IMPACT_LEVELS`). */
+/** Book levels one impact walk reads per side at most (`PerpLib.MAX_IMPACT_LEVELS`). */
 export const MAX_IMPACT_LEVELS = 8;
 
 /**
@@ -105,7 +105,7 @@ const mulDivDown = (a: bigint, b: bigint, c: bigint) => (a * b) / c;
 const ceilDiv = (a: bigint, b: bigint) => (a === 0n ? 0n : (a - 1n) / b + 1n);
 
 /**
- * `PerpMarket._samplePremium`: the book's impact premium (1e-10 of the index) — the average price at
+ * `PerpLib.samplePremium`: the book's impact premium (1e-10 of the index) — the average price at
  * which the impact notional (valued at the index) fills on each side, bids counted only above the
  * index and asks only below it, each level's price bounded by the clamp, the rest at the index; at
  * most `MAX_IMPACT_LEVELS` levels. Also the deepest tick counted and its side (0 = bids).

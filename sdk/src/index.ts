@@ -41,4 +41,4 @@ export type {
   OrderAmendedEvent,
   SweptEvent,
 } from "./internal/events.ts";
-export { decodeMarketEvents, BOOK_EVENTS } from "./internal/events.ts";
+export { decodeMarketEvents } from "./internal/events.ts";

@@ -132,9 +132,9 @@ export function exchangeActions(config: ExchangeActionsConfig) {
       cancelForLiquidationSync(client, { ...p, ...at }),
     // markets, by id (spot and perp: placeOrder, cancelOrder, cancelAll, batchOrders take either kind)
     getMarket: (p: WithoutClearinghouse<GetMarketParameters>) => getMarket(client, { multicallAddress: mc, ...p, ...at }),
-    placeOrder: (p: WithoutClearinghouse<PlaceOrderParameters>) => placeOrder(client, { ...p, ...at } as PlaceOrderParameters),
+    placeOrder: (p: WithoutClearinghouse<PlaceOrderParameters>) => placeOrder(client, { ...p, ...at }),
     placeOrderSync: (p: WithoutClearinghouse<PlaceOrderParameters> & SyncOptions) =>
-      placeOrderSync(client, { ...p, ...at } as PlaceOrderParameters & SyncOptions),
+      placeOrderSync(client, { ...p, ...at }),
     cancelOrder: (p: WithoutClearinghouse<CancelOrderParameters>) => cancelOrder(client, { ...p, ...at }),
     cancelOrderSync: (p: WithoutClearinghouse<CancelOrderParameters> & SyncOptions) => cancelOrderSync(client, { ...p, ...at }),
     cancelAll: (p: WithoutClearinghouse<CancelAllParameters>) => cancelAll(client, { ...p, ...at }),

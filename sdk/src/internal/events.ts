@@ -49,7 +49,7 @@ export interface MarketEvents {
 }
 
 /** The book events every market emits from the core, each with `uint256 indexed marketId` first. */
-export const BOOK_EVENTS = ["OrderPlaced", "OrderCancelled", "OrderExpired", "OrderAmended", "Trade", "Swept"] as const;
+const BOOK_EVENTS = ["OrderPlaced", "OrderCancelled", "OrderExpired", "OrderAmended", "Trade", "Swept"] as const;
 
 /**
  * The core's logs among `logs`, decoded as `eventName`, keeping those of market `marketId` (every

@@ -1,7 +1,6 @@
-import type { Address, Client } from "viem";
+import { zeroAddress, type Address, type Client } from "viem";
 import { withDecodedErrors } from "../../errors/decode.ts";
 import { snapshotFor, verifyAtlas, type AtlasCheck, type AtlasViewParameters } from "../../internal/atlas.ts";
-import { zeroAddress } from "viem";
 import { adjusted, gather, liquidationPrice, marginRequirements, riskOf, values, type AtlasSnapshot, type Book, type Entry } from "../../math/atlas.ts";
 
 export type GetAccountRiskParameters = AtlasViewParameters;
@@ -118,6 +117,7 @@ export async function getAccountRisk(client: Client, parameters: GetAccountRiskP
           sdk: [...e.flatMap((x) => entryWords({ ...x, unit: 10n ** x.decimals })), ...b.flatMap(bookWords)],
         },
       ];
+      // the lens's what-if views, when the client knows the lens (the core does not name it)
       if (parameters.lens) checks.push(
         {
           field: "assetRisks",

@@ -1,8 +1,11 @@
-// Gas per source function of one contract in a traced transaction: the default struct-log
-// trace gives each opcode's pc and cost; the compiler's deployed source map turns a pc into a
-// source offset, and the last `function` header before it names the function. For finding
-// where ATLAS and the books spend compute (BENCH_PCPROFILE=<ContractName>, with BENCH_PROFILE;
-// BENCH_PCPROFILE_BLOCK=1 keys by basic block, the pc of its JUMPDEST, to read with a disassembler).
+// Gas per source file and per source function of one contract in a traced transaction: the default
+// struct-log trace gives each opcode's pc and cost; the compiler's deployed source map turns a pc
+// into a source offset, whose file is the part or library the code comes from (internal library
+// functions are inlined into the core, so the map still names BookLib.sol, RiskLib.sol, ...), and
+// the last `function` header before it names the function. With the one core this is how the bench
+// attributes gas: BENCH_PROFILE prints it for the Clearinghouse; BENCH_PCPROFILE=<ContractName>[:depth]
+// picks another contract; BENCH_PCPROFILE_BLOCK=1 keys by basic block, the pc of its JUMPDEST, to
+// read with a disassembler).
 import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { RequestProvider } from "../bench-measure.ts";
@@ -21,7 +24,23 @@ interface Loaded {
   sources: Map<number, { path: string; text: string }>;
 }
 
-function load(contract: string): Loaded {
+const loaded = new Map<string, Loaded>();
+
+/**
+ * The build of `contract` whose deployed code is `codeLength` bytes long (immutables do not change
+ * the length), so a stale build-info left by an earlier compilation is not used; cached.
+ */
+function load(contract: string, codeLength: number): Loaded {
+  const key = `${contract}:${codeLength}`;
+  let l = loaded.get(key);
+  if (l === undefined) {
+    l = loadFrom(contract, codeLength);
+    loaded.set(key, l);
+  }
+  return l;
+}
+
+function loadFrom(contract: string, codeLength: number): Loaded {
   const dir = readdirSync(`${ART}build-info`).filter((f) => f.endsWith(".output.json"));
   for (const f of dir) {
     const out = JSON.parse(readFileSync(`${ART}build-info/${f}`, "utf8")).output;
@@ -29,6 +48,7 @@ function load(contract: string): Loaded {
       const c = cs[contract];
       if (!c || !path.includes(`/${contract}.sol`)) continue;
       const code = Buffer.from(c.evm.deployedBytecode.object, "hex");
+      if (code.length !== codeLength) continue;
       const pcToIndex = new Map<number, number>();
       for (let pc = 0, i = 0; pc < code.length; i++) {
         pcToIndex.set(pc, i);
@@ -52,7 +72,7 @@ function load(contract: string): Loaded {
       return { codeLength: code.length, pcToIndex, map, sources };
     }
   }
-  throw new Error(`no build info for ${contract}`);
+  throw new Error(`no build info for ${contract} with ${codeLength} bytes of code`);
 }
 
 function fnAt(src: { path: string; text: string } | undefined, offset: number): string {
@@ -64,9 +84,18 @@ function fnAt(src: { path: string; text: string } | undefined, offset: number): 
   return `${file}:${name}`;
 }
 
-/** Prints the own gas of `contract`'s frames at `depth` by source function, largest first. */
-export async function pcProfile(provider: RequestProvider, hash: string, contract: string, depth: number): Promise<void> {
-  const l = load(contract);
+/**
+ * Prints the own gas of `contract`'s frames at `depth` by source file (the contract's parts and the
+ * libraries inlined into it), then by source function, largest first. `address`, if given, is where
+ * `contract` is deployed (its code length picks the build); otherwise the first frame's callee.
+ */
+export async function pcProfile(
+  provider: RequestProvider,
+  hash: string,
+  contract: string,
+  depth: number,
+  address?: string,
+): Promise<void> {
   const trace = (await provider.request({
     method: "debug_traceTransaction",
     params: [hash, { disableStorage: true, disableMemory: true, disableStack: true }],
@@ -79,9 +108,10 @@ export async function pcProfile(provider: RequestProvider, hash: string, contrac
   const walk = (f: Frame) => { order.push(f.to); for (const c of f.calls ?? []) walk(c); };
   walk(tree);
   const codeLen = new Map<string, number>();
-  for (const a of new Set(order)) {
+  for (const a of new Set([...order, ...(address ? [address] : [])])) {
     codeLen.set(a, ((await provider.request({ method: "eth_getCode", params: [a, "latest"] })) as string).length / 2 - 1);
   }
+  const l = load(contract, codeLen.get(address ?? order[0])!);
   const want = l.codeLength;
   const stack: string[] = [];
   let next = 0;
@@ -109,6 +139,18 @@ export async function pcProfile(provider: RequestProvider, hash: string, contrac
     if (only && key.includes(only)) ops.set(s.op, (ops.get(s.op) ?? 0) + cost);
   }
   const rows = [...by.entries()].sort((a, b) => b[1] - a[1]);
+  const byFile = new Map<string, number>();
+  for (const [k, v] of rows) {
+    const file = k.startsWith("blk ") ? k : k.split(":")[0].split(" ")[0];
+    byFile.set(file, (byFile.get(file) ?? 0) + v);
+  }
+  const total = rows.reduce((a, [, v]) => a + v, 0);
+  console.log(`    ${contract} own gas ${total} by source file (depth ${depth}; its parts and inlined libraries):`);
+  if (!process.env.BENCH_PCPROFILE_BLOCK) {
+    for (const [k, v] of [...byFile.entries()].sort((a, b) => b[1] - a[1])) {
+      console.log(`      ${String(v).padStart(7)} ${String(Math.round((100 * v) / total)).padStart(3)}%  ${k}`);
+    }
+  }
   console.log(`    ${contract} own gas by source function (depth ${depth}):`);
   if (ops.size) console.log(`      ops: ${[...ops.entries()].sort((a, b) => b[1] - a[1]).map(([o, g]) => `${o} ${g}`).join(", ")}`);
   for (const [k, v] of rows.slice(0, process.env.BENCH_PCPROFILE_BLOCK ? 400 : process.env.BENCH_PCPROFILE_FINE ? 45 : 25)) console.log(`      ${String(v).padStart(7)}  ${k}`);

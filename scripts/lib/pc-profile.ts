@@ -14,13 +14,15 @@ const ART = fileURLToPath(new URL("../../artifacts/", import.meta.url));
 
 interface Frame {
   to: string;
+  gasUsed: string;
   calls?: Frame[];
 }
 
 interface Loaded {
   codeLength: number;
   pcToIndex: Map<number, number>;
-  map: { s: number; l: number; f: number }[];
+  /** Source map entries: offset, length, file index and jump type ("i" into a function, "o" out, "-"). */
+  map: { s: number; l: number; f: number; j: string }[];
   sources: Map<number, { path: string; text: string }>;
 }
 
@@ -55,14 +57,15 @@ function loadFrom(contract: string, codeLength: number): Loaded {
         const op = code[pc];
         pc += op >= 0x60 && op <= 0x7f ? op - 0x5e : 1;
       }
-      const map: { s: number; l: number; f: number }[] = [];
-      let s = 0, len = 0, fi = 0;
+      const map: { s: number; l: number; f: number; j: string }[] = [];
+      let s = 0, len = 0, fi = 0, j = "-";
       for (const e of (c.evm.deployedBytecode.sourceMap as string).split(";")) {
         const parts = e.split(":");
         if (parts[0]) s = Number(parts[0]);
         if (parts[1]) len = Number(parts[1]);
         if (parts[2]) fi = Number(parts[2]);
-        map.push({ s, l: len, f: fi });
+        if (parts[3]) j = parts[3];
+        map.push({ s, l: len, f: fi, j });
       }
       const input = JSON.parse(readFileSync(`${ART}build-info/${f.replace(".output", "")}`, "utf8")).input;
       const sources = new Map<number, { path: string; text: string }>();
@@ -75,13 +78,29 @@ function loadFrom(contract: string, codeLength: number): Loaded {
   throw new Error(`no build info for ${contract} with ${codeLength} bytes of code`);
 }
 
+/** Whether a source-map key names no function: the contract as a whole or compiler-generated code. */
+const unplaced = (key: string) => key === "(generated)" || key.includes(":(top)");
+
+/** Offsets and names of a source's function and modifier headers (comments blanked first), cached. */
+const headers = new Map<string, { at: number; name: string }[]>();
+function headersOf(src: { path: string; text: string }): { at: number; name: string }[] {
+  let h = headers.get(src.path);
+  if (h === undefined) {
+    // blank comments (same length, so offsets hold) so that "function" in prose is not a header
+    const code = src.text.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, " "));
+    h = [...code.matchAll(/\b(?:function|modifier)\s+(\w+)/g)].map((x) => ({ at: x.index!, name: x[1] }));
+    headers.set(src.path, h);
+  }
+  return h;
+}
+
+/** "File.sol:function": the last function or modifier header at or before `offset`, else "File.sol:(top) …". */
 function fnAt(src: { path: string; text: string } | undefined, offset: number): string {
   if (!src) return "(generated)";
-  const head = src.text.lastIndexOf("function ", offset);
   const file = src.path.split("/").pop();
-  if (head < 0) return `${file}:(top) ${src.text.slice(offset, offset + 30).replace(/\s+/g, " ")}`;
-  const name = src.text.slice(head + 9, src.text.indexOf("(", head));
-  return `${file}:${name}`;
+  const head = headersOf(src).findLast((x) => x.at <= offset);
+  if (head === undefined) return `${file}:(top) ${src.text.slice(offset, offset + 30).replace(/\s+/g, " ")}`;
+  return `${file}:${head.name}`;
 }
 
 /**
@@ -99,14 +118,18 @@ export async function pcProfile(
   const trace = (await provider.request({
     method: "debug_traceTransaction",
     params: [hash, { disableStorage: true, disableMemory: true, disableStack: true }],
-  })) as { structLogs: { pc: number; op: string; gasCost: number; depth: number }[] };
+  })) as { structLogs: { pc: number; op: string; gas: number; gasCost: number; depth: number }[] };
   // Which contract runs each step: the call tracer's frames in call order (depth-first) are the
   // order in which the struct log enters deeper frames; a frame counts only if its code is
   // `contract`'s (same length: immutables do not change it).
   const tree = (await provider.request({ method: "debug_traceTransaction", params: [hash, { tracer: "callTracer" }] })) as Frame;
   const order: string[] = [];
-  const walk = (f: Frame) => { order.push(f.to); for (const c of f.calls ?? []) walk(c); };
+  const nodes: Frame[] = [];
+  const walk = (f: Frame) => { order.push(f.to); nodes.push(f); for (const c of f.calls ?? []) walk(c); };
   walk(tree);
+  // A call's own cost (account access, memory, value) is the gas its frame lost across the call
+  // less what the callee used; the struct log's gasCost of a CALL holds the gas forwarded instead.
+  let pendingCall: { key: string; gasBefore: number; node: number } | undefined;
   const codeLen = new Map<string, number>();
   for (const a of new Set([...order, ...(address ? [address] : [])])) {
     codeLen.set(a, ((await provider.request({ method: "eth_getCode", params: [a, "latest"] })) as string).length / 2 - 1);
@@ -119,21 +142,45 @@ export async function pcProfile(
   let blk = 0;
   const ops = new Map<string, number>(); // BENCH_PCPROFILE_OPS=<key text>: opcodes of those rows
   const base = trace.structLogs[0]?.depth ?? 0; // the top frame's depth (0 or 1 by tracer)
+  // Internal functions the optimizer kept as functions: a JUMP marked "i" enters one (named by the
+  // source of its first instruction), a JUMP marked "o" leaves it. Via-IR code maps many opcodes
+  // (storage access, ABI coding, the dispatch) to the contract as a whole; they are charged to the
+  // innermost such function that is running, else to the entry point's own code ("(top)").
+  const fnStack: string[] = [];
+  let entering = false;
   for (const s of trace.structLogs) {
     while (stack.length > s.depth - base + 1) stack.pop();
     while (stack.length < s.depth - base + 1) stack.push(order[next++] ?? "");
     if (s.depth !== depth || codeLen.get(stack[stack.length - 1]) !== want) continue;
+    if (pendingCall !== undefined) {
+      // back from the call: a callee without code (no steps of its own) did not consume its node
+      if (next === pendingCall.node) next++;
+      const callCost = pendingCall.gasBefore - s.gas - Number(nodes[pendingCall.node]?.gasUsed ?? 0);
+      by.set(pendingCall.key, (by.get(pendingCall.key) ?? 0) + callCost);
+      pendingCall = undefined;
+    }
     if (s.op === "JUMPDEST") blk = s.pc;
     const idx = l.pcToIndex.get(s.pc);
     const m = idx === undefined ? undefined : l.map[idx];
     const src = m === undefined || m.f < 0 ? undefined : l.sources.get(m.f);
     // BENCH_PCPROFILE_FINE=1: by source range (the expression) instead of by function
-    const key = process.env.BENCH_PCPROFILE_BLOCK ? `blk ${blk}` : src === undefined || m === undefined ? "(generated)"
+    const own = src === undefined || m === undefined ? "(generated)" : fnAt(src, m.s);
+    if (entering) {
+      fnStack.push(own);
+      entering = false;
+    }
+    const enclosing = [...fnStack].reverse().find((k) => !unplaced(k));
+    const placed = unplaced(own) && enclosing !== undefined ? enclosing : own;
+    if (s.op === "JUMP" && m?.j === "i") entering = true;
+    if (s.op === "JUMP" && m?.j === "o") fnStack.pop();
+    const key = process.env.BENCH_PCPROFILE_BLOCK ? `blk ${blk}` : src === undefined || m === undefined ? placed
       : process.env.BENCH_PCPROFILE_FINE
         ? `${fnAt(src, m.s).split(" ")[0]} @${m.s}+${m.l}: ${src.text.slice(m.s, m.s + Math.min(m.l, 60)).replace(/\s+/g, " ")}`
-        : fnAt(src, m.s);
-    // a call's cost includes its callee's gas: count the access part only
-    const cost = ["CALL", "STATICCALL", "DELEGATECALL"].includes(s.op) ? Math.min(s.gasCost, 2600) : s.gasCost;
+        : placed;
+    // a call's gasCost holds the gas it forwards: its own cost is counted when the frame resumes
+    const isCall = ["CALL", "STATICCALL", "DELEGATECALL"].includes(s.op);
+    if (isCall) pendingCall = { key, gasBefore: s.gas, node: next };
+    const cost = isCall ? 0 : s.gasCost;
     by.set(key, (by.get(key) ?? 0) + cost);
     const only = process.env.BENCH_PCPROFILE_OPS;
     if (only && key.includes(only)) ops.set(s.op, (ops.get(s.op) ?? 0) + cost);

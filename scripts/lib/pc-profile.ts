@@ -98,7 +98,7 @@ function headersOf(src: { path: string; text: string }): { at: number; name: str
 function fnAt(src: { path: string; text: string } | undefined, offset: number): string {
   if (!src) return "(generated)";
   const file = src.path.split("/").pop();
-  const head = headersOf(src).findLast((x) => x.at <= offset);
+  const head = [...headersOf(src)].reverse().find((x) => x.at <= offset);
   if (head === undefined) return `${file}:(top) ${src.text.slice(offset, offset + 30).replace(/\s+/g, " ")}`;
   return `${file}:${head.name}`;
 }

@@ -34,7 +34,7 @@ type BoundFilters = {
 
 /** The core bound to one market id. */
 export type MarketHandle = Omit<Clearinghouse, MarketFn | keyof Renamed | "connect" | "filters"> & {
-  [K in MarketFn]: Bound<Clearinghouse[K]>;
+  [K in Exclude<MarketFn, keyof Renamed>]: Bound<Clearinghouse[K]>;
 } & {
   [K in keyof Renamed]: Bound<Clearinghouse[Renamed[K]]>;
 } & {

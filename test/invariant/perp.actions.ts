@@ -21,7 +21,7 @@ const FLAG_BORROW_WITHDRAWALS = 1n << 193n;
 const LIQUIDITY_BPS = 30n;
 const BASIS_BPS = 115n; // the default basis charge (scripts/lib/deploy-perp.ts)
 const FLOOR_BPS = 20n; // the deploy default: at most half the basis charge
-/** Slack for the rounding of the Atlas formulas (each divUp / floorDiv is one wei). */
+/** Slack for the rounding of the ATLAS formulas (each divUp / floorDiv is one wei). */
 const ROUNDING_WEI = 64n;
 
 const MARGIN_ERRORS = ["InsufficientMargin", "InsufficientBalance", "InsufficientCash", "BorrowCapExceeded"];

@@ -172,7 +172,7 @@ export function checkSnap(s: Snap) {
   }
 }
 
-/** A reverted transaction changes nothing (funding owed and Atlas values move with the clock). */
+/** A reverted transaction changes nothing (funding owed and ATLAS values move with the clock). */
 export function checkUnchanged(s: Snap, prev: Snap, label: string) {
   const strip = (x: Snap) => ({ ...x, maint: [], perps: x.perps.map((m) => ({ ...m, rows: m.rows.map((r) => ({ ...r, owed: 0n })) })) });
   const j = (x: Snap) => JSON.stringify(strip(x), (_k, v) => (typeof v === "bigint" ? v.toString() : v));

@@ -1,7 +1,7 @@
 // The worked example of docs/RISK.md ("Worked example: a basis trade"), built on chain with the
 // perp fixture's parameters. Every figure the page prints is asserted here to the wei: the
 // intermediate scenario values through a bigint model of AtlasMath, the totals straight from
-// Atlas, so the page cannot drift from the contract.
+// the core's ATLAS views, so the page cannot drift from the contract.
 import { expect } from "chai";
 import { OrderKind, Side, encodeOrder } from "../../sdk/src/math/order.ts";
 import { createPerpMarket } from "../../scripts/lib/deploy-perp.ts";

@@ -18,21 +18,21 @@ import { createSpotMarket, deployProtocol, deployToken } from "../../scripts/lib
 import { deployMargin, UNCAPPED } from "../../scripts/lib/deploy-margin.ts";
 import {
   AccessManager__factory,
-  Atlas__factory,
   AtlasLens__factory,
   Clearinghouse__factory,
   LendingVault__factory,
   MockERC20__factory,
   OracleRouter__factory,
-  SpotMarket__factory,
 } from "../../types/ethers-contracts/index.js";
 
 export const WAD = 10n ** 18n;
 export const chIface = new Interface(Clearinghouse__factory.abi);
-export const spotIface = new Interface(SpotMarket__factory.abi);
+/** The spot book is a market of the core (its functions take the market id first). */
+export const spotIface = chIface;
 /** The LendingVault (ERC-4626 for outside lenders) of each pool. */
 export const poolIface = new Interface(LendingVault__factory.abi);
-export const atlasIface = new Interface(Atlas__factory.abi);
+/** ATLAS's views (riskOf, initialValue, maintenanceValue, liquidationQuote) are the core's. */
+export const atlasIface = chIface;
 export const lensIface = new Interface(AtlasLens__factory.abi);
 export const oracleIface = new Interface(OracleRouter__factory.abi);
 export const tokenIface = new Interface(MockERC20__factory.abi);

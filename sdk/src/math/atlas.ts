@@ -768,11 +768,14 @@ export function entry(s: AtlasSnapshot, p: AtlasPosition): Entry {
   return x;
 }
 
-/** `RiskLib._slot`: index of `token` among the entries, appending a bare one (amount 0) if absent. */
+/**
+ * `RiskLib._slot`: index of `token` among the entries, appending a bare one if absent: amount 0 and
+ * no borrow rate (it owes nothing; the core reads no pool for it).
+ */
 function slot(s: AtlasSnapshot, e: Entry[], token: Address): number {
   const i = e.findIndex((x) => isAddressEqual(x.token, token));
   if (i >= 0) return i;
-  e.push(entry(s, emptyPosition(token)));
+  e.push({ ...entry(s, emptyPosition(token)), borrowRateWad: 0n });
   return e.length - 1;
 }
 

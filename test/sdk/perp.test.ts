@@ -133,7 +133,12 @@ describe("sdk perps", () => {
     await w.dave.placeOrderSync({ marketId: m, side: Side.Ask, tick: 300_000n, lots: 100n });
     await w.bob.placeOrderSync({ marketId: m, side: Side.Bid, tick: 300_000n, lots: 300n, kind: OrderKind.Ioc });
     await w.push("weth", 2_000n * 10n ** 18n);
-    await w.alice.liquidatePerpSync({ marketId: m, owner: w.bob.account.address, lots: 250n });
+    const liq = await w.alice.liquidatePerpSync({ marketId: m, owner: w.bob.account.address, lots: 250n });
+    // PositionLiquidated of this market, decoded from the core's logs: alice bought bob's long
+    expect(liq.lots).to.equal(250n);
+    expect(liq.spotAtoms).to.equal(0n);
+    expect(liq.priceAtoms).to.be.greaterThan(0n);
+    expect((await w.alice.getPosition({ marketId: m })).sizeLots).to.equal(250n);
     const r = await w.carol.resolveBankruptcySync({ marketId: m, owner: w.bob.account.address });
     expect(r.resolver).to.equal(accountId(w.carol.account.address));
     expect(r.lots).to.equal(50n);

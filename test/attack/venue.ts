@@ -11,7 +11,7 @@
 // the core bound to its market id.
 import type { ContractTransactionReceipt as BookReceipt, Interface, Signer } from "ethers";
 import { createPerpMarket, type PerpMarketConfig } from "../../scripts/lib/deploy-perp.ts";
-import type { PerpMarket, SpotMarket } from "../../scripts/lib/market.ts";
+import { marketHandle, type PerpMarket, type SpotMarket } from "../../scripts/lib/market.ts";
 import { acctOf, deployMarginFixture, deposit as depositFx, mined, refreshPrices, sameTime as sameTimeFx, setPrice as setPriceFx, warp as warpFx, WAD, E6, E8, E18, USDC_TICK, WETH_LOT } from "../unit/margin._helpers.ts";
 import { encodeOrder, cancelClientIdOp as bookCancelClientIdOp, placeOp as bookPlaceOp, type OrderParams } from "../../sdk/src/math/order.ts";
 import { createSpotMarket, GUARDIAN_ROLE } from "../../scripts/lib/deploy.ts";
@@ -166,7 +166,8 @@ export async function listHookToken(v: Venue) {
   }
   await mined(pool.connect(v.lender).deposit(100_000n * E18, v.lender.address));
   v.prices.set(H, 10n * WAD);
-  return { hook, H, pool, market: withMarketCalldata(market) };
+  // `market` builds a callback's calldata with its id (`market.interface.encodeFunctionData`); `book` is the plain handle
+  return { hook, H, pool, market: withMarketCalldata(market), book: market };
 }
 
 /** What a callback's calldata is built with: a core function's name and its arguments after the market id. */
@@ -678,3 +679,38 @@ export async function freshPool(v: Venue) {
   const donate = (who: Who, atoms: bigint) => mined(token.connect(who).transfer(chAddr, atoms));
   return { token, pool, donate };
 }
+
+// ---- several markets in one core (test/attack/core-markets.test.ts) ----
+
+/** The core bound to any market id, one no market has too. */
+export const marketById = (v: Venue, id: bigint): SpotMarket => marketHandle(v.ch, id);
+
+/** `who` places an order on book `m` (any market: the order word's units are the book's). */
+export const orderOn = (v: Venue, who: Who, o: OrderParams, m: Book) => placePerp(m, who, o);
+
+/** `by` cancels `who`'s orders `orderIds` on book `m` for a liquidation (anyone may, once `who` is liquidatable). */
+export const cancelForLiquidation = (v: Venue, by: Who, who: { address: string }, orderIds: bigint[], m: Book = v.market, sub = 0n) =>
+  mined(m.connect(by).cancelForLiquidation(who.address, sub, orderIds));
+
+/** `by` sweeps `who`'s pocket on spot book `m` into `who`'s balance (anyone may). */
+export const sweepPocket = (v: Venue, by: Who, who: { address: string }, m: Book = v.market, sub = 0n) =>
+  mined(m.connect(by).sweep(who.address, sub));
+
+/** `by` settles `who`'s perp cash on perp market `m` into `who`'s balance (anyone may). */
+export const settlePerp = (v: Venue, by: Who, who: { address: string }, m: Book = v.ethPerp, sub = 0n) =>
+  mined(v.ch.connect(by).settlePerp(m.marketId, who.address, sub));
+
+/** `by` takes over `who`'s bankrupt perp position on `m` (`resolveBankruptcy`). */
+export const resolveBankruptcy = (v: Venue, by: Who, who: { address: string }, m: Book = v.ethPerp, sub = 0n) =>
+  mined(v.ch.connect(by).resolveBankruptcy(m.marketId, acctOf(who, sub), 0));
+
+/** `who`'s pocket on book `m` (atoms; a perp book's pocket reads as its spot shape: zeros). */
+export async function pocketOn(v: Venue, who: { address: string }, m: Book, sub = 0n) {
+  const [lockedBase, lockedQuote, unsweptBase, unsweptQuote, openOrders] = await m.pocketOf(who.address, sub);
+  return { lockedBase, lockedQuote, unsweptBase, unsweptQuote, openOrders };
+}
+
+/** `who`'s whole perp position on `m`: size, entry, cash, funding owed, open bid and ask lots. */
+export const perpPositionOf = async (v: Venue, who: { address: string }, m: Book = v.ethPerp, sub = 0n) => [
+  ...(await v.ch.perpPositionOf(m.marketId, acctOf(who, sub))),
+];

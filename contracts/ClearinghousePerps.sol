@@ -59,17 +59,7 @@ abstract contract ClearinghousePerps is ClearinghouseMarkets {
         require(q.id != 0, AssetNotListed(p.quote));
         RiskLib.Config memory rc = _riskConfig;
         require(rc.oracle != address(0), NoRiskEngine());
-        marketId = _nextMarketId();
-        _checkPerpBounds(marketId, p.basisBps, p.maxPremiumBps, p.floorBps, rc.initialScaleBps, liquidationParams.capShareBps);
-        _initPerpMarket(marketId, p, u.decimals, q.decimals);
-        _perpMarketMask |= uint64(1 << (marketId - 1)); // marketId ≤ 64
-        emit PerpMarketCreated(marketId, p);
-    }
-
-    /// @dev Creates perp market `marketId` from `p`: its constants, book, and funding state.
-    function _initPerpMarket(uint256 marketId, PerpMarketParams calldata p, uint8 baseDecimals, uint8 quoteDecimals)
-        internal
-    {
+        // the hard bounds first, then the bounds against the venue's risk parameters (docs/RISK.md)
         require(
             p.underlying != p.quote && p.lotSize != 0 && p.lotSize < (1 << 96) && p.tickSize != 0 && p.minLots != 0
                 && p.minLots < (1 << 48) && p.maxMakerFeeBps <= 100 && p.oiCapLots != 0 && p.oiCapLots < (1 << 63)
@@ -78,18 +68,23 @@ abstract contract ClearinghousePerps is ClearinghouseMarkets {
                 && p.basisBps <= 1000 && p.floorBps <= 1000 && p.impactNotionalUsd < (1 << 32),
             InvalidMarketParams()
         );
-        require(
-            quoteDecimals <= MAX_QUOTE_DECIMALS, QuoteDecimalsUnsupported(quoteDecimals, MAX_QUOTE_DECIMALS)
-        );
+        require(q.decimals <= MAX_QUOTE_DECIMALS, QuoteDecimalsUnsupported(q.decimals, MAX_QUOTE_DECIMALS));
+        marketId = _nextMarketId();
+        _checkPerpBounds(marketId, p.basisBps, p.maxPremiumBps, p.floorBps, rc.initialScaleBps, liquidationParams.capShareBps);
         Market storage m = _markets[marketId];
-        // safe casts: lot size and impact notional checked above, market id ≤ 64 (the caller's cap)
-        _initBook(m, marketId, p.underlying, p.quote, p.lotSize, p.tickSize, p.minLots, p.makerFeeBps, p.takerFeeBps, p.maxMakerFeeBps, true);
+        // safe casts: lot size and impact notional checked above, market id ≤ 64 (`_nextMarketId`)
+        _initBook(
+            m, marketId, p.underlying, p.quote, p.lotSize, p.tickSize, p.minLots, p.makerFeeBps, p.takerFeeBps,
+            p.maxMakerFeeBps, true
+        );
         (m.liquidityBps, m.basisBps, m.floorBps, m.maxPremiumBps, m.impactNotionalUsd) =
             (p.liquidityBps, p.basisBps, p.floorBps, p.maxPremiumBps, uint32(p.impactNotionalUsd));
         (m.oiCapLots, m.positionCapLots, m.interestPpmPerHour, m.fundingClampPpm, m.fundingCapPpm) =
             (p.oiCapLots, p.positionCapLots, p.interestPpmPerHour, p.fundingClampPpm, p.fundingCapPpm);
-        (m.baseDecimals, m.quoteDecimals) = (baseDecimals, quoteDecimals);
+        (m.baseDecimals, m.quoteDecimals) = (u.decimals, q.decimals);
         PerpLib.initialize(m.perp);
+        _perpMarketMask |= uint64(1 << (marketId - 1)); // marketId ≤ 64
+        emit PerpMarketCreated(marketId, p);
     }
 
     // ------------------------------------------------------------------ settlement

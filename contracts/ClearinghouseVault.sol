@@ -460,7 +460,7 @@ abstract contract ClearinghouseVault is IClearinghouse, ClearinghouseLending {
     // ------------------------------------------------------------------ ATLAS (RiskLib)
 
     /// @dev One gather from this contract's storage (and the markets' and oracle's answers) and one
-    /// `AtlasMath.risk` pass (`mode` as there). Reverts NoRiskEngine before `setRiskEngine`.
+    /// `AtlasMath.risk` pass (`mode` as there). Reverts NoRiskEngine before `setRiskParams`.
     function _valuation(AccountId account, address extra, uint256 mode)
         internal
         view

@@ -81,7 +81,7 @@ export async function buildBreadthWorld(w: World, m: MarginWorld, p: PerpWorld):
     const token = await t.getAddress();
     labelAddress(token, symbol);
     await listPricedAsset(w, m, token, NEW_PRICE_WAD);
-    const market = await createPerpMarket(w.protocol, m, p.liquidator, {
+    const market = await createPerpMarket(w.protocol, {
       underlying: token,
       quote: U,
       lotSize: 10n ** 17n,
@@ -90,7 +90,6 @@ export async function buildBreadthWorld(w: World, m: MarginWorld, p: PerpWorld):
       takerFeeBps: 5n,
       maxMakerFeeBps: 2n,
     });
-    labelAddress(await market.getAddress(), `PerpMarket(${symbol}-PERP)`);
     newTokens.push(t);
     newBooks.push({ symbol: `${symbol}-PERP`, market, underlying: t, backstopAsk: NEW_BACKSTOP_ASK, backstopBid: NEW_BACKSTOP_BID });
   }

@@ -1,5 +1,5 @@
-// The margin layer on top of the warmed-up spot world of bench-world.ts: the oracle, Atlas and a
-// lending pool for each of five assets (deployMargin), and the accounts the margin scenarios of
+// The margin layer on top of the warmed-up spot world of bench-world.ts: the oracle, ATLAS's
+// parameters in the core and a lending pool for each of five assets (deployMargin), and the accounts the margin scenarios of
 // bench-margin.ts measure. Conditions, as for the spot scenarios:
 // - every trading account below deposited, traded once as maker and once as taker on the
 //   WETH/USDC book, and (except the account to be liquidated) keeps a background bid;
@@ -125,7 +125,7 @@ export async function buildMarginWorld(w: World): Promise<MarginWorld> {
     labelAddress(token, symbol);
   }
   const margin = await deployMargin(w.protocol, list);
-  labelAddress(await margin.atlas.getAddress(), "Atlas");
+  labelAddress(await margin.lens.getAddress(), "AtlasLens");
   labelAddress(await margin.oracle.getAddress(), "OracleRouter");
   for (const [sym, pool] of Object.entries(margin.pools)) labelAddress(await pool.getAddress(), `LendingVault(${sym})`);
 

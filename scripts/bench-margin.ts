@@ -1,4 +1,4 @@
-// The margin scenarios (issue 3): lending, borrowing, the Atlas valuation, a margin take and a
+// The margin scenarios (issue 3): lending, borrowing, the ATLAS valuation (the core's view), a margin take and a
 // partial liquidation, on the world of bench-margin-world.ts (built on first use, after the
 // spot scenarios). Each starts from the clean book and leaves it clean.
 import type { Signer } from "ethers";
@@ -91,9 +91,9 @@ async function lending(w: World): Promise<Result> {
 
 // ---------------------------------------------------------------- valuation
 
-/** eth_estimateGas of Atlas.riskOf (or initialValue) for an account: every read cold. */
+/** eth_estimateGas of the core's riskOf (or initialValue) for an account: every read cold. */
 async function estimate(w: World, m: MarginWorld, fn: "riskOf" | "initialValue", who: Signer): Promise<Figures> {
-  // the Clearinghouse's views: the valuation its margin checks run (RiskLib; Atlas's before stage 3)
+  // the core's views: the valuation its margin checks run (RiskLib; the Atlas contract's before issue #14 stage 3)
   const gas = Number(await w.ch[fn].estimateGas(await id(who)));
   // A view: no storage, no logs; MegaETH's extra calldata charge is the same for every account.
   return { gas, megaethGas: gas, newSlots: 0, eventBytes: 0 };

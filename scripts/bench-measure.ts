@@ -84,6 +84,12 @@ export function calldataBytes(input: string): { zero: number; nonZero: number } 
   return { zero, nonZero };
 }
 
+let coreAddress: string | undefined;
+/** The core's address, for BENCH_PROFILE's attribution of its gas to source files and functions. */
+export function setCoreAddress(address: string): void {
+  coreAddress = address;
+}
+
 /** Waits for `tx` (which must succeed) and reads its figures; BENCH_PROFILE also prints where its gas went. */
 export async function measure(provider: RequestProvider, tx: TransactionResponse, label: string): Promise<Figures> {
   const receipt = await tx.wait();
@@ -102,11 +108,13 @@ export async function measure(provider: RequestProvider, tx: TransactionResponse
   if (profiles(label)) {
     console.log(`${label}: gas ${gas}, new slots ${fig.newSlots}, ${topics} topics, ${dataBytes} log bytes`);
     console.log(await profile(provider, tx.hash, gas, tx.data));
-    // BENCH_PCPROFILE=Contract[:depth]: that contract's own gas by source function
-    const pc = process.env.BENCH_PCPROFILE;
-    if (pc) {
+    // the core's own gas by source file and function (its parts and libraries); BENCH_PCPROFILE=
+    // Contract[:depth] picks another contract (its build found by the code length of the first
+    // frame's callee), BENCH_PCPROFILE=0 skips it
+    const pc = process.env.BENCH_PCPROFILE ?? "Clearinghouse";
+    if (pc !== "0") {
       const [name, depth] = pc.split(":");
-      await pcProfile(provider, tx.hash, name, Number(depth ?? 1));
+      await pcProfile(provider, tx.hash, name, Number(depth ?? 1), name === "Clearinghouse" ? coreAddress : undefined);
     }
   }
   return fig;

@@ -1,5 +1,6 @@
-// The perp layer on top of the margin world of bench-margin-world.ts: a PerpLiquidator and four
-// perp markets (ETH-PERP, BTC-PERP, LINK-PERP, UNI-PERP on the margin world's priced assets),
+// The perp layer on top of the margin world of bench-margin-world.ts: four perp markets in the core
+// (ETH-PERP, BTC-PERP, LINK-PERP, UNI-PERP on the margin world's priced assets; the core is also
+// their liquidator, `liquidatePerp`),
 // and the accounts the perp scenarios of bench-perp.ts measure. Conditions, as for the spot keys:
 // - fees non-zero (maker 1 bps, taker 5 bps, maker fee bound 2 bps);
 // - every trading account holds USDC collateral, has traded on ETH-PERP as maker and as taker,
@@ -10,10 +11,10 @@
 // - every tick a scenario uses had its queue slots used and its level emptied before; all sit in
 //   one bitmap leaf word, as in bench-world.ts.
 import type { Signer } from "ethers";
-import { createPerpMarket, deployPerpLiquidator } from "./lib/deploy-perp.ts";
-import type { MockERC20, PerpLiquidator, PerpMarket } from "../types/ethers-contracts/index.js";
+import { createPerpMarket } from "./lib/deploy-perp.ts";
+import type { MockERC20 } from "../types/ethers-contracts/index.js";
+import type { PerpMarket } from "./lib/market.ts";
 import { encodeOrder, Side, OrderKind } from "../sdk/src/math/order.ts";
-import { labelAddress } from "./bench-profile.ts";
 import { type World, done } from "./bench-world.ts";
 import { type MarginWorld, USDC_UNIT, fund, wallet } from "./bench-margin-world.ts";
 
@@ -33,7 +34,6 @@ export interface PerpBook {
 }
 
 export interface PerpWorld {
-  liquidator: PerpLiquidator;
   eth: PerpBook;
   btc: PerpBook;
   link: PerpBook;
@@ -65,7 +65,7 @@ export function perpPlacedIds(market: PerpMarket, logs: readonly { topics: reado
   const ids: bigint[] = [];
   for (const log of logs) {
     const parsed = market.interface.parseLog(log);
-    if (parsed?.name === "OrderPlaced") ids.push(parsed.args.orderId as bigint);
+    if (parsed?.name === "OrderPlaced" && parsed.args.marketId === market.marketId) ids.push(parsed.args.orderId as bigint);
   }
   return ids;
 }
@@ -96,18 +96,15 @@ export async function settleAll(p: PerpWorld): Promise<void> {
 export async function buildPerpWorld(w: World, m: MarginWorld): Promise<PerpWorld> {
   const [weth, usdc, wbtc, link, uni] = m.assets;
   const U = await usdc.getAddress();
-  const liquidator = await deployPerpLiquidator(w.protocol);
-  labelAddress(await liquidator.getAddress(), "PerpLiquidator");
   const fees = { makerFeeBps: 1n, takerFeeBps: 5n, maxMakerFeeBps: 2n };
   const mk = async (symbol: string, t: MockERC20, lotSize: bigint, ask: bigint, bid: bigint): Promise<PerpBook> => {
-    const market = await createPerpMarket(w.protocol, m, liquidator, {
+    const market = await createPerpMarket(w.protocol, {
       underlying: await t.getAddress(),
       quote: U,
       lotSize,
       tickSize: 10n,
       ...fees,
     });
-    labelAddress(await market.getAddress(), `PerpMarket(${symbol})`);
     return { symbol, market, underlying: t, backstopAsk: ask, backstopBid: bid };
   };
   // lot value at the index: ETH 0.001 × $3,000, BTC 0.0001 × $60,000, LINK 0.1 × $15, UNI 0.1 × $8
@@ -119,7 +116,6 @@ export async function buildPerpWorld(w: World, m: MarginWorld): Promise<PerpWorl
 
   const ws = await Promise.all(Array.from({ length: 18 }, (_, n) => wallet(w, n, "perp")));
   const p: PerpWorld = {
-    liquidator,
     eth,
     btc,
     link: lnk,

@@ -1,5 +1,6 @@
 // The perp scenarios (issue 4): placing, cancelling and taking on ETH-PERP, the ATLAS valuation of
-// a four-underlying spot + perp book, and a PerpLiquidator liquidation, on the world of
+// a four-underlying spot + perp book, and a perp liquidation by the core (`liquidatePerp`; the
+// PerpLiquidator contract's before issue #14 stage 4), on the world of
 // bench-perp-world.ts (built on first use, after the margin scenarios). Each starts from the clean
 // perp book (backstops and background bids only) and leaves it clean.
 import type { Signer } from "ethers";
@@ -147,13 +148,13 @@ async function perpValuation(w: World): Promise<Result> {
 
 // ---------------------------------------------------------------- liquidation
 
-/** Largest lot count `PerpLiquidator.liquidate` accepts now (bisection on eth_call), or 0. */
-async function maxLots(p: PerpWorld, account: string, size: bigint): Promise<bigint> {
-  const market = await p.eth.market.getAddress();
+/** Largest lot count the core's `liquidatePerp` accepts now (bisection on eth_call), or 0. */
+async function maxLots(w: World, p: PerpWorld, account: string, size: bigint): Promise<bigint> {
+  const marketId = p.eth.market.marketId;
   const ok = async (lots: bigint) =>
-    p.liquidator
+    w.ch
       .connect(p.perpLiquidator)
-      .liquidate.staticCall(market, account, lots, 0, false)
+      .liquidatePerp.staticCall(marketId, account, lots, 0, false)
       .then(() => true)
       .catch(() => false);
   let [lo, hi] = [0n, size];
@@ -187,11 +188,11 @@ async function perpLiquidation(w: World): Promise<Result> {
   await elapse(w, 300);
   await refreshPrices(w, m);
   const [size] = await p.eth.market.positionOf(account);
-  const most = await maxLots(p, account, size);
+  const most = await maxLots(w, p, account, size);
   if (most === 0n) throw new Error("no perp liquidation possible");
-  const market = await p.eth.market.getAddress();
+  const marketId = p.eth.market.marketId;
   const { figs } = await measureFreshAndStale(w, m, "liquidation.perp", () =>
-    p.liquidator.connect(p.perpLiquidator).liquidate(market, account, (most * 9n) / 10n, 0, false),
+    w.ch.connect(p.perpLiquidator).liquidatePerp(marketId, account, (most * 9n) / 10n, 0, false),
   );
 
   m.priceWad.set(weth, before);
@@ -212,7 +213,7 @@ async function perpLiquidation(w: World): Promise<Result> {
 async function perpBankruptcy(w: World): Promise<Result> {
   const { m, p } = await start(w);
   const weth = await m.assets[0].getAddress();
-  const e = await createPerpMarket(w.protocol, m, p.liquidator, {
+  const e = await createPerpMarket(w.protocol, {
     underlying: weth,
     quote: await m.assets[1].getAddress(),
     lotSize: 10n ** 15n,
@@ -221,7 +222,6 @@ async function perpBankruptcy(w: World): Promise<Result> {
     takerFeeBps: 5n,
     maxMakerFeeBps: 2n,
   });
-  const market = await e.getAddress();
   const b = await wallet(w, 18, "perp");
   await fund(w, b, m.assets[1], 600n * USDC_UNIT);
   await perpRest(e, p.anchor, order(Side.Ask, 300_000n, 1_000n));
@@ -230,9 +230,9 @@ async function perpBankruptcy(w: World): Promise<Result> {
   const before = m.priceWad.get(weth)!;
   m.priceWad.set(weth, (before * 70n) / 100n);
   await refreshPrices(w, m);
-  await done(p.liquidator.connect(p.perpLiquidator).liquidate(market, account, 900n, 0, false));
+  await done(w.ch.connect(p.perpLiquidator).liquidatePerp(e.marketId, account, 900n, 0, false));
   if (!(await w.ch.holdsNoAssets(account))) throw new Error("the bankrupt account still holds assets");
-  const tx = await p.liquidator.connect(p.anchor).resolveBankruptcy(market, account, 0);
+  const tx = await w.ch.connect(p.anchor).resolveBankruptcy(e.marketId, account, 0);
   const fig = await measure(w.provider, tx, "liquidation.bankruptcy");
   const [size] = await e.positionOf(account);
   if (size !== 0n) throw new Error(`bankruptcy left ${size} lots`);

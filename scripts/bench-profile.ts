@@ -2,18 +2,17 @@
 // reads (cold / warm), storage writes by kind, logs, hashing, external calls and the rest; then
 // the call tree with each frame's gas (with and without its callees) and storage counts, and the
 // gas per contract. Printed by the bench for every measured transaction when BENCH_PROFILE=1
-// (or BENCH_PROFILE=<text>: only for keys containing that text).
+// (or BENCH_PROFILE=<text>: only for keys containing that text). With the one core nearly every
+// gas unit is the core's own, so bench-measure.ts follows this with the core's gas by source file
+// (its parts and libraries) and by source function (lib/pc-profile.ts).
 import type { RequestProvider } from "./bench-measure.ts";
 import { calldataBytes } from "./bench-measure.ts";
 import {
-  Atlas__factory,
+  AtlasLens__factory,
   Clearinghouse__factory,
   LendingVault__factory,
   MockERC20__factory,
   OracleRouter__factory,
-  PerpLiquidator__factory,
-  PerpMarket__factory,
-  SpotMarket__factory,
 } from "../types/ethers-contracts/index.js";
 
 interface StructLog {
@@ -71,16 +70,7 @@ let selectors: Map<string, string> | undefined;
 function functionName(input: string): string {
   if (selectors === undefined) {
     selectors = new Map();
-    for (const f of [
-      Clearinghouse__factory,
-      SpotMarket__factory,
-      Atlas__factory,
-      LendingVault__factory,
-      OracleRouter__factory,
-      MockERC20__factory,
-      PerpMarket__factory,
-      PerpLiquidator__factory,
-    ]) {
+    for (const f of [Clearinghouse__factory, AtlasLens__factory, LendingVault__factory, OracleRouter__factory, MockERC20__factory]) {
       f.createInterface().forEachFunction((fn) => selectors!.set(fn.selector, fn.name));
     }
   }

@@ -11,9 +11,10 @@
 import { network } from "hardhat";
 import type { Signer, ContractTransactionResponse, TransactionReceipt } from "ethers";
 import { deployProtocol, deployToken, createSpotMarket, type Protocol } from "./lib/deploy.ts";
-import type { Clearinghouse, MockERC20, SpotMarket } from "../types/ethers-contracts/index.js";
+import type { Clearinghouse, MockERC20 } from "../types/ethers-contracts/index.js";
+import type { SpotMarket } from "./lib/market.ts";
 import { encodeOrder, Side, OrderKind } from "../sdk/src/math/order.ts";
-import type { RequestProvider } from "./bench-measure.ts";
+import { setCoreAddress, type RequestProvider } from "./bench-measure.ts";
 import { labelAddress } from "./bench-profile.ts";
 
 export const LOT_SIZE = 10n ** 15n; // 0.001 WETH
@@ -68,7 +69,7 @@ export function placedIds(w: World, receipt: TransactionReceipt): bigint[] {
   const ids: bigint[] = [];
   for (const log of receipt.logs) {
     const parsed = w.market.interface.parseLog(log);
-    if (parsed?.name === "OrderPlaced") ids.push(parsed.args.orderId as bigint);
+    if (parsed?.name === "OrderPlaced" && parsed.args.marketId === w.market.marketId) ids.push(parsed.args.orderId as bigint);
   }
   return ids;
 }
@@ -148,8 +149,9 @@ export async function buildWorld(): Promise<World> {
   };
 
   const chAddr = await ch.getAddress();
+  // the core: every book (this one is market id `market.marketId`), the vault, the pools and ATLAS
   labelAddress(chAddr, "Clearinghouse");
-  labelAddress(await market.getAddress(), "SpotMarket(WETH/USDC)");
+  setCoreAddress(chAddr);
   labelAddress(await weth.getAddress(), "WETH");
   labelAddress(await usdc.getAddress(), "USDC");
   for (const s of everyone) {

@@ -5,12 +5,17 @@
 //                             figure (gas, megaethGas, newSlots, eventBytes) of a key rose above
 //                             it (Hardhat's gas is deterministic, so no tolerance); writes nothing.
 // BENCH_CHECK=1 does the same as --check (for `hardhat run`, which does not pass arguments).
-// BENCH_PROFILE=1 also prints, per measured transaction, where its gas goes (bench-profile.ts);
+// BENCH_PROFILE=1 also prints, per measured transaction, where its gas goes (bench-profile.ts) and,
+// since every market lives in the one core, the core's own gas by source file (its parts and the
+// libraries inlined into it) and by source function (lib/pc-profile.ts);
 // BENCH_PROFILE=<text> does so only for keys containing <text> (e.g. BENCH_PROFILE=liquidation).
+// Every key keeps its name from before the core: spot.* and perp.* now call the core with a market
+// id, liquidation.perp and liquidation.bankruptcy the core's liquidatePerp / resolveBankruptcy
+// (PerpLiquidator's before issue #14 stage 4), sweep the core's sweep(marketId, ...).
 // BENCH_ONLY=<a,b> runs only the scenario functions named (e.g. BENCH_ONLY=lending,liquidation or
 // BENCH_ONLY=perpPlace,perpTakes)
 // and writes nothing: for working on one figure.
-// Scenarios: bench-scenarios.ts (spot book), bench-margin.ts (lending, Atlas, liquidation),
+// Scenarios: bench-scenarios.ts (spot book), bench-margin.ts (lending, the ATLAS valuation, liquidation),
 // bench-perp.ts (perp book, four-underlying ATLAS valuation, perp liquidation), bench-breadth.ts
 // (issue #14's series: 1–16 perp positions, 2–16 idle assets, and their slopes), then the book
 // griefing scenarios of bench-scenarios.ts (LATE_SCENARIOS: they move the clock).

@@ -2,11 +2,13 @@
 // BTC-PERP listed next to the spot books, a basis trade (USDC borrowed to buy spot WETH on the
 // spot book, ETH-PERP shorted against it) with its portfolio initial requirement beside plain
 // cross margin, funding over simulated hours from a pushed book premium, a WETH price shock and
-// a perp liquidation through the PerpLiquidator, then every account's Atlas values. Every figure
+// a perp liquidation by the core (`liquidatePerp`), then every account's ATLAS values (the core's
+// riskOf). Every figure
 // comes from the contracts; amounts are bigints printed as exact decimals.
 import type { ContractTransactionResponse, Signer, TransactionReceipt } from "ethers";
-import type { Atlas, AtlasLens, MockERC20, OracleRouter, PerpMarket, SpotMarket } from "../types/ethers-contracts/index.js";
-import { createPerpMarket, deployPerpLiquidator } from "./lib/deploy-perp.ts";
+import type { AtlasLens, Clearinghouse, MockERC20, OracleRouter } from "../types/ethers-contracts/index.js";
+import type { PerpMarket } from "./lib/market.ts";
+import { createPerpMarket } from "./lib/deploy-perp.ts";
 import type { Margin } from "./lib/deploy-margin.ts";
 import type { Protocol } from "./lib/deploy.ts";
 import { Side, OrderKind, placeOp, accountId, type OrderParams } from "../sdk/src/math/order.ts";
@@ -55,7 +57,8 @@ const ppmPercent = (ppm: bigint) => `${ratioToDecimal(ppm, 10_000n, 4)}%`;
 export async function perpStory(c: PerpStoryContext): Promise<void> {
   const { protocol, margin, section, send, mined, nameOf } = c;
   const ch = protocol.clearinghouse;
-  const atlas: Atlas = margin.atlas;
+  // ATLAS is the core's valuation: riskOf and maintenanceValue are the Clearinghouse's views
+  const atlas: Clearinghouse = margin.atlas;
   const lens: AtlasLens = margin.lens;
   const oracle: OracleRouter = margin.oracle;
   const [W, B, U] = await Promise.all([c.weth.getAddress(), c.wbtc.getAddress(), c.usdc.getAddress()]);
@@ -69,10 +72,9 @@ export async function perpStory(c: PerpStoryContext): Promise<void> {
     await c.pushAll();
   }
 
-  // ---- listing
-  const liquidator = await deployPerpLiquidator(protocol);
+  // ---- listing: each perp market a market id in the core, as the spot books
   const list = async (underlying: string, lotSize: bigint, sym: string, dec: number): Promise<MarketView> => {
-    const contract = await createPerpMarket(protocol, margin, liquidator, {
+    const contract = await createPerpMarket(protocol, {
       underlying,
       quote: U,
       lotSize,
@@ -81,11 +83,11 @@ export async function perpStory(c: PerpStoryContext): Promise<void> {
       takerFeeBps: 5n,
     });
     const units: MarketUnits = { lotSize, tickSize: 10n, baseDecimals: dec, quoteDecimals: 6 };
-    return { name: `${sym}-PERP`, base: sym, quote: "USDC", contract: contract as unknown as SpotMarket, units };
+    return { name: `${sym}-PERP`, base: sym, quote: "USDC", contract, units };
   };
   const ethPerp = await list(W, 10n ** 15n, "ETH", 18);
   const btcPerp = await list(B, 10n ** 4n, "BTC", 8);
-  const perp = (m: MarketView) => m.contract as unknown as PerpMarket;
+  const perp = (m: MarketView): PerpMarket => m.contract;
   const perps = [ethPerp, btcPerp];
 
   section("Perpetual markets");
@@ -100,17 +102,17 @@ export async function perpStory(c: PerpStoryContext): Promise<void> {
       `±${bps(BigInt(p.maxPremiumBps))}`,
       `${ppmPercent(BigInt(p.interestPpmPerHour))}/h, clamp ±${ppmPercent(BigInt(p.fundingClampPpm))}`,
       `${bps(BigInt(p.liquidityBps))} / ${bps(BigInt(p.basisBps))} / ${bps(BigInt(p.floorBps))}`,
-      await perp(m).getAddress(),
+      String(perp(m).marketId),
     ]);
   }
   console.log(
     renderTable(
-      ["market", "lot", "price step", "maker/taker", "premium bound", "interest, clamp", "liquidity/basis/floor", "address"],
+      ["market", "lot", "price step", "maker/taker", "premium bound", "interest, clamp", "liquidity/basis/floor", "market id"],
       rows,
     ),
   );
   console.log(
-    `Cash-settled in USDC against the oracle index; one PerpLiquidator (${await liquidator.getAddress()}) serves both.`,
+    `Cash-settled in USDC against the oracle index; both books live in the core (${chAddr}), which also liquidates them (liquidatePerp).`,
   );
 
   // ---- funding the perp accounts
@@ -357,11 +359,10 @@ export async function perpStory(c: PerpStoryContext): Promise<void> {
   await send("flagLiquidatable (liam starts the auction clock)", ch.connect(c.liquidator).flagLiquidatable(ivy));
   await c.increaseTime(Number(ramp) / 2);
   await c.pushAll();
-  const market = await ethP.getAddress();
   const fits = (lots: bigint) =>
-    liquidator
+    ch
       .connect(c.liquidator)
-      .liquidate.staticCall(market, ivy, lots, 0, false)
+      .liquidatePerp.staticCall(ethP.marketId, ivy, lots, 0, false)
       .then(() => true)
       .catch((e: unknown) => {
         lastError = e;
@@ -377,8 +378,8 @@ export async function perpStory(c: PerpStoryContext): Promise<void> {
   if (lo === 0n) throw lastError;
   const [indexLot, markLot] = await ethP.markPrice();
   const liq = await send(
-    "PerpLiquidator.liquidate ETH-PERP (liam)",
-    liquidator.connect(c.liquidator).liquidate(market, ivy, lo, 0, false),
+    "liquidatePerp ETH-PERP (liam)",
+    ch.connect(c.liquidator).liquidatePerp(ethP.marketId, ivy, lo, 0, false),
   );
   await riskLine("after liquidation");
   console.log(
@@ -389,8 +390,8 @@ export async function perpStory(c: PerpStoryContext): Promise<void> {
     ),
   );
   for (const log of liq.logs) {
-    const parsed = liquidator.interface.parseLog(log);
-    if (parsed?.name !== "PositionLiquidated") continue;
+    const parsed = ch.interface.parseLog(log);
+    if (parsed?.name !== "PositionLiquidated" || parsed.args.marketId !== ethP.marketId) continue;
     const { lots, priceAtoms, discountBps } = parsed.args;
     const perEthAtoms = (atomsPerLot: bigint) => usdc((atomsPerLot * 1_000n) / 1n); // 1,000 lots per ETH
     const markPerLot = markLot / WAD;
@@ -405,7 +406,7 @@ export async function perpStory(c: PerpStoryContext): Promise<void> {
   }
 
   // ---- every account
-  section("Every account as Atlas values it now (USD)");
+  section("Every account as ATLAS values it now (the core's riskOf, USD)");
   await c.pushAll();
   const finalRows: string[][] = [];
   for (const s of c.everyone) {

@@ -3,7 +3,7 @@
 // each, takers sweeping levels, cancels, an amend and a cancel-replace, then a report of the
 // books, fills, fees, balances and gas. Then margin: lending pools whose rates move with
 // utilisation, a margin buy of WETH with borrowed USDC, a month of interest, a price shock, the
-// account's Atlas risk along the way, a partial liquidation at a Dutch-auction discount and the
+// account's ATLAS risk (the core's riskOf) along the way, a partial liquidation at a Dutch-auction discount and the
 // pools' books. Every amount is a bigint; prices and sizes print as exact decimals converted
 // from ticks and lots, rates as exact percentages.
 import { network } from "hardhat";
@@ -109,6 +109,7 @@ const tokens: [MockERC20, string, number][] = [
   [usdc, "USDC", 6],
 ];
 
+/** A spot market: a market id in the core (`createSpotMarket` returns the core bound to it). */
 async function listMarket(
   base: MockERC20,
   baseSym: string,
@@ -150,11 +151,12 @@ const marketRows = await Promise.all(
       `${tickToPrice(1n, m.units)} ${m.quote}`,
       `${maker} bps${maker < 0n ? " (rebate)" : ""}`,
       `${taker} bps`,
-      await m.contract.getAddress(),
+      String(m.contract.marketId),
     ];
   }),
 );
-console.log(renderTable(["market", "lot", "price step", "maker fee", "taker fee", "address"], marketRows));
+console.log(renderTable(["market", "lot", "price step", "maker fee", "taker fee", "market id"], marketRows));
+console.log(`Every book lives in the one core, the Clearinghouse at ${await ch.getAddress()}, by market id.`);
 
 // ---------------------------------------------------------------- funding
 const deposits: Record<string, string> = { WETH: "100", WBTC: "5", USDC: "1000000" };
@@ -182,7 +184,8 @@ function recordPlaced(m: MarketView, receipt: TransactionReceipt): bigint[] {
   const ids: bigint[] = [];
   for (const log of receipt.logs) {
     const parsed = m.contract.interface.parseLog(log);
-    if (parsed?.name !== "OrderPlaced") continue;
+    // every book's events come from the one core: keep this market's (its id is the first topic)
+    if (parsed?.name !== "OrderPlaced" || parsed.args.marketId !== m.contract.marketId) continue;
     const id = parsed.args.orderId as bigint;
     ownerOfOrder.set(id, nameOf(decodePlacedInfo(parsed.args.info as bigint).owner));
     ids.push(id);
@@ -275,10 +278,13 @@ function recordChanges(m: MarketView, receipt: TransactionReceipt): void {
   for (const log of receipt.logs) {
     const parsed = m.contract.interface.parseLog(log);
     if (!parsed || !["OrderCancelled", "OrderAmended", "OrderPlaced"].includes(parsed.name)) continue;
+    if (parsed.args.marketId !== m.contract.marketId) continue;
     const id = parsed.args.orderId as bigint;
     const { side, tick } = decodeOrderId(id);
     const lots =
-      parsed.name === "OrderPlaced" ? decodePlacedInfo(parsed.args.info as bigint).lots : (parsed.args[1] as bigint);
+      parsed.name === "OrderPlaced"
+        ? decodePlacedInfo(parsed.args.info as bigint).lots
+        : ((parsed.name === "OrderAmended" ? parsed.args.newLots : parsed.args.lots) as bigint);
     events.push([
       m.name,
       parsed.name.replace("Order", "").toLowerCase(),
@@ -483,7 +489,7 @@ async function marginStory(): Promise<{
     { token: U, symbol: "USDC", priceWad: prices.get(U)!, shockBps: 100n, slippageBps: 10n, pool: { seedAtoms: 500_000n * 10n ** 6n } },
   ];
   const margin = await deployMargin(protocol, assets);
-  const { atlas, lens, oracle, pools } = margin;
+  const { lens, oracle, pools } = margin;
   const pushAll = async () => {
     for (const [t, p] of prices) await mined("pushPrice", oracle.pushPrice(t, p));
   };
@@ -520,9 +526,10 @@ async function marginStory(): Promise<{
   );
   const [ramp, capShareBps, bufferBps] = await ch.liquidationParams();
   const model = await ch.rateModelOf(U);
+  const [, initialScaleBps, debtInterestSeconds] = await ch.riskParams();
   console.log(
     `Maintenance values each asset at P·(1 ± h − s·sign) (the worse); initial scales h and s by ` +
-      `${ratioToDecimal(await atlas.initialScaleBps(), 10_000n)}× and charges debt ${(await atlas.debtInterestSeconds()) / 86_400n} days of interest.\n` +
+      `${ratioToDecimal(initialScaleBps, 10_000n)}× and charges debt ${debtInterestSeconds / 86_400n} days of interest.\n` +
       `Rate model of every pool: ${percentOfWad(model.baseRatePerYearWad)}% a year at no utilisation, ` +
       `+${percentOfWad(model.slope1PerYearWad)}% up to the ${percentOfWad(model.kinkWad)}% kink, ` +
       `+${percentOfWad(model.slope2PerYearWad)}% more at full utilisation; ` +
@@ -554,14 +561,14 @@ async function marginStory(): Promise<{
   await fundAndDeposit(erin, weth, amountToAtoms("2", 18));
   await send("setBorrowPolicy: orders may borrow (erin)", ch.connect(erin).setBorrowPolicy(0, true, false));
   const risk: string[][] = [];
-  risk.push(await riskRow("2 WETH deposited", atlas, lens, acct(erin), W));
+  risk.push(await riskRow("2 WETH deposited", ch, lens, acct(erin), W));
   const buy = await send(
     "margin IOC buy 4 WETH, limit 3002, borrowing USDC (erin)",
     ethMkt.contract.connect(erin).placeOrder(order(ethMkt, ["bid", "3002", "4"], { kind: OrderKind.Ioc })),
   );
   await send("sweep (erin)", ethMkt.contract.sweep(erin.address, 0));
   const [held0, debt0] = [await ch.balanceOf(acct(erin), W), -(await ch.balanceOf(acct(erin), U))];
-  risk.push(await riskRow("after the margin buy", atlas, lens, acct(erin), W));
+  risk.push(await riskRow("after the margin buy", ch, lens, acct(erin), W));
   rates.push(await rateRow("erin buys 4 WETH on margin", { ch, token: U }));
   await send("borrow 110,000 USDC more (grace)", ch.connect(grace).borrow(U, 0, usdcAtoms("110000"), grace.address));
   rates.push(await rateRow("grace borrows 110,000 more: past the kink", { ch, token: U }));
@@ -571,14 +578,14 @@ async function marginStory(): Promise<{
   await pushAll();
   const debt30 = -(await ch.balanceOf(acct(erin), U));
   rates.push(await rateRow("30 days later (interest raised borrows)", { ch, token: U }));
-  risk.push(await riskRow("30 days later", atlas, lens, acct(erin), W));
+  risk.push(await riskRow("30 days later", ch, lens, acct(erin), W));
 
   // ---- price shock: WETH falls to just below erin's liquidation price (rounded down to $10)
   const liq = await lens.liquidationPrice(acct(erin), W);
   const shocked = (liq / usd(10n)) * usd(10n) - usd(20n);
   prices.set(W, shocked);
   await send("pushPrice WETH (the shock)", oracle.pushPrice(W, shocked));
-  risk.push(await riskRow(`WETH drops to ${usdText(shocked)}`, atlas, lens, acct(erin), W));
+  risk.push(await riskRow(`WETH drops to ${usdText(shocked)}`, ch, lens, acct(erin), W));
 
   // ---- liquidation: flag, let the Dutch auction run half its ramp, repay what is allowed
   await fundAndDeposit(frank, usdc, usdcAtoms("50000"));
@@ -601,7 +608,7 @@ async function marginStory(): Promise<{
     "liquidate: repay USDC, seize WETH (frank)",
     ch.connect(frank).liquidate(acct(erin), U, repay, W, 0),
   );
-  risk.push(await riskRow("after the partial liquidation", atlas, lens, acct(erin), W));
+  risk.push(await riskRow("after the partial liquidation", ch, lens, acct(erin), W));
   rates.push(await rateRow("after the liquidation repaid debt", { ch, token: U }));
 
   section("Margin buy");
@@ -611,7 +618,7 @@ async function marginStory(): Promise<{
       `(the price plus the taker fee, borrowed from the USDC pool as she paid)`,
   );
 
-  section("erin's account as Atlas sees it (USD)");
+  section("erin's account as ATLAS (the core's riskOf) sees it (USD)");
   console.log(renderRisk(risk, "WETH"));
   console.log(
     `interest: erin's debt grew from ${usdcText(debt0)} to ${usdcText(debt30)} USDC in 30 days. ` +

@@ -20,7 +20,7 @@ library AtlasMath {
     uint256 internal constant BPS = 10_000;
     uint256 internal constant WAD = 1e18;
 
-    /// @dev Bytes of one `Entry` in memory (28 words). `AtlasReader._entry` allocates and zeroes entries
+    /// @dev Bytes of one `Entry` in memory (28 words). `RiskLib` allocates and zeroes entries
     /// with this size, and reads `token` as the word at an entry's address: a field added, removed
     /// or moved before `token` must change this too (test/unit/atlas.layout.test.ts checks both).
     uint256 internal constant ENTRY_BYTES = 0x380;

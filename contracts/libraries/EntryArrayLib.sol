@@ -5,7 +5,7 @@ import {AtlasMath} from "./AtlasMath.sol";
 import {PriceWord} from "../types/PriceWord.sol";
 
 /// @title EntryArrayLib: ATLAS's entry arrays built in place
-/// @notice What `AtlasReader` needs to gather an account's entries without the allocations and
+/// @notice What `RiskLib` needs to gather an account's entries without the allocations and
 /// copies plain Solidity makes: room for entries without building them, a zeroed entry with one
 /// calldatacopy, an entry's token read without a bounds check, lengths cut in place, the oracle's
 /// `tryPrices` called with calldata written straight from the entries, and prices written into the

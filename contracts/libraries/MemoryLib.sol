@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-/// @title Returning arrays as they were built, without the ABI encoder's copy
-/// @notice For the two views ATLAS calls on every valuation (`Clearinghouse.riskInputsOf`,
-/// `OracleRouter.tryPrices`): the return data is laid out in memory as the arrays are filled, then
-/// returned in place (measured: ≈ 700 gas per asset valued, 1.5–4k per margin-checked action).
-/// Each function ends the call: nothing after it runs.
+/// @title Returning an array as it was built, without the ABI encoder's copy
+/// @notice For the view ATLAS calls on every valuation (`OracleRouter.tryPrices`): the return data
+/// is laid out in memory as the array is filled, then returned in place (measured: ≈ 700 gas per
+/// asset valued). `returnUintArray` ends the call: nothing after it runs. `wordAt` and
+/// `freePointer` read memory where `EntryArrayLib` leaves the oracle's answer (its layout probe).
 library MemoryLib {
     /// @dev Reserves `words` words at the free memory pointer, uncleared, and returns where they start:
     /// an array allocated right after it lands at `start + 32 * words`.
@@ -40,69 +40,15 @@ library MemoryLib {
         }
     }
 
-    /// @dev Ends the call returning `(a, b, words, markets)`, from four words reserved at `head`
-    /// (`reserve(4)`) right before `words` was allocated, and `markets` after it; each array is moved
-    /// into place first if it is not there (an empty `markets` may be the zero-length array at 0x60).
-    /// Equivalent to: `return (a, b, words, markets);` in an external function declared
-    /// `returns (uint256, uint256, uint256[] memory, address[] memory)`.
-    function returnWordsAndArrays(uint256 head, uint256 a, uint256 b, uint256[] memory words, address[] memory markets)
-        internal
-        pure
-    {
-        assembly ("memory-safe") {
-            let w := add(head, 0x80)
-            let size := shl(5, add(mload(words), 1))
-            if iszero(eq(words, w)) { mcopy(w, words, size) }
-            let mk := add(w, size)
-            mstore(head, a)
-            mstore(add(head, 0x20), b)
-            mstore(add(head, 0x40), 0x80)
-            mstore(add(head, 0x60), sub(mk, head))
-            size := shl(5, add(mload(markets), 1))
-            if iszero(eq(markets, mk)) { mcopy(mk, markets, size) }
-            return(head, add(sub(mk, head), size))
-        }
-    }
-
     // ---------------------------------------------------------------- reading in place
 
-    /// @dev Word `i` of the memory starting at `p` (return data copied there, or an array's body).
+    /// @dev Word `i` of the memory starting at `p` (return data copied there, as `EntryArrayLib.tryPrices`
+    /// leaves it, or an array's body).
     /// Equivalent to: `abi.decode(ret, (uint256[K]))[i]` for the bytes `ret` copied at `p`, without
     /// decoding or bounds checks: the caller knows the answer's shape.
     function wordAt(uint256 p, uint256 i) internal pure returns (uint256 w) {
         assembly ("memory-safe") {
             w := mload(add(p, shl(5, i)))
-        }
-    }
-
-    /// @dev `(a[i], a[i + 1], a[i + 2])` without the bounds checks: the caller guarantees
-    /// i + 2 < a.length.
-    /// Equivalent to: `(x, y, z) = (a[i], a[i + 1], a[i + 2]);`
-    function unsafeTriple(uint256[] memory a, uint256 i) internal pure returns (uint256 x, uint256 y, uint256 z) {
-        assembly ("memory-safe") {
-            let q := add(a, shl(5, add(i, 1)))
-            x := mload(q)
-            y := mload(add(q, 0x20))
-            z := mload(add(q, 0x40))
-        }
-    }
-
-    /// @dev The `uint256[]` whose length word is at memory address `p` (an array inside return data
-    /// copied in place), without copying it.
-    /// Equivalent to: the array `abi.decode` would return for it, copied.
-    function uintArrayAt(uint256 p) internal pure returns (uint256[] memory a) {
-        assembly ("memory-safe") {
-            a := p
-        }
-    }
-
-    /// @dev The `address[]` whose length word is at memory address `p`, as `uintArrayAt`. Its words
-    /// are used as they are: the caller reads return data of one of the protocol's own contracts,
-    /// whose encoder wrote clean addresses.
-    /// Equivalent to: the array `abi.decode` would return for it, copied.
-    function addressArrayAt(uint256 p) internal pure returns (address[] memory a) {
-        assembly ("memory-safe") {
-            a := p
         }
     }
 

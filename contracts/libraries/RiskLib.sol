@@ -27,7 +27,7 @@ import {PerpLib} from "../perp/PerpLib.sol";
 /// parameters). Only the prices come from outside: one oracle call per valuation.
 library RiskLib {
     /// @dev The valuation's global inputs, one slot: the price source and ATLAS's two parameters
-    /// (copied from the risk engine by `setRiskEngine`, which bounds them).
+    /// (governance's `setRiskParams`, which bounds them).
     struct Config {
         address oracle;
         uint16 initialScaleBps;

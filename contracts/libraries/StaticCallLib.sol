@@ -32,45 +32,4 @@ library StaticCallLib {
             ok := and(ok, iszero(lt(returndatasize(), shl(5, minWords))))
         }
     }
-
-    /// @dev Staticcalls `target` (one of the protocol's own contracts) with `data`, bubbles its
-    /// revert, else copies its whole answer to freshly allocated memory and returns where it starts,
-    /// for the caller to read in place (`MemoryLib.wordAt`).
-    /// Equivalent to:
-    ///   (bool success, bytes memory ret) = target.staticcall(data);
-    ///   if (!success) LowLevelCall.bubbleRevert(ret);
-    ///   r = <memory address of ret[0]>;
-    /// without the length word and without the decoder's copy.
-    function staticcallInPlace(address target, bytes memory data) internal view returns (uint256 r) {
-        assembly ("memory-safe") {
-            if iszero(staticcall(gas(), target, add(data, 0x20), mload(data), 0, 0)) {
-                let p := mload(0x40)
-                returndatacopy(p, 0, returndatasize())
-                revert(p, returndatasize())
-            }
-            r := mload(0x40)
-            let size := returndatasize()
-            returndatacopy(r, 0, size)
-            mstore(0x40, add(r, and(add(size, 31), not(31))))
-        }
-    }
-
-    /// @dev `staticcallInPlace(target, abi.encodeWithSelector(sel, a, b))`, with the calldata written
-    /// at the free memory pointer (not allocated) and the answer copied over it.
-    /// Equivalent to: `r = staticcallInPlace(target, abi.encodeWithSelector(sel, a, b));`
-    function staticcallInPlace(address target, bytes4 sel, uint256 a, uint256 b) internal view returns (uint256 r) {
-        assembly ("memory-safe") {
-            r := mload(0x40)
-            mstore(r, sel)
-            mstore(add(r, 4), a)
-            mstore(add(r, 0x24), b)
-            if iszero(staticcall(gas(), target, r, 0x44, 0, 0)) {
-                returndatacopy(r, 0, returndatasize())
-                revert(r, returndatasize())
-            }
-            let size := returndatasize()
-            returndatacopy(r, 0, size)
-            mstore(0x40, add(r, and(add(size, 31), not(31))))
-        }
-    }
 }

@@ -4,15 +4,30 @@ pragma solidity 0.8.37;
 import {AtlasMath} from "../libraries/AtlasMath.sol";
 import {EntryArrayLib} from "../libraries/EntryArrayLib.sol";
 import {MemoryLib} from "../libraries/MemoryLib.sol";
-import {PriceWord} from "../types/PriceWord.sol";
+import {PriceWord, PriceWordLib} from "../types/PriceWord.sol";
 import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
 
 /// @title Test-only probe of the memory layout EntryArrayLib relies on, and of its functions
 /// @notice `EntryArrayLib.setZeroed` allocates entries of `AtlasMath.ENTRY_BYTES` and `unsafeTokenAt`
 /// reads an entry's token as the word at its address; this contract lets a test compare both with
-/// what the compiler does, and each EntryArrayLib function with its Solidity equivalent.
+/// what the compiler does, and each EntryArrayLib function with its Solidity equivalent. It is its
+/// own stand-in oracle for `EntryArrayLib.tryPrices` (`tryPrices` below).
 contract AtlasLayoutProbe {
-    /// @notice Bytes the compiler allocates for one `AtlasMath.Entry`, and the size AtlasReader assumes.
+    /// @notice `tryPrices` reverts with this on the zero address (to check the revert is bubbled as is).
+    error Refused(uint256 index);
+
+    /// @notice A stand-in oracle for `EntryArrayLib.tryPrices`: one word per token (its address
+    /// times three, the ok bit set for odd addresses); reverts `Refused` on the zero address.
+    function tryPrices(address[] calldata assets) external pure returns (uint256[] memory words) {
+        words = new uint256[](assets.length);
+        for (uint256 i; i < assets.length; ++i) {
+            uint256 t = uint160(assets[i]);
+            require(t != 0, Refused(i));
+            words[i] = 3 * t | (t % 2 == 1 ? PriceWordLib.OK_BIT : 0);
+        }
+    }
+
+    /// @notice Bytes the compiler allocates for one `AtlasMath.Entry`, and the size EntryArrayLib assumes.
     function entryBytes() external pure returns (uint256 allocated, uint256 assumed) {
         uint256 start = MemoryLib.freePointer();
         AtlasMath.Entry memory x;

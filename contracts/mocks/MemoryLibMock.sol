@@ -3,8 +3,9 @@ pragma solidity 0.8.37;
 
 import {MemoryLib} from "../libraries/MemoryLib.sol";
 
-/// @notice Test only: MemoryLib's in-place returns, with the arrays where they belong or displaced
-/// (test/unit/memory.lib.test.ts compares each answer with what `return` would have encoded).
+/// @notice Test only: MemoryLib's in-place return, with the array where it belongs or displaced
+/// (test/unit/memory.lib.test.ts compares each answer with what `return` would have encoded), and
+/// its memory readers against plain Solidity.
 contract MemoryLibMock {
     function uintArray(uint256[] calldata xs, bool displace) external pure returns (uint256[] memory words) {
         uint256 head = MemoryLib.reserve(1);
@@ -14,32 +15,14 @@ contract MemoryLibMock {
         MemoryLib.returnUintArray(head, words);
     }
 
-    function wordsAndArrays(
-        uint256 a,
-        uint256 b,
-        uint256[] calldata xs,
-        address[] calldata ms,
-        bool displace,
-        bool emptyMarketsAt60
-    ) external pure returns (uint256, uint256, uint256[] memory words, address[] memory markets) {
-        uint256 head = MemoryLib.reserve(4);
-        if (displace) new uint256[](3);
-        words = new uint256[](xs.length);
-        for (uint256 i; i < xs.length; ++i) MemoryLib.unsafeSet(words, i, xs[i]);
-        if (displace) new uint256[](1);
-        if (!(emptyMarketsAt60 && ms.length == 0)) {
-            markets = new address[](ms.length);
-            for (uint256 i; i < ms.length; ++i) markets[i] = ms[i];
-        }
-        MemoryLib.returnWordsAndArrays(head, a, b, words, markets);
-    }
-
-    /// @notice The same answer through the ABI encoder, for the test to compare bytes.
-    function wordsAndArraysPlain(uint256 a, uint256 b, uint256[] calldata xs, address[] calldata ms)
-        external
-        pure
-        returns (uint256, uint256, uint256[] memory, address[] memory)
-    {
-        return (a, b, xs, ms);
+    /// @notice Each word of an array read with `wordAt` from the array's body (where `freePointer`
+    /// said `new` would put the array, one length word before the body), and `freePointer`'s advance
+    /// over that allocation (bytes).
+    function readBack(uint256[] calldata xs) external pure returns (uint256[] memory words, uint256 advance) {
+        uint256 start = MemoryLib.freePointer();
+        uint256[] memory a = xs; // copied to memory at `start`: length word, then the body
+        advance = MemoryLib.freePointer() - start;
+        words = new uint256[](a.length);
+        for (uint256 i; i < a.length; ++i) words[i] = MemoryLib.wordAt(start + 32, i);
     }
 }

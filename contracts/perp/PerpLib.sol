@@ -25,15 +25,15 @@ import {Ctx, Taker} from "../book/BookCtx.sol";
 /// @notice Everything a perp market keeps beyond its order book: each account's position and pocket,
 /// the funding and premium words, the open-interest and funding totals and the loss-per-lot index,
 /// in one `State`, with the funding sample, the position arithmetic, the loss index and the book
-/// hooks' bodies over it. Today `PerpMarket` holds one `State`; the one core will hold one per market
-/// id. The library holds no contract address: its holder reads the oracle and passes the prices in,
-/// calls the Clearinghouse, and passes the market's constants in (`Config`, or the one constant a
+/// hooks' bodies over it. The core holds one `State` per perp market id (`Market.perp`). The library
+/// holds no contract address: the core reads the oracle and passes the prices in, settles the cash
+/// into its vault, and passes the market's constants in (`Config`, or the one constant a
 /// hot path needs, so a fill allocates no memory). The book's storage is read only through
 /// arguments (its top word, level words and bitmap). Formulas in docs/PERPS.md.
 library PerpLib {
     using TickBitmap for mapping(uint256 => uint256);
 
-    /// @dev One perp market's state (slot order as `PerpMarket` stored it before this library).
+    /// @dev One perp market's state (`Market.perp` in the core).
     struct State {
         /// @dev Each account's position: size, entry, charge-index snapshot (layout: `Position`).
         mapping(AccountId account => Position) positions;

@@ -3,7 +3,7 @@ pragma solidity 0.8.37;
 
 /// @notice One account's state word in the Clearinghouse (`_state[account]`): which assets it may
 /// hold or owes, which markets it may have a pocket on, its borrow policy, its perp exposure and
-/// when its liquidation auction started. ATLAS receives it whole (`riskInputsOf`).
+/// when its liquidation auction started. ATLAS (`RiskLib`) reads it whole.
 /// @dev Layout (uint256, bit 0 = least significant):
 ///
 ///   255                 208 207   195  194    193             192            191       128 127      64 63       0

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-/// @notice A listed asset and its risk config in one word, for ATLAS's per-asset read (the
-/// Clearinghouse's `_assetWord[id]`, `assetWordOf` and the first of each asset's three words in
-/// `riskInputsOf`, which sets the lent flag).
-/// @dev Layout (uint256, bit 0 = least significant; 216 bits stored, bit 255 only in riskInputsOf):
+/// @notice A listed asset and its risk config in one word, for ATLAS's per-asset read (the core's
+/// `_assetWord[id]`, read by `RiskLib`, and `assetWordOf`).
+/// @dev Layout (uint256, bit 0 = least significant; 216 bits stored, the lent flag never stored):
 ///
 ///   255   254    216 215        200 199         184 183      168 167        160 159            0
 ///   | lent | zero 39 | haircutBps 16 | slippageBps 16 | shockBps 16 | decimals 8 | token 160      |
@@ -53,7 +52,7 @@ library AssetWordLib {
         return uint16(AssetWord.unwrap(w) >> HAIRCUT_OFFSET);
     }
 
-    /// @dev The word with the lent flag set (riskInputsOf, for a lent balance).
+    /// @dev The word with the lent flag set (for a lent balance).
     function withLent(AssetWord w) internal pure returns (AssetWord) {
         return AssetWord.wrap(AssetWord.unwrap(w) | LENT_BIT);
     }

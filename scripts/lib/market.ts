@@ -34,7 +34,9 @@ type BoundFilters = {
 
 /** The core bound to one market id. */
 export type MarketHandle = Omit<Clearinghouse, MarketFn | keyof Renamed | "connect" | "filters"> & {
-  [K in MarketFn]: Bound<Clearinghouse[K]>;
+  // the renamed ones are left out: the core's own `positionOf(account, token)` and `riskOf(account)`
+  // would otherwise overload the market's `positionOf` / `riskOf` (and win destructuring)
+  [K in Exclude<MarketFn, keyof Renamed>]: Bound<Clearinghouse[K]>;
 } & {
   [K in keyof Renamed]: Bound<Clearinghouse[Renamed[K]]>;
 } & {

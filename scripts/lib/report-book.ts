@@ -56,7 +56,8 @@ export function renderTrades(
   const out: string[] = [];
   for (const log of logs) {
     const parsed = m.contract.interface.parseLog(log);
-    if (parsed?.name !== "Trade") continue;
+    // every book's events come from the one core: keep this market's
+    if (parsed?.name !== "Trade" || parsed.args.marketId !== m.contract.marketId) continue;
     const taker = decodeTaker(parsed.args.taker as bigint);
     const sum = decodeTradeSummary(parsed.args.summary as bigint);
     const rows = (parsed.args.fills as bigint[]).map((w) => {

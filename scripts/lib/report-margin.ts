@@ -1,6 +1,7 @@
 // Plain-text views of the margin layer for the demo: lending rates (exact APRs and APYs
-// compounded every second, integer arithmetic only), an account's Atlas risk, and a pool's state.
-import type { Atlas, AtlasLens, Clearinghouse } from "../../types/ethers-contracts/index.js";
+// compounded every second, integer arithmetic only), an account's ATLAS risk (the core's view),
+// and a pool's state.
+import type { AtlasLens, Clearinghouse } from "../../types/ethers-contracts/index.js";
 
 /** A lending pool: the Clearinghouse holds it, keyed by its token. */
 export interface PoolRef {
@@ -69,9 +70,12 @@ export function usdText(wad: bigint): string {
   return groupThousands(ratioToDecimal(wad, WAD, 2));
 }
 
-/** One row of a risk table: equity, maintenance value, initial value, liquidation price (from the lens). */
-export async function riskRow(moment: string, atlas: Atlas, lens: AtlasLens, account: string, token: string): Promise<string[]> {
-  const [r, liq] = await Promise.all([atlas.riskOf(account), lens.liquidationPrice(account, token)]);
+/**
+ * One row of a risk table: equity, maintenance value, initial value (the core's `riskOf`),
+ * liquidation price (from the lens).
+ */
+export async function riskRow(moment: string, ch: Clearinghouse, lens: AtlasLens, account: string, token: string): Promise<string[]> {
+  const [r, liq] = await Promise.all([ch.riskOf(account), lens.liquidationPrice(account, token)]);
   return [
     moment,
     usdText(r.equityWad),

@@ -344,7 +344,7 @@ export const operatorBandOf = (v: Venue, owner: { address: string }, sub = 0n) =
 export const orderFor = (v: Venue, operator: Who, owner: { address: string }, o: OrderParams, m: Book = v.market) =>
   mined((m as Venue["market"]).connect(operator).placeOrderFor(owner.address, encodeOrder(o)));
 
-/** `operator` runs batch ops (OrderCodec layout) for `owner` on book `m`. */
+/** `operator` runs batch ops (BatchOp layout) for `owner` on book `m`. */
 export const batchFor = (v: Venue, operator: Who, owner: { address: string }, ops: bigint[], m: Book = v.market, sub = 0n) =>
   mined((m as Venue["market"]).connect(operator).batch(owner.address, sub, ops));
 

@@ -30,7 +30,7 @@ export interface TxOutcome {
   trade?: TradeEvent;
 }
 
-/** Waits for a market transaction and decodes the market's own events. */
+/** Waits for a market transaction and decodes the market's own events (those carrying its id). */
 export async function outcome(market: SpotMarket, tx: Promise<ContractTransactionResponse>): Promise<TxOutcome> {
   const receipt = (await (await tx).wait())!;
   const out: TxOutcome = { orderId: 0n, placed: [], cancelled: [] };
@@ -38,6 +38,8 @@ export async function outcome(market: SpotMarket, tx: Promise<ContractTransactio
   for (const log of receipt.logs) {
     if (log.address.toLowerCase() !== addr) continue;
     const p = market.interface.parseLog(log);
+    // every market's events come from the core: keep this market's (its id is each event's first arg)
+    if (p?.args.marketId !== market.marketId) continue;
     if (p?.name === "OrderPlaced") out.placed.push(p.args.orderId as bigint);
     if (p?.name === "OrderCancelled") out.cancelled.push(p.args.orderId as bigint);
     if (p?.name === "Trade") {

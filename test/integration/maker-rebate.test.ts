@@ -66,7 +66,7 @@ describe("integration: a market with a maker rebate", () => {
     const bid = await place(m, alice, { side: Side.Bid, tick, lots: 10n });
     expect(usdcBefore - (await balance(fx, alice, fx.usdc))).to.equal(10n * lockPerLot * TICK_SIZE);
 
-    await expect(fx.ch.connect(fx.admin).setMarketFees(2, 3, 5)).to.emit(m, "FeesSet").withArgs(3, 5);
+    await expect(fx.ch.connect(fx.admin).setMarketFees(2, 3, 5)).to.emit(m, "FeesSet").withArgs(m.marketId, 3, 5);
     const r = await place(m, eve, { side: Side.Ask, tick, lots: 10n, kind: OrderKind.Market });
     expect(r.trade!.fills).to.deep.equal([{ makerOrderId: bid.orderId, lots: 10n, tick }]);
     const n = 10n * tick;

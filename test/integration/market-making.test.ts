@@ -184,7 +184,7 @@ describe("integration: market makers, takers, cancel-replace, sweep, fees to the
     const m = fx.market;
     const usdc = await fx.usdc.getAddress();
     const collected = protocolFees * TICK_SIZE;
-    await expect(m.connect(eve).collectFees()).to.emit(m, "FeesCollected").withArgs(collected);
+    await expect(m.connect(eve).collectFees()).to.emit(m, "FeesCollected").withArgs(m.marketId, collected);
     expect((await m.marketState())[3]).to.equal(0n);
     expect(await fx.ch.reserveOf(usdc)).to.equal(collected);
 

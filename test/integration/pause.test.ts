@@ -33,7 +33,7 @@ describe("integration: pause stops placing and taking, never cancels or withdraw
   it("the guardian pauses one market; any placement or take there reverts MarketPaused", async () => {
     const m = fx.market;
     await expect(fx.ch.connect(carol).setMarketPaused(1, true)).to.be.revertedWithCustomError(fx.ch, "AccessManagedUnauthorized");
-    await expect(fx.ch.connect(fx.admin).setMarketPaused(1, true)).to.emit(m, "PausedSet").withArgs(true);
+    await expect(fx.ch.connect(fx.admin).setMarketPaused(1, true)).to.emit(m, "PausedSet").withArgs(m.marketId, true);
     expect((await m.marketState())[2]).to.equal(true);
     const passive = encodeOrder({ side: Side.Bid, tick: T - 5n, lots: 1n });
     const take = encodeOrder({ side: Side.Bid, tick: T + 1n, lots: 1n, kind: OrderKind.Ioc });
@@ -58,7 +58,7 @@ describe("integration: pause stops placing and taking, never cancels or withdraw
     const r = await outcome(m, m.connect(carol).batch(await carol.getAddress(), 0, [cancelOp(ids.other)]));
     expect(r.cancelled).to.deep.equal([ids.other]);
     await fx.connection.networkHelpers.time.increase(120);
-    await expect(m.connect(bob).purgeExpired([ids.short])).to.emit(m, "OrderExpired").withArgs(ids.short, 5n);
+    await expect(m.connect(bob).purgeExpired([ids.short])).to.emit(m, "OrderExpired").withArgs(m.marketId, ids.short, 5n);
     await (await m.connect(alice).cancelAll(await alice.getAddress(), 0, [ids.bid])).wait();
     expect((await pocket(m, alice)).openOrders).to.equal(0n);
     expect((await m.getBook(5))[0]).to.deep.equal([]);

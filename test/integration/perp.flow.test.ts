@@ -41,7 +41,7 @@ describe("perps: portfolio flows", () => {
 
   it("a price shock liquidates a directional long: successive takeovers at a growing discount raise maintenance", async () => {
     const f = fx();
-    const { ch, atlas, lens, ethPerp, liquidator: l, bob, carol, alice, U, W } = f;
+    const { ch, atlas, lens, ethPerp, bob, carol, alice, U, W } = f;
     const B = acctOf(bob);
     await deposit(f, bob, U, 300n * E6);
     for (const s of [alice, carol]) await deposit(f, s, U, 100_000n * E6);
@@ -50,7 +50,7 @@ describe("perps: portfolio flows", () => {
     expect(await ch.isLiquidatable(B)).to.equal(false);
     await setPrice(f, W, 2_550n * WAD); // −15%
     expect(await ch.isLiquidatable(B)).to.equal(true);
-    const m = await ethPerp.getAddress();
+    const m = ethPerp.marketId;
     const prices: bigint[] = [];
     const discounts: bigint[] = [];
     let mv = await atlas.maintenanceValue(B);
@@ -61,8 +61,8 @@ describe("perps: portfolio flows", () => {
       const d = await ch.liquidationDiscountBps(B, W);
       const [, markLot] = await ethPerp.markPrice();
       await sameTime(f);
-      const r = await mined(l.connect(alice).liquidate(m, B, 60n, 0, false));
-      const ev = r.logs.map((x) => l.interface.parseLog(x)).find((e) => e?.name === "PositionLiquidated")!;
+      const r = await mined(ch.connect(alice).liquidatePerp(m, B, 60n, 0, false));
+      const ev = r.logs.map((x) => ch.interface.parseLog(x)).find((e) => e?.name === "PositionLiquidated")!;
       expect(ev.args.priceAtoms).to.equal((markLot * (BPS - (wait ? d : 0n))) / (BPS * WAD));
       prices.push(ev.args.priceAtoms);
       discounts.push(ev.args.discountBps);
@@ -79,7 +79,7 @@ describe("perps: portfolio flows", () => {
 
   it("a hedged pair (1 spot ETH, short 1 ETH-PERP) drained by funding unwinds together: spot at the index less half the basis at most, perp at the mark", async () => {
     const f = fx();
-    const { ch, atlas, lens, ethPerp, liquidator: l, bob, carol, dave, alice, U, W } = f;
+    const { ch, atlas, lens, ethPerp, bob, carol, dave, alice, U, W } = f;
     const B = acctOf(bob);
     const A = acctOf(alice);
     await deposit(f, bob, W, E18);
@@ -104,7 +104,7 @@ describe("perps: portfolio flows", () => {
     expect(await ch.isLiquidatable(B)).to.equal(false);
     await warp(f, 10n * 3_600n);
     expect(await ch.isLiquidatable(B)).to.equal(true);
-    const m = await ethPerp.getAddress();
+    const m = ethPerp.marketId;
     const lots = 200n;
     const mv = await atlas.maintenanceValue(B);
     const wBob = await ch.balanceOf(B, W);
@@ -113,8 +113,8 @@ describe("perps: portfolio flows", () => {
     const [indexLot, markLot] = await ethPerp.markPrice();
     await sameTime(f);
     // first call: discount 0, the spot leg moves at the index exactly
-    await expect(l.connect(alice).liquidate(m, B, lots, 0, true))
-      .to.emit(l, "PositionLiquidated").withArgs(m, B, A, -lots, (markLot + WAD - 1n) / WAD, lots * 10n ** 15n, 0n); // a short moves at ⌈mark⌉
+    await expect(ch.connect(alice).liquidatePerp(m, B, lots, 0, true))
+      .to.emit(ch, "PositionLiquidated").withArgs(m, B, A, -lots, (markLot + WAD - 1n) / WAD, lots * 10n ** 15n, 0n); // a short moves at ⌈mark⌉
     expect(await ch.balanceOf(B, W)).to.equal(wBob - lots * 10n ** 15n);
     expect(await ch.balanceOf(A, W)).to.equal(lots * 10n ** 15n);
     const spotPaid = (indexLot * lots) / WAD;
@@ -132,8 +132,8 @@ describe("perps: portfolio flows", () => {
       const [idx2] = await ethPerp.markPrice();
       const u0 = await ch.balanceOf(A, U);
       await sameTime(f);
-      const r = await mined(l.connect(alice).liquidate(m, B, 50n, 0, true));
-      const ev = r.logs.map((x) => l.interface.parseLog(x)).find((e) => e?.name === "PositionLiquidated")!;
+      const r = await mined(ch.connect(alice).liquidatePerp(m, B, 50n, 0, true));
+      const ev = r.logs.map((x) => ch.interface.parseLog(x)).find((e) => e?.name === "PositionLiquidated")!;
       expect(ev.args.discountBps).to.equal(57n);
       expect(await ch.balanceOf(A, U)).to.be.lessThanOrEqual(u0 - (idx2 * 50n * (BPS - 57n)) / (BPS * WAD) + 1n);
     }
@@ -141,7 +141,7 @@ describe("perps: portfolio flows", () => {
 
   it("bankruptcy: the loss reaches only that market's opposite side pro rata, through its loss index; a BTC-PERP holder and the lenders lose nothing; the pool writes off the rest", async () => {
     const f = fx();
-    const { ch, btcPerp, liquidator: l, bob, carol, dave, outsider, lender, U, pools } = f;
+    const { ch, btcPerp, bob, carol, dave, outsider, lender, U, pools } = f;
     // outsider long BTC-PERP against lender's... a BTC position held through it all
     await deposit(f, outsider, U, 10_000n * E6);
     await deposit(f, lender, U, 10_000n * E6);
@@ -158,7 +158,7 @@ describe("perps: portfolio flows", () => {
     const usdcValue = await pools.USDC.convertToAssets(share * 10n ** 6n);
     const wethValue = await pools.WETH.convertToAssets(10n ** 18n);
     // carol (short 200) takes bob's long over at the mark; the loss goes to every short lot
-    await mined(l.connect(carol).resolveBankruptcy(await m.getAddress(), B, 0));
+    await mined(ch.connect(carol).resolveBankruptcy(m.marketId, B, 0));
     await mined(m.settle(dave.address, 0));
     // counterparties lost against the mark: carol about twice what dave lost (pro rata 200 : 100)
     const lossC = 50n * (3_000_000n - 2_000_000n) - ((await ch.balanceOf(C, U)) - cBal);

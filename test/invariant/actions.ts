@@ -6,7 +6,7 @@
 import { amendOp, cancelClientIdOp, cancelOp, encodeOrder } from "../../sdk/src/math/order.ts";
 import type { OrderKind, SelfTrade, Side } from "../../sdk/src/math/order.ts";
 import type { Action, PlaceSpec } from "./arbitraries.ts";
-import { chIface, spotIface, MARKETS } from "./chain.ts";
+import { chIface, marketData, MARKETS, type Chain } from "./chain.ts";
 import * as M from "./model.ts";
 import { exec, type RunState, type Tx } from "./runner.ts";
 
@@ -93,6 +93,13 @@ export async function runAction(s: RunState, a: Action) {
   if (!s.actionReverted) s.stats.okByAction[a.t] = (s.stats.okByAction[a.t] ?? 0) + 1;
 }
 
+/** A call of market `mi` (0-based): sent to the core with the market's id, reaching that market. */
+const onMarket = (c: Chain, mi: number, fn: string, args: readonly unknown[] = []) => ({
+  to: c.chAddr,
+  data: marketData(mi, fn, args),
+  markets: [mi],
+});
+
 async function dispatch(s: RunState, a: Action) {
   const now = s.time + 1n;
   const c = s.c;
@@ -102,14 +109,11 @@ async function dispatch(s: RunState, a: Action) {
       const from = caller(s, acc, a.via);
       const word = orderWord(a.m, acc.sub, a.o, now);
       const direct = a.via === 0 && !a.self;
-      const data = direct
-        ? spotIface.encodeFunctionData("placeOrder", [word])
-        : spotIface.encodeFunctionData("placeOrderFor", [acc.owner, word]);
+      const call = direct ? onMarket(c, a.m, "placeOrder", [word]) : onMarket(c, a.m, "placeOrderFor", [acc.owner, word]);
       const limit = (word >> 48n) & M.M24;
       return exec(s, {
         from,
-        to: c.markets[a.m],
-        data,
+        ...call,
         label: `${direct ? "placeOrder" : "placeOrderFor"} m${a.m} ${acc.owner.slice(0, 6)}/${acc.sub} by ${from.slice(0, 6)} ${JSON.stringify(a.o)}`,
         sim: (w) => M.placeOrder(w, w.markets[a.m], from, acc.owner, word, !direct),
         priority: { mi: a.m, side: BigInt(a.o.side), limit },
@@ -122,8 +126,7 @@ async function dispatch(s: RunState, a: Action) {
       const word = orderWord(a.m, acc.sub, o, now);
       return exec(s, {
         from: acc.owner,
-        to: c.markets[a.m],
-        data: spotIface.encodeFunctionData("placeOrder", [word]),
+        ...onMarket(c, a.m, "placeOrder", [word]),
         label: `take (placeOrder) m${a.m} ${acc.owner.slice(0, 6)}/${acc.sub} ${JSON.stringify(o)}`,
         sim: (w) => M.placeOrder(w, w.markets[a.m], acc.owner, acc.owner, word, false),
         priority: { mi: a.m, side: BigInt(a.side), limit: (word >> 48n) & M.M24 },
@@ -137,8 +140,7 @@ async function dispatch(s: RunState, a: Action) {
       );
       return exec(s, {
         from: acc.owner,
-        to: c.markets[a.m],
-        data: spotIface.encodeFunctionData("batch", [acc.owner, acc.sub, words]),
+        ...onMarket(c, a.m, "batch", [acc.owner, acc.sub, words]),
         label: `flood batch m${a.m} ${acc.owner.slice(0, 6)}/${acc.sub} ${words.length} post-only orders`,
         sim: (w) => M.batch(w, w.markets[a.m], acc.owner, acc.owner, acc.sub, words),
       });
@@ -177,8 +179,7 @@ async function dispatch(s: RunState, a: Action) {
       const owner = a.via === 0 && a.a % 2 === 0 ? ZERO : acc.owner; // owner 0 means the caller
       return exec(s, {
         from,
-        to: c.markets[a.m],
-        data: spotIface.encodeFunctionData("batch", [owner, acc.sub, words]),
+        ...onMarket(c, a.m, "batch", [owner, acc.sub, words]),
         label: `batch m${a.m} ${acc.owner.slice(0, 6)}/${acc.sub} by ${from.slice(0, 6)} ${JSON.stringify(a.ops)}`,
         sim: (w) => M.batch(w, w.markets[a.m], from, owner, acc.sub, words),
       });
@@ -189,8 +190,7 @@ async function dispatch(s: RunState, a: Action) {
       const id = pickOrder(s, a.m, acc.acct, a.pick, a.stale);
       return exec(s, {
         from,
-        to: c.markets[a.m],
-        data: spotIface.encodeFunctionData("cancelOrder", [id]),
+        ...onMarket(c, a.m, "cancelOrder", [id]),
         label: `cancelOrder m${a.m} ${id} by ${from.slice(0, 6)}`,
         sim: (w) => M.cancelOrder(w, w.markets[a.m], from, id),
       });
@@ -201,8 +201,7 @@ async function dispatch(s: RunState, a: Action) {
       const cid = pickCid(s.w, a.m, acc.acct, a.pick, a.live);
       return exec(s, {
         from,
-        to: c.markets[a.m],
-        data: spotIface.encodeFunctionData("cancelOrderByClientId", [acc.owner, acc.sub, cid]),
+        ...onMarket(c, a.m, "cancelOrderByClientId", [acc.owner, acc.sub, cid]),
         label: `cancelOrderByClientId m${a.m} ${acc.owner.slice(0, 6)}/${acc.sub} cid ${cid} by ${from.slice(0, 6)}`,
         sim: (w) => M.cancelOrderByClientId(w, w.markets[a.m], from, acc.owner, acc.sub, cid),
       });
@@ -215,8 +214,7 @@ async function dispatch(s: RunState, a: Action) {
       const newLots = shrinkTo(lots, a.permille);
       return exec(s, {
         from,
-        to: c.markets[a.m],
-        data: spotIface.encodeFunctionData("amendOrder", [id, newLots]),
+        ...onMarket(c, a.m, "amendOrder", [id, newLots]),
         label: `amendOrder m${a.m} ${id} ${lots}->${newLots} by ${from.slice(0, 6)}`,
         sim: (w) => M.amendOrder(w, w.markets[a.m], from, id, newLots),
       });
@@ -228,8 +226,7 @@ async function dispatch(s: RunState, a: Action) {
       if (a.drop && ids.length) ids.pop();
       return exec(s, {
         from,
-        to: c.markets[a.m],
-        data: spotIface.encodeFunctionData("cancelAll", [acc.owner, acc.sub, ids]),
+        ...onMarket(c, a.m, "cancelAll", [acc.owner, acc.sub, ids]),
         label: `cancelAll m${a.m} ${acc.owner.slice(0, 6)}/${acc.sub} ${ids.length} ids by ${from.slice(0, 6)}`,
         sim: (w) => M.cancelAll(w, w.markets[a.m], from, acc.owner, acc.sub, ids),
       });
@@ -279,8 +276,7 @@ async function dispatch(s: RunState, a: Action) {
       const from = anyCaller(s, a.caller);
       return exec(s, {
         from,
-        to: c.markets[a.m],
-        data: spotIface.encodeFunctionData("sweep", [acc.owner, acc.sub]),
+        ...onMarket(c, a.m, "sweep", [acc.owner, acc.sub]),
         label: `sweep m${a.m} ${acc.owner.slice(0, 6)}/${acc.sub} by ${from.slice(0, 6)}`,
         sim: (w) => M.sweep(w, w.markets[a.m], acc.owner, acc.sub),
       });
@@ -295,8 +291,7 @@ async function dispatch(s: RunState, a: Action) {
       const from = anyCaller(s, a.caller);
       return exec(s, {
         from,
-        to: c.markets[a.m],
-        data: spotIface.encodeFunctionData("purgeExpired", [ids]),
+        ...onMarket(c, a.m, "purgeExpired", [ids]),
         label: `purgeExpired m${a.m} ${ids.join(",")}`,
         sim: (w) => M.purgeExpired(w, w.markets[a.m], ids),
       });
@@ -312,8 +307,7 @@ async function dispatch(s: RunState, a: Action) {
     case "collect":
       return exec(s, {
         from: c.stranger,
-        to: c.markets[a.m],
-        data: spotIface.encodeFunctionData("collectFees"),
+        ...onMarket(c, a.m, "collectFees"),
         label: `collectFees m${a.m}`,
         sim: (w) => M.collectFees(w, w.markets[a.m]),
       });
@@ -352,7 +346,7 @@ async function pauseEpisode(s: RunState, a: Extract<Action, { t: "pause" }>, now
       ? chIface.encodeFunctionData("setAllPaused", [paused])
       : chIface.encodeFunctionData("setMarketPaused", [a.m + 1, paused]),
     label: `${a.all ? "setAllPaused" : `setMarketPaused m${a.m}`} ${paused}`,
-    markets: a.all ? c.markets.map((_, i) => i) : [a.m],
+    markets: a.all ? c.marketIds.map((_, i) => i) : [a.m],
     sim: (w) => {
       for (const [i, m] of w.markets.entries()) if (a.all || i === a.m) M.setPaused(w, m, paused);
     },
@@ -362,8 +356,7 @@ async function pauseEpisode(s: RunState, a: Extract<Action, { t: "pause" }>, now
   const word = orderWord(a.m, acc.sub, a.o, now + 1n);
   await exec(s, {
     from: acc.owner,
-    to: c.markets[a.m],
-    data: spotIface.encodeFunctionData("placeOrder", [word]),
+    ...onMarket(c, a.m, "placeOrder", [word]),
     label: `placeOrder while paused m${a.m} ${JSON.stringify(a.o)}`,
     sim: (w) => M.placeOrder(w, w.markets[a.m], acc.owner, acc.owner, word, false),
   });
@@ -373,16 +366,14 @@ async function pauseEpisode(s: RunState, a: Extract<Action, { t: "pause" }>, now
     const owner = M.ownerOf(o.slot.acct);
     await exec(s, {
       from: owner,
-      to: c.markets[a.m],
-      data: spotIface.encodeFunctionData("cancelOrder", [o.id]),
+      ...onMarket(c, a.m, "cancelOrder", [o.id]),
       label: `cancelOrder while paused m${a.m} ${o.id}`,
       sim: (w) => M.cancelOrder(w, w.markets[a.m], owner, o.id),
     });
   }
   await exec(s, {
     from: acc.owner,
-    to: c.markets[a.m],
-    data: spotIface.encodeFunctionData("sweep", [acc.owner, acc.sub]),
+    ...onMarket(c, a.m, "sweep", [acc.owner, acc.sub]),
     label: `sweep while paused m${a.m}`,
     sim: (w) => M.sweep(w, w.markets[a.m], acc.owner, acc.sub),
   });

@@ -1,6 +1,6 @@
 /**
- * The in-process chain behind the invariant suite: deployment of two markets (WETH/USDC with
- * 18/6 decimals, WBTC/USDC with 8/6 and a maker rebate), raw transaction sending with revert
+ * The in-process chain behind the invariant suite: deployment of two markets in the core (WETH/USDC
+ * with 18/6 decimals, WBTC/USDC with 8/6 and a maker rebate; ids 1 and 2), raw transaction sending with revert
  * decoding, and batched reads through a Multicall3 so checking every step stays cheap.
  */
 import { readFileSync } from "node:fs";
@@ -10,18 +10,32 @@ import { network } from "hardhat";
 import { multicall3Abi } from "viem";
 import { deployProtocol, deployToken, createSpotMarket } from "../../scripts/lib/deploy.ts";
 import { attachPrices } from "../helpers/fixture.ts";
-import {
-  AccessManager__factory,
-  Clearinghouse__factory,
-  MockERC20__factory,
-  SpotMarket__factory,
-} from "../../types/ethers-contracts/index.js";
+import { AccessManager__factory, Clearinghouse__factory, MockERC20__factory } from "../../types/ethers-contracts/index.js";
 import { accountOf, ev, type MarketModel, type ModelEvent, type World } from "./model.ts";
 
-export const spotIface = new Interface(SpotMarket__factory.abi);
+/** The core: the vault and every market (a market's functions and events take its id first). */
 export const chIface = new Interface(Clearinghouse__factory.abi);
 const tokenIface = new Interface(MockERC20__factory.abi);
-const errorIfaces = [spotIface, chIface, new Interface(AccessManager__factory.abi), tokenIface];
+const errorIfaces = [chIface, new Interface(AccessManager__factory.abi), tokenIface];
+
+/** Calldata of the core's market function `fn` on market `mi` (0-based: its id is mi + 1). */
+export const marketData = (mi: number, fn: string, args: readonly unknown[] = []) =>
+  chIface.encodeFunctionData(fn, [BigInt(mi + 1), ...args]);
+
+/** The market events' names: the core's events whose first input is the market id. */
+const MARKET_EVENTS = new Set<string>();
+chIface.forEachEvent((e) => {
+  if (e.inputs[0]?.name === "marketId") MARKET_EVENTS.add(e.name);
+});
+
+/** A log of the core as a market event: the market's 0-based index and the event's other args, or undefined. */
+export function parseMarketLog(chAddr: string, log: { address: string; topics: readonly string[]; data: string }) {
+  if (log.address.toLowerCase() !== chAddr) return undefined;
+  const p = chIface.parseLog({ topics: [...log.topics], data: log.data });
+  if (!p || !MARKET_EVENTS.has(p.name)) return undefined;
+  const [id, ...args] = p.args.toArray() as unknown[];
+  return { mi: Number(id as bigint) - 1, name: p.name, args };
+}
 
 /** Multicall3's creation code, read from viem's constants (the module does not export it). */
 function multicall3Bytecode(): string {
@@ -119,10 +133,12 @@ export async function deployChain() {
     USDC: (await usdc.getAddress()).toLowerCase(),
   };
   const tokens = [tokenAddr.WETH, tokenAddr.WBTC, tokenAddr.USDC];
-  const markets: string[] = [];
+  // market i (0-based) has id i + 1: created in this order
+  const marketIds: bigint[] = [];
   for (const s of MARKETS) {
     const m = await createSpotMarket(protocol, { ...s, base: tokenAddr[s.base], quote: tokenAddr.USDC });
-    markets.push((await m.getAddress()).toLowerCase());
+    if (m.marketId !== BigInt(marketIds.length + 1)) throw new Error(`market ${s.name} got id ${m.marketId}`);
+    marketIds.push(m.marketId);
   }
 
   // the oracle index an agent's orders keep to (±2% of each market's center; the runs stay far
@@ -168,7 +184,7 @@ export async function deployChain() {
   const mc = await new ContractFactory(multicall3Abi, multicall3Bytecode(), admin).deploy();
   const mcAddr = (await mc.getAddress()).toLowerCase();
 
-  /** Sends one transaction from an unlocked account; decodes the revert or the market events. */
+  /** Sends one transaction from an unlocked account; decodes the revert or the markets' events. */
   async function send(from: string, to: string, data: string): Promise<SendResult> {
     let hash: string;
     try {
@@ -187,13 +203,13 @@ export async function deployChain() {
   function marketEvents(logs: Log[]): ModelEvent[] {
     const out: ModelEvent[] = [];
     for (const log of logs) {
-      const mi = markets.indexOf(log.address.toLowerCase());
-      if (mi < 0) continue;
-      const p = spotIface.parseLog({ topics: [...log.topics], data: log.data })!;
-      const idx = BigInt(mi + 1);
-      if (p.name === "Trade") out.push(ev(idx, "Trade", p.args[0], p.args[1], [...p.args[2]]));
-      else if (p.name === "Swept") out.push(ev(idx, "Swept", BigInt(p.args[0]), p.args[1], p.args[2]));
-      else out.push(ev(idx, p.name, ...(p.args.toArray() as (bigint | boolean)[])));
+      const p = parseMarketLog(chAddr, log);
+      if (!p) continue;
+      const idx = BigInt(p.mi + 1);
+      const a = p.args as (bigint | boolean | string | bigint[])[];
+      if (p.name === "Trade") out.push(ev(idx, "Trade", a[0] as bigint, a[1] as bigint, [...(a[2] as bigint[])]));
+      else if (p.name === "Swept") out.push(ev(idx, "Swept", BigInt(a[0] as string), a[1] as bigint, a[2] as bigint));
+      else out.push(ev(idx, p.name, ...(a as (bigint | boolean)[])));
     }
     return out;
   }
@@ -239,8 +255,7 @@ export async function deployChain() {
       treasuryWallet: new Map(tokens.map((t) => [t, 0n])),
       markets: MARKETS.map(
         (s, i): MarketModel => ({
-          address: markets[i],
-          index: BigInt(i + 1),
+          index: marketIds[i],
           base: tokenAddr[s.base],
           quote: tokenAddr.USDC,
           lotSize: s.lotSize,
@@ -283,7 +298,7 @@ export async function deployChain() {
     initialModel,
     chAddr,
     mcAddr,
-    markets,
+    marketIds,
     tokens,
     tokenAddr,
     accounts,

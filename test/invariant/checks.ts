@@ -3,7 +3,7 @@
  * Numbering follows docs/INVARIANTS.md.
  */
 import { AssertionError } from "node:assert";
-import { chIface, spotIface, uintArray, type Call, type Chain } from "./chain.ts";
+import { chIface, marketData, parseMarketLog, uintArray, type Call, type Chain } from "./chain.ts";
 import {
   bestAsk,
   bestBid,
@@ -20,10 +20,11 @@ import { decodeFill } from "../../sdk/src/math/order.ts";
 const tokenBalanceData = (holder: string) =>
   "0x70a08231" + holder.slice(2).padStart(64, "0"); // balanceOf(address)
 const hex32 = (v: bigint) => "0x" + v.toString(16).padStart(64, "0");
-const GET_ORDER = spotIface.getFunction("getOrder")!.selector;
+const GET_ORDER = chIface.getFunction("getOrder")!.selector;
+/** getOrder(marketId, id) on the core, the market id read from the order id's bits [111..96]. */
 const getOrderCall = (c: Chain, id: bigint): Call => ({
-  target: c.markets[Number(id >> 96n) - 1],
-  data: GET_ORDER + hex32(id).slice(2),
+  target: c.chAddr,
+  data: GET_ORDER + hex32(id >> 96n).slice(2) + hex32(id).slice(2),
 });
 
 function fail(msg: string): never {
@@ -47,11 +48,11 @@ export function stepReads(c: Chain) {
   for (const a of c.accounts) {
     for (const t of c.tokens) base.push({ target: c.chAddr, data: chIface.encodeFunctionData("balanceOf", [hex32(a.acct), t]) });
   }
-  const markets = c.markets.map((m) => {
+  const markets = c.marketIds.map((_, mi) => {
     const calls: Call[] = [];
-    calls.push({ target: m, data: spotIface.encodeFunctionData("marketState") });
-    calls.push({ target: m, data: spotIface.encodeFunctionData("getBook", [64]) });
-    for (const a of c.accounts) calls.push({ target: m, data: spotIface.encodeFunctionData("pocketOf", [a.owner, a.sub]) });
+    calls.push({ target: c.chAddr, data: marketData(mi, "marketState") });
+    calls.push({ target: c.chAddr, data: marketData(mi, "getBook", [64]) });
+    for (const a of c.accounts) calls.push({ target: c.chAddr, data: marketData(mi, "pocketOf", [a.owner, a.sub]) });
     return calls;
   });
   return { base, markets, cache: [] as bigint[][][] };
@@ -83,7 +84,7 @@ export async function checkStep(
 ) {
   const touchedIds = [...touched];
   const orderCalls = touchedIds.map((id) => getOrderCall(c, id));
-  const fresh = c.markets.map((_, mi) => mi).filter((mi) => scope.includes(mi) || reads.cache[mi] === undefined);
+  const fresh = c.marketIds.map((_, mi) => mi).filter((mi) => scope.includes(mi) || reads.cache[mi] === undefined);
   const r = await c.read([...reads.base, ...fresh.flatMap((mi) => reads.markets[mi]), ...orderCalls]);
   let k = 0;
   const held = new Map<string, bigint>(); // Σ of every bucket per token, from the chain
@@ -107,7 +108,7 @@ export async function checkStep(
     reads.cache[mi] = r.slice(k, k + reads.markets[mi].length);
     k += reads.markets[mi].length;
   }
-  for (let mi = 0; mi < c.markets.length; mi++) {
+  for (let mi = 0; mi < c.marketIds.length; mi++) {
     const m = w.markets[mi];
     const mr = reads.cache[mi];
     if (!mr) fail(`${where}: market ${mi} never read`);
@@ -185,9 +186,9 @@ export async function checkFull(c: Chain, w: World, where: string) {
     calls.push({ target: c.chAddr, data: chIface.encodeFunctionData("reserveOf", [t]) });
   }
   for (const a of c.accounts) calls.push({ target: c.chAddr, data: chIface.encodeFunctionData("accountState", [hex32(a.acct)]) });
-  for (const m of c.markets) {
-    calls.push({ target: m, data: spotIface.encodeFunctionData("bestBidAsk") });
-    for (const a of c.accounts) calls.push({ target: m, data: spotIface.encodeFunctionData("openOrders", [a.owner, a.sub, 0n, 0n]) });
+  for (let mi = 0; mi < c.marketIds.length; mi++) {
+    calls.push({ target: c.chAddr, data: marketData(mi, "bestBidAsk") });
+    for (const a of c.accounts) calls.push({ target: c.chAddr, data: marketData(mi, "openOrders", [a.owner, a.sub, 0n, 0n]) });
   }
   const r = await c.read(calls);
   const chainIds: bigint[] = [];
@@ -202,7 +203,7 @@ export async function checkFull(c: Chain, w: World, where: string) {
     const st = r[k++][0];
     if ((st >> 64n) & M64 || st & FLAG_PERP) fail(`${where}: I12 ${a.owner}/${a.sub} has a liability: state ${st.toString(16)}`);
   }
-  for (let mi = 0; mi < c.markets.length; mi++) {
+  for (let mi = 0; mi < c.marketIds.length; mi++) {
     const m = w.markets[mi];
     const [bid, ask] = r[k++];
     eq(bid, bestBid(m), `${where}: stored best bid m${mi}`);
@@ -221,11 +222,11 @@ export async function checkFull(c: Chain, w: World, where: string) {
   }
   const detail: Call[] = chainIds.map((id) => getOrderCall(c, id));
   const levelKeys: [number, bigint, bigint][] = [];
-  for (let mi = 0; mi < c.markets.length; mi++) {
+  for (let mi = 0; mi < c.marketIds.length; mi++) {
     for (const side of [0n, 1n]) {
       for (const tick of w.markets[mi].levels[Number(side)].keys()) {
         levelKeys.push([mi, side, tick]);
-        detail.push({ target: c.markets[mi], data: spotIface.encodeFunctionData("levelOf", [side, tick]) });
+        detail.push({ target: c.chAddr, data: marketData(mi, "levelOf", [side, tick]) });
       }
     }
   }
@@ -285,12 +286,13 @@ export interface ParsedMarketLog {
   args: (bigint | bigint[])[];
 }
 
-export function parseMarketLogs(c: Chain, market: string, logs: { address: string; topics: readonly string[]; data: string }[]) {
+/** Market `mi`'s events in `logs`, each without its first arg (the market id). */
+export function parseMarketLogs(c: Chain, mi: number, logs: { address: string; topics: readonly string[]; data: string }[]) {
   const out: ParsedMarketLog[] = [];
   for (const log of logs) {
-    if (log.address.toLowerCase() !== market) continue;
-    const p = spotIface.parseLog({ topics: [...log.topics], data: log.data })!;
-    out.push({ name: p.name, args: p.args.toArray().map((a) => (Array.isArray(a) ? [...a] : BigInt(a))) });
+    const p = parseMarketLog(c.chAddr, log);
+    if (!p || p.mi !== mi) continue;
+    out.push({ name: p.name, args: p.args.map((a) => (Array.isArray(a) ? [...(a as bigint[])] : BigInt(a as bigint))) });
   }
   return out;
 }

@@ -62,7 +62,7 @@ export interface Pocket {
 }
 
 export interface MarketModel {
-  address: string;
+  /** The market id (1, 2, …), which order ids carry. */
   index: bigint;
   base: string;
   quote: string;

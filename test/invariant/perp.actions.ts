@@ -8,8 +8,8 @@
 import { encodeOrder } from "../../sdk/src/math/order.ts";
 import type { Action } from "./perp.arbitraries.ts";
 import type { Sizing } from "./margin.arbitraries.ts";
-import { ASSETS, USDC, WETH, atlasIface, chIface, lensIface, oracleIface, spotIface, tickOf, type Call, type Read } from "./margin.chain.ts";
-import { PERPS, liqIface, perpIface } from "./perp.chain.ts";
+import { ASSETS, USDC, WETH, chIface, lensIface, oracleIface, tickOf, type Call, type Read } from "./margin.chain.ts";
+import { PERPS, SPOT_ID, core } from "./perp.chain.ts";
 import { fail as plainFail } from "./perp.checks.ts";
 import { begin, exec, fail, observe, pushPrice, type RunState } from "./perp.runner.ts";
 
@@ -21,7 +21,7 @@ const FLAG_BORROW_WITHDRAWALS = 1n << 193n;
 const LIQUIDITY_BPS = 30n;
 const BASIS_BPS = 115n; // the default basis charge (scripts/lib/deploy-perp.ts)
 const FLOOR_BPS = 20n; // the deploy default: at most half the basis charge
-/** Slack for the rounding of the Atlas formulas (each divUp / floorDiv is one wei). */
+/** Slack for the rounding of the ATLAS formulas (each divUp / floorDiv is one wei). */
 const ROUNDING_WEI = 64n;
 
 const MARGIN_ERRORS = ["InsufficientMargin", "InsufficientBalance", "InsufficientCash", "BorrowCapExceeded"];
@@ -36,7 +36,8 @@ const int = (r: Read): bigint => {
   return BigInt.asIntN(256, r.words[0]);
 };
 const ch = (s: RunState, f: string, args: unknown[]): Call => ({ target: s.c.chAddr, data: chIface.encodeFunctionData(f, args) });
-const atlas = (s: RunState, f: string, args: unknown[]): Call => ({ target: s.c.atlasAddr, data: atlasIface.encodeFunctionData(f, args) });
+/** ATLAS's views are the core's. */
+const atlas = (s: RunState, f: string, args: unknown[]): Call => core(s.c, f, args);
 const lens = (s: RunState, f: string, args: unknown[]): Call => ({ target: s.c.lensAddr, data: lensIface.encodeFunctionData(f, args) });
 const abs = (x: bigint) => (x < 0n ? -x : x);
 const divUp = (a: bigint, b: bigint) => (a === 0n ? 0n : (a - 1n) / b + 1n);
@@ -119,10 +120,11 @@ async function dispatch(s: RunState, a: Exclude<Action, { t: "warp" }>) {
     }
     case "cancel": {
       const acc = c.accounts[a.a];
-      const ids = await openOrders(s, c.perps[a.m], a.a);
+      const id = c.perps[a.m];
+      const ids = await openOrders(s, id, a.a);
       if (!ids.length) return;
-      const data = a.all ? perpIface.encodeFunctionData("cancelAll", [acc.owner, acc.sub, ids]) : perpIface.encodeFunctionData("cancelOrder", [ids[a.pick % ids.length]]);
-      await exec(s, { from: acc.owner, to: c.perps[a.m], data, label: `${PERPS[a.m].symbol} ${a.all ? "cancelAll" : "cancelOrder"} a${a.a}`, actor: a.a, risk: "reduce" });
+      const data = a.all ? chIface.encodeFunctionData("cancelAll", [id, acc.owner, acc.sub, ids]) : chIface.encodeFunctionData("cancelOrder", [id, ids[a.pick % ids.length]]);
+      await exec(s, { from: acc.owner, to: c.chAddr, data, label: `${PERPS[a.m].symbol} ${a.all ? "cancelAll" : "cancelOrder"} a${a.a}`, perp: a.m, actor: a.a, risk: "reduce" });
       return;
     }
     case "settle":
@@ -131,7 +133,7 @@ async function dispatch(s: RunState, a: Exclude<Action, { t: "warp" }>) {
     case "settleAll":
       return settleAll(s);
     case "collect":
-      await exec(s, { from: c.admin, to: c.perps[a.m], data: perpIface.encodeFunctionData("collectFees"), label: `${PERPS[a.m].symbol} collectFees` });
+      await exec(s, { from: c.admin, to: c.chAddr, data: chIface.encodeFunctionData("collectFees", [c.perps[a.m]]), label: `${PERPS[a.m].symbol} collectFees`, perp: a.m });
       return;
     case "spotMake":
     case "spotTake": {
@@ -140,8 +142,8 @@ async function dispatch(s: RunState, a: Exclude<Action, { t: "warp" }>) {
       const take = a.t === "spotTake";
       const off = take ? 0n : BigInt(a.off);
       const tick = take ? (a.side === 0 ? (mid * 102n) / 100n : (mid * 98n) / 100n) : a.side === 0 ? mid - off * stepOf(mid) : mid + off * stepOf(mid);
-      const data = spotIface.encodeFunctionData("placeOrder", [encodeOrder({ side: BigInt(a.side) as 0n, tick, lots: BigInt(a.lots), kind: take ? 2n : 0n, sub: acc.sub } as never)]);
-      await exec(s, { from: acc.owner, to: c.marketAddr, data, label: `spot ${take ? "IOC" : "GTC"} a${a.a} ${a.side === 0 ? "bid" : "ask"} ${a.lots} @${tick}`, allow: [...PERP_ERRORS], actor: a.a, risk: "debit" });
+      const data = chIface.encodeFunctionData("placeOrder", [SPOT_ID, encodeOrder({ side: BigInt(a.side) as 0n, tick, lots: BigInt(a.lots), kind: take ? 2n : 0n, sub: acc.sub } as never)]);
+      await exec(s, { from: acc.owner, to: c.chAddr, data, label: `spot ${take ? "IOC" : "GTC"} a${a.a} ${a.side === 0 ? "bid" : "ask"} ${a.lots} @${tick}`, allow: [...PERP_ERRORS], actor: a.a, risk: "debit" });
       return;
     }
     case "borrow": {
@@ -286,11 +288,11 @@ async function transfer(s: RunState, owner: number, i: number, up: boolean, perm
   if (exact !== undefined) checkLimit(s, r.ok, r.error, amount, exact, sim!, balance, false, `transfer ${ASSETS[i].symbol} from a${from}`);
 }
 
-async function openOrders(s: RunState, market: string, a: number): Promise<bigint[]> {
+async function openOrders(s: RunState, market: bigint, a: number): Promise<bigint[]> {
   const acc = s.c.accounts[a];
-  const [r] = await s.c.read([{ target: market, data: perpIface.encodeFunctionData("openOrders", [acc.owner, acc.sub, 0n, 0n]) }]);
+  const [r] = await s.c.read([core(s.c, "openOrders", [market, acc.owner, acc.sub, 0n, 0n])]);
   if (!r.ok) plainFail(`openOrders reverted ${r.error}`);
-  const [ids, next] = perpIface.decodeFunctionResult("openOrders", r.raw);
+  const [ids, next] = chIface.decodeFunctionResult("openOrders", r.raw);
   if (next !== 0n) plainFail(`openOrders: more than one page`);
   return [...ids] as bigint[];
 }
@@ -304,8 +306,9 @@ async function perpOrder(s: RunState, a: number, m: number, side: number, tick: 
   const word = encodeOrder({ side: BigInt(side) as 0n, tick, lots, kind: kind as 0n, sub: acc.sub, reduceOnly });
   const r = await exec(s, {
     from: acc.owner,
-    to: c.perps[m],
-    data: perpIface.encodeFunctionData("placeOrder", [word]),
+    to: c.chAddr,
+    data: chIface.encodeFunctionData("placeOrder", [c.perps[m], word]),
+    perp: m,
     label: `${PERPS[m].symbol} ${kind === 2n ? "IOC" : "GTC"}${reduceOnly ? " reduce-only" : ""} a${a} ${side === 0 ? "bid" : "ask"} ${lots} @${tick} (size ${before})`,
     allow: reduceOnly ? [...PERP_ERRORS, "ReduceOnlyViolated"] : PERP_ERRORS,
     actor: a,
@@ -320,7 +323,7 @@ async function perpOrder(s: RunState, a: number, m: number, side: number, tick: 
 
 async function settle(s: RunState, m: number, a: number, by: number) {
   const acc = s.c.accounts[a];
-  return exec(s, { from: s.c.owners[by], to: s.c.perps[m], data: perpIface.encodeFunctionData("settle", [acc.owner, acc.sub]), label: `${PERPS[m].symbol} settle a${a}`, allow: MARGIN_ERRORS });
+  return exec(s, { from: s.c.owners[by], to: s.c.chAddr, data: chIface.encodeFunctionData("settlePerp", [s.c.perps[m], acc.owner, acc.sub]), label: `${PERPS[m].symbol} settle a${a}`, allow: MARGIN_ERRORS, perp: m });
 }
 
 /**
@@ -533,7 +536,7 @@ async function liquidate(s: RunState, a: Extract<Action, { t: "liquidate" }>) {
   const liqs = [...new Set([a.liq, 0, 1, 2, 3])].filter((k) => k !== t);
   const by = liqs[0];
   if (ids.length) {
-    await exec(s, { from: c.accounts[by].owner, to: market, data: perpIface.encodeFunctionData("cancelForLiquidation", [T.owner, T.sub, ids]), label: `${P.symbol} cancelForLiquidation a${t} ${ids.length} orders`, allow: ["AccountNotLiquidatable"] });
+    await exec(s, { from: c.accounts[by].owner, to: c.chAddr, data: chIface.encodeFunctionData("cancelForLiquidation", [market, T.owner, T.sub, ids]), label: `${P.symbol} cancelForLiquidation a${t} ${ids.length} orders`, allow: ["AccountNotLiquidatable"], perp: m });
   }
   const size = s.snap.perps[m].rows[t].size;
   const spot = int((await c.read([ch(s, "balanceOf", [T.id, c.tokens[P.asset]])]))[0]);
@@ -546,8 +549,8 @@ async function liquidate(s: RunState, a: Extract<Action, { t: "liquidate" }>) {
       const L = c.accounts[l];
       // the spot leg needs the opposite spot position of at least the lots
       if (withSpot && (size > 0n ? spot >= 0n || -spot < lots * P.lotSize : spot <= 0n || spot < lots * P.lotSize)) continue;
-      const data = liqIface.encodeFunctionData("liquidate", [market, T.id, lots, L.sub, withSpot]);
-      const sim = await c.simulate(L.owner, c.liquidatorAddr, data);
+      const data = chIface.encodeFunctionData("liquidatePerp", [market, T.id, lots, L.sub, withSpot]);
+      const sim = await c.simulate(L.owner, c.chAddr, data);
       s.stats.sims++;
       if (!sim.ok) {
         if (!LIQ_ERRORS.includes(sim.error)) fail(s, `liquidation of a${t} (${lots} lots, spot ${withSpot}) would revert ${sim.error}`);
@@ -559,8 +562,9 @@ async function liquidate(s: RunState, a: Extract<Action, { t: "liquidate" }>) {
       const mv0 = int((await c.read([atlas(s, "maintenanceValue", [T.id])]))[0]);
       const r = await exec(s, {
         from: L.owner,
-        to: c.liquidatorAddr,
+        to: c.chAddr,
         data,
+        perp: "all",
         label: `${P.symbol} liquidate a${t} by a${l}: ${lots} of ${size} lots${withSpot ? " with spot" : ""} (maintenance ${mv0})`,
         allow: [],
         extra: [atlas(s, "maintenanceValue", [T.id])],
@@ -576,7 +580,7 @@ async function liquidate(s: RunState, a: Extract<Action, { t: "liquidate" }>) {
       return bankrupt(s, t, l);
     }
   }
-  const err = await c.simulate(c.accounts[by].owner, c.liquidatorAddr, liqIface.encodeFunctionData("liquidate", [market, T.id, abs(size), c.accounts[by].sub, false]));
+  const err = await c.simulate(c.accounts[by].owner, c.chAddr, chIface.encodeFunctionData("liquidatePerp", [market, T.id, abs(size), c.accounts[by].sub, false]));
   observe(s, `no liquidation size passed (${err.ok ? "ok" : err.error})`, `t=${s.time} a${t} ${P.symbol} size ${size}, maintenance ${s.snap.maint[t]}`);
   await bankrupt(s, t, by);
 }
@@ -598,7 +602,7 @@ async function bankrupt(s: RunState, t: number, by: number) {
     if (row.size === 0n) continue;
     if (row.bids + row.asks !== 0n) {
       const ids = await openOrders(s, c.perps[m], t);
-      await exec(s, { from: c.owners[by % 4], to: c.perps[m], data: perpIface.encodeFunctionData("cancelForLiquidation", [T.owner, T.sub, ids]), label: `${PERPS[m].symbol} cancelForLiquidation a${t} (bankrupt)`, allow: ["AccountNotLiquidatable"] });
+      await exec(s, { from: c.owners[by % 4], to: c.chAddr, data: chIface.encodeFunctionData("cancelForLiquidation", [c.perps[m], T.owner, T.sub, ids]), label: `${PERPS[m].symbol} cancelForLiquidation a${t} (bankrupt)`, allow: ["AccountNotLiquidatable"], perp: m });
     }
     const rows = s.snap.perps[m].rows;
     const opposite = [...rows.keys()].filter((k) => k !== t && rows[k].size !== 0n && rows[k].size > 0n !== row.size > 0n);
@@ -609,8 +613,9 @@ async function bankrupt(s: RunState, t: number, by: number) {
     const before = rows.map((x) => [x.size, x.entry, x.cash]);
     const r = await exec(s, {
       from: R.owner,
-      to: c.liquidatorAddr,
-      data: liqIface.encodeFunctionData("resolveBankruptcy", [c.perps[m], T.id, R.sub]),
+      to: c.chAddr,
+      data: chIface.encodeFunctionData("resolveBankruptcy", [c.perps[m], T.id, R.sub]),
+      perp: "all",
       label: `${PERPS[m].symbol} resolveBankruptcy a${t} (size ${row.size}) into a${r0} (size ${rows[r0].size}); ${opposite.length} opposite holders`,
       allow: ["NotBankrupt", ...MARGIN_ERRORS],
       actor: r0,

@@ -4,8 +4,8 @@
  * previous read (a reverted transaction changes nothing). One batch of multicalls, all views.
  */
 import { AssertionError } from "node:assert";
-import { ASSETS, USDC, WETH, atlasIface, chIface, spotIface, toInt256, type Call } from "./margin.chain.ts";
-import { PERPS, perpIface, type PerpChain } from "./perp.chain.ts";
+import { ASSETS, USDC, WETH, chIface, toInt256, type Call } from "./margin.chain.ts";
+import { PERPS, SPOT_ID, core, type PerpChain } from "./perp.chain.ts";
 
 export interface PerpRow {
   size: bigint;
@@ -35,7 +35,7 @@ export interface Snap {
   pocket: bigint[][];
   spotFees: bigint;
   perps: MarketSnap[];
-  /** [account] Atlas maintenance value, undefined while a price it needs is stale. */
+  /** [account] ATLAS maintenance value, undefined while a price it needs is stale. */
   maint: (bigint | undefined)[];
   /** [account] the Clearinghouse's state word (`accountState`): held and owed masks, flags. */
   state: bigint[];
@@ -65,17 +65,17 @@ export function snapCalls(c: PerpChain): Call[] {
     // the lending pools' cash sits in the Clearinghouse too: the vault's part is the rest
     calls.push({ target: c.chAddr, data: chIface.encodeFunctionData("cash", [c.tokens[i]]) });
   }
-  calls.push({ target: c.marketAddr, data: spotIface.encodeFunctionData("marketState") });
+  calls.push(core(c, "marketState", [SPOT_ID]));
   for (const a of c.accounts) {
-    for (const t of c.tokens) calls.push({ target: c.chAddr, data: chIface.encodeFunctionData("positionOf", [a.id, t]) });
-    calls.push({ target: c.marketAddr, data: spotIface.encodeFunctionData("pocketOf", [a.owner, a.sub]) });
-    calls.push({ target: c.chAddr, data: chIface.encodeFunctionData("accountState", [a.id]) });
-    calls.push({ target: c.atlasAddr, data: atlasIface.encodeFunctionData("maintenanceValue", [a.id]) });
+    for (const t of c.tokens) calls.push(core(c, "positionOf", [a.id, t]));
+    calls.push(core(c, "pocketOf", [SPOT_ID, a.owner, a.sub]));
+    calls.push(core(c, "accountState", [a.id]));
+    calls.push(core(c, "maintenanceValue", [a.id]));
   }
   for (const m of c.perps) {
-    calls.push({ target: m, data: perpIface.encodeFunctionData("openInterest") });
-    calls.push({ target: m, data: perpIface.encodeFunctionData("marketState") });
-    for (const a of c.accounts) calls.push({ target: m, data: perpIface.encodeFunctionData("positionOf", [a.id]) });
+    calls.push(core(c, "openInterest", [m]));
+    calls.push(core(c, "marketState", [m]));
+    for (const a of c.accounts) calls.push(core(c, "perpPositionOf", [m, a.id]));
   }
   return calls;
 }
@@ -172,7 +172,7 @@ export function checkSnap(s: Snap) {
   }
 }
 
-/** A reverted transaction changes nothing (funding owed and Atlas values move with the clock). */
+/** A reverted transaction changes nothing (funding owed and ATLAS values move with the clock). */
 export function checkUnchanged(s: Snap, prev: Snap, label: string) {
   const strip = (x: Snap) => ({ ...x, maint: [], perps: x.perps.map((m) => ({ ...m, rows: m.rows.map((r) => ({ ...r, owed: 0n })) })) });
   const j = (x: Snap) => JSON.stringify(strip(x), (_k, v) => (typeof v === "bigint" ? v.toString() : v));

@@ -6,8 +6,8 @@
  * (the dust bound of P2).
  */
 import { AssertionError } from "node:assert";
-import { ASSETS, atlasIface, oracleIface, type Call, type Read } from "./margin.chain.ts";
-import type { PerpChain } from "./perp.chain.ts";
+import { ASSETS, oracleIface, type Call, type Read } from "./margin.chain.ts";
+import { core, type PerpChain } from "./perp.chain.ts";
 import { checkSnap, checkUnchanged, fail as plainFail, liable, readSnap, snapCalls, type Snap } from "./perp.checks.ts";
 
 export interface Stats {
@@ -81,13 +81,18 @@ export interface TxSpec {
   /** Reverts this transaction may meet; any other fails the run. */
   allow?: string[];
   extra?: Call[];
+  /**
+   * The perp market (index in PERPS) the transaction acts on, or "all" for one that may settle
+   * funding on any (a perp liquidation or bankruptcy): its funding settlements are counted (P2).
+   */
+  perp?: number | "all";
   /** The account an owner's transaction acts for (S1; initial value read after it). */
   actor?: number;
   /**
    * How the transaction can add risk to the actor. "debit": any move of its balances or spot
    * pocket (withdraw, transfer out, borrow, a spot order, a liquidator's spot leg) or a growing
    * perp exposure; "perp": only a growing perp exposure (a larger position, or more open lots on
-   * a side: what PerpMarket margin-checks); "reduce": nothing it does adds risk (cancel,
+   * a side: what the core margin-checks on a perp market); "reduce": nothing it does adds risk (cancel,
    * reduce-only, deposit, repay), never checked.
    */
   risk?: "debit" | "perp" | "reduce";
@@ -129,7 +134,7 @@ export async function exec(s: RunState, tx: TxSpec): Promise<TxResult> {
   const calls = [...(tx.extra ?? [])];
   const ivAt = calls.length;
   // the actor's initial value, read in the transaction's block: at its second
-  if (tx.actor !== undefined) calls.push({ target: c.atlasAddr, data: atlasIface.encodeFunctionData("initialValue", [c.accounts[tx.actor].id]) });
+  if (tx.actor !== undefined) calls.push(core(c, "initialValue", [c.accounts[tx.actor].id]));
   let snap: Snap;
   let extra: Read[];
   try {
@@ -147,11 +152,11 @@ export async function exec(s: RunState, tx: TxSpec): Promise<TxResult> {
     if (e instanceof AssertionError && !e.message.includes("last transactions")) fail(s, `${tx.label}: ${e.message}`);
     throw e;
   }
-  if (res.ok && (c.perps.includes(tx.to) || tx.to === c.liquidatorAddr)) {
+  if (res.ok && tx.perp !== undefined) {
     // each account settles its funding at most once per transaction with a remainder (a second
     // settlement in the same second owes size × 0): only positions open before it can leave dust
     prev.perps.forEach((m, k) => {
-      if (tx.to !== c.perps[k] && tx.to !== c.liquidatorAddr) return;
+      if (tx.perp !== k && tx.perp !== "all") return;
       for (const r of m.rows) if (r.size !== 0n) s.settlements[k]++;
       for (let a = 0; a < m.rows.length; a++) if (snap.perps[k].rows[a].size !== m.rows[a].size) s.stats.perpTrades++;
     });

@@ -56,7 +56,7 @@ export interface Tx {
   data: string;
   label: string;
   sim: (w: M.World) => void;
-  /** Markets the transaction can reach; by default the market it is sent to, or none. */
+  /** Markets (0-based) the transaction can reach; none if not given. */
   markets?: number[];
   /** For a single order: check its fills against the book it met (I4). */
   priority?: { mi: number; side: bigint; limit: bigint };
@@ -97,7 +97,7 @@ export async function exec(s: RunState, tx: Tx) {
     if (got !== want) fail(s, `${tx.label}: events differ\n    chain:\n      ${got}\n    model:\n      ${want}`);
     if (tx.priority) {
       const m = s.w.markets[tx.priority.mi];
-      checkPriority(m, tx.priority.side, tx.priority.limit, parseMarketLogs(s.c, m.address, res.logs), tx.label);
+      checkPriority(m, tx.priority.side, tx.priority.limit, parseMarketLogs(s.c, tx.priority.mi, res.logs), tx.label);
     }
     for (const e of w2.events) {
       const name = e.slice(e.indexOf(":") + 1, e.indexOf("("));
@@ -115,8 +115,7 @@ export async function exec(s: RunState, tx: Tx) {
   s.w.now = s.time;
   try {
     const full = ++s.sinceFull >= s.fullEvery;
-    const target = s.c.markets.indexOf(tx.to);
-    const scope = full ? s.c.markets.map((_, i) => i) : (tx.markets ?? (target >= 0 ? [target] : []));
+    const scope = full ? s.c.marketIds.map((_, i) => i) : (tx.markets ?? []);
     await checkStep(s.c, s.reads, s.w, w2.touched, scope, tx.label);
     if (full) {
       s.sinceFull = 0;

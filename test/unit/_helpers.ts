@@ -34,7 +34,7 @@ export const ceilBps = (amount: bigint, bps: bigint): bigint => (amount * bps + 
 /** Quote tick units a bid locks per lot: price plus the market's maker fee bound, rounded up. */
 export const bidLockPerLot = (tick: bigint, maxMakerFeeBps: bigint): bigint => tick + ceilBps(tick, maxMakerFeeBps);
 
-/** Order id layout (ISpotMarket): position | epoch << 32 | tick << 64 | side << 88 | market << 96. */
+/** Order id layout (IMarkets): position | epoch << 32 | tick << 64 | side << 88 | market id << 96. */
 export const orderIdOf = (market: bigint, side: bigint, tick: bigint, epoch: bigint, pos: bigint): bigint =>
   (market << 96n) | (side << 88n) | (tick << 64n) | (epoch << 32n) | pos;
 
@@ -55,14 +55,15 @@ export interface Placed {
   expired: { orderId: bigint; lots: bigint }[];
 }
 
-/** Reads the market's events out of a receipt. */
+/** Reads the market's events (those carrying its id) out of a receipt. */
 export function parseMarketLogs(market: SpotMarket, receipt: ContractTransactionReceipt): Placed {
   const out: Placed = { receipt, orderId: 0n, cancelled: [], expired: [] };
   const addr = (market.target as string).toLowerCase();
   for (const log of receipt.logs) {
     if (log.address.toLowerCase() !== addr) continue;
     const ev = market.interface.parseLog(log);
-    if (!ev) continue;
+    // the core emits every market's events: keep this market's (the id is each event's first arg)
+    if (!ev || ev.args.marketId !== market.marketId) continue;
     if (ev.name === "OrderPlaced") out.orderId = ev.args.orderId as bigint;
     else if (ev.name === "OrderCancelled") out.cancelled.push({ orderId: ev.args.orderId, lots: ev.args.lots });
     else if (ev.name === "OrderExpired") out.expired.push({ orderId: ev.args.orderId, lots: ev.args.lots });

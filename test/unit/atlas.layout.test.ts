@@ -8,12 +8,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { network } from "hardhat";
-import {
-  AtlasLayoutProbe__factory,
-  InPlaceCallMock__factory,
-  type AtlasLayoutProbe,
-  type InPlaceCallMock,
-} from "../../types/ethers-contracts/index.js";
+import { AtlasLayoutProbe__factory, type AtlasLayoutProbe } from "../../types/ethers-contracts/index.js";
 
 const { ethers } = await network.create();
 const OK = 1n << 255n;
@@ -21,11 +16,12 @@ const MAX = 2n ** 256n - 1n;
 
 describe("AtlasMath.Entry memory layout and EntryArrayLib", () => {
   let p: AtlasLayoutProbe;
-  let oracle: InPlaceCallMock;
+  /** The probe is its own stand-in oracle (`AtlasLayoutProbe.tryPrices`). */
+  let oracle: AtlasLayoutProbe;
   before(async () => {
     const [signer] = await ethers.getSigners();
     p = await new AtlasLayoutProbe__factory(signer).deploy();
-    oracle = await new InPlaceCallMock__factory(signer).deploy();
+    oracle = p;
   });
 
   it("ENTRY_BYTES is the size the compiler allocates for one Entry", async () => {

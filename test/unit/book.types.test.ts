@@ -1,6 +1,6 @@
 // The book's type libraries at their edges, through BookCodecMock: ArrayLib's truncation (its one
 // assembly block), order slots' lap tags, level resets, the fee fields' sign, the pocket's bounds,
-// the market config word's widths.
+// the market config word's widths and its kind (perp) bit.
 // test/sdk/codec.test.ts checks every layout word for word against the SDK's codec.
 import { expect } from "chai";
 import { network } from "hardhat";
@@ -39,19 +39,29 @@ describe("book types (BookCodecMock)", () => {
     expect(await m.decodeTop(top)).to.deep.equal([(1n << 24n) - 1n, 1n, true, -32_768n, 65_535n, (1n << 128n) - 1n]);
   });
 
-  it("BookConfig: each field round-trips at its full width, apart from its neighbours", async () => {
+  it("BookConfig: each field round-trips at its full width, apart from its neighbours, the perp bit included", async () => {
     const m = await mock();
-    const max = [(1n << 16n) - 1n, (1n << 64n) - 1n, (1n << 16n) - 1n, (1n << 128n) - 1n] as const;
+    type Cfg = [bigint, bigint, bigint, bigint, boolean];
+    const max: Cfg = [(1n << 16n) - 1n, (1n << 64n) - 1n, (1n << 16n) - 1n, (1n << 128n) - 1n, true];
     const w = await m.encodeConfig(...max);
     expect(await m.decodeConfig(w)).to.deep.equal([...max]);
-    expect(w >> 224n).to.equal(0n); // nothing above the tick size
+    expect(w >> 225n).to.equal(0n); // nothing above the perp bit
+    expect((w >> 224n) & 1n).to.equal(1n); // the kind is bit 224
+    const zero: Cfg = [0n, 0n, 0n, 0n, false];
     // one field at its maximum, the others zero: no bit leaks into a neighbour
-    for (let i = 0; i < 4; i++) {
-      const args: [bigint, bigint, bigint, bigint] = [0n, 0n, 0n, 0n];
+    for (let i = 0; i < 5; i++) {
+      const args: Cfg = [...zero];
       args[i] = max[i];
       expect(await m.decodeConfig(await m.encodeConfig(...args))).to.deep.equal(args);
     }
-    expect(await m.decodeConfig(await m.encodeConfig(7n, 1n, 0n, 5n))).to.deep.equal([7n, 1n, 0n, 5n]);
+    expect(await m.encodeConfig(0n, 0n, 0n, 0n, true)).to.equal(1n << 224n);
+    expect(await m.encodeConfig(...zero)).to.equal(0n);
+    // every field below the perp bit at its maximum: still a spot market
+    const spot = await m.encodeConfig(max[0], max[1], max[2], max[3], false);
+    expect(spot).to.equal((1n << 224n) - 1n);
+    expect((await m.decodeConfig(spot))[4]).to.equal(false);
+    expect(await m.decodeConfig(await m.encodeConfig(7n, 1n, 0n, 5n, true))).to.deep.equal([7n, 1n, 0n, 5n, true]);
+    expect(await m.decodeConfig(await m.encodeConfig(7n, 1n, 0n, 5n, false))).to.deep.equal([7n, 1n, 0n, 5n, false]);
   });
 
   it("SpotPocket.fits accepts each field's maximum and refuses one more", async () => {

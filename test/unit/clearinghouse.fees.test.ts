@@ -7,7 +7,7 @@ describe("Clearinghouse.setMarketFees (governance, within hard bounds)", () => {
 
   it("changes the fees and emits FeesSet, including a maker rebate up to the taker fee", async () => {
     const { ch, admin, market } = fx();
-    await expect(ch.connect(admin).setMarketFees(MARKET_INDEX, 2, 100)).to.emit(market, "FeesSet").withArgs(2, 100);
+    await expect(ch.connect(admin).setMarketFees(MARKET_INDEX, 2, 100)).to.emit(market, "FeesSet").withArgs(market.marketId, 2, 100);
     expect((await market.marketState()).slice(0, 2)).to.deep.equal([2n, 100n]);
     await mined(ch.connect(admin).setMarketFees(MARKET_INDEX, -7, 7));
     expect((await market.marketState()).slice(0, 2)).to.deep.equal([-7n, 7n]);

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { MockERC20__factory, SpotMarket__factory } from "../../types/ethers-contracts/index.js";
+import { MockERC20__factory } from "../../types/ethers-contracts/index.js";
+import { marketHandle } from "../../scripts/lib/market.ts";
 import { mined, useFixture } from "./_helpers.ts";
 
 const ZERO = "0x0000000000000000000000000000000000000000";
@@ -46,18 +47,20 @@ describe("Clearinghouse.listAsset / createSpotMarket (governance)", () => {
   });
 
   describe("createSpotMarket", () => {
-    it("deploys a market with the given parameters at the next index", async () => {
+    it("creates a market with the given parameters at the next id", async () => {
       const { ch, admin } = fx();
       const p = await params();
       expect(await ch.marketCount()).to.equal(1n);
-      const [index, addr] = await ch.connect(admin).createSpotMarket.staticCall(p);
-      await expect(ch.connect(admin).createSpotMarket(p)).to.emit(ch, "SpotMarketCreated");
-      expect(index).to.equal(2n);
+      const id = await ch.connect(admin).createSpotMarket.staticCall(p);
+      await expect(ch.connect(admin).createSpotMarket(p))
+        .to.emit(ch, "SpotMarketCreated")
+        .withArgs(2n, Object.values(p));
+      expect(id).to.equal(2n);
       expect(await ch.marketCount()).to.equal(2n);
-      expect(await ch.marketAt(2n)).to.equal(addr);
-      const m = SpotMarket__factory.connect(addr, admin);
+      const m = marketHandle(ch, id);
       const config = [m.INDEX(), m.BASE(), m.QUOTE(), m.LOT_SIZE(), m.TICK_SIZE(), m.MIN_LOTS(), m.MAX_MAKER_FEE_BPS()];
       expect(await Promise.all(config)).to.deep.equal([2n, p.base, p.quote, p.lotSize, p.tickSize, p.minLots, p.maxMakerFeeBps]);
+      expect((await ch.marketInfo(id)).perp).to.equal(false);
       const [maker, taker, paused, fees] = await m.marketState();
       expect([maker, taker, paused, fees]).to.deep.equal([0n, 4n, false, 0n]);
     });
@@ -80,6 +83,7 @@ describe("Clearinghouse.listAsset / createSpotMarket (governance)", () => {
       ["zero tick size", () => ({ tickSize: 0n })],
       ["zero minimum size", () => ({ minLots: 0n })],
       ["minimum size beyond the 48-bit lot field", () => ({ minLots: 1n << 48n })],
+      ["lot size beyond its 96-bit field", () => ({ lotSize: 1n << 96n })],
       ["maker fee bound above 100 bps", () => ({ maxMakerFeeBps: 101n })],
     ];
     for (const [name, change] of bad) {

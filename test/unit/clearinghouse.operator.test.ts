@@ -81,7 +81,7 @@ describe("Clearinghouse.setOperator / isOperator and trading as an operator", ()
     expect(lots).to.equal(3n);
     expect((await pocket(market, alice)).openOrders).to.equal(1n);
     expect((await pocket(market, a)).openOrders).to.equal(0n);
-    await expect(market.connect(a).cancelOrder(placed.orderId)).to.emit(market, "OrderCancelled").withArgs(placed.orderId, 3n);
+    await expect(market.connect(a).cancelOrder(placed.orderId)).to.emit(market, "OrderCancelled").withArgs(market.marketId, placed.orderId, 3n);
     // client id, amend, batch and cancel-all go through the same check
     const again = parseMarketLogs(market, await mined(market.connect(a).placeOrderFor(alice.address, word)));
     await mined(market.connect(a).amendOrder(again.orderId, 2n));

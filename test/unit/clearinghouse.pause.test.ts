@@ -8,7 +8,7 @@ describe("Clearinghouse.pause (guardian) / setMarketPaused / setAllPaused (gover
   it("a paused market rejects placing (also in a batch) with MarketPaused and leaves the book alone", async () => {
     const { ch, market, admin, alice } = fx();
     await place(market, alice, { side: Side.Bid, tick: 100_000n, lots: 2n });
-    await expect(ch.connect(admin).setMarketPaused(MARKET_INDEX, true)).to.emit(market, "PausedSet").withArgs(true);
+    await expect(ch.connect(admin).setMarketPaused(MARKET_INDEX, true)).to.emit(market, "PausedSet").withArgs(market.marketId, true);
     const before = await bookState(market);
     await expect(market.connect(alice).placeOrder(ord({ side: Side.Ask, tick: 100_000n, lots: 1n }))).to.be.revertedWithCustomError(
       market,
@@ -38,7 +38,7 @@ describe("Clearinghouse.pause (guardian) / setMarketPaused / setAllPaused (gover
     await mined(market.sweep(alice.address, 0));
     await mined(market.collectFees());
     await connection.networkHelpers.time.increaseTo(expiry);
-    await expect(market.connect(bob).purgeExpired([stale.orderId])).to.emit(market, "OrderExpired").withArgs(stale.orderId, 1n);
+    await expect(market.connect(bob).purgeExpired([stale.orderId])).to.emit(market, "OrderExpired").withArgs(market.marketId, stale.orderId, 1n);
     expect((await pocket(market, alice)).unsweptQuote).to.equal(0n);
     expect((await market.getBook(4))[0].length).to.equal(0);
     const token = await usdc.getAddress();
@@ -78,7 +78,7 @@ describe("Clearinghouse.pause (guardian) / setMarketPaused / setAllPaused (gover
     await expect(ch.connect(alice).setAllPaused(true)).to.be.revertedWithCustomError(ch, "AccessManagedUnauthorized");
     const guardian = (await ethers.getSigners())[8];
     await mined(protocol.manager.connect(admin).grantRole(GUARDIAN_ROLE, guardian.address, 0));
-    await expect(ch.connect(guardian).pause(MARKET_INDEX)).to.emit(market, "PausedSet").withArgs(true);
+    await expect(ch.connect(guardian).pause(MARKET_INDEX)).to.emit(market, "PausedSet").withArgs(market.marketId, true);
     await expect(ch.connect(guardian).setMarketPaused(MARKET_INDEX, false)).to.be.revertedWithCustomError(ch, "AccessManagedUnauthorized");
     await expect(ch.connect(guardian).setAllPaused(false)).to.be.revertedWithCustomError(ch, "AccessManagedUnauthorized");
     await expect(ch.connect(guardian).unfreeze()).to.be.revertedWithCustomError(ch, "AccessManagedUnauthorized");

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { DEPOSIT } from "../helpers/fixture.ts";
+import { DEPOSIT, USDC_TICK, WETH_LOT } from "../helpers/fixture.ts";
 import { acct, useFixture } from "./_helpers.ts";
 
 describe("Clearinghouse views", () => {
@@ -15,13 +15,17 @@ describe("Clearinghouse views", () => {
     }
     expect(await ch.isListed(admin.address)).to.equal(false);
     expect(await ch.marketCount()).to.equal(1n);
-    expect(await ch.marketAt(1n)).to.equal(await market.getAddress());
+    expect(market.marketId).to.equal(1n);
+    const info = await ch.marketInfo(1n);
+    expect([info.perp, info.base, info.quote, info.lotSize, info.tickSize, info.minLots, info.maxMakerFeeBps]).to.deep.equal([
+      false, await weth.getAddress(), await usdc.getAddress(), WETH_LOT, USDC_TICK, 1n, 2n,
+    ]);
     expect(await ch.treasury()).to.equal(admin.address);
   });
 
-  it("marketAt reverts UnknownMarket for index 0 and past the last market", async () => {
+  it("marketInfo reverts UnknownMarket for id 0 and past the last market", async () => {
     const { ch } = fx();
-    await expect(ch.marketAt(0n)).to.be.revertedWithCustomError(ch, "UnknownMarket").withArgs(0n);
-    await expect(ch.marketAt(2n)).to.be.revertedWithCustomError(ch, "UnknownMarket").withArgs(2n);
+    await expect(ch.marketInfo(0n)).to.be.revertedWithCustomError(ch, "UnknownMarket").withArgs(0n);
+    await expect(ch.marketInfo(2n)).to.be.revertedWithCustomError(ch, "UnknownMarket").withArgs(2n);
   });
 });

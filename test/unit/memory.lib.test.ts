@@ -1,8 +1,8 @@
-// MemoryLib returns the arrays ATLAS reads (Clearinghouse.riskInputsOf, OracleRouter.tryPrices) as
-// they were built, without the ABI encoder's copy: its answers must be byte for byte what
-// `return` would encode, whether the arrays sit where the head expects them or elsewhere (then
-// they are moved), for empty and full arrays and an unallocated empty `markets`; and unsafeSet
-// writes element i as `a[i] = v` does.
+// MemoryLib returns the array ATLAS reads (OracleRouter.tryPrices) as it was built, without the
+// ABI encoder's copy: its answer must be byte for byte what `return` would encode, whether the
+// array sits where the head expects it or elsewhere (then it is moved), empty or full; unsafeSet
+// writes element i as `a[i] = v` does; wordAt reads an array's body word by word and freePointer
+// moves by what an allocation takes.
 import { expect } from "chai";
 import fc from "fast-check";
 import { network } from "hardhat";
@@ -19,7 +19,7 @@ describe("MemoryLib", () => {
   });
 
   /** The raw return data of a view call. */
-  const raw = async (fn: "uintArray" | "wordsAndArrays" | "wordsAndArraysPlain", args: unknown[]) =>
+  const raw = async (fn: "uintArray", args: unknown[]) =>
     ethers.provider.call({
       to: await m.getAddress(),
       data: m.interface.getFunction(fn).selector + ethers.AbiCoder.defaultAbiCoder()
@@ -36,22 +36,14 @@ describe("MemoryLib", () => {
     );
   });
 
-  it("returnWordsAndArrays answers what `return (a, b, words, markets)` encodes", async () => {
-    const addr = fc.bigInt(0n, 2n ** 160n - 1n).map((x) => ethers.getAddress("0x" + x.toString(16).padStart(40, "0")));
+  it("wordAt reads each word of an array's body; freePointer advances by the allocation", async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.bigInt(0n, MAX),
-        fc.bigInt(0n, MAX),
-        fc.array(fc.bigInt(0n, MAX), { maxLength: 9 }),
-        fc.array(addr, { maxLength: 4 }),
-        fc.boolean(),
-        fc.boolean(),
-        async (a, b, xs, ms, displace, at60) => {
-          const want = await raw("wordsAndArraysPlain", [a, b, xs, ms]);
-          expect(await raw("wordsAndArrays", [a, b, xs, ms, displace, at60])).to.equal(want);
-        },
-      ),
-      { numRuns: 60 },
+      fc.asyncProperty(fc.array(fc.bigInt(0n, MAX), { maxLength: 8 }), async (xs) => {
+        const [words, advance] = await m.readBack(xs);
+        expect(words).to.deep.equal(xs);
+        expect(advance).to.equal(32n * BigInt(xs.length + 1));
+      }),
+      { numRuns: 30 },
     );
   });
 });

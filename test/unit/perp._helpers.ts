@@ -1,10 +1,12 @@
 // Shared by the perp tests: the margin fixture (WETH, USDC, WBTC, LINK, a WETH/USDC spot book,
-// oracle, Atlas, pools) plus a PerpLiquidator and two perp markets, ETH-PERP (lot 0.001 WETH,
-// tick 10 USDC atoms: tick 300_000 = $3,000) and BTC-PERP (lot 0.0001 WBTC, tick 10 atoms: tick
-// 600_000 = $60,000). One deployment per run, rolled back by snapshot before each test.
-import { createPerpMarket, deployPerpLiquidator, type PerpMarketConfig } from "../../scripts/lib/deploy-perp.ts";
+// oracle, the core's ATLAS parameters, pools) plus two perp markets in the core, ETH-PERP (market 2:
+// lot 0.001 WETH, tick 10 USDC atoms: tick 300_000 = $3,000) and BTC-PERP (market 3: lot 0.0001
+// WBTC, tick 10 atoms: tick 600_000 = $60,000). The core is also the liquidator
+// (`ch.liquidatePerp(market.marketId, ...)`). One deployment per run, rolled back by snapshot
+// before each test.
+import { createPerpMarket, type PerpMarketConfig } from "../../scripts/lib/deploy-perp.ts";
+import type { PerpMarket } from "../../scripts/lib/market.ts";
 import { accountId, encodeOrder, type OrderParams } from "../../sdk/src/math/order.ts";
-import type { PerpLiquidator, PerpMarket } from "../../types/ethers-contracts/index.js";
 import type { Signer } from "ethers";
 import { deployMarginFixture, mined, type MFx, E6, E8, WETH_LOT, USDC_TICK } from "./margin._helpers.ts";
 
@@ -19,16 +21,14 @@ export const ETH_PERP: Omit<PerpMarketConfig, "underlying" | "quote"> = {
 
 export async function deployPerpFixture() {
   const fx = await deployMarginFixture();
-  const margin = { oracle: fx.oracle, atlas: fx.atlas, lens: fx.lens, pools: fx.pools as never };
-  const liquidator: PerpLiquidator = await deployPerpLiquidator(fx.protocol);
-  const ethPerp: PerpMarket = await createPerpMarket(fx.protocol, margin, liquidator, { underlying: fx.W, quote: fx.U, ...ETH_PERP });
-  const btcPerp: PerpMarket = await createPerpMarket(fx.protocol, margin, liquidator, {
+  const ethPerp: PerpMarket = await createPerpMarket(fx.protocol, { underlying: fx.W, quote: fx.U, ...ETH_PERP });
+  const btcPerp: PerpMarket = await createPerpMarket(fx.protocol, {
     underlying: fx.B,
     quote: fx.U,
     lotSize: BTC_LOT,
     tickSize: USDC_TICK,
   });
-  return { ...fx, liquidator, ethPerp, btcPerp };
+  return { ...fx, ethPerp, btcPerp };
 }
 
 export type PFx = Awaited<ReturnType<typeof deployPerpFixture>>;
@@ -63,8 +63,7 @@ export { E6, E8, type MFx };
 
 /** Lists one more ETH-PERP-like market with `over` parameters (deployed inside a test: rolled back). */
 export async function extraPerp(fx: PFx, over: Partial<PerpMarketConfig> = {}): Promise<PerpMarket> {
-  const margin = { oracle: fx.oracle, atlas: fx.atlas, lens: fx.lens, pools: fx.pools as never };
-  return createPerpMarket(fx.protocol, margin, fx.liquidator, { underlying: fx.W, quote: fx.U, ...ETH_PERP, ...over });
+  return createPerpMarket(fx.protocol, { underlying: fx.W, quote: fx.U, ...ETH_PERP, ...over });
 }
 
 /** Makes the next transaction land exactly at `t` (blocks may share a timestamp). */
@@ -93,7 +92,7 @@ export async function bankruptLong(fx: PFx) {
   await place(m, dave, { side: 1n, tick: 300_000n, lots: 100n });
   await place(m, bob, { side: 0n, tick: 300_000n, lots: 300n, kind: 2n });
   await setPrice(fx, W, 2_000n * WAD);
-  await mined(fx.liquidator.connect(alice).liquidate(await m.getAddress(), acctOfS(bob), 250n, 0, false));
+  await mined(fx.ch.connect(alice).liquidatePerp(m.marketId, acctOfS(bob), 250n, 0, false));
   return m;
 }
 

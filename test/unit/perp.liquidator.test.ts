@@ -1,10 +1,9 @@
-// PerpLiquidator: every guard of liquidate and resolveBankruptcy, the Dutch price of a takeover,
-// and a bankruptcy closed at the mark whose loss reaches the opposite side through its loss index.
+// The core's perp liquidations (formerly PerpLiquidator): every guard of liquidatePerp and
+// resolveBankruptcy, the Dutch price of a takeover, and a bankruptcy closed at the mark whose loss
+// reaches the opposite side through its loss index.
 import { expect } from "chai";
 import { OrderKind, Side } from "../../sdk/src/math/order.ts";
-import { PerpMarket__factory } from "../../types/ethers-contracts/index.js";
-import { perpParams } from "../../scripts/lib/deploy-perp.ts";
-import { E6, ETH_PERP, bankruptLong, extraPerp, place, usePerpFixture, type PFx } from "./perp._helpers.ts";
+import { E6, bankruptLong, extraPerp, place, usePerpFixture, type PFx } from "./perp._helpers.ts";
 import { WAD, acctOf, deposit, mined, now, sameTime, setPrice } from "./margin._helpers.ts";
 import { allOpenOrders } from "../helpers/openOrders.ts";
 
@@ -21,49 +20,53 @@ async function directional(f: PFx, price = 2_500n * WAD) {
   await setPrice(f, f.W, price);
 }
 
-describe("PerpLiquidator.liquidate", () => {
+describe("Clearinghouse.liquidatePerp", () => {
   const fx = usePerpFixture();
 
-  it("NotPerpMarket for a spot market, an account without code and an unlisted perp market", async () => {
+  it("WrongMarketKind for the spot market, UnknownMarket for an id no market has (0, the next, past the cap)", async () => {
     const f = fx();
-    const { liquidator: l, alice, bob } = f;
+    await directional(f);
+    const { ch, alice, bob } = f;
     const b = acctOf(bob);
-    const spot = await f.market.getAddress();
-    await expect(l.connect(alice).liquidate(spot, b, 1n, 0, false)).to.be.revertedWithCustomError(l, "NotPerpMarket").withArgs(spot);
-    await expect(l.connect(alice).liquidate(alice.address, b, 1n, 0, false)).to.be.revertedWithCustomError(l, "NotPerpMarket").withArgs(alice.address);
-    const p = perpParams({ underlying: f.W, quote: f.U, ...ETH_PERP });
-    const unlisted = await new PerpMarket__factory(f.admin).deploy(4n, await f.ch.getAddress(), p, await f.oracle.getAddress(), await l.getAddress());
-    const u = await unlisted.getAddress();
-    await expect(l.connect(alice).liquidate(u, b, 1n, 0, false)).to.be.revertedWithCustomError(l, "NotPerpMarket").withArgs(u);
-    await expect(l.connect(alice).resolveBankruptcy(spot, b, 0)).to.be.revertedWithCustomError(l, "NotPerpMarket").withArgs(spot);
+    expect(await ch.isLiquidatable(b)).to.equal(true);
+    const spot = f.market.marketId;
+    await expect(ch.connect(alice).liquidatePerp(spot, b, 1n, 0, false)).to.be.revertedWithCustomError(ch, "WrongMarketKind").withArgs(spot);
+    await expect(ch.connect(alice).liquidatePerp(spot, b, 1n, 0, true)).to.be.revertedWithCustomError(ch, "WrongMarketKind").withArgs(spot);
+    for (const id of [0n, 4n, 65n]) {
+      await expect(ch.connect(alice).liquidatePerp(id, b, 1n, 0, false)).to.be.revertedWithCustomError(ch, "UnknownMarket").withArgs(id);
+    }
+    await expect(ch.connect(alice).resolveBankruptcy(spot, b, 0)).to.be.revertedWithCustomError(ch, "WrongMarketKind").withArgs(spot);
+    await expect(ch.connect(alice).resolveBankruptcy(4n, b, 0)).to.be.revertedWithCustomError(ch, "UnknownMarket").withArgs(4n);
+    // bob's position is untouched
+    expect((await f.ethPerp.positionOf(b)).sizeLots).to.equal(300n);
   });
 
   it("SelfLiquidation, then NotLiquidatable with the maintenance value of a healthy account", async () => {
     const f = fx();
     await directional(f, 3_000n * WAD);
-    const { liquidator: l, ethPerp, bob, alice } = f;
-    const m = await ethPerp.getAddress();
-    await expect(l.connect(bob).liquidate(m, acctOf(bob), 1n, 0, false)).to.be.revertedWithCustomError(f.ch, "SelfLiquidation");
+    const { ch, ethPerp, bob, alice } = f;
+    const m = ethPerp.marketId;
+    await expect(ch.connect(bob).liquidatePerp(m, acctOf(bob), 1n, 0, false)).to.be.revertedWithCustomError(f.ch, "SelfLiquidation");
     await sameTime(f);
     const mv = await f.atlas.maintenanceValue(acctOf(bob));
     expect(mv).to.be.greaterThan(0n);
-    await expect(l.connect(alice).liquidate(m, acctOf(bob), 1n, 0, false))
+    await expect(ch.connect(alice).liquidatePerp(m, acctOf(bob), 1n, 0, false))
       .to.be.revertedWithCustomError(f.ch, "NotLiquidatable").withArgs(acctOf(bob), mv);
   });
 
   it("OrdersStillOpen, NoPosition and InvalidLiquidation on a liquidatable account", async () => {
     const f = fx();
-    const { liquidator: l, ethPerp, btcPerp, bob, alice } = f;
+    const { ch, ethPerp, btcPerp, bob, alice } = f;
     await deposit(f, bob, f.U, 200n * E6);
     for (const s of [alice, f.carol]) await deposit(f, s, f.U, 100_000n * E6);
     await place(ethPerp, f.carol, { side: Side.Ask, tick: 300_000n, lots: 300n });
     await place(ethPerp, bob, { side: Side.Bid, tick: 300_000n, lots: 300n, kind: OrderKind.Ioc });
     await place(ethPerp, bob, { side: Side.Ask, tick: 320_000n, lots: 7n, reduceOnly: true });
     await setPrice(f, f.W, 2_500n * WAD);
-    const m = await ethPerp.getAddress();
+    const m = ethPerp.marketId;
     const B = acctOf(bob);
     expect(await f.ch.isLiquidatable(B)).to.equal(true);
-    await expect(l.connect(alice).liquidate(m, B, 1n, 0, false)).to.be.revertedWithCustomError(f.ch, "OrdersStillOpen").withArgs(m, 7n);
+    await expect(ch.connect(alice).liquidatePerp(m, B, 1n, 0, false)).to.be.revertedWithCustomError(f.ch, "OrdersStillOpen").withArgs(m, 7n);
     // ATLAS sees the lots the reduce-only ask holds: a spot liquidation is sent to cancel it first, too
     expect((await f.atlas.liquidationQuote(B, f.U, f.U))[5]).to.equal(true);
     await expect(f.ch.connect(alice).liquidate(B, f.U, 1n, f.U, 0)).to.be.revertedWithCustomError(f.ch, "OrdersStillOpen").withArgs(m, 1n);
@@ -71,29 +74,29 @@ describe("PerpLiquidator.liquidate", () => {
     await mined(ethPerp.connect(alice).cancelForLiquidation(bob.address, 0, [...(await allOpenOrders(ethPerp, bob.address, 0))]));
     expect((await ethPerp.positionOf(B)).askLots).to.equal(0n);
     expect((await f.atlas.liquidationQuote(B, f.U, f.U))[5]).to.equal(false);
-    await expect(l.connect(alice).liquidate(await btcPerp.getAddress(), B, 1n, 0, false)).to.be.revertedWithCustomError(l, "NoPosition").withArgs(B);
-    await expect(l.connect(alice).liquidate(m, B, 0n, 0, false)).to.be.revertedWithCustomError(l, "InvalidLiquidation").withArgs(300n, 0n);
-    await expect(l.connect(alice).liquidate(m, B, 301n, 0, false)).to.be.revertedWithCustomError(l, "InvalidLiquidation").withArgs(300n, 301n);
+    await expect(ch.connect(alice).liquidatePerp(btcPerp.marketId, B, 1n, 0, false)).to.be.revertedWithCustomError(ch, "NoPosition").withArgs(B);
+    await expect(ch.connect(alice).liquidatePerp(m, B, 0n, 0, false)).to.be.revertedWithCustomError(ch, "InvalidLiquidation").withArgs(300n, 0n);
+    await expect(ch.connect(alice).liquidatePerp(m, B, 301n, 0, false)).to.be.revertedWithCustomError(ch, "InvalidLiquidation").withArgs(300n, 301n);
     // a long perp is hedged by a spot debt: bob owes no WETH
-    await expect(l.connect(alice).liquidate(m, B, 10n, 0, true)).to.be.revertedWithCustomError(l, "InvalidLiquidation").withArgs(0n, 10n * 10n ** 15n);
+    await expect(ch.connect(alice).liquidatePerp(m, B, 10n, 0, true)).to.be.revertedWithCustomError(ch, "InvalidLiquidation").withArgs(0n, 10n * 10n ** 15n);
   });
 
   it("takes over at the mark less a Dutch discount that grows from 0 to its cap; never more than needed", async () => {
     const f = fx();
     await directional(f);
-    const { liquidator: l, ethPerp, bob, alice } = f;
-    const m = await ethPerp.getAddress();
+    const { ch, ethPerp, bob, alice } = f;
+    const m = ethPerp.marketId;
     const B = acctOf(bob);
     const A = acctOf(alice);
     // all of it would overshoot the buffer
-    await expect(l.connect(alice).liquidate(m, B, 300n, 0, false)).to.be.revertedWithCustomError(f.ch, "LiquidationTooLarge");
+    await expect(ch.connect(alice).liquidatePerp(m, B, 300n, 0, false)).to.be.revertedWithCustomError(f.ch, "LiquidationTooLarge");
     const markPer = async () => (await ethPerp.markPrice())[1];
     let mv = await f.atlas.maintenanceValue(B);
     // first call: found liquidatable now, discount 0, price = the mark
     await sameTime(f);
     const mark0 = await markPer();
     expect(mark0).to.equal(2_500_000n * WAD);
-    const r0 = await mined(l.connect(alice).liquidate(m, B, 40n, 0, false));
+    const r0 = await mined(ch.connect(alice).liquidatePerp(m, B, 40n, 0, false));
     const tFlag = BigInt((await f.ethers.provider.getBlock(r0.blockNumber))!.timestamp);
     const [size0, entry0] = await ethPerp.positionOf(A);
     expect([size0, entry0]).to.deep.equal([40n, 40n * 2_500_000n]);
@@ -110,8 +113,8 @@ describe("PerpLiquidator.liquidate", () => {
       const price = ((await markPer()) * (BPS - d)) / (BPS * WAD);
       const bal = await f.ch.balanceOf(B, f.U);
       const before = await ethPerp.positionOf(B);
-      await expect(l.connect(alice).liquidate(m, B, lots, 0, false))
-        .to.emit(l, "PositionLiquidated").withArgs(m, B, A, lots, price, 0n, d);
+      await expect(ch.connect(alice).liquidatePerp(m, B, lots, 0, false))
+        .to.emit(ch, "PositionLiquidated").withArgs(m, B, A, lots, price, 0n, d);
       const after = await ethPerp.positionOf(B);
       expect(after.sizeLots).to.equal(before.sizeLots - lots);
       // bob sold `lots` at `price`: his entry releases pro rata (rounded up) and the loss is realised
@@ -125,7 +128,7 @@ describe("PerpLiquidator.liquidate", () => {
   });
 });
 
-describe("PerpLiquidator.resolveBankruptcy", () => {
+describe("Clearinghouse.resolveBankruptcy", () => {
   const fx = usePerpFixture();
   const FS = 10n ** 9n;
   const divUp = (a: bigint, b: bigint) => (a === 0n ? 0n : (a - 1n) / b + 1n);
@@ -135,44 +138,44 @@ describe("PerpLiquidator.resolveBankruptcy", () => {
   const REST = SHORTFALL - FEE;
   const PER_LOT = divUp(REST * FS, 300n); // shorts: carol 200, dave 100
 
-  it("NotBankrupt while the account holds assets or has no loss at the mark; SelfLiquidation; NotPerpMarket", async () => {
+  it("NotBankrupt while the account holds assets or has no loss at the mark; SelfLiquidation; WrongMarketKind", async () => {
     const f = fx();
-    const { liquidator: l, carol, alice, bob } = f;
+    const { ch, carol, alice, bob } = f;
     const m = await bankruptLong(f);
-    const ma = await m.getAddress();
+    const ma = m.marketId;
     const [A, B] = [acctOf(alice), acctOf(bob)];
     expect(await f.ch.holdsNoAssets(B)).to.equal(true);
-    await expect(l.connect(bob).resolveBankruptcy(ma, B, 0)).to.be.revertedWithCustomError(f.ch, "SelfLiquidation");
-    await expect(l.connect(carol).resolveBankruptcy(await f.market.getAddress(), B, 0))
-      .to.be.revertedWithCustomError(l, "NotPerpMarket").withArgs(await f.market.getAddress());
+    await expect(ch.connect(bob).resolveBankruptcy(ma, B, 0)).to.be.revertedWithCustomError(f.ch, "SelfLiquidation");
+    await expect(ch.connect(carol).resolveBankruptcy(f.market.marketId, B, 0))
+      .to.be.revertedWithCustomError(ch, "WrongMarketKind").withArgs(f.market.marketId);
     // alice holds USDC (and a position): refused for her assets; an empty account for its lack of a position
-    await expect(l.connect(carol).resolveBankruptcy(ma, A, 0)).to.be.revertedWithCustomError(l, "NotBankrupt").withArgs(A);
+    await expect(ch.connect(carol).resolveBankruptcy(ma, A, 0)).to.be.revertedWithCustomError(ch, "NotBankrupt").withArgs(A);
     const O = acctOf(f.outsider);
-    await expect(l.connect(carol).resolveBankruptcy(ma, O, 0)).to.be.revertedWithCustomError(l, "NotBankrupt").withArgs(O);
+    await expect(ch.connect(carol).resolveBankruptcy(ma, O, 0)).to.be.revertedWithCustomError(ch, "NotBankrupt").withArgs(O);
     // bob's position is under water at the mark only while ETH stays low: at $3,500 it is not
     await setPrice(f, f.W, 3_500n * WAD);
-    await expect(l.connect(carol).resolveBankruptcy(ma, B, 0)).to.be.revertedWithCustomError(l, "NotBankrupt").withArgs(B);
+    await expect(ch.connect(carol).resolveBankruptcy(ma, B, 0)).to.be.revertedWithCustomError(ch, "NotBankrupt").withArgs(B);
   });
 
   it("an attacker cannot take a solvent account's position through it, nor a bankrupt one without the margin to carry it", async () => {
     const f = fx();
-    const { liquidator: l, outsider, carol, dave } = f;
+    const { ch, outsider, carol, dave } = f;
     const m = await bankruptLong(f);
-    const ma = await m.getAddress();
+    const ma = m.marketId;
     // dave is solvent (a short in profit): nobody may close him at the mark, nor charge his loss to others
     const D = acctOf(dave);
-    await expect(l.connect(outsider).resolveBankruptcy(ma, D, 0)).to.be.revertedWithCustomError(l, "NotBankrupt").withArgs(D);
+    await expect(ch.connect(outsider).resolveBankruptcy(ma, D, 0)).to.be.revertedWithCustomError(ch, "NotBankrupt").withArgs(D);
     // the outsider holds nothing: taking bob's 50 lots on would leave it below initial value
-    await expect(l.connect(outsider).resolveBankruptcy(ma, acctOf(f.bob), 0)).to.be.revertedWithCustomError(f.ch, "InsufficientMargin");
+    await expect(ch.connect(outsider).resolveBankruptcy(ma, acctOf(f.bob), 0)).to.be.revertedWithCustomError(f.ch, "InsufficientMargin");
     expect((await m.lossPerLot()).shortLossPerLot).to.equal(0n);
     expect((await m.positionOf(acctOf(carol))).fundingOwedAtoms).to.equal(0n);
   });
 
   it("closes at the mark into the resolver, fees first, then charges every short lot the same through the loss index", async () => {
     const f = fx();
-    const { liquidator: l, carol, dave, bob, alice } = f;
+    const { ch, carol, dave, bob, alice } = f;
     const m = await bankruptLong(f);
-    const ma = await m.getAddress();
+    const ma = m.marketId;
     const [A, B, C, D] = [acctOf(alice), acctOf(bob), acctOf(carol), acctOf(dave)];
     const pos = await m.positionOf(B);
     expect([pos.sizeLots, pos.entryAtoms, pos.cashAtoms, pos.fundingOwedAtoms]).to.deep.equal([50n, 150_000_000n, 0n, 0n]);
@@ -184,9 +187,9 @@ describe("PerpLiquidator.resolveBankruptcy", () => {
     const posD = await m.positionOf(D);
     await sameTime(f); // bob's debt accrues interest each second: resolve at the time it was read
     // carol (short 200) resolves: she buys bob's 50 lots back at the mark, closing part of her short
-    await expect(l.connect(carol).resolveBankruptcy(ma, B, 0))
-      .to.emit(l, "BankruptcyResolved").withArgs(ma, B, C, 50n, 2_000_000n, FEE, REST)
-      .and.to.emit(m, "LossSocialized").withArgs(B, 1n, REST, PER_LOT);
+    await expect(ch.connect(carol).resolveBankruptcy(ma, B, 0))
+      .to.emit(ch, "BankruptcyResolved").withArgs(ma, B, C, 50n, 2_000_000n, FEE, REST)
+      .and.to.emit(m, "LossSocialized").withArgs(ma, B, 1n, REST, PER_LOT);
     expect((await m.positionOf(B)).sizeLots).to.equal(0n);
     expect((await m.positionOf(B)).cashAtoms).to.equal(0n);
     // bob's cash nets to zero: his remaining debt is the pool's to write off
@@ -212,7 +215,7 @@ describe("PerpLiquidator.resolveBankruptcy", () => {
     expect(chargeC + chargeD).to.be.greaterThanOrEqual(REST);
     expect(chargeC + chargeD).to.be.lessThanOrEqual(REST + 2n);
     // the fees were spent
-    await expect(m.collectFees()).to.emit(m, "FeesCollected").withArgs(0n);
+    await expect(m.collectFees()).to.emit(m, "FeesCollected").withArgs(ma, 0n);
     // dave closes his short before anyone settles him: the close settles the charge first
     await place(m, alice, { side: Side.Ask, tick: 200_000n, lots: 100n });
     await place(m, dave, { side: Side.Bid, tick: 200_000n, lots: 100n, kind: OrderKind.Ioc });
@@ -226,10 +229,10 @@ describe("PerpLiquidator.resolveBankruptcy", () => {
 
   it("a position opened after the bankruptcy pays none of it; the longs' index stays at 0", async () => {
     const f = fx();
-    const { liquidator: l, carol, lender, alice, dave } = f;
+    const { ch, carol, lender, alice, dave } = f;
     const m = await bankruptLong(f);
-    const ma = await m.getAddress();
-    await mined(l.connect(carol).resolveBankruptcy(ma, acctOf(f.bob), 0));
+    const ma = m.marketId;
+    await mined(ch.connect(carol).resolveBankruptcy(ma, acctOf(f.bob), 0));
     // lender opens a short after it: its snapshot already holds the loss
     await deposit(f, lender, f.U, 10_000n * E6);
     await place(m, alice, { side: Side.Bid, tick: 200_000n, lots: 10n });
@@ -246,9 +249,9 @@ describe("PerpLiquidator.resolveBankruptcy", () => {
 
   it("a bankrupt short: the loss goes to the longs' index; the shorts (the same side) owe nothing", async () => {
     const f = fx();
-    const { liquidator: l, alice, bob, carol, dave, U, W } = f;
+    const { ch, alice, bob, carol, dave, U, W } = f;
     const m = await extraPerp(f, { interestPpmPerHour: 0n });
-    const ma = await m.getAddress();
+    const ma = m.marketId;
     await deposit(f, bob, U, 200n * E6);
     for (const s of [alice, carol, dave]) await deposit(f, s, U, 100_000n * E6);
     await place(m, carol, { side: Side.Bid, tick: 300_000n, lots: 200n });
@@ -256,7 +259,7 @@ describe("PerpLiquidator.resolveBankruptcy", () => {
     await place(m, bob, { side: Side.Ask, tick: 300_000n, lots: 300n, kind: OrderKind.Ioc });
     await setPrice(f, W, 4_000n * WAD);
     const B = acctOf(bob);
-    await mined(l.connect(alice).liquidate(ma, B, 250n, 0, false));
+    await mined(ch.connect(alice).liquidatePerp(ma, B, 250n, 0, false));
     expect(await f.ch.holdsNoAssets(B)).to.equal(true);
     const pos = await m.positionOf(B);
     expect([pos.sizeLots, pos.entryAtoms]).to.deep.equal([-50n, -150_000_000n]);
@@ -264,9 +267,9 @@ describe("PerpLiquidator.resolveBankruptcy", () => {
     const rest = 50n * 4_000_000n - 150_000_000n - FEE;
     const perLot = divUp(rest * FS, 300n);
     // carol (long 200) resolves: she sells bob's 50 lots back, closing part of her long
-    await expect(l.connect(carol).resolveBankruptcy(ma, B, 0))
-      .to.emit(l, "BankruptcyResolved").withArgs(ma, B, acctOf(carol), -50n, 4_000_000n, FEE, rest)
-      .and.to.emit(m, "LossSocialized").withArgs(B, 0n, rest, perLot);
+    await expect(ch.connect(carol).resolveBankruptcy(ma, B, 0))
+      .to.emit(ch, "BankruptcyResolved").withArgs(ma, B, acctOf(carol), -50n, 4_000_000n, FEE, rest)
+      .and.to.emit(m, "LossSocialized").withArgs(ma, B, 0n, rest, perLot);
     expect(await m.lossPerLot()).to.deep.equal([perLot, 0n]);
     expect((await m.positionOf(B)).sizeLots).to.equal(0n);
     expect((await m.positionOf(acctOf(carol))).sizeLots).to.equal(150n);
@@ -279,9 +282,9 @@ describe("PerpLiquidator.resolveBankruptcy", () => {
 
   it("costs the same whatever the number of counterparties: only the bankrupt and the resolver are written", async () => {
     const f = fx();
-    const { liquidator: l, carol, bob, alice, U, W } = f;
+    const { ch, carol, bob, alice, U, W } = f;
     const m = await extraPerp(f, { interestPpmPerHour: 0n });
-    const ma = await m.getAddress();
+    const ma = m.marketId;
     await deposit(f, bob, U, 200n * E6);
     await deposit(f, alice, U, 100_000n * E6);
     // eight shorts on carol's sub-accounts 1..8, 40 lots each, against bob's 320-lot long
@@ -292,13 +295,13 @@ describe("PerpLiquidator.resolveBankruptcy", () => {
     }
     await place(m, bob, { side: Side.Bid, tick: 300_000n, lots: 320n, kind: OrderKind.Ioc });
     await setPrice(f, W, 2_000n * WAD);
-    await mined(l.connect(alice).liquidate(ma, acctOf(bob), 270n, 0, false));
+    await mined(ch.connect(alice).liquidatePerp(ma, acctOf(bob), 270n, 0, false));
     const cps = subs.map((sub) => acctOf(carol, sub));
     const before = await Promise.all(cps.map((x) => m.positionOf(x)));
     const bals = await Promise.all(cps.map((x) => f.ch.balanceOf(x, U)));
     const pb = await m.positionOf(acctOf(bob));
     // alice (long 270, the same side) resolves: her long grows by bob's 50 lots, open interest stays
-    const r = await mined(l.connect(alice).resolveBankruptcy(ma, acctOf(bob), 0));
+    const r = await mined(ch.connect(alice).resolveBankruptcy(ma, acctOf(bob), 0));
     const shortfall = pb.entryAtoms - 50n * 2_000_000n;
     const fee = ((320n * 300_000n * 5n + 9_999n) / BPS) * 10n;
     const perLot = divUp((shortfall - fee) * FS, 320n);
@@ -312,8 +315,12 @@ describe("PerpLiquidator.resolveBankruptcy", () => {
       expect(p.fundingOwedAtoms).to.equal(divUp(40n * perLot, FS));
       expect(await f.ch.balanceOf(x, U)).to.equal(bals[i]);
     }
-    // the market's logs: the loss, and the two settlements (bob, alice): none per counterparty
-    const mine = r.logs.filter((x) => x.address === ma).map((x) => m.interface.parseLog(x)?.name);
+    // the market's logs (the core's, with this market's id first): the loss, and the two
+    // settlements (bob, alice): none per counterparty
+    const mine = r.logs
+      .map((x) => m.interface.parseLog(x))
+      .filter((e) => e !== null && e.fragment.inputs[0]?.name === "marketId" && e.args[0] === ma)
+      .map((e) => e!.name);
     expect(mine.filter((n) => n === "LossSocialized")).to.have.length(1);
     expect(mine.filter((n) => n === "CashSettled").length).to.be.at.most(2);
     // every share settles when touched: the total covers the loss

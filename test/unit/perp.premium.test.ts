@@ -2,9 +2,8 @@
 // impact walk, the rate-limited smoothing, and the quote-decimals bound that keeps the funding
 // index (int96) from overflowing (issue #13 items 5 and 7). Expected figures computed here.
 import { expect } from "chai";
-import { perpParams } from "../../scripts/lib/deploy-perp.ts";
+import { createPerpMarket } from "../../scripts/lib/deploy-perp.ts";
 import { deployToken } from "../../scripts/lib/deploy.ts";
-import { PerpMarket__factory } from "../../types/ethers-contracts/index.js";
 import { OrderKind, Side } from "../../sdk/src/math/order.ts";
 import { impactPremium, smoothPremium, markLotWad, PREMIUM_SCALE } from "../../sdk/src/math/perp.ts";
 import { E6, ETH_PERP, at, place, usePerpFixture } from "./perp._helpers.ts";
@@ -18,16 +17,18 @@ const CLAMP_PPM = 7_500n;
 describe("PerpMarket: premium at impact size, smoothed", () => {
   const fx = usePerpFixture();
 
-  it("setPremiumParams: governance only (NotGovernance), within hard bounds (InvalidPremiumParams)", async () => {
+  it("setPremiumParams: governance only (AccessManagedUnauthorized), within hard bounds (InvalidPremiumParams)", async () => {
     const f = fx();
     const m = f.ethPerp;
     const st = await m.premiumState();
     expect([st.impactNotionalUsd, st.halfLifeSeconds]).to.deep.equal([10_000n, 60n]);
-    await expect(m.connect(f.alice).setPremiumParams(20_000n, 120n)).to.be.revertedWithCustomError(m, "NotGovernance");
+    await expect(m.connect(f.alice).setPremiumParams(20_000n, 120n))
+      .to.be.revertedWithCustomError(f.ch, "AccessManagedUnauthorized")
+      .withArgs(f.alice.address);
     for (const [usd, h] of [[99n, 60n], [100_000_001n, 60n], [10_000n, 9n], [10_000n, 3_601n], [0n, 0n]]) {
       await expect(m.connect(f.admin).setPremiumParams(usd, h)).to.be.revertedWithCustomError(m, "InvalidPremiumParams").withArgs(usd, h);
     }
-    await expect(m.connect(f.admin).setPremiumParams(100n, 10n)).to.emit(m, "PremiumParamsSet").withArgs(100n, 10n);
+    await expect(m.connect(f.admin).setPremiumParams(100n, 10n)).to.emit(m, "PremiumParamsSet").withArgs(m.marketId, 100n, 10n);
     await expect(m.connect(f.admin).setPremiumParams(100_000_000n, 3_600n)).to.emit(m, "PremiumParamsSet");
     const back = await m.premiumState();
     expect([back.impactNotionalUsd, back.halfLifeSeconds]).to.deep.equal([100_000_000n, 3_600n]);
@@ -132,16 +133,16 @@ describe("PerpMarket: premium at impact size, smoothed", () => {
     expect(hoursToOverflow(24n, 40_000n)).to.equal(0n);
     // at the bound (8 decimals), a lot worth $1,000,000 at the 10%/h hard cap: over 450 years
     expect(INT96 / ((100_000n * 10n ** 14n * 10n ** 9n) / 1_000_000n)).to.be.greaterThan(450n * 24n * 365n);
-    const factory = new PerpMarket__factory(f.admin);
     for (const d of [18, 24, 9]) {
       const q = await deployToken(f.admin, "Q", "Q", d);
-      const p = perpParams({ underlying: f.W, quote: await q.getAddress(), ...ETH_PERP });
-      await expect(factory.deploy(4n, await f.ch.getAddress(), p as never, await f.oracle.getAddress(), await f.liquidator.getAddress()))
-        .to.be.revertedWithCustomError(factory, "QuoteDecimalsUnsupported")
+      await mined(f.ch.listAsset(await q.getAddress()));
+      await expect(createPerpMarket(f.protocol, { underlying: f.W, quote: await q.getAddress(), ...ETH_PERP }))
+        .to.be.revertedWithCustomError(f.ch, "QuoteDecimalsUnsupported")
         .withArgs(BigInt(d), 8n);
     }
     const q8 = await deployToken(f.admin, "Q", "Q", 8);
-    const p8 = perpParams({ underlying: f.W, quote: await q8.getAddress(), ...ETH_PERP });
-    await factory.deploy(4n, await f.ch.getAddress(), p8 as never, await f.oracle.getAddress(), await f.liquidator.getAddress());
+    await mined(f.ch.listAsset(await q8.getAddress()));
+    const m8 = await createPerpMarket(f.protocol, { underlying: f.W, quote: await q8.getAddress(), ...ETH_PERP });
+    expect((await m8.perpParams()).quote).to.equal(await q8.getAddress());
   });
 });

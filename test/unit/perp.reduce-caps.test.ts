@@ -70,7 +70,7 @@ describe("PerpMarket: reduce-only", () => {
     expect((await m.positionOf(A)).askLots).to.equal(10n);
     // dave buys 10: only 4 come from alice's order, trimmed; she ends flat, never short
     await expect(place(m, f.dave, { side: Side.Bid, tick: 310_000n, lots: 10n, kind: OrderKind.Ioc }))
-      .to.emit(m, "OrderAmended").withArgs(id, 4n);
+      .to.emit(m, "OrderAmended").withArgs(m.marketId, id, 4n);
     const p = await m.positionOf(A);
     expect([p.sizeLots, p.askLots, p.bidLots]).to.deep.equal([0n, 0n, 0n]);
     expect((await allOpenOrders(m, f.alice.address, 0)).length).to.equal(0);
@@ -88,7 +88,7 @@ describe("PerpMarket: reduce-only", () => {
     await place(m, f.carol, { side: Side.Bid, tick: 300_000n, lots: 10n });
     await place(m, f.alice, { side: Side.Ask, tick: 300_000n, lots: 10n, kind: OrderKind.Ioc });
     await expect(place(m, f.dave, { side: Side.Bid, tick: 310_000n, lots: 5n, kind: OrderKind.Ioc }))
-      .to.emit(m, "OrderCancelled").withArgs(id, 10n);
+      .to.emit(m, "OrderCancelled").withArgs(m.marketId, id, 10n);
     expect((await m.positionOf(acctOf(f.alice))).sizeLots).to.equal(0n);
     expect((await m.positionOf(acctOf(f.alice))).askLots).to.equal(0n);
     expect((await m.positionOf(acctOf(f.dave))).sizeLots).to.equal(3n);

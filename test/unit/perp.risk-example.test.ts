@@ -1,7 +1,7 @@
 // The worked example of docs/RISK.md ("Worked example: a basis trade"), built on chain with the
 // perp fixture's parameters. Every figure the page prints is asserted here to the wei: the
 // intermediate scenario values through a bigint model of AtlasMath, the totals straight from
-// Atlas, so the page cannot drift from the contract.
+// the core's ATLAS views, so the page cannot drift from the contract.
 import { expect } from "chai";
 import { OrderKind, Side, encodeOrder } from "../../sdk/src/math/order.ts";
 import { createPerpMarket } from "../../scripts/lib/deploy-perp.ts";
@@ -144,8 +144,7 @@ describe("docs/RISK.md worked example: long 10 WETH spot on borrowed USDC, short
 
   it("on an unhedged perp with a size-scaled liquidity term (impact notional $1,000,000) the charge grows by n²/impact", async () => {
     const f = fx();
-    const margin = { oracle: f.oracle, atlas: f.atlas, lens: f.lens, pools: f.pools as never };
-    const perp = await createPerpMarket(f.protocol, margin, f.liquidator, {
+    const perp = await createPerpMarket(f.protocol, {
       underlying: f.W, quote: f.U, ...ETH_PERP, impactNotionalUsd: 1_000_000n,
     });
     const a = await basisTrade(f, perp, 8_000n, false); // the perp alone: nothing hedges it

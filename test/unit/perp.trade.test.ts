@@ -62,7 +62,7 @@ describe("PerpMarket: positions and PnL", () => {
     expect([pb2.sizeLots, pb2.entryAtoms, pb2.cashAtoms]).to.deep.equal([-6n, -n1 + n1 * 4n / 10n, -pnl2]);
     expect(await ch.balanceOf(Bo, U)).to.equal(FUNDS);
     // anyone settles it
-    await expect(m.connect(carol).settle(bob.address, 0)).to.emit(m, "CashSettled").withArgs(Bo, -pnl2);
+    await expect(m.connect(carol).settle(bob.address, 0)).to.emit(m, "CashSettled").withArgs(m.marketId, Bo, -pnl2);
     expect(await ch.balanceOf(Bo, U)).to.equal(FUNDS - pnl2);
     expect((await m.positionOf(Bo)).cashAtoms).to.equal(0n);
     expect((await m.openInterest()).longLots).to.equal(6n);
@@ -81,7 +81,7 @@ describe("PerpMarket: positions and PnL", () => {
     expect(await sumSizes(m, f)).to.equal(0n);
     // fees accrued in the book reach the reserve on collectFees
     const reserve0 = await ch.reserveOf(U);
-    await expect(m.collectFees()).to.emit(m, "FeesCollected").withArgs(fee1 + fee2 + fee3);
+    await expect(m.collectFees()).to.emit(m, "FeesCollected").withArgs(m.marketId, fee1 + fee2 + fee3);
     expect(await ch.reserveOf(U)).to.equal(reserve0 + fee1 + fee2 + fee3);
   });
 
@@ -137,14 +137,14 @@ describe("PerpMarket: positions and PnL", () => {
     const rebate = (ticks * 2n) / 10_000n; // rounded down
     const takerFee = takerFeeAtoms(10n, 300_000n);
     expect((await m.positionOf(acctOf(bob))).cashAtoms).to.equal(rebate * 10n);
-    await expect(m.collectFees()).to.emit(m, "FeesCollected").withArgs(takerFee - rebate * 10n);
+    await expect(m.collectFees()).to.emit(m, "FeesCollected").withArgs(m.marketId, takerFee - rebate * 10n);
     // a positive maker fee is charged, rounded up
     await mined(ch.setMarketFees(idx, 3, 5));
     await place(m, carol, { side: Side.Ask, tick: 300_001n, lots: 7n });
     await place(m, alice, { side: Side.Bid, tick: 300_001n, lots: 7n, kind: OrderKind.Ioc });
     const makerFee = ((7n * 300_001n * 3n + 9_999n) / 10_000n) * 10n;
     expect((await m.positionOf(acctOf(carol))).cashAtoms).to.equal(-makerFee);
-    await expect(m.collectFees()).to.emit(m, "FeesCollected").withArgs(takerFeeAtoms(7n, 300_001n) + makerFee);
+    await expect(m.collectFees()).to.emit(m, "FeesCollected").withArgs(m.marketId, takerFeeAtoms(7n, 300_001n) + makerFee);
   });
 
   it("a trade that would leave initial value below zero reverts InsufficientMargin", async () => {

@@ -11,7 +11,7 @@ describe("SpotMarket.amendOrder", () => {
     const { market, alice, bob, carol } = fx();
     const first = await place(market, bob, { side: Side.Ask, tick, lots: 5n });
     const second = await place(market, carol, { side: Side.Ask, tick, lots: 5n });
-    await expect(market.connect(bob).amendOrder(first.orderId, 2n)).to.emit(market, "OrderAmended").withArgs(first.orderId, 2n);
+    await expect(market.connect(bob).amendOrder(first.orderId, 2n)).to.emit(market, "OrderAmended").withArgs(market.marketId, first.orderId, 2n);
     expect(await market.levelOf(Side.Ask, tick)).to.deep.equal([7n, 0n, 2n, 0n]);
     expect(await pocket(market, bob)).to.deep.equal({
       lockedBase: 2n * WETH_LOT,

@@ -12,7 +12,7 @@ describe("SpotMarket.cancelOrder", () => {
     const tick = 150_000n;
     const r = await place(market, alice, { side: Side.Bid, tick, lots: 4n });
     const lock = 4n * bidLockPerLot(tick, 2n) * USDC_TICK;
-    await expect(market.connect(alice).cancelOrder(r.orderId)).to.emit(market, "OrderCancelled").withArgs(r.orderId, 4n);
+    await expect(market.connect(alice).cancelOrder(r.orderId)).to.emit(market, "OrderCancelled").withArgs(market.marketId, r.orderId, 4n);
     expect(await pocket(market, alice)).to.deep.equal({ lockedBase: 0n, lockedQuote: 0n, unsweptBase: 0n, unsweptQuote: lock, openOrders: 0n });
     expect(await ch.balanceOf(acct(alice), await usdc.getAddress())).to.equal(DEPOSIT - lock);
     expect(await market.getOrder(r.orderId)).to.deep.equal([ZeroHash, 0n, 0n]);

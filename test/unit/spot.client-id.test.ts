@@ -9,7 +9,7 @@ describe("SpotMarket: client order ids and cancelOrderByClientId", () => {
     const r = await place(market, alice, { side: Side.Ask, tick: 300_000n, lots: 6n, clientOrderId: 0xdeadbeefn, sub: 0n });
     await expect(market.connect(alice).cancelOrderByClientId(alice.address, 0, 0xdeadbeefn))
       .to.emit(market, "OrderCancelled")
-      .withArgs(r.orderId, 6n);
+      .withArgs(market.marketId, r.orderId, 6n);
     const p = await pocket(market, alice);
     expect([p.openOrders, p.lockedBase, p.unsweptBase]).to.deep.equal([0n, 0n, 6n * 10n ** 15n]);
   });
@@ -47,7 +47,7 @@ describe("SpotMarket: client order ids and cancelOrderByClientId", () => {
     const { market, alice } = fx();
     const a = await place(market, alice, { side: Side.Bid, tick: 100n, lots: 1n, clientOrderId: 3n });
     const b = await place(market, alice, { side: Side.Bid, tick: 101n, lots: 1n, clientOrderId: 3n });
-    await expect(market.connect(alice).cancelOrderByClientId(alice.address, 0, 3n)).to.emit(market, "OrderCancelled").withArgs(b.orderId, 1n);
+    await expect(market.connect(alice).cancelOrderByClientId(alice.address, 0, 3n)).to.emit(market, "OrderCancelled").withArgs(market.marketId, b.orderId, 1n);
     expect((await market.getOrder(a.orderId))[1]).to.equal(1n);
   });
 });

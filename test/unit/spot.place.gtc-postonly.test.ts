@@ -13,7 +13,7 @@ describe("SpotMarket.placeOrder: GTC and post-only", () => {
     const word = ord({ side: Side.Bid, tick, lots: 7n, clientOrderId: 42n });
     const expectedId = orderIdOf(MARKET_INDEX, Side.Bid, tick, 0n, 0n);
     const info = BigInt(acct(alice)) | (7n << 8n) | (42n << 56n);
-    await expect(market.connect(alice).placeOrder(word)).to.emit(market, "OrderPlaced").withArgs(expectedId, info);
+    await expect(market.connect(alice).placeOrder(word)).to.emit(market, "OrderPlaced").withArgs(market.marketId, expectedId, info);
     const lock = 7n * bidLockPerLot(tick, MAX_MAKER) * USDC_TICK;
     expect(await ch.balanceOf(acct(alice), await usdc.getAddress())).to.equal(DEPOSIT - lock);
     expect(await pocket(market, alice)).to.deep.equal({ lockedBase: 0n, lockedQuote: lock, unsweptBase: 0n, unsweptQuote: 0n, openOrders: 1n });

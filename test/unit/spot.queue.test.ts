@@ -45,7 +45,7 @@ describe("SpotMarket queue hygiene: cancelled and expired entries inside a level
     const expiry = BigInt(await connection.networkHelpers.time.latest()) + 30n;
     const own = await place(market, alice, { side: Side.Bid, tick, lots: 2n, expiry });
     await connection.networkHelpers.time.increaseTo(expiry + 5n);
-    await expect(market.connect(alice).cancelOrder(own.orderId)).to.emit(market, "OrderCancelled").withArgs(own.orderId, 2n);
+    await expect(market.connect(alice).cancelOrder(own.orderId)).to.emit(market, "OrderCancelled").withArgs(market.marketId, own.orderId, 2n);
     expect((await pocket(market, alice)).openOrders).to.equal(0n);
   });
 });

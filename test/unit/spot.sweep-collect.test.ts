@@ -19,7 +19,7 @@ describe("SpotMarket.sweep / collectFees", () => {
     const before = await pocket(market, bob);
     const proceeds = (6n * tick - ceilBps(6n * tick, 1n)) * USDC_TICK;
     expect(before.unsweptQuote).to.equal(proceeds);
-    await expect(market.connect(eve).sweep(bob.address, 0)).to.emit(market, "Swept").withArgs(acct(bob), 0n, proceeds);
+    await expect(market.connect(eve).sweep(bob.address, 0)).to.emit(market, "Swept").withArgs(market.marketId, acct(bob), 0n, proceeds);
     expect(await pocket(market, bob)).to.deep.equal({ ...before, unsweptQuote: 0n });
     expect(await ch.balanceOf(acct(bob), await usdc.getAddress())).to.equal(DEPOSIT + proceeds);
     expect(await ch.balanceOf(acct(bob), await weth.getAddress())).to.equal(DEPOSIT - 10n * WETH_LOT);
@@ -29,10 +29,10 @@ describe("SpotMarket.sweep / collectFees", () => {
   it("sweeps base proceeds too; sweeping an empty pocket moves nothing", async () => {
     const { ch, market, alice, carol, weth } = fx();
     await trade();
-    await expect(market.sweep(alice.address, 0)).to.emit(market, "Swept").withArgs(acct(alice), 6n * WETH_LOT, 0n);
+    await expect(market.sweep(alice.address, 0)).to.emit(market, "Swept").withArgs(market.marketId, acct(alice), 6n * WETH_LOT, 0n);
     expect(await ch.balanceOf(acct(alice), await weth.getAddress())).to.equal(DEPOSIT + 6n * WETH_LOT);
-    await expect(market.sweep(carol.address, 0)).to.emit(market, "Swept").withArgs(acct(carol), 0n, 0n);
-    await expect(market.sweep(alice.address, 0)).to.emit(market, "Swept").withArgs(acct(alice), 0n, 0n);
+    await expect(market.sweep(carol.address, 0)).to.emit(market, "Swept").withArgs(market.marketId, acct(carol), 0n, 0n);
+    await expect(market.sweep(alice.address, 0)).to.emit(market, "Swept").withArgs(market.marketId, acct(alice), 0n, 0n);
   });
 
   it("collectFees moves accrued fees to the Clearinghouse reserve; anyone may call", async () => {
@@ -42,10 +42,10 @@ describe("SpotMarket.sweep / collectFees", () => {
     const fees = (ceilBps(notional, 5n) + ceilBps(notional, 1n)) * USDC_TICK;
     expect((await market.marketState())[3]).to.equal(fees);
     const token = await usdc.getAddress();
-    await expect(market.connect(eve).collectFees()).to.emit(market, "FeesCollected").withArgs(fees);
+    await expect(market.connect(eve).collectFees()).to.emit(market, "FeesCollected").withArgs(market.marketId, fees);
     expect(await ch.reserveOf(token)).to.equal(fees);
     expect((await market.marketState())[3]).to.equal(0n);
-    await expect(market.collectFees()).to.emit(market, "FeesCollected").withArgs(0n);
+    await expect(market.collectFees()).to.emit(market, "FeesCollected").withArgs(market.marketId, 0n);
     expect(await ch.reserveOf(token)).to.equal(fees);
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { ZeroHash } from "ethers";
-import { USDC_TICK, WETH_LOT } from "../helpers/fixture.ts";
+import { ZeroAddress as ZERO, ZeroHash } from "ethers";
+import { attachPrices, USDC_TICK, WETH_LOT } from "../helpers/fixture.ts";
 import { acct, mined, place, Side, useFixture } from "./_helpers.ts";
 import { allOpenOrders } from "../helpers/openOrders.ts";
 
@@ -59,8 +59,8 @@ describe("SpotMarket views", () => {
     expect(await allOpenOrders(market, alice.address, 0)).to.not.include(ids[0]);
   });
 
-  it("pocketOf and riskPocketOf report atoms; the immutables and marketState report the market", async () => {
-    const { market, alice, weth, usdc } = fx();
+  it("pocketOf and riskEntries report the pocket in atoms; the immutables and marketState report the market", async () => {
+    const { market, alice, weth, usdc, wbtc } = fx();
     await book();
     const [lockedBase, lockedQuote, unsweptBase, unsweptQuote, open] = await market.pocketOf(alice.address, 0);
     const bidLock = (t: bigint) => t + (t * 2n + 9_999n) / 10_000n;
@@ -74,10 +74,15 @@ describe("SpotMarket views", () => {
     const config = [market.INDEX(), market.BASE(), market.QUOTE(), market.LOT_SIZE(), market.TICK_SIZE(), market.MIN_LOTS(),
       market.MAX_MAKER_FEE_BPS()];
     expect(await Promise.all(config)).to.deep.equal([1n, await weth.getAddress(), await usdc.getAddress(), WETH_LOT, USDC_TICK, 1n, 2n]);
-    // ATLAS's one-call read: the tokens and the pocket in atoms, as pocketOf gives them
-    expect(await market.riskPocketOf(acct(alice))).to.deep.equal([
-      await weth.getAddress(), await usdc.getAddress(), lockedBase, lockedQuote, unsweptBase, unsweptQuote,
-    ]);
+    // what ATLAS reads of the pocket (the core's riskEntries, priced by an oracle): the locked funds
+    // as one book, and each token's entry carrying the pocket's funds in atoms, as pocketOf gives them
+    const [W, U] = [await weth.getAddress(), await usdc.getAddress()];
+    const B = await wbtc.getAddress();
+    await attachPrices(fx().protocol, [[W, "WETH", 3_000n * 10n ** 18n], [U, "USDC", 10n ** 18n], [B, "WBTC", 60_000n * 10n ** 18n]]);
+    const [entries, books] = await fx().ch.riskEntries(acct(alice), ZERO);
+    expect(books.map((b) => [b.lockedBaseAtoms, b.lockedQuoteAtoms])).to.deep.equal([[lockedBase, lockedQuote]]);
+    const pocketAtoms = (t: string) => entries.find((e) => e.token === t)!.pocketAtoms;
+    expect([pocketAtoms(W), pocketAtoms(U), pocketAtoms(B)]).to.deep.equal([lockedBase + unsweptBase, lockedQuote + unsweptQuote, 0n]);
     expect(await market.marketState()).to.deep.equal([1n, 5n, false, 0n]);
     expect([await market.MAX_OPEN_ORDERS(), await market.MAX_FILLS()]).to.deep.equal([64n, 128n]);
   });

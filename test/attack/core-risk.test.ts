@@ -1,26 +1,22 @@
 // Issue #14, stage 3 (risk): the Clearinghouse values accounts itself (RiskLib, from its own storage)
-// instead of calling the Atlas contract, which called back into it. Every path that used to ask Atlas
-// (the margin check of withdrawals, transfers, borrows and perp orders; spot and perp liquidations;
-// the liquidation flag) must still refuse to let anyone take value that is not theirs. To show that
-// none of them still leans on Atlas, Atlas's code is wiped first: a path that still called it would
-// revert without a reason (or, worse, a check that skipped it would pass).
+// instead of calling the Atlas contract, which called back into it; since stage 4 Atlas is gone and
+// the core holds every market. Every path that used to ask Atlas (the margin check of withdrawals,
+// transfers, borrows and perp orders; spot and perp liquidations; the liquidation flag) must still
+// refuse to let anyone take value that is not theirs. To show that none of them leans on ATLAS code
+// outside the core, the what-if lens's code is wiped first: a path that still called it would revert
+// without a reason (or, worse, a check that skipped it would pass).
 import { expect } from "chai";
 import {
   E6, E18, WAD, useVenue, deposit, withdraw, transfer, borrow, allowBorrow, perpOrder, setPrice, isLiquidatable,
   flagLiquidatable, liquidateSpot, liquidatePerpLargest, maintenanceValue, initialValue, walletOf, balanceOf, perpLots,
-  acctOf, type Venue,
+  liquidatePerp, wipeLens, type Venue,
 } from "./venue.ts";
 
 const ETH = 300_000n; // $3,000 on the WETH books
 
-/** Atlas's code gone: whatever still called it would now revert without data. */
+/** The what-if lens's code gone (the only ATLAS code outside the core): whatever still called it would revert without data. */
 async function wipeAtlas(v: Venue) {
-  await v.networkHelpers.setCode(await v.atlas.getAddress(), "0x");
-  const gone = await v.atlas.initialValue(acctOf(v.alice)).then(
-    () => false,
-    () => true,
-  );
-  expect(gone).to.equal(true);
+  await wipeLens(v);
 }
 
 /** alice: 1,000 USDC, long 1.8 ETH-PERP bought from bob (near its initial limit). */
@@ -76,9 +72,7 @@ describe("attack: margin checks inside the Clearinghouse (no Atlas call)", () =>
       v.ch,
       "NotLiquidatable",
     );
-    await expect(
-      v.liquidator.connect(v.carol).liquidate(await v.ethPerp.getAddress(), acctOf(v.alice), 100n, 0, false),
-    ).to.be.revertedWithCustomError(v.ch, "NotLiquidatable");
+    await expect(liquidatePerp(v, v.carol, v.alice, 100n, false)).to.be.revertedWithCustomError(v.ch, "NotLiquidatable");
     const wethBefore = await balanceOf(v, v.dave, "WETH");
     expect(await perpLots(v, v.alice)).to.equal(1_800n);
     // ETH falls 15%: both are under water, and the liquidations take place, valued by the Clearinghouse

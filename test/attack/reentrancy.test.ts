@@ -5,8 +5,8 @@
 // lock, and the pool's borrow shares must always equal what the accounts owe.
 import { expect } from "chai";
 import {
-  useVenue, deposit, allowBorrow, borrow, setPrice, acctOf, mined, listHookToken, hookHoldings, poolBorrowShares, E6, E18, WAD,
-  type Venue,
+  useVenue, deposit, allowBorrow, borrow, setPrice, acctOf, mined, listHookToken, hookHoldings, poolBorrowShares, openOrdersOf,
+  perpOrder, perpPositionOf, spotPocketOf, withMarketCalldata, E6, E18, WAD, type Venue,
 } from "./venue.ts";
 import { encodeOrder } from "../../sdk/src/math/order.ts";
 
@@ -134,5 +134,63 @@ describe("attack: reentrancy through a token's transfer hook", () => {
       const [after, pool] = await sharesOwed(v, h);
       expect(after).to.equal(pool);
     });
+  }
+});
+
+// Issue #14: the book entry points live in the core, under the same lock as the vault. A callback
+// during a deposit or a withdrawal that re-enters any of them (placing or cancelling an order on a
+// spot or perp book, taking a perp position, sweeping a pocket, settling perp cash) hits the lock:
+// nothing moves, and the same deposit or withdrawal without the callback goes through.
+describe("attack: a token hook re-entering the core's market entry points", () => {
+  const venue = useVenue();
+
+  /** alice (HOOK's contract her operator) rests a HOOK/USDC bid; bob is long 1 ETH-PERP from alice. */
+  async function books(v: Venue, h: Hook) {
+    await mined(h.book.connect(v.alice).placeOrder(encodeOrder({ side: 0n, tick: 900n, lots: 1_000n })));
+    const [bid] = await openOrdersOf(v, v.alice, h.book);
+    await deposit(v, v.bob, "USDC", 10_000n * E6);
+    await perpOrder(v, v.alice, { side: 1n, tick: 300_000n, lots: 1_000n });
+    await perpOrder(v, v.bob, { side: 0n, tick: 300_000n, lots: 1_000n, kind: 2n });
+    return bid;
+  }
+
+  const entries: { name: string; data: (v: Venue, h: Hook, bid: bigint) => string }[] = [
+    { name: "placeOrder (spot)", data: (_v, h) => h.market.interface.encodeFunctionData("placeOrder", [encodeOrder({ side: 1n, tick: 100_000n, lots: 1n })]) },
+    { name: "placeOrderFor (perp)", data: (v) => withMarketCalldata(v.ethPerp).interface.encodeFunctionData("placeOrderFor", [v.alice.address, encodeOrder({ side: 1n, tick: 400_000n, lots: 1n })]) },
+    { name: "cancelOrder", data: (_v, h, bid) => h.market.interface.encodeFunctionData("cancelOrder", [bid]) },
+    { name: "liquidatePerp", data: (v) => withMarketCalldata(v.ethPerp).interface.encodeFunctionData("liquidatePerp", [acctOf(v.bob), 1n, 0, false]) },
+    { name: "sweep", data: (v, h) => h.market.interface.encodeFunctionData("sweep", [v.alice.address, 0]) },
+    { name: "settlePerp", data: (v) => withMarketCalldata(v.ethPerp).interface.encodeFunctionData("settlePerp", [v.bob.address, 0]) },
+  ];
+  const actions: { name: string; act: (v: Venue, h: Hook) => Promise<unknown>; prepare?: (v: Venue, h: Hook) => Promise<unknown> }[] = [
+    { name: "deposit", act: (v, h) => mined(v.ch.connect(v.alice).deposit(h.H, 1, 10n * E18)) },
+    {
+      name: "withdraw",
+      prepare: (v, h) => mined(v.ch.connect(v.alice).deposit(h.H, 1, 10n * E18)),
+      act: (v, h) => mined(v.ch.connect(v.alice).withdraw(h.H, 1, 5n * E18, v.alice.address)),
+    },
+  ];
+
+  for (const e of entries) {
+    for (const a of actions) {
+      it(`${a.name} re-entering ${e.name}: the callback hits the lock, nothing moves, and the ${a.name} works without it`, async () => {
+        const v = venue();
+        const h = await setup(v);
+        const bid = await books(v, h);
+        if (a.prepare) await a.prepare(v, h);
+        const state = async () => [
+          await openOrdersOf(v, v.alice, h.book), await openOrdersOf(v, v.alice, v.ethPerp),
+          await perpPositionOf(v, v.alice), await perpPositionOf(v, v.bob), await spotPocketOf(v, v.alice),
+          await hookHoldings(v, h), await h.hook.balanceOf(v.alice.address), await v.ch.balanceOf(acctOf(v.alice, 1n), h.H),
+        ];
+        const before = await state();
+        await mined(h.hook.armOnce(await v.ch.getAddress(), e.data(v, h, bid)));
+        await expect(a.act(v, h)).to.be.revertedWithCustomError(v.ch, "ReentrancyGuardReentrantCall");
+        expect(await state()).to.deep.equal(before);
+        await mined(h.hook.arm("0x0000000000000000000000000000000000000000", "0x"));
+        await a.act(v, h);
+        expect(await openOrdersOf(v, v.alice, h.book)).to.deep.equal([bid]); // the callback never ran
+      });
+    }
   }
 });

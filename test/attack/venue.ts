@@ -3,12 +3,16 @@
 // only, so when the venue's contracts change shape (issue "One core") this file is what is
 // rewritten and the tests' assertions carry over.
 //
-// The venue is the perp fixture: WETH, USDC, WBTC, LINK; a WETH/USDC spot book; USDC, WETH and
-// WBTC lending pools funded by `lender`; ETH-PERP and BTC-PERP; the oracle (admin feeds), Atlas
-// and the PerpLiquidator. Prices: WETH $3,000, USDC $1, WBTC $60,000, LINK $20.
-import type { ContractTransactionReceipt as BookReceipt, Signer } from "ethers";
-import { usePerpFixture, place as placePerp, type PFx } from "../unit/perp._helpers.ts";
-import { acctOf, deposit as depositFx, mined, refreshPrices, sameTime as sameTimeFx, setPrice as setPriceFx, warp as warpFx, WAD, E6, E8, E18 } from "../unit/margin._helpers.ts";
+// The venue is one core (the Clearinghouse) holding every market under its market id: WETH, USDC,
+// WBTC, LINK; the WETH/USDC spot book (market 1); USDC, WETH and WBTC lending pools funded by
+// `lender`; ETH-PERP (market 2) and BTC-PERP (market 3); the oracle (admin feeds). The core values
+// accounts (ATLAS: `v.atlas` is the core) and liquidates perps; `v.lens` is its what-if lens.
+// Prices: WETH $3,000, USDC $1, WBTC $60,000, LINK $20. A market is a handle (scripts/lib/market.ts):
+// the core bound to its market id.
+import type { ContractTransactionReceipt as BookReceipt, Interface, Signer } from "ethers";
+import { createPerpMarket, type PerpMarketConfig } from "../../scripts/lib/deploy-perp.ts";
+import { marketHandle, type PerpMarket, type SpotMarket } from "../../scripts/lib/market.ts";
+import { acctOf, deployMarginFixture, deposit as depositFx, mined, refreshPrices, sameTime as sameTimeFx, setPrice as setPriceFx, warp as warpFx, WAD, E6, E8, E18, USDC_TICK, WETH_LOT } from "../unit/margin._helpers.ts";
 import { encodeOrder, cancelClientIdOp as bookCancelClientIdOp, placeOp as bookPlaceOp, type OrderParams } from "../../sdk/src/math/order.ts";
 import { createSpotMarket, GUARDIAN_ROLE } from "../../scripts/lib/deploy.ts";
 import { adminFeed, DEFAULT_RATE_MODEL } from "../../scripts/lib/deploy-margin.ts";
@@ -16,10 +20,40 @@ import { LendingVault__factory, MockAggregator__factory, MockERC20__factory, Moc
 import { allOpenOrders } from "../helpers/openOrders.ts";
 
 export { WAD, E6, E8, E18, acctOf, mined };
-export type Venue = PFx;
+
+/** ETH-PERP's parameters (lot 0.001 WETH, tick 10 USDC atoms: tick 300_000 = $3,000). */
+const ETH_PERP = { lotSize: WETH_LOT, tickSize: USDC_TICK, takerFeeBps: 5n, makerFeeBps: 0n, maxMakerFeeBps: 10n };
+
+/** The margin fixture plus ETH-PERP and BTC-PERP (lot 0.0001 WBTC, tick 10 atoms: tick 600_000 = $60,000). */
+async function deployVenue() {
+  const fx = await deployMarginFixture();
+  const ethPerp: PerpMarket = await createPerpMarket(fx.protocol, { underlying: fx.W, quote: fx.U, ...ETH_PERP });
+  const btcPerp: PerpMarket = await createPerpMarket(fx.protocol, { underlying: fx.B, quote: fx.U, lotSize: 10n ** 4n, tickSize: USDC_TICK });
+  return { ...fx, ethPerp, btcPerp };
+}
+export type Venue = Awaited<ReturnType<typeof deployVenue>>;
+
+let shared: Promise<{ v: Venue; snapshot: { restore(): Promise<void> }; prices: Map<string, bigint> }> | undefined;
 
 /** One deployment per run, restored before each test (mocha `before`/`beforeEach`). */
-export const useVenue: () => () => Venue = usePerpFixture;
+export function useVenue(): () => Venue {
+  let v: Venue | undefined;
+  let snapshot: { restore(): Promise<void> } | undefined;
+  let prices: Map<string, bigint> | undefined;
+  before(async () => {
+    shared ??= deployVenue().then(async (d) => ({ v: d, snapshot: await d.networkHelpers.takeSnapshot(), prices: new Map(d.prices) }));
+    ({ v, snapshot, prices } = await shared);
+  });
+  beforeEach(async () => {
+    await snapshot!.restore();
+    v!.prices.clear();
+    for (const [k, p] of prices!) v!.prices.set(k, p);
+  });
+  return () => v!;
+}
+
+/** Places an order word built by the SDK's encoder on market `m`. */
+const placePerp = (m: PerpMarket, s: Signer, o: OrderParams) => mined(m.connect(s).placeOrder(encodeOrder(o)));
 
 type Who = Signer & { address: string };
 type Sym = "WETH" | "USDC" | "WBTC" | "LINK";
@@ -76,7 +110,7 @@ export const equityOf = async (v: Venue, who: { address: string }, sub = 0n) =>
 
 /** Signed perp position in lots on `m` (ETH-PERP by default). */
 export const perpLots = async (v: Venue, who: { address: string }, m = v.ethPerp, sub = 0n) =>
-  (await m.positionOf(acctOf(who, sub)))[0];
+  (await m.core.perpPositionOf(m.marketId, acctOf(who, sub))).sizeLots;
 
 /** Tokens the venue holds, per symbol: the Clearinghouse vault, where each lending pool's cash sits too
  * (a LendingVault holds none between calls; counted anyway, so a token left there would show). */
@@ -86,6 +120,19 @@ export async function venueHoldings(v: Venue, sym: Sym): Promise<bigint> {
   const vault = (v.pools as Record<string, { getAddress(): Promise<string> } | undefined>)[sym];
   if (vault) sum += await t.balanceOf(await vault.getAddress());
   return sum;
+}
+
+/**
+ * Wipes the what-if lens's code (AtlasLens, the only ATLAS code outside the core) and checks that
+ * a call to it now fails: a margin check that still leaned on it would revert without data.
+ */
+export async function wipeLens(v: Venue) {
+  await v.networkHelpers.setCode(await v.lens.getAddress(), "0x");
+  const gone = await v.lens.marginRequirements(acctOf(v.alice)).then(
+    () => false,
+    () => true,
+  );
+  if (!gone) throw new Error("the lens still answers");
 }
 
 // ------------------------------------------------------------------ a token that calls back
@@ -119,7 +166,29 @@ export async function listHookToken(v: Venue) {
   }
   await mined(pool.connect(v.lender).deposit(100_000n * E18, v.lender.address));
   v.prices.set(H, 10n * WAD);
-  return { hook, H, pool, market };
+  // `market` builds a callback's calldata with its id (`market.interface.encodeFunctionData`); `book` is the plain handle
+  return { hook, H, pool, market: withMarketCalldata(market), book: market };
+}
+
+/** What a callback's calldata is built with: a core function's name and its arguments after the market id. */
+interface MarketCalldata {
+  encodeFunctionData(name: string, args?: readonly unknown[]): string;
+}
+
+/**
+ * Market `m` whose `interface.encodeFunctionData` puts the market id first where the core's function
+ * takes one, so a callback armed with it calls the core's entry point for this market.
+ */
+export function withMarketCalldata(m: SpotMarket): Omit<SpotMarket, "interface"> & { interface: MarketCalldata } {
+  const iface = m.interface as unknown as Interface;
+  const calldata: MarketCalldata = {
+    encodeFunctionData(name, args = []) {
+      const f = iface.getFunction(name);
+      if (!f) throw new Error(`no core function ${name}`);
+      return iface.encodeFunctionData(f, f.inputs[0]?.name === "marketId" ? [m.marketId, ...args] : [...args]);
+    },
+  };
+  return new Proxy(m, { get: (t, prop) => (prop === "interface" ? calldata : Reflect.get(t, prop)) }) as never;
 }
 
 /** HOOK held by the venue: the Clearinghouse (with the pool's cash) plus the HOOK LendingVault's balance. */
@@ -317,11 +386,11 @@ export const nextAt = (v: Venue, t: bigint) => v.networkHelpers.time.setNextBloc
 /** Cancels one of `who`'s perp orders by id. */
 export const cancelPerp = (v: Venue, who: Who, orderId: bigint, m = v.ethPerp) => mined(m.connect(who).cancelOrder(orderId));
 
-/** The id of the order a placement receipt rested (0 if none). */
+/** The id of the order a placement receipt rested on market `m` (0 if none). */
 export const placedId = (v: Venue, rc: { logs: readonly unknown[] }, m = v.ethPerp): bigint => {
   for (const l of rc.logs) {
     const p = m.interface.parseLog(l as never);
-    if (p?.name === "OrderPlaced") return p.args.orderId as bigint;
+    if (p?.name === "OrderPlaced" && p.args.marketId === m.marketId) return p.args.orderId as bigint;
   }
   return 0n;
 };
@@ -335,6 +404,7 @@ export function spotEvents(v: Venue, receipt: BookReceipt) {
   for (const log of receipt.logs) {
     if (log.address.toLowerCase() !== addr) continue;
     const ev = v.market.interface.parseLog(log);
+    if (ev?.args.marketId !== v.market.marketId) continue; // the core logs every market's events
     if (ev?.name === "OrderPlaced") out.placed.push(ev.args.orderId as bigint);
     else if (ev?.name === "OrderCancelled") out.cancelled.push(ev.args.orderId as bigint);
     else if (ev?.name === "OrderExpired") out.expired.push(ev.args.orderId as bigint);
@@ -425,14 +495,14 @@ export const liquidationDiscount = (v: Venue, who: { address: string }, sym: Sym
 
 /** `by` takes `lots` of `who`'s perp position (with the hedging spot leg if `withSpot`). */
 export const liquidatePerp = (v: Venue, by: Who, who: { address: string }, lots: bigint, withSpot: boolean, m = v.ethPerp, sub = 0n) =>
-  mined(v.liquidator.connect(by).liquidate(m.getAddress(), acctOf(who, sub), lots, 0, withSpot));
+  mined(v.ch.connect(by).liquidatePerp(m.marketId, acctOf(who, sub), lots, 0, withSpot));
 
 /** The largest perp liquidation of `who` that `by` can make now (0 if none), by bisection on a static call. */
 export async function largestPerpLiquidation(v: Venue, by: Who, who: { address: string }, withSpot: boolean, m = v.ethPerp, sub = 0n) {
   const size = await perpLots(v, who, m, sub);
   const ok = async (lots: bigint) => {
     try {
-      await v.liquidator.connect(by).liquidate.staticCall(m.getAddress(), acctOf(who, sub), lots, 0, withSpot);
+      await v.ch.connect(by).liquidatePerp.staticCall(m.marketId, acctOf(who, sub), lots, 0, withSpot);
       return true;
     } catch {
       return false;
@@ -468,8 +538,7 @@ export async function liquidatePerpLargest(v: Venue, by: Who, who: { address: st
 
 /** Lists one more ETH-PERP-like market with `over` parameters (e.g. a size-scaled impact term). */
 export async function listPerp(v: Venue, over: Record<string, bigint> = {}) {
-  const { extraPerp } = await import("../unit/perp._helpers.ts");
-  return extraPerp(v, over);
+  return createPerpMarket(v.protocol, { underlying: v.W, quote: v.U, ...ETH_PERP, ...(over as Partial<PerpMarketConfig>) });
 }
 
 /** ATLAS's liquidation price of `sym` for `who` (WAD; 0 = none in range), from the lens. */
@@ -492,7 +561,7 @@ export const pruneMarkets = (v: Venue, by: Who, who: { address: string }, sub = 
 export async function liquidatePerpAt(v: Venue, by: Who, who: { address: string }, lots: bigint, withSpot: boolean, m = v.ethPerp, sub = 0n) {
   const r = await liquidatePerp(v, by, who, lots, withSpot, m, sub);
   for (const log of r.logs) {
-    const e = v.liquidator.interface.parseLog(log);
+    const e = v.ch.interface.parseLog(log);
     if (e?.name === "PositionLiquidated") return e.args.discountBps as bigint;
   }
   throw new Error("no PositionLiquidated");
@@ -610,3 +679,38 @@ export async function freshPool(v: Venue) {
   const donate = (who: Who, atoms: bigint) => mined(token.connect(who).transfer(chAddr, atoms));
   return { token, pool, donate };
 }
+
+// ---- several markets in one core (test/attack/core-markets.test.ts) ----
+
+/** The core bound to any market id, one no market has too. */
+export const marketById = (v: Venue, id: bigint): SpotMarket => marketHandle(v.ch, id);
+
+/** `who` places an order on book `m` (any market: the order word's units are the book's). */
+export const orderOn = (v: Venue, who: Who, o: OrderParams, m: Book) => placePerp(m, who, o);
+
+/** `by` cancels `who`'s orders `orderIds` on book `m` for a liquidation (anyone may, once `who` is liquidatable). */
+export const cancelForLiquidation = (v: Venue, by: Who, who: { address: string }, orderIds: bigint[], m: Book = v.market, sub = 0n) =>
+  mined(m.connect(by).cancelForLiquidation(who.address, sub, orderIds));
+
+/** `by` sweeps `who`'s pocket on spot book `m` into `who`'s balance (anyone may). */
+export const sweepPocket = (v: Venue, by: Who, who: { address: string }, m: Book = v.market, sub = 0n) =>
+  mined(m.connect(by).sweep(who.address, sub));
+
+/** `by` settles `who`'s perp cash on perp market `m` into `who`'s balance (anyone may). */
+export const settlePerp = (v: Venue, by: Who, who: { address: string }, m: Book = v.ethPerp, sub = 0n) =>
+  mined(v.ch.connect(by).settlePerp(m.marketId, who.address, sub));
+
+/** `by` takes over `who`'s bankrupt perp position on `m` (`resolveBankruptcy`). */
+export const resolveBankruptcy = (v: Venue, by: Who, who: { address: string }, m: Book = v.ethPerp, sub = 0n) =>
+  mined(v.ch.connect(by).resolveBankruptcy(m.marketId, acctOf(who, sub), 0));
+
+/** `who`'s pocket on book `m` (atoms; a perp book's pocket reads as its spot shape: zeros). */
+export async function pocketOn(v: Venue, who: { address: string }, m: Book, sub = 0n) {
+  const [lockedBase, lockedQuote, unsweptBase, unsweptQuote, openOrders] = await m.pocketOf(who.address, sub);
+  return { lockedBase, lockedQuote, unsweptBase, unsweptQuote, openOrders };
+}
+
+/** `who`'s whole perp position on `m`: size, entry, cash, funding owed, open bid and ask lots. */
+export const perpPositionOf = async (v: Venue, who: { address: string }, m: Book = v.ethPerp, sub = 0n) => [
+  ...(await v.ch.perpPositionOf(m.marketId, acctOf(who, sub))),
+];

@@ -1,8 +1,9 @@
 /**
  * The in-process chain behind the lending-and-margin invariant suite: one deployment (three
  * tokens with 6, 8 and 18 decimals, a lending pool each (held by the Clearinghouse, with its LendingVault), the WETH/USDC book, OracleRouter admin
- * feeds and Atlas), raw transaction sending with revert decoding, batched reads through a
- * Multicall3 whose calls may fail (Atlas views revert on stale prices), and the clock.
+ * feeds and ATLAS's parameters in the core; the book is a market id in the core), raw transaction
+ * sending with revert decoding, batched reads through a Multicall3 whose calls may fail (ATLAS views
+ * revert on stale prices), and the clock.
  *
  * Time: every action runs at one timestamp. `beginAction` mines an empty block at the new time,
  * so views read before a transaction are evaluated at the very second it will execute in
@@ -27,8 +28,19 @@ import {
 
 export const WAD = 10n ** 18n;
 export const chIface = new Interface(Clearinghouse__factory.abi);
-/** The spot book is a market of the core (its functions take the market id first). */
-export const spotIface = chIface;
+/** The WETH/USDC book's id in the core (the suite's only market, created first). */
+export const MARKET_ID = 1n;
+/**
+ * The book's calls on the core: the market id put first where the core's function takes one
+ * (`spotIface.encodeFunctionData("placeOrder", [word])` is `core.placeOrder(MARKET_ID, word)`).
+ */
+export const spotIface = {
+  encodeFunctionData(name: string, args: readonly unknown[] = []): string {
+    const f = chIface.getFunction(name)!;
+    return chIface.encodeFunctionData(f, f.inputs[0]?.name === "marketId" ? [MARKET_ID, ...args] : [...args]);
+  },
+  decodeFunctionResult: (name: string, data: string) => chIface.decodeFunctionResult(name, data),
+};
 /** The LendingVault (ERC-4626 for outside lenders) of each pool. */
 export const poolIface = new Interface(LendingVault__factory.abi);
 /** ATLAS's views (riskOf, initialValue, maintenanceValue, liquidationQuote) are the core's. */
@@ -36,7 +48,7 @@ export const atlasIface = chIface;
 export const lensIface = new Interface(AtlasLens__factory.abi);
 export const oracleIface = new Interface(OracleRouter__factory.abi);
 export const tokenIface = new Interface(MockERC20__factory.abi);
-const errorIfaces = [chIface, spotIface, poolIface, atlasIface, oracleIface, new Interface(AccessManager__factory.abi), tokenIface];
+const errorIfaces = [chIface, poolIface, oracleIface, new Interface(AccessManager__factory.abi), tokenIface];
 
 // Under EIP-7825's per-transaction cap; only the gas used is charged.
 const GAS = "0xf00000";
@@ -167,6 +179,8 @@ export async function deployMarginChain() {
   for (const a of ASSETS) contracts.push(await deployToken(admin, a.symbol, a.symbol, a.decimals));
   const tokens = await Promise.all(contracts.map(async (t) => (await t.getAddress()).toLowerCase()));
   const market = await createSpotMarket(protocol, { base: tokens[WETH], quote: tokens[USDC], ...MARKET });
+  if (market.marketId !== MARKET_ID) throw new Error(`the book is market ${market.marketId}, not ${MARKET_ID}`);
+  // the book lives in the core: its calls go to the core's address
   const marketAddr = (await market.getAddress()).toLowerCase();
   const m = await deployMargin(
     protocol,

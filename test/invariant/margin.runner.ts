@@ -5,7 +5,15 @@
  * accounts but never deposits or repayments) and that a revert changed nothing.
  */
 import { AssertionError } from "node:assert";
-import { ASSETS, MAX_AGE, atlasIface, oracleIface, type Call, type MarginChain, type Read } from "./margin.chain.ts";
+import { ASSETS, MAX_AGE, atlasIface, chIface, oracleIface, type Call, type MarginChain, type Read } from "./margin.chain.ts";
+
+/** Selectors of the core's book functions (market id first): the calls that can move a maker's pocket. */
+const BOOK_SELECTORS = new Set<string>();
+chIface.forEachFunction((f) => {
+  if (f.inputs[0]?.name === "marketId") BOOK_SELECTORS.add(f.selector);
+});
+/** Whether calldata calls one of the core's book functions (the book lives in the core). */
+const isBookCall = (data: string) => BOOK_SELECTORS.has(data.slice(0, 10).toLowerCase());
 import {
   checkSnap,
   checkUnchanged,
@@ -204,7 +212,7 @@ export async function exec(s: RunState, tx: TxSpec): Promise<TxResult> {
   if (a !== undefined && (tx.debit || tx.credit || tx.reduce)) extra.push({ target: c.atlasAddr, data: atlasIface.encodeFunctionData("initialValue", [c.accounts[a].id]) });
   // accounts the transaction can reach; a market call can move any maker's pocket
   const full = ++s.sinceFull >= FULL_EVERY;
-  const scope = { accounts: [...new Set([...(a === undefined ? [] : [a]), ...(tx.touches ?? [])])], pockets: tx.to === c.marketAddr };
+  const scope = { accounts: [...new Set([...(a === undefined ? [] : [a]), ...(tx.touches ?? [])])], pockets: tx.to === c.marketAddr && isBookCall(tx.data) };
   let read;
   try {
     read = await readSnap(c, s.calls, extra, full ? undefined : scope, prev);

@@ -1,7 +1,6 @@
 // Atlas values against the independent bigint model in margin._helpers.ts and, for the simple
 // cases, against numbers worked out by hand from docs/RISK.md.
 import { expect } from "chai";
-import { Atlas__factory } from "../../types/ethers-contracts/index.js";
 import { OrderKind, Side, encodeOrder } from "../../sdk/src/math/order.ts";
 import {
   DAY, DEBT_SECONDS, E18, E6, E8, INITIAL_SCALE_BPS, WAD, acctOf, deposit, divUp, entry, floorDiv, mAdjusted, mEquity,
@@ -9,13 +8,14 @@ import {
 } from "./margin._helpers.ts";
 
 const BPS = 10_000n;
+const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 
 async function expectRisk(f: MFx, who: { address: string }, es: ME[], books: MB[] = []) {
   const r = await f.atlas.riskOf(acctOf(who));
   expect([r.equityWad, r.maintenanceWad, r.initialWad]).to.deep.equal([mEquity(es), mMaintenance(es, books), mInitial(es, books)]);
   expect(await f.atlas.maintenanceValue(acctOf(who))).to.equal(r.maintenanceWad);
   expect(await f.atlas.initialValue(acctOf(who))).to.equal(r.initialWad);
-  // the Clearinghouse's own valuation (RiskLib, what its margin checks run) agrees to the wei
+  // `atlas` is the core: the views its margin checks run (RiskLib) are these very ones
   expect(await f.ch.riskOf(acctOf(who))).to.deep.equal([r.equityWad, r.maintenanceWad, r.initialWad]);
   expect(await f.ch.maintenanceValue(acctOf(who))).to.equal(r.maintenanceWad);
   expect(await f.ch.initialValue(acctOf(who))).to.equal(r.initialWad);
@@ -170,15 +170,23 @@ describe("Atlas valuation", () => {
     }
   });
 
-  it("the constructor enforces its bounds and the getters report them", async () => {
+  it("setRiskParams enforces the bounds Atlas's constructor had and riskParams reports them", async () => {
     const f = fx();
-    const factory = new Atlas__factory(f.admin);
-    const [ch, oracle] = [await f.ch.getAddress(), await f.oracle.getAddress()];
+    const { ch } = f;
+    const oracle = await f.oracle.getAddress();
+    expect(await ch.riskParams()).to.deep.equal([oracle, INITIAL_SCALE_BPS, DEBT_SECONDS]);
     for (const [scale, secs] of [[9_999n, 0n], [20_001n, 0n], [15_000n, 365n * DAY + 1n]]) {
-      await expect(factory.deploy(ch, oracle, scale, secs)).to.be.revertedWithCustomError(factory, "InvalidRiskParams");
+      await expect(ch.setRiskParams(oracle, scale, secs)).to.be.revertedWithCustomError(ch, "InvalidRiskParams");
     }
-    await factory.deploy(ch, oracle, 10_000n, 365n * DAY);
-    expect([await f.atlas.initialScaleBps(), await f.atlas.debtInterestSeconds()]).to.deep.equal([INITIAL_SCALE_BPS, DEBT_SECONDS]);
-    expect([await f.atlas.ORACLE(), await f.atlas.CLEARINGHOUSE()]).to.deep.equal([oracle, ch]);
+    await expect(ch.setRiskParams(ZERO_ADDRESS, INITIAL_SCALE_BPS, DEBT_SECONDS)).to.be.revertedWithCustomError(ch, "ZeroAddress");
+    expect(await ch.riskParams()).to.deep.equal([oracle, INITIAL_SCALE_BPS, DEBT_SECONDS]);
+    for (const [scale, secs] of [[10_000n, 365n * DAY], [20_000n, 0n]]) {
+      await expect(ch.setRiskParams(oracle, scale, secs)).to.emit(ch, "RiskParamsSet").withArgs(oracle, scale, secs);
+      expect(await ch.riskParams()).to.deep.equal([oracle, scale, secs]);
+    }
+    await expect(ch.connect(f.outsider).setRiskParams(oracle, INITIAL_SCALE_BPS, DEBT_SECONDS))
+      .to.be.revertedWithCustomError(ch, "AccessManagedUnauthorized")
+      .withArgs(f.outsider.address);
+    expect(await f.lens.CLEARINGHOUSE()).to.equal(await ch.getAddress());
   });
 });

@@ -110,12 +110,12 @@ describe("Clearinghouse margin governance", () => {
     expect(await f.usdc.balanceOf(ch)).to.equal(vault0 - reserve);
   });
 
-  it("setRiskEngine refuses the zero address", async () => {
-    const { ch, atlas } = fx();
-    await expect(ch.setRiskEngine(ZERO)).to.be.revertedWithCustomError(ch, "ZeroAddress");
-    const a = await atlas.getAddress();
-    await expect(ch.setRiskEngine(a)).to.emit(ch, "RiskEngineSet").withArgs(a);
-    expect(await ch.atlas()).to.equal(a);
+  it("setRiskParams refuses the zero oracle", async () => {
+    const { ch, oracle } = fx();
+    await expect(ch.setRiskParams(ZERO, 15_000n, DAY)).to.be.revertedWithCustomError(ch, "ZeroAddress");
+    const o = await oracle.getAddress();
+    await expect(ch.setRiskParams(o, 15_000n, DAY)).to.emit(ch, "RiskParamsSet").withArgs(o, 15_000n, DAY);
+    expect(await ch.riskParams()).to.deep.equal([o, 15_000n, DAY]);
   });
 
   it("setLiquidationParams enforces its bounds", async () => {
@@ -134,12 +134,12 @@ describe("Clearinghouse margin governance", () => {
   });
 
   it("outsiders cannot call any margin setter (AccessManagedUnauthorized)", async () => {
-    const { ch, outsider, W, atlas } = fx();
+    const { ch, outsider, W, oracle } = fx();
     const as = ch.connect(outsider);
     const calls = [
       as.setAssetRisk(W, 1_000n, 50n, 9_800n),
       as.listPool(W, W, DEFAULT_RATE_MODEL, 1_000n, 1n, 1n),
-      as.setRiskEngine(await atlas.getAddress()),
+      as.setRiskParams(await oracle.getAddress(), 15_000n, DAY),
       as.setLiquidationParams({ rampSeconds: 600n, capShareBps: 5_000n, bufferBps: 100n }),
     ];
     for (const c of calls) {
@@ -198,10 +198,10 @@ describe("Clearinghouse margin views", () => {
       .withArgs(f.outsider.address);
     await mined(f.market.connect(bob).placeOrder(encodeOrder({ side: Side.Ask, tick: 400_000n, lots: 1n })));
     const [, marketsAfter] = await ch.positionsOf(acctOf(bob), ZERO);
-    expect(marketsAfter).to.deep.equal([await f.market.getAddress()]);
+    expect(marketsAfter).to.deep.equal([f.market.marketId]);
   });
 
-  it("riskInputsOf packs what positionsOf says into ATLAS's words, in atoms, with the pool's rate only where it is needed", async () => {
+  it("riskEntries carries what positionsOf says into ATLAS's entries, in atoms, with the pool's rate only where it is needed", async () => {
     const f = fx();
     const { ch, bob, W, U, B, L } = f;
     await deposit(f, bob, L, 3n * E18);
@@ -209,53 +209,62 @@ describe("Clearinghouse margin views", () => {
     await mined(ch.connect(bob).setLending(W, 0, true));
     await mined(ch.connect(bob).borrow(U, 0, 1_000n * E6, bob.address));
     await mined(ch.setAssetRisk(L, 1_234, 56, 7_890)); // the default signer governs
-    const unpack = (cfg: bigint, amount: bigint, rate: bigint) => ({
+    const [, , interestSeconds] = await ch.riskParams();
+    for (const extra of [ZERO, B, W]) {
+      const [ps] = await ch.positionsOf(acctOf(bob), extra);
+      const [es, books] = await ch.riskEntries(acctOf(bob), extra);
+      expect(books).to.deep.equal([]); // no market yet
+      expect(es.length).to.equal(ps.length);
+      for (const [i, p] of ps.entries()) {
+        const x = es[i];
+        // the pool's rate only for debt, a lent balance or the what-if token, and only where the balance is ≤ 0
+        const needsPool = (p.amount < 0n || p.lent || p.token === extra) && p.vault !== ZERO && p.amount <= 0n;
+        // amounts in atoms: a debt as the pool books it (rounded up), a lent balance's value (rounded down)
+        const atoms = p.amount < 0n ? -(await ch.debtOf(p.token, -p.amount)) : p.lent ? await ch.lentAssetsOf(p.token, p.amount) : p.amount;
+        expect(atoms).to.equal(await ch.balanceOf(acctOf(bob), p.token));
+        const [price, stable] = await f.oracle.price(p.token);
+        expect({
+          token: x.token, unit: x.unit, shockBps: x.shockBps, slippageBps: x.slippageBps, haircutBps: x.haircutBps,
+          idle: x.idleAtoms, lent: x.lentAtoms, debt: x.debtAtoms, rate: x.borrowRateWad, seconds: x.debtInterestSeconds,
+          price: x.priceWad, stable: x.stableWad, pocket: x.pocketAtoms, hasPerp: x.hasPerp,
+        }).to.deep.equal({
+          token: p.token, unit: 10n ** p.decimals, shockBps: p.shockBps, slippageBps: p.slippageBps, haircutBps: p.lentHaircutBps,
+          idle: !p.lent && atoms > 0n ? atoms : 0n, lent: p.lent && atoms > 0n ? atoms : 0n, debt: atoms < 0n ? -atoms : 0n,
+          rate: needsPool ? await ch.borrowRatePerSecondWad(p.token) : 0n, seconds: BigInt(interestSeconds),
+          price, stable, pocket: 0n, hasPerp: false,
+        });
+      }
+    }
+    // L is idle: no pool is read; W is lent (its rate is not needed) and U borrowed: U carries its pool's rate
+    const [es] = await ch.riskEntries(acctOf(bob), ZERO);
+    expect(es.map((x) => x.borrowRateWad)).to.deep.equal([0n, await ch.borrowRatePerSecondWad(U), 0n]);
+    expect(es[1].borrowRateWad).to.be.greaterThan(0n);
+    // assetWordOf: the asset's config word (token | decimals | shock | slippage | haircut), lent flag clear
+    const unpack = (cfg: bigint) => ({
       token: getAddress("0x" + (cfg & (2n ** 160n - 1n)).toString(16).padStart(40, "0")),
       decimals: (cfg >> 160n) & 0xffn,
       shockBps: (cfg >> 168n) & 0xffffn,
       slippageBps: (cfg >> 184n) & 0xffffn,
       lentHaircutBps: (cfg >> 200n) & 0xffffn,
       lent: cfg >> 255n === 1n,
-      amount: BigInt.asIntN(256, amount),
-      rate,
     });
-    for (const extra of [ZERO, B, W]) {
-      const [ps] = await ch.positionsOf(acctOf(bob), extra);
-      const [state, perpMask, words, markets] = await ch.riskInputsOf(acctOf(bob), extra);
-      expect(state).to.equal(await ch.accountState(acctOf(bob)));
-      expect([perpMask, markets]).to.deep.equal([0n, []]); // no market yet
-      expect(words.length).to.equal(3 * ps.length);
-      for (const [i, p] of ps.entries()) {
-        const u = unpack(words[3 * i], words[3 * i + 1], words[3 * i + 2]);
-        // the pool's rate only for debt, a lent balance or the what-if token; an idle balance reads two slots
-        const needsPool = (p.amount < 0n || p.lent || p.token === extra) && p.vault !== ZERO;
-        // amounts in atoms: a debt as the pool books it (rounded up), a lent balance's value (rounded down)
-        const atoms = p.amount < 0n ? -(await ch.debtOf(p.token, -p.amount)) : p.lent ? await ch.lentAssetsOf(p.token, p.amount) : p.amount;
-        expect(atoms).to.equal(await ch.balanceOf(acctOf(bob), p.token));
-        expect(u).to.deep.equal({
-          token: p.token, decimals: p.decimals, shockBps: p.shockBps, slippageBps: p.slippageBps,
-          lentHaircutBps: p.lentHaircutBps, lent: p.lent, amount: atoms,
-          rate: needsPool ? await ch.borrowRatePerSecondWad(p.token) : 0n,
-        });
-      }
+    for (const t of [L, W, B]) {
+      const p = await ch.positionOf(acctOf(bob), t);
+      expect(unpack(await ch.assetWordOf(t))).to.deep.equal({
+        token: t, decimals: p.decimals, shockBps: p.shockBps, slippageBps: p.slippageBps, lentHaircutBps: p.lentHaircutBps, lent: false,
+      });
     }
-    // L is idle: no pool is read; W is lent and U borrowed: both carry their pool's rate
-    const [, , words] = await ch.riskInputsOf(acctOf(bob), ZERO);
-    expect(words[3 * 2 + 2]).to.equal(0n);
-    expect(words[3 * 1 + 2]).to.equal(await ch.borrowRatePerSecondWad(U)).and.to.be.greaterThan(0n);
-    // assetWordOf: the same config word without the lent flag, for a token the account does not hold
-    expect(await ch.assetWordOf(L)).to.equal(words[3 * 2]);
-    expect(await ch.assetWordOf(W)).to.equal(words[0] & (2n ** 255n - 1n));
-    expect((await ch.assetWordOf(B)) & (2n ** 160n - 1n)).to.equal(BigInt(B));
     await expect(ch.assetWordOf(f.outsider.address))
       .to.be.revertedWithCustomError(ch, "AssetNotListed")
       .withArgs(f.outsider.address);
-    await expect(ch.riskInputsOf(acctOf(bob), f.outsider.address))
+    await expect(ch.riskEntries(acctOf(bob), f.outsider.address))
       .to.be.revertedWithCustomError(ch, "AssetNotListed")
       .withArgs(f.outsider.address);
+    // an ask on the book: the pocket's locked base joins WETH's entry and the book is listed
     await mined(f.market.connect(bob).placeOrder(encodeOrder({ side: Side.Ask, tick: 400_000n, lots: 1n })));
-    const [, perpMask, , markets] = await ch.riskInputsOf(acctOf(bob), ZERO);
-    expect([perpMask, markets]).to.deep.equal([await ch.perpMarketMask(), [await f.market.getAddress()]]);
+    const [after, books] = await ch.riskEntries(acctOf(bob), ZERO);
+    expect(after[0].pocketAtoms).to.equal(10n ** 15n);
+    expect(books.map((b) => [...b])).to.deep.equal([[0n, 1n, 10n ** 15n, 0n]]);
   });
 
   it("positionOf carries the asset's risk config; accountState packs masks, flags and the clock", async () => {

@@ -67,7 +67,7 @@ describe("Clearinghouse.liquidate", () => {
     expect((await f.atlas.liquidationQuote(acctOf(bob), U, W))[5]).to.equal(true);
     await expect(ch.connect(carol).liquidate(acctOf(bob), U, 100n * E6, W, 0))
       .to.be.revertedWithCustomError(ch, "OrdersStillOpen")
-      .withArgs(await market.getAddress(), 1n);
+      .withArgs(market.marketId, 1n);
     await expect(market.connect(carol).cancelForLiquidation(bob.address, 0, [orderId])).to.emit(market, "OrderCancelled");
     expect((await f.atlas.liquidationQuote(acctOf(bob), U, W))[5]).to.equal(false);
     expect(await market.pocketOf(bob.address, 0)).to.deep.equal([0n, 0n, 100n * 10n ** 15n, 0n, 0n]);
@@ -243,7 +243,7 @@ describe("Clearinghouse.liquidate", () => {
       .withArgs(acctOf(bob), acctOf(carol), U, 100n * E6, burnt, W, mSeized(100n * E6, WAD, 6n, P_DROP, 18n, 0n), 0n);
   });
 
-  it("Atlas.liquidationQuote agrees with riskOf, the debt and the oracle from one valuation", async () => {
+  it("the core's liquidationQuote agrees with riskOf, the debt and the oracle from one valuation", async () => {
     const f = fx();
     const { ch, atlas, oracle, bob, W, U, B } = f;
     await underwater(f);

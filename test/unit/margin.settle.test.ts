@@ -4,13 +4,19 @@ import { OrderKind, Side, encodeOrder } from "../../sdk/src/math/order.ts";
 import { E18, E6, acctOf, deposit, mined, setPrice, storedAmount, useMarginFixture, type MFx } from "./margin._helpers.ts";
 
 const TICK_3000 = 300_000n; // $3,000 per WETH
-const POCKETS_SLOT = 5n; // storage: OrderBook _top, _levels, _orders, _bitmap, _clientIds; SpotMarket _pockets
+// storage: the core's `_markets` mapping is at slot 10; in a Market, slots 0-3 are its header
+// (config, base | lot size, quote | ATLAS parameters, caps and decimals), 4-8 the book (top, levels,
+// orders, bitmap, client ids) and 9 the spot pockets
+const MARKETS_SLOT = 10n;
+const POCKETS_OFFSET = 9n;
 const MARGIN_FLAG = 1n << 255n;
 
 /** The raw pocket word of an account (pocketOf does not show the margin flag). */
 async function pocketWord(f: MFx, who: { address: string }): Promise<bigint> {
-  const slot = keccak256(AbiCoder.defaultAbiCoder().encode(["bytes32", "uint256"], [acctOf(who), POCKETS_SLOT]));
-  return BigInt(await f.ethers.provider.getStorage(await f.market.getAddress(), slot));
+  const coder = AbiCoder.defaultAbiCoder();
+  const market = BigInt(keccak256(coder.encode(["uint256", "uint256"], [f.market.marketId, MARKETS_SLOT])));
+  const slot = keccak256(coder.encode(["bytes32", "uint256"], [acctOf(who), market + POCKETS_OFFSET]));
+  return BigInt(await f.ethers.provider.getStorage(await f.ch.getAddress(), slot));
 }
 
 async function restingAsk(f: MFx, lots: bigint, tick = TICK_3000) {
@@ -80,7 +86,7 @@ describe("Clearinghouse.settle with margin", () => {
     expect((await pocketWord(f, bob)) & MARGIN_FLAG).to.equal(MARGIN_FLAG);
   });
 
-  it("a pocket-funded placement of an indebted account is margin-checked through checkMargin", async () => {
+  it("a pocket-funded placement of an indebted account is margin-checked", async () => {
     const f = fx();
     const { ch, atlas, lens, market, alice, bob, W, U } = f;
     await deposit(f, bob, W, 2n * E18);
@@ -102,18 +108,31 @@ describe("Clearinghouse.settle with margin", () => {
       .withArgs(acctOf(bob), (iv: bigint) => iv < 0n);
   });
 
-  it("checkMargin is silent without debt and reverts with the initial value for an indebted account under water", async () => {
+  // (was a test of Clearinghouse.checkMargin, the markets' callback, now internal to the core: the
+  // same three cases through the public path that runs it, a placement paid from the pocket)
+  it("a pocket-funded placement is not valued without debt and reverts with the initial value for an indebted account under water", async () => {
     const f = fx();
-    const { ch, atlas, lens, alice, bob, W, U } = f;
+    const { ch, atlas, lens, market, alice, bob, carol, W, U } = f;
+    // alice and bob each sell 1 WETH to carol: 3,000 USDC waits unswept in each pocket
     await deposit(f, alice, W, E18);
-    await deposit(f, bob, W, E18);
-    await mined(ch.connect(bob).borrow(U, 0, 2_000n * E6, bob.address));
-    await ch.checkMargin(acctOf(bob));
+    await deposit(f, bob, W, 2n * E18);
+    await deposit(f, carol, U, 10_000n * E6);
+    for (const s of [alice, bob]) await mined(market.connect(s).placeOrder(encodeOrder({ side: Side.Ask, tick: TICK_3000, lots: 1_000n })));
+    await mined(market.connect(carol).placeOrder(encodeOrder({ side: Side.Bid, tick: TICK_3000, lots: 2_000n, kind: OrderKind.Ioc })));
+    const bid = encodeOrder({ side: Side.Bid, tick: 100_000n, lots: 1n }); // $0.10, paid from the pocket
+    const max = await lens.maxBorrow(acctOf(bob), U);
+    await mined(ch.connect(bob).borrow(U, 0, (max * 999n) / 1_000n, bob.address));
+    await mined(market.connect(bob).placeOrder(bid)); // indebted but healthy: passes
     await setPrice(f, W, 2_000n * 10n ** 18n);
     const iv = await atlas.initialValue(acctOf(bob));
     expect(iv).to.be.lessThan(0n);
-    await expect(ch.checkMargin(acctOf(bob))).to.be.revertedWithCustomError(ch, "InsufficientMargin").withArgs(acctOf(bob), iv);
+    // the bid's resting charge only lowers the initial value further
+    await expect(market.connect(bob).placeOrder(bid))
+      .to.be.revertedWithCustomError(ch, "InsufficientMargin")
+      .withArgs(acctOf(bob), (after: bigint) => after <= iv);
     await f.networkHelpers.time.increase(7_200n);
-    await ch.checkMargin(acctOf(alice)); // no debt: no valuation, even with stale prices
+    await expect(atlas.initialValue(acctOf(alice))).to.be.revertedWithCustomError(atlas, "PriceUnavailable");
+    await mined(market.connect(alice).placeOrder(bid)); // no debt: no valuation, even with stale prices
+    expect((await market.pocketOf(alice.address, 0))[4]).to.equal(1n);
   });
 });

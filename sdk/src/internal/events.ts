@@ -1,4 +1,4 @@
-import { isAddressEqual, parseEventLogs, type Address, type Log } from "viem";
+import { isAddressEqual, parseEventLogs, type Address, type ContractEventName, type Log } from "viem";
 import { clearinghouseAbi } from "../abis/index.ts";
 import { decodeAccountId, decodePlacedInfo, decodeTaker, decodeTradeSummary } from "../math/events.ts";
 import type { DecodedAccount, DecodedPlacedInfo, DecodedTaker, DecodedTradeSummary } from "../math/events.ts";
@@ -56,7 +56,7 @@ const BOOK_EVENTS = ["OrderPlaced", "OrderCancelled", "OrderExpired", "OrderAmen
  * market if it is undefined): one address emits for every market, so the indexed `marketId` topic
  * tells them apart.
  */
-export function marketLogs<const name extends (typeof clearinghouseAbi)[number] extends infer x ? (x extends { type: "event"; name: infer n } ? n : never) : never>(
+export function marketLogs<const name extends ContractEventName<typeof clearinghouseAbi>>(
   logs: readonly Log[],
   clearinghouse: Address,
   marketId: bigint | undefined,

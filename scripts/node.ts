@@ -118,7 +118,7 @@ async function main() {
     { name: "WETH/USDC", base: "WETH", quote: "USDC", lotSize: 10n ** 15n, tickSize: 10n, mid: "3000", step: "0.5", size: "1" },
     { name: "WBTC/USDC", base: "WBTC", quote: "USDC", lotSize: 10n ** 4n, tickSize: 1n, mid: "60000", step: "10", size: "0.1" },
   ] as const;
-  const marketAddrs: Record<string, `0x${string}`> = {};
+  const marketIds: Record<string, bigint> = {};
   for (const m of marketSpecs) {
     const market = await createSpotMarket(protocol, {
       base: tokens[m.base].address,
@@ -127,7 +127,7 @@ async function main() {
       tickSize: m.tickSize,
       ...fees,
     });
-    marketAddrs[m.name] = await addr(market);
+    marketIds[m.name] = market.marketId;
   }
   const clearinghouse = await addr(protocol.clearinghouse);
   const accessManager = await addr(protocol.manager);
@@ -152,7 +152,7 @@ async function main() {
   const maker = clients[1];
   const markets: Record<string, Record<string, string | number>> = {};
   for (const m of marketSpecs) {
-    const info = await maker.getMarket({ market: marketAddrs[m.name] });
+    const info = await maker.getMarket({ marketId: marketIds[m.name] });
     const midTick = sdk.priceToTick(m.mid, info);
     const stepTicks = sdk.priceToTick(m.step, info);
     const size = m.size;
@@ -160,10 +160,9 @@ async function main() {
       { type: "place" as const, order: { side: sdk.Side.Bid, tick: midTick - i * stepTicks, lots: sdk.sizeToLots(size, info) * i } },
       { type: "place" as const, order: { side: sdk.Side.Ask, tick: midTick + i * stepTicks, lots: sdk.sizeToLots(size, info) * i } },
     ]);
-    await maker.batchOrdersSync({ market: info.address, ops, grid: info });
+    await maker.batchOrdersSync({ marketId: info.marketId, ops, grid: info });
     markets[m.name] = {
-      address: info.address,
-      index: info.index.toString(),
+      marketId: info.marketId.toString(),
       base: info.base,
       quote: info.quote,
       lotSize: info.lotSize.toString(),
@@ -189,13 +188,13 @@ async function main() {
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, JSON.stringify(deployment, null, 2) + "\n");
 
-  const book = await maker.getOrderBook({ market: marketAddrs["WETH/USDC"], depth: 3, withPrices: true });
+  const book = await maker.getOrderBook({ marketId: marketIds["WETH/USDC"], depth: 3, withPrices: true });
   const lines = [
     `Local exchange node on ${rpcUrl} (chain ${chainId})`,
     `  Clearinghouse  ${clearinghouse}`,
     `  AccessManager  ${accessManager}`,
     ...Object.entries(tokens).map(([s, t]) => `  ${s.padEnd(14)} ${t.address} (${t.decimals} decimals)`),
-    ...Object.entries(marketAddrs).map(([n, a]) => `  ${n.padEnd(14)} ${a}`),
+    ...Object.entries(marketIds).map(([n, id]) => `  ${n.padEnd(14)} market id ${id}`),
     `  WETH/USDC book: bids ${book.bids.map((l) => `${l.size}@${l.price}`).join(", ")} | asks ${book.asks
       .map((l) => `${l.size}@${l.price}`)
       .join(", ")}`,

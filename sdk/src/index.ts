@@ -1,4 +1,4 @@
-// @megaeth-exchange/sdk: viem actions for the exchange's Clearinghouse, spot markets, lending pools and Atlas.
+// @megaeth-exchange/sdk: viem actions for the exchange's core (accounts, lending pools, spot and perp markets by id) and ATLAS margin.
 export * from "./actions/index.ts";
 export { exchangeActions, type ExchangeActions, type ExchangeActionsConfig } from "./decorators/exchange.ts";
 export * from "./abis/index.ts";
@@ -28,6 +28,7 @@ export type { LiquidationPreview, LiquidationInput } from "./math/liquidation.ts
 export type { RateModel } from "./math/rates.ts";
 export type { PerpFill, OrderPreview } from "./math/perp.ts";
 export type { AtlasViewParameters } from "./internal/atlas.ts";
+export type { MarketParameters } from "./internal/market.ts";
 export type { WriteOptions, SyncOptions } from "./internal/write.ts";
 export { gasWithMargin } from "./internal/write.ts";
 export type { ReadOptions } from "./internal/read.ts";

@@ -45,12 +45,9 @@ async function deploy(override?: ChainOverride) {
   const wbtc = await addr(tokens.wbtc);
   const usdc = await addr(tokens.usdc);
   const fees = { minLots: 1n, makerFeeBps: 1n, takerFeeBps: 5n, maxMakerFeeBps: 2n };
-  const wethUsdc = await addr(
-    await createSpotMarket(protocol, { base: weth, quote: usdc, lotSize: WETH_LOT, tickSize: WETH_TICK, ...fees }),
-  );
-  const wbtcUsdc = await addr(
-    await createSpotMarket(protocol, { base: wbtc, quote: usdc, lotSize: WBTC_LOT, tickSize: WBTC_TICK, ...fees }),
-  );
+  // market ids 1 and 2 in the core
+  const wethUsdc = (await createSpotMarket(protocol, { base: weth, quote: usdc, lotSize: WETH_LOT, tickSize: WETH_TICK, ...fees })).marketId;
+  const wbtcUsdc = (await createSpotMarket(protocol, { base: wbtc, quote: usdc, lotSize: WBTC_LOT, tickSize: WBTC_TICK, ...fees })).marketId;
   const clearinghouse = await addr(protocol.clearinghouse);
   // an oracle (risk engine, no pools): the index an operator's orders keep to
   await attachPrices(
@@ -82,8 +79,8 @@ async function deploy(override?: ChainOverride) {
     }
   }
   const markets = {
-    wethUsdc: await getMarket(publicClient, { market: wethUsdc }),
-    wbtcUsdc: await getMarket(publicClient, { market: wbtcUsdc }),
+    wethUsdc: await getMarket(publicClient, { clearinghouse, marketId: wethUsdc }),
+    wbtcUsdc: await getMarket(publicClient, { clearinghouse, marketId: wbtcUsdc }),
   };
   /** A wallet client for account `i` that signs locally (raw transactions), as a bot would. */
   const localClient = (i: number) =>

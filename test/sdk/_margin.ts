@@ -1,5 +1,5 @@
 // SDK test world with margin on the in-process network: the protocol and its margin layer
-// (OracleRouter with admin feeds, Atlas, each asset's pool in the Clearinghouse with its LendingVault) deployed with the project's
+// (OracleRouter with admin feeds, the AtlasLens, each asset's pool in the Clearinghouse with its LendingVault) deployed with the project's
 // deploy helpers; WETH (18), WBTC (8), USDC (6) and LINK (18); WETH/USDC and WBTC/USDC spot
 // markets; an outside lender (the admin) supplying every pool through ERC-4626; traders with
 // minted tokens in their wallets and nothing deposited. One deployment per `describe`, restored
@@ -8,7 +8,7 @@ import { network } from "hardhat";
 import { getAddress, maxUint256, type Address } from "viem";
 import { createSpotMarket, deployProtocol, deployToken } from "../../scripts/lib/deploy.ts";
 import { deployMargin, UNCAPPED } from "../../scripts/lib/deploy-margin.ts";
-import { createPerpMarket, deployPerpLiquidator } from "../../scripts/lib/deploy-perp.ts";
+import { createPerpMarket } from "../../scripts/lib/deploy-perp.ts";
 import { exchangeActions, getMarket, lendingVaultAbi, mockErc20Abi, type MarketInfo } from "../../sdk/src/index.ts";
 
 export const WAD = 10n ** 18n;
@@ -43,40 +43,38 @@ async function deploy(override?: ChainOverride) {
   const tokens = {} as Record<Sym, Address>;
   for (const s of SYMS) tokens[s] = getAddress(await contracts[s].getAddress());
   const fees = { minLots: 1n, makerFeeBps: 1n, takerFeeBps: 5n, maxMakerFeeBps: 2n };
-  const wethUsdc = await createSpotMarket(protocol, { base: tokens.weth, quote: tokens.usdc, lotSize: 10n ** 15n, tickSize: 10n, ...fees });
-  const wbtcUsdc = await createSpotMarket(protocol, { base: tokens.wbtc, quote: tokens.usdc, lotSize: 10n ** 4n, tickSize: 1n, ...fees });
+  const wethUsdc = (await createSpotMarket(protocol, { base: tokens.weth, quote: tokens.usdc, lotSize: 10n ** 15n, tickSize: 10n, ...fees })).marketId;
+  const wbtcUsdc = (await createSpotMarket(protocol, { base: tokens.wbtc, quote: tokens.usdc, lotSize: 10n ** 4n, tickSize: 1n, ...fees })).marketId;
   const margin = await deployMargin(
     protocol,
     SYMS.map((s) => ({ token: tokens[s], symbol: s, priceWad: PRICES[s], ...RISK[s], pool: { supplyCap: UNCAPPED, borrowCap: UNCAPPED } })),
   );
-  // perps (market indexes 3 and 4): ETH-PERP lot 0.001 WETH, BTC-PERP lot 0.0001 WBTC, both tick 10 USDC atoms
-  const liquidatorContract = await deployPerpLiquidator(protocol);
-  const ethPerpContract = await createPerpMarket(protocol, margin, liquidatorContract, {
-    underlying: tokens.weth,
-    quote: tokens.usdc,
-    lotSize: 10n ** 15n,
-    tickSize: 10n,
-  });
-  const btcPerpContract = await createPerpMarket(protocol, margin, liquidatorContract, {
-    underlying: tokens.wbtc,
-    quote: tokens.usdc,
-    lotSize: 10n ** 4n,
-    tickSize: 10n,
-  });
-  const perps = {
-    ethPerp: getAddress(await ethPerpContract.getAddress()),
-    btcPerp: getAddress(await btcPerpContract.getAddress()),
-  };
-  const liquidator = getAddress(await liquidatorContract.getAddress());
+  // perps (market ids 3 and 4): ETH-PERP lot 0.001 WETH, BTC-PERP lot 0.0001 WBTC, both tick 10 USDC atoms
+  const ethPerp = (
+    await createPerpMarket(protocol, {
+      underlying: tokens.weth,
+      quote: tokens.usdc,
+      lotSize: 10n ** 15n,
+      tickSize: 10n,
+    })
+  ).marketId;
+  const btcPerp = (
+    await createPerpMarket(protocol, {
+      underlying: tokens.wbtc,
+      quote: tokens.usdc,
+      lotSize: 10n ** 4n,
+      tickSize: 10n,
+    })
+  ).marketId;
+  const perps = { ethPerp, btcPerp };
   const clearinghouse = getAddress(await protocol.clearinghouse.getAddress());
-  const atlas = getAddress(await margin.atlas.getAddress());
   const lens = getAddress(await margin.lens.getAddress());
   const oracle = getAddress(await margin.oracle.getAddress());
   const pools = {} as Record<Sym, Address>;
   for (const s of SYMS) pools[s] = getAddress(await margin.pools[s].getAddress());
 
   const publicClient = await viem.getPublicClient();
-  const actions = exchangeActions({ clearinghouse, atlas });
+  const actions = exchangeActions({ clearinghouse, lens });
   const addresses = (await viem.getWalletClients()).slice(0, 8).map((w) => getAddress(w.account.address));
   const clients = await Promise.all(addresses.map(async (a) => (await viem.getWalletClient(a)).extend(actions)));
   const [admin, alice, bob, carol, dave, eve, frank, grace] = clients;
@@ -91,8 +89,8 @@ async function deploy(override?: ChainOverride) {
     await admin.writeContract({ address: pools[s], abi: lendingVaultAbi, functionName: "deposit", args: [SUPPLIED[s], admin.account.address] });
   }
   const markets = {
-    wethUsdc: await getMarket(publicClient, { market: getAddress(await wethUsdc.getAddress()) }),
-    wbtcUsdc: await getMarket(publicClient, { market: getAddress(await wbtcUsdc.getAddress()) }),
+    wethUsdc: await getMarket(publicClient, { clearinghouse, marketId: wethUsdc }),
+    wbtcUsdc: await getMarket(publicClient, { clearinghouse, marketId: wbtcUsdc }),
   } as { wethUsdc: MarketInfo; wbtcUsdc: MarketInfo };
 
   /** Pushes a fresh oracle price (admin feed); every push also moves the stable price's anchor. Returns the block. */
@@ -124,14 +122,12 @@ async function deploy(override?: ChainOverride) {
     frank,
     grace,
     clearinghouse,
-    atlas,
     lens,
     oracle,
     pools,
     tokens,
     markets,
     perps,
-    liquidator,
     push,
     refreshPrices,
     setRisk,

@@ -117,16 +117,16 @@ describe("sdk actions: account", () => {
 
     it("'all' withdraws the whole free balance after sweeping the given markets", async () => {
       const { alice, bob, markets, tokens } = world();
-      const market = markets.wethUsdc.address;
-      await alice.placeOrderSync({ market, side: Side.Bid, tick: 300_000n, lots: 40n });
-      await bob.placeOrderSync({ market, side: Side.Ask, tick: 300_000n, lots: 40n, kind: OrderKind.Ioc });
+      const marketId = markets.wethUsdc.marketId;
+      await alice.placeOrderSync({ marketId, side: Side.Bid, tick: 300_000n, lots: 40n });
+      await bob.placeOrderSync({ marketId, side: Side.Ask, tick: 300_000n, lots: 40n, kind: OrderKind.Ioc });
       // alice bought 40 lots: they sit unswept in her WETH/USDC pocket
-      const r = await alice.withdrawSync({ token: tokens.weth, amount: "all", sweep: [market, markets.wbtcUsdc.address] });
+      const r = await alice.withdrawSync({ token: tokens.weth, amount: "all", sweep: [marketId, markets.wbtcUsdc.marketId] });
       expect(r.sweeps).to.have.length(1); // the empty WBTC/USDC pocket is not swept
       expect(r.amount).to.equal(DEPOSITED.weth + 40n * WETH_LOT);
       const held = await readContract(alice, { address: tokens.weth, abi: erc20Abi, functionName: "balanceOf", args: [alice.account.address] });
       expect(held).to.equal(MINTED - DEPOSITED.weth + r.amount);
-      const { free, pockets } = await alice.getBalances({ owner: alice.account.address, tokens: [tokens.weth], markets: [market] });
+      const { free, pockets } = await alice.getBalances({ owner: alice.account.address, tokens: [tokens.weth], marketIds: [marketId] });
       expect(free[tokens.weth]).to.equal(0n);
       expect(pockets[0].unsweptBase).to.equal(0n);
     });
@@ -134,7 +134,7 @@ describe("sdk actions: account", () => {
     it("beyond the free balance reverts with InsufficientBalanceError naming what is available", async () => {
       const { alice, markets, tokens } = world();
       // lock part of the balance behind an ask: it is no longer free
-      await alice.placeOrderSync({ market: markets.wethUsdc.address, side: Side.Ask, tick: 400_000n, lots: 1_000n });
+      await alice.placeOrderSync({ marketId: markets.wethUsdc.marketId, side: Side.Ask, tick: 400_000n, lots: 1_000n });
       const e = await thrown(alice.withdrawSync({ token: tokens.weth, amount: DEPOSITED.weth }));
       expect(e).to.be.instanceOf(InsufficientBalanceError);
       const { args } = e as InsufficientBalanceError;
@@ -147,20 +147,20 @@ describe("sdk actions: account", () => {
   describe("getBalances", () => {
     it("matches the contracts' own views: free, locked, unswept and totals", async () => {
       const { alice, bob, markets, tokens, clearinghouse } = world();
-      const weth = markets.wethUsdc.address;
-      const wbtc = markets.wbtcUsdc.address;
-      await alice.placeOrderSync({ market: weth, side: Side.Bid, tick: 250_000n, lots: 8n });
-      await alice.placeOrderSync({ market: wbtc, side: Side.Ask, tick: 6_500_000n, lots: 3n });
-      await alice.placeOrderSync({ market: weth, side: Side.Ask, tick: 310_000n, lots: 5n });
-      await bob.placeOrderSync({ market: weth, side: Side.Bid, tick: 310_000n, lots: 5n, kind: OrderKind.Ioc });
+      const weth = markets.wethUsdc.marketId;
+      const wbtc = markets.wbtcUsdc.marketId;
+      await alice.placeOrderSync({ marketId: weth, side: Side.Bid, tick: 250_000n, lots: 8n });
+      await alice.placeOrderSync({ marketId: wbtc, side: Side.Ask, tick: 6_500_000n, lots: 3n });
+      await alice.placeOrderSync({ marketId: weth, side: Side.Ask, tick: 310_000n, lots: 5n });
+      await bob.placeOrderSync({ marketId: weth, side: Side.Bid, tick: 310_000n, lots: 5n, kind: OrderKind.Ioc });
       const me = alice.account.address;
-      const b = await alice.getBalances({ owner: me, tokens: [tokens.weth, tokens.wbtc, tokens.usdc], markets: [weth, wbtc] });
+      const b = await alice.getBalances({ owner: me, tokens: [tokens.weth, tokens.wbtc, tokens.usdc], marketIds: [weth, wbtc] });
       for (const t of [tokens.weth, tokens.wbtc, tokens.usdc]) {
         const onChain = await readContract(alice, { address: clearinghouse, abi: clearinghouseAbi, functionName: "balanceOf", args: [accountId(me), t] });
         expect(b.free[t]).to.equal(onChain);
       }
       const [pw, pb] = b.pockets;
-      expect([pw.market, pw.base, pw.quote]).to.deep.equal([weth, tokens.weth, tokens.usdc]);
+      expect([pw.marketId, pw.base, pw.quote]).to.deep.equal([weth, tokens.weth, tokens.usdc]);
       expect(pw.openOrders).to.equal(1n);
       expect(pw.lockedQuote).to.equal(8n * (250_000n + 50n) * WETH_TICK); // price + 2 bp fee bound
       expect(pw.lockedBase).to.equal(0n);
@@ -173,7 +173,7 @@ describe("sdk actions: account", () => {
 
     it("is one eth_call without Multicall3 (deployless), one through a deployed Multicall3, and falls back to parallel reads", async () => {
       const { alice, admin, connection, markets, tokens, clearinghouse } = world();
-      await alice.placeOrderSync({ market: markets.wethUsdc.address, side: Side.Bid, tick: 250_000n, lots: 8n });
+      await alice.placeOrderSync({ marketId: markets.wethUsdc.marketId, side: Side.Bid, tick: 250_000n, lots: 8n });
       const calls: { to?: string }[] = [];
       const refuseDeployless = { on: false };
       const client = createPublicClient({
@@ -193,7 +193,7 @@ describe("sdk actions: account", () => {
         clearinghouse,
         owner: alice.account.address,
         tokens: [tokens.weth, tokens.usdc],
-        markets: [markets.wethUsdc.address, markets.wbtcUsdc.address],
+        marketIds: [markets.wethUsdc.marketId, markets.wbtcUsdc.marketId],
       };
       const deployless = await getBalances(client, q);
       expect(calls).to.have.length(1);
@@ -209,8 +209,8 @@ describe("sdk actions: account", () => {
       calls.length = 0;
       refuseDeployless.on = true;
       expect(await getBalances(client, q)).to.deep.equal(deployless);
-      // the refused batch, then 2 balances + 2 × (pocket, BASE, QUOTE)
-      expect(calls.filter((c) => c.to)).to.have.length(8);
+      // the refused batch, then 2 balances + 2 × (pocket, marketInfo), every one to the core
+      expect(calls.filter((c) => c.to)).to.have.length(6);
       expect(deployless.pockets[0].lockedQuote).to.be.greaterThan(0n);
     });
   });
@@ -236,18 +236,18 @@ describe("sdk actions: account", () => {
   describe("setOperatorBand / getOperatorBand", () => {
     it("bounds the operator's prices around the oracle index; refusals decode to typed errors", async () => {
       const { alice, bob, markets } = world();
-      const market = markets.wethUsdc.address;
+      const marketId = markets.wethUsdc.marketId;
       await alice.setOperatorSync({ operator: bob.account.address });
       expect(await alice.getOperatorBand({ owner: alice.account.address })).to.equal(200n);
       // WETH $3,000 on the oracle: ±2% is ticks [294_000, 306_000]
-      const out = await thrown(bob.placeOrderSync({ market, owner: alice.account.address, side: Side.Ask, tick: 1n, lots: 5n }));
+      const out = await thrown(bob.placeOrderSync({ marketId, owner: alice.account.address, side: Side.Ask, tick: 1n, lots: 5n }));
       expect(out).to.be.instanceOf(OperatorPriceOutOfBandError);
       const { tick, minTick, maxTick } = (out as OperatorPriceOutOfBandError).args;
       expect([tick, minTick, maxTick]).to.deep.equal([1n, 294_000n, 306_000n]);
       await alice.setOperatorBandSync({ bandBps: 5_000n });
       expect(await bob.getOperatorBand({ owner: alice.account.address })).to.equal(5_000n);
       expect(await bob.getOperatorBand({ owner: alice.account.address, sub: 1n })).to.equal(200n);
-      const r = await bob.placeOrderSync({ market, owner: alice.account.address, side: Side.Ask, tick: 150_000n, lots: 5n, kind: OrderKind.PostOnly });
+      const r = await bob.placeOrderSync({ marketId, owner: alice.account.address, side: Side.Ask, tick: 150_000n, lots: 5n, kind: OrderKind.PostOnly });
       expect(r.orderId).to.not.equal(0n);
       const hash = await alice.setOperatorBand({ bandBps: 100n, sub: 1n });
       await waitForTransactionReceipt(alice, { hash });

@@ -13,7 +13,7 @@
 // of a what-if mismatch; ATLAS_RUNS overrides the number of runs.
 import { expect } from "chai";
 import fc from "fast-check";
-import type { Address } from "viem";
+import { zeroAddress, type Address } from "viem";
 import { readContract } from "viem/actions";
 import {
   InsufficientBalanceError,
@@ -21,7 +21,6 @@ import {
   OrderKind,
   ReduceOnlyViolatedError,
   Side,
-  atlasAbi,
   atlasLensAbi,
   clearinghouseAbi,
   atlasMath,
@@ -89,7 +88,7 @@ describe("sdk atlas math: the TypeScript copy agrees with the contract", () => {
   async function build(w: MarginWorld, who: "alice" | "bob" | "carol", p: Portfolio) {
     const c = w[who];
     const owner = c.account.address;
-    const market = w.markets.wethUsdc.address;
+    const marketId = w.markets.wethUsdc.marketId;
     for (const [i, s] of SYMS.entries()) {
       if (p.deposits[i] === 0n) continue;
       const amount = (p.deposits[i] * unit(s)) / 100n + (p.oddAtoms % unit(s));
@@ -107,7 +106,7 @@ describe("sdk atlas math: the TypeScript copy agrees with the contract", () => {
       }
     };
     if (p.takeLots > 0) {
-      await tolerate(() => c.placeOrderSync({ market, side: Side.Bid, tick: 301_000n, lots: BigInt(p.takeLots), kind: OrderKind.Ioc }));
+      await tolerate(() => c.placeOrderSync({ marketId, side: Side.Bid, tick: 301_000n, lots: BigInt(p.takeLots), kind: OrderKind.Ioc }));
     }
     if (p.debt.asset < 4 && p.deposits[p.debt.asset] === 0n) {
       const token = w.tokens[SYMS[p.debt.asset]];
@@ -118,8 +117,8 @@ describe("sdk atlas math: the TypeScript copy agrees with the contract", () => {
         stats.borrows++;
       }
     }
-    if (p.bidLots > 0) await tolerate(() => c.placeOrderSync({ market, side: Side.Bid, tick: 290_000n, lots: BigInt(p.bidLots) }));
-    if (p.askLots > 0) await tolerate(() => c.placeOrderSync({ market, side: Side.Ask, tick: 320_000n, lots: BigInt(p.askLots) }));
+    if (p.bidLots > 0) await tolerate(() => c.placeOrderSync({ marketId, side: Side.Bid, tick: 290_000n, lots: BigInt(p.bidLots) }));
+    if (p.askLots > 0) await tolerate(() => c.placeOrderSync({ marketId, side: Side.Ask, tick: 320_000n, lots: BigInt(p.askLots) }));
     for (const [i, name] of (["ethPerp", "btcPerp"] as const).entries()) {
       const q = p.perps[i];
       const t = PERP_TICKS[name];
@@ -127,18 +126,18 @@ describe("sdk atlas math: the TypeScript copy agrees with the contract", () => {
       if (q.take !== 0) {
         const side = q.take > 0 ? Side.Bid : Side.Ask;
         const tick = q.take > 0 ? t.makerAsk : t.makerBid;
-        await tolerate(() => c.placeOrderSync({ market: perp, side, tick, lots: BigInt(Math.abs(q.take)), kind: OrderKind.Ioc }));
+        await tolerate(() => c.placeOrderSync({ marketId: perp, side, tick, lots: BigInt(Math.abs(q.take)), kind: OrderKind.Ioc }));
       }
       // reduce-only orders only where they reduce: a bid against a short, an ask against a long
       if (q.bid > 0) {
         const ro = q.reduceOnly && q.take < 0;
         const lots = BigInt(ro ? Math.min(q.bid, -q.take) : q.bid);
-        await tolerate(() => c.placeOrderSync({ market: perp, side: Side.Bid, tick: t.bid, lots, reduceOnly: ro }));
+        await tolerate(() => c.placeOrderSync({ marketId: perp, side: Side.Bid, tick: t.bid, lots, reduceOnly: ro }));
       }
       if (q.ask > 0) {
         const ro = q.reduceOnly && q.take > 0;
         const lots = BigInt(ro ? Math.min(q.ask, q.take) : q.ask);
-        await tolerate(() => c.placeOrderSync({ market: perp, side: Side.Ask, tick: t.ask, lots, reduceOnly: ro }));
+        await tolerate(() => c.placeOrderSync({ marketId: perp, side: Side.Ask, tick: t.ask, lots, reduceOnly: ro }));
       }
     }
   }
@@ -148,27 +147,60 @@ describe("sdk atlas math: the TypeScript copy agrees with the contract", () => {
     // the what-if token may not be held: the snapshot then reads it too
     const s: AtlasSnapshot = await readAtlasSnapshot(w.publicClient, {
       clearinghouse: w.clearinghouse,
-      atlas: w.atlas,
       owner,
       tokens: whatIf ? [whatIf] : [],
       blockNumber,
     });
-    const at = { address: w.atlas, abi: atlasAbi } as const;
     const ln = { address: w.lens, abi: atlasLensAbi } as const;
-    // the Clearinghouse's own valuation (RiskLib: what its margin checks run) too
+    // the core's own valuation (RiskLib: what its margin checks run), the entries it valued, and the lens
     const chv = { address: w.clearinghouse, abi: clearinghouseAbi } as const;
-    const [risk, risks, req, chRisk] = (await readMany(
+    const [risk, risks, req, [entries, books]] = (await readMany(
       w.publicClient,
       [
-        { ...at, functionName: "riskOf", args: [s.account] } as const,
+        { ...chv, functionName: "riskOf", args: [s.account] } as const,
         { ...ln, functionName: "assetRisks", args: [s.account] } as const,
         { ...ln, functionName: "marginRequirements", args: [s.account] } as const,
-        { ...chv, functionName: "riskOf", args: [s.account] } as const,
+        { ...chv, functionName: "riskEntries", args: [s.account, zeroAddress] } as const,
       ],
       { blockNumber },
-    )) as unknown as [atlasMath.AccountRisk, readonly atlasMath.AssetRisk[], readonly [bigint, bigint], atlasMath.AccountRisk];
+    )) as unknown as [
+      atlasMath.AccountRisk,
+      readonly atlasMath.AssetRisk[],
+      readonly [bigint, bigint],
+      readonly [readonly (atlasMath.Entry & { unit: bigint })[], readonly atlasMath.Book[]],
+    ];
     expect(atlasMath.riskOf(s)).to.deep.equal({ equityWad: risk.equityWad, maintenanceWad: risk.maintenanceWad, initialWad: risk.initialWad });
-    expect(atlasMath.riskOf(s)).to.deep.equal({ equityWad: chRisk.equityWad, maintenanceWad: chRisk.maintenanceWad, initialWad: chRisk.initialWad });
+    // the SDK gathers the same entries and books, field by field
+    const [e, b] = atlasMath.gather(s);
+    expect(e.map(({ decimals, ...x }) => ({ ...x, unit: 10n ** decimals }))).to.deep.equal(
+      entries.map((x) => ({
+        token: x.token,
+        unit: x.unit,
+        shockBps: x.shockBps,
+        slippageBps: x.slippageBps,
+        haircutBps: x.haircutBps,
+        idleAtoms: x.idleAtoms,
+        lentAtoms: x.lentAtoms,
+        debtAtoms: x.debtAtoms,
+        pocketAtoms: x.pocketAtoms,
+        borrowRateWad: x.borrowRateWad,
+        debtInterestSeconds: x.debtInterestSeconds,
+        priceWad: x.priceWad,
+        stableWad: x.stableWad,
+        hasPerp: x.hasPerp,
+        perpAtoms: x.perpAtoms,
+        perpBidAtoms: x.perpBidAtoms,
+        perpAskAtoms: x.perpAskAtoms,
+        perpCashAtoms: x.perpCashAtoms,
+        perpLiquidityBps: x.perpLiquidityBps,
+        perpImpactUsd: x.perpImpactUsd,
+        basisBps: x.basisBps,
+        floorBps: x.floorBps,
+      })),
+    );
+    expect(b.map((k) => [BigInt(k.baseIndex), BigInt(k.quoteIndex), k.lockedBaseAtoms, k.lockedQuoteAtoms])).to.deep.equal(
+      books.map((k) => [BigInt(k.baseIndex), BigInt(k.quoteIndex), k.lockedBaseAtoms, k.lockedQuoteAtoms]),
+    );
     expect(atlasMath.assetRisks(s)).to.deep.equal(risks.map((r) => ({ ...r })));
     expect(atlasMath.initialValue(s)).to.equal(risk.initialWad);
     expect(atlasMath.maintenanceValue(s)).to.equal(risk.maintenanceWad);
@@ -218,13 +250,13 @@ describe("sdk atlas math: the TypeScript copy agrees with the contract", () => {
     const w = world();
     // the maker whose ask the portfolios take from
     await w.dave.depositSync({ token: w.tokens.weth, amount: 100n * WAD, approve: "max" });
-    await w.dave.placeOrderSync({ market: w.markets.wethUsdc.address, side: Side.Ask, tick: 301_000n, lots: 90_000n });
+    await w.dave.placeOrderSync({ marketId: w.markets.wethUsdc.marketId, side: Side.Ask, tick: 301_000n, lots: 90_000n });
     // and the perp maker, on both sides of both perp books (the mids sit at the index: no premium)
     await w.dave.depositSync({ token: w.tokens.usdc, amount: 50_000_000n * 10n ** 6n, approve: "max" });
     for (const name of ["ethPerp", "btcPerp"] as const) {
       const t = PERP_TICKS[name];
-      await w.dave.placeOrderSync({ market: w.perps[name], side: Side.Bid, tick: t.makerBid, lots: 200_000n });
-      await w.dave.placeOrderSync({ market: w.perps[name], side: Side.Ask, tick: t.makerAsk, lots: 200_000n });
+      await w.dave.placeOrderSync({ marketId: w.perps[name], side: Side.Bid, tick: t.makerBid, lots: 200_000n });
+      await w.dave.placeOrderSync({ marketId: w.perps[name], side: Side.Ask, tick: t.makerAsk, lots: 200_000n });
     }
     const base = await w.connection.networkHelpers.takeSnapshot();
     const started = Date.now();

@@ -55,10 +55,10 @@ describe("sdk client: writes, decorator, chains", () => {
 
   it("without eth_sendRawTransactionSync, a local key falls back to send + receipt, and asks only once", async () => {
     const { markets } = world();
-    const market = markets.wethUsdc.address;
+    const marketId = markets.wethUsdc.marketId;
     const { client, counts } = countingClient(1);
-    const first = await client.placeOrderSync({ market, side: Side.Bid, tick: 290_000n, lots: 3n });
-    const second = await client.placeOrderSync({ market, side: Side.Bid, tick: 290_001n, lots: 3n });
+    const first = await client.placeOrderSync({ marketId, side: Side.Bid, tick: 290_000n, lots: 3n });
+    const second = await client.placeOrderSync({ marketId, side: Side.Bid, tick: 290_001n, lots: 3n });
     expect(first.receipt.status).to.equal("success");
     expect(second.orderId).to.not.equal(first.orderId);
     expect(counts.get("eth_sendRawTransactionSync")).to.equal(1);
@@ -67,12 +67,12 @@ describe("sdk client: writes, decorator, chains", () => {
 
   it("with eth_sendRawTransactionSync (MegaETH), the receipt comes back from the send itself", async () => {
     const { markets, bob } = world();
-    const market = markets.wethUsdc.address;
+    const marketId = markets.wethUsdc.marketId;
     const { client, counts } = countingClient(1, { syncShim: true });
-    const maker = await client.placeOrderSync({ market, side: Side.Ask, tick: 300_000n, lots: 4n });
-    const taker = await bob.placeOrderSync({ market, side: Side.Bid, tick: 300_000n, lots: 4n });
+    const maker = await client.placeOrderSync({ marketId, side: Side.Ask, tick: 300_000n, lots: 4n });
+    const taker = await bob.placeOrderSync({ marketId, side: Side.Bid, tick: 300_000n, lots: 4n });
     expect(taker.events.trades[0].fills[0].makerOrderId).to.equal(maker.orderId);
-    const { swept } = await client.sweepSync({ market });
+    const { swept } = await client.sweepSync({ marketId });
     expect(swept.quoteAtoms).to.be.greaterThan(0n);
     expect(counts.get("eth_sendRawTransactionSync")).to.equal(2);
     expect(counts.get("eth_sendRawTransaction") ?? 0).to.equal(0);
@@ -92,14 +92,14 @@ describe("sdk client: writes, decorator, chains", () => {
         }) as EIP1193RequestFn,
       }),
     }).extend(exchangeActions({ clearinghouse }));
-    const r = await client.placeOrderSync({ market: markets.wethUsdc.address, side: Side.Bid, tick: 290_000n, lots: 3n });
+    const r = await client.placeOrderSync({ marketId: markets.wethUsdc.marketId, side: Side.Bid, tick: 290_000n, lots: 3n });
     expect(r.orderId).to.not.equal(0n);
     expect(counts.get("eth_sendTransaction")).to.equal(1);
     expect(counts.get("eth_sendRawTransactionSync") ?? 0).to.equal(0);
   });
 
   it("a write without any account throws AccountRequiredError before touching the chain", async () => {
-    const { connection, markets } = world();
+    const { connection, markets, clearinghouse } = world();
     let requests = 0;
     const client = createPublicClient({
       chain: hardhat,
@@ -110,13 +110,14 @@ describe("sdk client: writes, decorator, chains", () => {
         }) as EIP1193RequestFn,
       }),
     });
-    const e = await thrown(placeOrder(client, { market: markets.wethUsdc.address, side: Side.Bid, tick: 1n, lots: 1n }));
+    const e = await thrown(placeOrder(client, { clearinghouse, marketId: markets.wethUsdc.marketId, side: Side.Bid, tick: 1n, lots: 1n }));
     expect(e).to.be.instanceOf(AccountRequiredError);
     expect(requests).to.equal(0);
     // an account passed per call is enough
     const { alice } = world();
     const r = await placeOrderSync(alice, {
-      market: markets.wethUsdc.address,
+      clearinghouse,
+      marketId: markets.wethUsdc.marketId,
       side: Side.Bid,
       tick: 1n,
       lots: 1n,
@@ -128,7 +129,7 @@ describe("sdk client: writes, decorator, chains", () => {
   it("an order with neither ticks and lots nor price and size is refused locally", async () => {
     const { alice, markets } = world();
     const bad = { side: Side.Bid, tick: 5n } as unknown as OrderInput;
-    expect(await thrown(alice.placeOrder({ market: markets.wethUsdc.address, ...bad }))).to.be.instanceOf(OrderInputError);
+    expect(await thrown(alice.placeOrder({ marketId: markets.wethUsdc.marketId, ...bad }))).to.be.instanceOf(OrderInputError);
   });
 
   it("the decorator binds the Clearinghouse and every action", () => {
@@ -158,6 +159,14 @@ describe("sdk client: writes, decorator, chains", () => {
       "getOrderBook",
       "getOrder",
       "getOpenOrders",
+      "rebuildOpenOrders",
+      "purgeTop",
+      "getPerpMarket",
+      "getPosition",
+      "getPositions",
+      "settlePerp",
+      "liquidatePerp",
+      "resolveBankruptcy",
     ]) {
       expect(typeof (alice as unknown as Record<string, unknown>)[name], name).to.equal("function");
     }

@@ -81,13 +81,13 @@ describe("sdk codec vs the contracts' type libraries", () => {
 
   it("order ids, batch ops and fill words round-trip at the edges", async () => {
     const ids = [
-      { marketIndex: 1n, side: Side.Bid, tick: 1n, epoch: 0n, position: 0n },
-      { marketIndex: 0xffffn, side: Side.Ask, tick: MAX_TICK, epoch: M32, position: M32 },
+      { marketId: 1n, side: Side.Bid, tick: 1n, epoch: 0n, position: 0n },
+      { marketId: 0xffffn, side: Side.Ask, tick: MAX_TICK, epoch: M32, position: M32 },
     ];
     for (const id of ids) {
       const w = encodeOrderId(id);
-      expect(await mock.read.decodeOrderId([w])).to.deep.equal([id.marketIndex, id.side, id.tick, id.epoch, id.position]);
-      expect(await mock.read.encodeOrderId([id.marketIndex, id.side, id.tick, id.epoch, id.position])).to.equal(w);
+      expect(await mock.read.decodeOrderId([w])).to.deep.equal([id.marketId, id.side, id.tick, id.epoch, id.position]);
+      expect(await mock.read.encodeOrderId([id.marketId, id.side, id.tick, id.epoch, id.position])).to.equal(w);
       expect(decodeOrderId(w)).to.deep.equal(id);
 
       // cancel and amend ops carry the id; the amend its new lots

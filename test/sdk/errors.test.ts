@@ -5,7 +5,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { encodeErrorResult, toFunctionSelector, type AbiParameter, type Hex } from "viem";
+import { concatHex, encodeAbiParameters, encodeErrorResult, parseAbiParameters, toFunctionSelector, type AbiParameter, type Hex } from "viem";
 import { formatAbiItem } from "viem/utils";
 import { readContract, writeContract } from "viem/actions";
 import * as sdk from "../../sdk/src/index.ts";
@@ -18,7 +18,8 @@ import {
   InvalidAmendError,
   MarketPausedError,
   NotAuthorizedError,
-  NotClearinghouseError,
+  AccessManagerInsufficientBalanceError,
+  InsufficientBalanceError,
   OpenOrdersRemainError,
   OrderKind,
   OrderNotFoundError,
@@ -26,7 +27,6 @@ import {
   PostOnlyWouldCrossError,
   RevertReasonError,
   Side,
-  SpotMarketDeployerNotClearinghouseError,
   TickOutOfRangeError,
   TooManyOpenOrdersError,
   TransactionRevertedError,
@@ -38,7 +38,6 @@ import {
   contractErrorsBySelector,
   decodeExchangeError,
   exchangeErrorsAbi,
-  spotMarketAbi,
 } from "../../sdk/src/index.ts";
 import { useWorld } from "./_fixture.ts";
 
@@ -101,12 +100,13 @@ describe("sdk errors", () => {
     });
 
     it("two errors sharing a name with different arguments get different classes", () => {
-      expect(NotClearinghouseError.signature).to.equal("NotClearinghouse()");
-      expect(SpotMarketDeployerNotClearinghouseError.signature).to.equal("NotClearinghouse(address)");
-      const data = encodeErrorResult({ abi: exchangeErrorsAbi, errorName: "NotClearinghouse", args: ["0x0000000000000000000000000000000000000001"] });
+      expect(InsufficientBalanceError.signature).to.equal("InsufficientBalance(address,uint256,uint256)");
+      expect(AccessManagerInsufficientBalanceError.signature).to.equal("InsufficientBalance(uint256,uint256)");
+      // the AccessManager's one (uint256, uint256): its selector, then two words
+      const data = concatHex([AccessManagerInsufficientBalanceError.selector, encodeAbiParameters(parseAbiParameters("uint256, uint256"), [1n, 2n])]);
       const e = decodeExchangeError({ data });
-      expect(e).to.be.instanceOf(SpotMarketDeployerNotClearinghouseError);
-      expect(e).to.not.be.instanceOf(NotClearinghouseError);
+      expect(e).to.be.instanceOf(AccessManagerInsufficientBalanceError);
+      expect(e).to.not.be.instanceOf(InsufficientBalanceError);
     });
 
     it("every error of the ABIs decodes from its revert data into its class with the same arguments", () => {
@@ -178,45 +178,45 @@ describe("sdk errors", () => {
 
     it("order validation errors arrive as their classes with typed arguments", async () => {
       const { alice, markets } = world();
-      const market = markets.wethUsdc.address;
-      expect(await thrown(alice.placeOrderSync({ market, side: Side.Bid, tick: 300_000n, lots: 0n }))).to.be.instanceOf(ZeroSizeError);
-      const tick = await thrown(alice.placeOrder({ market, side: Side.Bid, tick: 255n ** 3n, lots: 1n }));
+      const marketId = markets.wethUsdc.marketId;
+      expect(await thrown(alice.placeOrderSync({ marketId, side: Side.Bid, tick: 300_000n, lots: 0n }))).to.be.instanceOf(ZeroSizeError);
+      const tick = await thrown(alice.placeOrder({ marketId, side: Side.Bid, tick: 255n ** 3n, lots: 1n }));
       expect(tick).to.be.instanceOf(TickOutOfRangeError);
       expect((tick as TickOutOfRangeError).args.tick).to.equal(255n ** 3n);
 
-      await alice.placeOrderSync({ market, side: Side.Ask, tick: 300_000n, lots: 10n });
+      await alice.placeOrderSync({ marketId, side: Side.Ask, tick: 300_000n, lots: 10n });
       const post = await thrown(
-        world().bob.placeOrderSync({ market, side: Side.Bid, tick: 300_010n, lots: 1n, kind: OrderKind.PostOnly }),
+        world().bob.placeOrderSync({ marketId, side: Side.Bid, tick: 300_010n, lots: 1n, kind: OrderKind.PostOnly }),
       );
       expect(post).to.be.instanceOf(PostOnlyWouldCrossError);
       expect((post as PostOnlyWouldCrossError).args).to.deep.equal({ tick: 300_010n, bestOpposite: 300_000n });
 
-      const fok = await thrown(world().bob.placeOrderSync({ market, side: Side.Bid, tick: 300_000n, lots: 11n, kind: OrderKind.Fok }));
+      const fok = await thrown(world().bob.placeOrderSync({ marketId, side: Side.Bid, tick: 300_000n, lots: 11n, kind: OrderKind.Fok }));
       expect(fok).to.be.instanceOf(FokNotFilledError);
       expect((fok as FokNotFilledError).args).to.deep.equal({ lots: 11n, filledLots: 10n });
 
-      const worst = await thrown(world().bob.placeOrderSync({ market, side: Side.Ask, tick: 1n, lots: 1n, kind: OrderKind.Market }));
+      const worst = await thrown(world().bob.placeOrderSync({ marketId, side: Side.Ask, tick: 1n, lots: 1n, kind: OrderKind.Market }));
       expect(worst).to.be.instanceOf(WorstPriceExceededError);
       expect((worst as WorstPriceExceededError).args).to.deep.equal({ worstTick: 1n, bestOpposite: 0n });
     });
 
     it("order management errors: unknown order, someone else's order, bad amend, unknown client id", async () => {
       const { alice, bob, markets } = world();
-      const market = markets.wethUsdc.address;
-      const { orderId } = await alice.placeOrderSync({ market, side: Side.Bid, tick: 299_000n, lots: 10n });
-      const missing = await thrown(alice.cancelOrderSync({ market, orderId: orderId + 1n }));
+      const marketId = markets.wethUsdc.marketId;
+      const { orderId } = await alice.placeOrderSync({ marketId, side: Side.Bid, tick: 299_000n, lots: 10n });
+      const missing = await thrown(alice.cancelOrderSync({ marketId, orderId: orderId + 1n }));
       expect(missing).to.be.instanceOf(OrderNotFoundError);
       expect((missing as OrderNotFoundError).args.orderId).to.equal(orderId + 1n);
 
-      const foreign = await thrown(bob.cancelOrder({ market, orderId }));
+      const foreign = await thrown(bob.cancelOrder({ marketId, orderId }));
       expect(foreign).to.be.instanceOf(NotAuthorizedError);
       expect((foreign as NotAuthorizedError).args.account).to.equal(accountId(alice.account.address));
 
-      const amend = await thrown(alice.batchOrdersSync({ market, ops: [{ type: "amend", orderId, lots: 11n }] }));
+      const amend = await thrown(alice.batchOrdersSync({ marketId, ops: [{ type: "amend", orderId, lots: 11n }] }));
       expect(amend).to.be.instanceOf(InvalidAmendError);
       expect((amend as InvalidAmendError).args).to.deep.equal({ orderId, lots: 10n, newLots: 11n });
 
-      const cid = await thrown(alice.batchOrders({ market, ops: [{ type: "cancelClientId", clientOrderId: 99n }] }));
+      const cid = await thrown(alice.batchOrders({ marketId, ops: [{ type: "cancelClientId", clientOrderId: 99n }] }));
       expect(cid).to.be.instanceOf(ClientOrderNotFoundError);
       expect((cid as ClientOrderNotFoundError).args.clientOrderId).to.equal(99n);
     });
@@ -227,41 +227,41 @@ describe("sdk errors", () => {
         type: "place" as const,
         order: { side: Side.Bid, tick: 200_000n + BigInt(i), lots: 1n },
       }));
-      const e = await thrown(carol.batchOrdersSync({ market: markets.wethUsdc.address, ops }));
+      const e = await thrown(carol.batchOrdersSync({ marketId: markets.wethUsdc.marketId, ops }));
       expect(e).to.be.instanceOf(TooManyOpenOrdersError);
       expect((e as TooManyOpenOrdersError).args.maxOpenOrders).to.equal(64n);
     });
 
     it("a paused market refuses orders with MarketPausedError but still cancels", async () => {
       const { alice, admin, clearinghouse, markets } = world();
-      const market = markets.wethUsdc.address;
-      const { orderId } = await alice.placeOrderSync({ market, side: Side.Bid, tick: 299_000n, lots: 10n });
+      const marketId = markets.wethUsdc.marketId;
+      const { orderId } = await alice.placeOrderSync({ marketId, side: Side.Bid, tick: 299_000n, lots: 10n });
       await writeContract(admin, {
         address: clearinghouse,
         abi: clearinghouseAbi,
         functionName: "setMarketPaused",
-        args: [markets.wethUsdc.index, true],
+        args: [markets.wethUsdc.marketId, true],
         account: admin.account,
         chain: admin.chain,
       });
-      expect(await thrown(alice.placeOrderSync({ market, side: Side.Bid, tick: 299_000n, lots: 1n }))).to.be.instanceOf(
+      expect(await thrown(alice.placeOrderSync({ marketId, side: Side.Bid, tick: 299_000n, lots: 1n }))).to.be.instanceOf(
         MarketPausedError,
       );
-      const { events } = await alice.cancelOrderSync({ market, orderId });
+      const { events } = await alice.cancelOrderSync({ marketId, orderId });
       expect(events.cancelled).to.have.length(1);
     });
 
     it("decodeExchangeError turns viem's own errors into typed ones", async () => {
       const { alice, markets, clearinghouse, tokens } = world();
-      const market = markets.wethUsdc.address;
-      await alice.placeOrderSync({ market, side: Side.Bid, tick: 299_000n, lots: 10n });
+      const marketId = markets.wethUsdc.marketId;
+      await alice.placeOrderSync({ marketId, side: Side.Bid, tick: 299_000n, lots: 10n });
       // cancelAll with an incomplete list: viem's writeContract throws, the SDK decodes
       const raw = await thrown(
         writeContract(alice, {
-          address: market,
-          abi: spotMarketAbi,
+          address: clearinghouse,
+          abi: clearinghouseAbi,
           functionName: "cancelAll",
-          args: [alice.account.address, 0, []],
+          args: [marketId, alice.account.address, 0, []],
           account: alice.account,
           chain: alice.chain,
         }),
@@ -284,13 +284,16 @@ describe("sdk errors", () => {
       expect(denied).to.be.instanceOf(AccessManagedUnauthorizedError);
       expect((denied as AccessManagedUnauthorizedError).args.caller).to.equal(alice.account.address);
 
-      // reads revert too: getOrder never does, but a view past its range would; eth_call data decodes the same way
+      // reads revert too: a market id no market has; eth_call data decodes the same way, through the SDK's reads too
       const call = await thrown(
-        readContract(alice, { address: clearinghouse, abi: clearinghouseAbi, functionName: "marketAt", args: [99n] }),
+        readContract(alice, { address: clearinghouse, abi: clearinghouseAbi, functionName: "marketInfo", args: [99n] }),
       );
       const unknown = decodeExchangeError(call);
       expect(unknown).to.be.instanceOf(sdk.UnknownMarketError);
-      expect((unknown as sdk.UnknownMarketError).args.index).to.equal(99n);
+      expect((unknown as sdk.UnknownMarketError).args.marketId).to.equal(99n);
+      const viaSdk = await thrown(alice.getMarket({ marketId: 99n }));
+      expect(viaSdk).to.be.instanceOf(sdk.UnknownMarketError);
+      expect((viaSdk as sdk.UnknownMarketError).args.marketId).to.equal(99n);
     });
   });
 
@@ -301,17 +304,17 @@ describe("sdk errors", () => {
 
     it("a …Sync write whose transaction reverts on chain throws TransactionRevertedError with the receipt", async () => {
       const { alice, bob, markets } = world();
-      const market = markets.wethUsdc.address;
-      await alice.placeOrderSync({ market, side: Side.Ask, tick: 300_000n, lots: 10n });
+      const marketId = markets.wethUsdc.marketId;
+      await alice.placeOrderSync({ marketId, side: Side.Ask, tick: 300_000n, lots: 10n });
       const e = await thrown(
-        bob.placeOrderSync({ market, side: Side.Bid, tick: 300_000n, lots: 1n, kind: OrderKind.PostOnly, gas: 400_000n }),
+        bob.placeOrderSync({ marketId, side: Side.Bid, tick: 300_000n, lots: 1n, kind: OrderKind.PostOnly, gas: 400_000n }),
       );
       expect(e).to.be.instanceOf(TransactionRevertedError);
       expect((e as TransactionRevertedError).receipt.status).to.equal("reverted");
       expect((e as TransactionRevertedError).hash).to.equal((e as TransactionRevertedError).receipt.transactionHash);
       // without an explicit gas limit the estimate fails first and the custom error is decoded
       expect(
-        await thrown(bob.placeOrderSync({ market, side: Side.Bid, tick: 300_000n, lots: 1n, kind: OrderKind.PostOnly })),
+        await thrown(bob.placeOrderSync({ marketId, side: Side.Bid, tick: 300_000n, lots: 1n, kind: OrderKind.PostOnly })),
       ).to.be.instanceOf(PostOnlyWouldCrossError);
     });
   });

@@ -252,13 +252,13 @@ describe("sdk actions: lending", () => {
       expect(await balanceOf(me, tokens.usdc)).to.equal(-100n * USDC);
 
       // a margin buy: bob asks, alice's bid for more USDC than she has borrows only with forOrders
-      const market = markets.wethUsdc.address;
+      const marketId = markets.wethUsdc.marketId;
       await bob.depositSync({ token: tokens.weth, amount: 5n * WAD, approve: "max" });
-      await bob.placeOrderSync({ market, side: Side.Ask, tick: 300_000n, lots: 1_000n });
-      const noMargin = await thrown(alice.placeOrderSync({ market, side: Side.Bid, tick: 300_000n, lots: 1_000n }));
+      await bob.placeOrderSync({ marketId, side: Side.Ask, tick: 300_000n, lots: 1_000n });
+      const noMargin = await thrown(alice.placeOrderSync({ marketId, side: Side.Bid, tick: 300_000n, lots: 1_000n }));
       expect(noMargin).to.be.instanceOf(InsufficientBalanceError);
       await alice.setBorrowPolicySync({ forOrders: true, forWithdrawals: false });
-      const { filledLots } = await alice.placeOrderSync({ market, side: Side.Bid, tick: 300_000n, lots: 1_000n });
+      const { filledLots } = await alice.placeOrderSync({ marketId, side: Side.Bid, tick: 300_000n, lots: 1_000n });
       expect(filledLots).to.equal(1_000n);
       expect(await balanceOf(me, tokens.usdc)).to.be.lessThan(-3_000n * USDC); // bought 1 WETH with borrowed USDC
       const again = await thrown(alice.withdrawSync({ token: tokens.usdc, amount: 1n }));

@@ -26,7 +26,8 @@ interface Deployment {
   rpcUrl: string;
   contracts: { clearinghouse: Address; accessManager: Address };
   tokens: Record<string, { address: Address; decimals: number }>;
-  markets: Record<string, { address: Address; lotSize: string; tickSize: string }>;
+  /** Market ids (decimal strings) in the core, with their grids. */
+  markets: Record<string, { marketId: string; lotSize: string; tickSize: string }>;
   accounts: { role: string; address: Address; privateKey: Hex }[];
 }
 
@@ -116,29 +117,29 @@ describe("sdk over JSON-RPC against `npm run node`", function () {
     expect(dep.chainId).to.equal(31337);
     expect(dep.rpcUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
     const trader = clientFor(dep.accounts[2].privateKey);
-    const m = await trader.getMarket({ market: dep.markets["WETH/USDC"].address });
+    const m = await trader.getMarket({ marketId: BigInt(dep.markets["WETH/USDC"].marketId) });
     expect(m.base).to.equal(dep.tokens.WETH.address);
     expect(m.quote).to.equal(dep.tokens.USDC.address);
     expect(m.lotSize.toString()).to.equal(dep.markets["WETH/USDC"].lotSize);
     expect([m.baseDecimals, m.quoteDecimals]).to.deep.equal([18, 6]);
-    const btc = await trader.getMarket({ market: dep.markets["WBTC/USDC"].address });
+    const btc = await trader.getMarket({ marketId: BigInt(dep.markets["WBTC/USDC"].marketId) });
     expect(btc.baseDecimals).to.equal(8);
   });
 
   it("seeded both books with resting orders on each side", async () => {
     const trader = clientFor(dep.accounts[2].privateKey);
     for (const name of ["WETH/USDC", "WBTC/USDC"]) {
-      const book = await trader.getOrderBook({ market: dep.markets[name].address, withPrices: true });
+      const book = await trader.getOrderBook({ marketId: BigInt(dep.markets[name].marketId), withPrices: true });
       expect(book.bids, name).to.have.length(3);
       expect(book.asks, name).to.have.length(3);
       expect(book.bids[0].tick < book.asks[0].tick).to.equal(true);
     }
-    const eth = await trader.getOrderBook({ market: dep.markets["WETH/USDC"].address, depth: 1, withPrices: true });
+    const eth = await trader.getOrderBook({ marketId: BigInt(dep.markets["WETH/USDC"].marketId), depth: 1, withPrices: true });
     expect([eth.bids[0].price, eth.asks[0].price]).to.deep.equal(["2999.5", "3000.5"]);
   });
 
   it("a new account deposits, quotes, gets filled by a taker, and withdraws its proceeds", async () => {
-    const market = dep.markets["WETH/USDC"].address;
+    const marketId = BigInt(dep.markets["WETH/USDC"].marketId);
     const usdc = dep.tokens.USDC.address;
     const weth = dep.tokens.WETH.address;
     const maker = clientFor(NEWCOMER_KEY);
@@ -149,23 +150,23 @@ describe("sdk over JSON-RPC against `npm run node`", function () {
     const dep1 = await maker.depositSync({ token: usdc, amount: parseUnits("10000", 6) });
     expect(dep1.approval?.status).to.equal("success");
 
-    const grid = await maker.getMarket({ market });
-    const quote = await maker.placeOrderSync({ market, side: Side.Bid, price: "2999.99", size: "2", grid });
+    const grid = await maker.getMarket({ marketId });
+    const quote = await maker.placeOrderSync({ marketId, side: Side.Bid, price: "2999.99", size: "2", grid });
     expect(quote.orderId).to.not.equal(0n);
-    expect(await maker.getOpenOrders({ market, owner: me })).to.have.length(1);
+    expect(await maker.getOpenOrders({ marketId, owner: me })).to.have.length(1);
 
     // the taker sells 2.5 WETH down to 2999.50: fills the new bid first (better price), then the seeded one
-    const take = await taker.placeOrderSync({ market, side: Side.Ask, price: "2999.5", size: "2.5", kind: OrderKind.Ioc, grid });
+    const take = await taker.placeOrderSync({ marketId, side: Side.Ask, price: "2999.5", size: "2.5", kind: OrderKind.Ioc, grid });
     expect(take.filledLots).to.equal(sizeToLots("2.5", grid));
     const [first, second] = take.events.trades[0].fills;
     expect(first).to.deep.equal({ makerOrderId: quote.orderId, lots: sizeToLots("2", grid), tick: priceToTick("2999.99", grid) });
     expect(second.tick).to.equal(priceToTick("2999.5", grid));
 
-    const balances = await maker.getBalances({ owner: me, tokens: [weth, usdc], markets: [market] });
+    const balances = await maker.getBalances({ owner: me, tokens: [weth, usdc], marketIds: [marketId] });
     expect(balances.pockets[0].unsweptBase).to.equal(parseUnits("2", 18));
     expect(balances.pockets[0].openOrders).to.equal(0n);
 
-    const w = await maker.withdrawSync({ token: weth, amount: "all", sweep: [market] });
+    const w = await maker.withdrawSync({ token: weth, amount: "all", sweep: [marketId] });
     expect(w.sweeps).to.have.length(1);
     expect(w.amount).to.equal(parseUnits("2", 18));
     expect(await readContract(maker, { address: weth, abi: erc20Abi, functionName: "balanceOf", args: [me] })).to.equal(
@@ -174,25 +175,25 @@ describe("sdk over JSON-RPC against `npm run node`", function () {
   });
 
   it("reverts arrive as typed errors over HTTP, and cancelAll clears an account", async () => {
-    const market = dep.markets["WBTC/USDC"].address;
+    const marketId = BigInt(dep.markets["WBTC/USDC"].marketId);
     const trader = clientFor(dep.accounts[3].privateKey);
-    const book = await trader.getOrderBook({ market, depth: 1 });
+    const book = await trader.getOrderBook({ marketId, depth: 1 });
     const e = await trader
-      .placeOrderSync({ market, side: Side.Bid, tick: book.asks[0].tick, lots: 1n, kind: OrderKind.PostOnly })
+      .placeOrderSync({ marketId, side: Side.Bid, tick: book.asks[0].tick, lots: 1n, kind: OrderKind.PostOnly })
       .catch((err: unknown) => err);
     expect(e).to.be.instanceOf(PostOnlyWouldCrossError);
     expect((e as PostOnlyWouldCrossError).args.bestOpposite).to.equal(book.asks[0].tick);
 
     await trader.batchOrdersSync({
-      market,
+      marketId,
       ops: [
         { type: "place", order: { side: Side.Bid, price: "55000", size: "0.01" } },
         { type: "place", order: { side: Side.Ask, price: "65000", size: "0.01" } },
       ],
     });
-    const { orderIds, events } = await trader.cancelAllSync({ market });
+    const { orderIds, events } = await trader.cancelAllSync({ marketId });
     expect(orderIds).to.have.length(2);
     expect(events.cancelled).to.have.length(2);
-    expect(await trader.getOpenOrders({ market, owner: trader.account.address })).to.deep.equal([]);
+    expect(await trader.getOpenOrders({ marketId, owner: trader.account.address })).to.deep.equal([]);
   });
 });

@@ -1,13 +1,16 @@
 // Property: the SDK's copy of the mark (perpMath.impactPremium, smoothPremium, markLotWad) equals the
-// contract's after random sequences of placements, takes, cancels and time steps on ETH-PERP. The
-// SDK keeps its own model of the smoothed premium (premium, target, time of the last sample) and is
-// told only when the contract sampled (its `lastUpdate` equals the block's time); it computes the
-// target from the book (`getBook`) and the index itself.
+// core's after random sequences of placements, takes, cancels and time steps on ETH-PERP, all sent
+// through the SDK's own actions (by market id). The SDK keeps its own model of the smoothed premium
+// (premium, target, time of the last sample) and is told only when the core sampled (its
+// `lastUpdate` equals the block's time); it computes the target from the book (`getOrderBook`) and
+// the index itself.
 import { expect } from "chai";
-import { Side, OrderKind } from "../../sdk/src/math/order.ts";
+import { readContract } from "viem/actions";
+import { OrderKind, Side, clearinghouseAbi } from "../../sdk/src/index.ts";
 import { impactPremium, markLotWad, smoothPremium } from "../../sdk/src/math/perp.ts";
-import { E6, place, usePerpFixture } from "../unit/perp._helpers.ts";
-import { WAD, deposit, mined, now } from "../unit/margin._helpers.ts";
+import { WAD, useMarginWorld } from "./_margin.ts";
+
+const USDC = 10n ** 6n;
 
 /** A small deterministic PRNG (mulberry32). */
 function rng(seed: number) {
@@ -22,36 +25,39 @@ function rng(seed: number) {
 }
 
 describe("sdk perp mark = contract mark (property)", () => {
-  const fx = usePerpFixture();
+  const world = useMarginWorld({ allowBlocksWithSameTimestamp: true });
 
   for (const seed of [1, 2, 3]) {
     it(`seed ${seed}: 40 random book changes and time steps`, async () => {
-      const f = fx();
-      const m = f.ethPerp;
-      const clampPpm = (await m.perpParams()).maxPremiumBps * 100n; // the market's premium clamp (ppm)
-      const traders = [f.alice, f.bob, f.carol, f.dave];
-      for (const s of traders) await deposit(f, s, f.U, 1_000_000n * E6);
+      const w = world();
+      const marketId = w.perps.ethPerp;
+      const premiumState = () =>
+        readContract(w.publicClient, { address: w.clearinghouse, abi: clearinghouseAbi, functionName: "premiumState", args: [marketId] });
+      const now = async () => (await w.publicClient.getBlock()).timestamp;
+      const perp = await w.alice.getPerpMarket({ marketId });
+      const clampPpm = perp.maxPremiumBps * 100n; // the market's premium clamp (ppm)
+      const traders = [w.alice, w.bob, w.carol, w.dave];
+      for (const c of traders) await c.depositSync({ token: w.tokens.usdc, amount: 1_000_000n * USDC, approve: "max" });
       const r = rng(seed);
       const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
-      const st0 = await m.premiumState();
-      let model = { premium: st0.premiumAtUpdate, target: st0.target, at: st0.lastUpdate };
+      const [, premiumAtUpdate, target0, lastUpdate0, impactNotionalUsd, halfLifeSeconds] = await premiumState();
+      let model = { premium: premiumAtUpdate, target: target0, at: lastUpdate0 };
       const ids: { who: (typeof traders)[number]; id: bigint }[] = [];
-      let t = (await now(f)) + 1n;
+      let t = (await now()) + 1n;
       let counted = 0;
       for (let i = 0; i < 40; i++) {
         t += BigInt(Math.floor(r() * 90));
-        await f.networkHelpers.time.setNextBlockTimestamp(t);
+        await w.connection.networkHelpers.time.setNextBlockTimestamp(t);
         const who = pick(traders);
         const roll = r();
         try {
           if (roll < 0.15 && ids.length > 0) {
             const k = Math.floor(r() * ids.length);
-            const { who: w, id } = ids.splice(k, 1)[0];
-            const live = (await m.getOrder(id)).lots;
-            if (live === 0n) {
-              await mined(m.connect(w).settle(w.address, 0)); // the order was filled: any call to mine the block
+            const { who: owner, id } = ids.splice(k, 1)[0];
+            if (!(await owner.getOrder({ marketId, orderId: id })).live) {
+              await owner.settlePerpSync({ marketId }); // the order was filled: any call to mine the block
             } else {
-              await mined(m.connect(w).cancelOrder(id));
+              await owner.cancelOrderSync({ marketId, orderId: id });
             }
           } else {
             const side = r() < 0.5 ? Side.Bid : Side.Ask;
@@ -59,37 +65,36 @@ describe("sdk perp mark = contract mark (property)", () => {
             const tick = 300_000n + BigInt(Math.floor((r() - 0.5) * 9_000));
             const lots = BigInt(1 + Math.floor(r() ** 3 * 6_000));
             const kind = r() < 0.2 ? OrderKind.Ioc : OrderKind.Gtc;
-            const rc = await place(m, who, { side, tick, lots, kind });
-            for (const l of rc.logs) {
-              const p = m.interface.parseLog(l);
-              if (p?.name === "OrderPlaced") ids.push({ who, id: p.args.orderId });
-            }
+            const { orderId } = await who.placeOrderSync({ marketId, side, tick, lots, kind });
+            if (orderId !== 0n) ids.push({ who, id: orderId });
           }
         } catch {
-          await f.networkHelpers.mine(); // a refused order (margin): the block passes anyway
+          await w.connection.networkHelpers.mine(); // a refused order (margin): the block passes anyway
         }
-        const st = await m.premiumState();
-        const [indexLot, markLot] = await m.markPrice();
-        if (st.lastUpdate === t) {
-          // the contract sampled in this block: the SDK samples the book as it now stands
-          const b = await m.getBook(64n);
+        const st = await premiumState();
+        const [premiumNowOnChain, , targetOnChain, lastUpdate, , , countedTick, countedSide] = st;
+        const mark = await w.alice.getMarkPrice({ marketId });
+        if (lastUpdate === t) {
+          // the core sampled in this block: the SDK samples the book as it now stands
+          const b = await w.alice.getOrderBook({ marketId, depth: 64 });
           const want = impactPremium({
-            bids: { ticks: b.bidTicks, lots: b.bidLots },
-            asks: { ticks: b.askTicks, lots: b.askLots },
-            indexLotWad: indexLot,
+            bids: { ticks: b.bids.map((l) => l.tick), lots: b.bids.map((l) => l.lots) },
+            asks: { ticks: b.asks.map((l) => l.tick), lots: b.asks.map((l) => l.lots) },
+            indexLotWad: mark.indexLotWad,
             quotePriceWad: WAD,
             quoteDecimals: 6n,
-            tickSize: 10n,
+            tickSize: perp.tickSize,
             maxPremiumPpm: clampPpm,
-            impactNotionalUsd: 10_000n,
+            impactNotionalUsd,
           });
-          model = { premium: smoothPremium(model.premium, model.target, t - model.at, clampPpm, 60n), target: want.target, at: t };
-          expect([st.target, st.countedTick, st.countedSide]).to.deep.equal([want.target, want.countedTick, want.countedSide]);
+          model = { premium: smoothPremium(model.premium, model.target, t - model.at, clampPpm, halfLifeSeconds), target: want.target, at: t };
+          expect([targetOnChain, countedTick, countedSide]).to.deep.equal([want.target, want.countedTick, want.countedSide]);
           if (want.target !== 0n) counted++;
         }
-        const premiumNow = smoothPremium(model.premium, model.target, (await now(f)) - model.at, clampPpm, 60n);
-        expect(st.premiumNow).to.equal(premiumNow);
-        expect(markLot).to.equal(markLotWad(indexLot, premiumNow));
+        const premiumNow = smoothPremium(model.premium, model.target, (await now()) - model.at, clampPpm, halfLifeSeconds);
+        expect(premiumNowOnChain).to.equal(premiumNow);
+        expect(mark.premium).to.equal(premiumNow);
+        expect(mark.markLotWad).to.equal(markLotWad(mark.indexLotWad, premiumNow));
       }
       expect(counted).to.be.greaterThan(0); // the walk ran on books beyond the index
     });

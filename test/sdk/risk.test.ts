@@ -9,6 +9,10 @@ import { type Address } from "viem";
 import { readContract } from "viem/actions";
 import {
   AccountNotLiquidatableError,
+  AtlasMismatchError,
+  InvalidParameterError,
+  exchangeActions,
+  getAccountRisk,
   AtlasTokenMissingError,
   InsufficientMarginError,
   LiquidationTooLargeError,
@@ -19,7 +23,6 @@ import {
   PriceUnavailableError,
   Side,
   accountId,
-  atlasAbi,
   atlasMath,
   clearinghouseAbi,
   decodeExchangeError,
@@ -36,8 +39,8 @@ describe("sdk actions: risk and liquidation", () => {
 
   const riskOnChain = (owner: Address, blockNumber?: bigint) =>
     readContract(world().publicClient, {
-      address: world().atlas,
-      abi: atlasAbi,
+      address: world().clearinghouse,
+      abi: clearinghouseAbi,
       functionName: "riskOf",
       args: [accountId(owner)],
       blockNumber,
@@ -60,8 +63,8 @@ describe("sdk actions: risk and liquidation", () => {
     await alice.depositSync({ token: tokens.usdc, amount: 20_000n * USDC, approve: "max" });
     await alice.setLendingSync({ token: tokens.usdc });
     await alice.borrowSync({ token: tokens.link, atoms: 500n * WAD });
-    await alice.placeOrderSync({ market: markets.wethUsdc.address, side: Side.Bid, tick: 280_000n, lots: 500n });
-    await alice.placeOrderSync({ market: markets.wbtcUsdc.address, side: Side.Ask, tick: 7_000_000n, lots: 2_000n });
+    await alice.placeOrderSync({ marketId: markets.wethUsdc.marketId, side: Side.Bid, tick: 280_000n, lots: 500n });
+    await alice.placeOrderSync({ marketId: markets.wbtcUsdc.marketId, side: Side.Ask, tick: 7_000_000n, lots: 2_000n });
   }
 
   describe("getAccountRisk", () => {
@@ -89,11 +92,28 @@ describe("sdk actions: risk and liquidation", () => {
       expect(weth.liquidationPriceWad).to.equal(0n);
     });
 
+    it("verify without a lens checks the core's own figures (riskOf, riskEntries); a what-if verify needs the lens", async () => {
+      const { alice, tokens, clearinghouse, publicClient } = world();
+      await busyAccount();
+      // a client bound without the AtlasLens
+      const bare = alice.extend(exchangeActions({ clearinghouse }));
+      const r = await bare.getAccountRisk({ verify: true });
+      const onChain = await riskOnChain(alice.account.address, r.snapshot.blockNumber);
+      expect(r.maintenanceWad).to.equal(onChain.maintenanceWad);
+      // a snapshot that disagrees with the core's entries is caught (a pocket's lock moved by one atom)
+      const wrong = structuredClone(r.snapshot);
+      wrong.pockets[0].lockedQuoteAtoms += 1n;
+      const e = await thrown(getAccountRisk(publicClient, { clearinghouse, owner: alice.account.address, snapshot: wrong, verify: true }));
+      expect(e).to.be.instanceOf(AtlasMismatchError);
+      expect((e as AtlasMismatchError).field).to.match(/^(riskOf|riskEntries)/);
+      expect(await thrown(bare.maxWithdraw({ token: tokens.weth, verify: true }))).to.be.instanceOf(InvalidParameterError);
+    });
+
     it("reads the quote token of a market the account holds none of (its pocket's other side) and still agrees", async () => {
       const { eve, tokens, markets } = world();
       await eve.depositSync({ token: tokens.wbtc, amount: 10n ** 8n, approve: "max" });
       await eve.borrowSync({ token: tokens.link, atoms: 100n * WAD });
-      await eve.placeOrderSync({ market: markets.wbtcUsdc.address, side: Side.Ask, tick: 6_500_000n, lots: 5_000n });
+      await eve.placeOrderSync({ marketId: markets.wbtcUsdc.marketId, side: Side.Ask, tick: 6_500_000n, lots: 5_000n });
       const r = await eve.getAccountRisk({ verify: true });
       const usdc = r.assets.find((a) => a.token === tokens.usdc);
       expect(usdc).to.not.equal(undefined); // no USDC balance: the market's quote joins as an empty entry
@@ -118,12 +138,12 @@ describe("sdk actions: risk and liquidation", () => {
     });
 
     it("with a stale price the SDK throws the contract's PriceUnavailableError, as the contract reverts", async () => {
-      const { alice, tokens, connection, publicClient, atlas } = world();
+      const { alice, tokens, connection, publicClient, clearinghouse } = world();
       await busyAccount();
       await connection.networkHelpers.time.increase(2 * 3_600);
       const sdk = await thrown(alice.getAccountRisk());
       const chain = decodeExchangeError(
-        await thrown(readContract(publicClient, { address: atlas, abi: atlasAbi, functionName: "riskOf", args: [accountId(alice.account.address)] })),
+        await thrown(readContract(publicClient, { address: clearinghouse, abi: clearinghouseAbi, functionName: "riskOf", args: [accountId(alice.account.address)] })),
       );
       expect(sdk).to.be.instanceOf(PriceUnavailableError);
       expect(chain).to.be.instanceOf(PriceUnavailableError);
@@ -210,11 +230,11 @@ describe("sdk actions: risk and liquidation", () => {
       await wait(await alice.setBorrowPolicy({ forOrders: true, forWithdrawals: false }));
       await wait(await alice.borrow({ token: tokens.usdc, atoms: 18_000n * USDC }));
       await wait((await alice.repay({ token: tokens.usdc, atoms: 10n * USDC })).hash);
-      await alice.placeOrderSync({ market: markets.wethUsdc.address, side: Side.Ask, tick: 350_000n, lots: 10n });
+      await alice.placeOrderSync({ marketId: markets.wethUsdc.marketId, side: Side.Ask, tick: 350_000n, lots: 10n });
       await carol.depositSync({ token: tokens.usdc, amount: 10_000n * USDC, approve: "max" });
       await push("weth", 2_000n * WAD);
       await wait(await bob.flagLiquidatable({ owner: me }));
-      await wait((await bob.cancelForLiquidation({ market: markets.wethUsdc.address, owner: me })).hash);
+      await wait((await bob.cancelForLiquidation({ marketId: markets.wethUsdc.marketId, owner: me })).hash);
       const p = await carol.findLiquidationAmount({ owner: me, debtToken: tokens.usdc, collateralToken: tokens.weth });
       await wait(await carol.liquidate({ owner: me, debtToken: tokens.usdc, repayAtoms: p.repayAtoms / 2n, collateralToken: tokens.weth }));
       const e = await thrown(bob.settleBadDebt({ owner: me, token: tokens.usdc }));
@@ -244,7 +264,7 @@ describe("sdk actions: risk and liquidation", () => {
       const { bob, carol, tokens, markets, push } = world();
       await bob.depositSync({ token: tokens.weth, amount: 10n * WAD, approve: "max" });
       await bob.borrowSync({ token: tokens.usdc, atoms: 18_000n * USDC });
-      await bob.placeOrderSync({ market: markets.wethUsdc.address, side: Side.Ask, tick: 350_000n, lots: 1_000n });
+      await bob.placeOrderSync({ marketId: markets.wethUsdc.marketId, side: Side.Ask, tick: 350_000n, lots: 1_000n });
       await carol.depositSync({ token: tokens.usdc, amount: 100_000n * USDC, approve: "max" });
       await push("weth", 2_000n * WAD);
     }
@@ -260,11 +280,11 @@ describe("sdk actions: risk and liquidation", () => {
       await refreshPrices({ weth: 2_000n * WAD });
 
       const first = await carol.findLiquidationAmount({ owner, debtToken: tokens.usdc, collateralToken: tokens.weth });
-      expect(first.ordersToCancel).to.deep.equal([{ market: markets.wethUsdc.address, count: 1n }]);
+      expect(first.ordersToCancel).to.deep.equal([{ marketId: markets.wethUsdc.marketId, count: 1n }]);
       const blocked = await thrown(carol.liquidateSync({ owner, debtToken: tokens.usdc, repayAtoms: first.repayAtoms, collateralToken: tokens.weth }));
       expect(blocked).to.be.instanceOf(OrdersStillOpenError);
-      expect((blocked as OrdersStillOpenError).args).to.deep.equal({ market: markets.wethUsdc.address, count: 1n });
-      const { events } = await carol.cancelForLiquidationSync({ market: markets.wethUsdc.address, owner });
+      expect((blocked as OrdersStillOpenError).args).to.deep.equal({ marketId: markets.wethUsdc.marketId, count: 1n });
+      const { events } = await carol.cancelForLiquidationSync({ marketId: markets.wethUsdc.marketId, owner });
       expect(events.cancelled).to.have.length(1);
 
       const p = await carol.findLiquidationAmount({ owner, debtToken: tokens.usdc, collateralToken: tokens.weth });
@@ -318,14 +338,14 @@ describe("sdk actions: risk and liquidation", () => {
       const owner = bob.account.address;
       await bob.depositSync({ token: tokens.weth, amount: 10n * WAD, approve: "max" });
       await bob.borrowSync({ token: tokens.usdc, atoms: 5_000n * USDC });
-      await bob.placeOrderSync({ market: markets.wethUsdc.address, side: Side.Ask, tick: 350_000n, lots: 10n });
+      await bob.placeOrderSync({ marketId: markets.wethUsdc.marketId, side: Side.Ask, tick: 350_000n, lots: 10n });
       const p = await carol.findLiquidationAmount({ owner, debtToken: tokens.usdc, collateralToken: tokens.weth });
       expect(p.error).to.be.instanceOf(NotLiquidatableError);
       const flag = await thrown(carol.flagLiquidatableSync({ owner }));
       expect(flag).to.be.instanceOf(NotLiquidatableError);
       expect((flag as NotLiquidatableError).args.account).to.equal(accountId(owner));
       expect((flag as NotLiquidatableError).args.maintenanceWad).to.be.greaterThan(0n);
-      const cancel = await thrown(carol.cancelForLiquidationSync({ market: markets.wethUsdc.address, owner }));
+      const cancel = await thrown(carol.cancelForLiquidationSync({ marketId: markets.wethUsdc.marketId, owner }));
       expect(cancel).to.be.instanceOf(AccountNotLiquidatableError);
     });
 

@@ -49,29 +49,33 @@ import { previewOrder, type PreviewOrderParameters } from "../actions/risk/previ
 import type { SyncOptions } from "../internal/write.ts";
 
 export interface ExchangeActionsConfig {
+  /** The core (Clearinghouse): every account, pool and market (spot and perp, by id) lives in it. */
   clearinghouse: Address;
-  /** The Atlas risk engine; risk views read it from the Clearinghouse when omitted (one more round trip). */
-  atlas?: Address;
+  /** The AtlasLens (periphery), for the risk views' `verify` of what-if figures. */
+  lens?: Address;
   /** Multicall3 address, for chains whose viem definition lacks one (else deployless). */
   multicallAddress?: Address;
 }
 
-type WithoutClearinghouse<T> = Omit<T, "clearinghouse">;
-type WithoutContracts<T> = Omit<T, "clearinghouse" | "atlas">;
+// distributive, so a union of parameter shapes (an order's ticks-or-decimals) stays a union
+type WithoutClearinghouse<T> = T extends unknown ? Omit<T, "clearinghouse"> : never;
+type WithoutContracts<T> = T extends unknown ? Omit<T, "clearinghouse" | "lens"> : never;
 
 /**
- * Binds every action to a client, like viem's own `publicActions`; Clearinghouse actions get
- * its address from here.
+ * Binds every action to a client, like viem's own `publicActions`; every action gets the core's
+ * address from here, so a market is named by its id alone.
  * @example
  * const client = createWalletClient({ account, chain: megaethTestnet, transport: http() })
  *   .extend(exchangeActions({ clearinghouse: "0x…" }))
  * await client.depositSync({ token: usdc, amount: 1_000_000n })
+ * await client.placeOrderSync({ marketId: 1n, side: Side.Bid, price: "3000", size: "0.5" })
  */
 export function exchangeActions(config: ExchangeActionsConfig) {
   const ch = config.clearinghouse;
   const mc = config.multicallAddress;
   // reads: the caller's options first, then the bound contracts (which always win)
-  const risk = { clearinghouse: ch, atlas: config.atlas };
+  const risk = { clearinghouse: ch, lens: config.lens };
+  const at = { clearinghouse: ch };
   return (client: Client) => ({
     // account
     deposit: (p: WithoutClearinghouse<DepositParameters>) => deposit(client, { ...p, clearinghouse: ch }),
@@ -123,39 +127,41 @@ export function exchangeActions(config: ExchangeActionsConfig) {
       settleBadDebtSync(client, { ...p, clearinghouse: ch }),
     maxOrderSize: (p: WithoutContracts<MaxOrderSizeParameters>) => maxOrderSize(client, { multicallAddress: mc, ...p, ...risk }),
     previewOrder: (p: WithoutContracts<PreviewOrderParameters>) => previewOrder(client, { multicallAddress: mc, ...p, ...risk }),
-    cancelForLiquidation: (p: CancelForLiquidationParameters) => cancelForLiquidation(client, p),
-    cancelForLiquidationSync: (p: CancelForLiquidationParameters & SyncOptions) => cancelForLiquidationSync(client, p),
-    // market
-    getMarket: (p: GetMarketParameters) => getMarket(client, { multicallAddress: mc, ...p }),
-    placeOrder: (p: PlaceOrderParameters) => placeOrder(client, p),
-    placeOrderSync: (p: PlaceOrderParameters & SyncOptions) => placeOrderSync(client, p),
-    cancelOrder: (p: CancelOrderParameters) => cancelOrder(client, p),
-    cancelOrderSync: (p: CancelOrderParameters & SyncOptions) => cancelOrderSync(client, p),
-    cancelAll: (p: CancelAllParameters) => cancelAll(client, p),
-    cancelAllSync: (p: CancelAllParameters & SyncOptions) => cancelAllSync(client, p),
-    batchOrders: (p: BatchOrdersParameters) => batchOrders(client, p),
-    batchOrdersSync: (p: BatchOrdersParameters & SyncOptions) => batchOrdersSync(client, p),
-    sweep: (p: SweepParameters) => sweep(client, p),
-    sweepSync: (p: SweepParameters & SyncOptions) => sweepSync(client, p),
-    purgeTop: (p: PurgeTopParameters) => purgeTop(client, p),
-    purgeTopSync: (p: PurgeTopParameters & SyncOptions) => purgeTopSync(client, p),
-    getOrderBook: (p: GetOrderBookParameters) => getOrderBook(client, p),
-    getOrder: (p: GetOrderParameters) => getOrder(client, p),
-    getOpenOrders: (p: GetOpenOrdersParameters) => getOpenOrders(client, { multicallAddress: mc, ...p }),
-    rebuildOpenOrders: (p: RebuildOpenOrdersParameters) => rebuildOpenOrders(client, p),
-    // perps (placeOrder, cancelOrder, cancelAll and batchOrders above take perp markets too)
-    getPerpMarket: (p: GetPerpMarketParameters) => getPerpMarket(client, { multicallAddress: mc, ...p }),
-    getPosition: (p: GetPositionParameters) => getPosition(client, { multicallAddress: mc, ...p }),
-    getPositions: (p: WithoutClearinghouse<GetPositionsParameters> = {}) =>
-      getPositions(client, { multicallAddress: mc, ...p, clearinghouse: ch }),
-    getFunding: (p: GetFundingParameters) => getFunding(client, { multicallAddress: mc, ...p }),
-    getMarkPrice: (p: GetMarkPriceParameters) => getMarkPrice(client, { multicallAddress: mc, ...p }),
-    settlePerp: (p: SettlePerpParameters) => settlePerp(client, p),
-    settlePerpSync: (p: SettlePerpParameters & SyncOptions) => settlePerpSync(client, p),
-    liquidatePerp: (p: LiquidatePerpParameters) => liquidatePerp(client, p),
-    liquidatePerpSync: (p: LiquidatePerpParameters & SyncOptions) => liquidatePerpSync(client, p),
-    resolveBankruptcy: (p: ResolveBankruptcyParameters) => resolveBankruptcy(client, p),
-    resolveBankruptcySync: (p: ResolveBankruptcyParameters & SyncOptions) => resolveBankruptcySync(client, p),
+    cancelForLiquidation: (p: WithoutClearinghouse<CancelForLiquidationParameters>) => cancelForLiquidation(client, { ...p, ...at }),
+    cancelForLiquidationSync: (p: WithoutClearinghouse<CancelForLiquidationParameters> & SyncOptions) =>
+      cancelForLiquidationSync(client, { ...p, ...at }),
+    // markets, by id (spot and perp: placeOrder, cancelOrder, cancelAll, batchOrders take either kind)
+    getMarket: (p: WithoutClearinghouse<GetMarketParameters>) => getMarket(client, { multicallAddress: mc, ...p, ...at }),
+    placeOrder: (p: WithoutClearinghouse<PlaceOrderParameters>) => placeOrder(client, { ...p, ...at }),
+    placeOrderSync: (p: WithoutClearinghouse<PlaceOrderParameters> & SyncOptions) =>
+      placeOrderSync(client, { ...p, ...at }),
+    cancelOrder: (p: WithoutClearinghouse<CancelOrderParameters>) => cancelOrder(client, { ...p, ...at }),
+    cancelOrderSync: (p: WithoutClearinghouse<CancelOrderParameters> & SyncOptions) => cancelOrderSync(client, { ...p, ...at }),
+    cancelAll: (p: WithoutClearinghouse<CancelAllParameters>) => cancelAll(client, { ...p, ...at }),
+    cancelAllSync: (p: WithoutClearinghouse<CancelAllParameters> & SyncOptions) => cancelAllSync(client, { ...p, ...at }),
+    batchOrders: (p: WithoutClearinghouse<BatchOrdersParameters>) => batchOrders(client, { ...p, ...at }),
+    batchOrdersSync: (p: WithoutClearinghouse<BatchOrdersParameters> & SyncOptions) => batchOrdersSync(client, { ...p, ...at }),
+    sweep: (p: WithoutClearinghouse<SweepParameters>) => sweep(client, { ...p, ...at }),
+    sweepSync: (p: WithoutClearinghouse<SweepParameters> & SyncOptions) => sweepSync(client, { ...p, ...at }),
+    purgeTop: (p: WithoutClearinghouse<PurgeTopParameters>) => purgeTop(client, { ...p, ...at }),
+    purgeTopSync: (p: WithoutClearinghouse<PurgeTopParameters> & SyncOptions) => purgeTopSync(client, { ...p, ...at }),
+    getOrderBook: (p: WithoutClearinghouse<GetOrderBookParameters>) => getOrderBook(client, { ...p, ...at }),
+    getOrder: (p: WithoutClearinghouse<GetOrderParameters>) => getOrder(client, { ...p, ...at }),
+    getOpenOrders: (p: WithoutClearinghouse<GetOpenOrdersParameters>) => getOpenOrders(client, { multicallAddress: mc, ...p, ...at }),
+    rebuildOpenOrders: (p: WithoutClearinghouse<RebuildOpenOrdersParameters>) => rebuildOpenOrders(client, { ...p, ...at }),
+    // perps
+    getPerpMarket: (p: WithoutClearinghouse<GetPerpMarketParameters>) => getPerpMarket(client, { multicallAddress: mc, ...p, ...at }),
+    getPosition: (p: WithoutClearinghouse<GetPositionParameters>) => getPosition(client, { multicallAddress: mc, ...p, ...at }),
+    getPositions: (p: WithoutClearinghouse<GetPositionsParameters> = {}) => getPositions(client, { multicallAddress: mc, ...p, ...at }),
+    getFunding: (p: WithoutClearinghouse<GetFundingParameters>) => getFunding(client, { multicallAddress: mc, ...p, ...at }),
+    getMarkPrice: (p: WithoutClearinghouse<GetMarkPriceParameters>) => getMarkPrice(client, { multicallAddress: mc, ...p, ...at }),
+    settlePerp: (p: WithoutClearinghouse<SettlePerpParameters>) => settlePerp(client, { ...p, ...at }),
+    settlePerpSync: (p: WithoutClearinghouse<SettlePerpParameters> & SyncOptions) => settlePerpSync(client, { ...p, ...at }),
+    liquidatePerp: (p: WithoutClearinghouse<LiquidatePerpParameters>) => liquidatePerp(client, { ...p, ...at }),
+    liquidatePerpSync: (p: WithoutClearinghouse<LiquidatePerpParameters> & SyncOptions) => liquidatePerpSync(client, { ...p, ...at }),
+    resolveBankruptcy: (p: WithoutClearinghouse<ResolveBankruptcyParameters>) => resolveBankruptcy(client, { ...p, ...at }),
+    resolveBankruptcySync: (p: WithoutClearinghouse<ResolveBankruptcyParameters> & SyncOptions) =>
+      resolveBankruptcySync(client, { ...p, ...at }),
   });
 }
 

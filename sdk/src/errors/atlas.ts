@@ -37,11 +37,12 @@ export class AtlasMismatchError extends BaseError {
 /** A perp what-if asked about a market the Atlas snapshot holds no data for. */
 export class AtlasMarketMissingError extends BaseError {
   override name = "AtlasMarketMissingError";
-  readonly market: Address;
-  constructor(market: Address) {
-    super(`the Atlas snapshot has no data for perp market ${market}`, {
-      details: ["Read the snapshot with `perpMarkets: [market]`: it then holds the market even without a position."],
+  /** The perp market's id in the core. */
+  readonly marketId: bigint;
+  constructor(marketId: bigint) {
+    super(`the Atlas snapshot has no data for perp market ${marketId}`, {
+      details: ["Read the snapshot with `perpMarketIds: [marketId]`: it then holds the market even without a position."],
     });
-    this.market = market;
+    this.marketId = marketId;
   }
 }

@@ -1,7 +1,8 @@
 // Shared by the risk actions: where their Atlas snapshot comes from, and the optional
 // cross-check of the SDK's figures against the contract's at the snapshot's block.
 import type { Address, Client, ContractFunctionParameters } from "viem";
-import { atlasAbi, atlasLensAbi, clearinghouseAbi } from "../abis/index.ts";
+import { atlasLensAbi, clearinghouseAbi } from "../abis/index.ts";
+import { InvalidParameterError } from "../errors/client.ts";
 import { AtlasMismatchError } from "../errors/atlas.ts";
 import { readAtlasSnapshot } from "../actions/risk/readAtlasSnapshot.ts";
 import type { AtlasSnapshot } from "../math/atlas.ts";
@@ -10,9 +11,10 @@ import { readMany, type ReadOptions } from "./read.ts";
 
 /** Parameters every risk view takes. */
 export interface AtlasViewParameters extends ReadOptions {
+  /** The core: every account, market and ATLAS's own views (`riskOf`, `liquidationQuote`, …). */
   clearinghouse: Address;
-  /** The Atlas contract; read from the Clearinghouse when omitted. */
-  atlas?: Address;
+  /** The AtlasLens (periphery): its what-if views are what `verify` compares those figures with. */
+  lens?: Address;
   /** Account owner; default the client's account. */
   owner?: Address;
   /** Sub-account; default 0. */
@@ -29,17 +31,16 @@ export async function snapshotFor(
   p: AtlasViewParameters,
   tokens: readonly Address[],
   action: string,
-  perpMarkets: readonly Address[] = [],
+  perpMarketIds: readonly bigint[] = [],
 ): Promise<AtlasSnapshot> {
   if (p.snapshot) return p.snapshot;
   const owner = p.owner ?? resolveAccount(client, undefined, action).address;
   return readAtlasSnapshot(client, {
     clearinghouse: p.clearinghouse,
-    atlas: p.atlas,
     owner,
     sub: p.sub,
     tokens,
-    perpMarkets,
+    perpMarketIds,
     multicallAddress: p.multicallAddress,
     blockNumber: p.blockNumber,
   });
@@ -50,7 +51,7 @@ export interface AtlasCheck {
   field: string;
   /**
    * Where the view lives: the Clearinghouse (default: `riskOf`, `initialValue`, `maintenanceValue`,
-   * `liquidationQuote`, valued where its margin checks run) or Atlas's lens (`Atlas.LENS()`: the what-if views).
+   * `liquidationQuote`, valued where its margin checks run) or the AtlasLens (the what-if views).
    */
   contract?: "clearinghouse" | "lens";
   functionName: string;
@@ -61,12 +62,18 @@ export interface AtlasCheck {
 }
 
 /** Reads every check's view at the snapshot's block; throws AtlasMismatchError on the first difference. */
-export async function verifyAtlas(client: Client, s: AtlasSnapshot, checks: readonly AtlasCheck[], options: ReadOptions = {}) {
-  const at = { ...options, blockNumber: s.blockNumber };
-  // the what-if views are on Atlas's lens: one more read for its address, only when asked
-  const lens = checks.some((c) => c.contract === "lens")
-    ? ((await readMany(client, [{ address: s.atlas, abi: atlasAbi, functionName: "LENS", args: [] }] as const, at))[0] as Address)
-    : undefined;
+export async function verifyAtlas(
+  client: Client,
+  s: AtlasSnapshot,
+  checks: readonly AtlasCheck[],
+  options: ReadOptions & { lens?: Address } = {},
+) {
+  const at = { multicallAddress: options.multicallAddress, blockNumber: s.blockNumber };
+  // the what-if views are on the AtlasLens, a periphery contract the core does not name
+  const lens = options.lens;
+  if (lens === undefined && checks.some((c) => c.contract === "lens")) {
+    throw new InvalidParameterError("`verify` compares what-if figures with the AtlasLens: pass `lens` (or set it on `exchangeActions`)");
+  }
   const calls = checks.map(
     (c): ContractFunctionParameters =>
       c.contract === "lens"

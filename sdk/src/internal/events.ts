@@ -1,22 +1,25 @@
 import { isAddressEqual, parseEventLogs, type Address, type Log } from "viem";
-import { spotMarketAbi } from "../abis/index.ts";
+import { clearinghouseAbi } from "../abis/index.ts";
 import { decodeAccountId, decodePlacedInfo, decodeTaker, decodeTradeSummary } from "../math/events.ts";
 import type { DecodedAccount, DecodedPlacedInfo, DecodedTaker, DecodedTradeSummary } from "../math/events.ts";
 import { decodeFill, decodeOrderId, type DecodedFill, type DecodedOrderId } from "../math/order.ts";
 
 /** An order that now rests on the book. */
 export interface OrderPlacedEvent extends DecodedPlacedInfo {
+  marketId: bigint;
   orderId: bigint;
   id: DecodedOrderId;
 }
 
 /** One taker order's fills, in matching order. */
 export interface TradeEvent extends DecodedTradeSummary {
+  marketId: bigint;
   taker: DecodedTaker;
   fills: DecodedFill[];
 }
 
 export interface OrderRemovedEvent {
+  marketId: bigint;
   orderId: bigint;
   id: DecodedOrderId;
   /** Lots that were still open. */
@@ -24,11 +27,13 @@ export interface OrderRemovedEvent {
 }
 
 export interface OrderAmendedEvent {
+  marketId: bigint;
   orderId: bigint;
   newLots: bigint;
 }
 
 export interface SweptEvent extends DecodedAccount {
+  marketId: bigint;
   baseAtoms: bigint;
   quoteAtoms: bigint;
 }
@@ -43,19 +48,41 @@ export interface MarketEvents {
   swept: SweptEvent[];
 }
 
+/** The book events every market emits from the core, each with `uint256 indexed marketId` first. */
+const BOOK_EVENTS = ["OrderPlaced", "OrderCancelled", "OrderExpired", "OrderAmended", "Trade", "Swept"] as const;
+
 /**
- * Decodes the events `market` emitted among `logs` (other contracts' logs are ignored).
+ * The core's logs among `logs`, decoded as `eventName`, keeping those of market `marketId` (every
+ * market if it is undefined): one address emits for every market, so the indexed `marketId` topic
+ * tells them apart.
+ */
+export function marketLogs<const name extends (typeof clearinghouseAbi)[number] extends infer x ? (x extends { type: "event"; name: infer n } ? n : never) : never>(
+  logs: readonly Log[],
+  clearinghouse: Address,
+  marketId: bigint | undefined,
+  eventName: readonly name[],
+) {
+  const own = logs.filter((l) => isAddressEqual(l.address, clearinghouse));
+  return parseEventLogs({ abi: clearinghouseAbi, logs: own, eventName: [...eventName] }).filter(
+    (log) => marketId === undefined || (log.args as { marketId?: bigint }).marketId === marketId,
+  );
+}
+
+/**
+ * Decodes the book events of market `marketId` that the core (`clearinghouse`) emitted among
+ * `logs`; other contracts' logs and other markets' events are ignored (`marketId` undefined: every
+ * market's, each event naming its market).
  * @example
  * const receipt = await waitForTransactionReceipt(client, { hash })
- * const { placed, trades, cancelled } = decodeMarketEvents(receipt.logs, market)
+ * const { placed, trades, cancelled } = decodeMarketEvents(receipt.logs, clearinghouse, 1n)
  */
-export function decodeMarketEvents(logs: readonly Log[], market: Address): MarketEvents {
+export function decodeMarketEvents(logs: readonly Log[], clearinghouse: Address, marketId?: bigint): MarketEvents {
   const out: MarketEvents = { placed: [], trades: [], cancelled: [], expired: [], amended: [], swept: [] };
-  const own = logs.filter((l) => isAddressEqual(l.address, market));
-  for (const log of parseEventLogs({ abi: spotMarketAbi, logs: own })) {
+  for (const log of marketLogs(logs, clearinghouse, marketId, BOOK_EVENTS)) {
     switch (log.eventName) {
       case "OrderPlaced":
         out.placed.push({
+          marketId: log.args.marketId,
           orderId: log.args.orderId,
           id: decodeOrderId(log.args.orderId),
           ...decodePlacedInfo(log.args.info),
@@ -63,6 +90,7 @@ export function decodeMarketEvents(logs: readonly Log[], market: Address): Marke
         break;
       case "Trade":
         out.trades.push({
+          marketId: log.args.marketId,
           taker: decodeTaker(log.args.taker),
           ...decodeTradeSummary(log.args.summary),
           fills: log.args.fills.map(decodeFill),
@@ -70,15 +98,20 @@ export function decodeMarketEvents(logs: readonly Log[], market: Address): Marke
         break;
       case "OrderCancelled":
       case "OrderExpired": {
-        const e = { orderId: log.args.orderId, id: decodeOrderId(log.args.orderId), lots: log.args.lots };
+        const e = { marketId: log.args.marketId, orderId: log.args.orderId, id: decodeOrderId(log.args.orderId), lots: log.args.lots };
         (log.eventName === "OrderCancelled" ? out.cancelled : out.expired).push(e);
         break;
       }
       case "OrderAmended":
-        out.amended.push({ orderId: log.args.orderId, newLots: log.args.newLots });
+        out.amended.push({ marketId: log.args.marketId, orderId: log.args.orderId, newLots: log.args.newLots });
         break;
       case "Swept":
-        out.swept.push({ ...decodeAccountId(log.args.account), baseAtoms: log.args.baseAtoms, quoteAtoms: log.args.quoteAtoms });
+        out.swept.push({
+          marketId: log.args.marketId,
+          ...decodeAccountId(log.args.account),
+          baseAtoms: log.args.baseAtoms,
+          quoteAtoms: log.args.quoteAtoms,
+        });
         break;
       default:
         break;

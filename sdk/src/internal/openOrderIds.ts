@@ -1,21 +1,22 @@
 import type { Address, Client } from "viem";
 import { getBlockNumber, readContract } from "viem/actions";
-import { spotMarketAbi } from "../abis/index.ts";
+import { clearinghouseAbi } from "../abis/index.ts";
 
 export interface OpenOrderIdsOptions {
   /** Block to read at; default the latest, fixed for every page so the pages agree. */
   blockNumber?: bigint;
-  /** Queue positions each page examines (0 = the market's default, 1,024). */
+  /** Queue positions each page examines (0 = the core's default, 1,024). */
   pageLimit?: bigint;
 }
 
 /**
- * Every live order id of an account on a market: pages through the `openOrders` view (bounded
- * gas per call) at one block until its next cursor is 0.
+ * Every live order id of an account on a market: pages through the core's `openOrders(marketId, …)`
+ * view (bounded gas per call) at one block until its next cursor is 0.
  */
 export async function readOpenOrderIds(
   client: Client,
-  market: Address,
+  clearinghouse: Address,
+  marketId: bigint,
   owner: Address,
   sub: bigint,
   options: OpenOrderIdsOptions = {},
@@ -25,10 +26,10 @@ export async function readOpenOrderIds(
   let cursor = 0n;
   do {
     const [page, next] = await readContract(client, {
-      address: market,
-      abi: spotMarketAbi,
+      address: clearinghouse,
+      abi: clearinghouseAbi,
       functionName: "openOrders",
-      args: [owner, Number(sub), cursor, options.pageLimit ?? 0n],
+      args: [marketId, owner, Number(sub), cursor, options.pageLimit ?? 0n],
       blockNumber,
     });
     ids.push(...page);

@@ -37,13 +37,14 @@ export type OrderInput = OrderAmount & {
 /** Turns decimal prices and sizes into ticks and lots, reading the grid once if needed. */
 export async function resolveOrders(
   client: Client,
-  market: Address,
+  clearinghouse: Address,
+  marketId: bigint,
   orders: readonly OrderInput[],
   sub: bigint,
   grid: MarketGrid | undefined,
 ): Promise<OrderParams[]> {
   const needsGrid = orders.some((o) => o.tick === undefined);
-  const g = needsGrid ? (grid ?? (await getMarket(client, { market }))) : undefined;
+  const g = needsGrid ? (grid ?? (await getMarket(client, { clearinghouse, marketId }))) : undefined;
   return orders.map((o) => {
     let tick: bigint;
     let lots: bigint;

@@ -1,6 +1,7 @@
 /**
  * The ATLAS valuation, copied from `contracts/libraries/AtlasMath.sol` (the arithmetic) and
- * `contracts/Atlas.sol` (gathering an account's entries and the what-if views): same names,
+ * the core's `contracts/libraries/RiskLib.sol` (gathering an account's entries) and
+ * `contracts/periphery/AtlasLens.sol` (the what-if views): same names,
  * same integer operations, same roundings (every one against the account), bigint only. From
  * one `AtlasSnapshot` (see `readAtlasSnapshot`) it gives the figures the contract gives at the
  * snapshot's block, to the wei; `test/sdk/atlas.property.test.ts` checks that on thousands of
@@ -362,7 +363,7 @@ export interface AtlasAsset {
   /** `OracleRouter.tryPrice`: `ok` false when the price is missing, stale or out of bounds. */
   /**
    * `OracleRouter.tryPrice`, and the stable anchor (`stableAnchorOf`, 0 before the first): a stale
-   * asset's holdings worth less than $1 at the anchor are valued at 0 (`AtlasReader._staleDust`).
+   * asset's holdings worth less than $1 at the anchor are valued at 0 (`RiskLib._staleDust`).
    */
   price: { ok: boolean; priceWad: bigint; stableWad: bigint; anchorWad?: bigint };
   /** The pool's current borrow rate (0 without a pool): Atlas charges 10 days of it on debt. */
@@ -399,9 +400,10 @@ export interface AtlasPosition {
   debtAtoms: bigint;
 }
 
-/** The account's pocket on one spot market (`SpotMarket.pocketOf`). */
+/** The account's pocket on one spot market (`pocketOf(marketId, owner, sub)`). */
 export interface AtlasPocket {
-  market: Address;
+  /** The spot market's id in the core. */
+  marketId: bigint;
   base: Address;
   quote: Address;
   lockedBaseAtoms: bigint;
@@ -411,17 +413,16 @@ export interface AtlasPocket {
   openOrders: bigint;
 }
 
-/** The account on one perp market: `PerpMarket.riskOf`, plus what the what-if previews need. */
+/** The account on one perp market: `perpRiskOf(marketId, account)`, plus what the what-if previews need. */
 export interface AtlasPerp {
-  market: Address;
-  /** The market's index in the Clearinghouse. */
-  index: bigint;
-  /** `IPerpMarket.positionOf`: signed lots, signed entry, unsettled cash and funding owed (quote atoms). */
+  /** The perp market's id in the core. */
+  marketId: bigint;
+  /** `perpPositionOf`: signed lots, signed entry, unsettled cash and funding owed (quote atoms). */
   sizeLots: bigint;
   entryAtoms: bigint;
   pocketCashAtoms: bigint;
   fundingOwedAtoms: bigint;
-  /** `IPerpMarket.riskOf`: the underlying the position nets with and the quote its cash leg is in. */
+  /** `perpRiskOf`: the underlying the position nets with and the quote its cash leg is in. */
   underlying: Address;
   quote: Address;
   /** Signed position, open bid and ask exposure, in underlying atoms. */
@@ -448,25 +449,25 @@ export interface AtlasPerp {
 
 /** Everything Atlas reads about one account, at one block. */
 export interface AtlasSnapshot {
+  /** The core: balances, pools, every market and ATLAS's parameters. */
   clearinghouse: Address;
-  atlas: Address;
+  /** The price source (`riskParams().oracle`). */
+  oracle: Address;
   /** The account id (owner << 96 | sub). */
   account: Hex;
   blockNumber: bigint;
   /** Timestamp of that block. */
   timestamp: bigint;
-  /** `Atlas.initialScaleBps` and `Atlas.debtInterestSeconds`. */
+  /** The core's `riskParams()`: initial scale (bps) and seconds of interest charged ahead on debt. */
   initialScaleBps: bigint;
   debtInterestSeconds: bigint;
   /** Held balances, in the Clearinghouse's order. */
   positions: AtlasPosition[];
-  /** Markets the account may have a pocket or position on, in the Clearinghouse's (index) order. */
-  markets: Address[];
-  /** Their indexes in the Clearinghouse. */
-  marketIndexes: bigint[];
-  /** Pockets on the spot markets among `markets`. */
+  /** Ids of the markets the account may have a pocket or position on, ascending (`positionsOf`). */
+  marketIds: bigint[];
+  /** Pockets on the spot markets among `marketIds`. */
   pockets: AtlasPocket[];
-  /** Positions and open orders on the perp markets among `markets`, then any perp market asked for (what-ifs). */
+  /** Positions and open orders on the perp markets among `marketIds`, then any perp market asked for (what-ifs). */
   perps: AtlasPerp[];
   /** Every token of `positions` and `pockets` (and any asked for), by checksummed address. */
   assets: Record<Address, AtlasAsset>;
@@ -506,7 +507,7 @@ export function assetOf(s: AtlasSnapshot, token: Address): AtlasAsset {
   return a;
 }
 
-// ------------------------------------------------------------------ Atlas.sol
+// ------------------------------------------------------------------ the core's ATLAS views (RiskLib) and AtlasLens
 
 /** `IAtlas.AccountRisk`. */
 export interface AccountRisk {
@@ -526,14 +527,14 @@ export interface AssetRisk {
   perpAtoms: bigint;
 }
 
-/** Equity, maintenance value and initial value (`Atlas.riskOf`). */
+/** Equity, maintenance value and initial value (the core's `riskOf`). */
 export function riskOf(s: AtlasSnapshot): AccountRisk {
   const [e, b] = gather(s);
   const [equityWad, maintenanceWad, initialWad] = risk(e, b, s.initialScaleBps, 7n);
   return { equityWad, maintenanceWad, initialWad };
 }
 
-/** Maintenance value and equity, no initial value (`Atlas.liquidationQuote`'s first two figures). */
+/** Maintenance value and equity, no initial value (the core's `liquidationQuote`'s first two figures). */
 export function maintenanceAndEquity(s: AtlasSnapshot): { maintenanceWad: bigint; equityWad: bigint } {
   const [e, b] = gather(s);
   const [equityWad, maintenanceWad] = risk(e, b, s.initialScaleBps, 5n);
@@ -562,13 +563,13 @@ export function assetRisks(s: AtlasSnapshot): AssetRisk[] {
   }));
 }
 
-/** `Atlas.initialValue`. */
+/** The core's `initialValue`. */
 export function initialValue(s: AtlasSnapshot): bigint {
   const [e, b] = gather(s);
   return value(e, b, s.initialScaleBps, true);
 }
 
-/** `Atlas.maintenanceValue`. */
+/** The core's `maintenanceValue`. */
 export function maintenanceValue(s: AtlasSnapshot): bigint {
   const [e, b] = gather(s);
   return value(e, b, BPS, false);
@@ -645,8 +646,8 @@ export function liquidationPrice(s: AtlasSnapshot, token: Address): bigint {
 }
 
 /**
- * Entries and books as `Atlas._gather` builds them: held positions, then `extra` if not held,
- * then, market by market in index order, a spot market's base and quote (pockets added) or a perp
+ * Entries and books as the core gathers them (`RiskLib`; `riskEntries` returns them): held positions, then `extra` if not held,
+ * then, market by market in id order, a spot market's base and quote (pockets added) or a perp
  * market's underlying and quote (position, open orders and cash leg added), each appended if not
  * there yet; prices last, throwing PriceUnavailableError for the first entry without a usable
  * price. Fresh objects every call.
@@ -659,13 +660,13 @@ export function gather(s: AtlasSnapshot, extra?: Address): [Entry[], Book[]] {
   }
   const e: Entry[] = ps.map((p) => entry(s, p));
   const b: Book[] = [];
-  for (const m of s.markets) {
-    const r = s.perps.find((x) => isAddressEqual(x.market, m));
+  for (const id of s.marketIds) {
+    const r = s.perps.find((x) => x.marketId === id);
     if (r) {
       perp(s, e, r);
       continue;
     }
-    const pk = s.pockets.find((x) => isAddressEqual(x.market, m));
+    const pk = s.pockets.find((x) => x.marketId === id);
     if (!pk) continue;
     const bi = slot(s, e, pk.base);
     const qi = slot(s, e, pk.quote);
@@ -688,13 +689,13 @@ export function gather(s: AtlasSnapshot, extra?: Address): [Entry[], Book[]] {
 /** Holdings of a stale asset worth less than this (USD WAD) at its last anchor count for nothing. */
 export const STALE_DUST_WAD = WAD;
 
-/** `AtlasReader._inOpenBook`: entry `i` is a token of a spot book where the account has funds locked. */
+/** `RiskLib._inOpenBook`: entry `i` is a token of a spot book where the account has funds locked. */
 function inOpenBook(b: Book[], i: number): boolean {
   return b.some((k) => (k.baseIndex === i || k.quoteIndex === i) && (k.lockedBaseAtoms | k.lockedQuoteAtoms) !== 0n);
 }
 
 /**
- * `AtlasReader._staleDust`: price a stale holdings-only entry at 0 if it is dust and no resting order
+ * `RiskLib._staleDust`: price a stale holdings-only entry at 0 if it is dust and no resting order
  * trades it, else PriceUnavailable.
  */
 function staleDust(x: Entry, anchorWad: bigint, openBook: boolean): void {
@@ -709,7 +710,7 @@ function staleDust(x: Entry, anchorWad: bigint, openBook: boolean): void {
 }
 
 /**
- * `Atlas._perp`: one perp market's position on its underlying (size, open orders, the most
+ * `RiskLib._perp`: one perp market's position on its underlying (size, open orders, the most
  * conservative ATLAS parameters of its markets) and its cash leg on the quote entry.
  */
 function perp(s: AtlasSnapshot, e: Entry[], r: AtlasPerp): void {
@@ -729,7 +730,7 @@ function perp(s: AtlasSnapshot, e: Entry[], r: AtlasPerp): void {
   e[qi].perpCashAtoms += r.cashAtoms;
 }
 
-/** `Atlas._entry`: debt and its rate when the balance is ≤ 0 and the asset has a pool, else lent or idle atoms. */
+/** `RiskLib._entry`: debt and its rate when the balance is ≤ 0 and the asset has a pool, else lent or idle atoms. */
 export function entry(s: AtlasSnapshot, p: AtlasPosition): Entry {
   const a = assetOf(s, p.token);
   const x: Entry = {
@@ -767,7 +768,7 @@ export function entry(s: AtlasSnapshot, p: AtlasPosition): Entry {
   return x;
 }
 
-/** `Atlas._slot`: index of `token` among the entries, appending a bare one (amount 0) if absent. */
+/** `RiskLib._slot`: index of `token` among the entries, appending a bare one (amount 0) if absent. */
 function slot(s: AtlasSnapshot, e: Entry[], token: Address): number {
   const i = e.findIndex((x) => isAddressEqual(x.token, token));
   if (i >= 0) return i;
@@ -775,7 +776,7 @@ function slot(s: AtlasSnapshot, e: Entry[], token: Address): number {
   return e.length - 1;
 }
 
-/** `Atlas._find`. */
+/** `AtlasLens._find`. */
 export function find(e: readonly Entry[], token: Address): number {
   const i = e.findIndex((x) => isAddressEqual(x.token, token));
   if (i < 0) throw contractError(PriceUnavailableError, { asset: getAddress(token) }); // unreachable, as in the contract
@@ -786,7 +787,7 @@ export function find(e: readonly Entry[], token: Address): number {
 export type WithdrawStart = [bigint, bigint, bigint, bigint, bigint];
 
 /**
- * `Atlas._withdrawFrom`: idle or lent funds first, then new debt, booked as the pool books it
+ * `AtlasLens._withdrawFrom`: idle or lent funds first, then new debt, booked as the pool books it
  * (shares rounded up, the whole debt's assets rounded up).
  */
 export function withdrawFrom(t: Entry, start: WithdrawStart, w: bigint): void {

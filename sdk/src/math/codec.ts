@@ -74,7 +74,7 @@ export function encodeOrder(o: OrderParams): bigint {
 }
 
 export interface DecodedOrderId {
-  marketIndex: bigint;
+  marketId: bigint;
   side: Side;
   tick: bigint;
   epoch: bigint;
@@ -82,12 +82,12 @@ export interface DecodedOrderId {
 }
 
 /**
- * Splits an order id into market index, side, tick, level epoch and queue position.
+ * Splits an order id into market id, side, tick, level epoch and queue position.
  * @example decodeOrderId(orderId).tick // 300000n
  */
 export function decodeOrderId(id: bigint): DecodedOrderId {
   return {
-    marketIndex: (id >> 96n) & 0xffffn,
+    marketId: (id >> 96n) & 0xffffn,
     side: ((id >> 88n) & 1n) as Side,
     tick: (id >> 64n) & 0xffffffn,
     epoch: (id >> 32n) & 0xffffffffn,
@@ -231,11 +231,11 @@ export function decodeOrder(word: bigint): DecodedOrder {
 
 /**
  * Builds an order id from its parts (the inverse of `decodeOrderId`).
- * @example encodeOrderId({ marketIndex: 1n, side: Side.Bid, tick: 300n, epoch: 0n, position: 2n })
+ * @example encodeOrderId({ marketId: 1n, side: Side.Bid, tick: 300n, epoch: 0n, position: 2n })
  */
 export function encodeOrderId(id: DecodedOrderId): bigint {
   return (
-    (field(id.marketIndex, 16n, "marketIndex") << 96n) |
+    (field(id.marketId, 16n, "marketId") << 96n) |
     (field(id.side, 1n, "side") << 88n) |
     (field(id.tick, 24n, "tick") << 64n) |
     (field(id.epoch, 32n, "epoch") << 32n) |

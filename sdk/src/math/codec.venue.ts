@@ -38,7 +38,7 @@ function address(w: bigint): Address {
 
 /**
  * The ids (1..64) whose bit (id − 1) is set in a 64-bit mask, ascending: asset ids of an
- * `AccountState`'s held or owed mask, market indexes of its market mask or of `perpMarketMask`.
+ * `AccountState`'s held or owed mask, market ids of its market mask or of `perpMarketMask`.
  */
 export function maskIndexes(mask: bigint): bigint[] {
   const out: bigint[] = [];

@@ -39,7 +39,7 @@ export interface LiquidationPreview {
   /** Most maintenance value the liquidation may leave: bufferBps of equity after (0 if equity ≤ 0). */
   bufferWad: bigint;
   /** Markets whose resting orders must be cancelled first (`cancelForLiquidation`); the preview assumes they were. */
-  ordersToCancel: { market: Address; count: bigint }[];
+  ordersToCancel: { marketId: bigint; count: bigint }[];
   /** The custom error the contract would revert with, or undefined if it would succeed. */
   error: ContractRevertError | undefined;
   /** The account's snapshot after the liquidation (unchanged when `error` is set early). */
@@ -103,7 +103,7 @@ export function withoutOrders(s: AtlasSnapshot): AtlasSnapshot {
  */
 export function previewLiquidation(snapshot: AtlasSnapshot, input: LiquidationInput): LiquidationPreview {
   const { debtToken, repayAtoms, collateralToken } = input;
-  const ordersToCancel = snapshot.pockets.filter((p) => p.openOrders > 0n).map((p) => ({ market: p.market, count: p.openOrders }));
+  const ordersToCancel = snapshot.pockets.filter((p) => p.openOrders > 0n).map((p) => ({ marketId: p.marketId, count: p.openOrders }));
   const s = withoutOrders(snapshot);
   const before = riskOf(s);
   const discount = discountBps(s, collateralToken, input.timestamp ?? s.timestamp);

@@ -1,6 +1,6 @@
 /**
  * Perp arithmetic copied from `contracts/libraries/PerpMath.sol`, `FeeMath.takerFee` and
- * `PerpMarket.riskOf` (same names, same roundings, bigint only), and the what-if views the SDK
+ * `PerpLib.riskOf` (the core's `perpRiskOf`; same names, same roundings, bigint only), and the what-if views the SDK
  * builds on the Atlas copy: a snapshot after a hypothetical taker fill (`withPerpFill`), the largest
  * fill that keeps initial value ≥ 0 (`maxOrderSize`) and the risk after a fill (`previewOrder`).
  */
@@ -63,7 +63,7 @@ export function rate(premiumPpm: bigint, interestPpm: bigint, clampPpm: bigint, 
 
 /** Premium scale: premiums are fractions of the index × 1e10 (`PerpMath.PREMIUM_SCALE`). */
 export const PREMIUM_SCALE = 10n ** 10n;
-/** Book levels one impact walk reads per side at most (`PerpMarket.MAX_IMPACT_LEVELS`). */
+/** Book levels one impact walk reads per side at most (`PerpLib.MAX_IMPACT_LEVELS`). */
 export const MAX_IMPACT_LEVELS = 8;
 
 /**
@@ -105,7 +105,7 @@ const mulDivDown = (a: bigint, b: bigint, c: bigint) => (a * b) / c;
 const ceilDiv = (a: bigint, b: bigint) => (a === 0n ? 0n : (a - 1n) / b + 1n);
 
 /**
- * `PerpMarket._samplePremium`: the book's impact premium (1e-10 of the index) — the average price at
+ * `PerpLib.samplePremium`: the book's impact premium (1e-10 of the index) — the average price at
  * which the impact notional (valued at the index) fills on each side, bids counted only above the
  * index and asks only below it, each level's price bounded by the clamp, the rest at the index; at
  * most `MAX_IMPACT_LEVELS` levels. Also the deepest tick counted and its side (0 = bids).
@@ -167,7 +167,8 @@ export function premiumAtoms(sizeLots: bigint, premiumLotWad: bigint): bigint {
 
 /** A hypothetical taker fill on a perp market. */
 export interface PerpFill {
-  market: Address;
+  /** The perp market's id in the core. */
+  marketId: bigint;
   side: Side;
   lots: bigint;
   /** Fill price in ticks (quote atoms per lot = tick × tickSize). */
@@ -180,14 +181,14 @@ export interface PerpFill {
  * settle into the quote balance (an idle one; a lent or borrowed quote balance keeps them in the
  * perp's cash leg, which Atlas values the same but for the lent haircut and the debt interest).
  * The perp market need not be among the account's markets yet if the snapshot was read with it
- * (`readAtlasSnapshot({ perpMarkets })`).
+ * (`readAtlasSnapshot({ perpMarketIds })`).
  *
  * @example
- * const after = perpMath.withPerpFill(snap, { market: ethPerp, side: Side.Bid, lots: 1_000n, tick: 300_000n })
+ * const after = perpMath.withPerpFill(snap, { marketId: ethPerp, side: Side.Bid, lots: 1_000n, tick: 300_000n })
  * atlasMath.riskOf(after).initialWad
  */
 export function withPerpFill(s: AtlasSnapshot, fill: PerpFill): AtlasSnapshot {
-  const r = perpOf(s, fill.market);
+  const r = perpOf(s, fill.marketId);
   const d = fill.side === Side.Bid ? fill.lots : -fill.lots;
   const notional = fill.lots * fill.tick;
   const fee = takerFee(notional, r.takerFeeBps) * r.tickSize;
@@ -211,17 +212,15 @@ export function withPerpFill(s: AtlasSnapshot, fill: PerpFill): AtlasSnapshot {
   } else {
     next.cashAtoms += settled;
   }
-  const perps = s.perps.map((x) => (isAddressEqual(x.market, r.market) ? next : x));
-  let markets = s.markets;
-  let marketIndexes = s.marketIndexes;
-  if (!markets.some((m) => isAddressEqual(m, r.market))) {
-    // the market joins the account's mask: in index order
-    let at = marketIndexes.findIndex((i) => i > r.index);
-    if (at < 0) at = markets.length;
-    markets = [...markets.slice(0, at), r.market, ...markets.slice(at)];
-    marketIndexes = [...marketIndexes.slice(0, at), r.index, ...marketIndexes.slice(at)];
+  const perps = s.perps.map((x) => (x.marketId === r.marketId ? next : x));
+  let marketIds = s.marketIds;
+  if (!marketIds.includes(r.marketId)) {
+    // the market joins the account's mask: in id order
+    let at = marketIds.findIndex((i) => i > r.marketId);
+    if (at < 0) at = marketIds.length;
+    marketIds = [...marketIds.slice(0, at), r.marketId, ...marketIds.slice(at)];
   }
-  return { ...s, positions, perps, markets, marketIndexes };
+  return { ...s, positions, perps, marketIds };
 }
 
 /**
@@ -230,7 +229,7 @@ export function withPerpFill(s: AtlasSnapshot, fill: PerpFill): AtlasSnapshot {
  * none. `maxLots` bounds the search (default the order word's 2^48 − 1).
  *
  * @example
- * const lots = perpMath.maxOrderSize(snap, { market: ethPerp, side: Side.Bid, tick: 300_000n })
+ * const lots = perpMath.maxOrderSize(snap, { marketId: ethPerp, side: Side.Bid, tick: 300_000n })
  */
 export function maxOrderSize(s: AtlasSnapshot, p: Omit<PerpFill, "lots"> & { maxLots?: bigint }): bigint {
   let lo = 0n;
@@ -259,7 +258,7 @@ export interface OrderPreview {
  * margin requirements after it, from the Atlas copy.
  *
  * @example
- * const { after } = perpMath.previewOrder(snap, { market: ethPerp, side: Side.Ask, lots: 500n, tick: 299_000n })
+ * const { after } = perpMath.previewOrder(snap, { marketId: ethPerp, side: Side.Ask, lots: 500n, tick: 299_000n })
  * if (after.initialWad < 0n) console.log("would be refused")
  */
 export function previewOrder(s: AtlasSnapshot, fill: PerpFill): OrderPreview {
@@ -268,8 +267,8 @@ export function previewOrder(s: AtlasSnapshot, fill: PerpFill): OrderPreview {
 }
 
 /** The snapshot's data for a perp market, or AtlasMarketMissingError when it was read without it. */
-export function perpOf(s: AtlasSnapshot, market: Address): AtlasPerp {
-  const r = s.perps.find((x) => isAddressEqual(x.market, market));
-  if (!r) throw new AtlasMarketMissingError(getAddress(market));
+export function perpOf(s: AtlasSnapshot, marketId: bigint): AtlasPerp {
+  const r = s.perps.find((x) => x.marketId === marketId);
+  if (!r) throw new AtlasMarketMissingError(marketId);
   return r;
 }

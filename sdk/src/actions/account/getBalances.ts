@@ -1,5 +1,5 @@
 import { getAddress, type Address, type Client, type ContractFunctionParameters } from "viem";
-import { clearinghouseAbi, spotMarketAbi } from "../../abis/index.ts";
+import { clearinghouseAbi } from "../../abis/index.ts";
 import { withDecodedErrors } from "../../errors/decode.ts";
 import { readMany, type ReadOptions } from "../../internal/read.ts";
 import { accountId } from "../../math/order.ts";
@@ -11,13 +11,14 @@ export interface GetBalancesParameters extends ReadOptions {
   sub?: bigint;
   /** Tokens whose Clearinghouse balance to read. */
   tokens: readonly Address[];
-  /** Markets whose pocket (locked and unswept funds) to read. */
-  markets?: readonly Address[];
+  /** Ids of the spot markets whose pocket (locked and unswept funds) to read. */
+  marketIds?: readonly bigint[];
 }
 
-/** An account's funds inside one market, in atoms. */
+/** An account's funds inside one spot market, in atoms. */
 export interface Pocket {
-  market: Address;
+  /** The spot market's id in the core. */
+  marketId: bigint;
   base: Address;
   quote: Address;
   /** Behind resting asks. */
@@ -39,24 +40,23 @@ export interface GetBalancesReturnType {
 }
 
 /**
- * Reads an account's free balances and its pockets on the given markets in one batched call
+ * Reads an account's free balances and its pockets on the given spot markets in one batched call
  * (Multicall3, or a deployless multicall where none is deployed).
  *
  * @example
  * const { free, pockets, total } = await getBalances(client, {
- *   clearinghouse, owner: alice, tokens: [weth, usdc], markets: [wethUsdc],
+ *   clearinghouse, owner: alice, tokens: [weth, usdc], marketIds: [1n],
  * })
  */
 export async function getBalances(client: Client, parameters: GetBalancesParameters): Promise<GetBalancesReturnType> {
-  const { clearinghouse, owner, sub = 0n, tokens, markets = [], ...options } = parameters;
+  const { clearinghouse, owner, sub = 0n, tokens, marketIds = [], ...options } = parameters;
   return withDecodedErrors(async () => {
     const id = accountId(owner, sub);
     const calls: ContractFunctionParameters[] = [
       ...tokens.map((t) => ({ address: clearinghouse, abi: clearinghouseAbi, functionName: "balanceOf", args: [id, t] })),
-      ...markets.flatMap((m) => [
-        { address: m, abi: spotMarketAbi, functionName: "pocketOf", args: [owner, Number(sub)] },
-        { address: m, abi: spotMarketAbi, functionName: "BASE", args: [] },
-        { address: m, abi: spotMarketAbi, functionName: "QUOTE", args: [] },
+      ...marketIds.flatMap((m) => [
+        { address: clearinghouse, abi: clearinghouseAbi, functionName: "pocketOf", args: [m, owner, Number(sub)] },
+        { address: clearinghouse, abi: clearinghouseAbi, functionName: "marketInfo", args: [m] },
       ]),
     ];
     const results = (await readMany(client, calls, options)) as unknown[];
@@ -66,13 +66,14 @@ export async function getBalances(client: Client, parameters: GetBalancesParamet
       free[getAddress(t)] = results[i] as bigint;
       total[getAddress(t)] = results[i] as bigint;
     });
-    const pockets = markets.map((market, i): Pocket => {
-      const at = tokens.length + 3 * i;
+    const pockets = marketIds.map((marketId, i): Pocket => {
+      const at = tokens.length + 2 * i;
       const [lockedBase, lockedQuote, unsweptBase, unsweptQuote, openOrders] = results[at] as readonly bigint[];
-      const [base, quote] = [getAddress(results[at + 1] as Address), getAddress(results[at + 2] as Address)];
+      const info = results[at + 1] as { base: Address; quote: Address };
+      const [base, quote] = [getAddress(info.base), getAddress(info.quote)];
       if (base in total) total[base] += lockedBase + unsweptBase;
       if (quote in total) total[quote] += lockedQuote + unsweptQuote;
-      return { market, base, quote, lockedBase, lockedQuote, unsweptBase, unsweptQuote, openOrders };
+      return { marketId, base, quote, lockedBase, lockedQuote, unsweptBase, unsweptQuote, openOrders };
     });
     return { free, pockets, total };
   });

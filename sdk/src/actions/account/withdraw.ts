@@ -1,6 +1,6 @@
 import type { Address, Client, Hash, TransactionReceipt } from "viem";
 import { readContract } from "viem/actions";
-import { clearinghouseAbi, spotMarketAbi } from "../../abis/index.ts";
+import { clearinghouseAbi } from "../../abis/index.ts";
 import { withDecodedErrors } from "../../errors/decode.ts";
 import { resolveAccount } from "../../internal/account.ts";
 import { readMany } from "../../internal/read.ts";
@@ -16,8 +16,8 @@ export interface WithdrawParameters extends WriteOptions {
   sub?: bigint;
   /** Recipient; default the sender. */
   to?: Address;
-  /** Markets whose unswept proceeds to sweep into the balance first (skipped when empty). */
-  sweep?: readonly Address[];
+  /** Ids of the spot markets whose unswept proceeds to sweep into the balance first (skipped when empty). */
+  sweep?: readonly bigint[];
 }
 
 export interface WithdrawReturnType {
@@ -40,7 +40,9 @@ async function prepare(client: Client, p: WithdrawParameters & SyncOptions) {
   const markets = p.sweep ?? [];
   const pockets = (await readMany(
     client,
-    markets.map((m) => ({ address: m, abi: spotMarketAbi, functionName: "pocketOf", args: [sender.address, Number(sub)] }) as const),
+    markets.map(
+      (m) => ({ address: p.clearinghouse, abi: clearinghouseAbi, functionName: "pocketOf", args: [m, sender.address, Number(sub)] }) as const,
+    ),
   )) as readonly (readonly bigint[])[];
   const sweeps: TransactionReceipt[] = [];
   let nonce = p.nonce;
@@ -50,7 +52,7 @@ async function prepare(client: Client, p: WithdrawParameters & SyncOptions) {
     sweeps.push(
       await sendWriteSync(
         client,
-        { address: market, abi: spotMarketAbi, functionName: "sweep", args: [sender.address, Number(sub)] },
+        { address: p.clearinghouse, abi: clearinghouseAbi, functionName: "sweep", args: [market, sender.address, Number(sub)] },
         { account: sender, nonce, timeout: p.timeout, pollingInterval: p.pollingInterval },
         "withdraw",
       ),
@@ -77,10 +79,10 @@ async function prepare(client: Client, p: WithdrawParameters & SyncOptions) {
 
 /**
  * Withdraws free balance to `to` (owner only: operators cannot). Pass `sweep` to first move
- * unswept proceeds of those markets into the balance; "all" withdraws everything free.
+ * unswept proceeds of those spot markets (ids) into the balance; "all" withdraws everything free.
  *
  * @example
- * await withdraw(client, { clearinghouse, token: usdc, amount: "all", sweep: [wethUsdc] })
+ * await withdraw(client, { clearinghouse, token: usdc, amount: "all", sweep: [1n] })
  */
 export async function withdraw(client: Client, parameters: WithdrawParameters): Promise<WithdrawReturnType> {
   return withDecodedErrors(async () => {

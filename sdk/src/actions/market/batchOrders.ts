@@ -1,8 +1,9 @@
 import type { Address, Client, Hash, TransactionReceipt } from "viem";
-import { spotMarketAbi } from "../../abis/index.ts";
+import { clearinghouseAbi } from "../../abis/index.ts";
 import { withDecodedErrors } from "../../errors/decode.ts";
 import { resolveAccount } from "../../internal/account.ts";
 import { decodeMarketEvents, type MarketEvents } from "../../internal/events.ts";
+import type { MarketParameters } from "../../internal/market.ts";
 import { resolveOrders, type OrderInput } from "../../internal/order.ts";
 import { sendWrite, sendWriteSync, type SyncOptions, type WriteOptions, type WriteRequest } from "../../internal/write.ts";
 import { amendOp, cancelClientIdOp, cancelOp, placeOp } from "../../math/order.ts";
@@ -18,8 +19,7 @@ export type BatchOperation =
   /** Cancel-replace: cancels `orderId`, then places `order`. */
   | { type: "replace"; orderId: bigint; order: OrderInput };
 
-export interface BatchOrdersParameters extends WriteOptions {
-  market: Address;
+export interface BatchOrdersParameters extends WriteOptions, MarketParameters {
   ops: readonly BatchOperation[];
   /** Account owner; default the sender (an operator passes the owner). */
   owner?: Address;
@@ -42,7 +42,7 @@ async function request(client: Client, p: BatchOrdersParameters): Promise<WriteR
   const owner = p.owner ?? resolveAccount(client, p.account, "batchOrders").address;
   const sub = p.sub ?? 0n;
   const orders = p.ops.flatMap((op) => (op.type === "place" || op.type === "replace" ? [op.order] : []));
-  const resolved = await resolveOrders(client, p.market, orders, sub, p.grid);
+  const resolved = await resolveOrders(client, p.clearinghouse, p.marketId, orders, sub, p.grid);
   let next = 0;
   const words = p.ops.flatMap((op): bigint[] => {
     switch (op.type) {
@@ -58,17 +58,18 @@ async function request(client: Client, p: BatchOrdersParameters): Promise<WriteR
         return [cancelClientIdOp(op.clientOrderId)];
     }
   });
-  return { address: p.market, abi: spotMarketAbi, functionName: "batch", args: [owner, Number(sub), words] };
+  return { address: p.clearinghouse, abi: clearinghouseAbi, functionName: "batch", args: [p.marketId, owner, Number(sub), words] };
 }
 
 /**
  * Runs places, cancels, amends and cancel-replaces for one account in one transaction (one
- * pocket write, at most one Clearinghouse settlement) through the market's `batch`. Any failing
+ * pocket write) through the core's `batch(marketId, …)`. Any failing
  * op reverts the whole batch. (Named `batchOrders` because viem clients own `batch`.)
  *
  * @example
  * await batchOrders(client, {
- *   market,
+ *   clearinghouse,
+ *   marketId: 1n,
  *   ops: [
  *     { type: "replace", orderId, order: { side: Side.Bid, price: "2999.5", size: "2" } },
  *     { type: "place", order: { side: Side.Ask, tick: 300_100n, lots: 2_000n } },
@@ -83,12 +84,12 @@ export async function batchOrders(client: Client, parameters: BatchOrdersParamet
  * Runs a batch and waits for the receipt; returns the ids of the orders left resting.
  *
  * @example
- * const { placedOrderIds } = await batchOrdersSync(client, { market, ops })
+ * const { placedOrderIds } = await batchOrdersSync(client, { clearinghouse, marketId, ops })
  */
 export async function batchOrdersSync(client: Client, parameters: BatchOrdersParameters & SyncOptions): Promise<BatchOrdersSyncReturnType> {
   return withDecodedErrors(async () => {
     const receipt = await sendWriteSync(client, await request(client, parameters), parameters, "batchOrders");
-    const events = decodeMarketEvents(receipt.logs, parameters.market);
+    const events = decodeMarketEvents(receipt.logs, parameters.clearinghouse, parameters.marketId);
     return { receipt, placedOrderIds: events.placed.map((e) => e.orderId), events };
   });
 }

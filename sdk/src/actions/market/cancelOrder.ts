@@ -1,11 +1,11 @@
-import type { Address, Client, Hash, TransactionReceipt } from "viem";
-import { spotMarketAbi } from "../../abis/index.ts";
+import type { Client, Hash, TransactionReceipt } from "viem";
+import { clearinghouseAbi } from "../../abis/index.ts";
 import { withDecodedErrors } from "../../errors/decode.ts";
 import { decodeMarketEvents, type MarketEvents } from "../../internal/events.ts";
+import type { MarketParameters } from "../../internal/market.ts";
 import { sendWrite, sendWriteSync, type SyncOptions, type WriteOptions, type WriteRequest } from "../../internal/write.ts";
 
-export interface CancelOrderParameters extends WriteOptions {
-  market: Address;
+export interface CancelOrderParameters extends WriteOptions, MarketParameters {
   orderId: bigint;
 }
 
@@ -17,10 +17,10 @@ export interface CancelOrderSyncReturnType {
 }
 
 const request = (p: CancelOrderParameters): WriteRequest => ({
-  address: p.market,
-  abi: spotMarketAbi,
+  address: p.clearinghouse,
+  abi: clearinghouseAbi,
   functionName: "cancelOrder",
-  args: [p.orderId],
+  args: [p.marketId, p.orderId],
 });
 
 /**
@@ -28,7 +28,7 @@ const request = (p: CancelOrderParameters): WriteRequest => ({
  * back to the account's market pocket, not the Clearinghouse balance: `sweep` moves them.
  *
  * @example
- * await cancelOrder(client, { market, orderId })
+ * await cancelOrder(client, { clearinghouse, marketId, orderId })
  */
 export async function cancelOrder(client: Client, parameters: CancelOrderParameters): Promise<CancelOrderReturnType> {
   return withDecodedErrors(() => sendWrite(client, request(parameters), parameters, "cancelOrder"));
@@ -38,7 +38,7 @@ export async function cancelOrder(client: Client, parameters: CancelOrderParamet
  * Cancels a resting order and waits for the receipt.
  *
  * @example
- * const { events } = await cancelOrderSync(client, { market, orderId })
+ * const { events } = await cancelOrderSync(client, { clearinghouse, marketId, orderId })
  * events.cancelled[0].lots // lots that were still open
  */
 export async function cancelOrderSync(
@@ -47,6 +47,6 @@ export async function cancelOrderSync(
 ): Promise<CancelOrderSyncReturnType> {
   return withDecodedErrors(async () => {
     const receipt = await sendWriteSync(client, request(parameters), parameters, "cancelOrder");
-    return { receipt, events: decodeMarketEvents(receipt.logs, parameters.market) };
+    return { receipt, events: decodeMarketEvents(receipt.logs, parameters.clearinghouse, parameters.marketId) };
   });
 }

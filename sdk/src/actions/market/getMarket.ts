@@ -1,18 +1,20 @@
 import { erc20Abi, type Address, type Client } from "viem";
-import { spotMarketAbi } from "../../abis/index.ts";
+import { clearinghouseAbi } from "../../abis/index.ts";
 import { withDecodedErrors } from "../../errors/decode.ts";
+import type { MarketParameters } from "../../internal/market.ts";
 import { readMany, type ReadOptions } from "../../internal/read.ts";
 import type { MarketGrid } from "../../math/units.ts";
 
-export interface GetMarketParameters extends ReadOptions {
-  market: Address;
-}
+export interface GetMarketParameters extends ReadOptions, MarketParameters {}
 
-/** A spot market's configuration, current fees and token decimals. */
+/** A market's configuration, current fees and token decimals (spot or perp). */
 export interface GetMarketReturnType extends MarketGrid {
-  address: Address;
-  /** Index in the Clearinghouse (also bits 111..96 of every order id). */
-  index: bigint;
+  /** The core that holds the market. */
+  clearinghouse: Address;
+  /** The market's id in the core (also bits 111..96 of every order id). */
+  marketId: bigint;
+  /** True for a perpetual-futures market (then `base` is its underlying), false for spot. */
+  perp: boolean;
   base: Address;
   quote: Address;
   minLots: bigint;
@@ -27,27 +29,24 @@ export interface GetMarketReturnType extends MarketGrid {
 export type MarketInfo = GetMarketReturnType;
 
 /**
- * Reads a market's grid (lot and tick size, token decimals), fees and pause flag: two batched
- * reads. The result is what the price and size helpers need (`priceToTick(p, market)`).
+ * Reads a market's constants (`marketInfo`: kind, tokens, lot and tick size, minimum size), its fees
+ * and pause flag (`marketState`) and its tokens' decimals: two batched reads of the core. The result
+ * is what the price and size helpers need (`priceToTick(p, market)`). An id no market has reverts
+ * `UnknownMarketError`.
  *
  * @example
- * const market = await getMarket(client, { market: "0x…" })
+ * const market = await getMarket(client, { clearinghouse, marketId: 1n })
  * const tick = priceToTick("3000.01", market)
  */
 export async function getMarket(client: Client, parameters: GetMarketParameters): Promise<GetMarketReturnType> {
-  const { market, ...options } = parameters;
+  const { clearinghouse, marketId, ...options } = parameters;
   return withDecodedErrors(async () => {
-    const [index, base, quote, lotSize, tickSize, minLots, maxMakerFeeBps, state] = await readMany(
+    const ch = { address: clearinghouse, abi: clearinghouseAbi } as const;
+    const [info, state] = await readMany(
       client,
       [
-        { address: market, abi: spotMarketAbi, functionName: "INDEX" },
-        { address: market, abi: spotMarketAbi, functionName: "BASE" },
-        { address: market, abi: spotMarketAbi, functionName: "QUOTE" },
-        { address: market, abi: spotMarketAbi, functionName: "LOT_SIZE" },
-        { address: market, abi: spotMarketAbi, functionName: "TICK_SIZE" },
-        { address: market, abi: spotMarketAbi, functionName: "MIN_LOTS" },
-        { address: market, abi: spotMarketAbi, functionName: "MAX_MAKER_FEE_BPS" },
-        { address: market, abi: spotMarketAbi, functionName: "marketState" },
+        { ...ch, functionName: "marketInfo", args: [marketId] },
+        { ...ch, functionName: "marketState", args: [marketId] },
       ] as const,
       options,
     );
@@ -55,20 +54,21 @@ export async function getMarket(client: Client, parameters: GetMarketParameters)
     const [baseDecimals, quoteDecimals] = await readMany(
       client,
       [
-        { address: base, abi: erc20Abi, functionName: "decimals" },
-        { address: quote, abi: erc20Abi, functionName: "decimals" },
+        { address: info.base, abi: erc20Abi, functionName: "decimals" },
+        { address: info.quote, abi: erc20Abi, functionName: "decimals" },
       ] as const,
       options,
     );
     return {
-      address: market,
-      index,
-      base,
-      quote,
-      lotSize,
-      tickSize,
-      minLots,
-      maxMakerFeeBps,
+      clearinghouse,
+      marketId,
+      perp: info.perp,
+      base: info.base,
+      quote: info.quote,
+      lotSize: info.lotSize,
+      tickSize: info.tickSize,
+      minLots: info.minLots,
+      maxMakerFeeBps: info.maxMakerFeeBps,
       baseDecimals,
       quoteDecimals,
       makerFeeBps,

@@ -1,12 +1,12 @@
 import type { Address, Client } from "viem";
-import { spotMarketAbi } from "../../abis/index.ts";
+import { clearinghouseAbi } from "../../abis/index.ts";
 import { withDecodedErrors } from "../../errors/decode.ts";
+import type { MarketParameters } from "../../internal/market.ts";
 import { readMany, type ReadOptions } from "../../internal/read.ts";
 import { readOpenOrderIds } from "../../internal/openOrderIds.ts";
 import { decodeOrderId, type DecodedOrderId } from "../../math/codec.ts";
 
-export interface GetOpenOrdersParameters extends ReadOptions {
-  market: Address;
+export interface GetOpenOrdersParameters extends ReadOptions, MarketParameters {
   owner: Address;
   /** Sub-account; default 0. */
   sub?: bigint;
@@ -30,22 +30,22 @@ export type GetOpenOrdersReturnType = OpenOrder[];
  * call; every page is read at one block), then one batched read for the orders.
  *
  * @example
- * const orders = await getOpenOrders(client, { market, owner: alice })
+ * const orders = await getOpenOrders(client, { clearinghouse, marketId, owner: alice })
  * orders[0].tick, orders[0].lots
  */
 export async function getOpenOrders(
   client: Client,
   parameters: GetOpenOrdersParameters,
 ): Promise<GetOpenOrdersReturnType> {
-  const { market, owner, sub = 0n, pageLimit, ...options } = parameters;
+  const { clearinghouse, marketId, owner, sub = 0n, pageLimit, ...options } = parameters;
   return withDecodedErrors(async () => {
-    const { ids, blockNumber } = await readOpenOrderIds(client, market, owner, sub, {
+    const { ids, blockNumber } = await readOpenOrderIds(client, clearinghouse, marketId, owner, sub, {
       blockNumber: options.blockNumber,
       pageLimit,
     });
     const orders = await readMany(
       client,
-      ids.map((id) => ({ address: market, abi: spotMarketAbi, functionName: "getOrder", args: [id] }) as const),
+      ids.map((id) => ({ address: clearinghouse, abi: clearinghouseAbi, functionName: "getOrder", args: [marketId, id] }) as const),
       { ...options, blockNumber },
     );
     return ids.map((orderId, i) => {

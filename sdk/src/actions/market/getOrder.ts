@@ -1,12 +1,12 @@
-import type { Address, Client } from "viem";
+import type { Client } from "viem";
 import { readContract } from "viem/actions";
-import { spotMarketAbi } from "../../abis/index.ts";
+import { clearinghouseAbi } from "../../abis/index.ts";
 import { withDecodedErrors } from "../../errors/decode.ts";
+import type { MarketParameters } from "../../internal/market.ts";
 import { decodeAccountId, type DecodedAccount } from "../../math/events.ts";
 import { decodeOrderId, type DecodedOrderId } from "../../math/order.ts";
 
-export interface GetOrderParameters {
-  market: Address;
+export interface GetOrderParameters extends MarketParameters {
   orderId: bigint;
   blockNumber?: bigint;
 }
@@ -27,17 +27,17 @@ export interface GetOrderReturnType extends DecodedOrderId {
  * tick, queue position).
  *
  * @example
- * const order = await getOrder(client, { market, orderId })
+ * const order = await getOrder(client, { clearinghouse, marketId, orderId })
  * if (order.live) console.log(order.lots)
  */
 export async function getOrder(client: Client, parameters: GetOrderParameters): Promise<GetOrderReturnType> {
-  const { market, orderId } = parameters;
+  const { clearinghouse, marketId, orderId } = parameters;
   return withDecodedErrors(async () => {
     const [account, lots, expiry] = await readContract(client, {
-      address: market,
-      abi: spotMarketAbi,
+      address: clearinghouse,
+      abi: clearinghouseAbi,
       functionName: "getOrder",
-      args: [orderId],
+      args: [marketId, orderId],
       blockNumber: parameters.blockNumber,
     });
     return { orderId, ...decodeOrderId(orderId), live: lots > 0n, account: decodeAccountId(account), lots, expiry };

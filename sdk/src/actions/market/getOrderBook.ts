@@ -1,12 +1,12 @@
-import type { Address, Client } from "viem";
+import type { Client } from "viem";
 import { readContract } from "viem/actions";
-import { spotMarketAbi } from "../../abis/index.ts";
+import { clearinghouseAbi } from "../../abis/index.ts";
 import { withDecodedErrors } from "../../errors/decode.ts";
+import type { MarketParameters } from "../../internal/market.ts";
 import { lotsToSize, tickToPrice, type MarketGrid } from "../../math/units.ts";
 import { getMarket } from "./getMarket.ts";
 
-export interface GetOrderBookParameters {
-  market: Address;
+export interface GetOrderBookParameters extends MarketParameters {
   /** Levels per side; default 10. */
   depth?: number;
   /** Also give each level's decimal price and size (reads the grid unless `grid` is given). */
@@ -36,21 +36,21 @@ export interface GetOrderBookReturnType {
  * Reads the top `depth` levels of each side in one call.
  *
  * @example
- * const { bids, asks } = await getOrderBook(client, { market, depth: 5, withPrices: true })
+ * const { bids, asks } = await getOrderBook(client, { clearinghouse, marketId, depth: 5, withPrices: true })
  * asks[0].price // "3000.01"
  */
 export async function getOrderBook(client: Client, parameters: GetOrderBookParameters): Promise<GetOrderBookReturnType> {
-  const { market, depth = 10, withPrices = false } = parameters;
+  const { clearinghouse, marketId, depth = 10, withPrices = false } = parameters;
   return withDecodedErrors(async () => {
     const [[bidTicks, bidLots, askTicks, askLots], grid] = await Promise.all([
       readContract(client, {
-        address: market,
-        abi: spotMarketAbi,
+        address: clearinghouse,
+        abi: clearinghouseAbi,
         functionName: "getBook",
-        args: [BigInt(depth)],
+        args: [marketId, BigInt(depth)],
         blockNumber: parameters.blockNumber,
       }),
-      withPrices ? (parameters.grid ?? getMarket(client, { market })) : undefined,
+      withPrices ? (parameters.grid ?? getMarket(client, { clearinghouse, marketId })) : undefined,
     ]);
     const level = (tick: bigint, lots: bigint): BookLevel =>
       grid ? { tick, lots, price: tickToPrice(tick, grid), size: lotsToSize(lots, grid) } : { tick, lots };

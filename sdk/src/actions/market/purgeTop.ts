@@ -1,13 +1,12 @@
-import type { Address, Client, Hash, TransactionReceipt } from "viem";
-import { spotMarketAbi } from "../../abis/index.ts";
+import type { Client, Hash, TransactionReceipt } from "viem";
+import { clearinghouseAbi } from "../../abis/index.ts";
 import { withDecodedErrors } from "../../errors/decode.ts";
 import { decodeMarketEvents, type OrderRemovedEvent } from "../../internal/events.ts";
+import type { MarketParameters } from "../../internal/market.ts";
 import { sendWrite, sendWriteSync, type SyncOptions, type WriteOptions, type WriteRequest } from "../../internal/write.ts";
 import type { Side } from "../../math/order.ts";
 
-export interface PurgeTopParameters extends WriteOptions {
-  /** A spot or perp market. */
-  market: Address;
+export interface PurgeTopParameters extends WriteOptions, MarketParameters {
   /** The side to clear from its best price: `Side.Bid` or `Side.Ask`. */
   side: Side;
   /** At most this many expired orders are removed (and 8× as many cancelled entries stepped over); default 64. */
@@ -23,10 +22,10 @@ export interface PurgeTopSyncReturnType {
 }
 
 const request = (p: PurgeTopParameters): WriteRequest => ({
-  address: p.market,
-  abi: spotMarketAbi,
+  address: p.clearinghouse,
+  abi: clearinghouseAbi,
   functionName: "purgeTop",
-  args: [p.side, p.maxOrders ?? 64n],
+  args: [p.marketId, p.side, p.maxOrders ?? 64n],
 });
 
 /**
@@ -35,7 +34,7 @@ const request = (p: PurgeTopParameters): WriteRequest => ({
  * job), also while the market is paused; takers then pay only for what they fill.
  *
  * @example
- * await purgeTop(client, { market, side: Side.Ask })
+ * await purgeTop(client, { clearinghouse, marketId, side: Side.Ask })
  */
 export async function purgeTop(client: Client, parameters: PurgeTopParameters): Promise<PurgeTopReturnType> {
   return withDecodedErrors(() => sendWrite(client, request(parameters), parameters, "purgeTop"));
@@ -45,7 +44,7 @@ export async function purgeTop(client: Client, parameters: PurgeTopParameters): 
  * Clears expired orders from the top of one side and waits for the receipt.
  *
  * @example
- * const { expired } = await purgeTopSync(client, { market, side: Side.Bid, maxOrders: 32n })
+ * const { expired } = await purgeTopSync(client, { clearinghouse, marketId, side: Side.Bid, maxOrders: 32n })
  * expired.length // orders removed
  */
 export async function purgeTopSync(
@@ -54,6 +53,6 @@ export async function purgeTopSync(
 ): Promise<PurgeTopSyncReturnType> {
   return withDecodedErrors(async () => {
     const receipt = await sendWriteSync(client, request(parameters), parameters, "purgeTop");
-    return { receipt, expired: decodeMarketEvents(receipt.logs, parameters.market).expired };
+    return { receipt, expired: decodeMarketEvents(receipt.logs, parameters.clearinghouse, parameters.marketId).expired };
   });
 }

@@ -1,15 +1,15 @@
-import { isAddressEqual, parseEventLogs, type Address, type BlockNumber, type BlockTag, type Client, type Hex, type Log } from "viem";
-import { getLogs } from "viem/actions";
-import { spotMarketAbi } from "../../abis/index.ts";
+import { formatLog, numberToHex, toEventSelector, type Address, type BlockNumber, type BlockTag, type Client, type Hex, type Log } from "viem";
+import { clearinghouseAbi } from "../../abis/index.ts";
 import { withDecodedErrors } from "../../errors/decode.ts";
+import { marketLogs } from "../../internal/events.ts";
+import type { MarketParameters } from "../../internal/market.ts";
 import { accountId, decodeFill, decodeOrderId, decodePlacedInfo, type DecodedOrderId } from "../../math/codec.ts";
 
-export interface RebuildOpenOrdersParameters {
-  market: Address;
+export interface RebuildOpenOrdersParameters extends MarketParameters {
   owner: Address;
   /** Sub-account; default 0. */
   sub?: bigint;
-  /** First block to read logs from; default the earliest (the market's deployment or before). */
+  /** First block to read logs from; default the earliest (the core's deployment or before). */
   fromBlock?: BlockNumber | BlockTag;
   /** Last block; default the latest. */
   toBlock?: BlockNumber | BlockTag;
@@ -29,23 +29,23 @@ export type RebuildOpenOrdersReturnType = RebuiltOrder[];
 const BOOK_EVENTS = ["OrderPlaced", "OrderCancelled", "OrderExpired", "OrderAmended", "Trade"] as const;
 
 /**
- * Replays a market's book events (docs/EVENTS.md), in log order, into the open orders of one
+ * Replays one market's book events (docs/EVENTS.md), in log order, into the open orders of one
  * account: `OrderPlaced` adds an order (its `info` names the account), each `Trade` fill naming
  * its id takes lots off it and removes it at zero, `OrderAmended` sets its lots, and
- * `OrderCancelled` / `OrderExpired` remove it. Other contracts' logs are ignored. An order past its
- * expiry that nothing removed yet is still listed, as the `openOrders` view lists it. The result is
- * in the view's order: bids from the best price down, then asks from the best up, each level in
- * queue order.
+ * `OrderCancelled` / `OrderExpired` remove it. Only the core's logs (`clearinghouse`) whose indexed
+ * `marketId` is the market's count; other contracts' logs and other markets' events are ignored. An
+ * order past its expiry that nothing removed yet is still listed, as the `openOrders` view lists it.
+ * The result is in the view's order: bids from the best price down, then asks from the best up, each
+ * level in queue order.
  *
  * For indexers that keep their own logs; `rebuildOpenOrders` fetches them.
  * @example
- * const orders = openOrdersFromLogs(logs, market, accountId(alice, 0n))
+ * const orders = openOrdersFromLogs(logs, { clearinghouse, marketId: 1n }, accountId(alice, 0n))
  */
-export function openOrdersFromLogs(logs: readonly Log[], market: Address, account: Hex): RebuiltOrder[] {
+export function openOrdersFromLogs(logs: readonly Log[], market: MarketParameters, account: Hex): RebuiltOrder[] {
   const want = BigInt(account);
   const open = new Map<bigint, RebuiltOrder>();
-  const own = logs.filter((l) => isAddressEqual(l.address, market));
-  for (const log of parseEventLogs({ abi: spotMarketAbi, logs: own, eventName: [...BOOK_EVENTS] })) {
+  for (const log of marketLogs(logs, market.clearinghouse, market.marketId, BOOK_EVENTS)) {
     switch (log.eventName) {
       case "OrderPlaced": {
         const info = decodePlacedInfo(log.args.info);
@@ -88,22 +88,39 @@ function viewOrder(a: RebuiltOrder, b: RebuiltOrder): number {
 }
 
 /**
- * Rebuilds an account's open orders on a market from the market's events alone (no `openOrders`
- * view): reads its book logs over `[fromBlock, toBlock]` and replays them (`openOrdersFromLogs`).
- * From the market's first block it agrees with `getOpenOrders` at `toBlock`.
+ * Rebuilds an account's open orders on a market from the core's events alone (no `openOrders`
+ * view): reads the market's book logs over `[fromBlock, toBlock]`, filtered on the node by the
+ * indexed `marketId` topic, and replays them (`openOrdersFromLogs`). From the core's first block it
+ * agrees with `getOpenOrders` at `toBlock`.
  *
  * @example
- * const orders = await rebuildOpenOrders(client, { market, owner: alice })
+ * const orders = await rebuildOpenOrders(client, { clearinghouse, marketId: 1n, owner: alice })
  * orders.map((o) => [o.tick, o.lots])
  */
 export async function rebuildOpenOrders(
   client: Client,
   parameters: RebuildOpenOrdersParameters,
 ): Promise<RebuildOpenOrdersReturnType> {
-  const { market, owner, sub = 0n, fromBlock = "earliest", toBlock = "latest" } = parameters;
+  const { clearinghouse, marketId, owner, sub = 0n, fromBlock = "earliest", toBlock = "latest" } = parameters;
   return withDecodedErrors(async () => {
-    const events = spotMarketAbi.filter((x) => x.type === "event" && (BOOK_EVENTS as readonly string[]).includes(x.name));
-    const logs = await getLogs(client, { address: market, events, fromBlock, toBlock } as Parameters<typeof getLogs>[1]);
-    return openOrdersFromLogs(logs as Log[], market, accountId(owner, sub));
+    // every book event has `uint256 indexed marketId` first: the node filters on that topic (viem's
+    // getLogs takes arguments for one event only, so the filter is written out)
+    const selectors = clearinghouseAbi.flatMap((x) =>
+      x.type === "event" && (BOOK_EVENTS as readonly string[]).includes(x.name) ? [toEventSelector(x)] : [],
+    );
+    const block = (b: BlockNumber | BlockTag) => (typeof b === "bigint" ? numberToHex(b) : b);
+    const raw = await client.request({
+      method: "eth_getLogs",
+      params: [
+        {
+          address: clearinghouse,
+          topics: [selectors, numberToHex(marketId, { size: 32 })],
+          fromBlock: block(fromBlock),
+          toBlock: block(toBlock),
+        },
+      ],
+    });
+    const logs = raw.map((l) => formatLog(l));
+    return openOrdersFromLogs(logs as Log[], { clearinghouse, marketId }, accountId(owner, sub));
   });
 }

@@ -1,12 +1,12 @@
 import type { Address, Client } from "viem";
-import { perpMarketAbi } from "../../abis/index.ts";
+import { clearinghouseAbi } from "../../abis/index.ts";
 import { withDecodedErrors } from "../../errors/decode.ts";
+import type { MarketParameters } from "../../internal/market.ts";
 import { readMany, type ReadOptions } from "../../internal/read.ts";
 import { accountId } from "../../math/order.ts";
 import { fundingOwed, FUNDING_SCALE, PPM } from "../../math/perp.ts";
 
-export interface GetFundingParameters extends ReadOptions {
-  market: Address;
+export interface GetFundingParameters extends ReadOptions, MarketParameters {
   /** Whose position to project the next hour's payment for; default the client's account if it has one. */
   owner?: Address;
   /** Sub-account; default 0. */
@@ -47,20 +47,21 @@ export interface GetFundingReturnType {
  * size × rate × index per lot, sign included (positive: the account pays).
  *
  * @example
- * const f = await getFunding(client, { market: ethPerp, owner: alice })
+ * const f = await getFunding(client, { clearinghouse, marketId: ethPerp, owner: alice })
  * console.log(f.ratePpmPerHour, f.nextHourAtoms)
  */
 export async function getFunding(client: Client, parameters: GetFundingParameters): Promise<GetFundingReturnType> {
   return withDecodedErrors(async () => {
     const owner = parameters.owner ?? client.account?.address;
-    const m = { address: parameters.market, abi: perpMarketAbi } as const;
+    const m = { address: parameters.clearinghouse, abi: clearinghouseAbi } as const;
+    const id = parameters.marketId;
     const [[cumulativeIndex, ratePpmPerHour, lastUpdate, premiumPpm], [indexLotWad], [longLossPerLot, shortLossPerLot], position] = (await readMany(
       client,
       [
-        { ...m, functionName: "funding" },
-        { ...m, functionName: "markPrice" },
-        { ...m, functionName: "lossPerLot" },
-        ...(owner ? [{ ...m, functionName: "positionOf", args: [accountId(owner, parameters.sub ?? 0n)] } as const] : []),
+        { ...m, functionName: "funding", args: [id] },
+        { ...m, functionName: "markPrice", args: [id] },
+        { ...m, functionName: "lossPerLot", args: [id] },
+        ...(owner ? [{ ...m, functionName: "perpPositionOf", args: [id, accountId(owner, parameters.sub ?? 0n)] } as const] : []),
       ] as const,
       parameters,
     )) as unknown as [
@@ -69,7 +70,7 @@ export async function getFunding(client: Client, parameters: GetFundingParameter
       readonly [bigint, bigint],
       (readonly [bigint, bigint, bigint, bigint, bigint, bigint]) | undefined,
     ];
-    // as `PerpMarket._updateFunding`: the index change per second, in quote atoms × 1e9 per lot
+    // as the core's funding update (`PerpLib`): the index change per second, in quote atoms × 1e9 per lot
     const perSec = (ratePpmPerHour * indexLotWad) / (PPM * 3600n * (10n ** 18n / FUNDING_SCALE));
     const perLotPerHour = perSec * 3600n;
     const sizeLots = position?.[0] ?? 0n;

@@ -1,11 +1,10 @@
-import type { Address, Client } from "viem";
-import { perpMarketAbi } from "../../abis/index.ts";
+import type { Client } from "viem";
+import { clearinghouseAbi } from "../../abis/index.ts";
 import { withDecodedErrors } from "../../errors/decode.ts";
+import type { MarketParameters } from "../../internal/market.ts";
 import { readMany, type ReadOptions } from "../../internal/read.ts";
 
-export interface GetMarkPriceParameters extends ReadOptions {
-  market: Address;
-}
+export interface GetMarkPriceParameters extends ReadOptions, MarketParameters {}
 
 export interface GetMarkPriceReturnType {
   /** Oracle index per lot, quote atoms × 1e18. */
@@ -23,16 +22,16 @@ export interface GetMarkPriceReturnType {
  * premium between them. Divide by `tickSize × 1e18` for ticks.
  *
  * @example
- * const { markLotWad } = await getMarkPrice(client, { market: ethPerp })
+ * const { markLotWad } = await getMarkPrice(client, { clearinghouse, marketId: ethPerp })
  */
 export async function getMarkPrice(client: Client, parameters: GetMarkPriceParameters): Promise<GetMarkPriceReturnType> {
   return withDecodedErrors(async () => {
-    const m = { address: parameters.market, abi: perpMarketAbi } as const;
+    const m = { address: parameters.clearinghouse, abi: clearinghouseAbi } as const;
     const [[indexLotWad, markLotWad], [premium]] = await readMany(
       client,
       [
-        { ...m, functionName: "markPrice" },
-        { ...m, functionName: "premiumState" },
+        { ...m, functionName: "markPrice", args: [parameters.marketId] },
+        { ...m, functionName: "premiumState", args: [parameters.marketId] },
       ] as const,
       parameters,
     );

@@ -1,18 +1,18 @@
 import { erc20Abi, type Address, type Client } from "viem";
-import { perpMarketAbi } from "../../abis/index.ts";
+import { clearinghouseAbi } from "../../abis/index.ts";
 import { withDecodedErrors } from "../../errors/decode.ts";
+import type { MarketParameters } from "../../internal/market.ts";
 import { readMany, type ReadOptions } from "../../internal/read.ts";
 import type { MarketGrid } from "../../math/units.ts";
 
-export interface GetPerpMarketParameters extends ReadOptions {
-  market: Address;
-}
+export interface GetPerpMarketParameters extends ReadOptions, MarketParameters {}
 
 /** A perp market's parameters, grid and token decimals (its `grid` part feeds the order actions' decimals). */
 export interface GetPerpMarketReturnType extends MarketGrid {
-  address: Address;
-  /** Index in the Clearinghouse (also bits 111..96 of every order id). */
-  index: bigint;
+  /** The core that holds the market. */
+  clearinghouse: Address;
+  /** The market's id in the core (also bits 111..96 of every order id). */
+  marketId: bigint;
   /** The underlying (`base` of the grid) and the settlement asset. */
   underlying: Address;
   quote: Address;
@@ -30,30 +30,24 @@ export interface GetPerpMarketReturnType extends MarketGrid {
   impactNotionalUsd: bigint;
   basisBps: bigint;
   floorBps: bigint;
-  /** The PerpLiquidator the market trusts. */
-  liquidator: Address;
 }
 
 export type PerpMarketInfo = GetPerpMarketReturnType;
 
 /**
- * Reads a perp market's parameters (`perpParams`), index, liquidator and token decimals: two
- * batched reads. Pass the result as `grid` to `placeOrder`/`batchOrders` to use decimal prices.
+ * Reads a perp market's parameters (`perpParams(marketId)` of the core) and its tokens' decimals:
+ * two reads. A spot market's id reverts `WrongMarketKindError`. Pass the result as `grid` to `placeOrder`/`batchOrders` to use decimal prices.
  *
  * @example
- * const perp = await getPerpMarket(client, { market: ethPerp })
- * await placeOrder(client, { market: ethPerp, grid: perp, side: Side.Bid, price: "3000", size: "1.5" })
+ * const perp = await getPerpMarket(client, { clearinghouse, marketId: ethPerp })
+ * await placeOrder(client, { clearinghouse, marketId: ethPerp, grid: perp, side: Side.Bid, price: "3000", size: "1.5" })
  */
 export async function getPerpMarket(client: Client, parameters: GetPerpMarketParameters): Promise<GetPerpMarketReturnType> {
-  const { market, ...options } = parameters;
+  const { clearinghouse, marketId, ...options } = parameters;
   return withDecodedErrors(async () => {
-    const [p, index, liquidator] = await readMany(
+    const [p] = await readMany(
       client,
-      [
-        { address: market, abi: perpMarketAbi, functionName: "perpParams" },
-        { address: market, abi: perpMarketAbi, functionName: "INDEX" },
-        { address: market, abi: perpMarketAbi, functionName: "LIQUIDATOR" },
-      ] as const,
+      [{ address: clearinghouse, abi: clearinghouseAbi, functionName: "perpParams", args: [marketId] }] as const,
       options,
     );
     const [baseDecimals, quoteDecimals] = await readMany(
@@ -65,8 +59,8 @@ export async function getPerpMarket(client: Client, parameters: GetPerpMarketPar
       options,
     );
     return {
-      address: market,
-      index,
+      clearinghouse,
+      marketId,
       underlying: p.underlying,
       quote: p.quote,
       lotSize: p.lotSize,
@@ -87,7 +81,6 @@ export async function getPerpMarket(client: Client, parameters: GetPerpMarketPar
       impactNotionalUsd: p.impactNotionalUsd,
       basisBps: BigInt(p.basisBps),
       floorBps: BigInt(p.floorBps),
-      liquidator,
     };
   });
 }

@@ -1,21 +1,22 @@
 import type { Address, Client } from "viem";
-import { perpMarketAbi } from "../../abis/index.ts";
+import { clearinghouseAbi } from "../../abis/index.ts";
 import { withDecodedErrors } from "../../errors/decode.ts";
 import { resolveAccount } from "../../internal/account.ts";
+import type { MarketParameters } from "../../internal/market.ts";
 import { readMany, type ReadOptions } from "../../internal/read.ts";
 import { accountId } from "../../math/order.ts";
 
-export interface GetPositionParameters extends ReadOptions {
-  market: Address;
+export interface GetPositionParameters extends ReadOptions, MarketParameters {
   /** Account owner; default the client's account. */
   owner?: Address;
   /** Sub-account; default 0. */
   sub?: bigint;
 }
 
-/** One account's position on one perp market (`IPerpMarket.positionOf`). */
+/** One account's position on one perp market (`perpPositionOf(marketId, account)`). */
 export interface PerpPosition {
-  market: Address;
+  /** The perp market's id in the core. */
+  marketId: bigint;
   /** Signed lots: positive long, negative short. */
   sizeLots: bigint;
   /** Entry value in quote atoms, with the size's sign. */
@@ -24,7 +25,7 @@ export interface PerpPosition {
   cashAtoms: bigint;
   /**
    * Funding owed now, quote atoms: positive = the account pays. Includes the bankruptcy losses
-   * charged to its side since it last settled (`PerpMarket.lossPerLot`), settled with the funding.
+   * charged to its side since it last settled (`lossPerLot`), settled with the funding.
    */
   fundingOwedAtoms: bigint;
   /** Open bid and ask lots resting on the book. */
@@ -39,17 +40,24 @@ export type GetPositionReturnType = PerpPosition;
  * and open order lots.
  *
  * @example
- * const { sizeLots, fundingOwedAtoms } = await getPosition(client, { market: ethPerp, owner: alice })
+ * const { sizeLots, fundingOwedAtoms } = await getPosition(client, { clearinghouse, marketId: ethPerp, owner: alice })
  */
 export async function getPosition(client: Client, parameters: GetPositionParameters): Promise<GetPositionReturnType> {
   return withDecodedErrors(async () => {
     const owner = parameters.owner ?? resolveAccount(client, undefined, "getPosition").address;
     const [r] = await readMany(
       client,
-      [{ address: parameters.market, abi: perpMarketAbi, functionName: "positionOf", args: [accountId(owner, parameters.sub ?? 0n)] }] as const,
+      [
+        {
+          address: parameters.clearinghouse,
+          abi: clearinghouseAbi,
+          functionName: "perpPositionOf",
+          args: [parameters.marketId, accountId(owner, parameters.sub ?? 0n)],
+        },
+      ] as const,
       parameters,
     );
     const [sizeLots, entryAtoms, cashAtoms, fundingOwedAtoms, bidLots, askLots] = r;
-    return { market: parameters.market, sizeLots, entryAtoms, cashAtoms, fundingOwedAtoms, bidLots, askLots };
+    return { marketId: parameters.marketId, sizeLots, entryAtoms, cashAtoms, fundingOwedAtoms, bidLots, askLots };
   });
 }

@@ -1,5 +1,5 @@
-import { getAddress, type Address, type Client } from "viem";
-import { clearinghouseAbi, perpMarketAbi } from "../../abis/index.ts";
+import type { Address, Client } from "viem";
+import { clearinghouseAbi } from "../../abis/index.ts";
 import { withDecodedErrors } from "../../errors/decode.ts";
 import { resolveAccount } from "../../internal/account.ts";
 import { readMany, type ReadOptions } from "../../internal/read.ts";
@@ -20,40 +20,28 @@ export interface GetPositionsParameters extends ReadOptions {
 export type GetPositionsReturnType = PerpPosition[];
 
 /**
- * Reads the account's positions on every perp market of the Clearinghouse (its `perpMarketMask`),
- * in index order, in two batched calls; markets with no position and no open order are left out
- * unless `includeEmpty`.
+ * Reads the account's positions on every perp market of the core (its `perpMarketMask`: bit
+ * id − 1 set for a perp market), in market id order, in two batched calls; markets with no
+ * position and no open order are left out unless `includeEmpty`.
  *
  * @example
- * for (const p of await getPositions(client, { clearinghouse, owner: alice })) console.log(p.market, p.sizeLots)
+ * for (const p of await getPositions(client, { clearinghouse, owner: alice })) console.log(p.marketId, p.sizeLots)
  */
 export async function getPositions(client: Client, parameters: GetPositionsParameters): Promise<GetPositionsReturnType> {
   return withDecodedErrors(async () => {
     const owner = parameters.owner ?? resolveAccount(client, undefined, "getPositions").address;
     const ch = { address: parameters.clearinghouse, abi: clearinghouseAbi } as const;
-    const [mask, count] = await readMany(
-      client,
-      [
-        { ...ch, functionName: "perpMarketMask" },
-        { ...ch, functionName: "marketCount" },
-      ] as const,
-      parameters,
-    );
-    const indexes = maskIndexes(mask).filter((i) => i <= count);
-    const markets = (await readMany(
-      client,
-      indexes.map((i) => ({ ...ch, functionName: "marketAt", args: [i] }) as const),
-      parameters,
-    )) as readonly Address[];
+    const [mask] = await readMany(client, [{ ...ch, functionName: "perpMarketMask" }] as const, parameters);
+    const marketIds = maskIndexes(mask);
     const account = accountId(owner, parameters.sub ?? 0n);
     const raw = (await readMany(
       client,
-      markets.map((m) => ({ address: m, abi: perpMarketAbi, functionName: "positionOf", args: [account] }) as const),
+      marketIds.map((id) => ({ ...ch, functionName: "perpPositionOf", args: [id, account] }) as const),
       parameters,
     )) as readonly (readonly [bigint, bigint, bigint, bigint, bigint, bigint])[];
     return raw
       .map(([sizeLots, entryAtoms, cashAtoms, fundingOwedAtoms, bidLots, askLots], i): PerpPosition => ({
-        market: getAddress(markets[i]),
+        marketId: marketIds[i],
         sizeLots,
         entryAtoms,
         cashAtoms,

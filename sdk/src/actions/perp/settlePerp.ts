@@ -1,11 +1,12 @@
-import { isAddressEqual, parseEventLogs, type Address, type Client, type Hash, type TransactionReceipt } from "viem";
-import { perpMarketAbi } from "../../abis/index.ts";
+import type { Address, Client, Hash, TransactionReceipt } from "viem";
+import { clearinghouseAbi } from "../../abis/index.ts";
 import { withDecodedErrors } from "../../errors/decode.ts";
 import { resolveAccount } from "../../internal/account.ts";
+import { marketLogs } from "../../internal/events.ts";
+import type { MarketParameters } from "../../internal/market.ts";
 import { sendWrite, sendWriteSync, type SyncOptions, type WriteOptions, type WriteRequest } from "../../internal/write.ts";
 
-export interface SettlePerpParameters extends WriteOptions {
-  market: Address;
+export interface SettlePerpParameters extends WriteOptions, MarketParameters {
   /** Account owner; default the sender (anyone may settle anyone). */
   owner?: Address;
   /** Sub-account; default 0. */
@@ -22,31 +23,36 @@ export interface SettlePerpSyncReturnType {
 
 function request(client: Client, p: SettlePerpParameters): WriteRequest {
   const owner = p.owner ?? resolveAccount(client, p.account, "settlePerp").address;
-  return { address: p.market, abi: perpMarketAbi, functionName: "settle", args: [owner, Number(p.sub ?? 0n)] };
+  return {
+    address: p.clearinghouse,
+    abi: clearinghouseAbi,
+    functionName: "settlePerp",
+    args: [p.marketId, owner, Number(p.sub ?? 0n)],
+  };
 }
 
 /**
- * Settles an account's funding and moves its unsettled perp cash (maker fills, realised PnL) into
- * its Clearinghouse quote balance (`PerpMarket.settle`). Anyone may call it for anyone.
+ * Settles an account's funding on perp market `marketId` and moves its unsettled cash (maker
+ * fills, realised PnL) into its Clearinghouse quote balance (`settlePerp(marketId, owner, sub)`).
+ * Anyone may call it for anyone.
  *
  * @example
- * await settlePerp(client, { market: ethPerp, owner: alice })
+ * await settlePerp(client, { clearinghouse, marketId: ethPerp, owner: alice })
  */
 export async function settlePerp(client: Client, parameters: SettlePerpParameters): Promise<SettlePerpReturnType> {
   return withDecodedErrors(() => sendWrite(client, request(client, parameters), parameters, "settlePerp"));
 }
 
 /**
- * Settles and waits for the receipt; returns the quote atoms moved (`CashSettled`).
+ * Settles and waits for the receipt; returns the quote atoms moved (`CashSettled` of this market).
  *
  * @example
- * const { settledAtoms } = await settlePerpSync(client, { market: ethPerp })
+ * const { settledAtoms } = await settlePerpSync(client, { clearinghouse, marketId: ethPerp })
  */
 export async function settlePerpSync(client: Client, parameters: SettlePerpParameters & SyncOptions): Promise<SettlePerpSyncReturnType> {
   return withDecodedErrors(async () => {
     const receipt = await sendWriteSync(client, request(client, parameters), parameters, "settlePerp");
-    const own = receipt.logs.filter((l) => isAddressEqual(l.address, parameters.market));
-    const events = parseEventLogs({ abi: perpMarketAbi, logs: own, eventName: "CashSettled" });
+    const events = marketLogs(receipt.logs, parameters.clearinghouse, parameters.marketId, ["CashSettled"]);
     return { receipt, settledAtoms: events.reduce((sum, e) => sum + e.args.quoteAtoms, 0n) };
   });
 }

@@ -1,12 +1,12 @@
 import type { Address, Client, Hash, TransactionReceipt } from "viem";
 import { readOpenOrderIds } from "../../internal/openOrderIds.ts";
-import { spotMarketAbi } from "../../abis/index.ts";
+import { clearinghouseAbi } from "../../abis/index.ts";
 import { withDecodedErrors } from "../../errors/decode.ts";
 import { decodeMarketEvents, type MarketEvents } from "../../internal/events.ts";
+import type { MarketParameters } from "../../internal/market.ts";
 import { sendWrite, sendWriteSync, type SyncOptions, type WriteOptions, type WriteRequest } from "../../internal/write.ts";
 
-export interface CancelForLiquidationParameters extends WriteOptions {
-  market: Address;
+export interface CancelForLiquidationParameters extends WriteOptions, MarketParameters {
   /** The liquidatable account. */
   owner: Address;
   /** Sub-account; default 0. */
@@ -28,9 +28,14 @@ export interface CancelForLiquidationSyncReturnType {
 
 async function request(client: Client, p: CancelForLiquidationParameters): Promise<{ req: WriteRequest; orderIds: bigint[] }> {
   const sub = p.sub ?? 0n;
-  const orderIds = p.orderIds ? [...p.orderIds] : (await readOpenOrderIds(client, p.market, p.owner, sub)).ids;
+  const orderIds = p.orderIds ? [...p.orderIds] : (await readOpenOrderIds(client, p.clearinghouse, p.marketId, p.owner, sub)).ids;
   return {
-    req: { address: p.market, abi: spotMarketAbi, functionName: "cancelForLiquidation", args: [p.owner, Number(sub), orderIds] },
+    req: {
+      address: p.clearinghouse,
+      abi: clearinghouseAbi,
+      functionName: "cancelForLiquidation",
+      args: [p.marketId, p.owner, Number(sub), orderIds],
+    },
     orderIds,
   };
 }
@@ -41,7 +46,7 @@ async function request(client: Client, p: CancelForLiquidationParameters): Promi
  * reverts `AccountNotLiquidatableError`.
  *
  * @example
- * await cancelForLiquidation(client, { market: wethUsdc, owner: bob })
+ * await cancelForLiquidation(client, { clearinghouse, marketId: wethUsdc, owner: bob })
  */
 export async function cancelForLiquidation(
   client: Client,
@@ -57,7 +62,7 @@ export async function cancelForLiquidation(
  * Cancels the account's orders for liquidation and waits for the receipt; returns the decoded cancels.
  *
  * @example
- * const { events } = await cancelForLiquidationSync(client, { market: wethUsdc, owner: bob })
+ * const { events } = await cancelForLiquidationSync(client, { clearinghouse, marketId: wethUsdc, owner: bob })
  * events.cancelled.length
  */
 export async function cancelForLiquidationSync(
@@ -67,6 +72,6 @@ export async function cancelForLiquidationSync(
   return withDecodedErrors(async () => {
     const { req, orderIds } = await request(client, parameters);
     const receipt = await sendWriteSync(client, req, parameters, "cancelForLiquidation");
-    return { receipt, orderIds, events: decodeMarketEvents(receipt.logs, parameters.market) };
+    return { receipt, orderIds, events: decodeMarketEvents(receipt.logs, parameters.clearinghouse, parameters.marketId) };
   });
 }

@@ -1,7 +1,7 @@
-import type { Address, Client } from "viem";
+import { zeroAddress, type Address, type Client } from "viem";
 import { withDecodedErrors } from "../../errors/decode.ts";
 import { snapshotFor, verifyAtlas, type AtlasCheck, type AtlasViewParameters } from "../../internal/atlas.ts";
-import { adjusted, gather, liquidationPrice, marginRequirements, riskOf, values, type AtlasSnapshot } from "../../math/atlas.ts";
+import { adjusted, gather, liquidationPrice, marginRequirements, riskOf, values, type AtlasSnapshot, type Book, type Entry } from "../../math/atlas.ts";
 
 export type GetAccountRiskParameters = AtlasViewParameters;
 
@@ -57,8 +57,10 @@ export interface GetAccountRiskReturnType {
  * An account's margin from one snapshot, computed with the SDK's copy of the Atlas math:
  * equity, maintenance and initial value, free collateral, the portfolio and plain cross-margin
  * requirements (`AtlasLens.marginRequirements`), and per asset its balances, spot exposure x, perp
- * exposure y, value and liquidation price. `verify: true` also asks the contract (riskOf, assetRisks, marginRequirements and each
- * liquidationPrice at the snapshot's block) and throws AtlasMismatchError on any difference.
+ * exposure y, value and liquidation price. `verify: true` also asks the core at the snapshot's block
+ * (`riskOf`, and `riskEntries`: every entry and book ATLAS valued, field by field) and, with `lens`,
+ * the AtlasLens (assetRisks, marginRequirements and each liquidationPrice), and throws
+ * AtlasMismatchError on any difference.
  *
  * @example
  * const risk = await getAccountRisk(client, { clearinghouse, owner: alice })
@@ -105,6 +107,19 @@ export async function getAccountRisk(client: Client, parameters: GetAccountRiskP
           sdk: [risk.equityWad, risk.maintenanceWad, risk.initialWad],
         },
         {
+          field: "riskEntries",
+          functionName: "riskEntries",
+          args: [s.account, zeroAddress],
+          pick: (r) => {
+            const [entries, books] = r as readonly [readonly ContractEntry[], readonly ContractBook[]];
+            return [...entries.flatMap(entryWords), ...books.flatMap(bookWords)];
+          },
+          sdk: [...e.flatMap((x) => entryWords({ ...x, unit: 10n ** x.decimals })), ...b.flatMap(bookWords)],
+        },
+      ];
+      // the lens's what-if views, when the client knows the lens (the core does not name it)
+      if (parameters.lens) checks.push(
+        {
           field: "assetRisks",
           contract: "lens",
           functionName: "assetRisks",
@@ -133,7 +148,7 @@ export async function getAccountRisk(client: Client, parameters: GetAccountRiskP
             sdk: [a.liquidationPriceWad],
           }),
         ),
-      ];
+      );
       await verifyAtlas(client, s, checks, parameters);
     }
     return {
@@ -146,4 +161,40 @@ export async function getAccountRisk(client: Client, parameters: GetAccountRiskP
       snapshot: s,
     };
   });
+}
+
+/** `AtlasMath.Entry` as the core's `riskEntries` returns it (the valuation scratch fields aside). */
+type ContractEntry = Omit<Entry, "decimals" | "token"> & { token: string; unit: bigint };
+type ContractBook = { baseIndex: bigint | number; quoteIndex: bigint | number; lockedBaseAtoms: bigint; lockedQuoteAtoms: bigint };
+
+/** The fields of an entry ATLAS reads, as words, in `AtlasMath.Entry`'s order. */
+function entryWords(x: ContractEntry): bigint[] {
+  return [
+    BigInt(x.token),
+    x.unit,
+    x.shockBps,
+    x.slippageBps,
+    x.haircutBps,
+    x.idleAtoms,
+    x.lentAtoms,
+    x.debtAtoms,
+    x.pocketAtoms,
+    x.borrowRateWad,
+    x.debtInterestSeconds,
+    x.priceWad,
+    x.stableWad,
+    x.hasPerp ? 1n : 0n,
+    x.perpAtoms,
+    x.perpBidAtoms,
+    x.perpAskAtoms,
+    x.perpCashAtoms,
+    x.perpLiquidityBps,
+    x.perpImpactUsd,
+    x.basisBps,
+    x.floorBps,
+  ];
+}
+
+function bookWords(k: ContractBook | Book): bigint[] {
+  return [BigInt(k.baseIndex), BigInt(k.quoteIndex), k.lockedBaseAtoms, k.lockedQuoteAtoms];
 }

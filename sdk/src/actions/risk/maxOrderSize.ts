@@ -1,12 +1,12 @@
-import type { Address, Client } from "viem";
+import type { Client } from "viem";
 import { withDecodedErrors } from "../../errors/decode.ts";
 import { snapshotFor, type AtlasViewParameters } from "../../internal/atlas.ts";
 import type { Side } from "../../math/order.ts";
 import { maxOrderSize as perpMaxOrderSize } from "../../math/perp.ts";
 
 export interface MaxOrderSizeParameters extends AtlasViewParameters {
-  /** A perp market. */
-  market: Address;
+  /** A perp market's id in the core. */
+  marketId: bigint;
   side: Side;
   /** Fill price in ticks. */
   tick: bigint;
@@ -24,11 +24,11 @@ export type MaxOrderSizeReturnType = bigint;
  * funding index hold until the trade).
  *
  * @example
- * const lots = await maxOrderSize(client, { clearinghouse, market: ethPerp, side: Side.Bid, tick: 300_000n })
+ * const lots = await maxOrderSize(client, { clearinghouse, marketId: ethPerp, side: Side.Bid, tick: 300_000n })
  */
 export async function maxOrderSize(client: Client, parameters: MaxOrderSizeParameters): Promise<MaxOrderSizeReturnType> {
   return withDecodedErrors(async () => {
-    const s = await snapshotFor(client, parameters, [], "maxOrderSize", [parameters.market]);
-    return perpMaxOrderSize(s, { market: parameters.market, side: parameters.side, tick: parameters.tick, maxLots: parameters.maxLots });
+    const s = await snapshotFor(client, parameters, [], "maxOrderSize", [parameters.marketId]);
+    return perpMaxOrderSize(s, { marketId: parameters.marketId, side: parameters.side, tick: parameters.tick, maxLots: parameters.maxLots });
   });
 }

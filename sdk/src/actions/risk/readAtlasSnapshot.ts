@@ -1,6 +1,6 @@
-import { getAddress, isAddressEqual, zeroAddress, type Address, type Client, type ContractFunctionParameters } from "viem";
-import { getBlock, getBlockNumber, readContract } from "viem/actions";
-import { atlasAbi, clearinghouseAbi, oracleRouterAbi, perpMarketAbi, spotMarketAbi } from "../../abis/index.ts";
+import { getAddress, zeroAddress, type Address, type Client, type ContractFunctionParameters } from "viem";
+import { getBlock, getBlockNumber } from "viem/actions";
+import { clearinghouseAbi, oracleRouterAbi } from "../../abis/index.ts";
 import { withDecodedErrors } from "../../errors/decode.ts";
 import { readMany, type ReadOptions } from "../../internal/read.ts";
 import type { AtlasAsset, AtlasPerp, AtlasPocket, AtlasPosition, AtlasSnapshot, PoolState } from "../../math/atlas.ts";
@@ -9,9 +9,8 @@ import { accountId } from "../../math/order.ts";
 import { PREMIUM_SCALE } from "../../math/perp.ts";
 
 export interface ReadAtlasSnapshotParameters extends ReadOptions {
+  /** The core: balances, pools, every market and ATLAS's parameters. */
   clearinghouse: Address;
-  /** The Atlas contract; read from `clearinghouse.atlas()` when omitted (one more round trip). */
-  atlas?: Address;
   owner: Address;
   /** Sub-account; default 0. */
   sub?: bigint;
@@ -20,8 +19,8 @@ export interface ReadAtlasSnapshotParameters extends ReadOptions {
    * previews: included even if the account does not hold them, with their pool's state.
    */
   tokens?: readonly Address[];
-  /** Perp markets for what-ifs (`maxOrderSize`, `previewOrder`): read even where the account has no position. */
-  perpMarkets?: readonly Address[];
+  /** Perp market ids for what-ifs (`maxOrderSize`, `previewOrder`): read even where the account has no position. */
+  perpMarketIds?: readonly bigint[];
   /** Read every pool's state, not only those of `tokens`. Default false. */
   pools?: boolean;
 }
@@ -47,10 +46,11 @@ type PerpRiskResult = {
 const ZERO_ACCOUNT = `0x${"00".repeat(32)}` as const;
 
 /**
- * Reads everything Atlas reads about one account, at one block, in a few batched calls: the
- * Clearinghouse's positions and asset configs, each pool's debt, lent value, rate and state,
- * each spot market's tokens and the account's pocket, and each price (`OracleRouter.tryPrice`).
- * The `atlasMath` functions then give the contract's figures at that block to the wei.
+ * Reads everything ATLAS reads about one account, at one block, in a few batched calls of the
+ * core: its positions and asset configs, each pool's debt, lent value, rate and state, each spot
+ * market's tokens (`marketInfo`) and the account's pocket there, each perp market's position and
+ * risk figures (by market id), and each price (`OracleRouter.tryPrice`). The `atlasMath`
+ * functions then give the contract's figures at that block to the wei.
  *
  * Every read is pinned to one block (`blockNumber`, default the latest), so the snapshot is
  * consistent even while blocks are produced between its round trips.
@@ -69,11 +69,7 @@ export async function readAtlasSnapshot(
     const blockNumber = parameters.blockNumber ?? (await getBlockNumber(client, { cacheTime: 0 }));
     const opts = { multicallAddress, blockNumber };
     const account = accountId(owner, sub);
-    const atlas =
-      parameters.atlas ??
-      (await readContract(client, { address: clearinghouse, abi: clearinghouseAbi, functionName: "atlas", blockNumber }));
     const ch = { address: clearinghouse, abi: clearinghouseAbi } as const;
-    const at = { address: atlas, abi: atlasAbi } as const;
     const [block, first] = await Promise.all([
       getBlock(client, { blockNumber }),
       readMany(
@@ -82,44 +78,34 @@ export async function readAtlasSnapshot(
           { ...ch, functionName: "positionsOf", args: [account, zeroAddress] },
           { ...ch, functionName: "accountState", args: [account] },
           { ...ch, functionName: "liquidationParams" },
-          { ...at, functionName: "initialScaleBps" },
-          { ...at, functionName: "debtInterestSeconds" },
-          { ...at, functionName: "ORACLE" },
+          { ...ch, functionName: "riskParams" },
           { ...ch, functionName: "perpMarketMask" },
           ...tokens.map((t) => ({ ...ch, functionName: "positionOf", args: [ZERO_ACCOUNT, t] }) as const),
         ] as const,
         opts,
       ),
     ]);
-    const [[rawPositions, markets], state, [rampSeconds, capShareBps, bufferBps], initialScaleBps, debtInterestSeconds, oracle, perpMask] =
+    const [[rawPositions, marketIds], state, [rampSeconds, capShareBps, bufferBps], [oracle, initialScaleBps, debtInterestSeconds], perpMask] =
       first as unknown as [
-        [readonly RawPosition[], readonly Address[]],
+        [readonly RawPosition[], readonly bigint[]],
         bigint,
         readonly [number, number, number],
-        bigint,
-        bigint,
-        Address,
+        readonly [Address, number, number],
         bigint,
       ];
-    // markets come in index order: the account's market mask tells which index each one has
-    const isPerp: boolean[] = [];
-    const marketIndexes: bigint[] = [];
-    const perpIndexes = new Set(maskIndexes(perpMask));
-    for (const index of maskIndexes(decodeAccountState(state).marketMask)) {
-      isPerp.push(perpIndexes.has(index));
-      marketIndexes.push(index);
-    }
-    const spots = markets.filter((_, i) => !isPerp[i]);
-    const perpMarkets = [
-      ...markets.filter((_, i) => isPerp[i]),
-      ...(parameters.perpMarkets ?? []).filter((m) => !markets.some((x) => isAddressEqual(x, m))),
+    // market ids come ascending; the perp mask (bit id − 1) tells each one's kind
+    const perpIds = new Set(maskIndexes(perpMask));
+    const spotIds = marketIds.filter((id) => !perpIds.has(id));
+    const perpMarketIds = [
+      ...marketIds.filter((id) => perpIds.has(id)),
+      ...(parameters.perpMarketIds ?? []).filter((id) => !marketIds.includes(id)),
     ];
     const asked = new Set(tokens.map((t) => getAddress(t)));
     const withState = (c: Config) => pools || asked.has(getAddress(c.token));
     const configs = new Map<Address, Config>();
-    for (const p of [...rawPositions, ...(first.slice(7) as unknown as RawPosition[])]) configs.set(getAddress(p.token), p);
+    for (const p of [...rawPositions, ...(first.slice(5) as unknown as RawPosition[])]) configs.set(getAddress(p.token), p);
 
-    // round 2: each known token's pool and price, the held balances' atoms, each market's pocket
+    // round 2: each known token's pool and price, the held balances' atoms, each market's pocket or position
     const known = [...configs.values()];
     const held = rawPositions.filter((p) => p.vault !== zeroAddress && (p.amount < 0n || (p.lent && p.amount > 0n)));
     const second = (await readMany(
@@ -131,18 +117,16 @@ export async function readAtlasSnapshot(
           args: [p.token, p.amount < 0n ? -p.amount : p.amount],
         })),
         ...assetCalls(ch.address, known, oracle, withState),
-        ...spots.flatMap((m) => [
-          { address: m, abi: spotMarketAbi, functionName: "BASE" },
-          { address: m, abi: spotMarketAbi, functionName: "QUOTE" },
-          { address: m, abi: spotMarketAbi, functionName: "pocketOf", args: [owner, Number(sub)] },
+        ...spotIds.flatMap((id) => [
+          { ...ch, functionName: "marketInfo", args: [id] },
+          { ...ch, functionName: "pocketOf", args: [id, owner, Number(sub)] },
         ]),
-        ...perpMarkets.flatMap((m) => [
-          { address: m, abi: perpMarketAbi, functionName: "riskOf", args: [account] },
-          { address: m, abi: perpMarketAbi, functionName: "perpParams" },
-          { address: m, abi: perpMarketAbi, functionName: "premiumState" },
-          { address: m, abi: perpMarketAbi, functionName: "markPrice" },
-          { address: m, abi: perpMarketAbi, functionName: "positionOf", args: [account] },
-          { address: m, abi: perpMarketAbi, functionName: "INDEX" },
+        ...perpMarketIds.flatMap((id) => [
+          { ...ch, functionName: "perpRiskOf", args: [id, account] },
+          { ...ch, functionName: "perpParams", args: [id] },
+          { ...ch, functionName: "premiumState", args: [id] },
+          { ...ch, functionName: "markPrice", args: [id] },
+          { ...ch, functionName: "perpPositionOf", args: [id, account] },
         ]),
       ] as ContractFunctionParameters[],
       opts,
@@ -151,11 +135,11 @@ export async function readAtlasSnapshot(
     const assets: Record<Address, AtlasAsset> = {};
     let at2 = held.length;
     for (const c of known) at2 = toAsset(c, second, at2, assets, withState);
-    const pockets: AtlasPocket[] = spots.map((market, i) => {
-      const [base, quote] = second.slice(at2 + 3 * i, at2 + 3 * i + 2) as Address[];
-      const [lb, lq, ub, uq, n] = second[at2 + 3 * i + 2] as readonly bigint[];
+    const pockets: AtlasPocket[] = spotIds.map((marketId, i) => {
+      const { base, quote } = second[at2 + 2 * i] as { base: Address; quote: Address };
+      const [lb, lq, ub, uq, n] = second[at2 + 2 * i + 1] as readonly bigint[];
       return {
-        market: getAddress(market),
+        marketId,
         base: getAddress(base),
         quote: getAddress(quote),
         lockedBaseAtoms: lb,
@@ -165,19 +149,17 @@ export async function readAtlasSnapshot(
         openOrders: n,
       };
     });
-    at2 += 3 * spots.length;
-    const perps: AtlasPerp[] = perpMarkets.map((market, i) => {
-      const [r, params, f, prices, pos, index] = second.slice(at2 + 6 * i, at2 + 6 * i + 6) as [
+    at2 += 2 * spotIds.length;
+    const perps: AtlasPerp[] = perpMarketIds.map((marketId, i) => {
+      const [r, params, f, prices, pos] = second.slice(at2 + 5 * i, at2 + 5 * i + 5) as [
         PerpRiskResult,
         { lotSize: bigint; tickSize: bigint; takerFeeBps: number },
         readonly [bigint, ...bigint[]],
         readonly [bigint, bigint],
         readonly [bigint, bigint, bigint, bigint, bigint, bigint],
-        bigint,
       ];
       return {
-        market: getAddress(market),
-        index,
+        marketId,
         sizeLots: pos[0],
         entryAtoms: pos[1],
         pocketCashAtoms: pos[2],
@@ -228,15 +210,14 @@ export async function readAtlasSnapshot(
     });
     return {
       clearinghouse: getAddress(clearinghouse),
-      atlas: getAddress(atlas),
+      oracle: getAddress(oracle),
       account,
       blockNumber,
       timestamp: block.timestamp,
-      initialScaleBps,
-      debtInterestSeconds,
+      initialScaleBps: BigInt(initialScaleBps),
+      debtInterestSeconds: BigInt(debtInterestSeconds),
       positions,
-      markets: markets.map((m) => getAddress(m)),
-      marketIndexes,
+      marketIds: [...marketIds],
       pockets,
       perps,
       assets,

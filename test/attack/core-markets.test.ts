@@ -18,7 +18,9 @@ async function picture(v: Venue, who: { address: string }[]) {
   const out: unknown[] = [];
   for (const w of who) {
     out.push(await openOrdersOf(v, w, v.market), await openOrdersOf(v, w, v.ethPerp), await openOrdersOf(v, w, v.btcPerp));
-    out.push(await spotPocketOf(v, w), await perpPositionOf(v, w, v.ethPerp), await perpPositionOf(v, w, v.btcPerp));
+    // each perp position without its funding owed, which accrues with the clock
+    const position = async (m: Venue["ethPerp"]) => (await perpPositionOf(v, w, m)).filter((_, i) => i !== 3);
+    out.push(await spotPocketOf(v, w), await position(v.ethPerp), await position(v.btcPerp));
     for (const sym of ["WETH", "USDC", "WBTC"] as const) out.push(await balanceOf(v, w, sym));
   }
   return out;

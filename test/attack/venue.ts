@@ -10,9 +10,9 @@
 // Prices: WETH $3,000, USDC $1, WBTC $60,000, LINK $20. A market is a handle (scripts/lib/market.ts):
 // the core bound to its market id.
 import type { ContractTransactionReceipt as BookReceipt, Interface, Signer } from "ethers";
-import { createPerpMarket, type PerpMarketConfig } from "../../scripts/lib/deploy-perp.ts";
-import { marketHandle, type PerpMarket, type SpotMarket } from "../../scripts/lib/market.ts";
-import { acctOf, deployMarginFixture, deposit as depositFx, mined, refreshPrices, sameTime as sameTimeFx, setPrice as setPriceFx, warp as warpFx, WAD, E6, E8, E18, USDC_TICK, WETH_LOT } from "../unit/margin._helpers.ts";
+import { marketHandle, type SpotMarket } from "../../scripts/lib/market.ts";
+import { extraPerp, usePerpFixture, place as placePerp, type PFx } from "../unit/perp._helpers.ts";
+import { acctOf, deposit as depositFx, mined, refreshPrices, sameTime as sameTimeFx, setPrice as setPriceFx, warp as warpFx, WAD, E6, E8, E18 } from "../unit/margin._helpers.ts";
 import { encodeOrder, cancelClientIdOp as bookCancelClientIdOp, placeOp as bookPlaceOp, type OrderParams } from "../../sdk/src/math/order.ts";
 import { createSpotMarket, GUARDIAN_ROLE } from "../../scripts/lib/deploy.ts";
 import { adminFeed, DEFAULT_RATE_MODEL } from "../../scripts/lib/deploy-margin.ts";
@@ -21,39 +21,10 @@ import { allOpenOrders } from "../helpers/openOrders.ts";
 
 export { WAD, E6, E8, E18, acctOf, mined };
 
-/** ETH-PERP's parameters (lot 0.001 WETH, tick 10 USDC atoms: tick 300_000 = $3,000). */
-const ETH_PERP = { lotSize: WETH_LOT, tickSize: USDC_TICK, takerFeeBps: 5n, makerFeeBps: 0n, maxMakerFeeBps: 10n };
-
-/** The margin fixture plus ETH-PERP and BTC-PERP (lot 0.0001 WBTC, tick 10 atoms: tick 600_000 = $60,000). */
-async function deployVenue() {
-  const fx = await deployMarginFixture();
-  const ethPerp: PerpMarket = await createPerpMarket(fx.protocol, { underlying: fx.W, quote: fx.U, ...ETH_PERP });
-  const btcPerp: PerpMarket = await createPerpMarket(fx.protocol, { underlying: fx.B, quote: fx.U, lotSize: 10n ** 4n, tickSize: USDC_TICK });
-  return { ...fx, ethPerp, btcPerp };
-}
-export type Venue = Awaited<ReturnType<typeof deployVenue>>;
-
-let shared: Promise<{ v: Venue; snapshot: { restore(): Promise<void> }; prices: Map<string, bigint> }> | undefined;
+export type Venue = PFx;
 
 /** One deployment per run, restored before each test (mocha `before`/`beforeEach`). */
-export function useVenue(): () => Venue {
-  let v: Venue | undefined;
-  let snapshot: { restore(): Promise<void> } | undefined;
-  let prices: Map<string, bigint> | undefined;
-  before(async () => {
-    shared ??= deployVenue().then(async (d) => ({ v: d, snapshot: await d.networkHelpers.takeSnapshot(), prices: new Map(d.prices) }));
-    ({ v, snapshot, prices } = await shared);
-  });
-  beforeEach(async () => {
-    await snapshot!.restore();
-    v!.prices.clear();
-    for (const [k, p] of prices!) v!.prices.set(k, p);
-  });
-  return () => v!;
-}
-
-/** Places an order word built by the SDK's encoder on market `m`. */
-const placePerp = (m: PerpMarket, s: Signer, o: OrderParams) => mined(m.connect(s).placeOrder(encodeOrder(o)));
+export const useVenue: () => () => Venue = usePerpFixture;
 
 type Who = Signer & { address: string };
 type Sym = "WETH" | "USDC" | "WBTC" | "LINK";
@@ -538,7 +509,7 @@ export async function liquidatePerpLargest(v: Venue, by: Who, who: { address: st
 
 /** Lists one more ETH-PERP-like market with `over` parameters (e.g. a size-scaled impact term). */
 export async function listPerp(v: Venue, over: Record<string, bigint> = {}) {
-  return createPerpMarket(v.protocol, { underlying: v.W, quote: v.U, ...ETH_PERP, ...(over as Partial<PerpMarketConfig>) });
+  return extraPerp(v, over);
 }
 
 /** ATLAS's liquidation price of `sym` for `who` (WAD; 0 = none in range), from the lens. */

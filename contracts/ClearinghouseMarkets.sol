@@ -304,13 +304,17 @@ abstract contract ClearinghouseMarkets is ClearinghouseVault {
         SpotLib.storePocket(m.spot, c);
         if (c.topLoaded) m.book.top = c.top;
         if (c.owedBase | c.owedQuote != 0) {
+            // only the words of the tokens that move are read (a bid's settlement reads no base
+            // word, an ask's no quote word): `_settle` never reads a token whose delta is 0
+            (address base, uint256 baseAtoms) = c.owedBase != 0 ? (m.base, c.owedBase * m.lotSize) : (address(0), 0);
+            address quote = c.owedQuote != 0 ? m.quote : address(0);
             // products are < 2^72 * 2^128: they fit int256
             bool margin = _settle(
                 cfg.index(),
-                m.base,
-                m.quote,
+                base,
+                quote,
                 c.account,
-                -int256(c.owedBase * m.lotSize),
+                -int256(baseAtoms),
                 -int256(c.owedQuote * cfg.tickSize()),
                 (c.margin ? 1 : 0) | (c.fresh ? 2 : 0)
             );

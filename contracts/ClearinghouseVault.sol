@@ -248,8 +248,9 @@ abstract contract ClearinghouseVault is IClearinghouse, ClearinghouseLending {
     /// the account allows it for orders, else reverts InsufficientBalance. An account with a
     /// liability (debt or perp exposure) must keep initial value >= 0. `hints` bit 0: the pocket says
     /// the account may have debt; bit 1: the pocket was empty (a first settlement on this market).
-    /// With no hint the vault may settle from the balances alone. Returns whether the account has a
-    /// liability (the market then risk-checks its pocket-only actions).
+    /// With no hint the vault may settle from the balances alone. A token whose delta is 0 is never
+    /// read (the caller may pass 0 for it). Returns whether the account has a liability (the market
+    /// then risk-checks its pocket-only actions).
     function _settle(
         uint256 index,
         address base,

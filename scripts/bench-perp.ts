@@ -11,6 +11,7 @@ import { type World, done, rest, bid } from "./bench-world.ts";
 import { type MarginWorld, elapse, fund, refreshPrices, wallet, USDC_UNIT } from "./bench-margin-world.ts";
 import { marginWorld } from "./bench-margin.ts";
 import { createPerpMarket } from "./lib/deploy-perp.ts";
+import type { PerpMarket } from "./lib/market.ts";
 import { estimateFreshAndStale, measureFresh, measureFreshAndStale } from "./bench-prices.ts";
 import {
   type PerpWorld,
@@ -202,6 +203,24 @@ async function perpLiquidation(w: World): Promise<Result> {
   return figs;
 }
 
+let sideMarket: PerpMarket | undefined;
+/**
+ * A second WETH perp market, created on first use, for the scenarios that leave a position or a loss
+ * behind (so no other scenario's market is touched, and the breadth scenarios' market ids stay).
+ */
+async function sideWethPerp(w: World, m: MarginWorld): Promise<PerpMarket> {
+  sideMarket ??= await createPerpMarket(w.protocol, {
+    underlying: await m.assets[0].getAddress(),
+    quote: await m.assets[1].getAddress(),
+    lotSize: 10n ** 15n,
+    tickSize: 10n,
+    makerFeeBps: 1n,
+    takerFeeBps: 5n,
+    maxMakerFeeBps: 2n,
+  });
+  return sideMarket;
+}
+
 /**
  * A bankruptcy on a second WETH perp market of its own (so the loss flag it sets touches no other
  * scenario's market): an account with 600 USDC buys 1 WETH (1,000 lots) from the anchor at $3,000;
@@ -213,15 +232,7 @@ async function perpLiquidation(w: World): Promise<Result> {
 async function perpBankruptcy(w: World): Promise<Result> {
   const { m, p } = await start(w);
   const weth = await m.assets[0].getAddress();
-  const e = await createPerpMarket(w.protocol, {
-    underlying: weth,
-    quote: await m.assets[1].getAddress(),
-    lotSize: 10n ** 15n,
-    tickSize: 10n,
-    makerFeeBps: 1n,
-    takerFeeBps: 5n,
-    maxMakerFeeBps: 2n,
-  });
+  const e = await sideWethPerp(w, m);
   const b = await wallet(w, 18, "perp");
   await fund(w, b, m.assets[1], 600n * USDC_UNIT);
   await perpRest(e, p.anchor, order(Side.Ask, 300_000n, 1_000n));
@@ -246,7 +257,7 @@ async function perpBankruptcy(w: World): Promise<Result> {
 
 /**
  * A liquidation's first step on two markets (issue #14, "work bounded by what is live"): an account
- * with 600 USDC buys 1 WETH (1,000 lots) on a WETH perp market of its own from the anchor at $3,000
+ * with 600 USDC buys 1 WETH (1,000 lots) on the bankruptcy's WETH perp market from the anchor at $3,000
  * and rests a bid there and one on the WETH/USDC spot book (below every other bid); WETH falls until
  * the account is liquidatable; one `cancelAllForLiquidation` clears both markets (one valuation, two
  * pockets). Both books are as before; the position stays on its own market.
@@ -254,15 +265,7 @@ async function perpBankruptcy(w: World): Promise<Result> {
 async function liquidationClearOrders(w: World): Promise<Result> {
   const { m, p } = await start(w);
   const weth = await m.assets[0].getAddress();
-  const e = await createPerpMarket(w.protocol, {
-    underlying: weth,
-    quote: await m.assets[1].getAddress(),
-    lotSize: 10n ** 15n,
-    tickSize: 10n,
-    makerFeeBps: 1n,
-    takerFeeBps: 5n,
-    maxMakerFeeBps: 2n,
-  });
+  const e = await sideWethPerp(w, m);
   const b = await wallet(w, 19, "perp");
   await fund(w, b, m.assets[1], 600n * USDC_UNIT);
   await perpRest(e, p.anchor, order(Side.Ask, 300_000n, 1_000n));

@@ -159,9 +159,27 @@ abstract contract ClearinghouseMarkets is ClearinghouseVault {
         nonReentrant
     {
         (Market storage m, BookConfig cfg) = _market(marketId);
-        Ctx memory c = m.load(AccountIdLib.from(owner, sub));
-        require(isLiquidatable(c.account), AccountNotLiquidatable(c.account));
-        BookLib.cancelForLiquidation(m.book, cfg, m, c, orderIds, _storePocket);
+        AccountId acct = AccountIdLib.from(owner, sub);
+        require(isLiquidatable(acct), AccountNotLiquidatable(acct));
+        _cancelForLiquidation(m, cfg, acct, orderIds);
+    }
+
+    /// @inheritdoc IMarkets
+    /// @dev One valuation, then one working copy per run of ids on the same market: `[i, j)` is the
+    /// run that starts at `i`. A market named again after another one loads the pocket its first
+    /// run wrote, so the result is that of one single-market call per run.
+    function cancelAllForLiquidation(address owner, uint8 sub, uint256[] calldata orderIds) external nonReentrant {
+        AccountId acct = AccountIdLib.from(owner, sub);
+        require(isLiquidatable(acct), AccountNotLiquidatable(acct));
+        uint256 n = orderIds.length;
+        for (uint256 i; i < n;) {
+            uint256 marketId = OrderId.wrap(orderIds[i]).market();
+            uint256 j = i + 1;
+            while (j < n && OrderId.wrap(orderIds[j]).market() == marketId) ++j;
+            (Market storage m, BookConfig cfg) = _market(marketId);
+            _cancelForLiquidation(m, cfg, acct, orderIds[i:j]);
+            i = j;
+        }
     }
 
     /// @inheritdoc IMarkets
@@ -290,6 +308,16 @@ abstract contract ClearinghouseMarkets is ClearinghouseVault {
         BookConfig cfg = m.config; // warm: the call loaded it
         if (cfg.isPerp()) _flushPerp(m, cfg, c);
         else _flushSpot(m, cfg, c);
+    }
+
+    /// @dev A liquidation's cancels on one market (the caller checked the account is liquidatable):
+    /// each order must be live, on this market and the account's own; the pocket, the book's top and
+    /// a perp's premium sample are written (`_storePocket`), nothing settles.
+    function _cancelForLiquidation(Market storage m, BookConfig cfg, AccountId acct, uint256[] calldata orderIds)
+        private
+    {
+        Ctx memory c = m.load(acct);
+        BookLib.cancelForLiquidation(m.book, cfg, m, c, orderIds, _storePocket);
     }
 
     /// @dev Writes only the account's pocket (liquidation cancels), by the market's kind.

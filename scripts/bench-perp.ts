@@ -7,10 +7,11 @@ import type { Signer } from "ethers";
 import { Side, OrderKind, accountId } from "../sdk/src/math/order.ts";
 import { measure, marginal, type Figures } from "./bench-measure.ts";
 import { profiles } from "./bench-profile.ts";
-import { type World, done } from "./bench-world.ts";
+import { type World, done, rest, bid } from "./bench-world.ts";
 import { type MarginWorld, elapse, fund, refreshPrices, wallet, USDC_UNIT } from "./bench-margin-world.ts";
 import { marginWorld } from "./bench-margin.ts";
 import { createPerpMarket } from "./lib/deploy-perp.ts";
+import type { PerpMarket } from "./lib/market.ts";
 import { estimateFreshAndStale, measureFresh, measureFreshAndStale } from "./bench-prices.ts";
 import {
   type PerpWorld,
@@ -202,6 +203,24 @@ async function perpLiquidation(w: World): Promise<Result> {
   return figs;
 }
 
+let sideMarket: PerpMarket | undefined;
+/**
+ * A second WETH perp market, created on first use, for the scenarios that leave a position or a loss
+ * behind (so no other scenario's market is touched, and the breadth scenarios' market ids stay).
+ */
+async function sideWethPerp(w: World, m: MarginWorld): Promise<PerpMarket> {
+  sideMarket ??= await createPerpMarket(w.protocol, {
+    underlying: await m.assets[0].getAddress(),
+    quote: await m.assets[1].getAddress(),
+    lotSize: 10n ** 15n,
+    tickSize: 10n,
+    makerFeeBps: 1n,
+    takerFeeBps: 5n,
+    maxMakerFeeBps: 2n,
+  });
+  return sideMarket;
+}
+
 /**
  * A bankruptcy on a second WETH perp market of its own (so the loss flag it sets touches no other
  * scenario's market): an account with 600 USDC buys 1 WETH (1,000 lots) from the anchor at $3,000;
@@ -213,15 +232,7 @@ async function perpLiquidation(w: World): Promise<Result> {
 async function perpBankruptcy(w: World): Promise<Result> {
   const { m, p } = await start(w);
   const weth = await m.assets[0].getAddress();
-  const e = await createPerpMarket(w.protocol, {
-    underlying: weth,
-    quote: await m.assets[1].getAddress(),
-    lotSize: 10n ** 15n,
-    tickSize: 10n,
-    makerFeeBps: 1n,
-    takerFeeBps: 5n,
-    maxMakerFeeBps: 2n,
-  });
+  const e = await sideWethPerp(w, m);
   const b = await wallet(w, 18, "perp");
   await fund(w, b, m.assets[1], 600n * USDC_UNIT);
   await perpRest(e, p.anchor, order(Side.Ask, 300_000n, 1_000n));
@@ -244,6 +255,47 @@ async function perpBankruptcy(w: World): Promise<Result> {
   return { "liquidation.bankruptcy": fig };
 }
 
+/**
+ * A liquidation's first step on two markets (issue #14, "work bounded by what is live"): an account
+ * with 600 USDC buys 1 WETH (1,000 lots) on the bankruptcy's WETH perp market from the anchor at $3,000
+ * and rests a bid there and one on the WETH/USDC spot book (below every other bid); WETH falls until
+ * the account is liquidatable; one `cancelAllForLiquidation` clears both markets (one valuation, two
+ * pockets). Both books are as before; the position stays on its own market.
+ */
+async function liquidationClearOrders(w: World): Promise<Result> {
+  const { m, p } = await start(w);
+  const weth = await m.assets[0].getAddress();
+  const e = await sideWethPerp(w, m);
+  const b = await wallet(w, 19, "perp");
+  await fund(w, b, m.assets[1], 600n * USDC_UNIT);
+  await perpRest(e, p.anchor, order(Side.Ask, 300_000n, 1_000n));
+  await done(e.connect(b).placeOrder(order(Side.Bid, 300_000n, 1_000n, OrderKind.Ioc)));
+  const perpId = await perpRest(e, b, order(Side.Bid, 200_000n, 10n));
+  const spotId = await rest(w, b, bid(200_000n, 10n));
+  const account = await id(b);
+  const before = m.priceWad.get(weth)!;
+  let price = before;
+  while (!(await w.ch.isLiquidatable(account))) {
+    price = (price * 99n) / 100n;
+    m.priceWad.set(weth, price);
+    await refreshPrices(w, m);
+  }
+  await elapse(w, BLOCK_GAP);
+  await refreshPrices(w, m);
+  const owner = await b.getAddress();
+  const tx = await w.ch.connect(p.perpLiquidator).cancelAllForLiquidation(owner, 0, [spotId, perpId]);
+  const fig = await measure(w.provider, tx, "liquidation.clearOrders.2markets");
+  const [, , , , spotOpen] = await w.market.pocketOf(owner, 0);
+  const [, , , , perpOpen] = await e.pocketOf(owner, 0);
+  if (spotOpen !== 0n || perpOpen !== 0n) throw new Error(`orders left: ${spotOpen} spot, ${perpOpen} perp`);
+
+  m.priceWad.set(weth, before);
+  await refreshPrices(w, m);
+  await elapse(w, 4 * 3600);
+  await refreshPrices(w, m);
+  return { "liquidation.clearOrders.2markets": fig };
+}
+
 /** A perp scenario's start: the ETH-PERP book clean, prices pushed, every trader settled. */
 export const perpStart = start;
 
@@ -255,4 +307,5 @@ export const PERP_SCENARIOS: ((w: World) => Promise<Result>)[] = [
   perpValuation,
   perpLiquidation,
   perpBankruptcy,
+  liquidationClearOrders,
 ];

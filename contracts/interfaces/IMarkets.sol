@@ -165,6 +165,21 @@ interface IMarkets {
     ///         liquidated. Anyone may call; funds return to the account's pocket.
     function cancelForLiquidation(uint256 marketId, address owner, uint8 sub, uint256[] calldata orderIds) external;
 
+    /// @notice Cancels orders of an account whose maintenance value is below zero on all the markets
+    ///         they rest on, with one valuation (`AccountNotLiquidatable` otherwise). Anyone may call;
+    ///         funds return to the account's pocket on each market, as `cancelForLiquidation` per
+    ///         market would (`OrderCancelled` with each order's market id).
+    /// @dev One flat list rather than (market ids, ids per market): an order id carries its market
+    ///      id (`OrderId.market()`, bits 111..96), so a bot concatenates the pages of `openOrders` of
+    ///      each market the account uses and cannot pair a list with the wrong market or lengths
+    ///      that differ. Ids of the same market next to each other share one pocket read and write
+    ///      (order the list by market); an id whose market does not exist reverts `UnknownMarket`,
+    ///      one that is not live `OrderNotFound`, another account's `NotOrderOwner`. The account is
+    ///      valued once, before any cancel, so every listed order goes even if an earlier cancel
+    ///      already lifted it above zero (a cancel only returns the account's own locked funds).
+    /// @param orderIds The orders to cancel, of any markets.
+    function cancelAllForLiquidation(address owner, uint8 sub, uint256[] calldata orderIds) external;
+
     /// @notice Spot: moves an account's unswept proceeds into its vault balance. Anyone may call.
     function sweep(uint256 marketId, address owner, uint8 sub) external;
 

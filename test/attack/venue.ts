@@ -663,6 +663,10 @@ export const orderOn = (v: Venue, who: Who, o: OrderParams, m: Book) => placePer
 export const cancelForLiquidation = (v: Venue, by: Who, who: { address: string }, orderIds: bigint[], m: Book = v.market, sub = 0n) =>
   mined(m.connect(by).cancelForLiquidation(who.address, sub, orderIds));
 
+/** `by` cancels `who`'s orders `orderIds` on any markets (each id carries its market) for a liquidation, with one valuation. */
+export const cancelAllForLiquidation = (v: Venue, by: Who, who: { address: string }, orderIds: bigint[], sub = 0n) =>
+  mined(v.ch.connect(by).cancelAllForLiquidation(who.address, sub, orderIds));
+
 /** `by` sweeps `who`'s pocket on spot book `m` into `who`'s balance (anyone may). */
 export const sweepPocket = (v: Venue, by: Who, who: { address: string }, m: Book = v.market, sub = 0n) =>
   mined(m.connect(by).sweep(who.address, sub));

@@ -5,7 +5,7 @@
 // Blocks may share a timestamp here, so a transaction can run at the very time a snapshot was
 // read: the SDK's previews are then exact.
 import { expect } from "chai";
-import { type Address } from "viem";
+import { type Address, decodeFunctionData } from "viem";
 import { readContract } from "viem/actions";
 import {
   AccountNotLiquidatableError,
@@ -333,6 +333,26 @@ describe("sdk actions: risk and liquidation", () => {
       expect(state >> 208n).to.equal(after.maintenanceWad >= 0n ? 0n : since);
     });
 
+    it("orders on two markets: cancelForLiquidation with both market ids clears them in one cancelAllForLiquidation", async () => {
+      const { bob, carol, tokens, markets, push, publicClient } = world();
+      const owner = bob.account.address;
+      const [weth, wbtc] = [markets.wethUsdc.marketId, markets.wbtcUsdc.marketId];
+      await bob.depositSync({ token: tokens.weth, amount: 10n * WAD, approve: "max" });
+      await bob.borrowSync({ token: tokens.usdc, atoms: 18_000n * USDC });
+      await bob.placeOrderSync({ marketId: weth, side: Side.Ask, tick: 350_000n, lots: 1_000n });
+      await publicClient.waitForTransactionReceipt({ hash: await bob.setBorrowPolicy({ forOrders: true, forWithdrawals: false }) });
+      await bob.placeOrderSync({ marketId: wbtc, side: Side.Bid, tick: 5_000_000n, lots: 10n }); // its USDC borrowed
+      await push("weth", 2_000n * WAD);
+      const { events, orderIds, receipt } = await carol.cancelForLiquidationSync({ marketId: [weth, wbtc], owner });
+      expect(orderIds).to.have.length(2);
+      expect(events.cancelled.map((e) => [e.marketId, e.orderId])).to.deep.equal([[weth, orderIds[0]], [wbtc, orderIds[1]]]);
+      const tx = await publicClient.getTransaction({ hash: receipt.transactionHash });
+      expect(decodeFunctionData({ abi: clearinghouseAbi, data: tx.input }).functionName).to.equal("cancelAllForLiquidation");
+      const p = await carol.findLiquidationAmount({ owner, debtToken: tokens.usdc, collateralToken: tokens.weth });
+      expect(p.ordersToCancel).to.deep.equal([]);
+      expect(p.repayAtoms).to.be.greaterThan(0n);
+    });
+
     it("a healthy account: the preview says NotLiquidatable, the contract reverts it, cancelForLiquidation too", async () => {
       const { bob, carol, tokens, markets } = world();
       const owner = bob.account.address;
@@ -347,6 +367,8 @@ describe("sdk actions: risk and liquidation", () => {
       expect((flag as NotLiquidatableError).args.maintenanceWad).to.be.greaterThan(0n);
       const cancel = await thrown(carol.cancelForLiquidationSync({ marketId: markets.wethUsdc.marketId, owner }));
       expect(cancel).to.be.instanceOf(AccountNotLiquidatableError);
+      const cancelAll = await thrown(carol.cancelForLiquidationSync({ marketId: [markets.wethUsdc.marketId, markets.wbtcUsdc.marketId], owner }));
+      expect(cancelAll).to.be.instanceOf(AccountNotLiquidatableError);
     });
 
     it("flagLiquidatable on an account healthy again ends its auction (since 0)", async () => {

@@ -8,7 +8,7 @@
 // over `riskEntries`) must agree with the core; and the margin checks must follow `setRiskParams`.
 import { expect } from "chai";
 import { getAddress } from "ethers";
-import { risk, requirements, value, values, BPS, type Book, type Entry } from "../../sdk/src/math/atlas.ts";
+import { risk, requirements, value, values, BPS, entryFromCore, bookFromCore, type Book, type Entry } from "../../sdk/src/math/atlas.ts";
 import { adminFeed } from "../../scripts/lib/deploy-margin.ts";
 import { OracleRouter__factory } from "../../types/ethers-contracts/index.js";
 import {
@@ -35,37 +35,9 @@ async function everyInput(v: Venue) {
 /** The core's `riskEntries`, as the SDK's `Entry` and `Book` (decimals from the entry's unit). */
 async function coreEntries(v: Venue, a: string, extra = ZERO): Promise<[Entry[], Book[]]> {
   const [es, bs] = await v.ch.riskEntries(a, extra);
-  const entries = es.map((x) => ({
-    token: getAddress(x.token) as `0x${string}`,
-    decimals: BigInt(x.unit.toString().length - 1),
-    shockBps: x.shockBps,
-    slippageBps: x.slippageBps,
-    haircutBps: x.haircutBps,
-    idleAtoms: x.idleAtoms,
-    lentAtoms: x.lentAtoms,
-    debtAtoms: x.debtAtoms,
-    pocketAtoms: x.pocketAtoms,
-    borrowRateWad: x.borrowRateWad,
-    debtInterestSeconds: x.debtInterestSeconds,
-    priceWad: x.priceWad,
-    stableWad: x.stableWad,
-    hasPerp: x.hasPerp,
-    perpAtoms: x.perpAtoms,
-    perpBidAtoms: x.perpBidAtoms,
-    perpAskAtoms: x.perpAskAtoms,
-    perpCashAtoms: x.perpCashAtoms,
-    perpLiquidityBps: x.perpLiquidityBps,
-    perpImpactUsd: x.perpImpactUsd,
-    basisBps: x.basisBps,
-    floorBps: x.floorBps,
-  }));
-  for (const [i, x] of es.entries()) expect(10n ** entries[i].decimals).to.equal(x.unit);
-  const books = bs.map((b) => ({
-    baseIndex: Number(b.baseIndex),
-    quoteIndex: Number(b.quoteIndex),
-    lockedBaseAtoms: b.lockedBaseAtoms,
-    lockedQuoteAtoms: b.lockedQuoteAtoms,
-  }));
+  // ethers' Result reads fields by name, as the SDK's converters do
+  const entries = es.map((x) => entryFromCore(x));
+  const books = bs.map((b) => bookFromCore(b));
   return [entries, books];
 }
 

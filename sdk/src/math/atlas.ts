@@ -54,6 +54,56 @@ export interface Entry {
   floorBps: bigint;
 }
 
+/** An entry as the core's `riskEntries` returns it (`AtlasMath.Entry`): the token's unit, not its decimals. */
+export type CoreEntry = Omit<Entry, "decimals" | "token"> & { token: string; unit: bigint };
+/** A book as the core's `riskEntries` returns it (indices as the ABI decodes them). */
+export interface CoreBook {
+  baseIndex: bigint | number;
+  quoteIndex: bigint | number;
+  lockedBaseAtoms: bigint;
+  lockedQuoteAtoms: bigint;
+}
+
+/** The SDK's `Entry` for one of the core's `riskEntries` entries (decimals from the unit, 10^decimals). */
+export function entryFromCore(x: CoreEntry): Entry {
+  const decimals = BigInt(x.unit.toString().length - 1);
+  if (10n ** decimals !== x.unit) throw new RangeError(`entryFromCore: unit ${x.unit} is not a power of ten`);
+  return {
+    token: getAddress(x.token),
+    decimals,
+    shockBps: x.shockBps,
+    slippageBps: x.slippageBps,
+    haircutBps: x.haircutBps,
+    idleAtoms: x.idleAtoms,
+    lentAtoms: x.lentAtoms,
+    debtAtoms: x.debtAtoms,
+    pocketAtoms: x.pocketAtoms,
+    borrowRateWad: x.borrowRateWad,
+    debtInterestSeconds: x.debtInterestSeconds,
+    priceWad: x.priceWad,
+    stableWad: x.stableWad,
+    hasPerp: x.hasPerp,
+    perpAtoms: x.perpAtoms,
+    perpBidAtoms: x.perpBidAtoms,
+    perpAskAtoms: x.perpAskAtoms,
+    perpCashAtoms: x.perpCashAtoms,
+    perpLiquidityBps: x.perpLiquidityBps,
+    perpImpactUsd: x.perpImpactUsd,
+    basisBps: x.basisBps,
+    floorBps: x.floorBps,
+  };
+}
+
+/** The SDK's `Book` for one of the core's `riskEntries` books. */
+export function bookFromCore(k: CoreBook): Book {
+  return {
+    baseIndex: Number(k.baseIndex),
+    quoteIndex: Number(k.quoteIndex),
+    lockedBaseAtoms: k.lockedBaseAtoms,
+    lockedQuoteAtoms: k.lockedQuoteAtoms,
+  };
+}
+
 /** Funds locked behind resting orders on one spot book; indices point into the Entry array (`AtlasMath.Book`). */
 export interface Book {
   baseIndex: number;

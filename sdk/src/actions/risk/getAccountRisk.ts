@@ -1,7 +1,7 @@
 import { zeroAddress, type Address, type Client } from "viem";
 import { withDecodedErrors } from "../../errors/decode.ts";
 import { snapshotFor, verifyAtlas, type AtlasCheck, type AtlasViewParameters } from "../../internal/atlas.ts";
-import { adjusted, gather, liquidationPrice, marginRequirements, riskOf, values, type AtlasSnapshot, type Book, type Entry } from "../../math/atlas.ts";
+import { adjusted, gather, liquidationPrice, marginRequirements, riskOf, values, type AtlasSnapshot, type Book, type CoreBook, type CoreEntry } from "../../math/atlas.ts";
 
 export type GetAccountRiskParameters = AtlasViewParameters;
 
@@ -111,7 +111,7 @@ export async function getAccountRisk(client: Client, parameters: GetAccountRiskP
           functionName: "riskEntries",
           args: [s.account, zeroAddress],
           pick: (r) => {
-            const [entries, books] = r as readonly [readonly ContractEntry[], readonly ContractBook[]];
+            const [entries, books] = r as readonly [readonly CoreEntry[], readonly CoreBook[]];
             return [...entries.flatMap(entryWords), ...books.flatMap(bookWords)];
           },
           sdk: [...e.flatMap((x) => entryWords({ ...x, unit: 10n ** x.decimals })), ...b.flatMap(bookWords)],
@@ -163,12 +163,9 @@ export async function getAccountRisk(client: Client, parameters: GetAccountRiskP
   });
 }
 
-/** `AtlasMath.Entry` as the core's `riskEntries` returns it (the valuation scratch fields aside). */
-type ContractEntry = Omit<Entry, "decimals" | "token"> & { token: string; unit: bigint };
-type ContractBook = { baseIndex: bigint | number; quoteIndex: bigint | number; lockedBaseAtoms: bigint; lockedQuoteAtoms: bigint };
 
 /** The fields of an entry ATLAS reads, as words, in `AtlasMath.Entry`'s order. */
-function entryWords(x: ContractEntry): bigint[] {
+function entryWords(x: CoreEntry): bigint[] {
   return [
     BigInt(x.token),
     x.unit,
@@ -195,6 +192,6 @@ function entryWords(x: ContractEntry): bigint[] {
   ];
 }
 
-function bookWords(k: ContractBook | Book): bigint[] {
+function bookWords(k: CoreBook | Book): bigint[] {
   return [BigInt(k.baseIndex), BigInt(k.quoteIndex), k.lockedBaseAtoms, k.lockedQuoteAtoms];
 }

@@ -13,6 +13,7 @@
  */
 import { getAddress, isAddressEqual, zeroAddress, type Address, type Hex } from "viem";
 import { AtlasTokenMissingError } from "../errors/atlas.ts";
+import { InvalidParameterError } from "../errors/client.ts";
 import { PriceUnavailableError } from "../errors/contract.ts";
 import { contractError } from "../errors/local.ts";
 import { borrowQuoteAfterRedeem, type RateModel } from "./rates.ts";
@@ -67,7 +68,7 @@ export interface CoreBook {
 /** The SDK's `Entry` for one of the core's `riskEntries` entries (decimals from the unit, 10^decimals). */
 export function entryFromCore(x: CoreEntry): Entry {
   const decimals = BigInt(x.unit.toString().length - 1);
-  if (10n ** decimals !== x.unit) throw new RangeError(`entryFromCore: unit ${x.unit} is not a power of ten`);
+  if (10n ** decimals !== x.unit) throw new InvalidParameterError(`entryFromCore: unit ${x.unit} is not a power of ten`);
   return {
     token: getAddress(x.token),
     decimals,

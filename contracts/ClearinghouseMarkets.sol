@@ -388,7 +388,7 @@ abstract contract ClearinghouseMarkets is ClearinghouseVault {
     {
         if (!band.loaded()) {
             (bool approved, uint256 lo, uint256 hi) =
-                _operatorTickBand(acct, msg.sender, m.base, m.quote, m.lotSize, m.config.tickSize());
+                operatorTickBand(acct, msg.sender, m.base, m.quote, m.lotSize, m.config.tickSize());
             require(approved, NotAuthorized(msg.sender, acct));
             // ticks stop at MAX_TICK: capping both edges above it changes no outcome
             uint256 cap = TickBitmap.MAX_TICK + 1;

@@ -954,7 +954,7 @@ abstract contract ClearinghouseVault is IClearinghouse, ClearinghouseLending {
     /// @dev Index in ticks = (price(base) · 10^quoteDecimals · lotSize) / (price(quote) · 10^baseDecimals · tickSize);
     ///      minTick = ⌈index · (1 − band)⌉ and maxTick = ⌊index · (1 + band)⌋, each rounded inward (the
     ///      account's side: the band never widens by rounding). Only operator placements ask, so the
-    ///      owner's own orders read no oracle.
+    ///      owner's own orders read no oracle. Public: an operator's placement calls it internally.
     function operatorTickBand(
         AccountId account,
         address operator,
@@ -962,18 +962,7 @@ abstract contract ClearinghouseVault is IClearinghouse, ClearinghouseLending {
         address quote,
         uint256 lotSize,
         uint256 tickSize
-    ) external view returns (bool approved, uint256 minTick, uint256 maxTick) {
-        return _operatorTickBand(account, operator, base, quote, lotSize, tickSize);
-    }
-
-    function _operatorTickBand(
-        AccountId account,
-        address operator,
-        address base,
-        address quote,
-        uint256 lotSize,
-        uint256 tickSize
-    ) internal view returns (bool approved, uint256 minTick, uint256 maxTick) {
+    ) public view returns (bool approved, uint256 minTick, uint256 maxTick) {
         if (!_operators[account][operator]) return (false, 0, 0);
         address o = _riskConfig.oracle;
         require(o != address(0), NoRiskEngine());

@@ -105,8 +105,10 @@ describe("Clearinghouse.liquidatePerp", () => {
     for (const [dt, lots] of [[150n, 30n], [RAMP, 30n], [2n * RAMP, 20n]] as const) {
       mv = mv1;
       const d = dt >= RAMP ? CAP_BPS : (CAP_BPS * dt) / RAMP;
+      // the push is mined at exactly tFlag + dt, and so are the views and the liquidation below (a
+      // block may repeat its predecessor's time); an empty block first could leave the push a
+      // second later on a loaded machine, and the next timestamp then below it
       await f.networkHelpers.time.setNextBlockTimestamp(tFlag + dt);
-      await f.networkHelpers.mine();
       await mined(f.oracle.pushPrice(f.W, 2_500n * WAD)); // same block time as the views below
       await f.networkHelpers.time.setNextBlockTimestamp(tFlag + dt);
       expect(await f.ch.liquidationDiscountBps(B, f.W)).to.equal(d);

@@ -23,11 +23,12 @@ const profile = (viaIR: boolean) => ({
     // and because it inlines the typed words' getters and setters (cheaper than the legacy pipeline)
     "contracts/Clearinghouse.sol": compiler(true),
     "contracts/periphery/AtlasLens.sol": compiler(true, 2000),
-    "contracts/OracleRouter.sol": compiler(true),
     // test only: runs AtlasMath's valuation, which needs IR as the core does
     "contracts/mocks/MathLibMock.sol": compiler(true, 200),
-    // test only: holds PriceLib, whose setFeed needs IR as the OracleRouter does
+    // test only: holds PriceLib, whose setFeed needs IR as the core does
     "contracts/mocks/PriceLibHarness.sol": compiler(true, 200),
+    // test only: the core's lending part (and with it its prices, PriceLib) over a mock vault
+    "contracts/mocks/LendingCoreMock.sol": compiler(true, 200),
   },
 });
 

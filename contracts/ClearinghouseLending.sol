@@ -3,10 +3,9 @@ pragma solidity 0.8.37;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 
 import {IClearinghouse} from "./interfaces/IClearinghouse.sol";
+import {ClearinghousePrices} from "./ClearinghousePrices.sol";
 import {ICoreLending} from "./interfaces/ICoreLending.sol";
 import {ILendingCore} from "./interfaces/ILendingCore.sol";
 import {ILendingVault} from "./interfaces/ILendingVault.sol";
@@ -23,7 +22,7 @@ import {SharesMathLib} from "./libraries/SharesMathLib.sol";
 /// LendingVault, the only caller of `ILendingCore` for that asset. This contract holds the States,
 /// serves `ILendingCore` and the pools' governance and views (`ICoreLending`), and gives the
 /// Clearinghouse's margin paths their pool operations (the `_…Pool` internals below).
-abstract contract ClearinghouseLending is ICoreLending, AccessManaged, ReentrancyGuardTransient {
+abstract contract ClearinghouseLending is ICoreLending, ClearinghousePrices {
     using SafeERC20 for IERC20;
     using LendingLib for LendingLib.State;
 

@@ -160,7 +160,7 @@ abstract contract ClearinghouseMarkets is ClearinghouseVault {
     {
         (Market storage m, BookConfig cfg) = _market(marketId);
         AccountId acct = AccountIdLib.from(owner, sub);
-        require(isLiquidatable(acct), AccountNotLiquidatable(acct));
+        require(_isLiquidatable(acct), AccountNotLiquidatable(acct));
         _cancelForLiquidation(m, cfg, acct, orderIds);
     }
 
@@ -170,7 +170,7 @@ abstract contract ClearinghouseMarkets is ClearinghouseVault {
     /// run wrote, so the result is that of one single-market call per run.
     function cancelAllForLiquidation(address owner, uint8 sub, uint256[] calldata orderIds) external nonReentrant {
         AccountId acct = AccountIdLib.from(owner, sub);
-        require(isLiquidatable(acct), AccountNotLiquidatable(acct));
+        require(_isLiquidatable(acct), AccountNotLiquidatable(acct));
         uint256 n = orderIds.length;
         for (uint256 i; i < n;) {
             uint256 marketId = OrderId.wrap(orderIds[i]).market();

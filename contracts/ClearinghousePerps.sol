@@ -3,9 +3,9 @@ pragma solidity 0.8.37;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
-import {IPriceOracle} from "./interfaces/IPriceOracle.sol";
 import {IPerpMarkets, PerpMarketParams, PerpRisk} from "./interfaces/IPerpMarkets.sol";
 import {IClearinghouse} from "./interfaces/IClearinghouse.sol";
+import {PriceLib} from "./libraries/PriceLib.sol";
 import {RiskLib} from "./libraries/RiskLib.sol";
 import {AccountId, AccountIdLib} from "./types/AccountId.sol";
 import {BookConfig} from "./types/BookConfig.sol";
@@ -22,8 +22,9 @@ import {ClearinghouseMarkets} from "./ClearinghouseMarkets.sol";
 /// the market's `Market.perp`. Its cash settles into the vault balance in the same contract, every
 /// risk-adding action is margin-checked by ATLAS over the core's own storage, and liquidations and
 /// bankruptcies move positions directly (formulas: docs/PERPS.md; arithmetic: `LiquidationLib`).
-/// The only calls out are the oracle's prices for the funding index and the mark.
+/// The only calls out are feed reads, when a stored price is older than 3 s (`ClearinghousePrices`).
 abstract contract ClearinghousePerps is ClearinghouseMarkets {
+    using PriceLib for PriceLib.State;
     using MarketLib for Market;
 
     /// @notice Book levels one impact walk reads per side at most: it runs on trading paths.
@@ -58,7 +59,7 @@ abstract contract ClearinghousePerps is ClearinghouseMarkets {
         require(u.id != 0, AssetNotListed(p.underlying));
         require(q.id != 0, AssetNotListed(p.quote));
         RiskLib.Config memory rc = _riskConfig;
-        require(rc.oracle != address(0), NoRiskEngine());
+        require(rc.initialScaleBps != 0, NoRiskEngine());
         // the hard bounds first, then the bounds against the venue's risk parameters (docs/RISK.md)
         require(
             p.underlying != p.quote && p.lotSize != 0 && p.lotSize < (1 << 96) && p.tickSize != 0 && p.minLots != 0
@@ -128,12 +129,12 @@ abstract contract ClearinghousePerps is ClearinghouseMarkets {
         }
     }
 
-    /// @dev Reads both oracle prices (with no usable one the index per lot is 0: the index runs on at
-    /// the rate in force) and has `PerpLib` sample the book: `top` is the book's top word as stored.
+    /// @dev Reads both prices, storing a read from a feed (with no usable one the index per lot is 0:
+    /// the index runs on at the rate in force), and has `PerpLib` sample the book: `top` is the
+    /// book's top word as stored.
     function _updateFunding(Market storage m, TopWord top) internal override {
-        IPriceOracle oracle = IPriceOracle(_riskConfig.oracle);
-        (bool ok, uint256 pu,) = oracle.tryPrice(m.base);
-        (bool okQ, uint256 pq,) = oracle.tryPrice(m.quote);
+        (bool ok, uint256 pu,) = _readPrice(m.base);
+        (bool okQ, uint256 pq,) = _readPrice(m.quote);
         BookConfig cfg = m.config;
         uint256 quoteUnit = 10 ** m.quoteDecimals;
         uint256 indexLot;
@@ -168,7 +169,7 @@ abstract contract ClearinghousePerps is ClearinghouseMarkets {
         AccountId liq = AccountIdLib.from(msg.sender, liquidatorSub);
         require(!liq.eq(account), SelfLiquidation());
         Market storage m = _perpMarket(marketId);
-        int256 mvBefore = maintenanceValue(account);
+        (, int256 mvBefore,,,) = _valuation(account, address(0), 1);
         require(mvBefore < 0, NotLiquidatable(account, mvBefore));
         // the first liquidation starts the auction clock
         _flag(account);
@@ -232,10 +233,10 @@ abstract contract ClearinghousePerps is ClearinghouseMarkets {
 
     /// @dev Every liquidation raises maintenance value, and stops at the buffer above zero (unless
     /// `smallest`: the least take there is); returns the maintenance value after.
-    function _checkImproved(AccountId account, int256 mvBefore, bool smallest) internal view returns (int256 mv) {
+    function _checkImproved(AccountId account, int256 mvBefore, bool smallest) internal returns (int256 mv) {
         // a fresh valuation (the takeover settled cash and funding), without initial value
         int256 equity;
-        (mv, equity,,,,) = liquidationQuote(account, address(0), address(0));
+        (equity, mv,,,) = _valuation(account, address(0), 5);
         require(mv > mvBefore, LiquidationDidNotImprove(mvBefore, mv));
         if (smallest) return mv;
         int256 buffer = LiquidationLib.bufferValue(equity, liquidationParams.bufferBps);
@@ -357,11 +358,11 @@ abstract contract ClearinghousePerps is ClearinghouseMarkets {
         return _markPrice(_perpMarket(marketId));
     }
 
-    /// @dev Index and mark per lot (quote atoms × 1e18) at the oracle's prices (reverting if none).
+    /// @dev Index and mark per lot (quote atoms × 1e18) at the core's prices (reverting if none): a
+    /// liquidation asks after its valuation, so it reads the prices that valuation stored.
     function _markPrice(Market storage m) internal view returns (uint256 indexLotWad, uint256 markLotWad) {
-        IPriceOracle oracle = IPriceOracle(_riskConfig.oracle);
-        (uint256 pu,) = oracle.price(m.base);
-        (uint256 pq,) = oracle.price(m.quote);
+        (uint256 pu,) = _prices.price(m.base);
+        (uint256 pq,) = _prices.price(m.quote);
         indexLotWad = PerpLib.indexLotOf(pu, pq, m.lotSize, 10 ** m.baseDecimals, 10 ** m.quoteDecimals);
         markLotWad = PerpLib.markPrice(m.perp, indexLotWad, _maxPremiumPpm(m));
     }

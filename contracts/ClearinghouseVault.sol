@@ -10,7 +10,6 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IClearinghouse, SpotMarketParams, Position, LiquidationParams} from "./interfaces/IClearinghouse.sol";
 import {PerpMarketParams} from "./interfaces/IPerpMarkets.sol";
 import {IAtlas} from "./interfaces/IAtlas.sol";
-import {IPriceOracle} from "./interfaces/IPriceOracle.sol";
 import {AccountId, AccountIdLib} from "./types/AccountId.sol";
 import {AssetWord, AssetWordLib} from "./types/AssetWord.sol";
 import {AccountState} from "./types/AccountState.sol";
@@ -21,6 +20,7 @@ import {LendingLib} from "./libraries/LendingLib.sol";
 import {SharesMathLib} from "./libraries/SharesMathLib.sol";
 import {AtlasMath} from "./libraries/AtlasMath.sol";
 import {RiskLib} from "./libraries/RiskLib.sol";
+import {PriceLib} from "./libraries/PriceLib.sol";
 import {BookConfigLib} from "./types/BookConfig.sol";
 import {TopWord} from "./types/TopWord.sol";
 import {BookLib} from "./book/BookLib.sol";
@@ -35,6 +35,7 @@ import {Market, MarketLib} from "./core/Market.sol";
 /// themselves (lent balances, debts, outside lenders) are held here too (ClearinghouseLending, one
 /// `LendingLib.State` per asset). The books are `ClearinghouseMarkets`' and `ClearinghousePerps'`.
 abstract contract ClearinghouseVault is IClearinghouse, ClearinghouseLending {
+    using PriceLib for PriceLib.State;
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
     using SafeCast for int256;
@@ -67,8 +68,8 @@ abstract contract ClearinghouseVault is IClearinghouse, ClearinghouseLending {
     address public treasury;
     /// @dev bit i - 1: market i is a perp market (read by a valuation only for an account with a market).
     uint64 internal _perpMarketMask;
-    /// @dev ATLAS's oracle and parameters (`setRiskParams`): the margin checks value accounts here
-    ///      (RiskLib), and the perp markets read their index from the same oracle.
+    /// @dev ATLAS's parameters (`setRiskParams`): the margin checks value accounts here (RiskLib) at
+    ///      the core's own prices (`ClearinghousePrices`), which the perp markets' index reads too.
     RiskLib.Config internal _riskConfig;
     /// @dev Incident freeze (guardian sets, governance lifts): no withdrawals, transfers between
     ///      sub-accounts or voluntary borrows. Copied into every asset's config (`AssetConfig.frozen`),
@@ -337,7 +338,7 @@ abstract contract ClearinghouseVault is IClearinghouse, ClearinghouseLending {
 
     /// @dev Reverts InsufficientMargin if the account has a liability (debt or perp exposure) and
     /// initial value < 0.
-    function _checkMargin(AccountId account) internal view {
+    function _checkMargin(AccountId account) internal {
         if (_state[account].liable()) _requireInitial(account);
     }
 
@@ -453,41 +454,67 @@ abstract contract ClearinghouseVault is IClearinghouse, ClearinghouseLending {
         }
     }
 
-    function _requireInitial(AccountId acct) internal view {
+    function _requireInitial(AccountId acct) internal {
         (,, int256 iv,,) = _valuation(acct, address(0), 2);
         require(iv >= 0, InsufficientMargin(acct, iv));
     }
 
     // ------------------------------------------------------------------ ATLAS (RiskLib)
 
-    /// @dev One gather from this contract's storage (and the markets' and oracle's answers) and one
-    /// `AtlasMath.risk` pass (`mode` as there). Reverts NoRiskEngine before `setRiskParams`.
+    /// @dev One gather from this contract's storage and one `AtlasMath.risk` pass (`mode` as there), at
+    /// prices a write path reads: a read from a feed is stored (`RiskLib.priceStored`). Reverts
+    /// NoRiskEngine before `setRiskParams`.
     function _valuation(AccountId account, address extra, uint256 mode)
+        internal
+        returns (int256 equityWad, int256 maintWad, int256 initWad, AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b)
+    {
+        RiskLib.Config memory c;
+        (c, e, b) = _gather(account, extra);
+        RiskLib.priceStored(e, b, _prices);
+        if (mode != 0) (equityWad, maintWad, initWad) = AtlasMath.risk(e, b, c.initialScaleBps, mode);
+    }
+
+    /// @dev `_valuation` for the views: the same prices in the same block, nothing stored.
+    function _valuationView(AccountId account, address extra, uint256 mode)
         internal
         view
         returns (int256 equityWad, int256 maintWad, int256 initWad, AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b)
     {
-        RiskLib.Config memory c = _riskConfig;
-        require(c.oracle != address(0), NoRiskEngine());
+        RiskLib.Config memory c;
+        (c, e, b) = _gather(account, extra);
+        RiskLib.pricePeek(e, b, _prices);
+        if (mode != 0) (equityWad, maintWad, initWad) = AtlasMath.risk(e, b, c.initialScaleBps, mode);
+    }
+
+    /// @dev ATLAS's parameters and the account's unpriced entries (`RiskLib.gather`).
+    function _gather(AccountId account, address extra)
+        internal
+        view
+        returns (RiskLib.Config memory c, AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b)
+    {
+        c = _riskConfig;
+        require(c.initialScaleBps != 0, NoRiskEngine());
         AccountState st = _state[account];
         // the perp mask only where there are markets to tell apart (its slot stays cold otherwise)
         uint256 perps = st.markets() != 0 ? _perpMarketMask : 0;
-        return RiskLib.risk(_balances[account], _assetWord, _assets, _pools, _markets, st, perps, account, extra, c, mode);
+        (e, b) = RiskLib.gather(
+            _balances[account], _assetWord, _assets, _pools, _markets, st, perps, account, extra, c.debtInterestSeconds
+        );
     }
 
     /// @inheritdoc IClearinghouse
     function riskOf(AccountId account) external view returns (IAtlas.AccountRisk memory r) {
-        (r.equityWad, r.maintenanceWad, r.initialWad,,) = _valuation(account, address(0), 7);
+        (r.equityWad, r.maintenanceWad, r.initialWad,,) = _valuationView(account, address(0), 7);
     }
 
     /// @inheritdoc IClearinghouse
     function initialValue(AccountId account) external view returns (int256 v) {
-        (,, v,,) = _valuation(account, address(0), 2);
+        (,, v,,) = _valuationView(account, address(0), 2);
     }
 
     /// @inheritdoc IClearinghouse
     function maintenanceValue(AccountId account) public view returns (int256 v) {
-        (, v,,,) = _valuation(account, address(0), 1);
+        (, v,,,) = _valuationView(account, address(0), 1);
     }
 
     /// @inheritdoc IClearinghouse
@@ -507,7 +534,7 @@ abstract contract ClearinghouseVault is IClearinghouse, ClearinghouseLending {
         // No initial value: the conservative scenarios are about a third of the pass.
         AtlasMath.Entry[] memory e;
         AtlasMath.Book[] memory b;
-        (equityWad, maintenanceWad,, e, b) = _valuation(account, collateralToken, 5);
+        (equityWad, maintenanceWad,, e, b) = _valuationView(account, collateralToken, 5);
         (debtAtoms, debtPriceWad, collateralPriceWad, ordersOpen) =
             RiskLib.quoteTerms(e, b, debtToken, collateralToken);
     }
@@ -515,15 +542,22 @@ abstract contract ClearinghouseVault is IClearinghouse, ClearinghouseLending {
     // ------------------------------------------------------------------ liquidation
 
     /// @inheritdoc IClearinghouse
-    function isLiquidatable(AccountId account) public view returns (bool) {
-        return _riskConfig.oracle != address(0) && maintenanceValue(account) < 0;
+    function isLiquidatable(AccountId account) external view returns (bool) {
+        return _riskConfig.initialScaleBps != 0 && maintenanceValue(account) < 0;
+    }
+
+    /// @dev `isLiquidatable` for a write path (its prices stored).
+    function _isLiquidatable(AccountId account) internal returns (bool) {
+        if (_riskConfig.initialScaleBps == 0) return false;
+        (, int256 mv,,,) = _valuation(account, address(0), 1);
+        return mv < 0;
     }
 
     /// @inheritdoc IClearinghouse
     /// @dev On a healthy account it ends a running auction instead (anyone may call, the owner
     /// has the reason to), so a later fall starts a new auction from a zero discount.
     function flagLiquidatable(AccountId account) external nonReentrant {
-        int256 mv = maintenanceValue(account); // NoRiskEngine before one is set
+        (, int256 mv,,,) = _valuation(account, address(0), 1); // NoRiskEngine before one is set
         if (mv >= 0) {
             require(_state[account].liquidatableSince() != 0, NotLiquidatable(account, mv));
             _endAuction(account);
@@ -580,9 +614,10 @@ abstract contract ClearinghouseVault is IClearinghouse, ClearinghouseLending {
         require(!liquidator.eq(account), SelfLiquidation());
         require(repayAtoms != 0, ZeroAmount());
         // one valuation gives the maintenance value, the debt with interest and both prices
-        // (NoRiskEngine before one is set)
-        (int256 mvBefore,, uint256 debt, uint256 pd, uint256 pc, bool ordersOpen) =
-            liquidationQuote(account, debtToken, collateralToken);
+        // (NoRiskEngine before one is set); the collateral is the what-if token, priced even if not held
+        (, int256 mvBefore,, AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b) =
+            _valuation(account, collateralToken, 5);
+        (uint256 debt, uint256 pd, uint256 pc, bool ordersOpen) = RiskLib.quoteTerms(e, b, debtToken, collateralToken);
         require(mvBefore < 0, NotLiquidatable(account, mvBefore));
         if (ordersOpen) _requireNoOrders(account); // names the market and its count (none open: no reads)
         _flag(account);
@@ -717,10 +752,6 @@ abstract contract ClearinghouseVault is IClearinghouse, ClearinghouseLending {
         return MathLib.mulDivDown(usdWad * 10 ** _assets[collToken].decimals, 10_000, pc * (10_000 - discountBps));
     }
 
-    function _price(address token) internal view returns (uint256, uint256) {
-        return IPriceOracle(_riskConfig.oracle).price(token);
-    }
-
     /// @dev Collateral worth at most this (USD, WAD: one cent) may be written off with the debt.
     uint256 internal constant DUST_WAD = 1e16;
 
@@ -808,7 +839,7 @@ abstract contract ClearinghouseVault is IClearinghouse, ClearinghouseLending {
         d.amount = 0;
         _balances[account][token] = d;
         emit ReserveCredited(token, atoms);
-        (uint256 p,) = _price(token);
+        (uint256 p,) = _requirePrice(token);
         return (st.track(a.id, 0), wad + MathLib.mulDivUp(atoms, p, 10 ** a.decimals));
     }
 
@@ -845,28 +876,27 @@ abstract contract ClearinghouseVault is IClearinghouse, ClearinghouseLending {
     }
 
     /// @inheritdoc IClearinghouse
-    function setRiskParams(address oracle, uint16 initialScaleBps, uint32 debtInterestSeconds) external restricted {
-        require(oracle != address(0), ZeroAddress());
+    function setRiskParams(uint16 initialScaleBps, uint32 debtInterestSeconds) external restricted {
         require(
             initialScaleBps >= 10_000 && initialScaleBps <= 20_000 && debtInterestSeconds <= 365 days,
             InvalidRiskParams()
         );
-        _riskConfig = RiskLib.Config(oracle, initialScaleBps, debtInterestSeconds);
+        _riskConfig = RiskLib.Config(initialScaleBps, debtInterestSeconds);
         _checkPerpBounds(initialScaleBps, liquidationParams.capShareBps);
-        emit RiskParamsSet(oracle, initialScaleBps, debtInterestSeconds);
+        emit RiskParamsSet(initialScaleBps, debtInterestSeconds);
     }
 
     /// @inheritdoc IClearinghouse
-    function riskParams() external view returns (address oracle, uint16 initialScaleBps, uint32 debtInterestSeconds) {
+    function riskParams() external view returns (uint16 initialScaleBps, uint32 debtInterestSeconds) {
         RiskLib.Config memory c = _riskConfig;
-        return (c.oracle, c.initialScaleBps, c.debtInterestSeconds);
+        return (c.initialScaleBps, c.debtInterestSeconds);
     }
 
     /// @inheritdoc IClearinghouse
     function setLiquidationParams(LiquidationParams calldata p) external restricted {
         require(p.rampSeconds != 0 && p.capShareBps < 10_000 && p.bufferBps <= 2000, InvalidRiskParams());
         liquidationParams = p;
-        if (_riskConfig.oracle != address(0)) _checkPerpBounds(_riskConfig.initialScaleBps, p.capShareBps);
+        if (_riskConfig.initialScaleBps != 0) _checkPerpBounds(_riskConfig.initialScaleBps, p.capShareBps);
         emit LiquidationParamsSet(p);
     }
 
@@ -964,11 +994,9 @@ abstract contract ClearinghouseVault is IClearinghouse, ClearinghouseLending {
         uint256 tickSize
     ) public view returns (bool approved, uint256 minTick, uint256 maxTick) {
         if (!_operators[account][operator]) return (false, 0, 0);
-        address o = _riskConfig.oracle;
-        require(o != address(0), NoRiskEngine());
-        IPriceOracle oracle = IPriceOracle(o);
-        (uint256 baseWad,) = oracle.price(base);
-        (uint256 quoteWad,) = oracle.price(quote);
+        require(_riskConfig.initialScaleBps != 0, NoRiskEngine());
+        (uint256 baseWad,) = _prices.price(base);
+        (uint256 quoteWad,) = _prices.price(quote);
         uint256 band = operatorBandOf(account);
         // price of one lot in tick units = num / den; markets' tokens are listed, so their decimals are known
         uint256 num = baseWad * 10 ** _assets[quote].decimals;
@@ -997,7 +1025,7 @@ abstract contract ClearinghouseVault is IClearinghouse, ClearinghouseLending {
         view
         returns (AtlasMath.Entry[] memory entries, AtlasMath.Book[] memory books)
     {
-        (,,, entries, books) = _valuation(account, extra, 0);
+        (,,, entries, books) = _valuationView(account, extra, 0);
     }
 
     /// @inheritdoc IClearinghouse

@@ -21,7 +21,6 @@ const CONTRACTS = [
   { name: "MockERC20", artifact: "contracts/mocks/MockERC20.sol/MockERC20.json" },
   // margin (issue 3): appended so the names above keep their plain class names
   { name: "LendingVault", artifact: "contracts/periphery/LendingVault.sol/LendingVault.json" },
-  { name: "OracleRouter", artifact: "contracts/OracleRouter.sol/OracleRouter.json" },
   // ATLAS's what-if views (periphery): appended likewise
   { name: "AtlasLens", artifact: "contracts/periphery/AtlasLens.sol/AtlasLens.json" },
 ] as const;

@@ -5,6 +5,7 @@ import {AccountId} from "../types/AccountId.sol";
 import {IAtlas} from "./IAtlas.sol";
 import {AtlasMath} from "../libraries/AtlasMath.sol";
 import {ICoreLending} from "./ICoreLending.sol";
+import {IOracle} from "./IOracle.sol";
 import {IMarkets} from "./IMarkets.sol";
 import {IPerpMarkets, PerpMarketParams} from "./IPerpMarkets.sol";
 
@@ -58,7 +59,7 @@ struct LiquidationParams {
 /// Balances are in each token's own atoms. Funds committed to a market (locked behind
 /// resting orders, or fill proceeds not yet swept) live in that market's pocket for the
 /// account and are not part of the balance here.
-interface IClearinghouse is ICoreLending, IMarkets, IPerpMarkets {
+interface IClearinghouse is ICoreLending, IMarkets, IPerpMarkets, IOracle {
     // ---- errors ----
     /// @notice The token is not listed.
     error AssetNotListed(address token);
@@ -80,7 +81,7 @@ interface IClearinghouse is ICoreLending, IMarkets, IPerpMarkets {
     error CapacityReached();
     /// @notice A risk or liquidation parameter is outside its hard bounds.
     error InvalidRiskParams();
-    /// @notice The risk parameters (oracle, initial scale) are not set (`setRiskParams`).
+    /// @notice The risk parameters (initial scale, debt interest) are not set (`setRiskParams`).
     error NoRiskEngine();
     /// @notice An operator price band outside (0, MAX_OPERATOR_BAND_BPS].
     error InvalidOperatorBand(uint256 bandBps);
@@ -155,7 +156,7 @@ interface IClearinghouse is ICoreLending, IMarkets, IPerpMarkets {
     event MarketsPruned(AccountId indexed account, uint256 marketMask);
     event BadDebtSettled(AccountId indexed account, address indexed token, uint256 shares, uint256 lossAtoms);
     event AssetRiskSet(address indexed token, uint16 shockBps, uint16 slippageBps, uint16 lentHaircutBps);
-    event RiskParamsSet(address oracle, uint16 initialScaleBps, uint32 debtInterestSeconds);
+    event RiskParamsSet(uint16 initialScaleBps, uint32 debtInterestSeconds);
     event LiquidationParamsSet(LiquidationParams params);
     event FrozenSet(bool frozen);
 
@@ -195,7 +196,7 @@ interface IClearinghouse is ICoreLending, IMarkets, IPerpMarkets {
     /// @notice For a book of `base` priced in `quote` (`lotSize` base atoms per lot, `tickSize` quote
     ///         atoms per lot per tick): whether `operator` may trade for `account`, and if so the
     ///         ticks its orders keep to: a bid at most `maxTick`, an ask at least `minTick`. The index
-    ///         is the oracle's price of `base` over that of `quote` (the risk engine's oracle); the
+    ///         is the core's price of `base` over that of `quote` (`price`); the
     ///         edges round inward, in the account's favour. Reverts when a price is unavailable, so
     ///         an operator cannot place while the oracle is stale (cancels never ask).
     function operatorTickBand(
@@ -327,8 +328,8 @@ interface IClearinghouse is ICoreLending, IMarkets, IPerpMarkets {
     ///         markets of both kinds).
     function createSpotMarket(SpotMarketParams calldata params) external returns (uint256 marketId);
 
-    /// @notice Creates a perp market on two listed assets, valued with the risk parameters' oracle
-    ///         (they must be set), whose basis charge, premium clamp and floor keep docs/RISK.md's
+    /// @notice Creates a perp market on two listed assets, valued at the core's prices (the risk
+    ///         parameters must be set), whose basis charge, premium clamp and floor keep docs/RISK.md's
     ///         parameter bounds (`PerpRiskBounds`); returns its market id.
     function createPerpMarket(PerpMarketParams calldata params) external returns (uint256 marketId);
 
@@ -361,11 +362,11 @@ interface IClearinghouse is ICoreLending, IMarkets, IPerpMarkets {
     /// @notice Sets an asset's shock, slippage (bps) and the haircut applied to lent balances.
     function setAssetRisk(address token, uint16 shockBps, uint16 slippageBps, uint16 lentHaircutBps) external;
 
-    /// @notice Sets ATLAS's parameters: the price oracle, the initial scale (bps, 10,000–20,000)
+    /// @notice Sets ATLAS's parameters: the initial scale (bps, 10,000–20,000)
     ///         and the seconds of interest a debt is charged ahead (at most a year), with which
     ///         every account is valued (`riskOf`, every margin check); every perp market must keep
     ///         the parameter bounds with the initial scale (`PerpRiskBounds`).
-    function setRiskParams(address oracle, uint16 initialScaleBps, uint32 debtInterestSeconds) external;
+    function setRiskParams(uint16 initialScaleBps, uint32 debtInterestSeconds) external;
 
     /// @notice Sets the liquidation parameters within hard bounds; every listed perp market must
     ///         keep the parameter bounds with the new cap share (`PerpRiskBounds`).
@@ -388,8 +389,8 @@ interface IClearinghouse is ICoreLending, IMarkets, IPerpMarkets {
     /// @notice Bit i - 1 set: market i is a perp market.
     function perpMarketMask() external view returns (uint256);
 
-    /// @notice ATLAS's parameters (`setRiskParams`; oracle 0 before they are set).
-    function riskParams() external view returns (address oracle, uint16 initialScaleBps, uint32 debtInterestSeconds);
+    /// @notice ATLAS's parameters (`setRiskParams`; zeros before they are set).
+    function riskParams() external view returns (uint16 initialScaleBps, uint32 debtInterestSeconds);
 
     /// @notice Liquidation parameters.
     function liquidationParams() external view returns (uint32 rampSeconds, uint16 capShareBps, uint16 bufferBps);

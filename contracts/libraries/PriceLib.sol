@@ -4,7 +4,7 @@ pragma solidity 0.8.37;
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
 import {IPyth} from "@pythnetwork/pyth-sdk-solidity/IPyth.sol";
 import {LowLevelCall} from "@openzeppelin/contracts/utils/LowLevelCall.sol";
-import {IOracleRouter, FeedConfig, FeedKind} from "../interfaces/IOracleRouter.sol";
+import {IOracle, FeedConfig, FeedKind} from "../interfaces/IOracle.sol";
 import {FeedWord, FeedWordLib, AdminPriceWord, AdminPriceWordLib} from "../types/FeedWord.sol";
 import {StableWord, StableWordLib} from "../types/StableWord.sol";
 import {MathLib} from "./MathLib.sol";
@@ -12,11 +12,14 @@ import {StaticCallLib} from "./StaticCallLib.sol";
 
 /// @title PriceLib: each asset's feed, its bounds and its stable-price anchor, and every read of them
 /// @notice WAD USD price per whole token from Admin, Chainlink or Pyth feeds. The library owns its
-/// `State` (one `Feed` per asset); today the OracleRouter holds it, and the one core will (issue
-/// "One core", docs/DESIGN.md). Every read goes through `read`, which returns the revert data
-/// instead of reverting, so `price` and `tryPrice` share one code path and `tryPrice` cannot
-/// revert: feeds are called through StaticCallLib (a reverting feed, an address without code or
-/// short return data is FeedUnavailable) and every conversion saturates instead of overflowing.
+/// `State` (one `Feed` per asset), which the core holds (`ClearinghousePrices`). A Chainlink or Pyth
+/// price read from the feed is stored with the feed's time and reused while that time is at most
+/// STORED_MAX_AGE_SECONDS old: writes store (`readStored`), views answer what a write in the same
+/// block would use (`read`), so a view and a margin check never disagree. Every view read goes
+/// through `read`, which returns the revert data instead of reverting, so `price` and `tryPrice`
+/// share one code path and `tryPrice` cannot revert: feeds are called through StaticCallLib (a
+/// reverting feed, an address without code or short return data is FeedUnavailable) and every
+/// conversion saturates instead of overflowing.
 library PriceLib {
     uint256 internal constant BPS = 10_000;
     /// @dev Denominator of the stable-price bound: basis points × seconds per hour.
@@ -143,22 +146,24 @@ library PriceLib {
             e.head = head.asAdmin().withStable(stableWad, block.timestamp).asFeedWord();
         } else {
             uint256 priceWad;
-            (priceWad,, err) = _readFeed(asset, e, head);
+            uint256 feedAt;
+            (priceWad, feedAt, err) = _readFeed(asset, e, head);
             if (err.length != 0) LowLevelCall.bubbleRevert(err);
             StableWord q = e.quote;
             // An unanchored feed (setFeed found no good price) is anchored at its first good price.
             stableWad = q.isAnchored()
                 ? _stable(priceWad, head.maxStableMoveBpsPerHour(), q.stableWad(), q.stableAt())
                 : priceWad;
-            // Fits 96 bits: the stable price lies between the anchor and a bounded price.
-            e.quote = StableWordLib.from(stableWad, block.timestamp);
+            // The read is stored as `readStored` stores one. Fits 96 bits: the stable price lies
+            // between the anchor and a bounded price.
+            e.quote = _stored(stableWad, priceWad, feedAt);
         }
-        emit IOracleRouter.StablePriceUpdated(asset, stableWad);
+        emit IOracle.StablePriceUpdated(asset, stableWad);
     }
 
     // ------------------------------------------------------------------ governance
 
-    /// @notice Sets the feed of `asset` (see IOracleRouter.setFeed: what is kept, what anchors).
+    /// @notice Sets the feed of `asset` (see IOracle.setFeed: what is kept, what anchors).
     function setFeed(State storage s, address asset, FeedConfig calldata cfg) internal {
         uint8 feedDecimals = _validate(asset, cfg);
         Feed storage e = s.feeds[asset];
@@ -199,8 +204,8 @@ library PriceLib {
             // dropped here even when the anchor is kept
             if (wasAdmin || !q.eq(e.quote)) e.quote = q;
         }
-        emit IOracleRouter.FeedSet(asset, cfg);
-        if (anchorNow) emit IOracleRouter.StablePriceUpdated(asset, anchorWad);
+        emit IOracle.FeedSet(asset, cfg);
+        if (anchorNow) emit IOracle.StablePriceUpdated(asset, anchorWad);
     }
 
     /// @dev What a change of feed keeps of the old entry, wherever its kind kept it (zeros for
@@ -226,68 +231,62 @@ library PriceLib {
         if (!_within(anchorWad, cfg.minPriceWad, cfg.maxPriceWad)) (anchorWad, anchorAt) = (0, 0);
     }
 
-    /// @notice Stores an Admin feed's new price (see IOracleRouter.pushPrice).
+    /// @notice Stores an Admin feed's new price (see IOracle.pushPrice).
     function pushPrice(State storage s, address asset, uint256 priceWad) internal {
         Feed storage e = s.feeds[asset];
         FeedWord head = e.head;
-        require(head.isAdmin(), IOracleRouter.NotAdminFeed(asset));
+        require(head.isAdmin(), IOracle.NotAdminFeed(asset));
         Bounds memory b = e.bounds;
-        require(_within(priceWad, b.minPriceWad, b.maxPriceWad), IOracleRouter.PriceOutOfBounds(asset, priceWad));
+        require(_within(priceWad, b.minPriceWad, b.maxPriceWad), IOracle.PriceOutOfBounds(asset, priceWad));
 
         AdminPriceWord a = head.asAdmin();
         if (a.stableAt() == 0) {
             // The first good price is the anchor: no Admin price is ever read unanchored.
             a = a.withStable(priceWad, block.timestamp);
-            emit IOracleRouter.StablePriceUpdated(asset, priceWad);
+            emit IOracle.StablePriceUpdated(asset, priceWad);
         } else if (a.expiresAt() != b.maxAgeSeconds) {
             // A previous push exists (updatedAt = expiresAt − maxAge ≠ 0). Anchor first, at the
             // previous push, so a new (possibly pumped) price only moves the stable price from
             // now on, at the bounded rate.
             uint256 anchor = _stable(a.lastPriceWad(), a.maxStableMoveBpsPerHour(), a.stableWad(), a.stableAt());
             a = a.withStable(anchor, block.timestamp); // fits 87 bits: between two stored 87-bit prices
-            emit IOracleRouter.StablePriceUpdated(asset, anchor);
+            emit IOracle.StablePriceUpdated(asset, anchor);
         }
         // priceWad ≤ maxPriceWad ≤ MAX_ADMIN_PRICE_WAD (setFeed)
         e.head = a.withPrice(priceWad, block.timestamp + b.maxAgeSeconds).asFeedWord();
-        emit IOracleRouter.PricePushed(asset, priceWad);
+        emit IOracle.PricePushed(asset, priceWad);
     }
 
-    /// @notice `tryPrice` for a caller that may write (the core's margin paths): a Chainlink or Pyth
-    /// price is taken from the stored word while the feed's time of it is at most
-    /// STORED_MAX_AGE_SECONDS old, else read from the feed and stored with the feed's time, so a
-    /// caller acts on a price at most that old and never chooses an older one. A read from the feed
-    /// also advances the stable anchor to the stable price now (the bound's move counted since the
-    /// last anchor, at most an hour's), so the anchor moves only inside reads; an unanchored feed is
-    /// anchored at its first good price. Staleness, bounds and confidence apply as in `read` (the
-    /// stored price passed them, and its age is checked again against `maxAgeSeconds`). Admin feeds
-    /// keep their price and anchor in the head: as `tryPrice`. Never reverts; (false, 0, 0) where
-    /// `price` would revert, writing nothing.
+    /// @notice `tryPrice` for a caller that may write (the core's margin, funding and liquidation
+    /// paths): a Chainlink or Pyth price is taken from the stored word while the feed's time of it
+    /// is at most STORED_MAX_AGE_SECONDS old, else read from the feed and stored with the feed's
+    /// time, so a caller acts on a price at most that old and never chooses an older one. A read
+    /// from the feed also advances the stable anchor to the stable price now (the bound's move
+    /// counted since the last anchor, at most an hour's), so the anchor moves only inside reads.
+    /// Staleness, bounds and confidence apply as in `read` (the stored price passed them, and its
+    /// age is checked again against `maxAgeSeconds`); an unanchored feed has no price here either
+    /// (`updateStablePrice` anchors it). Admin feeds keep their price and anchor in the head: as
+    /// `tryPrice`. Answers exactly what `tryPrice` answers in the same block; never reverts;
+    /// (false, 0, 0) where `price` would revert, writing nothing.
     function readStored(State storage s, address asset) internal returns (bool ok, uint256 priceWad, uint256 stableWad) {
         Feed storage e = s.feeds[asset];
         FeedWord head = e.head;
         if (head.isAdmin()) return tryPrice(s, asset);
         StableWord q = e.quote;
-        uint256 maxMove = head.maxStableMoveBpsPerHour();
-        uint256 at = q.priceAt();
-        // at ≤ now: a stored time is never later than the block that stored it
-        if (at != 0 && block.timestamp - at <= STORED_MAX_AGE_SECONDS && !_isStale(at, head.maxAgeSeconds())) {
-            priceWad = q.priceWad();
-            return (true, priceWad, _stable(priceWad, maxMove, q.stableWad(), q.stableAt()));
-        }
+        if (_storedFresh(q, head)) return (true, q.priceWad(), _storedStable(q, head));
+        uint256 feedAt;
         bytes memory err;
-        (priceWad, at, err) = _readFeed(asset, e, head);
-        if (err.length != 0) return (false, 0, 0);
-        stableWad = q.isAnchored() ? _stable(priceWad, maxMove, q.stableWad(), q.stableAt()) : priceWad;
-        // A feed clock ahead of the chain's is stored as now, so the stored read still expires.
-        if (at > block.timestamp) at = block.timestamp;
-        // Both prices fit 96 bits: within bounds whose max is below 2^96 (setFeed).
-        e.quote = StableWordLib.from(stableWad, block.timestamp).withPrice(priceWad, at);
+        (priceWad, feedAt, err) = _readFeed(asset, e, head);
+        if (err.length != 0 || !q.isAnchored()) return (false, 0, 0);
+        stableWad = _stable(priceWad, head.maxStableMoveBpsPerHour(), q.stableWad(), q.stableAt());
+        e.quote = _stored(stableWad, priceWad, feedAt);
         ok = true;
     }
 
     // ------------------------------------------------------------------ internals
 
-    /// @notice Oracle and stable price, or the revert data `price` would raise (then both are 0).
+    /// @notice Oracle and stable price, or the revert data `price` would raise (then both are 0): the
+    /// stored read while fresh (as `readStored` would take it), else the feed's, without storing.
     function read(State storage s, address asset) internal view returns (uint256 priceWad, uint256 stableWad, bytes memory err) {
         Feed storage e = s.feeds[asset];
         FeedWord head = e.head;
@@ -297,33 +296,56 @@ library PriceLib {
             uint256 expiresAt = a.expiresAt();
             if (block.timestamp > expiresAt) {
                 uint256 maxAge = e.bounds.maxAgeSeconds; // the error path only
-                return (0, 0, abi.encodeWithSelector(IOracleRouter.StalePrice.selector, asset, expiresAt - maxAge, maxAge));
+                return (0, 0, abi.encodeWithSelector(IOracle.StalePrice.selector, asset, expiresAt - maxAge, maxAge));
             }
             return (a.lastPriceWad(), _adminStable(a), err);
         }
+        StableWord q = e.quote;
+        if (_storedFresh(q, head)) return (q.priceWad(), _storedStable(q, head), err);
         (priceWad,, err) = _readFeed(asset, e, head);
         if (err.length != 0) return (0, 0, err);
-        StableWord q = e.quote;
         // No margin price is unanchored: without an anchor the price is not usable.
-        if (!q.isAnchored()) return (0, 0, abi.encodeWithSelector(IOracleRouter.NoStableAnchor.selector, asset));
+        if (!q.isAnchored()) return (0, 0, abi.encodeWithSelector(IOracle.NoStableAnchor.selector, asset));
         stableWad = _stable(priceWad, head.maxStableMoveBpsPerHour(), q.stableWad(), q.stableAt());
     }
 
+    /// @dev Whether the stored read of a Chainlink or Pyth feed may be used now: stored (priceAt ≠ 0),
+    /// its feed time at most STORED_MAX_AGE_SECONDS old and not stale for the feed's maxAge. A stored
+    /// read implies an anchor (both are written together).
+    function _storedFresh(StableWord q, FeedWord head) private view returns (bool) {
+        uint256 storedAt = q.priceAt();
+        // storedAt ≤ now: a stored time is never later than the block that stored it
+        return storedAt != 0 && block.timestamp - storedAt <= STORED_MAX_AGE_SECONDS && !_isStale(storedAt, head.maxAgeSeconds());
+    }
+
+    /// @dev The stable price now from a stored read: its anchor moved towards its stored price.
+    function _storedStable(StableWord q, FeedWord head) private view returns (uint256) {
+        return _stable(q.priceWad(), head.maxStableMoveBpsPerHour(), q.stableWad(), q.stableAt());
+    }
+
+    /// @dev The word of a read from the feed: the anchor at the stable price now, and the price at the
+    /// feed's time (a feed clock ahead of the chain's is stored as now, so the stored read still
+    /// expires). Both prices fit 96 bits: within bounds whose max is below 2^96 (setFeed).
+    function _stored(uint256 stableWad, uint256 priceWad, uint256 feedAt) private view returns (StableWord) {
+        if (feedAt > block.timestamp) feedAt = block.timestamp;
+        return StableWordLib.from(stableWad, block.timestamp).withPrice(priceWad, feedAt);
+    }
+
     /// @dev The bounded oracle price of a Chainlink or Pyth feed (head not Admin), or the revert
-    /// data `price` would raise (then 0): NoFeed, the adapter's errors, IOracleRouter.PriceOutOfBounds.
+    /// data `price` would raise (then 0): NoFeed, the adapter's errors, IOracle.PriceOutOfBounds.
     function _readFeed(address asset, Feed storage e, FeedWord head)
         private
         view
         returns (uint256 priceWad, uint256 feedAt, bytes memory err)
     {
         FeedKind kind = head.kind();
-        if (kind == FeedKind.None) return (0, 0, abi.encodeWithSelector(IOracleRouter.NoFeed.selector, asset));
+        if (kind == FeedKind.None) return (0, 0, abi.encodeWithSelector(IOracle.NoFeed.selector, asset));
         (priceWad, feedAt, err) =
             kind == FeedKind.Chainlink ? _readChainlink(asset, head) : _readPyth(asset, head, e.pythPriceId);
         if (err.length != 0) return (0, 0, err);
         Bounds memory b = e.bounds;
         if (!_within(priceWad, b.minPriceWad, b.maxPriceWad)) {
-            return (0, 0, abi.encodeWithSelector(IOracleRouter.PriceOutOfBounds.selector, asset, priceWad));
+            return (0, 0, abi.encodeWithSelector(IOracle.PriceOutOfBounds.selector, asset, priceWad));
         }
     }
 
@@ -348,13 +370,13 @@ library PriceLib {
         (bool ok, uint256[5] memory w) = StaticCallLib.tryStaticCall(
             feed, abi.encodeWithSelector(AggregatorV3Interface.latestRoundData.selector), 5
         );
-        if (!ok) return (0, 0, abi.encodeWithSelector(IOracleRouter.FeedUnavailable.selector, asset, feed));
+        if (!ok) return (0, 0, abi.encodeWithSelector(IOracle.FeedUnavailable.selector, asset, feed));
         updatedAt = w[3];
         if (_isStale(updatedAt, head.maxAgeSeconds())) {
-            return (0, 0, abi.encodeWithSelector(IOracleRouter.StalePrice.selector, asset, updatedAt, head.maxAgeSeconds()));
+            return (0, 0, abi.encodeWithSelector(IOracle.StalePrice.selector, asset, updatedAt, head.maxAgeSeconds()));
         }
         int256 answer = int256(w[1]); // the ABI word of an int256, reinterpreted
-        if (answer <= 0) return (0, 0, abi.encodeWithSelector(IOracleRouter.NonPositivePrice.selector, asset, answer));
+        if (answer <= 0) return (0, 0, abi.encodeWithSelector(IOracle.NonPositivePrice.selector, asset, answer));
         // decimals ≤ 36 (setFeed), so the shift is in [−18, 18].
         priceWad = _scale(uint256(answer), 18 - int256(uint256(head.feedDecimals())));
     }
@@ -375,17 +397,17 @@ library PriceLib {
         // Words outside their declared ABI types (int64, uint64, int32) mean a malformed answer.
         ok = ok && p >= type(int64).min && p <= type(int64).max && conf <= type(uint64).max
             && expo >= type(int32).min && expo <= type(int32).max;
-        if (!ok) return (0, 0, abi.encodeWithSelector(IOracleRouter.FeedUnavailable.selector, asset, feed));
+        if (!ok) return (0, 0, abi.encodeWithSelector(IOracle.FeedUnavailable.selector, asset, feed));
         if (_isStale(publishTime, head.maxAgeSeconds())) {
-            return (0, 0, abi.encodeWithSelector(IOracleRouter.StalePrice.selector, asset, publishTime, head.maxAgeSeconds()));
+            return (0, 0, abi.encodeWithSelector(IOracle.StalePrice.selector, asset, publishTime, head.maxAgeSeconds()));
         }
-        if (p <= 0) return (0, 0, abi.encodeWithSelector(IOracleRouter.NonPositivePrice.selector, asset, p));
+        if (p <= 0) return (0, 0, abi.encodeWithSelector(IOracle.NonPositivePrice.selector, asset, p));
         int256 shift = 18 + expo;
         priceWad = _scale(uint256(p), shift);
         // conf / price > maxConfBps / 1e4  ⇔  conf × 1e4 > price × maxConfBps: exact, no
         // rounding (both share the exponent); < 2^78 each, no overflow.
         if (conf * BPS > uint256(p) * head.maxConfBps()) {
-            return (0, 0, abi.encodeWithSelector(IOracleRouter.ConfidenceTooWide.selector, asset, _scale(conf, shift), priceWad));
+            return (0, 0, abi.encodeWithSelector(IOracle.ConfidenceTooWide.selector, asset, _scale(conf, shift), priceWad));
         }
     }
 
@@ -435,7 +457,7 @@ library PriceLib {
         return value / 10 ** uint256(-shift);
     }
 
-    /// @dev Rejects nonsense (see IOracleRouter.setFeed); returns a Chainlink feed's decimals.
+    /// @dev Rejects nonsense (see IOracle.setFeed); returns a Chainlink feed's decimals.
     function _validate(address asset, FeedConfig calldata cfg) private view returns (uint8 feedDecimals) {
         bool ok = asset != address(0) && cfg.maxAgeSeconds != 0 && cfg.maxAgeSeconds <= MAX_AGE_LIMIT
             && cfg.maxStableMoveBpsPerHour != 0 && cfg.minPriceWad != 0 && cfg.minPriceWad <= cfg.maxPriceWad
@@ -459,6 +481,6 @@ library PriceLib {
         } else {
             ok = false;
         }
-        require(ok, IOracleRouter.InvalidFeedConfig(asset));
+        require(ok, IOracle.InvalidFeedConfig(asset));
     }
 }

@@ -3,8 +3,6 @@ pragma solidity 0.8.37;
 
 import {IAtlas} from "../interfaces/IAtlas.sol";
 import {IClearinghouse} from "../interfaces/IClearinghouse.sol";
-import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
-import {IOracleRouter} from "../interfaces/IOracleRouter.sol";
 import {PerpRisk} from "../interfaces/IPerpMarkets.sol";
 import {AccountId} from "../types/AccountId.sol";
 import {AccountState} from "../types/AccountState.sol";
@@ -13,6 +11,7 @@ import {AtlasMath} from "./AtlasMath.sol";
 import {BalanceLib} from "./BalanceLib.sol";
 import {EntryArrayLib} from "./EntryArrayLib.sol";
 import {LendingLib} from "./LendingLib.sol";
+import {PriceLib} from "./PriceLib.sol";
 import {SharesMathLib} from "./SharesMathLib.sol";
 import {ClearinghouseLending} from "../ClearinghouseLending.sol";
 import {Market} from "../core/Market.sol";
@@ -24,12 +23,15 @@ import {PerpLib} from "../perp/PerpLib.sol";
 /// says. Everything is read from the core's storage, passed in as storage references: balances,
 /// lent amounts, debts with their pools' rates, asset words, the account's state word, and on
 /// each market it trades on its spot pocket or perp position (with the market's ATLAS
-/// parameters). Only the prices come from outside: one oracle call per valuation.
+/// parameters), and each entry's price from the core's `PriceLib.State`: a write path stores a
+/// Chainlink or Pyth read (`priceStored`), a view answers the same without storing (`pricePeek`).
+/// No call leaves the core but a feed's, when its stored read is older than 3 s.
 library RiskLib {
-    /// @dev The valuation's global inputs, one slot: the price source and ATLAS's two parameters
-    /// (governance's `setRiskParams`, which bounds them).
+    using PriceLib for PriceLib.State;
+
+    /// @dev ATLAS's two global parameters, one slot (governance's `setRiskParams`, which bounds them;
+    /// initialScaleBps ≥ 10,000 once set, 0 before: the core values no account until then).
     struct Config {
-        address oracle;
         uint16 initialScaleBps;
         uint32 debtInterestSeconds;
     }
@@ -39,8 +41,8 @@ library RiskLib {
     /// anything larger, or anything owed, waits for the feed.
     uint256 internal constant STALE_DUST_WAD = 1e18;
 
-    /// @dev One gather and one `AtlasMath.risk` pass (`mode` as there).
-    function risk(
+    /// @dev One account's entries and books, unpriced: everything ATLAS needs from storage but the prices.
+    function gather(
         mapping(address => BalanceLib.Balance) storage balances,
         mapping(uint256 => AssetWord) storage assetWords,
         mapping(address => ClearinghouseLending.AssetConfig) storage assets,
@@ -50,18 +52,11 @@ library RiskLib {
         uint256 perpMask,
         AccountId account,
         address extra,
-        Config memory c,
-        uint256 mode
-    )
-        internal
-        view
-        returns (int256 equityWad, int256 maintWad, int256 initWad, AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b)
-    {
+        uint256 interestSeconds
+    ) internal view returns (AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b) {
         uint256 n;
-        (e, n) = _vaultEntries(balances, assetWords, assets, pools, st, extra, c.debtInterestSeconds);
-        b = _marketEntries(e, n, assetWords, assets, markets, st, perpMask, account, c.debtInterestSeconds);
-        _price(e, b, c.oracle);
-        if (mode != 0) (equityWad, maintWad, initWad) = AtlasMath.risk(e, b, c.initialScaleBps, mode);
+        (e, n) = _vaultEntries(balances, assetWords, assets, pools, st, extra, interestSeconds);
+        b = _marketEntries(e, n, assetWords, assets, markets, st, perpMask, account, interestSeconds);
     }
 
     /// @dev A liquidation quote's terms from a valuation's entries: the debt as the pool books it
@@ -298,26 +293,41 @@ library RiskLib {
 
     // ------------------------------------------------------------------ prices
 
-    /// @dev The oracle answers one price word per token, in order (one call): the priced entries
-    /// take their prices, each one without is valued at 0 (or PriceUnavailable) before the next.
-    function _price(AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b, address oracle) private view {
-        uint256 n = e.length;
-        uint256 px = EntryArrayLib.tryPrices(oracle, IPriceOracle.tryPrices.selector, e, n);
-        for (uint256 i; (i = EntryArrayLib.applyPrices(e, px, i, n)) < n; ++i) {
-            _staleDust(e[i], _inOpenBook(b, i), oracle);
+    /// @dev Prices every entry for a write path: each read from a feed is stored (`PriceLib.readStored`).
+    /// An entry without a usable price is valued at 0 or fails PriceUnavailable (`_unpriced`).
+    function priceStored(AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b, PriceLib.State storage prices) internal {
+        for (uint256 i; i < e.length; ++i) {
+            AtlasMath.Entry memory x = e[i];
+            (bool ok, uint256 p, uint256 sw) = prices.readStored(x.token);
+            if (ok) (x.priceWad, x.stableWad) = (p, sw);
+            else _unpriced(x, _inOpenBook(b, i), prices);
+        }
+    }
+
+    /// @dev `priceStored` for a view: the same prices (the stored read while fresh, else the feed's),
+    /// nothing stored.
+    function pricePeek(AtlasMath.Entry[] memory e, AtlasMath.Book[] memory b, PriceLib.State storage prices)
+        internal
+        view
+    {
+        for (uint256 i; i < e.length; ++i) {
+            AtlasMath.Entry memory x = e[i];
+            (bool ok, uint256 p, uint256 sw) = prices.tryPrice(x.token);
+            if (ok) (x.priceWad, x.stableWad) = (p, sw);
+            else _unpriced(x, _inOpenBook(b, i), prices);
         }
     }
 
     /// @dev An entry without a usable price: priced at 0 if it only holds (no debt, no perp on it or
     /// cash leg in it, no resting order on a book of it) and what it holds is worth less than
-    /// `STALE_DUST_WAD` at the last stable anchor (`OracleRouter.stableAnchorOf`); else `PriceUnavailable`.
+    /// `STALE_DUST_WAD` at the last stable anchor (`PriceLib.stableAnchorOf`); else `PriceUnavailable`.
     /// A resting order on a book of the asset is exposure at a price nobody knows: it waits for the
     /// feed too, so staleness alone can never make a healthy account liquidatable.
-    function _staleDust(AtlasMath.Entry memory x, bool inOpenBook, address oracle) private view {
+    function _unpriced(AtlasMath.Entry memory x, bool inOpenBook, PriceLib.State storage prices) private view {
         require(
             x.debtAtoms == 0 && !x.hasPerp && x.perpCashAtoms == 0 && !inOpenBook, IAtlas.PriceUnavailable(x.token)
         );
-        (uint256 lastWad,) = IOracleRouter(oracle).stableAnchorOf(x.token);
+        (uint256 lastWad,) = prices.stableAnchorOf(x.token);
         uint256 held = x.idleAtoms + x.lentAtoms + x.pocketAtoms;
         // rounded up: the dust must be below the bound at the last price
         require(lastWad != 0 && AtlasMath.divUp(held * lastWad, x.unit) < STALE_DUST_WAD, IAtlas.PriceUnavailable(x.token));

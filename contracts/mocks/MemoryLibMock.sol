@@ -3,18 +3,8 @@ pragma solidity 0.8.37;
 
 import {MemoryLib} from "../libraries/MemoryLib.sol";
 
-/// @notice Test only: MemoryLib's in-place return, with the array where it belongs or displaced
-/// (test/unit/memory.lib.test.ts compares each answer with what `return` would have encoded), and
-/// its memory readers against plain Solidity.
+/// @notice Test only: MemoryLib's memory readers against plain Solidity (test/unit/memory.lib.test.ts).
 contract MemoryLibMock {
-    function uintArray(uint256[] calldata xs, bool displace) external pure returns (uint256[] memory words) {
-        uint256 head = MemoryLib.reserve(1);
-        if (displace) new uint256[](2); // `words` lands elsewhere: returnUintArray moves it
-        words = new uint256[](xs.length);
-        for (uint256 i; i < xs.length; ++i) MemoryLib.unsafeSet(words, i, xs[i]);
-        MemoryLib.returnUintArray(head, words);
-    }
-
     /// @notice Each word of an array read with `wordAt` from the array's body (where `freePointer`
     /// said `new` would put the array, one length word before the body), and `freePointer`'s advance
     /// over that allocation (bytes).

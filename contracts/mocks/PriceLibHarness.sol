@@ -2,7 +2,7 @@
 pragma solidity 0.8.37;
 
 import {PriceLib} from "../libraries/PriceLib.sol";
-import {FeedConfig} from "../interfaces/IOracleRouter.sol";
+import {FeedConfig} from "../interfaces/IOracle.sol";
 import {StableWord} from "../types/StableWord.sol";
 
 /// @notice Test-only holder of one `PriceLib.State`, to test `readStored` (the core's price read)

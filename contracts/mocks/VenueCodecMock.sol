@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {FeedKind} from "../interfaces/IOracleRouter.sol";
+import {FeedKind} from "../interfaces/IOracle.sol";
 import {AccountState} from "../types/AccountState.sol";
 import {AssetWord, AssetWordLib} from "../types/AssetWord.sol";
-import {PriceWord, PriceWordLib} from "../types/PriceWord.sol";
 import {FeedWord, FeedWordLib, AdminPriceWord, AdminPriceWordLib} from "../types/FeedWord.sol";
 import {StableWord, StableWordLib} from "../types/StableWord.sol";
 import {Position, PositionLib} from "../types/Position.sol";
@@ -79,15 +78,6 @@ contract VenueCodecMock {
     }
 
     // ---------------------------------------------------------------- oracle
-
-    function decodePriceWord(uint256 w) external pure returns (bool ok, uint256 priceWad, uint256 stableWad) {
-        PriceWord p = PriceWord.wrap(w);
-        return (p.ok(), p.priceWad(), p.stableWad());
-    }
-
-    function priceWordFrom(uint256 priceWad, uint256 stableWad) external pure returns (uint256) {
-        return PriceWord.unwrap(PriceWordLib.from(priceWad, stableWad));
-    }
 
     /// @dev `kind` as its number: only None, Chainlink and Pyth heads reach `kind` (an Admin head is
     /// read through `asAdmin`).

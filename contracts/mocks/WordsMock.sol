@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {FeedKind} from "../interfaces/IOracleRouter.sol";
+import {FeedKind} from "../interfaces/IOracle.sol";
 import {FeedWord, FeedWordLib, AdminPriceWord, AdminPriceWordLib} from "../types/FeedWord.sol";
 import {StableWord, StableWordLib} from "../types/StableWord.sol";
-import {PriceWord, PriceWordLib} from "../types/PriceWord.sol";
 import {AssetWord, AssetWordLib} from "../types/AssetWord.sol";
 import {AccountState} from "../types/AccountState.sol";
 import {StaticCallLib} from "../libraries/StaticCallLib.sol";
@@ -68,15 +67,6 @@ contract WordsMock {
     {
         StableWord w = StableWordLib.from(stableWad, stableAt);
         return (StableWord.unwrap(w), w.stableWad(), w.stableAt(), w.isAnchored());
-    }
-
-    function priceWord(uint256 priceWad, uint256 stableWad)
-        external
-        pure
-        returns (uint256 word, bool ok, uint256 p, uint256 s)
-    {
-        PriceWord w = PriceWordLib.from(priceWad, stableWad);
-        return (PriceWord.unwrap(w), w.ok(), w.priceWad(), w.stableWad());
     }
 
     function assetWord(address token, uint8 decimals, uint16 shock, uint16 slippage, uint16 haircut)

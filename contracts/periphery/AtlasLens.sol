@@ -33,7 +33,7 @@ contract AtlasLens is IAtlasLens {
 
     /// @dev The core's initial scale (bps).
     function _initialScaleBps() internal view returns (uint256 scaleBps) {
-        (, scaleBps,) = CLEARINGHOUSE.riskParams();
+        (scaleBps,) = CLEARINGHOUSE.riskParams();
     }
 
     /// @inheritdoc IAtlasLens

@@ -2,7 +2,7 @@
 pragma solidity 0.8.37;
 
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {FeedKind} from "../interfaces/IOracleRouter.sol";
+import {FeedKind} from "../interfaces/IOracle.sol";
 
 /// @notice The head slot of an OracleRouter entry (slot 0 of `Entry`), as a Chainlink, Pyth or
 /// None feed lays it out. An Admin feed lays the same slot out as an `AdminPriceWord`; the two

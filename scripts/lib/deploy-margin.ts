@@ -1,9 +1,9 @@
-// Adds the margin layer to a deployed protocol: OracleRouter with admin feeds, a lending pool in the
+// Adds the margin layer to a deployed protocol: admin feeds in the core's oracle, a lending pool in the
 // Clearinghouse (and its LendingVault for outside lenders) per asset that lends, ATLAS's parameters
 // in the core with its what-if lens, and each asset's risk parameters. Shared by tests, demo and bench.
 import type { Signer } from "ethers";
-import { AtlasLens__factory, LendingVault__factory, OracleRouter__factory } from "../../types/ethers-contracts/index.js";
-import type { AtlasLens, Clearinghouse, LendingVault, OracleRouter } from "../../types/ethers-contracts/index.js";
+import { AtlasLens__factory, LendingVault__factory } from "../../types/ethers-contracts/index.js";
+import type { AtlasLens, Clearinghouse, LendingVault } from "../../types/ethers-contracts/index.js";
 import { GOVERNANCE_ROLE, type Protocol } from "./deploy.ts";
 
 export const ORACLE_ROLE = 3n;
@@ -75,7 +75,8 @@ export const INITIAL_SCALE_BPS = 15_000n;
 export const DEBT_INTEREST_SECONDS = 10n * 86_400n;
 
 export interface Margin {
-  oracle: OracleRouter;
+  /** The core again, as the venue's oracle (feeds, stored prices: `setFeed`, `pushPrice`, `price`). */
+  oracle: Clearinghouse;
   /** The core, which values every account (ATLAS: riskOf, initialValue, maintenanceValue, liquidationQuote). */
   atlas: Clearinghouse;
   /** ATLAS's what-if views (maxWithdraw, maxBorrow, liquidationPrice, ...) over the core. */
@@ -85,7 +86,7 @@ export interface Margin {
 }
 
 /**
- * Deploys the oracle, sets ATLAS's parameters in the core (initial margin 1.5x, 10 days of interest on
+ * Sets each asset's admin feed in the core, ATLAS's parameters in the core (initial margin 1.5x, 10 days of interest on
  * debt), deploys its lens and the pools
  * (with finite supply and borrow caps: `poolCaps`), and wires their governance through the protocol's
  * AccessManager (roles granted to the admin). Each asset's admin feed is anchored by its first push.
@@ -96,7 +97,7 @@ export async function deployMargin(p: Protocol, assets: MarginAsset[]): Promise<
   const authority = await p.manager.getAddress();
   const ch = p.clearinghouse;
   const chAddr = await ch.getAddress();
-  const oracle = await new OracleRouter__factory(admin).deploy(authority);
+  const oracle = ch; // the core holds every feed and stored price
   const lens = await new AtlasLens__factory(admin).deploy(chAddr);
   const m = p.manager;
   const chSel = (f: Parameters<typeof ch.interface.getFunction>[0]) => ch.interface.getFunction(f).selector;
@@ -108,6 +109,7 @@ export async function deployMargin(p: Protocol, assets: MarginAsset[]): Promise<
           "setAssetRisk",
           "listPool",
           "setRiskParams",
+          "setFeed",
           "setLiquidationParams",
           "setRateModel",
           "setReserveFactor",
@@ -118,11 +120,9 @@ export async function deployMargin(p: Protocol, assets: MarginAsset[]): Promise<
       GOVERNANCE_ROLE,
     )
   ).wait();
-  const oracleAddr = await oracle.getAddress();
-  await (await m.setTargetFunctionRole(oracleAddr, [oracle.interface.getFunction("setFeed").selector], GOVERNANCE_ROLE)).wait();
-  await (await m.setTargetFunctionRole(oracleAddr, [oracle.interface.getFunction("pushPrice").selector], ORACLE_ROLE)).wait();
+  await (await m.setTargetFunctionRole(chAddr, [chSel("pushPrice")], ORACLE_ROLE)).wait();
   await (await m.grantRole(ORACLE_ROLE, adminAddr, 0)).wait();
-  await (await ch.setRiskParams(oracleAddr, INITIAL_SCALE_BPS, DEBT_INTEREST_SECONDS)).wait();
+  await (await ch.setRiskParams(INITIAL_SCALE_BPS, DEBT_INTEREST_SECONDS)).wait();
   const pools: Record<string, LendingVault> = {};
   for (const a of assets) {
     if (!(await ch.isListed(a.token))) await (await ch.listAsset(a.token)).wait();

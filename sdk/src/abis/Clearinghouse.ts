@@ -149,6 +149,27 @@ export const clearinghouseAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "confWad",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "priceWad",
+        "type": "uint256"
+      }
+    ],
+    "name": "ConfidenceTooWide",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "expiry",
         "type": "uint256"
@@ -171,6 +192,22 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "FeeOutOfBounds",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "feed",
+        "type": "address"
+      }
+    ],
+    "name": "FeedUnavailable",
     "type": "error"
   },
   {
@@ -361,6 +398,17 @@ export const clearinghouseAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      }
+    ],
+    "name": "InvalidFeedConfig",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "kinkWad",
         "type": "uint256"
@@ -512,6 +560,17 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      }
+    ],
+    "name": "NoFeed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "token",
         "type": "address"
       }
@@ -533,6 +592,44 @@ export const clearinghouseAbi = [
   {
     "inputs": [],
     "name": "NoRiskEngine",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      }
+    ],
+    "name": "NoStableAnchor",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      },
+      {
+        "internalType": "int256",
+        "name": "rawPrice",
+        "type": "int256"
+      }
+    ],
+    "name": "NonPositivePrice",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      }
+    ],
+    "name": "NotAdminFeed",
     "type": "error"
   },
   {
@@ -760,6 +857,22 @@ export const clearinghouseAbi = [
         "internalType": "address",
         "name": "asset",
         "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "priceWad",
+        "type": "uint256"
+      }
+    ],
+    "name": "PriceOutOfBounds",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
       }
     ],
     "name": "PriceUnavailable",
@@ -933,6 +1046,27 @@ export const clearinghouseAbi = [
   {
     "inputs": [],
     "name": "SelfLiquidation",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "updatedAt",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxAgeSeconds",
+        "type": "uint256"
+      }
+    ],
+    "name": "StalePrice",
     "type": "error"
   },
   {
@@ -1377,6 +1511,67 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "Deposited",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      },
+      {
+        "components": [
+          {
+            "internalType": "enum FeedKind",
+            "name": "kind",
+            "type": "uint8"
+          },
+          {
+            "internalType": "address",
+            "name": "feed",
+            "type": "address"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "pythPriceId",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxAgeSeconds",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxConfBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxStableMoveBpsPerHour",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint128",
+            "name": "minPriceWad",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint128",
+            "name": "maxPriceWad",
+            "type": "uint128"
+          }
+        ],
+        "indexed": false,
+        "internalType": "struct FeedConfig",
+        "name": "cfg",
+        "type": "tuple"
+      }
+    ],
+    "name": "FeedSet",
     "type": "event"
   },
   {
@@ -2075,6 +2270,25 @@ export const clearinghouseAbi = [
       {
         "indexed": true,
         "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "priceWad",
+        "type": "uint256"
+      }
+    ],
+    "name": "PricePushed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
         "name": "token",
         "type": "address"
       },
@@ -2209,12 +2423,6 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "indexed": false,
-        "internalType": "address",
-        "name": "oracle",
-        "type": "address"
-      },
-      {
-        "indexed": false,
         "internalType": "uint16",
         "name": "initialScaleBps",
         "type": "uint16"
@@ -2288,6 +2496,25 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "SpotMarketCreated",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "stableWad",
+        "type": "uint256"
+      }
+    ],
+    "name": "StablePriceUpdated",
     "type": "event"
   },
   {
@@ -3321,6 +3548,67 @@ export const clearinghouseAbi = [
     "name": "deposit",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      }
+    ],
+    "name": "feedOf",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "enum FeedKind",
+            "name": "kind",
+            "type": "uint8"
+          },
+          {
+            "internalType": "address",
+            "name": "feed",
+            "type": "address"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "pythPriceId",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxAgeSeconds",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxConfBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxStableMoveBpsPerHour",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint128",
+            "name": "minPriceWad",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint128",
+            "name": "maxPriceWad",
+            "type": "uint128"
+          }
+        ],
+        "internalType": "struct FeedConfig",
+        "name": "cfg",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -4929,6 +5217,30 @@ export const clearinghouseAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      }
+    ],
+    "name": "price",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "priceWad",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "stableWad",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "AccountId",
         "name": "account",
         "type": "bytes32"
@@ -4976,6 +5288,24 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "purgeTop",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "priceWad",
+        "type": "uint256"
+      }
+    ],
+    "name": "pushPrice",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -5379,11 +5709,6 @@ export const clearinghouseAbi = [
     "name": "riskParams",
     "outputs": [
       {
-        "internalType": "address",
-        "name": "oracle",
-        "type": "address"
-      },
-      {
         "internalType": "uint16",
         "name": "initialScaleBps",
         "type": "uint16"
@@ -5493,6 +5818,66 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "setCaps",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      },
+      {
+        "components": [
+          {
+            "internalType": "enum FeedKind",
+            "name": "kind",
+            "type": "uint8"
+          },
+          {
+            "internalType": "address",
+            "name": "feed",
+            "type": "address"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "pythPriceId",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxAgeSeconds",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxConfBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxStableMoveBpsPerHour",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint128",
+            "name": "minPriceWad",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint128",
+            "name": "maxPriceWad",
+            "type": "uint128"
+          }
+        ],
+        "internalType": "struct FeedConfig",
+        "name": "cfg",
+        "type": "tuple"
+      }
+    ],
+    "name": "setFeed",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -5716,11 +6101,6 @@ export const clearinghouseAbi = [
   {
     "inputs": [
       {
-        "internalType": "address",
-        "name": "oracle",
-        "type": "address"
-      },
-      {
         "internalType": "uint16",
         "name": "initialScaleBps",
         "type": "uint16"
@@ -5808,6 +6188,30 @@ export const clearinghouseAbi = [
       {
         "internalType": "uint256",
         "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      }
+    ],
+    "name": "stableAnchorOf",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "stableWad",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "stableAt",
         "type": "uint256"
       }
     ],
@@ -5998,8 +6402,50 @@ export const clearinghouseAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      }
+    ],
+    "name": "tryPrice",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "ok",
+        "type": "bool"
+      },
+      {
+        "internalType": "uint256",
+        "name": "priceWad",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "stableWad",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "unfreeze",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      }
+    ],
+    "name": "updateStablePrice",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

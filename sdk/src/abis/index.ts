@@ -4,5 +4,4 @@ export { clearinghouseAbi } from "./Clearinghouse.ts";
 export { accessManagerAbi } from "./AccessManager.ts";
 export { mockErc20Abi } from "./MockERC20.ts";
 export { lendingVaultAbi } from "./LendingVault.ts";
-export { oracleRouterAbi } from "./OracleRouter.ts";
 export { atlasLensAbi } from "./AtlasLens.ts";

@@ -32,7 +32,7 @@ struct FeedConfig {
     uint128 maxPriceWad;
 }
 
-/// @title OracleRouter: one USD price per listed asset, plus a manipulation-resistant stable price
+/// @title IOracle: the core's prices, one USD price per asset plus a manipulation-resistant stable price
 /// @notice Prices are WAD (1e18) USD per WHOLE token (not per atom): 1 WETH at $3,000 is 3000e18
 /// whatever WETH's decimals. `price` reverts on a missing, stale, out-of-bounds or too uncertain
 /// price; `tryPrice` never reverts and reports `ok = false` instead. Callers use `price` for every
@@ -44,7 +44,12 @@ struct FeedConfig {
 /// its first good price (at `setFeed`, the first `pushPrice`, or `updateStablePrice`); a feed
 /// without an anchor has no usable price (`NoStableAnchor`). Initial margin uses the more
 /// conservative of the two.
-interface IOracleRouter {
+/// The core holds every feed (`PriceLib`). A Chainlink or Pyth price read from its feed is stored
+/// with the feed's time and reused while that time is at most 3 s old; the core's writes store
+/// such reads and its views answer what a write in the same block would use (the stored read
+/// while fresh, else the feed's). So a caller acts on a price at most 3 s older than its feed's
+/// time, and can never choose an older one.
+interface IOracle {
     // ---- errors ----
     /// @notice The asset has no feed.
     error NoFeed(address asset);
@@ -83,11 +88,6 @@ interface IOracleRouter {
     ///         would revert.
     function tryPrice(address asset) external view returns (bool ok, uint256 priceWad, uint256 stableWad);
 
-    /// @notice `tryPrice` for many assets in one call (ATLAS's read): per asset one word,
-    ///         priceWad in bits 0..127, stableWad in bits 128..254 and bit 255 set when the price
-    ///         is usable (the word is 0 when `tryPrice` would say `ok = false`).
-    function tryPrices(address[] calldata assets) external view returns (uint256[] memory words);
-
     /// @notice The asset's configuration as set (kind None and zeros when it has no feed).
     function feedOf(address asset) external view returns (FeedConfig memory);
 
@@ -96,7 +96,8 @@ interface IOracleRouter {
 
     // ---- keepers ----
     /// @notice Stores the current stable price as the new anchor (anyone may call); a feed without
-    ///         an anchor is anchored at its current price, its first good price.
+    ///         an anchor is anchored at its current price, its first good price. A Chainlink or
+    ///         Pyth feed's price is read from the feed and stored, as a margin path's read stores it.
     /// @dev Reverts as `price` does when the oracle price is bad (but never NoStableAnchor), so a
     ///      bad price never moves the anchor. The allowed move accrues from the anchor's time for
     ///      at most one hour, so keepers should call it at least hourly for the stable price to

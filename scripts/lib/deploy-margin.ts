@@ -94,7 +94,6 @@ export interface Margin {
 export async function deployMargin(p: Protocol, assets: MarginAsset[]): Promise<Margin> {
   const admin = p.admin;
   const adminAddr = await admin.getAddress();
-  const authority = await p.manager.getAddress();
   const ch = p.clearinghouse;
   const chAddr = await ch.getAddress();
   const oracle = ch; // the core holds every feed and stored price

@@ -5,7 +5,7 @@
 //   WETH/USDC book, and (except the account to be liquidated) keeps a background bid;
 // - the pools are in use: lenders' funds lent, borrowers' debt accruing, so every pool touch
 //   accrues interest (a measured transaction never shares a block time with the last touch);
-// - prices were pushed in earlier blocks, so every read of them is cold;
+// - prices were updated in earlier blocks, so every read of them is cold;
 // - every asset is priced by a Chainlink-style feed (a MockAggregator each, 8 decimals, as
 //   Chainlink's USD feeds; production on MegaETH reads Chainlink-style and Pyth feeds), not an
 //   Admin feed: the core stores a read from a feed and reuses it while it is at most 3 s old, so a

@@ -36,8 +36,8 @@ export async function measureFresh(
   label: string,
   send: () => Promise<TransactionResponse>,
 ): Promise<{ fig: Figures; tx: TransactionResponse }> {
-  const pushedAt = await refreshPrices(w, m);
-  await nextBlockAt(w, pushedAt + FRESH_PRICE_SECONDS);
+  const updatedAt = await refreshPrices(w, m);
+  await nextBlockAt(w, updatedAt + FRESH_PRICE_SECONDS);
   const tx = await send();
   return { fig: await measure(w.provider, tx, label), tx };
 }
@@ -53,13 +53,13 @@ export async function measureFreshAndStale(
   label: string,
   send: () => Promise<TransactionResponse>,
 ): Promise<{ figs: Result; tx: TransactionResponse }> {
-  const pushedAt = await refreshPrices(w, m);
+  const updatedAt = await refreshPrices(w, m);
   const snapshot = await w.provider.request({ method: "evm_snapshot" });
-  await nextBlockAt(w, pushedAt + FRESH_PRICE_SECONDS);
+  await nextBlockAt(w, updatedAt + FRESH_PRICE_SECONDS);
   const fresh = await measure(w.provider, await send(), label);
   const reverted = await w.provider.request({ method: "evm_revert", params: [snapshot] });
   if (reverted !== true) throw new Error("evm_revert failed");
-  await nextBlockAt(w, pushedAt + STALE_PRICE_SECONDS);
+  await nextBlockAt(w, updatedAt + STALE_PRICE_SECONDS);
   const tx = await send();
   const stale = await measure(w.provider, tx, label + STALE_SUFFIX);
   return { figs: { [label]: fresh, [label + STALE_SUFFIX]: stale }, tx };
@@ -78,9 +78,9 @@ export async function estimatesFreshAndStale(
   estimates: (() => Promise<bigint>)[],
 ): Promise<{ fresh: Figures[]; stale: Figures[] }> {
   const view = (gas: bigint): Figures => ({ gas: Number(gas), megaethGas: Number(gas), newSlots: 0, eventBytes: 0 });
-  const pushedAt = await refreshPrices(w, m);
+  const updatedAt = await refreshPrices(w, m);
   const at = async (age: number): Promise<Figures[]> => {
-    await nextBlockAt(w, pushedAt + age);
+    await nextBlockAt(w, updatedAt + age);
     const out: Figures[] = [];
     for (const e of estimates) out.push(view(await e()));
     return out;

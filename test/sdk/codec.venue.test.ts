@@ -116,11 +116,11 @@ describe("sdk codec: perp, price and Clearinghouse words vs the type libraries",
     }
   });
 
-  it("FeedWord: an asset's feed configuration slot", async () => {
+  it("FeedWord: a feed's configuration slot", async () => {
     for (const [kind, age, conf, move, dec, feed] of [
       [FeedKind.Chainlink, Number(mask(32n)), 65_535, 65_535, 255, TOKEN],
       [FeedKind.Pyth, 1, 0, 1, 0, TOKEN2],
-      [FeedKind.Admin, 3_600, 0, 500, 0, zeroAddress],
+      [FeedKind.Chainlink, 3_600, 0, 500, 8, TOKEN2],
       [FeedKind.None, 0, 0, 0, 0, zeroAddress],
     ] as const) {
       const w = (await mock.read.feedWordFrom([Number(kind), age, conf, move, dec, feed])) as bigint;

@@ -111,9 +111,9 @@ export interface PriceWord {
   kind: FeedKind;
   maxStableMoveBpsPerHour: bigint;
   /**
-   * Unix seconds after which `lastPriceWad` is stale. Admin: push time + maxAge (0 before the first
-   * push). Chainlink / Pyth: the stored read's time (the feed's, never later than the block that
-   * stored it) + min(3, maxAge); 0 = none stored.
+   * Unix seconds after which `lastPriceWad` is no longer used. Admin: the push's time + maxAge.
+   * Chainlink / Pyth: the stored read's time (the feed's, never later than the block that stored
+   * it) + min(3, maxAge); 0 = none stored.
    */
   expiresAt: bigint;
   /** Unix seconds of the stable anchor; 0 = no anchor yet. */
@@ -143,11 +143,14 @@ export interface FeedWord {
   maxStableMoveBpsPerHour: bigint;
   /** A Chainlink feed's `decimals()`, cached by setFeed. */
   feedDecimals: bigint;
-  /** The Chainlink aggregator or Pyth contract; zero for None and Admin feeds. */
+  /** The Chainlink aggregator or the Pyth contract. */
   feed: Address;
 }
 
-/** An asset's feed configuration slot in the core (`FeedWord`, slot 1 of its feed). */
+/**
+ * A Chainlink or Pyth feed's configuration slot in the core (`FeedWord`, slot 1 of the asset's
+ * feed; Admin and None feeds leave it zero).
+ */
 export function decodeFeedWord(w: bigint): FeedWord {
   return {
     kind: (w & 0xffn) as FeedKind,

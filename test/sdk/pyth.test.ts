@@ -84,7 +84,7 @@ describe("SDK: Pyth updates pushed before a write", () => {
       caught = e;
     }
     expect(caught).to.be.instanceOf(PriceUnavailableError);
-    expect((caught as PriceUnavailableError).args).to.deep.equal([w.weth]);
+    expect((caught as PriceUnavailableError).args).to.deep.equal({ asset: w.weth });
   });
 
   it("`pythUpdate` on the write pushes the update first, paying Pyth's fee, and the core values WETH at it", async () => {
@@ -107,7 +107,7 @@ describe("SDK: Pyth updates pushed before a write", () => {
     expect(usdcHeld).to.equal(1_000n * 10n ** 6n);
   });
 
-  it("`updatePythPrices` alone pushes the update; a second push of the same publish time changes nothing", async () => {
+  it("`updatePythPrices` alone pushes the update; with an explicit nonce the update takes it and the write the next", async () => {
     const w = await world();
     const publishTime = (await w.now()) + 1n;
     const data = [await w.update(2_900n, publishTime)];

@@ -48,9 +48,9 @@ abstract contract ClearinghouseMarkets is ClearinghouseVault {
     {
         (Market storage m, BookConfig cfg) = _market(marketId);
         OrderWord p = OrderWord.wrap(order);
-        Ctx memory c = m.load(AccountIdLib.from(msg.sender, p.sub()));
+        Ctx memory c = m.load(cfg, AccountIdLib.from(msg.sender, p.sub()));
         (orderId, filledLots) = BookLib.placeOne(m.book, cfg, m, c, p);
-        _flush(m, c);
+        _flush(m, cfg, c);
     }
 
     /// @inheritdoc IMarkets
@@ -61,11 +61,11 @@ abstract contract ClearinghouseMarkets is ClearinghouseVault {
     {
         (Market storage m, BookConfig cfg) = _market(marketId);
         OrderWord p = OrderWord.wrap(order);
-        Ctx memory c = m.load(AccountIdLib.from(owner, p.sub()));
+        Ctx memory c = m.load(cfg, AccountIdLib.from(owner, p.sub()));
         // an operator: authorised and bounded to the owner's price band
         if (owner != msg.sender) _checkOperatorPrice(m, c.account, p, OperatorBand.wrap(0));
         (orderId, filledLots) = BookLib.placeOne(m.book, cfg, m, c, p);
-        _flush(m, c);
+        _flush(m, cfg, c);
     }
 
     /// @inheritdoc IMarkets
@@ -79,14 +79,14 @@ abstract contract ClearinghouseMarkets is ClearinghouseVault {
         _auth(acct);
         if (BookLib.isLastOfLevel(lw, ow)) {
             // last order of its level: the general path resets the level and moves the best price
-            Ctx memory c = m.load(acct);
-            BookLib.remove(m.book, m, c, id, key, lw, ow, slotKey, false);
-            _flush(m, c);
+            Ctx memory c = m.load(cfg, acct);
+            BookLib.remove(m.book, m, cfg, c, id, key, lw, ow, slotKey, false);
+            _flush(m, cfg, c);
             return;
         }
         uint256 lots = ow.lots();
         BookLib.cancelLean(m.book, id, key, lw, ow, slotKey);
-        m.releaseOther(acct, key.side(), key.tick(), lots);
+        m.releaseOther(cfg, acct, key.side(), key.tick(), lots);
         // a perp book's premium counted these lots: re-sample (no working copy to flush)
         if (cfg.isPerp() && MarketLib.takeDepthRemoved()) _updateFunding(m, m.book.top);
         emit OrderCancelled(marketId, orderId, lots);
@@ -98,10 +98,10 @@ abstract contract ClearinghouseMarkets is ClearinghouseVault {
         nonReentrant
     {
         (Market storage m, BookConfig cfg) = _market(marketId);
-        Ctx memory c = m.load(AccountIdLib.from(owner, sub));
+        Ctx memory c = m.load(cfg, AccountIdLib.from(owner, sub));
         _auth(c.account);
         BookLib.cancelByClientId(m.book, cfg, m, c, clientOrderId);
-        _flush(m, c);
+        _flush(m, cfg, c);
     }
 
     /// @inheritdoc IMarkets
@@ -109,19 +109,19 @@ abstract contract ClearinghouseMarkets is ClearinghouseVault {
         (Market storage m, BookConfig cfg) = _market(marketId);
         OrderId id = OrderId.wrap(orderId);
         (,, OrderSlot ow,) = BookLib.locate(m.book, cfg.index(), id);
-        Ctx memory c = m.load(ow.account());
+        Ctx memory c = m.load(cfg, ow.account());
         _auth(c.account);
         BookLib.amend(m.book, cfg, m, c, id, newLots);
-        _flush(m, c);
+        _flush(m, cfg, c);
     }
 
     /// @inheritdoc IMarkets
     function cancelAll(uint256 marketId, address owner, uint8 sub, uint256[] calldata orderIds) external nonReentrant {
         (Market storage m, BookConfig cfg) = _market(marketId);
-        Ctx memory c = m.load(AccountIdLib.from(owner, sub));
+        Ctx memory c = m.load(cfg, AccountIdLib.from(owner, sub));
         _auth(c.account);
         BookLib.cancelAll(m.book, cfg, m, c, orderIds);
-        _flush(m, c);
+        _flush(m, cfg, c);
     }
 
     /// @inheritdoc IMarkets
@@ -131,11 +131,11 @@ abstract contract ClearinghouseMarkets is ClearinghouseVault {
         returns (uint256[] memory results)
     {
         (Market storage m, BookConfig cfg) = _market(marketId);
-        Ctx memory c = m.load(AccountIdLib.from(owner == address(0) ? msg.sender : owner, sub));
+        Ctx memory c = m.load(cfg, AccountIdLib.from(owner == address(0) ? msg.sender : owner, sub));
         // an operator's price band is read at its first place op (`_checkOperatorPrice`)
         bool operator = _auth(c.account);
         results = BookLib.batch(m.book, cfg, m, c, ops, operator, _checkOperatorPrice);
-        _flush(m, c);
+        _flush(m, cfg, c);
     }
 
     /// @inheritdoc IMarkets
@@ -195,7 +195,7 @@ abstract contract ClearinghouseMarkets is ClearinghouseVault {
     function sweep(uint256 marketId, address owner, uint8 sub) external nonReentrant {
         (Market storage m, BookConfig cfg) = _market(marketId);
         require(!cfg.isPerp(), WrongMarketKind(marketId));
-        Ctx memory c = m.load(AccountIdLib.from(owner, sub));
+        Ctx memory c = m.load(cfg, AccountIdLib.from(owner, sub));
         (uint256 baseAtoms, uint256 quoteAtoms) = SpotLib.takeUnswept(c, m.lotSize, cfg.tickSize());
         _flushSpot(m, cfg, c);
         if (baseAtoms | quoteAtoms != 0) {
@@ -304,8 +304,7 @@ abstract contract ClearinghouseMarkets is ClearinghouseVault {
     }
 
     /// @dev Writes the working copy back and settles it, by the market's kind.
-    function _flush(Market storage m, Ctx memory c) internal {
-        BookConfig cfg = m.config; // warm: the call loaded it
+    function _flush(Market storage m, BookConfig cfg, Ctx memory c) internal {
         if (cfg.isPerp()) _flushPerp(m, cfg, c);
         else _flushSpot(m, cfg, c);
     }
@@ -316,7 +315,7 @@ abstract contract ClearinghouseMarkets is ClearinghouseVault {
     function _cancelForLiquidation(Market storage m, BookConfig cfg, AccountId acct, uint256[] calldata orderIds)
         private
     {
-        Ctx memory c = m.load(acct);
+        Ctx memory c = m.load(cfg, acct);
         BookLib.cancelForLiquidation(m.book, cfg, m, c, orderIds, _storePocket);
     }
 

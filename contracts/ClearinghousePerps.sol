@@ -93,9 +93,10 @@ abstract contract ClearinghousePerps is ClearinghouseMarkets {
     /// @inheritdoc IPerpMarkets
     function settlePerp(uint256 marketId, address owner, uint8 sub) external nonReentrant {
         Market storage m = _perpMarket(marketId);
-        Ctx memory c = m.load(AccountIdLib.from(owner, sub));
+        BookConfig cfg = m.config;
+        Ctx memory c = m.load(cfg, AccountIdLib.from(owner, sub));
         c.owedBase = 1; // settle the funding even though the position did not trade
-        _flushPerp(m, m.config, c);
+        _flushPerp(m, cfg, c);
     }
 
     /// @dev Writes pocket and (if it traded) position (`PerpLib.flush`), refreshes funding after a
@@ -277,11 +278,11 @@ abstract contract ClearinghousePerps is ClearinghouseMarkets {
     function _transferPosition(Market storage m, AccountId from, AccountId to, int256 lots, uint256 priceAtoms, bool checkTo)
         internal
     {
-        Ctx memory a = m.load(from);
-        Ctx memory b = m.load(to);
+        BookConfig cfg = m.config;
+        Ctx memory a = m.load(cfg, from);
+        Ctx memory b = m.load(cfg, to);
         PerpLib.transferPosition(m.perp, a, b, lots, priceAtoms, m.oiCapLots);
         b.risky = checkTo;
-        BookConfig cfg = m.config;
         _flushPerp(m, cfg, a);
         _flushPerp(m, cfg, b);
     }

@@ -157,16 +157,16 @@ library BookLib {
         BookConfig cfg,
         Market storage h,
         uint256[] calldata orderIds,
-        function(Market storage, Ctx memory) internal flush
+        function(Market storage, BookConfig, Ctx memory) internal flush
     ) internal {
         for (uint256 i; i < orderIds.length; ++i) {
             OrderId id = OrderId.wrap(orderIds[i]);
             (,, OrderSlot ow,) = locate(s, cfg.index(), id);
             uint256 expiry = ow.expiry();
             require(expiry != 0 && expiry <= block.timestamp, IMarkets.NotExpired(orderIds[i], expiry));
-            Ctx memory c = h.load(ow.account());
+            Ctx memory c = h.load(cfg, ow.account());
             cancel(s, cfg, h, c, id, true);
-            flush(h, c);
+            flush(h, cfg, c);
         }
     }
 
@@ -239,7 +239,7 @@ library BookLib {
         // if/revert, not require: require would evaluate the error's arguments on the success path too
         if (p.selfTrade() > OW.STP_CANCEL_BOTH) revert IMarkets.InvalidOrderType(p.selfTrade());
         if (p.maxFills() > MAX_FILLS) revert IMarkets.TooManyFills(p.maxFills(), MAX_FILLS);
-        h.checkPlace(c, p, side, lots);
+        h.checkPlace(cfg, c, p, side, lots);
 
         loadTop(s, c);
         require(!c.top.paused(), IMarkets.MarketPaused());
@@ -258,7 +258,7 @@ library BookLib {
         matchOrders(s, cfg, h, c, t);
         filled = t.filled;
         require(kind != OW.FOK || t.remaining == 0, IMarkets.FokNotFilled(lots, filled));
-        if (filled != 0) h.settleTaker(c, t, kind);
+        if (filled != 0) h.settleTaker(cfg, c, t, kind);
         // A GTC remainder rests, unless matching stopped early (fill or skip cap) with the book
         // still crossing it: resting then would leave a crossed book, so it is dropped like IOC.
         if (t.remaining != 0 && kind == OW.GTC && !t.stopped) {
@@ -364,7 +364,7 @@ library BookLib {
             }
             uint256 expiry = ow.expiry();
             if (expiry != 0 && expiry <= block.timestamp) {
-                release(h, c, ow.account(), makerSide, t.tick, olots);
+                release(h, cfg, c, ow.account(), makerSide, t.tick, olots);
                 t.skipsLeft = t.skipsLeft > EXPIRED_SKIPS ? t.skipsLeft - EXPIRED_SKIPS : 0;
                 emit IMarkets.OrderExpired(cfg.index(), OrderId.unwrap(idBase.withPosition(head)), olots);
                 lw = vacate(lw, head).subLots(olots);
@@ -379,13 +379,13 @@ library BookLib {
                     t.stopped = true;
                     break;
                 }
-                release(h, c, ow.account(), makerSide, t.tick, olots);
+                release(h, cfg, c, ow.account(), makerSide, t.tick, olots);
                 emit IMarkets.OrderCancelled(cfg.index(), OrderId.unwrap(idBase.withPosition(head)), olots);
                 lw = vacate(lw, head).subLots(olots);
                 if (t.stp == OW.STP_CANCEL_BOTH) t.stopped = true;
                 continue;
             }
-            uint256 fillable = h.makerFillable(ow, olots, makerSide);
+            uint256 fillable = h.makerFillable(cfg, ow, olots, makerSide);
             if (fillable < olots) {
                 // a reduce-only maker whose position no longer allows it all: the excess is cancelled
                 uint256 cut = olots - fillable;
@@ -402,7 +402,7 @@ library BookLib {
                 olots = fillable;
             }
             uint256 f = olots < t.remaining ? olots : t.remaining;
-            h.fillMaker(c.top, t, ow.account(), f, f == olots);
+            h.fillMaker(cfg, c.top, t, ow.account(), f, f == olots);
             t.log[t.fills++] = FillWord.unwrap(TradeWordsLib.fillWord(idBase.withPosition(head), f));
             t.remaining -= f;
             t.filled += f;
@@ -424,7 +424,7 @@ library BookLib {
         uint256 tick = p.tick();
         uint256 side = p.side();
         orderId = enqueue(s, cfg, c, side, tick, OrderSlotLib.pack(c.account, lots, p.reduceOnlyBit(), p.expiry()));
-        h.lock(c, side, tick, lots);
+        MarketLib.lock(cfg, c, side, tick, lots);
         ++c.openOrders;
         uint256 cid = p.clientOrderId();
         if (cid != 0) s.clientIds[c.account][cid] = orderId;
@@ -433,15 +433,21 @@ library BookLib {
 
     /// @dev Ends a resting order's commitment (cancel, expiry, self-trade): the acting account's
     /// in its working copy, anyone else's in storage.
-    function release(Market storage h, Ctx memory c, AccountId owner, uint256 side, uint256 tick, uint256 lots)
-        internal
-    {
+    function release(
+        Market storage h,
+        BookConfig cfg,
+        Ctx memory c,
+        AccountId owner,
+        uint256 side,
+        uint256 tick,
+        uint256 lots
+    ) internal {
         if (owner.eq(c.account)) {
-            h.unlock(c, side, tick, lots);
+            h.unlock(cfg, c, side, tick, lots);
             --c.openOrders;
             return;
         }
-        h.releaseOther(owner, side, tick, lots);
+        h.releaseOther(cfg, owner, side, tick, lots);
     }
 
     /// @dev Appends an order slot at the level's tail; flags the tick and moves the best
@@ -507,13 +513,14 @@ library BookLib {
     {
         (LevelKey key, LevelWord lw, OrderSlot ow, uint256 slotKey) = locate(s, cfg.index(), orderId);
         require(ow.isOwnedBy(c.account), IMarkets.NotOrderOwner(OrderId.unwrap(orderId), c.account));
-        remove(s, h, c, orderId, key, lw, ow, slotKey, expired);
+        remove(s, h, cfg, c, orderId, key, lw, ow, slotKey, expired);
     }
 
     /// @dev Takes a located order off its level and returns its lock to the owner's pocket.
     function remove(
         State storage s,
         Market storage h,
+        BookConfig cfg,
         Ctx memory c,
         OrderId orderId,
         LevelKey key,
@@ -539,7 +546,7 @@ library BookLib {
         } else {
             s.levels[key] = vacate(lw, orderId.position()).subLots(lots);
         }
-        release(h, c, ow.account(), side, tick, lots);
+        release(h, cfg, c, ow.account(), side, tick, lots);
         if (expired) emit IMarkets.OrderExpired(orderId.market(), OrderId.unwrap(orderId), lots);
         else emit IMarkets.OrderCancelled(orderId.market(), OrderId.unwrap(orderId), lots);
     }
@@ -569,7 +576,7 @@ library BookLib {
         uint256 cut = lots - newLots;
         s.orders[slotKey] = ow.subLots(cut);
         s.levels[key] = lw.subLots(cut); // stays > 0
-        h.unlock(c, key.side(), key.tick(), cut);
+        h.unlock(cfg, c, key.side(), key.tick(), cut);
         emit IMarkets.OrderAmended(cfg.index(), OrderId.unwrap(orderId), newLots);
     }
 

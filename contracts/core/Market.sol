@@ -60,21 +60,22 @@ library MarketLib {
         TransientSlot.BooleanSlot.wrap(0x2317457a304effd0bac4627bb2af07a75074fec1466f3715ae900a05fa582cda);
 
     /// @dev Validates what only this kind knows about an order (reduce-only).
-    function checkPlace(Market storage m, Ctx memory c, OrderWord p, uint256 side, uint256 lots) internal view {
-        if (m.config.isPerp()) PerpLib.checkPlace(c, p, side, lots, m.positionCapLots);
+    function checkPlace(Market storage m, BookConfig cfg, Ctx memory c, OrderWord p, uint256 side, uint256 lots)
+        internal
+        view
+    {
+        if (cfg.isPerp()) PerpLib.checkPlace(c, p, side, lots, m.positionCapLots);
         else SpotLib.checkPlace(p);
     }
 
     /// @dev Commits `lots` resting at `tick` on `side` for the acting account.
-    function lock(Market storage m, Ctx memory c, uint256 side, uint256 tick, uint256 lots) internal view {
-        BookConfig cfg = m.config;
+    function lock(BookConfig cfg, Ctx memory c, uint256 side, uint256 tick, uint256 lots) internal pure {
         if (cfg.isPerp()) PerpLib.lock(c, side, lots);
         else SpotLib.lock(c, cfg.maxMakerFeeBps(), side, tick, lots);
     }
 
     /// @dev Returns `lots` of the acting account's commitment (its open-order count unchanged).
-    function unlock(Market storage m, Ctx memory c, uint256 side, uint256 tick, uint256 lots) internal {
-        BookConfig cfg = m.config;
+    function unlock(Market storage m, BookConfig cfg, Ctx memory c, uint256 side, uint256 tick, uint256 lots) internal {
         if (cfg.isPerp()) {
             PerpLib.unlock(c, side, lots);
             noteRemoval(m, side, tick);
@@ -84,20 +85,21 @@ library MarketLib {
     }
 
     /// @dev Ends `lots` of another account's order in storage (one fewer open order).
-    function releaseOther(Market storage m, AccountId owner, uint256 side, uint256 tick, uint256 lots) internal {
-        BookConfig cfg = m.config;
+    function releaseOther(Market storage m, BookConfig cfg, AccountId owner, uint256 side, uint256 tick, uint256 lots)
+        internal
+    {
         if (cfg.isPerp()) trimMaker(m, owner, side, tick, lots, true);
         else SpotLib.releaseOther(m.spot, cfg.maxMakerFeeBps(), owner, side, tick, lots);
     }
 
     /// @dev Lots of a maker order that may fill now (a perp's reduce-only orders follow the live
     /// position; all of a spot order may fill).
-    function makerFillable(Market storage m, OrderSlot ow, uint256 olots, uint256 makerSide)
+    function makerFillable(Market storage m, BookConfig cfg, OrderSlot ow, uint256 olots, uint256 makerSide)
         internal
         view
         returns (uint256)
     {
-        if (!m.config.isPerp()) return olots;
+        if (!cfg.isPerp()) return olots;
         return PerpLib.makerFillable(m.perp, ow, olots, makerSide, m.positionCapLots);
     }
 
@@ -111,10 +113,15 @@ library MarketLib {
     }
 
     /// @dev Books one maker fill of `f` lots at `t.tick` (one pocket write per maker).
-    function fillMaker(Market storage m, TopWord top, Taker memory t, AccountId maker, uint256 f, bool done)
-        internal
-    {
-        BookConfig cfg = m.config;
+    function fillMaker(
+        Market storage m,
+        BookConfig cfg,
+        TopWord top,
+        Taker memory t,
+        AccountId maker,
+        uint256 f,
+        bool done
+    ) internal {
         if (cfg.isPerp()) PerpLib.fillMaker(m.perp, top, t, maker, f, done, cfg.tickSize());
         else SpotLib.fillMaker(m.spot, cfg.maxMakerFeeBps(), top, t, maker, f, done);
     }
@@ -122,8 +129,7 @@ library MarketLib {
     /// @dev Books the taker's side of all its fills and emits `Trade`. On a perp market the fills
     /// began at the maker side's best price as stored (the book's top is written at the call's
     /// end): that removal is noted first.
-    function settleTaker(Market storage m, Ctx memory c, Taker memory t, uint256 kind) internal {
-        BookConfig cfg = m.config;
+    function settleTaker(Market storage m, BookConfig cfg, Ctx memory c, Taker memory t, uint256 kind) internal {
         if (cfg.isPerp()) {
             noteRemoval(m, t.side ^ 1, m.book.top.best(t.side ^ 1));
             uint256 takerFee = PerpLib.settleTaker(m.perp, c, t, cfg.tickSize(), m.oiCapLots);
@@ -134,8 +140,8 @@ library MarketLib {
     }
 
     /// @dev A working copy of `acct`'s pocket (and perp position) on the market.
-    function load(Market storage m, AccountId acct) internal view returns (Ctx memory c) {
-        if (m.config.isPerp()) PerpLib.load(m.perp, acct, c);
+    function load(Market storage m, BookConfig cfg, AccountId acct) internal view returns (Ctx memory c) {
+        if (cfg.isPerp()) PerpLib.load(m.perp, acct, c);
         else SpotLib.load(m.spot, c, acct);
     }
 

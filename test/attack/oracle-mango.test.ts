@@ -2,7 +2,7 @@
 // collateral pumps its price 10× in one oracle update and borrows against the pumped value; the
 // stable price (initial margin values holdings at the lower of oracle and stable) must hold the
 // borrow to what the collateral backed before: at most 110% of it, whether the feed was just set
-// with `OracleRouter.setFeed` (anchored from its first good price) or its anchor was left alone
+// with the core's `setFeed` (anchored from its first good price) or its anchor was left alone
 // for hours (the allowed move counts at most one hour). Then the pumped asset's borrowers are
 // liquidated at the pumped price: a liquidator may take from each at most the liquidation
 // discount on what it seizes.

@@ -1,6 +1,6 @@
 // The breadth layer on top of the perp world of bench-perp-world.ts (issue #14: what one more perp
 // position or one more asset held adds to a margin-checked action). It lists twelve more assets
-// (admin feeds at $10, a 20% shock), each with a perp market, so that with ETH, BTC, LINK and UNI
+// (a Chainlink-style feed each at $10, as the margin world's, and a 20% shock), each with a perp market, so that with ETH, BTC, LINK and UNI
 // there are 16 perp markets on 16 distinct underlyings and 16 non-USDC assets, and builds:
 // - perp holders of 1, 2, 4, 8 and 16 positions: like the perp world's placing accounts, each holds
 //   USDC collateral, is long 20 lots on ETH-PERP and keeps a background bid there; it is long 10
@@ -13,13 +13,12 @@
 // measurement (bench-breadth.ts).
 import type { Signer } from "ethers";
 import { deployToken } from "./lib/deploy.ts";
-import { adminFeed } from "./lib/deploy-margin.ts";
 import { createPerpMarket } from "./lib/deploy-perp.ts";
 import type { MockERC20 } from "../types/ethers-contracts/index.js";
 import { Side, OrderKind } from "../sdk/src/math/order.ts";
 import { labelAddress } from "./bench-profile.ts";
 import { type World, done } from "./bench-world.ts";
-import { type MarginWorld, USDC_UNIT, fund, id, refreshPrices, wallet } from "./bench-margin-world.ts";
+import { type MarginWorld, USDC_UNIT, fund, id, refreshPrices, useAggregator, wallet } from "./bench-margin-world.ts";
 import {
   type PerpBook,
   type PerpWorld,
@@ -55,13 +54,11 @@ export interface BreadthWorld {
   assetHolders: Map<number, Signer>;
 }
 
-/** Lists `token` with an admin feed at `priceWad` and a 20% shock, 1% slippage (as LINK). */
-async function listPricedAsset(w: World, m: MarginWorld, token: string, priceWad: bigint): Promise<void> {
+/** Lists `token` with its own aggregator at `priceWad` and a 20% shock, 1% slippage (as LINK). */
+async function listPricedAsset(w: World, m: MarginWorld, token: string, symbol: string, priceWad: bigint): Promise<void> {
   await done(w.ch.listAsset(token));
-  await done(m.oracle.setFeed(token, adminFeed(priceWad)));
-  await done(m.oracle.pushPrice(token, priceWad));
+  await useAggregator(w, m, token, symbol, priceWad);
   await done(w.ch.setAssetRisk(token, 2_000, 100, 9_800));
-  m.priceWad.set(token, priceWad);
 }
 
 /** Settles `who`'s unsettled cash on each of its first `n` books (ETH-PERP first). */
@@ -80,7 +77,7 @@ export async function buildBreadthWorld(w: World, m: MarginWorld, p: PerpWorld):
     const t = await deployToken(admin, symbol, symbol, 18);
     const token = await t.getAddress();
     labelAddress(token, symbol);
-    await listPricedAsset(w, m, token, NEW_PRICE_WAD);
+    await listPricedAsset(w, m, token, symbol, NEW_PRICE_WAD);
     const market = await createPerpMarket(w.protocol, {
       underlying: token,
       quote: U,

@@ -5,11 +5,17 @@
 //   WETH/USDC book, and (except the account to be liquidated) keeps a background bid;
 // - the pools are in use: lenders' funds lent, borrowers' debt accruing, so every pool touch
 //   accrues interest (a measured transaction never shares a block time with the last touch);
-// - prices were pushed in earlier blocks, so every read of them is cold.
+// - prices were updated in earlier blocks, so every read of them is cold;
+// - every asset is priced by a Chainlink-style feed (a MockAggregator each, 8 decimals, as
+//   Chainlink's USD feeds; production on MegaETH reads Chainlink-style and Pyth feeds), not an
+//   Admin feed: the core stores a read from a feed and reuses it while it is at most 3 s old, so a
+//   margin key costs a stored word with fresh prices and a feed call per asset with stale ones
+//   (bench-prices.ts).
 import type { Signer } from "ethers";
 import { deployToken } from "./lib/deploy.ts";
-import { deployMargin, type Margin, type MarginAsset } from "./lib/deploy-margin.ts";
-import type { MockERC20 } from "../types/ethers-contracts/index.js";
+import { adminFeed, deployMargin, type Margin, type MarginAsset } from "./lib/deploy-margin.ts";
+import { MockAggregator__factory } from "../types/ethers-contracts/index.js";
+import type { MockAggregator, MockERC20 } from "../types/ethers-contracts/index.js";
 import { accountId } from "../sdk/src/math/order.ts";
 import { labelAddress } from "./bench-profile.ts";
 import { type World, ask, bid, buyIoc, done, rest, BACKGROUND_BID, BACKSTOP_ASK } from "./bench-world.ts";
@@ -20,8 +26,10 @@ export const USDC_UNIT = 10n ** 6n;
 export interface MarginWorld extends Margin {
   /** WETH, USDC, WBTC, LINK, UNI: the five assets an account may hold. */
   assets: MockERC20[];
-  /** Every asset with an admin feed (these five and any a later world lists) and its price. */
+  /** Every priced asset (these five and any a later world lists) and its price: `refreshPrices` sets it. */
   priceWad: Map<string, bigint>;
+  /** Each priced asset's Chainlink-style feed (`useAggregator`). */
+  aggregators: Map<string, MockAggregator>;
   /** USDC and WETH lent (setLending on); supplies the pools. */
   lender: Signer;
   /** WETH collateral, borrows USDC. */
@@ -51,17 +59,58 @@ export async function elapse(w: World, seconds: number): Promise<void> {
   await w.provider.request({ method: "evm_setNextBlockTimestamp", params: [latest!.timestamp + seconds] });
 }
 
+/** The feed kind Chainlink (IOracle's FeedKind). */
+export const FEED_CHAINLINK = 2n;
+/** Decimals of the bench's aggregators: Chainlink's USD feeds'. */
+export const FEED_DECIMALS = 8n;
+
+/** An aggregator's answer for `priceWad` (USD per whole token, rounded down to FEED_DECIMALS). */
+export const answerOf = (priceWad: bigint): bigint => priceWad / 10n ** (18n - FEED_DECIMALS);
+
 /**
- * Pushes the current price of every asset with a feed (`priceWad`: the five above and whatever a
- * later world lists) again, all in one block, and returns that block's timestamp: every feed is
- * then updated at the same second (the admin feeds go stale after an hour). One block also keeps
- * the clock from moving a second per push.
+ * Chainlink feed config over `aggregator`: as the Admin feeds of deploy-margin.ts (1 hour
+ * staleness, stable price moving at most 5% an hour, sanity bounds 1/1000× to 1000× the price).
+ */
+export function chainlinkFeed(aggregator: string, priceWad: bigint) {
+  return { ...adminFeed(priceWad), kind: FEED_CHAINLINK, feed: aggregator };
+}
+
+/**
+ * Prices `token` (listed, with a feed or none) by a new MockAggregator at `priceWad`: sets it as
+ * the token's Chainlink feed on the core (which reads its decimals, and anchors the stable price
+ * at its answer) and adds it to the world's feeds, which `refreshPrices` updates.
+ */
+export async function useAggregator(w: World, m: Margin & Pick<MarginWorld, "priceWad" | "aggregators">, token: string, symbol: string, priceWad: bigint): Promise<void> {
+  const aggregator = await new MockAggregator__factory(w.protocol.admin).deploy(FEED_DECIMALS, answerOf(priceWad));
+  await aggregator.waitForDeployment();
+  const address = await aggregator.getAddress();
+  labelAddress(address, `MockAggregator(${symbol})`);
+  await done(m.oracle.setFeed(token, chainlinkFeed(address, priceWad)));
+  m.aggregators.set(token, aggregator);
+  m.priceWad.set(token, priceWad);
+  const [readWad] = await m.oracle.price(token);
+  if (readWad !== answerOf(priceWad) * 10n ** (18n - FEED_DECIMALS)) throw new Error(`${symbol}: the core reads ${readWad}`);
+}
+
+/** Gas limit of each price transaction (sent unestimated: the pending block's clock may have staled the feeds). */
+const PRICE_TX_GAS = 300_000n;
+
+/**
+ * Sets every aggregator's round to its asset's current price (`priceWad`: the five above and
+ * whatever a later world lists) as of the block time, then has the core read every feed and store
+ * the read (`updateStablePrice`, which also moves the stable anchor), all in one block; returns
+ * that block's timestamp. Every stored price is then as old as its feed's round: a margin action
+ * within 3 s of it reads the stored words, a later one re-reads (and stores) every feed it values.
+ * One block also keeps the clock from moving a second per transaction.
  */
 export async function refreshPrices(w: World, m: MarginWorld): Promise<number> {
   await w.provider.request({ method: "evm_setAutomine", params: [false] });
   const sent = [];
   try {
-    for (const [token, priceWad] of m.priceWad) sent.push(await m.oracle.pushPrice(token, priceWad));
+    const opts = { gasLimit: PRICE_TX_GAS };
+    // One sender: the block keeps nonce order, so every round is set before the core reads it.
+    for (const [token, priceWad] of m.priceWad) sent.push(await m.aggregators.get(token)!.setAnswer(answerOf(priceWad), opts));
+    for (const token of m.priceWad.keys()) sent.push(await m.oracle.updateStablePrice(token, opts));
     await w.provider.request({ method: "evm_mine", params: [] });
   } finally {
     await w.provider.request({ method: "evm_setAutomine", params: [true] });
@@ -69,8 +118,8 @@ export async function refreshPrices(w: World, m: MarginWorld): Promise<number> {
   let block = -1;
   for (const tx of sent) {
     const receipt = await tx.wait();
-    if (receipt === null || receipt.status !== 1) throw new Error("price push failed");
-    if (block !== -1 && receipt.blockNumber !== block) throw new Error("price pushes not in one block");
+    if (receipt === null || receipt.status !== 1) throw new Error("price update failed");
+    if (block !== -1 && receipt.blockNumber !== block) throw new Error("price updates not in one block");
     block = receipt.blockNumber;
   }
   return (await w.ethers.provider.getBlock(block))!.timestamp;
@@ -108,7 +157,6 @@ export async function buildMarginWorld(w: World): Promise<MarginWorld> {
     [uni, "UNI", 8n * WAD, 2_000n, 100n],
   ];
   const list: MarginAsset[] = [];
-  const priceWad = new Map<string, bigint>();
   // Caps: the default multiples of what this world seeds into each pool (the lender's USDC and
   // WETH, and the `lent5` holder's amounts below).
   const seedAtoms: Record<string, bigint> = {
@@ -121,12 +169,14 @@ export async function buildMarginWorld(w: World): Promise<MarginWorld> {
   for (const [t, symbol, p, shockBps, slippageBps] of spec) {
     const token = await t.getAddress();
     list.push({ token, symbol, priceWad: p, shockBps, slippageBps, pool: { seedAtoms: seedAtoms[symbol] } });
-    priceWad.set(token, p);
     labelAddress(token, symbol);
   }
+  // deployMargin sets Admin feeds; each is replaced by its asset's aggregator (the core is the oracle).
   const margin = await deployMargin(w.protocol, list);
   labelAddress(await margin.lens.getAddress(), "AtlasLens");
-  labelAddress(await margin.oracle.getAddress(), "OracleRouter");
+  const priceWad = new Map<string, bigint>();
+  const aggregators = new Map<string, MockAggregator>();
+  for (const a of list) await useAggregator(w, { ...margin, priceWad, aggregators }, a.token, a.symbol, a.priceWad);
   for (const [sym, pool] of Object.entries(margin.pools)) labelAddress(await pool.getAddress(), `LendingVault(${sym})`);
 
   const [lender, borrower, marginTaker, liquidatee, liquidator] = await Promise.all(
@@ -138,6 +188,7 @@ export async function buildMarginWorld(w: World): Promise<MarginWorld> {
     ...margin,
     assets,
     priceWad,
+    aggregators,
     lender,
     borrower,
     marginTaker,

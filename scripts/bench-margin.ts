@@ -6,7 +6,7 @@ import { measure, marginal, type Figures } from "./bench-measure.ts";
 import { profiles } from "./bench-profile.ts";
 import { type World, ask, buyIoc, done, rest, sweepAll, assertClean } from "./bench-world.ts";
 import { type MarginWorld, buildMarginWorld, elapse, refreshPrices, id, USDC_UNIT } from "./bench-margin-world.ts";
-import { measureFresh, measureFreshAndStale } from "./bench-prices.ts";
+import { STALE_SUFFIX, estimatesFreshAndStale, measureFresh, measureFreshAndStale } from "./bench-prices.ts";
 
 type Result = Record<string, Figures>;
 
@@ -92,11 +92,9 @@ async function lending(w: World): Promise<Result> {
 // ---------------------------------------------------------------- valuation
 
 /** eth_estimateGas of the core's riskOf (or initialValue) for an account: every read cold. */
-async function estimate(w: World, m: MarginWorld, fn: "riskOf" | "initialValue", who: Signer): Promise<Figures> {
+function estimate(w: World, fn: "riskOf" | "initialValue", who: Signer): () => Promise<bigint> {
   // the core's views: the valuation its margin checks run (RiskLib; the Atlas contract's before issue #14 stage 3)
-  const gas = Number(await w.ch[fn].estimateGas(await id(who)));
-  // A view: no storage, no logs; MegaETH's extra calldata charge is the same for every account.
-  return { gas, megaethGas: gas, newSlots: 0, eventBytes: 0 };
+  return async () => w.ch[fn].estimateGas(await id(who));
 }
 
 /** Sends the view as a transaction so BENCH_PROFILE can trace it (not part of the figures). */
@@ -113,7 +111,9 @@ async function profileView(w: World, m: MarginWorld, fn: "riskOf" | "initialValu
 /**
  * Marginal gas of valuing one more held asset: (account with 5 assets − with 1) / 4, from gas
  * estimates of the valuation view. Idle balances (the main figure) and lent ones (each adds a
- * pool read); riskOf values twice (maintenance and initial), initialValue once.
+ * pool read); riskOf values twice (maintenance and initial), initialValue once. With prices fresh
+ * in the core (each asset adds its stored price word) and, as `<key>.staleFeed`, stale (each adds
+ * a call to its feed: bench-prices.ts).
  */
 async function valuation(w: World): Promise<Result> {
   const m = await start(w);
@@ -124,7 +124,9 @@ async function valuation(w: World): Promise<Result> {
     ["atlas.value.perAsset.lent", "riskOf", lent1, lent5],
     ["atlas.initialValue.perAsset", "initialValue", idle1, idle5],
   ] as const) {
-    out[key] = marginal(await estimate(w, m, fn, five), await estimate(w, m, fn, one), 4);
+    const { fresh, stale } = await estimatesFreshAndStale(w, m, [estimate(w, fn, five), estimate(w, fn, one)]);
+    out[key] = marginal(fresh[0], fresh[1], 4);
+    out[key + STALE_SUFFIX] = marginal(stale[0], stale[1], 4);
     if (profiles(key)) {
       await profileView(w, m, fn, one, `${key} (1 asset, as a transaction)`);
       await profileView(w, m, fn, five, `${key} (5 assets, as a transaction)`);

@@ -296,7 +296,7 @@ async function liquidationClearOrders(w: World): Promise<Result> {
   return { "liquidation.clearOrders.2markets": fig };
 }
 
-/** A perp scenario's start: the ETH-PERP book clean, prices pushed, every trader settled. */
+/** A perp scenario's start: the ETH-PERP book clean, prices updated, every trader settled. */
 export const perpStart = start;
 
 /** Every perp scenario, in the order run (the liquidations move a price, so they run last). */

@@ -11,8 +11,8 @@ import {
   AtlasLens__factory,
   Clearinghouse__factory,
   LendingVault__factory,
+  MockAggregator__factory,
   MockERC20__factory,
-  OracleRouter__factory,
 } from "../types/ethers-contracts/index.js";
 
 interface StructLog {
@@ -70,7 +70,7 @@ let selectors: Map<string, string> | undefined;
 function functionName(input: string): string {
   if (selectors === undefined) {
     selectors = new Map();
-    for (const f of [Clearinghouse__factory, AtlasLens__factory, LendingVault__factory, OracleRouter__factory, MockERC20__factory]) {
+    for (const f of [Clearinghouse__factory, AtlasLens__factory, LendingVault__factory, MockAggregator__factory, MockERC20__factory]) {
       f.createInterface().forEachFunction((fn) => selectors!.set(fn.selector, fn.name));
     }
   }

@@ -19,8 +19,8 @@ enum FeedKind {
 /// @param maxStableMoveBpsPerHour Largest move of the stable price per hour, as a share of its
 ///        anchor (linear in the time since the anchor was stored, counting at most one hour).
 /// @param minPriceWad Sanity floor, WAD USD per whole token (> 0).
-/// @param maxPriceWad Sanity ceiling, WAD USD per whole token (fits in 96 bits; in 87 bits,
-///        about 1.5e8 USD per token, for an Admin feed, whose read packs two prices in one slot).
+/// @param maxPriceWad Sanity ceiling, WAD USD per whole token (at most 2⁸⁷ − 1, about 1.5e8 USD:
+///        every price and anchor lives in 87 bits of the asset's one price slot).
 struct FeedConfig {
     FeedKind kind;
     address feed;
@@ -80,8 +80,9 @@ interface IOracle {
     /// @notice The asset's oracle price and stable price, WAD USD per whole token.
     /// @dev Reverts NoFeed, StalePrice, NonPositivePrice, PriceOutOfBounds, ConfidenceTooWide
     ///      (Pyth), FeedUnavailable or NoStableAnchor (a good Chainlink or Pyth price before the
-    ///      feed's first anchor; an Admin push is always anchored). An Admin feed reads one storage slot and calls nothing
-    ///      (a second only to fill in StalePrice).
+    ///      feed's first anchor; an Admin push is always anchored). A usable price (an Admin push,
+    ///      or a Chainlink or Pyth read a write path stored) is one storage slot and no call; else
+    ///      the feed is read (storing nothing: a view).
     function price(address asset) external view returns (uint256 priceWad, uint256 stableWad);
 
     /// @notice As `price`, but never reverts: `ok` is false (and both prices 0) whenever `price`
@@ -107,7 +108,7 @@ interface IOracle {
 
     // ---- governance (through the AccessManager) ----
     /// @notice Sets or replaces an asset's feed. Reverts InvalidFeedConfig on a zero asset, kind
-    ///         None, zero maxAge (or above 7 days), min = 0, min > max, max ≥ 2⁹⁶ (≥ 2⁸⁷ for Admin), zero
+    ///         None, zero maxAge (or above 7 days), min = 0, min > max, max ≥ 2⁸⁷, zero
     ///         maxStableMove, a missing or superfluous feed / price id / confidence bound for the
     ///         kind, a feed without code, or a Chainlink feed whose `decimals()` fails or exceeds 36.
     /// @dev Chainlink decimals are read once here and cached. A pushed Admin price survives only

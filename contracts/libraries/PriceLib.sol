@@ -5,21 +5,23 @@ import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/Ag
 import {IPyth} from "@pythnetwork/pyth-sdk-solidity/IPyth.sol";
 import {LowLevelCall} from "@openzeppelin/contracts/utils/LowLevelCall.sol";
 import {IOracle, FeedConfig, FeedKind} from "../interfaces/IOracle.sol";
-import {FeedWord, FeedWordLib, AdminPriceWord, AdminPriceWordLib} from "../types/FeedWord.sol";
-import {StableWord, StableWordLib} from "../types/StableWord.sol";
+import {FeedWord, FeedWordLib} from "../types/FeedWord.sol";
+import {PriceWord, PriceWordLib} from "../types/PriceWord.sol";
 import {MathLib} from "./MathLib.sol";
 import {StaticCallLib} from "./StaticCallLib.sol";
 
-/// @title PriceLib: each asset's feed, its bounds and its stable-price anchor, and every read of them
+/// @title PriceLib: each asset's feed, its bounds, its stored price and stable anchor, and every read
 /// @notice WAD USD price per whole token from Admin, Chainlink or Pyth feeds. The library owns its
-/// `State` (one `Feed` per asset), which the core holds (`ClearinghousePrices`). A Chainlink or Pyth
-/// price read from the feed is stored with the feed's time and reused while that time is at most
-/// STORED_MAX_AGE_SECONDS old: writes store (`readStored`), views answer what a write in the same
-/// block would use (`read`), so a view and a margin check never disagree. Every view read goes
-/// through `read`, which returns the revert data instead of reverting, so `price` and `tryPrice`
-/// share one code path and `tryPrice` cannot revert: feeds are called through StaticCallLib (a
-/// reverting feed, an address without code or short return data is FeedUnavailable) and every
-/// conversion saturates instead of overflowing.
+/// `State` (one `Feed` per asset), which the core holds (`ClearinghousePrices`). Each asset's
+/// `PriceWord` holds a price with the time it stops being usable, and the stable anchor: an Admin
+/// feed's last push, or a Chainlink or Pyth feed's last read from the feed, stored by a write path
+/// (`readStored`) and reused while the feed's time of it is at most STORED_MAX_AGE_SECONDS old. So
+/// a fresh price of any kind is one cold slot. Views answer what a write in the same block would
+/// use (`read`: the stored price while usable, else the feed's, storing nothing), so a view and a
+/// margin check never disagree. `read` returns the revert data instead of reverting, so `price`
+/// and `tryPrice` share one code path and `tryPrice` cannot revert: feeds are called through
+/// StaticCallLib (a reverting feed, an address without code or short return data is
+/// FeedUnavailable) and every conversion saturates instead of overflowing.
 library PriceLib {
     uint256 internal constant BPS = 10_000;
     /// @dev Denominator of the stable-price bound: basis points × seconds per hour.
@@ -34,30 +36,28 @@ library PriceLib {
     /// @dev Most time counted toward the stable price's allowed move: an anchor left alone
     /// longer allows no more than one hour's move.
     uint256 internal constant MAX_STABLE_ELAPSED_SECONDS = 1 hours;
-    /// @dev Ceiling on an Admin feed's maxPriceWad: its prices live in 87 bits of the head.
-    uint256 internal constant MAX_ADMIN_PRICE_WAD = AdminPriceWordLib.MAX_PRICE_WAD;
+    /// @dev Ceiling on any feed's maxPriceWad: prices and anchors live in 87 bits of the PriceWord.
+    uint256 internal constant MAX_PRICE_WAD = PriceWordLib.MAX_PRICE_WAD;
 
     // Per-asset state, one `Feed` of four slots:
-    //   slot 0 head: a FeedWord (Chainlink / Pyth / None: kind, maxAgeSeconds, maxConfBps,
-    //          maxStableMoveBpsPerHour, feedDecimals, feed) or an AdminPriceWord (Admin: everything
-    //          `price` needs, so an Admin read is one cold slot); the two low bits tell which
-    //          (types/FeedWord.sol draws both layouts)
-    //   slot 1 Bounds | minPriceWad 96 | maxPriceWad 96 | maxAgeSeconds 32 | (32 free) |
-    //   slot 2 StableWord: the anchor (Chainlink and Pyth only; types/StableWord.sol)
+    //   slot 0 PriceWord: kind, maxStableMoveBpsPerHour, the price with its expiry, the anchor
+    //          (every kind; types/PriceWord.sol): all a fresh read needs
+    //   slot 1 FeedWord: kind, maxAgeSeconds, maxConfBps, maxStableMoveBpsPerHour, feedDecimals,
+    //          feed (Chainlink and Pyth only; types/FeedWord.sol): read only to read the feed
+    //   slot 2 Bounds | minPriceWad 96 | maxPriceWad 96 | maxAgeSeconds 32 | (32 free) |
     //   slot 3 pythPriceId                                                      (Pyth only)
-    // 96 bits hold any price up to 7.9e10 USD per token and 87 bits up to 1.5e8 USD; setFeed
-    // caps maxPriceWad there (MAX_ADMIN_PRICE_WAD for Admin feeds), so every stored price and
-    // anchor (each within some set of bounds) fits its field.
+    // setFeed caps maxPriceWad at MAX_PRICE_WAD (87 bits, 1.5e8 USD per token), so every stored
+    // price and anchor (each within some set of bounds) fits its field.
     struct Bounds {
         uint96 minPriceWad;
         uint96 maxPriceWad;
-        uint32 maxAgeSeconds; // read from here for Admin feeds (their head has no room)
+        uint32 maxAgeSeconds; // every kind's; a Chainlink or Pyth feed's is in its FeedWord too
     }
 
     struct Feed {
-        FeedWord head;
+        PriceWord price;
+        FeedWord config;
         Bounds bounds;
-        StableWord quote;
         bytes32 pythPriceId;
     }
 
@@ -70,11 +70,8 @@ library PriceLib {
 
     /// @notice Oracle and stable price of `asset`; reverts with the feed's error where `tryPrice` answers false.
     function price(State storage s, address asset) internal view returns (uint256 priceWad, uint256 stableWad) {
-        FeedWord head = s.feeds[asset].head;
-        if (head.isAdmin()) {
-            AdminPriceWord a = head.asAdmin();
-            if (block.timestamp <= a.expiresAt()) return (a.lastPriceWad(), _adminStable(a)); // fresh: one slot, no revert data
-        }
+        PriceWord w = s.feeds[asset].price;
+        if (block.timestamp <= w.expiresAt()) return (w.lastPriceWad(), _stableOf(w)); // one slot, no revert data
         bytes memory err;
         (priceWad, stableWad, err) = read(s, asset);
         if (err.length != 0) LowLevelCall.bubbleRevert(err);
@@ -82,13 +79,9 @@ library PriceLib {
 
     /// @notice `read` without revert data: (false, 0, 0) where `price` would revert; never reverts.
     function tryPrice(State storage s, address asset) internal view returns (bool ok, uint256 priceWad, uint256 stableWad) {
-        FeedWord head = s.feeds[asset].head;
-        if (head.isAdmin()) {
-            // The Admin path of _read without building revert data (this is Atlas's hot read).
-            AdminPriceWord a = head.asAdmin();
-            if (block.timestamp > a.expiresAt()) return (false, 0, 0);
-            return (true, a.lastPriceWad(), _adminStable(a));
-        }
+        PriceWord w = s.feeds[asset].price;
+        if (block.timestamp <= w.expiresAt()) return (true, w.lastPriceWad(), _stableOf(w));
+        if (w.kind() == FeedKind.Admin) return (false, 0, 0); // a stale push: no revert data built
         bytes memory err;
         (priceWad, stableWad, err) = read(s, asset);
         if (err.length != 0) return (false, 0, 0);
@@ -98,19 +91,16 @@ library PriceLib {
     /// @notice The feed configuration of `asset` as `setFeed` took it (zeros when unset).
     function feedOf(State storage s, address asset) internal view returns (FeedConfig memory cfg) {
         Feed storage e = s.feeds[asset];
-        FeedWord head = e.head;
+        PriceWord w = e.price;
         Bounds memory b = e.bounds;
-        if (head.isAdmin()) {
-            cfg.kind = FeedKind.Admin;
-            cfg.maxAgeSeconds = b.maxAgeSeconds;
-            cfg.maxStableMoveBpsPerHour = uint16(head.asAdmin().maxStableMoveBpsPerHour()); // safe: a 16-bit field
-        } else {
-            cfg.kind = head.kind();
-            cfg.feed = head.feed();
+        cfg.kind = w.kind();
+        cfg.maxAgeSeconds = b.maxAgeSeconds;
+        cfg.maxStableMoveBpsPerHour = uint16(w.maxStableMoveBpsPerHour()); // safe: a 16-bit field
+        if (cfg.kind != FeedKind.Admin) {
+            FeedWord c = e.config;
+            cfg.feed = c.feed();
             cfg.pythPriceId = e.pythPriceId;
-            cfg.maxAgeSeconds = head.maxAgeSeconds();
-            cfg.maxConfBps = head.maxConfBps();
-            cfg.maxStableMoveBpsPerHour = head.maxStableMoveBpsPerHour();
+            cfg.maxConfBps = c.maxConfBps();
         }
         cfg.minPriceWad = b.minPriceWad;
         cfg.maxPriceWad = b.maxPriceWad;
@@ -118,45 +108,81 @@ library PriceLib {
 
     /// @notice The stored stable-price anchor of `asset` and when it was set (zeros when unanchored).
     function stableAnchorOf(State storage s, address asset) internal view returns (uint256 stableWad, uint256 stableAt) {
+        PriceWord w = s.feeds[asset].price;
+        return (w.stableWad(), w.stableAt());
+    }
+
+    /// @notice `tryPrice` for a caller that may write (the core's margin, funding and liquidation
+    /// paths): a usable stored price is taken as it is; else a Chainlink or Pyth feed is read and
+    /// its price stored with the feed's time, usable while that time is at most
+    /// STORED_MAX_AGE_SECONDS old (and within maxAgeSeconds), so a caller acts on a price at most
+    /// that old and never chooses an older one. A read from the feed also advances the stable anchor
+    /// to the stable price now (the bound's move counted since the last anchor, at most an hour's),
+    /// so the anchor moves only inside reads; an unanchored feed has no price here either
+    /// (`updateStablePrice` anchors it). Answers exactly what `tryPrice` answers in the same block;
+    /// never reverts; (false, 0, 0) where `price` would revert, writing nothing.
+    function readStored(State storage s, address asset) internal returns (bool ok, uint256 priceWad, uint256 stableWad) {
         Feed storage e = s.feeds[asset];
-        FeedWord head = e.head;
-        if (head.isAdmin()) {
-            AdminPriceWord a = head.asAdmin();
-            return (a.stableWad(), a.stableAt());
+        PriceWord w = e.price;
+        if (block.timestamp <= w.expiresAt()) return (true, w.lastPriceWad(), _stableOf(w));
+        FeedKind kind = w.kind();
+        if (kind != FeedKind.Chainlink && kind != FeedKind.Pyth) return (false, 0, 0); // a stale push, or no feed
+        FeedWord cfg = e.config;
+        uint256 feedAt;
+        bytes memory err;
+        (priceWad, feedAt, err) = _readFeed(asset, e, cfg);
+        if (err.length != 0 || !w.isAnchored()) return (false, 0, 0);
+        stableWad = _stable(priceWad, w.maxStableMoveBpsPerHour(), w.stableWad(), w.stableAt());
+        e.price = _storedRead(w, cfg, stableWad, priceWad, feedAt);
+        ok = true;
+    }
+
+    /// @notice Oracle and stable price, or the revert data `price` would raise (then both are 0): the
+    /// stored price while usable (as `readStored` would take it), else the feed's, storing nothing.
+    function read(State storage s, address asset) internal view returns (uint256 priceWad, uint256 stableWad, bytes memory err) {
+        Feed storage e = s.feeds[asset];
+        PriceWord w = e.price;
+        if (block.timestamp <= w.expiresAt()) return (w.lastPriceWad(), _stableOf(w), err);
+        if (w.kind() == FeedKind.Admin) {
+            // expiresAt = the last push's time (0 before the first) + maxAge
+            uint256 maxAge = e.bounds.maxAgeSeconds; // the error path only
+            return (0, 0, abi.encodeWithSelector(IOracle.StalePrice.selector, asset, w.expiresAt() - maxAge, maxAge));
         }
-        StableWord q = e.quote;
-        return (q.stableWad(), q.stableAt());
+        (priceWad,, err) = _readFeed(asset, e, e.config); // NoFeed for a None feed (its config is 0)
+        if (err.length != 0) return (0, 0, err);
+        // No margin price is unanchored: without an anchor the price is not usable.
+        if (!w.isAnchored()) return (0, 0, abi.encodeWithSelector(IOracle.NoStableAnchor.selector, asset));
+        stableWad = _stable(priceWad, w.maxStableMoveBpsPerHour(), w.stableWad(), w.stableAt());
     }
 
     // ------------------------------------------------------------------ keepers
 
     /// @notice Moves the anchor of `asset` to its stable price now (at most the bounded move); emits
-    /// StablePriceUpdated. Reverts as `price` would.
+    /// StablePriceUpdated. A Chainlink or Pyth feed is read (even with a usable stored price) and
+    /// the read stored, as `readStored` stores one. Reverts as `price` would, but never
+    /// NoStableAnchor: an unanchored feed is anchored at its price now, its first good price.
     function updateStablePrice(State storage s, address asset) internal {
         Feed storage e = s.feeds[asset];
-        FeedWord head = e.head;
+        PriceWord w = e.price;
         uint256 stableWad;
         bytes memory err;
-        if (head.isAdmin()) {
+        if (w.kind() == FeedKind.Admin) {
             // A fresh push always has its anchor (the first push stores one), so _read's stable
             // price is anchored here.
             (, stableWad, err) = read(s, asset);
             if (err.length != 0) LowLevelCall.bubbleRevert(err);
             // Fits 87 bits: the stable price lies between the anchor and a bounded price.
-            e.head = head.asAdmin().withStable(stableWad, block.timestamp).asFeedWord();
+            e.price = w.withStable(stableWad, block.timestamp);
         } else {
+            FeedWord cfg = e.config;
             uint256 priceWad;
             uint256 feedAt;
-            (priceWad, feedAt, err) = _readFeed(asset, e, head);
+            (priceWad, feedAt, err) = _readFeed(asset, e, cfg); // NoFeed for a None feed
             if (err.length != 0) LowLevelCall.bubbleRevert(err);
-            StableWord q = e.quote;
-            // An unanchored feed (setFeed found no good price) is anchored at its first good price.
-            stableWad = q.isAnchored()
-                ? _stable(priceWad, head.maxStableMoveBpsPerHour(), q.stableWad(), q.stableAt())
+            stableWad = w.isAnchored()
+                ? _stable(priceWad, w.maxStableMoveBpsPerHour(), w.stableWad(), w.stableAt())
                 : priceWad;
-            // The read is stored as `readStored` stores one. Fits 96 bits: the stable price lies
-            // between the anchor and a bounded price.
-            e.quote = _stored(stableWad, priceWad, feedAt);
+            e.price = _storedRead(w, cfg, stableWad, priceWad, feedAt);
         }
         emit IOracle.StablePriceUpdated(asset, stableWad);
     }
@@ -167,79 +193,66 @@ library PriceLib {
     function setFeed(State storage s, address asset, FeedConfig calldata cfg) internal {
         uint8 feedDecimals = _validate(asset, cfg);
         Feed storage e = s.feeds[asset];
-        FeedWord head = e.head;
-        bool wasAdmin = head.isAdmin();
 
-        (uint256 lastPriceWad, uint256 updatedAt, uint256 anchorWad, uint256 anchorAt) = _kept(e, head, cfg);
+        (uint256 lastPriceWad, uint256 updatedAt, uint256 anchorWad, uint256 anchorAt) = _kept(e, e.price, cfg);
         // No price without an anchor: a kept push (within bounds, so non-zero) without one
         // becomes the anchor, as of now.
         bool anchorNow = lastPriceWad != 0 && anchorAt == 0;
         if (anchorNow) (anchorWad, anchorAt) = (lastPriceWad, block.timestamp);
 
-        // min ≤ max < 2^96 (_validate): the casts are safe.
+        // min ≤ max < 2^87 (_validate): the casts are safe.
         e.bounds = Bounds(uint96(cfg.minPriceWad), uint96(cfg.maxPriceWad), cfg.maxAgeSeconds);
+        if (cfg.pythPriceId != e.pythPriceId) e.pythPriceId = cfg.pythPriceId;
+        uint256 expiresAt;
         if (cfg.kind == FeedKind.Admin) {
             // updatedAt + maxAge < 2^32 while block times fit 32 bits with a week to spare.
-            e.head = AdminPriceWordLib.from(
-                cfg.maxStableMoveBpsPerHour, updatedAt + cfg.maxAgeSeconds, anchorAt, lastPriceWad, anchorWad
-            ).asFeedWord();
-            if (!wasAdmin && e.quote.isAnchored()) e.quote = StableWord.wrap(0);
-            if (cfg.pythPriceId != e.pythPriceId) e.pythPriceId = cfg.pythPriceId;
+            expiresAt = updatedAt + cfg.maxAgeSeconds;
+            if (FeedWord.unwrap(e.config) != 0) e.config = FeedWord.wrap(0);
         } else {
-            FeedWord newHead = FeedWordLib.from(
+            FeedWord newCfg = FeedWordLib.from(
                 cfg.kind, cfg.maxAgeSeconds, cfg.maxConfBps, cfg.maxStableMoveBpsPerHour, feedDecimals, cfg.feed
             );
-            e.head = newHead;
-            if (cfg.pythPriceId != e.pythPriceId) e.pythPriceId = cfg.pythPriceId;
+            e.config = newCfg;
             if (anchorAt == 0) {
                 // No anchor survives: the feed's current price, if good, is its first good price
                 // and the anchor. Otherwise reads fail NoStableAnchor until updateStablePrice
                 // (anyone may call) finds a good price.
-                uint256 priceWad = _goodPrice(asset, e, newHead);
+                uint256 priceWad = _goodPrice(asset, e, newCfg);
                 if (priceWad != 0) (anchorWad, anchorAt, anchorNow) = (priceWad, block.timestamp, true);
             }
-            // The anchor fits 96 bits: it lies within bounds whose max is below 2^96.
-            StableWord q = StableWordLib.from(anchorWad, anchorAt);
-            // a new feed never inherits the old one's stored read: q has none, so any stored read is
-            // dropped here even when the anchor is kept
-            if (wasAdmin || !q.eq(e.quote)) e.quote = q;
+            // a new feed never inherits the old one's price: none is stored (expiresAt 0)
         }
+        // Both prices fit 87 bits: they lie within bounds whose max is below 2^87.
+        e.price = PriceWordLib.from(cfg.kind, cfg.maxStableMoveBpsPerHour, expiresAt, anchorAt, lastPriceWad, anchorWad);
         emit IOracle.FeedSet(asset, cfg);
         if (anchorNow) emit IOracle.StablePriceUpdated(asset, anchorWad);
     }
 
-    /// @dev What a change of feed keeps of the old entry, wherever its kind kept it (zeros for
-    /// what is dropped): a pushed price is trusted unchecked on the read path, so it survives only
-    /// an Admin → Admin change inside the new bounds; an anchor survives inside the new bounds.
-    function _kept(Feed storage e, FeedWord head, FeedConfig calldata cfg)
+    /// @dev What a change of feed keeps of the old entry (zeros for what is dropped): a pushed price
+    /// is trusted unchecked on the read path, so it survives only an Admin → Admin change inside the
+    /// new bounds; an anchor survives inside the new bounds. A stored feed read never survives.
+    function _kept(Feed storage e, PriceWord w, FeedConfig calldata cfg)
         private
         view
         returns (uint256 lastPriceWad, uint256 updatedAt, uint256 anchorWad, uint256 anchorAt)
     {
-        bool wasAdmin = head.isAdmin();
-        if (wasAdmin) {
-            AdminPriceWord a = head.asAdmin();
-            lastPriceWad = a.lastPriceWad();
-            updatedAt = a.expiresAt() - e.bounds.maxAgeSeconds; // expiresAt = updatedAt + maxAge
-            (anchorWad, anchorAt) = (a.stableWad(), a.stableAt());
-        } else {
-            StableWord q = e.quote;
-            (anchorWad, anchorAt) = (q.stableWad(), q.stableAt());
+        (anchorWad, anchorAt) = (w.stableWad(), w.stableAt());
+        if (w.kind() == FeedKind.Admin && cfg.kind == FeedKind.Admin) {
+            lastPriceWad = w.lastPriceWad();
+            updatedAt = w.expiresAt() - e.bounds.maxAgeSeconds; // expiresAt = updatedAt + maxAge
+            if (!_within(lastPriceWad, cfg.minPriceWad, cfg.maxPriceWad)) (lastPriceWad, updatedAt) = (0, 0);
         }
-        bool keepPush = wasAdmin && cfg.kind == FeedKind.Admin && _within(lastPriceWad, cfg.minPriceWad, cfg.maxPriceWad);
-        if (!keepPush) (lastPriceWad, updatedAt) = (0, 0);
         if (!_within(anchorWad, cfg.minPriceWad, cfg.maxPriceWad)) (anchorWad, anchorAt) = (0, 0);
     }
 
     /// @notice Stores an Admin feed's new price (see IOracle.pushPrice).
     function pushPrice(State storage s, address asset, uint256 priceWad) internal {
         Feed storage e = s.feeds[asset];
-        FeedWord head = e.head;
-        require(head.isAdmin(), IOracle.NotAdminFeed(asset));
+        PriceWord a = e.price;
+        require(a.kind() == FeedKind.Admin, IOracle.NotAdminFeed(asset));
         Bounds memory b = e.bounds;
         require(_within(priceWad, b.minPriceWad, b.maxPriceWad), IOracle.PriceOutOfBounds(asset, priceWad));
 
-        AdminPriceWord a = head.asAdmin();
         if (a.stableAt() == 0) {
             // The first good price is the anchor: no Admin price is ever read unanchored.
             a = a.withStable(priceWad, block.timestamp);
@@ -252,96 +265,44 @@ library PriceLib {
             a = a.withStable(anchor, block.timestamp); // fits 87 bits: between two stored 87-bit prices
             emit IOracle.StablePriceUpdated(asset, anchor);
         }
-        // priceWad ≤ maxPriceWad ≤ MAX_ADMIN_PRICE_WAD (setFeed)
-        e.head = a.withPrice(priceWad, block.timestamp + b.maxAgeSeconds).asFeedWord();
+        // priceWad ≤ maxPriceWad ≤ MAX_PRICE_WAD (setFeed)
+        e.price = a.withPrice(priceWad, block.timestamp + b.maxAgeSeconds);
         emit IOracle.PricePushed(asset, priceWad);
-    }
-
-    /// @notice `tryPrice` for a caller that may write (the core's margin, funding and liquidation
-    /// paths): a Chainlink or Pyth price is taken from the stored word while the feed's time of it
-    /// is at most STORED_MAX_AGE_SECONDS old, else read from the feed and stored with the feed's
-    /// time, so a caller acts on a price at most that old and never chooses an older one. A read
-    /// from the feed also advances the stable anchor to the stable price now (the bound's move
-    /// counted since the last anchor, at most an hour's), so the anchor moves only inside reads.
-    /// Staleness, bounds and confidence apply as in `read` (the stored price passed them, and its
-    /// age is checked again against `maxAgeSeconds`); an unanchored feed has no price here either
-    /// (`updateStablePrice` anchors it). Admin feeds keep their price and anchor in the head: as
-    /// `tryPrice`. Answers exactly what `tryPrice` answers in the same block; never reverts;
-    /// (false, 0, 0) where `price` would revert, writing nothing.
-    function readStored(State storage s, address asset) internal returns (bool ok, uint256 priceWad, uint256 stableWad) {
-        Feed storage e = s.feeds[asset];
-        FeedWord head = e.head;
-        if (head.isAdmin()) return tryPrice(s, asset);
-        StableWord q = e.quote;
-        if (_storedFresh(q, head)) return (true, q.priceWad(), _storedStable(q, head));
-        uint256 feedAt;
-        bytes memory err;
-        (priceWad, feedAt, err) = _readFeed(asset, e, head);
-        if (err.length != 0 || !q.isAnchored()) return (false, 0, 0);
-        stableWad = _stable(priceWad, head.maxStableMoveBpsPerHour(), q.stableWad(), q.stableAt());
-        e.quote = _stored(stableWad, priceWad, feedAt);
-        ok = true;
     }
 
     // ------------------------------------------------------------------ internals
 
-    /// @notice Oracle and stable price, or the revert data `price` would raise (then both are 0): the
-    /// stored read while fresh (as `readStored` would take it), else the feed's, without storing.
-    function read(State storage s, address asset) internal view returns (uint256 priceWad, uint256 stableWad, bytes memory err) {
-        Feed storage e = s.feeds[asset];
-        FeedWord head = e.head;
-        if (head.isAdmin()) {
-            // One slot: bounds were checked at push and the staleness is in expiresAt.
-            AdminPriceWord a = head.asAdmin();
-            uint256 expiresAt = a.expiresAt();
-            if (block.timestamp > expiresAt) {
-                uint256 maxAge = e.bounds.maxAgeSeconds; // the error path only
-                return (0, 0, abi.encodeWithSelector(IOracle.StalePrice.selector, asset, expiresAt - maxAge, maxAge));
-            }
-            return (a.lastPriceWad(), _adminStable(a), err);
-        }
-        StableWord q = e.quote;
-        if (_storedFresh(q, head)) return (q.priceWad(), _storedStable(q, head), err);
-        (priceWad,, err) = _readFeed(asset, e, head);
-        if (err.length != 0) return (0, 0, err);
-        // No margin price is unanchored: without an anchor the price is not usable.
-        if (!q.isAnchored()) return (0, 0, abi.encodeWithSelector(IOracle.NoStableAnchor.selector, asset));
-        stableWad = _stable(priceWad, head.maxStableMoveBpsPerHour(), q.stableWad(), q.stableAt());
+    /// @dev The stable price now of a usable price word: its anchor moved towards its price.
+    function _stableOf(PriceWord w) private view returns (uint256) {
+        return _stable(w.lastPriceWad(), w.maxStableMoveBpsPerHour(), w.stableWad(), w.stableAt());
     }
 
-    /// @dev Whether the stored read of a Chainlink or Pyth feed may be used now: stored (priceAt ≠ 0),
-    /// its feed time at most STORED_MAX_AGE_SECONDS old and not stale for the feed's maxAge. A stored
-    /// read implies an anchor (both are written together).
-    function _storedFresh(StableWord q, FeedWord head) private view returns (bool) {
-        uint256 storedAt = q.priceAt();
-        // storedAt ≤ now: a stored time is never later than the block that stored it
-        return storedAt != 0 && block.timestamp - storedAt <= STORED_MAX_AGE_SECONDS && !_isStale(storedAt, head.maxAgeSeconds());
-    }
-
-    /// @dev The stable price now from a stored read: its anchor moved towards its stored price.
-    function _storedStable(StableWord q, FeedWord head) private view returns (uint256) {
-        return _stable(q.priceWad(), head.maxStableMoveBpsPerHour(), q.stableWad(), q.stableAt());
-    }
-
-    /// @dev The word of a read from the feed: the anchor at the stable price now, and the price at the
-    /// feed's time (a feed clock ahead of the chain's is stored as now, so the stored read still
-    /// expires). Both prices fit 96 bits: within bounds whose max is below 2^96 (setFeed).
-    function _stored(uint256 stableWad, uint256 priceWad, uint256 feedAt) private view returns (StableWord) {
+    /// @dev The price word after a read from the feed: the anchor at the stable price now, the price
+    /// usable until the feed's time + min(STORED_MAX_AGE_SECONDS, maxAgeSeconds) (a feed clock
+    /// ahead of the chain's counts as now, so the stored read still expires). Both prices fit 87
+    /// bits: within bounds whose max is below 2^87 (setFeed).
+    function _storedRead(PriceWord w, FeedWord cfg, uint256 stableWad, uint256 priceWad, uint256 feedAt)
+        private
+        view
+        returns (PriceWord)
+    {
         if (feedAt > block.timestamp) feedAt = block.timestamp;
-        return StableWordLib.from(stableWad, block.timestamp).withPrice(priceWad, feedAt);
+        uint256 keep = cfg.maxAgeSeconds();
+        if (keep > STORED_MAX_AGE_SECONDS) keep = STORED_MAX_AGE_SECONDS;
+        return w.withStable(stableWad, block.timestamp).withPrice(priceWad, feedAt + keep);
     }
 
-    /// @dev The bounded oracle price of a Chainlink or Pyth feed (head not Admin), or the revert
+    /// @dev The bounded oracle price of a Chainlink or Pyth feed (its config `cfg`), or the revert
     /// data `price` would raise (then 0): NoFeed, the adapter's errors, IOracle.PriceOutOfBounds.
-    function _readFeed(address asset, Feed storage e, FeedWord head)
+    function _readFeed(address asset, Feed storage e, FeedWord cfg)
         private
         view
         returns (uint256 priceWad, uint256 feedAt, bytes memory err)
     {
-        FeedKind kind = head.kind();
+        FeedKind kind = cfg.kind();
         if (kind == FeedKind.None) return (0, 0, abi.encodeWithSelector(IOracle.NoFeed.selector, asset));
         (priceWad, feedAt, err) =
-            kind == FeedKind.Chainlink ? _readChainlink(asset, head) : _readPyth(asset, head, e.pythPriceId);
+            kind == FeedKind.Chainlink ? _readChainlink(asset, cfg) : _readPyth(asset, cfg, e.pythPriceId);
         if (err.length != 0) return (0, 0, err);
         Bounds memory b = e.bounds;
         if (!_within(priceWad, b.minPriceWad, b.maxPriceWad)) {
@@ -350,45 +311,40 @@ library PriceLib {
     }
 
     /// @dev The feed's bounded price, or 0 where `read` would fail (a bounded price is never 0).
-    function _goodPrice(address asset, Feed storage e, FeedWord head) private view returns (uint256 priceWad) {
-        (priceWad,,) = _readFeed(asset, e, head);
-    }
-
-    /// @dev The stable price of an Admin head: its anchor moved towards its pushed price.
-    function _adminStable(AdminPriceWord a) private view returns (uint256) {
-        return _stable(a.lastPriceWad(), a.maxStableMoveBpsPerHour(), a.stableWad(), a.stableAt());
+    function _goodPrice(address asset, Feed storage e, FeedWord cfg) private view returns (uint256 priceWad) {
+        (priceWad,,) = _readFeed(asset, e, cfg);
     }
 
     /// @dev latestRoundData → answer × 10^(18 − decimals), and its updatedAt.
-    function _readChainlink(address asset, FeedWord head)
+    function _readChainlink(address asset, FeedWord cfg)
         private
         view
         returns (uint256 priceWad, uint256 updatedAt, bytes memory err)
     {
-        address feed = head.feed();
+        address feed = cfg.feed();
         // the five words of (roundId, answer, startedAt, updatedAt, answeredInRound), taken as raw words
         (bool ok, uint256[5] memory w) = StaticCallLib.tryStaticCall(
             feed, abi.encodeWithSelector(AggregatorV3Interface.latestRoundData.selector), 5
         );
         if (!ok) return (0, 0, abi.encodeWithSelector(IOracle.FeedUnavailable.selector, asset, feed));
         updatedAt = w[3];
-        if (_isStale(updatedAt, head.maxAgeSeconds())) {
-            return (0, 0, abi.encodeWithSelector(IOracle.StalePrice.selector, asset, updatedAt, head.maxAgeSeconds()));
+        if (_isStale(updatedAt, cfg.maxAgeSeconds())) {
+            return (0, 0, abi.encodeWithSelector(IOracle.StalePrice.selector, asset, updatedAt, cfg.maxAgeSeconds()));
         }
         int256 answer = int256(w[1]); // the ABI word of an int256, reinterpreted
         if (answer <= 0) return (0, 0, abi.encodeWithSelector(IOracle.NonPositivePrice.selector, asset, answer));
         // decimals ≤ 36 (setFeed), so the shift is in [−18, 18].
-        priceWad = _scale(uint256(answer), 18 - int256(uint256(head.feedDecimals())));
+        priceWad = _scale(uint256(answer), 18 - int256(uint256(cfg.feedDecimals())));
     }
 
     /// @dev getPriceUnsafe → price × 10^(18 + expo) and its publishTime; confidence checked in the
     /// feed's own units.
-    function _readPyth(address asset, FeedWord head, bytes32 id)
+    function _readPyth(address asset, FeedWord cfg, bytes32 id)
         private
         view
         returns (uint256 priceWad, uint256 publishTime, bytes memory err)
     {
-        address feed = head.feed();
+        address feed = cfg.feed();
         // the four words of the Price struct (price, conf, expo, publishTime), taken as raw words
         (bool ok, uint256[5] memory w) =
             StaticCallLib.tryStaticCall(feed, abi.encodeWithSelector(IPyth.getPriceUnsafe.selector, id), 4);
@@ -398,15 +354,15 @@ library PriceLib {
         ok = ok && p >= type(int64).min && p <= type(int64).max && conf <= type(uint64).max
             && expo >= type(int32).min && expo <= type(int32).max;
         if (!ok) return (0, 0, abi.encodeWithSelector(IOracle.FeedUnavailable.selector, asset, feed));
-        if (_isStale(publishTime, head.maxAgeSeconds())) {
-            return (0, 0, abi.encodeWithSelector(IOracle.StalePrice.selector, asset, publishTime, head.maxAgeSeconds()));
+        if (_isStale(publishTime, cfg.maxAgeSeconds())) {
+            return (0, 0, abi.encodeWithSelector(IOracle.StalePrice.selector, asset, publishTime, cfg.maxAgeSeconds()));
         }
         if (p <= 0) return (0, 0, abi.encodeWithSelector(IOracle.NonPositivePrice.selector, asset, p));
         int256 shift = 18 + expo;
         priceWad = _scale(uint256(p), shift);
         // conf / price > maxConfBps / 1e4  ⇔  conf × 1e4 > price × maxConfBps: exact, no
         // rounding (both share the exponent); < 2^78 each, no overflow.
-        if (conf * BPS > uint256(p) * head.maxConfBps()) {
+        if (conf * BPS > uint256(p) * cfg.maxConfBps()) {
             return (0, 0, abi.encodeWithSelector(IOracle.ConfidenceTooWide.selector, asset, _scale(conf, shift), priceWad));
         }
     }
@@ -461,10 +417,9 @@ library PriceLib {
     function _validate(address asset, FeedConfig calldata cfg) private view returns (uint8 feedDecimals) {
         bool ok = asset != address(0) && cfg.maxAgeSeconds != 0 && cfg.maxAgeSeconds <= MAX_AGE_LIMIT
             && cfg.maxStableMoveBpsPerHour != 0 && cfg.minPriceWad != 0 && cfg.minPriceWad <= cfg.maxPriceWad
-            && cfg.maxPriceWad <= type(uint96).max;
+            && cfg.maxPriceWad <= MAX_PRICE_WAD;
         if (cfg.kind == FeedKind.Admin) {
-            ok = ok && cfg.feed == address(0) && cfg.pythPriceId == 0 && cfg.maxConfBps == 0
-                && cfg.maxPriceWad <= MAX_ADMIN_PRICE_WAD;
+            ok = ok && cfg.feed == address(0) && cfg.pythPriceId == 0 && cfg.maxConfBps == 0;
         } else if (cfg.kind == FeedKind.Chainlink) {
             ok = ok && cfg.feed.code.length != 0 && cfg.pythPriceId == 0 && cfg.maxConfBps == 0;
             if (ok) {

@@ -3,10 +3,10 @@ pragma solidity 0.8.37;
 
 import {PriceLib} from "../libraries/PriceLib.sol";
 import {FeedConfig} from "../interfaces/IOracle.sol";
-import {StableWord} from "../types/StableWord.sol";
+import {PriceWord} from "../types/PriceWord.sol";
 
-/// @notice Test-only holder of one `PriceLib.State`, to test `readStored` (the core's price read)
-/// before the core holds the State; feeds are set and pushed without governance.
+/// @notice Test-only holder of one `PriceLib.State`, to test the library (`readStored`, the core's
+/// price read for writes) without the core's governance: feeds are set and pushed by anyone.
 contract PriceLibHarness {
     using PriceLib for PriceLib.State;
 
@@ -34,13 +34,14 @@ contract PriceLibHarness {
         return _prices.tryPrice(asset);
     }
 
-    /// @dev The stored anchor and read of a Chainlink or Pyth feed, field by field.
+    /// @dev The asset's price word, field by field: the anchor, and the price with its expiry (an Admin
+    /// push's, or a stored feed read's).
     function storedOf(address asset)
         external
         view
-        returns (uint256 stableWad, uint256 stableAt, uint256 priceWad, uint256 priceAt)
+        returns (uint256 stableWad, uint256 stableAt, uint256 priceWad, uint256 expiresAt)
     {
-        StableWord q = _prices.feeds[asset].quote;
-        return (q.stableWad(), q.stableAt(), q.priceWad(), q.priceAt());
+        PriceWord w = _prices.feeds[asset].price;
+        return (w.stableWad(), w.stableAt(), w.lastPriceWad(), w.expiresAt());
     }
 }

@@ -4,8 +4,8 @@ pragma solidity 0.8.37;
 import {FeedKind} from "../interfaces/IOracle.sol";
 import {AccountState} from "../types/AccountState.sol";
 import {AssetWord, AssetWordLib} from "../types/AssetWord.sol";
-import {FeedWord, FeedWordLib, AdminPriceWord, AdminPriceWordLib} from "../types/FeedWord.sol";
-import {StableWord, StableWordLib} from "../types/StableWord.sol";
+import {FeedWord, FeedWordLib} from "../types/FeedWord.sol";
+import {PriceWord, PriceWordLib} from "../types/PriceWord.sol";
 import {Position, PositionLib} from "../types/Position.sol";
 import {PerpPocket, PerpPocketLib} from "../types/PerpPocket.sol";
 import {FundingWord, FundingWordLib} from "../types/FundingWord.sol";
@@ -79,13 +79,10 @@ contract VenueCodecMock {
 
     // ---------------------------------------------------------------- oracle
 
-    /// @dev `kind` as its number: only None, Chainlink and Pyth heads reach `kind` (an Admin head is
-    /// read through `asAdmin`).
     function decodeFeedWord(uint256 w)
         external
         pure
         returns (
-            bool isAdmin,
             uint8 kind,
             uint32 maxAgeSeconds,
             uint16 maxConfBps,
@@ -96,8 +93,7 @@ contract VenueCodecMock {
     {
         FeedWord f = FeedWord.wrap(w);
         return (
-            f.isAdmin(), uint8(f.kind()), f.maxAgeSeconds(), f.maxConfBps(), f.maxStableMoveBpsPerHour(),
-            f.feedDecimals(), f.feed()
+            uint8(f.kind()), f.maxAgeSeconds(), f.maxConfBps(), f.maxStableMoveBpsPerHour(), f.feedDecimals(), f.feed()
         );
     }
 
@@ -114,11 +110,11 @@ contract VenueCodecMock {
         );
     }
 
-    function decodeAdminPriceWord(uint256 w)
+    function decodePriceWord(uint256 w)
         external
         pure
         returns (
-            bool isAdmin,
+            uint8 kind,
             uint256 maxStableMoveBpsPerHour,
             uint256 expiresAt,
             uint256 stableAt,
@@ -126,40 +122,21 @@ contract VenueCodecMock {
             uint256 stableWad
         )
     {
-        AdminPriceWord a = FeedWord.wrap(w).asAdmin();
-        return (
-            FeedWord.wrap(w).isAdmin(), a.maxStableMoveBpsPerHour(), a.expiresAt(), a.stableAt(), a.lastPriceWad(),
-            a.stableWad()
-        );
+        PriceWord p = PriceWord.wrap(w);
+        return (uint8(p.kind()), p.maxStableMoveBpsPerHour(), p.expiresAt(), p.stableAt(), p.lastPriceWad(), p.stableWad());
     }
 
-    function adminPriceWordFrom(
+    function encodePriceWord(
+        uint8 kind,
         uint256 maxStableMoveBpsPerHour,
         uint256 expiresAt,
         uint256 stableAt,
         uint256 lastPriceWad,
         uint256 stableWad
     ) external pure returns (uint256) {
-        return AdminPriceWord.unwrap(
-            AdminPriceWordLib.from(maxStableMoveBpsPerHour, expiresAt, stableAt, lastPriceWad, stableWad)
+        return PriceWord.unwrap(
+            PriceWordLib.from(FeedKind(kind), maxStableMoveBpsPerHour, expiresAt, stableAt, lastPriceWad, stableWad)
         );
-    }
-
-    function decodeStableWord(uint256 w)
-        external
-        pure
-        returns (uint256 stableWad, uint256 stableAt, bool anchored, uint256 priceWad, uint256 priceAt)
-    {
-        StableWord s = StableWord.wrap(w);
-        return (s.stableWad(), s.stableAt(), s.isAnchored(), s.priceWad(), s.priceAt());
-    }
-
-    function stableWordFrom(uint256 stableWad, uint256 stableAt, uint256 priceWad, uint256 priceAt)
-        external
-        pure
-        returns (uint256)
-    {
-        return StableWord.unwrap(StableWordLib.from(stableWad, stableAt).withPrice(priceWad, priceAt));
     }
 
     // ---------------------------------------------------------------- perp market

@@ -2,8 +2,8 @@
 pragma solidity 0.8.37;
 
 import {FeedKind} from "../interfaces/IOracle.sol";
-import {FeedWord, FeedWordLib, AdminPriceWord, AdminPriceWordLib} from "../types/FeedWord.sol";
-import {StableWord, StableWordLib} from "../types/StableWord.sol";
+import {FeedWord, FeedWordLib} from "../types/FeedWord.sol";
+import {PriceWord, PriceWordLib} from "../types/PriceWord.sol";
 import {AssetWord, AssetWordLib} from "../types/AssetWord.sol";
 import {AccountState} from "../types/AccountState.sol";
 import {StaticCallLib} from "../libraries/StaticCallLib.sol";
@@ -14,59 +14,35 @@ contract WordsMock {
     function feedWord(FeedKind kind, uint32 maxAge, uint16 conf, uint16 move, uint8 dec, address feed)
         external
         pure
-        returns (uint256 word, bool isAdmin, FeedKind k, uint32 a, uint16 c, uint16 m, uint8 d, address f)
+        returns (uint256 word, FeedKind k, uint32 a, uint16 c, uint16 m, uint8 d, address f)
     {
         FeedWord w = FeedWordLib.from(kind, maxAge, conf, move, dec, feed);
-        return (FeedWord.unwrap(w), w.isAdmin(), w.kind(), w.maxAgeSeconds(), w.maxConfBps(),
-            w.maxStableMoveBpsPerHour(), w.feedDecimals(), w.feed());
+        return (FeedWord.unwrap(w), w.kind(), w.maxAgeSeconds(), w.maxConfBps(), w.maxStableMoveBpsPerHour(),
+            w.feedDecimals(), w.feed());
     }
 
-    function adminWord(uint256 move, uint256 expiresAt, uint256 stableAt, uint256 lastPriceWad, uint256 stableWad)
-        external
-        pure
-        returns (uint256 word, bool isAdmin, uint256[5] memory fields)
-    {
-        AdminPriceWord w = AdminPriceWordLib.from(move, expiresAt, stableAt, lastPriceWad, stableWad);
-        FeedWord h = w.asFeedWord();
-        AdminPriceWord b = h.asAdmin();
-        fields = [b.maxStableMoveBpsPerHour(), b.expiresAt(), b.stableAt(), b.lastPriceWad(), b.stableWad()];
-        return (FeedWord.unwrap(h), h.isAdmin(), fields);
+    /// @notice A PriceWord from its fields, and the fields its getters read back
+    /// (kind, maxStableMove, expiresAt, stableAt, lastPriceWad, stableWad), and whether it is anchored.
+    function priceWord(
+        FeedKind kind,
+        uint256 move,
+        uint256 expiresAt,
+        uint256 stableAt,
+        uint256 lastPriceWad,
+        uint256 stableWad
+    ) external pure returns (uint256 word, FeedKind k, uint256[5] memory fields, bool anchored) {
+        PriceWord w = PriceWordLib.from(kind, move, expiresAt, stableAt, lastPriceWad, stableWad);
+        fields = [w.maxStableMoveBpsPerHour(), w.expiresAt(), w.stableAt(), w.lastPriceWad(), w.stableWad()];
+        return (PriceWord.unwrap(w), w.kind(), fields, w.isAnchored());
     }
 
-    function adminWith(uint256 word, uint256 stableWad, uint256 stableAt, uint256 lastPriceWad, uint256 expiresAt)
+    function priceWordWith(uint256 word, uint256 stableWad, uint256 stableAt, uint256 lastPriceWad, uint256 expiresAt)
         external
         pure
         returns (uint256 withStable, uint256 withPrice)
     {
-        AdminPriceWord w = AdminPriceWord.wrap(word);
-        return (AdminPriceWord.unwrap(w.withStable(stableWad, stableAt)), AdminPriceWord.unwrap(w.withPrice(lastPriceWad, expiresAt)));
-    }
-
-    /// @notice A stored head slot read through the types (the test reads the router's storage).
-    function decodeHead(uint256 word)
-        external
-        pure
-        returns (bool isAdmin, FeedKind kind, address feed, uint256[5] memory admin)
-    {
-        FeedWord h = FeedWord.wrap(word);
-        isAdmin = h.isAdmin();
-        if (!isAdmin) return (false, h.kind(), h.feed(), admin);
-        AdminPriceWord a = h.asAdmin();
-        admin = [a.maxStableMoveBpsPerHour(), a.expiresAt(), a.stableAt(), a.lastPriceWad(), a.stableWad()];
-    }
-
-    function decodeStable(uint256 word) external pure returns (uint256 wad, uint256 at) {
-        StableWord w = StableWord.wrap(word);
-        return (w.stableWad(), w.stableAt());
-    }
-
-    function stableWord(uint256 stableWad, uint256 stableAt)
-        external
-        pure
-        returns (uint256 word, uint256 wad, uint256 at, bool anchored)
-    {
-        StableWord w = StableWordLib.from(stableWad, stableAt);
-        return (StableWord.unwrap(w), w.stableWad(), w.stableAt(), w.isAnchored());
+        PriceWord w = PriceWord.wrap(word);
+        return (PriceWord.unwrap(w.withStable(stableWad, stableAt)), PriceWord.unwrap(w.withPrice(lastPriceWad, expiresAt)));
     }
 
     function assetWord(address token, uint8 decimals, uint16 shock, uint16 slippage, uint16 haircut)

@@ -30,6 +30,7 @@ export type { PerpFill, OrderPreview } from "./math/perp.ts";
 export type { AtlasViewParameters } from "./internal/atlas.ts";
 export type { MarketParameters } from "./internal/market.ts";
 export type { WriteOptions, SyncOptions } from "./internal/write.ts";
+export { pythAbi, type PythUpdate } from "./internal/pyth.ts";
 export { gasWithMargin } from "./internal/write.ts";
 export type { ReadOptions } from "./internal/read.ts";
 export type { OrderInput, OrderAmount } from "./internal/order.ts";

@@ -1,5 +1,5 @@
 // SDK test world with margin on the in-process network: the protocol and its margin layer
-// (OracleRouter with admin feeds, the AtlasLens, each asset's pool in the Clearinghouse with its LendingVault) deployed with the project's
+// (admin feeds in the core, the AtlasLens, each asset's pool in the Clearinghouse with its LendingVault) deployed with the project's
 // deploy helpers; WETH (18), WBTC (8), USDC (6) and LINK (18); WETH/USDC and WBTC/USDC spot
 // markets; an outside lender (the admin) supplying every pool through ERC-4626; traders with
 // minted tokens in their wallets and nothing deposited. One deployment per `describe`, restored
@@ -69,7 +69,6 @@ async function deploy(override?: ChainOverride) {
   const perps = { ethPerp, btcPerp };
   const clearinghouse = getAddress(await protocol.clearinghouse.getAddress());
   const lens = getAddress(await margin.lens.getAddress());
-  const oracle = getAddress(await margin.oracle.getAddress());
   const pools = {} as Record<Sym, Address>;
   for (const s of SYMS) pools[s] = getAddress(await margin.pools[s].getAddress());
 
@@ -93,9 +92,9 @@ async function deploy(override?: ChainOverride) {
     wbtcUsdc: await getMarket(publicClient, { clearinghouse, marketId: wbtcUsdc }),
   } as { wethUsdc: MarketInfo; wbtcUsdc: MarketInfo };
 
-  /** Pushes a fresh oracle price (admin feed); every push also moves the stable price's anchor. Returns the block. */
+  /** Pushes a fresh price to the core (admin feed); every push also moves the stable price's anchor. Returns the block. */
   const push = async (s: Sym, priceWad: bigint): Promise<bigint> => {
-    const receipt = await (await margin.oracle.pushPrice(tokens[s], priceWad)).wait();
+    const receipt = await (await protocol.clearinghouse.pushPrice(tokens[s], priceWad)).wait();
     return BigInt(receipt!.blockNumber);
   };
   /** After a time warp: re-push every price (admin feeds go stale after an hour). */
@@ -123,7 +122,6 @@ async function deploy(override?: ChainOverride) {
     grace,
     clearinghouse,
     lens,
-    oracle,
     pools,
     tokens,
     markets,

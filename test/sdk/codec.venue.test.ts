@@ -1,4 +1,4 @@
-// The SDK's decoders for the perp, oracle and Clearinghouse words (sdk/src/math/codec.venue.ts,
+// The SDK's decoders for the perp, price and Clearinghouse words (sdk/src/math/codec.venue.ts,
 // re-exported by sdk/src/math/codec.ts) against the contracts' type libraries (VenueCodecMock):
 // (1) words the libraries build from edge field values decode in TypeScript to those values, and
 // (2) raw words with every field at its edges (all ones, all zeros, alternating bits, each field's
@@ -9,7 +9,6 @@ import { getAddress, zeroAddress } from "viem";
 import {
   FeedKind,
   decodeAccountState,
-  decodeAdminPriceWord,
   decodeAssetWord,
   decodeFeedWord,
   decodeFundingWord,
@@ -19,8 +18,6 @@ import {
   decodePosition,
   decodePremiumWord,
   decodePriceWord,
-  decodeStableWord,
-  isAdminFeedWord,
   maskIndexes,
 } from "../../sdk/src/index.ts";
 
@@ -41,7 +38,7 @@ function edgeWords(topBits: bigint[]): bigint[] {
 /** Chain outputs as bigints (viem returns numbers for uint8..uint48). */
 const norm = (xs: readonly unknown[]) => xs.map((x) => (typeof x === "number" ? BigInt(x) : x));
 
-describe("sdk codec: perp, oracle and Clearinghouse words vs the type libraries", () => {
+describe("sdk codec: perp, price and Clearinghouse words vs the type libraries", () => {
   let mock: Awaited<ReturnType<typeof deploy>>;
   async function deploy() {
     const { viem } = await network.create();
@@ -97,78 +94,49 @@ describe("sdk codec: perp, oracle and Clearinghouse words vs the type libraries"
     }
   });
 
-  it("PriceWord: tryPrices' words decode the same", async () => {
-    for (const [price, stable] of [[mask(96n), mask(96n)], [1n, 0n], [0n, 1n], [mask(127n), mask(127n)]]) {
-      const w = (await mock.read.priceWordFrom([price, stable])) as bigint;
-      expect(decodePriceWord(w)).to.deep.equal({ ok: true, priceWad: price, stableWad: stable });
-    }
-    expect(decodePriceWord(0n)).to.deep.equal({ ok: false, priceWad: 0n, stableWad: 0n });
-    for (const w of edgeWords([127n, 254n, 255n])) {
-      const d = decodePriceWord(w);
-      expect(await mock.read.decodePriceWord([w])).to.deep.equal([d.ok, d.priceWad, d.stableWad]);
-    }
-  });
-
-  it("FeedWord and AdminPriceWord: an oracle entry's head slot in both layouts", async () => {
-    for (const [kind, age, conf, move, dec, feed] of [
-      [FeedKind.Chainlink, Number(mask(32n)), 65_535, 65_535, 255, TOKEN],
-      [FeedKind.Pyth, 1, 0, 1, 0, TOKEN2],
-      [FeedKind.None, 0, 0, 0, 0, zeroAddress],
+  it("PriceWord: an asset's hot price slot, every feed kind", async () => {
+    const max87 = mask(87n);
+    for (const [kind, move, expires, at, last, stable] of [
+      [FeedKind.Pyth, 65_535n, mask(32n), mask(32n), max87, max87],
+      [FeedKind.None, 0n, 0n, 0n, 0n, 0n],
+      [FeedKind.Admin, 1n, 1n, 1n, 1n, 1n],
+      [FeedKind.Chainlink, 500n, 1_700_000_003n, 1_700_000_000n, 3_000n * 10n ** 18n, max87],
     ] as const) {
-      const w = (await mock.read.feedWordFrom([Number(kind), age, conf, move, dec, feed])) as bigint;
-      expect(isAdminFeedWord(w)).to.equal(false);
-      expect(decodeFeedWord(w)).to.deep.equal({
-        kind, maxAgeSeconds: BigInt(age), maxConfBps: BigInt(conf), maxStableMoveBpsPerHour: BigInt(move), feedDecimals: BigInt(dec), feed,
+      const w = (await mock.read.encodePriceWord([Number(kind), move, expires, at, last, stable])) as bigint;
+      expect(w & 3n).to.equal(kind);
+      expect(decodePriceWord(w)).to.deep.equal({
+        kind, maxStableMoveBpsPerHour: move, expiresAt: expires, stableAt: at, lastPriceWad: last, stableWad: stable,
       });
     }
-    // raw heads: the kind byte must name a non-Admin kind (the library's enum conversion checks it)
-    for (const raw of edgeWords([7n, 39n, 55n, 71n, 79n, 239n, 255n])) {
-      for (const kind of [FeedKind.None, FeedKind.Chainlink, FeedKind.Pyth]) {
-        const w = (raw & ~0xffn) | kind;
-        const d = decodeFeedWord(w);
-        expect(norm((await mock.read.decodeFeedWord([w])) as readonly unknown[])).to.deep.equal([
-          false, d.kind, d.maxAgeSeconds, d.maxConfBps, d.maxStableMoveBpsPerHour, d.feedDecimals, d.feed,
-        ]);
-      }
-    }
-
-    const max87 = mask(87n);
-    for (const [move, expires, at, last, stable] of [
-      [65_535n, mask(32n), mask(32n), max87, max87],
-      [0n, 0n, 0n, 0n, 0n],
-      [1n, 1n, 1n, 1n, 1n],
-    ]) {
-      const w = (await mock.read.adminPriceWordFrom([move, expires, at, last, stable])) as bigint;
-      expect(isAdminFeedWord(w)).to.equal(true);
-      expect(decodeAdminPriceWord(w)).to.deep.equal({ maxStableMoveBpsPerHour: move, expiresAt: expires, stableAt: at, lastPriceWad: last, stableWad: stable });
-    }
     for (const w of edgeWords([1n, 17n, 49n, 81n, 168n, 255n])) {
-      const d = decodeAdminPriceWord(w);
-      expect(await mock.read.decodeAdminPriceWord([w])).to.deep.equal([
-        isAdminFeedWord(w), d.maxStableMoveBpsPerHour, d.expiresAt, d.stableAt, d.lastPriceWad, d.stableWad,
+      const d = decodePriceWord(w);
+      expect(norm((await mock.read.decodePriceWord([w])) as readonly unknown[])).to.deep.equal([
+        d.kind, d.maxStableMoveBpsPerHour, d.expiresAt, d.stableAt, d.lastPriceWad, d.stableWad,
       ]);
     }
   });
 
-  it("StableWord: the anchor and stored-read slot", async () => {
-    for (const [wad, at, price, priceAt] of [
-      [mask(96n), mask(32n), mask(96n), mask(32n)],
-      [0n, 0n, 0n, 0n],
-      [1n, 1n, 1n, 1n],
-      [mask(96n), 0n, 0n, mask(32n)],
-    ]) {
-      const w = (await mock.read.stableWordFrom([wad, at, price, priceAt])) as bigint;
-      expect(decodeStableWord(w)).to.deep.equal({
-        stableWad: wad,
-        stableAt: at,
-        anchored: at !== 0n,
-        priceWad: price,
-        priceAt,
+  it("FeedWord: a feed's configuration slot", async () => {
+    for (const [kind, age, conf, move, dec, feed] of [
+      [FeedKind.Chainlink, Number(mask(32n)), 65_535, 65_535, 255, TOKEN],
+      [FeedKind.Pyth, 1, 0, 1, 0, TOKEN2],
+      [FeedKind.Chainlink, 3_600, 0, 500, 8, TOKEN2],
+      [FeedKind.None, 0, 0, 0, 0, zeroAddress],
+    ] as const) {
+      const w = (await mock.read.feedWordFrom([Number(kind), age, conf, move, dec, feed])) as bigint;
+      expect(decodeFeedWord(w)).to.deep.equal({
+        kind, maxAgeSeconds: BigInt(age), maxConfBps: BigInt(conf), maxStableMoveBpsPerHour: BigInt(move), feedDecimals: BigInt(dec), feed,
       });
     }
-    for (const w of edgeWords([95n, 127n, 223n, 255n])) {
-      const d = decodeStableWord(w);
-      expect(await mock.read.decodeStableWord([w])).to.deep.equal([d.stableWad, d.stableAt, d.anchored, d.priceWad, d.priceAt]);
+    // raw words: the kind byte must name a kind (the library's enum conversion checks it)
+    for (const raw of edgeWords([7n, 39n, 55n, 71n, 79n, 239n, 255n])) {
+      for (const kind of Object.values(FeedKind)) {
+        const w = (raw & ~0xffn) | kind;
+        const d = decodeFeedWord(w);
+        expect(norm((await mock.read.decodeFeedWord([w])) as readonly unknown[])).to.deep.equal([
+          d.kind, d.maxAgeSeconds, d.maxConfBps, d.maxStableMoveBpsPerHour, d.feedDecimals, d.feed,
+        ]);
+      }
     }
   });
 

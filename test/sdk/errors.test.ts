@@ -297,6 +297,77 @@ describe("sdk errors", () => {
     });
   });
 
+  describe("the core's price errors", () => {
+    const world = useWorld();
+    const PRICE_ERRORS = [
+      "NoFeed",
+      "StalePrice",
+      "PriceOutOfBounds",
+      "ConfidenceTooWide",
+      "NonPositivePrice",
+      "FeedUnavailable",
+      "InvalidFeedConfig",
+      "NotAdminFeed",
+      "NoStableAnchor",
+    ] as const;
+
+    it("each has its class, typed after the core's ABI (there is no oracle contract any more)", () => {
+      for (const name of PRICE_ERRORS) {
+        const item = clearinghouseAbi.find((x) => x.type === "error" && x.name === name);
+        expect(item, `${name} in clearinghouseAbi`).to.not.equal(undefined);
+        const cls = (sdk as Record<string, unknown>)[`${name}Error`] as typeof sdk.NoFeedError;
+        expect(cls, `${name}Error is exported`).to.not.equal(undefined);
+        expect(cls.errorName).to.equal(name);
+        expect(cls.signature).to.equal(formatAbiItem(item!));
+        expect(contractErrorsBySelector[cls.selector]).to.equal(cls);
+      }
+      expect((sdk as Record<string, unknown>).oracleRouterAbi).to.equal(undefined);
+    });
+
+    it("the core's price reads revert with them: no feed, then a stale admin price", async () => {
+      const { alice, clearinghouse, tokens, connection } = world();
+      const noFeed = decodeExchangeError(
+        await thrown(readContract(alice, { address: clearinghouse, abi: clearinghouseAbi, functionName: "price", args: [alice.account.address] })),
+      );
+      expect(noFeed).to.be.instanceOf(sdk.NoFeedError);
+      expect((noFeed as sdk.NoFeedError).args.asset).to.equal(alice.account.address);
+
+      const [okNow] = await readContract(alice, { address: clearinghouse, abi: clearinghouseAbi, functionName: "tryPrice", args: [tokens.weth] });
+      expect(okNow).to.equal(true);
+      // the fixture's admin feeds accept a push for 7 days
+      const maxAgeSeconds = 7n * 86_400n;
+      await connection.networkHelpers.time.increase(maxAgeSeconds + 1n);
+      await connection.networkHelpers.mine();
+      const [okLater] = await readContract(alice, { address: clearinghouse, abi: clearinghouseAbi, functionName: "tryPrice", args: [tokens.weth] });
+      expect(okLater).to.equal(false);
+      const stale = decodeExchangeError(
+        await thrown(readContract(alice, { address: clearinghouse, abi: clearinghouseAbi, functionName: "price", args: [tokens.weth] })),
+      );
+      expect(stale).to.be.instanceOf(sdk.StalePriceError);
+      const args = (stale as sdk.StalePriceError).args;
+      expect(args.asset).to.equal(tokens.weth);
+      expect(args.maxAgeSeconds).to.equal(maxAgeSeconds);
+      const now = BigInt(await connection.networkHelpers.time.latest());
+      expect(args.updatedAt + maxAgeSeconds < now).to.equal(true);
+
+      // pushing is the oracle role's: a trader is refused, typed
+      const denied = decodeExchangeError(
+        await thrown(
+          writeContract(alice, {
+            address: clearinghouse,
+            abi: clearinghouseAbi,
+            functionName: "pushPrice",
+            args: [tokens.weth, 1n],
+            account: alice.account,
+            chain: alice.chain,
+          }),
+        ),
+      );
+      expect(denied).to.be.instanceOf(AccessManagedUnauthorizedError);
+      expect((denied as AccessManagedUnauthorizedError).args.caller).to.equal(alice.account.address);
+    });
+  });
+
   describe("receipts that say reverted", () => {
     // Hardhat normally turns a failed transaction into an RPC error; here it mines it and
     // returns the hash, as a real node does when the gas limit was set by the caller.

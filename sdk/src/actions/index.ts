@@ -41,3 +41,4 @@ export * from "./perp/getMarkPrice.ts";
 export * from "./perp/settlePerp.ts";
 export * from "./perp/liquidatePerp.ts";
 export * from "./perp/resolveBankruptcy.ts";
+export * from "./oracle/updatePythPrices.ts";

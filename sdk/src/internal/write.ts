@@ -2,6 +2,7 @@
 // `eth_sendRawTransactionSync` (EIP-7966) with the receipt in one round trip; nodes without
 // it (Hardhat, most others) get the classic send + wait for receipt.
 import type { Abi, Account, Address, Client, Hash, TransactionReceipt } from "viem";
+import { pythAbi, pythUpdateFee, type PythUpdate } from "./pyth.ts";
 import { estimateContractGas, waitForTransactionReceipt, writeContract, writeContractSync } from "viem/actions";
 import { TransactionRevertedError } from "../errors/revert.ts";
 import { resolveAccount } from "./account.ts";
@@ -18,6 +19,14 @@ export interface WriteOptions {
   nonce?: number;
   maxFeePerGas?: bigint;
   maxPriorityFeePerGas?: bigint;
+  /**
+   * Pyth price updates the write needs. The core reads a Pyth feed as it stands (and keeps a read
+   * for 3 s), so a write that values an asset priced by Pyth after its price went stale pushes the
+   * update first: it is sent from the same account with the fee Pyth asks (`getUpdateFee`) and
+   * waited for, then the write follows with the next nonce (both land in the same block or
+   * consecutive ones; on MegaETH one mini-block apart).
+   */
+  pythUpdate?: PythUpdate;
 }
 
 /** Options of the `…Sync` forms, which wait for the receipt. */
@@ -33,6 +42,8 @@ export interface WriteRequest {
   abi: Abi;
   functionName: string;
   args: readonly unknown[];
+  /** Wei sent with the call (Pyth's update fee); none by default. */
+  value?: bigint;
 }
 
 // Per client: false once the node said it has no eth_sendRawTransactionSync.
@@ -63,12 +74,18 @@ export function gasWithMargin(estimate: bigint): bigint {
 }
 
 async function txParameters(client: Client, request: WriteRequest, options: WriteOptions, action: string) {
+  const account = resolveAccount(client, options.account, action);
+  let nonce = options.nonce;
+  if (options.pythUpdate !== undefined) {
+    await sendPythUpdate(client, options.pythUpdate, { ...options, account }, action);
+    if (nonce !== undefined) nonce++;
+  }
   const p = {
     ...request,
-    account: resolveAccount(client, options.account, action),
+    account,
     chain: client.chain ?? null,
     gas: options.gas,
-    nonce: options.nonce,
+    nonce,
     maxFeePerGas: options.maxFeePerGas,
     maxPriorityFeePerGas: options.maxPriorityFeePerGas,
   };
@@ -121,4 +138,34 @@ export async function sendWriteSync(
   }
   if (receipt.status === "reverted") throw new TransactionRevertedError(receipt);
   return receipt;
+}
+
+/**
+ * Pushes signed Pyth updates to the Pyth contract with the fee it asks, and waits for the receipt
+ * (the `pythUpdate` option of every write; `updatePythPrices` alone). The gas limit is estimated:
+ * the write's `gas` is the write's own.
+ */
+export async function sendPythUpdate(
+  client: Client,
+  update: PythUpdate,
+  options: WriteOptions & SyncOptions,
+  action: string,
+): Promise<TransactionReceipt> {
+  const fee = await pythUpdateFee(client, update);
+  const request: WriteRequest = {
+    address: update.pyth,
+    abi: pythAbi,
+    functionName: "updatePriceFeeds",
+    args: [update.updateData],
+    value: fee,
+  };
+  const own: WriteOptions & SyncOptions = {
+    account: options.account,
+    nonce: options.nonce,
+    maxFeePerGas: options.maxFeePerGas,
+    maxPriorityFeePerGas: options.maxPriorityFeePerGas,
+    timeout: options.timeout,
+    pollingInterval: options.pollingInterval,
+  };
+  return sendWriteSync(client, request, own, action);
 }

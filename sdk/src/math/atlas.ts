@@ -411,10 +411,10 @@ export interface AtlasAsset {
   lentHaircutBps: bigint;
   /** The token's LendingVault (its pool is in the Clearinghouse); the zero address when it has no pool. */
   pool: Address;
-  /** `OracleRouter.tryPrice`: `ok` false when the price is missing, stale or out of bounds. */
   /**
-   * `OracleRouter.tryPrice`, and the stable anchor (`stableAnchorOf`, 0 before the first): a stale
-   * asset's holdings worth less than $1 at the anchor are valued at 0 (`RiskLib._staleDust`).
+   * The core's `tryPrice` (`ok` false when the price is missing, stale or out of bounds), and the
+   * stable anchor (`stableAnchorOf`, 0 before the first): a stale asset's holdings worth less than
+   * $1 at the anchor are valued at 0 (`RiskLib._unpriced`).
    */
   price: { ok: boolean; priceWad: bigint; stableWad: bigint; anchorWad?: bigint };
   /** The pool's current borrow rate (0 without a pool): Atlas charges 10 days of it on debt. */
@@ -502,8 +502,6 @@ export interface AtlasPerp {
 export interface AtlasSnapshot {
   /** The core: balances, pools, every market and ATLAS's parameters. */
   clearinghouse: Address;
-  /** The price source (`riskParams().oracle`). */
-  oracle: Address;
   /** The account id (owner << 96 | sub). */
   account: Hex;
   blockNumber: bigint;
@@ -728,7 +726,7 @@ export function gather(s: AtlasSnapshot, extra?: Address): [Entry[], Book[]] {
   for (const [i, x] of e.entries()) {
     const { price } = assetOf(s, x.token);
     if (!price.ok) {
-      staleDust(x, price.anchorWad ?? 0n, inOpenBook(b, i));
+      unpriced(x, price.anchorWad ?? 0n, inOpenBook(b, i));
       continue;
     }
     x.priceWad = price.priceWad;
@@ -746,10 +744,10 @@ function inOpenBook(b: Book[], i: number): boolean {
 }
 
 /**
- * `RiskLib._staleDust`: price a stale holdings-only entry at 0 if it is dust and no resting order
+ * `RiskLib._unpriced`: price a stale holdings-only entry at 0 if it is dust and no resting order
  * trades it, else PriceUnavailable.
  */
-function staleDust(x: Entry, anchorWad: bigint, openBook: boolean): void {
+function unpriced(x: Entry, anchorWad: bigint, openBook: boolean): void {
   const unit = 10n ** x.decimals;
   const held = x.idleAtoms + x.lentAtoms + x.pocketAtoms;
   const dust =

@@ -1,11 +1,11 @@
 /**
- * The perp, oracle and Clearinghouse words (part of the one codec module: `./codec.ts` re-exports
+ * The perp, price and Clearinghouse words (part of the one codec module: `./codec.ts` re-exports
  * this file). Each decoder mirrors the getters of a user-defined value type in `contracts/types/`
- * (`AccountState`, `AssetWord`, `PriceWord`, `Position`, `PerpPocket`, `FundingWord`,
- * `PremiumWord`, `PerpStats`, `LossWord`, `FeedWord`, `AdminPriceWord`, `StableWord`) bit for bit,
- * including the bits a getter ignores. The Clearinghouse returns `AccountState` (`accountState`,
- * `riskInputsOf`) and `AssetWord` (`assetWordOf`, `riskInputsOf`) and the oracle `PriceWord`
- * (`tryPrices`) whole; the others are storage words an integrator reads by slot. None of them is an
+ * (`AccountState`, `AssetWord`, `PriceWord`, `FeedWord`, `Position`, `PerpPocket`, `FundingWord`,
+ * `PremiumWord`, `PerpStats`, `LossWord`) bit for bit, including the bits a getter ignores. The
+ * Clearinghouse returns `AccountState` (`accountState`, `riskInputsOf`) and `AssetWord`
+ * (`assetWordOf`, `riskInputsOf`) whole; the others (an asset's price and feed slots, the perp
+ * markets' words) are storage words an integrator reads by slot. None of them is an
  * input the contracts take, so there are decoders only. test/sdk/codec.venue.test.ts checks each
  * against the type library on chain (through `VenueCodecMock`) at the edge values. Every field is a
  * bigint (or a boolean for a flag, an address for a token or feed).
@@ -18,7 +18,6 @@ const M48 = (1n << 48n) - 1n;
 const M64 = (1n << 64n) - 1n;
 const M80 = (1n << 80n) - 1n;
 const M87 = (1n << 87n) - 1n;
-const M96 = (1n << 96n) - 1n;
 const M128 = (1n << 128n) - 1n;
 const M152 = (1n << 152n) - 1n;
 const M160 = (1n << 160n) - 1n;
@@ -98,26 +97,43 @@ export function decodeAssetWord(w: bigint): AssetWord {
   };
 }
 
-// ---------------------------------------------------------------- oracle
-
-export interface PriceWord {
-  /** False when `tryPrice` would say not ok (the word is then 0). */
-  ok: boolean;
-  priceWad: bigint;
-  stableWad: bigint;
-}
-
-/** One asset's answer in the oracle's `tryPrices` (`PriceWord`). */
-export function decodePriceWord(w: bigint): PriceWord {
-  return { ok: bit(w, 255n), priceWad: w & M128, stableWad: (w >> 128n) & ((1n << 127n) - 1n) };
-}
+// ---------------------------------------------------------------- prices (the core's feeds)
 
 export const FeedKind = { None: 0n, Admin: 1n, Chainlink: 2n, Pyth: 3n } as const;
 export type FeedKind = (typeof FeedKind)[keyof typeof FeedKind];
 
-/** Whether an oracle entry's head slot is an Admin feed's (read it with `decodeAdminPriceWord`). */
-export function isAdminFeedWord(w: bigint): boolean {
-  return (w & 3n) === FeedKind.Admin;
+/**
+ * An asset's hot price slot in the core (`PriceWord`, slot 0 of its feed), for every feed kind:
+ * the last price and the stable anchor, so a fresh price is one cold slot.
+ */
+export interface PriceWord {
+  /** The feed's kind (`FeedKind`; bits 0..1). */
+  kind: FeedKind;
+  maxStableMoveBpsPerHour: bigint;
+  /**
+   * Unix seconds after which `lastPriceWad` is no longer used. Admin: the push's time + maxAge.
+   * Chainlink / Pyth: the stored read's time (the feed's, never later than the block that stored
+   * it) + min(3, maxAge); 0 = none stored.
+   */
+  expiresAt: bigint;
+  /** Unix seconds of the stable anchor; 0 = no anchor yet. */
+  stableAt: bigint;
+  /** Admin: the pushed price. Chainlink / Pyth: the stored read of the feed (0 = none). */
+  lastPriceWad: bigint;
+  /** The stable anchor. */
+  stableWad: bigint;
+}
+
+/** An asset's hot price slot (`PriceWord`): every field at its bits, whatever the kind. */
+export function decodePriceWord(w: bigint): PriceWord {
+  return {
+    kind: (w & 3n) as FeedKind,
+    maxStableMoveBpsPerHour: (w >> 2n) & M16,
+    expiresAt: (w >> 18n) & M32,
+    stableAt: (w >> 50n) & M32,
+    lastPriceWad: (w >> 82n) & M87,
+    stableWad: w >> 169n,
+  };
 }
 
 export interface FeedWord {
@@ -127,10 +143,14 @@ export interface FeedWord {
   maxStableMoveBpsPerHour: bigint;
   /** A Chainlink feed's `decimals()`, cached by setFeed. */
   feedDecimals: bigint;
+  /** The Chainlink aggregator or the Pyth contract. */
   feed: Address;
 }
 
-/** An oracle entry's head slot for a None, Chainlink or Pyth feed (`FeedWord`; not `isAdminFeedWord`). */
+/**
+ * A Chainlink or Pyth feed's configuration slot in the core (`FeedWord`, slot 1 of the asset's
+ * feed; Admin and None feeds leave it zero).
+ */
 export function decodeFeedWord(w: bigint): FeedWord {
   return {
     kind: (w & 0xffn) as FeedKind,
@@ -140,44 +160,6 @@ export function decodeFeedWord(w: bigint): FeedWord {
     feedDecimals: (w >> 72n) & 0xffn,
     feed: address(w >> 80n),
   };
-}
-
-export interface AdminPriceWord {
-  maxStableMoveBpsPerHour: bigint;
-  /** Unix seconds after which the pushed price is stale. */
-  expiresAt: bigint;
-  /** Unix seconds of the anchor; 0 = no anchor yet. */
-  stableAt: bigint;
-  lastPriceWad: bigint;
-  stableWad: bigint;
-}
-
-/** An Admin feed's head slot (`AdminPriceWord`; `isAdminFeedWord` holds). */
-export function decodeAdminPriceWord(w: bigint): AdminPriceWord {
-  return {
-    maxStableMoveBpsPerHour: (w >> 2n) & M16,
-    expiresAt: (w >> 18n) & M32,
-    stableAt: (w >> 50n) & M32,
-    lastPriceWad: (w >> 82n) & M87,
-    stableWad: w >> 169n,
-  };
-}
-
-export interface StableWord {
-  stableWad: bigint;
-  /** Unix seconds of the anchor; 0 = not anchored. */
-  stableAt: bigint;
-  anchored: boolean;
-  /** The feed's price as the last stored read took it (0 = none stored). */
-  priceWad: bigint;
-  /** The feed's own time of that price, never later than the block that stored it; 0 = none. */
-  priceAt: bigint;
-}
-
-/** A Chainlink or Pyth feed's anchor and stored-read slot (`StableWord`). */
-export function decodeStableWord(w: bigint): StableWord {
-  const stableAt = (w >> 96n) & M32;
-  return { stableWad: w & M96, stableAt, anchored: stableAt !== 0n, priceWad: (w >> 128n) & M96, priceAt: w >> 224n };
 }
 
 // ---------------------------------------------------------------- perp market

@@ -1,6 +1,6 @@
 import { getAddress, zeroAddress, type Address, type Client, type ContractFunctionParameters } from "viem";
 import { getBlock, getBlockNumber } from "viem/actions";
-import { clearinghouseAbi, oracleRouterAbi } from "../../abis/index.ts";
+import { clearinghouseAbi } from "../../abis/index.ts";
 import { withDecodedErrors } from "../../errors/decode.ts";
 import { readMany, type ReadOptions } from "../../internal/read.ts";
 import type { AtlasAsset, AtlasPerp, AtlasPocket, AtlasPosition, AtlasSnapshot, PoolState } from "../../math/atlas.ts";
@@ -49,7 +49,7 @@ const ZERO_ACCOUNT = `0x${"00".repeat(32)}` as const;
  * Reads everything ATLAS reads about one account, at one block, in a few batched calls of the
  * core: its positions and asset configs, each pool's debt, lent value, rate and state, each spot
  * market's tokens (`marketInfo`) and the account's pocket there, each perp market's position and
- * risk figures (by market id), and each price (`OracleRouter.tryPrice`). The `atlasMath`
+ * risk figures (by market id), and each price (the core's `tryPrice`). The `atlasMath`
  * functions then give the contract's figures at that block to the wei.
  *
  * Every read is pinned to one block (`blockNumber`, default the latest), so the snapshot is
@@ -85,12 +85,12 @@ export async function readAtlasSnapshot(
         opts,
       ),
     ]);
-    const [[rawPositions, marketIds], state, [rampSeconds, capShareBps, bufferBps], [oracle, initialScaleBps, debtInterestSeconds], perpMask] =
+    const [[rawPositions, marketIds], state, [rampSeconds, capShareBps, bufferBps], [initialScaleBps, debtInterestSeconds], perpMask] =
       first as unknown as [
         [readonly RawPosition[], readonly bigint[]],
         bigint,
         readonly [number, number, number],
-        readonly [Address, number, number],
+        readonly [number, number],
         bigint,
       ];
     // market ids come ascending; the perp mask (bit id − 1) tells each one's kind
@@ -116,7 +116,7 @@ export async function readAtlasSnapshot(
           functionName: p.amount < 0n ? "debtOf" : "lentAssetsOf",
           args: [p.token, p.amount < 0n ? -p.amount : p.amount],
         })),
-        ...assetCalls(ch.address, known, oracle, withState),
+        ...assetCalls(ch.address, known, withState),
         ...spotIds.flatMap((id) => [
           { ...ch, functionName: "marketInfo", args: [id] },
           { ...ch, functionName: "pocketOf", args: [id, owner, Number(sub)] },
@@ -191,7 +191,7 @@ export async function readAtlasSnapshot(
         missing.map((t) => ({ ...ch, functionName: "positionOf", args: [ZERO_ACCOUNT, t] }) as const),
         opts,
       )) as unknown as Config[];
-      const third = (await readMany(client, assetCalls(ch.address, cfgs, oracle, withState), opts)) as unknown[];
+      const third = (await readMany(client, assetCalls(ch.address, cfgs, withState), opts)) as unknown[];
       let k = 0;
       for (const c of cfgs) k = toAsset(c, third, k, assets, withState);
     }
@@ -210,7 +210,6 @@ export async function readAtlasSnapshot(
     });
     return {
       clearinghouse: getAddress(clearinghouse),
-      oracle: getAddress(oracle),
       account,
       blockNumber,
       timestamp: block.timestamp,
@@ -239,16 +238,15 @@ const POOL_VIEWS = [
   "capsOf",
 ] as const;
 
-/** Per token: the oracle's tryPrice and stable anchor, then its pool's rate, then (if asked) the pool's state. */
+/** Per token: the core's tryPrice and stable anchor, then its pool's rate, then (if asked) the pool's state. */
 function assetCalls(
   clearinghouse: Address,
   configs: readonly Config[],
-  oracle: Address,
   withState: (c: Config) => boolean,
 ): ContractFunctionParameters[] {
   return configs.flatMap((c) => [
-    { address: oracle, abi: oracleRouterAbi, functionName: "tryPrice", args: [c.token] },
-    { address: oracle, abi: oracleRouterAbi, functionName: "stableAnchorOf", args: [c.token] },
+    { address: clearinghouse, abi: clearinghouseAbi, functionName: "tryPrice", args: [c.token] },
+    { address: clearinghouse, abi: clearinghouseAbi, functionName: "stableAnchorOf", args: [c.token] },
     ...(c.vault === zeroAddress
       ? []
       : (["borrowRatePerSecondWad", ...(withState(c) ? POOL_VIEWS : [])] as const).map((functionName) => ({

@@ -80,6 +80,9 @@ describe("Attack: a Mango-style pump of a collateral's oracle (issue #13, item 3
         }
         await deposit(v, v.alice, "WETH", 100n * E18); // the liquidator's means of repayment
         await feed.set(PUMPED);
+        // the borrows stored the $3,000 read, which the core uses at most 3 s after its feed time
+        // (the chain's clock may not have moved since): past that, every write reads the pump
+        await elapse(v, 4n, feed);
         for (const s of victims) await flagLiquidatable(v, v.outsider, s);
         await elapse(v, 600n, feed); // the Dutch auction reaches its cap
         const cap = await maxDiscountBps(v, "USDC");

@@ -6,7 +6,7 @@
 // riskOf). Every figure
 // comes from the contracts; amounts are bigints printed as exact decimals.
 import type { ContractTransactionResponse, Signer, TransactionReceipt } from "ethers";
-import type { AtlasLens, Clearinghouse, MockERC20, OracleRouter } from "../types/ethers-contracts/index.js";
+import type { AtlasLens, Clearinghouse, MockERC20 } from "../types/ethers-contracts/index.js";
 import type { PerpMarket } from "./lib/market.ts";
 import { createPerpMarket } from "./lib/deploy-perp.ts";
 import type { Margin } from "./lib/deploy-margin.ts";
@@ -60,7 +60,8 @@ export async function perpStory(c: PerpStoryContext): Promise<void> {
   // ATLAS is the core's valuation: riskOf and maintenanceValue are the Clearinghouse's views
   const atlas: Clearinghouse = margin.atlas;
   const lens: AtlasLens = margin.lens;
-  const oracle: OracleRouter = margin.oracle;
+  // the core holds every feed too: setFeed, pushPrice and price are its functions
+  const oracle: Clearinghouse = margin.oracle;
   const [W, B, U] = await Promise.all([c.weth.getAddress(), c.wbtc.getAddress(), c.usdc.getAddress()]);
   const chAddr = await ch.getAddress();
 

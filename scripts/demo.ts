@@ -526,7 +526,7 @@ async function marginStory(): Promise<{
   );
   const [ramp, capShareBps, bufferBps] = await ch.liquidationParams();
   const model = await ch.rateModelOf(U);
-  const [, initialScaleBps, debtInterestSeconds] = await ch.riskParams();
+  const [initialScaleBps, debtInterestSeconds] = await ch.riskParams();
   console.log(
     `Maintenance values each asset at P·(1 ± h − s·sign) (the worse); initial scales h and s by ` +
       `${ratioToDecimal(initialScaleBps, 10_000n)}× and charges debt ${debtInterestSeconds / 86_400n} days of interest.\n` +

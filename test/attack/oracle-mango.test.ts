@@ -2,7 +2,7 @@
 // collateral pumps its price 10× in one oracle update and borrows against the pumped value; the
 // stable price (initial margin values holdings at the lower of oracle and stable) must hold the
 // borrow to what the collateral backed before: at most 110% of it, whether the feed was just set
-// with `OracleRouter.setFeed` (anchored from its first good price) or its anchor was left alone
+// with the core's `setFeed` (anchored from its first good price) or its anchor was left alone
 // for hours (the allowed move counts at most one hour). Then the pumped asset's borrowers are
 // liquidated at the pumped price: a liquidator may take from each at most the liquidation
 // discount on what it seizes.
@@ -80,6 +80,9 @@ describe("Attack: a Mango-style pump of a collateral's oracle (issue #13, item 3
         }
         await deposit(v, v.alice, "WETH", 100n * E18); // the liquidator's means of repayment
         await feed.set(PUMPED);
+        // the borrows stored the $3,000 read, which the core uses at most 3 s after its feed time
+        // (the chain's clock may not have moved since): past that, every write reads the pump
+        await elapse(v, 4n, feed);
         for (const s of victims) await flagLiquidatable(v, v.outsider, s);
         await elapse(v, 600n, feed); // the Dutch auction reaches its cap
         const cap = await maxDiscountBps(v, "USDC");

@@ -5,7 +5,8 @@
 //
 // The venue is one core (the Clearinghouse) holding every market under its market id: WETH, USDC,
 // WBTC, LINK; the WETH/USDC spot book (market 1); USDC, WETH and WBTC lending pools funded by
-// `lender`; ETH-PERP (market 2) and BTC-PERP (market 3); the oracle (admin feeds). The core values
+// `lender`; ETH-PERP (market 2) and BTC-PERP (market 3); every asset's feed (admin feeds) in the core
+// too (`v.oracle` is the core). The core values
 // accounts (ATLAS: `v.atlas` is the core) and liquidates perps; `v.lens` is its what-if lens.
 // Prices: WETH $3,000, USDC $1, WBTC $60,000, LINK $20. A market is a handle (scripts/lib/market.ts):
 // the core bound to its market id.
@@ -14,12 +15,12 @@ import { marketHandle, type SpotMarket } from "../../scripts/lib/market.ts";
 import { extraPerp, usePerpFixture, place as placePerp, type PFx } from "../unit/perp._helpers.ts";
 import { acctOf, deposit as depositFx, mined, refreshPrices, sameTime as sameTimeFx, setPrice as setPriceFx, warp as warpFx, WAD, E6, E8, E18 } from "../unit/margin._helpers.ts";
 import { encodeOrder, cancelClientIdOp as bookCancelClientIdOp, placeOp as bookPlaceOp, type OrderParams } from "../../sdk/src/math/order.ts";
-import { createSpotMarket, GUARDIAN_ROLE } from "../../scripts/lib/deploy.ts";
-import { adminFeed, DEFAULT_RATE_MODEL } from "../../scripts/lib/deploy-margin.ts";
+import { createSpotMarket, GOVERNANCE_ROLE, GUARDIAN_ROLE } from "../../scripts/lib/deploy.ts";
+import { adminFeed, DEFAULT_RATE_MODEL, ORACLE_ROLE } from "../../scripts/lib/deploy-margin.ts";
 import { LendingVault__factory, MockAggregator__factory, MockERC20__factory, MockPythFeed__factory, ReentrantToken__factory } from "../../types/ethers-contracts/index.js";
 import { allOpenOrders } from "../helpers/openOrders.ts";
 
-export { WAD, E6, E8, E18, acctOf, mined };
+export { WAD, E6, E8, E18, acctOf, mined, adminFeed };
 
 export type Venue = PFx;
 
@@ -190,7 +191,7 @@ export interface PriceFeed {
 }
 
 /**
- * Points `sym`'s oracle at a feed of `kind` quoting `priceWad` now, through `OracleRouter.setFeed`
+ * Points `sym`'s oracle at a feed of `kind` quoting `priceWad` now, through the core's `setFeed`
  * and nothing else (no `updateStablePrice`): admin keeps the venue's pushed feed; chainlink is a
  * MockAggregator (8 decimals), pyth Pyth's MockPyth (expo −8). Same policy as the venue's admin
  * feeds: 1 hour staleness, the stable price moving at most 5% an hour, bounds price / 1000 ×1000.
@@ -252,11 +253,40 @@ export async function elapse(v: Venue, seconds: bigint, ...feeds: PriceFeed[]): 
   for (const f of feeds) if (f.kind !== "admin") await f.refresh();
 }
 
-/** Stores `sym`'s current stable price as its anchor (`OracleRouter.updateStablePrice`; anyone may call). */
+/** Stores `sym`'s current stable price as its anchor (the core's `updateStablePrice`; anyone may call). */
 export const updateStablePrice = (v: Venue, sym: Sym) => mined(v.oracle.updateStablePrice(tokenOf(v, sym)));
 
 /** The oracle's (price, stable price) of `sym`, WAD USD. */
 export const oraclePrices = (v: Venue, sym: Sym) => v.oracle.price(tokenOf(v, sym));
+
+// ---- the core's prices (test/attack/core-prices.test.ts): every feed is the core's; a Chainlink or
+// Pyth read is stored by the write that made it and reused while its feed time is at most 3 s old
+
+/** The roles behind the core's price setters: governance sets feeds, the oracle role pushes prices. */
+export const PRICE_ROLES = { governance: GOVERNANCE_ROLE, oracle: ORACLE_ROLE } as const;
+
+/** Grants `role` (a PRICE_ROLES value) to any address, a contract too (through the AccessManager). */
+export const grantRole = (v: Venue, role: bigint, who: string) => mined(v.protocol.manager.grantRole(role, who, 0));
+
+/** `who` sets `sym`'s feed on the core (governance only). */
+export const setFeedAs = (v: Venue, who: Who, sym: Sym, cfg: ReturnType<typeof adminFeed>) =>
+  mined(v.ch.connect(who).setFeed(tokenOf(v, sym), cfg));
+
+/** `who` pushes an Admin price for `sym` on the core (the oracle role only). */
+export const pushPriceAs = (v: Venue, who: Who, sym: Sym, priceWad: bigint) =>
+  mined(v.ch.connect(who).pushPrice(tokenOf(v, sym), priceWad));
+
+/** `who` moves `sym`'s stable anchor (anyone may). */
+export const updateStablePriceAs = (v: Venue, who: Who, sym: Sym) => mined(v.ch.connect(who).updateStablePrice(tokenOf(v, sym)));
+
+/** `sym`'s feed configuration as the core holds it. */
+export const feedOf = (v: Venue, sym: Sym) => v.ch.feedOf(tokenOf(v, sym));
+
+/** `who`'s (equity, maintenance, initial) values (USD WAD), as the core's margin checks compute them now. */
+export async function riskOf(v: Venue, who: { address: string }, sub = 0n) {
+  const r = await v.ch.riskOf(acctOf(who, sub));
+  return { equityWad: r.equityWad, maintenanceWad: r.maintenanceWad, initialWad: r.initialWad };
+}
 
 /** The lens's largest borrow of `sym` that keeps `who`'s initial value ≥ 0 (atoms). */
 export const maxBorrow = (v: Venue, who: { address: string }, sym: Sym, sub = 0n) => v.lens.maxBorrow(acctOf(who, sub), tokenOf(v, sym));

@@ -1,6 +1,6 @@
 /**
  * The in-process chain behind the lending-and-margin invariant suite: one deployment (three
- * tokens with 6, 8 and 18 decimals, a lending pool each (held by the Clearinghouse, with its LendingVault), the WETH/USDC book, OracleRouter admin
+ * tokens with 6, 8 and 18 decimals, a lending pool each (held by the Clearinghouse, with its LendingVault), the WETH/USDC book, admin
  * feeds and ATLAS's parameters in the core; the book is a market id in the core), raw transaction
  * sending with revert decoding, batched reads through a Multicall3 whose calls may fail (ATLAS views
  * revert on stale prices), and the clock.
@@ -22,8 +22,8 @@ import {
   AtlasLens__factory,
   Clearinghouse__factory,
   LendingVault__factory,
+  IOracle__factory,
   MockERC20__factory,
-  OracleRouter__factory,
 } from "../../types/ethers-contracts/index.js";
 
 export const WAD = 10n ** 18n;
@@ -46,7 +46,8 @@ export const poolIface = new Interface(LendingVault__factory.abi);
 /** ATLAS's views (riskOf, initialValue, maintenanceValue, liquidationQuote) are the core's. */
 export const atlasIface = chIface;
 export const lensIface = new Interface(AtlasLens__factory.abi);
-export const oracleIface = new Interface(OracleRouter__factory.abi);
+/** The core's price functions (IOracle: price, tryPrice, setFeed, pushPrice, ...); `oracleAddr` is the core. */
+export const oracleIface = new Interface(IOracle__factory.abi);
 export const tokenIface = new Interface(MockERC20__factory.abi);
 const errorIfaces = [chIface, poolIface, oracleIface, new Interface(AccessManager__factory.abi), tokenIface];
 

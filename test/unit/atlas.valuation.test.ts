@@ -8,7 +8,6 @@ import {
 } from "./margin._helpers.ts";
 
 const BPS = 10_000n;
-const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 
 async function expectRisk(f: MFx, who: { address: string }, es: ME[], books: MB[] = []) {
   const r = await f.atlas.riskOf(acctOf(who));
@@ -173,18 +172,16 @@ describe("Atlas valuation", () => {
   it("setRiskParams enforces the bounds Atlas's constructor had and riskParams reports them", async () => {
     const f = fx();
     const { ch } = f;
-    const oracle = await f.oracle.getAddress();
-    expect(await ch.riskParams()).to.deep.equal([oracle, INITIAL_SCALE_BPS, DEBT_SECONDS]);
+    expect(await ch.riskParams()).to.deep.equal([INITIAL_SCALE_BPS, DEBT_SECONDS]);
     for (const [scale, secs] of [[9_999n, 0n], [20_001n, 0n], [15_000n, 365n * DAY + 1n]]) {
-      await expect(ch.setRiskParams(oracle, scale, secs)).to.be.revertedWithCustomError(ch, "InvalidRiskParams");
+      await expect(ch.setRiskParams(scale, secs)).to.be.revertedWithCustomError(ch, "InvalidRiskParams");
     }
-    await expect(ch.setRiskParams(ZERO_ADDRESS, INITIAL_SCALE_BPS, DEBT_SECONDS)).to.be.revertedWithCustomError(ch, "ZeroAddress");
-    expect(await ch.riskParams()).to.deep.equal([oracle, INITIAL_SCALE_BPS, DEBT_SECONDS]);
+    expect(await ch.riskParams()).to.deep.equal([INITIAL_SCALE_BPS, DEBT_SECONDS]);
     for (const [scale, secs] of [[10_000n, 365n * DAY], [20_000n, 0n]]) {
-      await expect(ch.setRiskParams(oracle, scale, secs)).to.emit(ch, "RiskParamsSet").withArgs(oracle, scale, secs);
-      expect(await ch.riskParams()).to.deep.equal([oracle, scale, secs]);
+      await expect(ch.setRiskParams(scale, secs)).to.emit(ch, "RiskParamsSet").withArgs(scale, secs);
+      expect(await ch.riskParams()).to.deep.equal([scale, secs]);
     }
-    await expect(ch.connect(f.outsider).setRiskParams(oracle, INITIAL_SCALE_BPS, DEBT_SECONDS))
+    await expect(ch.connect(f.outsider).setRiskParams(INITIAL_SCALE_BPS, DEBT_SECONDS))
       .to.be.revertedWithCustomError(ch, "AccessManagedUnauthorized")
       .withArgs(f.outsider.address);
     expect(await f.lens.CLEARINGHOUSE()).to.equal(await ch.getAddress());

@@ -1,7 +1,7 @@
 // MegaETH allows 524,288 bytes of runtime code per contract (its "Contract Limits"); the Hardhat
 // networks lift EDR's 24 KB check so the venue is laid out by domain, not by Ethereum's limit.
-// This deploys the whole venue (the core with a spot and a perp market, the oracle, the lens, a
-// lending pool's vault, the AccessManager) and the test mocks, prints every contract's runtime size
+// This deploys the whole venue (the core with a spot and a perp market and every asset's feed, the
+// lens, a lending pool's vault, the AccessManager) and the test mocks, prints every contract's runtime size
 // and asserts the limit.
 import { expect } from "chai";
 import { readdirSync, readFileSync } from "node:fs";
@@ -40,10 +40,11 @@ describe("Contract sizes", () => {
     // a perp market too, so the core's code is what a venue with both kinds runs (it is one contract)
     const perp = await createPerpMarket(f.protocol, { underlying: W, quote: U, lotSize: WETH_LOT, tickSize: USDC_TICK });
     expect(perp.marketId).to.equal(2n);
+    expect(await margin.oracle.getAddress(), "the core is the oracle").to.equal(await f.ch.getAddress());
     const named: Record<string, { getAddress(): Promise<string> }> = {
       AccessManager: f.protocol.manager,
+      // the core holds every feed too (deployMargin's `oracle` is the core): one contract to measure
       "Clearinghouse (core)": f.ch,
-      OracleRouter: margin.oracle,
       AtlasLens: margin.lens,
       "LendingVault(USDC)": margin.pools.USDC!,
     };

@@ -1,6 +1,6 @@
 // Shared by the margin, ATLAS and liquidation tests: a protocol with WETH (18), WBTC (8), USDC (6)
-// and LINK (18, no pool), a WETH/USDC spot book (market 1 in the core), an OracleRouter with admin
-// feeds, ATLAS's parameters in the core (`atlas` is the core) with its what-if lens, and a
+// and LINK (18, no pool), a WETH/USDC spot book (market 1 in the core), admin feeds in the core
+// (`oracle` is the core too), ATLAS's parameters in the core (`atlas` is the core) with its what-if lens, and a
 // lending pool per asset funded by an outside lender. One deployment for the run, rolled back by
 // snapshot before each test. Also an independent bigint model of the ATLAS formulas (written
 // from the NatSpec of contracts/libraries/AtlasMath.sol), so tests compare values to the wei.

@@ -110,12 +110,10 @@ describe("Clearinghouse margin governance", () => {
     expect(await f.usdc.balanceOf(ch)).to.equal(vault0 - reserve);
   });
 
-  it("setRiskParams refuses the zero oracle", async () => {
-    const { ch, oracle } = fx();
-    await expect(ch.setRiskParams(ZERO, 15_000n, DAY)).to.be.revertedWithCustomError(ch, "ZeroAddress");
-    const o = await oracle.getAddress();
-    await expect(ch.setRiskParams(o, 15_000n, DAY)).to.emit(ch, "RiskParamsSet").withArgs(o, 15_000n, DAY);
-    expect(await ch.riskParams()).to.deep.equal([o, 15_000n, DAY]);
+  it("setRiskParams takes the initial scale and the debt interest horizon (the core is its own oracle)", async () => {
+    const { ch } = fx();
+    await expect(ch.setRiskParams(15_000n, DAY)).to.emit(ch, "RiskParamsSet").withArgs(15_000n, DAY);
+    expect(await ch.riskParams()).to.deep.equal([15_000n, DAY]);
   });
 
   it("setLiquidationParams enforces its bounds", async () => {
@@ -134,12 +132,12 @@ describe("Clearinghouse margin governance", () => {
   });
 
   it("outsiders cannot call any margin setter (AccessManagedUnauthorized)", async () => {
-    const { ch, outsider, W, oracle } = fx();
+    const { ch, outsider, W } = fx();
     const as = ch.connect(outsider);
     const calls = [
       as.setAssetRisk(W, 1_000n, 50n, 9_800n),
       as.listPool(W, W, DEFAULT_RATE_MODEL, 1_000n, 1n, 1n),
-      as.setRiskParams(await oracle.getAddress(), 15_000n, DAY),
+      as.setRiskParams(15_000n, DAY),
       as.setLiquidationParams({ rampSeconds: 600n, capShareBps: 5_000n, bufferBps: 100n }),
     ];
     for (const c of calls) {
@@ -209,7 +207,7 @@ describe("Clearinghouse margin views", () => {
     await mined(ch.connect(bob).setLending(W, 0, true));
     await mined(ch.connect(bob).borrow(U, 0, 1_000n * E6, bob.address));
     await mined(ch.setAssetRisk(L, 1_234, 56, 7_890)); // the default signer governs
-    const [, , interestSeconds] = await ch.riskParams();
+    const [, interestSeconds] = await ch.riskParams();
     for (const extra of [ZERO, B, W]) {
       const [ps] = await ch.positionsOf(acctOf(bob), extra);
       const [es, books] = await ch.riskEntries(acctOf(bob), extra);

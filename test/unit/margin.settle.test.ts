@@ -4,10 +4,11 @@ import { OrderKind, Side, encodeOrder } from "../../sdk/src/math/order.ts";
 import { E18, E6, acctOf, deposit, mined, setPrice, storedAmount, useMarginFixture, type MFx } from "./margin._helpers.ts";
 
 const TICK_3000 = 300_000n; // $3,000 per WETH
-// storage: the core's `_markets` mapping is at slot 10; in a Market, slots 0-3 are its header
+// storage: the core's `_markets` mapping is at slot 11 (after AccessManaged's authority, the price
+// store `_prices`, the lending core's `_assets` and `_pools`, and seven of the vault's); in a Market, slots 0-3 are its header
 // (config, base | lot size, quote | ATLAS parameters, caps and decimals), 4-8 the book (top, levels,
 // orders, bitmap, client ids) and 9 the spot pockets
-const MARKETS_SLOT = 10n;
+const MARKETS_SLOT = 11n;
 const POCKETS_OFFSET = 9n;
 const MARGIN_FLAG = 1n << 255n;
 

@@ -7,7 +7,7 @@ import { perpParams } from "../../scripts/lib/deploy-perp.ts";
 import { DEBT_INTEREST_SECONDS, INITIAL_SCALE_BPS } from "../../scripts/lib/deploy-margin.ts";
 import { GOVERNANCE_ROLE, deployProtocol, deployToken } from "../../scripts/lib/deploy.ts";
 import { ETH_PERP, usePerpFixture, type PFx } from "./perp._helpers.ts";
-import { ZERO, acctOf, mined } from "./margin._helpers.ts";
+import { acctOf, mined } from "./margin._helpers.ts";
 
 /** ETH-PERP's parameters with `over` on top (WETH/USDC). */
 const params = (f: PFx, over: Record<string, unknown> = {}) => ({ ...perpParams({ underlying: f.W, quote: f.U, ...ETH_PERP }), ...over });
@@ -23,7 +23,7 @@ describe("Clearinghouse.createPerpMarket", () => {
     // the risk bounds (docs/RISK.md) are checked before the hard bounds: loosen them to the widest
     // (initial scale 2, no Dutch cap share) so that a 1,001 bps premium clamp reaches its hard bound
     await mined(ch.setLiquidationParams({ ...LIQ, capShareBps: 0n }));
-    await mined(ch.setRiskParams(await f.oracle.getAddress(), 20_000n, DEBT_INTEREST_SECONDS));
+    await mined(ch.setRiskParams(20_000n, DEBT_INTEREST_SECONDS));
     const bad: Record<string, unknown>[] = [
       { quote: f.W }, // the underlying itself
       { lotSize: 0n },
@@ -90,7 +90,7 @@ describe("Clearinghouse.createPerpMarket", () => {
     expect((await ch.perpParams(4n)).underlying).to.equal(f.W);
   });
 
-  it("needs the core's risk parameters first (NoRiskEngine); setRiskParams' bounds (InvalidRiskParams, ZeroAddress)", async () => {
+  it("needs the core's risk parameters first (NoRiskEngine); setRiskParams' bounds (InvalidRiskParams)", async () => {
     const f = fx();
     // a fresh core: assets listed, no risk parameters yet
     const p = await deployProtocol(f.admin);
@@ -100,19 +100,17 @@ describe("Clearinghouse.createPerpMarket", () => {
     await expect(ch.createPerpMarket(params(f))).to.be.revertedWithCustomError(ch, "NoRiskEngine");
     expect(await ch.marketCount()).to.equal(0n);
     await mined(p.manager.setTargetFunctionRole(chAddr, [ch.interface.getFunction("setRiskParams").selector], GOVERNANCE_ROLE));
-    await expect(ch.connect(f.outsider).setRiskParams(await f.oracle.getAddress(), INITIAL_SCALE_BPS, DEBT_INTEREST_SECONDS))
+    await expect(ch.connect(f.outsider).setRiskParams(INITIAL_SCALE_BPS, DEBT_INTEREST_SECONDS))
       .to.be.revertedWithCustomError(ch, "AccessManagedUnauthorized").withArgs(f.outsider.address);
-    const oracle = await f.oracle.getAddress();
-    await expect(ch.setRiskParams(ZERO, INITIAL_SCALE_BPS, DEBT_INTEREST_SECONDS)).to.be.revertedWithCustomError(ch, "ZeroAddress");
     const year = 365n * 86_400n;
     for (const [scale, secs] of [[9_999n, DEBT_INTEREST_SECONDS], [20_001n, DEBT_INTEREST_SECONDS], [INITIAL_SCALE_BPS, year + 1n], [0n, 0n]]) {
-      await expect(ch.setRiskParams(oracle, scale, secs), `${scale} ${secs}`).to.be.revertedWithCustomError(ch, "InvalidRiskParams");
+      await expect(ch.setRiskParams(scale, secs), `${scale} ${secs}`).to.be.revertedWithCustomError(ch, "InvalidRiskParams");
     }
-    expect(await ch.riskParams()).to.deep.equal([ZERO, 0n, 0n]);
+    expect(await ch.riskParams()).to.deep.equal([0n, 0n]);
     // the bounds themselves pass and read back
     for (const [scale, secs] of [[10_000n, year], [20_000n, 0n]]) {
-      await mined(ch.setRiskParams(oracle, scale, secs));
-      expect(await ch.riskParams()).to.deep.equal([oracle, scale, secs]);
+      await mined(ch.setRiskParams(scale, secs));
+      expect(await ch.riskParams()).to.deep.equal([scale, secs]);
     }
     // with them set, the first market of the core is id 1
     await expect(ch.createPerpMarket(params(f))).to.emit(ch, "PerpMarketCreated").withArgs(1n, anyValue);
@@ -139,26 +137,25 @@ describe("Clearinghouse.createPerpMarket", () => {
   it("setLiquidationParams and setRiskParams re-check every perp market's bounds (PerpRiskBounds names the market that breaks)", async () => {
     const f = fx();
     const { ch } = f;
-    const oracle = await f.oracle.getAddress();
     // a larger cap share q breaks ETH-PERP (2), the first perp market …
     await expect(ch.setLiquidationParams({ ...LIQ, capShareBps: 5_100n }))
       .to.be.revertedWithCustomError(ch, "PerpRiskBounds").withArgs(2n, 115n, 75n, 20n);
     // … and so does a smaller initial scale k
-    await expect(ch.setRiskParams(oracle, 13_000n, DEBT_INTEREST_SECONDS))
+    await expect(ch.setRiskParams(13_000n, DEBT_INTEREST_SECONDS))
       .to.be.revertedWithCustomError(ch, "PerpRiskBounds").withArgs(2n, 115n, 75n, 20n);
     // market 4 sits closer to its bound than ETH-PERP and BTC-PERP (196 / 300 > 75 / 115): at k =
     // 1.498 they still pass (115 × 0.848 = 97.52 ≥ 97.5) and it alone breaks (300 × 0.848 = 254.4 <
     // 1.3 × 196 = 254.8): the last market is checked too, and named
     await mined(ch.createPerpMarket(params(f, { basisBps: 300n, maxPremiumBps: 196n })));
-    await expect(ch.setRiskParams(oracle, 14_980n, DEBT_INTEREST_SECONDS))
+    await expect(ch.setRiskParams(14_980n, DEBT_INTEREST_SECONDS))
       .to.be.revertedWithCustomError(ch, "PerpRiskBounds").withArgs(4n, 300n, 196n, 20n);
     await expect(ch.setLiquidationParams({ ...LIQ, capShareBps: 5_010n }))
       .to.be.revertedWithCustomError(ch, "PerpRiskBounds").withArgs(4n, 300n, 196n, 20n);
-    expect(await ch.riskParams()).to.deep.equal([oracle, INITIAL_SCALE_BPS, DEBT_INTEREST_SECONDS]);
+    expect(await ch.riskParams()).to.deep.equal([INITIAL_SCALE_BPS, DEBT_INTEREST_SECONDS]);
     // a looser k passes them all; q back down as well
-    await mined(ch.setRiskParams(oracle, 16_000n, DEBT_INTEREST_SECONDS));
+    await mined(ch.setRiskParams(16_000n, DEBT_INTEREST_SECONDS));
     await mined(ch.setLiquidationParams({ ...LIQ, capShareBps: 4_000n }));
-    expect((await ch.riskParams())[1]).to.equal(16_000n);
+    expect((await ch.riskParams())[0]).to.equal(16_000n);
   });
 
   it("CapacityReached once 64 markets exist", async () => {

@@ -9,10 +9,8 @@
 import { expect } from "chai";
 import { getAddress } from "ethers";
 import { risk, requirements, value, values, BPS, entryFromCore, bookFromCore, type Book, type Entry } from "../../sdk/src/math/atlas.ts";
-import { adminFeed } from "../../scripts/lib/deploy-margin.ts";
-import { OracleRouter__factory } from "../../types/ethers-contracts/index.js";
 import {
-  E6, E8, E18, WAD, useVenue, deposit, borrow, allowBorrow, setLending, perpOrder, spotOrder, setPrice, acctOf, mined, type Venue,
+  E6, E8, E18, WAD, useVenue, deposit, borrow, allowBorrow, setLending, perpOrder, spotOrder, setPrice, acctOf, type Venue,
 } from "../attack/venue.ts";
 
 const ETH = 300_000n; // $3,000 on the WETH books
@@ -45,13 +43,12 @@ async function coreEntries(v: Venue, a: string, extra = ZERO): Promise<[Entry[],
  * The entries and books ATLAS should value `who` from, built from the core's public views alone:
  * held positions (`positionsOf`, amounts from `balanceOf`, pool rates where debt, lent or the
  * what-if token needs them), then market by market in id order a spot pocket (`pocketOf`) on its
- * base and quote or a perp position (`perpRiskOf`) on its underlying and quote, then the prices of the
- * oracle the risk parameters name.
+ * base and quote or a perp position (`perpRiskOf`) on its underlying and quote, then the core's own
+ * prices (`price`: the core holds every feed).
  */
 async function expectedEntries(v: Venue, who: { address: string }, extra = ZERO): Promise<[Entry[], Book[]]> {
   const a = acctOf(who);
-  const [oracleAddr, , interestSeconds] = await v.ch.riskParams();
-  const oracle = OracleRouter__factory.connect(oracleAddr, v.admin);
+  const [, interestSeconds] = await v.ch.riskParams();
   const [ps, marketIds] = await v.ch.positionsOf(a, extra);
   const e: Entry[] = [];
   const bare = async (token: string): Promise<Entry> => {
@@ -104,14 +101,14 @@ async function expectedEntries(v: Venue, who: { address: string }, extra = ZERO)
       b.push({ baseIndex: bi, quoteIndex: qi, lockedBaseAtoms: lb, lockedQuoteAtoms: lq });
     }
   }
-  for (const x of e) [x.priceWad, x.stableWad] = await oracle.price(x.token); // the core's oracle
+  for (const x of e) [x.priceWad, x.stableWad] = await v.ch.price(x.token); // the core's own feeds
   return [e, b];
 }
 
 /** The core's views equal the SDK's ATLAS on the core's entries, to the wei; returns the risk. */
 async function expectSame(v: Venue, who: { address: string }) {
   const a = acctOf(who);
-  const [, scaleBps] = await v.ch.riskParams();
+  const [scaleBps] = await v.ch.riskParams();
   const scale = BigInt(scaleBps);
   const [e, b] = await coreEntries(v, a);
   // the entries are what the public views say the account holds, in ATLAS's order
@@ -202,20 +199,15 @@ describe("RiskLib: the core's own valuation", () => {
     await expectSame(v, v.carol);
   });
 
-  it("setRiskParams: the margin checks follow a new oracle, initial scale and interest horizon", async () => {
+  it("setRiskParams and the core's feeds: the margin checks follow a new price, initial scale and interest horizon", async () => {
     const v = fx();
     await everyInput(v);
     const a = acctOf(v.alice);
     const before = await v.ch.initialValue(a);
-    // a second router quoting WETH at $2,800
-    const router = await new OracleRouter__factory(v.admin).deploy(await v.protocol.manager.getAddress());
-    for (const [t, p] of [[v.W, 2_800n * WAD], [v.U, WAD], [v.B, 60_000n * WAD], [v.L, 20n * WAD]] as const) {
-      await mined(router.setFeed(t, adminFeed(p)));
-      await mined(router.pushPrice(t, p));
-    }
-    const routerAddr = await router.getAddress();
-    await expect(v.ch.setRiskParams(routerAddr, 20_000n, 0n)).to.emit(v.ch, "RiskParamsSet").withArgs(routerAddr, 20_000n, 0n);
-    expect(await v.ch.riskParams()).to.deep.equal([routerAddr, 20_000n, 0n]);
+    // the core's own WETH feed now quotes $2,800
+    await setPrice(v, "WETH", 2_800n * WAD);
+    await expect(v.ch.setRiskParams(20_000n, 0n)).to.emit(v.ch, "RiskParamsSet").withArgs(20_000n, 0n);
+    expect(await v.ch.riskParams()).to.deep.equal([20_000n, 0n]);
     const [e, b] = await coreEntries(v, a);
     expect(e.find((x) => x.token === getAddress(v.W))!.priceWad).to.equal(2_800n * WAD);
     expect(e.every((x) => x.debtInterestSeconds === 0n)).to.equal(true);

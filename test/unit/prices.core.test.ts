@@ -14,7 +14,6 @@ import { AbiCoder, keccak256, type ContractTransactionResponse } from "ethers";
 import { MockAggregator__factory } from "../../types/ethers-contracts/index.js";
 import {
   ASSET,
-  ETH_ID,
   STORED_MAX_AGE,
   WAD,
   adminCfg,

@@ -6,7 +6,7 @@ import {FeedConfig} from "../interfaces/IOracle.sol";
 import {PriceWord} from "../types/PriceWord.sol";
 
 /// @notice Test-only holder of one `PriceLib.State`, to test the library (`readStored`, the core's
-/// price read for writes) without the core's governance: feeds are set and pushed by anyone.
+/// price read for writes) without the core's governance: feeds are set, pushed and anchored by anyone.
 contract PriceLibHarness {
     using PriceLib for PriceLib.State;
 
@@ -23,6 +23,10 @@ contract PriceLibHarness {
 
     function pushPrice(address asset, uint256 priceWad) external {
         _prices.pushPrice(asset, priceWad);
+    }
+
+    function updateStablePrice(address asset) external {
+        _prices.updateStablePrice(asset);
     }
 
     function readStored(address asset) external returns (bool ok, uint256 priceWad, uint256 stableWad) {

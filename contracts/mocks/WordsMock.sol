@@ -36,6 +36,13 @@ contract WordsMock {
         return (PriceWord.unwrap(w), w.kind(), fields, w.isAnchored());
     }
 
+    /// @notice A raw PriceWord's fields as its getters read them (a word read from the core's storage).
+    function priceWordOf(uint256 word) external pure returns (FeedKind k, uint256[5] memory fields, bool anchored) {
+        PriceWord w = PriceWord.wrap(word);
+        fields = [w.maxStableMoveBpsPerHour(), w.expiresAt(), w.stableAt(), w.lastPriceWad(), w.stableWad()];
+        return (w.kind(), fields, w.isAnchored());
+    }
+
     function priceWordWith(uint256 word, uint256 stableWad, uint256 stableAt, uint256 lastPriceWad, uint256 expiresAt)
         external
         pure

@@ -1,15 +1,17 @@
-// Shared world for the OracleRouter unit tests: an AccessManager with the deployer as admin, a
-// router whose setFeed needs the governance role and pushPrice the oracle role, a keeper holding
-// only the oracle role, Chainlink-style aggregators with 8 and 18 decimals and Pyth's MockPyth.
-// One deployment per `describe`, rolled back by snapshot before each test. Also a bigint model
-// of the router's conversions and stable price, so tests compare against exact expectations.
+// Shared world for the price unit tests (the core's `ClearinghousePrices` over `PriceLib`): an
+// AccessManager with the deployer as admin, the core (`Clearinghouse`) whose setFeed needs the
+// governance role and pushPrice the oracle role, a keeper holding only the oracle role,
+// Chainlink-style aggregators with 8 and 18 decimals and Pyth's MockPyth. The core's setFeed does
+// not need a listed asset, so the assets are arbitrary addresses. One deployment per `describe`,
+// rolled back by snapshot before each test. Also a bigint model of the conversions and stable
+// price, so tests compare against exact expectations.
 import { network } from "hardhat";
 import { getAddress, type Signer } from "ethers";
 import {
   AccessManager__factory,
+  Clearinghouse__factory,
   MockAggregator__factory,
   MockPythFeed__factory,
-  OracleRouter__factory,
 } from "../../types/ethers-contracts/index.js";
 
 export const GOVERNANCE_ROLE = 1n;
@@ -24,7 +26,7 @@ export const ETH_ID = "0x" + "e7".repeat(32);
 /** FeedKind as the contract numbers it. */
 export const Kind = { None: 0n, Admin: 1n, Chainlink: 2n, Pyth: 3n } as const;
 
-/** Asset addresses: the router never calls the asset, so any address will do. */
+/** Asset addresses: the core's price layer never calls the asset, so any address will do. */
 export const ASSET = {
   weth: getAddress("0x00000000000000000000000000000000000000e7"),
   wbtc: getAddress("0x00000000000000000000000000000000000000b7"),
@@ -94,18 +96,19 @@ async function deploy() {
   const { ethers, networkHelpers } = connection;
   const [admin, keeper, outsider, anyone] = await ethers.getSigners();
   const manager = await new AccessManager__factory(admin).deploy(admin.address);
-  const router = await new OracleRouter__factory(admin).deploy(await manager.getAddress());
-  const routerAddr = await router.getAddress();
-  const sel = (f: "setFeed" | "pushPrice") => router.interface.getFunction(f).selector;
-  await (await manager.setTargetFunctionRole(routerAddr, [sel("setFeed")], GOVERNANCE_ROLE)).wait();
-  await (await manager.setTargetFunctionRole(routerAddr, [sel("pushPrice")], ORACLE_ROLE)).wait();
+  // the core, its treasury the admin (unused here)
+  const core = await new Clearinghouse__factory(admin).deploy(await manager.getAddress(), admin.address);
+  const coreAddr = await core.getAddress();
+  const sel = (f: "setFeed" | "pushPrice") => core.interface.getFunction(f).selector;
+  await (await manager.setTargetFunctionRole(coreAddr, [sel("setFeed")], GOVERNANCE_ROLE)).wait();
+  await (await manager.setTargetFunctionRole(coreAddr, [sel("pushPrice")], ORACLE_ROLE)).wait();
   await (await manager.grantRole(GOVERNANCE_ROLE, admin.address, 0)).wait();
   await (await manager.grantRole(ORACLE_ROLE, admin.address, 0)).wait();
   await (await manager.grantRole(ORACLE_ROLE, keeper.address, 0)).wait();
   const agg8 = await new MockAggregator__factory(admin).deploy(8, 3_000n * 10n ** 8n);
   const agg18 = await new MockAggregator__factory(admin).deploy(18, 1n * WAD);
   const pyth = await new MockPythFeed__factory(admin).deploy(60, 0);
-  return { connection, ethers, networkHelpers, admin, keeper, outsider, anyone, manager, router, agg8, agg18, pyth };
+  return { connection, ethers, networkHelpers, admin, keeper, outsider, anyone, manager, core, agg8, agg18, pyth };
 }
 
 export type OracleFx = Awaited<ReturnType<typeof deploy>>;
@@ -148,10 +151,10 @@ export async function setPyth(
 }
 
 export async function setFeed(fx: OracleFx, asset: string, cfg: Cfg, signer?: Signer): Promise<void> {
-  await (await fx.router.connect(signer ?? fx.admin).setFeed(asset, cfg)).wait();
+  await (await fx.core.connect(signer ?? fx.admin).setFeed(asset, cfg)).wait();
 }
 
-// ---------------------------------------------------------------- bigint model of the router
+// ---------------------------------------------------------------- bigint model of PriceLib
 
 /** value × 10^shift, saturating at 2^256 − 1; a negative shift rounds down. */
 export function scale(value: bigint, shift: bigint): bigint {
@@ -170,7 +173,7 @@ export const MAX_STABLE_ELAPSED = 3600n;
 
 /**
  * The stable price from an anchor towards `oracle`, at `t`, counting at most an hour since the
- * anchor. With no anchor (the router then has no usable price) it is `oracle`: the first good
+ * anchor. With no anchor (the core then has no usable price) it is `oracle`: the first good
  * price is the anchor.
  */
 export function stableModel(oracle: bigint, bps: bigint, anchor: { wad: bigint; at: bigint } | null, t: bigint): bigint {
@@ -181,3 +184,8 @@ export function stableModel(oracle: bigint, bps: bigint, anchor: { wad: bigint; 
   const upper = anchor.wad + maxMove;
   return oracle < lower ? lower : oracle > upper ? upper : oracle;
 }
+
+/** A Chainlink or Pyth read a write path stored is reused while the feed's time of it is at most this old. */
+export const STORED_MAX_AGE = 3n;
+/** Every feed's largest maxPriceWad (prices and anchors live in 87 bits of the PriceWord). */
+export const MAX_PRICE = 2n ** 87n - 1n;

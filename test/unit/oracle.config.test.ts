@@ -1,10 +1,11 @@
-// OracleRouter.setFeed validation: every kind of nonsense reverts InvalidFeedConfig and leaves
+// The core's setFeed validation: every kind of nonsense reverts InvalidFeedConfig and leaves
 // the previous configuration in place; the hard bounds themselves are accepted.
 import { expect } from "chai";
 import { MockAggregator__factory } from "../../types/ethers-contracts/index.js";
 import {
   ASSET,
   ETH_ID,
+  MAX_PRICE,
   WAD,
   ZERO_ADDRESS,
   ZERO_ID,
@@ -21,7 +22,7 @@ import {
 const A = ASSET.weth;
 const DAY = 86_400n;
 
-describe("OracleRouter.setFeed validation", () => {
+describe("Core prices: setFeed validation", () => {
   const fx = useOracleFixture();
 
   type Case = [string, (f: OracleFx) => Promise<Cfg>];
@@ -36,14 +37,17 @@ describe("OracleRouter.setFeed validation", () => {
     ["zero maxStableMove", admin({ maxStableMoveBpsPerHour: 0n })],
     ["zero minPrice", admin({ minPriceWad: 0n })],
     ["min > max", admin({ minPriceWad: 2n * WAD, maxPriceWad: 2n * WAD - 1n })],
-    ["maxPrice does not fit 96 bits", chainlink({ maxPriceWad: 2n ** 96n })],
+    // The max is 2^87 − 1 for every kind now (was: 2^96 − 1 for Chainlink and Pyth): each feed's
+    // price and anchor live in 87 bits of its PriceWord.
+    ["Chainlink maxPrice does not fit 87 bits", chainlink({ maxPriceWad: 2n ** 87n })],
+    ["Pyth maxPrice does not fit 87 bits", pyth({ maxPriceWad: 2n ** 87n })],
     ["Admin maxPrice does not fit 87 bits", admin({ maxPriceWad: 2n ** 87n })],
     ["Admin with a feed address", admin({ feed: ASSET.usdc })],
     ["Admin with a Pyth id", admin({ pythPriceId: ETH_ID })],
     ["Admin with a confidence bound", admin({ maxConfBps: 1n })],
     ["Chainlink without a feed", chainlink({ feed: ZERO_ADDRESS })],
     ["Chainlink feed without code", async (f) => chainlinkCfg(f.outsider.address)],
-    ["Chainlink feed without decimals()", async (f) => chainlinkCfg(await f.router.getAddress())],
+    ["Chainlink feed without decimals() (the core itself)", async (f) => chainlinkCfg(await f.core.getAddress())],
     ["Chainlink with a Pyth id", chainlink({ pythPriceId: ETH_ID })],
     ["Chainlink with a confidence bound", chainlink({ maxConfBps: 100n })],
     ["Pyth without a contract", pyth({ feed: ZERO_ADDRESS })],
@@ -58,15 +62,15 @@ describe("OracleRouter.setFeed validation", () => {
       const f = fx();
       const good = adminCfg();
       await setFeed(f, A, good);
-      await expect(f.router.setFeed(A, await make(f))).to.be.revertedWithCustomError(f.router, "InvalidFeedConfig").withArgs(A);
-      expect(await f.router.feedOf(A)).to.deep.equal(cfgTuple(good));
+      await expect(f.core.setFeed(A, await make(f))).to.be.revertedWithCustomError(f.core, "InvalidFeedConfig").withArgs(A);
+      expect(await f.core.feedOf(A)).to.deep.equal(cfgTuple(good));
     });
   }
 
   it("rejects the zero asset", async () => {
     const f = fx();
-    await expect(f.router.setFeed(ZERO_ADDRESS, adminCfg()))
-      .to.be.revertedWithCustomError(f.router, "InvalidFeedConfig")
+    await expect(f.core.setFeed(ZERO_ADDRESS, adminCfg()))
+      .to.be.revertedWithCustomError(f.core, "InvalidFeedConfig")
       .withArgs(ZERO_ADDRESS);
   });
 
@@ -74,9 +78,18 @@ describe("OracleRouter.setFeed validation", () => {
     const f = fx();
     const agg = await new MockAggregator__factory(f.admin).deploy(37, 1n);
     const cfg = chainlinkCfg(await agg.getAddress());
-    await expect(f.router.setFeed(A, cfg)).to.be.revertedWithCustomError(f.router, "InvalidFeedConfig").withArgs(A);
+    await expect(f.core.setFeed(A, cfg)).to.be.revertedWithCustomError(f.core, "InvalidFeedConfig").withArgs(A);
     await (await agg.setDecimals(36)).wait();
-    await expect(f.router.setFeed(A, cfg)).to.emit(f.router, "FeedSet");
+    await expect(f.core.setFeed(A, cfg)).to.emit(f.core, "FeedSet");
+  });
+
+  it("accepts a maxPrice of exactly 2^87 − 1 for every kind", async () => {
+    const f = fx();
+    for (const cfg of [adminCfg({ maxPriceWad: MAX_PRICE }), chainlinkCfg(await f.agg8.getAddress(), { maxPriceWad: MAX_PRICE }),
+      pythCfg(await f.pyth.getAddress(), { maxPriceWad: MAX_PRICE })]) {
+      await setFeed(f, A, cfg);
+      expect(await f.core.feedOf(A)).to.deep.equal(cfgTuple(cfg));
+    }
   });
 
   it("accepts the hard bounds themselves (maxAge 7 days, confidence 100%, min = max)", async () => {
@@ -88,7 +101,7 @@ describe("OracleRouter.setFeed validation", () => {
       maxPriceWad: 5n * WAD,
     });
     await setFeed(f, A, cfg);
-    expect(await f.router.feedOf(A)).to.deep.equal(cfgTuple(cfg));
+    expect(await f.core.feedOf(A)).to.deep.equal(cfgTuple(cfg));
   });
 
   it("replacing a Pyth feed by another kind clears its price id", async () => {
@@ -96,6 +109,6 @@ describe("OracleRouter.setFeed validation", () => {
     await setFeed(f, A, pythCfg(await f.pyth.getAddress()));
     const cl = chainlinkCfg(await f.agg8.getAddress());
     await setFeed(f, A, cl);
-    expect(await f.router.feedOf(A)).to.deep.equal(cfgTuple(cl));
+    expect(await f.core.feedOf(A)).to.deep.equal(cfgTuple(cl));
   });
 });

@@ -26,46 +26,46 @@ async function pump(f: OracleFx, from: bigint, to: bigint, bps = 500n): Promise<
   await setFeed(f, A, adminCfg({ maxAgeSeconds: WEEK, maxStableMoveBpsPerHour: bps }));
   const t0 = (await now(f)) + 10n;
   await nextTxAt(f, t0);
-  await (await f.router.pushPrice(A, from)).wait();
+  await (await f.core.pushPrice(A, from)).wait();
   const t1 = t0 + 60n;
   await nextTxAt(f, t1);
   // The push anchors the stable price at the previous price (no anchor yet: that price itself).
-  await expect(f.router.pushPrice(A, to)).to.emit(f.router, "StablePriceUpdated").withArgs(A, from);
-  expect(await f.router.stableAnchorOf(A)).to.deep.equal([from, t1]);
+  await expect(f.core.pushPrice(A, to)).to.emit(f.core, "StablePriceUpdated").withArgs(A, from);
+  expect(await f.core.stableAnchorOf(A)).to.deep.equal([from, t1]);
   return t1;
 }
 
-describe("OracleRouter: stable price", () => {
+describe("Core prices: stable price", () => {
   const fx = useOracleFixture();
 
   it("setFeed anchors at the feed's good price; updateStablePrice (anyone) stores the stable price with the time", async () => {
     const f = fx();
     const t0 = (await now(f)) + 2n;
     await nextTxAt(f, t0);
-    await expect(f.router.setFeed(A, chainlinkCfg(await f.agg8.getAddress())))
-      .to.emit(f.router, "StablePriceUpdated")
+    await expect(f.core.setFeed(A, chainlinkCfg(await f.agg8.getAddress())))
+      .to.emit(f.core, "StablePriceUpdated")
       .withArgs(A, 3_000n * WAD);
-    expect(await f.router.price(A)).to.deep.equal([3_000n * WAD, 3_000n * WAD]);
-    expect(await f.router.stableAnchorOf(A)).to.deep.equal([3_000n * WAD, t0]);
+    expect(await f.core.price(A)).to.deep.equal([3_000n * WAD, 3_000n * WAD]);
+    expect(await f.core.stableAnchorOf(A)).to.deep.equal([3_000n * WAD, t0]);
     const t = (await now(f)) + 5n;
     await nextTxAt(f, t);
-    await expect(f.router.connect(f.outsider).updateStablePrice(A))
-      .to.emit(f.router, "StablePriceUpdated")
+    await expect(f.core.connect(f.outsider).updateStablePrice(A))
+      .to.emit(f.core, "StablePriceUpdated")
       .withArgs(A, 3_000n * WAD);
-    expect(await f.router.stableAnchorOf(A)).to.deep.equal([3_000n * WAD, t]);
+    expect(await f.core.stableAnchorOf(A)).to.deep.equal([3_000n * WAD, t]);
   });
 
   it("after a 2x pump moves exactly the bound per hour, and no further after an hour without an update", async () => {
     const f = fx();
     const t1 = await pump(f, 1_000n * WAD, 2_000n * WAD);
-    expect(await f.router.price(A)).to.deep.equal([2_000n * WAD, 1_000n * WAD]);
+    expect(await f.core.price(A)).to.deep.equal([2_000n * WAD, 1_000n * WAD]);
     await mineAt(f, t1 + 1800n);
-    expect((await f.router.price(A))[1]).to.equal(1_025n * WAD);
+    expect((await f.core.price(A))[1]).to.equal(1_025n * WAD);
     await mineAt(f, t1 + HOUR);
-    expect((await f.router.price(A))[1]).to.equal(1_050n * WAD);
+    expect((await f.core.price(A))[1]).to.equal(1_050n * WAD);
     await mineAt(f, t1 + HOUR + 1n);
     // One second more counts nothing: the move counts at most an hour since the anchor.
-    expect((await f.router.price(A))[1]).to.equal(1_050n * WAD);
+    expect((await f.core.price(A))[1]).to.equal(1_050n * WAD);
   });
 
   it("rounds the allowed move down to the wei", async () => {
@@ -73,7 +73,7 @@ describe("OracleRouter: stable price", () => {
     const t1 = await pump(f, 1_000n * WAD, 2_000n * WAD);
     // 1000e18 × 500 × 1 s / 36e6 = 13,888,888,888,888,888.9 → rounded down.
     await mineAt(f, t1 + 1n);
-    expect((await f.router.price(A))[1]).to.equal(1_000n * WAD + 13_888_888_888_888_888n);
+    expect((await f.core.price(A))[1]).to.equal(1_000n * WAD + 13_888_888_888_888_888n);
   });
 
   it("with hourly keeper updates moves at most 5% of the anchor per hour and catches up in 15 hours", async () => {
@@ -84,16 +84,16 @@ describe("OracleRouter: stable price", () => {
       const t = t1 + k * HOUR;
       await nextTxAt(f, t);
       const expected = stableModel(2_000n * WAD, 500n, { wad: anchor, at: t - HOUR }, t);
-      await expect(f.router.connect(f.anyone).updateStablePrice(A)).to.emit(f.router, "StablePriceUpdated").withArgs(A, expected);
+      await expect(f.core.connect(f.anyone).updateStablePrice(A)).to.emit(f.core, "StablePriceUpdated").withArgs(A, expected);
       expect(expected * 10_000n <= anchor * 10_500n, `hour ${k}: at most +5%`).to.equal(true);
-      expect(await f.router.stableAnchorOf(A)).to.deep.equal([expected, t]);
+      expect(await f.core.stableAnchorOf(A)).to.deep.equal([expected, t]);
       if (k < 15n) expect(expected < 2_000n * WAD, `hour ${k}: still catching up`).to.equal(true);
       anchor = expected;
     }
     // 1000 × 1.05^14 ≈ 1979.9 < 2000 < 1000 × 1.05^15: caught up, and it stays there.
     expect(anchor).to.equal(2_000n * WAD);
     await mineAt(f, t1 + 20n * HOUR);
-    expect(await f.router.price(A)).to.deep.equal([2_000n * WAD, 2_000n * WAD]);
+    expect(await f.core.price(A)).to.deep.equal([2_000n * WAD, 2_000n * WAD]);
   });
 
   it("an anchor left alone counts one hour at most: 1,050 after 1, 19 or 30 hours without updates", async () => {
@@ -101,40 +101,40 @@ describe("OracleRouter: stable price", () => {
     const t1 = await pump(f, 1_000n * WAD, 2_000n * WAD);
     for (const h of [1n, 19n, 30n]) {
       await mineAt(f, t1 + h * HOUR);
-      expect((await f.router.price(A))[1], `${h} h`).to.equal(1_050n * WAD);
+      expect((await f.core.price(A))[1], `${h} h`).to.equal(1_050n * WAD);
     }
     // a keeper update after 30 hours stores 1,050 (one hour's move), and the next hour adds 5% of it
     await nextTxAt(f, t1 + 30n * HOUR + 1n);
-    await expect(f.router.updateStablePrice(A)).to.emit(f.router, "StablePriceUpdated").withArgs(A, 1_050n * WAD);
+    await expect(f.core.updateStablePrice(A)).to.emit(f.core, "StablePriceUpdated").withArgs(A, 1_050n * WAD);
     await mineAt(f, t1 + 31n * HOUR + 1n);
-    expect((await f.router.price(A))[1]).to.equal(1_102_500_000_000_000_000_000n);
+    expect((await f.core.price(A))[1]).to.equal(1_102_500_000_000_000_000_000n);
   });
 
   it("follows a crash as slowly, staying above the oracle meanwhile", async () => {
     const f = fx();
     const t1 = await pump(f, 2_000n * WAD, 1_000n * WAD);
     await mineAt(f, t1 + HOUR);
-    expect(await f.router.price(A)).to.deep.equal([1_000n * WAD, 1_900n * WAD]);
+    expect(await f.core.price(A)).to.deep.equal([1_000n * WAD, 1_900n * WAD]);
     await mineAt(f, t1 + 10n * HOUR); // without updates, still one hour's move
-    expect((await f.router.price(A))[1]).to.equal(1_900n * WAD);
+    expect((await f.core.price(A))[1]).to.equal(1_900n * WAD);
   });
 
   it("a bound larger than the anchor lets the stable price reach the oracle (floor at zero)", async () => {
     const f = fx();
     const t1 = await pump(f, 2_000n * WAD, 1_000n * WAD, 65_535n);
     await mineAt(f, t1 + HOUR); // maxMove = 6.55 × anchor
-    expect((await f.router.price(A))[1]).to.equal(1_000n * WAD);
+    expect((await f.core.price(A))[1]).to.equal(1_000n * WAD);
   });
 
   it("pushPrice anchors at the stable price of the previous push, so a new price moves it only from now", async () => {
     const f = fx();
     const t1 = await pump(f, 1_000n * WAD, 2_000n * WAD);
     await nextTxAt(f, t1 + HOUR);
-    await expect(f.router.pushPrice(A, 2_100n * WAD)).to.emit(f.router, "StablePriceUpdated").withArgs(A, 1_050n * WAD);
-    expect(await f.router.stableAnchorOf(A)).to.deep.equal([1_050n * WAD, t1 + HOUR]);
-    expect(await f.router.price(A)).to.deep.equal([2_100n * WAD, 1_050n * WAD]);
+    await expect(f.core.pushPrice(A, 2_100n * WAD)).to.emit(f.core, "StablePriceUpdated").withArgs(A, 1_050n * WAD);
+    expect(await f.core.stableAnchorOf(A)).to.deep.equal([1_050n * WAD, t1 + HOUR]);
+    expect(await f.core.price(A)).to.deep.equal([2_100n * WAD, 1_050n * WAD]);
     await mineAt(f, t1 + 2n * HOUR);
-    expect((await f.router.price(A))[1]).to.equal(1_050n * WAD + (1_050n * WAD * 500n) / 10_000n);
+    expect((await f.core.price(A))[1]).to.equal(1_050n * WAD + (1_050n * WAD * 500n) / 10_000n);
   });
 
   it("a Chainlink pump is bounded the same way between keeper updates", async () => {
@@ -142,31 +142,31 @@ describe("OracleRouter: stable price", () => {
     await setFeed(f, A, chainlinkCfg(await f.agg8.getAddress(), { maxAgeSeconds: WEEK, maxStableMoveBpsPerHour: 1_000n }));
     const t0 = (await now(f)) + 5n;
     await nextTxAt(f, t0);
-    await (await f.router.updateStablePrice(A)).wait();
+    await (await f.core.updateStablePrice(A)).wait();
     await (await f.agg8.setAnswer(6_000n * 10n ** 8n)).wait();
     await mineAt(f, t0 + HOUR);
-    expect(await f.router.price(A)).to.deep.equal([6_000n * WAD, 3_300n * WAD]);
+    expect(await f.core.price(A)).to.deep.equal([6_000n * WAD, 3_300n * WAD]);
     await mineAt(f, t0 + 2n * HOUR); // two hours count as one
-    expect((await f.router.price(A))[1]).to.equal(3_300n * WAD);
+    expect((await f.core.price(A))[1]).to.equal(3_300n * WAD);
     await nextTxAt(f, t0 + 2n * HOUR + 1n);
-    await expect(f.router.updateStablePrice(A)).to.emit(f.router, "StablePriceUpdated").withArgs(A, 3_300n * WAD);
+    await expect(f.core.updateStablePrice(A)).to.emit(f.core, "StablePriceUpdated").withArgs(A, 3_300n * WAD);
     await mineAt(f, t0 + 3n * HOUR + 1n);
-    expect((await f.router.price(A))[1]).to.equal(3_630n * WAD);
+    expect((await f.core.price(A))[1]).to.equal(3_630n * WAD);
   });
 
   it("updateStablePrice reverts with the oracle's error and leaves the anchor alone", async () => {
     const f = fx();
-    await expect(f.router.updateStablePrice(ASSET.none)).to.be.revertedWithCustomError(f.router, "NoFeed").withArgs(ASSET.none);
+    await expect(f.core.updateStablePrice(ASSET.none)).to.be.revertedWithCustomError(f.core, "NoFeed").withArgs(ASSET.none);
     await setFeed(f, A, chainlinkCfg(await f.agg8.getAddress(), { maxPriceWad: 5_000n * WAD }));
     const t = (await now(f)) + 5n;
     await nextTxAt(f, t);
-    await (await f.router.updateStablePrice(A)).wait();
+    await (await f.core.updateStablePrice(A)).wait();
     await (await f.agg8.setAnswer(9_000n * 10n ** 8n)).wait(); // a pump past the sanity ceiling
-    await expect(f.router.updateStablePrice(A)).to.be.revertedWithCustomError(f.router, "PriceOutOfBounds").withArgs(A, 9_000n * WAD);
+    await expect(f.core.updateStablePrice(A)).to.be.revertedWithCustomError(f.core, "PriceOutOfBounds").withArgs(A, 9_000n * WAD);
     await (await f.agg8.setRoundData(3_000n * 10n ** 8n, t)).wait();
     await mineAt(f, t + 3601n);
-    await expect(f.router.updateStablePrice(A)).to.be.revertedWithCustomError(f.router, "StalePrice").withArgs(A, t, 3600n);
-    expect(await f.router.stableAnchorOf(A)).to.deep.equal([3_000n * WAD, t]);
+    await expect(f.core.updateStablePrice(A)).to.be.revertedWithCustomError(f.core, "StalePrice").withArgs(A, t, 3600n);
+    expect(await f.core.stableAnchorOf(A)).to.deep.equal([3_000n * WAD, t]);
   });
 
   it("setFeed keeps an anchor inside the new bounds and drops one outside", async () => {
@@ -175,11 +175,11 @@ describe("OracleRouter: stable price", () => {
     await setFeed(f, A, chainlinkCfg(feed));
     const t = (await now(f)) + 5n;
     await nextTxAt(f, t);
-    await (await f.router.updateStablePrice(A)).wait();
+    await (await f.core.updateStablePrice(A)).wait();
     await setFeed(f, A, chainlinkCfg(feed, { minPriceWad: 2_000n * WAD, maxPriceWad: 4_000n * WAD }));
-    expect(await f.router.stableAnchorOf(A)).to.deep.equal([3_000n * WAD, t]);
+    expect(await f.core.stableAnchorOf(A)).to.deep.equal([3_000n * WAD, t]);
     await setFeed(f, A, chainlinkCfg(feed, { minPriceWad: 1n * WAD, maxPriceWad: 2_999n * WAD }));
-    expect(await f.router.stableAnchorOf(A)).to.deep.equal([0n, 0n]);
+    expect(await f.core.stableAnchorOf(A)).to.deep.equal([0n, 0n]);
   });
 
   it("an anchor within the new bounds follows the feed across kinds (Chainlink → Admin → Chainlink)", async () => {
@@ -188,15 +188,15 @@ describe("OracleRouter: stable price", () => {
     await setFeed(f, A, chainlinkCfg(feed));
     const t = (await now(f)) + 5n;
     await nextTxAt(f, t);
-    await (await f.router.updateStablePrice(A)).wait();
-    // Admin keeps the anchor in its one-slot head; the push there is new.
+    await (await f.core.updateStablePrice(A)).wait();
+    // The anchor stays in the asset's PriceWord (every kind keeps it there); the push is new.
     await setFeed(f, A, adminCfg({ maxAgeSeconds: WEEK }));
-    expect(await f.router.stableAnchorOf(A)).to.deep.equal([3_000n * WAD, t]);
-    await (await f.router.pushPrice(A, 3_000n * WAD)).wait();
-    expect((await f.router.price(A))[1]).to.equal(3_000n * WAD);
-    // Back to Chainlink: the anchor (still 3000 at t) moves back to its own slot.
+    expect(await f.core.stableAnchorOf(A)).to.deep.equal([3_000n * WAD, t]);
+    await (await f.core.pushPrice(A, 3_000n * WAD)).wait();
+    expect((await f.core.price(A))[1]).to.equal(3_000n * WAD);
+    // Back to Chainlink: the anchor (still 3000 at t) is kept, the push dropped.
     await setFeed(f, A, chainlinkCfg(feed));
-    expect(await f.router.stableAnchorOf(A)).to.deep.equal([3_000n * WAD, t]);
-    expect(await f.router.price(A)).to.deep.equal([3_000n * WAD, 3_000n * WAD]);
+    expect(await f.core.stableAnchorOf(A)).to.deep.equal([3_000n * WAD, t]);
+    expect(await f.core.price(A)).to.deep.equal([3_000n * WAD, 3_000n * WAD]);
   });
 });

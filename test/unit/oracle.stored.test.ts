@@ -1,14 +1,15 @@
-// PriceLib.readStored, the price read the one core's margin paths will use: a Chainlink or Pyth
-// price is reused while the feed's time of it is at most 3 s old, read again from the feed after
-// that, and each read from the feed advances the stable anchor (only reads move it). A caller can
-// never act on a stored price older than 3 s, a failed read writes nothing, a feed clock ahead of
-// the chain cannot keep a price alive, and a new feed never inherits the old one's stored read.
+// PriceLib.readStored, the price read the core's margin paths use (through PriceLibHarness): a
+// Chainlink or Pyth price is stored in the asset's PriceWord, usable until the feed's time of it +
+// 3 s (its expiresAt), read again from the feed after that, and each read from the feed advances
+// the stable anchor (only reads move it). A caller can never act on a stored price older than 3 s,
+// a failed read writes nothing, a feed clock ahead of the chain cannot keep a price alive, a new
+// feed never inherits the old one's stored read, and an unanchored feed has no price here (changed:
+// readStored used to anchor it; now only updateStablePrice, setFeed or pushPrice anchor).
 import { expect } from "chai";
 import { PriceLibHarness__factory } from "../../types/ethers-contracts/index.js";
-import { ASSET, WAD, adminCfg, chainlinkCfg, nextTxAt, now, stableModel, useOracleFixture, type OracleFx } from "./oracle._fixture.ts";
+import { ASSET, STORED_MAX_AGE, WAD, adminCfg, chainlinkCfg, mineAt, nextTxAt, now, stableModel, useOracleFixture, type OracleFx } from "./oracle._fixture.ts";
 
 const A = ASSET.weth;
-const STORED_MAX_AGE = 3n;
 const E8 = 10n ** 8n;
 
 async function harness(f: OracleFx) {
@@ -22,8 +23,8 @@ async function readAt(f: OracleFx, h: Awaited<ReturnType<typeof harness>>, t: bi
   await nextTxAt(f, t);
   await (await h.readStored(A)).wait();
   const [ok, price, stable] = [await h.lastOk(), await h.lastPriceWad(), await h.lastStableWad()];
-  const [stableWad, stableAt, priceWad, priceAt] = await h.storedOf(A);
-  return { ok, price, stable, stored: { stableWad, stableAt, priceWad, priceAt } };
+  const [stableWad, stableAt, priceWad, expiresAt] = await h.storedOf(A);
+  return { ok, price, stable, stored: { stableWad, stableAt, priceWad, expiresAt } };
 }
 
 describe("PriceLib: the stored price read (readStored)", () => {
@@ -38,19 +39,19 @@ describe("PriceLib: the stored price read (readStored)", () => {
     expect(r0.ok).to.equal(true);
     expect(r0.price).to.equal(3_000n * WAD);
     expect(r0.stored.priceWad).to.equal(3_000n * WAD);
-    expect(r0.stored.priceAt).to.equal(t0);
+    expect(r0.stored.expiresAt).to.equal(t0 + STORED_MAX_AGE); // the feed's time + 3 s
 
     // the feed moves, but the stored read is 3 s old: it is still the answer
     await (await f.agg8.setRoundData(3_100n * E8, t0 + 2n)).wait();
     const r1 = await readAt(f, h, t0 + STORED_MAX_AGE);
     expect(r1.price).to.equal(3_000n * WAD);
-    expect(r1.stored.priceAt).to.equal(t0);
+    expect(r1.stored.expiresAt).to.equal(t0 + STORED_MAX_AGE);
 
     // 4 s after the stored feed time: read from the feed again and stored with its time
     const r2 = await readAt(f, h, t0 + STORED_MAX_AGE + 1n);
     expect(r2.price).to.equal(3_100n * WAD);
     expect(r2.stored.priceWad).to.equal(3_100n * WAD);
-    expect(r2.stored.priceAt).to.equal(t0 + 2n);
+    expect(r2.stored.expiresAt).to.equal(t0 + 2n + STORED_MAX_AGE);
     // the view path (tryPrice) agrees with what was just read
     const [ok, viewPrice] = await h.tryPrice(A);
     expect([ok, viewPrice]).to.deep.equal([true, 3_100n * WAD]);
@@ -62,7 +63,7 @@ describe("PriceLib: the stored price read (readStored)", () => {
     const t0 = (await now(f)) + 10n;
     await (await f.agg8.setRoundData(3_000n * E8, t0 - 60n)).wait(); // a minute old, within maxAge
     const r0 = await readAt(f, h, t0);
-    expect(r0.stored.priceAt).to.equal(t0 - 60n);
+    expect(r0.stored.expiresAt).to.equal(t0 - 60n + STORED_MAX_AGE); // stored, already expired
     await (await f.agg8.setRoundData(2_900n * E8, t0 - 30n)).wait(); // mined at t0 + 1
     const r1 = await readAt(f, h, t0 + 2n);
     expect(r1.price).to.equal(2_900n * WAD); // not the stored 3,000: the stored time is 61 s old
@@ -106,7 +107,7 @@ describe("PriceLib: the stored price read (readStored)", () => {
     const t0 = (await now(f)) + 10n;
     await (await f.agg8.setRoundData(3_000n * E8, t0 + 1_000n)).wait();
     const r0 = await readAt(f, h, t0);
-    expect(r0.stored.priceAt).to.equal(t0);
+    expect(r0.stored.expiresAt).to.equal(t0 + STORED_MAX_AGE); // as of now, not the feed's future time
     await (await f.agg8.setRoundData(3_200n * E8, t0 + 1_000n)).wait();
     const r1 = await readAt(f, h, t0 + STORED_MAX_AGE + 1n);
     expect(r1.price).to.equal(3_200n * WAD);
@@ -122,24 +123,63 @@ describe("PriceLib: the stored price read (readStored)", () => {
     await (await f.agg18.setRoundData(2_950n * WAD, t0)).wait(); // mined at t0 + 1
     await nextTxAt(f, t0 + 2n);
     await (await h.setFeed(A, chainlinkCfg(await f.agg18.getAddress()))).wait();
-    const [anchor, , priceWad, priceAt] = await h.storedOf(A);
+    const [anchor, , priceWad, expiresAt] = await h.storedOf(A);
     expect(anchor).to.equal(3_000n * WAD); // the anchor survives inside the new bounds
-    expect([priceWad, priceAt]).to.deep.equal([0n, 0n]);
+    expect([priceWad, expiresAt]).to.deep.equal([0n, 0n]);
     const r = await readAt(f, h, t0 + STORED_MAX_AGE); // the old read would still answer, yet the new feed does
     expect(r.price).to.equal(2_950n * WAD);
   });
 
-  it("an Admin feed answers from its head, as tryPrice does, and stores nothing beside it", async () => {
+  it("an Admin feed answers its push, as tryPrice does, and leaves the PriceWord as the push left it", async () => {
     const f = fx();
     const h = await harness(f);
     await (await h.setFeed(A, adminCfg())).wait();
+    const tp = (await now(f)) + 2n;
+    await nextTxAt(f, tp);
     await (await h.pushPrice(A, 2_500n * WAD)).wait();
-    const t = (await now(f)) + 5n;
+    const pushed = await h.storedOf(A);
+    const t = tp + 5n;
     const r = await readAt(f, h, t);
     // the anchor kept from the Chainlink feed (3,000) moves toward the pushed 2,500 at the bound
     const [okView, priceView, stableView] = await h.tryPrice(A);
     expect([r.ok, r.price, r.stable]).to.deep.equal([okView, priceView, stableView]);
     expect(r.price).to.equal(2_500n * WAD);
-    expect([r.stored.priceWad, r.stored.priceAt]).to.deep.equal([0n, 0n]);
+    expect(r.stable).to.be.lessThan(3_000n * WAD);
+    // Changed with the one-slot PriceWord: an Admin push is the word's price (expiresAt = push time
+    // + maxAge) where a stored feed read would be; readStored wrote nothing.
+    expect([r.stored.priceWad, r.stored.expiresAt]).to.deep.equal([2_500n * WAD, tp + 3_600n]);
+    expect([r.stored.stableWad, r.stored.stableAt, r.stored.priceWad, r.stored.expiresAt]).to.deep.equal([...pushed]);
+  });
+
+  it("an unanchored feed answers false and stores nothing; updateStablePrice anchors it and stores the read", async () => {
+    const f = fx();
+    const h = await new PriceLibHarness__factory(f.admin).deploy();
+    const t0 = (await now(f)) + 10n;
+    await (await f.agg8.setRoundData(3_000n * E8, t0 - 7_200n)).wait(); // stale when set: no anchor
+    await (await h.setFeed(A, chainlinkCfg(await f.agg8.getAddress()))).wait();
+    expect(await h.storedOf(A)).to.deep.equal([0n, 0n, 0n, 0n]);
+    await (await f.agg8.setRoundData(3_100n * E8, t0)).wait(); // fresh again
+    // Changed: readStored used to anchor an unanchored feed; now it answers no price and writes nothing.
+    const r = await readAt(f, h, t0);
+    expect([r.ok, r.price, r.stable]).to.deep.equal([false, 0n, 0n]);
+    expect(r.stored).to.deep.equal({ stableWad: 0n, stableAt: 0n, priceWad: 0n, expiresAt: 0n });
+    expect((await h.tryPrice(A))[0]).to.equal(false);
+    await nextTxAt(f, t0 + 1n);
+    await (await h.updateStablePrice(A)).wait();
+    expect(await h.storedOf(A)).to.deep.equal([3_100n * WAD, t0 + 1n, 3_100n * WAD, t0 + STORED_MAX_AGE]);
+    const r2 = await readAt(f, h, t0 + 2n);
+    expect([r2.ok, r2.price, r2.stable]).to.deep.equal([true, 3_100n * WAD, 3_100n * WAD]);
+  });
+
+  it("a reverting feed answers false and writes nothing, as tryPrice answers false", async () => {
+    const f = fx();
+    const h = await harness(f);
+    const before = await h.storedOf(A);
+    await (await f.agg8.setReverting(true)).wait();
+    await mineAt(f, (await now(f)) + 1n);
+    const r = await readAt(f, h, (await now(f)) + 1n);
+    expect([r.ok, r.price, r.stable]).to.deep.equal([false, 0n, 0n]);
+    expect([r.stored.stableWad, r.stored.stableAt, r.stored.priceWad, r.stored.expiresAt]).to.deep.equal([...before]);
+    expect(await h.tryPrice(A)).to.deep.equal([false, 0n, 0n]);
   });
 });

@@ -4,13 +4,17 @@
 // Admin push / keeper update / wait sequences, the stable price matches the model and never
 // moves further from its anchor than the bound allows (counting at most an hour). No feed
 // answers a price without an anchor: a Chainlink feed is anchored at setFeed when its price is
-// good then, a Pyth feed set before its first price answers NoStableAnchor until updateStablePrice.
+// good then, a Pyth feed set before its first price answers NoStableAnchor until updateStablePrice
+// (which now also stores its read: the view right after answers that stored read, the model's
+// price). The batched tryPrices is gone with the OracleRouter; the last block checks tryPrice
+// over several assets instead. Bounds are drawn up to 2^87 − 1, every kind's max now.
 import { expect } from "chai";
 import fc from "fast-check";
-import type { OracleRouter } from "../../types/ethers-contracts/index.js";
+import type { Clearinghouse } from "../../types/ethers-contracts/index.js";
 import {
   ASSET,
   BPS_HOURS,
+  MAX_PRICE,
   MAX_STABLE_ELAPSED,
   adminCfg,
   chainlinkCfg,
@@ -27,33 +31,29 @@ import {
 } from "./oracle._fixture.ts";
 
 const A = ASSET.weth;
-const MAX96 = 2n ** 96n - 1n;
 const RUNS = 120;
 
 type Outcome = { ok: true; price: bigint; stable: bigint } | { ok: false; name: string; args: unknown[] };
 
 /** price() as an Outcome: the values, or the custom error it reverted with. */
-async function callPrice(router: OracleRouter): Promise<Outcome> {
+async function callPrice(core: Clearinghouse): Promise<Outcome> {
   try {
-    const [p, s] = await router.price(A);
+    const [p, s] = await core.price(A);
     return { ok: true, price: p, stable: s };
   } catch (e) {
     const data = (e as { data?: string }).data;
-    const parsed = data ? router.interface.parseError(data) : null;
+    const parsed = data ? core.interface.parseError(data) : null;
     if (!parsed) throw e;
     return { ok: false, name: parsed.name, args: [...parsed.args] };
   }
 }
 
-async function checkAgainst(router: OracleRouter, expected: Outcome): Promise<void> {
-  const [ok, p, s] = await router.tryPrice(A); // must not throw
+async function checkAgainst(core: Clearinghouse, expected: Outcome): Promise<void> {
+  const [ok, p, s] = await core.tryPrice(A); // must not throw
   expect(ok).to.equal(expected.ok);
   expect(p).to.equal(expected.ok ? expected.price : 0n);
   expect(s).to.equal(expected.ok ? expected.stable : 0n);
-  // the batched read ATLAS uses packs the same answer: price | stable << 128 | ok << 255
-  const [word] = await router.tryPrices([A]);
-  expect(word).to.equal(expected.ok ? p | (s << 128n) | (1n << 255n) : 0n);
-  expect(await callPrice(router)).to.deep.equal(expected);
+  expect(await callPrice(core)).to.deep.equal(expected);
 }
 
 const stale = (t: bigint, updatedAt: bigint, maxAge: bigint) => t > updatedAt && t - updatedAt > maxAge;
@@ -81,10 +81,10 @@ function chainlinkRaw(cfg: Cfg, d: number, ans: bigint, updatedAt: bigint, t: bi
   return bounded(cfg, scale(ans, 18n - BigInt(d)));
 }
 
-/** Sanity bounds: often the widest allowed, otherwise two random 96-bit prices. */
+/** Sanity bounds: often the widest allowed, otherwise two random 87-bit prices. */
 const bounds = fc.oneof(
-  fc.constant([1n, MAX96] as [bigint, bigint]),
-  fc.tuple(fc.bigInt(1n, MAX96), fc.bigInt(1n, MAX96)).map(([a, b]) => (a <= b ? [a, b] : [b, a]) as [bigint, bigint]),
+  fc.constant([1n, MAX_PRICE] as [bigint, bigint]),
+  fc.tuple(fc.bigInt(1n, MAX_PRICE), fc.bigInt(1n, MAX_PRICE)).map(([a, b]) => (a <= b ? [a, b] : [b, a]) as [bigint, bigint]),
 );
 /** [maxAge, seconds before now the price was set]: fresh, at the edge, just stale, future, epoch. */
 const ages = fc.bigInt(1n, 7n * 86_400n).chain((m) =>
@@ -100,7 +100,7 @@ const ages = fc.bigInt(1n, 7n * 86_400n).chain((m) =>
   ),
 );
 
-describe("OracleRouter: tryPrice never reverts and agrees with price() and the model", () => {
+describe("Core prices: tryPrice never reverts and agrees with price() and the model", () => {
   const fx = useOracleFixture();
 
   it("Chainlink: random decimals, answers, ages and bounds", async () => {
@@ -123,7 +123,7 @@ describe("OracleRouter: tryPrice never reverts and agrees with price() and the m
           await nextTxAt(f, t0);
           await setFeed(f, A, cfg);
           const anchor: Anchor = first.ok ? { wad: first.price, at: t0 } : null;
-          expect(await f.router.stableAnchorOf(A)).to.deep.equal(anchor ? [anchor.wad, anchor.at] : [0n, 0n]);
+          expect(await f.core.stableAnchorOf(A)).to.deep.equal(anchor ? [anchor.wad, anchor.at] : [0n, 0n]);
           const t = t0 + 1n;
           const updatedAt = ageS > t ? 0n : t - ageS;
           await nextTxAt(f, t);
@@ -131,7 +131,7 @@ describe("OracleRouter: tryPrice never reverts and agrees with price() and the m
           await (await f.agg8.setReverting(down && d % 4 === 0)).wait();
           const tView = await now(f);
           const raw = chainlinkRaw(cfg, d, ans, updatedAt, tView, down && d % 4 === 0, feed);
-          await checkAgainst(f.router, anchored(raw, anchor, cfg.maxStableMoveBpsPerHour, tView));
+          await checkAgainst(f.core, anchored(raw, anchor, cfg.maxStableMoveBpsPerHour, tView));
         } finally {
           await snap.restore();
         }
@@ -153,7 +153,7 @@ describe("OracleRouter: tryPrice never reverts and agrees with price() and the m
         try {
           const cfg = pythCfg(pyth, { maxAgeSeconds: mAge, maxConfBps: bps, minPriceWad: lo, maxPriceWad: hi });
           await setFeed(f, A, cfg); // MockPyth has no price for the id yet: no anchor
-          expect(await f.router.stableAnchorOf(A)).to.deep.equal([0n, 0n]);
+          expect(await f.core.stableAnchorOf(A)).to.deep.equal([0n, 0n]);
           const t = (await now(f)) + 1n;
           const publishTime = ageS >= t ? 1n : t - ageS; // MockPyth needs publishTime > 0
           await nextTxAt(f, t);
@@ -167,19 +167,19 @@ describe("OracleRouter: tryPrice never reverts and agrees with price() and the m
               ? { ok: false, name: "ConfidenceTooWide", args: [A, scale(c, 18n + e), wad] }
               : bounded(cfg, wad);
           };
-          await checkAgainst(f.router, anchored(pythRaw(tView), null, cfg.maxStableMoveBpsPerHour, tView));
+          await checkAgainst(f.core, anchored(pythRaw(tView), null, cfg.maxStableMoveBpsPerHour, tView));
           const tu = tView + 1n;
           const raw = pythRaw(tu);
           await nextTxAt(f, tu);
           if (!raw.ok) {
             // a bad price never anchors the feed
-            await expect(f.router.updateStablePrice(A)).to.be.revertedWithCustomError(f.router, raw.name);
-            expect(await f.router.stableAnchorOf(A)).to.deep.equal([0n, 0n]);
+            await expect(f.core.updateStablePrice(A)).to.be.revertedWithCustomError(f.core, raw.name);
+            expect(await f.core.stableAnchorOf(A)).to.deep.equal([0n, 0n]);
           } else {
             // the first good price is the anchor
-            await expect(f.router.updateStablePrice(A)).to.emit(f.router, "StablePriceUpdated").withArgs(A, raw.price);
-            expect(await f.router.stableAnchorOf(A)).to.deep.equal([raw.price, tu]);
-            await checkAgainst(f.router, anchored(raw, { wad: raw.price, at: tu }, cfg.maxStableMoveBpsPerHour, tu));
+            await expect(f.core.updateStablePrice(A)).to.emit(f.core, "StablePriceUpdated").withArgs(A, raw.price);
+            expect(await f.core.stableAnchorOf(A)).to.deep.equal([raw.price, tu]);
+            await checkAgainst(f.core, anchored(raw, { wad: raw.price, at: tu }, cfg.maxStableMoveBpsPerHour, tu));
           }
         } finally {
           await snap.restore();
@@ -213,7 +213,7 @@ describe("OracleRouter: tryPrice never reverts and agrees with price() and the m
               await mineAt(f, t);
             } else if (o.kind === "push") {
               await nextTxAt(f, t);
-              await (await f.router.pushPrice(A, o.price)).wait();
+              await (await f.core.pushPrice(A, o.price)).wait();
               // the first push is the anchor; later ones re-anchor at the previous push's stable price
               if (anchor === null) anchor = { wad: o.price, at: t };
               else if (last !== null) anchor = { wad: stableModel(last, bps, anchor, t), at: t };
@@ -221,19 +221,19 @@ describe("OracleRouter: tryPrice never reverts and agrees with price() and the m
             } else {
               await nextTxAt(f, t);
               if (last === null) {
-                await expect(f.router.updateStablePrice(A)).to.be.revertedWithCustomError(f.router, "StalePrice");
+                await expect(f.core.updateStablePrice(A)).to.be.revertedWithCustomError(f.core, "StalePrice");
                 await mineAt(f, t);
               } else {
-                await (await f.router.updateStablePrice(A)).wait();
+                await (await f.core.updateStablePrice(A)).wait();
                 anchor = { wad: stableModel(last, bps, anchor, t), at: t };
               }
             }
-            const [ok, p, s] = await f.router.tryPrice(A);
+            const [ok, p, s] = await f.core.tryPrice(A);
             expect(ok).to.equal(last !== null);
             if (last === null) continue;
             expect(p).to.equal(last);
             expect(s).to.equal(stableModel(last, bps, anchor, t));
-            expect(await f.router.stableAnchorOf(A)).to.deep.equal(anchor ? [anchor.wad, anchor.at] : [0n, 0n]);
+            expect(await f.core.stableAnchorOf(A)).to.deep.equal(anchor ? [anchor.wad, anchor.at] : [0n, 0n]);
             if (anchor) {
               const dist = s > anchor.wad ? s - anchor.wad : anchor.wad - s;
               const counted = t - anchor.at > MAX_STABLE_ELAPSED ? MAX_STABLE_ELAPSED : t - anchor.at;
@@ -249,30 +249,27 @@ describe("OracleRouter: tryPrice never reverts and agrees with price() and the m
   });
 });
 
-describe("OracleRouter.tryPrices", () => {
+describe("Core prices: tryPrice over several assets (was: the removed batch tryPrices)", () => {
   const fx = useOracleFixture();
 
-  it("answers each asset as tryPrice does, in order, with a zero word where tryPrice says not ok", async () => {
+  it("answers each asset on its own: a feedless or stale asset does not affect the others", async () => {
     const f = fx();
     await setFeed(f, ASSET.weth, adminCfg());
     await setFeed(f, ASSET.wbtc, adminCfg({ maxAgeSeconds: 60n }));
-    await (await f.router.pushPrice(ASSET.weth, 3_000n * 10n ** 18n)).wait();
-    await (await f.router.pushPrice(ASSET.wbtc, 60_000n * 10n ** 18n)).wait();
-    const assets = [ASSET.wbtc, ASSET.none, ASSET.weth, ASSET.wbtc];
-    const pack = async (a: string) => {
-      const [ok, p, s] = await f.router.tryPrice(a);
-      return ok ? p | (s << 128n) | (1n << 255n) : 0n;
-    };
-    const expected = await Promise.all(assets.map(pack));
-    expect(expected[1]).to.equal(0n); // no feed
-    expect(expected[0]).to.not.equal(0n);
-    expect(await f.router.tryPrices(assets)).to.deep.equal(expected);
+    await (await f.core.pushPrice(ASSET.weth, 3_000n * 10n ** 18n)).wait();
+    await (await f.core.pushPrice(ASSET.wbtc, 60_000n * 10n ** 18n)).wait();
+    const all = async () => Promise.all([ASSET.wbtc, ASSET.none, ASSET.weth].map((a) => f.core.tryPrice(a)));
+    expect(await all()).to.deep.equal([
+      [true, 60_000n * 10n ** 18n, 60_000n * 10n ** 18n],
+      [false, 0n, 0n], // no feed
+      [true, 3_000n * 10n ** 18n, 3_000n * 10n ** 18n],
+    ]);
     // WBTC goes stale; WETH (an hour's max age by default) does not
     await mineAt(f, (await now(f)) + 120n);
-    const later = await f.router.tryPrices(assets);
-    expect(later[0]).to.equal(0n);
-    expect(later[2]).to.equal(await pack(ASSET.weth));
-    expect(later[2] >> 255n).to.equal(1n);
-    expect(await f.router.tryPrices([])).to.deep.equal([]);
+    expect(await all()).to.deep.equal([
+      [false, 0n, 0n],
+      [false, 0n, 0n],
+      [true, 3_000n * 10n ** 18n, 3_000n * 10n ** 18n],
+    ]);
   });
 });

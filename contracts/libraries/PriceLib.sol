@@ -15,7 +15,8 @@ import {StaticCallLib} from "./StaticCallLib.sol";
 /// `State` (one `Feed` per asset), which the core holds (`ClearinghousePrices`). Each asset's
 /// `PriceWord` holds a price with the time it stops being usable, and the stable anchor: an Admin
 /// feed's last push, or a Chainlink or Pyth feed's last read from the feed, stored by a write path
-/// (`readStored`) and reused while the feed's time of it is at most STORED_MAX_AGE_SECONDS old. So
+/// (`readStored`) and reused while the feed's time of it is at most STORED_MAX_AGE_SECONDS old (or
+/// within the second it was read). So
 /// a fresh price of any kind is one cold slot. Views answer what a write in the same block would
 /// use (`read`: the stored price while usable, else the feed's, storing nothing), so a view and a
 /// margin check never disagree. `read` returns the revert data instead of reverting, so `price`
@@ -115,8 +116,8 @@ library PriceLib {
     /// @notice `tryPrice` for a caller that may write (the core's margin, funding and liquidation
     /// paths): a usable stored price is taken as it is; else a Chainlink or Pyth feed is read and
     /// its price stored with the feed's time, usable while that time is at most
-    /// STORED_MAX_AGE_SECONDS old (and within maxAgeSeconds), so a caller acts on a price at most
-    /// that old and never chooses an older one. A read from the feed also advances the stable anchor
+    /// STORED_MAX_AGE_SECONDS old (and within maxAgeSeconds) or within the second it was read, so a
+    /// caller acts on what the feed answered at most that long ago and never chooses an older price. A read from the feed also advances the stable anchor
     /// to the stable price now (the bound's move counted since the last anchor, at most an hour's),
     /// so the anchor moves only inside reads; an unanchored feed has no price here either
     /// (`updateStablePrice` anchors it). Answers exactly what `tryPrice` answers in the same block;
@@ -278,9 +279,12 @@ library PriceLib {
     }
 
     /// @dev The price word after a read from the feed: the anchor at the stable price now, the price
-    /// usable until the feed's time + min(STORED_MAX_AGE_SECONDS, maxAgeSeconds) (a feed clock
-    /// ahead of the chain's counts as now, so the stored read still expires). Both prices fit 87
-    /// bits: within bounds whose max is below 2^87 (setFeed).
+    /// usable until the feed's time + min(STORED_MAX_AGE_SECONDS, maxAgeSeconds), and at least for
+    /// the rest of the second it was read in (a feed time already older than that would otherwise
+    /// make every later read in the same transaction or second call the feed again for the same
+    /// answer; the read passed the staleness check at this second, so it stays within maxAge). A
+    /// feed clock ahead of the chain's counts as now, so the stored read still expires. Both prices
+    /// fit 87 bits: within bounds whose max is below 2^87 (setFeed).
     function _storedRead(PriceWord w, FeedWord cfg, uint256 stableWad, uint256 priceWad, uint256 feedAt)
         private
         view
@@ -289,7 +293,9 @@ library PriceLib {
         if (feedAt > block.timestamp) feedAt = block.timestamp;
         uint256 keep = cfg.maxAgeSeconds();
         if (keep > STORED_MAX_AGE_SECONDS) keep = STORED_MAX_AGE_SECONDS;
-        return w.withStable(stableWad, block.timestamp).withPrice(priceWad, feedAt + keep);
+        uint256 expiresAt = feedAt + keep;
+        if (expiresAt < block.timestamp) expiresAt = block.timestamp;
+        return w.withStable(stableWad, block.timestamp).withPrice(priceWad, expiresAt);
     }
 
     /// @dev The bounded oracle price of a Chainlink or Pyth feed (its config `cfg`), or the revert

@@ -15,7 +15,8 @@ import {FeedKind} from "../interfaces/IOracle.sol";
 ///
 /// kind is the feed's `FeedKind` (0 None, 1 Admin, 2 Chainlink, 3 Pyth). The price is usable exactly
 /// while now ≤ expiresAt: an Admin push's time + maxAgeSeconds; a stored feed read's time (never
-/// later than the block that stored it) + min(3 s, maxAgeSeconds); 0 while none is stored.
+/// later than the block that stored it) + min(3 s, maxAgeSeconds), at least the second it was
+/// read in; 0 while none is stored.
 /// stableAt = 0 means no anchor yet. 87 bits hold any price up to 1.5e8 USD per whole token:
 /// setFeed caps every feed's maxPriceWad at MAX_PRICE_WAD, and every price and anchor lies within
 /// some bounds, so each fits.

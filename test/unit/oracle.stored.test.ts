@@ -1,6 +1,7 @@
 // PriceLib.readStored, the price read the core's margin paths use (through PriceLibHarness): a
 // Chainlink or Pyth price is stored in the asset's PriceWord, usable until the feed's time of it +
-// 3 s (its expiresAt), read again from the feed after that, and each read from the feed advances
+// 3 s, and at least for the rest of the second it was read in (its expiresAt), read again from the
+// feed after that, and each read from the feed advances
 // the stable anchor (only reads move it). A caller can never act on a stored price older than 3 s,
 // a failed read writes nothing, a feed clock ahead of the chain cannot keep a price alive, a new
 // feed never inherits the old one's stored read, and an unanchored feed has no price here (changed:
@@ -63,10 +64,36 @@ describe("PriceLib: the stored price read (readStored)", () => {
     const t0 = (await now(f)) + 10n;
     await (await f.agg8.setRoundData(3_000n * E8, t0 - 60n)).wait(); // a minute old, within maxAge
     const r0 = await readAt(f, h, t0);
-    expect(r0.stored.expiresAt).to.equal(t0 - 60n + STORED_MAX_AGE); // stored, already expired
+    // stored for the rest of its own second only (the feed time is already more than 3 s old)
+    expect(r0.stored.expiresAt).to.equal(t0);
     await (await f.agg8.setRoundData(2_900n * E8, t0 - 30n)).wait(); // mined at t0 + 1
     const r1 = await readAt(f, h, t0 + 2n);
     expect(r1.price).to.equal(2_900n * WAD); // not the stored 3,000: the stored time is 61 s old
+  });
+
+  it("a read whose feed time is older than 3 s serves the rest of its own second, not the next", async () => {
+    const f = fx();
+    const h = await harness(f);
+    const t0 = (await now(f)) + 10n;
+    await (await f.agg8.setRoundData(3_000n * E8, t0 - 60n)).wait(); // a minute old, within maxAge
+    // one block at t0: a read (stores 3,000), the feed moves, a second read
+    const provider = f.core.runner!.provider! as unknown as { send(m: string, p: unknown[]): Promise<unknown> };
+    await provider.send("evm_setAutomine", [false]);
+    try {
+      await h.readStored(A, { gasLimit: 300_000n });
+      await f.agg8.setRoundData(2_900n * E8, t0 - 30n, { gasLimit: 300_000n });
+      const second = await h.readStored(A, { gasLimit: 300_000n });
+      await provider.send("evm_mine", [Number(t0)]);
+      expect((await second.wait())!.status).to.equal(1);
+    } finally {
+      await provider.send("evm_setAutomine", [true]);
+    }
+    // the second read in the same second reused the stored 3,000 instead of calling the feed again
+    expect(await h.lastPriceWad()).to.equal(3_000n * WAD);
+    expect((await h.storedOf(A))[3]).to.equal(t0);
+    // the next second reads the feed
+    const r1 = await readAt(f, h, t0 + 1n);
+    expect(r1.price).to.equal(2_900n * WAD);
   });
 
   it("each read from the feed advances the anchor by at most the bounded move; a stored read does not", async () => {

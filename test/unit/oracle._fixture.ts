@@ -189,3 +189,24 @@ export function stableModel(oracle: bigint, bps: bigint, anchor: { wad: bigint; 
 export const STORED_MAX_AGE = 3n;
 /** Every feed's largest maxPriceWad (prices and anchors live in 87 bits of the PriceWord). */
 export const MAX_PRICE = 2n ** 87n - 1n;
+
+/**
+ * `price(asset)` sent as a transaction (so it can be traced op by op): the distinct storage slots it
+ * read, the calls it made, its gas and status.
+ */
+export async function tracePrice(fx: OracleFx, asset: string) {
+  const data = fx.core.interface.encodeFunctionData("price", [asset]);
+  const tx = await fx.anyone.sendTransaction({ to: await fx.core.getAddress(), data, gasLimit: 200_000n });
+  const rc = (await tx.wait())!;
+  const trace = (await fx.connection.provider.request({
+    method: "debug_traceTransaction",
+    params: [tx.hash, { disableStorage: true, disableMemory: true }],
+  })) as { structLogs: { op: string; stack: string[] }[] };
+  const slots = new Set<string>();
+  let calls = 0;
+  for (const log of trace.structLogs) {
+    if (log.op === "SLOAD") slots.add(BigInt(log.stack[log.stack.length - 1]).toString(16));
+    if (["CALL", "STATICCALL", "DELEGATECALL", "CALLCODE"].includes(log.op)) calls++;
+  }
+  return { slots: slots.size, calls, gas: rc.gasUsed, status: rc.status };
+}

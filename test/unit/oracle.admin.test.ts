@@ -13,6 +13,7 @@ import {
   now,
   setFeed,
   useOracleFixture,
+  tracePrice,
 } from "./oracle._fixture.ts";
 
 const A = ASSET.weth;
@@ -115,21 +116,8 @@ describe("Core prices: Admin feeds and pushPrice", () => {
     await setFeed(f, A, adminCfg());
     await (await f.core.pushPrice(A, 3_000n * WAD)).wait();
     await (await f.core.updateStablePrice(A)).wait();
-    // Send price() as a transaction so it can be traced op by op.
-    const data = f.core.interface.encodeFunctionData("price", [A]);
-    const tx = await f.anyone.sendTransaction({ to: await f.core.getAddress(), data });
-    await tx.wait();
-    const trace = (await f.connection.provider.request({
-      method: "debug_traceTransaction",
-      params: [tx.hash, { disableStorage: true, disableMemory: true }],
-    })) as { structLogs: { op: string; stack: string[] }[] };
-    const slots = new Set<string>();
-    let calls = 0;
-    for (const log of trace.structLogs) {
-      if (log.op === "SLOAD") slots.add(BigInt(log.stack[log.stack.length - 1]).toString(16));
-      if (["CALL", "STATICCALL", "DELEGATECALL", "CALLCODE"].includes(log.op)) calls++;
-    }
-    expect(slots.size).to.equal(1);
+    const { slots, calls } = await tracePrice(f, A);
+    expect(slots).to.equal(1);
     expect(calls).to.equal(0);
   });
 

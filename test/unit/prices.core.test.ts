@@ -24,6 +24,7 @@ import {
   pythCfg,
   setFeed,
   setPyth,
+  tracePrice,
   stableModel,
   useOracleFixture,
   type OracleFx,
@@ -79,23 +80,10 @@ async function storeAt(f: OracleFx, t: bigint, asset = A): Promise<bigint> {
   return log!.args[1] as bigint;
 }
 
-/** `price(asset)` sent as a transaction and traced: storage slots read, calls made, gas used. */
-async function tracePrice(f: OracleFx, asset: string, at: bigint) {
+/** `price(asset)` in a transaction at `at`, traced (`tracePrice`). */
+async function tracePriceAt(f: OracleFx, asset: string, at: bigint) {
   await nextTxAt(f, at);
-  const data = f.core.interface.encodeFunctionData("price", [asset]);
-  const tx = await f.anyone.sendTransaction({ to: await f.core.getAddress(), data, gasLimit: 200_000n });
-  const rc = (await tx.wait())!;
-  const trace = (await f.connection.provider.request({
-    method: "debug_traceTransaction",
-    params: [tx.hash, { disableStorage: true, disableMemory: true }],
-  })) as { structLogs: { op: string; stack: string[] }[] };
-  const slots = new Set<string>();
-  let calls = 0;
-  for (const log of trace.structLogs) {
-    if (log.op === "SLOAD") slots.add(BigInt(log.stack[log.stack.length - 1]).toString(16));
-    if (["CALL", "STATICCALL", "DELEGATECALL", "CALLCODE"].includes(log.op)) calls++;
-  }
-  return { slots: slots.size, calls, gas: rc.gasUsed, status: rc.status };
+  return tracePrice(f, asset);
 }
 
 describe("Core prices: stored Chainlink and Pyth reads", () => {
@@ -273,14 +261,14 @@ describe("Core prices: stored Chainlink and Pyth reads", () => {
       const t = t0 + 10n;
       await answer(f, 3_000n, t, t);
       await storeAt(f, t + 1n, C);
-      const stored = await tracePrice(f, C, t + 2n);
-      const admin = await tracePrice(f, D, t + 3n);
+      const stored = await tracePriceAt(f, C, t + 2n);
+      const admin = await tracePriceAt(f, D, t + 3n);
       expect([stored.status, admin.status]).to.deep.equal([1, 1]);
       expect([stored.slots, stored.calls]).to.deep.equal([1, 0]);
       expect([admin.slots, admin.calls]).to.deep.equal([1, 0]);
       expect(stored.gas).to.equal(admin.gas); // the same path for both kinds
       // once expired the feed is called again: more slots, one call, more gas
-      const expired = await tracePrice(f, C, t + STORED_MAX_AGE + 1n);
+      const expired = await tracePriceAt(f, C, t + STORED_MAX_AGE + 1n);
       expect(expired.calls).to.equal(1);
       expect(expired.slots).to.be.greaterThan(1);
       expect(expired.gas).to.be.greaterThan(stored.gas);

@@ -136,6 +136,7 @@ abstract contract ClearinghouseMarkets is ClearinghouseVault {
         bool operator = _auth(c.account);
         results = BookLib.batch(m.book, cfg, m, c, ops, operator, _checkOperatorPrice);
         _flush(m, cfg, c);
+        emit BatchExecuted(marketId, c.account, results);
     }
 
     /// @inheritdoc IMarkets

@@ -203,7 +203,7 @@ async function batchPlace10(w: World): Promise<Result> {
   const whole = await measure(w.provider, tx, "spot.batchPlace10");
   const ids = placedIds(w, (await tx.wait())!);
   if (ids.length !== 10) throw new Error("batch did not rest 10 orders");
-  await done(w.market.connect(a).batch(await a.getAddress(), 0, ids.map(cancelOp)));
+  await done(w.market.connect(a).batch(await a.getAddress(), 0, ids.map((id) => cancelOp(id))));
   return { "spot.batchPlace10.perOrder": perUnit(whole, 10) };
 }
 
@@ -247,6 +247,25 @@ async function cancelReplace(w: World): Promise<Result> {
   const fig = await measure(w.provider, tx, "spot.cancelReplace");
   await cancelAllOf(w, a, placedIds(w, (await tx.wait())!));
   return { "spot.cancelReplace": fig };
+}
+
+/**
+ * A quoting loop's batch after a taker filled its old quote: a skip-if-missing cancel of the
+ * filled order (skipped, no revert) plus the new quote at the same price.
+ */
+async function skipStaleCancel(w: World): Promise<Result> {
+  await start(w);
+  const a = w.others[0];
+  const id = await rest(w, a, ask(300_030n, LOTS));
+  await done(w.market.connect(w.taker).placeOrder(buyIoc(300_030n, LOTS)));
+  await sweepAll(w);
+  const ops = [cancelOp(id, { skipMissing: true }), placeOp({ side: Side.Ask, tick: 300_030n, lots: LOTS })];
+  const tx = await w.market.connect(a).batch(await a.getAddress(), 0, ops);
+  const fig = await measure(w.provider, tx, "spot.batch.skipStaleCancel");
+  const ids = placedIds(w, (await tx.wait())!);
+  if (ids.length !== 1) throw new Error("skipStaleCancel: the new quote did not rest");
+  await cancelAllOf(w, a, ids);
+  return { "spot.batch.skipStaleCancel": fig };
 }
 
 // ---------------------------------------------------------------- taking
@@ -417,6 +436,7 @@ export const SCENARIOS: ((w: World) => Promise<Result>)[] = [
   cancelMiddle,
   cancelLast,
   cancelReplace,
+  skipStaleCancel,
   takes,
   takePartial,
   takeLevelStays,

@@ -12,6 +12,7 @@ import {LevelKey, LevelKeyLib, LevelWord, LevelWordLib} from "../types/LevelWord
 import {TopWord} from "../types/TopWord.sol";
 import {BookConfig} from "../types/BookConfig.sol";
 import {BatchOp, BatchOpLib} from "../types/BatchOp.sol";
+import {BatchResult, BatchResultLib} from "../types/BatchResult.sol";
 import {FillWord, PlacedInfo, TakerWord, TradeSummary, TradeWordsLib} from "../types/TradeWords.sol";
 import {OperatorBand} from "../types/OperatorBand.sol";
 import {OpenOrdersCursor, OpenOrdersCursorLib} from "../types/OpenOrdersCursor.sol";
@@ -123,6 +124,10 @@ library BookLib {
     /// @dev Runs one account's batch ops on its working copy; `operator`: the caller is an operator,
     /// whose place ops keep to the owner's price band (`operatorPrice`: the band read at the first
     /// place op, then checked against each order; the vault's check, not the market kind's).
+    /// Returns one `BatchResult` word per op. A place op's sub-account must be the batch's
+    /// (`BatchSubMismatch`); a cancel / amend / cancel-by-client-id op sets no bit outside its
+    /// fields (`BatchOpReservedBits`) and, with its skip flag, is skipped if its order is no longer
+    /// live (`BatchOp`).
     function batch(
         State storage s,
         BookConfig cfg,
@@ -137,17 +142,85 @@ library BookLib {
         for (uint256 i; i < ops.length; ++i) {
             BatchOp op = BatchOp.wrap(ops[i]);
             uint256 kind = op.kind();
+            BatchResult r;
             if (kind == BatchOpLib.PLACE) {
-                if (operator) band = operatorPrice(h, c.account, op.order(), band);
-                (results[i],) = placeOne(s, cfg, h, c, op.order());
-            } else if (kind == BatchOpLib.CANCEL) {
-                cancel(s, cfg, h, c, op.orderId(), false);
-            } else if (kind == BatchOpLib.AMEND) {
-                amend(s, cfg, h, c, op.orderId(), op.newLots());
+                OrderWord p = op.order();
+                // if/revert, not require: require would evaluate the error's arguments on the success path too
+                if (p.sub() != c.account.sub()) revert IMarkets.BatchSubMismatch(i, p.sub(), c.account.sub());
+                if (operator) band = operatorPrice(h, c.account, p, band);
+                r = batchPlace(s, cfg, h, c, p);
             } else {
-                cancelByClientId(s, cfg, h, c, op.clientOrderId());
+                if (op.hasReservedBits()) revert IMarkets.BatchOpReservedBits(i, ops[i]);
+                if (kind == BatchOpLib.CANCEL) r = batchCancel(s, cfg, h, c, op);
+                else if (kind == BatchOpLib.AMEND) r = batchAmend(s, cfg, h, c, op);
+                else r = batchCancelByClientId(s, cfg, h, c, op);
             }
+            results[i] = BatchResult.unwrap(r);
         }
+    }
+
+    /// @dev A batch's place op: PLACED (rests), FILLED (took, rests nothing) or UNFILLED.
+    function batchPlace(State storage s, BookConfig cfg, Market storage h, Ctx memory c, OrderWord p)
+        internal
+        returns (BatchResult)
+    {
+        (uint256 id, uint256 filled) = placeOne(s, cfg, h, c, p);
+        // what rests is what matching left: the order's lots less its fills
+        if (id != 0) return BatchResultLib.from(BatchResultLib.PLACED, OrderId.wrap(id), filled, p.lots() - filled);
+        return BatchResultLib.from(
+            filled != 0 ? BatchResultLib.FILLED : BatchResultLib.UNFILLED, OrderId.wrap(0), filled, 0
+        );
+    }
+
+    /// @dev A batch's cancel op: as `cancel`, but an order no longer live is skipped in skip mode.
+    function batchCancel(State storage s, BookConfig cfg, Market storage h, Ctx memory c, BatchOp op)
+        internal
+        returns (BatchResult)
+    {
+        OrderId id = op.orderId();
+        (LevelKey key, LevelWord lw, OrderSlot ow, uint256 slotKey) = find(s, cfg.index(), id);
+        if (OrderSlot.unwrap(ow) == 0) {
+            require(op.skipMissing(), IMarkets.OrderNotFound(OrderId.unwrap(id)));
+            return BatchResultLib.from(BatchResultLib.SKIPPED, id, 0, 0);
+        }
+        // a live order of another account is never skipped
+        require(ow.isOwnedBy(c.account), IMarkets.NotOrderOwner(OrderId.unwrap(id), c.account));
+        uint256 lots = ow.lots();
+        remove(s, h, cfg, c, id, key, lw, ow, slotKey, false);
+        return BatchResultLib.from(BatchResultLib.CANCELLED, id, 0, lots);
+    }
+
+    /// @dev A batch's amend op: as `amend`, but an order no longer live is skipped in skip mode.
+    function batchAmend(State storage s, BookConfig cfg, Market storage h, Ctx memory c, BatchOp op)
+        internal
+        returns (BatchResult)
+    {
+        OrderId id = op.orderId();
+        if (op.skipMissing()) {
+            (,, OrderSlot ow,) = find(s, cfg.index(), id);
+            if (OrderSlot.unwrap(ow) == 0) return BatchResultLib.from(BatchResultLib.SKIPPED, id, 0, 0);
+        }
+        uint256 newLots = op.newLots();
+        amend(s, cfg, h, c, id, newLots); // reverts NotOrderOwner for another account's order
+        return BatchResultLib.from(BatchResultLib.AMENDED, id, 0, newLots);
+    }
+
+    /// @dev A batch's cancel by client id: as `cancelByClientId`, but in skip mode a client id no live
+    /// order of the account carries is skipped (client id 0 names no order: it always reverts).
+    function batchCancelByClientId(State storage s, BookConfig cfg, Market storage h, Ctx memory c, BatchOp op)
+        internal
+        returns (BatchResult)
+    {
+        uint256 cid = op.clientOrderId();
+        OrderId id = OrderId.wrap(s.clientIds[c.account][cid]);
+        (LevelKey key, LevelWord lw, OrderSlot ow, uint256 slotKey) = find(s, cfg.index(), id);
+        if (cid == 0 || OrderSlot.unwrap(ow) == 0 || !ow.isOwnedBy(c.account)) {
+            require(cid != 0 && op.skipMissing(), IMarkets.ClientOrderNotFound(c.account, cid));
+            return BatchResultLib.from(BatchResultLib.SKIPPED, OrderId.wrap(0), 0, 0);
+        }
+        uint256 lots = ow.lots();
+        remove(s, h, cfg, c, id, key, lw, ow, slotKey, false);
+        return BatchResultLib.from(BatchResultLib.CANCELLED, id, 0, lots);
     }
 
     /// @dev Removes expired orders by id, each settled with its owner on its own (`load`, `flush`:

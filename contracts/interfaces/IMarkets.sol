@@ -36,8 +36,11 @@ struct MarketInfo {
 ///   [158] reduce-only (perp markets only; a spot market rejects it as InvalidOrderType)
 /// Order id (uint256): [31..0] queue position | [63..32] level epoch | [87..64] tick |
 ///   [88] side | [111..96] market index
-/// Batch op (uint256): [255..254] kind (0 place: order word; 1 cancel: order id;
-///   2 amend: order id | new lots << 112; 3 cancel by client id: client id in [39..8])
+/// Batch op (uint256): [255..254] kind (0 place: order word, its sub-account = the batch's;
+///   1 cancel: order id; 2 amend: order id | new lots << 112; 3 cancel by client id: client id in
+///   [39..8]) | [253] skip if missing (kinds 1-3; other bits of kinds 1-3 zero), `BatchOp`
+/// Batch result (uint256): [111..0] order id | [159..112] filled lots | [207..160] lots |
+///   [215..208] status (1 placed, 2 filled, 3 unfilled, 4 cancelled, 5 amended, 6 skipped), `BatchResult`
 interface IMarkets {
     // ---- errors ----
     /// @notice Size of zero lots.
@@ -91,6 +94,10 @@ interface IMarkets {
     error AmountOverflow();
     /// @notice The account is not liquidatable, so others may not cancel its orders.
     error AccountNotLiquidatable(AccountId account);
+    /// @notice Batch op `opIndex` places an order whose sub-account field is not the batch's `sub`.
+    error BatchSubMismatch(uint256 opIndex, uint256 orderSub, uint256 batchSub);
+    /// @notice Batch op `opIndex` (cancel, amend or cancel by client id) sets a bit outside its fields.
+    error BatchOpReservedBits(uint256 opIndex, uint256 op);
 
     // ---- events (layouts in docs/EVENTS.md) ----
     /// @notice An order rests on the book. `info` = account (owner << 96 | sub) | lots << 8 |
@@ -112,6 +119,9 @@ interface IMarkets {
     event FeesSet(uint256 indexed marketId, int16 makerFeeBps, uint16 takerFeeBps);
     /// @notice Spot: pocket proceeds moved into the account's vault balance.
     event Swept(uint256 indexed marketId, AccountId indexed account, uint256 baseAtoms, uint256 quoteAtoms);
+    /// @notice A batch ran: one `BatchResult` word per op, in op order (status, order id, filled
+    ///         lots, lots), emitted once at its end besides the per-order events.
+    event BatchExecuted(uint256 indexed marketId, AccountId indexed account, uint256[] results);
 
     // ---- trading ----
     /// @notice Places an order for the caller's sub-account given in the order word.
@@ -143,8 +153,18 @@ interface IMarkets {
     ///         pocket write and at most one Clearinghouse call. Cancel-replace = cancel + place.
     ///         An operator's place ops keep to the owner's price band as in `placeOrderFor` (the
     ///         oracle is read once, at the first place op; cancels and amends never read it).
+    ///         A cancel, amend or cancel by client id with its skip flag (`BatchOp` bit 253) is
+    ///         skipped, not reverted, when its order is no longer live (filled, cancelled, purged):
+    ///         a quoting loop's "cancel my old quotes, place new ones" survives a taker filling a
+    ///         quote in the same block. A live order of another account still reverts
+    ///         `NotOrderOwner`, skip flag or not. Any other failing op reverts the whole batch.
+    ///         Emits `BatchExecuted` with `results` at the end.
     /// @param owner Account owner (0 = the caller).
-    /// @return results Per op: the order id placed (0 if none rests) or 0.
+    /// @param sub The account's sub-account; each place op's sub-account field must equal it
+    ///        (`BatchSubMismatch` naming the op).
+    /// @return results Per op a `BatchResult` word: status (placed, filled, unfilled, cancelled,
+    ///         amended, skipped), order id (placed or targeted), filled lots, lots (resting,
+    ///         cancelled or new).
     function batch(uint256 marketId, address owner, uint8 sub, uint256[] calldata ops) external returns (uint256[] memory results);
 
     /// @notice Removes expired orders; their locked funds return to their owners' pockets.

@@ -9,6 +9,7 @@ import {LevelKey, LevelKeyLib, LevelWord, LevelWordLib} from "../types/LevelWord
 import {TopWord} from "../types/TopWord.sol";
 import {SpotPocket, SpotPocketLib} from "../types/SpotPocket.sol";
 import {BatchOp, BatchOpLib} from "../types/BatchOp.sol";
+import {BatchResult, BatchResultLib} from "../types/BatchResult.sol";
 import {TakerWord, TradeSummary, FillWord, PlacedInfo, TradeWordsLib} from "../types/TradeWords.sol";
 import {OpenOrdersCursor} from "../types/OpenOrdersCursor.sol";
 import {BookConfig, BookConfigLib} from "../types/BookConfig.sol";
@@ -65,6 +66,33 @@ contract BookCodecMock {
 
     function encodeCancelClientIdOp(uint256 clientOrderId) external pure returns (uint256) {
         return BatchOp.unwrap(BatchOpLib.cancelClientId(clientOrderId));
+    }
+
+    /// @dev A batch op's skip-if-missing flag and whether it sets a bit outside its fields (kinds 1-3).
+    function batchOpFlags(uint256 w) external pure returns (bool skipMissing, bool reservedBits) {
+        BatchOp op = BatchOp.wrap(w);
+        return (op.skipMissing(), op.hasReservedBits());
+    }
+
+    function encodeSkippingOp(uint256 w) external pure returns (uint256) {
+        return BatchOp.unwrap(BatchOp.wrap(w).skippingMissing());
+    }
+
+    function decodeBatchResult(uint256 w)
+        external
+        pure
+        returns (uint256 status, uint256 orderId, uint256 filledLots, uint256 lots)
+    {
+        BatchResult r = BatchResult.wrap(w);
+        return (r.status(), OrderId.unwrap(r.orderId()), r.filledLots(), r.lots());
+    }
+
+    function encodeBatchResult(uint256 status, uint256 orderId, uint256 filledLots, uint256 lots)
+        external
+        pure
+        returns (uint256)
+    {
+        return BatchResult.unwrap(BatchResultLib.from(status, OrderId.wrap(orderId), filledLots, lots));
     }
 
     function decodeFill(uint256 w) external pure returns (uint256 makerOrderId, uint256 lots) {

@@ -209,6 +209,7 @@ export async function deployChain() {
       const a = p.args as (bigint | boolean | string | bigint[])[];
       if (p.name === "Trade") out.push(ev(idx, "Trade", a[0] as bigint, a[1] as bigint, [...(a[2] as bigint[])]));
       else if (p.name === "Swept") out.push(ev(idx, "Swept", BigInt(a[0] as string), a[1] as bigint, a[2] as bigint));
+      else if (p.name === "BatchExecuted") out.push(ev(idx, "BatchExecuted", BigInt(a[0] as string), [...(a[1] as bigint[])]));
       else out.push(ev(idx, p.name, ...(a as (bigint | boolean)[])));
     }
     return out;

@@ -536,6 +536,9 @@ function rest(w: World, m: MarketModel, c: Ctx, p: bigint, lots: bigint): bigint
   return id;
 }
 
+/** Lots the last `placeOne` filled as taker (a batch's place result). */
+let lastFilled = 0n;
+
 function placeOne(w: World, m: MarketModel, c: Ctx, p: bigint): bigint {
   const lots = p & M48;
   const tick = (p >> 48n) & M24;
@@ -577,6 +580,7 @@ function placeOne(w: World, m: MarketModel, c: Ctx, p: bigint): bigint {
     log: [],
   };
   match(w, m, c, t);
+  lastFilled = t.filled;
   if (kind === FOK && t.remaining !== 0n) throw new Revert("FokNotFilled");
   if (t.filled !== 0n) settleTaker(w, m, c, t, kind);
   if (t.remaining !== 0n && kind === GTC && !t.stopped) {
@@ -684,17 +688,54 @@ export function batch(w: World, m: MarketModel, caller: string, owner: string, s
   const c = load(m, accountOf(owner === "0x0000000000000000000000000000000000000000" ? caller : owner, sub));
   auth(w, c.acct, caller);
   const results: bigint[] = [];
+  // BatchResult: order id | filled lots << 112 | lots << 160 | status << 208
+  const result = (status: bigint, id: bigint, filled: bigint, lots: bigint) => (status << 208n) | (lots << 160n) | (filled << 112n) | id;
+  const SKIP = 1n << 253n;
+  const HEAD = (3n << 254n) | SKIP;
   for (const op of ops) {
     const kind = op >> 254n;
-    if (kind === OP_PLACE) results.push(placeOne(w, m, c, op));
-    else {
-      if (kind === OP_CANCEL) removeOrder(w, m, c, op & M112, false);
-      else if (kind === OP_AMEND) amend(w, m, c, op & M112, (op >> 112n) & M48);
-      else cancelByClientId(w, m, c, (op >> 8n) & M32);
-      results.push(0n);
+    const skip = (op & SKIP) !== 0n;
+    if (kind === OP_PLACE) {
+      if (((op >> 86n) & 0xffn) !== sub) throw new Revert("BatchSubMismatch");
+      lastFilled = 0n;
+      const id = placeOne(w, m, c, op);
+      const lots = op & M48;
+      results.push(id !== 0n ? result(1n, id, lastFilled, lots - lastFilled) : result(lastFilled !== 0n ? 2n : 3n, 0n, lastFilled, 0n));
+      continue;
+    }
+    const used = kind === OP_CANCEL ? HEAD | M112 : kind === OP_AMEND ? HEAD | (M48 << 112n) | M112 : HEAD | (M32 << 8n);
+    if ((op & ~used & ((1n << 256n) - 1n)) !== 0n) throw new Revert("BatchOpReservedBits");
+    if (kind === OP_CANCEL) {
+      const id = op & M112;
+      const f = findOrder(m, id);
+      if (!f && skip) results.push(result(6n, id, 0n, 0n));
+      else {
+        const lots = f ? f.slot.lots : 0n;
+        removeOrder(w, m, c, id, false);
+        results.push(result(4n, id, 0n, lots));
+      }
+    } else if (kind === OP_AMEND) {
+      const id = op & M112;
+      const newLots = (op >> 112n) & M48;
+      if (skip && !findOrder(m, id)) results.push(result(6n, id, 0n, 0n));
+      else {
+        amend(w, m, c, id, newLots);
+        results.push(result(5n, id, 0n, newLots));
+      }
+    } else {
+      const cid = (op >> 8n) & M32;
+      const id = m.clientIds.get(c.acct)?.get(cid) ?? 0n;
+      const f = findOrder(m, id);
+      if (cid !== 0n && skip && (!f || f.slot.acct !== c.acct)) results.push(result(6n, 0n, 0n, 0n));
+      else {
+        const lots = f ? f.slot.lots : 0n;
+        cancelByClientId(w, m, c, cid);
+        results.push(result(4n, id, 0n, lots));
+      }
     }
   }
   flush(w, m, c);
+  w.events.push(ev(m.index, "BatchExecuted", c.acct, results));
   return results;
 }
 

@@ -4,7 +4,12 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import {
+  BATCH_SKIP_MISSING,
   BatchOp,
+  BatchStatus,
+  ValueOutOfRangeError,
+  decodeBatchResult,
+  encodeBatchResult,
   MAX_LOTS,
   MAX_TICK,
   OrderKind,
@@ -94,12 +99,12 @@ describe("sdk codec vs the contracts' type libraries", () => {
       const cancel = cancelOp(w);
       expect(await mock.read.encodeCancelOp([w])).to.equal(cancel);
       expect(((await mock.read.decodeBatchOp([cancel])) as readonly bigint[]).slice(0, 3)).to.deep.equal([BatchOp.Cancel, cancel, w]);
-      expect(decodeBatchOp(cancel)).to.deep.equal({ kind: BatchOp.Cancel, orderId: w });
+      expect(decodeBatchOp(cancel)).to.deep.equal({ kind: BatchOp.Cancel, orderId: w, skipMissing: false });
       const amend = amendOp(w, MAX_LOTS);
       expect(await mock.read.encodeAmendOp([w, MAX_LOTS])).to.equal(amend);
       const [kind, , orderId, newLots] = (await mock.read.decodeBatchOp([amend])) as readonly bigint[];
       expect([kind, orderId, newLots]).to.deep.equal([BatchOp.Amend, w, MAX_LOTS]);
-      expect(decodeBatchOp(amend)).to.deep.equal({ kind: BatchOp.Amend, orderId: w, newLots: MAX_LOTS });
+      expect(decodeBatchOp(amend)).to.deep.equal({ kind: BatchOp.Amend, orderId: w, newLots: MAX_LOTS, skipMissing: false });
 
       // a fill of the maximum lots against this maker
       const fill = encodeFill(w, MAX_LOTS);
@@ -110,12 +115,45 @@ describe("sdk codec vs the contracts' type libraries", () => {
     const byClient = cancelClientIdOp(M32);
     expect(await mock.read.encodeCancelClientIdOp([M32])).to.equal(byClient);
     expect(((await mock.read.decodeBatchOp([byClient])) as readonly bigint[])[4]).to.equal(M32);
-    expect(decodeBatchOp(byClient)).to.deep.equal({ kind: BatchOp.CancelClientId, clientOrderId: M32 });
+    expect(decodeBatchOp(byClient)).to.deep.equal({ kind: BatchOp.CancelClientId, clientOrderId: M32, skipMissing: false });
     // a place op is the order word, kind 0
     const place = placeOp(orders[1]);
     const [k, order] = (await mock.read.decodeBatchOp([place])) as readonly bigint[];
     expect([k, order]).to.deep.equal([BatchOp.Place, place]);
     expect(decodeBatchOp(place)).to.deep.equal({ kind: BatchOp.Place, order: orders[1] });
+  });
+
+  it("batch ops' skip flag and reserved bits, and batch result words, round-trip at the edges", async () => {
+    const id = encodeOrderId({ marketId: 0xffffn, side: Side.Ask, tick: MAX_TICK, epoch: M32, position: M32 });
+    const plain = [cancelOp(id), amendOp(id, MAX_LOTS), cancelClientIdOp(M32)];
+    const skipping = [cancelOp(id, { skipMissing: true }), amendOp(id, MAX_LOTS, { skipMissing: true }), cancelClientIdOp(M32, { skipMissing: true })];
+    for (let i = 0; i < plain.length; i++) {
+      expect(skipping[i]).to.equal(plain[i] | BATCH_SKIP_MISSING);
+      expect(await mock.read.encodeSkippingOp([plain[i]])).to.equal(skipping[i]);
+      expect(await mock.read.batchOpFlags([plain[i]])).to.deep.equal([false, false]);
+      expect(await mock.read.batchOpFlags([skipping[i]])).to.deep.equal([true, false]);
+      expect(decodeBatchOp(skipping[i])).to.deep.include({ skipMissing: true });
+      // the bit just above each op's highest field, and bit 252, are reserved
+      const above = [112n, 160n, 40n][i];
+      expect(await mock.read.batchOpFlags([skipping[i] | (1n << above)])).to.deep.equal([true, true]);
+      expect(await mock.read.batchOpFlags([plain[i] | (1n << 252n)])).to.deep.equal([false, true]);
+    }
+    expect(await mock.read.batchOpFlags([cancelClientIdOp(1n) | 0x80n])).to.deep.equal([false, true]);
+    // encoders check ranges: an id wider than 112 bits would spill into the reserved bits
+    expect(() => cancelOp(1n << 112n)).to.throw(ValueOutOfRangeError);
+    expect(() => amendOp(id, 1n << 48n)).to.throw(ValueOutOfRangeError);
+    const results = [
+      { status: BatchStatus.Placed, orderId: id, filledLots: MAX_LOTS, lots: MAX_LOTS },
+      { status: BatchStatus.Skipped, orderId: 0n, filledLots: 0n, lots: 0n },
+      { status: 0xffn as BatchStatus, orderId: (1n << 112n) - 1n, filledLots: 1n, lots: 2n },
+    ];
+    for (const r of results) {
+      const w = encodeBatchResult(r);
+      expect(await mock.read.encodeBatchResult([r.status, r.orderId, r.filledLots, r.lots])).to.equal(w);
+      expect(await mock.read.decodeBatchResult([w])).to.deep.equal([r.status, r.orderId, r.filledLots, r.lots]);
+      expect(decodeBatchResult(w)).to.deep.equal(r);
+    }
+    expect(() => encodeBatchResult({ ...results[0], lots: 1n << 48n })).to.throw(ValueOutOfRangeError);
   });
 
   it("Trade and OrderPlaced words round-trip at the edges, every side and order type", async () => {

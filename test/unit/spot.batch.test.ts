@@ -18,6 +18,7 @@ import {
   useFixture,
 } from "./_helpers.ts";
 import { allOpenOrders } from "../helpers/openOrders.ts";
+import { BatchStatus, decodeBatchResult } from "../../sdk/src/math/codec.ts";
 
 const ZERO = "0x0000000000000000000000000000000000000000";
 
@@ -38,14 +39,24 @@ describe("SpotMarket.batch", () => {
       cancelOp(c.orderId),
       placeOp({ side: Side.Bid, tick: 1003n, lots: 2n, clientOrderId: 22n }),
     ];
-    const results = await market.connect(alice).batch.staticCall(ZERO, 0, ops);
+    const words = await market.connect(alice).batch.staticCall(ZERO, 0, ops);
     const r = parseMarketLogs(market, await mined(market.connect(alice).batch(ZERO, 0, ops)));
+    // each result word names the op's order: the cancelled / amended one, or the one placed
+    const results = words.map((w) => decodeBatchResult(w).orderId);
+    expect(words.map((w) => decodeBatchResult(w).status)).to.deep.equal([
+      BatchStatus.Cancelled,
+      BatchStatus.Amended,
+      BatchStatus.Cancelled,
+      BatchStatus.Placed,
+      BatchStatus.Cancelled,
+      BatchStatus.Placed,
+    ]);
     expect(results).to.deep.equal([
-      0n,
-      0n,
-      0n,
+      a.orderId,
+      c.orderId,
+      b.orderId,
       orderIdOf(MARKET_INDEX, Side.Ask, 2000n, 0n, 0n),
-      0n,
+      c.orderId,
       orderIdOf(MARKET_INDEX, Side.Bid, 1003n, 0n, 0n),
     ]);
     expect(r.cancelled).to.deep.equal([
@@ -63,14 +74,18 @@ describe("SpotMarket.batch", () => {
     await mined(market.connect(alice).cancelOrderByClientId(alice.address, 0, 22n));
   });
 
-  it("reports 0 for a place that rests nothing and acts for the batch's account, not the word's sub", async () => {
+  it("reports no id for a place that rests nothing and acts for the batch's account (a place op's sub must match it)", async () => {
     const { market, alice, bob } = fx();
     await place(market, bob, { side: Side.Ask, tick: 500n, lots: 1n });
-    const ops = [placeOp({ side: Side.Bid, tick: 500n, lots: 1n, kind: OrderKind.Ioc }), placeOp({ side: Side.Bid, tick: 400n, lots: 1n, sub: 9n })];
-    const results = await market.connect(alice).batch.staticCall(alice.address, 0, ops);
+    const ops = [placeOp({ side: Side.Bid, tick: 500n, lots: 1n, kind: OrderKind.Ioc }), placeOp({ side: Side.Bid, tick: 400n, lots: 1n })];
+    const results = (await market.connect(alice).batch.staticCall(alice.address, 0, ops)).map(decodeBatchResult);
     await mined(market.connect(alice).batch(alice.address, 0, ops));
-    expect(results[0]).to.equal(0n);
-    expect((await market.getOrder(results[1]))[0]).to.equal(acct(alice, 0n));
+    expect([results[0].status, results[0].orderId, results[0].filledLots]).to.deep.equal([BatchStatus.Filled, 0n, 1n]);
+    expect((await market.getOrder(results[1].orderId))[0]).to.equal(acct(alice, 0n));
+    // the word's sub-account field is no longer ignored: a mismatch reverts (spot.batch.skip.test.ts)
+    await expect(market.connect(alice).batch(alice.address, 0, [placeOp({ side: Side.Bid, tick: 400n, lots: 1n, sub: 9n })]))
+      .to.be.revertedWithCustomError(market, "BatchSubMismatch")
+      .withArgs(0n, 9n, 0n);
     expect((await pocket(market, alice, 9n)).openOrders).to.equal(0n);
   });
 

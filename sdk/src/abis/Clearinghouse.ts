@@ -97,6 +97,43 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "opIndex",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "op",
+        "type": "uint256"
+      }
+    ],
+    "name": "BatchOpReservedBits",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "opIndex",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "orderSub",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "batchSub",
+        "type": "uint256"
+      }
+    ],
+    "name": "BatchSubMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "lots",
         "type": "uint256"
       },
@@ -1374,6 +1411,31 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "BankruptcyResolved",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "AccountId",
+        "name": "account",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256[]",
+        "name": "results",
+        "type": "uint256[]"
+      }
+    ],
+    "name": "BatchExecuted",
     "type": "event"
   },
   {

@@ -79,6 +79,28 @@ export class AssetNotListedError extends ContractRevertError<typeof clearinghous
 }
 
 /**
+ * `BatchOpReservedBits(uint256,uint256)` (Clearinghouse, selector `0x0bcbe732`).
+ * Batch op `opIndex` (cancel, amend or cancel by client id) sets a bit outside its fields.
+ */
+export class BatchOpReservedBitsError extends ContractRevertError<typeof clearinghouseAbi, "BatchOpReservedBits"> {
+  static readonly errorName = "BatchOpReservedBits";
+  static readonly signature = "BatchOpReservedBits(uint256,uint256)";
+  static readonly selector: Hex = "0x0bcbe732";
+  override name = "BatchOpReservedBitsError";
+}
+
+/**
+ * `BatchSubMismatch(uint256,uint256,uint256)` (Clearinghouse, selector `0x5f198751`).
+ * Batch op `opIndex` places an order whose sub-account field is not the batch's `sub`.
+ */
+export class BatchSubMismatchError extends ContractRevertError<typeof clearinghouseAbi, "BatchSubMismatch"> {
+  static readonly errorName = "BatchSubMismatch";
+  static readonly signature = "BatchSubMismatch(uint256,uint256,uint256)";
+  static readonly selector: Hex = "0x5f198751";
+  override name = "BatchSubMismatchError";
+}
+
+/**
  * `BelowMinSize(uint256,uint256)` (Clearinghouse, selector `0xe82b3e19`).
  * Size below the market's minimum.
  */
@@ -1252,6 +1274,8 @@ export const contractErrorsBySelector: Readonly<Record<Hex, ContractRevertErrorC
   "0x0590fb9f": AmountOverflowError,
   "0x99dd81ed": AssetAlreadyListedError,
   "0xd0957f1f": AssetNotListedError,
+  "0x0bcbe732": BatchOpReservedBitsError,
+  "0x5f198751": BatchSubMismatchError,
   "0xe82b3e19": BelowMinSizeError,
   "0xc4663194": BorrowCapExceededError,
   "0x20c1a840": CapacityReachedError,
@@ -1370,6 +1394,8 @@ export const exchangeErrorsAbi = [
   {"inputs":[],"name":"AmountOverflow","type":"error"},
   {"inputs":[{"internalType":"address","name":"token","type":"address"}],"name":"AssetAlreadyListed","type":"error"},
   {"inputs":[{"internalType":"address","name":"token","type":"address"}],"name":"AssetNotListed","type":"error"},
+  {"inputs":[{"internalType":"uint256","name":"opIndex","type":"uint256"},{"internalType":"uint256","name":"op","type":"uint256"}],"name":"BatchOpReservedBits","type":"error"},
+  {"inputs":[{"internalType":"uint256","name":"opIndex","type":"uint256"},{"internalType":"uint256","name":"orderSub","type":"uint256"},{"internalType":"uint256","name":"batchSub","type":"uint256"}],"name":"BatchSubMismatch","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"lots","type":"uint256"},{"internalType":"uint256","name":"minLots","type":"uint256"}],"name":"BelowMinSize","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"totalAfter","type":"uint256"},{"internalType":"uint256","name":"cap","type":"uint256"}],"name":"BorrowCapExceeded","type":"error"},
   {"inputs":[],"name":"CapacityReached","type":"error"},

@@ -29,6 +29,19 @@ export const SelfTrade = { CancelResting: 0n, CancelIncoming: 1n, CancelBoth: 2n
 export type SelfTrade = (typeof SelfTrade)[keyof typeof SelfTrade];
 
 export const BatchOp = { Place: 0n, Cancel: 1n, Amend: 2n, CancelClientId: 3n } as const;
+/** Batch op bit 253 (cancel, amend, cancel by client id): skip the op if its order is no longer live. */
+export const BATCH_SKIP_MISSING = 1n << 253n;
+
+/** `BatchResult` status: what one batch op did. */
+export const BatchStatus = { Placed: 1n, Filled: 2n, Unfilled: 3n, Cancelled: 4n, Amended: 5n, Skipped: 6n } as const;
+export type BatchStatus = (typeof BatchStatus)[keyof typeof BatchStatus];
+
+/** Options of a cancel, amend or cancel-by-client-id batch op. */
+export interface BatchOpOptions {
+  /** Skip the op (status `Skipped`) instead of reverting the batch if the order is no longer live
+   * (filled, cancelled, purged). A live order of another account still reverts `NotOrderOwner`. */
+  skipMissing?: boolean;
+}
 
 export const MAX_LOTS = (1n << 48n) - 1n;
 export const MAX_TICK = 255n * 255n * 255n - 1n;
@@ -97,14 +110,52 @@ export function decodeOrderId(id: bigint): DecodedOrderId {
 
 /** Batch op: place an order. */
 export const placeOp = (o: OrderParams): bigint => encodeOrder(o);
-/** Batch op: cancel an order by id. */
-export const cancelOp = (orderId: bigint): bigint => (BatchOp.Cancel << 254n) | orderId;
-/** Batch op: shrink an order to `newLots`, keeping its queue place. */
-export const amendOp = (orderId: bigint, newLots: bigint): bigint =>
-  (BatchOp.Amend << 254n) | orderId | (field(newLots, 48n, "newLots") << 112n);
-/** Batch op: cancel the order carrying a client order id. */
-export const cancelClientIdOp = (clientOrderId: bigint): bigint =>
-  (BatchOp.CancelClientId << 254n) | (field(clientOrderId, 32n, "clientOrderId") << 8n);
+const skipBit = (o?: BatchOpOptions): bigint => (o?.skipMissing ? BATCH_SKIP_MISSING : 0n);
+/** Batch op: cancel an order by id (`{ skipMissing: true }`: skipped if no longer live). */
+export const cancelOp = (orderId: bigint, o?: BatchOpOptions): bigint =>
+  (BatchOp.Cancel << 254n) | skipBit(o) | field(orderId, 112n, "orderId");
+/** Batch op: shrink an order to `newLots`, keeping its queue place (`skipMissing` as `cancelOp`). */
+export const amendOp = (orderId: bigint, newLots: bigint, o?: BatchOpOptions): bigint =>
+  (BatchOp.Amend << 254n) | skipBit(o) | field(orderId, 112n, "orderId") | (field(newLots, 48n, "newLots") << 112n);
+/** Batch op: cancel the order carrying a client order id (`skipMissing` as `cancelOp`). */
+export const cancelClientIdOp = (clientOrderId: bigint, o?: BatchOpOptions): bigint =>
+  (BatchOp.CancelClientId << 254n) | skipBit(o) | (field(clientOrderId, 32n, "clientOrderId") << 8n);
+
+/** One batch op's outcome (`BatchResult`: `batch`'s return value and `BatchExecuted.results`). */
+export interface BatchResult {
+  status: BatchStatus;
+  /** Placed: the resting order; Cancelled / Amended / Skipped: the op's order (0 for a skipped
+   * cancel by client id); Filled / Unfilled: 0. */
+  orderId: bigint;
+  /** Lots the place op took as taker. */
+  filledLots: bigint;
+  /** Placed: resting lots; Cancelled: lots still open when cancelled; Amended: the new size. */
+  lots: bigint;
+}
+
+/**
+ * Splits a `BatchResult` word: [111..0] order id | [159..112] filled lots | [207..160] lots |
+ * [215..208] status.
+ * @example decodeBatchResult(results[0]).status === BatchStatus.Skipped
+ */
+export function decodeBatchResult(w: bigint): BatchResult {
+  return {
+    status: ((w >> 208n) & M8) as BatchStatus,
+    orderId: w & M112,
+    filledLots: (w >> 112n) & M48,
+    lots: (w >> 160n) & M48,
+  };
+}
+
+/** A `BatchResult` word from its fields (the inverse of `decodeBatchResult`). */
+export function encodeBatchResult(r: BatchResult): bigint {
+  return (
+    (field(r.status, 8n, "status") << 208n) |
+    (field(r.lots, 48n, "lots") << 160n) |
+    (field(r.filledLots, 48n, "filledLots") << 112n) |
+    field(r.orderId, 112n, "orderId")
+  );
+}
 
 /**
  * AccountId (bytes32) of an owner's sub-account: owner << 96 | sub.
@@ -247,9 +298,9 @@ export function encodeOrderId(id: DecodedOrderId): bigint {
 
 export type DecodedBatchOp =
   | { kind: typeof BatchOp.Place; order: DecodedOrder }
-  | { kind: typeof BatchOp.Cancel; orderId: bigint }
-  | { kind: typeof BatchOp.Amend; orderId: bigint; newLots: bigint }
-  | { kind: typeof BatchOp.CancelClientId; clientOrderId: bigint };
+  | { kind: typeof BatchOp.Cancel; orderId: bigint; skipMissing: boolean }
+  | { kind: typeof BatchOp.Amend; orderId: bigint; newLots: bigint; skipMissing: boolean }
+  | { kind: typeof BatchOp.CancelClientId; clientOrderId: bigint; skipMissing: boolean };
 
 /**
  * Splits a batch op into its kind and fields (the inverse of `placeOp`, `cancelOp`, `amendOp`,
@@ -259,9 +310,10 @@ export type DecodedBatchOp =
 export function decodeBatchOp(op: bigint): DecodedBatchOp {
   const kind = op >> 254n;
   if (kind === BatchOp.Place) return { kind: BatchOp.Place, order: decodeOrder(op) };
-  if (kind === BatchOp.Cancel) return { kind: BatchOp.Cancel, orderId: op & M112 };
-  if (kind === BatchOp.Amend) return { kind: BatchOp.Amend, orderId: op & M112, newLots: (op >> 112n) & M48 };
-  return { kind: BatchOp.CancelClientId, clientOrderId: (op >> 8n) & M32 };
+  const skipMissing = (op & BATCH_SKIP_MISSING) !== 0n;
+  if (kind === BatchOp.Cancel) return { kind: BatchOp.Cancel, orderId: op & M112, skipMissing };
+  if (kind === BatchOp.Amend) return { kind: BatchOp.Amend, orderId: op & M112, newLots: (op >> 112n) & M48, skipMissing };
+  return { kind: BatchOp.CancelClientId, clientOrderId: (op >> 8n) & M32, skipMissing };
 }
 
 // ------------------------------------------------------------------ event words (encode)

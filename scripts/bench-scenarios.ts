@@ -38,7 +38,7 @@ export const TARGETS: Record<string, number> = {
   "spot.take.after64expired": 250_000,
 };
 /** Keys whose transaction must create no storage slot. */
-export const ZERO_NEW_SLOTS = new Set(["spot.place.afterWarmup"]);
+export const ZERO_NEW_SLOTS = new Set(["spot.place.afterWarmup", "spot.place.clientId"]);
 
 type Result = Record<string, Figures>;
 
@@ -71,6 +71,31 @@ async function placeExistingLevel(w: World): Promise<Result> {
   await cancelAllOf(w, a, [first]);
   await cancelAllOf(w, b, placedIds(w, (await tx.wait())!));
   return { "spot.place.existingLevel": fig };
+}
+
+/** Entries of an account's client-id ring per market (`CLIENT_RING` in contracts/types/ClientSlot.sol). */
+const CLIENT_RING = 64n;
+
+/**
+ * spot.place.existingLevel with a client id the account never used, in steady state: the account
+ * has placed (and cancelled) orders with client ids 1..64 elsewhere, so every entry of its
+ * client-id ring is written and the fresh id 65 rewrites entry 1. No new slot.
+ */
+async function placeClientId(w: World): Promise<Result> {
+  await start(w);
+  const [a, b] = w.others;
+  for (let cid = 1n; cid <= CLIENT_RING; cid++) {
+    await rest(w, b, encodeOrder({ side: Side.Ask, tick: 300_031n, lots: 1n, clientOrderId: cid }));
+    await done(w.market.connect(b).cancelOrderByClientId(await b.getAddress(), 0, cid));
+  }
+  await sweepAll(w);
+  const first = await rest(w, a, ask(300_030n, LOTS));
+  const word = encodeOrder({ side: Side.Ask, tick: 300_030n, lots: LOTS, clientOrderId: CLIENT_RING + 1n });
+  const tx = await w.market.connect(b).placeOrder(word);
+  const fig = await measure(w.provider, tx, "spot.place.clientId");
+  await cancelAllOf(w, a, [first]);
+  await cancelAllOf(w, b, placedIds(w, (await tx.wait())!));
+  return { "spot.place.clientId": fig };
 }
 
 /**
@@ -443,6 +468,7 @@ export const SCENARIOS: ((w: World) => Promise<Result>)[] = [
   takeSell,
   account,
   placeAfterWarmup,
+  placeClientId,
 ];
 
 /**

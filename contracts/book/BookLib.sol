@@ -8,6 +8,7 @@ import {ArrayLib} from "../libraries/ArrayLib.sol";
 import {OrderWord, OrderWordLib as OW} from "../types/OrderWord.sol";
 import {OrderId, OrderIdLib} from "../types/OrderId.sol";
 import {OrderSlot, OrderSlotLib} from "../types/OrderSlot.sol";
+import {ClientSlot, ClientSlotLib, CLIENT_RING} from "../types/ClientSlot.sol";
 import {LevelKey, LevelKeyLib, LevelWord, LevelWordLib} from "../types/LevelWord.sol";
 import {TopWord} from "../types/TopWord.sol";
 import {BookConfig} from "../types/BookConfig.sol";
@@ -69,7 +70,9 @@ library BookLib {
         /// @dev key `LevelKey.slot(position)` (the level's key << 8 | position mod 256)
         mapping(uint256 slotKey => OrderSlot) orders;
         mapping(uint256 wordKey => uint256) bitmap;
-        mapping(AccountId account => mapping(uint256 clientOrderId => uint256 orderId)) clientIds;
+        /// @dev per account, a ring of client-id entries: client id `cid` uses entry
+        /// `cid mod CLIENT_RING` (`ClientSlot`); entries are rewritten, never zeroed
+        mapping(AccountId account => ClientSlot[CLIENT_RING]) clientIds;
     }
 
     // ------------------------------------------------------------------ trading
@@ -212,7 +215,7 @@ library BookLib {
         returns (BatchResult)
     {
         uint256 cid = op.clientOrderId();
-        OrderId id = OrderId.wrap(s.clientIds[c.account][cid]);
+        OrderId id = s.clientIds[c.account][ClientSlotLib.indexOf(cid)].orderOf(cid);
         (LevelKey key, LevelWord lw, OrderSlot ow, uint256 slotKey) = find(s, cfg.index(), id);
         if (cid == 0 || OrderSlot.unwrap(ow) == 0 || !ow.isOwnedBy(c.account)) {
             require(cid != 0 && op.skipMissing(), IMarkets.ClientOrderNotFound(c.account, cid));
@@ -500,7 +503,7 @@ library BookLib {
         MarketLib.lock(cfg, c, side, tick, lots);
         ++c.openOrders;
         uint256 cid = p.clientOrderId();
-        if (cid != 0) s.clientIds[c.account][cid] = orderId;
+        if (cid != 0) s.clientIds[c.account][ClientSlotLib.indexOf(cid)] = ClientSlotLib.pack(cid, orderId);
         emit IMarkets.OrderPlaced(cfg.index(), orderId, PlacedInfo.unwrap(TradeWordsLib.placedInfo(c.account, lots, cid)));
     }
 
@@ -624,10 +627,13 @@ library BookLib {
         else emit IMarkets.OrderCancelled(orderId.market(), OrderId.unwrap(orderId), lots);
     }
 
+    /// @dev Cancels the live order `cid` names in `c.account`'s client-id ring: its entry must still
+    /// hold `cid` (a later placement with `cid ± k·CLIENT_RING` replaced it otherwise) and the order
+    /// it names must be live and the account's; else `ClientOrderNotFound`.
     function cancelByClientId(State storage s, BookConfig cfg, Market storage h, Ctx memory c, uint256 cid)
         internal
     {
-        OrderId orderId = OrderId.wrap(s.clientIds[c.account][cid]);
+        OrderId orderId = s.clientIds[c.account][ClientSlotLib.indexOf(cid)].orderOf(cid);
         (,, OrderSlot ow,) = find(s, cfg.index(), orderId);
         require(
             cid != 0 && OrderSlot.unwrap(ow) != 0 && ow.isOwnedBy(c.account),

@@ -80,7 +80,9 @@ interface IMarkets {
     error InvalidAmend(uint256 orderId, uint256 lots, uint256 newLots);
     /// @notice The order has not expired, so it may not be purged.
     error NotExpired(uint256 orderId, uint256 expiry);
-    /// @notice No live order of the account carries this client order id.
+    /// @notice No live order of the account carries this client order id: never used, 0, its order
+    ///         ended (filled, cancelled, expired), or a later placement with a client id equal to
+    ///         it mod 64 replaced its entry (see `cancelOrderByClientId`).
     error ClientOrderNotFound(AccountId account, uint256 clientOrderId);
     /// @notice The account still has open orders after a cancel-all.
     error OpenOrdersRemain(uint256 count);
@@ -139,6 +141,16 @@ interface IMarkets {
     function cancelOrder(uint256 marketId, uint256 orderId) external;
 
     /// @notice Cancels the account's order carrying `clientOrderId`.
+    /// @dev Client ids live in a ring of 64 entries per account per market: a placement with client
+    ///      id `cid` (≠ 0) writes entry `cid mod 64` = (cid, order id), replacing what it held, so a
+    ///      fresh client id creates no storage slot once the entry was written. This cancels the
+    ///      order that entry names if the entry still holds `clientOrderId` and that order is live
+    ///      (the newest placement with `clientOrderId` wins); otherwise it reverts
+    ///      `ClientOrderNotFound`, and an order whose entry was replaced stays live (cancel it by
+    ///      its order id). Ids from a per-account counter never lose a live order: an account has
+    ///      at most 64 open orders in a market. Entries are per account: no client id reaches
+    ///      another account's order. Entries are not cleared when an order ends; order ids are
+    ///      never reused, so an old entry names no later order.
     function cancelOrderByClientId(uint256 marketId, address owner, uint8 sub, uint256 clientOrderId) external;
 
     /// @notice Shrinks a resting order to `newLots` (0 < newLots < lots) keeping its queue place.

@@ -5,6 +5,7 @@ import {AccountId} from "../types/AccountId.sol";
 import {OrderWord, OrderWordLib, OrderFields} from "../types/OrderWord.sol";
 import {OrderId, OrderIdLib} from "../types/OrderId.sol";
 import {OrderSlot, OrderSlotLib} from "../types/OrderSlot.sol";
+import {ClientSlot, ClientSlotLib} from "../types/ClientSlot.sol";
 import {LevelKey, LevelKeyLib, LevelWord, LevelWordLib} from "../types/LevelWord.sol";
 import {TopWord} from "../types/TopWord.sol";
 import {SpotPocket, SpotPocketLib} from "../types/SpotPocket.sol";
@@ -230,6 +231,20 @@ contract BookCodecMock {
         returns (uint256)
     {
         return OrderSlot.unwrap(OrderSlotLib.pack(account, lots, reduceOnly ? 1 : 0, expiry).withLap(position));
+    }
+
+    function decodeClientSlot(uint256 w) external pure returns (uint256 clientOrderId, uint256 orderId) {
+        ClientSlot e = ClientSlot.wrap(w);
+        return (e.clientId(), OrderId.unwrap(e.orderId()));
+    }
+
+    function encodeClientSlot(uint256 clientOrderId, uint256 orderId) external pure returns (uint256) {
+        return ClientSlot.unwrap(ClientSlotLib.pack(clientOrderId, orderId));
+    }
+
+    /// @dev The entry index of `clientOrderId` and the order it names in entry `w` (0: another id's).
+    function clientSlotLookup(uint256 w, uint256 clientOrderId) external pure returns (uint256 index, uint256 orderId) {
+        return (ClientSlotLib.indexOf(clientOrderId), OrderId.unwrap(ClientSlot.wrap(w).orderOf(clientOrderId)));
     }
 
     function decodeCursor(uint256 w) external pure returns (uint256 side, uint256 tick, uint256 position, uint256 found) {

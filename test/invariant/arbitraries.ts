@@ -72,7 +72,8 @@ export const placeArb: fc.Arbitrary<PlaceSpec> = fc.record({
   stp: pick([98, int(0, 2)], [2, fc.constant(3)]),
   maxFills: pick([85, fc.constant(0)], [13, int(1, 3)], [2, int(129, 255)]),
   exp: pick([70, fc.constant(0)], [25, int(1, 90)], [5, int(-3, -1)]),
-  cid: pick([6, fc.constant(0)], [4, int(1, 6)]),
+  // 65..70 share ring entries with 1..6 (64 entries per account): evictions happen
+  cid: pick([6, fc.constant(0)], [4, int(1, 6)], [1, int(65, 70)]),
 });
 
 const batchOpArb: fc.Arbitrary<BatchOpSpec> = pick<BatchOpSpec>(

@@ -529,6 +529,8 @@ function rest(w: World, m: MarketModel, c: Ctx, p: bigint, lots: bigint): bigint
   if (cid !== 0n) {
     let ids = m.clientIds.get(c.acct);
     if (!ids) m.clientIds.set(c.acct, (ids = new Map()));
+    // the core's ring of CLIENT_RING = 64 entries: a client id evicts every other id on its entry
+    for (const k of ids.keys()) if (k % 64n === cid % 64n) ids.delete(k);
     ids.set(cid, id);
   }
   w.events.push(ev(m.index, "OrderPlaced", id, c.acct | (lots << 8n) | (cid << 56n)));

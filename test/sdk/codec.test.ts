@@ -10,6 +10,7 @@ import {
   ValueOutOfRangeError,
   decodeBatchResult,
   encodeBatchResult,
+  CLIENT_RING,
   MAX_LOTS,
   MAX_TICK,
   OrderKind,
@@ -19,7 +20,9 @@ import {
   amendOp,
   cancelClientIdOp,
   cancelOp,
+  clientSlotIndex,
   decodeBatchOp,
+  decodeClientSlot,
   decodeFill,
   decodeLevelWord,
   decodeOpenOrdersCursor,
@@ -31,6 +34,7 @@ import {
   decodeTaker,
   decodeTopWord,
   decodeTradeSummary,
+  encodeClientSlot,
   encodeFill,
   encodeLevelWord,
   encodeOrder,
@@ -208,6 +212,27 @@ describe("sdk codec vs the contracts' type libraries", () => {
     const slot = (await mock.read.encodeOrderSlot([acct, MAX_LOTS, true, M32, 300n])) as bigint;
     const d = decodeOrderSlot(slot);
     expect([d.account, d.lots, d.reduceOnly, d.lapTag, d.expiry]).to.deep.equal([acct, MAX_LOTS, true, 1n, M32]);
+  });
+
+  it("client-id ring entries round-trip at the edges; ids 64 apart share an entry", async () => {
+    const M112 = (1n << 112n) - 1n;
+    for (const e of [
+      { clientOrderId: M32, orderId: M112 },
+      { clientOrderId: 1n, orderId: 0n },
+      { clientOrderId: CLIENT_RING, orderId: 1n << 111n },
+    ]) {
+      const w = encodeClientSlot(e);
+      expect(await mock.read.encodeClientSlot([e.clientOrderId, e.orderId])).to.equal(w);
+      expect(await mock.read.decodeClientSlot([w])).to.deep.equal([e.clientOrderId, e.orderId]);
+      expect(decodeClientSlot(w)).to.deep.equal(e);
+      // the entry names its order for its own client id only, including another id on the same entry
+      expect(await mock.read.clientSlotLookup([w, e.clientOrderId])).to.deep.equal([clientSlotIndex(e.clientOrderId), e.orderId]);
+      const other = e.clientOrderId === M32 ? M32 - CLIENT_RING : e.clientOrderId + CLIENT_RING;
+      expect(clientSlotIndex(other)).to.equal(clientSlotIndex(e.clientOrderId));
+      expect(await mock.read.clientSlotLookup([w, other])).to.deep.equal([clientSlotIndex(other), 0n]);
+    }
+    expect(() => encodeClientSlot({ clientOrderId: M32 + 1n, orderId: 0n })).to.throw();
+    expect(() => encodeClientSlot({ clientOrderId: 1n, orderId: 1n << 112n })).to.throw();
   });
 
   it("an openOrders cursor decodes as the contract packs it", async () => {

@@ -135,7 +135,7 @@ export class CapacityReachedError extends ContractRevertError<typeof clearinghou
 
 /**
  * `ClientOrderNotFound(bytes32,uint256)` (Clearinghouse, selector `0xe6d1f001`).
- * No live order of the account carries this client order id.
+ * No live order of the account carries this client order id: never used, 0, its order ended (filled, cancelled, expired), or a later placement with a client id equal to it mod 64 replaced its entry (see `cancelOrderByClientId`).
  */
 export class ClientOrderNotFoundError extends ContractRevertError<typeof clearinghouseAbi, "ClientOrderNotFound"> {
   static readonly errorName = "ClientOrderNotFound";

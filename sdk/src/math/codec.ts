@@ -1,7 +1,7 @@
 /**
  * The order book's packed words, in one place: every layout the SDK sends or reads, mirrored from
  * the user-defined value types in `contracts/types/` (`OrderWord`, `OrderId`, `BatchOp`,
- * `TradeWords`, `LevelWord`, `SpotPocket`, `TopWord`, `OrderSlot`, `OpenOrdersCursor`) and drawn in
+ * `TradeWords`, `LevelWord`, `SpotPocket`, `TopWord`, `OrderSlot`, `ClientSlot`, `OpenOrdersCursor`) and drawn in
  * docs/EVENTS.md. test/sdk/codec.test.ts checks each encoder and decoder against those type
  * libraries on chain (through `BookCodecMock`), at the edge values. Every field is a bigint.
  */
@@ -449,6 +449,32 @@ export interface OrderSlotWord extends DecodedAccount {
 /** A resting order's stored slot (`OrderSlot`). */
 export function decodeOrderSlot(w: bigint): OrderSlotWord {
   return { ...decodeAccountId(w), lots: (w >> 8n) & M48, reduceOnly: ((w >> 56n) & 1n) === 1n, lapTag: (w >> 57n) & 0x7fn, expiry: (w >> 64n) & M32 };
+}
+
+/**
+ * Entries of an account's client-id ring in one market: client id `cid` uses entry
+ * `cid mod CLIENT_RING`, so a later placement with `cid ± k·64` replaces the earlier mapping
+ * (cancel by the earlier id then reverts `ClientOrderNotFound`; its order stays live). Client ids
+ * from a counter never evict a live order: an account has at most 64 open orders per market.
+ */
+export const CLIENT_RING = 64n;
+
+/** Index of client id `clientOrderId`'s entry in its account's ring (`ClientSlotLib.indexOf`). */
+export const clientSlotIndex = (clientOrderId: bigint): bigint => field(clientOrderId, 32n, "clientOrderId") % CLIENT_RING;
+
+export interface ClientSlotWord {
+  clientOrderId: bigint;
+  /** The order the client id last named (it may have ended since: `getOrder` tells). */
+  orderId: bigint;
+}
+
+/** A client-id ring entry as stored (`ClientSlot`) = order id | client id << 112. */
+export function encodeClientSlot(e: ClientSlotWord): bigint {
+  return (field(e.clientOrderId, 32n, "clientOrderId") << 112n) | field(e.orderId, 112n, "orderId");
+}
+
+export function decodeClientSlot(w: bigint): ClientSlotWord {
+  return { clientOrderId: (w >> 112n) & M32, orderId: w & M112 };
 }
 
 export interface OpenOrdersCursor {

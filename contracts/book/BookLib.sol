@@ -708,7 +708,7 @@ library BookLib {
     function firstLive(State storage s, uint256 side, uint256 tick) internal view returns (uint256) {
         uint256 budget = BOOK_PAGE_POSITIONS;
         while (tick != 0) {
-            (uint256 live, uint256 examined, bool complete) = liveLots(s, side, tick, budget);
+            (uint256 live, uint256 examined, bool complete) = liveLots(s, side, tick, budget, true);
             if (live != 0 || !complete) return tick;
             budget = examined < budget ? budget - examined : 0;
             tick = nextTick(s, side, tick);
@@ -719,8 +719,8 @@ library BookLib {
 
     /// @dev The lots of live, unexpired orders of level (`side`, `tick`), walking its queue from
     /// the head over at most `budget` positions (`complete` false if it stopped there, `lots`
-    /// then counts what it saw).
-    function liveLots(State storage s, uint256 side, uint256 tick, uint256 budget)
+    /// then counts what it saw); `firstOnly`: stop at the first live order (its lots).
+    function liveLots(State storage s, uint256 side, uint256 tick, uint256 budget, bool firstOnly)
         internal
         view
         returns (uint256 lots, uint256 examined, bool complete)
@@ -737,7 +737,10 @@ library BookLib {
             uint256 olots = ow.lots();
             if (olots == 0 || !ow.isAt(pos)) continue;
             uint256 expiry = ow.expiry();
-            if (expiry == 0 || expiry > block.timestamp) lots += olots;
+            if (expiry == 0 || expiry > block.timestamp) {
+                if (firstOnly) return (olots, examined, true);
+                lots += olots;
+            }
         }
         return (lots, examined, true);
     }
@@ -776,7 +779,7 @@ library BookLib {
         bool first = true;
         while (tick != 0 && n < maxLevels) {
             (uint256 live, uint256 examined, bool complete) =
-                liveLots(s, side, tick, first ? MAX_SPAN : budget);
+                liveLots(s, side, tick, first ? MAX_SPAN : budget, false);
             if (!complete) break; // resumes at this level
             first = false;
             budget = examined < budget ? budget - examined : 0;

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { acct, bookState, ord, OrderKind, place, placeOp, SelfTrade, Side, useFixture } from "./_helpers.ts";
+import { acct, bookState, ord, OrderKind, place, placeOp, pocket, SelfTrade, Side, useFixture } from "./_helpers.ts";
 import { encodeTaker } from "../../sdk/src/math/codec.ts";
 
 describe("SpotMarket.placeOrder: market orders with a worst price", () => {
@@ -62,6 +62,11 @@ describe("SpotMarket.placeOrder: market orders with a worst price", () => {
       .withArgs(market.marketId, encodeTaker(acct(alice) as `0x${string}`, Side.Ask, OrderKind.Market), 1n, 1n);
     await expect(tx).to.emit(market, "OrderExpired");
     expect(await market.bestBidAsk()).to.deep.equal([0n, 210_000n]);
+    // the expired bid's quote lock went back to bob's pocket, none of it to alice's
+    const bobP = await pocket(market, bob);
+    expect([bobP.lockedQuote, bobP.unsweptQuote > 0n]).to.deep.equal([0n, true]);
+    const aliceP = await pocket(market, alice);
+    expect([aliceP.lockedQuote, aliceP.unsweptQuote]).to.deep.equal([0n, 0n]);
   });
 
   it("a lone market order whose only crossing liquidity is its own (removed by self-trade prevention) reverts and changes nothing", async () => {

@@ -49,7 +49,7 @@ abstract contract ClearinghouseMarkets is ClearinghouseVault {
         (Market storage m, BookConfig cfg) = _market(marketId);
         OrderWord p = OrderWord.wrap(order);
         Ctx memory c = m.load(cfg, AccountIdLib.from(msg.sender, p.sub()));
-        (orderId, filledLots) = BookLib.placeOne(m.book, cfg, m, c, p);
+        (orderId, filledLots) = BookLib.placeLone(m.book, cfg, m, c, p);
         _flush(m, cfg, c);
     }
 
@@ -64,7 +64,7 @@ abstract contract ClearinghouseMarkets is ClearinghouseVault {
         Ctx memory c = m.load(cfg, AccountIdLib.from(owner, p.sub()));
         // an operator: authorised and bounded to the owner's price band
         if (owner != msg.sender) _checkOperatorPrice(m, c.account, p, OperatorBand.wrap(0));
-        (orderId, filledLots) = BookLib.placeOne(m.book, cfg, m, c, p);
+        (orderId, filledLots) = BookLib.placeLone(m.book, cfg, m, c, p);
         _flush(m, cfg, c);
     }
 
@@ -407,7 +407,20 @@ abstract contract ClearinghouseMarkets is ClearinghouseVault {
     /// @inheritdoc IMarkets
     function marketInfo(uint256 marketId) external view returns (MarketInfo memory i) {
         (Market storage m, BookConfig cfg) = _market(marketId);
-        return MarketInfo(cfg.isPerp(), m.base, m.quote, m.lotSize, cfg.tickSize(), cfg.minLots(), cfg.maxMakerFeeBps());
+        TopWord top = m.book.top;
+        return MarketInfo(
+            cfg.isPerp(),
+            m.base,
+            m.quote,
+            m.lotSize,
+            cfg.tickSize(),
+            cfg.minLots(),
+            cfg.maxMakerFeeBps(),
+            BookLib.MAX_TAKER_FEE_BPS,
+            top.makerFeeBps(),
+            top.takerFeeBps(),
+            top.paused()
+        );
     }
 
     /// @inheritdoc IMarkets
@@ -424,6 +437,16 @@ abstract contract ClearinghouseMarkets is ClearinghouseVault {
     {
         (Market storage m,) = _market(marketId);
         return BookLib.getBook(m.book, depth);
+    }
+
+    /// @inheritdoc IMarkets
+    function bookPage(uint256 marketId, bool ask, uint256 fromTick, uint256 maxLevels)
+        external
+        view
+        returns (uint256[] memory ticks, uint256[] memory lots, uint256 nextTick)
+    {
+        (Market storage m,) = _market(marketId);
+        return BookLib.bookPage(m.book, ask ? 1 : 0, fromTick, maxLevels);
     }
 
     /// @inheritdoc IMarkets

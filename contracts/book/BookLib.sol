@@ -61,6 +61,17 @@ library BookLib {
     uint256 internal constant MAX_SPAN = 32_512;
     /// @dev Queue positions one `openOrders` page examines when the caller passes limit 0.
     uint256 internal constant OPEN_ORDERS_PAGE = 1024;
+    /// @dev Most levels one `bookPage` returns (and `getBook` per side).
+    uint256 internal constant BOOK_PAGE_LEVELS = 256;
+    /// @dev Queue positions one `bookPage` (or one side of `bestBidAsk`) examines at most, beyond
+    /// its first level, to skip expired orders.
+    uint256 internal constant BOOK_PAGE_POSITIONS = 4096;
+    /// @dev `OrderDropped.reason`: a market order found no live liquidity within its limit.
+    uint256 internal constant DROP_NO_LIQUIDITY = 1;
+    /// @dev `OrderDropped.reason`: self-trade prevention (cancel incoming or cancel both) stopped it.
+    uint256 internal constant DROP_SELF_TRADE = 2;
+    /// @dev `OrderDropped.reason`: the fill or skip cap stopped it with the book still crossing it.
+    uint256 internal constant DROP_CAPPED = 3;
 
     /// @notice One market's book.
     struct State {
@@ -322,27 +333,79 @@ library BookLib {
         c.risky = true;
         uint256 bestOpp = c.top.best(side ^ 1);
         bool crosses = bestOpp != 0 && (side == 0 ? bestOpp <= tick : bestOpp >= tick);
+        if (crosses && kind == OW.POST_ONLY) {
+            // only live orders count against a post-only order: the expired ones it crosses are
+            // removed first (bounded as a taker's walk), then it rests unless a live order crosses
+            bestOpp = purgeCrossing(s, cfg, h, c, side, tick);
+            crosses = bestOpp != 0 && (side == 0 ? bestOpp <= tick : bestOpp >= tick);
+            require(!crosses, IMarkets.PostOnlyWouldCross(tick, bestOpp));
+        }
         if (!crosses) {
-            require(kind != OW.MARKET, IMarkets.WorstPriceExceeded(tick, bestOpp));
             require(kind != OW.FOK, IMarkets.FokNotFilled(lots, 0));
             if (kind <= OW.POST_ONLY) orderId = rest(s, cfg, h, c, p, lots);
+            else if (kind == OW.MARKET) emitDropped(cfg, c, side, kind, lots, DROP_NO_LIQUIDITY);
             return (orderId, 0);
         }
-        require(kind != OW.POST_ONLY, IMarkets.PostOnlyWouldCross(tick, bestOpp));
 
         Taker memory t = newTaker(p, side, tick, lots);
         matchOrders(s, cfg, h, c, t);
         filled = t.filled;
         require(kind != OW.FOK || t.remaining == 0, IMarkets.FokNotFilled(lots, filled));
         if (filled != 0) h.settleTaker(cfg, c, t, kind);
+        else if (kind == OW.MARKET) emitDropped(cfg, c, side, kind, lots, DROP_NO_LIQUIDITY);
         // A GTC remainder rests, unless matching stopped early (fill or skip cap) with the book
         // still crossing it: resting then would leave a crossed book, so it is dropped like IOC.
-        if (t.remaining != 0 && kind == OW.GTC && !t.stopped) {
-            bestOpp = c.top.best(side ^ 1);
-            if (bestOpp == 0 || (side == 0 ? bestOpp > tick : bestOpp < tick)) {
-                orderId = rest(s, cfg, h, c, p, t.remaining);
+        if (t.remaining != 0 && kind == OW.GTC) {
+            if (!t.stopped) {
+                bestOpp = c.top.best(side ^ 1);
+                if (bestOpp == 0 || (side == 0 ? bestOpp > tick : bestOpp < tick)) {
+                    orderId = rest(s, cfg, h, c, p, t.remaining);
+                }
+            }
+            if (orderId == 0) {
+                emitDropped(cfg, c, side, kind, t.remaining, t.stopped ? DROP_SELF_TRADE : DROP_CAPPED);
             }
         }
+    }
+
+    /// @dev `placeOne` for a lone order (not in a batch): a market order that fills nothing
+    /// reverts `WorstPriceExceeded` (in a batch it is reported unfilled and `OrderDropped`).
+    function placeLone(State storage s, BookConfig cfg, Market storage h, Ctx memory c, OrderWord p)
+        internal
+        returns (uint256 orderId, uint256 filled)
+    {
+        (orderId, filled) = placeOne(s, cfg, h, c, p);
+        // if/revert, not require: require would evaluate the error's arguments on the success path too
+        if (filled == 0 && p.kind() == OW.MARKET) {
+            revert IMarkets.WorstPriceExceeded(p.tick(), c.top.best(p.side() ^ 1));
+        }
+    }
+
+    /// @dev Removes the expired orders of the opposite side that cross `tick` from its best price,
+    /// stopping at the first live order or when a taker's skip budget is spent (`MAX_SKIPS`: at
+    /// most 8 expired orders); returns the opposite best price after it.
+    function purgeCrossing(State storage s, BookConfig cfg, Market storage h, Ctx memory c, uint256 side, uint256 tick)
+        internal
+        returns (uint256)
+    {
+        Taker memory t;
+        t.side = side;
+        t.limitTick = tick;
+        t.remaining = 1;
+        t.maxFills = 1;
+        t.skipsLeft = MAX_SKIPS;
+        t.purge = true;
+        matchOrders(s, cfg, h, c, t);
+        return c.top.best(side ^ 1);
+    }
+
+    /// @dev `OrderDropped`: `lots` of a taker order of `c.account` neither filled nor rested.
+    function emitDropped(BookConfig cfg, Ctx memory c, uint256 side, uint256 kind, uint256 lots, uint256 reason)
+        internal
+    {
+        emit IMarkets.OrderDropped(
+            cfg.index(), TakerWord.unwrap(TradeWordsLib.takerWord(c.account, side, kind)), lots, reason
+        );
     }
 
     function newTaker(OrderWord p, uint256 side, uint256 tick, uint256 lots) internal pure returns (Taker memory t) {
@@ -504,7 +567,9 @@ library BookLib {
         ++c.openOrders;
         uint256 cid = p.clientOrderId();
         if (cid != 0) s.clientIds[c.account][ClientSlotLib.indexOf(cid)] = ClientSlotLib.pack(cid, orderId);
-        emit IMarkets.OrderPlaced(cfg.index(), orderId, PlacedInfo.unwrap(TradeWordsLib.placedInfo(c.account, lots, cid)));
+        emit IMarkets.OrderPlaced(
+            cfg.index(), orderId, PlacedInfo.unwrap(TradeWordsLib.placedInfo(c.account, lots, cid)), p.expiry()
+        );
     }
 
     /// @dev Ends a resting order's commitment (cancel, expiry, self-trade): the acting account's
@@ -710,34 +775,100 @@ library BookLib {
 
     // ------------------------------------------------------------------ views
 
+    /// @dev The best tick of each side holding a live, unexpired order (0 = none). Expired orders
+    /// still queued are skipped, examining at most `BOOK_PAGE_POSITIONS` queue positions per side
+    /// past the best level; if that runs out, the level it stopped at is reported.
     function bestBidAsk(State storage s) internal view returns (uint256 bestBid, uint256 bestAsk) {
         TopWord top = s.top;
-        return (top.bestBid(), top.bestAsk());
+        return (firstLive(s, 0, top.bestBid()), firstLive(s, 1, top.bestAsk()));
     }
 
+    /// @dev The first level of `side` from `tick` away from the best price with live lots.
+    function firstLive(State storage s, uint256 side, uint256 tick) internal view returns (uint256) {
+        uint256 budget = BOOK_PAGE_POSITIONS;
+        while (tick != 0) {
+            (uint256 live, uint256 examined, bool complete) = liveLots(s, side, tick, budget, true);
+            if (live != 0 || !complete) return tick;
+            budget = examined < budget ? budget - examined : 0;
+            tick = nextTick(s, side, tick);
+            if (budget == 0) return tick; // not examined: reported as it stands
+        }
+        return 0;
+    }
+
+    /// @dev The lots of live, unexpired orders of level (`side`, `tick`), walking its queue from
+    /// the head over at most `budget` positions (`complete` false if it stopped there, `lots`
+    /// then counts what it saw); `firstOnly`: stop at the first live order (its lots).
+    function liveLots(State storage s, uint256 side, uint256 tick, uint256 budget, bool firstOnly)
+        internal
+        view
+        returns (uint256 lots, uint256 examined, bool complete)
+    {
+        LevelKey key = LevelKeyLib.from(side, tick);
+        LevelWord lw = s.levels[key];
+        if (lw.isEmpty()) return (0, 0, true);
+        uint256 pos = lw.head();
+        uint256 tail = lw.tail();
+        for (; pos < tail; ++pos) {
+            if (examined == budget) return (lots, examined, false);
+            ++examined;
+            OrderSlot ow = s.orders[key.slot(pos)];
+            uint256 olots = ow.lots();
+            if (olots == 0 || !ow.isAt(pos)) continue;
+            uint256 expiry = ow.expiry();
+            if (expiry == 0 || expiry > block.timestamp) {
+                if (firstOnly) return (olots, examined, true);
+                lots += olots;
+            }
+        }
+        return (lots, examined, true);
+    }
+
+    /// @dev Up to `depth` (at most `BOOK_PAGE_LEVELS`; 0 = none) levels per side from the best price:
+    /// the first `bookPage` of each side.
     function getBook(State storage s, uint256 depth)
         internal
         view
         returns (uint256[] memory bidTicks, uint256[] memory bidLots, uint256[] memory askTicks, uint256[] memory askLots)
     {
-        (bidTicks, bidLots) = sideOf(s, 0, s.top.bestBid(), depth);
-        (askTicks, askLots) = sideOf(s, 1, s.top.bestAsk(), depth);
+        if (depth == 0) return (bidTicks, bidLots, askTicks, askLots);
+        (bidTicks, bidLots,) = bookPage(s, 0, 0, depth);
+        (askTicks, askLots,) = bookPage(s, 1, 0, depth);
     }
 
-    /// @dev Up to `depth` levels of `side` from `tick` away from the best price: ticks and lots.
-    function sideOf(State storage s, uint256 side, uint256 tick, uint256 depth)
+    /// @dev Levels of `side` with live, unexpired lots, from `fromTick` (0 = the best price) away
+    /// from the best: at most `maxLevels` (0 or more than `BOOK_PAGE_LEVELS` = that cap) levels,
+    /// each summed over its queue, and at most `BOOK_PAGE_POSITIONS` queue positions past the
+    /// page's first level (a level is only reported whole: the page stops before one that does
+    /// not fit). `nextTick_` is where the next page starts, 0 when the side is done.
+    function bookPage(State storage s, uint256 side, uint256 fromTick, uint256 maxLevels)
         internal
         view
-        returns (uint256[] memory ticks, uint256[] memory lots)
+        returns (uint256[] memory ticks, uint256[] memory lots, uint256 nextTick_)
     {
-        ticks = new uint256[](depth);
-        lots = new uint256[](depth);
+        require(fromTick <= TickBitmap.MAX_TICK, IMarkets.TickOutOfRange(fromTick));
+        if (maxLevels == 0 || maxLevels > BOOK_PAGE_LEVELS) maxLevels = BOOK_PAGE_LEVELS;
+        uint256 tick = fromTick;
+        if (tick == 0) tick = side == 0 ? s.top.bestBid() : s.top.bestAsk();
+        else if (s.levels[LevelKeyLib.from(side, tick)].isEmpty()) tick = nextTick(s, side, tick);
+        ticks = new uint256[](maxLevels);
+        lots = new uint256[](maxLevels);
         uint256 n;
-        while (tick != 0 && n < depth) {
-            ticks[n] = tick;
-            lots[n++] = s.levels[LevelKeyLib.from(side, tick)].totalLots();
+        uint256 budget = BOOK_PAGE_POSITIONS;
+        bool first = true;
+        while (tick != 0 && n < maxLevels) {
+            (uint256 live, uint256 examined, bool complete) =
+                liveLots(s, side, tick, first ? MAX_SPAN : budget, false);
+            if (!complete) break; // resumes at this level
+            first = false;
+            budget = examined < budget ? budget - examined : 0;
+            if (live != 0) {
+                ticks[n] = tick;
+                lots[n++] = live;
+            }
             tick = nextTick(s, side, tick);
         }
+        nextTick_ = tick;
         ArrayLib.truncate(ticks, n);
         ArrayLib.truncate(lots, n);
     }

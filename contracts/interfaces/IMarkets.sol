@@ -19,6 +19,14 @@ struct MarketInfo {
     uint256 tickSize;
     uint256 minLots;
     uint256 maxMakerFeeBps;
+    /// @dev appended (#15): everything a bot needs in one read
+    /// Hard bound of the taker fee; the maker fee's lower bound is minus the current taker fee.
+    uint256 maxTakerFeeBps;
+    /// Current maker fee (negative = rebate) and taker fee, in basis points of notional.
+    int256 makerFeeBps;
+    uint256 takerFeeBps;
+    /// Whether the market is paused (a pause halts the book: no place, take or amend).
+    bool paused;
 }
 
 /// @title The order books inside the core, spot and perp, each addressed by its market id
@@ -103,8 +111,9 @@ interface IMarkets {
 
     // ---- events (layouts in docs/EVENTS.md) ----
     /// @notice An order rests on the book. `info` = account (owner << 96 | sub) | lots << 8 |
-    ///         client order id << 56.
-    event OrderPlaced(uint256 indexed marketId, uint256 orderId, uint256 info);
+    ///         client order id << 56; `expiry` = unix second from which it can no longer trade
+    ///         (0 = none).
+    event OrderPlaced(uint256 indexed marketId, uint256 orderId, uint256 info, uint256 expiry);
     /// @notice A resting order was cancelled (by its owner, self-trade prevention or
     ///         cancel-replace); `lots` were still open.
     event OrderCancelled(uint256 indexed marketId, uint256 orderId, uint256 lots);
@@ -116,6 +125,13 @@ interface IMarkets {
     ///         `summary` = filled lots | notional (tick units) << 48 | taker fee (tick units) << 160;
     ///         each `fills` entry = maker order id | lots << 112 (price = the id's tick).
     event Trade(uint256 indexed marketId, uint256 taker, uint256 summary, uint256[] fills);
+    /// @notice `lots` of a taker order ended neither filled nor resting, for a reason other than
+    ///         its type (IOC/FOK remainders are not reported): `taker` as in `Trade`; `reason` 1 = a
+    ///         market order found no live liquidity within its worst price (in a batch; alone it
+    ///         reverts `WorstPriceExceeded`), 2 = self-trade prevention (cancel incoming / cancel
+    ///         both) stopped a GTC order, 3 = the fill or skip cap stopped a GTC order with the book
+    ///         still crossing it.
+    event OrderDropped(uint256 indexed marketId, uint256 taker, uint256 lots, uint256 reason);
     event FeesCollected(uint256 indexed marketId, uint256 quoteAtoms);
     event PausedSet(uint256 indexed marketId, bool paused);
     event FeesSet(uint256 indexed marketId, int16 makerFeeBps, uint16 takerFeeBps);
@@ -227,14 +243,33 @@ interface IMarkets {
         view
         returns (uint256 lockedBase, uint256 lockedQuote, uint256 unsweptBase, uint256 unsweptQuote, uint256 openOrderCount);
 
-    /// @notice Best bid and best ask ticks (0 = side empty).
+    /// @notice Best bid and best ask ticks holding a live order (0 = none): expired orders still
+    ///         queued are skipped (at most 4,096 queue positions examined per side past its best
+    ///         level; past that, the level reached is reported).
     function bestBidAsk(uint256 marketId) external view returns (uint256 bestBid, uint256 bestAsk);
 
-    /// @notice Up to `depth` levels per side from the top: ticks and total lots.
+    /// @notice Up to `depth` levels per side from the top (at most 256): ticks and live
+    ///         lots, expired orders left out. The first `bookPage` of each side: page on with it.
     function getBook(uint256 marketId, uint256 depth)
         external
         view
         returns (uint256[] memory bidTicks, uint256[] memory bidLots, uint256[] memory askTicks, uint256[] memory askLots);
+
+    /// @notice One page of one side of the book with bounded gas: levels holding live,
+    ///         unexpired lots, from `fromTick` away from the best price.
+    /// @dev Each level's lots are summed over its queue (expired orders left out); a page returns
+    ///      at most `maxLevels` levels (0 or more than 256 = 256) and examines at most 4,096 queue
+    ///      positions past its first level, stopping before a level that does not fit. Start with
+    ///      `fromTick` 0 (= the best price) and pass `nextTick` back until it is 0.
+    /// @param ask false = bids (from the best down), true = asks (from the best up)
+    /// @param fromTick First tick to report (a tick with no level starts at the next one); 0 = best
+    /// @return ticks Level ticks, best first
+    /// @return lots Live lots at each tick
+    /// @return nextTick Where the next page starts; 0 when the side is done
+    function bookPage(uint256 marketId, bool ask, uint256 fromTick, uint256 maxLevels)
+        external
+        view
+        returns (uint256[] memory ticks, uint256[] memory lots, uint256 nextTick);
 
     /// @notice A live order: its account, remaining lots and expiry (lots 0 if not live).
     function getOrder(uint256 marketId, uint256 orderId) external view returns (AccountId account, uint256 lots, uint256 expiry);

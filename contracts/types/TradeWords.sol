@@ -20,7 +20,8 @@ type FillWord is uint256;
 
 /// @notice `OrderPlaced.info`: the resting order's account, size and client order id.
 /// @dev Layout (uint256): [255..96] owner | [95..88] zero | [87..56] client order id |
-///   [55..8] lots | [7..0] sub.
+///   [55..8] lots | [7..0] sub. The order's expiry (32 bits) does not fit the 8 free bits: it is
+///   `OrderPlaced`'s own `expiry` word.
 type PlacedInfo is uint256;
 
 using TradeWordsLib for TakerWord global;

@@ -40,6 +40,7 @@ export type {
   TradeEvent,
   OrderRemovedEvent,
   OrderAmendedEvent,
+  OrderDroppedEvent,
   SweptEvent,
 } from "./internal/events.ts";
-export { decodeMarketEvents } from "./internal/events.ts";
+export { decodeMarketEvents, DropReason } from "./internal/events.ts";

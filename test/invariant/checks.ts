@@ -5,9 +5,9 @@
 import { AssertionError } from "node:assert";
 import { chIface, marketData, parseMarketLog, uintArray, type Call, type Chain } from "./chain.ts";
 import {
-  bestAsk,
-  bestBid,
   findOrder,
+  liveBest,
+  liveLevelLots,
   liveOrders,
   pocketOf,
   type MarketModel,
@@ -55,7 +55,8 @@ export function stepReads(c: Chain) {
     for (const a of c.accounts) calls.push({ target: c.chAddr, data: marketData(mi, "pocketOf", [a.owner, a.sub]) });
     return calls;
   });
-  return { base, markets, cache: [] as bigint[][][] };
+  // `cacheTime[mi]`: the block time market mi was read at (its views leave out orders expired by then)
+  return { base, markets, cache: [] as bigint[][][], cacheTime: [] as bigint[] };
 }
 
 export type StepReads = ReturnType<typeof stepReads>;
@@ -106,6 +107,7 @@ export async function checkStep(
   }
   for (const mi of fresh) {
     reads.cache[mi] = r.slice(k, k + reads.markets[mi].length);
+    reads.cacheTime[mi] = w.now;
     k += reads.markets[mi].length;
   }
   for (let mi = 0; mi < c.marketIds.length; mi++) {
@@ -119,7 +121,7 @@ export async function checkStep(
     eq(paused !== 0n, m.paused, `${where}: paused m${mi}`);
     eq(fees, m.fees * m.tickSize, `${where}: fees accrued m${mi}`);
     held.set(m.quote, held.get(m.quote)! + fees);
-    checkBook(m, mr[j++], `${where} m${mi}`);
+    checkBook(reads.cacheTime[mi]!, m, mr[j++], `${where} m${mi}`);
     for (const a of c.accounts) {
       const [lockedBase, lockedQuote, unsweptBase, unsweptQuote, open] = mr[j++];
       const p = pocketOf(m, a.acct);
@@ -148,7 +150,7 @@ export async function checkStep(
 }
 
 /** I2 (per level, book vs model) and I3 (never crossed at rest). */
-function checkBook(m: MarketModel, book: bigint[], where: string) {
+function checkBook(now: bigint, m: MarketModel, book: bigint[], where: string) {
   const bidTicks = uintArray(book, book[0]);
   const bidLots = uintArray(book, book[1]);
   const askTicks = uintArray(book, book[2]);
@@ -159,13 +161,17 @@ function checkBook(m: MarketModel, book: bigint[], where: string) {
   ] as const) {
     const levels = [...m.levels[side].entries()].filter(([, l]) => l.total !== 0n);
     levels.sort(([a], [b]) => (side === 0 ? (a > b ? -1 : 1) : a < b ? -1 : 1));
-    eq(ticks.join(","), levels.map(([t]) => t).join(","), `${where}: I2 ${side ? "ask" : "bid"} ticks`);
-    for (let i = 0; i < levels.length; i++) {
-      const [tick, l] = levels[i];
+    for (const [tick, l] of levels) {
       let sum = 0n;
       for (const s of l.slots.values()) sum += s.lots;
       eq(l.total, sum, `${where}: model level ${tick} total vs Σ orders`);
-      eq(lots[i], sum, `${where}: I2 level ${tick} total vs Σ live orders`);
+    }
+    // the views leave expired orders out (and levels holding only expired ones)
+    const shown = levels.filter(([, l]) => liveLevelLots(now, l) !== 0n);
+    eq(ticks.join(","), shown.map(([t]) => t).join(","), `${where}: I2 ${side ? "ask" : "bid"} ticks`);
+    for (let i = 0; i < shown.length; i++) {
+      const [tick, l] = shown[i];
+      eq(lots[i], liveLevelLots(now, l), `${where}: I2 level ${tick} lots vs Σ live unexpired orders`);
     }
   }
   const bid = bidTicks[0] ?? 0n;
@@ -206,8 +212,8 @@ export async function checkFull(c: Chain, w: World, where: string) {
   for (let mi = 0; mi < c.marketIds.length; mi++) {
     const m = w.markets[mi];
     const [bid, ask] = r[k++];
-    eq(bid, bestBid(m), `${where}: stored best bid m${mi}`);
-    eq(ask, bestAsk(m), `${where}: stored best ask m${mi}`);
+    eq(bid, liveBest(w.now, m, 0), `${where}: best live bid m${mi}`);
+    eq(ask, liveBest(w.now, m, 1), `${where}: best live ask m${mi}`);
     const live = liveOrders(m);
     for (const a of c.accounts) {
       // one page (the default limit covers these books): the next cursor is 0

@@ -383,6 +383,8 @@ interface Taker {
   stp: bigint;
   stopped: boolean;
   log: bigint[];
+  /** the post-only purge walk: remove expired orders only, stop at the first live one */
+  purge?: boolean;
 }
 
 const stoppedT = (t: Taker) => t.remaining === 0n || t.fills === t.maxFills || t.skips >= MAX_SKIPS || t.stopped;
@@ -430,6 +432,10 @@ function matchLevel(w: World, m: MarketModel, c: Ctx, t: Taker, makerSide: bigin
       s.lots = 0n;
       leave(l, pos);
       continue;
+    }
+    if (t.purge) {
+      t.stopped = true;
+      break;
     }
     if (s.acct === c.acct) {
       if (t.stp === STP_CANCEL_INCOMING) {
@@ -533,15 +539,13 @@ function rest(w: World, m: MarketModel, c: Ctx, p: bigint, lots: bigint): bigint
     for (const k of ids.keys()) if (k % 64n === cid % 64n) ids.delete(k);
     ids.set(cid, id);
   }
-  w.events.push(ev(m.index, "OrderPlaced", id, c.acct | (lots << 8n) | (cid << 56n)));
+  w.events.push(ev(m.index, "OrderPlaced", id, c.acct | (lots << 8n) | (cid << 56n), expiry));
   w.touched.add(id);
   return id;
 }
 
-/** Lots the last `placeOne` filled as taker (a batch's place result). */
-let lastFilled = 0n;
-
-function placeOne(w: World, m: MarketModel, c: Ctx, p: bigint): bigint {
+/** Places order word `p`: the resting order's id (0 if none rests) and the lots it filled as taker. */
+function placeOne(w: World, m: MarketModel, c: Ctx, p: bigint): [bigint, bigint] {
   const lots = p & M48;
   const tick = (p >> 48n) & M24;
   const side = (p >> 72n) & 1n;
@@ -559,13 +563,22 @@ function placeOne(w: World, m: MarketModel, c: Ctx, p: bigint): bigint {
   if (maxFills === 0n) maxFills = MAX_FILLS;
   if (m.paused) throw new Revert("MarketPaused");
   let bestOpp = side === 0n ? bestAsk(m) : bestBid(m);
-  const crosses = bestOpp !== 0n && (side === 0n ? bestOpp <= tick : bestOpp >= tick);
-  if (!crosses) {
-    if (kind === MARKET) throw new Revert("WorstPriceExceeded");
-    if (kind === FOK) throw new Revert("FokNotFilled");
-    return kind <= POST_ONLY ? rest(w, m, c, p, lots) : 0n;
+  let crosses = bestOpp !== 0n && (side === 0n ? bestOpp <= tick : bestOpp >= tick);
+  const dropped = (n: bigint, reason: bigint) =>
+    w.events.push(ev(m.index, "OrderDropped", c.acct | (side << 8n) | (kind << 9n), n, reason));
+  if (crosses && kind === POST_ONLY) {
+    // expired orders it crosses are removed first; only a live one makes it revert
+    const purge: Taker = { side, tick: 0n, limitTick: tick, remaining: 1n, filled: 0n, notional: 0n, makerFees: 0n, fills: 0n, maxFills: 1n, skips: 0n, stp: 0n, stopped: false, log: [], purge: true };
+    match(w, m, c, purge);
+    bestOpp = side === 0n ? bestAsk(m) : bestBid(m);
+    crosses = bestOpp !== 0n && (side === 0n ? bestOpp <= tick : bestOpp >= tick);
+    if (crosses) throw new Revert("PostOnlyWouldCross");
   }
-  if (kind === POST_ONLY) throw new Revert("PostOnlyWouldCross");
+  if (!crosses) {
+    if (kind === FOK) throw new Revert("FokNotFilled");
+    if (kind === MARKET) dropped(lots, 1n);
+    return [kind <= POST_ONLY ? rest(w, m, c, p, lots) : 0n, 0n];
+  }
   const t: Taker = {
     side,
     tick: 0n,
@@ -582,15 +595,18 @@ function placeOne(w: World, m: MarketModel, c: Ctx, p: bigint): bigint {
     log: [],
   };
   match(w, m, c, t);
-  lastFilled = t.filled;
   if (kind === FOK && t.remaining !== 0n) throw new Revert("FokNotFilled");
   if (t.filled !== 0n) settleTaker(w, m, c, t, kind);
-  if (t.remaining !== 0n && kind === GTC && !t.stopped) {
-    // a remainder that would still cross (fill or skip cap hit) is dropped, never rested
-    bestOpp = side === 0n ? bestAsk(m) : bestBid(m);
-    if (bestOpp === 0n || (side === 0n ? bestOpp > tick : bestOpp < tick)) return rest(w, m, c, p, t.remaining);
+  else if (kind === MARKET) dropped(lots, 1n);
+  if (t.remaining !== 0n && kind === GTC) {
+    if (!t.stopped) {
+      // a remainder that would still cross (fill or skip cap hit) is dropped, never rested
+      bestOpp = side === 0n ? bestAsk(m) : bestBid(m);
+      if (bestOpp === 0n || (side === 0n ? bestOpp > tick : bestOpp < tick)) return [rest(w, m, c, p, t.remaining), t.filled];
+    }
+    dropped(t.remaining, t.stopped ? 2n : 3n);
   }
-  return 0n;
+  return [0n, t.filled];
 }
 
 function removeOrder(w: World, m: MarketModel, c: Ctx, id: bigint, expired: boolean) {
@@ -640,7 +656,9 @@ function amend(w: World, m: MarketModel, c: Ctx, id: bigint, newLots: bigint) {
 export function placeOrder(w: World, m: MarketModel, caller: string, owner: string, order: bigint, viaFor: boolean) {
   const c = load(m, accountOf(owner, (order >> 86n) & 0xffn));
   if (viaFor) auth(w, c.acct, caller);
-  const id = placeOne(w, m, c, order);
+  const [id, filled] = placeOne(w, m, c, order);
+  // a lone market order that fills nothing reverts (in a batch it is dropped)
+  if (filled === 0n && ((order >> 73n) & 7n) === MARKET) throw new Revert("WorstPriceExceeded");
   flush(w, m, c);
   return id;
 }
@@ -699,10 +717,9 @@ export function batch(w: World, m: MarketModel, caller: string, owner: string, s
     const skip = (op & SKIP) !== 0n;
     if (kind === OP_PLACE) {
       if (((op >> 86n) & 0xffn) !== sub) throw new Revert("BatchSubMismatch");
-      lastFilled = 0n;
-      const id = placeOne(w, m, c, op);
+      const [id, filled] = placeOne(w, m, c, op);
       const lots = op & M48;
-      results.push(id !== 0n ? result(1n, id, lastFilled, lots - lastFilled) : result(lastFilled !== 0n ? 2n : 3n, 0n, lastFilled, 0n));
+      results.push(id !== 0n ? result(1n, id, filled, lots - filled) : result(filled !== 0n ? 2n : 3n, 0n, filled, 0n));
       continue;
     }
     const used = kind === OP_CANCEL ? HEAD | M112 : kind === OP_AMEND ? HEAD | (M48 << 112n) | M112 : HEAD | (M32 << 8n);
@@ -739,6 +756,20 @@ export function batch(w: World, m: MarketModel, caller: string, owner: string, s
   flush(w, m, c);
   w.events.push(ev(m.index, "BatchExecuted", c.acct, results));
   return results;
+}
+
+/** Lots of a level's live, unexpired orders (what getBook / bookPage report). */
+export function liveLevelLots(now: bigint, l: Level): bigint {
+  let sum = 0n;
+  for (const s of l.slots.values()) if (s.lots !== 0n && (s.expiry === 0n || s.expiry > now)) sum += s.lots;
+  return sum;
+}
+
+/** The best tick of `side` with live, unexpired lots (what bestBidAsk reports), 0 if none. */
+export function liveBest(now: bigint, m: MarketModel, side: number): bigint {
+  const ticks = [...m.levels[side].entries()].filter(([, l]) => l.total !== 0n && liveLevelLots(now, l) !== 0n).map(([t]) => t);
+  if (ticks.length === 0) return 0n;
+  return ticks.reduce((a, b) => (side === 0 ? (b > a ? b : a) : b < a ? b : a));
 }
 
 export function purgeExpired(w: World, m: MarketModel, ids: bigint[]) {

@@ -10,6 +10,7 @@ import {
   Side,
   decodeMarketEvents,
   decodeOrderId,
+  DropReason,
   lotsToSize,
   priceToTick,
   clearinghouseAbi,
@@ -42,7 +43,7 @@ describe("sdk actions: market", () => {
     expect(m.lotSize).to.equal(WETH_LOT);
     expect(m.tickSize).to.equal(WETH_TICK);
     expect([m.baseDecimals, m.quoteDecimals]).to.deep.equal([18, 6]);
-    expect([m.makerFeeBps, m.takerFeeBps, m.maxMakerFeeBps, m.minLots]).to.deep.equal([1n, 5n, 2n, 1n]);
+    expect([m.makerFeeBps, m.takerFeeBps, m.maxMakerFeeBps, m.maxTakerFeeBps, m.minLots]).to.deep.equal([1n, 5n, 2n, 100n, 1n]);
     expect(m.paused).to.equal(false);
     const btc = await alice.getMarket({ marketId: markets.wbtcUsdc.marketId });
     expect([btc.marketId, btc.baseDecimals]).to.deep.equal([2n, 8]);
@@ -268,6 +269,32 @@ describe("sdk actions: market", () => {
     expect(priced.asks[0]).to.deep.equal({ tick: 300_000n, lots: 3n, price: "3000", size: "0.003" });
     // a grid passed in gives the same answer without reading the market
     expect(await alice.getOrderBook({ marketId, depth: 10, withPrices: true, grid: markets.wethUsdc })).to.deep.equal(priced);
+  });
+
+  it("getOrderBook leaves expired orders out, pages past 256 levels with bookPage, and decodes OrderPlaced.expiry", async () => {
+    const { alice, bob, markets, connection } = world();
+    const marketId = markets.wethUsdc.marketId;
+    const expiry = BigInt(await connection.networkHelpers.time.latest()) + 60n;
+    const stale = await alice.placeOrderSync({ marketId, side: Side.Ask, tick: 301_000n, lots: 2n, expiry });
+    expect(stale.events.placed[0]!.expiry).to.equal(expiry);
+    await bob.placeOrderSync({ marketId, side: Side.Ask, tick: 301_001n, lots: 3n });
+    await bob.placeOrderSync({ marketId, side: Side.Bid, tick: 290_000n, lots: 1n });
+    await connection.networkHelpers.time.increase(120n);
+    const one = await alice.getOrderBook({ marketId, depth: 10 });
+    expect(one.asks).to.deep.equal([{ tick: 301_001n, lots: 3n }]);
+    // past 256 levels the SDK pages with bookPage; the answer is the same book
+    expect(await alice.getOrderBook({ marketId, depth: 1000 })).to.deep.equal(one);
+  });
+
+  it("decodeMarketEvents reports a GTC stopped by self-trade prevention (cancel incoming) as OrderDropped", async () => {
+    const { alice, markets } = world();
+    const marketId = markets.wethUsdc.marketId;
+    await alice.placeOrderSync({ marketId, side: Side.Ask, tick: 300_000n, lots: 5n });
+    const r = await alice.placeOrderSync({ marketId, side: Side.Bid, tick: 300_000n, lots: 4n, selfTrade: SelfTrade.CancelIncoming });
+    expect(r.orderId).to.equal(0n);
+    expect(r.events.dropped.map((d) => [d.taker.owner, d.taker.side, d.taker.kind, d.lots, d.reason])).to.deep.equal([
+      [alice.account.address, Side.Bid, OrderKind.Gtc, 4n, DropReason.SelfTrade],
+    ]);
   });
 
   it("getOrderBook of an empty market is empty", async () => {

@@ -74,7 +74,9 @@ describe("SpotMarket: expired orders (skipped in matching) and purgeExpired", ()
       { orderId: b1.orderId, lots: 1n },
     ]);
     // the emptied level is gone, the next one starts at its live order; the bid side is untouched
-    expect(await market.bestBidAsk()).to.deep.equal([200_000n, 300_001n]);
+    // the expired bid is not reported by the views (#15), but stays queued: untouched
+    expect(await market.bestBidAsk()).to.deep.equal([0n, 300_001n]);
+    expect((await market.levelOf(Side.Bid, 200_000n))[0]).to.equal(1n);
     expect(await market.levelOf(Side.Ask, 300_000n)).to.deep.equal([0n, 0n, 0n, 1n]);
     expect((await market.levelOf(Side.Ask, 300_001n)).slice(0, 2)).to.deep.equal([5n, 1n]);
     expect((await market.getOrder(live.orderId))[1]).to.equal(4n);
@@ -139,5 +141,22 @@ describe("SpotMarket: expired orders (skipped in matching) and purgeExpired", ()
       .to.be.revertedWithCustomError(market, "OrderNotFound")
       .withArgs(never.orderId + 5n);
     expect((await pocket(market, bob)).openOrders).to.equal(2n);
+  });
+
+  it("the views skip expired orders: bestBidAsk, getBook and bookPage report only live lots", async () => {
+    const { market, bob, carol, connection } = fx();
+    const expiry = (await now()) + 100n;
+    await place(market, bob, { side: Side.Ask, tick: 1_000n, lots: 3n, expiry });
+    await place(market, bob, { side: Side.Ask, tick: 1_001n, lots: 2n, expiry });
+    await place(market, carol, { side: Side.Ask, tick: 1_001n, lots: 5n });
+    await place(market, bob, { side: Side.Bid, tick: 900n, lots: 1n, expiry });
+    await place(market, carol, { side: Side.Bid, tick: 899n, lots: 4n });
+    expect(await market.bestBidAsk()).to.deep.equal([900n, 1_000n]);
+    await connection.networkHelpers.time.increaseTo(expiry);
+    expect(await market.bestBidAsk()).to.deep.equal([899n, 1_001n]);
+    expect(await market.getBook(5)).to.deep.equal([[899n], [4n], [1_001n], [5n]]);
+    expect(await market.bookPage(true, 0n, 0n)).to.deep.equal([[1_001n], [5n], 0n]);
+    // nothing was removed: the level words still count the expired lots
+    expect((await market.levelOf(Side.Ask, 1_001n))[0]).to.equal(7n);
   });
 });

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { DEPOSIT, USDC_TICK, WETH_LOT } from "../helpers/fixture.ts";
-import { acct, bidLockPerLot, bookState, MARKET_INDEX, ord, orderIdOf, OrderKind, place, pocket, Side, useFixture } from "./_helpers.ts";
+import { acct, bidLockPerLot, bookState, MARKET_INDEX, ord, orderIdOf, OrderKind, place, pocket, SelfTrade, Side, useFixture } from "./_helpers.ts";
+import { decodePlacedInfo, encodeTaker } from "../../sdk/src/math/codec.ts";
 
 const MAX_MAKER = 2n;
 
@@ -13,7 +14,7 @@ describe("SpotMarket.placeOrder: GTC and post-only", () => {
     const word = ord({ side: Side.Bid, tick, lots: 7n, clientOrderId: 42n });
     const expectedId = orderIdOf(MARKET_INDEX, Side.Bid, tick, 0n, 0n);
     const info = BigInt(acct(alice)) | (7n << 8n) | (42n << 56n);
-    await expect(market.connect(alice).placeOrder(word)).to.emit(market, "OrderPlaced").withArgs(market.marketId, expectedId, info);
+    await expect(market.connect(alice).placeOrder(word)).to.emit(market, "OrderPlaced").withArgs(market.marketId, expectedId, info, 0n);
     const lock = 7n * bidLockPerLot(tick, MAX_MAKER) * USDC_TICK;
     expect(await ch.balanceOf(acct(alice), await usdc.getAddress())).to.equal(DEPOSIT - lock);
     expect(await pocket(market, alice)).to.deep.equal({ lockedBase: 0n, lockedQuote: lock, unsweptBase: 0n, unsweptQuote: 0n, openOrders: 1n });
@@ -89,5 +90,48 @@ describe("SpotMarket.placeOrder: GTC and post-only", () => {
       .withArgs(80_000n, 90_000n);
     expect(await bookState(market)).to.deep.equal(before);
     expect(await pocket(market, alice)).to.deep.equal(pBefore);
+  });
+
+  it("OrderPlaced carries the order's expiry, so an indexer knows when it stops being live", async () => {
+    const { market, alice, connection } = fx();
+    const expiry = BigInt(await connection.networkHelpers.time.latest()) + 500n;
+    const r = await place(market, alice, { side: Side.Ask, tick: 300n, lots: 2n, expiry, clientOrderId: 7n });
+    const ev = r.receipt.logs.map((l) => market.interface.parseLog(l)).find((e) => e?.name === "OrderPlaced")!;
+    expect(ev.args.expiry).to.equal(expiry);
+    expect(decodePlacedInfo(ev.args.info)).to.include({ lots: 2n, clientOrderId: 7n });
+  });
+
+  it("a GTC stopped by self-trade prevention (cancel incoming) emits OrderDropped with what it dropped", async () => {
+    const { market, alice, bob } = fx();
+    await place(market, bob, { side: Side.Ask, tick: 500n, lots: 1n });
+    await place(market, alice, { side: Side.Ask, tick: 501n, lots: 1n });
+    const tx = market.connect(alice).placeOrder(ord({ side: Side.Bid, tick: 501n, lots: 3n, selfTrade: SelfTrade.CancelIncoming }));
+    // fills bob's lot at 500, meets its own ask at 501 and stops: 2 lots neither filled nor resting
+    await expect(tx)
+      .to.emit(market, "OrderDropped")
+      .withArgs(market.marketId, encodeTaker(acct(alice) as `0x${string}`, Side.Bid, OrderKind.Gtc), 2n, 2n);
+    expect(await market.bestBidAsk()).to.deep.equal([0n, 501n]);
+  });
+
+  it("post-only ignores expired orders: it removes the expired ones it crosses (their locks back to their owners) and rests", async () => {
+    const { market, alice, bob, carol, connection } = fx();
+    const expiry = BigInt(await connection.networkHelpers.time.latest()) + 100n;
+    const stale = await place(market, bob, { side: Side.Ask, tick: 1_000n, lots: 3n, expiry });
+    await place(market, carol, { side: Side.Ask, tick: 1_002n, lots: 1n });
+    await connection.networkHelpers.time.increaseTo(expiry);
+    const aliceBefore = await pocket(market, alice);
+    const r = await place(market, alice, { side: Side.Bid, tick: 1_001n, lots: 2n, kind: OrderKind.PostOnly });
+    expect(r.expired).to.deep.equal([{ orderId: stale.orderId, lots: 3n }]);
+    expect(r.orderId).to.not.equal(0n);
+    expect(await market.bestBidAsk()).to.deep.equal([1_001n, 1_002n]);
+    // bob's base goes back to bob's pocket; alice gets nothing of it, only her own bid's lock
+    expect((await pocket(market, bob)).unsweptBase).to.equal(3n * WETH_LOT);
+    const aliceAfter = await pocket(market, alice);
+    expect(aliceAfter.unsweptBase).to.equal(aliceBefore.unsweptBase);
+    expect(aliceAfter.lockedBase).to.equal(aliceBefore.lockedBase);
+    // a live order behind the expired ones still makes it revert
+    await expect(market.connect(alice).placeOrder(ord({ side: Side.Bid, tick: 1_002n, lots: 1n, kind: OrderKind.PostOnly })))
+      .to.be.revertedWithCustomError(market, "PostOnlyWouldCross")
+      .withArgs(1_002n, 1_002n);
   });
 });

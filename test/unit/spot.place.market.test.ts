@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { bookState, ord, OrderKind, place, Side, useFixture } from "./_helpers.ts";
+import { acct, bookState, ord, OrderKind, place, placeOp, pocket, SelfTrade, Side, useFixture } from "./_helpers.ts";
+import { encodeTaker } from "../../sdk/src/math/codec.ts";
 
 describe("SpotMarket.placeOrder: market orders with a worst price", () => {
   const fx = useFixture();
@@ -40,6 +41,40 @@ describe("SpotMarket.placeOrder: market orders with a worst price", () => {
     await expect(market.connect(alice).placeOrder(ord({ side: Side.Ask, tick: 200_001n, lots: 1n, kind: OrderKind.Market })))
       .to.be.revertedWithCustomError(market, "WorstPriceExceeded")
       .withArgs(200_001n, 200_000n);
+    expect(await bookState(market)).to.deep.equal(before);
+  });
+
+  it("a lone market order whose only crossing liquidity is expired reverts WorstPriceExceeded; in a batch it is dropped (OrderDropped) and the batch goes on", async () => {
+    const { market, alice, bob, connection } = fx();
+    const expiry = BigInt(await connection.networkHelpers.time.latest()) + 100n;
+    await place(market, bob, { side: Side.Bid, tick: 200_000n, lots: 2n, expiry });
+    await connection.networkHelpers.time.increaseTo(expiry);
+    const word = ord({ side: Side.Ask, tick: 199_000n, lots: 1n, kind: OrderKind.Market });
+    await expect(market.connect(alice).placeOrder(word)).to.be.revertedWithCustomError(market, "WorstPriceExceeded").withArgs(199_000n, 0n);
+    // in a batch: reported unfilled (result 0), the expired bid removed, the next op still runs
+    const ops = [placeOp({ side: Side.Ask, tick: 199_000n, lots: 1n, kind: OrderKind.Market }), placeOp({ side: Side.Ask, tick: 210_000n, lots: 1n })];
+    const results = await market.connect(alice).batch.staticCall(alice.address, 0, ops);
+    expect(results[0]).to.equal(0n);
+    expect(results[1]).to.not.equal(0n);
+    const tx = market.connect(alice).batch(alice.address, 0, ops);
+    await expect(tx)
+      .to.emit(market, "OrderDropped")
+      .withArgs(market.marketId, encodeTaker(acct(alice) as `0x${string}`, Side.Ask, OrderKind.Market), 1n, 1n);
+    await expect(tx).to.emit(market, "OrderExpired");
+    expect(await market.bestBidAsk()).to.deep.equal([0n, 210_000n]);
+    // the expired bid's quote lock went back to bob's pocket, none of it to alice's
+    const bobP = await pocket(market, bob);
+    expect([bobP.lockedQuote, bobP.unsweptQuote > 0n]).to.deep.equal([0n, true]);
+    const aliceP = await pocket(market, alice);
+    expect([aliceP.lockedQuote, aliceP.unsweptQuote]).to.deep.equal([0n, 0n]);
+  });
+
+  it("a lone market order whose only crossing liquidity is its own (removed by self-trade prevention) reverts and changes nothing", async () => {
+    const { market, alice } = fx();
+    await place(market, alice, { side: Side.Bid, tick: 200_000n, lots: 2n });
+    const before = await bookState(market);
+    const word = ord({ side: Side.Ask, tick: 199_000n, lots: 1n, kind: OrderKind.Market, selfTrade: SelfTrade.CancelResting });
+    await expect(market.connect(alice).placeOrder(word)).to.be.revertedWithCustomError(market, "WorstPriceExceeded");
     expect(await bookState(market)).to.deep.equal(before);
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ZeroAddress as ZERO, ZeroHash } from "ethers";
 import { attachPrices, USDC_TICK, WETH_LOT } from "../helpers/fixture.ts";
-import { acct, mined, place, Side, useFixture } from "./_helpers.ts";
+import { acct, MAX_TICK, mined, place, Side, useFixture } from "./_helpers.ts";
 import { allOpenOrders } from "../helpers/openOrders.ts";
 
 describe("SpotMarket views", () => {
@@ -85,5 +85,32 @@ describe("SpotMarket views", () => {
     expect([pocketAtoms(W), pocketAtoms(U), pocketAtoms(B)]).to.deep.equal([lockedBase + unsweptBase, lockedQuote + unsweptQuote, 0n]);
     expect(await market.marketState()).to.deep.equal([1n, 5n, false, 0n]);
     expect([await market.MAX_OPEN_ORDERS(), await market.MAX_FILLS()]).to.deep.equal([64n, 128n]);
+  });
+
+  it("getBook is bounded (depth past 256 is capped, no out-of-gas at depth 50,000) and bookPage pages a side from a tick", async () => {
+    const { market } = fx();
+    await book();
+    expect(await market.getBook(50_000)).to.deep.equal(await market.getBook(256));
+    expect(await market.getBook(50_000)).to.deep.equal([[100n, 98n, 95n], [3n, 3n, 4n], [110n, 120n], [5n, 6n]]);
+    // bids two levels a page: from the best, then from where the page stopped
+    expect(await market.bookPage(false, 0n, 2n)).to.deep.equal([[100n, 98n], [3n, 3n], 95n]);
+    expect(await market.bookPage(false, 95n, 2n)).to.deep.equal([[95n], [4n], 0n]);
+    // a tick with no level starts at the next one away from the best
+    expect(await market.bookPage(false, 99n, 0n)).to.deep.equal([[98n, 95n], [3n, 4n], 0n]);
+    expect(await market.bookPage(true, 111n, 1n)).to.deep.equal([[120n], [6n], 0n]);
+    expect(await market.bookPage(true, 121n, 1n)).to.deep.equal([[], [], 0n]);
+    await expect(market.bookPage(true, MAX_TICK + 1n, 1n)).to.be.revertedWithCustomError(market, "TickOutOfRange").withArgs(MAX_TICK + 1n);
+  });
+
+  it("marketInfo reports everything a bot needs in one read: sizes, fee bounds, current fees and the pause state", async () => {
+    const { ch, market, weth, usdc, admin } = fx();
+    const info = await market.marketInfo();
+    expect([info.lotSize, info.tickSize, info.minLots, info.maxMakerFeeBps, info.maxTakerFeeBps]).to.deep.equal([WETH_LOT, USDC_TICK, 1n, 2n, 100n]);
+    expect([info.base, info.quote]).to.deep.equal([await weth.getAddress(), await usdc.getAddress()]);
+    expect([info.makerFeeBps, info.takerFeeBps, info.paused]).to.deep.equal([1n, 5n, false]);
+    await mined(ch.connect(admin).setMarketFees(market.marketId, -2, 7));
+    await mined(ch.connect(admin).setMarketPaused(market.marketId, true));
+    const after = await market.marketInfo();
+    expect([after.makerFeeBps, after.takerFeeBps, after.paused]).to.deep.equal([-2n, 7n, true]);
   });
 });

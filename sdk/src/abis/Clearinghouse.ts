@@ -2040,6 +2040,37 @@ export const clearinghouseAbi = [
       {
         "indexed": false,
         "internalType": "uint256",
+        "name": "taker",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "lots",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "reason",
+        "type": "uint256"
+      }
+    ],
+    "name": "OrderDropped",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
         "name": "orderId",
         "type": "uint256"
       },
@@ -2072,6 +2103,12 @@ export const clearinghouseAbi = [
         "indexed": false,
         "internalType": "uint256",
         "name": "info",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "expiry",
         "type": "uint256"
       }
     ],
@@ -3048,6 +3085,50 @@ export const clearinghouseAbi = [
       {
         "internalType": "uint256",
         "name": "bestAsk",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bool",
+        "name": "ask",
+        "type": "bool"
+      },
+      {
+        "internalType": "uint256",
+        "name": "fromTick",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxLevels",
+        "type": "uint256"
+      }
+    ],
+    "name": "bookPage",
+    "outputs": [
+      {
+        "internalType": "uint256[]",
+        "name": "ticks",
+        "type": "uint256[]"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "lots",
+        "type": "uint256[]"
+      },
+      {
+        "internalType": "uint256",
+        "name": "nextTick",
         "type": "uint256"
       }
     ],
@@ -4459,6 +4540,26 @@ export const clearinghouseAbi = [
             "internalType": "uint256",
             "name": "maxMakerFeeBps",
             "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "maxTakerFeeBps",
+            "type": "uint256"
+          },
+          {
+            "internalType": "int256",
+            "name": "makerFeeBps",
+            "type": "int256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "takerFeeBps",
+            "type": "uint256"
+          },
+          {
+            "internalType": "bool",
+            "name": "paused",
+            "type": "bool"
           }
         ],
         "internalType": "struct MarketInfo",

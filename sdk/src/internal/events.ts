@@ -9,6 +9,20 @@ export interface OrderPlacedEvent extends DecodedPlacedInfo {
   marketId: bigint;
   orderId: bigint;
   id: DecodedOrderId;
+  /** Unix second from which the order can no longer trade (0n = none). */
+  expiry: bigint;
+}
+
+/** Why `OrderDropped` was emitted (`OrderDropped.reason`). */
+export const DropReason = { NoLiquidity: 1n, SelfTrade: 2n, Capped: 3n } as const;
+
+/** Lots of a taker order that ended neither filled nor resting (not an IOC/FOK remainder). */
+export interface OrderDroppedEvent {
+  marketId: bigint;
+  taker: DecodedTaker;
+  lots: bigint;
+  /** 1n = a market order found no live liquidity (in a batch), 2n = self-trade prevention stopped a GTC order, 3n = the fill or skip cap stopped a GTC order with the book still crossing it (`DropReason`). */
+  reason: bigint;
 }
 
 /** One taker order's fills, in matching order. */
@@ -46,10 +60,11 @@ export interface MarketEvents {
   expired: OrderRemovedEvent[];
   amended: OrderAmendedEvent[];
   swept: SweptEvent[];
+  dropped: OrderDroppedEvent[];
 }
 
 /** The book events every market emits from the core, each with `uint256 indexed marketId` first. */
-const BOOK_EVENTS = ["OrderPlaced", "OrderCancelled", "OrderExpired", "OrderAmended", "Trade", "Swept"] as const;
+const BOOK_EVENTS = ["OrderPlaced", "OrderCancelled", "OrderExpired", "OrderAmended", "Trade", "Swept", "OrderDropped"] as const;
 
 /**
  * The core's logs among `logs`, decoded as `eventName`, keeping those of market `marketId` (every
@@ -77,7 +92,7 @@ export function marketLogs<const name extends ContractEventName<typeof clearingh
  * const { placed, trades, cancelled } = decodeMarketEvents(receipt.logs, clearinghouse, 1n)
  */
 export function decodeMarketEvents(logs: readonly Log[], clearinghouse: Address, marketId?: bigint): MarketEvents {
-  const out: MarketEvents = { placed: [], trades: [], cancelled: [], expired: [], amended: [], swept: [] };
+  const out: MarketEvents = { placed: [], trades: [], cancelled: [], expired: [], amended: [], swept: [], dropped: [] };
   for (const log of marketLogs(logs, clearinghouse, marketId, BOOK_EVENTS)) {
     switch (log.eventName) {
       case "OrderPlaced":
@@ -86,6 +101,15 @@ export function decodeMarketEvents(logs: readonly Log[], clearinghouse: Address,
           orderId: log.args.orderId,
           id: decodeOrderId(log.args.orderId),
           ...decodePlacedInfo(log.args.info),
+          expiry: log.args.expiry,
+        });
+        break;
+      case "OrderDropped":
+        out.dropped.push({
+          marketId: log.args.marketId,
+          taker: decodeTaker(log.args.taker),
+          lots: log.args.lots,
+          reason: log.args.reason,
         });
         break;
       case "Trade":

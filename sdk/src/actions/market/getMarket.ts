@@ -19,6 +19,8 @@ export interface GetMarketReturnType extends MarketGrid {
   quote: Address;
   minLots: bigint;
   maxMakerFeeBps: bigint;
+  /** Hard bound of the taker fee (the maker fee's lower bound is minus the current taker fee). */
+  maxTakerFeeBps: bigint;
   makerFeeBps: bigint;
   takerFeeBps: bigint;
   paused: boolean;
@@ -69,6 +71,7 @@ export async function getMarket(client: Client, parameters: GetMarketParameters)
       tickSize: info.tickSize,
       minLots: info.minLots,
       maxMakerFeeBps: info.maxMakerFeeBps,
+      maxTakerFeeBps: info.maxTakerFeeBps,
       baseDecimals,
       quoteDecimals,
       makerFeeBps,

@@ -133,6 +133,17 @@ export const clearinghouseAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "clientOrderId",
+        "type": "uint256"
+      }
+    ],
+    "name": "ClientOrderIdOutOfRange",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "AccountId",
         "name": "account",
         "type": "bytes32"
@@ -176,6 +187,17 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "Expired",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "expiry",
+        "type": "uint256"
+      }
+    ],
+    "name": "ExpiryOutOfRange",
     "type": "error"
   },
   {
@@ -453,11 +475,11 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "orderType",
+        "name": "kind",
         "type": "uint256"
       }
     ],
-    "name": "InvalidOrderType",
+    "name": "InvalidOrderKind",
     "type": "error"
   },
   {
@@ -501,6 +523,28 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "mode",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidSelfTradeMode",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "side",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidSide",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "tick",
         "type": "uint256"
       }
@@ -538,6 +582,22 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "LiquidationTooLarge",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "lots",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxLots",
+        "type": "uint256"
+      }
+    ],
+    "name": "LotsAboveMax",
     "type": "error"
   },
   {
@@ -781,6 +841,17 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "order",
+        "type": "uint256"
+      }
+    ],
+    "name": "OrderWordUnusedBits",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "marketId",
         "type": "uint256"
       },
@@ -908,6 +979,11 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "RateTooHigh",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "ReduceOnlyOnSpot",
     "type": "error"
   },
   {
@@ -1067,6 +1143,17 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "StalePrice",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "sub",
+        "type": "uint256"
+      }
+    ],
+    "name": "SubAccountOutOfRange",
     "type": "error"
   },
   {
@@ -4397,6 +4484,21 @@ export const clearinghouseAbi = [
             "internalType": "uint256",
             "name": "maxMakerFeeBps",
             "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "minPricePerLot",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "maxPricePerLot",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "maxOrderLots",
+            "type": "uint256"
           }
         ],
         "internalType": "struct MarketInfo",
@@ -4887,6 +4989,92 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "placeOrder",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "orderId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "filledLots",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "lots",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "tick",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "side",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "kind",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "selfTrade",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "maxFills",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "sub",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "expiry",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "clientOrderId",
+            "type": "uint256"
+          },
+          {
+            "internalType": "bool",
+            "name": "reduceOnly",
+            "type": "bool"
+          }
+        ],
+        "internalType": "struct OrderFields",
+        "name": "order",
+        "type": "tuple"
+      }
+    ],
+    "name": "placeOrderFields",
     "outputs": [
       {
         "internalType": "uint256",

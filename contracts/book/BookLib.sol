@@ -250,7 +250,8 @@ library BookLib {
         uint256 kind = p.kind();
         uint256 expiry = p.expiry();
         // lots, expiry and the rest cannot exceed their fields here; bits above the fields must be 0
-        require(p.unusedBits() == 0, IMarkets.OrderWordUnusedBits(OrderWord.unwrap(p)));
+        // (if/revert, not require: require would evaluate the error's arguments on the success path too)
+        if (p.unusedBits() != 0) revert IMarkets.OrderWordUnusedBits(OrderWord.unwrap(p));
         require(lots != 0, IMarkets.ZeroSize());
         require(lots >= cfg.minLots(), IMarkets.BelowMinSize(lots, cfg.minLots()));
         require(tick != 0 && tick <= TickBitmap.MAX_TICK, IMarkets.TickOutOfRange(tick));

@@ -59,8 +59,12 @@ abstract contract ClearinghouseMarkets is ClearinghouseVault {
         nonReentrant
         returns (uint256 orderId, uint256 filledLots)
     {
+        return _placeFor(marketId, owner, OrderWord.wrap(order));
+    }
+
+    /// @dev `placeOrderFor` and `placeOrderFields`: one call site of the book's placement.
+    function _placeFor(uint256 marketId, address owner, OrderWord p) internal returns (uint256 orderId, uint256 filledLots) {
         (Market storage m, BookConfig cfg) = _market(marketId);
-        OrderWord p = OrderWord.wrap(order);
         Ctx memory c = m.load(cfg, AccountIdLib.from(owner, p.sub()));
         // an operator: authorised and bounded to the owner's price band
         if (owner != msg.sender) _checkOperatorPrice(m, c.account, p, OperatorBand.wrap(0));
@@ -75,13 +79,7 @@ abstract contract ClearinghouseMarkets is ClearinghouseVault {
         nonReentrant
         returns (uint256 orderId, uint256 filledLots)
     {
-        (Market storage m, BookConfig cfg) = _market(marketId);
-        OrderWord p = BookLib.packFields(order);
-        Ctx memory c = m.load(cfg, AccountIdLib.from(owner, p.sub()));
-        // an operator: authorised and bounded to the owner's price band (as `placeOrderFor`)
-        if (owner != msg.sender) _checkOperatorPrice(m, c.account, p, OperatorBand.wrap(0));
-        (orderId, filledLots) = BookLib.placeOne(m.book, cfg, m, c, p);
-        _flush(m, cfg, c);
+        return _placeFor(marketId, owner, BookLib.packFields(order));
     }
 
     /// @inheritdoc IMarkets

@@ -6,7 +6,7 @@ import {IClearinghouse, SpotMarketParams} from "./interfaces/IClearinghouse.sol"
 import {BookConfigLib} from "./types/BookConfig.sol";
 import {AccountId, AccountIdLib} from "./types/AccountId.sol";
 import {BookConfig} from "./types/BookConfig.sol";
-import {OrderWord} from "./types/OrderWord.sol";
+import {OrderFields, OrderWord} from "./types/OrderWord.sol";
 import {OrderId} from "./types/OrderId.sol";
 import {OrderSlot} from "./types/OrderSlot.sol";
 import {LevelKey, LevelWord} from "./types/LevelWord.sol";
@@ -59,13 +59,27 @@ abstract contract ClearinghouseMarkets is ClearinghouseVault {
         nonReentrant
         returns (uint256 orderId, uint256 filledLots)
     {
+        return _placeFor(marketId, owner, OrderWord.wrap(order));
+    }
+
+    /// @dev `placeOrderFor` and `placeOrderFields`: one call site of the book's placement.
+    function _placeFor(uint256 marketId, address owner, OrderWord p) internal returns (uint256 orderId, uint256 filledLots) {
         (Market storage m, BookConfig cfg) = _market(marketId);
-        OrderWord p = OrderWord.wrap(order);
         Ctx memory c = m.load(cfg, AccountIdLib.from(owner, p.sub()));
         // an operator: authorised and bounded to the owner's price band
         if (owner != msg.sender) _checkOperatorPrice(m, c.account, p, OperatorBand.wrap(0));
         (orderId, filledLots) = BookLib.placeLone(m.book, cfg, m, c, p);
         _flush(m, cfg, c);
+    }
+
+    /// @inheritdoc IMarkets
+    /// @dev Its selector sorts after `placeOrder`, `batch` and `cancelOrder`: their dispatch is unchanged.
+    function placeOrderFields(uint256 marketId, address owner, OrderFields calldata order)
+        external
+        nonReentrant
+        returns (uint256 orderId, uint256 filledLots)
+    {
+        return _placeFor(marketId, owner, BookLib.packFields(order));
     }
 
     /// @inheritdoc IMarkets
@@ -408,18 +422,22 @@ abstract contract ClearinghouseMarkets is ClearinghouseVault {
     function marketInfo(uint256 marketId) external view returns (MarketInfo memory i) {
         (Market storage m, BookConfig cfg) = _market(marketId);
         TopWord top = m.book.top;
+        uint256 tickSize = cfg.tickSize();
         return MarketInfo(
             cfg.isPerp(),
             m.base,
             m.quote,
             m.lotSize,
-            cfg.tickSize(),
+            tickSize,
             cfg.minLots(),
             cfg.maxMakerFeeBps(),
             BookLib.MAX_TAKER_FEE_BPS,
             top.makerFeeBps(),
             top.takerFeeBps(),
-            top.paused()
+            top.paused(),
+            tickSize,
+            tickSize * TickBitmap.MAX_TICK,
+            BookLib.MAX_ORDER_LOTS
         );
     }
 

@@ -8,7 +8,7 @@
 // from ticks and lots, rates as exact percentages.
 import { network } from "hardhat";
 import type { ContractTransactionResponse, Signer, TransactionReceipt } from "ethers";
-import { deployProtocol, deployToken, createSpotMarket, type Protocol } from "./lib/deploy.ts";
+import { deployProtocol, deployToken, createSpotMarket, tickSizeForDecimalPrice, type Protocol } from "./lib/deploy.ts";
 import type { MockERC20 } from "../types/ethers-contracts/index.js";
 import {
   Side,
@@ -136,9 +136,10 @@ async function listMarket(
     units: { lotSize, tickSize, baseDecimals: baseDec, quoteDecimals: 6 },
   };
 }
-// WETH: 0.001 WETH lots, $0.01 price step. WBTC: 0.0001 WBTC lots, $1 price step, maker rebate.
-const ethMkt = await listMarket(weth, "WETH", 18, 10n ** 15n, 10n, 1n);
-const btcMkt = await listMarket(wbtc, "WBTC", 8, 10n ** 4n, 100n, -1n);
+// WETH: 0.001 WETH lots. WBTC: 0.0001 WBTC lots, maker rebate. Tick sizes by price: the finest
+// power-of-ten step whose last tick quotes 10× the price ($0.01 at $3,000, $0.10 at $60,000).
+const ethMkt = await listMarket(weth, "WETH", 18, 10n ** 15n, tickSizeForDecimalPrice("3000", 10n ** 15n, 18, 6), 1n);
+const btcMkt = await listMarket(wbtc, "WBTC", 8, 10n ** 4n, tickSizeForDecimalPrice("60000", 10n ** 4n, 8, 6), -1n);
 const markets = [ethMkt, btcMkt];
 
 section("Markets");

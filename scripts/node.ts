@@ -92,7 +92,7 @@ async function main() {
   const chainId = await waitForRpc();
 
   const { JsonRpcProvider } = await import("ethers");
-  const { deployProtocol, deployToken, createSpotMarket } = await import("./lib/deploy.ts");
+  const { deployProtocol, deployToken, createSpotMarket, tickSizeForDecimalPrice } = await import("./lib/deploy.ts");
   const { createWalletClient, getAddress, http, parseUnits } = await import("viem");
   const { privateKeyToAccount } = await import("viem/accounts");
   const { hardhat } = await import("viem/chains");
@@ -114,9 +114,11 @@ async function main() {
   }
   const fees = { minLots: 1n, makerFeeBps: 1n, takerFeeBps: 5n, maxMakerFeeBps: 2n };
   const marketSpecs = [
-    // 0.001 WETH lots, $0.01 ticks; 0.0001 WBTC lots, $0.01 ticks
-    { name: "WETH/USDC", base: "WETH", quote: "USDC", lotSize: 10n ** 15n, tickSize: 10n, mid: "3000", step: "0.5", size: "1" },
-    { name: "WBTC/USDC", base: "WBTC", quote: "USDC", lotSize: 10n ** 4n, tickSize: 1n, mid: "60000", step: "10", size: "0.1" },
+    // 0.001 WETH lots, 0.0001 WBTC lots; tick sizes chosen by price (`tickSizeForDecimalPrice`): the
+    // finest power-of-ten step whose last tick quotes 10× the mid ($0.01 for WETH at $3,000,
+    // $0.10 for WBTC at $60,000: $0.01 there would stop at $165,813.74)
+    { name: "WETH/USDC", base: "WETH", quote: "USDC", lotSize: 10n ** 15n, mid: "3000", step: "0.5", size: "1" },
+    { name: "WBTC/USDC", base: "WBTC", quote: "USDC", lotSize: 10n ** 4n, mid: "60000", step: "10", size: "0.1" },
   ] as const;
   const marketIds: Record<string, bigint> = {};
   for (const m of marketSpecs) {
@@ -124,7 +126,7 @@ async function main() {
       base: tokens[m.base].address,
       quote: tokens[m.quote].address,
       lotSize: m.lotSize,
-      tickSize: m.tickSize,
+      tickSize: tickSizeForDecimalPrice(m.mid, m.lotSize, tokens[m.base].decimals, tokens[m.quote].decimals),
       ...fees,
     });
     marketIds[m.name] = market.marketId;

@@ -5,7 +5,7 @@ import {IMarkets} from "../interfaces/IMarkets.sol";
 import {AccountId} from "../types/AccountId.sol";
 import {TickBitmap} from "../libraries/TickBitmap.sol";
 import {ArrayLib} from "../libraries/ArrayLib.sol";
-import {OrderWord, OrderWordLib as OW} from "../types/OrderWord.sol";
+import {OrderFields, OrderWord, OrderWordLib as OW} from "../types/OrderWord.sol";
 import {OrderId, OrderIdLib} from "../types/OrderId.sol";
 import {OrderSlot, OrderSlotLib} from "../types/OrderSlot.sol";
 import {ClientSlot, ClientSlotLib, CLIENT_RING} from "../types/ClientSlot.sol";
@@ -47,6 +47,8 @@ library BookLib {
 
     uint256 internal constant MAX_OPEN_ORDERS = 64;
     uint256 internal constant MAX_FILLS = 128;
+    /// @notice Largest order size in lots: the 48-bit lots field of an order word and order slot.
+    uint256 internal constant MAX_ORDER_LOTS = OW.MASK_LOTS;
     /// @dev Skip units one taker order may spend on queue entries it cannot fill: stepping over a
     /// cancelled or dead entry costs 1, removing an expired order costs `EXPIRED_SKIPS`.
     uint256 internal constant MAX_SKIPS = 64;
@@ -308,6 +310,22 @@ library BookLib {
 
     // ------------------------------------------------------------------ core
 
+    /// @dev The order word of typed fields (`placeOrderFields`), each checked against the book's
+    /// range where a packed field would wrap or spill into its neighbour; `placeOne` checks the
+    /// rest (tick 0, minimum size, expiry in the past, the kind's own rules).
+    function packFields(OrderFields calldata f) internal pure returns (OrderWord) {
+        require(f.lots <= MAX_ORDER_LOTS, IMarkets.LotsAboveMax(f.lots, MAX_ORDER_LOTS));
+        require(f.tick <= TickBitmap.MAX_TICK, IMarkets.TickOutOfRange(f.tick));
+        require(f.side <= 1, IMarkets.InvalidSide(f.side));
+        require(f.kind <= OW.MARKET, IMarkets.InvalidOrderKind(f.kind));
+        require(f.selfTrade <= OW.STP_CANCEL_BOTH, IMarkets.InvalidSelfTradeMode(f.selfTrade));
+        require(f.maxFills <= MAX_FILLS, IMarkets.TooManyFills(f.maxFills, MAX_FILLS));
+        require(f.sub <= OW.MASK_8, IMarkets.SubAccountOutOfRange(f.sub));
+        require(f.expiry <= OW.MASK_32, IMarkets.ExpiryOutOfRange(f.expiry));
+        require(f.clientOrderId <= OW.MASK_32, IMarkets.ClientOrderIdOutOfRange(f.clientOrderId));
+        return OW.pack(f);
+    }
+
     /// @dev Validates, matches and rests one order of `c.account` on its working copy.
     function placeOne(State storage s, BookConfig cfg, Market storage h, Ctx memory c, OrderWord p)
         internal
@@ -318,13 +336,16 @@ library BookLib {
         uint256 side = p.side();
         uint256 kind = p.kind();
         uint256 expiry = p.expiry();
+        // lots, expiry and the rest cannot exceed their fields here; bits above the fields must be 0
+        // (if/revert, not require: require would evaluate the error's arguments on the success path too)
+        if (p.unusedBits() != 0) revert IMarkets.OrderWordUnusedBits(OrderWord.unwrap(p));
         require(lots != 0, IMarkets.ZeroSize());
         require(lots >= cfg.minLots(), IMarkets.BelowMinSize(lots, cfg.minLots()));
         require(tick != 0 && tick <= TickBitmap.MAX_TICK, IMarkets.TickOutOfRange(tick));
-        require(kind <= OW.MARKET, IMarkets.InvalidOrderType(kind));
+        require(kind <= OW.MARKET, IMarkets.InvalidOrderKind(kind));
         require(expiry == 0 || expiry > block.timestamp, IMarkets.Expired(expiry));
         // if/revert, not require: require would evaluate the error's arguments on the success path too
-        if (p.selfTrade() > OW.STP_CANCEL_BOTH) revert IMarkets.InvalidOrderType(p.selfTrade());
+        if (p.selfTrade() > OW.STP_CANCEL_BOTH) revert IMarkets.InvalidSelfTradeMode(p.selfTrade());
         if (p.maxFills() > MAX_FILLS) revert IMarkets.TooManyFills(p.maxFills(), MAX_FILLS);
         h.checkPlace(cfg, c, p, side, lots);
 

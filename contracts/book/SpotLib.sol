@@ -4,7 +4,7 @@ pragma solidity 0.8.37;
 import {IMarkets} from "../interfaces/IMarkets.sol";
 import {BookConfig} from "../types/BookConfig.sol";
 import {AccountId} from "../types/AccountId.sol";
-import {OrderWord, OrderWordLib} from "../types/OrderWord.sol";
+import {OrderWord} from "../types/OrderWord.sol";
 import {TopWord} from "../types/TopWord.sol";
 import {SpotPocket, SpotPocketLib} from "../types/SpotPocket.sol";
 import {FeeMath} from "../libraries/FeeMath.sol";
@@ -29,8 +29,7 @@ library SpotLib {
 
     /// @dev Reduce-only has no meaning on a spot book.
     function checkPlace(OrderWord p) internal pure {
-        // the error names the order word with only the reduce-only flag set
-        require(!p.reduceOnly(), IMarkets.InvalidOrderType(OrderWordLib.REDUCE_ONLY_FLAG));
+        require(!p.reduceOnly(), IMarkets.ReduceOnlyOnSpot());
     }
 
     /// @dev A bid locks its cost plus the maker fee bound in quote; an ask locks its base.

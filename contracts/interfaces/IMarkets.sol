@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {AccountId} from "../types/AccountId.sol";
+import {OrderFields} from "../types/OrderWord.sol";
 
 /// @notice A market's constants (`marketInfo`).
 /// @param perp True for a perpetual-futures market, false for spot.
@@ -11,6 +12,9 @@ import {AccountId} from "../types/AccountId.sol";
 /// @param tickSize Quote atoms per lot per tick.
 /// @param minLots Smallest order size in lots.
 /// @param maxMakerFeeBps Hard bound of the maker fee (rebate) and of what a resting bid locks for it.
+/// @param minPricePerLot Lowest quotable price, quote atoms per lot (tick 1: `tickSize`).
+/// @param maxPricePerLot Highest quotable price, quote atoms per lot (`MAX_TICK` = 255³ − 1 ticks).
+/// @param maxOrderLots Largest order size in lots (the 48-bit lots field of an order).
 struct MarketInfo {
     bool perp;
     address base;
@@ -19,7 +23,6 @@ struct MarketInfo {
     uint256 tickSize;
     uint256 minLots;
     uint256 maxMakerFeeBps;
-    /// @dev appended (#15): everything a bot needs in one read
     /// Hard bound of the taker fee; the maker fee's lower bound is minus the current taker fee.
     uint256 maxTakerFeeBps;
     /// Current maker fee (negative = rebate) and taker fee, in basis points of notional.
@@ -27,6 +30,9 @@ struct MarketInfo {
     uint256 takerFeeBps;
     /// Whether the market is paused (a pause halts the book: no place, take or amend).
     bool paused;
+    uint256 minPricePerLot;
+    uint256 maxPricePerLot;
+    uint256 maxOrderLots;
 }
 
 /// @title The order books inside the core, spot and perp, each addressed by its market id
@@ -41,7 +47,8 @@ struct MarketInfo {
 ///   2 IOC, 3 FOK, 4 market) | [77..76] self-trade mode (0 cancel resting, 1 cancel incoming,
 ///   2 cancel both) | [85..78] max fills (0 = market default) | [93..86] sub-account |
 ///   [125..94] expiry (unix seconds, 0 = none) | [157..126] client order id (0 = none) |
-///   [158] reduce-only (perp markets only; a spot market rejects it as InvalidOrderType)
+///   [158] reduce-only (perp markets only; a spot market rejects it as ReduceOnlyOnSpot) |
+///   [255..159] zero (else OrderWordUnusedBits). `placeOrderFields` takes the same fields unpacked.
 /// Order id (uint256): [31..0] queue position | [63..32] level epoch | [87..64] tick |
 ///   [88] side | [111..96] market index
 /// Batch op (uint256): [255..254] kind (0 place: order word, its sub-account = the batch's;
@@ -59,8 +66,24 @@ interface IMarkets {
     error TickOutOfRange(uint256 tick);
     /// @notice Expiry is in the past.
     error Expired(uint256 expiry);
-    /// @notice Unknown order type or self-trade mode.
-    error InvalidOrderType(uint256 orderType);
+    /// @notice Unknown order kind (0 GTC, 1 post-only, 2 IOC, 3 FOK, 4 market).
+    error InvalidOrderKind(uint256 kind);
+    /// @notice Unknown self-trade mode (0 cancel resting, 1 cancel incoming, 2 cancel both).
+    error InvalidSelfTradeMode(uint256 mode);
+    /// @notice A reduce-only order on a spot market (reduce-only is for perp markets).
+    error ReduceOnlyOnSpot();
+    /// @notice An order word with a bit set outside its fields (bits 159..255 must be zero).
+    error OrderWordUnusedBits(uint256 order);
+    /// @notice An order size above what one order can hold (`MarketInfo.maxOrderLots`).
+    error LotsAboveMax(uint256 lots, uint256 maxLots);
+    /// @notice An order side other than 0 (bid) or 1 (ask).
+    error InvalidSide(uint256 side);
+    /// @notice A sub-account above 255.
+    error SubAccountOutOfRange(uint256 sub);
+    /// @notice An expiry that does not fit 32 bits of unix seconds.
+    error ExpiryOutOfRange(uint256 expiry);
+    /// @notice A client order id that does not fit 32 bits.
+    error ClientOrderIdOutOfRange(uint256 clientOrderId);
     /// @notice Caller is neither the account's owner nor an operator it approved.
     error NotAuthorized(address caller, AccountId account);
     /// @notice An operator's order is priced outside the owner's band around the oracle index: a bid
@@ -152,6 +175,16 @@ interface IMarkets {
     ///      (`IClearinghouse.operatorTickBand`): a bid at most its `maxTick`, an ask at least its
     ///      `minTick`. A take fills at its limit or better, so every fill keeps to the band too.
     function placeOrderFor(uint256 marketId, address owner, uint256 order) external returns (uint256 orderId, uint256 filledLots);
+
+    /// @notice `placeOrderFor` with the order's fields as typed arguments, so no caller packs a word
+    ///         by hand: each field is range-checked with a custom error naming it (`TickOutOfRange`,
+    ///         `LotsAboveMax`, `InvalidSide`, `InvalidOrderKind`, `InvalidSelfTradeMode`,
+    ///         `TooManyFills`, `SubAccountOutOfRange`, `ExpiryOutOfRange`, `ClientOrderIdOutOfRange`),
+    ///         then packed and placed exactly as `placeOrderFor(marketId, owner, word)`. `owner` =
+    ///         the caller for one's own orders.
+    function placeOrderFields(uint256 marketId, address owner, OrderFields calldata order)
+        external
+        returns (uint256 orderId, uint256 filledLots);
 
     /// @notice Cancels a resting order; its locked funds return to the account's pocket.
     function cancelOrder(uint256 marketId, uint256 orderId) external;

@@ -15,6 +15,7 @@ import {TakerWord, TradeSummary, FillWord, PlacedInfo, TradeWordsLib} from "../t
 import {OpenOrdersCursor} from "../types/OpenOrdersCursor.sol";
 import {BookConfig, BookConfigLib} from "../types/BookConfig.sol";
 import {ArrayLib} from "../libraries/ArrayLib.sol";
+import {BookLib} from "../book/BookLib.sol";
 
 /// @notice Test only: the book's type libraries behind external functions, so the SDK's codec can be
 /// checked against them word for word (test/sdk/codec.test.ts) and `ArrayLib` tested.
@@ -29,6 +30,15 @@ contract BookCodecMock {
 
     function encodeOrder(OrderFields memory o) external pure returns (uint256) {
         return OrderWord.unwrap(OrderWordLib.pack(o));
+    }
+
+    /// @dev `placeOrderFields`' checked packing (reverts with the field's error).
+    function packFields(OrderFields calldata o) external pure returns (uint256) {
+        return OrderWord.unwrap(BookLib.packFields(o));
+    }
+
+    function orderUnusedBits(uint256 w) external pure returns (uint256) {
+        return OrderWord.wrap(w).unusedBits();
     }
 
     function decodeOrderId(uint256 id)

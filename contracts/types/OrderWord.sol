@@ -10,8 +10,10 @@ pragma solidity 0.8.37;
 ///   lots 48 | tick 24 | s = side (0 bid, 1 ask) | kind 3 (0 GTC, 1 post-only, 2 IOC, 3 FOK, 4 market)
 ///   | stp = self-trade mode 2 (0 cancel resting, 1 cancel incoming, 2 cancel both) | max fills 8
 ///   (0 = the market's cap) | sub-account 8 | expiry 32 (unix s, 0 = none) | client order id 32
-///   (0 = none) | R = reduce-only (perp markets only). Bits 255..254 must stay 0: they are a batch
-///   op's kind (`BatchOp`), 0 = place.
+///   (0 = none) | R = reduce-only (perp markets only). Bits 255..159 must be 0 (`unusedBits`; the
+///   book rejects a word with any of them set): bits 255..254 are a batch op's kind (`BatchOp`),
+///   0 = place. A field cannot tell an out-of-range value from its neighbour, so the packer
+///   (`BookLib.packFields`, the SDK's `encodeOrder`) range-checks each field first.
 type OrderWord is uint256;
 
 /// @notice An order word's fields, unpacked (`OrderWordLib.pack`).
@@ -50,8 +52,8 @@ library OrderWordLib {
     uint256 internal constant EXPIRY_SHIFT = 94;
     uint256 internal constant CLIENT_ID_SHIFT = 126;
     uint256 internal constant REDUCE_ONLY_SHIFT = 158;
-    /// @dev the order word with only the reduce-only flag set
-    uint256 internal constant REDUCE_ONLY_FLAG = 1 << REDUCE_ONLY_SHIFT;
+    /// @dev the first bit above every field
+    uint256 internal constant UNUSED_SHIFT = 159;
 
     uint256 internal constant MASK_LOTS = (1 << 48) - 1;
     uint256 internal constant MASK_TICK = (1 << 24) - 1;
@@ -98,6 +100,11 @@ library OrderWordLib {
 
     function reduceOnly(OrderWord w) internal pure returns (bool) {
         return (OrderWord.unwrap(w) >> REDUCE_ONLY_SHIFT) & 1 != 0;
+    }
+
+    /// @dev The bits above every field (zero in a valid word).
+    function unusedBits(OrderWord w) internal pure returns (uint256) {
+        return OrderWord.unwrap(w) >> UNUSED_SHIFT;
     }
 
     /// @dev The reduce-only flag as 0 or 1.

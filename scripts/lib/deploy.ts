@@ -25,6 +25,34 @@ export interface SpotMarketConfig {
   maxMakerFeeBps: bigint;
 }
 
+/** Last tick of every book (255³ − 1): a market quotes prices up to `tickSize × MAX_TICK` per lot. */
+export const MAX_TICK = 255n ** 3n - 1n;
+
+/**
+ * The tick size (quote atoms per lot per tick) for a market trading around `quoteAtomsPerLot`: the
+ * smallest power of ten whose last tick (`MAX_TICK`) still quotes `headroom` times that price, so the
+ * book has the finest step that leaves room for the price to rise `headroom`-fold. (One quote atom
+ * per 0.0001 WBTC lot, i.e. $0.01 steps, stops at $165,813.74 per BTC: too close to the price.)
+ * @example tickSizeForPrice(6_000_000n) // 10n: a 0.0001 WBTC lot at $60,000, $0.10 steps up to $1.66M
+ */
+export function tickSizeForPrice(quoteAtomsPerLot: bigint, headroom = 10n): bigint {
+  if (quoteAtomsPerLot <= 0n || headroom <= 0n) throw new Error("tickSizeForPrice: price and headroom must be positive");
+  let tickSize = 1n;
+  while (tickSize * MAX_TICK < quoteAtomsPerLot * headroom) tickSize *= 10n;
+  return tickSize;
+}
+
+/**
+ * `tickSizeForPrice` from a decimal price per whole base token (e.g. "60000" USDC per WBTC).
+ * @example tickSizeForDecimalPrice("60000", 10n ** 4n, 8, 6) // 10n
+ */
+export function tickSizeForDecimalPrice(price: string, lotSize: bigint, baseDecimals: number, quoteDecimals: number, headroom = 10n): bigint {
+  const [whole, frac = ""] = price.split(".");
+  const quoteAtoms = BigInt(whole + frac.padEnd(quoteDecimals, "0").slice(0, quoteDecimals));
+  const perLot = (quoteAtoms * lotSize + 10n ** BigInt(baseDecimals) - 1n) / 10n ** BigInt(baseDecimals);
+  return tickSizeForPrice(perLot === 0n ? 1n : perLot, headroom);
+}
+
 /**
  * Deploys AccessManager and the Clearinghouse (the one core), and wires the governance and
  * guardian roles to `admin` (locally; a real deployment grants them to a timelocked multisig

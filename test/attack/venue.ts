@@ -14,7 +14,7 @@ import type { ContractTransactionReceipt as BookReceipt, Interface, Signer } fro
 import { marketHandle, type SpotMarket } from "../../scripts/lib/market.ts";
 import { extraPerp, usePerpFixture, place as placePerp, type PFx } from "../unit/perp._helpers.ts";
 import { acctOf, deposit as depositFx, mined, refreshPrices, sameTime as sameTimeFx, setPrice as setPriceFx, warp as warpFx, WAD, E6, E8, E18 } from "../unit/margin._helpers.ts";
-import { encodeOrder, cancelClientIdOp as bookCancelClientIdOp, placeOp as bookPlaceOp, type OrderParams } from "../../sdk/src/math/order.ts";
+import { packOrder, cancelClientIdOp as bookCancelClientIdOp, placeOp as bookPlaceOp, type OrderParams } from "../../sdk/src/math/order.ts";
 import { createSpotMarket, GOVERNANCE_ROLE, GUARDIAN_ROLE } from "../../scripts/lib/deploy.ts";
 import { adminFeed, DEFAULT_RATE_MODEL, ORACLE_ROLE } from "../../scripts/lib/deploy-margin.ts";
 import { LendingVault__factory, MockAggregator__factory, MockERC20__factory, MockPythFeed__factory, ReentrantToken__factory } from "../../types/ethers-contracts/index.js";
@@ -57,7 +57,7 @@ export const allowBorrow = (v: Venue, who: Who, orders = true, withdrawals = tru
   mined(v.ch.connect(who).setBorrowPolicy(sub, orders, withdrawals));
 
 /** Places a spot order on the WETH/USDC book (tick 300_000 = $3,000; lot 0.001 WETH). */
-export const spotOrder = (v: Venue, who: Who, o: OrderParams) => mined(v.market.connect(who).placeOrder(encodeOrder(o)));
+export const spotOrder = (v: Venue, who: Who, o: OrderParams) => mined(v.market.connect(who).placeOrder(packOrder(o)));
 
 /** Places an ETH-PERP (or the given perp market's) order; same units as the spot book. */
 export const perpOrder = (v: Venue, who: Who, o: OrderParams, m = v.ethPerp) => placePerp(m, who, o);
@@ -343,7 +343,7 @@ export const operatorBandOf = (v: Venue, owner: { address: string }, sub = 0n) =
 
 /** `operator` places an order for `owner` (sub-account in `o.sub`) on book `m` (the spot book by default). */
 export const orderFor = (v: Venue, operator: Who, owner: { address: string }, o: OrderParams, m: Book = v.market) =>
-  mined((m as Venue["market"]).connect(operator).placeOrderFor(owner.address, encodeOrder(o)));
+  mined((m as Venue["market"]).connect(operator).placeOrderFor(owner.address, packOrder(o)));
 
 /** `operator` runs batch ops (BatchOp layout) for `owner` on book `m`. */
 export const batchFor = (v: Venue, operator: Who, owner: { address: string }, ops: bigint[], m: Book = v.market, sub = 0n) =>

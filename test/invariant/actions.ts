@@ -3,7 +3,7 @@
  * means from the model's current state, encodes the call, and hands it to the runner with the
  * model function that predicts it.
  */
-import { amendOp, cancelClientIdOp, cancelOp, encodeOrder } from "../../sdk/src/math/order.ts";
+import { amendOp, cancelClientIdOp, cancelOp, packOrder } from "../../sdk/src/math/order.ts";
 import type { OrderKind, SelfTrade, Side } from "../../sdk/src/math/order.ts";
 import type { Action, PlaceSpec } from "./arbitraries.ts";
 import { chIface, marketData, MARKETS, type Chain } from "./chain.ts";
@@ -41,7 +41,7 @@ function orderWord(mi: number, sub: bigint, o: PlaceSpec, now: bigint): bigint {
   const lean = o.kind >= 2 ? (o.side === 0 ? Math.abs(o.off) : -Math.abs(o.off)) : o.off;
   const tick =
     o.tickErr === 1 ? 0n : o.tickErr === 2 ? M.MAX_TICK + 1n : center + BigInt(o.aggressive ? (o.side === 0 ? 8 : -8) : lean);
-  return encodeOrder({
+  return packOrder({
     side: BigInt(o.side) as Side,
     tick,
     lots: BigInt(o.lots),

@@ -546,6 +546,7 @@ function rest(w: World, m: MarketModel, c: Ctx, p: bigint, lots: bigint): bigint
 
 /** Places order word `p`: the resting order's id (0 if none rests) and the lots it filled as taker. */
 function placeOne(w: World, m: MarketModel, c: Ctx, p: bigint): [bigint, bigint] {
+  if (p >> 159n !== 0n) throw new Revert("OrderWordUnusedBits");
   const lots = p & M48;
   const tick = (p >> 48n) & M24;
   const side = (p >> 72n) & 1n;
@@ -554,10 +555,10 @@ function placeOne(w: World, m: MarketModel, c: Ctx, p: bigint): [bigint, bigint]
   if (lots === 0n) throw new Revert("ZeroSize");
   if (lots < m.minLots) throw new Revert("BelowMinSize");
   if (tick === 0n || tick > MAX_TICK) throw new Revert("TickOutOfRange");
-  if (kind > MARKET) throw new Revert("InvalidOrderType");
+  if (kind > MARKET) throw new Revert("InvalidOrderKind");
   if (expiry !== 0n && expiry <= w.now) throw new Revert("Expired");
   const stp = (p >> 76n) & 3n;
-  if (stp > STP_CANCEL_BOTH) throw new Revert("InvalidOrderType");
+  if (stp > STP_CANCEL_BOTH) throw new Revert("InvalidSelfTradeMode");
   let maxFills = (p >> 78n) & 0xffn;
   if (maxFills > MAX_FILLS) throw new Revert("TooManyFills");
   if (maxFills === 0n) maxFills = MAX_FILLS;

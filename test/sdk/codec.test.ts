@@ -37,14 +37,13 @@ import {
   encodeClientSlot,
   encodeFill,
   encodeLevelWord,
-  encodeOrder,
+  packOrder,
   encodeOrderId,
   encodePlacedInfo,
   encodeSpotPocket,
   encodeTaker,
   encodeTopWord,
   encodeTradeSummary,
-  placeOp,
   type OrderParams,
 } from "../../sdk/src/index.ts";
 
@@ -80,7 +79,7 @@ describe("sdk codec vs the contracts' type libraries", () => {
 
   it("order words: TS encode = chain encode, and each side decodes the other's", async () => {
     for (const o of orders) {
-      const word = encodeOrder(o);
+      const word = packOrder(o);
       const onChain = await mock.read.decodeOrder([word]);
       expect(onChain).to.deep.equal(o);
       expect(await mock.read.encodeOrder([o])).to.equal(word);
@@ -121,7 +120,7 @@ describe("sdk codec vs the contracts' type libraries", () => {
     expect(((await mock.read.decodeBatchOp([byClient])) as readonly bigint[])[4]).to.equal(M32);
     expect(decodeBatchOp(byClient)).to.deep.equal({ kind: BatchOp.CancelClientId, clientOrderId: M32, skipMissing: false });
     // a place op is the order word, kind 0
-    const place = placeOp(orders[1]);
+    const place = packOrder(orders[1]);
     const [k, order] = (await mock.read.decodeBatchOp([place])) as readonly bigint[];
     expect([k, order]).to.deep.equal([BatchOp.Place, place]);
     expect(decodeBatchOp(place)).to.deep.equal({ kind: BatchOp.Place, order: orders[1] });

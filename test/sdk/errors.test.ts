@@ -179,8 +179,25 @@ describe("sdk errors", () => {
     it("order validation errors arrive as their classes with typed arguments", async () => {
       const { alice, markets } = world();
       const marketId = markets.wethUsdc.marketId;
-      expect(await thrown(alice.placeOrderSync({ marketId, side: Side.Bid, tick: 300_000n, lots: 0n }))).to.be.instanceOf(ZeroSizeError);
-      const tick = await thrown(alice.placeOrder({ marketId, side: Side.Bid, tick: 255n ** 3n, lots: 1n }));
+      // out-of-range fields never leave the SDK: its encoder throws its own error, naming the field
+      const local = await thrown(alice.placeOrderSync({ marketId, side: Side.Bid, tick: 255n ** 3n, lots: 1n }));
+      expect(local).to.be.instanceOf(sdk.ValueOutOfRangeError);
+      expect((local as sdk.ValueOutOfRangeError).field).to.equal("tick");
+      expect(await thrown(alice.placeOrderSync({ marketId, side: Side.Bid, tick: 300_000n, lots: 0n }))).to.be.instanceOf(sdk.ValueOutOfRangeError);
+      // the same words packed by hand reach the core, whose reverts decode to their classes
+      const raw = (order: bigint) =>
+        thrown(
+          writeContract(alice, {
+            address: world().clearinghouse,
+            abi: clearinghouseAbi,
+            functionName: "placeOrder",
+            args: [marketId, order],
+            account: alice.account,
+            chain: alice.chain,
+          }),
+        );
+      expect(decodeExchangeError(await raw(sdk.packOrder({ side: Side.Bid, tick: 300_000n, lots: 0n })))).to.be.instanceOf(ZeroSizeError);
+      const tick = decodeExchangeError(await raw(sdk.packOrder({ side: Side.Bid, tick: 255n ** 3n, lots: 1n })));
       expect(tick).to.be.instanceOf(TickOutOfRangeError);
       expect((tick as TickOutOfRangeError).args.tick).to.equal(255n ** 3n);
 

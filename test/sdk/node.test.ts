@@ -19,6 +19,8 @@ import {
   mockErc20Abi,
   priceToTick,
   sizeToLots,
+  tickToPrice,
+  MAX_TICK,
 } from "../../sdk/src/index.ts";
 
 interface Deployment {
@@ -124,6 +126,11 @@ describe("sdk over JSON-RPC against `npm run node`", function () {
     expect([m.baseDecimals, m.quoteDecimals]).to.deep.equal([18, 6]);
     const btc = await trader.getMarket({ marketId: BigInt(dep.markets["WBTC/USDC"].marketId) });
     expect(btc.baseDecimals).to.equal(8);
+    // tick sizes chosen by price: each book quotes at least 10× its seeded mid ($3,000, $60,000)
+    expect(Number(tickToPrice(MAX_TICK, m))).to.be.at.least(30_000);
+    expect(Number(tickToPrice(MAX_TICK, btc))).to.be.at.least(600_000);
+    expect(btc.maxPricePerLot).to.equal(btc.tickSize * MAX_TICK);
+    expect(btc.minPricePerLot).to.equal(btc.tickSize);
   });
 
   it("seeded both books with resting orders on each side", async () => {

@@ -2,7 +2,7 @@
 // before each test, order placement that returns what the receipt says, and pocket reads.
 import type { ContractTransactionReceipt, ContractTransactionResponse, Signer } from "ethers";
 import { deployFixture } from "../helpers/fixture.ts";
-import { accountId, encodeOrder, type OrderParams } from "../../sdk/src/math/order.ts";
+import { accountId, packOrder, type OrderParams } from "../../sdk/src/math/order.ts";
 import type { SpotMarket } from "../../scripts/lib/market.ts";
 
 export type Fx = Awaited<ReturnType<typeof deployFixture>>;
@@ -88,7 +88,7 @@ export async function mined(tx: Promise<ContractTransactionResponse>): Promise<C
 
 /** Places an order as `signer` and returns the resting id (0 if none) and the trade, if any. */
 export async function place(market: SpotMarket, signer: Signer, o: OrderParams): Promise<Placed> {
-  return parseMarketLogs(market, await mined(market.connect(signer).placeOrder(encodeOrder(o))));
+  return parseMarketLogs(market, await mined(market.connect(signer).placeOrder(packOrder(o))));
 }
 
 export interface Pocket {
@@ -111,7 +111,10 @@ export async function bookState(market: SpotMarket) {
   return { bestBid, bestAsk, bidTicks: [...bidTicks], bidLots: [...bidLots], askTicks: [...askTicks], askLots: [...askLots] };
 }
 
-/** Encodes an order as `placeOrder` takes it (re-exported so tests import one module). */
-export const ord = encodeOrder;
-export { accountId, encodeOrder };
-export { Side, OrderKind, SelfTrade, MAX_TICK, MAX_LOTS, placeOp, cancelOp, amendOp, cancelClientIdOp, decodeFill, decodeOrderId } from "../../sdk/src/math/order.ts";
+/** Encodes an order as `placeOrder` takes it, checking only field widths (`packOrder`), so a test
+ * can send a word the book rejects (the SDK's `encodeOrder` refuses those before any call). */
+export const ord = packOrder;
+export { accountId, packOrder as encodeOrder };
+/** Batch op: place an order (unchecked like `ord`). */
+export const placeOp = packOrder;
+export { Side, OrderKind, SelfTrade, MAX_TICK, MAX_LOTS, cancelOp, amendOp, cancelClientIdOp, decodeFill, decodeOrderId } from "../../sdk/src/math/order.ts";

@@ -6,7 +6,7 @@
 // before each test.
 import { createPerpMarket, type PerpMarketConfig } from "../../scripts/lib/deploy-perp.ts";
 import type { PerpMarket } from "../../scripts/lib/market.ts";
-import { accountId, encodeOrder, type OrderParams } from "../../sdk/src/math/order.ts";
+import { accountId, packOrder, type OrderParams } from "../../sdk/src/math/order.ts";
 import type { Signer } from "ethers";
 import { deployMarginFixture, mined, type MFx, E6, E8, WETH_LOT, USDC_TICK } from "./margin._helpers.ts";
 
@@ -57,7 +57,7 @@ export function usePerpFixture(): () => PFx {
 }
 
 /** Places a perp order word built by the SDK's encoder (reduce-only is bit 158). */
-export const place = (m: PerpMarket, s: Signer, o: OrderParams) => mined(m.connect(s).placeOrder(encodeOrder(o)));
+export const place = (m: PerpMarket, s: Signer, o: OrderParams) => mined(m.connect(s).placeOrder(packOrder(o)));
 
 export { E6, E8, type MFx };
 

@@ -1,7 +1,27 @@
 import { expect } from "chai";
 import { createSpotMarket } from "../../scripts/lib/deploy.ts";
 import { DEPOSIT, USDC_TICK, WETH_LOT } from "../helpers/fixture.ts";
-import { acct, bidLockPerLot, bookState, MAX_LOTS, MAX_TICK, mined, ord, OrderKind, place, pocket, SelfTrade, Side, useFixture } from "./_helpers.ts";
+import { acct, bidLockPerLot, bookState, decodeOrderId, MAX_LOTS, MAX_TICK, mined, ord, OrderKind, parseMarketLogs, place, placeOp, pocket, SelfTrade, Side, useFixture } from "./_helpers.ts";
+import { encodeOrder } from "../../sdk/src/math/order.ts";
+import { ValueOutOfRangeError } from "../../sdk/src/errors/index.ts";
+import type { SpotMarket } from "../../scripts/lib/market.ts";
+import type { ContractTransactionReceipt } from "ethers";
+
+type OrderFieldsArg = {
+  lots: bigint;
+  tick: bigint;
+  side: bigint;
+  kind: bigint;
+  selfTrade: bigint;
+  maxFills: bigint;
+  sub: bigint;
+  expiry: bigint;
+  clientOrderId: bigint;
+  reduceOnly: boolean;
+};
+
+/** The id of the order a placement left resting. */
+const parseMarketLogsOf = (market: SpotMarket, rc: ContractTransactionReceipt): bigint => parseMarketLogs(market, rc).orderId;
 import { allOpenOrders } from "../helpers/openOrders.ts";
 
 describe("SpotMarket.placeOrder: input validation", () => {
@@ -45,18 +65,150 @@ describe("SpotMarket.placeOrder: input validation", () => {
     expect(await market.bestBidAsk()).to.deep.equal([1n, MAX_TICK]);
   });
 
-  it("rejects order types 5..7 and self-trade mode 3 with InvalidOrderType", async () => {
+  it("rejects order kinds 5..7 with InvalidOrderKind and self-trade mode 3 with InvalidSelfTradeMode", async () => {
     const { market, alice, bob } = fx();
     for (const kind of [5n, 6n, 7n]) {
       await expect(market.connect(alice).placeOrder(ord({ side: Side.Bid, tick: 5n, lots: 1n, kind: kind as typeof OrderKind.Gtc })))
-        .to.be.revertedWithCustomError(market, "InvalidOrderType")
+        .to.be.revertedWithCustomError(market, "InvalidOrderKind")
         .withArgs(kind);
     }
     // the self-trade mode is read when the order crosses
     await place(market, bob, { side: Side.Ask, tick: 5n, lots: 1n });
     await expect(market.connect(alice).placeOrder(ord({ side: Side.Bid, tick: 5n, lots: 1n, selfTrade: 3n as typeof SelfTrade.CancelBoth })))
-      .to.be.revertedWithCustomError(market, "InvalidOrderType")
+      .to.be.revertedWithCustomError(market, "InvalidSelfTradeMode")
       .withArgs(3n);
+  });
+
+  it("rejects a reduce-only order on a spot market with ReduceOnlyOnSpot, through placeOrder and a batch", async () => {
+    const { market, alice } = fx();
+    const before = await bookState(market);
+    await expect(market.connect(alice).placeOrder(ord({ side: Side.Ask, tick: 5n, lots: 1n, reduceOnly: true }))).to.be.revertedWithCustomError(
+      market,
+      "ReduceOnlyOnSpot",
+    );
+    await expect(
+      market.connect(alice).batch(alice.address, 0, [placeOp({ side: Side.Ask, tick: 5n, lots: 1n, reduceOnly: true })]),
+    ).to.be.revertedWithCustomError(market, "ReduceOnlyOnSpot");
+    expect(await bookState(market)).to.deep.equal(before);
+  });
+
+  it("rejects a word with any bit above its fields set (OrderWordUnusedBits) through placeOrder, placeOrderFor and a batch", async () => {
+    const { ch, market, alice, bob } = fx();
+    const valid = ord({ side: Side.Bid, tick: 5n, lots: 1n });
+    const before = await bookState(market);
+    for (const bit of [159n, 160n, 200n, 253n]) {
+      const word = valid | (1n << bit);
+      await expect(market.connect(alice).placeOrder(word)).to.be.revertedWithCustomError(market, "OrderWordUnusedBits").withArgs(word);
+      await expect(market.connect(alice).placeOrderFor(alice.address, word)).to.be.revertedWithCustomError(market, "OrderWordUnusedBits");
+      await expect(market.connect(alice).batch(alice.address, 0, [word])).to.be.revertedWithCustomError(market, "OrderWordUnusedBits");
+    }
+    // a client id of 2^33 packed by hand spills into bit 159: refused, not placed under another id
+    const spilled = valid | ((1n << 33n) << 126n);
+    await expect(market.connect(alice).placeOrder(spilled)).to.be.revertedWithCustomError(ch, "OrderWordUnusedBits");
+    expect(await bookState(market)).to.deep.equal(before);
+    // the top bits set on a packed word also cannot reach another account's pocket
+    await expect(market.connect(bob).placeOrderFor(alice.address, valid | (1n << 255n))).to.be.revertedWithCustomError(
+      market,
+      "NotAuthorized",
+    );
+    await place(market, alice, { side: Side.Bid, tick: 5n, lots: 1n });
+  });
+
+  describe("placeOrderFields: typed fields, each range-checked by name", () => {
+    const f = (o: Partial<Record<keyof OrderFieldsArg, bigint | boolean>>): OrderFieldsArg => ({
+      lots: 1n,
+      tick: 5n,
+      side: Side.Bid,
+      kind: OrderKind.Gtc,
+      selfTrade: SelfTrade.CancelResting,
+      maxFills: 0n,
+      sub: 0n,
+      expiry: 0n,
+      clientOrderId: 0n,
+      reduceOnly: false,
+      ...(o as Partial<OrderFieldsArg>),
+    });
+
+    it("the finding on the core: a hand-packed bid at tick 2^24 + t is an ask at tick t; by fields it reverts TickOutOfRange", async () => {
+      const { market, alice } = fx();
+      const t = 300_000n;
+      // packing by hand with no range check: the tick's bit 24 lands on the side bit
+      const handPacked = 1n | ((t + (1n << 24n)) << 48n) | (Side.Bid << 72n);
+      const r = parseMarketLogsOf(market, await mined(market.connect(alice).placeOrder(handPacked)));
+      expect(decodeOrderId(r).side).to.equal(Side.Ask);
+      expect(decodeOrderId(r).tick).to.equal(t);
+      // lots of 2^48 + 5 by hand: 5 lots one tick higher
+      const lotsPacked = ((1n << 48n) + 5n) | (t << 48n) | (Side.Ask << 72n);
+      const r2 = parseMarketLogsOf(market, await mined(market.connect(alice).placeOrder(lotsPacked)));
+      expect(decodeOrderId(r2).tick).to.equal(t + 1n);
+      expect((await market.getOrder(r2))[1]).to.equal(5n);
+      // the same intent through the typed entry point (and the SDK encoder) is refused by name
+      await expect(market.connect(alice).placeOrderFields(alice.address, f({ tick: t + (1n << 24n) })))
+        .to.be.revertedWithCustomError(market, "TickOutOfRange")
+        .withArgs(t + (1n << 24n));
+      await expect(market.connect(alice).placeOrderFields(alice.address, f({ tick: t, lots: (1n << 48n) + 5n })))
+        .to.be.revertedWithCustomError(market, "LotsAboveMax")
+        .withArgs((1n << 48n) + 5n, MAX_LOTS);
+      expect(() => encodeOrder({ side: Side.Bid, tick: t + (1n << 24n), lots: 1n })).to.throw(ValueOutOfRangeError);
+      expect(() => encodeOrder({ side: Side.Ask, tick: t, lots: (1n << 48n) + 5n })).to.throw(ValueOutOfRangeError);
+    });
+
+    it("each field past its bound reverts with the error naming it; at its bound it packs", async () => {
+      const { market, alice } = fx();
+      const M32 = (1n << 32n) - 1n;
+      const before = await bookState(market);
+      const byFields = (o: Partial<OrderFieldsArg>) => market.connect(alice).placeOrderFields(alice.address, f(o));
+      await expect(byFields({ lots: MAX_LOTS + 1n })).to.be.revertedWithCustomError(market, "LotsAboveMax").withArgs(MAX_LOTS + 1n, MAX_LOTS);
+      await expect(byFields({ tick: MAX_TICK + 1n })).to.be.revertedWithCustomError(market, "TickOutOfRange").withArgs(MAX_TICK + 1n);
+      await expect(byFields({ tick: 0n })).to.be.revertedWithCustomError(market, "TickOutOfRange").withArgs(0n);
+      await expect(byFields({ side: 2n })).to.be.revertedWithCustomError(market, "InvalidSide").withArgs(2n);
+      await expect(byFields({ kind: 5n })).to.be.revertedWithCustomError(market, "InvalidOrderKind").withArgs(5n);
+      await expect(byFields({ kind: 8n })).to.be.revertedWithCustomError(market, "InvalidOrderKind").withArgs(8n);
+      await expect(byFields({ selfTrade: 3n })).to.be.revertedWithCustomError(market, "InvalidSelfTradeMode").withArgs(3n);
+      await expect(byFields({ maxFills: 129n })).to.be.revertedWithCustomError(market, "TooManyFills").withArgs(129n, 128n);
+      await expect(byFields({ maxFills: 256n })).to.be.revertedWithCustomError(market, "TooManyFills").withArgs(256n, 128n);
+      await expect(byFields({ sub: 256n })).to.be.revertedWithCustomError(market, "SubAccountOutOfRange").withArgs(256n);
+      await expect(byFields({ expiry: M32 + 1n })).to.be.revertedWithCustomError(market, "ExpiryOutOfRange").withArgs(M32 + 1n);
+      await expect(byFields({ clientOrderId: M32 + 1n }))
+        .to.be.revertedWithCustomError(market, "ClientOrderIdOutOfRange")
+        .withArgs(M32 + 1n);
+      await expect(byFields({ lots: 0n })).to.be.revertedWithCustomError(market, "ZeroSize");
+      await expect(byFields({ reduceOnly: true })).to.be.revertedWithCustomError(market, "ReduceOnlyOnSpot");
+      expect(await bookState(market)).to.deep.equal(before);
+      // every field at its bound: it rests as the same order the packed word places
+      const edge = f({ tick: MAX_TICK, side: Side.Ask, kind: OrderKind.PostOnly, selfTrade: SelfTrade.CancelBoth, maxFills: 128n, expiry: M32, clientOrderId: M32 });
+      const r = parseMarketLogsOf(market, await mined(market.connect(alice).placeOrderFields(alice.address, edge)));
+      const [, lots, expiry] = await market.getOrder(r);
+      expect([decodeOrderId(r).tick, decodeOrderId(r).side, lots, expiry]).to.deep.equal([MAX_TICK, Side.Ask, 1n, M32]);
+    });
+
+    it("places exactly what placeOrder places for the same fields", async () => {
+      const { market, alice, connection } = fx();
+      const o = { side: Side.Bid, tick: 1234n, lots: 7n, kind: OrderKind.Gtc, clientOrderId: 99n, sub: 0n } as const;
+      const snap = await connection.networkHelpers.takeSnapshot();
+      const a = parseMarketLogsOf(market, await mined(market.connect(alice).placeOrder(ord(o))));
+      const pa = await pocket(market, alice);
+      await snap.restore();
+      const b = parseMarketLogsOf(market, await mined(market.connect(alice).placeOrderFields(alice.address, f(o))));
+      expect(b).to.equal(a);
+      expect(await pocket(market, alice)).to.deep.equal(pa);
+    });
+
+    it("an outsider cannot place for another account by fields (NotAuthorized), changing nothing", async () => {
+      const { market, alice, bob } = fx();
+      const before = await bookState(market);
+      await expect(market.connect(bob).placeOrderFields(alice.address, f({})))
+        .to.be.revertedWithCustomError(market, "NotAuthorized");
+      expect(await bookState(market)).to.deep.equal(before);
+    });
+  });
+
+  it("marketInfo reports the quotable price range and the largest order", async () => {
+    const { ch, market } = fx();
+    const i = await ch.marketInfo(market.marketId);
+    expect(i.minPricePerLot).to.equal(USDC_TICK);
+    expect(i.maxPricePerLot).to.equal(USDC_TICK * MAX_TICK);
+    expect(i.maxOrderLots).to.equal(MAX_LOTS);
   });
 
   it("rejects an expiry at or before the block time with Expired", async () => {

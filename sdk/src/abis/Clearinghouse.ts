@@ -170,6 +170,17 @@ export const clearinghouseAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "clientOrderId",
+        "type": "uint256"
+      }
+    ],
+    "name": "ClientOrderIdOutOfRange",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "AccountId",
         "name": "account",
         "type": "bytes32"
@@ -213,6 +224,17 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "Expired",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "expiry",
+        "type": "uint256"
+      }
+    ],
+    "name": "ExpiryOutOfRange",
     "type": "error"
   },
   {
@@ -490,11 +512,11 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "orderType",
+        "name": "kind",
         "type": "uint256"
       }
     ],
-    "name": "InvalidOrderType",
+    "name": "InvalidOrderKind",
     "type": "error"
   },
   {
@@ -538,6 +560,28 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "mode",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidSelfTradeMode",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "side",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidSide",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "tick",
         "type": "uint256"
       }
@@ -575,6 +619,22 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "LiquidationTooLarge",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "lots",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxLots",
+        "type": "uint256"
+      }
+    ],
+    "name": "LotsAboveMax",
     "type": "error"
   },
   {
@@ -818,6 +878,17 @@ export const clearinghouseAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "order",
+        "type": "uint256"
+      }
+    ],
+    "name": "OrderWordUnusedBits",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "marketId",
         "type": "uint256"
       },
@@ -945,6 +1016,11 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "RateTooHigh",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "ReduceOnlyOnSpot",
     "type": "error"
   },
   {
@@ -1104,6 +1180,17 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "StalePrice",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "sub",
+        "type": "uint256"
+      }
+    ],
+    "name": "SubAccountOutOfRange",
     "type": "error"
   },
   {
@@ -4560,6 +4647,21 @@ export const clearinghouseAbi = [
             "internalType": "bool",
             "name": "paused",
             "type": "bool"
+          },
+          {
+            "internalType": "uint256",
+            "name": "minPricePerLot",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "maxPricePerLot",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "maxOrderLots",
+            "type": "uint256"
           }
         ],
         "internalType": "struct MarketInfo",
@@ -5050,6 +5152,92 @@ export const clearinghouseAbi = [
       }
     ],
     "name": "placeOrder",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "orderId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "filledLots",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "lots",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "tick",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "side",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "kind",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "selfTrade",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "maxFills",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "sub",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "expiry",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "clientOrderId",
+            "type": "uint256"
+          },
+          {
+            "internalType": "bool",
+            "name": "reduceOnly",
+            "type": "bool"
+          }
+        ],
+        "internalType": "struct OrderFields",
+        "name": "order",
+        "type": "tuple"
+      }
+    ],
+    "name": "placeOrderFields",
     "outputs": [
       {
         "internalType": "uint256",

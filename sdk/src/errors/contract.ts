@@ -134,6 +134,17 @@ export class CapacityReachedError extends ContractRevertError<typeof clearinghou
 }
 
 /**
+ * `ClientOrderIdOutOfRange(uint256)` (Clearinghouse, selector `0x5182987f`).
+ * A client order id that does not fit 32 bits.
+ */
+export class ClientOrderIdOutOfRangeError extends ContractRevertError<typeof clearinghouseAbi, "ClientOrderIdOutOfRange"> {
+  static readonly errorName = "ClientOrderIdOutOfRange";
+  static readonly signature = "ClientOrderIdOutOfRange(uint256)";
+  static readonly selector: Hex = "0x5182987f";
+  override name = "ClientOrderIdOutOfRangeError";
+}
+
+/**
  * `ClientOrderNotFound(bytes32,uint256)` (Clearinghouse, selector `0xe6d1f001`).
  * No live order of the account carries this client order id: never used, 0, its order ended (filled, cancelled, expired), or a later placement with a client id equal to it mod 64 replaced its entry (see `cancelOrderByClientId`).
  */
@@ -164,6 +175,17 @@ export class ExpiredError extends ContractRevertError<typeof clearinghouseAbi, "
   static readonly signature = "Expired(uint256)";
   static readonly selector: Hex = "0xf80dbaea";
   override name = "ExpiredError";
+}
+
+/**
+ * `ExpiryOutOfRange(uint256)` (Clearinghouse, selector `0x677df548`).
+ * An expiry that does not fit 32 bits of unix seconds.
+ */
+export class ExpiryOutOfRangeError extends ContractRevertError<typeof clearinghouseAbi, "ExpiryOutOfRange"> {
+  static readonly errorName = "ExpiryOutOfRange";
+  static readonly signature = "ExpiryOutOfRange(uint256)";
+  static readonly selector: Hex = "0x677df548";
+  override name = "ExpiryOutOfRangeError";
 }
 
 /**
@@ -365,14 +387,14 @@ export class InvalidOperatorBandError extends ContractRevertError<typeof clearin
 }
 
 /**
- * `InvalidOrderType(uint256)` (Clearinghouse, selector `0xcd2f80be`).
- * Unknown order type or self-trade mode.
+ * `InvalidOrderKind(uint256)` (Clearinghouse, selector `0x87a9caac`).
+ * Unknown order kind (0 GTC, 1 post-only, 2 IOC, 3 FOK, 4 market).
  */
-export class InvalidOrderTypeError extends ContractRevertError<typeof clearinghouseAbi, "InvalidOrderType"> {
-  static readonly errorName = "InvalidOrderType";
-  static readonly signature = "InvalidOrderType(uint256)";
-  static readonly selector: Hex = "0xcd2f80be";
-  override name = "InvalidOrderTypeError";
+export class InvalidOrderKindError extends ContractRevertError<typeof clearinghouseAbi, "InvalidOrderKind"> {
+  static readonly errorName = "InvalidOrderKind";
+  static readonly signature = "InvalidOrderKind(uint256)";
+  static readonly selector: Hex = "0x87a9caac";
+  override name = "InvalidOrderKindError";
 }
 
 /**
@@ -409,6 +431,28 @@ export class InvalidRiskParamsError extends ContractRevertError<typeof clearingh
 }
 
 /**
+ * `InvalidSelfTradeMode(uint256)` (Clearinghouse, selector `0x1880bae5`).
+ * Unknown self-trade mode (0 cancel resting, 1 cancel incoming, 2 cancel both).
+ */
+export class InvalidSelfTradeModeError extends ContractRevertError<typeof clearinghouseAbi, "InvalidSelfTradeMode"> {
+  static readonly errorName = "InvalidSelfTradeMode";
+  static readonly signature = "InvalidSelfTradeMode(uint256)";
+  static readonly selector: Hex = "0x1880bae5";
+  override name = "InvalidSelfTradeModeError";
+}
+
+/**
+ * `InvalidSide(uint256)` (Clearinghouse, selector `0xf865dce9`).
+ * An order side other than 0 (bid) or 1 (ask).
+ */
+export class InvalidSideError extends ContractRevertError<typeof clearinghouseAbi, "InvalidSide"> {
+  static readonly errorName = "InvalidSide";
+  static readonly signature = "InvalidSide(uint256)";
+  static readonly selector: Hex = "0xf865dce9";
+  override name = "InvalidSideError";
+}
+
+/**
  * `LevelFull(uint256)` (Clearinghouse, selector `0x59a448f1`).
  * The price level holds 256 live orders (or its queue spans 32,512 positions).
  */
@@ -439,6 +483,17 @@ export class LiquidationTooLargeError extends ContractRevertError<typeof clearin
   static readonly signature = "LiquidationTooLarge(int256,int256)";
   static readonly selector: Hex = "0xc41e2b5d";
   override name = "LiquidationTooLargeError";
+}
+
+/**
+ * `LotsAboveMax(uint256,uint256)` (Clearinghouse, selector `0x4813ee78`).
+ * An order size above what one order can hold (`MarketInfo.maxOrderLots`).
+ */
+export class LotsAboveMaxError extends ContractRevertError<typeof clearinghouseAbi, "LotsAboveMax"> {
+  static readonly errorName = "LotsAboveMax";
+  static readonly signature = "LotsAboveMax(uint256,uint256)";
+  static readonly selector: Hex = "0x4813ee78";
+  override name = "LotsAboveMaxError";
 }
 
 /**
@@ -651,6 +706,17 @@ export class OrderNotFoundError extends ContractRevertError<typeof clearinghouse
 }
 
 /**
+ * `OrderWordUnusedBits(uint256)` (Clearinghouse, selector `0x90f1bdd9`).
+ * An order word with a bit set outside its fields (bits 159..255 must be zero).
+ */
+export class OrderWordUnusedBitsError extends ContractRevertError<typeof clearinghouseAbi, "OrderWordUnusedBits"> {
+  static readonly errorName = "OrderWordUnusedBits";
+  static readonly signature = "OrderWordUnusedBits(uint256)";
+  static readonly selector: Hex = "0x90f1bdd9";
+  override name = "OrderWordUnusedBitsError";
+}
+
+/**
  * `OrdersStillOpen(uint256,uint256)` (Clearinghouse, selector `0x20074100`).
  * The account still has resting orders on a market: cancel them first.
  */
@@ -736,6 +802,17 @@ export class RateTooHighError extends ContractRevertError<typeof clearinghouseAb
   static readonly signature = "RateTooHigh(uint256,uint256)";
   static readonly selector: Hex = "0x4716c005";
   override name = "RateTooHighError";
+}
+
+/**
+ * `ReduceOnlyOnSpot()` (Clearinghouse, selector `0x4da4e51c`).
+ * A reduce-only order on a spot market (reduce-only is for perp markets).
+ */
+export class ReduceOnlyOnSpotError extends ContractRevertError<typeof clearinghouseAbi, "ReduceOnlyOnSpot"> {
+  static readonly errorName = "ReduceOnlyOnSpot";
+  static readonly signature = "ReduceOnlyOnSpot()";
+  static readonly selector: Hex = "0x4da4e51c";
+  override name = "ReduceOnlyOnSpotError";
 }
 
 /**
@@ -868,6 +945,17 @@ export class StalePriceError extends ContractRevertError<typeof clearinghouseAbi
   static readonly signature = "StalePrice(address,uint256,uint256)";
   static readonly selector: Hex = "0x91b46fd2";
   override name = "StalePriceError";
+}
+
+/**
+ * `SubAccountOutOfRange(uint256)` (Clearinghouse, selector `0x0b8bc5f8`).
+ * A sub-account above 255.
+ */
+export class SubAccountOutOfRangeError extends ContractRevertError<typeof clearinghouseAbi, "SubAccountOutOfRange"> {
+  static readonly errorName = "SubAccountOutOfRange";
+  static readonly signature = "SubAccountOutOfRange(uint256)";
+  static readonly selector: Hex = "0x0b8bc5f8";
+  override name = "SubAccountOutOfRangeError";
 }
 
 /**
@@ -1279,9 +1367,11 @@ export const contractErrorsBySelector: Readonly<Record<Hex, ContractRevertErrorC
   "0xe82b3e19": BelowMinSizeError,
   "0xc4663194": BorrowCapExceededError,
   "0x20c1a840": CapacityReachedError,
+  "0x5182987f": ClientOrderIdOutOfRangeError,
   "0xe6d1f001": ClientOrderNotFoundError,
   "0x858b3c21": ConfidenceTooWideError,
   "0xf80dbaea": ExpiredError,
+  "0x677df548": ExpiryOutOfRangeError,
   "0x9264cd23": FeeOutOfBoundsError,
   "0xcc26dbbc": FeedUnavailableError,
   "0xc33bb422": FokNotFilledError,
@@ -1300,13 +1390,16 @@ export const contractErrorsBySelector: Readonly<Record<Hex, ContractRevertErrorC
   "0x27e68b44": InvalidLiquidationError,
   "0x494e7807": InvalidMarketParamsError,
   "0x435a9c5c": InvalidOperatorBandError,
-  "0xcd2f80be": InvalidOrderTypeError,
+  "0x87a9caac": InvalidOrderKindError,
   "0x92f677f8": InvalidPoolError,
   "0x9f41b1c5": InvalidPremiumParamsError,
   "0x09ef3c1f": InvalidRiskParamsError,
+  "0x1880bae5": InvalidSelfTradeModeError,
+  "0xf865dce9": InvalidSideError,
   "0x59a448f1": LevelFullError,
   "0x005a0c93": LiquidationDidNotImproveError,
   "0xc41e2b5d": LiquidationTooLargeError,
+  "0x4813ee78": LotsAboveMaxError,
   "0x54882d18": MarketPausedError,
   "0x0f352bb6": NoDebtError,
   "0x782387ad": NoFeedError,
@@ -1326,6 +1419,7 @@ export const contractErrorsBySelector: Readonly<Record<Hex, ContractRevertErrorC
   "0x1451ca6d": OpenOrdersRemainError,
   "0x5b1d7e80": OperatorPriceOutOfBandError,
   "0x4e90badc": OrderNotFoundError,
+  "0x90f1bdd9": OrderWordUnusedBitsError,
   "0x20074100": OrdersStillOpenError,
   "0x7c725ecd": PerpRiskBoundsError,
   "0x83f6446b": PositionCapError,
@@ -1334,6 +1428,7 @@ export const contractErrorsBySelector: Readonly<Record<Hex, ContractRevertErrorC
   "0x8fd228af": PriceUnavailableError,
   "0x35b24b10": QuoteDecimalsUnsupportedError,
   "0x4716c005": RateTooHighError,
+  "0x4da4e51c": ReduceOnlyOnSpotError,
   "0x08dcc43f": ReduceOnlyViolatedError,
   "0x3ee5aeb5": ReentrancyGuardReentrantCallError,
   "0x10d6a3d9": RepayExceedsDebtError,
@@ -1346,6 +1441,7 @@ export const contractErrorsBySelector: Readonly<Record<Hex, ContractRevertErrorC
   "0x64f81390": SeizedAsSharesError,
   "0x44511af1": SelfLiquidationError,
   "0x91b46fd2": StalePriceError,
+  "0x0b8bc5f8": SubAccountOutOfRangeError,
   "0xb8fb0ae1": SupplyRefusedError,
   "0xe97ed74b": TickOutOfRangeError,
   "0xd262a700": TooManyFillsError,
@@ -1399,9 +1495,11 @@ export const exchangeErrorsAbi = [
   {"inputs":[{"internalType":"uint256","name":"lots","type":"uint256"},{"internalType":"uint256","name":"minLots","type":"uint256"}],"name":"BelowMinSize","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"totalAfter","type":"uint256"},{"internalType":"uint256","name":"cap","type":"uint256"}],"name":"BorrowCapExceeded","type":"error"},
   {"inputs":[],"name":"CapacityReached","type":"error"},
+  {"inputs":[{"internalType":"uint256","name":"clientOrderId","type":"uint256"}],"name":"ClientOrderIdOutOfRange","type":"error"},
   {"inputs":[{"internalType":"AccountId","name":"account","type":"bytes32"},{"internalType":"uint256","name":"clientOrderId","type":"uint256"}],"name":"ClientOrderNotFound","type":"error"},
   {"inputs":[{"internalType":"address","name":"asset","type":"address"},{"internalType":"uint256","name":"confWad","type":"uint256"},{"internalType":"uint256","name":"priceWad","type":"uint256"}],"name":"ConfidenceTooWide","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"expiry","type":"uint256"}],"name":"Expired","type":"error"},
+  {"inputs":[{"internalType":"uint256","name":"expiry","type":"uint256"}],"name":"ExpiryOutOfRange","type":"error"},
   {"inputs":[{"internalType":"int256","name":"makerFeeBps","type":"int256"},{"internalType":"uint256","name":"takerFeeBps","type":"uint256"}],"name":"FeeOutOfBounds","type":"error"},
   {"inputs":[{"internalType":"address","name":"asset","type":"address"},{"internalType":"address","name":"feed","type":"address"}],"name":"FeedUnavailable","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"lots","type":"uint256"},{"internalType":"uint256","name":"filledLots","type":"uint256"}],"name":"FokNotFilled","type":"error"},
@@ -1420,13 +1518,16 @@ export const exchangeErrorsAbi = [
   {"inputs":[{"internalType":"int256","name":"position","type":"int256"},{"internalType":"uint256","name":"lots","type":"uint256"}],"name":"InvalidLiquidation","type":"error"},
   {"inputs":[],"name":"InvalidMarketParams","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"bandBps","type":"uint256"}],"name":"InvalidOperatorBand","type":"error"},
-  {"inputs":[{"internalType":"uint256","name":"orderType","type":"uint256"}],"name":"InvalidOrderType","type":"error"},
+  {"inputs":[{"internalType":"uint256","name":"kind","type":"uint256"}],"name":"InvalidOrderKind","type":"error"},
   {"inputs":[{"internalType":"address","name":"token","type":"address"},{"internalType":"address","name":"vault","type":"address"}],"name":"InvalidPool","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"impactNotionalUsd","type":"uint256"},{"internalType":"uint256","name":"halfLifeSeconds","type":"uint256"}],"name":"InvalidPremiumParams","type":"error"},
   {"inputs":[],"name":"InvalidRiskParams","type":"error"},
+  {"inputs":[{"internalType":"uint256","name":"mode","type":"uint256"}],"name":"InvalidSelfTradeMode","type":"error"},
+  {"inputs":[{"internalType":"uint256","name":"side","type":"uint256"}],"name":"InvalidSide","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"tick","type":"uint256"}],"name":"LevelFull","type":"error"},
   {"inputs":[{"internalType":"int256","name":"beforeWad","type":"int256"},{"internalType":"int256","name":"afterWad","type":"int256"}],"name":"LiquidationDidNotImprove","type":"error"},
   {"inputs":[{"internalType":"int256","name":"maintenanceAfterWad","type":"int256"},{"internalType":"int256","name":"bufferWad","type":"int256"}],"name":"LiquidationTooLarge","type":"error"},
+  {"inputs":[{"internalType":"uint256","name":"lots","type":"uint256"},{"internalType":"uint256","name":"maxLots","type":"uint256"}],"name":"LotsAboveMax","type":"error"},
   {"inputs":[],"name":"MarketPaused","type":"error"},
   {"inputs":[{"internalType":"address","name":"token","type":"address"}],"name":"NoDebt","type":"error"},
   {"inputs":[{"internalType":"address","name":"asset","type":"address"}],"name":"NoFeed","type":"error"},
@@ -1446,6 +1547,7 @@ export const exchangeErrorsAbi = [
   {"inputs":[{"internalType":"uint256","name":"count","type":"uint256"}],"name":"OpenOrdersRemain","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"tick","type":"uint256"},{"internalType":"uint256","name":"minTick","type":"uint256"},{"internalType":"uint256","name":"maxTick","type":"uint256"}],"name":"OperatorPriceOutOfBand","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"orderId","type":"uint256"}],"name":"OrderNotFound","type":"error"},
+  {"inputs":[{"internalType":"uint256","name":"order","type":"uint256"}],"name":"OrderWordUnusedBits","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"marketId","type":"uint256"},{"internalType":"uint256","name":"count","type":"uint256"}],"name":"OrdersStillOpen","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"marketId","type":"uint256"},{"internalType":"uint256","name":"basisBps","type":"uint256"},{"internalType":"uint256","name":"maxPremiumBps","type":"uint256"},{"internalType":"uint256","name":"floorBps","type":"uint256"}],"name":"PerpRiskBounds","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"lots","type":"uint256"},{"internalType":"uint256","name":"capLots","type":"uint256"}],"name":"PositionCap","type":"error"},
@@ -1454,6 +1556,7 @@ export const exchangeErrorsAbi = [
   {"inputs":[{"internalType":"address","name":"asset","type":"address"}],"name":"PriceUnavailable","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"decimals","type":"uint256"},{"internalType":"uint256","name":"maxDecimals","type":"uint256"}],"name":"QuoteDecimalsUnsupported","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"ratePerYearWad","type":"uint256"},{"internalType":"uint256","name":"maxPerYearWad","type":"uint256"}],"name":"RateTooHigh","type":"error"},
+  {"inputs":[],"name":"ReduceOnlyOnSpot","type":"error"},
   {"inputs":[{"internalType":"int256","name":"positionLots","type":"int256"},{"internalType":"uint256","name":"side","type":"uint256"},{"internalType":"uint256","name":"lots","type":"uint256"}],"name":"ReduceOnlyViolated","type":"error"},
   {"inputs":[],"name":"ReentrancyGuardReentrantCall","type":"error"},
   {"inputs":[{"internalType":"address","name":"token","type":"address"},{"internalType":"uint256","name":"repay","type":"uint256"},{"internalType":"uint256","name":"debt","type":"uint256"}],"name":"RepayExceedsDebt","type":"error"},
@@ -1466,6 +1569,7 @@ export const exchangeErrorsAbi = [
   {"inputs":[{"internalType":"address","name":"token","type":"address"}],"name":"SeizedAsShares","type":"error"},
   {"inputs":[],"name":"SelfLiquidation","type":"error"},
   {"inputs":[{"internalType":"address","name":"asset","type":"address"},{"internalType":"uint256","name":"updatedAt","type":"uint256"},{"internalType":"uint256","name":"maxAgeSeconds","type":"uint256"}],"name":"StalePrice","type":"error"},
+  {"inputs":[{"internalType":"uint256","name":"sub","type":"uint256"}],"name":"SubAccountOutOfRange","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"amount","type":"uint256"},{"internalType":"uint256","name":"maxSupply","type":"uint256"}],"name":"SupplyRefused","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"tick","type":"uint256"}],"name":"TickOutOfRange","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"requested","type":"uint256"},{"internalType":"uint256","name":"maxFills","type":"uint256"}],"name":"TooManyFills","type":"error"},

@@ -43,8 +43,12 @@ export interface BatchOpOptions {
   skipMissing?: boolean;
 }
 
+/** Largest order size in lots (the 48-bit lots field; `marketInfo().maxOrderLots`). */
 export const MAX_LOTS = (1n << 48n) - 1n;
+/** Last tick of every book (255³ − 1); tick 1 is the first. */
 export const MAX_TICK = 255n * 255n * 255n - 1n;
+/** Most fills one taker order may ask for (`maxFills`; the core's `MAX_FILLS`). */
+export const MAX_FILLS = 128n;
 
 export interface OrderParams {
   side: Side;
@@ -67,11 +71,34 @@ function field(value: bigint, bits: bigint, name: string): bigint {
   return value;
 }
 
+function within(value: bigint, min: bigint, max: bigint, name: string): bigint {
+  if (value < min || value > max) throw new ValueOutOfRangeError(name, value, min, max);
+  return value;
+}
+
 /**
- * Packs an order into the uint256 word `placeOrder` takes.
+ * Packs an order into the uint256 word `placeOrder` takes, after checking every field against what
+ * the book accepts (lots 1..MAX_LOTS, tick 1..MAX_TICK, side 0..1, kind 0..4, self-trade mode 0..2,
+ * max fills 0..MAX_FILLS, sub-account 0..255, expiry and client id 0..2³²−1): an out-of-range value
+ * throws `ValueOutOfRangeError` naming the field, never a word that means another order.
+ * The market's own minimum size is checked by the core (`BelowMinSize`).
  * @example encodeOrder({ side: Side.Bid, tick: 300_000n, lots: 10n, kind: OrderKind.PostOnly })
  */
 export function encodeOrder(o: OrderParams): bigint {
+  within(o.lots, 1n, MAX_LOTS, "lots");
+  within(o.tick, 1n, MAX_TICK, "tick");
+  within(o.kind ?? OrderKind.Gtc, 0n, OrderKind.Market, "kind");
+  within(o.selfTrade ?? SelfTrade.CancelResting, 0n, SelfTrade.CancelBoth, "selfTrade");
+  within(o.maxFills ?? 0n, 0n, MAX_FILLS, "maxFills");
+  return packOrder(o);
+}
+
+/**
+ * Packs an order word checking only that each field fits its width (`ValueOutOfRangeError`
+ * otherwise), like the contract's `OrderWordLib.pack`: for tests and tools that must send a word
+ * the book rejects (tick 0, kind 7, …). Orders meant to trade go through `encodeOrder`.
+ */
+export function packOrder(o: OrderParams): bigint {
   return (
     field(o.lots, 48n, "lots") |
     (field(o.tick, 24n, "tick") << 48n) |
@@ -85,6 +112,9 @@ export function encodeOrder(o: OrderParams): bigint {
     ((o.reduceOnly ? 1n : 0n) << 158n)
   );
 }
+
+/** Bits 159..255 of an order word: the core rejects a word where any is set (`OrderWordUnusedBits`). */
+export const ORDER_WORD_UNUSED_SHIFT = 159n;
 
 export interface DecodedOrderId {
   marketId: bigint;

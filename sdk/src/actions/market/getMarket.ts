@@ -26,6 +26,12 @@ export interface GetMarketReturnType extends MarketGrid {
   paused: boolean;
   /** Fees accrued and not yet collected into the reserve, in quote atoms. */
   feesAccruedAtoms: bigint;
+  /** Lowest quotable price, quote atoms per lot (tick 1). */
+  minPricePerLot: bigint;
+  /** Highest quotable price, quote atoms per lot (tick 255³ − 1): no order can be priced above it. */
+  maxPricePerLot: bigint;
+  /** Largest order size in lots. */
+  maxOrderLots: bigint;
 }
 
 export type MarketInfo = GetMarketReturnType;
@@ -78,6 +84,9 @@ export async function getMarket(client: Client, parameters: GetMarketParameters)
       takerFeeBps,
       paused,
       feesAccruedAtoms,
+      minPricePerLot: info.minPricePerLot,
+      maxPricePerLot: info.maxPricePerLot,
+      maxOrderLots: info.maxOrderLots,
     };
   });
 }

@@ -91,11 +91,14 @@ interface IMarkets {
     error OperatorPriceOutOfBand(uint256 tick, uint256 minTick, uint256 maxTick);
     /// @notice Placing and taking are paused on this market.
     error MarketPaused();
-    /// @notice A post-only order would have crossed the book.
+    /// @notice A post-only order would have crossed a live order (expired ones it crosses are removed
+    ///         first, at most 8; past that `bestOpposite` may be a level still holding expired ones).
     error PostOnlyWouldCross(uint256 tick, uint256 bestOpposite);
     /// @notice A fill-or-kill order could not be filled completely.
     error FokNotFilled(uint256 lots, uint256 filledLots);
-    /// @notice A market order found nothing to fill within its worst price.
+    /// @notice A lone market order filled nothing within its worst price (no live order there, or
+    ///         only expired ones or the caller's own, removed by self-trade prevention). In a batch
+    ///         such an order does not revert: it is reported unfilled and logs `OrderDropped`.
     error WorstPriceExceeded(uint256 worstTick, uint256 bestOpposite);
     /// @notice More fills asked for than the market allows in one transaction.
     error TooManyFills(uint256 requested, uint256 maxFills);

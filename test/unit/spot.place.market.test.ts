@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { acct, bookState, ord, OrderKind, place, placeOp, pocket, SelfTrade, Side, useFixture } from "./_helpers.ts";
-import { encodeTaker } from "../../sdk/src/math/codec.ts";
+import { BatchStatus, decodeBatchResult, encodeTaker } from "../../sdk/src/math/codec.ts";
 
 describe("SpotMarket.placeOrder: market orders with a worst price", () => {
   const fx = useFixture();
@@ -51,11 +51,13 @@ describe("SpotMarket.placeOrder: market orders with a worst price", () => {
     await connection.networkHelpers.time.increaseTo(expiry);
     const word = ord({ side: Side.Ask, tick: 199_000n, lots: 1n, kind: OrderKind.Market });
     await expect(market.connect(alice).placeOrder(word)).to.be.revertedWithCustomError(market, "WorstPriceExceeded").withArgs(199_000n, 0n);
-    // in a batch: reported unfilled (result 0), the expired bid removed, the next op still runs
+    // in a batch: reported unfilled (no order id, nothing filled), the expired bid removed, the next op still runs
     const ops = [placeOp({ side: Side.Ask, tick: 199_000n, lots: 1n, kind: OrderKind.Market }), placeOp({ side: Side.Ask, tick: 210_000n, lots: 1n })];
     const results = await market.connect(alice).batch.staticCall(alice.address, 0, ops);
-    expect(results[0]).to.equal(0n);
-    expect(results[1]).to.not.equal(0n);
+    const [dropped, rested] = results.map((r: bigint) => decodeBatchResult(r));
+    expect([dropped.status, dropped.orderId, dropped.filledLots]).to.deep.equal([BatchStatus.Unfilled, 0n, 0n]);
+    expect(rested.status).to.equal(BatchStatus.Placed);
+    expect(rested.orderId).to.not.equal(0n);
     const tx = market.connect(alice).batch(alice.address, 0, ops);
     await expect(tx)
       .to.emit(market, "OrderDropped")

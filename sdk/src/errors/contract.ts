@@ -751,7 +751,7 @@ export class PositionCapError extends ContractRevertError<typeof clearinghouseAb
 
 /**
  * `PostOnlyWouldCross(uint256,uint256)` (Clearinghouse, selector `0x93da8e28`).
- * A post-only order would have crossed the book.
+ * A post-only order would have crossed a live order (expired ones it crosses are removed first, at most 8; past that `bestOpposite` may be a level still holding expired ones).
  */
 export class PostOnlyWouldCrossError extends ContractRevertError<typeof clearinghouseAbi, "PostOnlyWouldCross"> {
   static readonly errorName = "PostOnlyWouldCross";
@@ -1037,7 +1037,7 @@ export class ValuationOutOfRangeError extends ContractRevertError<typeof clearin
 
 /**
  * `WorstPriceExceeded(uint256,uint256)` (Clearinghouse, selector `0x1c4ea791`).
- * A market order found nothing to fill within its worst price.
+ * A lone market order filled nothing within its worst price (no live order there, or only expired ones or the caller's own, removed by self-trade prevention). In a batch such an order does not revert: it is reported unfilled and logs `OrderDropped`.
  */
 export class WorstPriceExceededError extends ContractRevertError<typeof clearinghouseAbi, "WorstPriceExceeded"> {
   static readonly errorName = "WorstPriceExceeded";

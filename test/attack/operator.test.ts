@@ -80,6 +80,21 @@ describe("attack: an operator trades the owner's account only within the price b
     expect(await balanceOf(v, outsider, "WETH")).to.equal(10n * E18);
   });
 
+  it("spot: the typed entry point (placeOrderFields) keeps an operator to the same band", async () => {
+    const { v, alice, outsider } = await setup();
+    await spotOrder(v, outsider, { side: Side.Bid, tick: 1n, lots: ALL });
+    const fields = (tick: bigint, kind: bigint) => ({
+      lots: ALL, tick, side: BigInt(Side.Ask), kind, selfTrade: 0n, maxFills: 0n, sub: 0n, expiry: 0n, clientOrderId: 0n, reduceOnly: false,
+    });
+    for (const kind of [OrderKind.Ioc, OrderKind.Market]) {
+      await expect(v.market.connect(outsider).placeOrderFields(alice.address, fields(1n, BigInt(kind))))
+        .to.be.revertedWithCustomError(v.market, "OperatorPriceOutOfBand")
+        .withArgs(1n, MIN, MAX);
+    }
+    expect(await balanceOf(v, alice, "WETH")).to.equal(10n * E18);
+    expect(await balanceOf(v, outsider, "WETH")).to.equal(10n * E18);
+  });
+
   it("spot: the operator cannot buy for the owner from its own ask at a far price; in-band takes fill only in-band levels", async () => {
     const { v, alice, outsider } = await setup();
     await spotOrder(v, outsider, { side: Side.Ask, tick: 2n * INDEX, lots: 100n });
